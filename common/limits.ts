@@ -1,0 +1,53 @@
+/**
+ * @module limits
+ * Limits shared by the server, the web app and the plugins, defined once.
+ */
+import { z } from "zod";
+
+export const LIMITS = {
+  usernameMin: 3,
+  usernameMax: 22,
+  passwordMin: 8,
+  passwordMax: 128,
+  nameMin: 2,
+  nameMax: 64,
+  displayNameMax: 64,
+  postMessageMax: 16383,
+  perPageMax: 200,
+  perPageDefault: 60,
+} as const;
+
+/** Team names that collide with top-level web routes. */
+export const RESERVED_TEAM_NAMES = ["api", "plugins", "hooks", "login", "signup", "admin_console", "static", "pl"];
+
+/** Channel and team names: lowercase letters, digits, `-` and `_`, 2–64 characters. */
+export const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+
+export const nameSchema = z
+  .string()
+  .min(LIMITS.nameMin, `must be ${LIMITS.nameMin} to ${LIMITS.nameMax} characters`)
+  .max(LIMITS.nameMax, `must be ${LIMITS.nameMin} to ${LIMITS.nameMax} characters`)
+  .regex(NAME_PATTERN, "may contain only lowercase letters, digits, '-' and '_', and must start with a letter or digit");
+
+export const usernameSchema = z
+  .string()
+  .min(LIMITS.usernameMin, `must be ${LIMITS.usernameMin} to ${LIMITS.usernameMax} characters`)
+  .max(LIMITS.usernameMax, `must be ${LIMITS.usernameMin} to ${LIMITS.usernameMax} characters`)
+  .regex(/^[a-z][a-z0-9._-]*$/, "must start with a lowercase letter and contain only lowercase letters, digits, '.', '-' and '_'");
+
+/**
+ * Makes a valid channel name from free text ("DB down!" → "db-down").
+ * @example slugify("Payments API down") // "payments-api-down"
+ */
+export function slugify(text: string): string {
+  const slug = text
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^a-z0-9_-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^[-_]+|[-_]+$/g, "")
+    .slice(0, LIMITS.nameMax)
+    .replace(/[-_]+$/g, "");
+  return slug.length >= LIMITS.nameMin ? slug : `${slug || "x"}-1`.slice(0, LIMITS.nameMax);
+}

@@ -1,0 +1,325 @@
+/**
+ * @module plugin-api
+ * The stable server-side plugin API: everything a plugin may touch.
+ *
+ * A plugin's server entry exports `activate(ctx)` and optionally `deactivate()`.
+ * Every `register*`/hook call returns a {@link Disposable}; the host disposes
+ * all of them when the plugin is disabled, so plugins never clean up by hand.
+ * Plugins import this file and `common/`, never the host's internals.
+ */
+import type { Kysely } from "kysely";
+import type { Channel, Dialog, Post, Team, User } from "./wire.ts";
+
+/** Something that can be undone: a registration, a subscription. */
+export interface Disposable {
+  /** Undo the registration. Calling it twice is harmless. */
+  dispose(): void;
+}
+
+/** A plugin's `plugin.json`. */
+export interface PluginManifest {
+  /** Unique id, lowercase: the URL prefix `/plugins/{id}/` and table prefix. */
+  id: string;
+  /** Human name shown in the admin console. */
+  name: string;
+  /** Semantic version. */
+  version: string;
+  /** One line about what the plugin does. */
+  description?: string;
+  /** Built server code, relative to the bundle root. */
+  server?: { entry: string };
+  /** Built web code (an ES module exporting `register(registry)`), relative to the bundle root. */
+  web?: { entry: string };
+  /** Settings the admin may set: key → schema of one value. */
+  settings_schema?: Record<string, { type: "string" | "number" | "boolean" | "string[]"; default?: unknown; description?: string }>;
+}
+
+/** The module a plugin's server entry exports. */
+export interface PluginServerModule {
+  /** Called when the plugin is enabled (at start, or at runtime). */
+  activate(ctx: PluginContext): void | Promise<void>;
+  /** Called before the host disposes the plugin's registrations. */
+  deactivate?(): void | Promise<void>;
+}
+
+/** Logs tagged with the plugin id. */
+export interface PluginLogger {
+  /** Routine information. */
+  info(message: string, fields?: Record<string, unknown>): void;
+  /** Something went wrong but the plugin goes on. */
+  warn(message: string, fields?: Record<string, unknown>): void;
+  /** Something failed. */
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Thrown by plugin code to answer with a 4xx: `{id, message, status_code, details}`. */
+export class PluginError extends Error {
+  /** HTTP status, 400–499 for caller mistakes. */
+  readonly status: number;
+  /** Stable error id, e.g. `incident.stage.not_found`. */
+  readonly id: string;
+  /** Extra structured detail, e.g. YAML problems with line and column. */
+  readonly details?: unknown;
+  constructor(props: { status: number; id: string; message: string; details?: unknown }) {
+    super(props.message);
+    this.status = props.status;
+    this.id = props.id;
+    this.details = props.details;
+  }
+}
+
+/** Users, read-only. */
+export interface UsersApi {
+  /** The user with this id, or null (bots included). */
+  get(userId: string): Promise<User | null>;
+  /** The user with this username (without `@`), or null. */
+  getByUsername(username: string): Promise<User | null>;
+  /** Several users by id; missing ids are left out. */
+  getMany(userIds: string[]): Promise<User[]>;
+}
+
+/** Teams, read-only. */
+export interface TeamsApi {
+  /** The team with this id, or null. */
+  get(teamId: string): Promise<Team | null>;
+  /** The team with this name, or null. */
+  getByName(name: string): Promise<Team | null>;
+  /** True when the user belongs to the team. */
+  isMember(teamId: string, userId: string): Promise<boolean>;
+}
+
+/** Channels and their members. */
+export interface ChannelsApi {
+  /** The channel with this id, or null. */
+  get(channelId: string): Promise<Channel | null>;
+  /** The channel with this name in the team, or null. */
+  getByName(teamId: string, name: string): Promise<Channel | null>;
+  /**
+   * Create a channel and make `creatorId` its first member.
+   * Throws a {@link PluginError} (400 invalid name, 409 taken) on bad input.
+   */
+  create(props: { teamId: string; name: string; displayName: string; type: "O" | "P"; creatorId: string; purpose?: string }): Promise<Channel>;
+  /** Add a user to a channel (and to its team if needed). Idempotent. */
+  addMember(props: { channelId: string; userId: string; actorId?: string }): Promise<void>;
+  /** True when the user is a member of the channel. */
+  isMember(channelId: string, userId: string): Promise<boolean>;
+  /** Ids of the channel's members. */
+  memberIds(channelId: string): Promise<string[]>;
+  /** True when the user may read the channel: members, public channels of their teams, system admins. */
+  canRead(userId: string, channelId: string): Promise<boolean>;
+  /** True when the user may post in the channel (same as canRead, plus not deactivated). */
+  canPost(userId: string, channelId: string): Promise<boolean>;
+}
+
+/** Input of {@link PostsApi.create}. */
+export interface NewPost {
+  channelId: string;
+  /** Author; usually the plugin's bot. */
+  userId: string;
+  message: string;
+  /** A post type, e.g. `custom_incident_update`, rendered by a web post-type renderer. */
+  type?: string;
+  props?: Record<string, unknown>;
+  rootId?: string;
+}
+
+/** Posts. Posts made here run the same path as the API: hooks, realtime events. */
+export interface PostsApi {
+  /** Store a post and announce it. Runs hooks, so a plugin must not loop on its own posts. */
+  create(post: NewPost): Promise<Post>;
+  /** The post with this id, or null. */
+  get(postId: string): Promise<Post | null>;
+  /** Show a message to one user only, in one channel; never stored. */
+  sendEphemeral(props: { userId: string; channelId: string; message: string }): void;
+}
+
+/** The plugin's bot account. */
+export interface BotApi {
+  /** Create the bot (once) or return it; the plugin owns it. */
+  ensure(props: { username: string; displayName: string; description?: string }): Promise<User>;
+}
+
+/** What the host passes to a slash command's handler. */
+export interface CommandArgs {
+  /** The whole command line, e.g. `/incident start "DB down"`. */
+  command: string;
+  /** The words after the trigger, split like a shell (quotes keep spaces). */
+  args: string[];
+  userId: string;
+  channelId: string;
+  teamId: string;
+}
+
+/** What a slash command answers. */
+export interface CommandResponse {
+  /** `ephemeral` (only the caller sees it, the default) or `in_channel` (posted as the caller). */
+  response_type?: "ephemeral" | "in_channel";
+  text?: string;
+  /** Navigate the caller's browser here (a path such as `/ops/channels/x`). */
+  goto_location?: string;
+}
+
+/** A slash command definition. */
+export interface CommandDefinition {
+  /** The trigger word, without the slash. */
+  trigger: string;
+  /** One line shown in the autocomplete list. */
+  description: string;
+  /** Argument hint shown in the autocomplete list, e.g. `[start|end|list]`. */
+  hint?: string;
+  /** Subcommands for autocomplete. */
+  subcommands?: Array<{ name: string; hint?: string; description: string }>;
+  /** Runs the command. Throw a {@link PluginError} for a user mistake; its message is shown. */
+  execute(args: CommandArgs): Promise<CommandResponse> | CommandResponse;
+}
+
+/** Slash commands. */
+export interface CommandsApi {
+  /** Register a trigger; 409-style error when another plugin has it. */
+  register(command: CommandDefinition): Disposable;
+}
+
+/** What a `messageWillBePosted` hook returns: nothing (unchanged), a changed post, or a rejection. */
+export type WillBePostedResult = void | undefined | { post: Post } | { error: { message: string } };
+
+/** Hooks into the host's life. A hook that throws or hangs is logged and timed out. */
+export interface HooksApi {
+  /**
+   * Runs before a post is stored, within a time budget; may change it or reject it.
+   * If it throws or times out the post goes through unchanged.
+   */
+  messageWillBePosted(hook: (post: Post) => WillBePostedResult | Promise<WillBePostedResult>): Disposable;
+  /** Runs after a post is committed; cannot affect it. */
+  onMessagePosted(hook: (post: Post) => void | Promise<void>): Disposable;
+  /** Runs after a user is added to a channel. */
+  onChannelMemberAdded(hook: (event: { channelId: string; userId: string }) => void | Promise<void>): Disposable;
+}
+
+/** A request to a plugin HTTP route. */
+export interface PluginRequest {
+  method: string;
+  /** Path parameters, from `:name` segments. */
+  params: Record<string, string>;
+  query: Record<string, string>;
+  /** The parsed JSON body, unvalidated: parse it with zod. */
+  body: unknown;
+  /** The signed-in user, or null for an anonymous request. */
+  user: User | null;
+  headers: Record<string, string | undefined>;
+}
+
+/** A plugin HTTP route under `/plugins/{id}/`. */
+export interface RouteDefinition {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Path below `/plugins/{id}`, with `:param` segments, e.g. `/api/v1/incidents/:id`. */
+  path: string;
+  /** `user` (default) answers 401 to anonymous callers before the handler runs. */
+  auth?: "user" | "none";
+  /** Answers with JSON (any value) or `{status, body}`; throw {@link PluginError} for 4xx. */
+  handler(req: PluginRequest): Promise<unknown> | unknown;
+}
+
+/** HTTP routes. */
+export interface HttpApi {
+  /** Add a route; removed on dispose. */
+  route(route: RouteDefinition): Disposable;
+}
+
+/** Who receives a realtime event. Exactly one of the fields. */
+export type EventScope = { channelId: string } | { userId: string } | { teamId: string } | { all: true };
+
+/** Realtime events over the WebSocket. */
+export interface RealtimeApi {
+  /**
+   * Send `custom_<pluginId>_<event>` to the users allowed to see it: the members
+   * of a channel, one user, a team's members, or everyone.
+   */
+  publish(event: string, data: Record<string, unknown>, scope: EventScope): void;
+}
+
+/** Interactive dialogs. */
+export interface DialogsApi {
+  /**
+   * Open a form in the user's browser. `onSubmit` receives the values; returning
+   * `{errors: {field: message}}` keeps the form open with those messages.
+   */
+  open(props: {
+    userId: string;
+    channelId: string;
+    teamId: string;
+    dialog: Omit<Dialog, "callback_id">;
+    onSubmit(submission: { userId: string; channelId: string; teamId: string; values: Record<string, string> }): Promise<void | { errors: Record<string, string> }> | void | { errors: Record<string, string> };
+  }): void;
+}
+
+/** The plugin's settings, set by admins. */
+export interface SettingsApi {
+  /** Current values, defaults from the manifest filled in. */
+  get(): Record<string, unknown>;
+}
+
+/** One migration of a plugin's own tables. */
+export interface PluginMigration {
+  /** Apply it. Table names should start with the plugin id, e.g. `incident_incidents`. */
+  up(db: Kysely<unknown>, dialect: "sqlite" | "postgres"): Promise<void>;
+}
+
+/** The plugin's own tables. */
+export interface StorageApi {
+  /** Which SQL dialect the workspace runs on. */
+  readonly dialect: "sqlite" | "postgres";
+  /** Apply migrations not applied yet, in the order of their names. */
+  migrate(migrations: Record<string, PluginMigration>): Promise<void>;
+  /** The query builder, typed by the plugin's own table interfaces. */
+  db<Tables>(): Kysely<Tables>;
+}
+
+/** A small key-value store per plugin; values are JSON. */
+export interface KvApi {
+  /** The value, or null when missing or expired. */
+  get<T = unknown>(key: string): Promise<T | null>;
+  /** Store a value, optionally expiring. */
+  set(key: string, value: unknown, options?: { expireInSeconds?: number }): Promise<void>;
+  /** Remove a key. */
+  delete(key: string): Promise<void>;
+  /** Keys starting with `prefix`. */
+  list(prefix?: string): Promise<string[]>;
+}
+
+/** What a plugin receives in `activate`. */
+export interface PluginContext {
+  /** The plugin's manifest. */
+  readonly manifest: PluginManifest;
+  /** The address used in links, e.g. `http://localhost:8065`. */
+  readonly siteUrl: string;
+  /** Logger tagged with the plugin id. */
+  readonly log: PluginLogger;
+  /** Users. */
+  readonly users: UsersApi;
+  /** Teams. */
+  readonly teams: TeamsApi;
+  /** Channels. */
+  readonly channels: ChannelsApi;
+  /** Posts. */
+  readonly posts: PostsApi;
+  /** The plugin's bot account. */
+  readonly bot: BotApi;
+  /** Slash commands. */
+  readonly commands: CommandsApi;
+  /** Hooks. */
+  readonly hooks: HooksApi;
+  /** HTTP routes under `/plugins/{id}/`. */
+  readonly http: HttpApi;
+  /** Realtime events. */
+  readonly realtime: RealtimeApi;
+  /** Interactive dialogs. */
+  readonly dialogs: DialogsApi;
+  /** Admin settings. */
+  readonly settings: SettingsApi;
+  /** Own tables. */
+  readonly storage: StorageApi;
+  /** Key-value store. */
+  readonly kv: KvApi;
+  /** Register any other disposable to be disposed with the plugin (timers, listeners). */
+  track(disposable: Disposable): Disposable;
+}

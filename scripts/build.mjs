@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// `npm run build`: the web app into dist/web, and each first-party plugin into
+// dist/plugins/<id>.tar.gz. `--if-stale` skips the work when nothing changed.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { buildPlugin } from "./build-plugin.mjs";
+
+const root = path.resolve(import.meta.dirname, "..");
+const ifStale = process.argv.includes("--if-stale");
+const stamp = path.join(root, "dist", ".build-stamp");
+
+/** Newest modification time of any file under these folders (node_modules excluded). */
+function newest(dirs) {
+  let max = 0;
+  const walk = (dir) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === "node_modules" || entry.name === "dist") continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else max = Math.max(max, fs.statSync(full).mtimeMs);
+    }
+  };
+  dirs.forEach((d) => walk(path.join(root, d)));
+  return max;
+}
+
+const sources = newest(["web", "plugins", "common", "scripts"]);
+if (ifStale && fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= sources) {
+  console.log("build: up to date");
+  process.exit(0);
+}
+
+console.log("build: web app → dist/web");
+const web = spawnSync("npx", ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], { cwd: root, stdio: "inherit" });
+if (web.status !== 0) process.exit(web.status ?? 1);
+
+const pluginsDir = path.join(root, "plugins");
+for (const id of fs.readdirSync(pluginsDir)) {
+  if (!fs.existsSync(path.join(pluginsDir, id, "plugin.json"))) continue;
+  const out = await buildPlugin({ dir: path.join(pluginsDir, id), outDir: path.join(root, "dist", "plugins") });
+  console.log(`build: plugin ${id} → ${path.relative(root, out)}`);
+}
+fs.mkdirSync(path.dirname(stamp), { recursive: true });
+fs.writeFileSync(stamp, new Date().toISOString());

@@ -1,0 +1,71 @@
+/**
+ * @module api/v4/commands
+ * Slash commands and interactive dialog submission.
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { CommandResponse } from "../../../common/plugin-api.ts";
+import { AppError, badRequest, notFound } from "../../errors.ts";
+import type { Host } from "../../host.ts";
+import { parse, requireUser } from "../context.ts";
+import { splitArgs } from "../../commands/split-args.ts";
+import { readableChannel } from "../../services/channels.ts";
+import { ephemeralSender, postCreator } from "../../services/posts.ts";
+
+const executeSchema = z.object({
+  channel_id: z.string().min(1, "is required"),
+  team_id: z.string().optional(),
+  command: z.string().trim().min(2, "is required").max(4000).startsWith("/", "must start with /"),
+});
+
+const submitSchema = z.object({
+  callback_id: z.string().min(1, "is required"),
+  submission: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
+  channel_id: z.string().optional(),
+  team_id: z.string().optional(),
+  cancelled: z.boolean().optional(),
+});
+
+export function registerCommandRoutes(app: FastifyInstance, host: Host): void {
+  app.post("/api/v4/commands/execute", async (request) => {
+    const user = requireUser(request);
+    const input = parse(executeSchema, request.body, "api.command.execute.invalid");
+    const channel = await readableChannel(host, user, input.channel_id);
+    const words = splitArgs(input.command.slice(1));
+    const trigger = (words[0] ?? "").toLowerCase();
+    const command = host.commands.get(trigger);
+    if (!command) {
+      throw new AppError({ status: 404, id: "api.command.execute_command.not_found.app_error", message: `Command with a trigger of '/${trigger}' not found.` });
+    }
+    let response: CommandResponse;
+    try {
+      response = await command.definition.execute({ command: input.command, args: words.slice(1), userId: user.id, channelId: channel.id, teamId: channel.team_id });
+    } catch (error) {
+      if (error instanceof AppError || (error instanceof Error && "status" in error)) throw error;
+      host.log.error("slash command failed", { trigger, plugin_id: command.pluginId, error: String(error) });
+      throw badRequest("api.command.execute_command.failed", `/${trigger} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const text = response?.text ?? "";
+    if (text) {
+      if (response.response_type === "in_channel") await postCreator(host, { input: { channel_id: channel.id, message: text }, author: { user, via: "api" } });
+      else ephemeralSender(host, { userId: user.id, channelId: channel.id, message: text });
+    }
+    return { response_type: response?.response_type ?? "ephemeral", text, goto_location: response?.goto_location ?? "", trigger_id: "" };
+  });
+
+  const autocomplete = async (request: FastifyRequest) => {
+    requireUser(request);
+    return host.commands.autocomplete();
+  };
+  app.get("/api/v4/commands/autocomplete", autocomplete);
+  app.get("/api/v4/teams/:teamId/commands/autocomplete", autocomplete);
+
+  app.post("/api/v4/actions/dialogs/submit", async (request) => {
+    const user = requireUser(request);
+    const input = parse(submitSchema, request.body, "api.dialog.submit.invalid");
+    const values = Object.fromEntries(Object.entries(input.submission).map(([k, v]) => [k, v === null ? "" : String(v)]));
+    const result = await host.dialogs.submit({ callbackId: input.callback_id, userId: user.id, values, cancelled: input.cancelled });
+    if (!result) throw notFound("dialog", "dialog not found");
+    return result.errors ? { errors: result.errors } : {};
+  });
+}

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../../testing/harness.ts";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => server.close());
+
+describe("users", () => {
+  it("makes the first user a system admin and later ones plain users", async () => {
+    const admin = await server.admin();
+    expect(admin.user.roles).toBe("system_admin system_user");
+    const bob = await server.createUser();
+    expect(bob.user.roles).toBe("system_user");
+  });
+
+  it("refuses an invalid sign-up naming the field and reason", async () => {
+    const res = await server.anonymous.post("/api/v4/users", { username: "X", email: "nope", password: "short" });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toContain("username: must be 3 to 22 characters");
+    expect(res.body.message).toContain("email: must be a valid email address");
+    expect(res.body.message).toContain("password: must be at least 8 characters");
+    expect(res.body.status_code).toBe(400);
+  });
+
+  it("refuses a taken username with 409", async () => {
+    const alice = await server.createUser();
+    const res = await server.anonymous.post("/api/v4/users", { username: alice.user.username, email: "other@example.com", password: "password-123" });
+    expect(res.status).toBe(409);
+    expect(res.body.message).toBe(`username: "${alice.user.username}" is already taken`);
+  });
+
+  it("logs in with Token header and cookies, and logs out", async () => {
+    const carol = await server.createUser({ password: "carol-secret" });
+    const res = await server.anonymous.post("/api/v4/users/login", { login_id: carol.user.username, password: "carol-secret" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("token")).toMatch(/^[a-z0-9]{26}$/);
+    expect(res.headers.getSetCookie().join(";")).toContain("MMAUTHTOKEN=");
+    expect(res.headers.getSetCookie().join(";")).toContain("MMCSRF=");
+    const bad = await server.anonymous.post("/api/v4/users/login", { login_id: carol.user.username, password: "wrong-password" });
+    expect(bad.status).toBe(401);
+    expect(bad.body.message).toBe("Enter a valid email or username and/or password.");
+    const me = await carol.get("/api/v4/users/me");
+    expect(me.status).toBe(200);
+    expect(me.body.id).toBe(carol.user.id);
+    expect((await carol.post("/api/v4/users/logout")).status).toBe(200);
+    const after = await carol.get("/api/v4/users/me");
+    expect(after.status).toBe(401);
+    expect(after.body.message).toBe("You must be signed in to do that.");
+  });
+
+  it("lets only admins change roles", async () => {
+    const admin = await server.admin();
+    const dave = await server.createUser();
+    const eve = await server.createUser();
+    const denied = await eve.put(`/api/v4/users/${dave.user.id}/roles`, { roles: "system_admin" });
+    expect(denied.status).toBe(403);
+    expect(denied.body.message).toBe("Only system admins may do that.");
+    const ok = await admin.put(`/api/v4/users/${dave.user.id}/roles`, { roles: "system_admin system_user" });
+    expect(ok.status).toBe(200);
+    expect((await dave.get("/api/v4/users/me")).body.roles).toBe("system_admin system_user");
+  });
+
+  it("accepts a personal access token as a bearer token", async () => {
+    const frank = await server.createUser();
+    const res = await frank.post(`/api/v4/users/${frank.user.id}/tokens`, { description: "ci" });
+    expect(res.status).toBe(201);
+    const viaToken = await fetch(`${server.url}/api/v4/users/me`, { headers: { authorization: `Bearer ${res.body.token}` } });
+    expect(viaToken.status).toBe(200);
+    expect(((await viaToken.json()) as { id: string }).id).toBe(frank.user.id);
+  });
+
+  it("hides other people's emails from non-admins", async () => {
+    const gina = await server.createUser();
+    const hank = await server.createUser();
+    const seen = await hank.get(`/api/v4/users/${gina.user.id}`);
+    expect(seen.status).toBe(200);
+    expect(seen.body.email).toBe("");
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * @module app
+ * The HTTP server: Fastify with the Mattermost v4 subset, plugin routes, the
+ * WebSocket upgrade and the web app. Errors leave as `{id, message, status_code}`.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import cookie from "@fastify/cookie";
+import multipart from "@fastify/multipart";
+import fastifyStatic from "@fastify/static";
+import { ZodError } from "zod";
+import type { ApiErrorBody } from "../common/wire.ts";
+import { AppError, forbidden, fromZodError, isExpectedError } from "./errors.ts";
+import type { Host } from "./host.ts";
+import { sessionFromToken } from "./auth/sessions.ts";
+import { presentUser } from "./services/users.ts";
+import { registerUserRoutes } from "./api/v4/users.ts";
+import { registerSystemRoutes } from "./api/v4/system.ts";
+import { registerTeamRoutes } from "./api/v4/teams.ts";
+import { registerChannelRoutes } from "./api/v4/channels.ts";
+import { registerPostRoutes } from "./api/v4/posts.ts";
+import { registerCommandRoutes } from "./api/v4/commands.ts";
+import { registerWebhookRoutes } from "./api/v4/webhooks.ts";
+import { registerPluginRoutes } from "./api/v4/plugins.ts";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** The bearer token of a request, and whether it came from the cookie. */
+function requestToken(request: { headers: Record<string, string | string[] | undefined>; cookies: Record<string, string | undefined> }): { token: string; fromCookie: boolean } | null {
+  const header = request.headers.authorization;
+  if (typeof header === "string" && /^(bearer|token) /i.test(header)) return { token: header.replace(/^(bearer|token) /i, "").trim(), fromCookie: false };
+  const cookieToken = request.cookies.MMAUTHTOKEN;
+  return cookieToken ? { token: cookieToken, fromCookie: true } : null;
+}
+
+/** Build the HTTP app for a host. Call `listen` on it, or `inject` in tests. */
+export async function createApp(host: Host): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: 50 * 1024 * 1024, forceCloseConnections: true });
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1 } });
+
+  // Slack-style webhook senders may post a form with a `payload` field.
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
+    const params = new URLSearchParams(String(body));
+    const payload = params.get("payload");
+    if (payload === null) return done(null, Object.fromEntries(params));
+    try {
+      done(null, JSON.parse(payload));
+    } catch {
+      done(new AppError({ status: 400, id: "api.webhook.payload", message: "payload: is not valid JSON" }), undefined);
+    }
+  });
+
+  app.decorateRequest("auth", null);
+  app.addHook("onRequest", async (request) => {
+    const found = requestToken(request);
+    if (!found) return;
+    const auth = await sessionFromToken(host, found.token);
+    if (!auth) return;
+    if (found.fromCookie && !SAFE_METHODS.has(request.method)) {
+      const csrf = request.headers["x-csrf-token"];
+      if (csrf !== auth.session.csrf_token) throw forbidden("X-CSRF-Token: missing or does not match the session; requests signed in by cookie must send it.");
+    }
+    request.auth = { user: presentUser(auth.user), session: auth.session, token: found.token };
+  });
+
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    let body: ApiErrorBody;
+    if (isExpectedError(error)) {
+      body = { id: error.id, message: error.message, status_code: error.status, ...(error.details !== undefined ? { details: error.details } : {}) };
+    } else if (error instanceof ZodError) {
+      const appError = fromZodError(error);
+      body = { id: appError.id, message: appError.message, status_code: 400, details: appError.details };
+    } else if ("statusCode" in error && typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
+      // Fastify's own client errors: bad JSON, too large, wrong content type.
+      const message = error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error instanceof SyntaxError ? `body: is not valid JSON (${error.message})` : error.message;
+      body = { id: `api.request.${(error.code ?? "invalid").toLowerCase()}`, message, status_code: error.statusCode };
+    } else {
+      host.log.error("unhandled error", { method: request.method, url: request.url, error: error.stack ?? String(error) });
+      body = { id: "api.internal", message: "An internal error occurred; it has been logged.", status_code: 500 };
+    }
+    void reply.status(body.status_code).send(body);
+  });
+
+  registerSystemRoutes(app, host);
+  registerUserRoutes(app, host);
+  registerTeamRoutes(app, host);
+  registerChannelRoutes(app, host);
+  registerPostRoutes(app, host);
+  registerCommandRoutes(app, host);
+  registerWebhookRoutes(app, host);
+  registerPluginRoutes(app, host);
+
+  app.server.on("upgrade", (request, socket, head) => {
+    const url = request.url ?? "";
+    if (url === "/api/v4/websocket" || url.startsWith("/api/v4/websocket?")) host.realtime.handleUpgrade(request, socket, head);
+    else socket.destroy();
+  });
+
+  // The web app: built files, and index.html for every client-side route.
+  const webDir = host.config.webDistDir;
+  const hasWeb = fs.existsSync(path.join(webDir, "index.html"));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir, prefix: "/static/app/", wildcard: true, index: false, decorateReply: true });
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url;
+    if (url.startsWith("/api/") || url.startsWith("/plugins/") || url.startsWith("/hooks/") || request.method !== "GET") {
+      return reply.status(404).send({ id: "api.context.404.app_error", message: `Sorry, we could not find ${request.method} ${url.split("?")[0]}.`, status_code: 404 } satisfies ApiErrorBody);
+    }
+    if (!hasWeb) return reply.status(503).type("text/plain").send("The web app is not built yet: run `npm run build`.");
+    return reply.type("text/html").header("cache-control", "no-store").sendFile("index.html");
+  });
+  return app;
+}

@@ -1,0 +1,63 @@
+/**
+ * @module cli
+ * The `sitrep` command line. `serve` runs the server; the other commands are
+ * clients of a running server over HTTP, like Mattermost's mmctl.
+ */
+import { Command } from "commander";
+import { loadConfig } from "../config.ts";
+import { startServer } from "../server.ts";
+import { ApiClient, CliError } from "./client.ts";
+
+export function buildCli(): Command {
+  const program = new Command("sitrep").description("Sitrep: a self-hosted incident response workspace.").showHelpAfterError();
+
+  program
+    .command("serve")
+    .description("Run the server (PORT, SITREP_DATA_DIR, DATABASE_URL, ... configure it).")
+    .action(async () => {
+      const config = loadConfig();
+      const server = await startServer(config);
+      console.log(`Sitrep is listening on ${config.siteUrl} (port ${server.port}, database ${server.host.dialect})`);
+      const stop = async () => {
+        await server.close();
+        process.exit(0);
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    });
+
+  const clientOptions = (cmd: Command) =>
+    cmd.option("--url <url>", "server address (SITREP_URL)", process.env.SITREP_URL ?? "http://localhost:8065").option("--token <token>", "access token (SITREP_TOKEN)", process.env.SITREP_TOKEN);
+
+  const user = program.command("user").description("Manage users.");
+  clientOptions(
+    user
+      .command("create")
+      .description("Create a user. The first user of a workspace needs no token and becomes a system admin.")
+      .requiredOption("--username <name>", "username")
+      .requiredOption("--email <email>", "email address")
+      .requiredOption("--password <password>", "password (8 characters or more)")
+      .option("--admin", "make the user a system admin (needs an admin token)"),
+  ).action(async (opts: { url: string; token?: string; username: string; email: string; password: string; admin?: boolean }) => {
+    const client = new ApiClient({ url: opts.url, token: opts.token });
+    const created = await client.request<{ id: string; username: string; roles: string }>("POST", "/api/v4/users", { username: opts.username, email: opts.email, password: opts.password });
+    if (opts.admin && !created.roles.includes("system_admin")) await client.request("PUT", `/api/v4/users/${created.id}/roles`, { roles: "system_admin system_user" });
+    console.log(`created user ${created.username} (${created.id})${opts.admin || created.roles.includes("system_admin") ? " as system admin" : ""}`);
+  });
+
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CliError) {
+      console.error(`error: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("cli/index.ts")) await runCli(process.argv);

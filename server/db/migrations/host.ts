@@ -1,0 +1,158 @@
+/**
+ * @module db/migrations/host
+ * Versioned migrations of the host's tables. Append new ones; never edit an applied one.
+ */
+import type { Kysely, Migration } from "kysely";
+import { columnTypes, type Dialect } from "../column-types.ts";
+
+/** The host's migrations for a dialect, keyed by an ordered name. */
+export function hostMigrations(dialect: Dialect): Record<string, Migration> {
+  const t = columnTypes(dialect);
+  return {
+    "0001_workspace": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("users")
+          .addColumn("id", t.id, (c) => c.primaryKey())
+          .addColumn("username", "text", (c) => c.notNull().unique())
+          .addColumn("email", "text", (c) => c.notNull().unique())
+          .addColumn("password_hash", "text", (c) => c.notNull())
+          .addColumn("first_name", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("last_name", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("nickname", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("roles", "text", (c) => c.notNull())
+          .addColumn("is_bot", t.int, (c) => c.notNull().defaultTo(0))
+          .addColumn("bot_owner_id", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .addColumn("update_at", t.time, (c) => c.notNull())
+          .addColumn("delete_at", t.time, (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createTable("sessions")
+          .addColumn("id", t.id, (c) => c.primaryKey())
+          .addColumn("token_hash", "text", (c) => c.notNull().unique())
+          .addColumn("user_id", t.id, (c) => c.notNull())
+          .addColumn("csrf_token", "text", (c) => c.notNull())
+          .addColumn("access_token_id", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .addColumn("expires_at", t.time, (c) => c.notNull())
+          .addColumn("last_activity_at", t.time, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("sessions_user_id").on("sessions").column("user_id").execute();
+        await db.schema
+          .createTable("user_access_tokens")
+          .addColumn("id", t.id, (c) => c.primaryKey())
+          .addColumn("user_id", t.id, (c) => c.notNull())
+          .addColumn("token_hash", "text", (c) => c.notNull().unique())
+          .addColumn("description", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("is_active", t.int, (c) => c.notNull().defaultTo(1))
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("teams")
+          .addColumn("id", t.id, (c) => c.primaryKey())
+          .addColumn("name", "text", (c) => c.notNull().unique())
+          .addColumn("display_name", "text", (c) => c.notNull())
+          .addColumn("type", "text", (c) => c.notNull())
+          .addColumn("description", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .addColumn("update_at", t.time, (c) => c.notNull())
+          .addColumn("delete_at", t.time, (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createTable("team_members")
+          .addColumn("team_id", t.id, (c) => c.notNull())
+          .addColumn("user_id", t.id, (c) => c.notNull())
+          .addColumn("roles", "text", (c) => c.notNull())
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .addColumn("delete_at", t.time, (c) => c.notNull().defaultTo(0))
+          .addPrimaryKeyConstraint("team_members_pk", ["team_id", "user_id"])
+          .execute();
+        await db.schema.createIndex("team_members_user_id").on("team_members").column("user_id").execute();
+        await db.schema
+          .createTable("channels")
+          .addColumn("id", t.id, (c) => c.primaryKey())
+          .addColumn("team_id", t.id, (c) => c.notNull())
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("display_name", "text", (c) => c.notNull())
+          .addColumn("type", "text", (c) => c.notNull())
+          .addColumn("header", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("purpose", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("creator_id", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .addColumn("update_at", t.time, (c) => c.notNull())
+          .addColumn("delete_at", t.time, (c) => c.notNull().defaultTo(0))
+          .addColumn("last_post_at", t.time, (c) => c.notNull().defaultTo(0))
+          .addColumn("total_msg_count", t.int, (c) => c.notNull().defaultTo(0))
+          .addUniqueConstraint("channels_team_name", ["team_id", "name"])
+          .execute();
+        await db.schema
+          .createTable("channel_members")
+          .addColumn("channel_id", t.id, (c) => c.notNull())
+          .addColumn("user_id", t.id, (c) => c.notNull())
+          .addColumn("roles", "text", (c) => c.notNull())
+          .addColumn("last_viewed_at", t.time, (c) => c.notNull().defaultTo(0))
+          .addColumn("msg_count", t.int, (c) => c.notNull().defaultTo(0))
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .addPrimaryKeyConstraint("channel_members_pk", ["channel_id", "user_id"])
+          .execute();
+        await db.schema.createIndex("channel_members_user_id").on("channel_members").column("user_id").execute();
+        await db.schema
+          .createTable("posts")
+          .addColumn("id", t.id, (c) => c.primaryKey())
+          .addColumn("channel_id", t.id, (c) => c.notNull())
+          .addColumn("user_id", t.id, (c) => c.notNull())
+          .addColumn("root_id", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("message", "text", (c) => c.notNull())
+          .addColumn("type", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("props", "text", (c) => c.notNull().defaultTo("{}"))
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .addColumn("update_at", t.time, (c) => c.notNull())
+          .addColumn("edit_at", t.time, (c) => c.notNull().defaultTo(0))
+          .addColumn("delete_at", t.time, (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.createIndex("posts_channel_create_at").on("posts").columns(["channel_id", "create_at"]).execute();
+        await db.schema
+          .createTable("incoming_webhooks")
+          .addColumn("id", t.id, (c) => c.primaryKey())
+          .addColumn("channel_id", t.id, (c) => c.notNull())
+          .addColumn("team_id", t.id, (c) => c.notNull())
+          .addColumn("user_id", t.id, (c) => c.notNull())
+          .addColumn("display_name", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("description", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("username", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("icon_url", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("channel_locked", t.int, (c) => c.notNull().defaultTo(0))
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .addColumn("delete_at", t.time, (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createTable("plugins")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("manifest", "text", (c) => c.notNull())
+          .addColumn("bundle", t.blob, (c) => c.notNull())
+          .addColumn("checksum", "text", (c) => c.notNull())
+          .addColumn("enabled", t.int, (c) => c.notNull().defaultTo(0))
+          .addColumn("settings", "text", (c) => c.notNull().defaultTo("{}"))
+          .addColumn("installed_at", t.time, (c) => c.notNull())
+          .addColumn("updated_at", t.time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("plugin_kv")
+          .addColumn("plugin_id", "text", (c) => c.notNull())
+          .addColumn("key", "text", (c) => c.notNull())
+          .addColumn("value", "text", (c) => c.notNull())
+          .addColumn("expire_at", t.time, (c) => c.notNull().defaultTo(0))
+          .addPrimaryKeyConstraint("plugin_kv_pk", ["plugin_id", "key"])
+          .execute();
+        // Bus messages too large for a PostgreSQL NOTIFY payload travel through this table.
+        await db.schema
+          .createTable("bus_messages")
+          .addColumn("id", t.id, (c) => c.primaryKey())
+          .addColumn("payload", "text", (c) => c.notNull())
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
+}

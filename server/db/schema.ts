@@ -1,0 +1,159 @@
+/**
+ * @module db/schema
+ * Row types of the host's tables. Times are integer milliseconds; flags are 0/1
+ * integers so both dialects read the same values.
+ */
+export interface UsersTable {
+  id: string;
+  username: string;
+  email: string;
+  password_hash: string;
+  first_name: string;
+  last_name: string;
+  nickname: string;
+  roles: string;
+  is_bot: number;
+  bot_owner_id: string;
+  create_at: number;
+  update_at: number;
+  delete_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  /** sha256 of the bearer token; the token itself is never stored. */
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  /** Set for sessions backed by a personal access token. */
+  access_token_id: string;
+  create_at: number;
+  expires_at: number;
+  last_activity_at: number;
+}
+
+export interface UserAccessTokensTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  description: string;
+  is_active: number;
+  create_at: number;
+}
+
+export interface TeamsTable {
+  id: string;
+  name: string;
+  display_name: string;
+  type: "O" | "I";
+  description: string;
+  create_at: number;
+  update_at: number;
+  delete_at: number;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  user_id: string;
+  roles: string;
+  create_at: number;
+  delete_at: number;
+}
+
+export interface ChannelsTable {
+  id: string;
+  team_id: string;
+  name: string;
+  display_name: string;
+  type: "O" | "P";
+  header: string;
+  purpose: string;
+  creator_id: string;
+  create_at: number;
+  update_at: number;
+  delete_at: number;
+  last_post_at: number;
+  total_msg_count: number;
+}
+
+export interface ChannelMembersTable {
+  channel_id: string;
+  user_id: string;
+  roles: string;
+  last_viewed_at: number;
+  msg_count: number;
+  create_at: number;
+}
+
+export interface PostsTable {
+  id: string;
+  channel_id: string;
+  user_id: string;
+  root_id: string;
+  message: string;
+  type: string;
+  /** JSON text. */
+  props: string;
+  create_at: number;
+  update_at: number;
+  edit_at: number;
+  delete_at: number;
+}
+
+export interface IncomingWebhooksTable {
+  id: string;
+  channel_id: string;
+  team_id: string;
+  user_id: string;
+  display_name: string;
+  description: string;
+  username: string;
+  icon_url: string;
+  channel_locked: number;
+  create_at: number;
+  delete_at: number;
+}
+
+export interface PluginsTable {
+  id: string;
+  /** plugin.json as JSON text. */
+  manifest: string;
+  /** The uploaded `.tar.gz`, so every process can load it. */
+  bundle: Buffer;
+  /** sha256 of the bundle; part of the import URL of its code. */
+  checksum: string;
+  enabled: number;
+  /** Admin settings as JSON text. */
+  settings: string;
+  installed_at: number;
+  updated_at: number;
+}
+
+export interface PluginKvTable {
+  plugin_id: string;
+  key: string;
+  /** JSON text. */
+  value: string;
+  expire_at: number;
+}
+
+export interface BusMessagesTable {
+  id: string;
+  payload: string;
+  create_at: number;
+}
+
+export interface Database {
+  bus_messages: BusMessagesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  user_access_tokens: UserAccessTokensTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  channels: ChannelsTable;
+  channel_members: ChannelMembersTable;
+  posts: PostsTable;
+  incoming_webhooks: IncomingWebhooksTable;
+  plugins: PluginsTable;
+  plugin_kv: PluginKvTable;
+}

@@ -1,0 +1,50 @@
+/**
+ * @module errors
+ * Expected failures with a stable id and a status. One handler in the app turns
+ * these into `{id, message, status_code, details}` and anything else into a 500.
+ */
+import { ZodError } from "zod";
+
+/** An expected failure, answered with its status and message. */
+export class AppError extends Error {
+  readonly status: number;
+  readonly id: string;
+  readonly details?: unknown;
+  constructor(props: { status: number; id: string; message: string; details?: unknown }) {
+    super(props.message);
+    this.status = props.status;
+    this.id = props.id;
+    this.details = props.details;
+  }
+}
+
+/** 400: the caller sent something invalid. */
+export const badRequest = (id: string, message: string, details?: unknown) => new AppError({ status: 400, id, message, details });
+/** 401: no valid session or token. */
+export const unauthorized = (message = "You must be signed in to do that.") => new AppError({ status: 401, id: "api.context.session_expired", message });
+/** 403: signed in, but not allowed. */
+export const forbidden = (message = "You do not have the permission to do that.") => new AppError({ status: 403, id: "api.context.permissions", message });
+/** 404: nothing there, or nothing the caller may see. */
+export const notFound = (what: string, message?: string) => new AppError({ status: 404, id: `app.${what}.not_found`, message: message ?? `${what} not found.` });
+/** 409: conflicts with what exists. */
+export const conflict = (id: string, message: string, details?: unknown) => new AppError({ status: 409, id, message, details });
+
+/**
+ * Turn a zod error into a 400 whose message names each field and the reason,
+ * e.g. `name: must be 2 to 64 characters`.
+ */
+export function fromZodError(error: ZodError, id = "api.validation"): AppError {
+  const problems = error.issues.map((issue) => ({ field: issue.path.join(".") || "body", reason: issue.message }));
+  const message = problems.map((p) => `${p.field}: ${p.reason}`).join("; ");
+  return badRequest(id, message, problems);
+}
+
+/**
+ * True for an expected failure from anywhere: an {@link AppError}, or a plugin's
+ * `PluginError` (a bundled copy of the class, so matched by shape, not `instanceof`).
+ */
+export function isExpectedError(error: unknown): error is { status: number; id: string; message: string; details?: unknown } {
+  if (!(error instanceof Error)) return false;
+  const e = error as Error & { status?: unknown; id?: unknown };
+  return typeof e.status === "number" && e.status >= 400 && e.status < 500 && typeof e.id === "string";
+}

@@ -1,0 +1,72 @@
+/**
+ * @module host
+ * The workspace host: one instance holds the database, the event bus, caches,
+ * the realtime hub and the plugin runtime. Tests build as many as they need.
+ */
+import type { Kysely } from "kysely";
+import type { Config } from "./config.ts";
+import { migrateHost, openDatabase, type Dialect, type WorkspaceDb } from "./db/index.ts";
+import type { Database } from "./db/schema.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { LocalBus, PgBus, type EventBus } from "./realtime/bus.ts";
+import { RealtimeHub } from "./realtime/hub.ts";
+import { Caches } from "./services/caches.ts";
+import { HookRegistry } from "./plugins/hooks.ts";
+import { CommandRegistry } from "./commands/registry.ts";
+import { DialogRegistry } from "./plugins/dialogs.ts";
+import { PluginManager } from "./plugins/manager.ts";
+
+export interface Host {
+  readonly config: Config;
+  readonly workspace: WorkspaceDb;
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  readonly log: Logger;
+  readonly bus: EventBus;
+  readonly caches: Caches;
+  readonly realtime: RealtimeHub;
+  readonly hooks: HookRegistry;
+  readonly commands: CommandRegistry;
+  readonly dialogs: DialogRegistry;
+  readonly plugins: PluginManager;
+  /** Stop plugins, close sockets, the bus and the database. */
+  close(): Promise<void>;
+}
+
+/** Open the database, migrate it, and build the host's parts. Plugins start with `host.plugins.start()`. */
+export async function createHost(config: Config): Promise<Host> {
+  const log = createLogger(config.logLevel);
+  const workspace = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: config.pgSchema });
+  await migrateHost(workspace);
+  let bus: EventBus;
+  if (workspace.dialect === "postgres") {
+    const pgBus = new PgBus({ pgConfig: workspace.pgConfig!, schema: workspace.pgSchema ?? "public", db: workspace.db });
+    await pgBus.start();
+    bus = pgBus;
+  } else {
+    bus = new LocalBus();
+  }
+  const host = {
+    config,
+    workspace,
+    db: workspace.db,
+    dialect: workspace.dialect,
+    log,
+    bus,
+    caches: new Caches(bus),
+    hooks: new HookRegistry({ timeoutMs: config.hookTimeoutMs, log }),
+    commands: new CommandRegistry(),
+  } as Omit<Host, "realtime" | "dialogs" | "plugins" | "close"> as Host;
+  const mutable = host as { -readonly [K in keyof Host]: Host[K] };
+  mutable.realtime = new RealtimeHub(host);
+  mutable.dialogs = new DialogRegistry(host.realtime);
+  mutable.plugins = new PluginManager(host);
+  mutable.close = async () => {
+    await host.plugins.stop();
+    await host.hooks.idle();
+    await host.realtime.close();
+    await bus.close();
+    await workspace.close();
+  };
+  return host;
+}

@@ -1,0 +1,117 @@
+/**
+ * @module plugins/hooks
+ * Plugin hooks. Each hook runs within a time budget; one that throws or never
+ * settles is logged and skipped, so it can neither block nor fail a post.
+ */
+import type { Disposable, WillBePostedResult } from "../../common/plugin-api.ts";
+import type { Post } from "../../common/wire.ts";
+
+type WillBePostedHook = (post: Post) => WillBePostedResult | Promise<WillBePostedResult>;
+type PostedHook = (post: Post) => void | Promise<void>;
+type MemberAddedHook = (event: { channelId: string; userId: string }) => void | Promise<void>;
+
+interface Entry<F> {
+  pluginId: string;
+  fn: F;
+}
+
+export interface HookLogger {
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+const TIMED_OUT = Symbol("timed out");
+
+/** Resolve with the promise's value, or with TIMED_OUT after `ms`. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export class HookRegistry {
+  private readonly willBePosted: Array<Entry<WillBePostedHook>> = [];
+  private readonly posted: Array<Entry<PostedHook>> = [];
+  private readonly memberAdded: Array<Entry<MemberAddedHook>> = [];
+  /** Hooks still running, so tests and shutdown can wait for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly props: { timeoutMs: number; log: HookLogger }) {}
+
+  private add<F>(list: Array<Entry<F>>, entry: Entry<F>): Disposable {
+    list.push(entry);
+    return {
+      dispose: () => {
+        const index = list.indexOf(entry);
+        if (index >= 0) list.splice(index, 1);
+      },
+    };
+  }
+
+  registerWillBePosted(pluginId: string, fn: WillBePostedHook): Disposable {
+    return this.add(this.willBePosted, { pluginId, fn });
+  }
+  registerPosted(pluginId: string, fn: PostedHook): Disposable {
+    return this.add(this.posted, { pluginId, fn });
+  }
+  registerMemberAdded(pluginId: string, fn: MemberAddedHook): Disposable {
+    return this.add(this.memberAdded, { pluginId, fn });
+  }
+
+  get hasPostedHooks(): boolean {
+    return this.posted.length > 0;
+  }
+
+  /**
+   * Run `messageWillBePosted` hooks in order. Returns the (maybe changed) post,
+   * or the rejection of the first hook that rejects it.
+   */
+  async runWillBePosted(post: Post): Promise<{ post: Post } | { error: { message: string; pluginId: string } }> {
+    let current = post;
+    for (const entry of [...this.willBePosted]) {
+      try {
+        const result = await withTimeout(Promise.resolve().then(() => entry.fn(current)), this.props.timeoutMs);
+        if (result === TIMED_OUT) {
+          this.props.log.warn("messageWillBePosted hook timed out; post goes through unchanged", { plugin_id: entry.pluginId });
+          continue;
+        }
+        if (result && "error" in result) return { error: { message: result.error.message, pluginId: entry.pluginId } };
+        if (result && "post" in result) current = { ...result.post, id: post.id, channel_id: post.channel_id, user_id: post.user_id, create_at: post.create_at };
+      } catch (error) {
+        this.props.log.warn("messageWillBePosted hook threw; post goes through unchanged", { plugin_id: entry.pluginId, error: String(error) });
+      }
+    }
+    return { post: current };
+  }
+
+  /** Start `onMessagePosted` hooks without waiting for them. */
+  firePosted(post: Post): void {
+    for (const entry of [...this.posted]) this.track(entry.pluginId, "onMessagePosted", () => entry.fn(post));
+  }
+
+  /** Start `onChannelMemberAdded` hooks without waiting for them. */
+  fireMemberAdded(event: { channelId: string; userId: string }): void {
+    for (const entry of [...this.memberAdded]) this.track(entry.pluginId, "onChannelMemberAdded", () => entry.fn(event));
+  }
+
+  private track(pluginId: string, hook: string, run: () => void | Promise<void>): void {
+    const promise = withTimeout(
+      Promise.resolve().then(run).catch((error) => this.props.log.warn(`${hook} hook threw`, { plugin_id: pluginId, error: String(error) })),
+      this.props.timeoutMs,
+    ).then((result) => {
+      if (result === TIMED_OUT) this.props.log.warn(`${hook} hook timed out`, { plugin_id: pluginId });
+    });
+    this.inFlight.add(promise);
+    void promise.finally(() => this.inFlight.delete(promise));
+  }
+
+  /** Wait until every started hook has finished or timed out. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+}

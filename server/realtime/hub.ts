@@ -1,0 +1,189 @@
+/**
+ * @module realtime/hub
+ * The WebSocket hub: Mattermost's `/api/v4/websocket` protocol, and delivery
+ * of events to the connections of the users allowed to see them. Events go
+ * through the bus, so a post made on one process reaches clients of another.
+ */
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import { newId } from "../../common/ids.ts";
+import type { EventScope } from "../../common/plugin-api.ts";
+import type { Host } from "../host.ts";
+import { sessionFromToken } from "../auth/sessions.ts";
+import { channelMemberIds } from "../services/channels.ts";
+
+/** Who receives an event; `omitUserId` skips one user (e.g. the sender). */
+export type Broadcast = EventScope & { omitUserId?: string };
+
+interface WireEvent {
+  event: string;
+  data: Record<string, unknown>;
+  broadcast: Broadcast;
+}
+
+interface Connection {
+  ws: WebSocket;
+  id: string;
+  userId: string | null;
+  tokenHash: string | null;
+  seq: number;
+}
+
+const TOPIC = "ws.event";
+const SERVER_VERSION = "9.11.0.sitrep";
+
+export class RealtimeHub {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  private readonly byUser = new Map<string, Set<Connection>>();
+  private readonly all = new Set<Connection>();
+
+  constructor(private readonly host: Host) {
+    host.bus.subscribe((message) => {
+      if (message.topic === TOPIC) void this.deliver(message.payload as WireEvent);
+    });
+    host.caches.onInvalidate((inv) => {
+      if (inv.kind === "session") this.closeWhere((c) => c.tokenHash === inv.tokenHash);
+      if (inv.kind === "user") {
+        // A deactivated user's sockets close; a changed role is re-read on reconnect.
+        void host.db.selectFrom("users").select("delete_at").where("id", "=", inv.id).executeTakeFirst().then((u) => {
+          if (!u || u.delete_at) this.closeWhere((c) => c.userId === inv.id);
+        });
+      }
+    });
+  }
+
+  /** Number of authenticated connections on this process. */
+  get connectionCount(): number {
+    let n = 0;
+    for (const set of this.byUser.values()) n += set.size;
+    return n;
+  }
+
+  /** Send an event to everyone allowed to see it, on every process. */
+  publish(event: string, data: Record<string, unknown>, broadcast: Broadcast): void {
+    this.host.bus.publish(TOPIC, { event, data, broadcast } satisfies WireEvent);
+  }
+
+  /** Handle an HTTP upgrade to `/api/v4/websocket`. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.wss.handleUpgrade(request, socket, head, (ws) => void this.accept(ws, request));
+  }
+
+  private async accept(ws: WebSocket, request: IncomingMessage): Promise<void> {
+    const conn: Connection = { ws, id: newId(), userId: null, tokenHash: null, seq: 0 };
+    this.all.add(conn);
+    ws.on("close", () => this.drop(conn));
+    ws.on("error", () => this.drop(conn));
+    ws.on("message", (raw) => void this.onMessage(conn, raw.toString()));
+    const token = tokenFromRequest(request);
+    if (token) await this.authenticate(conn, token, null);
+  }
+
+  private async onMessage(conn: Connection, raw: string): Promise<void> {
+    let message: { seq?: number; action?: string; data?: { token?: unknown } };
+    try {
+      message = JSON.parse(raw) as typeof message;
+    } catch {
+      return;
+    }
+    if (message.action === "authentication_challenge") {
+      const token = typeof message.data?.token === "string" ? message.data.token : "";
+      await this.authenticate(conn, token, message.seq ?? 0);
+    } else if (message.seq !== undefined && conn.ws.readyState === conn.ws.OPEN) {
+      // Unknown actions (typing, ping) are acknowledged, as Mattermost does for ping.
+      conn.ws.send(JSON.stringify({ status: "OK", seq_reply: message.seq, data: message.action === "ping" ? { text: "pong" } : undefined }));
+    }
+  }
+
+  private async authenticate(conn: Connection, token: string, seqReply: number | null): Promise<void> {
+    const auth = await sessionFromToken(this.host, token);
+    if (!auth) {
+      if (seqReply !== null) conn.ws.send(JSON.stringify({ status: "FAIL", seq_reply: seqReply, error: { id: "api.web_socket_router.not_authenticated.app_error", message: "invalid token" } }));
+      return;
+    }
+    if (conn.userId && conn.userId !== auth.user.id) this.detach(conn);
+    conn.userId = auth.user.id;
+    conn.tokenHash = auth.session.token_hash;
+    let set = this.byUser.get(auth.user.id);
+    if (!set) this.byUser.set(auth.user.id, (set = new Set()));
+    set.add(conn);
+    if (seqReply !== null) conn.ws.send(JSON.stringify({ status: "OK", seq_reply: seqReply }));
+    this.sendTo(conn, envelopePrefix({ event: "hello", data: { server_version: SERVER_VERSION, connection_id: conn.id }, broadcast: { userId: auth.user.id } }));
+  }
+
+  private detach(conn: Connection): void {
+    if (!conn.userId) return;
+    const set = this.byUser.get(conn.userId);
+    set?.delete(conn);
+    if (set && set.size === 0) this.byUser.delete(conn.userId);
+  }
+
+  private drop(conn: Connection): void {
+    this.detach(conn);
+    this.all.delete(conn);
+  }
+
+  private closeWhere(match: (c: Connection) => boolean): void {
+    for (const conn of this.all) if (match(conn)) conn.ws.close(4001, "session ended");
+  }
+
+  /** Deliver one event to this process's connections that may see it. */
+  private async deliver(event: WireEvent): Promise<void> {
+    const recipients = await this.recipients(event.broadcast);
+    const prefix = envelopePrefix(event);
+    const omit = event.broadcast.omitUserId;
+    if (recipients === "all") {
+      for (const [userId, set] of this.byUser) if (userId !== omit) for (const conn of set) this.sendTo(conn, prefix);
+      return;
+    }
+    for (const userId of recipients) {
+      if (userId === omit) continue;
+      const set = this.byUser.get(userId);
+      if (set) for (const conn of set) this.sendTo(conn, prefix);
+    }
+  }
+
+  private async recipients(broadcast: Broadcast): Promise<Iterable<string> | "all"> {
+    if ("all" in broadcast) return "all";
+    if ("userId" in broadcast) return [broadcast.userId];
+    if ("channelId" in broadcast) return channelMemberIds(this.host, broadcast.channelId);
+    const rows = await this.host.db.selectFrom("team_members").select("user_id").where("team_id", "=", broadcast.teamId).where("delete_at", "=", 0).execute();
+    return rows.map((r) => r.user_id);
+  }
+
+  /** The seq is per connection, so the envelope is serialized once and only the seq appended. */
+  private sendTo(conn: Connection, prefix: string): void {
+    if (conn.ws.readyState !== conn.ws.OPEN) return;
+    conn.ws.send(`${prefix}${conn.seq++}}`);
+  }
+
+  async close(): Promise<void> {
+    for (const conn of this.all) conn.ws.terminate();
+    this.all.clear();
+    this.byUser.clear();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}
+
+/** `{"event":..,"data":..,"broadcast":..,"seq":` — Mattermost's envelope, up to the seq. */
+function envelopePrefix(event: WireEvent): string {
+  const b = event.broadcast;
+  const broadcast = {
+    channel_id: "channelId" in b ? b.channelId : "",
+    team_id: "teamId" in b ? b.teamId : "",
+    user_id: "userId" in b ? b.userId : "",
+    omit_users: b.omitUserId ? { [b.omitUserId]: true } : null,
+  };
+  const json = JSON.stringify({ event: event.event, data: event.data, broadcast, seq: 0 });
+  return json.slice(0, json.length - 2);
+}
+
+/** The token of an upgrade request: `Authorization: Bearer`, or the `MMAUTHTOKEN` cookie. */
+function tokenFromRequest(request: IncomingMessage): string | null {
+  const header = request.headers.authorization;
+  if (header?.toLowerCase().startsWith("bearer ")) return header.slice(7).trim();
+  const cookie = request.headers.cookie ?? "";
+  const match = /(?:^|;\s*)MMAUTHTOKEN=([^;]+)/.exec(cookie);
+  return match ? decodeURIComponent(match[1]) : null;
+}

@@ -1,0 +1,240 @@
+/**
+ * @module services/channels
+ * Channels, their members, and who may read them.
+ */
+import { z } from "zod";
+import { newId } from "../../common/ids.ts";
+import { LIMITS, nameSchema } from "../../common/limits.ts";
+import { isSystemAdmin, type Channel, type ChannelMember, type User } from "../../common/wire.ts";
+import type { ChannelsTable } from "../db/schema.ts";
+import { badRequest, conflict, forbidden, fromZodError, notFound } from "../errors.ts";
+import type { Host } from "../host.ts";
+import { isTeamMember } from "./teams.ts";
+
+export const newChannelSchema = z.object({
+  team_id: z.string().length(26, "must be a 26-character id"),
+  name: nameSchema,
+  display_name: z.string().trim().min(1, "is required").max(LIMITS.displayNameMax),
+  type: z.enum(["O", "P"], "must be O (public) or P (private)").default("O"),
+  purpose: z.string().max(250).optional(),
+  header: z.string().max(1024).optional(),
+});
+
+export function presentChannel(row: ChannelsTable): Channel {
+  return {
+    id: row.id,
+    team_id: row.team_id,
+    name: row.name,
+    display_name: row.display_name,
+    type: row.type,
+    header: row.header,
+    purpose: row.purpose,
+    creator_id: row.creator_id,
+    create_at: row.create_at,
+    update_at: row.update_at,
+    delete_at: row.delete_at,
+    last_post_at: row.last_post_at,
+    total_msg_count: row.total_msg_count,
+  };
+}
+
+/** The channel row, from the cache when it is there. */
+export async function getChannelRow(host: Host, channelId: string): Promise<ChannelsTable | undefined> {
+  const cached = host.caches.channels.get(channelId);
+  if (cached) return cached;
+  const row = await host.db.selectFrom("channels").selectAll().where("id", "=", channelId).executeTakeFirst();
+  if (row && row.delete_at === 0) host.caches.channels.set(channelId, row);
+  return row;
+}
+
+export async function getChannel(host: Host, channelId: string): Promise<Channel | null> {
+  const row = await getChannelRow(host, channelId);
+  return row && row.delete_at === 0 ? presentChannel(row) : null;
+}
+
+export async function getChannelByName(host: Host, teamId: string, name: string): Promise<Channel | null> {
+  const row = await host.db.selectFrom("channels").selectAll().where("team_id", "=", teamId).where("name", "=", name).where("delete_at", "=", 0).executeTakeFirst();
+  return row ? presentChannel(row) : null;
+}
+
+/** Ids of the channel's members, from the cache when it is there. */
+export async function channelMemberIds(host: Host, channelId: string): Promise<Set<string>> {
+  const cached = host.caches.members.get(channelId);
+  if (cached) return cached;
+  const rows = await host.db.selectFrom("channel_members").select("user_id").where("channel_id", "=", channelId).execute();
+  const members = new Set(rows.map((r) => r.user_id));
+  host.caches.members.set(channelId, members);
+  return members;
+}
+
+export async function isChannelMember(host: Host, channelId: string, userId: string): Promise<boolean> {
+  return (await channelMemberIds(host, channelId)).has(userId);
+}
+
+/**
+ * Who may read a channel: its members; anyone on the team for a public one;
+ * system admins always (as in Mattermost, for compliance).
+ */
+export async function canReadChannel(host: Host, user: Pick<User, "id" | "roles">, channel: Pick<Channel, "id" | "team_id" | "type">): Promise<boolean> {
+  if (isSystemAdmin(user)) return true;
+  if (await isChannelMember(host, channel.id, user.id)) return true;
+  return channel.type === "O" && (await isTeamMember(host, channel.team_id, user.id));
+}
+
+/** Who may post in a channel: its members, and system admins. */
+export async function canPostInChannel(host: Host, user: Pick<User, "id" | "roles">, channel: Pick<Channel, "id">): Promise<boolean> {
+  return isSystemAdmin(user) || (await isChannelMember(host, channel.id, user.id));
+}
+
+/**
+ * The channel a caller asked for, or a 404 when it does not exist or the caller
+ * may not read it (a private channel's existence is not revealed).
+ */
+export async function readableChannel(host: Host, user: User, channelId: string): Promise<Channel> {
+  const channel = await getChannel(host, channelId);
+  if (!channel || !(await canReadChannel(host, user, channel))) throw notFound("channel", "channel not found, or you do not have access to it");
+  return channel;
+}
+
+/** A free channel name near `name` in the team: `name-2`, `name-3`, ... */
+export async function suggestChannelName(host: Host, teamId: string, name: string): Promise<string> {
+  const base = name.slice(0, LIMITS.nameMax - 4).replace(/[-_]+$/, "") || "channel";
+  const rows = await host.db.selectFrom("channels").select("name").where("team_id", "=", teamId).where("name", "like", `${base}%`).execute();
+  const taken = new Set(rows.map((r) => r.name));
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+/** Create a channel; the creator becomes its first member (and admin). */
+export async function channelCreator(host: Host, props: { input: unknown; creator: User; skipTeamCheck?: boolean }): Promise<Channel> {
+  const parsed = newChannelSchema.safeParse(props.input);
+  if (!parsed.success) throw fromZodError(parsed.error, "api.channel.create.invalid");
+  const input = parsed.data;
+  const team = await host.db.selectFrom("teams").select("id").where("id", "=", input.team_id).where("delete_at", "=", 0).executeTakeFirst();
+  if (!team) throw badRequest("api.channel.create.team", "team_id: no team with this id");
+  if (!props.skipTeamCheck && !isSystemAdmin(props.creator) && !(await isTeamMember(host, input.team_id, props.creator.id))) {
+    throw forbidden("You must be a member of the team to create a channel in it.");
+  }
+  const existing = await getChannelByName(host, input.team_id, input.name);
+  if (existing) {
+    const suggestion = await suggestChannelName(host, input.team_id, input.name);
+    throw conflict("store.sql_channel.save_channel.exists", `name: a channel named "${input.name}" already exists in this team; try "${suggestion}"`, { suggestion });
+  }
+  const now = Date.now();
+  const row: ChannelsTable = {
+    id: newId(),
+    team_id: input.team_id,
+    name: input.name,
+    display_name: input.display_name,
+    type: input.type,
+    header: input.header ?? "",
+    purpose: input.purpose ?? "",
+    creator_id: props.creator.id,
+    create_at: now,
+    update_at: now,
+    delete_at: 0,
+    last_post_at: now,
+    total_msg_count: 0,
+  };
+  try {
+    await host.db.transaction().execute(async (trx) => {
+      await trx.insertInto("channels").values(row).execute();
+      await trx.insertInto("channel_members").values({ channel_id: row.id, user_id: props.creator.id, roles: "channel_user channel_admin", last_viewed_at: now, msg_count: 0, create_at: now }).execute();
+    });
+  } catch (error) {
+    // Two creators racing for one name: the unique constraint decides.
+    if (String(error).match(/unique|duplicate/i)) {
+      const suggestion = await suggestChannelName(host, input.team_id, input.name);
+      throw conflict("store.sql_channel.save_channel.exists", `name: a channel named "${input.name}" already exists in this team; try "${suggestion}"`, { suggestion });
+    }
+    throw error;
+  }
+  host.caches.invalidate({ kind: "members", channelId: row.id });
+  const channel = presentChannel(row);
+  if (channel.type === "O") host.realtime.publish("channel_created", { channel_id: channel.id, team_id: channel.team_id }, { teamId: channel.team_id });
+  else host.realtime.publish("channel_created", { channel_id: channel.id, team_id: channel.team_id }, { userId: props.creator.id });
+  return channel;
+}
+
+/** Add a user to a channel (and to its team when missing). Idempotent. */
+export async function channelMemberAdder(host: Host, props: { channelId: string; userId: string; actorId?: string }): Promise<ChannelMember> {
+  const channel = await getChannel(host, props.channelId);
+  if (!channel) throw notFound("channel", "channel not found");
+  const user = await host.db.selectFrom("users").select(["id", "delete_at"]).where("id", "=", props.userId).executeTakeFirst();
+  if (!user || user.delete_at) throw badRequest("api.channel.add_member.user", "user_id: no active user with this id");
+  const now = Date.now();
+  const already = await isChannelMember(host, channel.id, props.userId);
+  if (!already) {
+    await host.db
+      .insertInto("team_members")
+      .values({ team_id: channel.team_id, user_id: props.userId, roles: "team_user", create_at: now, delete_at: 0 })
+      .onConflict((oc) => oc.columns(["team_id", "user_id"]).doUpdateSet({ delete_at: 0 }))
+      .execute();
+    await host.db
+      .insertInto("channel_members")
+      .values({ channel_id: channel.id, user_id: props.userId, roles: "channel_user", last_viewed_at: 0, msg_count: 0, create_at: now })
+      .onConflict((oc) => oc.columns(["channel_id", "user_id"]).doNothing())
+      .execute();
+    host.caches.invalidate({ kind: "members", channelId: channel.id });
+    host.realtime.publish("user_added", { user_id: props.userId, team_id: channel.team_id, channel_id: channel.id }, { channelId: channel.id });
+    host.hooks.fireMemberAdded({ channelId: channel.id, userId: props.userId });
+  }
+  return (await getChannelMember(host, channel.id, props.userId))!;
+}
+
+export async function getChannelMember(host: Host, channelId: string, userId: string): Promise<ChannelMember | null> {
+  const row = await host.db.selectFrom("channel_members").selectAll().where("channel_id", "=", channelId).where("user_id", "=", userId).executeTakeFirst();
+  return row ? { channel_id: row.channel_id, user_id: row.user_id, roles: row.roles, last_viewed_at: row.last_viewed_at, msg_count: row.msg_count, mention_count: 0 } : null;
+}
+
+/** The channels of a team that the user is a member of. */
+export async function channelsOfUser(host: Host, props: { teamId: string; userId: string }): Promise<Channel[]> {
+  const rows = await host.db
+    .selectFrom("channels")
+    .innerJoin("channel_members", "channel_members.channel_id", "channels.id")
+    .selectAll("channels")
+    .where("channels.team_id", "=", props.teamId)
+    .where("channel_members.user_id", "=", props.userId)
+    .where("channels.delete_at", "=", 0)
+    .orderBy("channels.display_name")
+    .execute();
+  return rows.map(presentChannel);
+}
+
+/** The channel memberships of a user in a team, for unread marks. */
+export async function channelMembersOfUser(host: Host, props: { teamId: string; userId: string }): Promise<ChannelMember[]> {
+  const rows = await host.db
+    .selectFrom("channel_members")
+    .innerJoin("channels", "channels.id", "channel_members.channel_id")
+    .selectAll("channel_members")
+    .where("channels.team_id", "=", props.teamId)
+    .where("channel_members.user_id", "=", props.userId)
+    .execute();
+  return rows.map((row) => ({ channel_id: row.channel_id, user_id: row.user_id, roles: row.roles, last_viewed_at: row.last_viewed_at, msg_count: row.msg_count, mention_count: 0 }));
+}
+
+/** The public channels of a team, to browse and join. */
+export async function publicChannels(host: Host, props: { teamId: string; page: number; perPage: number }): Promise<Channel[]> {
+  const rows = await host.db
+    .selectFrom("channels")
+    .selectAll()
+    .where("team_id", "=", props.teamId)
+    .where("type", "=", "O")
+    .where("delete_at", "=", 0)
+    .orderBy("display_name")
+    .limit(props.perPage)
+    .offset(props.page * props.perPage)
+    .execute();
+  return rows.map(presentChannel);
+}
+
+/** Mark a channel read for a user: `last_viewed_at` now and `msg_count` caught up. */
+export async function channelViewer(host: Host, props: { channelId: string; userId: string }): Promise<void> {
+  const channel = await host.db.selectFrom("channels").select(["total_msg_count"]).where("id", "=", props.channelId).executeTakeFirst();
+  if (!channel) throw notFound("channel", "channel not found");
+  await host.db
+    .updateTable("channel_members")
+    .set({ last_viewed_at: Date.now(), msg_count: channel.total_msg_count })
+    .where("channel_id", "=", props.channelId)
+    .where("user_id", "=", props.userId)
+    .execute();
+}

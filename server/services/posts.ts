@@ -1,0 +1,185 @@
+/**
+ * @module services/posts
+ * The post path: validate → permission → `messageWillBePosted` hooks → insert →
+ * realtime `posted` → `onMessagePosted` hooks (after commit, not awaited).
+ */
+import { z } from "zod";
+import { newId } from "../../common/ids.ts";
+import { LIMITS } from "../../common/limits.ts";
+import type { Post, PostList, User } from "../../common/wire.ts";
+import type { PostsTable } from "../db/schema.ts";
+import { AppError, badRequest, forbidden, fromZodError, notFound } from "../errors.ts";
+import type { Host } from "../host.ts";
+import { canPostInChannel, getChannelRow } from "./channels.ts";
+
+export const newPostSchema = z.object({
+  channel_id: z.string().length(26, "must be a 26-character id"),
+  message: z.string().max(LIMITS.postMessageMax, `must be at most ${LIMITS.postMessageMax} characters`).default(""),
+  root_id: z.string().optional(),
+  type: z.string().max(64).optional(),
+  props: z.record(z.string(), z.unknown()).optional(),
+});
+
+export function presentPost(row: PostsTable): Post {
+  return {
+    id: row.id,
+    channel_id: row.channel_id,
+    user_id: row.user_id,
+    root_id: row.root_id,
+    message: row.message,
+    type: row.type,
+    props: JSON.parse(row.props) as Record<string, unknown>,
+    create_at: row.create_at,
+    update_at: row.update_at,
+    edit_at: row.edit_at,
+    delete_at: row.delete_at,
+  };
+}
+
+/** Who is posting, and through what; plugins may set a post type, people may not. */
+export interface PostAuthor {
+  user: Pick<User, "id" | "roles" | "username">;
+  /** `api` (a person or token), `plugin`, or `webhook`. */
+  via: "api" | "plugin" | "webhook";
+  /** Skip the membership check (webhooks and plugins post where they are configured to). */
+  trusted?: boolean;
+}
+
+/** Create a post through the full post path. */
+export async function postCreator(host: Host, props: { input: unknown; author: PostAuthor }): Promise<Post> {
+  const parsed = newPostSchema.safeParse(props.input);
+  if (!parsed.success) throw fromZodError(parsed.error, "api.post.create.invalid");
+  const input = parsed.data;
+  const attachments = input.props?.attachments;
+  if (!input.message.trim() && !(Array.isArray(attachments) && attachments.length > 0)) {
+    throw badRequest("api.post.create.empty", "message: must not be empty");
+  }
+  if (input.type && props.author.via === "api" && !input.type.startsWith("custom_") ) {
+    throw badRequest("api.post.create.type", `type: "${input.type}" is reserved for the system`);
+  }
+  const channel = await getChannelRow(host, input.channel_id);
+  if (!channel || channel.delete_at !== 0) throw notFound("channel", "channel_id: channel not found, or you do not have access to it");
+  if (!props.author.trusted && !(await canPostInChannel(host, props.author.user, channel))) {
+    throw forbidden("You must be a member of this channel to post in it.");
+  }
+  const now = Date.now();
+  const draft: Post = {
+    id: newId(),
+    channel_id: channel.id,
+    user_id: props.author.user.id,
+    root_id: input.root_id ?? "",
+    message: input.message,
+    type: input.type ?? "",
+    props: input.props ?? {},
+    create_at: now,
+    update_at: now,
+    edit_at: 0,
+    delete_at: 0,
+  };
+  const checked = await host.hooks.runWillBePosted(draft);
+  if ("error" in checked) {
+    throw new AppError({ status: 400, id: "api.post.rejected_by_plugin", message: checked.error.message, details: { plugin_id: checked.error.pluginId } });
+  }
+  const post = checked.post;
+  await host.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("posts")
+      .values({ ...post, props: JSON.stringify(post.props) })
+      .execute();
+    await trx
+      .updateTable("channels")
+      .set((eb) => ({ last_post_at: now, total_msg_count: eb("total_msg_count", "+", 1) }))
+      .where("id", "=", channel.id)
+      .execute();
+    // The author has read their own post.
+    await trx
+      .updateTable("channel_members")
+      .set((eb) => ({ last_viewed_at: now, msg_count: eb("msg_count", "+", 1) }))
+      .where("channel_id", "=", channel.id)
+      .where("user_id", "=", post.user_id)
+      .execute();
+  });
+  const cached = host.caches.channels.get(channel.id);
+  if (cached) {
+    cached.last_post_at = now;
+    cached.total_msg_count += 1;
+  }
+  host.realtime.publish(
+    "posted",
+    {
+      post: JSON.stringify(post),
+      channel_display_name: channel.display_name,
+      channel_name: channel.name,
+      channel_type: channel.type,
+      sender_name: `@${props.author.user.username}`,
+      team_id: channel.team_id,
+    },
+    { channelId: channel.id },
+  );
+  host.hooks.firePosted(post);
+  return post;
+}
+
+/** Show a post to one user in one channel, never stored (e.g. a slash command's answer). */
+export function ephemeralSender(host: Host, props: { userId: string; channelId: string; message: string; authorId?: string; props?: Record<string, unknown> }): Post {
+  const now = Date.now();
+  const post: Post = {
+    id: newId(),
+    channel_id: props.channelId,
+    user_id: props.authorId ?? props.userId,
+    root_id: "",
+    message: props.message,
+    type: "system_ephemeral",
+    props: props.props ?? {},
+    create_at: now,
+    update_at: now,
+    edit_at: 0,
+    delete_at: 0,
+  };
+  host.realtime.publish("ephemeral_message", { post: JSON.stringify(post) }, { userId: props.userId });
+  return post;
+}
+
+export async function getPost(host: Host, postId: string): Promise<Post | null> {
+  const row = await host.db.selectFrom("posts").selectAll().where("id", "=", postId).where("delete_at", "=", 0).executeTakeFirst();
+  return row ? presentPost(row) : null;
+}
+
+/**
+ * A page of a channel's posts, newest first, as Mattermost lists them.
+ * `before`/`after` page from a post id; otherwise `page`/`per_page`.
+ */
+export async function postsOfChannel(host: Host, props: { channelId: string; page: number; perPage: number; before?: string; after?: string; since?: number }): Promise<PostList> {
+  let query = host.db.selectFrom("posts").selectAll().where("channel_id", "=", props.channelId).where("delete_at", "=", 0);
+  if (props.since !== undefined) query = query.where("create_at", ">", props.since);
+  if (props.before) {
+    const anchor = await host.db.selectFrom("posts").select(["create_at", "id"]).where("id", "=", props.before).executeTakeFirst();
+    if (!anchor) throw badRequest("api.post.list.before", "before: no post with this id");
+    query = query.where((eb) => eb.or([eb("create_at", "<", anchor.create_at), eb.and([eb("create_at", "=", anchor.create_at), eb("id", "<", anchor.id)])]));
+  }
+  if (props.after) {
+    const anchor = await host.db.selectFrom("posts").select(["create_at", "id"]).where("id", "=", props.after).executeTakeFirst();
+    if (!anchor) throw badRequest("api.post.list.after", "after: no post with this id");
+    query = query.where((eb) => eb.or([eb("create_at", ">", anchor.create_at), eb.and([eb("create_at", "=", anchor.create_at), eb("id", ">", anchor.id)])]));
+  }
+  const ascending = Boolean(props.after);
+  const rows = await query
+    .orderBy("create_at", ascending ? "asc" : "desc")
+    .orderBy("id", ascending ? "asc" : "desc")
+    .limit(props.perPage + 1)
+    .offset(props.before || props.after ? 0 : props.page * props.perPage)
+    .execute();
+  const hasMore = rows.length > props.perPage;
+  const page = rows.slice(0, props.perPage);
+  if (ascending) page.reverse();
+  const posts: Record<string, Post> = {};
+  for (const row of page) posts[row.id] = presentPost(row);
+  const order = page.map((r) => r.id);
+  return {
+    order,
+    posts,
+    next_post_id: ascending && hasMore ? order[0] ?? "" : "",
+    prev_post_id: !ascending && hasMore ? order[order.length - 1] ?? "" : "",
+    has_next: ascending ? hasMore : false,
+  };
+}

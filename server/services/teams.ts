@@ -1,0 +1,87 @@
+/**
+ * @module services/teams
+ * Teams and team membership.
+ */
+import { z } from "zod";
+import { newId } from "../../common/ids.ts";
+import { nameSchema, RESERVED_TEAM_NAMES } from "../../common/limits.ts";
+import type { Team, TeamMember } from "../../common/wire.ts";
+import type { TeamsTable } from "../db/schema.ts";
+import { badRequest, conflict, fromZodError, notFound } from "../errors.ts";
+import type { Host } from "../host.ts";
+
+export const newTeamSchema = z.object({
+  name: nameSchema.refine((n) => !RESERVED_TEAM_NAMES.includes(n), "is reserved for a page of the app; choose another name"),
+  display_name: z.string().trim().min(1, "is required").max(64),
+  type: z.enum(["O", "I"], "must be O (open) or I (invite only)").default("O"),
+  description: z.string().max(255).optional(),
+});
+
+export function presentTeam(row: TeamsTable): Team {
+  return { id: row.id, name: row.name, display_name: row.display_name, type: row.type, description: row.description, create_at: row.create_at, update_at: row.update_at, delete_at: row.delete_at };
+}
+
+/** Create a team; its creator becomes a team admin. */
+export async function teamCreator(host: Host, props: { input: unknown; creatorId: string }): Promise<Team> {
+  const parsed = newTeamSchema.safeParse(props.input);
+  if (!parsed.success) throw fromZodError(parsed.error, "api.team.create.invalid");
+  const input = parsed.data;
+  const now = Date.now();
+  const row: TeamsTable = { id: newId(), name: input.name, display_name: input.display_name, type: input.type, description: input.description ?? "", create_at: now, update_at: now, delete_at: 0 };
+  await host.db.transaction().execute(async (trx) => {
+    const taken = await trx.selectFrom("teams").select("id").where("name", "=", input.name).executeTakeFirst();
+    if (taken) throw conflict("api.team.name_taken", `name: a team named "${input.name}" already exists`);
+    await trx.insertInto("teams").values(row).execute();
+    await trx.insertInto("team_members").values({ team_id: row.id, user_id: props.creatorId, roles: "team_user team_admin", create_at: now, delete_at: 0 }).execute();
+  });
+  return presentTeam(row);
+}
+
+export async function getTeam(host: Host, teamId: string): Promise<Team | null> {
+  const row = await host.db.selectFrom("teams").selectAll().where("id", "=", teamId).where("delete_at", "=", 0).executeTakeFirst();
+  return row ? presentTeam(row) : null;
+}
+
+export async function getTeamByName(host: Host, name: string): Promise<Team | null> {
+  const row = await host.db.selectFrom("teams").selectAll().where("name", "=", name).where("delete_at", "=", 0).executeTakeFirst();
+  return row ? presentTeam(row) : null;
+}
+
+export async function getTeamMember(host: Host, teamId: string, userId: string): Promise<TeamMember | null> {
+  const row = await host.db.selectFrom("team_members").selectAll().where("team_id", "=", teamId).where("user_id", "=", userId).where("delete_at", "=", 0).executeTakeFirst();
+  return row ? { team_id: row.team_id, user_id: row.user_id, roles: row.roles, delete_at: row.delete_at } : null;
+}
+
+export async function isTeamMember(host: Host, teamId: string, userId: string): Promise<boolean> {
+  return (await getTeamMember(host, teamId, userId)) !== null;
+}
+
+/** Teams the user belongs to. */
+export async function teamsOfUser(host: Host, userId: string): Promise<Team[]> {
+  const rows = await host.db
+    .selectFrom("teams")
+    .innerJoin("team_members", "team_members.team_id", "teams.id")
+    .selectAll("teams")
+    .where("team_members.user_id", "=", userId)
+    .where("team_members.delete_at", "=", 0)
+    .where("teams.delete_at", "=", 0)
+    .orderBy("teams.display_name")
+    .execute();
+  return rows.map(presentTeam);
+}
+
+/** Add a user to a team (idempotent). Joins the team's `town-square` if it has one. */
+export async function teamMemberAdder(host: Host, props: { teamId: string; userId: string }): Promise<TeamMember> {
+  const team = await getTeam(host, props.teamId);
+  if (!team) throw notFound("team", "team not found");
+  const user = await host.db.selectFrom("users").select(["id", "delete_at"]).where("id", "=", props.userId).executeTakeFirst();
+  if (!user || user.delete_at) throw badRequest("api.team.add_member.user", "user_id: no active user with this id");
+  const now = Date.now();
+  await host.db
+    .insertInto("team_members")
+    .values({ team_id: props.teamId, user_id: props.userId, roles: "team_user", create_at: now, delete_at: 0 })
+    .onConflict((oc) => oc.columns(["team_id", "user_id"]).doUpdateSet({ delete_at: 0 }))
+    .execute();
+  host.realtime.publish("added_to_team", { team_id: props.teamId, user_id: props.userId }, { userId: props.userId });
+  return (await getTeamMember(host, props.teamId, props.userId))!;
+}

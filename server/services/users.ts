@@ -1,0 +1,164 @@
+/**
+ * @module services/users
+ * Users: sign-up, lookup, roles, deactivation, bot accounts.
+ */
+import { hash, verify } from "@node-rs/argon2";
+import { z } from "zod";
+import { newId } from "../../common/ids.ts";
+import { LIMITS, usernameSchema } from "../../common/limits.ts";
+import type { User } from "../../common/wire.ts";
+import type { UsersTable } from "../db/schema.ts";
+import { badRequest, conflict, forbidden, fromZodError, notFound } from "../errors.ts";
+import type { Host } from "../host.ts";
+
+/** Sign-up input, as `POST /api/v4/users` takes it. */
+export const newUserSchema = z.object({
+  username: usernameSchema,
+  email: z.string().email("must be a valid email address").max(128),
+  password: z.string().min(LIMITS.passwordMin, `must be at least ${LIMITS.passwordMin} characters`).max(LIMITS.passwordMax),
+  first_name: z.string().max(64).optional(),
+  last_name: z.string().max(64).optional(),
+  nickname: z.string().max(64).optional(),
+});
+export type NewUser = z.infer<typeof newUserSchema>;
+
+/** The API shape of a user row. */
+export function presentUser(row: UsersTable): User {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    first_name: row.first_name,
+    last_name: row.last_name,
+    nickname: row.nickname,
+    roles: row.roles,
+    is_bot: row.is_bot === 1,
+    create_at: row.create_at,
+    update_at: row.update_at,
+    delete_at: row.delete_at,
+  };
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  return hash(password, { algorithm: 2 /* Argon2id */ });
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  if (!passwordHash) return false;
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Create a user. The first user of the workspace becomes `system_admin`; later
+ * sign-ups need open sign-up, unless an admin creates them (`byAdmin`).
+ */
+export async function userCreator(host: Host, props: { input: unknown; byAdmin?: boolean; admin?: boolean }): Promise<User> {
+  const parsed = newUserSchema.safeParse(props.input);
+  if (!parsed.success) throw fromZodError(parsed.error, "api.user.create.invalid");
+  const input = parsed.data;
+  const passwordHash = await hashPassword(input.password);
+  const now = Date.now();
+  return host.db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom("users").select("id").where("is_bot", "=", 0).limit(1).executeTakeFirst();
+    const first = !existing;
+    if (!first && !host.config.openSignup && !props.byAdmin) throw forbidden("Sign-up is closed on this workspace; ask a system admin for an account.");
+    const taken = await trx
+      .selectFrom("users")
+      .select(["username", "email"])
+      .where((eb) => eb.or([eb("username", "=", input.username), eb("email", "=", input.email.toLowerCase())]))
+      .executeTakeFirst();
+    if (taken?.username === input.username) throw conflict("api.user.username_taken", `username: "${input.username}" is already taken`);
+    if (taken) throw conflict("api.user.email_taken", `email: an account with this email already exists`);
+    const row: UsersTable = {
+      id: newId(),
+      username: input.username,
+      email: input.email.toLowerCase(),
+      password_hash: passwordHash,
+      first_name: input.first_name ?? "",
+      last_name: input.last_name ?? "",
+      nickname: input.nickname ?? "",
+      roles: first || props.admin ? "system_admin system_user" : "system_user",
+      is_bot: 0,
+      bot_owner_id: "",
+      create_at: now,
+      update_at: now,
+      delete_at: 0,
+    };
+    await trx.insertInto("users").values(row).execute();
+    return presentUser(row);
+  });
+}
+
+/** Create a plugin's bot once, or return it. Bots cannot log in with a password. */
+export async function botEnsurer(host: Host, props: { pluginId: string; username: string; displayName: string; description?: string }): Promise<User> {
+  const existing = await host.db.selectFrom("users").selectAll().where("username", "=", props.username).executeTakeFirst();
+  if (existing) {
+    if (existing.is_bot !== 1) throw conflict("api.bot.username_taken", `username: "${props.username}" belongs to a person, not a bot`);
+    return presentUser(existing);
+  }
+  const now = Date.now();
+  const row: UsersTable = {
+    id: newId(),
+    username: props.username,
+    email: `${props.username}@bots.sitrep.invalid`,
+    password_hash: "",
+    first_name: props.displayName,
+    last_name: "",
+    nickname: props.description ?? "",
+    roles: "system_user",
+    is_bot: 1,
+    bot_owner_id: props.pluginId,
+    create_at: now,
+    update_at: now,
+    delete_at: 0,
+  };
+  await host.db.insertInto("users").values(row).onConflict((oc) => oc.column("username").doNothing()).execute();
+  const stored = await host.db.selectFrom("users").selectAll().where("username", "=", props.username).executeTakeFirstOrThrow();
+  return presentUser(stored);
+}
+
+export async function getUserRow(host: Host, userId: string): Promise<UsersTable | undefined> {
+  return host.db.selectFrom("users").selectAll().where("id", "=", userId).executeTakeFirst();
+}
+
+export async function getUser(host: Host, userId: string): Promise<User | null> {
+  const row = await getUserRow(host, userId);
+  return row ? presentUser(row) : null;
+}
+
+export async function getUserByUsername(host: Host, username: string): Promise<User | null> {
+  const row = await host.db.selectFrom("users").selectAll().where("username", "=", username.replace(/^@/, "").toLowerCase()).executeTakeFirst();
+  return row ? presentUser(row) : null;
+}
+
+export async function getUsers(host: Host, userIds: string[]): Promise<User[]> {
+  if (userIds.length === 0) return [];
+  const rows = await host.db.selectFrom("users").selectAll().where("id", "in", userIds).execute();
+  return rows.map(presentUser);
+}
+
+/** Set a user's roles (system admins only, checked by the caller). */
+export async function rolesUpdater(host: Host, props: { userId: string; roles: string }): Promise<User> {
+  const allowed = new Set(["system_user", "system_admin"]);
+  const roles = props.roles.split(/\s+/).filter(Boolean);
+  const bad = roles.find((r) => !allowed.has(r));
+  if (bad) throw badRequest("api.user.roles.invalid", `roles: unknown role "${bad}"; use system_user or system_admin`);
+  const normalized = roles.includes("system_admin") ? "system_admin system_user" : "system_user";
+  const result = await host.db.updateTable("users").set({ roles: normalized, update_at: Date.now() }).where("id", "=", props.userId).executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw notFound("user", "user not found");
+  host.caches.invalidate({ kind: "user", id: props.userId });
+  return (await getUser(host, props.userId))!;
+}
+
+/** Deactivate a user and end their sessions. */
+export async function userDeactivator(host: Host, props: { userId: string }): Promise<void> {
+  const now = Date.now();
+  const result = await host.db.updateTable("users").set({ delete_at: now, update_at: now }).where("id", "=", props.userId).executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw notFound("user", "user not found");
+  await host.db.deleteFrom("sessions").where("user_id", "=", props.userId).execute();
+  host.caches.invalidate({ kind: "user", id: props.userId });
+}

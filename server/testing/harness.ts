@@ -1,0 +1,164 @@
+/**
+ * @module testing/harness
+ * A real in-process server for tests, on the dialect the run was asked for
+ * (`SITREP_TEST_DIALECT=sqlite|postgres`), each with its own database, plus
+ * factories for users, teams, channels and posts.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { newId } from "../../common/ids.ts";
+import type { Channel, Post, Team, User } from "../../common/wire.ts";
+import { loadConfig, type Config } from "../config.ts";
+import { dropPgSchema } from "../db/index.ts";
+import { startServer, type RunningServer } from "../server.ts";
+
+export const testDialect = (process.env.SITREP_TEST_DIALECT ?? "sqlite") as "sqlite" | "postgres";
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+/** A JSON answer: status, body, headers. */
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A signed-in (or anonymous) caller of the test server. */
+export class TestClient {
+  constructor(readonly baseUrl: string, readonly token?: string, readonly user?: User) {}
+
+  async request<T = any>(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const h: Record<string, string> = { ...headers };
+    if (this.token) h.authorization = `Bearer ${this.token}`;
+    let payload: BodyInit | undefined;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) {
+      h["content-type"] ??= "application/json";
+      payload = typeof body === "string" ? body : JSON.stringify(body);
+    }
+    const response = await fetch(this.baseUrl + urlPath, { method, headers: h, body: payload });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    return { status: response.status, body: parsed as T, headers: response.headers };
+  }
+  get<T = any>(p: string) {
+    return this.request<T>("GET", p);
+  }
+  post<T = any>(p: string, body?: unknown) {
+    return this.request<T>("POST", p, body ?? {});
+  }
+  put<T = any>(p: string, body?: unknown) {
+    return this.request<T>("PUT", p, body ?? {});
+  }
+  patch<T = any>(p: string, body?: unknown) {
+    return this.request<T>("PATCH", p, body ?? {});
+  }
+  delete<T = any>(p: string) {
+    return this.request<T>("DELETE", p);
+  }
+}
+
+export interface TestServer extends RunningServer {
+  config: Config;
+  anonymous: TestClient;
+  /** Sign up and log in a user; the first one made is the system admin. */
+  createUser(props?: { username?: string; admin?: boolean; password?: string }): Promise<TestClient & { user: User }>;
+  createTeam(owner: TestClient, props?: { name?: string; type?: "O" | "I" }): Promise<Team>;
+  createChannel(owner: TestClient, props: { teamId: string; name?: string; type?: "O" | "P" }): Promise<Channel>;
+  createPost(author: TestClient, props: { channelId: string; message?: string }): Promise<Post>;
+  /** Add a user to a team and a channel, as an admin would. */
+  addToChannel(admin: TestClient, props: { channel: Channel; user: User }): Promise<void>;
+  /** A test server's admin: the first user. */
+  admin(): Promise<TestClient & { user: User }>;
+}
+
+let counter = 0;
+/** A short unique name for factories. */
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${counter}-${newId().slice(0, 6)}`;
+}
+
+/**
+ * Start a real server for a test file. Call `close()` in `afterAll`.
+ * @example const server = await startTestServer(); const alice = await server.createUser();
+ */
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-test-"));
+  const pgSchema = testDialect === "postgres" ? `t_${newId()}` : undefined;
+  const config = loadConfig(
+    { NODE_ENV: "test", SITREP_LOG_LEVEL: process.env.SITREP_LOG_LEVEL ?? "silent" },
+    {
+      port: 0,
+      host: "127.0.0.1",
+      dataDir,
+      databaseUrl: testDialect === "postgres" ? testDatabaseUrl : undefined,
+      pgSchema,
+      prepackagedPluginsDir: path.join(dataDir, "no-prepackaged"),
+      playbooksDir: path.join(dataDir, "no-playbooks"),
+      workflowsDir: path.join(dataDir, "no-workflows"),
+      hookTimeoutMs: 500,
+      ...overrides,
+    },
+  );
+  const running = await startServer(config);
+  const anonymous = new TestClient(running.url);
+  let firstAdmin: (TestClient & { user: User }) | undefined;
+
+  const server: TestServer = {
+    ...running,
+    config,
+    anonymous,
+    async close() {
+      await running.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (pgSchema) await dropPgSchema(testDatabaseUrl, pgSchema);
+    },
+    async createUser(props = {}) {
+      if (!firstAdmin && !props.admin) await server.admin();
+      const username = props.username ?? uniqueName("user").replace(/-/g, "");
+      const password = props.password ?? "password-123";
+      const created = await (firstAdmin ?? anonymous).post("/api/v4/users", { username, email: `${username}@example.com`, password });
+      if (created.status !== 201) throw new Error(`createUser: ${created.status} ${JSON.stringify(created.body)}`);
+      if (props.admin && firstAdmin) await firstAdmin.put(`/api/v4/users/${created.body.id}/roles`, { roles: "system_admin system_user" });
+      const login = await anonymous.post("/api/v4/users/login", { login_id: username, password });
+      if (login.status !== 200) throw new Error(`login: ${login.status} ${JSON.stringify(login.body)}`);
+      const client = new TestClient(running.url, login.headers.get("token")!, login.body as User) as TestClient & { user: User };
+      if (!firstAdmin) firstAdmin = client;
+      return client;
+    },
+    async admin() {
+      if (!firstAdmin) await server.createUser({ admin: true, username: uniqueName("admin").replace(/-/g, "") });
+      return firstAdmin!;
+    },
+    async createTeam(owner, props = {}) {
+      const name = props.name ?? uniqueName("team");
+      const res = await owner.post("/api/v4/teams", { name, display_name: name, type: props.type ?? "O" });
+      if (res.status !== 201) throw new Error(`createTeam: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body as Team;
+    },
+    async createChannel(owner, props) {
+      const name = props.name ?? uniqueName("chan");
+      const res = await owner.post("/api/v4/channels", { team_id: props.teamId, name, display_name: name, type: props.type ?? "O" });
+      if (res.status !== 201) throw new Error(`createChannel: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body as Channel;
+    },
+    async createPost(author, props) {
+      const res = await author.post("/api/v4/posts", { channel_id: props.channelId, message: props.message ?? "hello" });
+      if (res.status !== 201) throw new Error(`createPost: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body as Post;
+    },
+    async addToChannel(admin, props) {
+      const team = await admin.post(`/api/v4/teams/${props.channel.team_id}/members`, { team_id: props.channel.team_id, user_id: props.user.id });
+      if (team.status !== 201) throw new Error(`addToTeam: ${team.status} ${JSON.stringify(team.body)}`);
+      const res = await admin.post(`/api/v4/channels/${props.channel.id}/members`, { user_id: props.user.id });
+      if (res.status !== 201) throw new Error(`addToChannel: ${res.status} ${JSON.stringify(res.body)}`);
+    },
+  };
+  return server;
+}
