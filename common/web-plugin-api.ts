@@ -1,0 +1,87 @@
+/**
+ * @module web-plugin-api
+ * The stable web-side plugin API. A plugin's web entry is an ES module that
+ * exports `register(registry, host)`. Everything it registers returns a
+ * {@link Disposable}; the web app disposes them all when the plugin is disabled.
+ *
+ * Plugin web code shares the host's React: the build maps `react`,
+ * `react/jsx-runtime` and `react-dom` to `globalThis.__SITREP__`, which the
+ * web app sets before it imports any plugin.
+ */
+import type { ComponentType, ReactNode } from "react";
+import type { Disposable } from "./plugin-api.ts";
+import type { Channel, Post, Team, User, WebSocketEvent } from "./wire.ts";
+
+export type { Disposable };
+
+/** What the host's React shares with plugins at `globalThis.__SITREP__`. */
+export interface SharedModules {
+  React: typeof import("react");
+  ReactDOM: typeof import("react-dom");
+  jsxRuntime: typeof import("react/jsx-runtime");
+}
+
+/** Where the user is now; plugin components re-render when it changes. */
+export interface WebLocation {
+  user: User;
+  team: Team | null;
+  channel: Channel | null;
+}
+
+/** Services the web app gives plugins. */
+export interface WebHost {
+  /** The plugin's id. */
+  readonly pluginId: string;
+  /**
+   * An authenticated JSON request to the server (session cookie + CSRF header).
+   * Rejects with an Error whose message is the server's `message` on 4xx/5xx.
+   */
+  fetch<T = unknown>(path: string, init?: { method?: string; body?: unknown }): Promise<T>;
+  /** The current user, team and channel. */
+  location(): WebLocation;
+  /** Navigate inside the app, e.g. `/ops/channels/incident-1`. */
+  navigate(path: string): void;
+  /** Run a slash command in the current channel, as if typed. */
+  executeCommand(command: string): Promise<void>;
+  /** A user by id from the app's cache (fetched when missing); re-renders when loaded. */
+  useUser(userId: string | null | undefined): User | undefined;
+  /** The users of the current team, for pickers. */
+  useTeamUsers(): User[];
+}
+
+/** Props of every component a plugin registers. */
+export interface PluginComponentProps {
+  host: WebHost;
+  location: WebLocation;
+}
+
+/** Props of a post-type renderer. */
+export interface PostTypeProps extends PluginComponentProps {
+  post: Post;
+}
+
+/** Controls of a registered right-hand sidebar. */
+export interface RhsHandle extends Disposable {
+  show(): void;
+  hide(): void;
+  toggle(): void;
+}
+
+/** What a plugin can add to the web app. */
+export interface WebPluginRegistry {
+  /** A right-hand sidebar panel; returns handles to show, hide or toggle it. */
+  registerRightHandSidebarComponent(props: { id?: string; title: string; component: ComponentType<PluginComponentProps> }): RhsHandle;
+  /** A button in the channel header; `label` is its accessible name and tooltip. */
+  registerChannelHeaderButton(props: { icon: ReactNode; label: string; action(location: WebLocation): void }): Disposable;
+  /** Render posts of `type` (e.g. `custom_incident_update`) with a component (a card). */
+  registerPostTypeComponent(type: string, component: ComponentType<PostTypeProps>): Disposable;
+  /** Receive WebSocket events, e.g. `custom_incident_incident_updated`. */
+  registerWebSocketEventHandler(event: string, handler: (event: WebSocketEvent) => void): Disposable;
+  /** A page in the admin console under Plugins → the plugin's name. */
+  registerAdminConsolePage(props: { title: string; component: ComponentType<PluginComponentProps> }): Disposable;
+}
+
+/** The module a plugin's web entry exports. */
+export interface WebPluginModule {
+  register(registry: WebPluginRegistry, host: WebHost): void | Promise<void>;
+}
