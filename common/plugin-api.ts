@@ -286,6 +286,80 @@ export interface KvApi {
   list(prefix?: string): Promise<string[]>;
 }
 
+/** A typed parameter or value of a trigger or action. */
+export interface AutomationParam {
+  type: "string" | "number" | "boolean" | "string[]";
+  description: string;
+  /** For parameters: must be given. */
+  required?: boolean;
+  /** Allowed values, when the set is closed. */
+  enum?: string[];
+}
+
+/** Something that happened, offered to workflows. */
+export interface TriggerDefinition {
+  /** Catalog name, e.g. `incident_started`; unique across plugins. */
+  name: string;
+  description: string;
+  /** Conditions a workflow's `where` may set, e.g. `channel`, `stage`. */
+  parameters: Record<string, AutomationParam>;
+  /** Values the trigger provides to templates as `{{trigger.<name>}}`. */
+  provides: Record<string, AutomationParam>;
+  /**
+   * Does a fired event meet a workflow's `where` conditions? Without it, each
+   * condition must equal the value of the same name (strings compared case-insensitively).
+   */
+  matches?(where: Record<string, unknown>, event: FiredTrigger): boolean;
+}
+
+/** One occurrence of a trigger. */
+export interface FiredTrigger {
+  /** Trigger name. */
+  trigger: string;
+  /** Team it happened in. */
+  teamId: string;
+  /** Channel it happened in, when there is one (workflows fire only if `run_as` may read it). */
+  channelId?: string;
+  /** The provided values. */
+  values: Record<string, unknown>;
+  /** How many workflow runs led to this event (the loop guard); set by the host. */
+  depth: number;
+}
+
+/** Something a workflow can do. */
+export interface ActionDefinition {
+  /** Catalog name, e.g. `start_incident`; unique across plugins. */
+  name: string;
+  description: string;
+  /** Parameters of `with:`. */
+  parameters: Record<string, AutomationParam>;
+  /** Values returned, available as `{{steps.<id>.<name>}}`. */
+  returns: Record<string, AutomationParam>;
+  /**
+   * Do it as `actorId`, with that user's permissions and never more. Throw a
+   * {@link PluginError} when the input or permission is wrong.
+   */
+  run(input: { params: Record<string, unknown>; actorId: string; teamId: string }): Promise<Record<string, unknown>>;
+  /** Describe what `run` would do, without side effects (for `workflow test`). */
+  preview?(input: { params: Record<string, unknown>; actorId: string; teamId: string }): Promise<string> | string;
+}
+
+/** The automation registry: triggers and actions any plugin offers (DESIGN.md section 6). */
+export interface AutomationApi {
+  /** Offer a trigger; fire it with the returned handle. */
+  registerTrigger(trigger: TriggerDefinition): Disposable & { fire(event: Omit<FiredTrigger, "trigger" | "depth">): void };
+  /** Offer an action. */
+  registerAction(action: ActionDefinition): Disposable;
+  /** Everything offered now. */
+  catalog(): { triggers: Array<TriggerDefinition & { plugin_id: string }>; actions: Array<Omit<ActionDefinition, "run" | "preview"> & { plugin_id: string }> };
+  /** Be told of every fired trigger (the Workflow plugin runs workflows from here). */
+  onTrigger(listener: (event: FiredTrigger) => void): Disposable;
+  /** Run an action by name; events it causes carry `depth + 1`. */
+  runAction(name: string, input: { params: Record<string, unknown>; actorId: string; teamId: string; depth: number }): Promise<Record<string, unknown>>;
+  /** Preview an action by name (no side effects). */
+  previewAction(name: string, input: { params: Record<string, unknown>; actorId: string; teamId: string }): Promise<string>;
+}
+
 /** What a plugin receives in `activate`. */
 export interface PluginContext {
   /** The plugin's manifest. */
@@ -320,6 +394,8 @@ export interface PluginContext {
   readonly storage: StorageApi;
   /** Key-value store. */
   readonly kv: KvApi;
+  /** Triggers and actions for workflows. */
+  readonly automation: AutomationApi;
   /** Register any other disposable to be disposed with the plugin (timers, listeners). */
   track(disposable: Disposable): Disposable;
 }

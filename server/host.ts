@@ -15,6 +15,7 @@ import { HookRegistry } from "./plugins/hooks.ts";
 import { CommandRegistry } from "./commands/registry.ts";
 import { DialogRegistry } from "./plugins/dialogs.ts";
 import { PluginManager } from "./plugins/manager.ts";
+import { AutomationRegistry } from "./automation/registry.ts";
 
 export interface Host {
   readonly config: Config;
@@ -29,6 +30,8 @@ export interface Host {
   readonly commands: CommandRegistry;
   readonly dialogs: DialogRegistry;
   readonly plugins: PluginManager;
+  /** Triggers and actions offered to workflows. */
+  readonly automation: AutomationRegistry;
   /** Stop plugins, close sockets, the bus and the database. */
   close(): Promise<void>;
 }
@@ -56,6 +59,7 @@ export async function createHost(config: Config): Promise<Host> {
     caches: new Caches(bus),
     hooks: new HookRegistry({ timeoutMs: config.hookTimeoutMs, log }),
     commands: new CommandRegistry(),
+    automation: new AutomationRegistry(),
   } as Omit<Host, "realtime" | "dialogs" | "plugins" | "close"> as Host;
   const mutable = host as { -readonly [K in keyof Host]: Host[K] };
   mutable.realtime = new RealtimeHub(host);
