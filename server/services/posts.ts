@@ -10,7 +10,7 @@ import type { Post, PostList, User } from "../../common/wire.ts";
 import type { PostsTable } from "../db/schema.ts";
 import { AppError, badRequest, forbidden, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
-import { canPostInChannel, getChannelRow } from "./channels.ts";
+import { canPostInChannel, canReadChannel, getChannelRow } from "./channels.ts";
 
 export const newPostSchema = z.object({
   channel_id: z.string().length(26, "must be a 26-character id"),
@@ -60,6 +60,8 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
   const channel = await getChannelRow(host, input.channel_id);
   if (!channel || channel.delete_at !== 0) throw notFound("channel", "channel_id: channel not found, or you do not have access to it");
   if (!props.author.trusted && !(await canPostInChannel(host, props.author.user, channel))) {
+    // A private channel's outsiders learn nothing, not even that it exists.
+    if (!(await canReadChannel(host, props.author.user, channel))) throw notFound("channel", "channel_id: channel not found, or you do not have access to it");
     throw forbidden("You must be a member of this channel to post in it.");
   }
   const now = Date.now();
@@ -153,13 +155,13 @@ export async function postsOfChannel(host: Host, props: { channelId: string; pag
   let query = host.db.selectFrom("posts").selectAll().where("channel_id", "=", props.channelId).where("delete_at", "=", 0);
   if (props.since !== undefined) query = query.where("create_at", ">", props.since);
   if (props.before) {
-    const anchor = await host.db.selectFrom("posts").select(["create_at", "id"]).where("id", "=", props.before).executeTakeFirst();
-    if (!anchor) throw badRequest("api.post.list.before", "before: no post with this id");
+    const anchor = await host.db.selectFrom("posts").select(["create_at", "id"]).where("id", "=", props.before).where("channel_id", "=", props.channelId).executeTakeFirst();
+    if (!anchor) throw badRequest("api.post.list.before", "before: no post with this id in this channel");
     query = query.where((eb) => eb.or([eb("create_at", "<", anchor.create_at), eb.and([eb("create_at", "=", anchor.create_at), eb("id", "<", anchor.id)])]));
   }
   if (props.after) {
-    const anchor = await host.db.selectFrom("posts").select(["create_at", "id"]).where("id", "=", props.after).executeTakeFirst();
-    if (!anchor) throw badRequest("api.post.list.after", "after: no post with this id");
+    const anchor = await host.db.selectFrom("posts").select(["create_at", "id"]).where("id", "=", props.after).where("channel_id", "=", props.channelId).executeTakeFirst();
+    if (!anchor) throw badRequest("api.post.list.after", "after: no post with this id in this channel");
     query = query.where((eb) => eb.or([eb("create_at", ">", anchor.create_at), eb.and([eb("create_at", "=", anchor.create_at), eb("id", ">", anchor.id)])]));
   }
   const ascending = Boolean(props.after);
