@@ -43,6 +43,16 @@ export function registerPluginRoutes(app: FastifyInstance, host: Host): void {
     return { status: "OK" };
   });
 
+  app.get<{ Params: { id: string } }>("/api/v4/plugins/:id/settings", async (request) => {
+    requireAdmin(request);
+    return host.plugins.settings(request.params.id);
+  });
+
+  app.put<{ Params: { id: string } }>("/api/v4/plugins/:id/settings", async (request) => {
+    requireAdmin(request);
+    return host.plugins.updateSettings(request.params.id, request.body);
+  });
+
   // Every signed-in user: the web bundles of enabled plugins, to load at runtime.
   app.get("/api/v4/plugins/webapp", async (request) => {
     requireUser(request);
