@@ -1,0 +1,180 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { CommandArgs } from "../../../common/plugin-api.ts";
+import type { Channel, Post, PostList, Team, User } from "../../../common/wire.ts";
+import { startTestServer, type TestClient, type TestServer } from "../../testing/harness.ts";
+
+type Client = TestClient & { user: User };
+
+let server: TestServer;
+let alice: Client;
+let bob: Client;
+let team: Team;
+let pub: Channel;
+let priv: Channel;
+const calls: CommandArgs[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  alice = await server.createUser();
+  bob = await server.createUser();
+  team = await server.createTeam(alice);
+  pub = await server.createChannel(alice, { teamId: team.id, type: "O" });
+  priv = await server.createChannel(alice, { teamId: team.id, type: "P" });
+  await server.addToChannel(alice, { channel: pub, user: bob.user });
+  server.host.commands.register("test", {
+    trigger: "echo",
+    description: "Repeat the arguments",
+    hint: "[words...]",
+    subcommands: [{ name: "loud", description: "Shout them" }],
+    execute(args) {
+      calls.push(args);
+      if (args.args[0] === "loud") return { response_type: "in_channel", text: args.args.slice(1).join(" ").toUpperCase() };
+      if (args.args[0] === "crash") throw new Error("boom");
+      return { text: `you said ${args.args.length} words: ${args.args.join("|")}` };
+    },
+  });
+});
+afterAll(async () => server.close());
+
+describe("POST /api/v4/commands/execute", () => {
+  it("runs a registered command with shell-like arguments and answers ephemerally", async () => {
+    const res = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, team_id: team.id, command: '/echo start "DB down" --playbook "Service outage"' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ response_type: "ephemeral", text: "you said 4 words: start|DB down|--playbook|Service outage", goto_location: "", trigger_id: "" });
+    expect(calls.at(-1)).toMatchObject({ userId: bob.user.id, channelId: pub.id, teamId: team.id, args: ["start", "DB down", "--playbook", "Service outage"] });
+  });
+
+  it("posts an in_channel answer as the caller", async () => {
+    const res = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, team_id: team.id, command: "/echo loud all clear" });
+    expect(res.status).toBe(200);
+    expect(res.body.text).toBe("ALL CLEAR");
+    const posts = await bob.get<PostList>(`/api/v4/channels/${pub.id}/posts?per_page=1`);
+    const latest: Post = posts.body.posts[posts.body.order[0]];
+    expect(latest).toMatchObject({ message: "ALL CLEAR", user_id: bob.user.id });
+  });
+
+  it("answers an unknown trigger with 404 naming it", async () => {
+    const res = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, team_id: team.id, command: "/nope with args" });
+    expect(res.status).toBe(404);
+    expect(res.body.message).toBe("Command with a trigger of '/nope' not found.");
+    expect(res.body.id).toBe("api.command.execute_command.not_found.app_error");
+  });
+
+  it("answers a command that throws with 400 and its message, not a 500", async () => {
+    const res = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, command: "/echo crash" });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe("/echo failed: boom");
+  });
+
+  it("validates the body, naming the field", async () => {
+    const noSlash = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, command: "echo hi" });
+    expect(noSlash.status).toBe(400);
+    expect(noSlash.body.message).toBe("command: must start with /");
+    const noChannel = await bob.post("/api/v4/commands/execute", { command: "/echo hi" });
+    expect(noChannel.status).toBe(400);
+    expect(noChannel.body.message).toBe("channel_id: Invalid input: expected string, received undefined");
+  });
+
+  it("hides a private channel from its non-members and refuses anonymous callers", async () => {
+    const hidden = await bob.post("/api/v4/commands/execute", { channel_id: priv.id, command: "/echo hi" });
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.message).toBe("channel not found, or you do not have access to it");
+    const anon = await server.anonymous.post("/api/v4/commands/execute", { channel_id: pub.id, command: "/echo hi" });
+    expect(anon.status).toBe(401);
+    expect(anon.body.message).toBe("You must be signed in to do that.");
+  });
+});
+
+describe("GET /api/v4/commands/autocomplete", () => {
+  it("lists the registered triggers with hints", async () => {
+    const expected = { trigger: "echo", plugin_id: "test", description: "Repeat the arguments", hint: "[words...]", subcommands: [{ name: "loud", hint: "", description: "Shout them" }] };
+    const res = await bob.get("/api/v4/commands/autocomplete");
+    expect(res.status).toBe(200);
+    expect(res.body).toContainEqual(expected);
+    const perTeam = await bob.get(`/api/v4/teams/${team.id}/commands/autocomplete`);
+    expect(perTeam.status).toBe(200);
+    expect(perTeam.body).toContainEqual(expected);
+    const anon = await server.anonymous.get("/api/v4/commands/autocomplete");
+    expect(anon.status).toBe(401);
+    expect(anon.body.message).toBe("You must be signed in to do that.");
+  });
+});
+
+describe("POST /api/v4/actions/dialogs/submit", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  function openDialog(onSubmit: (values: Record<string, string>) => void | { errors: Record<string, string> } = () => {}): string {
+    return server.host.dialogs.open("test", {
+      userId: alice.user.id,
+      channelId: pub.id,
+      teamId: team.id,
+      dialog: {
+        title: "Start incident",
+        elements: [
+          { name: "name", display_name: "Name", type: "text" },
+          { name: "note", display_name: "Note", type: "textarea", optional: true },
+        ],
+      },
+      onSubmit: (submission) => onSubmit(submission.values),
+    });
+  }
+
+  it("delivers the values of the user it was opened for", async () => {
+    const received: Array<Record<string, string>> = [];
+    const callbackId = openDialog((values) => void received.push(values));
+    const res = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, channel_id: pub.id, team_id: team.id, submission: { name: "DB down", note: null } });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({});
+    expect(received).toEqual([{ name: "DB down", note: "" }]);
+    const again = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "DB down" } });
+    expect(again.status).toBe(404);
+    expect(again.body.message).toBe("callback_id: this dialog has expired or was already submitted");
+  });
+
+  it("refuses another user with 403", async () => {
+    const callbackId = openDialog();
+    const res = await bob.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "mine now" } });
+    expect(res.status).toBe(403);
+    expect(res.body.message).toBe("This dialog was opened for another user.");
+  });
+
+  it("returns errors for a missing required field, and the plugin's own errors, keeping the dialog open", async () => {
+    const callbackId = openDialog((values) => (values.name === "taken" ? { errors: { name: "An incident with this name is running." } } : undefined));
+    const missing = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { note: "x" } });
+    expect(missing.status).toBe(200);
+    expect(missing.body).toEqual({ errors: { name: "Name is required." } });
+    const refused = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "taken" } });
+    expect(refused.status).toBe(200);
+    expect(refused.body).toEqual({ errors: { name: "An incident with this name is running." } });
+    const ok = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "fresh" } });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({});
+  });
+
+  it("answers 404 once the dialog has expired", async () => {
+    const callbackId = openDialog();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 31 * 60 * 1000);
+    const res = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "late" } });
+    expect(res.status).toBe(404);
+    expect(res.body.message).toBe("callback_id: this dialog has expired or was already submitted");
+  });
+
+  it("closes a cancelled dialog, validates the body and refuses anonymous callers", async () => {
+    const callbackId = openDialog(() => {
+      throw new Error("must not be called");
+    });
+    const cancelled = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, cancelled: true });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toEqual({});
+    expect((await alice.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "x" } })).status).toBe(404);
+    const noId = await alice.post("/api/v4/actions/dialogs/submit", { submission: {} });
+    expect(noId.status).toBe(400);
+    expect(noId.body.message).toBe("callback_id: Invalid input: expected string, received undefined");
+    const anon = await server.anonymous.post("/api/v4/actions/dialogs/submit", { callback_id: openDialog(), submission: { name: "x" } });
+    expect(anon.status).toBe(401);
+    expect(anon.body.message).toBe("You must be signed in to do that.");
+  });
+});
