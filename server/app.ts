@@ -52,6 +52,13 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
     }
   });
 
+  // Mattermost answers `Content-Type: application/json` exactly, and Client4
+  // parses a body only when the header is exactly that (JSON is UTF-8 anyway).
+  app.addHook("onSend", async (_request, reply, payload) => {
+    if (reply.getHeader("content-type") === "application/json; charset=utf-8") reply.header("content-type", "application/json");
+    return payload;
+  });
+
   app.decorateRequest("auth", null);
   app.addHook("onRequest", async (request) => {
     const found = requestToken(request);

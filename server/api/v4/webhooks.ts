@@ -6,6 +6,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { newId } from "../../../common/ids.ts";
+import { LIMITS } from "../../../common/limits.ts";
 import type { IncomingWebhooksTable } from "../../db/schema.ts";
 import { badRequest, forbidden, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
@@ -38,11 +39,11 @@ const attachmentSchema = z
   .passthrough();
 
 const payloadSchema = z.object({
-  text: z.string().max(16383).optional(),
-  attachments: z.array(attachmentSchema).max(100).optional(),
-  channel: z.string().max(64).optional(),
-  username: z.string().max(64).optional(),
-  icon_url: z.string().max(1024).optional(),
+  text: z.string().max(LIMITS.postMessageMax, `must be at most ${LIMITS.postMessageMax} characters`).optional(),
+  attachments: z.array(attachmentSchema).max(100, "must hold at most 100 attachments").optional(),
+  channel: z.string().max(64, "must be at most 64 characters").optional(),
+  username: z.string().max(64, "must be at most 64 characters").optional(),
+  icon_url: z.string().max(1024, "must be at most 1024 characters").optional(),
   props: z.record(z.string(), z.unknown()).optional(),
 });
 

@@ -1,0 +1,25 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, testDialect, type TestServer } from "../../testing/harness.ts";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => server.close());
+
+describe("GET /api/v4/system/ping", () => {
+  it("answers OK with the database dialect, without authentication", async () => {
+    const res = await server.anonymous.get("/api/v4/system/ping");
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: "OK", database: testDialect, ActiveSearchBackend: "database" });
+    expect(res.headers.get("content-type")).toBe("application/json");
+  });
+});
+
+describe("unknown API routes", () => {
+  it("answer 404 in the error shape, naming the route", async () => {
+    const res = await server.anonymous.get("/api/v4/nothing/here?x=1");
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ id: "api.context.404.app_error", message: "Sorry, we could not find GET /api/v4/nothing/here.", status_code: 404 });
+  });
+});
