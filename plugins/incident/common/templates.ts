@@ -1,0 +1,84 @@
+/**
+ * @module incident/common/templates
+ * Playbook templates: `{{name}}`, `{{slug}}`, `{{date}}`, `{{seq}}`,
+ * `{{commander}}` and `{{fields.<key>}}`. A plain substitution — nothing in a
+ * template is ever evaluated as code.
+ */
+
+/** The variables every template sees, besides `fields.<key>`. */
+export const TEMPLATE_VARIABLES = ["name", "slug", "date", "seq", "commander"] as const;
+
+/** Values a template is rendered with. */
+export interface TemplateValues {
+  name: string;
+  slug: string;
+  /** YYYY-MM-DD. */
+  date: string;
+  seq: number;
+  /** Username of the commander. */
+  commander: string;
+  fields: Record<string, string>;
+}
+
+const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+/** One problem in a template: the offset in the text, and why. */
+export interface TemplateProblem {
+  index: number;
+  reason: string;
+}
+
+/**
+ * Problems of a template: unknown variables, fields the playbook does not
+ * declare, unclosed braces.
+ * @example lintTemplate("{{nme}}", []) // [{index: 0, reason: 'unknown variable "nme"; ...'}]
+ */
+export function lintTemplate(text: string, fieldKeys: readonly string[]): TemplateProblem[] {
+  const problems: TemplateProblem[] = [];
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    const variable = match[1];
+    const index = match.index ?? 0;
+    if ((TEMPLATE_VARIABLES as readonly string[]).includes(variable)) continue;
+    if (variable.startsWith("fields.")) {
+      const key = variable.slice("fields.".length);
+      if (fieldKeys.includes(key)) continue;
+      const known = fieldKeys.length ? `the playbook's fields are ${fieldKeys.join(", ")}` : "the playbook declares no fields";
+      problems.push({ index, reason: `unknown field "{{${variable}}}": ${known}` });
+      continue;
+    }
+    problems.push({ index, reason: `unknown variable "{{${variable}}}"; templates may use ${TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(", ")} and {{fields.<key>}}` });
+  }
+  const stripped = text.replace(PLACEHOLDER, (m) => " ".repeat(m.length));
+  const open = stripped.indexOf("{{");
+  if (open >= 0) problems.push({ index: open, reason: 'unclosed "{{": a template variable looks like {{name}}' });
+  return problems;
+}
+
+/**
+ * Substitute the variables of a template; unknown ones (which lint refuses) become "".
+ * @example renderTemplate("outage-{{slug}}", {...values, slug: "db-down"}) // "outage-db-down"
+ */
+export function renderTemplate(text: string, values: TemplateValues): string {
+  return text.replace(PLACEHOLDER, (_match, variable: string) => {
+    if (variable.startsWith("fields.")) return values.fields[variable.slice("fields.".length)] ?? "";
+    switch (variable) {
+      case "name":
+        return values.name;
+      case "slug":
+        return values.slug;
+      case "date":
+        return values.date;
+      case "seq":
+        return String(values.seq);
+      case "commander":
+        return values.commander;
+      default:
+        return "";
+    }
+  });
+}
+
+/** Today (or `at`) as YYYY-MM-DD in UTC, the `{{date}}` of templates. */
+export function templateDate(at: number = Date.now()): string {
+  return new Date(at).toISOString().slice(0, 10);
+}
