@@ -1,0 +1,197 @@
+/**
+ * @module forwarding/keyword-automaton
+ * One Aho–Corasick automaton over every keyword of every active forwarding
+ * rule, so a post is scanned once whatever the number of rules.
+ *
+ * Keywords and text are lowercased (case-insensitive matching), and every hit
+ * is checked for the whole-word rule of DESIGN.md: the characters just before
+ * and just after the keyword must not be letters, digits or `_`. The keyword
+ * itself may hold any characters (`db-prod`, `ERR-500`, `api.example.com`).
+ */
+
+/** Letters, digits and `_` in any script: what a keyword must not touch. */
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+
+/** True when the code point is a letter, a digit or `_`. */
+function isWordCodePoint(codePoint: number): boolean {
+  if (codePoint < 128) {
+    return (codePoint >= 48 && codePoint <= 57) || (codePoint >= 97 && codePoint <= 122) || (codePoint >= 65 && codePoint <= 90) || codePoint === 95;
+  }
+  return WORD_CHAR.test(String.fromCodePoint(codePoint));
+}
+
+/** True when the character that ends just before UTF-16 index `end` is a word character. */
+function wordCharBefore(text: string, end: number): boolean {
+  if (end <= 0) return false;
+  const unit = text.charCodeAt(end - 1);
+  if (unit >= 0xdc00 && unit <= 0xdfff && end >= 2) return isWordCodePoint(text.codePointAt(end - 2) ?? unit);
+  return isWordCodePoint(unit);
+}
+
+/** True when the character that starts at UTF-16 index `start` is a word character. */
+function wordCharAt(text: string, start: number): boolean {
+  if (start >= text.length) return false;
+  return isWordCodePoint(text.codePointAt(start) ?? 0);
+}
+
+/**
+ * Lowercase a keyword or a text the way the automaton compares them.
+ * @example normalizeKeyword("  DB-Prod ") // "db-prod"
+ */
+export function normalizeKeyword(keyword: string): string {
+  return keyword.trim().toLowerCase();
+}
+
+/**
+ * An immutable automaton over a list of keywords. Keyword ids are their
+ * positions in the list; empty strings are placeholders that never match
+ * (the rule index uses them for retired keywords, so ids stay stable).
+ *
+ * @example
+ * const automaton = new KeywordAutomaton(["db-prod", "payments"]);
+ * automaton.scan("Alert: DB-PROD latency"); // Set {0}
+ * automaton.scan("db-production");          // Set {} — not a whole word
+ */
+export class KeywordAutomaton {
+  /** Number of keywords (ids are 0..size-1). */
+  readonly size: number;
+  /** Number of trie nodes, for diagnostics. */
+  readonly nodeCount: number;
+  private readonly lengths: Int32Array;
+  // Children: a node with one child keeps it inline; more go in a Map.
+  private readonly singleChar: Int32Array;
+  private readonly singleNext: Int32Array;
+  private readonly multi: Array<Map<number, number> | undefined>;
+  private readonly fail: Int32Array;
+  /** Keyword id ending at the node, or -1. */
+  private readonly output: Int32Array;
+  /** Nearest node on the failure chain that has an output, or 0. */
+  private readonly dictLink: Int32Array;
+
+  constructor(keywords: readonly string[]) {
+    this.size = keywords.length;
+    this.lengths = new Int32Array(keywords.length);
+    const singleChar: number[] = [-1];
+    const singleNext: number[] = [0];
+    const multi: Array<Map<number, number> | undefined> = [undefined];
+    const output: number[] = [-1];
+
+    const child = (node: number, code: number): number => {
+      if (singleChar[node] === code) return singleNext[node];
+      const map = multi[node];
+      return map?.get(code) ?? -1;
+    };
+    const addChild = (node: number, code: number): number => {
+      const next = singleChar.length;
+      singleChar.push(-1);
+      singleNext.push(0);
+      multi.push(undefined);
+      output.push(-1);
+      if (singleChar[node] === -1 && !multi[node]) {
+        singleChar[node] = code;
+        singleNext[node] = next;
+      } else {
+        let map = multi[node];
+        if (!map) {
+          map = new Map();
+          multi[node] = map;
+        }
+        map.set(code, next);
+      }
+      return next;
+    };
+
+    keywords.forEach((keyword, id) => {
+      const pattern = normalizeKeyword(keyword);
+      this.lengths[id] = pattern.length;
+      if (!pattern) return;
+      let node = 0;
+      for (let i = 0; i < pattern.length; i++) {
+        const code = pattern.charCodeAt(i);
+        const next = child(node, code);
+        node = next >= 0 ? next : addChild(node, code);
+      }
+      output[node] = id;
+    });
+
+    const count = singleChar.length;
+    const fail = new Int32Array(count);
+    const dictLink = new Int32Array(count);
+    // Breadth-first, so a node's failure target is final before its children need it.
+    const queue = new Int32Array(count);
+    let head = 0;
+    let tail = 0;
+    const forEachChild = (node: number, visit: (code: number, next: number) => void): void => {
+      if (singleChar[node] !== -1) visit(singleChar[node], singleNext[node]);
+      multi[node]?.forEach((next, code) => visit(code, next));
+    };
+    forEachChild(0, (_code, next) => {
+      fail[next] = 0;
+      queue[tail++] = next;
+    });
+    while (head < tail) {
+      const node = queue[head++];
+      forEachChild(node, (code, next) => {
+        let f = fail[node];
+        let target = child(f, code);
+        while (target < 0 && f !== 0) {
+          f = fail[f];
+          target = child(f, code);
+        }
+        fail[next] = target >= 0 && target !== next ? target : 0;
+        const via = fail[next];
+        dictLink[next] = output[via] >= 0 ? via : dictLink[via];
+        queue[tail++] = next;
+      });
+    }
+
+    this.nodeCount = count;
+    this.singleChar = Int32Array.from(singleChar);
+    this.singleNext = Int32Array.from(singleNext);
+    this.multi = multi;
+    this.fail = fail;
+    this.output = Int32Array.from(output);
+    this.dictLink = dictLink;
+  }
+
+  private next(node: number, code: number): number {
+    if (this.singleChar[node] === code) return this.singleNext[node];
+    const map = this.multi[node];
+    if (map === undefined) return -1;
+    const next = map.get(code);
+    return next === undefined ? -1 : next;
+  }
+
+  /**
+   * Call `onHit(id)` for each whole-word occurrence of a keyword in `text`,
+   * which must already be lowercased with {@link normalizeKeyword}'s rule
+   * (`toLowerCase()`). Ids may repeat.
+   */
+  scanLowercased(text: string, onHit: (id: number) => void): void {
+    if (this.nodeCount <= 1) return;
+    let node = 0;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      let next = this.next(node, code);
+      while (next < 0 && node !== 0) {
+        node = this.fail[node];
+        next = this.next(node, code);
+      }
+      node = next < 0 ? 0 : next;
+      let hit = this.output[node] >= 0 ? node : this.dictLink[node];
+      while (hit !== 0) {
+        const id = this.output[hit];
+        const start = i + 1 - this.lengths[id];
+        if (!wordCharBefore(text, start) && !wordCharAt(text, i + 1)) onHit(id);
+        hit = this.dictLink[hit];
+      }
+    }
+  }
+
+  /** The ids of the keywords that occur in `text` as whole words, case-insensitively. */
+  scan(text: string): Set<number> {
+    const hits = new Set<number>();
+    this.scanLowercased(text.toLowerCase(), (id) => hits.add(id));
+    return hits;
+  }
+}

@@ -1,0 +1,342 @@
+/**
+ * @module forwarding/rule-index
+ * The forwarding rules of every active incident, indexed so that a post is
+ * matched without looking at the rules one by one:
+ *
+ * - every keyword and excluded keyword of every rule goes into ONE
+ *   {@link KeywordAutomaton}; a hit maps back to the rules that asked for
+ *   that keyword, so only those rules become candidates;
+ * - rules without keywords (regex- or author-only) are indexed by source:
+ *   `team + channel name`, or `team + "*"` for every public channel of the team;
+ * - only the candidates get the remaining checks: source channel, `match: all`,
+ *   exclusions, regex, authors.
+ *
+ * The index changes incrementally as incidents start, end and reload their
+ * rules; the automaton is rebuilt (lazily, at the next post) only when a
+ * keyword it has never seen appears. Keywords no rule uses any more stay in it
+ * harmlessly until they outnumber the live ones, then everything is recompiled.
+ */
+import type { Post } from "../../../../common/wire.ts";
+import { KeywordAutomaton, normalizeKeyword } from "./keyword-automaton.ts";
+import { authorNames, forwardableText } from "./post-text.ts";
+
+/** A forwarding rule as stored on an incident (templates already rendered). */
+export interface ForwardingRuleInput {
+  /** Public channel names, or "*" (alone or in the list) for every public channel of the team. */
+  from?: string[] | string;
+  /** Any of them (or all with `match: all`), case-insensitive, whole words. */
+  keywords?: string[];
+  /** A JavaScript regular expression the text must match (case-sensitive unless written otherwise). */
+  regex?: string | null;
+  /** Usernames, bot names, webhook display names or `override_username`s. */
+  authors?: string[];
+  /** A post holding any of these (whole words) is not forwarded. */
+  exclude_keywords?: string[];
+  /** `any` (default): one keyword is enough; `all`: every keyword must appear. */
+  match?: string;
+}
+
+/** An active incident's rules, as the index needs them. */
+export interface IndexedIncident {
+  incidentId: string;
+  teamId: string;
+  /** The incident's own channel: never a source for this incident. */
+  channelId: string;
+  rules: readonly ForwardingRuleInput[];
+}
+
+/** The channel a post was made in, as the match needs it. */
+export interface SourceChannel {
+  id: string;
+  team_id: string;
+  name: string;
+  /** `O` public, `P` private: only public channels are sources. */
+  type: string;
+  delete_at: number;
+}
+
+/** Lookups the match needs, only for posts that have candidate rules. */
+export interface MatchLookups {
+  channel(channelId: string): Promise<SourceChannel | null>;
+  /** The username of a user id, or undefined. */
+  username(userId: string): Promise<string | undefined>;
+}
+
+/** One incident a post is to be forwarded to (once, whatever the number of rules it met). */
+export interface ForwardingMatch {
+  incidentId: string;
+  incidentChannelId: string;
+  /** Positions, in the incident's `forwarding` list, of the rules the post met. */
+  ruleIndexes: number[];
+}
+
+interface CompiledRule {
+  incident: IndexedIncident;
+  index: number;
+  allChannels: boolean;
+  /** Source channel names, lowercased. */
+  channels: ReadonlySet<string>;
+  keywordIds: number[];
+  excludeIds: number[];
+  matchAll: boolean;
+  regex: RegExp | null;
+  /** Lowercased names, or null when any author will do. */
+  authors: ReadonlySet<string> | null;
+  /** Set when the regex does not compile: the rule never matches. */
+  broken: boolean;
+}
+
+const ALL_CHANNELS = "*";
+
+function sourceKey(teamId: string, channelName: string): string {
+  return `${teamId}\n${channelName}`;
+}
+
+/** Normalize a rule's `from` into "every channel" or a set of names. */
+function sources(from: ForwardingRuleInput["from"]): { all: boolean; names: Set<string> } {
+  const list = typeof from === "string" ? [from] : (from ?? []);
+  const names = new Set(list.map((name) => name.trim().replace(/^~/, "").toLowerCase()).filter(Boolean));
+  const all = names.has(ALL_CHANNELS);
+  names.delete(ALL_CHANNELS);
+  return { all, names };
+}
+
+function cleanList(list: readonly string[] | undefined): string[] {
+  return [...new Set((list ?? []).map(normalizeKeyword).filter(Boolean))];
+}
+
+/**
+ * The index of active forwarding rules. Plain data, no I/O: the forwarder
+ * feeds it incidents and asks it about posts.
+ *
+ * @example
+ * const index = new ForwardingRuleIndex();
+ * index.upsertIncident({incidentId, teamId, channelId, rules: [{from: ["alerts"], keywords: ["db-prod"]}]});
+ * const matches = await index.match(post, lookups); // [{incidentId, incidentChannelId, ruleIndexes: [0]}]
+ */
+export class ForwardingRuleIndex {
+  private readonly incidents = new Map<string, CompiledRule[]>();
+  // Keyword registry: ids are stable while the automaton lives.
+  private keywordIds = new Map<string, number>();
+  private keywords: string[] = [];
+  private keywordRefs: number[] = [];
+  private rulesByKeyword: Array<Set<CompiledRule>> = [];
+  private readonly keywordlessBySource = new Map<string, Set<CompiledRule>>();
+  private keywordlessCount = 0;
+  private liveRules = 0;
+  /** Keywords some rule uses; the others are stale entries of the automaton. */
+  private liveKeywords = 0;
+  private automaton: KeywordAutomaton | null = null;
+  /** How many automatons were built: for tests and diagnostics. */
+  builds = 0;
+  /** Called when a rule's regex does not compile. */
+  onBrokenRule?: (props: { incidentId: string; ruleIndex: number; reason: string }) => void;
+
+  /** Number of active rules. */
+  get ruleCount(): number {
+    return this.liveRules;
+  }
+
+  /** Number of active incidents with rules. */
+  get incidentCount(): number {
+    return this.incidents.size;
+  }
+
+  /** True when the incident has rules in the index. */
+  has(incidentId: string): boolean {
+    return this.incidents.has(incidentId);
+  }
+
+  /** Add an incident's rules, or replace them (after `/incident rules reload`). */
+  upsertIncident(incident: IndexedIncident): void {
+    this.removeIncident(incident.incidentId);
+    if (incident.rules.length === 0) return;
+    const compiled = incident.rules.map((rule, index) => this.compile(incident, rule, index));
+    this.incidents.set(incident.incidentId, compiled);
+    for (const rule of compiled) this.link(rule);
+  }
+
+  /** Drop an incident's rules (it ended). */
+  removeIncident(incidentId: string): void {
+    const compiled = this.incidents.get(incidentId);
+    if (!compiled) return;
+    this.incidents.delete(incidentId);
+    for (const rule of compiled) this.unlink(rule);
+    const stale = this.keywords.length - this.liveKeywords;
+    if (stale > 1024 && stale > this.liveKeywords) this.recompile();
+  }
+
+  /** Drop everything. */
+  clear(): void {
+    this.incidents.clear();
+    this.recompile();
+  }
+
+  private keywordId(keyword: string): number {
+    let id = this.keywordIds.get(keyword);
+    if (id === undefined) {
+      id = this.keywords.length;
+      this.keywordIds.set(keyword, id);
+      this.keywords.push(keyword);
+      this.keywordRefs.push(0);
+      this.rulesByKeyword.push(new Set());
+    }
+    return id;
+  }
+
+  private compile(incident: IndexedIncident, rule: ForwardingRuleInput, index: number): CompiledRule {
+    const { all, names } = sources(rule.from);
+    let regex: RegExp | null = null;
+    let broken = false;
+    if (rule.regex) {
+      try {
+        regex = new RegExp(rule.regex);
+      } catch (error) {
+        broken = true;
+        this.onBrokenRule?.({ incidentId: incident.incidentId, ruleIndex: index, reason: String(error) });
+      }
+    }
+    const authors = cleanList(rule.authors).map((name) => name.replace(/^@/, ""));
+    return {
+      incident,
+      index,
+      allChannels: all,
+      channels: names,
+      keywordIds: cleanList(rule.keywords).map((keyword) => this.keywordId(keyword)),
+      excludeIds: cleanList(rule.exclude_keywords).map((keyword) => this.keywordId(keyword)),
+      matchAll: rule.match === "all",
+      regex,
+      authors: authors.length ? new Set(authors) : null,
+      broken,
+    };
+  }
+
+  private link(rule: CompiledRule): void {
+    this.liveRules += 1;
+    for (const id of [...rule.keywordIds, ...rule.excludeIds]) {
+      this.keywordRefs[id] += 1;
+      if (this.keywordRefs[id] === 1) this.liveKeywords += 1;
+      // A keyword the automaton does not know yet: rebuild it at the next post.
+      if (this.automaton && id >= this.automaton.size) this.automaton = null;
+    }
+    for (const id of rule.keywordIds) this.rulesByKeyword[id].add(rule);
+    if (rule.keywordIds.length === 0) {
+      this.keywordlessCount += 1;
+      for (const key of this.sourceKeys(rule)) {
+        let set = this.keywordlessBySource.get(key);
+        if (!set) {
+          set = new Set();
+          this.keywordlessBySource.set(key, set);
+        }
+        set.add(rule);
+      }
+    }
+  }
+
+  private unlink(rule: CompiledRule): void {
+    this.liveRules -= 1;
+    for (const id of [...rule.keywordIds, ...rule.excludeIds]) {
+      this.keywordRefs[id] -= 1;
+      if (this.keywordRefs[id] === 0) this.liveKeywords -= 1;
+    }
+    for (const id of rule.keywordIds) this.rulesByKeyword[id].delete(rule);
+    if (rule.keywordIds.length === 0) {
+      this.keywordlessCount -= 1;
+      for (const key of this.sourceKeys(rule)) {
+        const set = this.keywordlessBySource.get(key);
+        set?.delete(rule);
+        if (set?.size === 0) this.keywordlessBySource.delete(key);
+      }
+    }
+  }
+
+  private sourceKeys(rule: CompiledRule): string[] {
+    const teamId = rule.incident.teamId;
+    if (rule.allChannels) return [sourceKey(teamId, ALL_CHANNELS)];
+    return [...rule.channels].map((name) => sourceKey(teamId, name));
+  }
+
+  /** Start over from the stored incidents, with a fresh keyword registry. */
+  private recompile(): void {
+    const incidents = [...this.incidents.values()].map((rules) => rules[0].incident);
+    this.incidents.clear();
+    this.keywordIds = new Map();
+    this.keywords = [];
+    this.keywordRefs = [];
+    this.rulesByKeyword = [];
+    this.keywordlessBySource.clear();
+    this.keywordlessCount = 0;
+    this.liveRules = 0;
+    this.liveKeywords = 0;
+    this.automaton = null;
+    for (const incident of incidents) this.upsertIncident(incident);
+  }
+
+  private currentAutomaton(): KeywordAutomaton {
+    if (!this.automaton) {
+      this.automaton = new KeywordAutomaton(this.keywords);
+      this.builds += 1;
+    }
+    return this.automaton;
+  }
+
+  /**
+   * Build the automaton now rather than at the next post (e.g. after loading
+   * every active incident on activation).
+   */
+  prepare(): void {
+    if (this.liveRules > 0) this.currentAutomaton();
+  }
+
+  /**
+   * The incidents a post is to be copied to. Synchronous work first (one scan
+   * of the text); the source channel is looked up only when some rule is a
+   * candidate, and a channel that is not public (now) is never a source.
+   */
+  async match(post: Pick<Post, "id" | "channel_id" | "user_id" | "message" | "props">, lookups: MatchLookups): Promise<ForwardingMatch[]> {
+    if (this.liveRules === 0) return [];
+    const text = forwardableText(post);
+    const hits = new Set<number>();
+    const candidates = new Set<CompiledRule>();
+    this.currentAutomaton().scanLowercased(text.toLowerCase(), (id) => {
+      if (hits.has(id)) return;
+      hits.add(id);
+      for (const rule of this.rulesByKeyword[id]) candidates.add(rule);
+    });
+    if (candidates.size === 0 && this.keywordlessCount === 0) return [];
+
+    const channel = await lookups.channel(post.channel_id);
+    if (!channel || channel.type !== "O" || channel.delete_at !== 0) return [];
+    const channelName = channel.name.toLowerCase();
+    for (const key of [sourceKey(channel.team_id, channelName), sourceKey(channel.team_id, ALL_CHANNELS)]) {
+      for (const rule of this.keywordlessBySource.get(key) ?? []) candidates.add(rule);
+    }
+    if (candidates.size === 0) return [];
+
+    let names: string[] | undefined;
+    const byIncident = new Map<string, ForwardingMatch>();
+    for (const rule of candidates) {
+      const incident = rule.incident;
+      if (rule.broken || incident.teamId !== channel.team_id || incident.channelId === channel.id) continue;
+      if (!rule.allChannels && !rule.channels.has(channelName)) continue;
+      if (rule.keywordIds.length > 0) {
+        const met = rule.matchAll ? rule.keywordIds.every((id) => hits.has(id)) : rule.keywordIds.some((id) => hits.has(id));
+        if (!met) continue;
+      }
+      if (rule.excludeIds.some((id) => hits.has(id))) continue;
+      if (rule.regex) {
+        rule.regex.lastIndex = 0;
+        if (!rule.regex.test(text)) continue;
+      }
+      if (rule.authors) {
+        names ??= authorNames(post, await lookups.username(post.user_id));
+        if (!names.some((name) => rule.authors!.has(name))) continue;
+      }
+      const found = byIncident.get(incident.incidentId);
+      if (found) found.ruleIndexes.push(rule.index);
+      else byIncident.set(incident.incidentId, { incidentId: incident.incidentId, incidentChannelId: incident.channelId, ruleIndexes: [rule.index] });
+    }
+    for (const found of byIncident.values()) found.ruleIndexes.sort((a, b) => a - b);
+    return [...byIncident.values()];
+  }
+}
