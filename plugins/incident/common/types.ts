@@ -72,6 +72,8 @@ export interface Incident {
   private: boolean;
   status: IncidentStatus;
   create_at: number;
+  /** When anything about it last changed: a newer event replaces an older one. */
+  update_at: number;
   /** 0 while active. */
   end_at: number;
 }
