@@ -83,13 +83,22 @@ describe("ForwardingRuleIndex", () => {
     expect(await incidents(index, post({ message: "db-prod unresolved" }))).toEqual(["inc1"]);
   });
 
-  it("checks the regex on candidates, alone or with keywords", async () => {
-    const both = indexWith([{ from: ["alerts"], keywords: ["db-prod"], regex: "ERR-[0-9]+" }]);
-    expect(await incidents(both, post({ message: "db-prod ERR-500" }))).toEqual(["inc1"]);
-    expect(await incidents(both, post({ message: "db-prod ERR-x" }))).toEqual([]);
+  it("takes the regex as an alternative to the keywords with match: any (case-insensitive)", async () => {
+    const index = indexWith([{ from: ["alerts"], keywords: ["db-prod"], regex: "ERR-[0-9]+" }]);
+    expect(await incidents(index, post({ message: "db-prod is slow" }))).toEqual(["inc1"]);
+    expect(await incidents(index, post({ message: "saw err-500" }))).toEqual(["inc1"]);
+    expect(await incidents(index, post({ message: "saw ERR-x" }))).toEqual([]);
+    expect(await incidents(index, post({ channel: "support", message: "saw ERR-42" }))).toEqual([]);
     const alone = indexWith([{ from: ["alerts"], regex: "ERR-[0-9]+" }]);
     expect(await incidents(alone, post({ message: "saw ERR-42" }))).toEqual(["inc1"]);
-    expect(await incidents(alone, post({ channel: "support", message: "saw ERR-42" }))).toEqual([]);
+    expect(await incidents(alone, post({ message: "all quiet" }))).toEqual([]);
+  });
+
+  it("requires every keyword and the regex with match: all", async () => {
+    const index = indexWith([{ from: ["alerts"], keywords: ["db-prod"], regex: "ERR-[0-9]+", match: "all" }]);
+    expect(await incidents(index, post({ message: "db-prod is slow" }))).toEqual([]);
+    expect(await incidents(index, post({ message: "saw ERR-500" }))).toEqual([]);
+    expect(await incidents(index, post({ message: "db-prod ERR-500" }))).toEqual(["inc1"]);
   });
 
   it("never matches with a regex that does not compile, and says so", async () => {

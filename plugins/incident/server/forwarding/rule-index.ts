@@ -6,10 +6,12 @@
  * - every keyword and excluded keyword of every rule goes into ONE
  *   {@link KeywordAutomaton}; a hit maps back to the rules that asked for
  *   that keyword, so only those rules become candidates;
- * - rules without keywords (regex- or author-only) are indexed by source:
- *   `team + channel name`, or `team + "*"` for every public channel of the team;
- * - only the candidates get the remaining checks: source channel, `match: all`,
- *   exclusions, regex, authors.
+ * - rules a post can meet without a keyword (no keywords, or a regex with
+ *   `match: any`) are indexed by source: `team + channel name`, or
+ *   `team + "*"` for every public channel of the team;
+ * - only the candidates get the remaining checks: source channel, keywords
+ *   and regex (`match: any`: one keyword or the regex; `all`: every keyword
+ *   and the regex), exclusions, authors.
  *
  * The index changes incrementally as incidents start, end and reload their
  * rules; the automaton is rebuilt (lazily, at the next post) only when a
@@ -17,24 +19,16 @@
  * harmlessly until they outnumber the live ones, then everything is recompiled.
  */
 import type { Post } from "../../../../common/wire.ts";
+import type { ForwardingRule } from "../../common/playbook.ts";
 import { KeywordAutomaton, normalizeKeyword } from "./keyword-automaton.ts";
 import { authorNames, forwardableText } from "./post-text.ts";
 
-/** A forwarding rule as stored on an incident (templates already rendered). */
-export interface ForwardingRuleInput {
-  /** Public channel names, or "*" (alone or in the list) for every public channel of the team. */
-  from?: string[] | string;
-  /** Any of them (or all with `match: all`), case-insensitive, whole words. */
-  keywords?: string[];
-  /** A JavaScript regular expression the text must match (case-sensitive unless written otherwise). */
-  regex?: string | null;
-  /** Usernames, bot names, webhook display names or `override_username`s. */
-  authors?: string[];
-  /** A post holding any of these (whole words) is not forwarded. */
-  exclude_keywords?: string[];
-  /** `any` (default): one keyword is enough; `all`: every keyword must appear. */
-  match?: string;
-}
+/**
+ * A forwarding rule as stored on an incident (templates already rendered):
+ * the playbook's {@link ForwardingRule}, every part optional so an older
+ * stored copy still reads.
+ */
+export type ForwardingRuleInput = Partial<ForwardingRule>;
 
 /** An active incident's rules, as the index needs them. */
 export interface IndexedIncident {
@@ -84,6 +78,8 @@ interface CompiledRule {
   authors: ReadonlySet<string> | null;
   /** Set when the regex does not compile: the rule never matches. */
   broken: boolean;
+  /** A post may meet it without any keyword: found through the source index. */
+  sourceIndexed: boolean;
 }
 
 const ALL_CHANNELS = "*";
@@ -105,6 +101,14 @@ function cleanList(list: readonly string[] | undefined): string[] {
   return [...new Set((list ?? []).map(normalizeKeyword).filter(Boolean))];
 }
 
+/** Keywords and regex: `any` needs one keyword or the regex, `all` every keyword and the regex. */
+function meetsText(rule: CompiledRule, hits: ReadonlySet<number>, text: string): boolean {
+  const { keywordIds, regex } = rule;
+  if (rule.matchAll) return keywordIds.every((id) => hits.has(id)) && (!regex || regex.test(text));
+  if (keywordIds.length === 0 && !regex) return true;
+  return keywordIds.some((id) => hits.has(id)) || (regex !== null && regex.test(text));
+}
+
 /**
  * The index of active forwarding rules. Plain data, no I/O: the forwarder
  * feeds it incidents and asks it about posts.
@@ -121,8 +125,8 @@ export class ForwardingRuleIndex {
   private keywords: string[] = [];
   private keywordRefs: number[] = [];
   private rulesByKeyword: Array<Set<CompiledRule>> = [];
-  private readonly keywordlessBySource = new Map<string, Set<CompiledRule>>();
-  private keywordlessCount = 0;
+  private readonly bySource = new Map<string, Set<CompiledRule>>();
+  private sourceIndexedCount = 0;
   private liveRules = 0;
   /** Keywords some rule uses; the others are stale entries of the automaton. */
   private liveKeywords = 0;
@@ -190,24 +194,27 @@ export class ForwardingRuleIndex {
     let broken = false;
     if (rule.regex) {
       try {
-        regex = new RegExp(rule.regex);
+        regex = new RegExp(rule.regex, "i");
       } catch (error) {
         broken = true;
         this.onBrokenRule?.({ incidentId: incident.incidentId, ruleIndex: index, reason: String(error) });
       }
     }
     const authors = cleanList(rule.authors).map((name) => name.replace(/^@/, ""));
+    const keywordIds = cleanList(rule.keywords).map((keyword) => this.keywordId(keyword));
+    const matchAll = rule.match === "all";
     return {
       incident,
       index,
       allChannels: all,
       channels: names,
-      keywordIds: cleanList(rule.keywords).map((keyword) => this.keywordId(keyword)),
+      keywordIds,
       excludeIds: cleanList(rule.exclude_keywords).map((keyword) => this.keywordId(keyword)),
-      matchAll: rule.match === "all",
+      matchAll,
       regex,
       authors: authors.length ? new Set(authors) : null,
       broken,
+      sourceIndexed: keywordIds.length === 0 || (!matchAll && regex !== null),
     };
   }
 
@@ -220,13 +227,13 @@ export class ForwardingRuleIndex {
       if (this.automaton && id >= this.automaton.size) this.automaton = null;
     }
     for (const id of rule.keywordIds) this.rulesByKeyword[id].add(rule);
-    if (rule.keywordIds.length === 0) {
-      this.keywordlessCount += 1;
+    if (rule.sourceIndexed) {
+      this.sourceIndexedCount += 1;
       for (const key of this.sourceKeys(rule)) {
-        let set = this.keywordlessBySource.get(key);
+        let set = this.bySource.get(key);
         if (!set) {
           set = new Set();
-          this.keywordlessBySource.set(key, set);
+          this.bySource.set(key, set);
         }
         set.add(rule);
       }
@@ -240,12 +247,12 @@ export class ForwardingRuleIndex {
       if (this.keywordRefs[id] === 0) this.liveKeywords -= 1;
     }
     for (const id of rule.keywordIds) this.rulesByKeyword[id].delete(rule);
-    if (rule.keywordIds.length === 0) {
-      this.keywordlessCount -= 1;
+    if (rule.sourceIndexed) {
+      this.sourceIndexedCount -= 1;
       for (const key of this.sourceKeys(rule)) {
-        const set = this.keywordlessBySource.get(key);
+        const set = this.bySource.get(key);
         set?.delete(rule);
-        if (set?.size === 0) this.keywordlessBySource.delete(key);
+        if (set?.size === 0) this.bySource.delete(key);
       }
     }
   }
@@ -264,8 +271,8 @@ export class ForwardingRuleIndex {
     this.keywords = [];
     this.keywordRefs = [];
     this.rulesByKeyword = [];
-    this.keywordlessBySource.clear();
-    this.keywordlessCount = 0;
+    this.bySource.clear();
+    this.sourceIndexedCount = 0;
     this.liveRules = 0;
     this.liveKeywords = 0;
     this.automaton = null;
@@ -303,13 +310,13 @@ export class ForwardingRuleIndex {
       hits.add(id);
       for (const rule of this.rulesByKeyword[id]) candidates.add(rule);
     });
-    if (candidates.size === 0 && this.keywordlessCount === 0) return [];
+    if (candidates.size === 0 && this.sourceIndexedCount === 0) return [];
 
     const channel = await lookups.channel(post.channel_id);
     if (!channel || channel.type !== "O" || channel.delete_at !== 0) return [];
     const channelName = channel.name.toLowerCase();
     for (const key of [sourceKey(channel.team_id, channelName), sourceKey(channel.team_id, ALL_CHANNELS)]) {
-      for (const rule of this.keywordlessBySource.get(key) ?? []) candidates.add(rule);
+      for (const rule of this.bySource.get(key) ?? []) candidates.add(rule);
     }
     if (candidates.size === 0) return [];
 
@@ -319,15 +326,8 @@ export class ForwardingRuleIndex {
       const incident = rule.incident;
       if (rule.broken || incident.teamId !== channel.team_id || incident.channelId === channel.id) continue;
       if (!rule.allChannels && !rule.channels.has(channelName)) continue;
-      if (rule.keywordIds.length > 0) {
-        const met = rule.matchAll ? rule.keywordIds.every((id) => hits.has(id)) : rule.keywordIds.some((id) => hits.has(id));
-        if (!met) continue;
-      }
+      if (!meetsText(rule, hits, text)) continue;
       if (rule.excludeIds.some((id) => hits.has(id))) continue;
-      if (rule.regex) {
-        rule.regex.lastIndex = 0;
-        if (!rule.regex.test(text)) continue;
-      }
       if (rule.authors) {
         names ??= authorNames(post, await lookups.username(post.user_id));
         if (!names.some((name) => rule.authors!.has(name))) continue;
