@@ -1,0 +1,155 @@
+/**
+ * @module components/checklist
+ * An incident's checklist grouped by stage, numbered like `/incident info`
+ * numbers it: check, uncheck, add and remove items.
+ */
+import { useId, useRef, useState, type FormEvent } from "react";
+import { INCIDENT_LIMITS } from "../../common/types.ts";
+import { useIncidentPlugin } from "../context.tsx";
+import { checklistGroups, checklistProgress } from "../format.ts";
+import type { ChecklistItem, Incident } from "../incident-types.ts";
+import { ErrorText, useAction } from "./use-action.tsx";
+import { UserName } from "./user-name.tsx";
+
+/** Value of the stage select for items that belong to no stage. */
+const NO_STAGE = "";
+
+export function ChecklistSection({ incident }: { incident: Incident }) {
+  const headingId = useId();
+  const { done, total } = checklistProgress(incident);
+  const editable = incident.status === "active";
+  const groups = checklistGroups(incident);
+
+  return (
+    <section className="incident-section incident-checklist-section" aria-labelledby={headingId}>
+      <h3 id={headingId}>
+        Checklist{" "}
+        <span className="incident-progress" aria-label={`${done} of ${total} done`}>
+          {`${done}/${total}`}
+        </span>
+      </h3>
+      {groups.map((group) => {
+        const current = group.stage !== null && group.stage === incident.current_stage;
+        return (
+          <div key={group.stage ?? "\u0000none"} className="incident-checklist-group" data-stage={group.stage ?? ""}>
+            <h4 id={`${headingId}-${group.start}-${group.stage ?? "none"}`}>
+              {group.stage ?? "Any stage"}
+              {current ? <span className="incident-stage-current"> · current</span> : null}
+            </h4>
+            {group.items.length === 0 ? (
+              <p className="incident-empty incident-hint">No items.</p>
+            ) : (
+              <ol className="incident-checklist" aria-labelledby={`${headingId}-${group.start}-${group.stage ?? "none"}`}>
+                {group.items.map((item, i) => (
+                  <ChecklistRow key={item.id} incident={incident} item={item} number={group.start + i} editable={editable} />
+                ))}
+              </ol>
+            )}
+          </div>
+        );
+      })}
+      {editable ? <AddItemForm incident={incident} /> : null}
+    </section>
+  );
+}
+
+function ChecklistRow({ incident, item, number, editable }: { incident: Incident; item: ChecklistItem; number: number; editable: boolean }) {
+  const { store } = useIncidentPlugin();
+  const action = useAction();
+  const id = useId();
+  return (
+    <li className="incident-check" data-item-id={item.id}>
+      <span className="incident-check-num" aria-hidden="true">
+        {number}.
+      </span>
+      <input
+        id={id}
+        type="checkbox"
+        checked={item.checked}
+        disabled={!editable || action.pending}
+        aria-describedby={action.error ? `${id}-error` : undefined}
+        onChange={(event) => void action.run(() => store.setChecked(incident.id, item.id, event.target.checked))}
+      />
+      <label htmlFor={id}>
+        <span className={item.checked ? "incident-done" : undefined}>{item.title}</span>
+        {item.checked && item.checked_by ? (
+          <span className="incident-check-by">
+            checked by <UserName userId={item.checked_by} />
+          </span>
+        ) : null}
+      </label>
+      {editable ? (
+        <button
+          type="button"
+          className="incident-btn incident-btn-icon"
+          aria-label={`Remove item ${number}: ${item.title}`}
+          title="Remove item"
+          disabled={action.pending}
+          onClick={() => void action.run(() => store.removeItem(incident.id, item.id))}
+        >
+          <span aria-hidden="true">✕</span>
+        </button>
+      ) : null}
+      <ErrorText error={action.error} id={`${id}-error`} />
+    </li>
+  );
+}
+
+function AddItemForm({ incident }: { incident: Incident }) {
+  const { store } = useIncidentPlugin();
+  const [title, setTitle] = useState("");
+  // Follows the current stage until the user picks one.
+  const [picked, setPicked] = useState<string | null>(null);
+  const stage = picked ?? incident.current_stage;
+  const action = useAction();
+  const id = useId();
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const text = title.trim();
+    if (!text) {
+      inputRef.current?.focus();
+      return;
+    }
+    const ok = await action.run(() => store.addItem(incident.id, text, stage === NO_STAGE ? null : stage));
+    if (ok) {
+      setTitle("");
+      inputRef.current?.focus();
+    }
+  };
+
+  return (
+    <form className="incident-add-item" onSubmit={(e) => void submit(e)} aria-label="Add checklist item">
+      <div className="incident-field">
+        <label htmlFor={`${id}-title`}>New item</label>
+        <input
+          ref={inputRef}
+          id={`${id}-title`}
+          className="incident-input"
+          value={title}
+          maxLength={INCIDENT_LIMITS.itemTitleMax}
+          placeholder="e.g. Notify customer support"
+          onChange={(event) => setTitle(event.target.value)}
+        />
+      </div>
+      <div className="incident-inline">
+        <label htmlFor={`${id}-stage`} className="incident-label">
+          Stage
+        </label>
+        <select id={`${id}-stage`} className="incident-select" value={stage} onChange={(event) => setPicked(event.target.value)}>
+          {incident.stages.map((s) => (
+            <option key={s.name} value={s.name}>
+              {s.name}
+            </option>
+          ))}
+          <option value={NO_STAGE}>Any stage</option>
+        </select>
+        <button type="submit" className="incident-btn incident-btn-primary" disabled={action.pending || title.trim() === ""}>
+          Add item
+        </button>
+      </div>
+      <ErrorText error={action.error} />
+    </form>
+  );
+}

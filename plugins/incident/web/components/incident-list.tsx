@@ -1,0 +1,112 @@
+/**
+ * @module components/incident-list
+ * The RHS's first screen: the team's active incidents, each with commander,
+ * stage, checklist progress (expandable) and live time since start.
+ */
+import { useEffect, useId, useRef, useState } from "react";
+import { useIncidentPlugin, useIncidentState } from "../context.tsx";
+import { checklistGroups, checklistProgress } from "../format.ts";
+import type { Incident } from "../incident-types.ts";
+import { activeIncidents } from "../incident-store.ts";
+import { Elapsed } from "./elapsed.tsx";
+import { UserName } from "./user-name.tsx";
+
+export function IncidentList({ teamId, focus }: { teamId: string; focus: boolean }) {
+  const { store } = useIncidentPlugin();
+  const state = useIncidentState();
+  const incidents = activeIncidents(state, teamId);
+  const load = state.teams[teamId];
+  const headingId = useId();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (focus) headingRef.current?.focus();
+  }, [focus]);
+
+  return (
+    <section className="incident-list-view" aria-labelledby={headingId}>
+      <div className="incident-toolbar">
+        <h2 id={headingId} ref={headingRef} tabIndex={-1}>
+          Active incidents
+        </h2>
+        <button type="button" className="incident-btn incident-btn-primary" onClick={() => store.showStart()}>
+          Start incident
+        </button>
+      </div>
+      {load?.error ? (
+        <p role="alert" className="incident-alert">
+          {load.error}{" "}
+          <button type="button" className="incident-link-btn" onClick={() => void store.loadActive(teamId)}>
+            Retry
+          </button>
+        </p>
+      ) : null}
+      {!load?.loaded && load?.loading ? <p className="incident-empty">Loading incidents…</p> : null}
+      {load?.loaded && incidents.length === 0 ? <p className="incident-empty">No active incidents. All quiet.</p> : null}
+      {incidents.length > 0 ? (
+        <ul className="incident-list" aria-label="Active incidents">
+          {incidents.map((incident) => (
+            <IncidentRow key={incident.id} incident={incident} />
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+function IncidentRow({ incident }: { incident: Incident }) {
+  const { store } = useIncidentPlugin();
+  const [expanded, setExpanded] = useState(false);
+  const itemsId = useId();
+  const { done, total } = checklistProgress(incident);
+
+  return (
+    <li className="incident-row" data-incident-id={incident.id}>
+      <h3 className="incident-row-name">
+        <button type="button" className="incident-row-open" onClick={() => store.open(incident.id, { focus: true })}>
+          {incident.name}
+        </button>
+      </h3>
+      <dl className="incident-meta">
+        <dt>Commander</dt>
+        <dd>
+          <UserName userId={incident.commander_user_id} />
+        </dd>
+        <dt>Stage</dt>
+        <dd className="incident-row-stage">{incident.current_stage}</dd>
+        <dt>Elapsed</dt>
+        <dd>
+          <Elapsed since={incident.create_at} />
+        </dd>
+      </dl>
+      <div className="incident-row-foot">
+        <button
+          type="button"
+          className="incident-disclosure"
+          aria-expanded={expanded}
+          aria-controls={itemsId}
+          onClick={() => setExpanded((v) => !v)}
+        >
+          {expanded ? "▾" : "▸"} Checklist <span className="incident-progress">{`${done}/${total}`}</span>
+          <span className="incident-visually-hidden"> items done</span>
+        </button>
+        {expanded ? (
+          total === 0 ? (
+            <p id={itemsId} className="incident-empty">
+              No checklist items.
+            </p>
+          ) : (
+            <ol id={itemsId} className="incident-mini-checklist">
+              {checklistGroups(incident).flatMap((group) => group.items).map((item) => (
+                <li key={item.id} className={item.checked ? "incident-done" : undefined}>
+                  <span aria-hidden="true">{item.checked ? "☑ " : "☐ "}</span>
+                  <span className="incident-visually-hidden">{item.checked ? "Done: " : "To do: "}</span>
+                  {item.title}
+                </li>
+              ))}
+            </ol>
+          )
+        ) : null}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * @module components/incidents-rhs
+ * The "Incidents" right-hand sidebar: the list, a detail or the start form.
+ * In an incident's channel it opens that incident by default.
+ */
+import { useEffect } from "react";
+import type { WebLocation } from "../../../../common/web-plugin-api.ts";
+import { useIncidentPlugin, useIncidentState } from "../context.tsx";
+import { activeIncidents } from "../incident-store.ts";
+import { useIncidentStyles } from "../styles.ts";
+import { IncidentDetail } from "./incident-detail.tsx";
+import { IncidentList } from "./incident-list.tsx";
+import { StartForm } from "./start-form.tsx";
+
+export function IncidentsRhs({ location }: { location: WebLocation }) {
+  useIncidentStyles();
+  const { store } = useIncidentPlugin();
+  const state = useIncidentState();
+  const teamId = location.team?.id;
+  const channelId = location.channel?.id;
+
+  useEffect(() => {
+    if (teamId) void store.loadActive(teamId);
+  }, [store, teamId]);
+
+  // Entering an incident's channel (or the list arriving while in one) opens its detail.
+  const channelIncidentId = activeIncidents(state, teamId).find((i) => i.channel_id === channelId)?.id;
+  useEffect(() => {
+    if (channelIncidentId) store.open(channelIncidentId);
+  }, [store, channelId, channelIncidentId]);
+
+  // A detail of another team's incident makes no sense after switching teams.
+  const view = state.view;
+  const viewed = view.kind === "detail" ? state.incidents[view.incidentId] : undefined;
+  const otherTeam = viewed !== undefined && viewed.team_id !== teamId;
+  useEffect(() => {
+    if (otherTeam) store.showList();
+  }, [store, otherTeam]);
+
+  return (
+    <div className="incident-rhs">
+      {!teamId ? (
+        <p className="incident-empty">Pick a team to see its incidents.</p>
+      ) : view.kind === "detail" && !otherTeam ? (
+        <IncidentDetail incidentId={view.incidentId} location={location} focus={view.focus === true} />
+      ) : view.kind === "start" ? (
+        <StartForm teamId={teamId} />
+      ) : (
+        <IncidentList teamId={teamId} focus={view.focus === true} />
+      )}
+    </div>
+  );
+}

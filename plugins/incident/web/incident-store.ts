@@ -1,0 +1,258 @@
+/**
+ * @module incident-store
+ * One store per registration of the plugin (never a module-level singleton):
+ * the incidents the user has seen, which RHS view is open, and the actions
+ * that change incidents on the server. Components read it through
+ * `useSyncExternalStore`; HTTP answers and WebSocket events both land in
+ * {@link IncidentStore.upsert}, so every open view updates live.
+ */
+import type { WebHost } from "../../../common/web-plugin-api.ts";
+import type { Channel } from "../../../common/wire.ts";
+import { INCIDENT_API_BASE as API, type CreateIncidentRequest } from "../common/types.ts";
+import { incidentListSchema, incidentSchema, playbookListSchema, type Incident, type PlaybookSummary } from "./incident-types.ts";
+
+/**
+ * Which screen the RHS shows. `focus` is set when the user asked for it, so
+ * the screen takes keyboard focus; an automatic switch (entering an incident
+ * channel) leaves focus where it was.
+ */
+export type RhsView = ({ kind: "list" } | { kind: "detail"; incidentId: string } | { kind: "start" }) & { focus?: boolean };
+
+export interface ViewOptions {
+  /** Move keyboard focus to the new screen. */
+  focus?: boolean;
+}
+
+/** Load state of one team's active list. */
+export interface TeamLoad {
+  loading: boolean;
+  loaded: boolean;
+  error: string | null;
+}
+
+export interface IncidentState {
+  /** Every incident seen, by id (active and ended). */
+  incidents: Readonly<Record<string, Incident>>;
+  teams: Readonly<Record<string, TeamLoad>>;
+  view: RhsView;
+  /** Channel names by channel id, for links. */
+  channelNames: Readonly<Record<string, string>>;
+  playbooks: Readonly<Record<string, PlaybookSummary[]>>;
+}
+
+/** An error thrown by an action, with what the server said beyond the message. */
+export interface ActionError {
+  message: string;
+  status?: number;
+  id?: string;
+  details?: unknown;
+}
+
+/** Turns anything thrown by `host.fetch` into an {@link ActionError}. */
+export function toActionError(error: unknown): ActionError {
+  if (error instanceof Error) {
+    const extra = error as Error & { status?: unknown; status_code?: unknown; id?: unknown; details?: unknown };
+    const status = typeof extra.status === "number" ? extra.status : typeof extra.status_code === "number" ? extra.status_code : undefined;
+    return { message: error.message, status, id: typeof extra.id === "string" ? extra.id : undefined, details: extra.details };
+  }
+  return { message: String(error) };
+}
+
+/** Active incidents of a team, newest first. */
+export function activeIncidents(state: IncidentState, teamId: string | undefined): Incident[] {
+  if (!teamId) return [];
+  return Object.values(state.incidents)
+    .filter((i) => i.team_id === teamId && i.status === "active")
+    .sort((a, b) => b.create_at - a.create_at);
+}
+
+export class IncidentStore {
+  private state: IncidentState = { incidents: {}, teams: {}, view: { kind: "list" }, channelNames: {}, playbooks: {} };
+  private readonly listeners = new Set<() => void>();
+  private readonly channelLookups = new Set<string>();
+
+  constructor(private readonly host: WebHost) {}
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getSnapshot = (): IncidentState => this.state;
+
+  private set(patch: Partial<IncidentState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) {
+      try {
+        listener();
+      } catch {
+        // One failing listener never stops the others.
+      }
+    }
+  }
+
+  // ---- views ----
+
+  open(incidentId: string, options: ViewOptions = {}): void {
+    this.set({ view: { kind: "detail", incidentId, focus: options.focus } });
+    if (!this.state.incidents[incidentId]) void this.loadIncident(incidentId).catch(() => undefined);
+  }
+
+  showList(options: ViewOptions = {}): void {
+    this.set({ view: { kind: "list", focus: options.focus } });
+  }
+
+  showStart(): void {
+    this.set({ view: { kind: "start", focus: true } });
+  }
+
+  // ---- data in ----
+
+  /** Replaces the incident by id unless what we hold is newer (HTTP answers and events race). */
+  upsert(incident: Incident): void {
+    const current = this.state.incidents[incident.id];
+    if (current && incident.update_at < current.update_at) return;
+    const channelNames = incident.channel_name ? { ...this.state.channelNames, [incident.channel_id]: incident.channel_name } : this.state.channelNames;
+    this.set({ incidents: { ...this.state.incidents, [incident.id]: incident }, channelNames });
+  }
+
+  /** Parses and stores an incident from any source; ignores what isn't one. */
+  receive(value: unknown): Incident | null {
+    const parsed = incidentSchema.safeParse(typeof value === "string" ? safeJson(value) : value);
+    if (!parsed.success) return null;
+    this.upsert(parsed.data);
+    return parsed.data;
+  }
+
+  async loadActive(teamId: string): Promise<void> {
+    const previous = this.state.teams[teamId];
+    this.set({ teams: { ...this.state.teams, [teamId]: { loading: true, loaded: previous?.loaded ?? false, error: null } } });
+    try {
+      const raw = await this.host.fetch(`${API}/incidents?team_id=${encodeURIComponent(teamId)}&status=active&per_page=200`);
+      const list = incidentListSchema.parse(raw);
+      // Drop this team's active incidents the server no longer lists (ended or no longer visible).
+      const incidents: Record<string, Incident> = {};
+      for (const [id, incident] of Object.entries(this.state.incidents)) {
+        if (!(incident.team_id === teamId && incident.status === "active")) incidents[id] = incident;
+      }
+      const channelNames = { ...this.state.channelNames };
+      for (const incident of list.items) {
+        incidents[incident.id] = incident;
+        if (incident.channel_name) channelNames[incident.channel_id] = incident.channel_name;
+      }
+      this.set({ incidents, channelNames, teams: { ...this.state.teams, [teamId]: { loading: false, loaded: true, error: null } } });
+    } catch (error) {
+      this.set({ teams: { ...this.state.teams, [teamId]: { loading: false, loaded: previous?.loaded ?? false, error: toActionError(error).message } } });
+    }
+  }
+
+  /** Reloads every team list already shown, e.g. after the WebSocket reconnects. */
+  async reloadAll(): Promise<void> {
+    await Promise.all(Object.keys(this.state.teams).map((teamId) => this.loadActive(teamId)));
+  }
+
+  async loadIncident(incidentId: string): Promise<Incident> {
+    const incident = incidentSchema.parse(await this.host.fetch(`${API}/incidents/${incidentId}`));
+    this.upsert(incident);
+    return incident;
+  }
+
+  /** The channel's name for links; looked up once when the incident JSON lacks it. */
+  channelName(channelId: string): string | undefined {
+    const known = this.state.channelNames[channelId];
+    if (known || this.channelLookups.has(channelId)) return known;
+    this.channelLookups.add(channelId);
+    void this.host
+      .fetch<Channel>(`/api/v4/channels/${channelId}`)
+      .then((channel) => this.set({ channelNames: { ...this.state.channelNames, [channelId]: channel.name } }))
+      .catch(() => this.channelLookups.delete(channelId));
+    return undefined;
+  }
+
+  async loadPlaybooks(teamId: string): Promise<PlaybookSummary[]> {
+    const playbooks = playbookListSchema.parse(await this.host.fetch(`${API}/playbooks?team_id=${encodeURIComponent(teamId)}`)).items;
+    this.set({ playbooks: { ...this.state.playbooks, [teamId]: playbooks } });
+    return playbooks;
+  }
+
+  // ---- actions: each stores the server's answer, so the caller's view updates even before the event ----
+
+  /** Stores the incident the server answered with, or re-reads it when the answer is something else. */
+  private async settle(incidentId: string, answer: unknown): Promise<Incident> {
+    const incident = this.receive(answer);
+    if (incident) return incident;
+    return this.loadIncident(incidentId);
+  }
+
+  async start(input: CreateIncidentRequest): Promise<Incident> {
+    const answer = await this.host.fetch(`${API}/incidents`, { method: "POST", body: input });
+    const incident = this.receive(answer);
+    if (!incident) throw new Error("The server answered with something that is not an incident.");
+    return incident;
+  }
+
+  async changeStage(incidentId: string, stage: string): Promise<Incident> {
+    return this.settle(incidentId, await this.host.fetch(`${API}/incidents/${incidentId}`, { method: "PATCH", body: { current_stage: stage } }));
+  }
+
+  async changeCommander(incidentId: string, userId: string): Promise<Incident> {
+    return this.settle(incidentId, await this.host.fetch(`${API}/incidents/${incidentId}`, { method: "PATCH", body: { commander_user_id: userId } }));
+  }
+
+  async setChecked(incidentId: string, itemId: string, checked: boolean): Promise<Incident> {
+    return this.settle(incidentId, await this.host.fetch(`${API}/incidents/${incidentId}/checklist/${itemId}`, { method: "PUT", body: { checked } }));
+  }
+
+  async addItem(incidentId: string, title: string, stage: string | null): Promise<Incident> {
+    const body = stage === null ? { title } : { title, stage };
+    return this.settle(incidentId, await this.host.fetch(`${API}/incidents/${incidentId}/checklist`, { method: "POST", body }));
+  }
+
+  async removeItem(incidentId: string, itemId: string): Promise<Incident> {
+    return this.settle(incidentId, await this.host.fetch(`${API}/incidents/${incidentId}/checklist/${itemId}`, { method: "DELETE" }));
+  }
+
+  async end(incidentId: string): Promise<Incident> {
+    return this.settle(incidentId, await this.host.fetch(`${API}/incidents/${incidentId}/end`, { method: "POST" }));
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A shared clock for "time since start": one timer for every visible
+ * incident, running only while something shows elapsed time.
+ */
+export class Clock {
+  private now = Date.now();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly intervalMs = 1000) {}
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    if (!this.timer) {
+      this.now = Date.now();
+      this.timer = setInterval(() => {
+        this.now = Date.now();
+        for (const l of this.listeners) l();
+      }, this.intervalMs);
+    }
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0 && this.timer) {
+        clearInterval(this.timer);
+        this.timer = null;
+      }
+    };
+  };
+
+  readonly getSnapshot = (): number => this.now;
+}

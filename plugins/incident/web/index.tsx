@@ -1,0 +1,72 @@
+/**
+ * @module incident/web
+ * The Incident plugin's web side: the "Incidents" RHS (list, detail, start
+ * form), a channel-header button toggling it, cards for the bot's
+ * `custom_incident_update` posts, and live updates from the plugin's
+ * WebSocket events. Everything is registered through the host's registry,
+ * which disposes it all when the plugin is disabled.
+ */
+import type { ComponentType } from "react";
+import type { PluginComponentProps, PostTypeProps, WebHost, WebPluginRegistry } from "../../../common/web-plugin-api.ts";
+import type { WebSocketEvent } from "../../../common/wire.ts";
+import { IncidentContext, type IncidentPluginContext } from "./context.tsx";
+import { IncidentsRhs } from "./components/incidents-rhs.tsx";
+import { UpdateCard } from "./components/update-card.tsx";
+import { Clock, IncidentStore } from "./incident-store.ts";
+import { INCIDENT_EVENTS, INCIDENT_PLUGIN_ID, UPDATE_POST_TYPE } from "../common/types.ts";
+
+/** The plugin's events, each carrying the whole incident in `data.incident` (docs/incident.md). */
+const EVENT_NAMES = Object.values(INCIDENT_EVENTS).map((name) => `custom_${INCIDENT_PLUGIN_ID}_${name}`);
+
+export function register(registry: WebPluginRegistry, host: WebHost): void {
+  const store = new IncidentStore(host);
+  const clock = new Clock(1000);
+  let rhsHandle: { show(): void; toggle(): void } | null = null;
+  const context: IncidentPluginContext = { store, clock, host, showRhs: () => rhsHandle?.show() };
+
+  /** Gives a component the plugin's context; a named wrapper keeps React devtools readable. */
+  function provide<P extends PluginComponentProps>(Inner: ComponentType<P>, name: string): ComponentType<P> {
+    const Provided = (props: P) => (
+      <IncidentContext.Provider value={context}>
+        <Inner {...props} />
+      </IncidentContext.Provider>
+    );
+    Provided.displayName = name;
+    return Provided;
+  }
+
+  const rhs = registry.registerRightHandSidebarComponent({
+    id: "incident-rhs",
+    title: "Incidents",
+    component: provide(IncidentsRhs, "IncidentRhs"),
+  });
+  rhsHandle = rhs;
+
+  registry.registerChannelHeaderButton({
+    icon: <IncidentIcon />,
+    label: "Incidents",
+    action: () => rhs.toggle(),
+  });
+
+  registry.registerPostTypeComponent(UPDATE_POST_TYPE, provide<PostTypeProps>(UpdateCard, "IncidentUpdateCard"));
+
+  const onIncidentEvent = (event: WebSocketEvent) => {
+    const incident = store.receive(event.data.incident);
+    // An event without the incident (or one we can't read) still means the list changed.
+    if (!incident) void store.reloadAll();
+  };
+  for (const name of EVENT_NAMES) registry.registerWebSocketEventHandler(name, onIncidentEvent);
+  // After a reconnect, events may have been missed: read the lists again.
+  registry.registerWebSocketEventHandler("hello", () => void store.reloadAll());
+}
+
+/** A siren, drawn in the current text colour. */
+function IncidentIcon() {
+  return (
+    <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
+      <path d="M7 18v-6a5 5 0 0 1 10 0v6" />
+      <path d="M5 21h14v-3H5z" />
+      <path d="M12 2v2M4.2 5.2l1.4 1.4M19.8 5.2l-1.4 1.4M2 12h2M20 12h2" />
+    </svg>
+  );
+}
