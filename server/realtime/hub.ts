@@ -38,9 +38,16 @@ export class RealtimeHub {
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly all = new Set<Connection>();
 
+  /** Deliveries run one after another, so events keep their order even when one waits for the database. */
+  private deliveries: Promise<void> = Promise.resolve();
+
   constructor(private readonly host: Host) {
     host.bus.subscribe((message) => {
-      if (message.topic === TOPIC) void this.deliver(message.payload as WireEvent);
+      if (message.topic !== TOPIC) return;
+      const event = message.payload as WireEvent;
+      this.deliveries = this.deliveries
+        .then(() => this.deliver(event))
+        .catch((error: unknown) => host.log.error("realtime delivery failed", { event: event.event, error: String(error) }));
     });
     host.caches.onInvalidate((inv) => {
       if (inv.kind === "session") this.closeWhere((c) => c.tokenHash === inv.tokenHash);
@@ -65,9 +72,39 @@ export class RealtimeHub {
     this.host.bus.publish(TOPIC, { event, data, broadcast } satisfies WireEvent);
   }
 
-  /** Handle an HTTP upgrade to `/api/v4/websocket`. */
+  /**
+   * Handle an HTTP upgrade to `/api/v4/websocket`. An upgrade signed in by the
+   * session cookie must come from this site: browsers send cookies along with
+   * any page's WebSocket, so a cross-site Origin is refused (no CSRF on sockets).
+   */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!this.originAllowed(request)) {
+      const body = JSON.stringify({ id: "api.web_socket.origin.app_error", message: "Origin: a WebSocket signed in by cookie must come from this site.", status_code: 403 });
+      socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      return;
+    }
     this.wss.handleUpgrade(request, socket, head, (ws) => void this.accept(ws, request));
+  }
+
+  /** True unless the upgrade is authenticated by cookie and its Origin is another site. */
+  private originAllowed(request: IncomingMessage): boolean {
+    const found = tokenFromRequest(request);
+    const origin = request.headers.origin;
+    // Only browsers send cookies on their own; they always send Origin with a WebSocket.
+    if (!found?.fromCookie || !origin) return true;
+    let originUrl: URL;
+    try {
+      originUrl = new URL(origin);
+    } catch {
+      return false;
+    }
+    const host = request.headers.host?.toLowerCase();
+    if (host && originUrl.host.toLowerCase() === host) return true;
+    try {
+      return originUrl.origin === new URL(this.host.config.siteUrl).origin;
+    } catch {
+      return false;
+    }
   }
 
   private async accept(ws: WebSocket, request: IncomingMessage): Promise<void> {
@@ -76,8 +113,8 @@ export class RealtimeHub {
     ws.on("close", () => this.drop(conn));
     ws.on("error", () => this.drop(conn));
     ws.on("message", (raw) => void this.onMessage(conn, raw.toString()));
-    const token = tokenFromRequest(request);
-    if (token) await this.authenticate(conn, token, null);
+    const found = tokenFromRequest(request);
+    if (found) await this.authenticate(conn, found.token, null);
   }
 
   private async onMessage(conn: Connection, raw: string): Promise<void> {
@@ -102,7 +139,12 @@ export class RealtimeHub {
       if (seqReply !== null) conn.ws.send(JSON.stringify({ status: "FAIL", seq_reply: seqReply, error: { id: "api.web_socket_router.not_authenticated.app_error", message: "invalid token" } }));
       return;
     }
-    if (conn.userId && conn.userId !== auth.user.id) this.detach(conn);
+    if (conn.userId === auth.user.id) {
+      // Already signed in (by cookie or header) as this user: acknowledge, without a second hello.
+      if (seqReply !== null) conn.ws.send(JSON.stringify({ status: "OK", seq_reply: seqReply }));
+      return;
+    }
+    if (conn.userId) this.detach(conn);
     conn.userId = auth.user.id;
     conn.tokenHash = auth.session.token_hash;
     let set = this.byUser.get(auth.user.id);
@@ -180,10 +222,15 @@ function envelopePrefix(event: WireEvent): string {
 }
 
 /** The token of an upgrade request: `Authorization: Bearer`, or the `MMAUTHTOKEN` cookie. */
-function tokenFromRequest(request: IncomingMessage): string | null {
+function tokenFromRequest(request: IncomingMessage): { token: string; fromCookie: boolean } | null {
   const header = request.headers.authorization;
-  if (header?.toLowerCase().startsWith("bearer ")) return header.slice(7).trim();
+  if (header?.toLowerCase().startsWith("bearer ")) return { token: header.slice(7).trim(), fromCookie: false };
   const cookie = request.headers.cookie ?? "";
   const match = /(?:^|;\s*)MMAUTHTOKEN=([^;]+)/.exec(cookie);
-  return match ? decodeURIComponent(match[1]) : null;
+  if (!match) return null;
+  try {
+    return { token: decodeURIComponent(match[1]), fromCookie: true };
+  } catch {
+    return { token: match[1], fromCookie: true }; // a malformed escape is just a wrong token
+  }
 }
