@@ -288,7 +288,8 @@ export interface KvApi {
 
 /** A typed parameter or value of a trigger or action. */
 export interface AutomationParam {
-  type: "string" | "number" | "boolean" | "string[]";
+  /** `json` is any JSON value (e.g. an HTTP body or a map of headers). */
+  type: "string" | "number" | "boolean" | "string[]" | "json";
   description: string;
   /** For parameters: must be given. */
   required?: boolean;
@@ -306,10 +307,35 @@ export interface TriggerDefinition {
   /** Values the trigger provides to templates as `{{trigger.<name>}}`. */
   provides: Record<string, AutomationParam>;
   /**
+   * True when values beyond `provides` may appear (a webhook's JSON body keys),
+   * so a template naming another `trigger.<value>` is not a mistake.
+   */
+  openValues?: boolean;
+  /**
    * Does a fired event meet a workflow's `where` conditions? Without it, each
    * condition must equal the value of the same name (strings compared case-insensitively).
    */
   matches?(where: Record<string, unknown>, event: FiredTrigger): boolean;
+  /**
+   * For triggers addressed to one subscriber (a schedule, a slash command word,
+   * a webhook URL): start delivering to a subscription, e.g. set its timer or
+   * register its command. `fire` sends an event whose `target` is the
+   * subscription's key. Throw a {@link PluginError} when `where` is unusable
+   * (a bad cron expression, a command word another plugin has).
+   */
+  subscribe?(subscription: TriggerSubscription, fire: (event: Omit<FiredTrigger, "trigger" | "depth" | "target">) => void): Disposable;
+}
+
+/** One subscriber of a trigger addressed to subscribers (see {@link TriggerDefinition.subscribe}). */
+export interface TriggerSubscription {
+  /** Stable key of the subscriber, e.g. a workflow id; events for it carry it as `target`. */
+  key: string;
+  /** Team of the subscriber. */
+  teamId: string;
+  /** The subscriber's conditions, e.g. `{cron: "0 9 * * 1-5"}` or `{trigger: "deploy"}`. */
+  where: Record<string, unknown>;
+  /** A human label, e.g. the workflow's name (shown in autocomplete). */
+  label: string;
 }
 
 /** One occurrence of a trigger. */
@@ -324,6 +350,8 @@ export interface FiredTrigger {
   values: Record<string, unknown>;
   /** How many workflow runs led to this event (the loop guard); set by the host. */
   depth: number;
+  /** Set when the event is meant for one subscriber only: its subscription key. */
+  target?: string;
 }
 
 /** Something a workflow can do. */
@@ -344,16 +372,30 @@ export interface ActionDefinition {
   preview?(input: { params: Record<string, unknown>; actorId: string; teamId: string }): Promise<string> | string;
 }
 
+/** A trigger as the catalog lists it: plain data, no functions. */
+export type CatalogTrigger = Pick<TriggerDefinition, "name" | "description" | "parameters" | "provides" | "openValues"> & { plugin_id: string };
+/** An action as the catalog lists it: plain data, no functions. */
+export type CatalogAction = Pick<ActionDefinition, "name" | "description" | "parameters" | "returns"> & { plugin_id: string };
+
 /** The automation registry: triggers and actions any plugin offers (DESIGN.md section 6). */
 export interface AutomationApi {
   /** Offer a trigger; fire it with the returned handle. */
-  registerTrigger(trigger: TriggerDefinition): Disposable & { fire(event: Omit<FiredTrigger, "trigger" | "depth">): void };
+  registerTrigger(trigger: TriggerDefinition): Disposable & { fire(event: Omit<FiredTrigger, "trigger" | "depth" | "target">): void };
   /** Offer an action. */
   registerAction(action: ActionDefinition): Disposable;
-  /** Everything offered now. */
-  catalog(): { triggers: Array<TriggerDefinition & { plugin_id: string }>; actions: Array<Omit<ActionDefinition, "run" | "preview"> & { plugin_id: string }> };
+  /** Everything offered now, sorted by name. */
+  catalog(): { triggers: CatalogTrigger[]; actions: CatalogAction[] };
   /** Be told of every fired trigger (the Workflow plugin runs workflows from here). */
   onTrigger(listener: (event: FiredTrigger) => void): Disposable;
+  /**
+   * Subscribe to a trigger addressed to subscribers (schedule, slash_command,
+   * webhook). The trigger's own `subscribe` runs (timers, commands); the handle's
+   * `fire` delivers an event to this subscriber (a webhook's HTTP route uses it).
+   * Throws when the trigger is not offered or refuses the subscription.
+   */
+  subscribe(trigger: string, subscription: TriggerSubscription): Disposable & { fire(event: Omit<FiredTrigger, "trigger" | "depth" | "target">): void };
+  /** Does the event meet `where`? The trigger's own `matches`, or equality of each condition. */
+  matches(where: Record<string, unknown>, event: FiredTrigger): boolean;
   /** Run an action by name; events it causes carry `depth + 1`. */
   runAction(name: string, input: { params: Record<string, unknown>; actorId: string; teamId: string; depth: number }): Promise<Record<string, unknown>>;
   /** Preview an action by name (no side effects). */

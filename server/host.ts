@@ -59,7 +59,7 @@ export async function createHost(config: Config): Promise<Host> {
     caches: new Caches(bus),
     hooks: new HookRegistry({ timeoutMs: config.hookTimeoutMs, log }),
     commands: new CommandRegistry(),
-    automation: new AutomationRegistry(),
+    automation: new AutomationRegistry({ log }),
   } as Omit<Host, "realtime" | "dialogs" | "plugins" | "close"> as Host;
   const mutable = host as { -readonly [K in keyof Host]: Host[K] };
   mutable.realtime = new RealtimeHub(host);

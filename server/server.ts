@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { createHost, type Host } from "./host.ts";
+import { registerHostAutomation } from "./automation/host-automation.ts";
 
 export interface RunningServer {
   host: Host;
@@ -20,6 +21,7 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const host = await createHost(config);
   const app = await createApp(host);
+  await registerHostAutomation(host);
   await host.plugins.start();
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

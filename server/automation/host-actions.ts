@@ -1,0 +1,213 @@
+/**
+ * @module automation/host-actions
+ * Actions the host offers to workflows: `post_message`, `create_channel`,
+ * `add_user_to_channel`, `http_request`. Each runs as the workflow's `run_as`
+ * user with exactly that user's permissions — the same checks the HTTP API
+ * makes for that user — and never more.
+ */
+import type { ActionDefinition } from "../../common/plugin-api.ts";
+import { isSystemAdmin, type Channel, type User } from "../../common/wire.ts";
+import { AppError, badRequest, forbidden } from "../errors.ts";
+import type { Host } from "../host.ts";
+import { canPostInChannel, canReadChannel, channelCreator, channelMemberAdder, getChannelByName, isChannelMember } from "../services/channels.ts";
+import { postCreator } from "../services/posts.ts";
+import { isTeamMember } from "../services/teams.ts";
+import { getUser, getUserByUsername } from "../services/users.ts";
+import { ALLOWLIST_SETTING, isAllowedTarget, readAllowlist } from "./http-allowlist.ts";
+
+/**
+ * How long an `http_request` may take. A failed call is a 424 (Failed
+ * Dependency): the workflow's target failed, not Sitrep.
+ */
+export const HTTP_TIMEOUT_MS = 10_000;
+/** How much of a response body `http_request` keeps. */
+export const HTTP_BODY_MAX = 64 * 1024;
+
+type RunInput = Parameters<ActionDefinition["run"]>[0];
+
+const str = (params: Record<string, unknown>, key: string): string => {
+  const value = params[key];
+  return value === undefined || value === null ? "" : String(value);
+};
+
+/** The acting user, or a 403 when it is missing or deactivated. */
+async function actor(host: Host, actorId: string): Promise<User> {
+  const user = await getUser(host, actorId);
+  if (!user || user.delete_at) throw forbidden("run_as: the workflow's user is missing or deactivated.");
+  return user;
+}
+
+/** A channel of the team by name that the actor may read; otherwise a 400 that reveals nothing more. */
+async function readableByName(host: Host, props: { user: User; teamId: string; name: string; field: string }): Promise<Channel> {
+  const name = props.name.trim().replace(/^~/, "");
+  if (!name) throw badRequest("automation.channel.required", `${props.field}: is required`);
+  const channel = await getChannelByName(host, props.teamId, name);
+  if (!channel || !(await canReadChannel(host, props.user, channel))) {
+    throw badRequest("automation.channel.not_found", `${props.field}: no channel "${name}" that @${props.user.username} can read`);
+  }
+  return channel;
+}
+
+export function postMessageAction(host: Host): ActionDefinition {
+  return {
+    name: "post_message",
+    description: "Post a message in a channel of the workflow's team, as run_as (who must be able to post there).",
+    parameters: {
+      channel: { type: "string", required: true, description: "Channel name, e.g. status." },
+      message: { type: "string", required: true, description: "Markdown text." },
+    },
+    returns: {
+      post_id: { type: "string", description: "Id of the new post." },
+      channel_id: { type: "string", description: "Id of the channel." },
+    },
+    async run({ params, actorId, teamId }: RunInput) {
+      const user = await actor(host, actorId);
+      const channel = await readableByName(host, { user, teamId, name: str(params, "channel"), field: "channel" });
+      if (!(await canPostInChannel(host, user, channel))) throw forbidden(`channel: @${user.username} may not post in ~${channel.name} (not a member)`);
+      const post = await postCreator(host, { input: { channel_id: channel.id, message: str(params, "message") }, author: { user, via: "plugin" } });
+      return { post_id: post.id, channel_id: channel.id };
+    },
+    preview: ({ params }) => `post in ~${str(params, "channel").replace(/^~/, "")}: ${str(params, "message")}`,
+  };
+}
+
+export function createChannelAction(host: Host): ActionDefinition {
+  return {
+    name: "create_channel",
+    description: "Create a channel in the workflow's team; run_as becomes its first member.",
+    parameters: {
+      name: { type: "string", required: true, description: "Channel name: lowercase letters, digits, '-' and '_'." },
+      display_name: { type: "string", description: "Shown name (default: the name)." },
+      private: { type: "boolean", description: "Private channel (default false)." },
+      purpose: { type: "string", description: "One line about the channel." },
+    },
+    returns: {
+      channel_id: { type: "string", description: "Id of the channel." },
+      channel_name: { type: "string", description: "Name of the channel." },
+    },
+    async run({ params, actorId, teamId }: RunInput) {
+      const user = await actor(host, actorId);
+      const name = str(params, "name");
+      const channel = await channelCreator(host, {
+        input: { team_id: teamId, name, display_name: str(params, "display_name") || name, type: params.private === true ? "P" : "O", ...(params.purpose ? { purpose: str(params, "purpose") } : {}) },
+        creator: user,
+      });
+      return { channel_id: channel.id, channel_name: channel.name };
+    },
+    preview: ({ params }) => `create ${params.private === true ? "private" : "public"} channel ~${str(params, "name")}`,
+  };
+}
+
+export function addUserToChannelAction(host: Host): ActionDefinition {
+  return {
+    name: "add_user_to_channel",
+    description: "Add a team member to a channel; run_as must be a member of that channel (as in the API).",
+    parameters: {
+      channel: { type: "string", required: true, description: "Channel name." },
+      username: { type: "string", required: true, description: "Who to add (without @)." },
+    },
+    returns: {
+      channel_id: { type: "string", description: "Id of the channel." },
+      user_id: { type: "string", description: "Id of the added user." },
+    },
+    async run({ params, actorId, teamId }: RunInput) {
+      const user = await actor(host, actorId);
+      const channel = await readableByName(host, { user, teamId, name: str(params, "channel"), field: "channel" });
+      const target = await getUserByUsername(host, str(params, "username"));
+      if (!target || target.delete_at) throw badRequest("automation.user.not_found", `username: no active user "${str(params, "username").replace(/^@/, "")}"`);
+      if (!isSystemAdmin(user)) {
+        const selfJoin = target.id === user.id && channel.type === "O";
+        if (!selfJoin && !(await isChannelMember(host, channel.id, user.id))) throw forbidden(`channel: @${user.username} must be a member of ~${channel.name} to add others to it`);
+        if (!(await isTeamMember(host, channel.team_id, target.id))) throw forbidden(`username: @${target.username} is not a member of this channel's team`);
+      }
+      await channelMemberAdder(host, { channelId: channel.id, userId: target.id, actorId: user.id });
+      return { channel_id: channel.id, user_id: target.id };
+    },
+    preview: ({ params }) => `add @${str(params, "username").replace(/^@/, "")} to ~${str(params, "channel").replace(/^~/, "")}`,
+  };
+}
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/** Validate an `http_request` target and its input; a 400 naming the field otherwise. */
+async function checkedRequest(host: Host, params: Record<string, unknown>): Promise<{ url: URL; method: string; headers: Record<string, string>; body?: string }> {
+  const method = (str(params, "method") || "POST").toUpperCase();
+  if (!METHODS.includes(method)) throw badRequest("automation.http_request.method", `method: must be one of ${METHODS.join(", ")}`);
+  let url: URL;
+  try {
+    url = new URL(str(params, "url"));
+  } catch {
+    throw badRequest("automation.http_request.url", `url: "${str(params, "url")}" is not an absolute URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw badRequest("automation.http_request.url", "url: must be http or https");
+  const allowlist = await readAllowlist(host);
+  if (!isAllowedTarget(url, allowlist)) {
+    throw forbidden(`url: ${url.host} is not in the workflow plugin's ${ALLOWLIST_SETTING} setting (${allowlist.length ? allowlist.join(", ") : "empty: no target is allowed"})`);
+  }
+  const headers: Record<string, string> = {};
+  const rawHeaders = params.headers;
+  if (rawHeaders !== undefined && rawHeaders !== null) {
+    if (typeof rawHeaders !== "object" || Array.isArray(rawHeaders)) throw badRequest("automation.http_request.headers", "headers: must be a map of header names to values");
+    for (const [name, value] of Object.entries(rawHeaders)) headers[name.toLowerCase()] = String(value);
+  }
+  let body: string | undefined;
+  if (params.body !== undefined && params.body !== null && params.body !== "") {
+    if (typeof params.body === "string") body = params.body;
+    else {
+      body = JSON.stringify(params.body);
+      headers["content-type"] ??= "application/json";
+    }
+  }
+  return { url, method, headers, body };
+}
+
+export function httpRequestAction(host: Host): ActionDefinition {
+  return {
+    name: "http_request",
+    description: `Call an HTTP endpoint allowed by the workflow plugin's ${ALLOWLIST_SETTING} setting; a non-2xx answer fails the step.`,
+    parameters: {
+      method: { type: "string", description: "GET, POST (default), PUT, PATCH or DELETE.", enum: METHODS },
+      url: { type: "string", required: true, description: "Absolute http(s) URL; its host must be allowed." },
+      headers: { type: "json", description: "Map of header names to values." },
+      body: { type: "json", description: "A string sent as is, or a JSON value sent as application/json." },
+    },
+    returns: {
+      status: { type: "number", description: "HTTP status." },
+      body: { type: "string", description: "Response body (first 64 KB)." },
+      json: { type: "json", description: "The body parsed as JSON, when it is JSON." },
+    },
+    async run({ params, actorId }: RunInput) {
+      await actor(host, actorId);
+      const request = await checkedRequest(host, params);
+      let response: Response;
+      try {
+        // No redirects: a redirect could lead past the allow-list.
+        response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.method === "GET" ? undefined : request.body, redirect: "manual", signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+      } catch (error) {
+        const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+        throw new AppError({ status: 424, id: "automation.http_request.unreachable", message: `http_request: ${request.method} ${request.url.href} failed: ${cause}` });
+      }
+      const text = (await response.text()).slice(0, HTTP_BODY_MAX);
+      if (!response.ok) {
+        throw new AppError({ status: 424, id: "automation.http_request.status", message: `http_request: ${request.method} ${request.url.href} answered ${response.status} ${response.statusText}`.trim() });
+      }
+      let json: unknown = null;
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        /* not JSON */
+      }
+      return { status: response.status, body: text, json };
+    },
+    async preview({ params }) {
+      const request = await checkedRequest(host, params);
+      return `${request.method} ${request.url.href}${request.body ? ` with body ${request.body}` : ""}`;
+    },
+  };
+}
+
+/** All four host actions. */
+export function hostActions(host: Host): ActionDefinition[] {
+  return [postMessageAction(host), createChannelAction(host), addUserToChannelAction(host), httpRequestAction(host)];
+}
+
