@@ -8,7 +8,8 @@
  */
 import type { WebHost } from "../../../common/web-plugin-api.ts";
 import type { Channel } from "../../../common/wire.ts";
-import { INCIDENT_API_BASE as API, type CreateIncidentRequest } from "../common/types.ts";
+import type { CreateIncidentRequest } from "../common/types.ts";
+import { API_BASE as API } from "./constants.ts";
 import { incidentListSchema, incidentSchema, playbookListSchema, type Incident, type PlaybookSummary } from "./incident-types.ts";
 
 /**

@@ -1,12 +1,15 @@
 /**
  * @module incident-types
  * Parsers for the Incident plugin's wire data as the web side reads it. The
- * types are the server's (`plugins/incident/common/types.ts`); these zod
- * schemas check what arrives against them, so a surprise from the server
- * shows as an error instead of a broken screen. Parsers tolerate missing
- * optional parts (filled with the documented defaults) and extra keys.
+ * types are the server's (`plugins/incident/common/types.ts`, imported as
+ * types only); these schemas check what arrives against them, so a surprise
+ * from the server shows as an error instead of a broken screen. They tolerate
+ * missing optional parts (filled with the documented defaults) and extra keys.
+ *
+ * `zod/mini` rather than `zod`: it tree-shakes, which keeps the plugin's
+ * browser bundle about a tenth of the size.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { ChecklistItem, Incident } from "../common/types.ts";
 
 export type { ChecklistItem, Incident };
@@ -15,44 +18,47 @@ export type ForwardingRule = Incident["forwarding"][number];
 const checklistItemSchema = z.object({
   id: z.string(),
   title: z.string(),
-  stage: z.string().nullable().default(null),
-  checked: z.boolean().default(false),
-  checked_by: z.string().nullable().transform((v) => v ?? "").default(""),
-  checked_at: z.number().default(0),
+  stage: z._default(z.nullable(z.string()), null),
+  checked: z._default(z.boolean(), false),
+  checked_by: z.pipe(
+    z._default(z.nullable(z.string()), ""),
+    z.transform((v) => v ?? ""),
+  ),
+  checked_at: z._default(z.number(), 0),
 });
 
 const forwardingRuleSchema = z.object({
-  from: z.union([z.literal("*"), z.array(z.string())]).default([]),
-  keywords: z.array(z.string()).default([]),
-  exclude_keywords: z.array(z.string()).default([]),
-  regex: z.string().optional(),
-  authors: z.array(z.string()).default([]),
-  match: z.enum(["any", "all"]).default("any"),
+  from: z._default(z.union([z.literal("*"), z.array(z.string())]), []),
+  keywords: z._default(z.array(z.string()), []),
+  exclude_keywords: z._default(z.array(z.string()), []),
+  regex: z.optional(z.string()),
+  authors: z._default(z.array(z.string()), []),
+  match: z._default(z.enum(["any", "all"]), "any"),
 });
 
-export const incidentSchema: z.ZodType<Incident> = z.object({
+export const incidentSchema: z.ZodMiniType<Incident> = z.object({
   id: z.string(),
   name: z.string(),
   team_id: z.string(),
   channel_id: z.string(),
-  channel_name: z.string().default(""),
-  seq: z.number().default(0),
+  channel_name: z._default(z.string(), ""),
+  seq: z._default(z.number(), 0),
   commander_user_id: z.string(),
-  playbook_id: z.string().default(""),
-  playbook_version: z.number().default(0),
-  fields: z.record(z.string(), z.string()).default({}),
+  playbook_id: z._default(z.string(), ""),
+  playbook_version: z._default(z.number(), 0),
+  fields: z._default(z.record(z.string(), z.string()), {}),
   current_stage: z.string(),
-  stages: z.array(z.object({ name: z.string() })).default([]),
-  checklist: z.array(checklistItemSchema).default([]),
-  forwarding: z.array(forwardingRuleSchema).default([]),
-  private: z.boolean().default(false),
+  stages: z._default(z.array(z.object({ name: z.string() })), []),
+  checklist: z._default(z.array(checklistItemSchema), []),
+  forwarding: z._default(z.array(forwardingRuleSchema), []),
+  private: z._default(z.boolean(), false),
   status: z.enum(["active", "ended"]),
   create_at: z.number(),
-  update_at: z.number().default(0),
-  end_at: z.number().default(0),
+  update_at: z._default(z.number(), 0),
+  end_at: z._default(z.number(), 0),
 });
 
-export const incidentListSchema = z.object({ items: z.array(incidentSchema), total_count: z.number().optional() });
+export const incidentListSchema = z.object({ items: z.array(incidentSchema) });
 
 /** One field a playbook asks for at start. */
 export interface PlaybookFieldInfo {
@@ -66,11 +72,14 @@ export interface PlaybookFieldInfo {
 export const playbookSummarySchema = z.object({
   id: z.string(),
   name: z.string(),
-  description: z.string().default(""),
-  version: z.number().default(0),
-  fields: z
-    .record(z.string(), z.object({ required: z.boolean().default(false), description: z.string().optional(), default: z.string().optional() }).nullable())
-    .default({}),
+  description: z._default(z.string(), ""),
+  fields: z._default(
+    z.record(
+      z.string(),
+      z.nullable(z.object({ required: z._default(z.boolean(), false), description: z.optional(z.string()), default: z.optional(z.string()) })),
+    ),
+    {},
+  ),
 });
 export type PlaybookSummary = z.infer<typeof playbookSummarySchema>;
 
@@ -88,7 +97,7 @@ export function playbookFields(playbook: PlaybookSummary): PlaybookFieldInfo[] {
 
 /** Props of a `custom_incident_update` post (see docs/incident.md, "Posts"). */
 export const updatePostPropsSchema = z.looseObject({
-  action: z.string().optional(),
-  incident_id: z.string().optional(),
-  incident_name: z.string().optional(),
+  action: z.optional(z.string()),
+  incident_id: z.optional(z.string()),
+  incident_name: z.optional(z.string()),
 });

@@ -13,10 +13,10 @@ import { IncidentContext, type IncidentPluginContext } from "./context.tsx";
 import { IncidentsRhs } from "./components/incidents-rhs.tsx";
 import { UpdateCard } from "./components/update-card.tsx";
 import { Clock, IncidentStore } from "./incident-store.ts";
-import { INCIDENT_EVENTS, INCIDENT_PLUGIN_ID, UPDATE_POST_TYPE } from "../common/types.ts";
+import { EVENTS, PLUGIN_ID, UPDATE_POST } from "./constants.ts";
 
 /** The plugin's events, each carrying the whole incident in `data.incident` (docs/incident.md). */
-const EVENT_NAMES = Object.values(INCIDENT_EVENTS).map((name) => `custom_${INCIDENT_PLUGIN_ID}_${name}`);
+const EVENT_NAMES = Object.values(EVENTS).map((name) => `custom_${PLUGIN_ID}_${name}`);
 
 export function register(registry: WebPluginRegistry, host: WebHost): void {
   const store = new IncidentStore(host);
@@ -48,7 +48,7 @@ export function register(registry: WebPluginRegistry, host: WebHost): void {
     action: () => rhs.toggle(),
   });
 
-  registry.registerPostTypeComponent(UPDATE_POST_TYPE, provide<PostTypeProps>(UpdateCard, "IncidentUpdateCard"));
+  registry.registerPostTypeComponent(UPDATE_POST, provide<PostTypeProps>(UpdateCard, "IncidentUpdateCard"));
 
   const onIncidentEvent = (event: WebSocketEvent) => {
     const incident = store.receive(event.data.incident);

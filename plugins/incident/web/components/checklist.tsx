@@ -4,7 +4,7 @@
  * numbers it: check, uncheck, add and remove items.
  */
 import { useId, useRef, useState, type FormEvent } from "react";
-import { INCIDENT_LIMITS } from "../../common/types.ts";
+import { LIMITS } from "../constants.ts";
 import { useIncidentPlugin } from "../context.tsx";
 import { checklistGroups, checklistProgress } from "../format.ts";
 import type { ChecklistItem, Incident } from "../incident-types.ts";
@@ -128,7 +128,7 @@ function AddItemForm({ incident }: { incident: Incident }) {
           id={`${id}-title`}
           className="incident-input"
           value={title}
-          maxLength={INCIDENT_LIMITS.itemTitleMax}
+          maxLength={LIMITS.itemTitleMax}
           placeholder="e.g. Notify customer support"
           onChange={(event) => setTitle(event.target.value)}
         />

@@ -4,9 +4,8 @@
  * suggested free name are shown inline), playbook and its fields.
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
-import { slugify } from "../../../../common/limits.ts";
+import { LIMITS } from "../constants.ts";
 import { useIncidentPlugin, useIncidentState } from "../context.tsx";
-import { INCIDENT_LIMITS } from "../../common/types.ts";
 import { playbookFields, type PlaybookSummary } from "../incident-types.ts";
 import { toActionError, type ActionError } from "../incident-store.ts";
 
@@ -110,7 +109,7 @@ export function StartForm({ teamId }: { teamId: string }) {
             value={name}
             required
             aria-required="true"
-            maxLength={INCIDENT_LIMITS.nameMax}
+            maxLength={LIMITS.nameMax}
             placeholder="e.g. DB down"
             onChange={(e) => setName(e.target.value)}
           />
@@ -125,7 +124,7 @@ export function StartForm({ teamId }: { teamId: string }) {
             maxLength={64}
             spellCheck={false}
             autoCapitalize="off"
-            placeholder={name.trim() ? slugify(name) : "from the playbook or the name"}
+            placeholder="from the playbook or the name"
             aria-invalid={channelError ? true : undefined}
             aria-describedby={channelError ? `${id}-channel-error` : `${id}-channel-hint`}
             onChange={(e) => setChannelName(e.target.value)}

@@ -1,0 +1,15 @@
+/**
+ * @module constants
+ * The Incident plugin's names the web side uses at run time. They are
+ * declared in `plugins/incident/common/types.ts`; importing that module's
+ * values would pull full zod (its request schemas) into the browser bundle,
+ * so they are restated here, typed as the originals: if one changes there,
+ * this file stops compiling.
+ */
+import type { INCIDENT_API_BASE, INCIDENT_EVENTS, INCIDENT_LIMITS, INCIDENT_PLUGIN_ID, UPDATE_POST_TYPE } from "../common/types.ts";
+
+export const PLUGIN_ID: typeof INCIDENT_PLUGIN_ID = "incident";
+export const API_BASE: typeof INCIDENT_API_BASE = "/plugins/incident/api/v1";
+export const UPDATE_POST: typeof UPDATE_POST_TYPE = "custom_incident_update";
+export const EVENTS: typeof INCIDENT_EVENTS = { created: "incident_created", updated: "incident_updated", ended: "incident_ended" };
+export const LIMITS: Pick<typeof INCIDENT_LIMITS, "nameMax" | "itemTitleMax"> = { nameMax: 128, itemTitleMax: 256 };

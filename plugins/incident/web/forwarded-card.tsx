@@ -1,0 +1,60 @@
+/**
+ * @module forwarded-card
+ * The card for `custom_incident_forwarded` posts: a message the Incident bot
+ * copied into the incident channel because it met a forwarding rule. It shows
+ * who wrote it and where, the quoted text, and a link to the original.
+ */
+import type { MouseEvent } from "react";
+import type { PostTypeProps } from "../../../common/web-plugin-api.ts";
+import { forwardedPostPropsSchema } from "../common/forwarded-post.ts";
+import { useIncidentStyles } from "./styles.ts";
+
+/** The in-app path of a permalink (`/{team}/pl/{id}`), or null when it points elsewhere. */
+function appPath(permalink: string): string | null {
+  try {
+    const url = new URL(permalink, window.location.origin);
+    return url.origin === window.location.origin ? url.pathname : null;
+  } catch {
+    return null;
+  }
+}
+
+export function ForwardedCard({ post, host }: PostTypeProps) {
+  useIncidentStyles();
+  const parsed = forwardedPostPropsSchema.safeParse(post.props ?? {});
+  if (!parsed.success) {
+    return <p className="incident-card-message">{post.message}</p>;
+  }
+  const props = parsed.data;
+  const path = appPath(props.permalink);
+  const open = (event: MouseEvent<HTMLAnchorElement>) => {
+    // A plain click stays in the app; modified clicks open a tab as usual.
+    if (!path || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    host.navigate(path);
+  };
+  const label = `Forwarded from ~${props.source_channel_name} by @${props.author_name}`;
+
+  return (
+    <div className="incident-card incident-forwarded-card" data-post-type="custom_incident_forwarded" role="group" aria-label={label}>
+      <span className="incident-card-icon" aria-hidden="true">
+        📨
+      </span>
+      <div className="incident-card-body">
+        <p className="incident-card-message">
+          Forwarded from <strong>~{props.source_channel_name}</strong> by <strong>@{props.author_name}</strong>
+        </p>
+        {props.excerpt ? (
+          <blockquote className="incident-card-message" style={{ margin: 0, paddingLeft: 8, borderLeft: "3px solid var(--incident-border)", color: "var(--incident-muted)" }}>
+            {props.excerpt}
+          </blockquote>
+        ) : null}
+        <div>
+          <a className="incident-link-btn" href={props.permalink} onClick={open}>
+            Jump to the original message
+          </a>
+        </div>
+      </div>
+    </div>
+  );
+}
