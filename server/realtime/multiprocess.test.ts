@@ -1,0 +1,188 @@
+/**
+ * Two real Sitrep processes on one PostgreSQL schema: realtime events and cache
+ * invalidations cross between them through LISTEN/NOTIFY.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { WebSocket } from "ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Channel, Post, Team, User } from "../../common/wire.ts";
+import { startTestServer, testDatabaseUrl, testDialect, TestClient, type TestServer } from "../testing/harness.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+interface Frame {
+  event?: string;
+  data?: Record<string, unknown>;
+  seq?: number;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A signed-in WebSocket to a server at `baseUrl`; resolves after hello. */
+async function openSocket(baseUrl: string, token: string): Promise<{ ws: WebSocket; frames: Frame[]; waitFor(match: (f: Frame) => boolean): Promise<Frame> }> {
+  const ws = new WebSocket(`${baseUrl.replace("http", "ws")}/api/v4/websocket`);
+  const frames: Frame[] = [];
+  ws.on("message", (data) => frames.push(JSON.parse(data.toString()) as Frame));
+  await new Promise<void>((resolve, reject) => {
+    ws.once("open", () => resolve());
+    ws.once("error", reject);
+  });
+  ws.send(JSON.stringify({ seq: 1, action: "authentication_challenge", data: { token } }));
+  const waitFor = async (match: (f: Frame) => boolean) => {
+    const start = Date.now();
+    for (;;) {
+      const found = frames.find(match);
+      if (found) return found;
+      if (Date.now() - start > 10_000) throw new Error(`timed out; frames so far: ${JSON.stringify(frames.map((f) => f.event))}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  await waitFor((f) => f.event === "hello");
+  return { ws, frames, waitFor };
+}
+
+const postedWith = (postId: string) => (f: Frame) => f.event === "posted" && (JSON.parse(String(f.data?.post)) as Post).id === postId;
+
+describe.skipIf(testDialect !== "postgres")("two Sitrep processes on one PostgreSQL", () => {
+  let server: TestServer;
+  let child: ChildProcess;
+  let childUrl: string;
+  let childOutput = "";
+  let tmp: string;
+  let alice: TestClient & { user: User };
+  let bob: TestClient & { user: User };
+  let team: Team;
+  let channel: Channel;
+  const sockets: WebSocket[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    alice = await server.createUser();
+    bob = await server.createUser();
+    team = await server.createTeam(alice);
+    channel = await server.createChannel(alice, { teamId: team.id, type: "P" });
+    await server.addToChannel(alice, { channel, user: bob.user });
+
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-second-"));
+    fs.mkdirSync(path.join(tmp, "prepackaged"));
+    const port = await freePort();
+    childUrl = `http://127.0.0.1:${port}`;
+    child = spawn(process.execPath, [path.join(root, "bin/sitrep.mjs"), "serve"], {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        PORT: String(port),
+        SITREP_HOST: "127.0.0.1",
+        DATABASE_URL: testDatabaseUrl,
+        SITREP_PG_SCHEMA: server.config.pgSchema,
+        SITREP_DATA_DIR: path.join(tmp, "data"),
+        SITREP_PREPACKAGED_PLUGINS_DIR: path.join(tmp, "prepackaged"),
+        SITREP_PLAYBOOKS_DIR: path.join(tmp, "no-playbooks"),
+        SITREP_WORKFLOWS_DIR: path.join(tmp, "no-workflows"),
+        SITREP_LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout!.on("data", (chunk: Buffer) => (childOutput += chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (childOutput += chunk.toString()));
+    const start = Date.now();
+    while (!childOutput.includes("listening")) {
+      if (child.exitCode !== null) throw new Error(`the second process exited (${child.exitCode}):\n${childOutput}`);
+      if (Date.now() - start > 45_000) throw new Error(`the second process did not start:\n${childOutput}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const ping = await fetch(`${childUrl}/api/v4/system/ping`);
+    expect(ping.status).toBe(200);
+  });
+
+  afterAll(async () => {
+    for (const ws of sockets) ws.close();
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await server?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("serves the same workspace from the second process", async () => {
+    const viaChild = new TestClient(childUrl, bob.token, bob.user);
+    const me = await viaChild.get("/api/v4/users/me");
+    expect(me.status).toBe(200);
+    expect(me.body.id).toBe(bob.user.id);
+    const seen = await viaChild.get(`/api/v4/channels/${channel.id}`);
+    expect(seen.status).toBe(200);
+    expect(seen.body.name).toBe(channel.name);
+  });
+
+  it("delivers a post made in this process to a WebSocket on the other, and back", async () => {
+    const onChild = await openSocket(childUrl, bob.token!);
+    const onHere = await openSocket(server.url, bob.token!);
+    sockets.push(onChild.ws, onHere.ws);
+
+    const here = await server.createPost(alice, { channelId: channel.id, message: "made in process one" });
+    const crossed = await onChild.waitFor(postedWith(here.id));
+    expect(JSON.parse(String(crossed.data?.post))).toMatchObject({ id: here.id, message: "made in process one", channel_id: channel.id });
+    expect(crossed.seq).toBe(1);
+
+    const viaChild = new TestClient(childUrl, alice.token, alice.user);
+    const there = await viaChild.post("/api/v4/posts", { channel_id: channel.id, message: "made in process two" });
+    expect(there.status).toBe(201);
+    const back = await onHere.waitFor(postedWith(there.body.id));
+    expect(JSON.parse(String(back.data?.post))).toMatchObject({ message: "made in process two", user_id: alice.user.id });
+    // Each process also delivers to its own clients.
+    await onChild.waitFor(postedWith(there.body.id));
+    await onHere.waitFor(postedWith(here.id));
+  });
+
+  it("invalidates the other process's caches: a member added here receives posts made there", async () => {
+    const carol = await server.createUser();
+    await alice.post(`/api/v4/teams/${team.id}/members`, { user_id: carol.user.id });
+    const onChild = await openSocket(childUrl, carol.token!);
+    sockets.push(onChild.ws);
+    const viaChild = new TestClient(childUrl, alice.token, alice.user);
+    // The child caches the member list without Carol...
+    const before = await viaChild.post("/api/v4/posts", { channel_id: channel.id, message: "before carol" });
+    expect(before.status).toBe(201);
+    const carolViaChild = new TestClient(childUrl, carol.token, carol.user);
+    const hidden = await carolViaChild.get(`/api/v4/channels/${channel.id}`);
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.message).toBe("channel not found, or you do not have access to it");
+    // ...and drops it when this process adds her.
+    const added = await alice.post(`/api/v4/channels/${channel.id}/members`, { user_id: carol.user.id });
+    expect(added.status).toBe(201);
+    await onChild.waitFor((f) => f.event === "user_added" && f.data?.user_id === carol.user.id);
+    const after = await viaChild.post("/api/v4/posts", { channel_id: channel.id, message: "after carol" });
+    await onChild.waitFor(postedWith(after.body.id));
+    expect(onChild.frames.some(postedWith(before.body.id))).toBe(false);
+    expect((await carolViaChild.get(`/api/v4/channels/${channel.id}`)).status).toBe(200);
+  });
+
+  it("ends a session everywhere: logging out here closes the socket there", async () => {
+    const dave = await server.createUser();
+    const onChild = await openSocket(childUrl, dave.token!);
+    const closed = new Promise<number>((resolve) => onChild.ws.once("close", (code) => resolve(code)));
+    expect((await dave.post("/api/v4/users/logout")).status).toBe(200);
+    expect(await closed).toBe(4001);
+    const viaChild = await fetch(`${childUrl}/api/v4/users/me`, { headers: { authorization: `Bearer ${dave.token}` } });
+    expect(viaChild.status).toBe(401);
+  });
+});
