@@ -22,13 +22,11 @@ import { newId } from "../../../../common/ids.ts";
 import { LIMITS } from "../../../../common/limits.ts";
 import type { PluginContext } from "../../../../common/plugin-api.ts";
 import type { Post } from "../../../../common/wire.ts";
+import { FORWARDED_POST_TYPE, type ForwardedPostProps } from "../../common/forwarded-post.ts";
 import type { ForwardingRule } from "../../common/playbook.ts";
 import { renderTemplate, templateDate, type TemplateValues } from "../../common/templates.ts";
 import { forwardableText } from "./post-text.ts";
 import { ForwardingRuleIndex, type ForwardingMatch, type SourceChannel } from "./rule-index.ts";
-
-/** The post type of a forwarded copy; copies are never forwarded again. */
-export const FORWARDED_POST_TYPE = "custom_incident_forwarded";
 
 /** How often each process checks whether another one changed the rules. */
 export const REFRESH_INTERVAL_MS = 5_000;
@@ -38,24 +36,6 @@ const GENERATION_KEY = "forwarding_generation";
 
 /** How much of the source text a copy quotes. */
 export const EXCERPT_MAX = 1_000;
-
-/** Props of a `custom_incident_forwarded` post. */
-export interface ForwardedPostProps {
-  incident_id: string;
-  source_post_id: string;
-  source_channel_id: string;
-  source_channel_name: string;
-  source_team_name: string;
-  author_id: string;
-  /** The username, or for a webhook post the name it was posted under. */
-  author_name: string;
-  /** `${siteUrl}/{team}/pl/{post_id}`. */
-  permalink: string;
-  /** The start of the message and attachment text. */
-  excerpt: string;
-  /** Positions in the incident's `forwarding` list of the rules the post met. */
-  rule_indexes: number[];
-}
 
 /** What the forwarder needs to know of an incident. */
 export interface ForwardingIncident {
