@@ -284,6 +284,8 @@ export function createPluginContext(props: {
       },
     },
 
+    automation: host.automation.forPlugin(pluginId, (disposable) => registrations.add(disposable)),
+
     track: (disposable) => registrations.add(disposable),
   };
   return ctx;

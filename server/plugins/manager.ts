@@ -367,7 +367,7 @@ export class PluginManager {
     }
     if (!manifest.web) throw missing();
     const webRoot = path.resolve(dir, path.posix.dirname(manifest.web.entry));
-    const file = path.resolve(webRoot, props.path);
+    const file = path.resolve(dir, props.path);
     if (!file.startsWith(webRoot + path.sep)) throw missing();
     let body: Buffer;
     try {
