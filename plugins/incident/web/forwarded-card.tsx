@@ -5,9 +5,25 @@
  * who wrote it and where, the quoted text, and a link to the original.
  */
 import type { MouseEvent } from "react";
+import * as z from "zod/mini";
 import type { PostTypeProps } from "../../../common/web-plugin-api.ts";
-import { forwardedPostPropsSchema } from "../common/forwarded-post.ts";
+import type { FORWARDED_POST_TYPE, ForwardedPostProps } from "../common/forwarded-post.ts";
 import { useIncidentStyles } from "./styles.ts";
+
+/**
+ * The post type this card renders; restated (typed as the original) so the
+ * browser bundle does not pull full zod from the common module.
+ */
+export const FORWARDED_POST: typeof FORWARDED_POST_TYPE = "custom_incident_forwarded";
+
+/** What the card reads of the props; the server writes {@link ForwardedPostProps}. */
+const cardPropsSchema = z.object({
+  source_channel_name: z.string(),
+  author_name: z.string(),
+  permalink: z.string(),
+  excerpt: z._default(z.string(), ""),
+});
+type CardProps = z.infer<typeof cardPropsSchema> & Partial<ForwardedPostProps>;
 
 /** The in-app path of a permalink (`/{team}/pl/{id}`), or null when it points elsewhere. */
 function appPath(permalink: string): string | null {
@@ -21,11 +37,11 @@ function appPath(permalink: string): string | null {
 
 export function ForwardedCard({ post, host }: PostTypeProps) {
   useIncidentStyles();
-  const parsed = forwardedPostPropsSchema.safeParse(post.props ?? {});
+  const parsed = z.safeParse(cardPropsSchema, post.props ?? {});
   if (!parsed.success) {
     return <p className="incident-card-message">{post.message}</p>;
   }
-  const props = parsed.data;
+  const props: CardProps = parsed.data;
   const path = appPath(props.permalink);
   const open = (event: MouseEvent<HTMLAnchorElement>) => {
     // A plain click stays in the app; modified clicks open a tab as usual.

@@ -12,7 +12,7 @@ import type { WebSocketEvent } from "../../../common/wire.ts";
 import { IncidentContext, type IncidentPluginContext } from "./context.tsx";
 import { IncidentsRhs } from "./components/incidents-rhs.tsx";
 import { UpdateCard } from "./components/update-card.tsx";
-import { ForwardedCard } from "./forwarded-card.tsx";
+import { FORWARDED_POST, ForwardedCard } from "./forwarded-card.tsx";
 import { Clock, IncidentStore } from "./incident-store.ts";
 import { EVENTS, PLUGIN_ID, UPDATE_POST } from "./constants.ts";
 
@@ -50,7 +50,7 @@ export function register(registry: WebPluginRegistry, host: WebHost): void {
   });
 
   registry.registerPostTypeComponent(UPDATE_POST, provide<PostTypeProps>(UpdateCard, "IncidentUpdateCard"));
-  registry.registerPostTypeComponent("custom_incident_forwarded", ForwardedCard);
+  registry.registerPostTypeComponent(FORWARDED_POST, ForwardedCard);
 
   const onIncidentEvent = (event: WebSocketEvent) => {
     const incident = store.receive(event.data.incident);

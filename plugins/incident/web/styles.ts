@@ -12,23 +12,24 @@ const STYLE_ID = "incident-plugin-styles";
 
 const css = `
 .incident-rhs, .incident-card {
-  --incident-fg: var(--color-text, #1f2328);
-  --incident-muted: var(--color-text-muted, #57606a);
-  --incident-bg: var(--color-bg, #ffffff);
-  --incident-subtle: var(--color-bg-subtle, #f6f8fa);
-  --incident-border: var(--color-border, #d0d7de);
-  --incident-accent: var(--color-accent, #1c58d9);
-  --incident-danger: var(--color-danger, #b42318);
-  --incident-success: var(--color-success, #1a7f37);
-  --incident-focus: var(--color-focus, #1c58d9);
+  --incident-fg: var(--text, #1b1d22);
+  --incident-muted: var(--muted, #5b6070);
+  --incident-bg: var(--bg, #ffffff);
+  --incident-subtle: var(--bg-soft, #f4f5f7);
+  --incident-border: var(--border, #d5d8de);
+  --incident-accent: var(--accent, #1c58d9);
+  --incident-danger: var(--danger, #b3261e);
+  --incident-success: #1a7f37;
+  --incident-focus: var(--accent, #1c58d9);
+  --incident-focus-ring: var(--focus-ring, 0 0 0 3px #ffbc1f);
   color: var(--incident-fg);
   font: inherit;
 }
 .incident-rhs { display: flex; flex-direction: column; gap: 12px; padding: 12px; min-width: 0; }
 .incident-rhs *, .incident-card * { box-sizing: border-box; }
-.incident-rhs h2 { font-size: 1.1rem; margin: 0; overflow-wrap: anywhere; }
-.incident-rhs h3 { font-size: 0.95rem; margin: 0 0 6px; }
-.incident-rhs h4 { font-size: 0.85rem; margin: 8px 0 4px; color: var(--incident-muted); text-transform: uppercase; letter-spacing: 0.03em; }
+.incident-rhs h3 { font-size: 1.1rem; margin: 0; overflow-wrap: anywhere; }
+.incident-rhs h4 { font-size: 0.95rem; margin: 0 0 6px; }
+.incident-rhs h5 { font-size: 0.85rem; margin: 8px 0 4px; color: var(--incident-muted); text-transform: uppercase; letter-spacing: 0.03em; }
 .incident-toolbar { display: flex; gap: 8px; align-items: center; justify-content: space-between; flex-wrap: wrap; }
 .incident-btn {
   font: inherit; font-size: 0.9rem; cursor: pointer; border-radius: 6px; padding: 5px 10px;
@@ -43,16 +44,16 @@ const css = `
 .incident-btn-icon { padding: 2px 8px; line-height: 1.2; }
 .incident-link-btn { font: inherit; background: none; border: none; padding: 0; color: var(--incident-accent); text-decoration: underline; cursor: pointer; }
 .incident-rhs a { color: var(--incident-accent); }
-.incident-rhs :focus-visible, .incident-card :focus-visible { outline: 2px solid var(--incident-focus); outline-offset: 2px; }
+.incident-rhs :focus-visible, .incident-card :focus-visible { outline: 2px solid var(--incident-focus); box-shadow: var(--incident-focus-ring); outline-offset: 1px; }
 .incident-list { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 8px; }
 .incident-row { position: relative; border: 1px solid var(--incident-border); border-radius: 8px; background: var(--incident-bg); padding: 10px 12px 8px; }
 .incident-row:hover { background: var(--incident-subtle); }
-.incident-rhs h3.incident-row-name { font-size: 1rem; margin: 0 0 4px; overflow-wrap: anywhere; }
+.incident-rhs h4.incident-row-name { font-size: 1rem; margin: 0 0 4px; overflow-wrap: anywhere; }
 .incident-row-open { font: inherit; font-weight: 600; color: inherit; background: none; border: none; padding: 0; text-align: left; cursor: pointer; }
 /* The whole card opens the incident; the disclosure button sits above the overlay. */
 .incident-row-open::after { content: ""; position: absolute; inset: 0; border-radius: 8px; }
-.incident-row-open:focus-visible { outline: none; }
-.incident-row-open:focus-visible::after { outline: 2px solid var(--incident-focus); outline-offset: 1px; }
+.incident-row-open:focus-visible { outline: none; box-shadow: none; }
+.incident-row-open:focus-visible::after { outline: 2px solid var(--incident-focus); box-shadow: var(--incident-focus-ring); }
 .incident-meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0; font-size: 0.85rem; }
 .incident-meta dt { color: var(--incident-muted); }
 .incident-meta dd { margin: 0; overflow-wrap: anywhere; }

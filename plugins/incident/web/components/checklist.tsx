@@ -22,20 +22,20 @@ export function ChecklistSection({ incident }: { incident: Incident }) {
 
   return (
     <section className="incident-section incident-checklist-section" aria-labelledby={headingId}>
-      <h3 id={headingId}>
+      <h4 id={headingId}>
         Checklist{" "}
         <span className="incident-progress" aria-label={`${done} of ${total} done`}>
           {`${done}/${total}`}
         </span>
-      </h3>
+      </h4>
       {groups.map((group) => {
         const current = group.stage !== null && group.stage === incident.current_stage;
         return (
           <div key={group.stage ?? "\u0000none"} className="incident-checklist-group" data-stage={group.stage ?? ""}>
-            <h4 id={`${headingId}-${group.start}-${group.stage ?? "none"}`}>
+            <h5 id={`${headingId}-${group.start}-${group.stage ?? "none"}`}>
               {group.stage ?? "Any stage"}
               {current ? <span className="incident-stage-current"> · current</span> : null}
-            </h4>
+            </h5>
             {group.items.length === 0 ? (
               <p className="incident-empty incident-hint">No items.</p>
             ) : (

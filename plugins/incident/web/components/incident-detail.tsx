@@ -42,9 +42,9 @@ export function IncidentDetail({ incidentId, location, focus }: { incidentId: st
       </div>
       {incident ? (
         <>
-          <h2 id={`incident-title-${incidentId}`} ref={headingRef} tabIndex={-1}>
+          <h3 id={`incident-title-${incidentId}`} ref={headingRef} tabIndex={-1}>
             {incident.name}
-          </h2>
+          </h3>
           <Overview incident={incident} location={location} />
           <ChecklistSection incident={incident} />
           <ForwardingSection rules={incident.forwarding ?? []} />
@@ -224,7 +224,7 @@ function ForwardingSection({ rules }: { rules: ForwardingRule[] }) {
   const headingId = useId();
   return (
     <section className="incident-section" aria-labelledby={headingId}>
-      <h3 id={headingId}>Forwarding rules</h3>
+      <h4 id={headingId}>Forwarding rules</h4>
       {rules.length === 0 ? (
         <p className="incident-empty">No messages are forwarded into this incident.</p>
       ) : (

@@ -25,9 +25,9 @@ export function IncidentList({ teamId, focus }: { teamId: string; focus: boolean
   return (
     <section className="incident-list-view" aria-labelledby={headingId}>
       <div className="incident-toolbar">
-        <h2 id={headingId} ref={headingRef} tabIndex={-1}>
+        <h3 id={headingId} ref={headingRef} tabIndex={-1}>
           Active incidents
-        </h2>
+        </h3>
         <button type="button" className="incident-btn incident-btn-primary" onClick={() => store.showStart()}>
           Start incident
         </button>
@@ -61,11 +61,11 @@ function IncidentRow({ incident }: { incident: Incident }) {
 
   return (
     <li className="incident-row" data-incident-id={incident.id}>
-      <h3 className="incident-row-name">
+      <h4 className="incident-row-name">
         <button type="button" className="incident-row-open" onClick={() => store.open(incident.id, { focus: true })}>
           {incident.name}
         </button>
-      </h3>
+      </h4>
       <dl className="incident-meta">
         <dt>Commander</dt>
         <dd>

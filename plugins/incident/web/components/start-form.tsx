@@ -96,9 +96,9 @@ export function StartForm({ teamId }: { teamId: string }) {
           <span aria-hidden="true">← </span>All incidents
         </button>
       </div>
-      <h2 id={`${id}-heading`} ref={headingRef} tabIndex={-1}>
+      <h3 id={`${id}-heading`} ref={headingRef} tabIndex={-1}>
         Start incident
-      </h2>
+      </h3>
       <form onSubmit={(e) => void submit(e)} noValidate>
         <div className="incident-field">
           <label htmlFor={`${id}-name`}>Name</label>
