@@ -1,0 +1,110 @@
+/**
+ * @module e2e/harness
+ * Browser tests against a real in-process server: starts the server (built
+ * web app from `dist/web`), launches Debian's Chromium through
+ * playwright-core, signs users in, collects console errors (a test fails on
+ * any), runs axe-core and saves screenshots to `e2e/screenshots/`.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { User } from "../common/wire.ts";
+import { startTestServer, type TestClient, type TestServer } from "../server/testing/harness.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+export const screenshotsDir = path.join(root, "e2e", "screenshots");
+const AXE_PATH = path.join(root, "node_modules", "axe-core", "axe.min.js");
+
+/** Chromium flags for a container without GPU or network. */
+export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** A page of one browser context, with the console errors it logged. */
+export interface TestPage {
+  page: Page;
+  context: BrowserContext;
+  errors: string[];
+  /** Console errors matching these are expected (e.g. the 404 of a test that asks for one). */
+  allow(pattern: RegExp): void;
+}
+
+export interface E2E {
+  server: TestServer;
+  browser: Browser;
+  /** A new browser context (own cookies), signed in as `user` when given. */
+  open(props?: { user?: TestClient & { user: User }; path?: string; viewport?: { width: number; height: number } }): Promise<TestPage>;
+  /** Fails when any page logged an unexpected console error since the last call. */
+  assertNoConsoleErrors(): void;
+  /** Save a full-window screenshot as `e2e/screenshots/<name>.png`. */
+  screenshot(page: Page, name: string): Promise<void>;
+  /** Run axe-core; returns the serious and critical violations. */
+  axe(page: Page): Promise<Array<{ id: string; impact: string; help: string; nodes: string[] }>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Start a server and a browser for one test file.
+ * @example const e2e = await startE2E(); const alice = await e2e.server.createUser(); const { page } = await e2e.open({ user: alice, path: "/" });
+ */
+export async function startE2E(): Promise<E2E> {
+  const server = await startTestServer();
+  if (!fs.existsSync(path.join(server.config.webDistDir, "index.html"))) {
+    await server.close();
+    throw new Error(`The web app is not built at ${server.config.webDistDir}: run \`node scripts/build.mjs\` first.`);
+  }
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const pages: TestPage[] = [];
+
+  return {
+    server,
+    browser,
+    async open(props = {}) {
+      const context = await browser.newContext({ baseURL: server.url, viewport: props.viewport ?? { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      const allowed: RegExp[] = [];
+      page.on("console", (message) => {
+        if (message.type() !== "error") return;
+        const text = `${message.text()} (${message.location().url})`;
+        if (!allowed.some((re) => re.test(text))) errors.push(text);
+      });
+      page.on("pageerror", (error) => errors.push(`uncaught: ${error.stack ?? error.message}`));
+      const testPage: TestPage = { page, context, errors, allow: (re) => allowed.push(re) };
+      pages.push(testPage);
+      if (props.user) {
+        const login = await context.request.post(`${server.url}/api/v4/users/login`, { data: { login_id: props.user.user.username, password: "password-123" } });
+        if (login.status() !== 200) throw new Error(`login of ${props.user.user.username}: ${login.status()} ${await login.text()}`);
+      }
+      if (props.path) await page.goto(props.path);
+      return testPage;
+    },
+    assertNoConsoleErrors() {
+      const all = pages.flatMap((p) => p.errors.splice(0));
+      if (all.length > 0) throw new Error(`console errors:\n${all.join("\n")}`);
+    },
+    async screenshot(page, name) {
+      fs.mkdirSync(screenshotsDir, { recursive: true });
+      await page.screenshot({ path: path.join(screenshotsDir, `${name}.png`) });
+    },
+    async axe(page) {
+      await page.addScriptTag({ path: AXE_PATH });
+      const result = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+        const r = await axe.run(document, { resultTypes: ["violations"] });
+        return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+      });
+      return result.filter((v) => v.impact === "serious" || v.impact === "critical");
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await server.close();
+    },
+  };
+}
+
+/** A team with a Town Square channel (as the web app makes them), and its members added. */
+export async function createTeamWithTownSquare(server: TestServer, owner: TestClient, props: { name?: string; members?: Array<{ user: User }> } = {}) {
+  const team = await server.createTeam(owner, { name: props.name });
+  const channel = await server.createChannel(owner, { teamId: team.id, name: "town-square" });
+  for (const member of props.members ?? []) await server.addToChannel(owner, { channel, user: member.user });
+  return { team, channel };
+}

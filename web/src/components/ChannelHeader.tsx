@@ -1,0 +1,57 @@
+/** The channel's name and header, the plugins' header buttons, and the narrow-screen menu button. */
+import type { Channel } from "../../../common/wire.ts";
+import { useWebLocation } from "../store/location.ts";
+import { useServices } from "../store/services.ts";
+import { useStore } from "../store/store.ts";
+import { Markdown } from "./Markdown.tsx";
+
+export function ChannelHeader({ channel, onMenu, menuOpen }: { channel: Channel | null; title?: string; onMenu(): void; menuOpen: boolean }) {
+  const { plugins, store } = useServices();
+  const buttons = useStore(plugins.contributions, (c) => c.headerButtons);
+  const location = useWebLocation(store);
+  return (
+    <header className="channel-header">
+      <button type="button" className="icon-button menu-button" aria-label="Channels menu" aria-expanded={menuOpen} aria-controls="channel-sidebar" onClick={onMenu}>
+        <span aria-hidden="true">☰</span>
+      </button>
+      <div className="channel-title">
+        <h1>
+          {channel ? (
+            <>
+              <span aria-hidden="true" className="channel-icon">
+                {channel.type === "P" ? "🔒" : "#"}
+              </span>{" "}
+              {channel.display_name}
+            </>
+          ) : (
+            "Sitrep"
+          )}
+        </h1>
+        {channel?.header && <Markdown text={channel.header} className="channel-header-text" />}
+      </div>
+      {channel && buttons.length > 0 && (
+        <div className="header-buttons" role="group" aria-label="Plugin actions">
+          {buttons.map((b) => (
+            <button
+              key={b.key}
+              type="button"
+              className="icon-button header-button"
+              aria-label={b.label}
+              title={b.label}
+              onClick={() => {
+                if (!location) return;
+                try {
+                  b.action(location);
+                } catch (error) {
+                  console.warn(`Sitrep: header button of ${b.pluginId} failed`, error);
+                }
+              }}
+            >
+              {b.icon}
+            </button>
+          ))}
+        </div>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,99 @@
+/**
+ * The team's channels (public and private sections, unread in bold), the
+ * user menu, and the buttons to browse and create channels.
+ */
+import { useState } from "react";
+import { isSystemAdmin, type Channel, type Team } from "../../../common/wire.ts";
+import { paths } from "../router/router.ts";
+import { useServices } from "../store/services.ts";
+import { logoutStarter } from "../store/session.ts";
+import { isUnread } from "../store/state.ts";
+import { useStore } from "../store/store.ts";
+import { BrowseChannelsModal } from "./BrowseChannelsModal.tsx";
+import { CreateChannelModal } from "./CreateChannelModal.tsx";
+import { Link } from "./Link.tsx";
+
+function ChannelSection({ title, channels, team, currentChannelId, onNavigate }: { title: string; channels: Channel[]; team: Team; currentChannelId: string | null; onNavigate(): void }) {
+  const { store } = useServices();
+  const members = useStore(store, (s) => s.members);
+  const id = `section-${title.replace(/\W+/g, "-").toLowerCase()}`;
+  if (channels.length === 0) return null;
+  return (
+    <section className="channel-section" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      <ul>
+        {channels.map((channel) => {
+          const unread = channel.id !== currentChannelId && isUnread(channel, members[channel.id]);
+          return (
+            <li key={channel.id}>
+              <Link
+                to={paths.channel(team.name, channel.name)}
+                className={`channel-link${unread ? " unread" : ""}`}
+                aria-current={channel.id === currentChannelId ? "page" : undefined}
+                onClick={onNavigate}
+              >
+                <span aria-hidden="true" className="channel-icon">
+                  {channel.type === "P" ? "🔒" : "#"}
+                </span>
+                <span className="channel-name">{channel.display_name}</span>
+                {unread && <span className="visually-hidden"> (unread)</span>}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+export function ChannelSidebar({ team, onNavigate }: { team: Team; onNavigate(): void }) {
+  const services = useServices();
+  const currentChannelId = useStore(services.store, (s) => s.currentChannelId);
+  const me = useStore(services.store, (s) => s.me);
+  const channels = useStore(services.store, (s) => s.channels[team.id]);
+  const connection = useStore(services.store, (s) => s.connection);
+  const [modal, setModal] = useState<"create" | "browse" | null>(null);
+  const publicChannels = (channels ?? []).filter((c) => c.type === "O");
+  const privateChannels = (channels ?? []).filter((c) => c.type === "P");
+
+  return (
+    <nav className="channel-sidebar" aria-label="Channels">
+      <header className="sidebar-header">
+        <p className="team-title">{team.display_name}</p>
+        <p className="user-line">
+          <span>@{me?.username}</span>
+          {connection !== "open" && (
+            <span className="connection" role="status">
+              {connection === "reconnecting" ? " · reconnecting…" : " · connecting…"}
+            </span>
+          )}
+        </p>
+      </header>
+      <div className="sidebar-actions">
+        <button type="button" className="button small" onClick={() => setModal("browse")}>
+          Browse channels
+        </button>
+        <button type="button" className="button small" onClick={() => setModal("create")}>
+          Create channel
+        </button>
+      </div>
+      <div className="sidebar-scroll">
+        {channels === undefined ? <p className="muted">Loading…</p> : channels.length === 0 ? <p className="muted sidebar-empty">No channels yet: browse or create one.</p> : null}
+        <ChannelSection title="Public channels" channels={publicChannels} team={team} currentChannelId={currentChannelId} onNavigate={onNavigate} />
+        <ChannelSection title="Private channels" channels={privateChannels} team={team} currentChannelId={currentChannelId} onNavigate={onNavigate} />
+      </div>
+      <footer className="sidebar-footer">
+        {me && isSystemAdmin(me) && (
+          <Link to={paths.admin()} className="sidebar-footer-link">
+            System console
+          </Link>
+        )}
+        <button type="button" className="link-button" onClick={() => void logoutStarter(services).then(() => services.router.navigate("/login"))}>
+          Log out
+        </button>
+      </footer>
+      {modal === "create" && <CreateChannelModal teamId={team.id} teamName={team.name} onClose={() => setModal(null)} />}
+      {modal === "browse" && <BrowseChannelsModal teamId={team.id} teamName={team.name} onClose={() => setModal(null)} />}
+    </nav>
+  );
+}

@@ -1,0 +1,161 @@
+/**
+ * The message box: Enter sends, Shift+Enter adds a line; `/` opens the
+ * slash-command autocomplete (arrows to move, Enter or Tab to pick, Esc to
+ * close) and `/commands` go to the server instead of being posted.
+ */
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import type { Channel, CommandAutocomplete } from "../../../common/wire.ts";
+import { LIMITS } from "../../../common/limits.ts";
+import { errorMessage } from "../api/client.ts";
+import { suggestionsFor, type Suggestion } from "../composer/suggestions.ts";
+import { autocompleteLoader, commandExecutor } from "../store/commands.ts";
+import { postSender } from "../store/posts.ts";
+import { useServices } from "../store/services.ts";
+import { CommandSuggestions } from "./CommandSuggestions.tsx";
+import { FormError } from "./FormError.tsx";
+
+export function Composer({ channel }: { channel: Channel }) {
+  const services = useServices();
+  const [text, setText] = useState("");
+  const [commands, setCommands] = useState<CommandAutocomplete[] | null>(null);
+  const [active, setActive] = useState(0);
+  const [dismissed, setDismissed] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+  const listId = useId();
+
+  // A fresh list each time a command is started: plugins come and go.
+  const startsCommand = text.startsWith("/") && !text.includes(" ");
+  useEffect(() => {
+    if (text !== "/") return;
+    let cancelled = false;
+    autocompleteLoader(services).then((list) => !cancelled && setCommands(list), () => !cancelled && setCommands([]));
+    return () => {
+      cancelled = true;
+    };
+  }, [text === "/", services]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    setText("");
+    setError(null);
+    inputRef.current?.focus();
+  }, [channel.id]);
+
+  const suggestions = dismissed || !commands ? [] : suggestionsFor(text, commands);
+  const open = suggestions.length > 0;
+  const activeIndex = Math.min(active, Math.max(0, suggestions.length - 1));
+
+  const change = (value: string) => {
+    setText(value);
+    setDismissed(false);
+    setActive(0);
+    if (error) setError(null);
+  };
+
+  const pick = (suggestion: Suggestion) => {
+    change(suggestion.complete);
+    inputRef.current?.focus();
+  };
+
+  const send = async () => {
+    const message = text.trim();
+    if (!message || sending) return;
+    setSending(true);
+    setError(null);
+    try {
+      if (message.startsWith("/") && !message.startsWith("//")) {
+        setText("");
+        await commandExecutor(services, { channelId: channel.id, teamId: channel.team_id, command: message });
+      } else {
+        await postSender(services, { channelId: channel.id, message: message.startsWith("//") ? message.slice(1) : message });
+        setText("");
+      }
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setSending(false);
+      inputRef.current?.focus();
+    }
+  };
+
+  const keyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.nativeEvent.isComposing) return;
+    if (open) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        setActive((activeIndex + step + suggestions.length) % suggestions.length);
+        return;
+      }
+      if (event.key === "Enter" && !event.shiftKey) {
+        const chosen = suggestions[activeIndex];
+        // A fully typed command with nothing more to pick is sent.
+        if (chosen && chosen.complete.trimEnd() !== text.trimEnd()) {
+          event.preventDefault();
+          pick(chosen);
+          return;
+        }
+      }
+      if (event.key === "Tab" && !event.shiftKey) {
+        event.preventDefault();
+        pick(suggestions[activeIndex]);
+        return;
+      }
+      if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        setDismissed(true);
+        return;
+      }
+    }
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      void send();
+    }
+  };
+
+  return (
+    <form
+      className="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void send();
+      }}
+    >
+      {open && <CommandSuggestions id={listId} suggestions={suggestions} active={activeIndex} onPick={pick} />}
+      {!open && startsCommand && commands === null && text.length > 0 && (
+        <p className="suggestions-loading muted" role="status">
+          Loading commands…
+        </p>
+      )}
+      <FormError message={error} />
+      <div className="composer-row">
+        <label htmlFor={`${listId}-input`} className="visually-hidden">
+          Write to {channel.display_name}
+        </label>
+        <textarea
+          id={`${listId}-input`}
+          ref={inputRef}
+          className="composer-input"
+          rows={1}
+          maxLength={LIMITS.postMessageMax}
+          placeholder={`Write to ${channel.display_name}`}
+          value={text}
+          onChange={(e) => change(e.target.value)}
+          onKeyDown={keyDown}
+          aria-autocomplete="list"
+          aria-controls={open ? listId : undefined}
+          aria-activedescendant={open ? `${listId}-${activeIndex}` : undefined}
+          aria-describedby={`${listId}-help`}
+        />
+        <button type="submit" className="button primary" disabled={sending || !text.trim()}>
+          Send
+        </button>
+      </div>
+      <p id={`${listId}-help`} className="composer-help muted">
+        Enter to send, Shift+Enter for a new line, / for commands.
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * The posts of a channel, oldest at the top. Scrolling to the top loads
+ * older posts; new posts keep the view at the bottom when it was there.
+ */
+import { useEffect, useLayoutEffect, useRef } from "react";
+import type { Channel } from "../../../common/wire.ts";
+import { olderPostsLoader } from "../store/posts.ts";
+import { useServices } from "../store/services.ts";
+import { useStore } from "../store/store.ts";
+import { PostItem } from "./PostItem.tsx";
+
+const NEAR_PX = 80;
+const SAME_AUTHOR_MS = 5 * 60 * 1000;
+
+export function PostList({ channel, teamName, highlightPostId }: { channel: Channel; teamName: string; highlightPostId?: string }) {
+  const services = useServices();
+  const list = useStore(services.store, (s) => s.postsByChannel[channel.id]);
+  const posts = useStore(services.store, (s) => s.posts);
+  const ref = useRef<HTMLDivElement>(null);
+  const stickToBottom = useRef(true);
+  const previous = useRef<{ first?: string; height: number }>({ height: 0 });
+
+  const order = list?.order ?? [];
+  const firstId = order[0];
+
+  // Keep the reader's place: at the bottom for new posts, still for older ones.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    if (previous.current.first && firstId !== previous.current.first && !stickToBottom.current) {
+      el.scrollTop += el.scrollHeight - previous.current.height;
+    } else if (stickToBottom.current && !highlightPostId) {
+      el.scrollTop = el.scrollHeight;
+    }
+    previous.current = { first: firstId, height: el.scrollHeight };
+  });
+
+  useEffect(() => {
+    stickToBottom.current = true;
+  }, [channel.id]);
+
+  useEffect(() => {
+    if (!highlightPostId || !order.includes(highlightPostId)) return;
+    document.getElementById(`post-${highlightPostId}`)?.scrollIntoView({ block: "center" });
+  }, [highlightPostId, order]);
+
+  const onScroll = () => {
+    const el = ref.current;
+    if (!el) return;
+    stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_PX;
+    if (el.scrollTop < NEAR_PX && list?.hasMore && !list.loadingOlder) void olderPostsLoader(services, channel.id).catch(() => undefined);
+  };
+
+  return (
+    <div className="post-list" ref={ref} onScroll={onScroll} tabIndex={0} role="log" aria-label={`Messages in ${channel.display_name}`} aria-live="polite">
+      {list?.loadingOlder && <p className="muted center">Loading older messages…</p>}
+      {list && !list.hasMore && (
+        <div className="channel-intro">
+          <h2>Beginning of {channel.display_name}</h2>
+          {channel.purpose && <p>{channel.purpose}</p>}
+        </div>
+      )}
+      {!list && <p className="muted center">Loading messages…</p>}
+      <ol className="posts">
+        {order.map((id, i) => {
+          const post = posts[id];
+          const before = i > 0 ? posts[order[i - 1]] : undefined;
+          const compact = !!before && before.user_id === post.user_id && before.type === post.type && post.create_at - before.create_at < SAME_AUTHOR_MS;
+          return <PostItem key={id} post={post} teamName={teamName} highlighted={id === highlightPostId} compact={compact} />;
+        })}
+      </ol>
+    </div>
+  );
+}

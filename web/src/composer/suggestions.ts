@@ -1,0 +1,41 @@
+/**
+ * @module composer/suggestions
+ * What the slash-command autocomplete offers for the composer's text:
+ * triggers while the first word is typed, then the trigger's subcommands.
+ */
+import type { CommandAutocomplete } from "../../../common/wire.ts";
+
+export interface Suggestion {
+  /** Stable within one list. */
+  id: string;
+  /** The composer's text once this suggestion is picked. */
+  complete: string;
+  label: string;
+  hint: string;
+  description: string;
+}
+
+/**
+ * Suggestions for the composer's text.
+ * @example suggestionsFor("/inc", commands) // [{label: "/incident", complete: "/incident ", ...}]
+ */
+export function suggestionsFor(text: string, commands: CommandAutocomplete[]): Suggestion[] {
+  if (!text.startsWith("/") || text.includes("\n")) return [];
+  const body = text.slice(1);
+  const space = body.indexOf(" ");
+  if (space === -1) {
+    const prefix = body.toLowerCase();
+    return commands
+      .filter((c) => c.trigger.toLowerCase().startsWith(prefix))
+      .map((c) => ({ id: c.trigger, complete: `/${c.trigger} `, label: `/${c.trigger}`, hint: c.hint, description: c.description }));
+  }
+  const trigger = body.slice(0, space).toLowerCase();
+  const rest = body.slice(space + 1);
+  if (/\s/.test(rest)) return [];
+  const command = commands.find((c) => c.trigger.toLowerCase() === trigger);
+  if (!command) return [];
+  const prefix = rest.toLowerCase();
+  return command.subcommands
+    .filter((s) => s.name.toLowerCase().startsWith(prefix) && s.name.toLowerCase() !== prefix)
+    .map((s) => ({ id: `${trigger}-${s.name}`, complete: `/${command.trigger} ${s.name} `, label: s.name, hint: s.hint, description: s.description }));
+}

@@ -1,0 +1,32 @@
+/**
+ * The web app's entry: build the app's services, then render.
+ */
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { ApiClient } from "./api/client.ts";
+import { App } from "./App.tsx";
+import { PluginHost } from "./plugins/plugin-host.ts";
+import { shareModules } from "./plugins/shared-modules.ts";
+import { createWebHost } from "./plugins/web-host.ts";
+import { Router } from "./router/router.ts";
+import type { Services } from "./store/services.ts";
+import { initialState } from "./store/state.ts";
+import { Store } from "./store/store.ts";
+import "./styles.css";
+
+shareModules();
+const api = new ApiClient();
+const store = new Store(initialState);
+const router = new Router();
+const services: Services = {
+  api,
+  store,
+  router,
+  plugins: new PluginHost({ api, createWebHost: (pluginId) => createWebHost({ api, store, router }, pluginId) }),
+};
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <App services={services} />
+  </StrictMode>,
+);

@@ -1,0 +1,68 @@
+/**
+ * @module markdown/render
+ * Post markdown to safe HTML. Raw HTML in a message is shown as text (as
+ * Mattermost does), and the output is sanitized by DOMPurify anyway: no
+ * scripts, no event handlers, links only to http(s), mailto or the app itself,
+ * opened in a new tab with `rel="noopener noreferrer"`.
+ */
+import DOMPurify from "dompurify";
+import { Marked } from "marked";
+
+const SAFE_URL = /^(?:https?:|mailto:|\/(?!\/)|#)/i;
+
+const marked = new Marked({
+  gfm: true,
+  breaks: true,
+  async: false,
+  renderer: {
+    html({ text }) {
+      return escapeHtml(text);
+    },
+  },
+});
+
+const purifier = DOMPurify(window);
+purifier.addHook("afterSanitizeAttributes", (node) => {
+  if (node.tagName === "A") {
+    const href = node.getAttribute("href") ?? "";
+    if (!SAFE_URL.test(href.trim())) node.removeAttribute("href");
+    node.setAttribute("target", "_blank");
+    node.setAttribute("rel", "noopener noreferrer");
+  }
+  if (node.tagName === "IMG") {
+    const src = node.getAttribute("src") ?? "";
+    if (!/^https?:/i.test(src.trim()) && !src.startsWith("/")) node.removeAttribute("src");
+    node.setAttribute("loading", "lazy");
+    if (!node.hasAttribute("alt")) node.setAttribute("alt", "");
+  }
+});
+
+const PURIFY_CONFIG = {
+  ALLOWED_URI_REGEXP: SAFE_URL,
+  FORBID_TAGS: ["style", "form", "input", "button", "textarea", "select", "iframe", "object", "embed", "svg", "math"],
+  FORBID_ATTR: ["style", "id", "class"],
+  ADD_ATTR: ["target"],
+};
+
+/** Escape text for HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+}
+
+/** Sanitize HTML for insertion into the page. */
+export function sanitizeHtml(html: string): string {
+  return purifier.sanitize(html, PURIFY_CONFIG);
+}
+
+/**
+ * Render a message's markdown to sanitized HTML.
+ * @example renderMarkdown("**hi** <script>x()</script>") // "<p><strong>hi</strong> &lt;script&gt;x()&lt;/script&gt;</p>"
+ */
+export function renderMarkdown(markdown: string): string {
+  return sanitizeHtml(marked.parse(markdown) as string);
+}
+
+/** A URL that may be used in an `href`, or undefined. */
+export function safeHref(url: unknown): string | undefined {
+  return typeof url === "string" && SAFE_URL.test(url.trim()) ? url : undefined;
+}

@@ -1,0 +1,77 @@
+/**
+ * `/signup`: create an account (the workspace's first becomes its admin) and sign in.
+ */
+import { useEffect, useState, type FormEvent } from "react";
+import { errorMessage } from "../api/client.ts";
+import { FormError } from "../components/FormError.tsx";
+import { Link } from "../components/Link.tsx";
+import { LIMITS } from "../../../common/limits.ts";
+import { safeRedirect, useRoute } from "../router/router.ts";
+import { useServices } from "../store/services.ts";
+import { signupStarter } from "../store/session.ts";
+import { useStore } from "../store/store.ts";
+
+export function SignupPage() {
+  const services = useServices();
+  const me = useStore(services.store, (s) => s.me);
+  const { search } = useRoute(services.router);
+  const redirectTo = safeRedirect(new URLSearchParams(search).get("redirect_to"));
+  const [form, setForm] = useState({ email: "", username: "", password: "" });
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    document.title = "Sign up · Sitrep";
+    if (me) services.router.navigate(redirectTo, { replace: true });
+  }, [me, redirectTo, services.router]);
+
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await signupStarter(services, { email: form.email.trim(), username: form.username.trim().toLowerCase(), password: form.password });
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="auth-page">
+      <form className="auth-card" onSubmit={submit} aria-labelledby="signup-title">
+        <h1 id="signup-title">Create your account</h1>
+        <label htmlFor="signup-email">Email</label>
+        <input id="signup-email" type="email" autoComplete="email" required value={form.email} onChange={set("email")} autoFocus />
+        <label htmlFor="signup-username">Username</label>
+        <input
+          id="signup-username"
+          autoComplete="username"
+          required
+          minLength={LIMITS.usernameMin}
+          maxLength={LIMITS.usernameMax}
+          aria-describedby="signup-username-help"
+          value={form.username}
+          onChange={set("username")}
+        />
+        <p className="help" id="signup-username-help">
+          {LIMITS.usernameMin}–{LIMITS.usernameMax} lowercase letters, digits, “.”, “-” or “_”, starting with a letter.
+        </p>
+        <label htmlFor="signup-password">Password</label>
+        <input id="signup-password" type="password" autoComplete="new-password" required minLength={LIMITS.passwordMin} aria-describedby="signup-password-help" value={form.password} onChange={set("password")} />
+        <p className="help" id="signup-password-help">
+          At least {LIMITS.passwordMin} characters.
+        </p>
+        <FormError message={error} />
+        <button type="submit" className="button primary" disabled={busy}>
+          {busy ? "Creating…" : "Create account"}
+        </button>
+        <p className="auth-switch">
+          Already have an account? <Link to={`/login${search}`}>Log in</Link>
+        </p>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,27 @@
+/**
+ * @module store/services
+ * What the web app's actions work with: one instance of each per app,
+ * passed down through React context (no global singletons).
+ */
+import { createContext, useContext } from "react";
+import type { ApiClient } from "../api/client.ts";
+import type { Router } from "../router/router.ts";
+import type { Store } from "./store.ts";
+import type { AppState } from "./state.ts";
+import type { PluginHost } from "../plugins/plugin-host.ts";
+
+export interface Services {
+  api: ApiClient;
+  store: Store<AppState>;
+  router: Router;
+  plugins: PluginHost;
+}
+
+export const ServicesContext = createContext<Services | null>(null);
+
+/** The app's services, inside `<ServicesContext.Provider>`. */
+export function useServices(): Services {
+  const services = useContext(ServicesContext);
+  if (!services) throw new Error("useServices: no ServicesContext.Provider above this component");
+  return services;
+}

@@ -1,0 +1,74 @@
+/**
+ * @module store/state
+ * The shape of the web app's state and the pure updates on it.
+ */
+import type { Channel, ChannelMember, Dialog, Post, Team, User } from "../../../common/wire.ts";
+
+/** A channel's loaded posts: ids oldest first. */
+export interface ChannelPosts {
+  order: string[];
+  /** More (older) posts exist on the server. */
+  hasMore: boolean;
+  loadingOlder: boolean;
+}
+
+/** An interactive dialog the server asked to open. */
+export interface OpenDialog {
+  dialog: Dialog;
+  channelId: string;
+  teamId: string;
+}
+
+export type ConnectionState = "connecting" | "open" | "reconnecting";
+
+export interface AppState {
+  /** `undefined` while the session is being checked, `null` when signed out. */
+  me: User | null | undefined;
+  /** The teams the user belongs to (`undefined` until loaded). */
+  teams: Team[] | undefined;
+  /** Channels the user is a member of, by team id. */
+  channels: Record<string, Channel[]>;
+  /** The user's membership of each channel (unread state), by channel id. */
+  members: Record<string, ChannelMember>;
+  posts: Record<string, Post>;
+  postsByChannel: Record<string, ChannelPosts>;
+  users: Record<string, User>;
+  dialog: OpenDialog | null;
+  connection: ConnectionState;
+  /** The team in view. */
+  currentTeamId: string | null;
+  /** The channel in view, so arriving posts there count as read. */
+  currentChannelId: string | null;
+  /** The channel object in view (a member's or a previewed public channel). */
+  viewedChannel: Channel | null;
+}
+
+export const initialState: AppState = {
+  me: undefined,
+  teams: undefined,
+  channels: {},
+  members: {},
+  posts: {},
+  postsByChannel: {},
+  users: {},
+  dialog: null,
+  connection: "connecting",
+  currentTeamId: null,
+  currentChannelId: null,
+  viewedChannel: null,
+};
+
+/** Merge posts into a channel's list, keeping it sorted oldest first and without duplicates. */
+export function withPosts(state: AppState, channelId: string, posts: Post[], patch: Partial<ChannelPosts> = {}): AppState {
+  const allPosts = { ...state.posts };
+  for (const post of posts) allPosts[post.id] = post;
+  const previous = state.postsByChannel[channelId] ?? { order: [], hasMore: true, loadingOlder: false };
+  const ids = new Set([...previous.order, ...posts.map((p) => p.id)]);
+  const order = [...ids].sort((a, b) => (allPosts[a].create_at - allPosts[b].create_at) || a.localeCompare(b));
+  return { ...state, posts: allPosts, postsByChannel: { ...state.postsByChannel, [channelId]: { ...previous, ...patch, order } } };
+}
+
+/** True when the channel has messages the user has not seen. */
+export function isUnread(channel: Channel, member: ChannelMember | undefined): boolean {
+  return member !== undefined && channel.total_msg_count > member.msg_count;
+}
