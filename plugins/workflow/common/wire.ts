@@ -1,0 +1,71 @@
+/**
+ * @module workflow/common/wire
+ * The Workflow plugin's HTTP and WebSocket shapes, as zod schemas so the web
+ * UI and the CLI parse what they receive instead of trusting it.
+ */
+import { z } from "zod";
+
+/** Run outcomes: `running`, then `succeeded` or `failed` (a failing step, or the loop guard). */
+export const runStatusSchema = z.enum(["running", "succeeded", "failed"]);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+/** The latest run of a workflow, as the list shows it. */
+export const lastRunSchema = z.object({ id: z.string(), status: runStatusSchema, error: z.string(), started_at: z.number() });
+
+/** A workflow as `GET /workflows` lists it. */
+export const workflowSchema = z.object({
+  id: z.string(),
+  team_id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  run_as: z.string(),
+  run_as_user_id: z.string(),
+  enabled: z.boolean(),
+  version: z.number(),
+  trigger: z.object({ type: z.string(), where: z.record(z.string(), z.unknown()) }),
+  steps: z.array(z.object({ id: z.string().optional(), action: z.string() })),
+  source: z.string(),
+  create_at: z.number(),
+  update_at: z.number(),
+  /** For `webhook` workflows: the URL to POST to (it holds the secret). */
+  webhook_url: z.string().optional(),
+  last_run: lastRunSchema.nullable(),
+});
+export type WorkflowJson = z.infer<typeof workflowSchema>;
+
+/** One step of a run log. */
+export const runStepSchema = z.object({
+  index: z.number(),
+  step_id: z.string(),
+  action: z.string(),
+  status: z.enum(["succeeded", "failed"]),
+  input: z.unknown(),
+  output: z.unknown(),
+  error: z.string(),
+  started_at: z.number(),
+  duration_ms: z.number(),
+});
+export type RunStepJson = z.infer<typeof runStepSchema>;
+
+/** A run as `GET /runs` and `GET /workflows/{id}/runs` list it. */
+export const runSchema = z.object({
+  id: z.string(),
+  workflow_id: z.string(),
+  workflow_name: z.string(),
+  team_id: z.string(),
+  trigger: z.string(),
+  trigger_values: z.record(z.string(), z.unknown()),
+  status: runStatusSchema,
+  error: z.string(),
+  depth: z.number(),
+  started_at: z.number(),
+  duration_ms: z.number(),
+  steps: z.array(runStepSchema),
+});
+export type RunJson = z.infer<typeof runSchema>;
+
+/** `custom_workflow_run_finished`, sent to system admins when a run ends. */
+export const runFinishedEventSchema = z.object({ run_id: z.string(), workflow_id: z.string(), status: runStatusSchema, error: z.string() });
+
+/** The deepest chain of runs: a run whose trigger came from runs this deep is not started. */
+export const MAX_DEPTH = 5;
