@@ -117,6 +117,7 @@ export const UPDATE_ACTIONS = [
   "checklist_item_removed",
   "checklist_item_checked",
   "checklist_item_unchecked",
+  "rules_reloaded",
   "ended",
 ] as const;
 export type UpdateAction = (typeof UPDATE_ACTIONS)[number];

@@ -1,0 +1,73 @@
+/**
+ * @module forwarding/rules-reloader
+ * `/incident rules reload`: an active incident re-reads its forwarding rules
+ * from the current version of its playbook (DESIGN.md section 4: later
+ * playbook edits don't change running incidents, except on purpose, here).
+ * The incident's stored copy is replaced, the forwarder's index follows, and
+ * the bot posts the record in the incident channel.
+ */
+import { slugify } from "../../../../common/limits.ts";
+import type { CommandArgs, CommandResponse } from "../../../../common/plugin-api.ts";
+import type { ForwardingRule } from "../../common/playbook.ts";
+import type { Incident } from "../../common/types.ts";
+import { announceChange, mention } from "../announcer.ts";
+import { invalid, notFound } from "../errors.ts";
+import { changeableIncident } from "../policies.ts";
+import type { IncidentServices } from "../services.ts";
+import { forwardingTemplateValues, renderForwardingRules, type IncidentForwarder } from "./forwarder.ts";
+
+/** One line per rule, for the record post and the command's answer. */
+export function describeRules(rules: readonly ForwardingRule[]): string[] {
+  return rules.map((rule, i) => {
+    const from = rule.from === "*" ? "every public channel" : rule.from.map((name) => `~${name}`).join(", ");
+    const parts = [`from ${from}`];
+    if (rule.keywords.length) parts.push(`${rule.match === "all" ? "all of" : "any of"} ${rule.keywords.map((k) => `\`${k}\``).join(", ")}`);
+    if (rule.regex) parts.push(`${rule.keywords.length && rule.match !== "all" ? "or" : "and"} regex \`${rule.regex}\``);
+    if (rule.authors.length) parts.push(`by ${rule.authors.join(", ")}`);
+    if (rule.exclude_keywords.length) parts.push(`except ${rule.exclude_keywords.map((k) => `\`${k}\``).join(", ")}`);
+    return `${i + 1}. ${parts.join(" ")}`;
+  });
+}
+
+/**
+ * Re-read an incident's forwarding rules from its playbook's current version.
+ * 404 when not visible, 403 when not a member, 409 when ended, 400 without a
+ * playbook; 404 when the playbook was deleted.
+ */
+export async function forwardingRulesReloader(services: IncidentServices & { forwarder: IncidentForwarder }, props: { incidentId: string; actorId: string }): Promise<Incident> {
+  const { store, ctx } = services;
+  const incident = await changeableIncident(services, { userId: props.actorId, incidentId: props.incidentId });
+  if (!incident.playbook_id) {
+    throw invalid("incident.rules.no_playbook", `incident "${incident.name}" was started without a playbook: there are no forwarding rules to reload`);
+  }
+  const playbook = await store.getPlaybook(incident.playbook_id);
+  if (!playbook) throw notFound("incident.rules.playbook_not_found", `the playbook of incident "${incident.name}" no longer exists: there are no forwarding rules to reload`);
+  const commander = await ctx.users.get(incident.commander_user_id);
+  const values = forwardingTemplateValues({ name: incident.name, slug: slugify(incident.name), createAt: incident.create_at, seq: incident.seq, commander: commander?.username ?? "", fields: incident.fields });
+  const rules = renderForwardingRules(playbook.spec.forwarding, values);
+  await store.updateIncident(incident.id, { forwarding: rules });
+  await services.forwarder.track({ ...incident, forwarding: rules });
+
+  const summary = rules.length ? describeRules(rules).join("\n") : "No forwarding rules: nothing is forwarded any more.";
+  return announceChange(services, {
+    incident: { ...incident, forwarding: rules },
+    action: "rules_reloaded",
+    actorId: props.actorId,
+    message: `${await mention(services, props.actorId)} reloaded the forwarding rules from the playbook **${playbook.name}** (v${playbook.version}):\n${summary}`,
+    props: { incident_name: incident.name, playbook_name: playbook.name, playbook_version: playbook.version, rule_count: rules.length },
+  });
+}
+
+/**
+ * The `/incident rules reload` subcommand, run in the incident channel.
+ * `findIncident` is the incident plugin's lookup of the channel's incident.
+ */
+export async function runRulesCommand(services: IncidentServices & { forwarder: IncidentForwarder }, args: CommandArgs & { subArgs: string[] }): Promise<CommandResponse> {
+  if (args.subArgs[0]?.toLowerCase() !== "reload" || args.subArgs.length !== 1) {
+    throw invalid("incident.rules.usage", "usage: /incident rules reload (in the incident channel)");
+  }
+  const incident = await services.store.getIncidentByChannel(args.channelId);
+  if (!incident) throw invalid("incident.command.not_incident_channel", "/incident rules reload must be run in an incident channel; use /incident list to find one.");
+  const reloaded = await forwardingRulesReloader(services, { incidentId: incident.id, actorId: args.userId });
+  return { response_type: "ephemeral", text: `Reloaded ${reloaded.forwarding.length} forwarding rule${reloaded.forwarding.length === 1 ? "" : "s"} of **${reloaded.name}**.` };
+}
