@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { loadConfig } from "../config.ts";
 import { startServer } from "../server.ts";
 import { ApiClient, CliError } from "./client.ts";
+import { registerPluginCommands } from "./plugin-commands.ts";
 
 export function buildCli(): Command {
   const program = new Command("sitrep").description("Sitrep: a self-hosted incident response workspace.").showHelpAfterError();
@@ -44,6 +45,8 @@ export function buildCli(): Command {
     if (opts.admin && !created.roles.includes("system_admin")) await client.request("PUT", `/api/v4/users/${created.id}/roles`, { roles: "system_admin system_user" });
     console.log(`created user ${created.username} (${created.id})${opts.admin || created.roles.includes("system_admin") ? " as system admin" : ""}`);
   });
+
+  registerPluginCommands(program);
 
   return program;
 }
