@@ -1,0 +1,59 @@
+/**
+ * @module e2e/incident-helpers
+ * Helpers for the Incident plugin's browser tests: the plugin bundle built
+ * from source, and locators for the Incidents RHS, the composer and posts.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Locator, Page } from "playwright-core";
+import { buildPlugin } from "../scripts/build-plugin.mjs";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+/** Build `plugins/incident` into a fresh temporary folder; returns the `.tar.gz` path. */
+export async function buildIncidentBundle(): Promise<string> {
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-incident-e2e-"));
+  return buildPlugin({ dir: path.join(root, "plugins", "incident"), outDir, minify: true });
+}
+
+/** The Incidents right-hand sidebar. */
+export function rhs(page: Page): Locator {
+  return page.getByRole("complementary", { name: "Incidents" });
+}
+
+/** The "Incidents" channel-header button. */
+export function incidentsButton(page: Page): Locator {
+  return page.getByRole("group", { name: "Plugin actions" }).getByRole("button", { name: "Incidents" });
+}
+
+/** Opens the RHS with the header button unless it is open already. */
+export async function openRhs(page: Page): Promise<Locator> {
+  const panel = rhs(page);
+  if (!(await panel.isVisible())) await incidentsButton(page).click();
+  await panel.waitFor();
+  return panel;
+}
+
+/** A row of the active-incidents list. */
+export function incidentRow(page: Page, name: string): Locator {
+  return rhs(page).getByRole("listitem").filter({ has: page.getByRole("button", { name, exact: true }) });
+}
+
+/** Types into the composer and sends, as a user would. */
+export async function send(page: Page, text: string): Promise<void> {
+  const composer = page.getByRole("textbox", { name: /Write to/ });
+  await composer.fill(text);
+  await composer.press("Enter");
+}
+
+/** Posts in the channel view whose text matches. */
+export function post(page: Page, text: string | RegExp): Locator {
+  return page.locator(".post", { hasText: text });
+}
+
+/** Waits until the page's WebSocket is connected (the host shows `.connection` while it is not). */
+export async function waitConnected(page: Page): Promise<void> {
+  await page.getByRole("textbox", { name: /Write to/ }).waitFor();
+  await page.locator(".connection").waitFor({ state: "detached" });
+}
