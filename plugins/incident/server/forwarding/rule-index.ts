@@ -14,9 +14,12 @@
  *   and the regex), exclusions, authors.
  *
  * The index changes incrementally as incidents start, end and reload their
- * rules; the automaton is rebuilt (lazily, at the next post) only when a
- * keyword it has never seen appears. Keywords no rule uses any more stay in it
- * harmlessly until they outnumber the live ones, then everything is recompiled.
+ * rules. Keywords it has never seen go into a small second automaton (built
+ * lazily at the next post, cheap), which is merged into the main one once it
+ * holds more than an eighth of the keywords: starting one incident never
+ * rebuilds the automaton of ten thousand rules. Keywords no rule uses any more
+ * stay in it harmlessly until they outnumber the live ones, then everything
+ * is recompiled.
  */
 import type { Post } from "../../../../common/wire.ts";
 import type { ForwardingRule } from "../../common/playbook.ts";
@@ -130,7 +133,11 @@ export class ForwardingRuleIndex {
   private liveRules = 0;
   /** Keywords some rule uses; the others are stale entries of the automaton. */
   private liveKeywords = 0;
-  private automaton: KeywordAutomaton | null = null;
+  /** Keywords `0..mainSize-1`. */
+  private main: KeywordAutomaton = new KeywordAutomaton([]);
+  private mainSize = 0;
+  /** Keywords `mainSize..`, added since the main automaton was built; null when stale. */
+  private delta: KeywordAutomaton | null = null;
   /** How many automatons were built: for tests and diagnostics. */
   builds = 0;
   /** Called when a rule's regex does not compile. */
@@ -223,8 +230,8 @@ export class ForwardingRuleIndex {
     for (const id of [...rule.keywordIds, ...rule.excludeIds]) {
       this.keywordRefs[id] += 1;
       if (this.keywordRefs[id] === 1) this.liveKeywords += 1;
-      // A keyword the automaton does not know yet: rebuild it at the next post.
-      if (this.automaton && id >= this.automaton.size) this.automaton = null;
+      // A keyword the automatons do not know yet: rebuild the small one at the next post.
+      if (this.delta && id >= this.mainSize + this.delta.size) this.delta = null;
     }
     for (const id of rule.keywordIds) this.rulesByKeyword[id].add(rule);
     if (rule.sourceIndexed) {
@@ -275,24 +282,47 @@ export class ForwardingRuleIndex {
     this.sourceIndexedCount = 0;
     this.liveRules = 0;
     this.liveKeywords = 0;
-    this.automaton = null;
+    this.main = new KeywordAutomaton([]);
+    this.mainSize = 0;
+    this.delta = null;
     for (const incident of incidents) this.upsertIncident(incident);
   }
 
-  private currentAutomaton(): KeywordAutomaton {
-    if (!this.automaton) {
-      this.automaton = new KeywordAutomaton(this.keywords);
-      this.builds += 1;
+  /** Bring the automatons up to date with the keyword registry. */
+  private refreshAutomatons(): void {
+    const pending = this.keywords.length - this.mainSize;
+    if (pending === 0 || (this.delta && this.delta.size === pending)) return;
+    if (pending > Math.max(512, this.mainSize / 8)) {
+      this.main = new KeywordAutomaton(this.keywords);
+      this.mainSize = this.keywords.length;
+      this.delta = null;
+    } else {
+      this.delta = new KeywordAutomaton(this.keywords.slice(this.mainSize));
     }
-    return this.automaton;
+    this.builds += 1;
+  }
+
+  /** Call `onHit(id)` for each keyword found in lowercased text. */
+  private scan(lowercased: string, onHit: (id: number) => void): void {
+    this.refreshAutomatons();
+    this.main.scanLowercased(lowercased, onHit);
+    if (this.delta) {
+      const offset = this.mainSize;
+      this.delta.scanLowercased(lowercased, (id) => onHit(id + offset));
+    }
   }
 
   /**
-   * Build the automaton now rather than at the next post (e.g. after loading
-   * every active incident on activation).
+   * Merge every keyword into the main automaton now rather than at the next
+   * post (e.g. after loading every active incident on activation).
    */
   prepare(): void {
-    if (this.liveRules > 0) this.currentAutomaton();
+    if (this.keywords.length > this.mainSize) {
+      this.main = new KeywordAutomaton(this.keywords);
+      this.mainSize = this.keywords.length;
+      this.delta = null;
+      this.builds += 1;
+    }
   }
 
   /**
@@ -305,7 +335,7 @@ export class ForwardingRuleIndex {
     const text = forwardableText(post);
     const hits = new Set<number>();
     const candidates = new Set<CompiledRule>();
-    this.currentAutomaton().scanLowercased(text.toLowerCase(), (id) => {
+    this.scan(text.toLowerCase(), (id) => {
       if (hits.has(id)) return;
       hits.add(id);
       for (const rule of this.rulesByKeyword[id]) candidates.add(rule);

@@ -1,0 +1,207 @@
+/**
+ * @module incident/server/automation
+ * What the plugin offers workflows (DESIGN.md section 6): the triggers
+ * incident_started, stage_changed, checklist_item_changed, incident_ended,
+ * and the actions start_incident, change_stage, change_checklist_item,
+ * end_incident. Actions run the same commands as everything else, with the
+ * permissions of the workflow's `run_as` user and never more.
+ */
+import type { AutomationParam, FiredTrigger } from "../../../common/plugin-api.ts";
+import { orderChecklist } from "../common/checklist.ts";
+import { checklistChanger, type ChecklistChange } from "./commands/checklist-changer.ts";
+import { incidentEnder } from "./commands/incident-ender.ts";
+import { incidentStarter } from "./commands/incident-starter.ts";
+import { stageChanger } from "./commands/stage-changer.ts";
+import { invalid, notFound } from "./errors.ts";
+import { visibleIncident } from "./policies.ts";
+import type { IncidentServices, IncidentTriggerName } from "./services.ts";
+import type { IncidentRecord } from "./store.ts";
+
+const str = (description: string, extra: Partial<AutomationParam> = {}): AutomationParam => ({ type: "string", description, ...extra });
+
+/** Values every incident trigger provides. */
+const COMMON_VALUES: Record<string, AutomationParam> = {
+  incident_id: str("The incident's id"),
+  name: str("The incident's name"),
+  team_id: str("The team's id"),
+  channel_id: str("The incident channel's id"),
+  channel_name: str("The incident channel's name"),
+  commander: str("The commander's username"),
+  commander_user_id: str("The commander's user id"),
+  playbook: str('The playbook\'s name ("" without one)'),
+  stage: str("The current stage"),
+  actor: str("Username of who made the change"),
+  actor_user_id: str("User id of who made the change"),
+};
+
+const CHECKLIST_ACTIONS = ["added", "removed", "checked", "unchecked"];
+/** The trigger's words, and their imperatives, to what the action does. */
+const ACTION_VERBS: Record<string, "add" | "remove" | "check" | "uncheck"> = {
+  added: "add",
+  add: "add",
+  removed: "remove",
+  remove: "remove",
+  checked: "check",
+  check: "check",
+  unchecked: "uncheck",
+  uncheck: "uncheck",
+};
+const INCIDENT_REF: Record<string, AutomationParam> = {
+  incident_id: str("The incident's id (or give channel_name)"),
+  channel_name: str("The incident channel's name (or give incident_id)"),
+};
+
+/** Register the triggers and actions, and point `services.fire` at the triggers. */
+export function registerAutomation(services: IncidentServices): void {
+  const { ctx } = services;
+  const handles = new Map<IncidentTriggerName, { fire(event: Omit<FiredTrigger, "trigger" | "depth">): void }>();
+  const trigger = (name: IncidentTriggerName, description: string, parameters: Record<string, AutomationParam>, provides: Record<string, AutomationParam> = {}) => {
+    handles.set(name, ctx.automation.registerTrigger({ name, description, parameters, provides: { ...COMMON_VALUES, ...provides } }));
+  };
+  trigger("incident_started", "An incident was started", { channel_name: str("The incident channel's name"), playbook: str("The playbook's name") });
+  trigger(
+    "stage_changed",
+    "An incident's stage changed",
+    { stage: str("The new stage"), previous_stage: str("The stage before"), channel_name: str("The incident channel's name") },
+    { previous_stage: str("The stage before") },
+  );
+  trigger(
+    "checklist_item_changed",
+    "A checklist item was added, removed, checked or unchecked",
+    { action: str("What happened", { enum: CHECKLIST_ACTIONS }), item: str("The item's title"), channel_name: str("The incident channel's name") },
+    { action: str("What happened", { enum: CHECKLIST_ACTIONS }), item: str("The item's title"), item_stage: str('The item\'s stage ("" when none)') },
+  );
+  trigger("incident_ended", "An incident ended", { channel_name: str("The incident channel's name") });
+  services.fire = (name, event) => handles.get(name)?.fire(event);
+
+  ctx.automation.registerAction({
+    name: "start_incident",
+    description: "Start an incident (its channel, checklist and opening post)",
+    parameters: {
+      name: str("The incident's name", { required: true }),
+      channel_name: str("The channel's name (default: the playbook's template or the name)"),
+      playbook: str("A playbook of the team, by name"),
+      private: { type: "boolean", description: "Make the channel private" },
+      fields: { type: "string[]", description: "Playbook fields as key=value" },
+    },
+    returns: { incident_id: str("The incident's id"), channel_id: str("The channel's id"), channel_name: str("The channel's name") },
+    async run({ params, actorId, teamId }) {
+      const result = await incidentStarter(services, {
+        actorId,
+        teamId,
+        name: requiredString(params, "name"),
+        channelName: optionalString(params, "channel_name"),
+        playbookName: optionalString(params, "playbook"),
+        private: params.private === true || params.private === "true",
+        fields: parseFields(params.fields),
+      });
+      return { incident_id: result.incident.id, channel_id: result.incident.channel_id, channel_name: result.incident.channel_name };
+    },
+    preview: ({ params }) => `start incident "${String(params.name ?? "")}"${params.playbook ? ` with playbook "${String(params.playbook)}"` : ""}${params.channel_name ? ` in ~${String(params.channel_name)}` : ""}`,
+  });
+
+  ctx.automation.registerAction({
+    name: "change_stage",
+    description: "Change an incident's stage",
+    parameters: { ...INCIDENT_REF, stage: str("A stage name, next or prev", { required: true }) },
+    returns: { incident_id: str("The incident's id"), stage: str("The stage now"), previous_stage: str("The stage before") },
+    async run({ params, actorId, teamId }) {
+      const incident = await findIncident(services, { params, actorId, teamId });
+      const result = await stageChanger(services, { incidentId: incident.id, actorId, stage: requiredString(params, "stage") });
+      return { incident_id: incident.id, stage: result.to, previous_stage: result.from };
+    },
+    preview: ({ params }) => `change the stage of ${describeRef(params)} to ${String(params.stage ?? "")}`,
+  });
+
+  ctx.automation.registerAction({
+    name: "change_checklist_item",
+    description: "Add, remove, check or uncheck a checklist item",
+    parameters: {
+      ...INCIDENT_REF,
+      action: str("added, removed, checked or unchecked", { required: true, enum: CHECKLIST_ACTIONS }),
+      item: str("The item's title (or #n, its number)", { required: true }),
+      stage: str("For added: the stage (default: the current stage)"),
+    },
+    returns: { incident_id: str("The incident's id"), item_id: str("The item's id"), item: str("The item's title") },
+    async run({ params, actorId, teamId }) {
+      const incident = await findIncident(services, { params, actorId, teamId });
+      const action = ACTION_VERBS[requiredString(params, "action").toLowerCase()];
+      const itemText = requiredString(params, "item");
+      if (!action) throw invalid("incident.automation.action", `action: must be one of ${CHECKLIST_ACTIONS.join(", ")}`);
+      let change: ChecklistChange;
+      if (action === "add") change = { kind: "add", title: itemText, stage: optionalString(params, "stage") };
+      else {
+        const item = await findItem(services, incident, itemText);
+        if (action === "remove") change = { kind: "remove", itemId: item.id };
+        else change = { kind: "set", itemId: item.id, checked: action === "check" };
+      }
+      const result = await checklistChanger(services, { incidentId: incident.id, actorId, change });
+      return { incident_id: incident.id, item_id: result.item.id, item: result.item.title };
+    },
+    preview: ({ params }) => `${String(params.action ?? "")} checklist item "${String(params.item ?? "")}" of ${describeRef(params)}`,
+  });
+
+  ctx.automation.registerAction({
+    name: "end_incident",
+    description: "End an incident",
+    parameters: { ...INCIDENT_REF },
+    returns: { incident_id: str("The incident's id") },
+    async run({ params, actorId, teamId }) {
+      const incident = await findIncident(services, { params, actorId, teamId });
+      await incidentEnder(services, { incidentId: incident.id, actorId });
+      return { incident_id: incident.id };
+    },
+    preview: ({ params }) => `end ${describeRef(params)}`,
+  });
+}
+
+/** The incident an action names by `incident_id` or `channel_name`, if the actor may see it. */
+async function findIncident(services: IncidentServices, props: { params: Record<string, unknown>; actorId: string; teamId: string }): Promise<IncidentRecord> {
+  const incidentId = optionalString(props.params, "incident_id");
+  if (incidentId) return visibleIncident(services, { userId: props.actorId, incidentId });
+  const channelName = optionalString(props.params, "channel_name")?.replace(/^~/, "");
+  if (!channelName) throw invalid("incident.automation.incident", "incident_id or channel_name: one of them is required");
+  const channel = await services.ctx.channels.getByName(props.teamId, channelName);
+  const incident = channel ? await services.store.getIncidentByChannel(channel.id) : null;
+  if (!incident) throw notFound("incident.not_found", `channel_name: ~${channelName} is not an incident channel of this team`);
+  return visibleIncident(services, { userId: props.actorId, incidentId: incident.id });
+}
+
+async function findItem(services: IncidentServices, incident: IncidentRecord, text: string) {
+  const items = orderChecklist(await services.store.listItems(incident.id), incident.stages);
+  const number = /^#(\d+)$/.exec(text.trim());
+  const item = number ? items[Number(number[1]) - 1] : (items.find((i) => i.title === text) ?? items.find((i) => i.title.toLowerCase() === text.trim().toLowerCase()));
+  if (!item) throw invalid("incident.checklist.item_not_found", `item: no checklist item "${text}" in incident "${incident.name}"`);
+  return item;
+}
+
+function requiredString(params: Record<string, unknown>, key: string): string {
+  const value = optionalString(params, key);
+  if (!value) throw invalid("incident.automation.param", `${key}: is required`);
+  return value;
+}
+
+function optionalString(params: Record<string, unknown>, key: string): string | undefined {
+  const value = params[key];
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string" && typeof value !== "number") throw invalid("incident.automation.param", `${key}: must be a string`);
+  return String(value).trim() || undefined;
+}
+
+function parseFields(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "object" && !Array.isArray(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+  const list = Array.isArray(value) ? value : [value];
+  const fields: Record<string, string> = {};
+  for (const entry of list) {
+    const text = String(entry);
+    const eq = text.indexOf("=");
+    if (eq <= 0) throw invalid("incident.automation.param", `fields: "${text}" must look like key=value`);
+    fields[text.slice(0, eq).trim()] = text.slice(eq + 1);
+  }
+  return fields;
+}
+
+function describeRef(params: Record<string, unknown>): string {
+  return params.incident_id ? `incident ${String(params.incident_id)}` : `the incident of ~${String(params.channel_name ?? "?")}`;
+}

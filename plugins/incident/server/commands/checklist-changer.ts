@@ -1,0 +1,110 @@
+/**
+ * @module incident/server/commands/checklist-changer
+ * Add, check, uncheck and remove checklist items.
+ */
+import { newId } from "../../../../common/ids.ts";
+import { findStage, orderChecklist } from "../../common/checklist.ts";
+import { INCIDENT_LIMITS, type Incident, type UpdateAction } from "../../common/types.ts";
+import { announceChange, mention } from "../announcer.ts";
+import { invalid, notFound } from "../errors.ts";
+import { changeableIncident } from "../policies.ts";
+import type { IncidentServices } from "../services.ts";
+import type { ChecklistItemRecord, IncidentRecord } from "../store.ts";
+
+/**
+ * One change. `add`: `stage` absent → the current stage, null → not tied to a stage.
+ */
+export type ChecklistChange = { kind: "add"; title: string; stage?: string | null } | { kind: "set"; itemId: string; checked: boolean } | { kind: "remove"; itemId: string };
+
+/** The outcome: the incident, the item concerned, and whether anything changed. */
+export interface ChecklistChangeResult {
+  incident: Incident | null;
+  item: ChecklistItemRecord;
+  /** The item's number (1-based, display order) before a removal, after any other change. */
+  number: number;
+  changed: boolean;
+}
+
+/** Apply one checklist change as the actor. */
+export async function checklistChanger(services: IncidentServices, props: { incidentId: string; actorId: string; change: ChecklistChange }): Promise<ChecklistChangeResult> {
+  const { store } = services;
+  const incident = await changeableIncident(services, { userId: props.actorId, incidentId: props.incidentId });
+  const { change } = props;
+  const now = Date.now();
+  let item: ChecklistItemRecord;
+  let action: UpdateAction;
+
+  if (change.kind === "add") {
+    const title = change.title.trim();
+    if (!title) throw invalid("incident.checklist.title", "title: must not be empty");
+    if (title.length > INCIDENT_LIMITS.itemTitleMax) throw invalid("incident.checklist.title", `title: must be at most ${INCIDENT_LIMITS.itemTitleMax} characters`);
+    const stage = change.stage === undefined ? incident.current_stage : change.stage === null ? null : stageNamed(incident, change.stage);
+    item = { id: newId(), incident_id: incident.id, title, stage, position: await store.nextItemPosition(incident.id), checked: false, checked_by: "", checked_at: 0 };
+    await store.transaction(async (trx) => {
+      await store.insertItem(item, trx);
+      await store.touchIncident(incident.id, trx);
+    });
+    action = "checklist_item_added";
+  } else {
+    const found = (await store.listItems(incident.id)).find((i) => i.id === change.itemId);
+    if (!found) throw notFound("incident.checklist.item_not_found", `item_id: no checklist item ${change.itemId} in this incident`);
+    item = found;
+    if (change.kind === "remove") {
+      const number = numberOf(incident, await store.listItems(incident.id), item.id);
+      await store.transaction(async (trx) => {
+        await store.deleteItem(item.id, trx);
+        await store.touchIncident(incident.id, trx);
+      });
+      const presented = await announce(services, { incident, item, action: "checklist_item_removed", actorId: props.actorId, number });
+      return { incident: presented, item, number, changed: true };
+    }
+    if (item.checked === change.checked) {
+      return { incident: null, item, number: numberOf(incident, await store.listItems(incident.id), item.id), changed: false };
+    }
+    await store.transaction(async (trx) => {
+      await store.setItemChecked({ itemId: item.id, checked: change.checked, by: props.actorId, at: now }, trx);
+      await store.touchIncident(incident.id, trx);
+    });
+    item = { ...item, checked: change.checked, checked_by: change.checked ? props.actorId : "", checked_at: change.checked ? now : 0 };
+    action = change.checked ? "checklist_item_checked" : "checklist_item_unchecked";
+  }
+  const number = numberOf(incident, await store.listItems(incident.id), item.id);
+  const presented = await announce(services, { incident, item, action, actorId: props.actorId, number });
+  return { incident: presented, item, number, changed: true };
+}
+
+/** The item's 1-based number in display order. */
+export function numberOf(incident: IncidentRecord, items: readonly ChecklistItemRecord[], itemId: string): number {
+  return orderChecklist(items, incident.stages).findIndex((i) => i.id === itemId) + 1;
+}
+
+function stageNamed(incident: IncidentRecord, name: string): string {
+  const stage = findStage(incident.stages, name);
+  if (!stage) throw invalid("incident.stage.not_found", `stage: "${name}" is not a stage of this incident; its stages are ${incident.stages.join(", ")}`);
+  return stage;
+}
+
+const VERBS: Record<string, { verb: string; trigger: string }> = {
+  checklist_item_added: { verb: "added", trigger: "added" },
+  checklist_item_removed: { verb: "removed", trigger: "removed" },
+  checklist_item_checked: { verb: "checked", trigger: "checked" },
+  checklist_item_unchecked: { verb: "unchecked", trigger: "unchecked" },
+};
+
+async function announce(services: IncidentServices, props: { incident: IncidentRecord; item: ChecklistItemRecord; action: UpdateAction; actorId: string; number: number }): Promise<Incident> {
+  const { item, action } = props;
+  const who = await mention(services, props.actorId);
+  const { verb, trigger } = VERBS[action];
+  const message =
+    action === "checklist_item_added"
+      ? `${who} added item ${props.number} "${item.title}" ${item.stage ? `to ${item.stage}` : "to the checklist (no stage)"}`
+      : `${who} ${verb} item ${props.number}: ${item.title}`;
+  return announceChange(services, {
+    incident: props.incident,
+    action,
+    actorId: props.actorId,
+    message,
+    props: { item_id: item.id, item_title: item.title, item_stage: item.stage, item_number: props.number },
+    trigger: { name: "checklist_item_changed", values: { action: trigger, item: item.title, item_stage: item.stage ?? "" } },
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * @module incident/server/commands/commander-changer
+ * Hand an incident's command to another team member, who joins its channel.
+ */
+import type { Incident } from "../../common/types.ts";
+import { announceChange, mention } from "../announcer.ts";
+import { invalid } from "../errors.ts";
+import { changeableIncident } from "../policies.ts";
+import type { IncidentServices } from "../services.ts";
+
+/** Change the commander; `changed` is false when they already are. */
+export async function commanderChanger(services: IncidentServices, props: { incidentId: string; actorId: string; commanderUserId: string }): Promise<{ incident: Incident | null; changed: boolean }> {
+  const { ctx } = services;
+  const incident = await changeableIncident(services, { userId: props.actorId, incidentId: props.incidentId });
+  const user = await ctx.users.get(props.commanderUserId);
+  if (!user || user.delete_at) throw invalid("incident.commander.not_found", `commander_user_id: no active user with id ${props.commanderUserId}`);
+  if (user.is_bot) throw invalid("incident.commander.bot", `commander_user_id: @${user.username} is a bot; a commander must be a person`);
+  if (!(await ctx.teams.isMember(incident.team_id, user.id))) throw invalid("incident.commander.not_in_team", `commander_user_id: @${user.username} is not a member of the incident's team`);
+  const from = incident.commander_user_id;
+  if (from === user.id) return { incident: null, changed: false };
+  await ctx.channels.addMember({ channelId: incident.channel_id, userId: user.id, actorId: props.actorId });
+  await services.store.updateIncident(incident.id, { commander_user_id: user.id });
+  const presented = await announceChange(services, {
+    incident,
+    action: "commander_changed",
+    actorId: props.actorId,
+    message: `${await mention(services, props.actorId)} changed the commander from ${await mention(services, from)} to @${user.username}`,
+    props: { from_user_id: from, to_user_id: user.id },
+  });
+  return { incident: presented, changed: true };
+}

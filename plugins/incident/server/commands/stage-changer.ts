@@ -1,0 +1,56 @@
+/**
+ * @module incident/server/commands/stage-changer
+ * Move an incident to another stage (by name, or `next`/`prev`).
+ */
+import { findStage } from "../../common/checklist.ts";
+import type { Incident } from "../../common/types.ts";
+import { announceChange, mention } from "../announcer.ts";
+import { invalid } from "../errors.ts";
+import { changeableIncident } from "../policies.ts";
+import type { IncidentServices } from "../services.ts";
+import type { IncidentRecord } from "../store.ts";
+
+/** The outcome: the incident, and whether anything changed. */
+export interface StageChangeResult {
+  incident: Incident | null;
+  changed: boolean;
+  from: string;
+  to: string;
+}
+
+/**
+ * Change the stage. `stage` is a stage name (case-insensitive), `next` or
+ * `prev`; a stage actually named "next" wins over the keyword.
+ */
+export async function stageChanger(services: IncidentServices, props: { incidentId: string; actorId: string; stage: string }): Promise<StageChangeResult> {
+  const incident = await changeableIncident(services, { userId: props.actorId, incidentId: props.incidentId });
+  const from = incident.current_stage;
+  const to = resolveStage(incident, props.stage);
+  if (to === from) return { incident: null, changed: false, from, to };
+  await services.store.updateIncident(incident.id, { current_stage: to });
+  const presented = await announceChange(services, {
+    incident,
+    action: "stage_changed",
+    actorId: props.actorId,
+    message: `${await mention(services, props.actorId)} changed the stage from ${from} to ${to}`,
+    props: { from_stage: from, to_stage: to },
+    trigger: { name: "stage_changed", values: { stage: to, previous_stage: from } },
+  });
+  return { incident: presented, changed: true, from, to };
+}
+
+function resolveStage(incident: IncidentRecord, wanted: string): string {
+  const named = findStage(incident.stages, wanted);
+  if (named) return named;
+  const index = incident.stages.indexOf(incident.current_stage);
+  const keyword = wanted.trim().toLowerCase();
+  if (keyword === "next") {
+    if (index >= incident.stages.length - 1) throw invalid("incident.stage.last", `stage: the incident is already at its last stage (${incident.current_stage})`);
+    return incident.stages[index + 1];
+  }
+  if (keyword === "prev" || keyword === "previous") {
+    if (index <= 0) throw invalid("incident.stage.first", `stage: the incident is already at its first stage (${incident.current_stage})`);
+    return incident.stages[index - 1];
+  }
+  throw invalid("incident.stage.not_found", `stage: "${wanted}" is not a stage of this incident; its stages are ${incident.stages.join(", ")} (or next, prev)`);
+}

@@ -1,0 +1,47 @@
+/**
+ * @module incident/server/policies
+ * Who may see and change an incident. Seeing follows the channel: whoever can
+ * read the incident channel (members; the team for a public channel; system
+ * admins). Changing needs membership of the channel (system admins excepted),
+ * and an active incident. What a caller may not see is answered with 404.
+ */
+import { isSystemAdmin } from "../../../common/wire.ts";
+import { conflict, notAllowed, notFound } from "./errors.ts";
+import type { IncidentServices } from "./services.ts";
+import type { IncidentRecord } from "./store.ts";
+
+/** True when the user may see the incident. */
+export async function canSeeIncident(services: IncidentServices, props: { userId: string; incident: IncidentRecord }): Promise<boolean> {
+  return services.ctx.channels.canRead(props.userId, props.incident.channel_id);
+}
+
+/** The incident, if the user may see it; else 404. */
+export async function visibleIncident(services: IncidentServices, props: { userId: string; incidentId: string }): Promise<IncidentRecord> {
+  const incident = await services.store.getIncident(props.incidentId);
+  if (!incident || !(await canSeeIncident(services, { userId: props.userId, incident }))) {
+    throw notFound("incident.not_found", `incident: no incident with id ${props.incidentId}`);
+  }
+  return incident;
+}
+
+/**
+ * The incident, if the user may change it: 404 when not visible, 403 when not
+ * a channel member, 409 when ended.
+ */
+export async function changeableIncident(services: IncidentServices, props: { userId: string; incidentId: string }): Promise<IncidentRecord> {
+  const incident = await visibleIncident(services, props);
+  await assertMayChange(services, { userId: props.userId, incident });
+  return incident;
+}
+
+/** Throws unless the user may change this (visible) incident. */
+export async function assertMayChange(services: IncidentServices, props: { userId: string; incident: IncidentRecord }): Promise<void> {
+  const { incident } = props;
+  if (!(await services.ctx.channels.isMember(incident.channel_id, props.userId))) {
+    const user = await services.ctx.users.get(props.userId);
+    if (!user || !isSystemAdmin(user)) {
+      throw notAllowed("incident.not_member", `You must be a member of ~${incident.channel_name} to change the incident "${incident.name}"; join the channel first.`);
+    }
+  }
+  if (incident.status === "ended") throw conflict("incident.ended", `incident "${incident.name}" has ended; it can no longer be changed`);
+}

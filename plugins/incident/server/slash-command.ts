@@ -1,0 +1,311 @@
+/**
+ * @module incident/server/slash-command
+ * `/incident <subcommand>`: a small registry of subcommands, so other parts
+ * of the plugin (message forwarding adds `rules reload`) plug in their own
+ * without editing this file. Subcommands call the same commands as the HTTP
+ * API; a user mistake is a PluginError, shown as an ephemeral message.
+ */
+import type { CommandArgs, CommandResponse, Disposable } from "../../../common/plugin-api.ts";
+import { orderChecklist } from "../common/checklist.ts";
+import { checklistChanger } from "./commands/checklist-changer.ts";
+import { commanderChanger } from "./commands/commander-changer.ts";
+import { formatDuration, incidentEnder } from "./commands/incident-ender.ts";
+import { incidentStarter } from "./commands/incident-starter.ts";
+import { stageChanger } from "./commands/stage-changer.ts";
+import { invalid } from "./errors.ts";
+import { canSeeIncident } from "./policies.ts";
+import type { IncidentServices } from "./services.ts";
+import { openStartDialog } from "./start-dialog.ts";
+import type { ChecklistItemRecord, IncidentRecord } from "./store.ts";
+
+/** One `/incident` subcommand. */
+export interface IncidentSubcommand {
+  /** The word after `/incident`, e.g. `stage` or `rules`. */
+  name: string;
+  /** Argument hint for autocomplete, e.g. `<name|next|prev>`. */
+  hint?: string;
+  description: string;
+  /** True: only inside an incident channel; `execute` then receives its incident. */
+  inIncidentChannel?: boolean;
+  execute(input: { args: string[]; call: CommandArgs; incident: IncidentRecord | null }): Promise<CommandResponse> | CommandResponse;
+}
+
+/** The `/incident` trigger and its subcommands; adding one refreshes autocomplete. */
+export class IncidentCommand {
+  private readonly subcommands = new Map<string, IncidentSubcommand>();
+  private registration: Disposable | null = null;
+
+  constructor(private readonly services: IncidentServices) {}
+
+  /** Add a subcommand; its disposable removes it. */
+  add(subcommand: IncidentSubcommand): Disposable {
+    this.subcommands.set(subcommand.name, subcommand);
+    if (this.registration) this.register();
+    return {
+      dispose: () => {
+        if (this.subcommands.get(subcommand.name) !== subcommand) return;
+        this.subcommands.delete(subcommand.name);
+        if (this.registration) this.register();
+      },
+    };
+  }
+
+  /** Register (or re-register) the trigger with the host. */
+  register(): Disposable {
+    this.registration?.dispose();
+    const names = [...this.subcommands.keys()];
+    this.registration = this.services.ctx.track(
+      this.services.ctx.commands.register({
+        trigger: "incident",
+        description: "Start and run incidents",
+        hint: `[${names.join("|")}]`,
+        subcommands: [...this.subcommands.values()].map((s) => ({ name: s.name, hint: s.hint, description: s.description })),
+        execute: (call) => this.execute(call),
+      }),
+    );
+    return { dispose: () => this.registration?.dispose() };
+  }
+
+  private async execute(call: CommandArgs): Promise<CommandResponse> {
+    const [word = "help", ...args] = call.args;
+    const subcommand = this.subcommands.get(word.toLowerCase());
+    if (!subcommand) {
+      throw invalid("incident.command.unknown", `/incident ${word}: unknown subcommand; use one of ${[...this.subcommands.keys()].join(", ")}`);
+    }
+    let incident: IncidentRecord | null = null;
+    if (subcommand.inIncidentChannel) {
+      incident = await this.services.store.getIncidentByChannel(call.channelId);
+      if (!incident) {
+        throw invalid("incident.command.not_incident_channel", `/incident ${subcommand.name} must be run in an incident channel; use /incident list to find one.`);
+      }
+    }
+    return subcommand.execute({ args, call, incident });
+  }
+}
+
+/** Add the built-in subcommands. */
+export function addBuiltinSubcommands(command: IncidentCommand, services: IncidentServices): void {
+  const { ctx, store } = services;
+  const ephemeral = (text: string): CommandResponse => ({ response_type: "ephemeral", text });
+  const need = (incident: IncidentRecord | null): IncidentRecord => {
+    if (!incident) throw invalid("incident.command.not_incident_channel", "This must be run in an incident channel; use /incident list to find one.");
+    return incident;
+  };
+  const itemByNumber = async (incident: IncidentRecord, raw: string | undefined, usage: string): Promise<ChecklistItemRecord> => {
+    if (!raw || !/^#?\d+$/.test(raw)) throw invalid("incident.command.usage", `usage: ${usage} (the item's number, as /incident info shows it)`);
+    const n = Number(raw.replace("#", ""));
+    const items = orderChecklist(await store.listItems(incident.id), incident.stages);
+    if (n < 1 || n > items.length) {
+      throw invalid("incident.checklist.item_not_found", `item: there is no item ${n}; the checklist has ${items.length} item${items.length === 1 ? "" : "s"} (see /incident info)`);
+    }
+    return items[n - 1];
+  };
+
+  command.add({
+    name: "start",
+    hint: '<name> [--channel <channel-name>] [--playbook <name>] [--field key=value ...] [--private]',
+    description: "Start an incident (no arguments: a dialog asks)",
+    async execute({ args, call }) {
+      if (args.length === 0) {
+        await openStartDialog(services, { userId: call.userId, teamId: call.teamId, channelId: call.channelId });
+        return ephemeral("");
+      }
+      const options = parseStartArgs(args);
+      const result = await incidentStarter(services, { actorId: call.userId, teamId: call.teamId, ...options, channelParam: "--channel" });
+      const team = await ctx.teams.get(call.teamId);
+      const notes = result.notes.length ? `\n${result.notes.join("\n")}` : "";
+      return {
+        response_type: "ephemeral",
+        text: `Started incident **${result.incident.name}** in ~${result.incident.channel_name}.${notes}`,
+        goto_location: team ? `/${team.name}/channels/${result.incident.channel_name}` : undefined,
+      };
+    },
+  });
+
+  command.add({
+    name: "list",
+    description: "List the team's active incidents",
+    async execute({ call }) {
+      const active = await store.listIncidents({ teamId: call.teamId, status: "active" });
+      const lines: string[] = [];
+      for (const incident of active) {
+        if (!(await canSeeIncident(services, { userId: call.userId, incident }))) continue;
+        const items = await store.listItems(incident.id);
+        const commander = await ctx.users.get(incident.commander_user_id);
+        lines.push(
+          `- #${incident.seq} **${incident.name}** ~${incident.channel_name} · commander @${commander?.username ?? "unknown"} · stage ${incident.current_stage} · ${items.filter((i) => i.checked).length}/${items.length} done · started ${formatDuration(Date.now() - incident.create_at)} ago`,
+        );
+      }
+      return ephemeral(lines.length ? `Active incidents (${lines.length}):\n${lines.join("\n")}` : "No active incidents. Start one with /incident start <name>.");
+    },
+  });
+
+  command.add({
+    name: "info",
+    description: "Show this incident: commander, stage, numbered checklist",
+    inIncidentChannel: true,
+    async execute({ incident }) {
+      return ephemeral(await describeIncident(services, need(incident)));
+    },
+  });
+
+  command.add({
+    name: "stage",
+    hint: "<name|next|prev>",
+    description: "Change the stage",
+    inIncidentChannel: true,
+    async execute({ args, call, incident }) {
+      const current = need(incident);
+      const wanted = args.join(" ").trim();
+      if (!wanted) throw invalid("incident.command.usage", `usage: /incident stage <name|next|prev>; stages: ${current.stages.join(", ")}`);
+      const result = await stageChanger(services, { incidentId: current.id, actorId: call.userId, stage: wanted });
+      return ephemeral(result.changed ? `Stage changed from ${result.from} to ${result.to}.` : `The incident is already in stage ${result.to}.`);
+    },
+  });
+
+  for (const [name, checked] of [
+    ["check", true],
+    ["uncheck", false],
+  ] as const) {
+    command.add({
+      name,
+      hint: "<n>",
+      description: checked ? "Check checklist item n" : "Uncheck checklist item n",
+      inIncidentChannel: true,
+      async execute({ args, call, incident }) {
+        const current = need(incident);
+        const item = await itemByNumber(current, args[0], `/incident ${name} <n>`);
+        const result = await checklistChanger(services, { incidentId: current.id, actorId: call.userId, change: { kind: "set", itemId: item.id, checked } });
+        return ephemeral(result.changed ? `${checked ? "Checked" : "Unchecked"} item ${result.number}: ${item.title}` : `Item ${result.number} is already ${checked ? "checked" : "unchecked"}.`);
+      },
+    });
+  }
+
+  command.add({
+    name: "add",
+    hint: "<text>",
+    description: "Add a checklist item to the current stage",
+    inIncidentChannel: true,
+    async execute({ args, call, incident }) {
+      const current = need(incident);
+      const title = args.join(" ").trim();
+      if (!title) throw invalid("incident.command.usage", "usage: /incident add <text>");
+      const result = await checklistChanger(services, { incidentId: current.id, actorId: call.userId, change: { kind: "add", title } });
+      return ephemeral(`Added item ${result.number}: ${result.item.title}`);
+    },
+  });
+
+  command.add({
+    name: "remove",
+    hint: "<n>",
+    description: "Remove checklist item n",
+    inIncidentChannel: true,
+    async execute({ args, call, incident }) {
+      const current = need(incident);
+      const item = await itemByNumber(current, args[0], "/incident remove <n>");
+      const result = await checklistChanger(services, { incidentId: current.id, actorId: call.userId, change: { kind: "remove", itemId: item.id } });
+      return ephemeral(`Removed item ${result.number}: ${item.title}`);
+    },
+  });
+
+  command.add({
+    name: "commander",
+    hint: "@user",
+    description: "Hand over command",
+    inIncidentChannel: true,
+    async execute({ args, call, incident }) {
+      const current = need(incident);
+      const username = (args[0] ?? "").replace(/^@/, "").trim();
+      if (!username) throw invalid("incident.command.usage", "usage: /incident commander @user");
+      const user = await ctx.users.getByUsername(username);
+      if (!user) throw invalid("incident.commander.not_found", `commander: no user @${username}`);
+      const result = await commanderChanger(services, { incidentId: current.id, actorId: call.userId, commanderUserId: user.id });
+      return ephemeral(result.changed ? `@${user.username} is now the commander.` : `@${user.username} is already the commander.`);
+    },
+  });
+
+  command.add({
+    name: "end",
+    description: "End the incident",
+    inIncidentChannel: true,
+    async execute({ call, incident }) {
+      const current = need(incident);
+      const ended = await incidentEnder(services, { incidentId: current.id, actorId: call.userId });
+      return ephemeral(`Ended the incident **${ended.name}**.`);
+    },
+  });
+
+  command.add({
+    name: "help",
+    description: "Show the /incident subcommands",
+    execute() {
+      return ephemeral(
+        [
+          "/incident start <name> [--channel <channel-name>] [--playbook <name>] [--field key=value ...] — start an incident (no arguments: a dialog)",
+          "/incident list — the team's active incidents",
+          "In an incident channel: /incident info, /incident stage <name|next|prev>, /incident check <n>, /incident uncheck <n>, /incident add <text>, /incident remove <n>, /incident commander @user, /incident end",
+        ].join("\n"),
+      );
+    },
+  });
+}
+
+/**
+ * `/incident start` arguments: the name (words before and between flags) and
+ * `--channel`, `--playbook`, `--field key=value` (repeatable), `--private`.
+ */
+export function parseStartArgs(args: readonly string[]): { name: string; channelName?: string; playbookName?: string; fields: Record<string, string>; private?: boolean } {
+  const words: string[] = [];
+  const fields: Record<string, string> = {};
+  let channelName: string | undefined;
+  let playbookName: string | undefined;
+  let isPrivate: boolean | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") && !arg.startsWith("--field=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const next = args[i + 1];
+      if (next === undefined || next.startsWith("--")) throw invalid("incident.command.usage", `${flag}: needs a value`);
+      i += 1;
+      return next;
+    };
+    if (flag === "--channel") channelName = value();
+    else if (flag === "--playbook") playbookName = value();
+    else if (flag === "--private") isPrivate = true;
+    else if (flag === "--field" || arg.startsWith("--field=")) {
+      const pair = arg.startsWith("--field=") ? arg.slice("--field=".length) : value();
+      const eq = pair.indexOf("=");
+      if (eq <= 0) throw invalid("incident.command.usage", `--field: "${pair}" must look like key=value`);
+      fields[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
+    } else if (arg.startsWith("--")) throw invalid("incident.command.usage", `${arg}: unknown option; /incident start takes --channel, --playbook, --field key=value and --private`);
+    else words.push(arg);
+  }
+  const name = words.join(" ").trim();
+  if (!name) throw invalid("incident.command.usage", 'usage: /incident start <name> [--channel <channel-name>] [--playbook <name>] [--field key=value ...]; put quotes around a name with spaces: "DB down"');
+  return { name, channelName, playbookName, fields, private: isPrivate };
+}
+
+/** `/incident info`: the incident with its numbered checklist, grouped by stage. */
+export async function describeIncident(services: IncidentServices, incident: IncidentRecord): Promise<string> {
+  const items = orderChecklist(await services.store.listItems(incident.id), incident.stages);
+  const commander = await services.ctx.users.get(incident.commander_user_id);
+  const lines = [
+    `**${incident.name}** (#${incident.seq}, ${incident.status}${incident.status === "ended" ? "" : `, started ${formatDuration(Date.now() - incident.create_at)} ago`})`,
+    `Commander: @${commander?.username ?? "unknown"} · Stage: ${incident.current_stage} (${incident.stages.join(" → ")}) · Playbook: ${incident.playbook_name ? `${incident.playbook_name} v${incident.playbook_version}` : "none"}`,
+  ];
+  const fieldEntries = Object.entries(incident.fields);
+  if (fieldEntries.length) lines.push(`Fields: ${fieldEntries.map(([k, v]) => `${k}=${v}`).join(", ")}`);
+  lines.push(`Checklist (${items.filter((i) => i.checked).length}/${items.length} done):`);
+  let group: string | null | undefined;
+  items.forEach((item, index) => {
+    const stage = item.stage !== null && incident.stages.includes(item.stage) ? item.stage : null;
+    if (stage !== group) {
+      lines.push(stage === null ? "_No stage_" : `_${stage}_`);
+      group = stage;
+    }
+    lines.push(`${index + 1}. [${item.checked ? "x" : " "}] ${item.title}`);
+  });
+  if (!items.length) lines.push("(empty: /incident add <text>)");
+  return lines.join("\n");
+}
