@@ -167,6 +167,16 @@ describe("ForwardingRuleIndex", () => {
     expect(index.builds).toBe(2);
   });
 
+  it("finds keywords added after the main automaton was built, and merges them once they are many", async () => {
+    const index = new ForwardingRuleIndex();
+    for (let i = 0; i < 100; i++) index.upsertIncident({ incidentId: `a${i}`, teamId: TEAM, channelId: `a${i}`, rules: [{ from: ["alerts"], keywords: [`svc-${i}`] }] });
+    index.prepare();
+    index.upsertIncident({ incidentId: "late", teamId: TEAM, channelId: "late", rules: [{ from: ["alerts"], keywords: ["late-svc"] }] });
+    expect(await incidents(index, post({ message: "svc-3 and late-svc" }))).toEqual(["a3", "late"]);
+    for (let i = 0; i < 600; i++) index.upsertIncident({ incidentId: `b${i}`, teamId: TEAM, channelId: `b${i}`, rules: [{ from: ["alerts"], keywords: [`new-${i}`] }] });
+    expect(await incidents(index, post({ message: "svc-99, late-svc, new-599" }))).toEqual(["a99", "b599", "late"]);
+  });
+
   it("compacts stale keywords once they outnumber live ones, keeping the live rules", async () => {
     const index = new ForwardingRuleIndex();
     for (let i = 0; i < 1100; i++) index.upsertIncident({ incidentId: `old${i}`, teamId: TEAM, channelId: `old${i}`, rules: [{ from: ["alerts"], keywords: [`svc-${i}`] }] });
