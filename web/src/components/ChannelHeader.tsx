@@ -3,6 +3,7 @@ import type { Channel } from "../../../common/wire.ts";
 import { useWebLocation } from "../store/location.ts";
 import { useServices } from "../store/services.ts";
 import { useStore } from "../store/store.ts";
+import { ChannelIcon } from "./ChannelIcon.tsx";
 import { Markdown } from "./Markdown.tsx";
 
 export function ChannelHeader({ channel, onMenu, menuOpen }: { channel: Channel | null; title?: string; onMenu(): void; menuOpen: boolean }) {
@@ -18,9 +19,7 @@ export function ChannelHeader({ channel, onMenu, menuOpen }: { channel: Channel 
         <h1>
           {channel ? (
             <>
-              <span aria-hidden="true" className="channel-icon">
-                {channel.type === "P" ? "🔒" : "#"}
-              </span>{" "}
+              <ChannelIcon type={channel.type} />{" "}
               {channel.display_name}
             </>
           ) : (

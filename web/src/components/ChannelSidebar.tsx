@@ -10,6 +10,7 @@ import { logoutStarter } from "../store/session.ts";
 import { isUnread } from "../store/state.ts";
 import { useStore } from "../store/store.ts";
 import { BrowseChannelsModal } from "./BrowseChannelsModal.tsx";
+import { ChannelIcon } from "./ChannelIcon.tsx";
 import { CreateChannelModal } from "./CreateChannelModal.tsx";
 import { Link } from "./Link.tsx";
 
@@ -32,9 +33,7 @@ function ChannelSection({ title, channels, team, currentChannelId, onNavigate }:
                 aria-current={channel.id === currentChannelId ? "page" : undefined}
                 onClick={onNavigate}
               >
-                <span aria-hidden="true" className="channel-icon">
-                  {channel.type === "P" ? "🔒" : "#"}
-                </span>
+                <ChannelIcon type={channel.type} />
                 <span className="channel-name">{channel.display_name}</span>
                 {unread && <span className="visually-hidden"> (unread)</span>}
               </Link>

@@ -42,6 +42,14 @@ export function WorkspacePage({ route }: { route: WorkspaceRoute }) {
     services.router.navigate(paths.channel(team.name, target?.name ?? DEFAULT_CHANNEL), { replace: true });
   }, [route.page, team, channels, services.router]);
 
+  // Esc closes the narrow-window menu.
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (event: KeyboardEvent) => event.key === "Escape" && setMenuOpen(false);
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [menuOpen]);
+
   const postId = route.page === "permalink" ? route.postId : null;
   useEffect(() => {
     if (!postId) return;
