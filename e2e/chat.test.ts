@@ -113,4 +113,41 @@ describe("chat", () => {
     await page.getByRole("heading", { name: "Beginning of town-square" }).waitFor();
     e2e.assertNoConsoleErrors();
   });
+
+  test("a permalink opens the channel with the post highlighted", async () => {
+    const admin = await e2e.server.admin();
+    const { team, channel } = await createTeamWithTownSquare(e2e.server, admin, { name: "links" });
+    const post = await e2e.server.createPost(admin, { channelId: channel.id, message: "the one to find" });
+    await e2e.server.createPost(admin, { channelId: channel.id, message: "a later one" });
+    const { page } = await e2e.open({ user: admin, path: `/${team.name}/pl/${post.id}` });
+    await page.locator(".post.highlighted", { hasText: "the one to find" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "town-square" }).waitFor();
+    e2e.assertNoConsoleErrors();
+  });
+
+  test("a user without a team joins an open team, switches teams and logs out", async () => {
+    const admin = await e2e.server.admin();
+    const { team } = await createTeamWithTownSquare(e2e.server, admin, { name: "open-house" });
+    const carol = await e2e.server.createUser();
+    const { page } = await e2e.open({ user: carol, path: "/" });
+    await page.waitForURL("**/select_team");
+    await page.getByRole("button", { name: `Join ${team.display_name}` }).click();
+    await page.waitForURL(`**/${team.name}/channels/town-square`);
+    await page.getByRole("textbox", { name: /Write to/ }).waitFor();
+    await e2e.screenshot(page, "joined-team");
+
+    // A second team appears in the team sidebar; switching keeps each team's channels apart.
+    await page.getByRole("link", { name: "Join or create a team" }).click();
+    await page.getByLabel("Team name").fill("Second team");
+    await page.getByRole("button", { name: "Create team" }).click();
+    await page.waitForURL("**/second-team/channels/town-square");
+    await page.getByRole("navigation", { name: "Teams" }).getByRole("link", { name: team.display_name }).click();
+    await page.waitForURL(`**/${team.name}/channels/town-square`);
+
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.waitForURL("**/login");
+    await page.goto(`/${team.name}/channels/town-square`);
+    await page.waitForURL(/\/login\?redirect_to=/);
+    e2e.assertNoConsoleErrors();
+  });
 });
