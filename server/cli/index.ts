@@ -8,6 +8,7 @@ import { loadConfig } from "../config.ts";
 import { startServer } from "../server.ts";
 import { ApiClient, CliError } from "./client.ts";
 import { registerPluginCommands } from "./plugin-commands.ts";
+import { registerPlaybookCommands } from "./playbook-commands.ts";
 
 export function buildCli(): Command {
   const program = new Command("sitrep").description("Sitrep: a self-hosted incident response workspace.").showHelpAfterError();
@@ -47,6 +48,7 @@ export function buildCli(): Command {
   });
 
   registerPluginCommands(program);
+  registerPlaybookCommands(program);
 
   return program;
 }
