@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import pg from "pg";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from "kysely";
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Migration } from "kysely";
 import type { Database } from "./schema.ts";
 import type { Dialect } from "./column-types.ts";
 import { hostMigrations } from "./migrations/host.ts";
@@ -68,12 +68,22 @@ export async function migrate(props: { db: Kysely<unknown>; namespace: string; m
     provider: { getMigrations: async () => props.migrations },
     migrationTableName: table,
     migrationLockTableName: `${table}_lock`,
+    // Named, because Kysely otherwise finds the bookkeeping tables of any schema
+    // (another workspace, another test run) and skips creating its own.
+    migrationTableSchema: await currentPgSchema(props.db),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
     throw new Error(`migration ${props.namespace}/${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** The schema PostgreSQL resolves unqualified names to (the workspace's); undefined on SQLite. */
+async function currentPgSchema(db: Kysely<unknown>): Promise<string | undefined> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return undefined;
+  const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
+  return rows[0]?.schema;
 }
 
 /** Apply the host's migrations. */
