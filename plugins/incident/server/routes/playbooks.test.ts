@@ -1,0 +1,239 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Team, User } from "../../../../common/wire.ts";
+import type { TestClient, TestServer } from "../../../../server/testing/harness.ts";
+import { playbookJsonSchema } from "../../common/playbook-schema.ts";
+import type { Incident, Playbook } from "../../common/types.ts";
+import { applyPlaybookFiles } from "../../../../server/cli/playbook-commands.ts";
+import { API, channelPosts, slash, startIncident, startIncidentServer, teamWithMembers } from "../test-server.ts";
+
+type Client = TestClient & { user: User };
+let server: TestServer;
+let team: Team;
+let alice: Client;
+let bob: Client;
+let outsider: Client;
+const playbooksDir = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-playbooks-"));
+const dirTeam = `pbdir-${Date.now().toString(36)}`;
+
+const outage = (extra = "") => `name: Service outage
+description: A user-facing service is down.
+channel:
+  name_template: "outage-{{fields.service}}-{{seq}}"
+invite: [INVITEE, ghost-user]
+stages:
+  - name: Triage
+    checklist: ["Confirm impact on {{fields.service}}", Post first update]
+  - name: Mitigation
+    checklist: [Roll back]
+  - name: Resolved
+checklist: [Write the retrospective]
+fields:
+  service: {required: true}
+  severity: {default: sev2}
+forwarding:
+  - from: [alerts]
+    keywords: ["{{fields.service}}", db-prod]
+${extra}`;
+
+beforeAll(async () => {
+  // A directory playbook for a team that exists by the second activation only.
+  fs.writeFileSync(path.join(playbooksDir, "dir.yaml"), `name: From the directory\nteam: ${dirTeam}\nstages: [{name: One}, {name: Two}]\n`);
+  fs.writeFileSync(path.join(playbooksDir, "broken.yaml"), `name: Broken\nteam: ${dirTeam}\nstages: nope\n`);
+  server = await startIncidentServer({ playbooksDir });
+  const made = await teamWithMembers(server, 2);
+  team = made.team;
+  [alice, bob] = made.users;
+  outsider = await server.createUser();
+});
+afterAll(async () => {
+  await server?.close();
+  fs.rmSync(playbooksDir, { recursive: true, force: true });
+});
+
+const apply = (client: TestClient, source: string, teamId = team.id) => client.post(`${API}/playbooks`, { team_id: teamId, source });
+
+describe("playbooks API", () => {
+  it("creates, replaces (same id, version + 1 only when the source changed), lists, reads and deletes", async () => {
+    const created = await apply(alice, outage().replace("INVITEE", bob.user.username));
+    expect(created.status).toBe(201);
+    const playbook = created.body as Playbook;
+    expect(playbook).toMatchObject({ name: "Service outage", team_id: team.id, version: 1, channel: { name_template: "outage-{{fields.service}}-{{seq}}", private: false } });
+    expect(playbook.stages?.map((s) => s.name)).toEqual(["Triage", "Mitigation", "Resolved"]);
+    const same = await apply(alice, outage().replace("INVITEE", bob.user.username));
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({ id: playbook.id, version: 1 });
+    const changed = await apply(bob, outage("  - from: [support]\n    keywords: [outage]\n").replace("INVITEE", bob.user.username));
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ id: playbook.id, version: 2 });
+    const list = await bob.get(`${API}/playbooks?team_id=${team.id}`);
+    expect(list.body.items.map((p: Playbook) => [p.name, p.version])).toEqual([["Service outage", 2]]);
+    expect((await bob.get(`${API}/playbooks/${playbook.id}`)).body.forwarding).toHaveLength(2);
+    expect((await outsider.get(`${API}/playbooks/${playbook.id}`)).status).toBe(404);
+    expect((await outsider.get(`${API}/playbooks?team_id=${team.id}`)).status).toBe(404);
+
+    const extra = await apply(alice, "name: Temporary\n");
+    expect(extra.status).toBe(201);
+    expect((await alice.delete(`${API}/playbooks/${extra.body.id}`)).body).toEqual({ status: "OK" });
+    expect((await alice.get(`${API}/playbooks/${extra.body.id}`)).status).toBe(404);
+  });
+
+  it("refuses an invalid playbook with every problem's line, column and reason", async () => {
+    const source = `name: Broken
+tema: ops
+stages:
+  - name: Triage
+    checklist: [ok, 3]
+  - checklist: []
+forwarding:
+  - from: [alerts]
+    regex: "ERR-[0-9"
+`;
+    const res = await apply(alice, source);
+    expect(res.status).toBe(400);
+    expect(res.body.id).toBe("incident.playbook.invalid");
+    expect(res.body.details).toEqual([
+      { line: 2, column: 1, path: "tema", reason: 'unknown key "tema"; did you mean "team"?' },
+      { line: 5, column: 21, path: "stages.0.checklist.1", reason: "must be a string" },
+      { line: 6, column: 5, path: "stages.1.name", reason: "is required" },
+    ]);
+    expect(res.body.message).toBe('source: the playbook is invalid, 3 problems: 2:1: tema: unknown key "tema"; did you mean "team"?; 5:21: stages.0.checklist.1: must be a string; 6:5: stages.1.name: is required');
+    const regex = await apply(alice, "name: R\nforwarding:\n  - from: [alerts]\n    regex: \"ERR-[0-9\"\n");
+    expect(regex.body.details).toEqual([{ line: 4, column: 12, path: "forwarding.0.regex", reason: expect.stringMatching(/^the regex does not compile: /) }]);
+    const template = await apply(alice, 'name: T\nchannel: {name_template: "x-{{nme}}"}\n');
+    expect(template.body.details[0]).toMatchObject({ line: 2, column: 29, path: "channel.name_template", reason: expect.stringContaining('unknown variable "{{nme}}"') });
+    const yaml = await apply(alice, "name: [unclosed\n");
+    expect(yaml.status).toBe(400);
+    expect(yaml.body.details[0]).toMatchObject({ line: expect.any(Number), column: expect.any(Number), reason: expect.stringMatching(/^YAML: /) });
+    const wrongTeam = await apply(alice, "name: Other team\nteam: somewhere-else\n");
+    expect(wrongTeam.body.details).toEqual([{ line: 2, column: 1, path: "team", reason: `the playbook names team "somewhere-else" but is applied to team "${team.name}"` }]);
+    const missing = await alice.post(`${API}/playbooks`, { team_id: team.id });
+    expect(missing.body.message).toBe("source: is required");
+  });
+
+  it("applies several files all or nothing", async () => {
+    const bad = await alice.post(`${API}/playbooks/apply`, {
+      team_id: team.id,
+      files: [
+        { path: "a.yaml", source: "name: All A\n" },
+        { path: "b.yaml", source: "name: All B\nstages: []\n" },
+      ],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details).toEqual([{ file: "b.yaml", line: 2, column: 9, path: "stages", reason: "must list at least one stage" }]);
+    const names = (await alice.get(`${API}/playbooks?team_id=${team.id}`)).body.items.map((p: Playbook) => p.name);
+    expect(names).not.toContain("All A");
+    const dup = await alice.post(`${API}/playbooks/apply`, { team_id: team.id, files: [{ path: "a.yaml", source: "name: Dup\n" }, { path: "b.yaml", source: "name: dup\n" }] });
+    expect(dup.body.details[0]).toMatchObject({ file: "b.yaml", path: "name", reason: 'another file (a.yaml) defines a playbook named "dup" too' });
+    const good = await alice.post(`${API}/playbooks/apply`, { team_id: team.id, files: [{ path: "a.yaml", source: "name: All A\n" }, { path: "b.yaml", source: "name: All B\n" }] });
+    expect(good.status).toBe(200);
+    expect(good.body.items.map((p: Playbook & { outcome: string }) => [p.name, p.outcome])).toEqual([
+      ["All A", "created"],
+      ["All B", "created"],
+    ]);
+  });
+
+  it("serves the JSON Schema without sign-in, equal to plugins/incident/playbook.schema.json", async () => {
+    const res = await server.anonymous.get(`${API}/playbooks/schema`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(playbookJsonSchema());
+    const file = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../../playbook.schema.json"), "utf8"));
+    expect(file).toEqual(playbookJsonSchema());
+  });
+
+  it("CLI apply prints problems with file:line:column and applies nothing, then applies", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-cli-apply-"));
+    fs.writeFileSync(path.join(dir, "one.yaml"), "name: CLI one\n");
+    fs.writeFileSync(path.join(dir, "two.yaml"), "name: CLI two\nstages: [{nam: x}]\n");
+    const lines: string[] = [];
+    const out = { log: (l: string) => lines.push(l), error: (l: string) => lines.push(l) };
+    const props = { files: [path.join(dir, "one.yaml"), path.join(dir, "two.yaml")], team: team.name, url: server.url, token: alice.token };
+    await expect(applyPlaybookFiles(props, out)).rejects.toThrow("nothing was applied: 2 problems");
+    expect(lines).toContain(`${path.join(dir, "two.yaml")}:2:11: stages.0.nam: unknown key "nam"; did you mean "name"?`);
+    fs.writeFileSync(path.join(dir, "two.yaml"), "name: CLI two\n");
+    lines.length = 0;
+    await applyPlaybookFiles(props, out);
+    expect(lines).toEqual([`applying 2 playbook files to team ${team.name}...`, `${props.files[0]}: created "CLI one" v1`, `${props.files[1]}: created "CLI two" v1`]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("starting from a playbook", () => {
+  it("renders templates, invites, copies stages, checklist and forwarding; the incident keeps its copy after edits", async () => {
+    const playbook = (await apply(alice, outage().replace("INVITEE", bob.user.username).replace("name: Service outage", "name: Outage copy"))).body as Playbook;
+    const missing = await alice.post(`${API}/incidents`, { name: "DB down", team_id: team.id, playbook_id: playbook.id });
+    expect(missing.status).toBe(400);
+    expect(missing.body.message).toBe('fields.service: required by playbook "Outage copy"');
+    const unknown = await alice.post(`${API}/incidents`, { name: "DB down", team_id: team.id, playbook_id: playbook.id, fields: { service: "db", colour: "red" } });
+    expect(unknown.body.message).toBe('fields.colour: not a field of playbook "Outage copy"; its fields are service, severity');
+
+    const incident = await startIncident(alice, { name: "DB down", team_id: team.id, playbook_id: playbook.id, fields: { service: "db" } });
+    expect(incident).toMatchObject({
+      playbook_id: playbook.id,
+      playbook_version: 1,
+      fields: { service: "db", severity: "sev2" },
+      current_stage: "Triage",
+      stages: [{ name: "Triage" }, { name: "Mitigation" }, { name: "Resolved" }],
+      forwarding: [{ from: ["alerts"], keywords: ["db", "db-prod"], exclude_keywords: [], authors: [], match: "any" }],
+    });
+    expect(incident.channel_name).toBe(`outage-db-${incident.seq}`);
+    expect(incident.checklist.map((i) => [i.title, i.stage])).toEqual([
+      ["Confirm impact on db", "Triage"],
+      ["Post first update", "Triage"],
+      ["Roll back", "Mitigation"],
+      ["Write the retrospective", null],
+    ]);
+    expect((await bob.get(`${API}/incidents/${incident.id}`)).status).toBe(200);
+    const members = await alice.get(`/api/v4/channels/${incident.channel_id}/members`);
+    if (members.status === 200) expect(members.body.map((m: { user_id: string }) => m.user_id)).toContain(bob.user.id);
+    const opening = (await channelPosts(alice, incident.channel_id)).find((p) => p.props?.action === "started")!;
+    expect(opening.message).toContain("Playbook: Outage copy (v1)");
+    expect(opening.message).toContain("@ghost-user was not invited: no such user.");
+
+    await apply(alice, "name: Outage copy\nstages: [{name: Other}]\n");
+    const after = (await alice.get(`${API}/incidents/${incident.id}`)).body as Incident;
+    expect(after.stages.map((s) => s.name)).toEqual(["Triage", "Mitigation", "Resolved"]);
+    expect(after.playbook_version).toBe(1);
+  });
+
+  it("makes a private playbook's incidents private, even when the API asks for public", async () => {
+    const playbook = (await apply(alice, "name: Secret ops\nchannel: {private: true}\n")).body as Playbook;
+    const incident = await startIncident(alice, { name: "Leak", team_id: team.id, playbook_id: playbook.id, private: false });
+    expect(incident.private).toBe(true);
+    expect(incident.stages.map((s) => s.name)).toEqual(["Triage", "Investigating", "Mitigated", "Resolved"]);
+    expect((await bob.get(`${API}/incidents/${incident.id}`)).status).toBe(404);
+  });
+
+  it("starts with --playbook by name from the slash command", async () => {
+    const town = await server.createChannel(alice, { teamId: team.id });
+    const res = await slash(alice, { channel: town, command: '/incident start "API slow" --playbook "service outage" --field service=api --channel api-slow-now' });
+    expect(res.status).toBe(200);
+    expect(res.body.text).toContain("Started incident **API slow** in ~api-slow-now.");
+    const nope = await slash(alice, { channel: town, command: "/incident start X --playbook Nope" });
+    expect(nope.status).toBe(404);
+    expect(nope.body.message).toMatch(/^playbook: no playbook named "Nope" in this team; playbooks: /);
+  });
+});
+
+describe("the playbooks directory", () => {
+  it("skips files of teams that don't exist yet and applies them at the next activation; invalid files are skipped", async () => {
+    const admin = await server.admin();
+    const created = await admin.post("/api/v4/teams", { name: dirTeam, display_name: dirTeam, type: "O" });
+    expect(created.status).toBe(201);
+    expect((await admin.get(`${API}/playbooks?team_id=${created.body.id}`)).body.items).toEqual([]);
+    expect((await admin.post("/api/v4/plugins/incident/disable")).status).toBe(200);
+    expect((await admin.post("/api/v4/plugins/incident/enable")).status).toBe(200);
+    const list = (await admin.get(`${API}/playbooks?team_id=${created.body.id}`)).body.items as Playbook[];
+    expect(list.map((p) => [p.name, p.version])).toEqual([["From the directory", 1]]);
+    // Re-applied at every activation, the version goes up only when the file changed.
+    await admin.post("/api/v4/plugins/incident/disable");
+    await admin.post("/api/v4/plugins/incident/enable");
+    expect(((await admin.get(`${API}/playbooks?team_id=${created.body.id}`)).body.items as Playbook[])[0].version).toBe(1);
+    fs.writeFileSync(path.join(playbooksDir, "dir.yaml"), `name: From the directory\nteam: ${dirTeam}\nstages: [{name: One}, {name: Two}, {name: Three}]\n`);
+    await admin.post("/api/v4/plugins/incident/disable");
+    await admin.post("/api/v4/plugins/incident/enable");
+    expect(((await admin.get(`${API}/playbooks?team_id=${created.body.id}`)).body.items as Playbook[])[0].version).toBe(2);
+  });
+});
