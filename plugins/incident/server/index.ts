@@ -11,6 +11,7 @@
  */
 import type { PluginContext } from "../../../common/plugin-api.ts";
 import { registerAutomation } from "./automation.ts";
+import { activateForwarding } from "./forwarding/index.ts";
 import { applyPlaybookDirectory, playbooksDirectory } from "./playbook-directory.ts";
 import { registerIncidentRoutes } from "./routes/incidents.ts";
 import { registerPlaybookRoutes } from "./routes/playbooks.ts";
@@ -42,7 +43,7 @@ export async function activateIncident(ctx: PluginContext): Promise<IncidentPlug
 }
 
 export async function activate(ctx: PluginContext): Promise<void> {
-  await activateIncident(ctx);
+  await activateForwarding(await activateIncident(ctx));
 }
 
 export function deactivate(): void {

@@ -5,7 +5,8 @@
  */
 import type { FiredTrigger, PluginContext } from "../../../common/plugin-api.ts";
 import type { User } from "../../../common/wire.ts";
-import type { IncidentStore } from "./store.ts";
+import type { UpdateAction } from "../common/types.ts";
+import type { IncidentRecord, IncidentStore } from "./store.ts";
 
 /** The names of the triggers the plugin offers (DESIGN.md section 6). */
 export type IncidentTriggerName = "incident_started" | "stage_changed" | "checklist_item_changed" | "incident_ended";
@@ -21,4 +22,6 @@ export interface IncidentServices {
   readonly bot: User;
   /** Fire a workflow trigger. */
   fire: TriggerFirer;
+  /** Told after every announced change (message forwarding follows starts and ends); a failure is logged. */
+  afterChange?: (incident: IncidentRecord, action: UpdateAction) => Promise<void>;
 }

@@ -7,13 +7,13 @@
  * the bot posts the record in the incident channel.
  */
 import { slugify } from "../../../../common/limits.ts";
-import type { CommandArgs, CommandResponse } from "../../../../common/plugin-api.ts";
 import type { ForwardingRule } from "../../common/playbook.ts";
 import type { Incident } from "../../common/types.ts";
 import { announceChange, mention } from "../announcer.ts";
 import { invalid, notFound } from "../errors.ts";
 import { changeableIncident } from "../policies.ts";
 import type { IncidentServices } from "../services.ts";
+import type { IncidentSubcommand } from "../slash-command.ts";
 import { forwardingTemplateValues, renderForwardingRules, type IncidentForwarder } from "./forwarder.ts";
 
 /** One line per rule, for the record post and the command's answer. */
@@ -34,7 +34,7 @@ export function describeRules(rules: readonly ForwardingRule[]): string[] {
  * 404 when not visible, 403 when not a member, 409 when ended, 400 without a
  * playbook; 404 when the playbook was deleted.
  */
-export async function forwardingRulesReloader(services: IncidentServices & { forwarder: IncidentForwarder }, props: { incidentId: string; actorId: string }): Promise<Incident> {
+export async function forwardingRulesReloader(services: IncidentServices, props: { incidentId: string; actorId: string; forwarder: IncidentForwarder }): Promise<Incident> {
   const { store, ctx } = services;
   const incident = await changeableIncident(services, { userId: props.actorId, incidentId: props.incidentId });
   if (!incident.playbook_id) {
@@ -46,7 +46,7 @@ export async function forwardingRulesReloader(services: IncidentServices & { for
   const values = forwardingTemplateValues({ name: incident.name, slug: slugify(incident.name), createAt: incident.create_at, seq: incident.seq, commander: commander?.username ?? "", fields: incident.fields });
   const rules = renderForwardingRules(playbook.spec.forwarding, values);
   await store.updateIncident(incident.id, { forwarding: rules });
-  await services.forwarder.track({ ...incident, forwarding: rules });
+  await props.forwarder.track({ ...incident, forwarding: rules });
 
   const summary = rules.length ? describeRules(rules).join("\n") : "No forwarding rules: nothing is forwarded any more.";
   return announceChange(services, {
@@ -58,16 +58,20 @@ export async function forwardingRulesReloader(services: IncidentServices & { for
   });
 }
 
-/**
- * The `/incident rules reload` subcommand, run in the incident channel.
- * `findIncident` is the incident plugin's lookup of the channel's incident.
- */
-export async function runRulesCommand(services: IncidentServices & { forwarder: IncidentForwarder }, args: CommandArgs & { subArgs: string[] }): Promise<CommandResponse> {
-  if (args.subArgs[0]?.toLowerCase() !== "reload" || args.subArgs.length !== 1) {
-    throw invalid("incident.rules.usage", "usage: /incident rules reload (in the incident channel)");
-  }
-  const incident = await services.store.getIncidentByChannel(args.channelId);
-  if (!incident) throw invalid("incident.command.not_incident_channel", "/incident rules reload must be run in an incident channel; use /incident list to find one.");
-  const reloaded = await forwardingRulesReloader(services, { incidentId: incident.id, actorId: args.userId });
-  return { response_type: "ephemeral", text: `Reloaded ${reloaded.forwarding.length} forwarding rule${reloaded.forwarding.length === 1 ? "" : "s"} of **${reloaded.name}**.` };
+/** The `/incident rules reload` subcommand, for the plugin's subcommand registry. */
+export function rulesSubcommand(services: IncidentServices, forwarder: IncidentForwarder): IncidentSubcommand {
+  return {
+    name: "rules",
+    hint: "reload",
+    description: "Re-read the incident's forwarding rules from its playbook",
+    inIncidentChannel: true,
+    async execute({ args, call, incident }) {
+      if (args.length !== 1 || args[0].toLowerCase() !== "reload" || !incident) {
+        throw invalid("incident.rules.usage", "usage: /incident rules reload (in the incident channel)");
+      }
+      const reloaded = await forwardingRulesReloader(services, { incidentId: incident.id, actorId: call.userId, forwarder });
+      const count = reloaded.forwarding.length;
+      return { response_type: "ephemeral", text: `Reloaded ${count} forwarding rule${count === 1 ? "" : "s"} of **${reloaded.name}** from its playbook.` };
+    },
+  };
 }
