@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Channel, Team, User } from "../../../common/wire.ts";
+import type { TestClient, TestServer } from "../../../server/testing/harness.ts";
+import { listen } from "../../../server/plugins/testdata/helpers.ts";
+import type { Incident } from "../common/types.ts";
+import { parseStartArgs } from "./slash-command.ts";
+import { API, channelPosts, slash, startIncidentServer, teamWithMembers } from "./test-server.ts";
+
+type Client = TestClient & { user: User };
+let server: TestServer;
+let team: Team;
+let town: Channel;
+let alice: Client;
+let bob: Client;
+
+beforeAll(async () => {
+  server = await startIncidentServer();
+  const made = await teamWithMembers(server, 2);
+  ({ team, town } = made);
+  [alice, bob] = made.users;
+  const playbook = `name: Web outage
+stages:
+  - name: Triage
+    checklist: [Assess impact, Page owner]
+  - name: Mitigation
+    checklist: [Roll back]
+  - name: Resolved
+checklist: [Retro]
+fields:
+  service: {required: true}
+`;
+  expect((await alice.post(`${API}/playbooks`, { team_id: team.id, source: playbook })).status).toBe(201);
+});
+afterAll(async () => server?.close());
+
+const incidentOf = async (channelName: string): Promise<Incident> => {
+  const list = await alice.get(`${API}/incidents?team_id=${team.id}`);
+  return (list.body.items as Incident[]).find((i) => i.channel_name === channelName)!;
+};
+const channelOf = async (incident: Incident): Promise<Channel> => (await alice.get(`/api/v4/channels/${incident.channel_id}`)).body;
+
+describe("/incident", () => {
+  it("starts with a name, flags and fields, and navigates to the channel", async () => {
+    const res = await slash(alice, { channel: town, command: '/incident start "Web down" --playbook "web outage" --field service=web --channel web-down-now' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ response_type: "ephemeral", text: "Started incident **Web down** in ~web-down-now.", goto_location: `/${team.name}/channels/web-down-now` });
+    const incident = await incidentOf("web-down-now");
+    expect(incident).toMatchObject({ name: "Web down", commander_user_id: alice.user.id, fields: { service: "web" }, current_stage: "Triage" });
+    const missingField = await slash(alice, { channel: town, command: "/incident start Other --playbook web outage" });
+    expect(missingField.status).toBe(404);
+    expect(missingField.body.message).toBe('playbook: no playbook named "web" in this team; playbooks: "Web outage"');
+    expect((await slash(alice, { channel: town, command: "/incident start Other --playbook" })).body.message).toBe("--playbook: needs a value");
+    const noField = await slash(alice, { channel: town, command: '/incident start Other --playbook "Web outage"' });
+    expect(noField.body.message).toBe('fields.service: required by playbook "Web outage"');
+    const taken = await slash(alice, { channel: town, command: "/incident start Again --channel web-down-now" });
+    expect(taken.status).toBe(400);
+    expect(taken.body.message).toMatch(/^--channel: a channel named "web-down-now" already exists in this team; try "web-down-now-\w+"$/);
+  });
+
+  it("numbers items in stage order then stage-less; info, check, uncheck, add, remove, stage, commander, end", async () => {
+    await slash(alice, { channel: town, command: '/incident start "Numbers" --playbook "Web outage" --field service=api' });
+    const incident = await incidentOf("numbers");
+    const channel = await channelOf(incident);
+    const info = await slash(alice, { channel, command: "/incident info" });
+    expect(info.status).toBe(200);
+    expect(info.body.text).toContain("1. [ ] Assess impact\n2. [ ] Page owner\n_Mitigation_\n3. [ ] Roll back\n_No stage_\n4. [ ] Retro");
+
+    expect((await slash(alice, { channel, command: "/incident check 3" })).body.text).toBe("Checked item 3: Roll back");
+    expect((await slash(alice, { channel, command: "/incident check 3" })).body.text).toBe("Item 3 is already checked.");
+    expect((await slash(alice, { channel, command: "/incident uncheck 3" })).body.text).toBe("Unchecked item 3: Roll back");
+    const bad = await slash(alice, { channel, command: "/incident check 9" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toBe("item: there is no item 9; the checklist has 4 items (see /incident info)");
+    expect((await slash(alice, { channel, command: "/incident check x" })).body.message).toBe("usage: /incident check <n> (the item's number, as /incident info shows it)");
+    expect((await slash(alice, { channel, command: "/incident add Call the vendor" })).body.text).toBe("Added item 3: Call the vendor");
+    expect((await slash(alice, { channel, command: "/incident remove 1" })).body.text).toBe("Removed item 1: Assess impact");
+    const now = (await alice.get(`${API}/incidents/${incident.id}`)).body as Incident;
+    expect(now.checklist.map((i) => i.title)).toEqual(["Page owner", "Call the vendor", "Roll back", "Retro"]);
+
+    expect((await slash(alice, { channel, command: "/incident stage next" })).body.text).toBe("Stage changed from Triage to Mitigation.");
+    expect((await slash(alice, { channel, command: "/incident stage prev" })).body.text).toBe("Stage changed from Mitigation to Triage.");
+    expect((await slash(alice, { channel, command: "/incident stage prev" })).body.message).toBe("stage: the incident is already at its first stage (Triage)");
+    expect((await slash(alice, { channel, command: "/incident stage resolved" })).body.text).toBe("Stage changed from Triage to Resolved.");
+    const unknown = await slash(alice, { channel, command: "/incident stage Done" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toBe('stage: "Done" is not a stage of this incident; its stages are Triage, Mitigation, Resolved (or next, prev)');
+
+    expect((await slash(alice, { channel, command: `/incident commander @${bob.user.username}` })).body.text).toBe(`@${bob.user.username} is now the commander.`);
+    expect((await slash(alice, { channel, command: "/incident commander @nobody-here" })).body.message).toBe("commander: no user @nobody-here");
+    expect((await slash(bob, { channel, command: "/incident end" })).body.text).toBe("Ended the incident **Numbers**.");
+    const again = await slash(bob, { channel, command: "/incident check 1" });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toBe('incident "Numbers" has ended; it can no longer be changed');
+
+    const bot = (await alice.get("/api/v4/users/username/incident")).body as User;
+    const records = (await channelPosts(alice, channel.id)).filter((p) => p.user_id === bot.id).map((p) => p.message);
+    const a = `@${alice.user.username}`;
+    expect(records.slice(1)).toEqual([
+      `${a} checked item 3: Roll back`,
+      `${a} unchecked item 3: Roll back`,
+      `${a} added item 3 "Call the vendor" to Triage`,
+      `${a} removed item 1: Assess impact`,
+      `${a} changed the stage from Triage to Mitigation`,
+      `${a} changed the stage from Mitigation to Triage`,
+      `${a} changed the stage from Triage to Resolved`,
+      `${a} changed the commander from ${a} to @${bob.user.username}`,
+      expect.stringMatching(new RegExp(`^@${bob.user.username} ended the incident \\*\\*Numbers\\*\\* after `)),
+    ]);
+  });
+
+  it("explains that in-incident commands need an incident channel, and lists active incidents anywhere", async () => {
+    for (const sub of ["end", "info", "stage next", "check 1", "add x", "remove 1", "commander @x"]) {
+      const res = await slash(alice, { channel: town, command: `/incident ${sub}` });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toBe(`/incident ${sub.split(" ")[0]} must be run in an incident channel; use /incident list to find one.`);
+    }
+    const list = await slash(bob, { channel: town, command: "/incident list" });
+    expect(list.body.text).toMatch(/^Active incidents \(\d+\):\n- #\d+ \*\*Web down\*\* ~web-down-now · commander @\S+ · stage Triage · 0\/4 done · started /);
+    const unknown = await slash(alice, { channel: town, command: "/incident frobnicate" });
+    expect(unknown.body.message).toMatch(/^\/incident frobnicate: unknown subcommand; use one of start, list, info, stage, /);
+    const auto = await alice.get("/api/v4/commands/autocomplete");
+    const incident = (auto.body as Array<{ trigger: string; subcommands: Array<{ name: string }> }>).find((c) => c.trigger === "incident")!;
+    expect(incident.subcommands.map((s) => s.name)).toEqual(expect.arrayContaining(["start", "end", "stage", "check", "uncheck", "add", "remove", "commander", "info", "list"]));
+  });
+
+  it("opens the start dialog without arguments; submitting starts the incident, errors stay beside their field", async () => {
+    const socket = await listen(alice);
+    const res = await slash(alice, { channel: town, command: "/incident start" });
+    expect(res.status).toBe(200);
+    const opened = await socket.waitFor("open_dialog");
+    const dialog = opened.dialog as { callback_id: string; title: string; elements: Array<{ name: string; options?: Array<{ text: string; value: string }> }> };
+    expect(dialog.title).toBe("Start incident");
+    expect(dialog.elements.map((e) => e.name)).toEqual(["name", "channel_name", "playbook", "field.service"]);
+    const playbookId = dialog.elements[2].options!.find((o) => o.text === "Web outage")!.value;
+    const missing = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: dialog.callback_id, submission: { name: "From dialog", playbook: playbookId } });
+    expect(missing.body).toEqual({ errors: { "field.service": 'fields.service: required by playbook "Web outage"' } });
+    const taken = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: dialog.callback_id, submission: { name: "From dialog", channel_name: "web-down-now", playbook: playbookId, "field.service": "db" } });
+    expect(taken.body.errors.channel_name).toMatch(/^channel_name: a channel named "web-down-now" already exists/);
+    const done = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: dialog.callback_id, submission: { name: "From dialog", playbook: playbookId, "field.service": "db" } });
+    expect(done.status).toBe(200);
+    expect(done.body).toEqual({});
+    expect(await incidentOf("from-dialog")).toMatchObject({ name: "From dialog", fields: { service: "db" } });
+    socket.close();
+  });
+});
+
+describe("parseStartArgs", () => {
+  it("joins the name's words and reads repeated fields", () => {
+    expect(parseStartArgs(["DB", "down", "--field", "a=1", "--field=b=2=3", "--channel=db", "--private"])).toEqual({ name: "DB down", channelName: "db", playbookName: undefined, fields: { a: "1", b: "2=3" }, private: true });
+    expect(() => parseStartArgs(["--field", "a"])).toThrow('--field: "a" must look like key=value');
+    expect(() => parseStartArgs(["x", "--colour", "red"])).toThrow("--colour: unknown option");
+  });
+});
