@@ -226,13 +226,13 @@ export interface HttpApi {
 }
 
 /** Who receives a realtime event. Exactly one of the fields. */
-export type EventScope = { channelId: string } | { userId: string } | { teamId: string } | { all: true };
+export type EventScope = { channelId: string } | { userId: string } | { teamId: string } | { systemAdmins: true } | { all: true };
 
 /** Realtime events over the WebSocket. */
 export interface RealtimeApi {
   /**
    * Send `custom_<pluginId>_<event>` to the users allowed to see it: the members
-   * of a channel, one user, a team's members, or everyone.
+   * of a channel, one user, a team's members, the system admins, or everyone.
    */
   publish(event: string, data: Record<string, unknown>, scope: EventScope): void;
 }

@@ -8,8 +8,6 @@
  * (its subdomains), `127.0.0.1:9000` (that host and port), `*` (anywhere).
  */
 import type { Host } from "../host.ts";
-import { effectiveSettings } from "../plugins/context.ts";
-import type { PluginManifest } from "../../common/plugin-api.ts";
 
 /** The plugin whose settings hold the allow-list. */
 export const ALLOWLIST_PLUGIN_ID = "workflow";
@@ -35,11 +33,9 @@ export function isAllowedTarget(url: URL, patterns: string[]): boolean {
 
 /** The allow-list as the Workflow plugin's settings hold it now (empty when the plugin is not installed). */
 export async function readAllowlist(host: Host): Promise<string[]> {
-  const row = await host.db.selectFrom("plugins").select(["manifest", "settings"]).where("id", "=", ALLOWLIST_PLUGIN_ID).executeTakeFirst();
-  if (!row) return [];
   let value: unknown;
   try {
-    value = effectiveSettings(JSON.parse(row.manifest) as PluginManifest, JSON.parse(row.settings || "{}") as Record<string, unknown>)[ALLOWLIST_SETTING];
+    value = (await host.plugins.settings(ALLOWLIST_PLUGIN_ID))[ALLOWLIST_SETTING];
   } catch {
     return [];
   }

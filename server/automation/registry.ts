@@ -59,16 +59,17 @@ export class AutomationRegistry {
     return {
       registerTrigger: (trigger) => {
         const handle = this.registerTrigger(pluginId, trigger);
-        track(handle);
-        return handle;
+        // Disposing the returned handle also lets go of the tracked registration.
+        const tracked = track(handle);
+        return { fire: handle.fire, dispose: () => tracked.dispose() };
       },
       registerAction: (action) => track(this.registerAction(pluginId, action)),
       catalog: () => this.catalog(),
       onTrigger: (listener) => track(this.onTrigger(listener)),
       subscribe: (trigger, subscription) => {
         const handle = this.subscribe(trigger, subscription);
-        track(handle);
-        return handle;
+        const tracked = track(handle);
+        return { fire: handle.fire, dispose: () => tracked.dispose() };
       },
       matches: (where, event) => this.matches(where, event),
       runAction: (name, input) => this.runAction(name, input),

@@ -190,6 +190,10 @@ export class RealtimeHub {
     if ("all" in broadcast) return "all";
     if ("userId" in broadcast) return [broadcast.userId];
     if ("channelId" in broadcast) return channelMemberIds(this.host, broadcast.channelId);
+    if ("systemAdmins" in broadcast) {
+      const admins = await this.host.db.selectFrom("users").select("id").where("roles", "like", "%system_admin%").where("delete_at", "=", 0).execute();
+      return admins.map((r) => r.id);
+    }
     const rows = await this.host.db.selectFrom("team_members").select("user_id").where("team_id", "=", broadcast.teamId).where("delete_at", "=", 0).execute();
     return rows.map((r) => r.user_id);
   }

@@ -13,15 +13,24 @@ const b = (description: string) => ({ type: "boolean" as const, description });
 const list = (description: string) => ({ type: "string[]" as const, description });
 const json = (description: string) => ({ type: "json" as const, description });
 
+/** Values every incident trigger provides. */
 const incidentValues = {
-  incident_id: s("Id of the incident."),
-  name: s("Name of the incident."),
-  channel_id: s("Id of the incident channel."),
-  channel_name: s("Name of the incident channel."),
-  team_id: s("Id of the team."),
-  commander_user_id: s("Id of the commander."),
-  current_stage: s("The incident's stage now."),
-  user_id: s("Who made the change."),
+  incident_id: s("The incident's id"),
+  name: s("The incident's name"),
+  team_id: s("The team's id"),
+  channel_id: s("The incident channel's id"),
+  channel_name: s("The incident channel's name"),
+  commander: s("The commander's username"),
+  commander_user_id: s("The commander's user id"),
+  playbook: s('The playbook\'s name ("" without one)'),
+  stage: s("The current stage"),
+  actor: s("Username of who made the change"),
+  actor_user_id: s("User id of who made the change"),
+};
+const CHECKLIST_ACTIONS = ["added", "removed", "checked", "unchecked"];
+const incidentRef = {
+  incident_id: s("The incident's id (or give channel_name)"),
+  channel_name: s("The incident channel's name (or give incident_id)"),
 };
 
 /** The first-party triggers. */
@@ -81,29 +90,29 @@ export const STATIC_TRIGGERS: CatalogTrigger[] = [
   {
     name: "incident_started",
     plugin_id: "incident",
-    description: "An incident starts.",
-    parameters: { channel_name: s("Name of the incident channel.") },
+    description: "An incident was started",
+    parameters: { channel_name: s("The incident channel's name"), playbook: s("The playbook's name") },
     provides: incidentValues,
   },
   {
     name: "stage_changed",
     plugin_id: "incident",
-    description: "An incident moves to another stage.",
-    parameters: { stage: s("The new stage.") },
-    provides: { ...incidentValues, stage: s("The new stage."), previous_stage: s("The stage before.") },
+    description: "An incident's stage changed",
+    parameters: { stage: s("The new stage"), previous_stage: s("The stage before"), channel_name: s("The incident channel's name") },
+    provides: { ...incidentValues, previous_stage: s("The stage before") },
   },
   {
     name: "checklist_item_changed",
     plugin_id: "incident",
-    description: "A checklist item is added, removed, checked or unchecked.",
-    parameters: { action: s("What happened to the item.", { enum: ["added", "removed", "checked", "unchecked"] }), item: s("The item's title.") },
-    provides: { ...incidentValues, action: s("added, removed, checked or unchecked."), item: s("The item's title."), item_id: s("Id of the item."), stage: s("The item's stage.") },
+    description: "A checklist item was added, removed, checked or unchecked",
+    parameters: { action: s("What happened", { enum: CHECKLIST_ACTIONS }), item: s("The item's title"), channel_name: s("The incident channel's name") },
+    provides: { ...incidentValues, action: s("What happened", { enum: CHECKLIST_ACTIONS }), item: s("The item's title"), item_stage: s('The item\'s stage ("" when none)') },
   },
   {
     name: "incident_ended",
     plugin_id: "incident",
-    description: "An incident ends.",
-    parameters: {},
+    description: "An incident ended",
+    parameters: { channel_name: s("The incident channel's name") },
     provides: incidentValues,
   },
 ];
@@ -151,30 +160,41 @@ export const STATIC_ACTIONS: CatalogAction[] = [
   {
     name: "start_incident",
     plugin_id: "incident",
-    description: "Start an incident.",
-    parameters: { name: s("Name of the incident.", { required: true }), channel_name: s("Name of the incident channel."), playbook: s("Playbook name."), private: b("Private channel.") },
-    returns: { incident_id: s("Id of the incident."), channel_id: s("Id of the incident channel."), channel_name: s("Name of the incident channel.") },
+    description: "Start an incident (its channel, checklist and opening post)",
+    parameters: {
+      name: s("The incident's name", { required: true }),
+      channel_name: s("The channel's name (default: the playbook's template or the name)"),
+      playbook: s("A playbook of the team, by name"),
+      private: b("Make the channel private"),
+      fields: list("Playbook fields as key=value"),
+    },
+    returns: { incident_id: s("The incident's id"), channel_id: s("The channel's id"), channel_name: s("The channel's name") },
   },
   {
     name: "change_stage",
     plugin_id: "incident",
-    description: "Move an incident to a stage.",
-    parameters: { incident_id: s("Id of the incident.", { required: true }), stage: s("Stage name, next or prev.", { required: true }) },
-    returns: { stage: s("The stage now.") },
+    description: "Change an incident's stage",
+    parameters: { ...incidentRef, stage: s("A stage name, next or prev", { required: true }) },
+    returns: { incident_id: s("The incident's id"), stage: s("The stage now"), previous_stage: s("The stage before") },
   },
   {
     name: "change_checklist_item",
     plugin_id: "incident",
-    description: "Add, remove, check or uncheck a checklist item.",
-    parameters: { incident_id: s("Id of the incident.", { required: true }), action: s("What to do.", { required: true, enum: ["added", "removed", "checked", "unchecked"] }), item: s("The item's title.", { required: true }) },
-    returns: { item_id: s("Id of the item.") },
+    description: "Add, remove, check or uncheck a checklist item",
+    parameters: {
+      ...incidentRef,
+      action: s("added, removed, checked or unchecked", { required: true, enum: CHECKLIST_ACTIONS }),
+      item: s("The item's title (or #n, its number)", { required: true }),
+      stage: s("For added: the stage (default: the current stage)"),
+    },
+    returns: { incident_id: s("The incident's id"), item_id: s("The item's id"), item: s("The item's title") },
   },
   {
     name: "end_incident",
     plugin_id: "incident",
-    description: "End an incident.",
-    parameters: { incident_id: s("Id of the incident.", { required: true }) },
-    returns: { incident_id: s("Id of the incident.") },
+    description: "End an incident",
+    parameters: { ...incidentRef },
+    returns: { incident_id: s("The incident's id") },
   },
 ];
 

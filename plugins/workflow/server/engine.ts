@@ -1,0 +1,166 @@
+/**
+ * @module workflow/server/engine
+ * The run engine: for each fired trigger, the enabled workflows of its team
+ * listening to it (or the one it is addressed to) whose conditions hold and
+ * whose `run_as` may read the trigger's channel are run, each on its own —
+ * one failing workflow never stops another. Every run is logged: the trigger's
+ * values, each step's rendered input, its output or error, and durations.
+ *
+ * Loop guard: an event caused by runs {@link MAX_DEPTH} deep starts no run; it
+ * is logged as a failed run "loop guard: depth N" instead.
+ */
+import { newId } from "../../../common/ids.ts";
+import type { FiredTrigger, PluginContext } from "../../../common/plugin-api.ts";
+import { coerceParams } from "../common/params.ts";
+import { renderValue, type TemplateScope } from "../common/templates.ts";
+import { MAX_DEPTH, type RunStatus } from "../common/wire.ts";
+import type { WorkflowSpec } from "../common/workflow.ts";
+import type { WorkflowStore, WorkflowsTable } from "./store.ts";
+
+/** How long one action may take before its step fails. */
+export const ACTION_TIMEOUT_MS = 60_000;
+
+const json = (value: unknown) => JSON.stringify(value ?? null);
+
+export class WorkflowEngine {
+  /** Runs in progress, so deactivation (and tests) can wait for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly props: { ctx: PluginContext; store: WorkflowStore }) {}
+
+  /** Handle one fired trigger without blocking the emitter. */
+  accept(event: FiredTrigger): void {
+    this.track(this.handle(event));
+  }
+
+  /** Wait until every started run has finished. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const tracked = promise.catch((error: unknown) => this.props.ctx.log.error("workflow event handling failed", { error: String(error) }));
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+  }
+
+  private async handle(event: FiredTrigger): Promise<void> {
+    const { store } = this.props;
+    let candidates: WorkflowsTable[];
+    if (event.target) {
+      const target = await store.get(event.target);
+      candidates = target && target.enabled === 1 && target.trigger_type === event.trigger && target.team_id === event.teamId ? [target] : [];
+    } else {
+      candidates = await store.listening({ teamId: event.teamId, trigger: event.trigger });
+    }
+    await Promise.all(candidates.map((workflow) => this.consider(workflow, event).catch((error: unknown) => this.props.ctx.log.error("workflow run failed to start", { workflow_id: workflow.id, error: String(error) }))));
+  }
+
+  /** Start a run of `workflow` if the event meets its conditions and its `run_as` may see the event. */
+  private async consider(workflow: WorkflowsTable, event: FiredTrigger): Promise<void> {
+    const { ctx } = this.props;
+    const spec = JSON.parse(workflow.parsed) as WorkflowSpec;
+    if (!ctx.automation.matches(spec.trigger.where, event)) return;
+    // A trigger on a channel fires only if run_as may read that channel: a
+    // workflow never learns of posts its user could not see.
+    if (event.channelId && !(await ctx.channels.canRead(workflow.run_as_user_id, event.channelId))) return;
+    if (event.depth >= MAX_DEPTH) {
+      await this.logGuardedRun(workflow, event);
+      return;
+    }
+    await this.run(workflow, spec, event);
+  }
+
+  private async logGuardedRun(workflow: WorkflowsTable, event: FiredTrigger): Promise<void> {
+    const error = `loop guard: depth ${event.depth} (a chain of runs re-triggered workflows ${event.depth} times; the limit is ${MAX_DEPTH})`;
+    this.props.ctx.log.warn("workflow loop guard stopped a run", { workflow_id: workflow.id, depth: event.depth });
+    const id = newId();
+    await this.props.store.insertRun({ ...this.runRow(workflow, event, id), status: "failed", error });
+    this.announce({ runId: id, workflowId: workflow.id, status: "failed", error });
+  }
+
+  private runRow(workflow: WorkflowsTable, event: FiredTrigger, id: string) {
+    return {
+      id,
+      workflow_id: workflow.id,
+      workflow_name: workflow.name,
+      team_id: workflow.team_id,
+      trigger: event.trigger,
+      trigger_values: json(event.values),
+      channel_id: event.channelId ?? "",
+      status: "running" as RunStatus,
+      error: "",
+      depth: event.depth,
+      started_at: Date.now(),
+      duration_ms: 0,
+    };
+  }
+
+  /** Run the steps in order; the first failing step fails the run. */
+  private async run(workflow: WorkflowsTable, spec: WorkflowSpec, event: FiredTrigger): Promise<void> {
+    const { ctx, store } = this.props;
+    const runId = newId();
+    const row = this.runRow(workflow, event, runId);
+    await store.insertRun(row);
+    const scope: TemplateScope = { trigger: event.values, steps: {} };
+    const actions = new Map(ctx.automation.catalog().actions.map((a) => [a.name, a]));
+    let status: RunStatus = "succeeded";
+    let runError = "";
+    for (const [index, step] of spec.steps.entries()) {
+      const started = Date.now();
+      const rendered = renderValue(step.with, scope) as Record<string, unknown>;
+      let input = rendered;
+      let output: Record<string, unknown> | null = null;
+      let error = "";
+      try {
+        const action = actions.get(step.action);
+        if (!action) throw new Error(`action "${step.action}" is not offered by any enabled plugin`);
+        const coerced = coerceParams(rendered, action.parameters);
+        if (!coerced.ok) throw new Error(coerced.problems.join("; "));
+        input = coerced.params;
+        output = await withTimeout(
+          ctx.automation.runAction(step.action, { params: input, actorId: workflow.run_as_user_id, teamId: workflow.team_id, depth: event.depth }),
+          ACTION_TIMEOUT_MS,
+          `${step.action} did not finish within ${ACTION_TIMEOUT_MS / 1000}s`,
+        );
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+      await store.insertStep({
+        run_id: runId,
+        idx: index,
+        step_id: step.id ?? "",
+        action: step.action,
+        status: error ? "failed" : "succeeded",
+        input: json(input),
+        output: json(output),
+        error,
+        started_at: started,
+        duration_ms: Date.now() - started,
+      });
+      if (error) {
+        status = "failed";
+        runError = `step ${index + 1} (${step.id ? `${step.id}: ` : ""}${step.action}) failed: ${error}`;
+        break;
+      }
+      if (step.id) scope.steps[step.id] = output ?? {};
+    }
+    await store.finishRun({ id: runId, status, error: runError, durationMs: Date.now() - row.started_at });
+    if (status === "failed") ctx.log.warn("workflow run failed", { workflow_id: workflow.id, run_id: runId, error: runError });
+    this.announce({ runId, workflowId: workflow.id, status, error: runError });
+  }
+
+  /** Tell the system admins (run logs are theirs only) that a run ended. */
+  private announce(props: { runId: string; workflowId: string; status: RunStatus; error: string }): void {
+    this.props.ctx.realtime.publish("run_finished", { run_id: props.runId, workflow_id: props.workflowId, status: props.status, error: props.error }, { systemAdmins: true });
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * @module workflow/server/loader
+ * Workflows shipped as files: every `*.yaml`/`*.yml` in SITREP_WORKFLOWS_DIR
+ * (default `./workflows`) is applied at each activation to the team its
+ * `team` key names. A file that has not changed since it was applied is left
+ * alone, so an admin's enable/disable toggle survives restarts; a changed
+ * file replaces the workflow (and its `enabled` wins). A file that cannot be
+ * applied (invalid, unknown team or user) is skipped with a logged warning.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parseDocument } from "yaml";
+import type { PluginContext } from "../../../common/plugin-api.ts";
+import type { WorkflowApplier } from "./applier.ts";
+import { expectedError } from "./errors.ts";
+
+/** The workflows directory: SITREP_WORKFLOWS_DIR, or `./workflows`. */
+export function workflowsDir(): string {
+  return path.resolve(process.env.SITREP_WORKFLOWS_DIR ?? "./workflows");
+}
+
+/** Apply every workflow file of the directory; returns how many were applied or already current. */
+export async function loadWorkflowsDir(props: { ctx: PluginContext; applier: WorkflowApplier; dir: string }): Promise<number> {
+  const { ctx, applier, dir } = props;
+  if (!fs.existsSync(dir)) return 0;
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/i.test(f))
+    .sort();
+  let applied = 0;
+  for (const file of files) {
+    const full = path.join(dir, file);
+    try {
+      const source = fs.readFileSync(full, "utf8");
+      const teamName = parseDocument(source).get("team");
+      if (typeof teamName !== "string" || !teamName) {
+        ctx.log.warn("workflow file skipped: it needs a team key naming its team", { file: full });
+        continue;
+      }
+      const team = await ctx.teams.getByName(teamName);
+      if (!team) {
+        ctx.log.warn("workflow file skipped: no such team", { file: full, team: teamName });
+        continue;
+      }
+      await applier.apply({ teamId: team.id, source, actor: null, unchangedOnly: true });
+      applied++;
+    } catch (error) {
+      const expected = expectedError(error);
+      ctx.log.warn("workflow file skipped", { file: full, error: expected ? expected.message : String(error) });
+    }
+  }
+  return applied;
+}
