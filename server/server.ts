@@ -35,6 +35,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     async close() {
       if (closed) return;
       closed = true;
+      // Upgraded WebSocket sockets keep the HTTP server from closing: end them first.
+      await host.realtime.close();
       await app.close();
       await host.close();
     },
