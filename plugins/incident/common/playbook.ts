@@ -65,7 +65,10 @@ export const playbookSpecSchema = z
       .describe("Ordered; the first is the starting stage. Default: Triage, Investigating, Mitigated, Resolved."),
     checklist: z.array(itemTitle, { error: "must be a list of strings" }).default([]).describe("Items not tied to a stage."),
     fields: z
-      .record(z.string().regex(FIELD_KEY, "must start with a letter or _ and contain only letters, digits, - and _"), z.preprocess((f) => (f === null ? {} : f), playbookFieldSchema), { error: "must be a map of field names" })
+      .record(z
+          .string()
+          .regex(FIELD_KEY, "must start with a letter or _ and contain only letters, digits, - and _")
+          .refine((key) => !["__proto__", "constructor", "prototype"].includes(key), "is a reserved name"), z.preprocess((f) => (f === null ? {} : f), playbookFieldSchema), { error: "must be a map of field names" })
       .default({})
       .describe("Fields asked at start; templates read them as {{fields.<key>}}."),
     forwarding: z.array(forwardingRuleSchema, { error: "must be a list of rules" }).default([]).describe("Rules copying matching posts of public channels into the incident channel."),

@@ -60,7 +60,10 @@ export function lintTemplate(text: string, fieldKeys: readonly string[]): Templa
  */
 export function renderTemplate(text: string, values: TemplateValues): string {
   return text.replace(PLACEHOLDER, (_match, variable: string) => {
-    if (variable.startsWith("fields.")) return values.fields[variable.slice("fields.".length)] ?? "";
+    if (variable.startsWith("fields.")) {
+      const key = variable.slice("fields.".length);
+      return Object.hasOwn(values.fields, key) ? String(values.fields[key]) : "";
+    }
     switch (variable) {
       case "name":
         return values.name;

@@ -55,7 +55,7 @@ export async function openStartDialog(services: IncidentServices, props: { userI
       for (const [name, value] of Object.entries(submission.values)) {
         const key = name.startsWith("field.") ? name.slice("field.".length) : null;
         // Only the chosen playbook's fields are passed on; others' are ignored.
-        if (key && value.trim() && chosen && key in chosen.spec.fields) fields[key] = value.trim();
+        if (key && value.trim() && chosen && Object.hasOwn(chosen.spec.fields, key)) fields[key] = value.trim();
       }
       try {
         const result = await incidentStarter(services, {

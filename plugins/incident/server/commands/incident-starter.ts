@@ -133,7 +133,7 @@ function resolveFields(playbook: PlaybookRecord | null, given: Record<string, st
   const declared = playbook.spec.fields;
   const keys = Object.keys(declared);
   for (const key of Object.keys(given)) {
-    if (!(key in declared)) {
+    if (!Object.hasOwn(declared, key)) {
       throw invalid("incident.fields.unknown", `fields.${key}: not a field of playbook "${playbook.name}"; ${keys.length ? `its fields are ${keys.join(", ")}` : "it declares no fields"}`);
     }
   }
