@@ -9,6 +9,7 @@ import { startServer } from "../server.ts";
 import { ApiClient, CliError } from "./client.ts";
 import { registerPluginCommands } from "./plugin-commands.ts";
 import { registerPlaybookCommands } from "./playbook-commands.ts";
+import { registerWorkflowCommands } from "./workflow-commands.ts";
 
 export function buildCli(): Command {
   const program = new Command("sitrep").description("Sitrep: a self-hosted incident response workspace.").showHelpAfterError();
@@ -49,6 +50,7 @@ export function buildCli(): Command {
 
   registerPluginCommands(program);
   registerPlaybookCommands(program);
+  registerWorkflowCommands(program);
 
   return program;
 }
