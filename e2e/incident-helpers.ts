@@ -35,6 +35,17 @@ export async function openRhs(page: Page): Promise<Locator> {
   return panel;
 }
 
+/** Opens the RHS on the active-incidents list (it opens an incident's detail by default in its channel). */
+export async function showList(page: Page): Promise<Locator> {
+  const panel = await openRhs(page);
+  const back = panel.getByRole("button", { name: "All incidents" });
+  const heading = panel.getByRole("heading", { name: "Active incidents" });
+  await back.or(heading).first().waitFor();
+  if (await back.isVisible()) await back.click();
+  await heading.waitFor();
+  return panel;
+}
+
 /** A row of the active-incidents list. */
 export function incidentRow(page: Page, name: string): Locator {
   return rhs(page).getByRole("listitem").filter({ has: page.getByRole("button", { name, exact: true }) });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Channel, Team, User } from "../common/wire.ts";
 import type { TestClient } from "../server/testing/harness.ts";
 import { createTeamWithTownSquare, startE2E, type E2E, type TestPage } from "./harness.ts";
-import { buildIncidentBundle, incidentRow, incidentsButton, openRhs, post, rhs, send, waitConnected } from "./incident-helpers.ts";
+import { buildIncidentBundle, incidentRow, incidentsButton, openRhs, post, rhs, send, showList, waitConnected } from "./incident-helpers.ts";
 
 type SignedIn = TestClient & { user: User };
 
@@ -93,7 +93,7 @@ describe("incident plugin in the browser", () => {
   test("Bob starts one from the RHS: a taken channel name shows the server's error and a suggestion inline", async () => {
     const panel = rhs(b.page);
     await panel.getByRole("button", { name: "Start incident" }).click();
-    await panel.getByLabel("Name").fill("Payments slow");
+    await panel.getByLabel("Name", { exact: true }).fill("Payments slow");
     await panel.getByLabel("Channel name (optional)").fill("db-down");
     await panel.getByLabel("Playbook").waitFor();
     b.allow(/status of (400|409)/);
@@ -109,7 +109,7 @@ describe("incident plugin in the browser", () => {
 
     // Bob lands on the new incident's detail; Alice's list shows it live.
     await panel.getByRole("heading", { name: "Payments slow", level: 3 }).waitFor({ timeout: 10_000 });
-    const aPanel = await openRhs(a.page);
+    const aPanel = await showList(a.page);
     await incidentRow(a.page, "Payments slow").waitFor({ timeout: 10_000 });
     await incidentRow(a.page, "Payments slow").getByText("@bob").waitFor();
     await expect(aPanel.getByRole("listitem").filter({ has: a.page.getByRole("heading", { level: 4 }) }).count()).resolves.toBe(2);
@@ -118,7 +118,7 @@ describe("incident plugin in the browser", () => {
   });
 
   test("Alice opens the detail and follows the channel link; Bob in the channel gets the detail by default", async () => {
-    const panel = rhs(a.page);
+    const panel = await showList(a.page);
     await panel.getByRole("button", { name: "DB down", exact: true }).click();
     await panel.getByRole("heading", { name: "DB down", level: 3 }).waitFor();
     await panel.getByRole("link", { name: "~db-down" }).click();
@@ -155,24 +155,24 @@ describe("incident plugin in the browser", () => {
     const bPanel = rhs(b.page);
     await aPanel.getByLabel("New item").fill("Page the DBA");
     await aPanel.getByRole("button", { name: "Add item" }).click();
-    await bPanel.getByLabel("Page the DBA").waitFor({ timeout: 10_000 });
+    await bPanel.getByRole("checkbox", { name: "Page the DBA" }).waitFor({ timeout: 10_000 });
     await post(b.page, /added item .*Page the DBA/).waitFor({ timeout: 10_000 });
 
     // Keyboard only: the add form submits on Enter, the checkbox toggles on Space.
     await bPanel.getByLabel("New item").focus();
     await b.page.keyboard.type("Fail over to the replica");
     await b.page.keyboard.press("Enter");
-    await aPanel.getByLabel("Fail over to the replica").waitFor({ timeout: 10_000 });
-    await bPanel.getByLabel("Page the DBA").focus();
+    await aPanel.getByRole("checkbox", { name: "Fail over to the replica" }).waitFor({ timeout: 10_000 });
+    await bPanel.getByRole("checkbox", { name: "Page the DBA" }).focus();
     await b.page.keyboard.press("Space");
-    await expect.poll(() => aPanel.getByLabel("Page the DBA").isChecked(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => aPanel.getByRole("checkbox", { name: "Page the DBA" }).isChecked(), { timeout: 10_000 }).toBe(true);
     await post(a.page, /checked item .*Page the DBA/).waitFor({ timeout: 10_000 });
     await expect(aPanel.getByRole("heading", { name: /Checklist/ }).textContent()).resolves.toContain("1/2");
 
-    await aPanel.getByLabel("Page the DBA").uncheck();
-    await expect.poll(() => bPanel.getByLabel("Page the DBA").isChecked(), { timeout: 10_000 }).toBe(false);
+    await aPanel.getByRole("checkbox", { name: "Page the DBA" }).uncheck();
+    await expect.poll(() => bPanel.getByRole("checkbox", { name: "Page the DBA" }).isChecked(), { timeout: 10_000 }).toBe(false);
     await aPanel.getByRole("button", { name: /^Remove item \d+: Page the DBA$/ }).click();
-    await bPanel.getByLabel("Page the DBA").waitFor({ state: "detached", timeout: 10_000 });
+    await bPanel.getByRole("checkbox", { name: "Page the DBA" }).waitFor({ state: "detached", timeout: 10_000 });
     await post(b.page, /removed item .*Page the DBA/).waitFor({ timeout: 10_000 });
     await e2e.screenshot(b.page, "incident-checklist");
 
@@ -226,13 +226,11 @@ describe("incident plugin in the browser", () => {
     await incidentsButton(b.page).waitFor({ state: "detached" });
     b.allow(/status of 404/);
     await send(b.page, "/incident list");
-    await post(b.page, /incident/).filter({ hasText: /not found|unknown|no command/i }).last().waitFor({ timeout: 10_000 });
+    await b.page.locator(".post.ephemeral", { hasText: "Command with a trigger of '/incident' not found." }).waitFor({ timeout: 10_000 });
 
     await row.getByRole("button", { name: "Enable Incident" }).click();
     await incidentsButton(b.page).waitFor({ timeout: 15_000 });
-    const panel = await openRhs(b.page);
-    await panel.getByRole("button", { name: "All incidents" }).or(panel.getByRole("button", { name: "Start incident" })).first().waitFor();
-    if (await panel.getByRole("button", { name: "All incidents" }).isVisible()) await panel.getByRole("button", { name: "All incidents" }).click();
+    await showList(b.page);
     // The data survived: the other incident is still active with its commander.
     await incidentRow(b.page, "Payments slow").getByText("@bob").waitFor({ timeout: 10_000 });
     await e2e.screenshot(b.page, "incident-reenabled");

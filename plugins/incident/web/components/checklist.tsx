@@ -135,7 +135,7 @@ function AddItemForm({ incident }: { incident: Incident }) {
       </div>
       <div className="incident-inline">
         <label htmlFor={`${id}-stage`} className="incident-label">
-          Stage
+          In stage
         </label>
         <select id={`${id}-stage`} className="incident-select" value={stage} onChange={(event) => setPicked(event.target.value)}>
           {incident.stages.map((s) => (
