@@ -15,8 +15,9 @@ import { Store } from "./store/store.ts";
 import "./styles.css";
 
 shareModules();
-const api = new ApiClient();
 const store = new Store(initialState);
+// A session that ended elsewhere sends the user to the login page.
+const api = new ApiClient({ onUnauthorized: () => store.update((s) => (s.me ? { ...s, me: null } : s)) });
 const router = new Router();
 const services: Services = {
   api,

@@ -33,7 +33,11 @@ export interface RequestOptions {
 
 /** Calls the server. One instance per app; tests can make their own. */
 export class ApiClient {
-  constructor(private readonly baseUrl = "") {}
+  /**
+   * @param props.onUnauthorized called when a request answers 401 (the
+   * session expired or was ended elsewhere), except for the login itself.
+   */
+  constructor(private readonly props: { baseUrl?: string; onUnauthorized?: () => void } = {}) {}
 
   /**
    * A JSON request. Rejects with an {@link ApiError} on any 4xx/5xx.
@@ -49,7 +53,7 @@ export class ApiClient {
       headers["Content-Type"] = "application/json";
       body = JSON.stringify(options.body);
     }
-    let url = this.baseUrl + path;
+    let url = (this.props.baseUrl ?? "") + path;
     if (options.query) {
       const params = new URLSearchParams();
       for (const [key, value] of Object.entries(options.query)) if (value !== undefined) params.set(key, String(value));
@@ -72,6 +76,7 @@ export class ApiClient {
       }
     }
     if (!response.ok) {
+      if (response.status === 401 && !path.startsWith("/api/v4/users/login")) this.props.onUnauthorized?.();
       const error = isErrorBody(parsed) ? parsed : { id: "web.http", message: `The server answered ${response.status}.`, status_code: response.status };
       throw new ApiError(error);
     }

@@ -27,14 +27,15 @@ export function Composer({ channel }: { channel: Channel }) {
 
   // A fresh list each time a command is started: plugins come and go.
   const startsCommand = text.startsWith("/") && !text.includes(" ");
+  const justSlash = text === "/";
   useEffect(() => {
-    if (text !== "/") return;
+    if (!justSlash) return;
     let cancelled = false;
     autocompleteLoader(services).then((list) => !cancelled && setCommands(list), () => !cancelled && setCommands([]));
     return () => {
       cancelled = true;
     };
-  }, [text === "/", services]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [justSlash, services]);
 
   useEffect(() => {
     setText("");
