@@ -11,6 +11,7 @@ import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql,
 import type { Database } from "./schema.ts";
 import type { Dialect } from "./column-types.ts";
 import { hostMigrations } from "./migrations/host.ts";
+import { withStatementCache } from "./statement-cache.ts";
 
 // PostgreSQL returns bigint (int8) as a string; every bigint here is a millisecond time.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -53,7 +54,7 @@ export async function openDatabase(props: { databaseUrl?: string; dataDir: strin
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: "sqlite", close: () => db.destroy() };
 }
 

@@ -198,10 +198,19 @@ export class RealtimeHub {
     return rows.map((r) => r.user_id);
   }
 
-  /** The seq is per connection, so the envelope is serialized once and only the seq appended. */
-  private sendTo(conn: Connection, prefix: string): void {
+  /**
+   * The seq is per connection, so the envelope is serialized and UTF-8 encoded
+   * once; each connection gets a copy of those bytes with its seq appended,
+   * sent as a text frame (no per-connection JSON or string encoding).
+   */
+  private sendTo(conn: Connection, prefix: Buffer): void {
     if (conn.ws.readyState !== conn.ws.OPEN) return;
-    conn.ws.send(`${prefix}${conn.seq++}}`);
+    const seq = String(conn.seq++);
+    const frame = Buffer.allocUnsafe(prefix.length + seq.length + 1);
+    prefix.copy(frame, 0);
+    frame.write(seq, prefix.length, "latin1");
+    frame[frame.length - 1] = 0x7d; // "}"
+    conn.ws.send(frame, { binary: false });
   }
 
   async close(): Promise<void> {
@@ -213,7 +222,7 @@ export class RealtimeHub {
 }
 
 /** `{"event":..,"data":..,"broadcast":..,"seq":` — Mattermost's envelope, up to the seq. */
-function envelopePrefix(event: WireEvent): string {
+function envelopePrefix(event: WireEvent): Buffer {
   const b = event.broadcast;
   const broadcast = {
     channel_id: "channelId" in b ? b.channelId : "",
@@ -222,7 +231,7 @@ function envelopePrefix(event: WireEvent): string {
     omit_users: b.omitUserId ? { [b.omitUserId]: true } : null,
   };
   const json = JSON.stringify({ event: event.event, data: event.data, broadcast, seq: 0 });
-  return json.slice(0, json.length - 2);
+  return Buffer.from(json.slice(0, json.length - 2));
 }
 
 /** The token of an upgrade request: `Authorization: Bearer`, or the `MMAUTHTOKEN` cookie. */
