@@ -1,0 +1,183 @@
+/**
+ * @module bench/support
+ * Shared pieces of the benchmarks: a real Sitrep server on SQLite in a tmp
+ * directory, a workspace seeded straight into its database (no password
+ * hashing for thousands of users), workers that generate load from another
+ * thread, and the median.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { newId, newToken } from "../common/ids.ts";
+import type { Channel, User } from "../common/wire.ts";
+import { loadConfig } from "../server/config.ts";
+import { hashToken } from "../server/auth/sessions.ts";
+import type { SessionsTable, UsersTable } from "../server/db/schema.ts";
+import { startServer, type RunningServer } from "../server/server.ts";
+import { channelCreator } from "../server/services/channels.ts";
+import { teamCreator } from "../server/services/teams.ts";
+import { presentUser } from "../server/services/users.ts";
+
+/** What a benchmark case reports: one line with its figures, and whether the target was met. */
+export interface BenchOutcome {
+  line: string;
+  ratio: number;
+  met: boolean;
+}
+
+/** One benchmark. `bench/index.ts` runs the cases of its list, or the ones named on the command line. */
+export interface BenchCase {
+  id: string;
+  title: string;
+  run(): Promise<BenchOutcome>;
+}
+
+/** A fresh temporary directory, removed by the returned function. */
+export function tmpDir(prefix: string): { dir: string; remove(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sitrep-bench-${prefix}-`));
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A Sitrep server on a SQLite file under `dir`, listening on 127.0.0.1 only. */
+export async function startBenchServer(dir: string): Promise<RunningServer> {
+  const empty = path.join(dir, "empty");
+  fs.mkdirSync(empty, { recursive: true });
+  const config = loadConfig(
+    { SITREP_LOG_LEVEL: "silent" },
+    {
+      port: 0,
+      host: "127.0.0.1",
+      dataDir: path.join(dir, "data"),
+      databaseUrl: undefined,
+      prepackagedPluginsDir: empty,
+      playbooksDir: path.join(dir, "no-playbooks"),
+      workflowsDir: path.join(dir, "no-workflows"),
+      logLevel: "silent",
+    },
+  );
+  return startServer(config);
+}
+
+export interface SeededWorkspace {
+  author: { user: User; token: string };
+  members: Array<{ user: User; token: string }>;
+  channel: Channel;
+}
+
+/**
+ * One team, one public channel, an author and `memberCount` more members, each
+ * with a session token. Rows are written in bulk, as a migration would.
+ */
+export async function seedWorkspace(server: RunningServer, memberCount: number): Promise<SeededWorkspace> {
+  const db = server.host.db;
+  const now = Date.now();
+  const people: Array<{ row: UsersTable; token: string }> = [];
+  for (let i = 0; i <= memberCount; i++) {
+    const id = newId();
+    const username = `bench${i}${id.slice(0, 6)}`;
+    const row: UsersTable = {
+      id,
+      username,
+      email: `${username}@bench.invalid`,
+      password_hash: "",
+      first_name: "",
+      last_name: "",
+      nickname: "",
+      roles: i === 0 ? "system_admin system_user" : "system_user",
+      is_bot: 0,
+      bot_owner_id: "",
+      create_at: now,
+      update_at: now,
+      delete_at: 0,
+    };
+    people.push({ row, token: newToken() });
+  }
+  const author = presentUser(people[0].row);
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < people.length; i += 500) {
+      const batch = people.slice(i, i + 500);
+      await trx.insertInto("users").values(batch.map((p) => p.row)).execute();
+      const sessions: SessionsTable[] = batch.map((p) => ({
+        id: newId(),
+        token_hash: hashToken(p.token),
+        user_id: p.row.id,
+        csrf_token: newToken(),
+        access_token_id: "",
+        create_at: now,
+        expires_at: now + 24 * 60 * 60 * 1000,
+        last_activity_at: now,
+      }));
+      await trx.insertInto("sessions").values(sessions).execute();
+    }
+  });
+  const team = await teamCreator(server.host, { input: { name: `bench-${newId().slice(0, 8)}`, display_name: "Bench", type: "O" }, creatorId: author.id });
+  const channel = await channelCreator(server.host, { input: { team_id: team.id, name: "town-square", display_name: "Town Square", type: "O" }, creator: author });
+  const others = people.slice(1);
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < others.length; i += 500) {
+      const batch = others.slice(i, i + 500);
+      await trx.insertInto("team_members").values(batch.map((p) => ({ team_id: team.id, user_id: p.row.id, roles: "team_user", create_at: now, delete_at: 0 }))).execute();
+      await trx
+        .insertInto("channel_members")
+        .values(batch.map((p) => ({ channel_id: channel.id, user_id: p.row.id, roles: "channel_user", last_viewed_at: 0, msg_count: 0, create_at: now })))
+        .execute();
+    }
+  });
+  server.host.caches.invalidate({ kind: "members", channelId: channel.id });
+  return {
+    author: { user: author, token: people[0].token },
+    members: others.map((p) => ({ user: presentUser(p.row), token: p.token })),
+    channel,
+  };
+}
+
+/** The median of some numbers. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Milliseconds on a clock shared by all threads of the process. */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * A worker thread running one of `bench/workers/*.mjs` (plain JavaScript, so
+ * it needs no TypeScript loader), talked to by request and answer.
+ */
+export class BenchWorker {
+  private readonly worker: Worker;
+  private readonly waiting: Array<(message: unknown) => void> = [];
+  private failure: Error | null = null;
+
+  constructor(file: string, workerData: unknown) {
+    this.worker = new Worker(new URL(`./workers/${file}`, import.meta.url), { workerData });
+    this.worker.on("message", (message: unknown) => this.waiting.shift()?.(message));
+    this.worker.on("error", (error) => {
+      this.failure = error;
+      for (const resolve of this.waiting.splice(0)) resolve({ error: error.message });
+    });
+  }
+
+  /** Send a command and wait for the worker's answer. */
+  async ask<T>(command: Record<string, unknown>): Promise<T> {
+    if (this.failure) throw this.failure;
+    const answer = new Promise<unknown>((resolve) => this.waiting.push(resolve));
+    this.worker.postMessage(command);
+    const result = (await answer) as T & { error?: string };
+    if (result && typeof result === "object" && "error" in result && result.error) throw new Error(`bench worker ${this.worker.threadId}: ${result.error}`);
+    return result;
+  }
+
+  /** Wait for the next message the worker sends on its own (register before causing it). */
+  next<T>(): Promise<T> {
+    return new Promise<unknown>((resolve) => this.waiting.push(resolve)) as Promise<T>;
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+}

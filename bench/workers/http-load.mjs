@@ -1,0 +1,76 @@
+// Load generator for bench P2, in its own thread so it does not share the
+// server's event loop: a fixed number of POSTs over keep-alive connections
+// (fetch's pool) with bounded concurrency, to 127.0.0.1 only; and optionally a
+// few WebSocket clients that count the `posted` events they receive.
+import { parentPort } from "node:worker_threads";
+import { WebSocket } from "ws";
+
+const sockets = [];
+let postedSeen = 0;
+
+function loopbackOnly(url) {
+  const { hostname } = new URL(url);
+  if (hostname !== "127.0.0.1") throw new Error(`benchmarks talk to 127.0.0.1 only, not ${hostname}`);
+}
+
+async function openSockets({ wsUrl, tokens }) {
+  loopbackOnly(wsUrl.replace(/^ws/, "http"));
+  await Promise.all(
+    tokens.map(
+      (token) =>
+        new Promise((resolve, reject) => {
+          const ws = new WebSocket(wsUrl, { headers: { authorization: `Bearer ${token}` } });
+          ws.on("message", (data) => {
+            const text = data.toString();
+            if (text.startsWith('{"event":"hello"')) resolve();
+            else if (text.startsWith('{"event":"posted"')) postedSeen++;
+          });
+          ws.once("error", reject);
+          sockets.push(ws);
+        }),
+    ),
+  );
+  return { opened: sockets.length };
+}
+
+async function load({ url, token, body, total, concurrency }) {
+  loopbackOnly(url);
+  const headers = { "content-type": "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const payload = JSON.stringify(body);
+  let next = 0;
+  let failed = 0;
+  let firstFailure = "";
+  const start = performance.now();
+  async function lane() {
+    while (next < total) {
+      next++;
+      const res = await fetch(url, { method: "POST", headers, body: payload });
+      const text = await res.text();
+      if (res.status !== 201) {
+        failed++;
+        firstFailure ||= `${res.status} ${text.slice(0, 200)}`;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  const elapsedMs = performance.now() - start;
+  return { elapsedMs, failed, firstFailure };
+}
+
+parentPort.on("message", async (command) => {
+  try {
+    if (command.type === "sockets") parentPort.postMessage(await openSockets(command));
+    else if (command.type === "load") parentPort.postMessage(await load(command));
+    else if (command.type === "posted") {
+      // Let in-flight frames land before counting.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      parentPort.postMessage({ posted: postedSeen });
+    } else if (command.type === "close") {
+      for (const ws of sockets) ws.terminate();
+      parentPort.postMessage({ closed: true });
+    }
+  } catch (error) {
+    parentPort.postMessage({ error: String(error?.stack ?? error) });
+  }
+});
