@@ -150,4 +150,30 @@ describe("chat", () => {
     await page.waitForURL(/\/login\?redirect_to=/);
     e2e.assertNoConsoleErrors();
   });
+
+  test("a dropped WebSocket reconnects and catches up on what it missed", async () => {
+    const admin = await e2e.server.admin();
+    const { team, channel } = await createTeamWithTownSquare(e2e.server, admin, { name: "flaky-net" });
+    const { page, context } = await e2e.open({ user: admin });
+    await context.addInitScript(() => {
+      const Native = window.WebSocket;
+      const sockets: WebSocket[] = [];
+      (window as unknown as { __sockets: WebSocket[] }).__sockets = sockets;
+      window.WebSocket = class extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          sockets.push(this);
+        }
+      };
+    });
+    await page.goto(`/${team.name}/channels/town-square`);
+    await page.getByRole("textbox", { name: /Write to/ }).waitFor();
+    await page.locator(".connection").waitFor({ state: "detached" });
+
+    await page.evaluate(() => (window as unknown as { __sockets: WebSocket[] }).__sockets[0].close());
+    await e2e.server.createPost(admin, { channelId: channel.id, message: "sent while you were offline" });
+    await page.getByText("sent while you were offline").waitFor({ timeout: 15_000 });
+    await expect(page.evaluate(() => (window as unknown as { __sockets: WebSocket[] }).__sockets.length)).resolves.toBe(2);
+    e2e.assertNoConsoleErrors();
+  });
 });
