@@ -8,6 +8,7 @@ import type { MouseEvent } from "react";
 import * as z from "zod/mini";
 import type { PostTypeProps } from "../../../common/web-plugin-api.ts";
 import type { FORWARDED_POST_TYPE, ForwardedPostProps } from "../common/forwarded-post.ts";
+import { Icon } from "./components/icons.tsx";
 import { useIncidentStyles } from "./styles.ts";
 
 /**
@@ -53,8 +54,8 @@ export function ForwardedCard({ post, host }: PostTypeProps) {
 
   return (
     <div className="incident-card incident-forwarded-card" data-post-type="custom_incident_forwarded" role="group" aria-label={label}>
-      <span className="incident-card-icon" aria-hidden="true">
-        📨
+      <span className="incident-card-icon">
+        <Icon name="mail" />
       </span>
       <div className="incident-card-body">
         <p className="incident-card-message">

@@ -11,6 +11,7 @@ import type { PluginComponentProps, PostTypeProps, WebHost, WebPluginRegistry } 
 import type { WebSocketEvent } from "../../../common/wire.ts";
 import { IncidentContext, type IncidentPluginContext } from "./context.tsx";
 import { IncidentsRhs } from "./components/incidents-rhs.tsx";
+import { Icon } from "./components/icons.tsx";
 import { UpdateCard } from "./components/update-card.tsx";
 import { FORWARDED_POST, ForwardedCard } from "./forwarded-card.tsx";
 import { Clock, IncidentStore } from "./incident-store.ts";
@@ -44,7 +45,7 @@ export function register(registry: WebPluginRegistry, host: WebHost): void {
   rhsHandle = rhs;
 
   registry.registerChannelHeaderButton({
-    icon: <IncidentIcon />,
+    icon: <Icon name="siren" />,
     label: "Incidents",
     action: () => rhs.toggle(),
   });
@@ -60,15 +61,4 @@ export function register(registry: WebPluginRegistry, host: WebHost): void {
   for (const name of EVENT_NAMES) registry.registerWebSocketEventHandler(name, onIncidentEvent);
   // After a reconnect, events may have been missed: read the lists again.
   registry.registerWebSocketEventHandler("hello", () => void store.reloadAll());
-}
-
-/** A siren, drawn in the current text colour. */
-function IncidentIcon() {
-  return (
-    <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
-      <path d="M7 18v-6a5 5 0 0 1 10 0v6" />
-      <path d="M5 21h14v-3H5z" />
-      <path d="M12 2v2M4.2 5.2l1.4 1.4M19.8 5.2l-1.4 1.4M2 12h2M20 12h2" />
-    </svg>
-  );
 }

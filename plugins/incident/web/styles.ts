@@ -25,7 +25,10 @@ const css = `
   color: var(--incident-fg);
   font: inherit;
 }
-.incident-rhs { display: flex; flex-direction: column; gap: 12px; padding: 12px; min-width: 0; }
+.incident-rhs { display: flex; flex-direction: column; gap: 12px; min-width: 0; }
+.incident-list-view, .incident-detail, .incident-start, .incident-overview { display: flex; flex-direction: column; gap: 10px; }
+/* The host styles every label as a bold block with margins; the plugin lays its own out. */
+.incident-rhs label { margin: 0; }
 .incident-rhs *, .incident-card * { box-sizing: border-box; }
 .incident-rhs h3 { font-size: 1.1rem; margin: 0; overflow-wrap: anywhere; }
 .incident-rhs h4 { font-size: 0.95rem; margin: 0 0 6px; }
@@ -67,7 +70,9 @@ const css = `
 .incident-empty { color: var(--incident-muted); margin: 0; }
 .incident-alert { border: 1px solid var(--incident-danger); color: var(--incident-danger); background: #fff5f5; border-radius: 6px; padding: 6px 10px; margin: 0; font-size: 0.9rem; }
 .incident-section { border-top: 1px solid var(--incident-border); padding-top: 10px; }
-.incident-field { display: flex; flex-direction: column; gap: 4px; margin-bottom: 10px; }
+.incident-field { display: flex; flex-direction: column; gap: 4px; }
+.incident-start form { display: flex; flex-direction: column; gap: 12px; }
+.incident-add-item { display: flex; flex-direction: column; gap: 6px; margin-top: 8px; }
 .incident-field label, .incident-label { font-size: 0.85rem; font-weight: 600; }
 .incident-field .incident-hint { font-size: 0.8rem; color: var(--incident-muted); }
 .incident-input, .incident-select {
@@ -80,9 +85,10 @@ const css = `
 .incident-check { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 6px; padding: 3px 0; }
 .incident-check .incident-alert { flex-basis: 100%; }
 .incident-check-num { color: var(--incident-muted); min-width: 2ch; text-align: right; font-variant-numeric: tabular-nums; font-size: 0.85rem; padding-top: 2px; }
-.incident-check input { margin-top: 3px; }
-.incident-check label { flex: 1; overflow-wrap: anywhere; cursor: pointer; }
+.incident-check input[type="checkbox"] { margin: 4px 0 0; width: 16px; height: 16px; flex: none; }
+.incident-check label { flex: 1; font-weight: 400; display: block; overflow-wrap: anywhere; cursor: pointer; }
 .incident-check-by { display: block; font-size: 0.75rem; color: var(--incident-muted); }
+.incident-checklist-group .incident-empty { font-size: 0.85rem; }
 .incident-stage-current { color: var(--incident-accent); font-weight: 600; text-transform: none; letter-spacing: 0; }
 .incident-badge { display: inline-block; font-size: 0.75rem; border-radius: 10px; padding: 1px 8px; background: var(--incident-subtle); border: 1px solid var(--incident-border); }
 .incident-badge-ended { color: var(--incident-muted); }
@@ -91,11 +97,13 @@ const css = `
 .incident-rules code { font-size: 0.8rem; }
 .incident-card {
   display: flex; gap: 10px; align-items: flex-start; border: 1px solid var(--incident-border);
-  border-left: 4px solid var(--incident-accent); border-radius: 6px; padding: 8px 12px; margin: 4px 0;
+  border-left: 4px solid var(--incident-accent); border-radius: 6px; padding: 6px 10px; margin: 2px 0;
   background: var(--incident-subtle); max-width: 640px;
 }
 .incident-card[data-action="incident_ended"], .incident-card[data-action="ended"] { border-left-color: var(--incident-success); }
-.incident-card-icon { font-size: 1.2rem; line-height: 1.3; }
+.incident-card-icon { color: var(--incident-accent); line-height: 0; padding-top: 2px; }
+.incident-card[data-action="ended"] .incident-card-icon { color: var(--incident-success); }
+.incident-card-open { font-size: 0.85rem; }
 .incident-card-body { display: flex; flex-direction: column; gap: 4px; min-width: 0; }
 .incident-card-message { margin: 0; overflow-wrap: anywhere; white-space: pre-wrap; }
 .incident-visually-hidden { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }

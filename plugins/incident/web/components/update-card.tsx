@@ -7,23 +7,24 @@ import type { PostTypeProps } from "../../../../common/web-plugin-api.ts";
 import { useIncidentPlugin } from "../context.tsx";
 import { updatePostPropsSchema } from "../incident-types.ts";
 import { useIncidentStyles } from "../styles.ts";
+import { Icon, type IconName } from "./icons.tsx";
 
 /** Icon and a short label by `props.action`; matched on the action's words, so `stage_changed` and `stage` both work. */
-const ACTIONS: Array<{ match: RegExp; icon: string; label: string }> = [
-  { match: /start|creat/, icon: "🚨", label: "Incident started" },
-  { match: /end|resolve|close/, icon: "🏁", label: "Incident ended" },
-  { match: /stage/, icon: "🔀", label: "Stage changed" },
-  { match: /commander/, icon: "👤", label: "Commander changed" },
-  { match: /uncheck/, icon: "⬜", label: "Checklist item unchecked" },
-  { match: /check/, icon: "✅", label: "Checklist item checked" },
-  { match: /add/, icon: "➕", label: "Checklist item added" },
-  { match: /remov|delet/, icon: "➖", label: "Checklist item removed" },
-  { match: /rule|forward/, icon: "📨", label: "Forwarding" },
+const ACTIONS: Array<{ match: RegExp; icon: IconName; label: string }> = [
+  { match: /start|creat/, icon: "siren", label: "Incident started" },
+  { match: /end|resolve|close/, icon: "flag", label: "Incident ended" },
+  { match: /stage/, icon: "stages", label: "Stage changed" },
+  { match: /commander/, icon: "user", label: "Commander changed" },
+  { match: /uncheck/, icon: "box", label: "Checklist item unchecked" },
+  { match: /check/, icon: "check", label: "Checklist item checked" },
+  { match: /add/, icon: "plus", label: "Checklist item added" },
+  { match: /remov|delet/, icon: "minus", label: "Checklist item removed" },
+  { match: /rule|forward/, icon: "mail", label: "Forwarding rules" },
 ];
 
-export function describeAction(action: string | undefined): { icon: string; label: string } {
+export function describeAction(action: string | undefined): { icon: IconName; label: string } {
   const found = action ? ACTIONS.find((a) => a.match.test(action.toLowerCase())) : undefined;
-  return found ?? { icon: "📣", label: "Incident update" };
+  return found ?? { icon: "megaphone", label: "Incident update" };
 }
 
 /** The bot writes markdown; the card shows its text without the markup characters. */
@@ -41,8 +42,8 @@ export function UpdateCard({ post }: PostTypeProps) {
 
   return (
     <div className="incident-card" data-action={props.action ?? ""} role="group" aria-label={label}>
-      <span className="incident-card-icon" aria-hidden="true">
-        {icon}
+      <span className="incident-card-icon">
+        <Icon name={icon} />
       </span>
       <div className="incident-card-body">
         <p className="incident-card-message">{plainText(post.message)}</p>
@@ -50,7 +51,7 @@ export function UpdateCard({ post }: PostTypeProps) {
           <div>
             <button
               type="button"
-              className="incident-link-btn"
+              className="incident-link-btn incident-card-open"
               onClick={() => {
                 store.open(incidentId, { focus: true });
                 showRhs();
