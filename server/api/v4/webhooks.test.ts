@@ -94,6 +94,34 @@ describe("POST /hooks/{id}", () => {
     expect((await latestPost(alerts.id)).message).toBe("stays put");
   });
 
+  it("accepts Alertmanager's slack_configs payload as sent, keeping Slack keys it does not use", async () => {
+    // The body prometheus-alertmanager 0.25 POSTs (captured from the real binary); `#` + a 64-character channel name is 65 characters.
+    const longName = `a${"l".repeat(63)}`;
+    const longChannel = await server.createChannel(alice, { teamId: team.id, name: longName, type: "O" });
+    const hook = await createHook();
+    const attachment = {
+      title: "[FIRING:1] HighLatency on db-prod",
+      title_link: "http://127.0.0.1:9093/#/alerts?receiver=sitrep",
+      text: "*critical* p99 latency above 2s",
+      fallback: "[FIRING:1] HighLatency db-prod (critical)",
+      callback_id: "",
+      fields: [{ title: "instance", value: "db-prod", short: true }],
+      actions: [{ type: "button", text: "Runbook", url: "http://127.0.0.1/runbooks/HighLatency" }],
+      footer: "",
+      color: "danger",
+      mrkdwn_in: ["fallback", "pretext", "text"],
+    };
+    const res = await server.anonymous.post(`/hooks/${hook.id}`, { channel: `#${longName}`, username: "alertmanager", icon_emoji: ":rotating_light:", link_names: true, attachments: [attachment] });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe("ok");
+    const post = await latestPost(longChannel.id);
+    expect(post.message).toBe("");
+    expect(post.props).toMatchObject({ override_username: "alertmanager", attachments: [attachment] });
+    const tooLong = await server.anonymous.post(`/hooks/${hook.id}`, { text: "x", channel: `#${longName}x` });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.message).toBe("channel: must be at most 64 characters after an optional # or ~");
+  });
+
   it("refuses a `channel` the webhook's owner cannot post in", async () => {
     const bobsChannel = await server.createChannel(bob, { teamId: team.id, name: "bobs-private", type: "P" });
     const hook = await createHook();

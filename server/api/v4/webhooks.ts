@@ -41,7 +41,11 @@ const attachmentSchema = z
 const payloadSchema = z.object({
   text: z.string().max(LIMITS.postMessageMax, `must be at most ${LIMITS.postMessageMax} characters`).optional(),
   attachments: z.array(attachmentSchema).max(100, "must hold at most 100 attachments").optional(),
-  channel: z.string().max(64, "must be at most 64 characters").optional(),
+  // Slack senders (Alertmanager's slack_configs) write "#name": the limit is on the name after the prefix.
+  channel: z
+    .string()
+    .refine((name) => name.replace(/^[#~]/, "").length <= LIMITS.nameMax, `must be at most ${LIMITS.nameMax} characters after an optional # or ~`)
+    .optional(),
   username: z.string().max(64, "must be at most 64 characters").optional(),
   icon_url: z.string().max(1024, "must be at most 1024 characters").optional(),
   props: z.record(z.string(), z.unknown()).optional(),
