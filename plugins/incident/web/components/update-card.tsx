@@ -4,27 +4,27 @@
  * with an icon for what happened and a button opening the incident in the RHS.
  */
 import type { PostTypeProps } from "../../../../common/web-plugin-api.ts";
+import type { UpdateAction } from "../../common/types.ts";
 import { useIncidentPlugin } from "../context.tsx";
 import { updatePostPropsSchema } from "../incident-types.ts";
 import { useIncidentStyles } from "../styles.ts";
 import { Icon, type IconName } from "./icons.tsx";
 
-/** Icon and a short label by `props.action`; matched on the action's words, so `stage_changed` and `stage` both work. */
-const ACTIONS: Array<{ match: RegExp; icon: IconName; label: string }> = [
-  { match: /start|creat/, icon: "siren", label: "Incident started" },
-  { match: /end|resolve|close/, icon: "flag", label: "Incident ended" },
-  { match: /stage/, icon: "stages", label: "Stage changed" },
-  { match: /commander/, icon: "user", label: "Commander changed" },
-  { match: /uncheck/, icon: "box", label: "Checklist item unchecked" },
-  { match: /check/, icon: "check", label: "Checklist item checked" },
-  { match: /add/, icon: "plus", label: "Checklist item added" },
-  { match: /remov|delet/, icon: "minus", label: "Checklist item removed" },
-  { match: /rule|forward/, icon: "mail", label: "Forwarding rules" },
-];
+/** Icon and a short label for each action the bot records (typed against the server's list). */
+const ACTIONS: Record<UpdateAction, { icon: IconName; label: string }> = {
+  started: { icon: "siren", label: "Incident started" },
+  stage_changed: { icon: "stages", label: "Stage changed" },
+  commander_changed: { icon: "user", label: "Commander changed" },
+  checklist_item_added: { icon: "plus", label: "Checklist item added" },
+  checklist_item_removed: { icon: "minus", label: "Checklist item removed" },
+  checklist_item_checked: { icon: "check", label: "Checklist item checked" },
+  checklist_item_unchecked: { icon: "box", label: "Checklist item unchecked" },
+  rules_reloaded: { icon: "mail", label: "Forwarding rules reloaded" },
+  ended: { icon: "flag", label: "Incident ended" },
+};
 
 export function describeAction(action: string | undefined): { icon: IconName; label: string } {
-  const found = action ? ACTIONS.find((a) => a.match.test(action.toLowerCase())) : undefined;
-  return found ?? { icon: "megaphone", label: "Incident update" };
+  return (action && Object.hasOwn(ACTIONS, action) ? ACTIONS[action as UpdateAction] : undefined) ?? { icon: "megaphone", label: "Incident update" };
 }
 
 /** The bot writes markdown; the card shows its text without the markup characters. */
