@@ -25,12 +25,15 @@
  * Run alone with `npx tsx bench/forwarding-p1.ts [--quick]`.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { buildPlugin } from "../scripts/build-plugin.mjs";
+import { FORWARDED_POST_TYPE } from "../plugins/incident/common/forwarded-post.ts";
 import { parsePlaybook, type ForwardingRule } from "../plugins/incident/common/playbook.ts";
 import { forwardingTemplateValues, renderForwardingRules } from "../plugins/incident/server/forwarding/forwarder.ts";
 import { ForwardingRuleIndex, type MatchLookups, type SourceChannel } from "../plugins/incident/server/forwarding/rule-index.ts";
+import { channelCreator, channelMemberAdder } from "../server/services/channels.ts";
+import { BenchWorker, median, now, seedWorkspace, startBenchServer, tmpDir, type BenchCase } from "./support.ts";
 
 /** Channels of the workload; every one public. */
 export const CHANNELS = ["alerts", "support", "deploys", "general", "random"] as const;
@@ -91,7 +94,7 @@ export function incidentFields(i: number): Record<string, string> {
 }
 
 /** A deterministic pseudo-random source, so every run posts the same traffic. */
-export function seeded(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s * 1664525 + 1013904223) >>> 0;
@@ -151,7 +154,7 @@ export async function matcherBench(props: { ruleCounts: number[]; posts: number 
     rules.forEach((list, i) => index.upsertIncident({ incidentId: `inc${i}`, teamId: team, channelId: `inc${i}`, rules: list }));
     index.prepare();
     const buildMs = performance.now() - buildStart;
-    const random = seeded(42);
+    const random = seededRandom(42);
     const posts = Array.from({ length: props.posts }, (_, i) => {
       const { channel, message } = workloadPost(random, { incidents, matchRate: 0.02 });
       return { id: `p${i}`, channel_id: channel, user_id: "u", message, props: {} };
@@ -181,9 +184,187 @@ export async function runMatcherBench(props: { posts?: number } = {}): Promise<v
   }
 }
 
+/** Settings of the HTTP run. */
+export interface P1Options {
+  ruleCounts: number[];
+  /** Posts per timed round. */
+  posts: number;
+  rounds: number;
+  warmup: number;
+  concurrency: number;
+  matchRate: number;
+}
+
+const DEFAULTS: P1Options = { ruleCounts: [0, 1000, 10000], posts: 1000, rounds: 5, warmup: 300, concurrency: 8, matchRate: 0.02 };
+const TARGET = 0.9;
+const RULES_PER_INCIDENT = 10;
+
+/** One rule count's figures. */
+export interface P1Result {
+  rules: number;
+  /** Median posts/s, timed from the first request to the moment the host's hooks are idle. */
+  postsPerSecond: number;
+  /** Median posts/s counting only the HTTP answers (hides the matching: shown for comparison). */
+  answeredPerSecond: number;
+  /** Copies made during the timed rounds. */
+  forwards: number;
+  /** Median time the hooks still ran after the last answer. */
+  hookTailMs: number;
+}
+
+/** One server of the run, with its rules active. */
+interface P1Target {
+  rules: number;
+  incidents: number;
+  url: string;
+  tokens: string[];
+  channelIds: Map<string, string>;
+  idle(): Promise<void>;
+  forwardCount(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A real server with the Incident plugin (built by the real build script, installed through the API) and `rules` active rules. */
+async function prepareTarget(props: { dir: string; bundle: Buffer; rules: number }): Promise<P1Target> {
+  const server = await startBenchServer(props.dir);
+  try {
+    const seeded = await seedWorkspace(server, 4);
+    const admin = seeded.author;
+    const teamId = seeded.channel.team_id;
+    const team = await server.host.db.selectFrom("teams").select("name").where("id", "=", teamId).executeTakeFirstOrThrow();
+    const channelIds = new Map<string, string>();
+    for (const name of CHANNELS) {
+      const channel = await channelCreator(server.host, { input: { team_id: teamId, name, display_name: name, type: "O" }, creator: admin.user });
+      for (const member of seeded.members) await channelMemberAdder(server.host, { channelId: channel.id, userId: member.user.id });
+      channelIds.set(name, channel.id);
+    }
+    const api = async (method: string, urlPath: string, body?: unknown, form?: FormData) => {
+      const res = await fetch(`${server.url}${urlPath}`, {
+        method,
+        headers: { authorization: `Bearer ${admin.token}`, ...(form || body === undefined ? {} : { "content-type": "application/json" }) },
+        body: form ?? (body === undefined ? undefined : JSON.stringify(body)),
+      });
+      const text = await res.text();
+      if (res.status >= 300) throw new Error(`${method} ${urlPath}: ${res.status} ${text.slice(0, 300)}`);
+      return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    };
+    const form = new FormData();
+    form.append("plugin", new Blob([new Uint8Array(props.bundle)], { type: "application/gzip" }), "incident.tar.gz");
+    await api("POST", "/api/v4/plugins", undefined, form);
+    await api("POST", "/api/v4/plugins/incident/enable");
+    const playbook = await api("POST", "/plugins/incident/api/v1/playbooks", { team_id: teamId, source: benchPlaybook(team.name) });
+    const incidents = props.rules / RULES_PER_INCIDENT;
+    for (let i = 0; i < incidents; i++) {
+      await api("POST", "/plugins/incident/api/v1/incidents", { name: `Bench ${i}`, team_id: teamId, channel_name: `bench-${i}`, playbook_id: playbook.id, fields: incidentFields(i) });
+    }
+    await server.host.hooks.idle();
+    return {
+      rules: props.rules,
+      incidents,
+      url: `${server.url}/api/v4/posts`,
+      tokens: seeded.members.map((m) => m.token),
+      channelIds,
+      idle: () => server.host.hooks.idle(),
+      async forwardCount() {
+        const row = await server.host.db.selectFrom("posts").select((eb) => eb.fn.countAll().as("n")).where("type", "=", FORWARDED_POST_TYPE).executeTakeFirst();
+        return Number(row?.n ?? 0);
+      },
+      close: () => server.close(),
+    };
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+}
+
+/**
+ * Posts/s through the real post path at each rule count, in one run: one
+ * server per rule count (each on its own SQLite file, all in this process),
+ * timed in interleaved rounds so that whatever else the machine does weighs
+ * on every count alike; the load comes from a worker thread.
+ */
+export async function p1Http(options: Partial<P1Options> = {}): Promise<P1Result[]> {
+  const o = { ...DEFAULTS, ...options };
+  const tmp = tmpDir("p1");
+  const playbooksDir = path.join(tmp.dir, "no-playbooks");
+  fs.mkdirSync(playbooksDir);
+  process.env.SITREP_PLAYBOOKS_DIR = playbooksDir;
+  const worker = new BenchWorker("forwarding-load.mjs", null);
+  const targets: P1Target[] = [];
+  try {
+    const bundle = fs.readFileSync(await buildPlugin({ dir: path.resolve(import.meta.dirname, "../plugins/incident"), outDir: tmp.dir }));
+    for (const [i, rules] of o.ruleCounts.entries()) targets.push(await prepareTarget({ dir: path.join(tmp.dir, `server-${i}`), bundle, rules }));
+
+    const random = seededRandom(7);
+    type Load = { startedAt: number; answeredAt: number; failed: number; firstFailure: string };
+    const round = async (target: P1Target, count: number) => {
+      const bodies = Array.from({ length: count }, () => {
+        const { channel, message } = workloadPost(random, { incidents: target.incidents, matchRate: o.matchRate });
+        return { channel_id: target.channelIds.get(channel), message };
+      });
+      const result = await worker.ask<Load>({ type: "load", url: target.url, tokens: target.tokens, bodies, concurrency: o.concurrency });
+      if (result.failed) throw new Error(`${result.failed} of ${count} posts failed; first: ${result.firstFailure}`);
+      // onMessagePosted runs after the answer: the run ends when the hooks are idle.
+      await target.idle();
+      const idleAt = now();
+      return { total: (count / (idleAt - result.startedAt)) * 1000, answered: (count / (result.answeredAt - result.startedAt)) * 1000, tail: idleAt - result.answeredAt };
+    };
+
+    for (const target of targets) await round(target, o.warmup);
+    const before = await Promise.all(targets.map((t) => t.forwardCount()));
+    const rounds = targets.map(() => [] as Array<{ total: number; answered: number; tail: number }>);
+    for (let r = 0; r < o.rounds; r++) {
+      for (const [i, target] of targets.entries()) rounds[i].push(await round(target, o.posts));
+    }
+    const after = await Promise.all(targets.map((t) => t.forwardCount()));
+    return targets.map((target, i) => ({
+      rules: target.rules,
+      postsPerSecond: median(rounds[i].map((r) => r.total)),
+      answeredPerSecond: median(rounds[i].map((r) => r.answered)),
+      forwards: after[i] - before[i],
+      hookTailMs: median(rounds[i].map((r) => r.tail)),
+    }));
+  } finally {
+    await worker.stop();
+    for (const target of targets) await target.close();
+    tmp.remove();
+  }
+}
+
+/** Print P1's figures; returns the ratio at the largest rule count. */
+export function printP1(results: P1Result[]): number {
+  const base = results[0].postsPerSecond;
+  console.log("P1 forwarding: posts/s through HTTP POST /api/v4/posts with the Incident plugin, timed until the host's onMessagePosted hooks are idle (matching and copies included)");
+  for (const r of results) {
+    console.log(
+      `  ${String(r.rules).padStart(6)} rules: ${format(r.postsPerSecond).padStart(6)} posts/s  ratio ${(r.postsPerSecond / base).toFixed(2)}  ` +
+        `(answers alone ${format(r.answeredPerSecond)}/s, hooks ran ${r.hookTailMs.toFixed(0)} ms past the last answer, ${r.forwards} copies)`,
+    );
+  }
+  return results[results.length - 1].postsPerSecond / base;
+}
+
+/** The P1 case for `bench/index.ts`. */
+export const p1Forwarding: BenchCase = {
+  id: "P1",
+  title: "forwarding rules vs none on the post path",
+  async run() {
+    await runMatcherBench();
+    const results = await p1Http();
+    const ratio = printP1(results);
+    const last = results[results.length - 1];
+    return {
+      ratio,
+      met: ratio >= TARGET,
+      line: `P1 forwarding: ${format(last.postsPerSecond)} posts/s with ${last.rules} rules, ${format(results[0].postsPerSecond)} with none, ratio ${ratio.toFixed(2)} (target >= ${TARGET}; timed until hooks are idle)`,
+    };
+  },
+};
+
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename);
 if (isMain) {
-  void fs;
-  void os;
-  await runMatcherBench({ posts: process.argv.includes("--quick") ? 10_000 : 50_000 });
+  const quick = process.argv.includes("--quick");
+  await runMatcherBench({ posts: quick ? 10_000 : 50_000 });
+  const ratio = printP1(await p1Http(quick ? { posts: 500, rounds: 3, warmup: 200 } : {}));
+  console.log(`P1 ratio at the largest rule count: ${ratio.toFixed(2)} (target >= ${TARGET})`);
 }
