@@ -9,6 +9,7 @@ import type { Team, TeamMember } from "../../common/wire.ts";
 import type { TeamsTable } from "../db/schema.ts";
 import { badRequest, conflict, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
+import { channelMemberAdder } from "./channels.ts";
 
 export const newTeamSchema = z.object({
   name: nameSchema.refine((n) => !RESERVED_TEAM_NAMES.includes(n), "is reserved for a page of the app; choose another name"),
@@ -21,7 +22,10 @@ export function presentTeam(row: TeamsTable): Team {
   return { id: row.id, name: row.name, display_name: row.display_name, type: row.type, description: row.description, create_at: row.create_at, update_at: row.update_at, delete_at: row.delete_at };
 }
 
-/** Create a team; its creator becomes a team admin. */
+/** The public channel every team starts with and every member joins, as in Mattermost. */
+export const DEFAULT_CHANNEL = { name: "town-square", display_name: "Town Square" } as const;
+
+/** Create a team with its Town Square; the creator becomes a team admin and joins it. */
 export async function teamCreator(host: Host, props: { input: unknown; creatorId: string }): Promise<Team> {
   const parsed = newTeamSchema.safeParse(props.input);
   if (!parsed.success) throw fromZodError(parsed.error, "api.team.create.invalid");
@@ -33,6 +37,12 @@ export async function teamCreator(host: Host, props: { input: unknown; creatorId
     if (taken) throw conflict("api.team.name_taken", `name: a team named "${input.name}" already exists`);
     await trx.insertInto("teams").values(row).execute();
     await trx.insertInto("team_members").values({ team_id: row.id, user_id: props.creatorId, roles: "team_user team_admin", create_at: now, delete_at: 0 }).execute();
+    const channelId = newId();
+    await trx
+      .insertInto("channels")
+      .values({ id: channelId, team_id: row.id, name: DEFAULT_CHANNEL.name, display_name: DEFAULT_CHANNEL.display_name, type: "O", header: "", purpose: "", creator_id: props.creatorId, create_at: now, update_at: now, delete_at: 0, last_post_at: now, total_msg_count: 0 })
+      .execute();
+    await trx.insertInto("channel_members").values({ channel_id: channelId, user_id: props.creatorId, roles: "channel_user channel_admin", last_viewed_at: now, msg_count: 0, create_at: now }).execute();
   });
   return presentTeam(row);
 }
@@ -83,5 +93,7 @@ export async function teamMemberAdder(host: Host, props: { teamId: string; userI
     .onConflict((oc) => oc.columns(["team_id", "user_id"]).doUpdateSet({ delete_at: 0 }))
     .execute();
   host.realtime.publish("added_to_team", { team_id: props.teamId, user_id: props.userId }, { userId: props.userId });
+  const townSquare = await host.db.selectFrom("channels").select("id").where("team_id", "=", props.teamId).where("name", "=", DEFAULT_CHANNEL.name).where("delete_at", "=", 0).executeTakeFirst();
+  if (townSquare) await channelMemberAdder(host, { channelId: townSquare.id, userId: props.userId });
   return (await getTeamMember(host, props.teamId, props.userId))!;
 }
