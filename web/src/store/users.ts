@@ -39,8 +39,9 @@ export async function teamUsersLoader(services: Deps, teamId: string): Promise<U
   return users;
 }
 
-/** How a user is named in the UI. */
+/** How a user is named in the UI: a bot by its display name, a person by nickname or username. */
 export function displayName(user: User | undefined): string {
   if (!user) return "someone";
+  if (user.is_bot) return user.first_name || user.username;
   return user.nickname || user.username;
 }
