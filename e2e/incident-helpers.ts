@@ -7,6 +7,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Locator, Page } from "playwright-core";
+import type { Channel, Team, User } from "../common/wire.ts";
+import type { TestClient, TestServer } from "../server/testing/harness.ts";
 import { buildPlugin } from "../scripts/build-plugin.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -15,6 +17,18 @@ const root = path.resolve(import.meta.dirname, "..");
 export async function buildIncidentBundle(): Promise<string> {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-incident-e2e-"));
   return buildPlugin({ dir: path.join(root, "plugins", "incident"), outDir, minify: true });
+}
+
+/**
+ * A team with its Town Square (made by the server when it makes one, else
+ * here) and `members` added to both.
+ */
+export async function createTeamWithMembers(server: TestServer, owner: TestClient, props: { name: string; members: Array<{ user: User }> }): Promise<{ team: Team; townSquare: Channel }> {
+  const team = await server.createTeam(owner, { name: props.name });
+  const existing = await owner.get(`/api/v4/teams/${team.id}/channels/name/town-square`);
+  const townSquare = existing.status === 200 ? (existing.body as Channel) : await server.createChannel(owner, { teamId: team.id, name: "town-square" });
+  for (const member of props.members) await server.addToChannel(owner, { channel: townSquare, user: member.user });
+  return { team, townSquare };
 }
 
 /** The Incidents right-hand sidebar. */

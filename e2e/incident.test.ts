@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Channel, Team, User } from "../common/wire.ts";
 import type { TestClient } from "../server/testing/harness.ts";
-import { createTeamWithTownSquare, startE2E, type E2E, type TestPage } from "./harness.ts";
-import { buildIncidentBundle, incidentRow, incidentsButton, openRhs, post, rhs, send, showList, waitConnected } from "./incident-helpers.ts";
+import { startE2E, type E2E, type TestPage } from "./harness.ts";
+import { buildIncidentBundle, createTeamWithMembers, incidentRow, incidentsButton, openRhs, post, rhs, send, showList, waitConnected } from "./incident-helpers.ts";
 
 type SignedIn = TestClient & { user: User };
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
   admin = await e2e.server.admin();
   alice = await e2e.server.createUser({ username: "alice" });
   bob = await e2e.server.createUser({ username: "bob" });
-  ({ team } = await createTeamWithTownSquare(e2e.server, admin, { name: "ops", members: [alice, bob] }));
+  ({ team } = await createTeamWithMembers(e2e.server, admin, { name: "ops", members: [alice, bob] }));
 });
 afterAll(async () => {
   await e2e?.close();
@@ -213,6 +213,57 @@ describe("incident plugin in the browser", () => {
     await incidentRow(a.page, "Payments slow").waitFor();
     await incidentRow(a.page, "DB down").waitFor({ state: "detached", timeout: 10_000 });
     await e2e.screenshot(a.page, "incident-ended");
+    e2e.assertNoConsoleErrors();
+  });
+
+  test("a playbook written as code gives an incident started from the RHS its stages, checklist and fields", async () => {
+    const source = [
+      "name: Service outage",
+      "description: A user-facing service is down or degraded.",
+      "channel:",
+      '  name_template: "outage-{{slug}}"',
+      "stages:",
+      "  - name: Triage",
+      "    checklist: [Assign a commander, Post first status update]",
+      "  - name: Mitigation",
+      "    checklist: [Roll back the last deploy]",
+      "  - name: Resolved",
+      "checklist: [Write the retrospective]",
+      "fields:",
+      "  service: {required: true, description: The affected service}",
+    ].join("\n");
+    const applied = await admin.post("/plugins/incident/api/v1/playbooks", { team_id: team.id, source });
+    // 201 created, or 200 when a playbooks directory already made one of that name in "ops".
+    expect([200, 201], JSON.stringify(applied.body)).toContain(applied.status);
+
+    const panel = await showList(a.page);
+    await panel.getByRole("button", { name: "Start incident" }).click();
+    await panel.getByLabel("Name", { exact: true }).fill("Checkout errors");
+    await panel.getByLabel("Playbook").selectOption({ label: "Service outage" });
+    await panel.getByText("A user-facing service is down or degraded.").waitFor();
+    await panel.getByLabel("service (required)").fill("checkout");
+    await panel.getByRole("button", { name: "Start incident" }).click();
+    await panel.getByRole("heading", { name: "Checkout errors", level: 3 }).waitFor({ timeout: 10_000 });
+    await panel.getByRole("link", { name: "~outage-checkout-errors" }).waitFor();
+    await panel.getByText("checkout", { exact: true }).waitFor();
+    await expect(panel.getByLabel("Stage", { exact: true }).locator("option").allTextContents()).resolves.toEqual(["Triage", "Mitigation", "Resolved"]);
+    await expect(panel.getByRole("heading", { name: /Checklist/ }).textContent()).resolves.toContain("0/4");
+    // Numbered in stage order, stage-less items last, as /incident info numbers them.
+    await expect(panel.locator(".incident-check").allTextContents()).resolves.toEqual([
+      expect.stringContaining("1.Assign a commander"),
+      expect.stringContaining("2.Post first status update"),
+      expect.stringContaining("3.Roll back the last deploy"),
+      expect.stringContaining("4.Write the retrospective"),
+    ]);
+
+    // Bob's list shows its progress, expandable to the items.
+    const row = incidentRow(b.page, "Checkout errors");
+    await showList(b.page);
+    await row.waitFor({ timeout: 10_000 });
+    await row.getByRole("button", { name: /Checklist/ }).click();
+    await row.getByText("Roll back the last deploy").waitFor();
+    await expect(row.getByRole("button", { name: /Checklist/ }).textContent()).resolves.toContain("0/4");
+    await e2e.screenshot(a.page, "incident-playbook");
     e2e.assertNoConsoleErrors();
   });
 

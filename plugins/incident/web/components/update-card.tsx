@@ -5,7 +5,7 @@
  */
 import type { PostTypeProps } from "../../../../common/web-plugin-api.ts";
 import type { UpdateAction } from "../../common/types.ts";
-import { useIncidentPlugin } from "../context.tsx";
+import { useIncidentPlugin, useIncidentState } from "../context.tsx";
 import { updatePostPropsSchema } from "../incident-types.ts";
 import { useIncidentStyles } from "../styles.ts";
 import { Icon, type IconName } from "./icons.tsx";
@@ -35,10 +35,12 @@ function plainText(markdown: string): string {
 export function UpdateCard({ post }: PostTypeProps) {
   useIncidentStyles();
   const { store, showRhs } = useIncidentPlugin();
+  const known = useIncidentState().incidents;
   const parsed = updatePostPropsSchema.safeParse(post.props ?? {});
   const props = parsed.success ? parsed.data : {};
   const { icon, label } = describeAction(props.action);
   const incidentId = props.incident_id;
+  const name = props.incident_name ?? (incidentId ? known[incidentId]?.name : undefined);
 
   return (
     <div className="incident-card" data-action={props.action ?? ""} role="group" aria-label={label}>
@@ -57,7 +59,7 @@ export function UpdateCard({ post }: PostTypeProps) {
                 showRhs();
               }}
             >
-              Open {props.incident_name ? `“${props.incident_name}”` : "incident"} in the sidebar
+              Open {name ? `“${name}”` : "the incident"} in the sidebar
             </button>
           </div>
         ) : null}
