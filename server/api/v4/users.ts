@@ -9,6 +9,8 @@ import { AppError, forbidden, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
 import { parse, requireAdmin, requireUser } from "../context.ts";
 import { accessTokenCreator, sessionEnder, sessionStarter } from "../../auth/sessions.ts";
+import { canReadChannel, getChannel } from "../../services/channels.ts";
+import { isTeamMember } from "../../services/teams.ts";
 import { getUser, getUserByUsername, getUsers, presentUser, rolesUpdater, userCreator, userDeactivator, verifyPassword } from "../../services/users.ts";
 
 const loginSchema = z.object({ login_id: z.string().min(1, "is required"), password: z.string().min(1, "is required") });
@@ -63,6 +65,13 @@ export function registerUserRoutes(app: FastifyInstance, host: Host): void {
   app.get("/api/v4/users", async (request) => {
     const viewer = requireUser(request);
     const q = parse(pageSchema, request.query);
+    // A filter shows who is in a team or channel, so it needs the right to see them (as in Mattermost).
+    if (q.in_team && !isSystemAdmin(viewer) && !(await isTeamMember(host, q.in_team, viewer.id))) throw notFound("team", "in_team: team not found, or you are not a member of it");
+    for (const [field, channelId] of [["in_channel", q.in_channel], ["not_in_channel", q.not_in_channel]] as const) {
+      if (!channelId) continue;
+      const channel = await getChannel(host, channelId);
+      if (!channel || !(await canReadChannel(host, viewer, channel))) throw notFound("channel", `${field}: channel not found, or you do not have access to it`);
+    }
     let query = host.db.selectFrom("users").selectAll("users");
     if (q.in_team) query = query.innerJoin("team_members", "team_members.user_id", "users.id").where("team_members.team_id", "=", q.in_team).where("team_members.delete_at", "=", 0);
     if (q.in_channel) query = query.innerJoin("channel_members", "channel_members.user_id", "users.id").where("channel_members.channel_id", "=", q.in_channel);
