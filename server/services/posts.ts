@@ -64,6 +64,11 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
     if (!(await canReadChannel(host, props.author.user, channel))) throw notFound("channel", "channel_id: channel not found, or you do not have access to it");
     throw forbidden("You must be a member of this channel to post in it.");
   }
+  if (input.root_id) {
+    // A reply's root is a post of the same channel; one answer for every other id, so no post of a private channel is confirmed.
+    const root = await host.db.selectFrom("posts").select("channel_id").where("id", "=", input.root_id).where("delete_at", "=", 0).executeTakeFirst();
+    if (!root || root.channel_id !== channel.id) throw badRequest("api.post.create.root_id", "root_id: no post with this id in this channel");
+  }
   const now = Date.now();
   const draft: Post = {
     id: newId(),
