@@ -7,7 +7,8 @@
  * the posts per second of a bare Fastify route that does only the single
  * insert, with a prepared better-sqlite3 statement, into an identical posts
  * table (same migration, same pragmas) in another SQLite file. Both run in
- * this process; the load comes from a worker thread.
+ * this process; the load comes from a worker thread (node:http, keep-alive,
+ * 8 requests in flight), the WebSocket clients from another.
  */
 import path from "node:path";
 import Fastify from "fastify";
@@ -65,12 +66,13 @@ export const p2PostPath: BenchCase = {
     const sitrep = await startBenchServer(path.join(tmp.dir, "sitrep"));
     const bare = await startBareServer(path.join(tmp.dir, "bare"));
     const worker = new BenchWorker("http-load.mjs", null);
+    const listeners = new BenchWorker("http-load.mjs", null);
     try {
       const seeded = await seedWorkspace(sitrep, WS_CLIENTS);
       // A hook of each kind, as a plugin would have, so the path runs them.
       sitrep.host.hooks.registerWillBePosted("bench", (post) => (post.message.length > 16000 ? { error: { message: "too long" } } : undefined));
       sitrep.host.hooks.registerPosted("bench", () => {});
-      await worker.ask({ type: "sockets", wsUrl: `${sitrep.url.replace("http", "ws")}/api/v4/websocket`, tokens: seeded.members.map((m) => m.token) });
+      await listeners.ask({ type: "sockets", wsUrl: `${sitrep.url.replace("http", "ws")}/api/v4/websocket`, tokens: seeded.members.map((m) => m.token) });
 
       const body = { channel_id: seeded.channel.id, message: "Deploy 4812 finished: 12 services updated, error rate back to 0.1%." };
       const sitrepLoad = { type: "load", url: `${sitrep.url}/api/v4/posts`, token: seeded.author.token, body, concurrency: CONCURRENCY };
@@ -90,7 +92,7 @@ export const p2PostPath: BenchCase = {
         bareRates.push(await measure(bareLoad, REQUESTS));
       }
       await sitrep.host.hooks.idle();
-      const { posted } = await worker.ask<{ posted: number }>({ type: "posted" });
+      const { posted } = await listeners.ask<{ posted: number }>({ type: "posted" });
       const expected = (WARMUP + ROUNDS * REQUESTS) * WS_CLIENTS;
       if (posted !== expected) throw new Error(`fan-out incomplete: the WebSocket clients received ${posted} posted events of ${expected}`);
       const sitrepRate = median(sitrepRates);
@@ -102,7 +104,8 @@ export const p2PostPath: BenchCase = {
         line: `P2 post path: ${sitrepRate.toFixed(0)} posts/s, bare insert: ${bareRate.toFixed(0)} posts/s, ratio ${ratio.toFixed(2)} (target >= ${TARGET})`,
       };
     } finally {
-      await worker.ask({ type: "close" }).catch(() => {});
+      await listeners.ask({ type: "close" }).catch(() => {});
+      await listeners.stop();
       await worker.stop();
       await bare.close();
       await sitrep.close();

@@ -112,7 +112,7 @@ export async function seedWorkspace(server: RunningServer, memberCount: number):
     }
   });
   const team = await teamCreator(server.host, { input: { name: `bench-${newId().slice(0, 8)}`, display_name: "Bench", type: "O" }, creatorId: author.id });
-  const channel = await channelCreator(server.host, { input: { team_id: team.id, name: "town-square", display_name: "Town Square", type: "O" }, creator: author });
+  const channel = await channelCreator(server.host, { input: { team_id: team.id, name: "bench-room", display_name: "Bench room", type: "O" }, creator: author });
   const others = people.slice(1);
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < others.length; i += 500) {

@@ -54,9 +54,9 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
 
   // Mattermost answers `Content-Type: application/json` exactly, and Client4
   // parses a body only when the header is exactly that (JSON is UTF-8 anyway).
-  app.addHook("onSend", async (_request, reply, payload) => {
+  app.addHook("onSend", (_request, reply, payload, done) => {
     if (reply.getHeader("content-type") === "application/json; charset=utf-8") reply.header("content-type", "application/json");
-    return payload;
+    done(null, payload);
   });
 
   app.decorateRequest("auth", null);
