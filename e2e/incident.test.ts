@@ -87,6 +87,7 @@ describe("incident plugin in the browser", () => {
     await disclosure.click();
     await expect(disclosure.getAttribute("aria-expanded")).resolves.toBe("true");
     await e2e.screenshot(b.page, "incident-rhs-list");
+    expect(await e2e.axe(b.page)).toEqual([]);
     e2e.assertNoConsoleErrors();
   });
 
@@ -102,6 +103,7 @@ describe("incident plugin in the browser", () => {
     await alert.waitFor();
     await expect(alert.textContent()).resolves.toMatch(/db-down/);
     await e2e.screenshot(b.page, "incident-start-form-error");
+    expect(await e2e.axe(b.page)).toEqual([]);
     const useSuggestion = panel.getByRole("button", { name: /^Use / });
     if (await useSuggestion.count()) await useSuggestion.click();
     else await panel.getByLabel("Channel name (optional)").fill("payments-slow");
