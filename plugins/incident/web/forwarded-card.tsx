@@ -26,11 +26,15 @@ const cardPropsSchema = z.object({
 });
 type CardProps = z.infer<typeof cardPropsSchema> & Partial<ForwardedPostProps>;
 
-/** The in-app path of a permalink (`/{team}/pl/{id}`), or null when it points elsewhere. */
+/**
+ * The in-app path of a permalink (`/{team}/pl/{id}`), or null. The origin is
+ * ignored: the server writes links with its configured site URL, which may
+ * name this very app by another host name.
+ */
 function appPath(permalink: string): string | null {
   try {
-    const url = new URL(permalink, window.location.origin);
-    return url.origin === window.location.origin ? url.pathname : null;
+    const { pathname } = new URL(permalink, window.location.origin);
+    return /^\/[a-z0-9_-]+\/pl\/[a-z0-9]{26}$/.test(pathname) ? pathname : null;
   } catch {
     return null;
   }

@@ -14,7 +14,8 @@ function asText(value: unknown): string {
 
 /**
  * The message and attachment text of a post, one part per line so that words
- * of different parts never run together.
+ * of different parts never run together; an attachment field is one line,
+ * `title: value`.
  * @example forwardableText({message: "", props: {attachments: [{title: "db-prod down"}]}}) // "db-prod down"
  */
 export function forwardableText(post: Pick<Post, "message" | "props">): string {
@@ -33,10 +34,9 @@ export function forwardableText(post: Pick<Post, "message" | "props">): string {
         for (const field of a.fields) {
           if (!field || typeof field !== "object") continue;
           const f = field as Record<string, unknown>;
-          const title = asText(f.title);
-          const value = asText(f.value);
-          if (title) parts.push(title);
-          if (value) parts.push(value);
+          // "severity: critical" on one line reads well in a copy; ": " keeps the words apart for matching.
+          const line = [asText(f.title), asText(f.value)].filter(Boolean).join(": ");
+          if (line) parts.push(line);
         }
       }
     }
