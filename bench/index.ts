@@ -6,10 +6,11 @@
  * appending it to `cases`.
  */
 import type { BenchCase } from "./support.ts";
+import { p1Forwarding } from "./forwarding-p1.ts";
 import { p2PostPath } from "./p2-post-path.ts";
 import { p3Fanout } from "./p3-fanout.ts";
 
-export const cases: BenchCase[] = [p2PostPath, p3Fanout];
+export const cases: BenchCase[] = [p1Forwarding, p2PostPath, p3Fanout];
 
 async function main(argv: string[]): Promise<number> {
   const wanted = argv.map((a) => a.toUpperCase());
