@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import type { User } from "../common/wire.ts";
+import type { Channel, User } from "../common/wire.ts";
 import { startTestServer, type TestClient, type TestServer } from "../server/testing/harness.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -104,7 +104,10 @@ export async function startE2E(): Promise<E2E> {
 /** A team with a Town Square channel (as the web app makes them), and its members added. */
 export async function createTeamWithTownSquare(server: TestServer, owner: TestClient, props: { name?: string; members?: Array<{ user: User }> } = {}) {
   const team = await server.createTeam(owner, { name: props.name });
-  const channel = await server.createChannel(owner, { teamId: team.id, name: "town-square" });
+  // The server gives every new team its Town Square.
+  const found = await owner.get(`/api/v4/teams/${team.id}/channels/name/town-square`);
+  if (found.status !== 200) throw new Error(`town-square: ${found.status} ${JSON.stringify(found.body)}`);
+  const channel = found.body as Channel;
   for (const member of props.members ?? []) await server.addToChannel(owner, { channel, user: member.user });
   return { team, channel };
 }
