@@ -93,6 +93,7 @@ export class WorkflowApplier {
         await store.db.insertInto("workflow_workflows").values(row).execute();
       }
     } catch (error) {
+      subscriptions.drop(row.id);
       await subscriptions.restore(existing);
       if (!existing && /unique|duplicate/i.test(String(error))) {
         // Another process applied the same name at the same moment: replace theirs.
