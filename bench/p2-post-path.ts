@@ -25,7 +25,7 @@ const WS_CLIENTS = 4;
 const TARGET = 0.5;
 
 /** The bare baseline: Fastify, one prepared INSERT into the same table, no auth, no hooks, no fan-out. */
-async function startBareServer(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function startBareServer(dir: string): Promise<{ url: string; close(): Promise<void> }> {
   // Create the table with Sitrep's own migration, so it is the same table with the same indexes.
   const workspace = await openDatabase({ dataDir: dir });
   await migrateHost(workspace);

@@ -38,7 +38,6 @@ function requestToken(request: { headers: Record<string, string | string[] | und
 export async function createApp(host: Host): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 50 * 1024 * 1024, forceCloseConnections: true });
   await app.register(cookie);
-  await app.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1 } });
 
   // Slack-style webhook senders may post a form with a `payload` field.
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
@@ -97,7 +96,11 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   registerPostRoutes(app, host);
   registerCommandRoutes(app, host);
   registerWebhookRoutes(app, host);
-  registerPluginRoutes(app, host);
+  // Multipart is for plugin uploads only: registered for the whole app it adds two async hooks to every request.
+  await app.register(async (pluginRoutes) => {
+    await pluginRoutes.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1 } });
+    registerPluginRoutes(pluginRoutes, host);
+  });
 
   app.server.on("upgrade", (request, socket, head) => {
     const url = request.url ?? "";
