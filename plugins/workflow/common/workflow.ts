@@ -15,6 +15,9 @@ import { scanTemplates, stringsIn } from "./templates.ts";
 /** A value a `where` condition may hold. */
 const conditionValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))], { error: "must be a string, number, boolean or list" });
 
+/** Most steps a workflow may have. */
+export const MAX_STEPS = 50;
+
 /** A step of a workflow. */
 export const stepSchema = z.strictObject({
   id: z
@@ -40,7 +43,7 @@ export const workflowSpecSchema = z
         where: z.record(z.string(), conditionValue, { error: "must be a map of conditions" }).default({}).describe("Conditions on the trigger's parameters."),
       })
       .describe("What starts a run."),
-    steps: z.array(stepSchema, { error: "must be a list of steps" }).min(1, "must have at least one step").max(50, "must have at most 50 steps").describe("Actions run in order; a failing step ends the run."),
+    steps: z.array(stepSchema, { error: "must be a list of steps" }).min(1, "must have at least one step").max(MAX_STEPS, `must have at most ${MAX_STEPS} steps`).describe("Actions run in order; a failing step ends the run."),
   })
   .describe("A Sitrep workflow: one trigger (with conditions) and ordered steps.");
 

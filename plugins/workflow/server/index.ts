@@ -6,7 +6,8 @@
  */
 import type { PluginContext } from "../../../common/plugin-api.ts";
 import { WorkflowApplier } from "./applier.ts";
-import { WorkflowEngine } from "./engine.ts";
+import { ACTION_TIMEOUT_MS, WorkflowEngine } from "./engine.ts";
+import { MAX_STEPS } from "../common/workflow.ts";
 import { loadWorkflowsDir, workflowsDir } from "./loader.ts";
 import { registerRoutes } from "./routes.ts";
 import { migrations, WorkflowStore } from "./store.ts";
@@ -21,6 +22,7 @@ export async function activate(ctx: PluginContext): Promise<void> {
   await ctx.storage.migrate(migrations);
   await ctx.bot.ensure(WORKFLOW_BOT);
   const store = new WorkflowStore(ctx);
+  await store.closeInterrupted(MAX_STEPS * ACTION_TIMEOUT_MS);
   const subscriptions = new WorkflowSubscriptions({ ctx, store });
   const applier = new WorkflowApplier({ ctx, store, subscriptions });
   const running = new WorkflowEngine({ ctx, store });

@@ -191,6 +191,21 @@ export class WorkflowStore {
     await this.db.updateTable("workflow_runs").set({ status: props.status, error: props.error, duration_ms: props.durationMs }).where("id", "=", props.id).execute();
   }
 
+  /**
+   * Close runs left `running` by a process that stopped mid-run. Only runs
+   * older than any run could last (50 steps × 60 s), since another live
+   * process may own a younger one.
+   */
+  async closeInterrupted(olderThanMs: number): Promise<number> {
+    const result = await this.db
+      .updateTable("workflow_runs")
+      .set({ status: "failed", error: "interrupted: the server stopped during the run" })
+      .where("status", "=", "running")
+      .where("started_at", "<", Date.now() - olderThanMs)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async insertStep(row: RunStepsTable): Promise<void> {
     await this.db.insertInto("workflow_run_steps").values(row).execute();
   }
