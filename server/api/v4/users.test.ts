@@ -79,3 +79,77 @@ describe("users", () => {
     expect(seen.body.email).toBe("");
   });
 });
+
+describe("users: permissions of every route", () => {
+  const SIGNED_OUT = "You must be signed in to do that.";
+
+  it("answers anonymous callers with 401 on every signed-in route", async () => {
+    const someone = await server.createUser();
+    const routes: Array<[string, string, unknown?]> = [
+      ["GET", "/api/v4/users/me"],
+      ["GET", `/api/v4/users/${someone.user.id}`],
+      ["GET", `/api/v4/users/username/${someone.user.username}`],
+      ["GET", "/api/v4/users"],
+      ["PUT", `/api/v4/users/${someone.user.id}/roles`, { roles: "system_admin" }],
+      ["DELETE", `/api/v4/users/${someone.user.id}`],
+      ["POST", `/api/v4/users/${someone.user.id}/tokens`, { description: "x" }],
+    ];
+    for (const [method, path, body] of routes) {
+      const res = await server.anonymous.request(method, path, body);
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expect(res.body.message).toBe(SIGNED_OUT);
+    }
+  });
+
+  it("reads users by id and username, 404 naming what is missing", async () => {
+    const ivy = await server.createUser();
+    const jack = await server.createUser();
+    const byName = await jack.get(`/api/v4/users/username/${ivy.user.username}`);
+    expect(byName.status).toBe(200);
+    expect(byName.body).toMatchObject({ id: ivy.user.id, email: "" });
+    const noName = await jack.get("/api/v4/users/username/nobody-here");
+    expect(noName.status).toBe(404);
+    expect(noName.body.message).toBe('no user named "nobody-here"');
+    const noId = await jack.get(`/api/v4/users/${"n".repeat(26)}`);
+    expect(noId.status).toBe(404);
+    expect(noId.body.message).toBe("user not found");
+    const list = await jack.get("/api/v4/users?per_page=200");
+    expect(list.status).toBe(200);
+    expect(list.body.find((u: { id: string }) => u.id === ivy.user.id).email).toBe("");
+    const bad = await jack.get("/api/v4/users?per_page=1000");
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toBe("per_page: must be at most 200");
+  });
+
+  it("lets users deactivate only themselves, and admins anyone", async () => {
+    const admin = await server.admin();
+    const kim = await server.createUser();
+    const lou = await server.createUser();
+    const denied = await kim.delete(`/api/v4/users/${lou.user.id}`);
+    expect(denied.status).toBe(403);
+    expect(denied.body.message).toBe("Only system admins may deactivate other users.");
+    const byAdmin = await admin.delete(`/api/v4/users/${lou.user.id}`);
+    expect(byAdmin.status).toBe(200);
+    const after = await lou.get("/api/v4/users/me");
+    expect(after.status).toBe(401);
+    expect(after.body.message).toBe(SIGNED_OUT);
+    const login = await server.anonymous.post("/api/v4/users/login", { login_id: lou.user.username, password: "password-123" });
+    expect(login.status).toBe(401);
+    expect(login.body.message).toBe("Login failed because your account has been deactivated.");
+  });
+
+  it("lets users create tokens only for themselves", async () => {
+    const admin = await server.admin();
+    const max = await server.createUser();
+    const nia = await server.createUser();
+    const denied = await max.post(`/api/v4/users/${nia.user.id}/tokens`, { description: "steal" });
+    expect(denied.status).toBe(403);
+    expect(denied.body.message).toBe("You may create tokens only for yourself.");
+    const missing = await max.post(`/api/v4/users/${max.user.id}/tokens`, {});
+    expect(missing.status).toBe(400);
+    expect(missing.body.message).toBe("description: Invalid input: expected string, received undefined");
+    const forBot = await admin.post(`/api/v4/users/${nia.user.id}/tokens`, { description: "by admin" });
+    expect(forBot.status).toBe(201);
+    expect(forBot.body).toMatchObject({ user_id: nia.user.id, description: "by admin", is_active: true });
+  });
+});
