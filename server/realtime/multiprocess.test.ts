@@ -176,6 +176,22 @@ describe.skipIf(testDialect !== "postgres")("two Sitrep processes on one Postgre
     expect((await carolViaChild.get(`/api/v4/channels/${channel.id}`)).status).toBe(200);
   });
 
+  it("keeps the other process's channel counters current for unread state", async () => {
+    const viaChild = new TestClient(childUrl, bob.token, bob.user);
+    const before = await viaChild.get(`/api/v4/channels/${channel.id}`);
+    expect(before.status).toBe(200);
+    const post = await server.createPost(alice, { channelId: channel.id, message: "count me" });
+    // Wait for the notification to cross, then the child answers with the new counters.
+    const start = Date.now();
+    let after = await viaChild.get(`/api/v4/channels/${channel.id}`);
+    while (after.body.total_msg_count === before.body.total_msg_count && Date.now() - start < 5000) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      after = await viaChild.get(`/api/v4/channels/${channel.id}`);
+    }
+    expect(after.body.total_msg_count).toBe(before.body.total_msg_count + 1);
+    expect(after.body.last_post_at).toBe(post.create_at);
+  });
+
   it("ends a session everywhere: logging out here closes the socket there", async () => {
     const dave = await server.createUser();
     const onChild = await openSocket(childUrl, dave.token!);

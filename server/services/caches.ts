@@ -24,8 +24,16 @@ export class Caches {
 
   constructor(private readonly bus: EventBus) {
     bus.subscribe((message) => {
-      if (message.topic === TOPIC) this.apply(message.payload as Invalidation);
+      if (message.topic !== TOPIC) return;
+      const { onlyElsewhere, ...inv } = message.payload as Invalidation & { onlyElsewhere?: boolean };
+      if (onlyElsewhere && message.origin === bus.processId) return;
+      this.apply(inv as Invalidation);
     });
+  }
+
+  /** Drop cached rows in every other process; this one has already brought its copy up to date. */
+  invalidateElsewhere(inv: Invalidation): void {
+    this.bus.publish(TOPIC, { ...inv, onlyElsewhere: true });
   }
 
   /** Drop cached rows here and in every other process. */

@@ -121,6 +121,8 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
     cached.last_post_at = now;
     cached.total_msg_count += 1;
   }
+  // Other processes re-read the channel's counters (unread state) instead of showing stale ones.
+  host.caches.invalidateElsewhere({ kind: "channel", id: channel.id });
   host.realtime.publish(
     "posted",
     {
