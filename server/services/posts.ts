@@ -13,12 +13,21 @@ import { AppError, badRequest, forbidden, fromZodError, notFound } from "../erro
 import type { Host } from "../host.ts";
 import { canPostInChannel, canReadChannel, getChannelRow } from "./channels.ts";
 
+/** Mattermost's limit on a post's props (attachments included), so one post cannot be megabytes sent to every member. */
+export const POST_PROPS_MAX = 800_000;
+
+/** Props that only the incoming-webhook route sets; stripped from posts made through the API. */
+const WEBHOOK_PROPS = ["from_webhook", "override_username", "override_icon_url", "webhook_display_name"];
+
 export const newPostSchema = z.object({
   channel_id: z.string().length(26, "must be a 26-character id"),
   message: z.string().max(LIMITS.postMessageMax, `must be at most ${LIMITS.postMessageMax} characters`).default(""),
   root_id: z.string().optional(),
   type: z.string().max(64).optional(),
-  props: z.record(z.string(), z.unknown()).optional(),
+  props: z
+    .record(z.string(), z.unknown())
+    .refine((props) => JSON.stringify(props).length <= POST_PROPS_MAX, `must be at most ${POST_PROPS_MAX} characters as JSON`)
+    .optional(),
 });
 
 export function presentPost(row: PostsTable): Post {
@@ -75,6 +84,10 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
   }
   if (input.type && props.author.via === "api" && !input.type.startsWith("custom_") ) {
     throw badRequest("api.post.create.type", `type: "${input.type}" is reserved for the system`);
+  }
+  if (props.author.via === "api" && input.props) {
+    // Only the webhook route may say a post came from a webhook or override its author's name.
+    for (const key of WEBHOOK_PROPS) delete input.props[key];
   }
   const channel = await getChannelRow(host, input.channel_id);
   if (!channel || channel.delete_at !== 0) throw notFound("channel", "channel_id: channel not found, or you do not have access to it");

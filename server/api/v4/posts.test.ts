@@ -40,6 +40,12 @@ describe("POST /api/v4/posts", () => {
     expect(res.body.create_at).toBeGreaterThan(0);
   });
 
+  it("strips webhook-only props, so a person cannot pose as a webhook sender", async () => {
+    const res = await bob.post("/api/v4/posts", { channel_id: pub.id, message: "firing", props: { from_webhook: "true", override_username: "alertmanager", webhook_display_name: "AM", keep: 1 } });
+    expect(res.status).toBe(201);
+    expect(res.body.props).toEqual({ keep: 1 });
+  });
+
   it("hides a private channel from its non-members: 404, as for a channel that does not exist", async () => {
     const hidden = await bob.post("/api/v4/posts", { channel_id: priv.id, message: "let me in" });
     expect(hidden.status).toBe(404);
