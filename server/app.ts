@@ -14,6 +14,7 @@ import type { ApiErrorBody } from "../common/wire.ts";
 import { AppError, forbidden, fromZodError, isExpectedError } from "./errors.ts";
 import type { Host } from "./host.ts";
 import { sessionFromToken } from "./auth/sessions.ts";
+import { bodyProblem, urlProblem } from "./api/input-guard.ts";
 import { presentUser } from "./services/users.ts";
 import { registerUserRoutes } from "./api/v4/users.ts";
 import { registerSystemRoutes } from "./api/v4/system.ts";
@@ -39,16 +40,28 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 50 * 1024 * 1024, forceCloseConnections: true });
   await app.register(cookie);
 
+  // JSON as Fastify parses it, then refused if it holds what no route can handle (input-guard.ts).
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    parseJson(request, String(body), (error, value) => done(error ?? bodyProblem(value), error ? undefined : value));
+  });
+
   // Slack-style webhook senders may post a form with a `payload` field.
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
     const params = new URLSearchParams(String(body));
     const payload = params.get("payload");
-    if (payload === null) return done(null, Object.fromEntries(params));
-    try {
-      done(null, JSON.parse(payload));
-    } catch {
-      done(new AppError({ status: 400, id: "api.webhook.payload", message: "payload: is not valid JSON" }), undefined);
+    if (payload === null) {
+      const fields = Object.fromEntries(params);
+      return done(bodyProblem(fields), fields);
     }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(payload);
+    } catch {
+      return done(new AppError({ status: 400, id: "api.webhook.payload", message: "payload: is not valid JSON" }), undefined);
+    }
+    done(bodyProblem(parsed), parsed);
   });
 
   // Mattermost answers `Content-Type: application/json` exactly, and Client4
@@ -60,6 +73,8 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
 
   app.decorateRequest("auth", null);
   app.addHook("onRequest", async (request) => {
+    const badUrl = urlProblem(request.url);
+    if (badUrl) throw badUrl;
     const found = requestToken(request);
     if (!found) return;
     const auth = await sessionFromToken(host, found.token);
