@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import cookie from "@fastify/cookie";
 import multipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
@@ -37,7 +37,17 @@ function requestToken(request: { headers: Record<string, string | string[] | und
 
 /** Build the HTTP app for a host. Call `listen` on it, or `inject` in tests. */
 export async function createApp(host: Host): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 50 * 1024 * 1024, forceCloseConnections: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 50 * 1024 * 1024,
+    forceCloseConnections: true,
+    // The router's own refusals (a malformed %-escape, a path segment over 100 characters), in the API's error shape.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      const reason = error.code === "FST_ERR_MAX_PARAM_LENGTH" ? "a segment is longer than 100 characters" : "is not a valid URL (a malformed %-escape)";
+      void reply.status(status).send({ id: `api.request.${error.code.toLowerCase()}`, message: `path: ${reason}`, status_code: status } satisfies ApiErrorBody);
+    },
+  });
   await app.register(cookie);
 
   // JSON as Fastify parses it, then refused if it holds what no route can handle (input-guard.ts).
@@ -95,7 +105,12 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
       body = { id: appError.id, message: appError.message, status_code: 400, details: appError.details };
     } else if ("statusCode" in error && typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
       // Fastify's own client errors: bad JSON, too large, wrong content type.
-      const message = error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error instanceof SyntaxError ? `body: is not valid JSON (${error.message})` : error.message;
+      const message =
+        error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error instanceof SyntaxError
+          ? `body: is not valid JSON (${error.message})`
+          : error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE"
+            ? `Content-Type: ${String(request.headers["content-type"] ?? "").split(";")[0]} is not supported; send application/json`
+            : error.message;
       body = { id: `api.request.${(error.code ?? "invalid").toLowerCase()}`, message, status_code: error.statusCode };
     } else {
       host.log.error("unhandled error", { method: request.method, url: request.url, error: error.stack ?? String(error) });

@@ -17,8 +17,11 @@ export function registerPluginRoutes(app: FastifyInstance, host: Host): void {
 
   app.post("/api/v4/plugins", async (request, reply) => {
     requireAdmin(request);
+    const missing = () => badRequest("api.plugin.upload.field", "plugin: a .tar.gz bundle is required in the multipart field 'plugin'");
+    // Not multipart at all: the same 400 as a missing field, not multipart's 406.
+    if (!request.isMultipart()) throw missing();
     const file = await request.file();
-    if (!file || file.fieldname !== "plugin") throw badRequest("api.plugin.upload.field", "plugin: a .tar.gz bundle is required in the multipart field 'plugin'");
+    if (!file || file.fieldname !== "plugin") throw missing();
     const bundle = await file.toBuffer();
     const force = parse(z.object({ force: z.enum(["true", "false"]).optional() }), request.query).force === "true";
     return reply.status(201).send(await host.plugins.install({ bundle, force }));
