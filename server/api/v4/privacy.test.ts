@@ -365,7 +365,7 @@ describe("the session cookie", () => {
     const read = await fetch(`${server.url}/api/v4/channels/${secret.id}`, { headers: { cookie: header } });
     expect(read.status).toBe(200);
     const body = JSON.stringify({ channel_id: secret.id, message: "forged" });
-    for (const extra of [{}, { "x-csrf-token": "wrong" }, { "x-csrf-token": "" }]) {
+    for (const extra of [{}, { "x-csrf-token": "wrong" }, { "x-csrf-token": "" }] as Array<Record<string, string>>) {
       const res = await fetch(`${server.url}/api/v4/posts`, { method: "POST", headers: { cookie: header, "content-type": "application/json", ...extra }, body });
       expect(res.status).toBe(403);
       expect(((await res.json()) as { message: string }).message).toBe("X-CSRF-Token: missing or does not match the session; requests signed in by cookie must send it.");

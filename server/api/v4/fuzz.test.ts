@@ -1,0 +1,277 @@
+/**
+ * A bad-input sweep of the core API: every JSON route gets bodies that are
+ * not objects, malformed JSON, wrong content types, each required field
+ * missing, each field of the wrong type, huge strings, the NUL character,
+ * deep nesting; list routes get bad paging; id routes get ids that are not
+ * ids. Each answer is a 4xx (a 5xx is always a bug) with the usual
+ * `{id, message, status_code}`, and a 400's message names the field.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Channel, Post, Team, User } from "../../../common/wire.ts";
+import { startTestServer, type ApiResponse, type TestClient, type TestServer } from "../../testing/harness.ts";
+import { MAX_DEPTH } from "../input-guard.ts";
+
+type Client = TestClient & { user: User };
+
+let server: TestServer;
+let admin: Client;
+let alice: Client;
+let team: Team;
+let channel: Channel;
+let post: Post;
+let hookId: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await server.admin();
+  alice = await server.createUser();
+  team = await server.createTeam(admin);
+  channel = await server.createChannel(admin, { teamId: team.id });
+  await server.addToChannel(admin, { channel, user: alice.user });
+  post = await server.createPost(alice, { channelId: channel.id });
+  hookId = (await alice.post("/api/v4/hooks/incoming", { channel_id: channel.id })).body.id;
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+/** A JSON route, a valid body for it, and the fields it cannot do without. */
+interface JsonRoute {
+  method: "POST" | "PUT";
+  path: () => string;
+  caller: () => TestClient;
+  body: () => Record<string, unknown>;
+  required: string[];
+  /** Fields the route ignores (Mattermost clients send them), left out of the type sweep. */
+  ignored?: string[];
+}
+
+const routes: Record<string, JsonRoute> = {
+  "POST /api/v4/users": { method: "POST", path: () => "/api/v4/users", caller: () => server.anonymous, body: () => ({ username: "fuzzy", email: "fuzzy@example.com", password: "password-123", first_name: "F", last_name: "Z", nickname: "fz" }), required: ["username", "email", "password"] },
+  "POST /api/v4/users/login": { method: "POST", path: () => "/api/v4/users/login", caller: () => server.anonymous, body: () => ({ login_id: "nobody", password: "wrong-password" }), required: ["login_id", "password"] },
+  "PUT /api/v4/users/{id}/roles": { method: "PUT", path: () => `/api/v4/users/${alice.user.id}/roles`, caller: () => admin, body: () => ({ roles: "system_user" }), required: ["roles"] },
+  "POST /api/v4/users/{id}/tokens": { method: "POST", path: () => `/api/v4/users/${alice.user.id}/tokens`, caller: () => alice, body: () => ({ description: "ci" }), required: ["description"] },
+  "POST /api/v4/teams": { method: "POST", path: () => "/api/v4/teams", caller: () => alice, body: () => ({ name: "fuzz-team", display_name: "Fuzz", type: "O" }), required: ["name", "display_name"] },
+  "POST /api/v4/teams/{id}/members": { method: "POST", path: () => `/api/v4/teams/${team.id}/members`, caller: () => alice, body: () => ({ team_id: team.id, user_id: alice.user.id }), required: ["user_id"], ignored: ["team_id"] },
+  "POST /api/v4/channels": { method: "POST", path: () => "/api/v4/channels", caller: () => alice, body: () => ({ team_id: team.id, name: "fuzz-chan", display_name: "Fuzz", type: "O", purpose: "p", header: "h" }), required: ["team_id", "name", "display_name"] },
+  "POST /api/v4/channels/{id}/members": { method: "POST", path: () => `/api/v4/channels/${channel.id}/members`, caller: () => alice, body: () => ({ user_id: alice.user.id }), required: ["user_id"] },
+  "POST /api/v4/channels/members/me/view": { method: "POST", path: () => "/api/v4/channels/members/me/view", caller: () => alice, body: () => ({ channel_id: channel.id }), required: ["channel_id"] },
+  "POST /api/v4/posts": { method: "POST", path: () => "/api/v4/posts", caller: () => alice, body: () => ({ channel_id: channel.id, message: "hi", root_id: post.id, props: { a: 1 } }), required: ["channel_id"] },
+  "POST /api/v4/commands/execute": { method: "POST", path: () => "/api/v4/commands/execute", caller: () => alice, body: () => ({ channel_id: channel.id, team_id: team.id, command: "/nothing-here" }), required: ["channel_id", "command"], ignored: ["team_id"] },
+  "POST /api/v4/actions/dialogs/submit": { method: "POST", path: () => "/api/v4/actions/dialogs/submit", caller: () => alice, body: () => ({ callback_id: "gone", submission: { a: "b" }, cancelled: false }), required: ["callback_id"] },
+  "POST /api/v4/hooks/incoming": { method: "POST", path: () => "/api/v4/hooks/incoming", caller: () => alice, body: () => ({ channel_id: channel.id, display_name: "d", description: "d", username: "u", icon_url: "https://x/i.png", channel_locked: false }), required: ["channel_id"] },
+  "POST /hooks/{id}": { method: "POST", path: () => `/hooks/${hookId}`, caller: () => server.anonymous, body: () => ({ text: "t", channel: channel.name, username: "u", icon_url: "https://x/i.png", attachments: [{ text: "a" }], props: { a: 1 } }), required: [] },
+};
+
+/** A 4xx in the API's error shape; for a 400, the message names `field` when given. */
+function expectRefused(res: ApiResponse, label: string, field?: string): void {
+  expect(res.status, `${label}: ${JSON.stringify(res.body)?.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
+  expect(res.status, `${label}: ${JSON.stringify(res.body)?.slice(0, 300)}`).toBeLessThan(500);
+  expect(res.body, label).toMatchObject({ id: expect.any(String), message: expect.any(String), status_code: res.status });
+  if (field && res.status === 400) expect(res.body.message, label).toMatch(new RegExp(`(^|; |\\b)${field.replace(/[.*]/g, "\\$&")}\\b`));
+}
+
+const wrongValues: Array<[string, unknown]> = [
+  ["a number", 12345],
+  ["a boolean", true],
+  ["an object", { nested: 1 }],
+  ["an array", ["x"]],
+  ["null", null],
+];
+
+describe.each(Object.entries(routes))("%s", (name, route) => {
+  const send = (body: unknown, headers?: Record<string, string>) => route.caller().request(route.method, route.path(), body, headers);
+
+  it("refuses a body that is not a JSON object, or is not JSON", async () => {
+    // A webhook takes a null body as one without text, and says so.
+    for (const body of ["[]", "null", '"text"', "42", "true"]) expectRefused(await send(body), `${name} ${body}`, body === "null" && name === "POST /hooks/{id}" ? "text" : "body");
+    const broken = await send("{oops", { "content-type": "application/json" });
+    expectRefused(broken, `${name} malformed`);
+    expect(broken.body.message).toMatch(/^body: is not valid JSON/);
+    const empty = await send("", { "content-type": "application/json" });
+    expectRefused(empty, `${name} empty`);
+    expect(empty.body.message).toMatch(/body/i);
+    // Prototype keys are refused outright, never merged.
+    expectRefused(await send('{"__proto__": {"roles": "system_admin"}}'), `${name} __proto__`);
+  });
+
+  it("refuses wrong content types", async () => {
+    const xml = await send("<a/>", { "content-type": "application/xml" });
+    expectRefused(xml, `${name} xml`);
+    expect(xml.status).toBe(415);
+    expect(xml.body.message).toBe("Content-Type: application/xml is not supported; send application/json");
+    expectRefused(await send("hello", { "content-type": "text/plain" }), `${name} text/plain`, "body");
+    const form = new FormData();
+    form.append("a", "b");
+    expectRefused(await send(form), `${name} multipart`);
+  });
+
+  it("names each missing required field", async () => {
+    for (const field of route.required) {
+      const body = route.body();
+      delete body[field];
+      expectRefused(await send(body), `${name} without ${field}`, field);
+    }
+  });
+
+  it("names each field of the wrong type", async () => {
+    for (const field of Object.keys(route.body()).filter((f) => !route.ignored?.includes(f))) {
+      for (const [what, value] of wrongValues) {
+        const valid = route.body()[field];
+        if (value === null && !route.required.includes(field)) continue; // null may mean "not given"
+        if (typeof valid === "object" && valid !== null && typeof value === "object" && value !== null && Array.isArray(valid) === Array.isArray(value)) continue;
+        const res = await send({ ...route.body(), [field]: value });
+        if (res.status < 400 && typeof valid === "string" && typeof value !== "string") throw new Error(`${name}: ${field} as ${what} was accepted (${res.status})`);
+        if (res.status >= 400) expectRefused(res, `${name} ${field} as ${what}`, field);
+      }
+    }
+  });
+
+  it("names each string field that is huge, or holds the NUL character", async () => {
+    for (const [field, valid] of Object.entries(route.body())) {
+      if (typeof valid !== "string" || route.ignored?.includes(field)) continue;
+      expectRefused(await send({ ...route.body(), [field]: "x".repeat(300_000) }), `${name} huge ${field}`, field);
+      expectRefused(await send({ ...route.body(), [field]: `a\u0000b` }), `${name} NUL in ${field}`, field);
+    }
+  });
+
+  it("refuses JSON nested deeper than the limit, naming where", async () => {
+    const deep = "[".repeat(10_000) + "]".repeat(10_000);
+    const res = await send(`{"x": ${deep}}`);
+    expectRefused(res, `${name} deep`);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe(`x${".0".repeat(MAX_DEPTH - 1)}: nests deeper than ${MAX_DEPTH} levels`);
+  });
+});
+
+describe("paging", () => {
+  const lists = () => [`/api/v4/channels/${channel.id}/posts`, "/api/v4/users", `/api/v4/teams/${team.id}/channels`];
+  const bad: Array<[string, string]> = [
+    ["page=-1", "page"],
+    ["per_page=0", "per_page"],
+    ["per_page=201", "per_page"],
+    ["per_page=100000", "per_page"],
+    ["page=abc", "page"],
+    ["per_page=1.5", "per_page"],
+    ["page=1e20", "page"],
+    ["page=1&page=2", "page"],
+    ["per_page=", "per_page"],
+  ];
+
+  it("refuses negative, zero, huge, fractional and repeated paging values, naming the parameter", async () => {
+    for (const path of lists()) {
+      for (const [query, field] of bad) expectRefused(await alice.get(`${path}?${query}`), `${path}?${query}`, field);
+    }
+  });
+
+  it("answers a page far past the end with an empty list, on both databases", async () => {
+    for (const path of lists()) {
+      const res = await alice.get(`${path}?page=9007199254740990&per_page=200`);
+      expect(res.status, path).toBe(200);
+      expect(Array.isArray(res.body) ? res.body : res.body.order).toEqual([]);
+    }
+  });
+
+  it("refuses bad post anchors and times, naming them", async () => {
+    for (const [query, field] of [["before=abc", "before"], ["after=abc", "after"], ["since=abc", "since"], ["since=1e400", "since"], [`before=${"x".repeat(5000)}`, "before"]] as const) {
+      expectRefused(await alice.get(`/api/v4/channels/${channel.id}/posts?${query}`), query, field);
+    }
+  });
+
+  it("refuses a user filter given twice or holding NUL", async () => {
+    expectRefused(await alice.get(`/api/v4/users?in_channel=a&in_channel=b`), "in_channel twice", "in_channel");
+    expectRefused(await alice.get(`/api/v4/users?in_team=a%00b`), "in_team NUL", "in_team");
+  });
+});
+
+describe("ids that are not ids", () => {
+  const ids = ["abc", "x".repeat(300), "%C3%A9t%C3%A9", "..%2F..%2Fetc", "a%00b", "%20", "%E0%A4%A"];
+  /** What the router or the guard answers before any route, for the ids that never reach one. */
+  const refusedEarly = (id: string): { status: number; message: string } | null =>
+    id.includes("%00")
+      ? { status: 400, message: "path: must not contain the NUL character (U+0000)" }
+      : id.length > 100
+        ? { status: 414, message: "path: a segment is longer than 100 characters" }
+        : id === "%E0%A4%A"
+          ? { status: 400, message: "path: is not a valid URL (a malformed %-escape)" }
+          : null;
+  const paths = (id: string) => [
+    `/api/v4/channels/${id}`,
+    `/api/v4/channels/${id}/posts`,
+    `/api/v4/channels/${id}/members`,
+    `/api/v4/channels/${channel.id}/members/${id}`,
+    `/api/v4/posts/${id}`,
+    `/api/v4/users/${id}`,
+    `/api/v4/users/username/${id}`,
+    `/api/v4/teams/${id}`,
+    `/api/v4/teams/name/${id}`,
+    `/api/v4/teams/${id}/channels`,
+    `/api/v4/teams/${team.id}/channels/name/${id}`,
+    `/api/v4/teams/${id}/members`,
+    `/api/v4/users/me/teams/${id}/channels`,
+  ];
+
+  it("get a 404, or a 400/414 naming the path when the URL itself is bad, never a 5xx", async () => {
+    for (const id of ids) {
+      for (const path of paths(id)) {
+        const res = await alice.get(path);
+        expectRefused(res, `GET ${path}`);
+        const early = refusedEarly(id);
+        if (early) expect({ status: res.status, message: res.body.message }, path).toEqual(early);
+        else expect(res.status, path).toBe(404);
+      }
+    }
+  });
+
+  it("in writes and admin routes, too", async () => {
+    for (const id of ids) {
+      for (const [method, path, body] of [
+        ["POST", `/api/v4/channels/${id}/members`, { user_id: alice.user.id }],
+        ["POST", `/api/v4/teams/${id}/members`, { user_id: alice.user.id }],
+        ["DELETE", `/api/v4/users/${id}`, undefined],
+        ["POST", `/api/v4/users/${id}/tokens`, { description: "x" }],
+        ["POST", `/hooks/${id}`, { text: "x" }],
+        ["POST", `/api/v4/plugins/${id}/enable`, undefined],
+        ["GET", `/api/v4/plugins/${id}/settings`, undefined],
+        ["POST", `/plugins/${id}/anything`, {}],
+      ] as Array<[string, string, unknown]>) {
+        expectRefused(await admin.request(method, path, body), `${method} ${path}`);
+      }
+    }
+  });
+});
+
+describe("incoming webhooks, as Slack senders post them", () => {
+  it("refuse a form whose payload is not JSON, or holds NUL", async () => {
+    const form = (text: string) => server.anonymous.request("POST", `/hooks/${hookId}`, text, { "content-type": "application/x-www-form-urlencoded" });
+    const broken = await form("payload=%7Bnot");
+    expectRefused(broken, "broken payload", "payload");
+    expect(broken.body.message).toBe("payload: is not valid JSON");
+    expectRefused(await form("payload=%5B1%5D"), "array payload", "body");
+    expectRefused(await form(`payload=${encodeURIComponent(JSON.stringify({ text: "a\u0000b" }))}`), "NUL payload", "text");
+    expectRefused(await form("text=a%00b"), "NUL form field", "text");
+  });
+
+  it("refuse attachments of megabytes, naming them, and store nothing", async () => {
+    const res = await server.anonymous.post(`/hooks/${hookId}`, { text: "big", attachments: [{ text: "x".repeat(1_000_000) }] });
+    expectRefused(res, "huge attachment", "props");
+    const huge = await alice.post("/api/v4/posts", { channel_id: channel.id, message: "big", props: { blob: "x".repeat(1_000_000) } });
+    expectRefused(huge, "huge props", "props");
+    expect(huge.body.message).toBe("props: must be at most 800000 characters as JSON");
+  });
+});
+
+describe("plugin admin routes", () => {
+  it("refuse an upload that is not multipart, naming the field", async () => {
+    const res = await admin.post("/api/v4/plugins", { plugin: "x" });
+    expectRefused(res, "json upload", "plugin");
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe("plugin: a .tar.gz bundle is required in the multipart field 'plugin'");
+  });
+
+  it("refuse a bad purge flag and settings that are not an object", async () => {
+    expectRefused(await admin.delete("/api/v4/plugins/nope?purge=maybe"), "purge", "purge");
+    for (const body of ["[]", "null", '"x"']) expectRefused(await admin.request("PUT", "/api/v4/plugins/nope/settings", body), `settings ${body}`);
+  });
+});
