@@ -108,7 +108,7 @@ export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
 
   app.post("/api/v4/channels/members/:userId/view", async (request) => {
     const user = requireUser(request);
-    const { channel_id } = parse(z.object({ channel_id: z.string().min(1, "is required"), prev_channel_id: z.string().optional() }), request.body);
+    const { channel_id } = parse(z.object({ channel_id: z.string().length(26, "must be a 26-character id"), prev_channel_id: z.string().optional() }), request.body);
     await readableChannel(host, user, channel_id);
     await channelViewer(host, { channelId: channel_id, userId: user.id });
     return { status: "OK", last_viewed_at_times: { [channel_id]: Date.now() } };

@@ -13,7 +13,7 @@ import { readableChannel } from "../../services/channels.ts";
 import { ephemeralSender, postCreator } from "../../services/posts.ts";
 
 const executeSchema = z.object({
-  channel_id: z.string().min(1, "is required"),
+  channel_id: z.string().length(26, "must be a 26-character id"),
   team_id: z.string().optional(),
   command: z.string().trim().min(2, "is required").max(4000).startsWith("/", "must start with /"),
 });

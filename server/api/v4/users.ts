@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
+import { LIMITS } from "../../../common/limits.ts";
 import { isSystemAdmin, type User } from "../../../common/wire.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
@@ -13,7 +14,11 @@ import { canReadChannel, getChannel } from "../../services/channels.ts";
 import { isTeamMember } from "../../services/teams.ts";
 import { getUser, getUserByUsername, getUsers, presentUser, rolesUpdater, userCreator, userDeactivator, verifyPassword } from "../../services/users.ts";
 
-const loginSchema = z.object({ login_id: z.string().min(1, "is required"), password: z.string().min(1, "is required") });
+// No account has a longer username, email or password, so longer input is refused before any lookup or hashing.
+const loginSchema = z.object({
+  login_id: z.string().min(1, "is required").max(128, "must be at most 128 characters"),
+  password: z.string().min(1, "is required").max(LIMITS.passwordMax, `must be at most ${LIMITS.passwordMax} characters`),
+});
 const pageSchema = z.object({
   page: z.coerce.number().int().min(0, "must be 0 or more").default(0),
   per_page: z.coerce.number().int().min(1).max(200, "must be at most 200").default(60),

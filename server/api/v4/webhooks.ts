@@ -16,7 +16,7 @@ import { postCreator } from "../../services/posts.ts";
 import { presentUser } from "../../services/users.ts";
 
 const createSchema = z.object({
-  channel_id: z.string().min(1, "is required"),
+  channel_id: z.string().length(26, "must be a 26-character id"),
   display_name: z.string().max(64).optional(),
   description: z.string().max(500).optional(),
   username: z.string().max(64).optional(),
