@@ -115,7 +115,13 @@ export function parsePlaybook(source: string): ParsedPlaybook {
   }
   if (problems.length) return { ok: false, problems: sortProblems(problems) };
 
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // yaml throws when aliases expand past maxAliasCount (an alias bomb): a problem of the playbook, not a crash.
+    return { ok: false, problems: [{ line: 1, column: 1, path: "", reason: `YAML: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
   if (raw === null || raw === undefined) return { ok: false, problems: [{ line: 1, column: 1, path: "", reason: "the playbook is empty: it needs at least a name" }] };
   if (typeof raw !== "object" || Array.isArray(raw)) return { ok: false, problems: [{ ...at(doc.contents?.range?.[0] ?? 0), path: "", reason: "a playbook must be a map of keys (name, stages, ...)" }] };
 

@@ -98,7 +98,13 @@ export function parseWorkflow(source: string, catalog?: LintCatalog): ParsedWork
   }
   if (problems.length) return { ok: false, problems: sorted(problems) };
 
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // yaml throws when aliases expand past maxAliasCount (an alias bomb): a problem of the workflow, not a crash.
+    return { ok: false, problems: [{ line: 1, column: 1, path: "", reason: `YAML: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
   if (raw === null || raw === undefined) return { ok: false, problems: [{ line: 1, column: 1, path: "", reason: "the workflow is empty: it needs name, run_as, trigger and steps" }] };
   if (typeof raw !== "object" || Array.isArray(raw)) return { ok: false, problems: [{ ...at(doc.contents?.range?.[0] ?? 0), path: "", reason: "a workflow must be a map of keys (name, run_as, trigger, steps)" }] };
 
