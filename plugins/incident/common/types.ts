@@ -178,7 +178,7 @@ export type CreateIncidentRequest = z.infer<typeof createIncidentSchema>;
 export const patchIncidentSchema = z
   .object({
     commander_user_id: idSchema.optional(),
-    current_stage: z.string().trim().min(1, "must not be empty").optional(),
+    current_stage: z.string().trim().min(1, "must not be empty").max(INCIDENT_LIMITS.stageNameMax, `must be at most ${INCIDENT_LIMITS.stageNameMax} characters`).optional(),
   })
   .strict();
 export type PatchIncidentRequest = z.infer<typeof patchIncidentSchema>;
