@@ -219,13 +219,15 @@ describe("who receives what", () => {
     const res = await alice.post(`/api/v4/channels/${priv.id}/members`, { user_id: carol.user.id });
     expect(res.status).toBe(201);
     const expected = { event: "user_added", data: { user_id: carol.user.id, channel_id: priv.id, team_id: team.id }, broadcast: { channel_id: priv.id } };
-    expect(await a.next("user_added")).toMatchObject(expected);
-    expect(await c.next("user_added")).toMatchObject(expected);
+    // Joining the team added Carol to its Town Square too; that event may still be crossing the bus.
+    const addedToPrivate = (f: Frame) => f.event === "user_added" && f.data?.channel_id === priv.id;
+    expect(await a.next(addedToPrivate)).toMatchObject(expected);
+    expect(await c.next(addedToPrivate)).toMatchObject(expected);
     // Now a member, Carol gets the channel's next post.
     const post = await server.createPost(alice, { channelId: priv.id, message: "welcome carol" });
     await c.next((f) => f.event === "posted" && String(f.data?.post).includes(post.id));
     await barrier(a, b);
-    expect(b.events("user_added")).toEqual([]);
+    expect(b.events("user_added").filter((f) => f.data?.channel_id === priv.id)).toEqual([]);
     expect(b.events("posted").map((f) => String(f.data?.post))).not.toContainEqual(expect.stringContaining("welcome carol"));
   });
 

@@ -47,7 +47,7 @@ export function presentPost(row: PostsTable): Post {
 }
 
 /**
- * The post path's three writes as SQL written once per dialect. Building them
+ * The post path's writes as SQL written once per dialect. Building them
  * with the query builder on every post cost about as much as running them
  * (see bench P2); they are plain enough to be the same in both dialects but
  * for the placeholders.
@@ -57,12 +57,89 @@ function buildPostWrites(dialect: Host["dialect"]): { insertPost: string; countP
   const p = () => (dialect === "postgres" ? `$${++n}` : "?");
   const insertPost = `INSERT INTO posts (id, channel_id, user_id, root_id, message, type, props, create_at, update_at, edit_at, delete_at) VALUES (${Array.from({ length: 11 }, p).join(", ")})`;
   n = 0;
-  const countPost = `UPDATE channels SET last_post_at = ${p()}, total_msg_count = total_msg_count + 1 WHERE id = ${p()}`;
+  const countPost = `UPDATE channels SET last_post_at = ${p()}, total_msg_count = total_msg_count + ${p()} WHERE id = ${p()}`;
   n = 0;
-  const markReadByAuthor = `UPDATE channel_members SET last_viewed_at = ${p()}, msg_count = msg_count + 1 WHERE channel_id = ${p()} AND user_id = ${p()}`;
+  const markReadByAuthor = `UPDATE channel_members SET last_viewed_at = ${p()}, msg_count = msg_count + ${p()} WHERE channel_id = ${p()} AND user_id = ${p()}`;
   return { insertPost, countPost, markReadByAuthor };
 }
 const POST_WRITES = { sqlite: buildPostWrites("sqlite"), postgres: buildPostWrites("postgres") };
+
+/**
+ * Group commit for posts: posts that arrive while a transaction is being
+ * written wait for it, then go together in the next one — one commit and one
+ * counter update per channel and author for the whole group instead of per
+ * post. Each `write` still resolves only once its post is committed, so the
+ * API answers and `posted` goes out after the commit, as before. If a group
+ * fails, its posts are retried one by one, so one bad post fails alone.
+ */
+class PostWriter {
+  private queue: Array<{ post: Post; done: (error?: unknown) => void }> = [];
+  private draining = false;
+
+  constructor(private readonly host: Host) {}
+
+  write(post: Post): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ post, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      // Start on the next turn of the event loop, so posts whose requests arrived in this one join the group.
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      await this.drainGroups();
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async drainGroups(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group = this.queue.splice(0);
+      try {
+        await this.commit(group.map((g) => g.post));
+        for (const g of group) g.done();
+      } catch (error) {
+        if (group.length === 1) group[0].done(error);
+        else for (const g of group) await this.commit([g.post]).then(() => g.done(), (e: unknown) => g.done(e));
+      }
+    }
+  }
+
+  private async commit(posts: Post[]): Promise<void> {
+    const writes = POST_WRITES[this.host.dialect];
+    const channels = new Map<string, { count: number; at: number }>();
+    // The author has read their own posts.
+    const authors = new Map<string, { channelId: string; userId: string; count: number; at: number }>();
+    for (const post of posts) {
+      const c = channels.get(post.channel_id) ?? { count: 0, at: 0 };
+      channels.set(post.channel_id, { count: c.count + 1, at: Math.max(c.at, post.create_at) });
+      const key = `${post.channel_id}:${post.user_id}`;
+      const a = authors.get(key) ?? { channelId: post.channel_id, userId: post.user_id, count: 0, at: 0 };
+      authors.set(key, { ...a, count: a.count + 1, at: Math.max(a.at, post.create_at) });
+    }
+    await this.host.db.transaction().execute(async (trx) => {
+      for (const post of posts) {
+        await trx.executeQuery(
+          CompiledQuery.raw(writes.insertPost, [post.id, post.channel_id, post.user_id, post.root_id, post.message, post.type, JSON.stringify(post.props), post.create_at, post.update_at, post.edit_at, post.delete_at]),
+        );
+      }
+      for (const [channelId, c] of channels) await trx.executeQuery(CompiledQuery.raw(writes.countPost, [c.at, c.count, channelId]));
+      for (const a of authors.values()) await trx.executeQuery(CompiledQuery.raw(writes.markReadByAuthor, [a.at, a.count, a.channelId, a.userId]));
+    });
+  }
+}
+
+const writers = new WeakMap<Host, PostWriter>();
+function postWriter(host: Host): PostWriter {
+  let writer = writers.get(host);
+  if (!writer) writers.set(host, (writer = new PostWriter(host)));
+  return writer;
+}
 
 /** Who is posting, and through what; plugins may set a post type, people may not. */
 export interface PostAuthor {
@@ -120,15 +197,7 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
     throw new AppError({ status: 400, id: "api.post.rejected_by_plugin", message: checked.error.message, details: { plugin_id: checked.error.pluginId } });
   }
   const post = checked.post;
-  const writes = POST_WRITES[host.dialect];
-  await host.db.transaction().execute(async (trx) => {
-    await trx.executeQuery(
-      CompiledQuery.raw(writes.insertPost, [post.id, post.channel_id, post.user_id, post.root_id, post.message, post.type, JSON.stringify(post.props), post.create_at, post.update_at, post.edit_at, post.delete_at]),
-    );
-    await trx.executeQuery(CompiledQuery.raw(writes.countPost, [now, channel.id]));
-    // The author has read their own post.
-    await trx.executeQuery(CompiledQuery.raw(writes.markReadByAuthor, [now, channel.id, post.user_id]));
-  });
+  await postWriter(host).write(post);
   const cached = host.caches.channels.get(channel.id);
   if (cached) {
     cached.last_post_at = now;

@@ -118,7 +118,12 @@ describe("@mattermost/client Client4", () => {
         const parsed = JSON.parse(posted.data!.post as string) as Post;
         expect(parsed).toMatchObject({ id: post.id, message: "live!", channel_id: channel.id, user_id: userId });
         expect(posted.data).toMatchObject({ channel_name: channel.name, channel_type: "O", team_id: team.id });
-        expect(posted).toMatchObject({ broadcast: { channel_id: channel.id }, seq: 1 });
+        expect(posted).toMatchObject({ broadcast: { channel_id: channel.id } });
+        // Events are numbered 0, 1, 2... per connection (hello is 0; on PostgreSQL the
+        // channel_created of the setup may still be crossing the bus and come first).
+        const seqs = messages.filter((m) => m.seq !== undefined).map((m) => m.seq);
+        expect(seqs).toEqual(seqs.map((_, i) => i));
+        expect(posted.seq).toBeGreaterThanOrEqual(1);
       }
       // The official client's seq check held: it is still connected, never reconnected.
       expect(official.filter((m) => m.event === "hello")).toHaveLength(1);

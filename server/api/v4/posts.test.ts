@@ -92,6 +92,19 @@ describe("POST /api/v4/posts", () => {
     expect(notJson.body.message).toMatch(/^body: is not valid JSON/);
   });
 
+  it("commits concurrent posts together and counts every one (group commit)", async () => {
+    const channel = await server.createChannel(alice, { teamId: team.id, type: "O" });
+    await server.addToChannel(alice, { channel, user: bob.user });
+    const results = await Promise.all(Array.from({ length: 24 }, (_, i) => (i % 2 ? alice : bob).post("/api/v4/posts", { channel_id: channel.id, message: `burst ${i}` })));
+    expect(results.map((r) => r.status)).toEqual(Array(24).fill(201));
+    const list = await alice.get<PostList>(`/api/v4/channels/${channel.id}/posts?per_page=100`);
+    expect(list.body.order).toHaveLength(24);
+    expect((await alice.get(`/api/v4/channels/${channel.id}`)).body.total_msg_count).toBe(24);
+    // Each author has read their own posts, none of the other's.
+    expect((await alice.get(`/api/v4/channels/${channel.id}/members/me`)).body.msg_count).toBe(12);
+    expect((await bob.get(`/api/v4/channels/${channel.id}/members/me`)).body.msg_count).toBe(12);
+  });
+
   it("refuses anonymous callers", async () => {
     const res = await server.anonymous.post("/api/v4/posts", { channel_id: pub.id, message: "hi" });
     expect(res.status).toBe(401);
