@@ -275,3 +275,50 @@ describe("forwarding and private channels", () => {
     }
   });
 });
+
+describe("the start dialog", () => {
+  it("goes to its user only, and only that user may submit it", async () => {
+    const mine = await Socket.open(server.url, insider.token!);
+    const watcher = await Socket.open(server.url, outsider.token!);
+    expect((await insider.post(`${API}/incidents/dialog`, { team_id: team.id, channel_id: secret.channel_id })).status).toBe(200);
+    await until(() => mine.frames.some((f) => f.event === "open_dialog"), "the dialog");
+    const callbackId = (mine.frames.find((f) => f.event === "open_dialog")!.data!.dialog as { callback_id: string }).callback_id;
+    const submit = (client: Client, name: string) => client.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name, playbook: "none" }, channel_id: secret.channel_id, team_id: team.id });
+    const stolen = await submit(outsider, "Hijacked");
+    expect(stolen.status).toBe(403);
+    expect(stolen.body.message).toBe("This dialog was opened for another user.");
+    await server.createPost(insider, { channelId: town.id, message: "dialog-marker" });
+    await until(() => watcher.text().includes("dialog-marker"), "the marker");
+    expect(watcher.frames.some((f) => f.event === "open_dialog")).toBe(false);
+    expect((await submit(insider, "Dialog started")).status).toBe(200);
+    const names = (await admin.get(`${API}/incidents?team_id=${team.id}`)).body.items.map((i: Incident) => i.name);
+    expect(names).toContain("Dialog started");
+    expect(names).not.toContain("Hijacked");
+    mine.ws.close();
+    watcher.ws.close();
+  });
+});
+
+describe("a member removed from a private incident's channel", () => {
+  it("no longer sees it in the list, by id, or over the WebSocket", async () => {
+    const incident = await startIncident(insider, { name: "Shortlist-4m", team_id: team.id, private: true });
+    const channel = { ...town, id: incident.channel_id };
+    expect((await slash(insider, { channel, command: `/incident commander @${deputy.user.username}` })).status).toBe(200);
+    expect((await slash(deputy, { channel, command: `/incident commander @${insider.user.username}` })).status).toBe(200);
+    expect((await deputy.get(`${API}/incidents/${incident.id}`)).status).toBe(200);
+    // There is no API to remove a member yet: remove the row as an admin tool would, and drop the cached member list everywhere.
+    await server.host.db.deleteFrom("channel_members").where("channel_id", "=", incident.channel_id).where("user_id", "=", deputy.user.id).execute();
+    server.host.caches.invalidate({ kind: "members", channelId: incident.channel_id });
+    const socket = await Socket.open(server.url, deputy.token!);
+    const list = await deputy.get(`${API}/incidents?team_id=${team.id}&status=all`);
+    expect(list.body.items.map((i: Incident) => i.id)).not.toContain(incident.id);
+    const one = await deputy.get(`${API}/incidents/${incident.id}`);
+    expect(one.status).toBe(404);
+    expect((await slash(deputy, { channel, command: "/incident info" })).status).toBe(404);
+    expect((await slash(insider, { channel, command: "/incident stage next" })).status).toBe(200);
+    await server.createPost(insider, { channelId: town.id, message: "removal-marker" });
+    await until(() => socket.text().includes("removal-marker"), "the marker");
+    expect(socket.text()).not.toContain(incident.id);
+    socket.ws.close();
+  });
+});
