@@ -360,6 +360,8 @@ describe("the session cookie", () => {
     expect(csrf).not.toMatch(/HttpOnly/i);
   });
 
+  const me = (cookie: string) => fetch(`${server.url}/api/v4/users/me`, { headers: { cookie } });
+
   it("signs in reads, but writes need the X-CSRF-Token header", async () => {
     const { header, csrf } = await cookieLogin(insider);
     const read = await fetch(`${server.url}/api/v4/channels/${secret.id}`, { headers: { cookie: header } });
@@ -373,6 +375,9 @@ describe("the session cookie", () => {
     // Plugin routes and deletes are writes too.
     const del = await fetch(`${server.url}/api/v4/users/${insider.user.id}`, { method: "DELETE", headers: { cookie: header } });
     expect(del.status).toBe(403);
+    const plugin = await fetch(`${server.url}/plugins/incident/api/v1/incidents`, { method: "POST", headers: { cookie: header, "content-type": "application/json" }, body: JSON.stringify({ name: "x", team_id: team.id }) });
+    expect(plugin.status).toBe(403);
+    expect((await me(header)).status).toBe(200);
     const ok = await fetch(`${server.url}/api/v4/posts`, { method: "POST", headers: { cookie: header, "content-type": "application/json", "x-csrf-token": csrf }, body });
     expect(ok.status).toBe(201);
     // Another session's CSRF token does not do.
