@@ -83,7 +83,9 @@ export class RealtimeHub {
       socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => void this.accept(ws, request));
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      this.accept(ws, request).catch((error: unknown) => this.host.log.warn("websocket sign-in failed", { error: String(error) }));
+    });
   }
 
   /** True unless the upgrade is authenticated by cookie and its Origin is another site. */
@@ -112,7 +114,10 @@ export class RealtimeHub {
     this.all.add(conn);
     ws.on("close", () => this.drop(conn));
     ws.on("error", () => this.drop(conn));
-    ws.on("message", (raw) => void this.onMessage(conn, raw.toString()));
+    ws.on("message", (raw) => {
+      // Never an unhandled rejection: with none handled, one would end the process.
+      this.onMessage(conn, raw.toString()).catch((error: unknown) => this.host.log.warn("websocket message failed", { error: String(error) }));
+    });
     const found = tokenFromRequest(request);
     if (found) await this.authenticate(conn, found.token, null);
   }
@@ -120,7 +125,10 @@ export class RealtimeHub {
   private async onMessage(conn: Connection, raw: string): Promise<void> {
     let message: { seq?: number; action?: string; data?: { token?: unknown } };
     try {
-      message = JSON.parse(raw) as typeof message;
+      const parsed: unknown = JSON.parse(raw);
+      // JSON that is not an object (null, 42, "x") is ignored like a frame that is not JSON.
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return;
+      message = parsed as typeof message;
     } catch {
       return;
     }
