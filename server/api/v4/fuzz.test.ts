@@ -388,3 +388,32 @@ describe("plugin routes (Incident and Workflow)", () => {
     expectRefused(await plugins.anonymous.request("POST", path, '{"a": "b\\u0000"}'), "hook NUL", "a");
   });
 });
+
+describe("WebSocket frames", () => {
+  it("survive garbage: not JSON, null, wrong shapes, bad tokens, oversized frames", async () => {
+    const { WebSocket } = await import("ws");
+    const open = async () => {
+      const ws = new WebSocket(`${server.url.replace("http", "ws")}/api/v4/websocket`);
+      const frames: Array<Record<string, unknown>> = [];
+      ws.on("message", (d) => frames.push(JSON.parse(d.toString()) as Record<string, unknown>));
+      await new Promise((r) => ws.once("open", r));
+      return { ws, frames };
+    };
+    const { ws, frames } = await open();
+    for (const frame of ["not json", "null", "42", '"x"', "[]", "{}", '{"seq": "x", "action": 5}', '{"seq": 2, "action": "authentication_challenge", "data": null}', '{"seq": 3, "action": "authentication_challenge", "data": {"token": 12}}', '{"seq": 4, "action": "authentication_challenge", "data": {"token": "a\\u0000b"}}']) {
+      ws.send(frame);
+    }
+    ws.send(JSON.stringify({ seq: 9, action: "authentication_challenge", data: { token: alice.token } }));
+    const deadline = Date.now() + 5000;
+    while (!frames.some((f) => f.event === "hello") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(frames.filter((f) => f.seq_reply === 3 || f.seq_reply === 4).map((f) => f.status)).toEqual(["FAIL", "FAIL"]);
+    expect(frames.some((f) => f.event === "hello")).toBe(true);
+    ws.close();
+    // A frame over the 64 KB limit closes that socket (1009), and nothing else.
+    const big = await open();
+    const closed = new Promise<number>((r) => big.ws.once("close", (code) => r(code)));
+    big.ws.send("x".repeat(70 * 1024));
+    expect(await closed).toBe(1009);
+    expect((await alice.get("/api/v4/users/me")).status).toBe(200);
+  });
+});
