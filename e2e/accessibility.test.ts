@@ -44,7 +44,7 @@ describe("accessibility", () => {
     await e2e.screenshot(page, "channel");
 
     await page.getByRole("button", { name: "Browse channels" }).click();
-    await page.getByRole("dialog", { name: "Browse channels" }).getByRole("button", { name: /town-square/ }).waitFor();
+    await page.getByRole("dialog", { name: "Browse channels" }).getByRole("button", { name: /Town Square/ }).waitFor();
     expect(await e2e.axe(page)).toEqual([]);
     await e2e.screenshot(page, "browse-channels");
     await page.keyboard.press("Escape");

@@ -29,7 +29,7 @@ describe("chat", () => {
     await page.getByLabel("Password").fill("password-123");
     await page.getByRole("button", { name: "Log in" }).click();
     await page.waitForURL(`**/${team.name}/channels/town-square`);
-    await page.getByRole("heading", { level: 1, name: /Town-square|town-square/i }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Town Square" }).waitFor();
     e2e.assertNoConsoleErrors();
   });
 
@@ -93,8 +93,8 @@ describe("chat", () => {
     await b.page.getByRole("link", { name: "other", exact: true }).click();
     await b.page.waitForURL("**/channels/other");
     await e2e.server.createPost(alice, { channelId: channel.id, message: "while you were away" });
-    await b.page.locator(".channel-link.unread", { hasText: "town-square" }).waitFor({ timeout: 10_000 });
-    await b.page.locator(".channel-link.unread", { hasText: "town-square" }).click();
+    await b.page.locator(".channel-link.unread", { hasText: "Town Square" }).waitFor({ timeout: 10_000 });
+    await b.page.locator(".channel-link.unread", { hasText: "Town Square" }).click();
     await b.page.getByText("while you were away").waitFor();
     await b.page.locator(".channel-link.unread").waitFor({ state: "detached" });
     await e2e.screenshot(b.page, "channel-view");
@@ -110,7 +110,7 @@ describe("chat", () => {
     await expect(page.getByText("history 1", { exact: true }).count()).resolves.toBe(0);
     await page.locator(".post-list").evaluate((el) => (el.scrollTop = 0));
     await page.getByText("history 1", { exact: true }).waitFor({ timeout: 10_000 });
-    await page.getByRole("heading", { name: "Beginning of town-square" }).waitFor();
+    await page.getByRole("heading", { name: "Beginning of Town Square" }).waitFor();
     e2e.assertNoConsoleErrors();
   });
 
@@ -121,7 +121,7 @@ describe("chat", () => {
     await e2e.server.createPost(admin, { channelId: channel.id, message: "a later one" });
     const { page } = await e2e.open({ user: admin, path: `/${team.name}/pl/${post.id}` });
     await page.locator(".post.highlighted", { hasText: "the one to find" }).waitFor();
-    await page.getByRole("heading", { level: 1, name: "town-square" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Town Square" }).waitFor();
     e2e.assertNoConsoleErrors();
   });
 
