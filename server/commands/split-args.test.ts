@@ -20,4 +20,10 @@ describe("splitArgs", () => {
     expect(splitArgs('start "DB down')).toEqual(["start", "DB down"]);
     expect(splitArgs("")).toEqual([]);
   });
+
+  it("keeps an apostrophe inside a word, and quotes with single quotes that open a word", () => {
+    expect(splitArgs("add Don't forget the DNS")).toEqual(["add", "Don't", "forget", "the", "DNS"]);
+    expect(splitArgs("start 'DB down' --channel db")).toEqual(["start", "DB down", "--channel", "db"]);
+    expect(splitArgs("add it's")).toEqual(["add", "it's"]);
+  });
 });

@@ -1,7 +1,9 @@
 /**
  * @module commands/split-args
  * Split a slash command's arguments like a shell: whitespace separates words,
- * double or single quotes keep spaces, a backslash escapes the next character.
+ * double quotes keep spaces, and so do single quotes that open a word and are
+ * closed later (an apostrophe inside a word, as in "don't", is a letter); a
+ * backslash escapes the next character.
  * @example splitArgs('start "DB down" --playbook "Service outage"') // ["start", "DB down", "--playbook", "Service outage"]
  */
 export function splitArgs(text: string): string[] {
@@ -17,8 +19,11 @@ export function splitArgs(text: string): string[] {
     } else if (quote) {
       if (ch === quote || (quote === '"' && (ch === "\u201c" || ch === "\u201d"))) quote = null;
       else current += ch;
-    } else if (ch === '"' || ch === "'" || ch === "\u201c" || ch === "\u201d") {
-      quote = ch === "'" ? "'" : '"';
+    } else if (ch === '"' || ch === "\u201c" || ch === "\u201d") {
+      quote = '"';
+      inWord = true;
+    } else if (ch === "'" && !inWord && text.indexOf("'", i + 1) !== -1) {
+      quote = "'";
       inWord = true;
     } else if (/\s/.test(ch)) {
       if (inWord) words.push(current);
