@@ -324,6 +324,16 @@ describe("admin-only routes", () => {
     expect((await outsider.get("/api/v4/users/me")).body.roles).toBe("system_user");
   });
 
+  it("nobody becomes an admin or a bot by asking at sign-up, or by granting themselves the role", async () => {
+    const res = await server.anonymous.post("/api/v4/users", { username: "climber", email: "climber@example.com", password: "password-123", roles: "system_admin system_user", is_bot: true, id: "a".repeat(26) });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ username: "climber", roles: "system_user", is_bot: false });
+    expect(res.body.id).not.toBe("a".repeat(26));
+    const self = await outsider.put(`/api/v4/users/${outsider.user.id}/roles`, { roles: "system_admin" });
+    expect(self.status).toBe(403);
+    expect((await outsider.get("/api/v4/users/me")).body.roles).toBe("system_user");
+  });
+
   it("a user cannot deactivate, or mint tokens for, someone else", async () => {
     const del = await outsider.delete(`/api/v4/users/${insider.user.id}`);
     expect(del.status).toBe(403);
