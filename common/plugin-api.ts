@@ -193,6 +193,12 @@ export interface HooksApi {
   onMessagePosted(hook: (post: Post) => void | Promise<void>): Disposable;
   /** Runs after a user is added to a channel. */
   onChannelMemberAdded(hook: (event: { channelId: string; userId: string }) => void | Promise<void>): Disposable;
+  /**
+   * Runs after a team (with its Town Square) is committed; cannot affect it.
+   * With several server processes it runs only on the process that created the
+   * team, so what it does must be stored in the database, not in memory.
+   */
+  onTeamCreated(hook: (team: Team) => void | Promise<void>): Disposable;
 }
 
 /** A request to a plugin HTTP route. */

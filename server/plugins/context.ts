@@ -211,6 +211,7 @@ export function createPluginContext(props: {
       messageWillBePosted: (hook) => registrations.add(host.hooks.registerWillBePosted(pluginId, hook)),
       onMessagePosted: (hook) => registrations.add(host.hooks.registerPosted(pluginId, hook)),
       onChannelMemberAdded: (hook) => registrations.add(host.hooks.registerMemberAdded(pluginId, hook)),
+      onTeamCreated: (hook) => registrations.add(host.hooks.registerTeamCreated(pluginId, hook)),
     },
 
     http: {

@@ -4,11 +4,12 @@
  * settles is logged and skipped, so it can neither block nor fail a post.
  */
 import type { Disposable, WillBePostedResult } from "../../common/plugin-api.ts";
-import type { Post } from "../../common/wire.ts";
+import type { Post, Team } from "../../common/wire.ts";
 
 type WillBePostedHook = (post: Post) => WillBePostedResult | Promise<WillBePostedResult>;
 type PostedHook = (post: Post) => void | Promise<void>;
 type MemberAddedHook = (event: { channelId: string; userId: string }) => void | Promise<void>;
+type TeamCreatedHook = (team: Team) => void | Promise<void>;
 
 interface Entry<F> {
   pluginId: string;
@@ -38,6 +39,7 @@ export class HookRegistry {
   private readonly willBePosted: Array<Entry<WillBePostedHook>> = [];
   private readonly posted: Array<Entry<PostedHook>> = [];
   private readonly memberAdded: Array<Entry<MemberAddedHook>> = [];
+  private readonly teamCreated: Array<Entry<TeamCreatedHook>> = [];
   /** Hooks still running, so tests and shutdown can wait for them. */
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -61,6 +63,9 @@ export class HookRegistry {
   }
   registerMemberAdded(pluginId: string, fn: MemberAddedHook): Disposable {
     return this.add(this.memberAdded, { pluginId, fn });
+  }
+  registerTeamCreated(pluginId: string, fn: TeamCreatedHook): Disposable {
+    return this.add(this.teamCreated, { pluginId, fn });
   }
 
   get hasPostedHooks(): boolean {
@@ -97,6 +102,11 @@ export class HookRegistry {
   /** Start `onChannelMemberAdded` hooks without waiting for them. */
   fireMemberAdded(event: { channelId: string; userId: string }): void {
     for (const entry of [...this.memberAdded]) this.track(entry.pluginId, "onChannelMemberAdded", () => entry.fn(event));
+  }
+
+  /** Start `onTeamCreated` hooks without waiting for them. */
+  fireTeamCreated(team: Team): void {
+    for (const entry of [...this.teamCreated]) this.track(entry.pluginId, "onTeamCreated", () => entry.fn(team));
   }
 
   private track(pluginId: string, hook: string, run: () => void | Promise<void>): void {

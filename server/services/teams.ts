@@ -25,7 +25,7 @@ export function presentTeam(row: TeamsTable): Team {
 /** The public channel every team starts with and every member joins, as in Mattermost. */
 export const DEFAULT_CHANNEL = { name: "town-square", display_name: "Town Square" } as const;
 
-/** Create a team with its Town Square; the creator becomes a team admin and joins it. */
+/** Create a team with its Town Square; the creator becomes a team admin and joins it. `onTeamCreated` hooks run after the commit. */
 export async function teamCreator(host: Host, props: { input: unknown; creatorId: string }): Promise<Team> {
   const parsed = newTeamSchema.safeParse(props.input);
   if (!parsed.success) throw fromZodError(parsed.error, "api.team.create.invalid");
@@ -44,7 +44,9 @@ export async function teamCreator(host: Host, props: { input: unknown; creatorId
       .execute();
     await trx.insertInto("channel_members").values({ channel_id: channelId, user_id: props.creatorId, roles: "channel_user channel_admin", last_viewed_at: now, msg_count: 0, create_at: now }).execute();
   });
-  return presentTeam(row);
+  const team = presentTeam(row);
+  host.hooks.fireTeamCreated(team);
+  return team;
 }
 
 export async function getTeam(host: Host, teamId: string): Promise<Team | null> {
