@@ -19,6 +19,8 @@ export function buildCli(): Command {
     .description("Run the server (PORT, SITREP_DATA_DIR, DATABASE_URL, ... configure it).")
     .action(async () => {
       const config = loadConfig();
+      // A stray rejection in a plugin or a socket handler is logged, never fatal to the workspace.
+      process.on("unhandledRejection", (reason) => console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "unhandled rejection", error: String(reason instanceof Error ? (reason.stack ?? reason) : reason) })));
       const server = await startServer(config);
       console.log(`Sitrep is listening on ${config.siteUrl} (port ${server.port}, database ${server.host.dialect})`);
       const stop = async () => {

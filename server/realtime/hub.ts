@@ -53,9 +53,15 @@ export class RealtimeHub {
       if (inv.kind === "session") this.closeWhere((c) => c.tokenHash === inv.tokenHash);
       if (inv.kind === "user") {
         // A deactivated user's sockets close; a changed role is re-read on reconnect.
-        void host.db.selectFrom("users").select("delete_at").where("id", "=", inv.id).executeTakeFirst().then((u) => {
-          if (!u || u.delete_at) this.closeWhere((c) => c.userId === inv.id);
-        });
+        void host.db
+          .selectFrom("users")
+          .select("delete_at")
+          .where("id", "=", inv.id)
+          .executeTakeFirst()
+          .then((u) => {
+            if (!u || u.delete_at) this.closeWhere((c) => c.userId === inv.id);
+          })
+          .catch((error: unknown) => host.log.error("closing a deactivated user's sockets failed", { user_id: inv.id, error: String(error) }));
       }
     });
   }

@@ -159,8 +159,9 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
   if (!input.message.trim() && !(Array.isArray(attachments) && attachments.length > 0)) {
     throw badRequest("api.post.create.empty", "message: must not be empty");
   }
-  if (input.type && props.author.via === "api" && !input.type.startsWith("custom_") ) {
-    throw badRequest("api.post.create.type", `type: "${input.type}" is reserved for the system`);
+  if (input.type && props.author.via !== "plugin") {
+    // Post types are cards rendered as a plugin's own (e.g. the Incident bot's updates); people could forge them.
+    throw badRequest("api.post.create.type", `type: "${input.type}" is reserved for the system and plugins`);
   }
   if (props.author.via === "api" && input.props) {
     // Only the webhook route may say a post came from a webhook or override its author's name.

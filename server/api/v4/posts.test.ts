@@ -86,7 +86,10 @@ describe("POST /api/v4/posts", () => {
     expect(badChannel.body.message).toBe("channel_id: must be a 26-character id");
     const systemType = await bob.post("/api/v4/posts", { channel_id: pub.id, message: "hi", type: "system_join_channel" });
     expect(systemType.status).toBe(400);
-    expect(systemType.body.message).toBe('type: "system_join_channel" is reserved for the system');
+    expect(systemType.body.message).toBe('type: "system_join_channel" is reserved for the system and plugins');
+    const forgedCard = await bob.post("/api/v4/posts", { channel_id: pub.id, message: "@bob ended the incident", type: "custom_incident_update", props: { action: "ended" } });
+    expect(forgedCard.status).toBe(400);
+    expect(forgedCard.body.message).toBe('type: "custom_incident_update" is reserved for the system and plugins');
     const notJson = await bob.request("POST", "/api/v4/posts", "{nope", { "content-type": "application/json" });
     expect(notJson.status).toBe(400);
     expect(notJson.body.message).toMatch(/^body: is not valid JSON/);
