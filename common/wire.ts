@@ -1,136 +1,41 @@
 /**
  * @module wire
  * Wire types of the Mattermost v4 subset, shared by the server, web app and plugins.
+ * Each is inferred from its zod schema in `wire-schemas.ts` (written once, there);
+ * this file imports them as types only, so importing it loads no zod.
  */
 
+import type * as z from "zod/mini";
+import type * as schemas from "./wire-schemas.ts";
+
 /** A user as the API returns it (never with the password). */
-export interface User {
-  id: string;
-  username: string;
-  email: string;
-  first_name: string;
-  last_name: string;
-  nickname: string;
-  /** Space-separated: `system_user` or `system_admin system_user`. */
-  roles: string;
-  is_bot: boolean;
-  create_at: number;
-  update_at: number;
-  delete_at: number;
-}
-
-export interface Team {
-  id: string;
-  name: string;
-  display_name: string;
-  /** `O` open, `I` invite-only. */
-  type: "O" | "I";
-  description: string;
-  create_at: number;
-  update_at: number;
-  delete_at: number;
-}
-
-export interface TeamMember {
-  team_id: string;
-  user_id: string;
-  roles: string;
-  delete_at: number;
-}
-
-export interface Channel {
-  id: string;
-  team_id: string;
-  name: string;
-  display_name: string;
-  /** `O` public, `P` private. */
-  type: "O" | "P";
-  header: string;
-  purpose: string;
-  creator_id: string;
-  create_at: number;
-  update_at: number;
-  delete_at: number;
-  last_post_at: number;
-  total_msg_count: number;
-}
-
-export interface ChannelMember {
-  channel_id: string;
-  user_id: string;
-  roles: string;
-  last_viewed_at: number;
-  msg_count: number;
-  mention_count: number;
-}
-
-export interface Post {
-  id: string;
-  channel_id: string;
-  user_id: string;
-  root_id: string;
-  message: string;
-  type: string;
-  props: Record<string, unknown>;
-  create_at: number;
-  update_at: number;
-  edit_at: number;
-  delete_at: number;
-}
-
+export type User = z.infer<typeof schemas.userSchema>;
+export type Team = z.infer<typeof schemas.teamSchema>;
+export type TeamMember = z.infer<typeof schemas.teamMemberSchema>;
+export type Channel = z.infer<typeof schemas.channelSchema>;
+export type ChannelMember = z.infer<typeof schemas.channelMemberSchema>;
+export type Post = z.infer<typeof schemas.postSchema>;
 /** `GET /channels/{id}/posts`: ids newest first, and the posts by id. */
-export interface PostList {
-  order: string[];
-  posts: Record<string, Post>;
-  next_post_id: string;
-  prev_post_id: string;
-  has_next: boolean;
-}
-
+export type PostList = z.infer<typeof schemas.postListSchema>;
 /** The error body of every 4xx/5xx answer. */
-export interface ApiErrorBody {
-  id: string;
-  message: string;
-  status_code: number;
-  details?: unknown;
-}
-
+export type ApiErrorBody = z.infer<typeof schemas.apiErrorBodySchema>;
 /** A WebSocket event as Mattermost sends it. */
-export interface WebSocketEvent {
-  event: string;
-  data: Record<string, unknown>;
-  broadcast: { channel_id: string; team_id: string; user_id: string; omit_users: Record<string, boolean> | null };
-  seq: number;
-}
-
+export type WebSocketEvent = z.infer<typeof schemas.webSocketEventSchema>;
 /** Autocomplete data for a slash command, as listed by `GET /api/v4/commands/autocomplete`. */
-export interface CommandAutocomplete {
-  trigger: string;
-  plugin_id: string;
-  description: string;
-  hint: string;
-  subcommands: Array<{ name: string; hint: string; description: string }>;
-}
-
+export type CommandAutocomplete = z.infer<typeof schemas.commandAutocompleteSchema>;
+/** The answer of `POST /api/v4/commands/execute`. */
+export type CommandResponseBody = z.infer<typeof schemas.commandResponseSchema>;
 /** One field of an interactive dialog. */
-export interface DialogElement {
-  name: string;
-  display_name: string;
-  type: "text" | "textarea" | "select" | "user" | "bool";
-  optional?: boolean;
-  default?: string;
-  placeholder?: string;
-  help_text?: string;
-  options?: Array<{ text: string; value: string }>;
-}
-
-export interface Dialog {
-  callback_id: string;
-  title: string;
-  introduction_text?: string;
-  submit_label?: string;
-  elements: DialogElement[];
-}
+export type DialogElement = z.infer<typeof schemas.dialogElementSchema>;
+export type Dialog = z.infer<typeof schemas.dialogSchema>;
+/** The answer of `POST /api/v4/actions/dialogs/submit`. */
+export type DialogSubmitResult = z.infer<typeof schemas.dialogSubmitResultSchema>;
+/** A plugin as `GET /api/v4/plugins` lists it. */
+export type PluginStatus = z.infer<typeof schemas.pluginStatusSchema>;
+/** `GET /api/v4/plugins`. */
+export type PluginList = z.infer<typeof schemas.pluginListSchema>;
+/** What the web app needs to load a plugin's web code (`GET /api/v4/plugins/webapp`). */
+export type WebappPlugin = z.infer<typeof schemas.webappPluginSchema>;
 
 export const systemAdminRole = "system_admin";
 

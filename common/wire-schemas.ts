@@ -1,0 +1,247 @@
+/**
+ * @module wire-schemas
+ * zod schemas of the Mattermost v4 subset's wire data, defined once for the
+ * server, the web app and the plugins. The types in `wire.ts` are inferred
+ * from these, so a shape is never written twice.
+ *
+ * Objects are loose: a field the schema does not name (Mattermost adds many)
+ * is kept and never fails a parse; a named field that is missing or of the
+ * wrong type does. The inferred types list only the named fields.
+ *
+ * `zod/mini` rather than `zod`: it tree-shakes, which keeps the web app's
+ * bundle small; its schemas work on the server just the same.
+ *
+ * @example const teams = z.array(teamSchema).parse(await response.json());
+ */
+import * as z from "zod/mini";
+
+/**
+ * A loose object schema whose output type has just the named fields (no
+ * `[key: string]: unknown`), so the inferred wire types stay exact.
+ */
+function wireObject<Shape extends z.core.$ZodLooseShape>(shape: Shape): z.ZodMiniType<z.output<z.ZodMiniObject<Shape>>, z.input<z.ZodMiniObject<Shape>>> {
+  return z.looseObject(shape);
+}
+
+/** A user as the API returns it (never with the password). */
+export const userSchema = wireObject({
+  id: z.string(),
+  username: z.string(),
+  /** Empty when the viewer may not see it (another person's, for non-admins). */
+  email: z.string(),
+  first_name: z.string(),
+  last_name: z.string(),
+  nickname: z.string(),
+  /** Space-separated: `system_user` or `system_admin system_user`. */
+  roles: z.string(),
+  is_bot: z.boolean(),
+  create_at: z.number(),
+  update_at: z.number(),
+  delete_at: z.number(),
+});
+
+export const teamSchema = wireObject({
+  id: z.string(),
+  name: z.string(),
+  display_name: z.string(),
+  /** `O` open, `I` invite-only. */
+  type: z.enum(["O", "I"]),
+  description: z.string(),
+  create_at: z.number(),
+  update_at: z.number(),
+  delete_at: z.number(),
+});
+
+export const teamMemberSchema = wireObject({
+  team_id: z.string(),
+  user_id: z.string(),
+  roles: z.string(),
+  delete_at: z.number(),
+});
+
+export const channelSchema = wireObject({
+  id: z.string(),
+  team_id: z.string(),
+  name: z.string(),
+  display_name: z.string(),
+  /** `O` public, `P` private. */
+  type: z.enum(["O", "P"]),
+  header: z.string(),
+  purpose: z.string(),
+  creator_id: z.string(),
+  create_at: z.number(),
+  update_at: z.number(),
+  delete_at: z.number(),
+  last_post_at: z.number(),
+  total_msg_count: z.number(),
+});
+
+export const channelMemberSchema = wireObject({
+  channel_id: z.string(),
+  user_id: z.string(),
+  roles: z.string(),
+  last_viewed_at: z.number(),
+  msg_count: z.number(),
+  mention_count: z.number(),
+});
+
+export const postSchema = wireObject({
+  id: z.string(),
+  channel_id: z.string(),
+  user_id: z.string(),
+  root_id: z.string(),
+  message: z.string(),
+  type: z.string(),
+  props: z.record(z.string(), z.unknown()),
+  create_at: z.number(),
+  update_at: z.number(),
+  edit_at: z.number(),
+  delete_at: z.number(),
+});
+
+/** `GET /channels/{id}/posts`: ids newest first, and the posts by id. */
+export const postListSchema = wireObject({
+  order: z.array(z.string()),
+  posts: z.record(z.string(), postSchema),
+  next_post_id: z.string(),
+  prev_post_id: z.string(),
+  has_next: z.boolean(),
+});
+
+/** The error body of every 4xx/5xx answer. */
+export const apiErrorBodySchema = wireObject({
+  id: z.string(),
+  message: z.string(),
+  status_code: z.number(),
+  details: z.optional(z.unknown()),
+});
+
+/** A WebSocket event as Mattermost sends it. */
+export const webSocketEventSchema = wireObject({
+  event: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  broadcast: wireObject({
+    channel_id: z.string(),
+    team_id: z.string(),
+    user_id: z.string(),
+    omit_users: z.nullable(z.record(z.string(), z.boolean())),
+  }),
+  seq: z.number(),
+});
+
+/** Autocomplete data for a slash command, as listed by `GET /api/v4/commands/autocomplete`. */
+export const commandAutocompleteSchema = wireObject({
+  trigger: z.string(),
+  plugin_id: z.string(),
+  description: z.string(),
+  hint: z.string(),
+  subcommands: z.array(wireObject({ name: z.string(), hint: z.string(), description: z.string() })),
+});
+
+/** The answer of `POST /api/v4/commands/execute`. */
+export const commandResponseSchema = wireObject({
+  response_type: z.string(),
+  text: z.string(),
+  /** Where the client should go next (a path or a URL), or empty. */
+  goto_location: z.string(),
+});
+
+/** One field of an interactive dialog. */
+export const dialogElementSchema = wireObject({
+  name: z.string(),
+  display_name: z.string(),
+  type: z.enum(["text", "textarea", "select", "user", "bool"]),
+  optional: z.optional(z.boolean()),
+  default: z.optional(z.string()),
+  placeholder: z.optional(z.string()),
+  help_text: z.optional(z.string()),
+  options: z.optional(z.array(wireObject({ text: z.string(), value: z.string() }))),
+});
+
+export const dialogSchema = wireObject({
+  callback_id: z.string(),
+  title: z.string(),
+  introduction_text: z.optional(z.string()),
+  submit_label: z.optional(z.string()),
+  elements: z.array(dialogElementSchema),
+});
+
+/** The answer of `POST /api/v4/actions/dialogs/submit`: errors by field, or a general one, or neither. */
+export const dialogSubmitResultSchema = wireObject({
+  errors: z.optional(z.record(z.string(), z.string())),
+  error: z.optional(z.string()),
+});
+
+/** A plugin as `GET /api/v4/plugins` lists it. */
+export const pluginStatusSchema = wireObject({
+  id: z.string(),
+  name: z.string(),
+  version: z.string(),
+  description: z.string(),
+  /** Running in this process. */
+  active: z.boolean(),
+  /** The admin's choice: enabled plugins are activated at start and on every process. */
+  enabled: z.boolean(),
+  /** Why an enabled plugin is not active (its last activation failed), if it is not. */
+  error: z.optional(z.string()),
+});
+
+/** `GET /api/v4/plugins`. */
+export const pluginListSchema = wireObject({
+  active: z.array(pluginStatusSchema),
+  inactive: z.array(pluginStatusSchema),
+});
+
+/** The part of a plugin's manifest that `POST /api/v4/plugins` answers with and clients show. */
+export const pluginManifestSummarySchema = wireObject({
+  id: z.string(),
+  name: z.string(),
+  version: z.string(),
+});
+
+/** What the web app needs to load a plugin's web code (`GET /api/v4/plugins/webapp`). */
+export const webappPluginSchema = wireObject({
+  id: z.string(),
+  version: z.string(),
+  /** URL of the ES module exporting `register(registry)`. */
+  bundle_path: z.string(),
+});
+
+/**
+ * A JSON string holding a value of `schema`, as Mattermost sends a post
+ * inside a WebSocket event (`data.post`).
+ */
+export function jsonStringOf<T>(schema: z.ZodMiniType<T>): z.ZodMiniType<T, string> {
+  return z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((text: string, ctx): unknown => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.issues.push({ code: "custom", message: "is not valid JSON", input: text });
+          return z.NEVER;
+        }
+      }),
+    ),
+    schema,
+  );
+}
+
+/** `data` of the `posted` and `ephemeral_message` events. */
+export const postedEventDataSchema = wireObject({ post: jsonStringOf(postSchema) });
+
+/** `data` of the `open_dialog` event. */
+export const openDialogEventDataSchema = wireObject({
+  dialog: dialogSchema,
+  plugin_id: z.optional(z.string()),
+  channel_id: z.optional(z.string()),
+  team_id: z.optional(z.string()),
+});
+
+/** `data` of `channel_created`, `user_added` and `added_to_team`. */
+export const membershipEventDataSchema = wireObject({
+  team_id: z.optional(z.string()),
+  user_id: z.optional(z.string()),
+  channel_id: z.optional(z.string()),
+});
