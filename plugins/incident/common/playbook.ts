@@ -4,9 +4,9 @@
  * and a parser that reports every problem with its line, column and path, so
  * the API, the CLI's `playbook lint` and the web editor show the same errors.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Scalar } from "yaml";
 import { z } from "zod";
 import { nameSchema } from "../../../common/limits.ts";
+import { readYamlSource, sortProblems, validateSource, type SourcePath, type SourceProblem, type SourceResult } from "../../../common/yaml-source.ts";
 import { lintTemplate } from "./templates.ts";
 
 const itemTitle = z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(256, "must be at most 256 characters");
@@ -84,17 +84,10 @@ export function playbookStages(spec: Pick<PlaybookSpec, "stages">): string[] {
 }
 
 /** One problem of a playbook file. */
-export interface PlaybookIssue {
-  line: number;
-  column: number;
-  path: string;
-  reason: string;
-}
+export type PlaybookIssue = SourceProblem;
 
 /** The outcome of {@link parsePlaybook}. */
-export type ParsedPlaybook = { ok: true; spec: PlaybookSpec } | { ok: false; problems: PlaybookIssue[] };
-
-type PathKey = string | number;
+export type ParsedPlaybook = SourceResult<{ spec: PlaybookSpec }>;
 
 /**
  * Parse and validate a playbook's YAML. Every problem comes back at once, each
@@ -102,54 +95,23 @@ type PathKey = string | number;
  * @example parsePlaybook("name: Outage\nstages: [{name: Triage}]\n")  // {ok: true, spec: {...}}
  */
 export function parsePlaybook(source: string): ParsedPlaybook {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number) => {
-    const pos = lineCounter.linePos(offset);
-    return { line: pos.line, column: pos.col };
-  };
+  const read = readYamlSource(source, { empty: "the playbook is empty: it needs at least a name", notMap: "a playbook must be a map of keys (name, stages, ...)" });
+  if (!read.ok) return read;
+  const { yaml } = read;
+  const validated = validateSource({ schema: playbookSpecSchema, yaml, knownKeys: KNOWN_KEYS });
+  if (!validated.ok) return validated;
+
+  const spec = validated.data;
   const problems: PlaybookIssue[] = [];
-  for (const error of [...doc.errors, ...doc.warnings]) {
-    const pos = error.linePos?.[0] ?? at(error.pos[0]);
-    problems.push({ line: pos.line, column: "col" in pos ? pos.col : pos.column, path: "", reason: `YAML: ${error.message.split("\n")[0]}` });
-  }
-  if (problems.length) return { ok: false, problems: sortProblems(problems) };
-
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    // yaml throws when aliases expand past maxAliasCount (an alias bomb): a problem of the playbook, not a crash.
-    return { ok: false, problems: [{ line: 1, column: 1, path: "", reason: `YAML: ${error instanceof Error ? error.message : String(error)}` }] };
-  }
-  if (raw === null || raw === undefined) return { ok: false, problems: [{ line: 1, column: 1, path: "", reason: "the playbook is empty: it needs at least a name" }] };
-  if (typeof raw !== "object" || Array.isArray(raw)) return { ok: false, problems: [{ ...at(doc.contents?.range?.[0] ?? 0), path: "", reason: "a playbook must be a map of keys (name, stages, ...)" }] };
-
-  const locate = (path: PathKey[], key?: string, offset?: number) => locateNode({ doc, path, key, offset, at });
-  const result = playbookSpecSchema.safeParse(raw);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const path = issue.path.filter((p): p is PathKey => typeof p !== "symbol");
-      if (issue.code === "unrecognized_keys") {
-        for (const key of issue.keys) problems.push({ ...locate(path, key), path: [...path, key].join("."), reason: `unknown key "${key}"${suggestKey(path, key)}` });
-        continue;
-      }
-      const missing = valueAt(raw, path) === undefined;
-      const reason = missing ? "is required" : issue.message;
-      problems.push({ ...locate(path), path: path.join("."), reason });
-    }
-    return { ok: false, problems: sortProblems(problems) };
-  }
-
-  const spec = result.data;
+  const add = (path: SourcePath, reason: string, offset?: number) => problems.push(yaml.problemAt(path, reason, offset));
   const fieldKeys = Object.keys(spec.fields);
-  const template = (path: PathKey[], text: string) => {
-    for (const problem of lintTemplate(text, fieldKeys)) problems.push({ ...locate(path, undefined, problem.index), path: path.join("."), reason: problem.reason });
+  const template = (path: SourcePath, text: string) => {
+    for (const problem of lintTemplate(text, fieldKeys)) add(path, problem.reason, problem.index);
   };
   const seen = new Map<string, number>();
   spec.stages?.forEach((stage, i) => {
     const key = stage.name.toLowerCase();
-    if (seen.has(key)) problems.push({ ...locate(["stages", i, "name"]), path: `stages.${i}.name`, reason: `duplicate stage name "${stage.name}" (stage names must be unique)` });
+    if (seen.has(key)) add(["stages", i, "name"], `duplicate stage name "${stage.name}" (stage names must be unique)`);
     seen.set(key, i);
     stage.checklist.forEach((title, j) => template(["stages", i, "checklist", j], title));
   });
@@ -162,27 +124,23 @@ export function parsePlaybook(source: string): ParsedPlaybook {
       try {
         new RegExp(rule.regex, "i");
       } catch (error) {
-        problems.push({ ...locate(["forwarding", i, "regex"]), path: `forwarding.${i}.regex`, reason: `the regex does not compile: ${(error as Error).message}` });
+        add(["forwarding", i, "regex"], `the regex does not compile: ${(error as Error).message}`);
       }
     }
     if (Array.isArray(rule.from)) {
       rule.from.forEach((name, j) => {
         const valid = nameSchema.safeParse(name.replace(/^~/, ""));
-        if (!valid.success) problems.push({ ...locate(["forwarding", i, "from", j]), path: `forwarding.${i}.from.${j}`, reason: `"${name}" is not a channel name: ${valid.error.issues[0].message}` });
+        if (!valid.success) add(["forwarding", i, "from", j], `"${name}" is not a channel name: ${valid.error.issues[0].message}`);
       });
     } else if (!rule.keywords.length && rule.regex === undefined && !rule.authors.length) {
-      problems.push({ ...locate(["forwarding", i, "from"]), path: `forwarding.${i}.from`, reason: 'a rule reading every channel ("*") needs keywords, regex or authors' });
+      add(["forwarding", i, "from"], 'a rule reading every channel ("*") needs keywords, regex or authors');
     }
   });
   if (problems.length) return { ok: false, problems: sortProblems(problems) };
   return { ok: true, spec: { ...spec, invite: spec.invite.map((u) => u.replace(/^@/, "")), forwarding: spec.forwarding.map((r) => (Array.isArray(r.from) ? { ...r, from: r.from.map((n) => n.replace(/^~/, "")) } : r)) } };
 }
 
-/** "file:line:column: reason" lines, as `sitrep playbook lint` prints them. */
-export function formatProblems(file: string, problems: readonly PlaybookIssue[]): string[] {
-  return problems.map((p) => `${file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ""}${p.reason}`);
-}
-
+/** The valid keys of each section, for "did you mean" on an unknown key. */
 const KNOWN_KEYS: Record<string, string[]> = {
   "": ["name", "team", "description", "channel", "invite", "stages", "checklist", "fields", "forwarding"],
   channel: ["name_template", "private"],
@@ -190,70 +148,3 @@ const KNOWN_KEYS: Record<string, string[]> = {
   fields: ["required", "description", "default"],
   forwarding: ["from", "keywords", "exclude_keywords", "regex", "authors", "match"],
 };
-
-/** "; did you mean ..." for a misspelt key, or the list of valid keys. */
-function suggestKey(path: PathKey[], key: string): string {
-  const section = path.length === 0 ? "" : String(path[0]);
-  const known = KNOWN_KEYS[section];
-  if (!known) return "";
-  const close = known.find((k) => editDistance(k, key) <= 2);
-  return close ? `; did you mean "${close}"?` : `; valid keys here: ${known.join(", ")}`;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const next = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = row[j];
-      row[j] = next;
-    }
-  }
-  return row[b.length];
-}
-
-function valueAt(root: unknown, path: PathKey[]): unknown {
-  let value: unknown = root;
-  for (const key of path) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<PathKey, unknown>)[key];
-  }
-  return value;
-}
-
-/**
- * Line and column of the node at `path` (or of its map key `key`); when the
- * node is missing, of the nearest parent. `offset` points inside a plain or
- * quoted single-line scalar (a template problem).
- */
-function locateNode(props: { doc: Document; path: PathKey[]; key?: string; offset?: number; at(offset: number): { line: number; column: number } }): { line: number; column: number } {
-  const { doc, at } = props;
-  for (let n = props.path.length; n >= 0; n--) {
-    const node = doc.getIn(props.path.slice(0, n), true) as Node | undefined;
-    if (!node || !node.range) continue;
-    if (n === props.path.length && props.key !== undefined && isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && p.key.value === props.key);
-      const keyNode = pair?.key as Scalar | undefined;
-      if (keyNode?.range) return at(keyNode.range[0]);
-    }
-    if (n < props.path.length && (isMap(node) || isSeq(node))) {
-      // The value is missing: point at its key when there is one.
-      const last = props.path[n];
-      const pair = isMap(node) ? node.items.find((p) => isScalar(p.key) && p.key.value === last) : undefined;
-      const keyNode = pair?.key as Scalar | undefined;
-      if (keyNode?.range) return at(keyNode.range[0]);
-    }
-    if (n === props.path.length && props.offset !== undefined && isScalar(node) && typeof node.value === "string" && !node.value.includes("\n")) {
-      const quote = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE" ? 1 : 0;
-      if (node.type === "PLAIN" || quote) return at(node.range[0] + quote + props.offset);
-    }
-    return at(node.range[0]);
-  }
-  return { line: 1, column: 1 };
-}
-
-function sortProblems(problems: PlaybookIssue[]): PlaybookIssue[] {
-  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
-}

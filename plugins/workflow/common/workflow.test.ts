@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { formatProblems } from "../../../common/yaml-source.ts";
 import { dryRun } from "./dry-run.ts";
 import { coerceParams } from "./params.ts";
 import { STATIC_CATALOG } from "./static-catalog.ts";
 import { renderString, renderValue, scanTemplates } from "./templates.ts";
-import { formatProblems, parseWorkflow } from "./workflow.ts";
+import { parseWorkflow } from "./workflow.ts";
 
 const example = `name: SEV1 alert starts an incident
 team: ops

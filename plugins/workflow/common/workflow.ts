@@ -6,10 +6,10 @@
  * the automation catalog, it also checks trigger and action names, their
  * parameters, and every template reference that the catalog makes knowable.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Scalar } from "yaml";
 import { z } from "zod";
 import { nameSchema, usernameSchema } from "../../../common/limits.ts";
 import type { AutomationParam, CatalogAction, CatalogTrigger } from "../../../common/plugin-api.ts";
+import { didYouMean, readYamlSource, sortProblems, validateSource, type SourcePath, type SourceProblem, type SourceResult } from "../../../common/yaml-source.ts";
 import { scanTemplates, stringsIn } from "./templates.ts";
 
 /** A value a `where` condition may hold. */
@@ -59,24 +59,16 @@ export function workflowJsonSchema(): Record<string, unknown> {
 }
 
 /** One problem of a workflow file. */
-export interface WorkflowIssue {
-  line: number;
-  column: number;
-  /** Dotted path of the key, e.g. `steps.1.with.channel`; empty for the file. */
-  path: string;
-  reason: string;
-}
+export type WorkflowIssue = SourceProblem;
 
 /** The outcome of {@link parseWorkflow}. */
-export type ParsedWorkflow = { ok: true; spec: WorkflowSpec } | { ok: false; problems: WorkflowIssue[] };
+export type ParsedWorkflow = SourceResult<{ spec: WorkflowSpec }>;
 
 /** The part of the automation catalog the linter reads. */
 export interface LintCatalog {
   triggers: Array<Pick<CatalogTrigger, "name" | "parameters" | "provides" | "openValues">>;
   actions: Array<Pick<CatalogAction, "name" | "parameters" | "returns">>;
 }
-
-type PathKey = string | number;
 
 /**
  * Parse and validate a workflow's YAML. Every problem comes back at once, each
@@ -85,47 +77,17 @@ type PathKey = string | number;
  * @example parseWorkflow(source, catalog) // {ok: false, problems: [{line: 7, column: 7, path: "steps.0.action", reason: "unknown action ..."}]}
  */
 export function parseWorkflow(source: string, catalog?: LintCatalog): ParsedWorkflow {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number) => {
-    const pos = lineCounter.linePos(offset);
-    return { line: pos.line, column: pos.col };
-  };
+  const read = readYamlSource(source, { empty: "the workflow is empty: it needs name, run_as, trigger and steps", notMap: "a workflow must be a map of keys (name, run_as, trigger, steps)" });
+  if (!read.ok) return read;
+  const { yaml } = read;
+  const validated = validateSource({ schema: workflowSpecSchema, yaml, knownKeys: KNOWN_KEYS });
+  if (!validated.ok) return validated;
+
   const problems: WorkflowIssue[] = [];
-  for (const error of [...doc.errors, ...doc.warnings]) {
-    const pos = error.linePos?.[0];
-    problems.push({ ...(pos ? { line: pos.line, column: pos.col } : at(error.pos[0])), path: "", reason: `YAML: ${error.message.split("\n")[0]}` });
-  }
-  if (problems.length) return { ok: false, problems: sorted(problems) };
-
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    // yaml throws when aliases expand past maxAliasCount (an alias bomb): a problem of the workflow, not a crash.
-    return { ok: false, problems: [{ line: 1, column: 1, path: "", reason: `YAML: ${error instanceof Error ? error.message : String(error)}` }] };
-  }
-  if (raw === null || raw === undefined) return { ok: false, problems: [{ line: 1, column: 1, path: "", reason: "the workflow is empty: it needs name, run_as, trigger and steps" }] };
-  if (typeof raw !== "object" || Array.isArray(raw)) return { ok: false, problems: [{ ...at(doc.contents?.range?.[0] ?? 0), path: "", reason: "a workflow must be a map of keys (name, run_as, trigger, steps)" }] };
-
-  const locate = (path: PathKey[], key?: string, offset?: number) => locateNode({ doc, path, key, offset, at });
-  const add = (path: PathKey[], reason: string, offset?: number) => problems.push({ ...locate(path, undefined, offset), path: path.join("."), reason });
+  const add = (path: SourcePath, reason: string, offset?: number) => problems.push(yaml.problemAt(path, reason, offset));
   /** A problem with a map key itself (unknown condition or parameter): point at the key. */
-  const addAtKey = (path: PathKey[], key: string, reason: string) => problems.push({ ...locate(path, key), path: [...path, key].join("."), reason });
-
-  const result = workflowSpecSchema.safeParse(raw);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const path = issue.path.filter((p): p is PathKey => typeof p !== "symbol");
-      if (issue.code === "unrecognized_keys") {
-        for (const key of issue.keys) problems.push({ ...locate(path, key), path: [...path, key].join("."), reason: `unknown key "${key}"${suggestKey(path, key)}` });
-        continue;
-      }
-      add(path, valueAt(raw, path) === undefined ? "is required" : issue.message);
-    }
-    return { ok: false, problems: sorted(problems) };
-  }
-  const spec = result.data;
+  const addAtKey = (path: SourcePath, key: string, reason: string) => problems.push(yaml.problemAtKey(path, key, reason));
+  const spec = validated.data;
 
   // Step ids are unique, and a step may use only the results of steps before it.
   const earlier = new Map<string, number>();
@@ -145,7 +107,7 @@ export function parseWorkflow(source: string, catalog?: LintCatalog): ParsedWork
   });
 
   if (catalog) lintAgainstCatalog({ spec, catalog, add, addAtKey });
-  if (problems.length) return { ok: false, problems: sorted(problems) };
+  if (problems.length) return { ok: false, problems: sortProblems(problems) };
   return { ok: true, spec: { ...spec, run_as: spec.run_as.replace(/^@/, "") } };
 }
 
@@ -153,14 +115,14 @@ export function parseWorkflow(source: string, catalog?: LintCatalog): ParsedWork
 function lintAgainstCatalog(props: {
   spec: WorkflowSpec;
   catalog: LintCatalog;
-  add(path: PathKey[], reason: string, offset?: number): void;
-  addAtKey(path: PathKey[], key: string, reason: string): void;
+  add(path: SourcePath, reason: string, offset?: number): void;
+  addAtKey(path: SourcePath, key: string, reason: string): void;
 }): void {
   const { spec, catalog, add, addAtKey } = props;
   const own = <T>(map: Record<string, T>, key: string): T | undefined => (Object.hasOwn(map, key) ? map[key] : undefined);
   const trigger = catalog.triggers.find((t) => t.name === spec.trigger.type);
   if (!trigger) {
-    add(["trigger", "type"], `unknown trigger "${spec.trigger.type}"${closest(spec.trigger.type, catalog.triggers.map((t) => t.name))}`);
+    add(["trigger", "type"], `unknown trigger "${spec.trigger.type}"${didYouMean(spec.trigger.type, catalog.triggers.map((t) => t.name))}`);
   } else {
     for (const [key, value] of Object.entries(spec.trigger.where)) {
       const param = own(trigger.parameters, key);
@@ -179,7 +141,7 @@ function lintAgainstCatalog(props: {
   const returnsOf = new Map<string, LintCatalog["actions"][number] | undefined>();
   spec.steps.forEach((step, i) => {
     const action = catalog.actions.find((a) => a.name === step.action);
-    if (!action) add(["steps", i, "action"], `unknown action "${step.action}"${closest(step.action, catalog.actions.map((a) => a.name))}`);
+    if (!action) add(["steps", i, "action"], `unknown action "${step.action}"${didYouMean(step.action, catalog.actions.map((a) => a.name))}`);
     else {
       for (const [key, value] of Object.entries(step.with)) {
         const param = own(action.parameters, key);
@@ -229,86 +191,13 @@ export function typeProblem(param: AutomationParam, value: unknown): string | nu
   }
 }
 
-/** "file:line:column: path: reason" lines, as `sitrep workflow lint` prints them. */
-export function formatProblems(file: string, problems: readonly WorkflowIssue[]): string[] {
-  return problems.map((p) => `${file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ""}${p.reason}`);
-}
-
+/** The valid keys of each section, for "did you mean" on an unknown key. */
 const KNOWN_KEYS: Record<string, string[]> = {
   "": ["name", "team", "description", "run_as", "enabled", "trigger", "steps"],
   trigger: ["type", "where"],
   steps: ["id", "action", "with"],
 };
 
-function suggestKey(path: PathKey[], key: string): string {
-  const known = KNOWN_KEYS[path.length === 0 ? "" : String(path[0])];
-  if (!known) return "";
-  const close = known.find((k) => editDistance(k, key) <= 2);
-  return close ? `; did you mean "${close}"?` : `; valid keys here: ${known.join(", ")}`;
-}
-
-function closest(name: string, known: string[]): string {
-  const close = known.find((k) => editDistance(k, name) <= 2);
-  return close ? `; did you mean "${close}"?` : listOf(known, "; known: ");
-}
-
 function listOf(names: string[], prefix = "; known: "): string {
   return names.length ? `${prefix}${names.join(", ")}` : "";
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const next = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = row[j]!;
-      row[j] = next;
-    }
-  }
-  return row[b.length]!;
-}
-
-function valueAt(root: unknown, path: PathKey[]): unknown {
-  let value: unknown = root;
-  for (const key of path) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<PathKey, unknown>)[key];
-  }
-  return value;
-}
-
-/**
- * Line and column of the node at `path` (or of its map key `key`); when the
- * node is missing, of its key or nearest parent. `offset` points inside a
- * single-line scalar (a template problem).
- */
-function locateNode(props: { doc: Document; path: PathKey[]; key?: string; offset?: number; at(offset: number): { line: number; column: number } }): { line: number; column: number } {
-  const { doc, at } = props;
-  for (let n = props.path.length; n >= 0; n--) {
-    const node = doc.getIn(props.path.slice(0, n), true) as Node | undefined;
-    if (!node || !node.range) continue;
-    if (n === props.path.length && props.key !== undefined && isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && p.key.value === props.key);
-      const keyNode = pair?.key as Scalar | undefined;
-      if (keyNode?.range) return at(keyNode.range[0]);
-    }
-    if (n < props.path.length && (isMap(node) || isSeq(node))) {
-      const last = props.path[n];
-      const pair = isMap(node) ? node.items.find((p) => isScalar(p.key) && p.key.value === last) : undefined;
-      const keyNode = pair?.key as Scalar | undefined;
-      if (keyNode?.range) return at(keyNode.range[0]);
-    }
-    if (n === props.path.length && props.offset !== undefined && isScalar(node) && typeof node.value === "string" && !node.value.includes("\n")) {
-      const quote = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE" ? 1 : 0;
-      if (node.type === "PLAIN" || quote) return at(node.range[0] + quote + props.offset);
-    }
-    return at(node.range[0]);
-  }
-  return { line: 1, column: 1 };
-}
-
-function sorted(problems: WorkflowIssue[]): WorkflowIssue[] {
-  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
 }
