@@ -2,7 +2,8 @@
  * @module incident/server
  * The Incident plugin's server entry: `activate(ctx)` migrates its tables,
  * makes sure of its bot, registers routes, `/incident`, the start dialog and
- * the workflow triggers and actions, then applies the playbooks directory.
+ * the workflow triggers and actions, then applies the playbooks directory
+ * (and, when a team is created, that team's files).
  * Everything registered is disposed by the host on disable; data stays.
  *
  * Extension point: other parts of the plugin (message forwarding) receive the
@@ -37,8 +38,13 @@ export async function activateIncident(ctx: PluginContext): Promise<IncidentPlug
   addBuiltinSubcommands(command, services);
   command.register();
   const dir = playbooksDirectory();
-  const applied = await applyPlaybookDirectory(services, dir);
+  const applied = await applyPlaybookDirectory(services, { dir });
   if (applied) ctx.log.info(`applied ${applied} playbook file(s) from ${dir}`);
+  // A team named by playbook files may be created later (a fresh install): apply its files then.
+  ctx.hooks.onTeamCreated(async (team) => {
+    const forTeam = await applyPlaybookDirectory(services, { dir, team });
+    if (forTeam) ctx.log.info(`applied ${forTeam} playbook file(s) from ${dir} to the new team ${team.name}`);
+  });
   return { services, command };
 }
 

@@ -1,12 +1,14 @@
 /**
  * @module incident/server/playbook-directory
  * Apply the playbooks of `SITREP_PLAYBOOKS_DIR` (default `./playbooks`) at
- * every activation. Each file names its team; files of teams that do not exist
- * yet, and invalid files, are skipped with a logged warning.
+ * every activation, and a new team's files when that team is created. Each
+ * file names its team; files of teams that do not exist yet wait for their
+ * team, and invalid files are skipped with a logged warning.
  */
 import fs from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
+import type { Team } from "../../../common/wire.ts";
 import { playbookApplier } from "./commands/playbook-applier.ts";
 import { expectedError } from "./errors.ts";
 import type { IncidentServices } from "./services.ts";
@@ -16,8 +18,12 @@ export function playbooksDirectory(env: Record<string, string | undefined> = pro
   return path.resolve(env.SITREP_PLAYBOOKS_DIR ?? "./playbooks");
 }
 
-/** Apply every `*.yaml`/`*.yml` file of the directory; returns how many were applied. */
-export async function applyPlaybookDirectory(services: IncidentServices, dir: string): Promise<number> {
+/**
+ * Apply the `*.yaml`/`*.yml` files of the directory, or with `team` only the
+ * files naming that team (a team just created); returns how many were applied.
+ */
+export async function applyPlaybookDirectory(services: IncidentServices, props: { dir: string; team?: Team }): Promise<number> {
+  const { dir } = props;
   const { log } = services.ctx;
   let names: string[];
   try {
@@ -35,13 +41,14 @@ export async function applyPlaybookDirectory(services: IncidentServices, dir: st
     } catch {
       teamName = undefined;
     }
+    if (props.team && teamName !== props.team.name) continue; // another team's file, or one already warned about at activation
     if (typeof teamName !== "string" || !teamName) {
       log.warn("playbook skipped: a file in the playbooks directory must name its team (team: <name>)", { file });
       continue;
     }
-    const team = await services.ctx.teams.getByName(teamName);
+    const team = props.team ?? (await services.ctx.teams.getByName(teamName));
     if (!team) {
-      log.warn(`playbook skipped: team "${teamName}" does not exist yet; it is applied at the next start`, { file });
+      log.warn(`playbook not applied yet: team "${teamName}" does not exist; it will be applied when the team is created`, { file });
       continue;
     }
     try {
