@@ -31,8 +31,14 @@ export async function activate(ctx: PluginContext): Promise<void> {
   registerRoutes({ ctx, store, applier, subscriptions });
   ctx.track({ dispose: () => subscriptions.disposeAll() });
 
-  const loaded = await loadWorkflowsDir({ ctx, applier, dir: workflowsDir() });
-  if (loaded) ctx.log.info("workflows applied from the workflows directory", { count: loaded, dir: workflowsDir() });
+  const dir = workflowsDir();
+  const loaded = await loadWorkflowsDir({ ctx, applier, dir });
+  if (loaded) ctx.log.info("workflows applied from the workflows directory", { count: loaded, dir });
+  // A team named by workflow files may be created later (a fresh install): apply its files then.
+  ctx.hooks.onTeamCreated(async (team) => {
+    const forTeam = await loadWorkflowsDir({ ctx, applier, dir, team });
+    if (forTeam) ctx.log.info("workflows applied from the workflows directory to a new team", { count: forTeam, dir, team: team.name });
+  });
   await subscriptions.sync();
   const timer = setInterval(() => void subscriptions.sync().catch((error: unknown) => ctx.log.warn("workflow sync failed", { error: String(error) })), SYNC_INTERVAL_MS);
   timer.unref();

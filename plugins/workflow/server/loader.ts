@@ -2,15 +2,18 @@
  * @module workflow/server/loader
  * Workflows shipped as files: every `*.yaml`/`*.yml` in SITREP_WORKFLOWS_DIR
  * (default `./workflows`) is applied at each activation to the team its
- * `team` key names. A file that has not changed since it was applied is left
- * alone, so an admin's enable/disable toggle survives restarts; a changed
- * file replaces the workflow (and its `enabled` wins). A file that cannot be
- * applied (invalid, unknown team or user) is skipped with a logged warning.
+ * `team` key names, and a file naming a team that does not exist yet is
+ * applied when that team is created. A file that has not changed since it was
+ * applied is left alone, so an admin's enable/disable toggle survives
+ * restarts; a changed file replaces the workflow (and its `enabled` wins). A
+ * file that cannot be applied (invalid, unknown user) is skipped with a logged
+ * warning.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
 import type { PluginContext } from "../../../common/plugin-api.ts";
+import type { Team } from "../../../common/wire.ts";
 import type { WorkflowApplier } from "./applier.ts";
 import { expectedError } from "./errors.ts";
 
@@ -19,8 +22,12 @@ export function workflowsDir(): string {
   return path.resolve(process.env.SITREP_WORKFLOWS_DIR ?? "./workflows");
 }
 
-/** Apply every workflow file of the directory; returns how many were applied or already current. */
-export async function loadWorkflowsDir(props: { ctx: PluginContext; applier: WorkflowApplier; dir: string }): Promise<number> {
+/**
+ * Apply the workflow files of the directory, or with `team` only the files
+ * naming that team (a team just created); returns how many were applied or
+ * already current.
+ */
+export async function loadWorkflowsDir(props: { ctx: PluginContext; applier: WorkflowApplier; dir: string; team?: Team }): Promise<number> {
   const { ctx, applier, dir } = props;
   if (!fs.existsSync(dir)) return 0;
   const files = fs
@@ -33,13 +40,14 @@ export async function loadWorkflowsDir(props: { ctx: PluginContext; applier: Wor
     try {
       const source = fs.readFileSync(full, "utf8");
       const teamName = parseDocument(source).get("team");
+      if (props.team && teamName !== props.team.name) continue; // another team's file, or one already warned about at activation
       if (typeof teamName !== "string" || !teamName) {
         ctx.log.warn("workflow file skipped: it needs a team key naming its team", { file: full });
         continue;
       }
-      const team = await ctx.teams.getByName(teamName);
+      const team = props.team ?? (await ctx.teams.getByName(teamName));
       if (!team) {
-        ctx.log.warn("workflow file skipped: no such team", { file: full, team: teamName });
+        ctx.log.warn("workflow file not applied yet: no such team; it will be applied when the team is created", { file: full, team: teamName });
         continue;
       }
       await applier.apply({ teamId: team.id, source, actor: null, unchangedOnly: true });
