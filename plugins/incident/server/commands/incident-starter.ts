@@ -8,11 +8,12 @@
 import { newId } from "../../../../common/ids.ts";
 import { LIMITS, nameSchema, slugify } from "../../../../common/limits.ts";
 import { isSystemAdmin, type Channel } from "../../../../common/wire.ts";
-import { playbookStages, type ForwardingRule } from "../../common/playbook.ts";
+import { playbookStages } from "../../common/playbook.ts";
 import { renderTemplate, templateDate, type TemplateValues } from "../../common/templates.ts";
 import { DEFAULT_STAGES, type Incident } from "../../common/types.ts";
 import { announceChange } from "../announcer.ts";
 import { expectedError, invalid, notAllowed, notFound } from "../errors.ts";
+import { renderForwardingRules } from "../forwarding/forwarder.ts";
 import type { IncidentServices } from "../services.ts";
 import type { ChecklistItemRecord, IncidentRecord, PlaybookRecord } from "../store.ts";
 
@@ -86,7 +87,7 @@ export async function incidentStarter(services: IncidentServices, props: Inciden
     fields,
     stages,
     current_stage: stages[0],
-    forwarding: renderForwarding(playbook?.spec.forwarding ?? [], values),
+    forwarding: renderForwardingRules(playbook?.spec.forwarding ?? [], values),
     status: "active",
     private: channel.type === "P",
     create_at: now,
@@ -183,11 +184,6 @@ async function createChannel(
     }
     throw invalid("incident.channel.invalid", `${props.channelParam}: ${expected.message.replace(/^name: /, "")}`, { suggestion });
   }
-}
-
-function renderForwarding(rules: readonly ForwardingRule[], values: TemplateValues): ForwardingRule[] {
-  const render = (words: string[]) => words.map((w) => renderTemplate(w, values).trim()).filter(Boolean);
-  return rules.map((rule) => ({ ...rule, keywords: render(rule.keywords), exclude_keywords: render(rule.exclude_keywords) }));
 }
 
 function checklistFromPlaybook(props: { playbook: PlaybookRecord | null; incidentId: string; values: TemplateValues }): ChecklistItemRecord[] {
