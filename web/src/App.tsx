@@ -19,6 +19,7 @@ import { AdminConsolePage } from "./pages/admin/AdminConsolePage.tsx";
 import { NotFoundPage } from "./pages/NotFoundPage.tsx";
 import { RootRedirect } from "./pages/RootRedirect.tsx";
 import { DialogModal } from "./components/DialogModal.tsx";
+import { WireErrorBanner } from "./components/WireErrorBanner.tsx";
 
 export function App({ services }: { services: Services }) {
   const { store, router, plugins } = services;
@@ -34,6 +35,7 @@ export function App({ services }: { services: Services }) {
   const socket = useMemo(
     () =>
       new RealtimeSocket({
+        wire: services.wire,
         onEvent: (event) => eventApplier(services, event),
         onStateChange: (connection) => store.update((s) => (s.connection === connection ? s : { ...s, connection })),
         onResync: () => resyncer(services, (channelId) => latestPostsLoader(services, channelId)),
@@ -72,6 +74,7 @@ export function App({ services }: { services: Services }) {
 
   return (
     <ServicesContext.Provider value={services}>
+      <WireErrorBanner />
       {page}
       {me && <DialogModal />}
     </ServicesContext.Provider>

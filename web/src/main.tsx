@@ -4,6 +4,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { ApiClient } from "./api/client.ts";
+import { WireParser } from "./api/wire-parser.ts";
 import { App } from "./App.tsx";
 import { PluginHost } from "./plugins/plugin-host.ts";
 import { shareModules } from "./plugins/shared-modules.ts";
@@ -16,11 +17,14 @@ import "./styles.css";
 
 shareModules();
 const store = new Store(initialState);
+// Server data the app cannot read is shown (WireErrorBanner), not used.
+const wire = new WireParser({ onInvalid: (error) => store.update((s) => (s.wireError === error.message ? s : { ...s, wireError: error.message })) });
 // A session that ended elsewhere sends the user to the login page.
-const api = new ApiClient({ onUnauthorized: () => store.update((s) => (s.me ? { ...s, me: null } : s)) });
+const api = new ApiClient({ wire, onUnauthorized: () => store.update((s) => (s.me ? { ...s, me: null } : s)) });
 const router = new Router();
 const services: Services = {
   api,
+  wire,
   store,
   router,
   plugins: new PluginHost({ api, createWebHost: (pluginId) => createWebHost({ api, store, router }, pluginId) }),

@@ -4,6 +4,7 @@
  * returns are shown by their field; Esc cancels (and tells the plugin).
  */
 import { useEffect, useState, type FormEvent } from "react";
+import { dialogSubmitResultSchema } from "../../../common/wire-schemas.ts";
 import type { DialogElement, User } from "../../../common/wire.ts";
 import { errorMessage } from "../api/client.ts";
 import type { OpenDialog } from "../store/state.ts";
@@ -100,9 +101,9 @@ function DialogForm({ open }: { open: OpenDialog }) {
     setBusy(true);
     setError(null);
     try {
-      const result = await services.api.post<{ errors?: Record<string, string>; error?: string }>("/api/v4/actions/dialogs/submit", submitBody({ submission: values }));
-      if (result?.errors && Object.keys(result.errors).length > 0) setErrors(result.errors);
-      else if (result?.error) setError(result.error);
+      const result = await services.api.post("/api/v4/actions/dialogs/submit", submitBody({ submission: values }), dialogSubmitResultSchema);
+      if (result.errors && Object.keys(result.errors).length > 0) setErrors(result.errors);
+      else if (result.error) setError(result.error);
       else close();
     } catch (e) {
       setError(errorMessage(e));

@@ -4,6 +4,7 @@
  * `/{team}`, `/{team}/channels/{channel}` and `/{team}/pl/{post_id}`.
  */
 import { useEffect, useState } from "react";
+import { channelSchema, postSchema } from "../../../common/wire-schemas.ts";
 import type { Channel, Post } from "../../../common/wire.ts";
 import { errorMessage } from "../api/client.ts";
 import { ChannelSidebar } from "../components/ChannelSidebar.tsx";
@@ -56,8 +57,8 @@ export function WorkspacePage({ route }: { route: WorkspaceRoute }) {
     let cancelled = false;
     setPermalink({ status: "loading" });
     (async () => {
-      const post = await services.api.get<Post>(`/api/v4/posts/${postId}`);
-      const channel = await services.api.get<Channel>(`/api/v4/channels/${post.channel_id}`);
+      const post = await services.api.get(`/api/v4/posts/${postId}`, postSchema);
+      const channel = await services.api.get(`/api/v4/channels/${post.channel_id}`, channelSchema);
       if (!cancelled) setPermalink({ status: "ok", channel, post });
     })().catch((e: unknown) => !cancelled && setPermalink({ status: "missing", message: errorMessage(e) }));
     return () => {

@@ -5,18 +5,13 @@
  * it is disabled — in every open tab, without a reload.
  */
 import type { Disposable, RhsHandle, WebHost, WebPluginModule, WebPluginRegistry } from "../../../common/web-plugin-api.ts";
-import type { WebSocketEvent } from "../../../common/wire.ts";
+import * as z from "zod/mini";
+import { webappPluginSchema } from "../../../common/wire-schemas.ts";
+import type { WebappPlugin, WebSocketEvent } from "../../../common/wire.ts";
 import type { ApiClient } from "../api/client.ts";
 import { Store } from "../store/store.ts";
 import { noContributions, type Contributions } from "./contributions.ts";
 import { shareModules } from "./shared-modules.ts";
-
-/** A plugin's web bundle, as `GET /api/v4/plugins/webapp` lists it. */
-export interface WebappPlugin {
-  id: string;
-  version: string;
-  bundle_path: string;
-}
 
 interface LoadedPlugin {
   bundlePath: string;
@@ -84,7 +79,7 @@ export class PluginHost {
   }
 
   private async syncNow(): Promise<void> {
-    const wanted = await this.props.api.get<WebappPlugin[]>("/api/v4/plugins/webapp");
+    const wanted = await this.props.api.get("/api/v4/plugins/webapp", z.array(webappPluginSchema));
     const byId = new Map(wanted.map((p) => [p.id, p]));
     for (const [id, loaded] of this.plugins) {
       if (byId.get(id)?.bundle_path !== loaded.bundlePath) this.unload(id);

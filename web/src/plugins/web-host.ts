@@ -24,7 +24,9 @@ export function createWebHost(services: { api: ApiClient; store: Store<AppState>
   };
   return {
     pluginId,
-    fetch: <T>(path: string, init: { method?: string; body?: unknown } = {}) => api.request<T>(path, { method: init.method, body: init.body }),
+    // The plugin API hands plugins the answer unchecked; each plugin parses it
+    // with its own schemas (as the Incident plugin does).
+    fetch: <T>(path: string, init: { method?: string; body?: unknown } = {}) => api.request(path, { method: init.method, body: init.body }) as Promise<T>,
     location,
     navigate: (path) => router.navigate(path),
     async executeCommand(command) {

@@ -1,22 +1,20 @@
 /**
  * @module realtime/events
- * What the web app does with each WebSocket event. Every event is also
- * handed to the plugins' handlers.
+ * What the web app does with each WebSocket event. The payload of each event
+ * the app reads is parsed with its schema first; one that does not match is
+ * reported and skipped. Every event is also handed to the plugins' handlers.
  */
-import type { Dialog, Post, WebSocketEvent } from "../../../common/wire.ts";
+import type * as z from "zod/mini";
+import { membershipEventDataSchema, openDialogEventDataSchema, postedEventDataSchema } from "../../../common/wire-schemas.ts";
+import type { Post, WebSocketEvent } from "../../../common/wire.ts";
 import { channelsLoader, channelViewer } from "../store/channels.ts";
 import { postReceiver } from "../store/posts.ts";
 import type { Services } from "../store/services.ts";
 import { teamsLoader } from "../store/teams.ts";
 
-function parsePost(value: unknown): Post | null {
-  if (typeof value !== "string") return null;
-  try {
-    const post = JSON.parse(value) as Post;
-    return typeof post.id === "string" && typeof post.channel_id === "string" ? post : null;
-  } catch {
-    return null;
-  }
+/** The event's `data` parsed with `schema`, or null (reported) when it does not match. */
+function payloadOf<T>(services: Services, event: WebSocketEvent, schema: z.ZodMiniType<T>): T | null {
+  return services.wire.parseOrNull(schema, event.data, `the "${event.event}" event`);
 }
 
 function onPosted(services: Services, post: Post): void {
@@ -42,25 +40,27 @@ function onPosted(services: Services, post: Post): void {
 /** Apply one event to the app's state, then give it to the plugins. */
 export function eventApplier(services: Services, event: WebSocketEvent): void {
   const state = services.store.get();
-  const data = event.data ?? {};
-  const teamId = typeof data.team_id === "string" ? data.team_id : "";
   switch (event.event) {
     case "posted": {
-      const post = parsePost(data.post);
-      if (post) onPosted(services, post);
+      const data = payloadOf(services, event, postedEventDataSchema);
+      if (data) onPosted(services, data.post);
       break;
     }
     case "ephemeral_message": {
-      const post = parsePost(data.post);
-      if (post) postReceiver(services, { ...post, type: post.type || "system_ephemeral" });
+      const data = payloadOf(services, event, postedEventDataSchema);
+      if (data) postReceiver(services, { ...data.post, type: data.post.type || "system_ephemeral" });
       break;
     }
-    case "channel_created":
+    case "channel_created": {
+      const teamId = payloadOf(services, event, membershipEventDataSchema)?.team_id;
       if (teamId && state.channels[teamId]) void channelsLoader(services, teamId).catch(() => undefined);
       break;
-    case "user_added":
-      if (data.user_id === state.me?.id && teamId) void channelsLoader(services, teamId).catch(() => undefined);
+    }
+    case "user_added": {
+      const data = payloadOf(services, event, membershipEventDataSchema);
+      if (data?.team_id && data.user_id === state.me?.id) void channelsLoader(services, data.team_id).catch(() => undefined);
       break;
+    }
     case "added_to_team":
       void teamsLoader(services).catch(() => undefined);
       break;
@@ -70,11 +70,11 @@ export function eventApplier(services: Services, event: WebSocketEvent): void {
       void services.plugins.sync();
       break;
     case "open_dialog": {
-      const dialog = data.dialog as Dialog | undefined;
-      if (dialog && typeof dialog.callback_id === "string" && Array.isArray(dialog.elements)) {
+      const data = payloadOf(services, event, openDialogEventDataSchema);
+      if (data) {
         services.store.update((s) => ({
           ...s,
-          dialog: { dialog, channelId: typeof data.channel_id === "string" ? data.channel_id : (s.currentChannelId ?? ""), teamId: teamId || (s.currentTeamId ?? "") },
+          dialog: { dialog: data.dialog, channelId: data.channel_id || (s.currentChannelId ?? ""), teamId: data.team_id || (s.currentTeamId ?? "") },
         }));
       }
       break;

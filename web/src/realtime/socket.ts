@@ -3,10 +3,14 @@
  * The one WebSocket of a browser tab (`/api/v4/websocket`, authenticated by
  * the session cookie on upgrade), reconnecting with exponential backoff.
  */
+import { webSocketEventSchema } from "../../../common/wire-schemas.ts";
 import type { WebSocketEvent } from "../../../common/wire.ts";
+import type { WireParser } from "../api/wire-parser.ts";
 import type { ConnectionState } from "../store/state.ts";
 
 export interface RealtimeSocketProps {
+  /** Checks each event's envelope; one that does not match is reported and dropped. */
+  wire: WireParser;
   /** Every event, `hello` included. */
   onEvent(event: WebSocketEvent): void;
   onStateChange(state: ConnectionState): void;
@@ -50,13 +54,16 @@ export class RealtimeSocket {
     this.ws = ws;
     this.props.onStateChange(this.everOpened ? "reconnecting" : "connecting");
     ws.onmessage = (message) => {
-      let event: WebSocketEvent;
+      let frame: unknown;
       try {
-        event = JSON.parse(String(message.data)) as WebSocketEvent;
+        frame = JSON.parse(String(message.data));
       } catch {
         return;
       }
-      if (typeof event.event !== "string") return; // replies to actions carry no event
+      // Replies to actions (`{status, seq_reply}`) carry no event.
+      if (typeof frame !== "object" || frame === null || !("event" in frame)) return;
+      const event: WebSocketEvent | null = this.props.wire.parseOrNull(webSocketEventSchema, frame, `a WebSocket event (${String(frame.event)})`);
+      if (!event) return;
       if (event.event === "hello") {
         this.attempts = 0;
         this.props.onStateChange("open");

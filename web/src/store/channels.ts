@@ -2,7 +2,9 @@
  * @module store/channels
  * The user's channels in a team, unread state, browsing, creating and joining.
  */
-import type { Channel, ChannelMember } from "../../../common/wire.ts";
+import * as z from "zod/mini";
+import { channelMemberSchema, channelSchema } from "../../../common/wire-schemas.ts";
+import type { Channel } from "../../../common/wire.ts";
 import type { Services } from "./services.ts";
 
 type Deps = Pick<Services, "api" | "store">;
@@ -10,8 +12,8 @@ type Deps = Pick<Services, "api" | "store">;
 /** Load the user's channels of a team and their unread state. */
 export async function channelsLoader(services: Deps, teamId: string): Promise<Channel[]> {
   const [channels, members] = await Promise.all([
-    services.api.get<Channel[]>(`/api/v4/users/me/teams/${teamId}/channels`),
-    services.api.get<ChannelMember[]>(`/api/v4/users/me/teams/${teamId}/channels/members`),
+    services.api.get(`/api/v4/users/me/teams/${teamId}/channels`, z.array(channelSchema)),
+    services.api.get(`/api/v4/users/me/teams/${teamId}/channels/members`, z.array(channelMemberSchema)),
   ]);
   services.store.update((s) => {
     const byChannel = { ...s.members };
@@ -23,7 +25,7 @@ export async function channelsLoader(services: Deps, teamId: string): Promise<Ch
 
 /** Public channels of a team, for browsing. */
 export function publicChannelsLoader(services: Deps, teamId: string): Promise<Channel[]> {
-  return services.api.get<Channel[]>(`/api/v4/teams/${teamId}/channels`, { per_page: 200 });
+  return services.api.get(`/api/v4/teams/${teamId}/channels`, z.array(channelSchema), { per_page: 200 });
 }
 
 /** Mark a channel read, here and on the server. */
@@ -40,13 +42,11 @@ export async function channelViewer(services: Deps, channelId: string): Promise<
 
 /** Create a channel; the creator is its first member. */
 export async function channelCreator(services: Deps, props: { teamId: string; name: string; displayName: string; type: "O" | "P"; purpose?: string }): Promise<Channel> {
-  const channel = await services.api.post<Channel>("/api/v4/channels", {
-    team_id: props.teamId,
-    name: props.name,
-    display_name: props.displayName,
-    type: props.type,
-    purpose: props.purpose || undefined,
-  });
+  const channel = await services.api.post(
+    "/api/v4/channels",
+    { team_id: props.teamId, name: props.name, display_name: props.displayName, type: props.type, purpose: props.purpose || undefined },
+    channelSchema,
+  );
   await channelsLoader(services, props.teamId);
   return channel;
 }
@@ -61,5 +61,5 @@ export async function channelJoiner(services: Deps, channel: Channel): Promise<v
 
 /** A channel by team and name, readable by the user (throws the server's 404 otherwise). */
 export function channelByName(services: Deps, teamId: string, name: string): Promise<Channel> {
-  return services.api.get<Channel>(`/api/v4/teams/${teamId}/channels/name/${encodeURIComponent(name)}`);
+  return services.api.get(`/api/v4/teams/${teamId}/channels/name/${encodeURIComponent(name)}`, channelSchema);
 }

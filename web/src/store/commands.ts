@@ -2,20 +2,16 @@
  * @module store/commands
  * Slash commands: the autocomplete list and running a command.
  */
-import type { CommandAutocomplete } from "../../../common/wire.ts";
+import * as z from "zod/mini";
+import { commandAutocompleteSchema, commandResponseSchema } from "../../../common/wire-schemas.ts";
+import type { CommandAutocomplete, CommandResponseBody } from "../../../common/wire.ts";
 import { ApiError, errorMessage } from "../api/client.ts";
 import type { Services } from "./services.ts";
 import { ephemeralPoster } from "./posts.ts";
 
-interface CommandResult {
-  response_type: string;
-  text: string;
-  goto_location: string;
-}
-
 /** The registered triggers with their subcommands and hints. */
 export function autocompleteLoader(services: Pick<Services, "api">): Promise<CommandAutocomplete[]> {
-  return services.api.get<CommandAutocomplete[]>("/api/v4/commands/autocomplete");
+  return services.api.get("/api/v4/commands/autocomplete", z.array(commandAutocompleteSchema));
 }
 
 /**
@@ -23,9 +19,9 @@ export function autocompleteLoader(services: Pick<Services, "api">): Promise<Com
  * unknown trigger) is shown as an ephemeral post; `goto_location` navigates.
  */
 export async function commandExecutor(services: Pick<Services, "api" | "store" | "router">, props: { channelId: string; teamId: string; command: string }): Promise<void> {
-  let result: CommandResult;
+  let result: CommandResponseBody;
   try {
-    result = await services.api.post<CommandResult>("/api/v4/commands/execute", { channel_id: props.channelId, team_id: props.teamId, command: props.command });
+    result = await services.api.post("/api/v4/commands/execute", { channel_id: props.channelId, team_id: props.teamId, command: props.command }, commandResponseSchema);
   } catch (error) {
     const message = error instanceof ApiError ? error.message : `Could not run the command: ${errorMessage(error)}`;
     ephemeralPoster(services, { channelId: props.channelId, message });

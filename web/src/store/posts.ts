@@ -3,6 +3,7 @@
  * A channel's posts: the latest page, older pages, sending, and the
  * client-side ephemeral posts ("Only visible to you").
  */
+import { postListSchema, postSchema } from "../../../common/wire-schemas.ts";
 import type { Post, PostList } from "../../../common/wire.ts";
 import type { Services } from "./services.ts";
 import { withPosts } from "./state.ts";
@@ -17,7 +18,7 @@ function postsOf(list: PostList): Post[] {
 
 /** Load the newest page of a channel (again, e.g. after a reconnect). */
 export async function latestPostsLoader(services: Deps, channelId: string): Promise<void> {
-  const list = await services.api.get<PostList>(`/api/v4/channels/${channelId}/posts`, { per_page: PAGE_SIZE });
+  const list = await services.api.get(`/api/v4/channels/${channelId}/posts`, postListSchema, { per_page: PAGE_SIZE });
   const posts = postsOf(list);
   const known = services.store.get().postsByChannel[channelId];
   services.store.update((s) => withPosts(s, channelId, posts, known ? {} : { hasMore: posts.length >= PAGE_SIZE }));
@@ -32,7 +33,7 @@ export async function olderPostsLoader(services: Deps, channelId: string): Promi
   if (!oldest) return;
   services.store.update((s) => ({ ...s, postsByChannel: { ...s.postsByChannel, [channelId]: { ...current, loadingOlder: true } } }));
   try {
-    const list = await services.api.get<PostList>(`/api/v4/channels/${channelId}/posts`, { before: oldest, per_page: PAGE_SIZE });
+    const list = await services.api.get(`/api/v4/channels/${channelId}/posts`, postListSchema, { before: oldest, per_page: PAGE_SIZE });
     const posts = postsOf(list);
     services.store.update((s) => withPosts(s, channelId, posts, { hasMore: posts.length >= PAGE_SIZE, loadingOlder: false }));
     void usersEnsurer(services, posts.map((p) => p.user_id));
@@ -70,7 +71,7 @@ export function ephemeralPoster(services: Deps, props: { channelId: string; mess
 
 /** Post a message to a channel. */
 export async function postSender(services: Deps, props: { channelId: string; message: string }): Promise<Post> {
-  const post = await services.api.post<Post>("/api/v4/posts", { channel_id: props.channelId, message: props.message });
+  const post = await services.api.post("/api/v4/posts", { channel_id: props.channelId, message: props.message }, postSchema);
   postReceiver(services, post);
   return post;
 }

@@ -5,6 +5,7 @@
  */
 import { createContext, useContext } from "react";
 import type { ApiClient } from "../api/client.ts";
+import type { WireParser } from "../api/wire-parser.ts";
 import type { Router } from "../router/router.ts";
 import type { Store } from "./store.ts";
 import type { AppState } from "./state.ts";
@@ -12,6 +13,8 @@ import type { PluginHost } from "../plugins/plugin-host.ts";
 
 export interface Services {
   api: ApiClient;
+  /** Checks WebSocket events against their schemas (the same one the API client uses). */
+  wire: WireParser;
   store: Store<AppState>;
   router: Router;
   plugins: PluginHost;

@@ -2,6 +2,7 @@
  * @module store/session
  * Signing up, in and out.
  */
+import { userSchema } from "../../../common/wire-schemas.ts";
 import type { User } from "../../../common/wire.ts";
 import { ApiError, readCookie } from "../api/client.ts";
 import type { Services } from "./services.ts";
@@ -15,7 +16,7 @@ export async function sessionChecker(services: Pick<Services, "api" | "store">):
     return null;
   }
   try {
-    const me = await services.api.get<User>("/api/v4/users/me");
+    const me = await services.api.get("/api/v4/users/me", userSchema);
     services.store.update((s) => ({ ...s, me, users: { ...s.users, [me.id]: me } }));
     return me;
   } catch (error) {
@@ -29,14 +30,14 @@ export async function sessionChecker(services: Pick<Services, "api" | "store">):
 
 /** Log in with a username or email and a password. */
 export async function loginStarter(services: Pick<Services, "api" | "store">, props: { loginId: string; password: string }): Promise<User> {
-  const me = await services.api.post<User>("/api/v4/users/login", { login_id: props.loginId, password: props.password });
+  const me = await services.api.post("/api/v4/users/login", { login_id: props.loginId, password: props.password }, userSchema);
   services.store.update(() => ({ ...initialState, me, users: { [me.id]: me } }));
   return me;
 }
 
 /** Create an account, then log in with it. */
 export async function signupStarter(services: Pick<Services, "api" | "store">, props: { username: string; email: string; password: string }): Promise<User> {
-  await services.api.post<User>("/api/v4/users", props);
+  await services.api.post("/api/v4/users", props, userSchema);
   return loginStarter(services, { loginId: props.username, password: props.password });
 }
 

@@ -41,6 +41,8 @@ export interface AppState {
   currentChannelId: string | null;
   /** The channel object in view (a member's or a previewed public channel). */
   viewedChannel: Channel | null;
+  /** Why the last server answer or event the app could not read was refused, until dismissed. */
+  wireError: string | null;
 }
 
 export const initialState: AppState = {
@@ -56,6 +58,7 @@ export const initialState: AppState = {
   currentTeamId: null,
   currentChannelId: null,
   viewedChannel: null,
+  wireError: null,
 };
 
 /** Merge posts into a channel's list, keeping it sorted oldest first and without duplicates. */

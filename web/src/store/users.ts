@@ -2,6 +2,8 @@
  * @module store/users
  * The cache of users by id, filled in batches as posts name them.
  */
+import * as z from "zod/mini";
+import { userSchema } from "../../../common/wire-schemas.ts";
 import type { User } from "../../../common/wire.ts";
 import type { Services } from "./services.ts";
 
@@ -17,7 +19,7 @@ export async function usersEnsurer(services: Deps, ids: string[]): Promise<void>
   if (missing.length === 0) return;
   missing.forEach((id) => pending.add(id));
   try {
-    const users = await services.api.post<User[]>("/api/v4/users/ids", missing);
+    const users = await services.api.post("/api/v4/users/ids", missing, z.array(userSchema));
     services.store.update((s) => {
       const next = { ...s.users };
       for (const user of users) next[user.id] = user;
@@ -30,7 +32,7 @@ export async function usersEnsurer(services: Deps, ids: string[]): Promise<void>
 
 /** Users of a team, for pickers; also cached by id. */
 export async function teamUsersLoader(services: Deps, teamId: string): Promise<User[]> {
-  const users = await services.api.get<User[]>("/api/v4/users", { in_team: teamId, per_page: 200 });
+  const users = await services.api.get("/api/v4/users", z.array(userSchema), { in_team: teamId, per_page: 200 });
   services.store.update((s) => {
     const next = { ...s.users };
     for (const user of users) next[user.id] = user;

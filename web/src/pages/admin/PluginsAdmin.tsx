@@ -1,17 +1,11 @@
 /** Plugins: upload a bundle, enable, disable, remove (optionally purging its data). */
 import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { pluginListSchema, pluginManifestSummarySchema } from "../../../../common/wire-schemas.ts";
+import type { PluginStatus } from "../../../../common/wire.ts";
 import { errorMessage } from "../../api/client.ts";
 import { FormError } from "../../components/FormError.tsx";
 import { Modal } from "../../components/Modal.tsx";
 import { useServices } from "../../store/services.ts";
-
-interface PluginStatus {
-  id: string;
-  name: string;
-  version: string;
-  description: string;
-  active: boolean;
-}
 
 function RemoveDialog({ plugin, onClose, onRemoved }: { plugin: PluginStatus; onClose(): void; onRemoved(message: string): void }) {
   const { api } = useServices();
@@ -59,7 +53,7 @@ export function PluginsAdmin() {
 
   const load = useCallback(async () => {
     try {
-      const list = await api.get<{ active: PluginStatus[]; inactive: PluginStatus[] }>("/api/v4/plugins");
+      const list = await api.get("/api/v4/plugins", pluginListSchema);
       setPlugins([...list.active.map((p) => ({ ...p, active: true })), ...list.inactive.map((p) => ({ ...p, active: false }))].sort((a, b) => a.name.localeCompare(b.name)));
     } catch (e) {
       setError(errorMessage(e));
@@ -94,7 +88,7 @@ export function PluginsAdmin() {
     try {
       const form = new FormData();
       form.append("plugin", file);
-      const manifest = await api.request<{ id: string; name: string; version: string }>("/api/v4/plugins", { method: "POST", body: form, query: force ? { force: "true" } : undefined });
+      const manifest = await api.read(pluginManifestSummarySchema, "/api/v4/plugins", { method: "POST", body: form, query: force ? { force: "true" } : undefined });
       setNotice(`Uploaded ${manifest.name} ${manifest.version}. Enable it to turn it on.`);
       setFile(null);
       (event.target as HTMLFormElement).reset();

@@ -1,5 +1,7 @@
 /** Users: list, make or unmake system admins, deactivate. */
 import { useCallback, useEffect, useState } from "react";
+import * as z from "zod/mini";
+import { userSchema } from "../../../../common/wire-schemas.ts";
 import { isSystemAdmin, type User } from "../../../../common/wire.ts";
 import { errorMessage } from "../../api/client.ts";
 import { FormError } from "../../components/FormError.tsx";
@@ -15,7 +17,7 @@ export function UsersAdmin() {
 
   const load = useCallback(async () => {
     try {
-      setUsers(await api.get<User[]>("/api/v4/users", { per_page: 200 }));
+      setUsers(await api.get("/api/v4/users", z.array(userSchema), { per_page: 200 }));
     } catch (e) {
       setError(errorMessage(e));
     }
