@@ -4,8 +4,9 @@
  * read the incident channel (members; the team for a public channel; system
  * admins). Changing needs membership of the channel (system admins excepted),
  * and an active incident. What a caller may not see is answered with 404.
+ * Playbooks and starting belong to a team: its members (and system admins).
  */
-import { isSystemAdmin } from "../../../common/wire.ts";
+import { isSystemAdmin, type Team } from "../../../common/wire.ts";
 import { conflict, notAllowed, notFound } from "./errors.ts";
 import type { IncidentServices } from "./services.ts";
 import type { IncidentRecord } from "./store.ts";
@@ -44,4 +45,14 @@ export async function assertMayChange(services: IncidentServices, props: { userI
     }
   }
   if (incident.status === "ended") throw conflict("incident.ended", `incident "${incident.name}" has ended; it can no longer be changed`);
+}
+
+/** The team, if the user belongs to it (system admins: any team); else 404, the same answer as for no team. */
+export async function visibleTeam(services: IncidentServices, props: { userId: string; teamId: string }): Promise<Team> {
+  const { ctx } = services;
+  const team = await ctx.teams.get(props.teamId);
+  if (team && (await ctx.teams.isMember(team.id, props.userId))) return team;
+  const user = team ? await ctx.users.get(props.userId) : null;
+  if (team && user && isSystemAdmin(user)) return team;
+  throw notFound("incident.team.not_found", `team_id: no team with id ${props.teamId} that you belong to`);
 }

@@ -7,13 +7,14 @@
  */
 import { newId } from "../../../../common/ids.ts";
 import { LIMITS, nameSchema, slugify } from "../../../../common/limits.ts";
-import { isSystemAdmin, type Channel } from "../../../../common/wire.ts";
+import type { Channel } from "../../../../common/wire.ts";
 import { playbookStages } from "../../common/playbook.ts";
 import { renderTemplate, templateDate, type TemplateValues } from "../../common/templates.ts";
 import { DEFAULT_STAGES, type Incident } from "../../common/types.ts";
 import { announceChange } from "../announcer.ts";
 import { expectedError, invalid, notAllowed, notFound } from "../errors.ts";
 import { renderForwardingRules } from "../forwarding/forwarder.ts";
+import { visibleTeam } from "../policies.ts";
 import type { IncidentServices } from "../services.ts";
 import type { ChecklistItemRecord, IncidentRecord, PlaybookRecord } from "../store.ts";
 
@@ -49,9 +50,7 @@ export async function incidentStarter(services: IncidentServices, props: Inciden
   if (!name) throw invalid("incident.name.invalid", "name: must not be empty");
   const actor = await ctx.users.get(props.actorId);
   if (!actor || actor.delete_at) throw notAllowed("incident.actor.invalid", "You must be an active user to start an incident.");
-  const team = await ctx.teams.get(props.teamId);
-  const member = team ? await ctx.teams.isMember(props.teamId, actor.id) : false;
-  if (!team || (!member && !isSystemAdmin(actor))) throw notFound("incident.team.not_found", `team_id: no team with id ${props.teamId} that you belong to`);
+  const team = await visibleTeam(services, { userId: actor.id, teamId: props.teamId });
 
   const playbook = await findPlaybook(services, props);
   const fields = resolveFields(playbook, props.fields ?? {});

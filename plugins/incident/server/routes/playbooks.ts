@@ -5,11 +5,11 @@
  * write their team's playbooks (see docs/incident.md).
  */
 import type { Disposable } from "../../../../common/plugin-api.ts";
-import { isSystemAdmin } from "../../../../common/wire.ts";
 import { playbookJsonSchema } from "../../common/playbook-schema.ts";
 import { applyPlaybookSchema, applyPlaybooksSchema, listPlaybooksQuerySchema } from "../../common/types.ts";
 import { playbookApplier } from "../commands/playbook-applier.ts";
 import { notFound } from "../errors.ts";
+import { visibleTeam } from "../policies.ts";
 import { presentPlaybook } from "../presenter.ts";
 import type { IncidentServices } from "../services.ts";
 import { parseInput, reply, userId } from "./validation.ts";
@@ -19,17 +19,11 @@ const BASE = "/api/v1/playbooks";
 /** Register the playbook routes. */
 export function registerPlaybookRoutes(services: IncidentServices): Disposable[] {
   const { ctx, store } = services;
-  /** 404 unless the user belongs to the team (system admins see every team). */
-  const assertTeamMember = async (teamId: string, uid: string) => {
-    const user = await ctx.users.get(uid);
-    if (user && isSystemAdmin(user) && (await ctx.teams.get(teamId))) return;
-    if (!(await ctx.teams.isMember(teamId, uid))) throw notFound("incident.team.not_found", `team_id: no team with id ${teamId} that you belong to`);
-  };
   const visiblePlaybook = async (id: string, uid: string) => {
     const playbook = await store.getPlaybook(id);
     if (playbook) {
       try {
-        await assertTeamMember(playbook.team_id, uid);
+        await visibleTeam(services, { userId: uid, teamId: playbook.team_id });
         return playbook;
       } catch {
         /* answered as missing below */
@@ -45,7 +39,7 @@ export function registerPlaybookRoutes(services: IncidentServices): Disposable[]
       path: BASE,
       async handler(req) {
         const query = parseInput(listPlaybooksQuerySchema, req.query, "incident.playbooks.invalid");
-        await assertTeamMember(query.team_id, userId(req));
+        await visibleTeam(services, { userId: userId(req), teamId: query.team_id });
         const items = (await store.listPlaybooks(query.team_id)).map(presentPlaybook);
         return reply(200, { items, total_count: items.length });
       },
@@ -55,7 +49,7 @@ export function registerPlaybookRoutes(services: IncidentServices): Disposable[]
       path: BASE,
       async handler(req) {
         const input = parseInput(applyPlaybookSchema, req.body, "incident.playbook.invalid");
-        await assertTeamMember(input.team_id, userId(req));
+        await visibleTeam(services, { userId: userId(req), teamId: input.team_id });
         const [applied] = await playbookApplier(services, { teamId: input.team_id, files: [{ source: input.source }] });
         return reply(applied.outcome === "created" ? 201 : 200, presentPlaybook(applied.playbook));
       },
@@ -65,7 +59,7 @@ export function registerPlaybookRoutes(services: IncidentServices): Disposable[]
       path: `${BASE}/apply`,
       async handler(req) {
         const input = parseInput(applyPlaybooksSchema, req.body, "incident.playbook.invalid");
-        await assertTeamMember(input.team_id, userId(req));
+        await visibleTeam(services, { userId: userId(req), teamId: input.team_id });
         const applied = await playbookApplier(services, { teamId: input.team_id, files: input.files });
         return reply(200, { items: applied.map((a) => ({ ...presentPlaybook(a.playbook), outcome: a.outcome })) });
       },
