@@ -6,7 +6,7 @@ import { z } from "zod";
 import { newId } from "../../common/ids.ts";
 import { LIMITS, nameSchema } from "../../common/limits.ts";
 import { isSystemAdmin, type Channel, type ChannelMember, type User } from "../../common/wire.ts";
-import type { ChannelsTable } from "../db/schema.ts";
+import type { ChannelMembersTable, ChannelsTable } from "../db/schema.ts";
 import { badRequest, conflict, forbidden, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { isTeamMember } from "./teams.ts";
@@ -36,6 +36,11 @@ export function presentChannel(row: ChannelsTable): Channel {
     last_post_at: row.last_post_at,
     total_msg_count: row.total_msg_count,
   };
+}
+
+/** A channel membership on the wire; mentions are not counted (always 0). */
+export function presentChannelMember(row: ChannelMembersTable): ChannelMember {
+  return { channel_id: row.channel_id, user_id: row.user_id, roles: row.roles, last_viewed_at: row.last_viewed_at, msg_count: row.msg_count, mention_count: 0 };
 }
 
 /** The channel row, from the cache when it is there. */
@@ -183,7 +188,7 @@ export async function channelMemberAdder(host: Host, props: { channelId: string;
 
 export async function getChannelMember(host: Host, channelId: string, userId: string): Promise<ChannelMember | null> {
   const row = await host.db.selectFrom("channel_members").selectAll().where("channel_id", "=", channelId).where("user_id", "=", userId).executeTakeFirst();
-  return row ? { channel_id: row.channel_id, user_id: row.user_id, roles: row.roles, last_viewed_at: row.last_viewed_at, msg_count: row.msg_count, mention_count: 0 } : null;
+  return row ? presentChannelMember(row) : null;
 }
 
 /** The channels of a team that the user is a member of. */
@@ -209,7 +214,7 @@ export async function channelMembersOfUser(host: Host, props: { teamId: string; 
     .where("channels.team_id", "=", props.teamId)
     .where("channel_members.user_id", "=", props.userId)
     .execute();
-  return rows.map((row) => ({ channel_id: row.channel_id, user_id: row.user_id, roles: row.roles, last_viewed_at: row.last_viewed_at, msg_count: row.msg_count, mention_count: 0 }));
+  return rows.map(presentChannelMember);
 }
 
 /** The public channels of a team, to browse and join. */

@@ -18,6 +18,7 @@ import {
   channelViewer,
   getChannelByName,
   getChannelMember,
+  presentChannelMember,
   publicChannels,
   readableChannel,
 } from "../../services/channels.ts";
@@ -81,7 +82,7 @@ export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
     const user = requireUser(request);
     const channel = await readableChannel(host, user, request.params.id);
     const rows = await host.db.selectFrom("channel_members").selectAll().where("channel_id", "=", channel.id).execute();
-    return rows.map((r) => ({ channel_id: r.channel_id, user_id: r.user_id, roles: r.roles, last_viewed_at: r.last_viewed_at, msg_count: r.msg_count, mention_count: 0 }));
+    return rows.map(presentChannelMember);
   });
 
   app.get<{ Params: { id: string; userId: string } }>("/api/v4/channels/:id/members/:userId", async (request) => {
