@@ -45,8 +45,16 @@ export function buildCli(): Command {
       .option("--admin", "make the user a system admin (needs an admin token)"),
   ).action(async (opts: { url: string; token?: string; username: string; email: string; password: string; admin?: boolean }) => {
     const client = new ApiClient({ url: opts.url, token: opts.token });
+    if (opts.admin && opts.token) {
+      // Check before creating, so a refused --admin never leaves a plain user behind.
+      const me = await client.request<{ roles: string }>("GET", "/api/v4/users/me");
+      if (!me.roles.includes("system_admin")) throw new CliError("--admin: the --token must belong to a system admin");
+    }
     const created = await client.request<{ id: string; username: string; roles: string }>("POST", "/api/v4/users", { username: opts.username, email: opts.email, password: opts.password });
-    if (opts.admin && !created.roles.includes("system_admin")) await client.request("PUT", `/api/v4/users/${created.id}/roles`, { roles: "system_admin system_user" });
+    if (opts.admin && !created.roles.includes("system_admin")) {
+      if (!opts.token) throw new CliError(`created ${created.username} as a plain user: --admin needs a system admin's --token once the workspace has users`);
+      await client.request("PUT", `/api/v4/users/${created.id}/roles`, { roles: "system_admin system_user" });
+    }
     console.log(`created user ${created.username} (${created.id})${opts.admin || created.roles.includes("system_admin") ? " as system admin" : ""}`);
   });
 

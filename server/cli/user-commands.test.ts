@@ -59,6 +59,13 @@ describe("sitrep user create", () => {
     expect(admin.code).toBe(0);
     expect(admin.stdout).toMatch(/^created user erin \([a-z0-9]{26}\) as system admin\n$/);
     expect(await rolesOf(root, "erin")).toContain("system_admin");
+
+    // A non-admin's token is refused before anything is created.
+    const dana = await login("dana");
+    const refused = await userCreate([...account("fred"), "--admin"], dana.token!);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe("error: --admin: the --token must belong to a system admin\n");
+    expect((await root.get("/api/v4/users/username/fred")).status).toBe(404);
   });
 
   it("prints the server's message and exits 1 on bad input", async () => {
