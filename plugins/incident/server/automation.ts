@@ -7,12 +7,12 @@
  * permissions of the workflow's `run_as` user and never more.
  */
 import type { AutomationParam, FiredTrigger } from "../../../common/plugin-api.ts";
+import { invalid, notFound } from "../../../common/plugin-errors.ts";
 import { orderChecklist } from "../common/checklist.ts";
 import { checklistChanger, type ChecklistChange } from "./commands/checklist-changer.ts";
 import { incidentEnder } from "./commands/incident-ender.ts";
 import { incidentStarter } from "./commands/incident-starter.ts";
 import { stageChanger } from "./commands/stage-changer.ts";
-import { invalid, notFound } from "./errors.ts";
 import { visibleIncident } from "./policies.ts";
 import type { IncidentServices, IncidentTriggerName } from "./services.ts";
 import type { IncidentRecord } from "./store.ts";

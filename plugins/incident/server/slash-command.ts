@@ -6,13 +6,13 @@
  * API; a user mistake is a PluginError, shown as an ephemeral message.
  */
 import type { CommandArgs, CommandResponse, Disposable } from "../../../common/plugin-api.ts";
+import { invalid } from "../../../common/plugin-errors.ts";
 import { orderChecklist } from "../common/checklist.ts";
 import { checklistChanger } from "./commands/checklist-changer.ts";
 import { commanderChanger } from "./commands/commander-changer.ts";
 import { formatDuration, incidentEnder } from "./commands/incident-ender.ts";
 import { incidentStarter } from "./commands/incident-starter.ts";
 import { stageChanger } from "./commands/stage-changer.ts";
-import { invalid } from "./errors.ts";
 import { canSeeIncident } from "./policies.ts";
 import type { IncidentServices } from "./services.ts";
 import { openStartDialog } from "./start-dialog.ts";

@@ -9,11 +9,11 @@
 import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { PluginContext, PluginRequest } from "../../../common/plugin-api.ts";
+import { invalid, notAllowed, notFound } from "../../../common/plugin-errors.ts";
 import { isSystemAdmin, type User } from "../../../common/wire.ts";
 import type { WorkflowJson } from "../common/wire.ts";
 import { workflowJsonSchema, type WorkflowSpec } from "../common/workflow.ts";
 import type { WorkflowApplier } from "./applier.ts";
-import { invalid, notAllowed, notFound } from "./errors.ts";
 import type { RunsTable, WorkflowStore, WorkflowsTable } from "./store.ts";
 import type { WorkflowSubscriptions } from "./subscriptions.ts";
 
@@ -36,7 +36,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 function requireAdmin(req: PluginRequest, what: string): User {
-  if (!req.user || !isSystemAdmin(req.user)) throw notAllowed(`Only system admins may ${what}.`);
+  if (!req.user || !isSystemAdmin(req.user)) throw notAllowed("workflow.permissions", `Only system admins may ${what}.`);
   return req.user;
 }
 

@@ -8,8 +8,8 @@
  * the database, so a tick runs once however many processes hold the timer.
  */
 import type { Disposable, FiredTrigger, PluginContext } from "../../../common/plugin-api.ts";
+import { expectedError } from "../../../common/plugin-errors.ts";
 import type { WorkflowSpec } from "../common/workflow.ts";
-import { expectedError } from "./errors.ts";
 import type { WorkflowStore, WorkflowsTable } from "./store.ts";
 
 /** How often each process re-reads which workflows are enabled. */

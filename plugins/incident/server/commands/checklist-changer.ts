@@ -3,10 +3,10 @@
  * Add, check, uncheck and remove checklist items.
  */
 import { newId } from "../../../../common/ids.ts";
+import { invalid, notFound } from "../../../../common/plugin-errors.ts";
 import { findStage, orderChecklist } from "../../common/checklist.ts";
 import { INCIDENT_LIMITS, type Incident, type UpdateAction } from "../../common/types.ts";
 import { announceChange, mention } from "../announcer.ts";
-import { invalid, notFound } from "../errors.ts";
 import { changeableIncident } from "../policies.ts";
 import type { IncidentServices } from "../services.ts";
 import type { ChecklistItemRecord, IncidentRecord } from "../store.ts";

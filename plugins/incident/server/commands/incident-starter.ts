@@ -7,12 +7,12 @@
  */
 import { newId } from "../../../../common/ids.ts";
 import { LIMITS, nameSchema, slugify } from "../../../../common/limits.ts";
+import { expectedError, invalid, notAllowed, notFound } from "../../../../common/plugin-errors.ts";
 import type { Channel } from "../../../../common/wire.ts";
 import { playbookStages } from "../../common/playbook.ts";
 import { renderTemplate, templateDate, type TemplateValues } from "../../common/templates.ts";
 import { DEFAULT_STAGES, type Incident } from "../../common/types.ts";
 import { announceChange } from "../announcer.ts";
-import { expectedError, invalid, notAllowed, notFound } from "../errors.ts";
 import { renderForwardingRules } from "../forwarding/forwarder.ts";
 import { visibleTeam } from "../policies.ts";
 import type { IncidentServices } from "../services.ts";

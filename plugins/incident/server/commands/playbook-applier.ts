@@ -4,9 +4,9 @@
  * every file is validated first, then all are written in one transaction.
  */
 import { newId } from "../../../../common/ids.ts";
+import { invalid } from "../../../../common/plugin-errors.ts";
 import { parsePlaybook, type PlaybookSpec } from "../../common/playbook.ts";
 import type { PlaybookProblem } from "../../common/types.ts";
-import { invalid } from "../errors.ts";
 import type { IncidentServices } from "../services.ts";
 import type { PlaybookRecord } from "../store.ts";
 

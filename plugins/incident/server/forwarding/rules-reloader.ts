@@ -7,10 +7,10 @@
  * the bot posts the record in the incident channel.
  */
 import { slugify } from "../../../../common/limits.ts";
+import { invalid, notFound } from "../../../../common/plugin-errors.ts";
 import type { ForwardingRule } from "../../common/playbook.ts";
 import type { Incident } from "../../common/types.ts";
 import { announceChange, mention } from "../announcer.ts";
-import { invalid, notFound } from "../errors.ts";
 import { changeableIncident } from "../policies.ts";
 import type { IncidentServices } from "../services.ts";
 import type { IncidentSubcommand } from "../slash-command.ts";

@@ -4,13 +4,13 @@
  * Permissions live in policies.ts and the commands.
  */
 import type { Disposable } from "../../../../common/plugin-api.ts";
+import { invalid } from "../../../../common/plugin-errors.ts";
 import { addChecklistItemSchema, createIncidentSchema, listIncidentsQuerySchema, openStartDialogSchema, patchIncidentSchema, setChecklistItemSchema, type Incident } from "../../common/types.ts";
 import { checklistChanger } from "../commands/checklist-changer.ts";
 import { commanderChanger } from "../commands/commander-changer.ts";
 import { incidentEnder } from "../commands/incident-ender.ts";
 import { incidentStarter } from "../commands/incident-starter.ts";
 import { stageChanger } from "../commands/stage-changer.ts";
-import { invalid } from "../errors.ts";
 import { canSeeIncident, visibleIncident } from "../policies.ts";
 import { presentIncident } from "../presenter.ts";
 import type { IncidentServices } from "../services.ts";

@@ -5,10 +5,10 @@
  * write their team's playbooks (see docs/incident.md).
  */
 import type { Disposable } from "../../../../common/plugin-api.ts";
+import { notFound } from "../../../../common/plugin-errors.ts";
 import { playbookJsonSchema } from "../../common/playbook-schema.ts";
 import { applyPlaybookSchema, applyPlaybooksSchema, listPlaybooksQuerySchema } from "../../common/types.ts";
 import { playbookApplier } from "../commands/playbook-applier.ts";
-import { notFound } from "../errors.ts";
 import { visibleTeam } from "../policies.ts";
 import { presentPlaybook } from "../presenter.ts";
 import type { IncidentServices } from "../services.ts";

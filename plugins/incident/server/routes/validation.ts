@@ -5,7 +5,7 @@
  */
 import type { z } from "zod";
 import type { PluginRequest } from "../../../../common/plugin-api.ts";
-import { invalid, notAllowed } from "../errors.ts";
+import { invalid, notAllowed } from "../../../../common/plugin-errors.ts";
 
 /** Parse `value` with `schema`, or throw a 400 listing the problems. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, id: string): z.infer<S> {
