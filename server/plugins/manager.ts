@@ -16,6 +16,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import type { PluginStatus, WebappPlugin } from "../../common/wire.ts";
 import type { PluginManifest, PluginRequest, PluginServerModule } from "../../common/plugin-api.ts";
 import { sql } from "../db/index.ts";
 import type { PluginsTable } from "../db/schema.ts";
@@ -25,27 +26,7 @@ import { bundleExtracted, compareVersions, extractBundle, parseManifest, readBun
 import { createPluginContext, effectiveSettings, Registrations } from "./context.ts";
 import { PluginRouter } from "./router.ts";
 
-/** A plugin as `GET /api/v4/plugins` lists it. */
-export interface PluginStatus {
-  id: string;
-  name: string;
-  version: string;
-  description: string;
-  /** Running in this process. */
-  active: boolean;
-  /** The admin's choice: enabled plugins are activated at start and on every process. */
-  enabled: boolean;
-  /** Why an enabled plugin is not active (its last activation failed), if it is not. */
-  error?: string;
-}
-
-/** What the web app needs to load a plugin's web code. */
-export interface WebappPlugin {
-  id: string;
-  version: string;
-  /** URL of the ES module exporting `register(registry)`. */
-  bundle_path: string;
-}
+export type { PluginStatus, WebappPlugin };
 
 /** One plugin running in this process. */
 interface ActivePlugin {
