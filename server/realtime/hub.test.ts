@@ -86,13 +86,7 @@ async function barrier(...targets: SocketProbe[]): Promise<void> {
 
 beforeAll(async () => {
   server = await startTestServer();
-  alice = await server.createUser();
-  bob = await server.createUser();
-  olga = await server.createUser();
-  team = await server.createTeam(alice);
-  pub = await server.createChannel(alice, { teamId: team.id, type: "O" });
-  priv = await server.createChannel(alice, { teamId: team.id, type: "P" });
-  await server.addToChannel(alice, { channel: pub, user: bob.user });
+  ({ alice, bob, olga, team, pub, priv } = await server.seedTeam());
 });
 afterAll(async () => {
   for (const p of probes) p.close();

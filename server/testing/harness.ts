@@ -75,6 +75,22 @@ export interface TestServer extends RunningServer {
   addToChannel(admin: TestClient, props: { channel: Channel; user: User }): Promise<void>;
   /** A test server's admin: the first user. */
   admin(): Promise<TestClient & { user: User }>;
+  /** The usual cast: see {@link TeamSeed}. */
+  seedTeam(): Promise<TeamSeed>;
+}
+
+/**
+ * A team and its people, for tests of who sees what: Alice owns the team and
+ * both channels; Bob is on the team and in the public channel only; Olga is
+ * not on the team. None of them is a system admin.
+ */
+export interface TeamSeed {
+  alice: TestClient & { user: User };
+  bob: TestClient & { user: User };
+  olga: TestClient & { user: User };
+  team: Team;
+  pub: Channel;
+  priv: Channel;
 }
 
 let counter = 0;
@@ -158,6 +174,16 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       if (team.status !== 201) throw new Error(`addToTeam: ${team.status} ${JSON.stringify(team.body)}`);
       const res = await admin.post(`/api/v4/channels/${props.channel.id}/members`, { user_id: props.user.id });
       if (res.status !== 201) throw new Error(`addToChannel: ${res.status} ${JSON.stringify(res.body)}`);
+    },
+    async seedTeam() {
+      const alice = await server.createUser();
+      const bob = await server.createUser();
+      const olga = await server.createUser();
+      const team = await server.createTeam(alice);
+      const pub = await server.createChannel(alice, { teamId: team.id, type: "O" });
+      const priv = await server.createChannel(alice, { teamId: team.id, type: "P" });
+      await server.addToChannel(alice, { channel: pub, user: bob.user });
+      return { alice, bob, olga, team, pub, priv };
     },
   };
   return server;

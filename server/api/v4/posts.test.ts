@@ -20,13 +20,7 @@ const NO_POST = "post not found, or you do not have access to it";
 beforeAll(async () => {
   server = await startTestServer();
   admin = await server.admin();
-  alice = await server.createUser();
-  bob = await server.createUser();
-  olga = await server.createUser();
-  team = await server.createTeam(alice);
-  pub = await server.createChannel(alice, { teamId: team.id, type: "O" });
-  priv = await server.createChannel(alice, { teamId: team.id, type: "P" });
-  await server.addToChannel(alice, { channel: pub, user: bob.user });
+  ({ alice, bob, olga, team, pub, priv } = await server.seedTeam());
 });
 afterAll(async () => server.close());
 
