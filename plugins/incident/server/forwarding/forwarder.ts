@@ -190,9 +190,12 @@ export class IncidentForwarder {
   /** The `onMessagePosted` hook. */
   async onPosted(post: Post): Promise<void> {
     if (this.index.ruleCount === 0 || this.skips(post)) return;
+    // Most posts hit no rule's keyword: one scan of the text, and done (no lookup, no query).
+    const found = this.index.candidates(post);
+    if (!found) return;
     const { ctx } = this.props;
     const looked: { channel: SourceChannel | null } = { channel: null };
-    const matches = await this.index.match(post, {
+    const matches = await this.index.resolve(post, found, {
       channel: async (channelId) => (looked.channel = await ctx.channels.get(channelId)),
       username: (userId) => this.usernames.get(userId),
     });

@@ -34,6 +34,11 @@ function wordCharAt(text: string, start: number): boolean {
   return isWordCodePoint(text.codePointAt(start) ?? 0);
 }
 
+/** The first slot of edge `node --code-->` in the transition hash (multiplicative hashing: the top bits). */
+function edgeSlot(node: number, code: number, shift: number): number {
+  return Math.imul(node ^ Math.imul(code, 0x85ebca6b), 0x9e3779b1) >>> shift;
+}
+
 /**
  * Lowercase a keyword or a text the way the automaton compares them.
  * @example normalizeKeyword("  DB-Prod ") // "db-prod"
@@ -58,10 +63,15 @@ export class KeywordAutomaton {
   /** Number of trie nodes, for diagnostics. */
   readonly nodeCount: number;
   private readonly lengths: Int32Array;
-  // Children: a node with one child keeps it inline; more go in a Map.
-  private readonly singleChar: Int32Array;
-  private readonly singleNext: Int32Array;
-  private readonly multi: Array<Map<number, number> | undefined>;
+  // Transitions, built once: the root's ASCII children in a table, every
+  // other edge in one open-addressing hash of typed arrays (no Map per node:
+  // a post is scanned character by character, and the lookups are its cost).
+  private readonly rootAscii: Int32Array;
+  private readonly edgeNode: Int32Array;
+  private readonly edgeCode: Int32Array;
+  private readonly edgeNext: Int32Array;
+  private readonly edgeShift: number;
+  private readonly edgeMask: number;
   private readonly fail: Int32Array;
   /** Keyword id ending at the node, or -1. */
   private readonly output: Int32Array;
@@ -146,20 +156,43 @@ export class KeywordAutomaton {
     }
 
     this.nodeCount = count;
-    this.singleChar = Int32Array.from(singleChar);
-    this.singleNext = Int32Array.from(singleNext);
-    this.multi = multi;
     this.fail = fail;
     this.output = Int32Array.from(output);
     this.dictLink = dictLink;
+
+    this.rootAscii = new Int32Array(128).fill(-1);
+    let bits = 4;
+    while (1 << bits < 2 * count) bits += 1;
+    this.edgeShift = 32 - bits;
+    this.edgeMask = (1 << bits) - 1;
+    this.edgeNode = new Int32Array(1 << bits).fill(-1);
+    this.edgeCode = new Int32Array(1 << bits);
+    this.edgeNext = new Int32Array(1 << bits);
+    for (let node = 0; node < count; node++) {
+      forEachChild(node, (code, next) => {
+        if (node === 0 && code < 128) {
+          this.rootAscii[code] = next;
+          return;
+        }
+        let slot = edgeSlot(node, code, this.edgeShift);
+        while (this.edgeNode[slot] !== -1) slot = (slot + 1) & this.edgeMask;
+        this.edgeNode[slot] = node;
+        this.edgeCode[slot] = code;
+        this.edgeNext[slot] = next;
+      });
+    }
   }
 
   private next(node: number, code: number): number {
-    if (this.singleChar[node] === code) return this.singleNext[node];
-    const map = this.multi[node];
-    if (map === undefined) return -1;
-    const next = map.get(code);
-    return next === undefined ? -1 : next;
+    if (node === 0 && code < 128) return this.rootAscii[code];
+    const nodes = this.edgeNode;
+    let slot = edgeSlot(node, code, this.edgeShift);
+    for (;;) {
+      const at = nodes[slot];
+      if (at === -1) return -1;
+      if (at === node && this.edgeCode[slot] === code) return this.edgeNext[slot];
+      slot = (slot + 1) & this.edgeMask;
+    }
   }
 
   /**

@@ -193,4 +193,29 @@ describe("ForwardingRuleIndex", () => {
     expect(await index.match(post({ message: "all quiet" }), counting)).toEqual([]);
     expect(lookupsMade).toBe(0);
   });
+
+  it("a keyword many match-all rules share (critical) makes none of them a candidate alone, and each still matches with its own keyword", async () => {
+    const index = new ForwardingRuleIndex();
+    for (let i = 0; i < 50; i++) {
+      index.upsertIncident({ incidentId: `i${i}`, teamId: TEAM, channelId: `i${i}`, rules: [{ from: ["alerts"], keywords: [`svc-${i}`, "critical"], match: "all" }] });
+    }
+    const critical = index.candidates(post({ message: "severity=critical on something else" }));
+    expect(critical?.rules.size ?? 0).toBeLessThanOrEqual(1);
+    expect(await incidents(index, post({ message: "severity=critical on something else" }))).toEqual([]);
+    expect(await incidents(index, post({ message: "svc-7 severity=critical" }))).toEqual(["i7"]);
+    expect(await incidents(index, post({ message: "svc-0 severity=critical" }))).toEqual(["i0"]);
+    expect(await incidents(index, post({ message: "svc-7 severity=warning" }))).toEqual([]);
+    index.removeIncident("i0");
+    index.upsertIncident({ incidentId: "late", teamId: TEAM, channelId: "late", rules: [{ from: ["alerts"], keywords: ["critical", "late-svc"], match: "all" }] });
+    expect(await incidents(index, post({ message: "svc-0 critical late-svc" }))).toEqual(["late"]);
+  });
+
+  it("rules out a post without any keyword of a rule in the synchronous step", () => {
+    const index = indexWith([{ from: ["alerts"], keywords: ["db-prod"], exclude_keywords: ["dry-run"] }]);
+    expect(index.candidates(post({ message: "all quiet" }))).toBeNull();
+    expect(index.candidates(post({ message: "dry-run only" }))).toBeNull();
+    expect(index.candidates(post({ message: "db-prod down" }))?.rules.size).toBe(1);
+    const bySource = indexWith([{ from: ["alerts"], regex: "ERR-[0-9]+" }]);
+    expect(bySource.candidates(post({ message: "all quiet" }))).not.toBeNull();
+  });
 });

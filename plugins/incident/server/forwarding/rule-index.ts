@@ -59,6 +59,13 @@ export interface MatchLookups {
   username(userId: string): Promise<string | undefined>;
 }
 
+/** What {@link ForwardingRuleIndex.candidates} found in a post: the keywords hit, and the rules they make candidates. */
+export interface MatchCandidates {
+  text: string;
+  hits: ReadonlySet<number>;
+  rules: ReadonlySet<CompiledRule>;
+}
+
 /** One incident a post is to be forwarded to (once, whatever the number of rules it met). */
 export interface ForwardingMatch {
   incidentId: string;
@@ -67,13 +74,21 @@ export interface ForwardingMatch {
   ruleIndexes: number[];
 }
 
-interface CompiledRule {
+/** A rule as the index keeps it (opaque outside the index). */
+export interface CompiledRule {
   incident: IndexedIncident;
   index: number;
   allChannels: boolean;
   /** Source channel names, lowercased. */
   channels: ReadonlySet<string>;
   keywordIds: number[];
+  /**
+   * The keywords under which the rule is found: all of them for `match: any`
+   * (one hit makes it a candidate); for `match: all` only the one fewest other
+   * rules use (every keyword must be hit anyway), so a keyword many rules
+   * share, such as `critical`, does not make each of them a candidate.
+   */
+  triggerIds: number[];
   excludeIds: number[];
   matchAll: boolean;
   regex: RegExp | null;
@@ -216,6 +231,7 @@ export class ForwardingRuleIndex {
       allChannels: all,
       channels: names,
       keywordIds,
+      triggerIds: keywordIds,
       excludeIds: cleanList(rule.exclude_keywords).map((keyword) => this.keywordId(keyword)),
       matchAll,
       regex,
@@ -233,7 +249,8 @@ export class ForwardingRuleIndex {
       // A keyword the automatons do not know yet: rebuild the small one at the next post.
       if (this.delta && id >= this.mainSize + this.delta.size) this.delta = null;
     }
-    for (const id of rule.keywordIds) this.rulesByKeyword[id].add(rule);
+    if (rule.matchAll && rule.keywordIds.length > 1) rule.triggerIds = [this.rarestKeyword(rule.keywordIds)];
+    for (const id of rule.triggerIds) this.rulesByKeyword[id].add(rule);
     if (rule.sourceIndexed) {
       this.sourceIndexedCount += 1;
       for (const key of this.sourceKeys(rule)) {
@@ -253,7 +270,7 @@ export class ForwardingRuleIndex {
       this.keywordRefs[id] -= 1;
       if (this.keywordRefs[id] === 0) this.liveKeywords -= 1;
     }
-    for (const id of rule.keywordIds) this.rulesByKeyword[id].delete(rule);
+    for (const id of rule.triggerIds) this.rulesByKeyword[id].delete(rule);
     if (rule.sourceIndexed) {
       this.sourceIndexedCount -= 1;
       for (const key of this.sourceKeys(rule)) {
@@ -262,6 +279,17 @@ export class ForwardingRuleIndex {
         if (set?.size === 0) this.bySource.delete(key);
       }
     }
+  }
+
+  /** The keyword fewest rules are found under; the longest among equals (likelier to be specific). */
+  private rarestKeyword(ids: readonly number[]): number {
+    let best = ids[0];
+    for (const id of ids) {
+      const users = this.rulesByKeyword[id].size;
+      const bestUsers = this.rulesByKeyword[best].size;
+      if (users < bestUsers || (users === bestUsers && this.keywords[id].length > this.keywords[best].length)) best = id;
+    }
+    return best;
   }
 
   private sourceKeys(rule: CompiledRule): string[] {
@@ -326,22 +354,43 @@ export class ForwardingRuleIndex {
   }
 
   /**
+   * The synchronous first step of {@link match}: one scan of the post's
+   * text. Null when no rule can apply (no keyword of a rule was hit and no
+   * rule is found by source alone) — most posts: then nothing else is done,
+   * no lookup, no allocation beyond the text.
+   */
+  candidates(post: Pick<Post, "message" | "props">): MatchCandidates | null {
+    if (this.liveRules === 0) return null;
+    const text = forwardableText(post);
+    let hits = null as Set<number> | null;
+    let rules = null as Set<CompiledRule> | null;
+    this.scan(text.toLowerCase(), (id) => {
+      hits ??= new Set();
+      if (hits.has(id)) return;
+      hits.add(id);
+      const found = this.rulesByKeyword[id];
+      if (found.size === 0) return;
+      rules ??= new Set();
+      for (const rule of found) rules.add(rule);
+    });
+    if (rules === null && this.sourceIndexedCount === 0) return null;
+    return { text, hits: hits ?? new Set(), rules: rules ?? new Set() };
+  }
+
+  /**
    * The incidents a post is to be copied to. Synchronous work first (one scan
    * of the text); the source channel is looked up only when some rule is a
    * candidate, and a channel that is not public (now) is never a source.
    */
   async match(post: Pick<Post, "id" | "channel_id" | "user_id" | "message" | "props">, lookups: MatchLookups): Promise<ForwardingMatch[]> {
-    if (this.liveRules === 0) return [];
-    const text = forwardableText(post);
-    const hits = new Set<number>();
-    const candidates = new Set<CompiledRule>();
-    this.scan(text.toLowerCase(), (id) => {
-      if (hits.has(id)) return;
-      hits.add(id);
-      for (const rule of this.rulesByKeyword[id]) candidates.add(rule);
-    });
-    if (candidates.size === 0 && this.sourceIndexedCount === 0) return [];
+    const found = this.candidates(post);
+    return found ? this.resolve(post, found, lookups) : [];
+  }
 
+  /** The second step of {@link match}, for a post {@link candidates} did not rule out. */
+  async resolve(post: Pick<Post, "id" | "channel_id" | "user_id" | "message" | "props">, found: MatchCandidates, lookups: MatchLookups): Promise<ForwardingMatch[]> {
+    const { text, hits } = found;
+    const candidates = new Set(found.rules);
     const channel = await lookups.channel(post.channel_id);
     if (!channel || channel.type !== "O" || channel.delete_at !== 0) return [];
     const channelName = channel.name.toLowerCase();
@@ -362,11 +411,11 @@ export class ForwardingRuleIndex {
         names ??= authorNames(post, await lookups.username(post.user_id));
         if (!names.some((name) => rule.authors!.has(name))) continue;
       }
-      const found = byIncident.get(incident.incidentId);
-      if (found) found.ruleIndexes.push(rule.index);
+      const entry = byIncident.get(incident.incidentId);
+      if (entry) entry.ruleIndexes.push(rule.index);
       else byIncident.set(incident.incidentId, { incidentId: incident.incidentId, incidentChannelId: incident.channelId, ruleIndexes: [rule.index] });
     }
-    for (const found of byIncident.values()) found.ruleIndexes.sort((a, b) => a - b);
+    for (const entry of byIncident.values()) entry.ruleIndexes.sort((a, b) => a - b);
     return [...byIncident.values()];
   }
 }
