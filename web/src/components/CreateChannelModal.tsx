@@ -1,11 +1,11 @@
 /** "Create a channel": public or private; the server's errors are shown inline. */
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { LIMITS, slugify } from "../../../common/limits.ts";
-import { ApiError, errorMessage } from "../api/client.ts";
 import { paths } from "../router/router.ts";
 import { channelCreator } from "../store/channels.ts";
 import { useServices } from "../store/services.ts";
 import { FormError } from "./FormError.tsx";
+import { useFormSubmit } from "./form-submit.ts";
 import { Modal } from "./Modal.tsx";
 
 export function CreateChannelModal({ teamId, teamName, onClose }: { teamId: string; teamName: string; onClose(): void }) {
@@ -15,23 +15,11 @@ export function CreateChannelModal({ teamId, teamName, onClose }: { teamId: stri
   const [nameEdited, setNameEdited] = useState(false);
   const [type, setType] = useState<"O" | "P">("O");
   const [purpose, setPurpose] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const channel = await channelCreator(services, { teamId, name: name.trim(), displayName: displayName.trim(), type, purpose: purpose.trim() });
-      onClose();
-      services.router.navigate(paths.channel(teamName, channel.name));
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, busy, error } = useFormSubmit(async () => {
+    const channel = await channelCreator(services, { teamId, name: name.trim(), displayName: displayName.trim(), type, purpose: purpose.trim() });
+    onClose();
+    services.router.navigate(paths.channel(teamName, channel.name));
+  });
 
   return (
     <Modal title="Create a channel" onClose={onClose}>

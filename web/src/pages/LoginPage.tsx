@@ -1,9 +1,9 @@
 /**
  * `/login`: sign in with username or email, then return to `redirect_to`.
  */
-import { useEffect, useState, type FormEvent } from "react";
-import { errorMessage } from "../api/client.ts";
+import { useEffect, useState } from "react";
 import { FormError } from "../components/FormError.tsx";
+import { useFormSubmit } from "../components/form-submit.ts";
 import { Link } from "../components/Link.tsx";
 import { safeRedirect, useRoute } from "../router/router.ts";
 import { useServices } from "../store/services.ts";
@@ -17,26 +17,13 @@ export function LoginPage() {
   const redirectTo = safeRedirect(new URLSearchParams(search).get("redirect_to"));
   const [loginId, setLoginId] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     document.title = "Log in · Sitrep";
     if (me) services.router.navigate(redirectTo, { replace: true });
   }, [me, redirectTo, services.router]);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await loginStarter(services, { loginId: loginId.trim(), password });
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, busy, error } = useFormSubmit(() => loginStarter(services, { loginId: loginId.trim(), password }));
 
   return (
     <main className="auth-page">

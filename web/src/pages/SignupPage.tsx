@@ -1,9 +1,9 @@
 /**
  * `/signup`: create an account (the workspace's first becomes its admin) and sign in.
  */
-import { useEffect, useState, type FormEvent } from "react";
-import { errorMessage } from "../api/client.ts";
+import { useEffect, useState } from "react";
 import { FormError } from "../components/FormError.tsx";
+import { useFormSubmit } from "../components/form-submit.ts";
 import { Link } from "../components/Link.tsx";
 import { LIMITS } from "../../../common/limits.ts";
 import { safeRedirect, useRoute } from "../router/router.ts";
@@ -17,8 +17,6 @@ export function SignupPage() {
   const { search } = useRoute(services.router);
   const redirectTo = safeRedirect(new URLSearchParams(search).get("redirect_to"));
   const [form, setForm] = useState({ email: "", username: "", password: "" });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     document.title = "Sign up · Sitrep";
@@ -26,18 +24,7 @@ export function SignupPage() {
   }, [me, redirectTo, services.router]);
 
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await signupStarter(services, { email: form.email.trim(), username: form.username.trim().toLowerCase(), password: form.password });
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, busy, error } = useFormSubmit(() => signupStarter(services, { email: form.email.trim(), username: form.username.trim().toLowerCase(), password: form.password }));
 
   return (
     <main className="auth-page">
