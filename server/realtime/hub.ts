@@ -28,6 +28,8 @@ interface Connection {
   userId: string | null;
   tokenHash: string | null;
   seq: number;
+  /** Frames of one connection are handled in the order they came, as Mattermost does. */
+  inbox: Promise<void>;
 }
 
 const TOPIC = "ws.event";
@@ -116,13 +118,14 @@ export class RealtimeHub {
   }
 
   private async accept(ws: WebSocket, request: IncomingMessage): Promise<void> {
-    const conn: Connection = { ws, id: newId(), userId: null, tokenHash: null, seq: 0 };
+    const conn: Connection = { ws, id: newId(), userId: null, tokenHash: null, seq: 0, inbox: Promise.resolve() };
     this.all.add(conn);
     ws.on("close", () => this.drop(conn));
     ws.on("error", () => this.drop(conn));
     ws.on("message", (raw) => {
+      const text = raw.toString();
       // Never an unhandled rejection: with none handled, one would end the process.
-      this.onMessage(conn, raw.toString()).catch((error: unknown) => this.host.log.warn("websocket message failed", { error: String(error) }));
+      conn.inbox = conn.inbox.then(() => this.onMessage(conn, text)).catch((error: unknown) => this.host.log.warn("websocket message failed", { error: String(error) }));
     });
     const found = tokenFromRequest(request);
     if (found) await this.authenticate(conn, found.token, null);
