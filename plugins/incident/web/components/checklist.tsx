@@ -57,6 +57,17 @@ function ChecklistRow({ incident, item, number, editable }: { incident: Incident
   const { store } = useIncidentPlugin();
   const action = useAction();
   const id = useId();
+  // Shown at once while the change is on its way; the server's answer (or an error) replaces it.
+  const [optimistic, setOptimistic] = useState<boolean | null>(null);
+  const checked = optimistic ?? item.checked;
+  const toggle = async (value: boolean) => {
+    setOptimistic(value);
+    try {
+      await action.run(() => store.setChecked(incident.id, item.id, value));
+    } finally {
+      setOptimistic(null);
+    }
+  };
   return (
     <li className="incident-check" data-item-id={item.id}>
       <span className="incident-check-num" aria-hidden="true">
@@ -65,13 +76,13 @@ function ChecklistRow({ incident, item, number, editable }: { incident: Incident
       <input
         id={id}
         type="checkbox"
-        checked={item.checked}
+        checked={checked}
         disabled={!editable || action.pending}
         aria-describedby={action.error ? `${id}-error` : undefined}
-        onChange={(event) => void action.run(() => store.setChecked(incident.id, item.id, event.target.checked))}
+        onChange={(event) => void toggle(event.target.checked)}
       />
       <label htmlFor={id}>
-        <span className={item.checked ? "incident-done" : undefined}>{item.title}</span>
+        <span className={checked ? "incident-done" : undefined}>{item.title}</span>
         {item.checked && item.checked_by ? (
           <span className="incident-check-by">
             checked by <UserName userId={item.checked_by} />
