@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import pg from "pg";
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Migration } from "kysely";
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from "kysely";
 import type { Database } from "./schema.ts";
 import type { Dialect } from "./column-types.ts";
 import { hostMigrations } from "./migrations/host.ts";
@@ -58,33 +58,44 @@ export async function openDatabase(props: { databaseUrl?: string; dataDir: strin
   return { db, dialect: "sqlite", close: () => db.destroy() };
 }
 
+/** One versioned schema change; `up` runs inside the migration run's transaction. */
+export interface Migration {
+  up(db: Kysely<unknown>): Promise<void>;
+}
+
 /**
- * Apply pending migrations of one namespace (`host`, or a plugin id), each
- * namespace with its own bookkeeping table.
+ * Apply pending migrations of one namespace (`host`, or a plugin id) in the
+ * order of their names, each namespace bookkept in its own table.
+ *
+ * All pending migrations of a run and their bookkeeping commit in one
+ * transaction (both dialects have transactional DDL), so a failure leaves
+ * nothing half-applied. On PostgreSQL a transaction-scoped advisory lock keeps
+ * two processes starting together from applying the same migration twice.
+ * Only the workspace's own schema is read: Kysely's Migrator introspected every
+ * schema of the database and failed when another workspace's schema was
+ * dropped at the same moment.
  */
 export async function migrate(props: { db: Kysely<unknown>; namespace: string; migrations: Record<string, Migration> }): Promise<void> {
   const table = props.namespace === "host" ? "migrations_host" : `migrations_plugin_${props.namespace.replace(/[^a-z0-9_]/g, "_")}`;
-  const migrator = new Migrator({
-    db: props.db,
-    provider: { getMigrations: async () => props.migrations },
-    migrationTableName: table,
-    migrationLockTableName: `${table}_lock`,
-    // Named, because Kysely otherwise finds the bookkeeping tables of any schema
-    // (another workspace, another test run) and skips creating its own.
-    migrationTableSchema: await currentPgSchema(props.db),
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
-    throw new Error(`migration ${props.namespace}/${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  const postgres = props.db.getExecutor().adapter instanceof PostgresAdapter;
+  const names = Object.keys(props.migrations).sort();
+  let current = "";
+  try {
+    await props.db.transaction().execute(async (trx) => {
+      if (postgres) await sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.' || ${table}))`.execute(trx);
+      await sql`CREATE TABLE IF NOT EXISTS ${sql.table(table)} (name varchar(255) PRIMARY KEY, timestamp varchar(255) NOT NULL)`.execute(trx);
+      const { rows } = await sql<{ name: string }>`SELECT name FROM ${sql.table(table)}`.execute(trx);
+      const applied = new Set(rows.map((r) => r.name));
+      for (const name of names) {
+        if (applied.has(name)) continue;
+        current = name;
+        await props.migrations[name].up(trx);
+        await sql`INSERT INTO ${sql.table(table)} (name, timestamp) VALUES (${name}, ${new Date().toISOString()})`.execute(trx);
+      }
+    });
+  } catch (error) {
+    throw new Error(`migration ${props.namespace}/${current || "bookkeeping"} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-/** The schema PostgreSQL resolves unqualified names to (the workspace's); undefined on SQLite. */
-async function currentPgSchema(db: Kysely<unknown>): Promise<string | undefined> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return undefined;
-  const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
-  return rows[0]?.schema;
 }
 
 /** Apply the host's migrations. */

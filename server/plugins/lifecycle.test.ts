@@ -77,7 +77,7 @@ describe("plugin lifecycle", () => {
     const post = await server.createPost(admin, { channelId: channel.id, message: "seen by the hook" });
     await server.host.hooks.idle();
     expect((await admin.get("/plugins/example/api/v1/kv/posted:last")).body).toEqual({ value: post.id });
-    expect(await tables()).toEqual(["example_notes", "example_tags", "migrations_plugin_example", "migrations_plugin_example_lock"]);
+    expect(await tables()).toEqual(["example_notes", "example_tags", "migrations_plugin_example"]);
 
     // Disable: every registration goes, deactivate() ran, data stays.
     socket.events.length = 0;
