@@ -34,8 +34,18 @@ describe("migrate", () => {
   it("applies each migration once, in name order, even when two runs race", async () => {
     const order: string[] = [];
     const migrations = {
-      "0002_second": { up: async (trx: Kysely<unknown>) => void order.push("second") || sql`CREATE TABLE race_b (id integer)`.execute(trx) },
-      "0001_first": { up: async (trx: Kysely<unknown>) => void order.push("first") || sql`CREATE TABLE race_a (id integer)`.execute(trx) },
+      "0002_second": {
+        up: async (trx: Kysely<unknown>) => {
+          order.push("second");
+          await sql`CREATE TABLE race_b (id integer)`.execute(trx);
+        },
+      },
+      "0001_first": {
+        up: async (trx: Kysely<unknown>) => {
+          order.push("first");
+          await sql`CREATE TABLE race_a (id integer)`.execute(trx);
+        },
+      },
     };
     const runs = [migrate({ db, namespace: "race", migrations }), migrate({ db, namespace: "race", migrations })];
     // SQLite has one writer: the second run waits for the first; PostgreSQL's advisory lock does the same.
