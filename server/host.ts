@@ -63,12 +63,13 @@ export async function createHost(config: Config): Promise<Host> {
   } as Omit<Host, "realtime" | "dialogs" | "plugins" | "close"> as Host;
   const mutable = host as { -readonly [K in keyof Host]: Host[K] };
   mutable.realtime = new RealtimeHub(host);
-  mutable.dialogs = new DialogRegistry(host.realtime);
+  mutable.dialogs = new DialogRegistry({ realtime: host.realtime, bus, log });
   mutable.plugins = new PluginManager(host);
   mutable.close = async () => {
     await host.plugins.stop();
     await host.hooks.idle();
     await host.realtime.close();
+    host.dialogs.close();
     await bus.close();
     await workspace.close();
   };

@@ -19,6 +19,11 @@ export interface BusMessage {
 export interface EventBus {
   /** This process's id. */
   readonly processId: string;
+  /**
+   * True when other processes may be listening (PostgreSQL). With a local bus
+   * nobody else can answer a question, so callers need not wait for one.
+   */
+  readonly crossesProcesses: boolean;
   /** Deliver to every process, this one included. */
   publish(topic: string, payload: unknown): void;
   /** Receive every message; returns an unsubscribe function. */
@@ -28,6 +33,7 @@ export interface EventBus {
 
 abstract class BaseBus implements EventBus {
   readonly processId = newId();
+  abstract readonly crossesProcesses: boolean;
   private readonly handlers = new Set<(message: BusMessage) => void>();
   abstract publish(topic: string, payload: unknown): void;
   subscribe(handler: (message: BusMessage) => void): () => void {
@@ -48,6 +54,7 @@ abstract class BaseBus implements EventBus {
 
 /** One process: deliver synchronously. */
 export class LocalBus extends BaseBus {
+  readonly crossesProcesses = false;
   publish(topic: string, payload: unknown): void {
     this.deliver({ topic, payload, origin: this.processId });
   }
@@ -58,6 +65,7 @@ const NOTIFY_LIMIT = 7000; // PostgreSQL refuses NOTIFY payloads of 8000 bytes o
 
 /** Several processes on one PostgreSQL: LISTEN/NOTIFY on a channel named after the schema. */
 export class PgBus extends BaseBus {
+  readonly crossesProcesses = true;
   private listener?: pg.Client;
   private readonly channel: string;
   private closed = false;
