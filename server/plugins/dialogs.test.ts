@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "../../common/ids.ts";
 import type { User } from "../../common/wire.ts";
 import { startTestServer, TestClient, testDialect, type TestServer } from "../testing/harness.ts";
+import { describeDialogSubmit, openTestDialog } from "./dialog-cases.ts";
 
 type Client = TestClient & { user: User };
 
@@ -34,55 +35,10 @@ describe.skipIf(testDialect !== "postgres")("dialogs across processes on one Pos
     await first?.close();
   });
 
-  function openOnFirst(onSubmit: (values: Record<string, string>) => void | { errors: Record<string, string> } = () => {}): string {
-    return first.host.dialogs.open("test", {
-      userId: alice.user.id,
-      channelId,
-      teamId,
-      dialog: {
-        title: "Start incident",
-        elements: [
-          { name: "name", display_name: "Name", type: "text" },
-          { name: "note", display_name: "Note", type: "textarea", optional: true },
-        ],
-      },
-      onSubmit: (submission) => onSubmit(submission.values),
-    });
-  }
+  const openOnFirst = (onSubmit?: Parameters<typeof openTestDialog>[2]) => openTestDialog(first.host, { userId: alice.user.id, channelId, teamId }, onSubmit);
 
-  it("delivers the values to the process that opened it, then refuses a second submit", async () => {
-    const received: Array<Record<string, string>> = [];
-    const callbackId = openOnFirst((values) => void received.push(values));
-    const res = await aliceOnSecond.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, channel_id: channelId, team_id: teamId, submission: { name: "DB down", note: null } });
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({});
-    expect(received).toEqual([{ name: "DB down", note: "" }]);
-    const again = await aliceOnSecond.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "DB down" } });
-    expect(again.status).toBe(404);
-    expect(again.body.message).toBe("callback_id: this dialog has expired or was already submitted");
-  });
-
-  it("returns missing fields and the plugin's own errors, keeping the dialog open", async () => {
-    const callbackId = openOnFirst((values) => (values.name === "taken" ? { errors: { name: "An incident with this name is running." } } : undefined));
-    const missing = await aliceOnSecond.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { note: "x" } });
-    expect(missing.status).toBe(200);
-    expect(missing.body).toEqual({ errors: { name: "Name is required." } });
-    const refused = await aliceOnSecond.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "taken" } });
-    expect(refused.status).toBe(200);
-    expect(refused.body).toEqual({ errors: { name: "An incident with this name is running." } });
-    const ok = await aliceOnSecond.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "fresh" } });
-    expect(ok.status).toBe(200);
-    expect(ok.body).toEqual({});
-  });
-
-  it("refuses another user with 403, as a local submit does", async () => {
-    const callbackId = openOnFirst(() => {
-      throw new Error("must not be called");
-    });
-    const res = await bobOnSecond.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "mine now" } });
-    expect(res.status).toBe(403);
-    expect(res.body).toEqual({ id: "api.context.permissions", message: "This dialog was opened for another user.", status_code: 403 });
-  });
+  // Opened on the first process, submitted through the second.
+  describeDialogSubmit(() => ({ open: openOnFirst, owner: aliceOnSecond, other: bobOnSecond, channelId, teamId }));
 
   it("closes a dialog cancelled through the other process", async () => {
     const callbackId = openOnFirst(() => {

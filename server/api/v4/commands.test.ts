@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type { CommandArgs } from "../../../common/plugin-api.ts";
 import type { Channel, Post, PostList, Team, User } from "../../../common/wire.ts";
 import { startTestServer, type TestClient, type TestServer } from "../../testing/harness.ts";
+import { describeDialogSubmit, openTestDialog } from "../../plugins/dialog-cases.ts";
 
 type Client = TestClient & { user: User };
 
@@ -105,53 +106,9 @@ describe("POST /api/v4/actions/dialogs/submit", () => {
     vi.useRealTimers();
   });
 
-  function openDialog(onSubmit: (values: Record<string, string>) => void | { errors: Record<string, string> } = () => {}): string {
-    return server.host.dialogs.open("test", {
-      userId: alice.user.id,
-      channelId: pub.id,
-      teamId: team.id,
-      dialog: {
-        title: "Start incident",
-        elements: [
-          { name: "name", display_name: "Name", type: "text" },
-          { name: "note", display_name: "Note", type: "textarea", optional: true },
-        ],
-      },
-      onSubmit: (submission) => onSubmit(submission.values),
-    });
-  }
+  const openDialog = (onSubmit?: Parameters<typeof openTestDialog>[2]) => openTestDialog(server.host, { userId: alice.user.id, channelId: pub.id, teamId: team.id }, onSubmit);
 
-  it("delivers the values of the user it was opened for", async () => {
-    const received: Array<Record<string, string>> = [];
-    const callbackId = openDialog((values) => void received.push(values));
-    const res = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, channel_id: pub.id, team_id: team.id, submission: { name: "DB down", note: null } });
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({});
-    expect(received).toEqual([{ name: "DB down", note: "" }]);
-    const again = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "DB down" } });
-    expect(again.status).toBe(404);
-    expect(again.body.message).toBe("callback_id: this dialog has expired or was already submitted");
-  });
-
-  it("refuses another user with 403", async () => {
-    const callbackId = openDialog();
-    const res = await bob.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "mine now" } });
-    expect(res.status).toBe(403);
-    expect(res.body.message).toBe("This dialog was opened for another user.");
-  });
-
-  it("returns errors for a missing required field, and the plugin's own errors, keeping the dialog open", async () => {
-    const callbackId = openDialog((values) => (values.name === "taken" ? { errors: { name: "An incident with this name is running." } } : undefined));
-    const missing = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { note: "x" } });
-    expect(missing.status).toBe(200);
-    expect(missing.body).toEqual({ errors: { name: "Name is required." } });
-    const refused = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "taken" } });
-    expect(refused.status).toBe(200);
-    expect(refused.body).toEqual({ errors: { name: "An incident with this name is running." } });
-    const ok = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "fresh" } });
-    expect(ok.status).toBe(200);
-    expect(ok.body).toEqual({});
-  });
+  describeDialogSubmit(() => ({ open: openDialog, owner: alice, other: bob, channelId: pub.id, teamId: team.id }));
 
   it("answers 404 once the dialog has expired", async () => {
     const callbackId = openDialog();
