@@ -13,7 +13,7 @@
 import path from "node:path";
 import Fastify from "fastify";
 import SQLite from "better-sqlite3";
-import { newId } from "../common/ids.ts";
+import { newId } from "#common/ids.ts";
 import { migrateHost, openDatabase } from "../server/db/index.ts";
 import { BenchWorker, median, seedWorkspace, startBenchServer, tmpDir, type BenchCase } from "./support.ts";
 

@@ -7,8 +7,8 @@
  */
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Channel, Team, User } from "../common/wire.ts";
-import type { TestClient } from "../server/testing/harness.ts";
+import type { Channel, Team, User } from "#common/wire.ts";
+import type { TestClient } from "#testing";
 import { startE2E, type E2E } from "./harness.ts";
 import { buildIncidentBundle, waitConnected } from "./incident-helpers.ts";
 

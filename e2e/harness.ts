@@ -8,8 +8,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import type { Channel, User } from "../common/wire.ts";
-import { startTestServer, type TestClient, type TestServer } from "../server/testing/harness.ts";
+import type { Channel, User } from "#common/wire.ts";
+import { startTestServer, type TestClient, type TestServer } from "#testing";
 
 const root = path.resolve(import.meta.dirname, "..");
 export const screenshotsDir = path.join(root, "e2e", "screenshots");

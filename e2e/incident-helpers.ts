@@ -7,8 +7,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Locator, Page } from "playwright-core";
-import type { Channel, Team, User } from "../common/wire.ts";
-import type { TestClient, TestServer } from "../server/testing/harness.ts";
+import type { Channel, Team, User } from "#common/wire.ts";
+import type { TestClient, TestServer } from "#testing";
 import { buildPlugin } from "../scripts/build-plugin.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");

@@ -7,8 +7,8 @@
  * from Bob's open page at once; enabling it brings everything back.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Channel, Team, User } from "../common/wire.ts";
-import type { TestClient } from "../server/testing/harness.ts";
+import type { Channel, Team, User } from "#common/wire.ts";
+import type { TestClient } from "#testing";
 import { startE2E, type E2E, type TestPage } from "./harness.ts";
 import { buildIncidentBundle, createTeamWithMembers, incidentRow, incidentsButton, openRhs, post, rhs, send, showList, waitConnected } from "./incident-helpers.ts";
 

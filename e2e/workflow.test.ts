@@ -8,9 +8,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Channel, Team, User } from "../common/wire.ts";
+import type { Channel, Team, User } from "#common/wire.ts";
 import { buildPlugin } from "../scripts/build-plugin.mjs";
-import type { TestClient } from "../server/testing/harness.ts";
+import type { TestClient } from "#testing";
 import { startE2E, type E2E, type TestPage } from "./harness.ts";
 
 const root = path.resolve(import.meta.dirname, "..");

@@ -10,7 +10,7 @@ import cookie from "@fastify/cookie";
 import multipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
 import { ZodError } from "zod";
-import type { ApiErrorBody } from "../common/wire.ts";
+import type { ApiErrorBody } from "#common/wire.ts";
 import { AppError, forbidden, fromZodError, isExpectedError } from "./errors.ts";
 import type { Host } from "./host.ts";
 import { sessionFromToken } from "./auth/sessions.ts";

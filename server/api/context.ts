@@ -4,7 +4,7 @@
  */
 import type { FastifyRequest } from "fastify";
 import type { ZodType } from "zod";
-import { isSystemAdmin, type User } from "../../common/wire.ts";
+import { isSystemAdmin, type User } from "#common/wire.ts";
 import type { SessionsTable } from "../db/schema.ts";
 import { forbidden, fromZodError, unauthorized } from "../errors.ts";
 import { presentUser } from "../services/users.ts";

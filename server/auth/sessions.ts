@@ -3,7 +3,7 @@
  * Sessions and personal access tokens. Only sha256 hashes of tokens are stored.
  */
 import { createHash } from "node:crypto";
-import { newId, newToken } from "../../common/ids.ts";
+import { newId, newToken } from "#common/ids.ts";
 import type { SessionsTable, UsersTable } from "../db/schema.ts";
 import type { Host } from "../host.ts";
 

@@ -5,8 +5,8 @@
  * user with exactly that user's permissions — the same checks the HTTP API
  * makes for that user — and never more.
  */
-import type { ActionDefinition } from "../../common/plugin-api.ts";
-import { isSystemAdmin, type Channel, type User } from "../../common/wire.ts";
+import type { ActionDefinition } from "#plugin-api";
+import { isSystemAdmin, type Channel, type User } from "#common/wire.ts";
 import { AppError, badRequest, forbidden } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { canPostInChannel, canReadChannel, channelCreator, channelMemberAdder, getChannelByName, isChannelMember } from "../services/channels.ts";

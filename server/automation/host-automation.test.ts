@@ -2,9 +2,9 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FiredTrigger } from "../../common/plugin-api.ts";
-import type { Channel, Team } from "../../common/wire.ts";
-import { startTestServer, uniqueName, type TestServer } from "../testing/harness.ts";
+import type { FiredTrigger } from "#plugin-api";
+import type { Channel, Team } from "#common/wire.ts";
+import { startTestServer, uniqueName, type TestServer } from "#testing";
 import { claimScheduleTick } from "./schedule.ts";
 
 let server: TestServer;

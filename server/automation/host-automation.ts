@@ -6,7 +6,7 @@
  * `http_request`. Called once by the server at start, before plugins start.
  */
 import type { Kysely } from "kysely";
-import type { Disposable } from "../../common/plugin-api.ts";
+import type { Disposable } from "#plugin-api";
 import type { Host } from "../host.ts";
 import { hostActions } from "./host-actions.ts";
 import { messagePostedEvent, messagePostedTrigger, scheduleTrigger, slashCommandTrigger, webhookTrigger } from "./host-triggers.ts";

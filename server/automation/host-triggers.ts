@@ -6,8 +6,8 @@
  * Workflow plugin) and `schedule` (cron, run once across processes).
  */
 import type { Kysely } from "kysely";
-import type { Disposable, FiredTrigger, TriggerDefinition } from "../../common/plugin-api.ts";
-import type { Post } from "../../common/wire.ts";
+import type { Disposable, FiredTrigger, TriggerDefinition } from "#plugin-api";
+import type { Post } from "#common/wire.ts";
 import { AppError, badRequest } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { getChannel } from "../services/channels.ts";

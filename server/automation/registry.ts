@@ -15,7 +15,7 @@ import type {
   FiredTrigger,
   TriggerDefinition,
   TriggerSubscription,
-} from "../../common/plugin-api.ts";
+} from "#plugin-api";
 import { badRequest, conflict } from "../errors.ts";
 
 interface Owned<T> {

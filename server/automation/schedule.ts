@@ -8,7 +8,7 @@
  */
 import { CronExpressionParser } from "cron-parser";
 import type { Kysely } from "kysely";
-import type { Disposable } from "../../common/plugin-api.ts";
+import type { Disposable } from "#plugin-api";
 import { badRequest } from "../errors.ts";
 import { migrate } from "../db/index.ts";
 

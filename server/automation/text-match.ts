@@ -5,7 +5,7 @@
  * everything there), a case-insensitive substring test, and the whole-word
  * keyword rule of message forwarding (DESIGN.md section 4).
  */
-import type { Post } from "../../common/wire.ts";
+import type { Post } from "#common/wire.ts";
 
 /** The searchable text of a post: message, then each attachment's pretext, title, text, fields and fallback. */
 export function postText(post: Pick<Post, "message" | "props">): string {

@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import type { Command } from "commander";
-import { formatProblems } from "../../common/yaml-source.ts";
+import { formatProblems } from "#common/yaml-source.ts";
 import { parsePlaybook } from "../../plugins/incident/common/playbook.ts";
 import type { Playbook, PlaybookProblem } from "../../plugins/incident/common/types.ts";
 import { ApiClient, CliError } from "./client.ts";

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import type { PluginManifest } from "../../common/plugin-api.ts";
+import type { PluginManifest } from "#plugin-api";
 import type { PluginStatus } from "../plugins/manager.ts";
 import { ApiClient, CliError } from "./client.ts";
 

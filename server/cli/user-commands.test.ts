@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, TestClient, type TestServer } from "../testing/harness.ts";
+import { startTestServer, TestClient, type TestServer } from "#testing";
 
 const run = promisify(execFile);
 const bin = path.resolve(import.meta.dirname, "../../bin/sitrep.mjs");

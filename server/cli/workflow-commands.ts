@@ -10,7 +10,7 @@ import fs from "node:fs";
 import type { Command } from "commander";
 import { dryRun, type DryRunResult } from "../../plugins/workflow/common/dry-run.ts";
 import { STATIC_CATALOG } from "../../plugins/workflow/common/static-catalog.ts";
-import { formatProblems } from "../../common/yaml-source.ts";
+import { formatProblems } from "#common/yaml-source.ts";
 import { parseWorkflow, type LintCatalog, type WorkflowIssue } from "../../plugins/workflow/common/workflow.ts";
 import { ApiClient, CliError } from "./client.ts";
 

@@ -3,8 +3,8 @@
  * Slash commands: plugins register triggers with autocomplete data; the API
  * executes `/trigger args`.
  */
-import type { CommandDefinition, Disposable } from "../../common/plugin-api.ts";
-import type { CommandAutocomplete } from "../../common/wire.ts";
+import type { CommandDefinition, Disposable } from "#plugin-api";
+import type { CommandAutocomplete } from "#common/wire.ts";
 import { conflict } from "../errors.ts";
 
 interface Registered {

@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { sql, type Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newId } from "../../common/ids.ts";
-import { testDatabaseUrl, testDialect } from "../testing/harness.ts";
+import { newId } from "#common/ids.ts";
+import { testDatabaseUrl, testDialect } from "#testing";
 import { dropPgSchema, migrate, openDatabase, type WorkspaceDb } from "./index.ts";
 
 let workspace: WorkspaceDb;

@@ -7,7 +7,7 @@ import * as ReactDOM from "react-dom";
 import * as jsxRuntime from "react/jsx-runtime";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, describe, expect, it } from "vitest";
-import type { WebPluginModule, WebPluginRegistry } from "../../common/web-plugin-api.ts";
+import type { WebPluginModule, WebPluginRegistry } from "#common/web-plugin-api.ts";
 import { compareVersions, extractBundle, readBundle } from "./bundle.ts";
 import { exampleBundle } from "./testdata/helpers.ts";
 

@@ -10,7 +10,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { Parser, type ReadEntry } from "tar";
 import { z } from "zod";
-import type { PluginManifest } from "../../common/plugin-api.ts";
+import type { PluginManifest } from "#plugin-api";
 import { AppError, badRequest, fromZodError } from "../errors.ts";
 
 /** Uncompressed size a bundle may reach; beyond it the upload is refused (gzip bombs). */

@@ -7,7 +7,7 @@ import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CliError } from "../cli/client.ts";
 import { registerPluginCommands } from "../cli/plugin-commands.ts";
-import { startTestServer, type TestClient, type TestServer } from "../testing/harness.ts";
+import { startTestServer, type TestClient, type TestServer } from "#testing";
 import { exampleBundle } from "./testdata/helpers.ts";
 
 const run = promisify(execFile);

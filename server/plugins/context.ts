@@ -5,8 +5,8 @@
  * {@link Registrations}, which the host disposes when the plugin is disabled.
  */
 import type { Kysely, Migration } from "kysely";
-import type { Disposable, PluginContext, PluginManifest, PluginMigration } from "../../common/plugin-api.ts";
-import { isSystemAdmin } from "../../common/wire.ts";
+import type { Disposable, PluginContext, PluginManifest, PluginMigration } from "#plugin-api";
+import { isSystemAdmin } from "#common/wire.ts";
 import { migrate } from "../db/index.ts";
 import { badRequest, conflict } from "../errors.ts";
 import type { Host } from "../host.ts";

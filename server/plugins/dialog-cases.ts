@@ -6,7 +6,7 @@
  */
 import { expect, it } from "vitest";
 import type { Host } from "../host.ts";
-import type { TestClient } from "../testing/harness.ts";
+import type { TestClient } from "#testing";
 
 type OnSubmit = (values: Record<string, string>) => void | { errors: Record<string, string> };
 

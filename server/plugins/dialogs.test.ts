@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newId } from "../../common/ids.ts";
-import type { User } from "../../common/wire.ts";
-import { startTestServer, TestClient, testDialect, type TestServer } from "../testing/harness.ts";
+import { newId } from "#common/ids.ts";
+import type { User } from "#common/wire.ts";
+import { startTestServer, TestClient, testDialect, type TestServer } from "#testing";
 import { describeDialogSubmit, openTestDialog } from "./dialog-cases.ts";
 
 type Client = TestClient & { user: User };

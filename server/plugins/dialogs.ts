@@ -10,9 +10,9 @@
  * (`dialogs.result`), and the asker replies exactly as a local submit would.
  */
 import { z } from "zod";
-import { newId } from "../../common/ids.ts";
-import type { DialogsApi } from "../../common/plugin-api.ts";
-import type { Dialog } from "../../common/wire.ts";
+import { newId } from "#common/ids.ts";
+import type { DialogsApi } from "#plugin-api";
+import type { Dialog } from "#common/wire.ts";
 import { AppError, forbidden, isExpectedError, notFound } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { EventBus } from "../realtime/bus.ts";

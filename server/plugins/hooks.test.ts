@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestClient, type TestServer } from "../testing/harness.ts";
+import { startTestServer, type TestClient, type TestServer } from "#testing";
 import { makeBundle, upload } from "./testdata/helpers.ts";
 
 let server: TestServer;

@@ -3,8 +3,8 @@
  * Plugin hooks. Each hook runs within a time budget; one that throws or never
  * settles is logged and skipped, so it can neither block nor fail a post.
  */
-import type { Disposable, WillBePostedResult } from "../../common/plugin-api.ts";
-import type { Post, Team } from "../../common/wire.ts";
+import type { Disposable, WillBePostedResult } from "#plugin-api";
+import type { Post, Team } from "#common/wire.ts";
 
 type WillBePostedHook = (post: Post) => WillBePostedResult | Promise<WillBePostedResult>;
 type PostedHook = (post: Post) => void | Promise<void>;

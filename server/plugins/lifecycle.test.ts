@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Channel, Team } from "../../common/wire.ts";
+import type { Channel, Team } from "#common/wire.ts";
 import { sql } from "../db/index.ts";
-import { startTestServer, type TestClient, type TestServer } from "../testing/harness.ts";
+import { startTestServer, type TestClient, type TestServer } from "#testing";
 import { exampleBundle, listen, upload } from "./testdata/helpers.ts";
 
 let server: TestServer;

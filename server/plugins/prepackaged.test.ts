@@ -2,10 +2,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newId } from "../../common/ids.ts";
-import type { User } from "../../common/wire.ts";
+import { newId } from "#common/ids.ts";
+import type { User } from "#common/wire.ts";
 import { dropPgSchema } from "../db/index.ts";
-import { startTestServer, TestClient, testDatabaseUrl, testDialect, type TestServer } from "../testing/harness.ts";
+import { startTestServer, TestClient, testDatabaseUrl, testDialect, type TestServer } from "#testing";
 import { exampleBundle, makeBundle, upload } from "./testdata/helpers.ts";
 
 const tmpDirs: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RouteDefinition } from "../../common/plugin-api.ts";
+import type { RouteDefinition } from "#plugin-api";
 import { PluginRouter } from "./router.ts";
 
 const route = (method: RouteDefinition["method"], path: string): RouteDefinition => ({ method, path, handler: () => path });

@@ -4,7 +4,7 @@
  * params, and a literal segment wins over a param whatever the order they were
  * added in (`/playbooks/schema` before `/playbooks/:id`).
  */
-import type { Disposable, RouteDefinition } from "../../common/plugin-api.ts";
+import type { Disposable, RouteDefinition } from "#plugin-api";
 
 interface Compiled {
   route: RouteDefinition;

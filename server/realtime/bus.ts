@@ -6,7 +6,7 @@
  */
 import pg from "pg";
 import type { Kysely } from "kysely";
-import { newId } from "../../common/ids.ts";
+import { newId } from "#common/ids.ts";
 import type { Database } from "../db/schema.ts";
 
 /** A message on the bus. `origin` is the sending process's id. */

@@ -1,7 +1,7 @@
 import { WebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Channel, Team, User } from "../../common/wire.ts";
-import { startTestServer, type TestClient, type TestServer } from "../testing/harness.ts";
+import type { Channel, Team, User } from "#common/wire.ts";
+import { startTestServer, type TestClient, type TestServer } from "#testing";
 
 type Client = TestClient & { user: User };
 

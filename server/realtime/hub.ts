@@ -7,8 +7,8 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { newId } from "../../common/ids.ts";
-import type { EventScope } from "../../common/plugin-api.ts";
+import { newId } from "#common/ids.ts";
+import type { EventScope } from "#plugin-api";
 import type { Host } from "../host.ts";
 import { sessionFromToken } from "../auth/sessions.ts";
 import { channelMemberIds } from "../services/channels.ts";

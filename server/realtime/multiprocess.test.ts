@@ -9,8 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { WebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Channel, Post, Team, User } from "../../common/wire.ts";
-import { startTestServer, testDatabaseUrl, testDialect, TestClient, type TestServer } from "../testing/harness.ts";
+import type { Channel, Post, Team, User } from "#common/wire.ts";
+import { startTestServer, testDatabaseUrl, testDialect, TestClient, type TestServer } from "#testing";
 
 const root = path.resolve(import.meta.dirname, "../..");
 

@@ -3,9 +3,9 @@
  * Channels, their members, and who may read them.
  */
 import { z } from "zod";
-import { newId } from "../../common/ids.ts";
-import { LIMITS, nameSchema } from "../../common/limits.ts";
-import { isSystemAdmin, type Channel, type ChannelMember, type User } from "../../common/wire.ts";
+import { newId } from "#common/ids.ts";
+import { LIMITS, nameSchema } from "#common/limits.ts";
+import { isSystemAdmin, type Channel, type ChannelMember, type User } from "#common/wire.ts";
 import type { ChannelMembersTable, ChannelsTable } from "../db/schema.ts";
 import { badRequest, conflict, forbidden, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";

@@ -5,9 +5,9 @@
  */
 import { CompiledQuery } from "kysely";
 import { z } from "zod";
-import { newId } from "../../common/ids.ts";
-import { LIMITS } from "../../common/limits.ts";
-import type { Post, PostList, User } from "../../common/wire.ts";
+import { newId } from "#common/ids.ts";
+import { LIMITS } from "#common/limits.ts";
+import type { Post, PostList, User } from "#common/wire.ts";
 import type { PostsTable } from "../db/schema.ts";
 import { AppError, badRequest, forbidden, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";

@@ -3,9 +3,9 @@
  * Teams and team membership.
  */
 import { z } from "zod";
-import { newId } from "../../common/ids.ts";
-import { nameSchema, RESERVED_TEAM_NAMES } from "../../common/limits.ts";
-import type { Team, TeamMember } from "../../common/wire.ts";
+import { newId } from "#common/ids.ts";
+import { nameSchema, RESERVED_TEAM_NAMES } from "#common/limits.ts";
+import type { Team, TeamMember } from "#common/wire.ts";
 import type { TeamsTable } from "../db/schema.ts";
 import { badRequest, conflict, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";

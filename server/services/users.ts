@@ -4,9 +4,9 @@
  */
 import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
-import { newId } from "../../common/ids.ts";
-import { LIMITS, usernameSchema } from "../../common/limits.ts";
-import type { User } from "../../common/wire.ts";
+import { newId } from "#common/ids.ts";
+import { LIMITS, usernameSchema } from "#common/limits.ts";
+import type { User } from "#common/wire.ts";
 import type { UsersTable } from "../db/schema.ts";
 import { badRequest, conflict, forbidden, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";

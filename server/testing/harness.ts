@@ -7,8 +7,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { newId } from "../../common/ids.ts";
-import type { Channel, Post, Team, User } from "../../common/wire.ts";
+import { newId } from "#common/ids.ts";
+import type { Channel, Post, Team, User } from "#common/wire.ts";
 import { loadConfig, type Config } from "../config.ts";
 import { dropPgSchema } from "../db/index.ts";
 import { startServer, type RunningServer } from "../server.ts";

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatProblems } from "../../../common/yaml-source.ts";
+import { formatProblems } from "#common/yaml-source.ts";
 import { orderChecklist } from "./checklist.ts";
 import { parsePlaybook, playbookStages } from "./playbook.ts";
 import { lintTemplate, renderTemplate } from "./templates.ts";

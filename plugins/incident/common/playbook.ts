@@ -5,8 +5,8 @@
  * the API, the CLI's `playbook lint` and the web editor show the same errors.
  */
 import { z } from "zod";
-import { nameSchema } from "../../../common/limits.ts";
-import { readYamlSource, sortProblems, validateSource, type SourcePath, type SourceProblem, type SourceResult } from "../../../common/yaml-source.ts";
+import { nameSchema } from "#common/limits.ts";
+import { readYamlSource, sortProblems, validateSource, type SourcePath, type SourceProblem, type SourceResult } from "#common/yaml-source.ts";
 import { lintTemplate } from "./templates.ts";
 
 const itemTitle = z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(256, "must be at most 256 characters");

@@ -5,7 +5,7 @@
  * docs/incident.md for routes, realtime events and post types.
  */
 import { z } from "zod";
-import { LIMITS } from "../../../common/limits.ts";
+import { LIMITS } from "#common/limits.ts";
 import type { ForwardingRule, PlaybookSpec } from "./playbook.ts";
 
 /** The plugin id: URL prefix, table prefix, event prefix (`custom_incident_*`). */

@@ -6,8 +6,8 @@
  * end_incident. Actions run the same commands as everything else, with the
  * permissions of the workflow's `run_as` user and never more.
  */
-import type { AutomationParam, FiredTrigger } from "../../../common/plugin-api.ts";
-import { invalid, notFound } from "../../../common/plugin-errors.ts";
+import type { AutomationParam, FiredTrigger } from "#plugin-api";
+import { invalid, notFound } from "#common/plugin-errors.ts";
 import { orderChecklist } from "../common/checklist.ts";
 import { checklistChanger, type ChecklistChange } from "./commands/checklist-changer.ts";
 import { incidentEnder } from "./commands/incident-ender.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FiredTrigger } from "../../../common/plugin-api.ts";
-import type { Channel, Team, User } from "../../../common/wire.ts";
-import type { TestClient, TestServer } from "../../../server/testing/harness.ts";
+import type { FiredTrigger } from "#plugin-api";
+import type { Channel, Team, User } from "#common/wire.ts";
+import type { TestClient, TestServer } from "#testing";
 import type { Incident } from "../common/types.ts";
 import { API, channelPosts, slash, startIncident, startIncidentServer, teamWithMembers } from "./test-server.ts";
 

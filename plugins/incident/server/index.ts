@@ -10,7 +10,7 @@
  * {@link IncidentPlugin} from `activate` wiring below and add `/incident`
  * subcommands with `plugin.command.add(...)`.
  */
-import type { PluginContext } from "../../../common/plugin-api.ts";
+import type { PluginContext } from "#plugin-api";
 import { registerAutomation } from "./automation.ts";
 import { activateForwarding } from "./forwarding/index.ts";
 import { applyPlaybookDirectory, playbooksDirectory } from "./playbook-directory.ts";

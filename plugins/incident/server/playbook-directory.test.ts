@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TestClient, TestServer } from "../../../server/testing/harness.ts";
+import type { TestClient, TestServer } from "#testing";
 import type { Playbook } from "../common/types.ts";
 import { API, startIncidentServer } from "./test-server.ts";
 

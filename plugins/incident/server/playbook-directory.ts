@@ -8,8 +8,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
-import { expectedError } from "../../../common/plugin-errors.ts";
-import type { Team } from "../../../common/wire.ts";
+import { expectedError } from "#common/plugin-errors.ts";
+import type { Team } from "#common/wire.ts";
 import { playbookApplier } from "./commands/playbook-applier.ts";
 import type { IncidentServices } from "./services.ts";
 

@@ -6,8 +6,8 @@
  * and an active incident. What a caller may not see is answered with 404.
  * Playbooks and starting belong to a team: its members (and system admins).
  */
-import { conflict, notAllowed, notFound } from "../../../common/plugin-errors.ts";
-import { isSystemAdmin, type Team } from "../../../common/wire.ts";
+import { conflict, notAllowed, notFound } from "#common/plugin-errors.ts";
+import { isSystemAdmin, type Team } from "#common/wire.ts";
 import type { IncidentServices } from "./services.ts";
 import type { IncidentRecord } from "./store.ts";
 

@@ -3,8 +3,8 @@
  * What the plugin's commands share: the plugin context, the store, the bot
  * user, and the workflow triggers they fire. Built once per activation.
  */
-import type { FiredTrigger, PluginContext } from "../../../common/plugin-api.ts";
-import type { User } from "../../../common/wire.ts";
+import type { FiredTrigger, PluginContext } from "#plugin-api";
+import type { User } from "#common/wire.ts";
 import type { UpdateAction } from "../common/types.ts";
 import type { IncidentRecord, IncidentStore } from "./store.ts";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Channel, Team, User } from "../../../common/wire.ts";
-import type { TestClient, TestServer } from "../../../server/testing/harness.ts";
+import type { Channel, Team, User } from "#common/wire.ts";
+import type { TestClient, TestServer } from "#testing";
 import { listen } from "../../../server/plugins/testdata/helpers.ts";
 import type { Incident } from "../common/types.ts";
 import { parseStartArgs } from "./slash-command.ts";

@@ -5,8 +5,8 @@
  * without editing this file. Subcommands call the same commands as the HTTP
  * API; a user mistake is a PluginError, shown as an ephemeral message.
  */
-import type { CommandArgs, CommandResponse, Disposable } from "../../../common/plugin-api.ts";
-import { invalid } from "../../../common/plugin-errors.ts";
+import type { CommandArgs, CommandResponse, Disposable } from "#plugin-api";
+import { invalid } from "#common/plugin-errors.ts";
 import { orderChecklist } from "../common/checklist.ts";
 import { checklistChanger } from "./commands/checklist-changer.ts";
 import { commanderChanger } from "./commands/commander-changer.ts";

@@ -5,8 +5,8 @@
  * the team's playbooks; the chosen playbook's required fields are checked on
  * submit, and any error is shown beside the element it concerns.
  */
-import { expectedError, notFound } from "../../../common/plugin-errors.ts";
-import type { DialogElement } from "../../../common/wire.ts";
+import { expectedError, notFound } from "#common/plugin-errors.ts";
+import type { DialogElement } from "#common/wire.ts";
 import { incidentStarter } from "./commands/incident-starter.ts";
 import type { IncidentServices } from "./services.ts";
 

@@ -5,7 +5,7 @@
  * booleans are 0/1 integers so both dialects read them alike.
  */
 import { sql, type Kysely, type Transaction } from "kysely";
-import type { PluginMigration, StorageApi } from "../../../common/plugin-api.ts";
+import type { PluginMigration, StorageApi } from "#plugin-api";
 import { forwardingRuleSchema, playbookSpecSchema, type ForwardingRule, type PlaybookSpec } from "../common/playbook.ts";
 import type { IncidentStatus } from "../common/types.ts";
 import { z } from "zod";

@@ -8,8 +8,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildPlugin } from "../../../scripts/build-plugin.mjs";
-import type { Channel, Post, Team } from "../../../common/wire.ts";
-import { startTestServer, type TestClient, type TestServer } from "../../../server/testing/harness.ts";
+import type { Channel, Post, Team } from "#common/wire.ts";
+import { startTestServer, type TestClient, type TestServer } from "#testing";
 import type { Incident } from "../common/types.ts";
 
 const pluginDir = path.resolve(import.meta.dirname, "..");
@@ -57,7 +57,7 @@ export async function channelPosts(client: TestClient, channelId: string): Promi
 }
 
 /** A team with a member, made by the admin. */
-export async function teamWithMembers(server: TestServer, count: number): Promise<{ team: Team; town: Channel; users: Array<TestClient & { user: import("../../../common/wire.ts").User }> }> {
+export async function teamWithMembers(server: TestServer, count: number): Promise<{ team: Team; town: Channel; users: Array<TestClient & { user: import("#common/wire.ts").User }> }> {
   const admin = await server.admin();
   const team = await server.createTeam(admin);
   const town = await server.createChannel(admin, { teamId: team.id });

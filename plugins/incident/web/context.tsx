@@ -5,7 +5,7 @@
  * context by the components `register` builds.
  */
 import { createContext, useContext, useSyncExternalStore } from "react";
-import type { WebHost } from "../../../common/web-plugin-api.ts";
+import type { WebHost } from "#common/web-plugin-api.ts";
 import type { Clock, IncidentState, IncidentStore } from "./incident-store.ts";
 
 export interface IncidentPluginContext {

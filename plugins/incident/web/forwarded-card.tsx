@@ -6,7 +6,7 @@
  */
 import type { MouseEvent } from "react";
 import * as z from "zod/mini";
-import type { PostTypeProps } from "../../../common/web-plugin-api.ts";
+import type { PostTypeProps } from "#common/web-plugin-api.ts";
 import type { FORWARDED_POST_TYPE, ForwardedPostProps } from "../common/forwarded-post.ts";
 import { Icon } from "./components/icons.tsx";
 import { useIncidentStyles } from "./styles.ts";

@@ -6,8 +6,8 @@
  * `useSyncExternalStore`; HTTP answers and WebSocket events both land in
  * {@link IncidentStore.upsert}, so every open view updates live.
  */
-import type { WebHost } from "../../../common/web-plugin-api.ts";
-import type { Channel } from "../../../common/wire.ts";
+import type { WebHost } from "#common/web-plugin-api.ts";
+import type { Channel } from "#common/wire.ts";
 import type { CreateIncidentRequest } from "../common/types.ts";
 import { API_BASE as API } from "./constants.ts";
 import { incidentListSchema, incidentSchema, playbookListSchema, type Incident, type PlaybookSummary } from "./incident-types.ts";

@@ -7,8 +7,8 @@
  * which disposes it all when the plugin is disabled.
  */
 import type { ComponentType } from "react";
-import type { PluginComponentProps, PostTypeProps, WebHost, WebPluginRegistry } from "../../../common/web-plugin-api.ts";
-import type { WebSocketEvent } from "../../../common/wire.ts";
+import type { PluginComponentProps, PostTypeProps, WebHost, WebPluginRegistry } from "#common/web-plugin-api.ts";
+import type { WebSocketEvent } from "#common/wire.ts";
 import { IncidentContext, type IncidentPluginContext } from "./context.tsx";
 import { IncidentsRhs } from "./components/incidents-rhs.tsx";
 import { Icon } from "./components/icons.tsx";

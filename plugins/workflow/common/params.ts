@@ -5,7 +5,7 @@
  * `"true"` becomes true for a boolean one. Anything that still does not fit is
  * an error naming the parameter.
  */
-import type { AutomationParam } from "../../../common/plugin-api.ts";
+import type { AutomationParam } from "#plugin-api";
 
 /** The input coerced to the parameters' types, or the problems (`name: reason`). */
 export function coerceParams(params: Record<string, unknown>, definition: Record<string, AutomationParam>): { ok: true; params: Record<string, unknown> } | { ok: false; problems: string[] } {

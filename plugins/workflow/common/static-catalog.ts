@@ -5,7 +5,7 @@
  * work offline. A test compares it with a running server's catalog; with
  * `--url`, the CLI reads the live catalog instead.
  */
-import type { CatalogAction, CatalogTrigger } from "../../../common/plugin-api.ts";
+import type { CatalogAction, CatalogTrigger } from "#plugin-api";
 
 const s = (description: string, extra: { required?: boolean; enum?: string[] } = {}) => ({ type: "string" as const, description, ...extra });
 const n = (description: string) => ({ type: "number" as const, description });

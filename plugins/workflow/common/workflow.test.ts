@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatProblems } from "../../../common/yaml-source.ts";
+import { formatProblems } from "#common/yaml-source.ts";
 import { dryRun } from "./dry-run.ts";
 import { coerceParams } from "./params.ts";
 import { STATIC_CATALOG } from "./static-catalog.ts";

@@ -7,9 +7,9 @@
  * parameters, and every template reference that the catalog makes knowable.
  */
 import { z } from "zod";
-import { nameSchema, usernameSchema } from "../../../common/limits.ts";
-import type { AutomationParam, CatalogAction, CatalogTrigger } from "../../../common/plugin-api.ts";
-import { didYouMean, readYamlSource, sortProblems, validateSource, type SourcePath, type SourceProblem, type SourceResult } from "../../../common/yaml-source.ts";
+import { nameSchema, usernameSchema } from "#common/limits.ts";
+import type { AutomationParam, CatalogAction, CatalogTrigger } from "#plugin-api";
+import { didYouMean, readYamlSource, sortProblems, validateSource, type SourcePath, type SourceProblem, type SourceResult } from "#common/yaml-source.ts";
 import { scanTemplates, stringsIn } from "./templates.ts";
 
 /** A value a `where` condition may hold. */

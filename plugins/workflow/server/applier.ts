@@ -7,10 +7,10 @@
  * the one of the same name. Nothing is half-applied.
  */
 import { randomBytes } from "node:crypto";
-import { newId } from "../../../common/ids.ts";
-import type { PluginContext } from "../../../common/plugin-api.ts";
-import { invalid } from "../../../common/plugin-errors.ts";
-import type { User } from "../../../common/wire.ts";
+import { newId } from "#common/ids.ts";
+import type { PluginContext } from "#plugin-api";
+import { invalid } from "#common/plugin-errors.ts";
+import type { User } from "#common/wire.ts";
 import { STATIC_CATALOG } from "../common/static-catalog.ts";
 import { parseWorkflow, type LintCatalog, type WorkflowIssue, type WorkflowSpec } from "../common/workflow.ts";
 import type { WorkflowStore, WorkflowsTable } from "./store.ts";

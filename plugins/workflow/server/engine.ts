@@ -9,8 +9,8 @@
  * Loop guard: an event caused by runs {@link MAX_DEPTH} deep starts no run; it
  * is logged as a failed run "loop guard: depth N" instead.
  */
-import { newId } from "../../../common/ids.ts";
-import type { FiredTrigger, PluginContext } from "../../../common/plugin-api.ts";
+import { newId } from "#common/ids.ts";
+import type { FiredTrigger, PluginContext } from "#plugin-api";
 import { coerceParams } from "../common/params.ts";
 import { renderValue, type TemplateScope } from "../common/templates.ts";
 import { MAX_DEPTH, type RunStatus } from "../common/wire.ts";

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Channel, Team, User } from "../../../common/wire.ts";
-import { uniqueName, type TestClient, type TestServer } from "../../../server/testing/harness.ts";
+import type { Channel, Team, User } from "#common/wire.ts";
+import { uniqueName, type TestClient, type TestServer } from "#testing";
 import { testWorkflowFile } from "../../../server/cli/workflow-commands.ts";
 import { STATIC_CATALOG } from "../common/static-catalog.ts";
 import { API, applyWorkflow, channelPosts, eventually, finishedRuns, startWorkflowServer } from "./test-server.ts";

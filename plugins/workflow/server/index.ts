@@ -4,7 +4,7 @@
  * triggers of the automation registry with its actions, every run logged.
  * See docs/workflows.md.
  */
-import type { PluginContext } from "../../../common/plugin-api.ts";
+import type { PluginContext } from "#plugin-api";
 import { WorkflowApplier } from "./applier.ts";
 import { ACTION_TIMEOUT_MS, WorkflowEngine } from "./engine.ts";
 import { MAX_STEPS } from "../common/workflow.ts";

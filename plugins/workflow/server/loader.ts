@@ -12,9 +12,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
-import type { PluginContext } from "../../../common/plugin-api.ts";
-import { expectedError } from "../../../common/plugin-errors.ts";
-import type { Team } from "../../../common/wire.ts";
+import type { PluginContext } from "#plugin-api";
+import { expectedError } from "#common/plugin-errors.ts";
+import type { Team } from "#common/wire.ts";
 import type { WorkflowApplier } from "./applier.ts";
 
 /** The workflows directory: SITREP_WORKFLOWS_DIR, or `./workflows`. */

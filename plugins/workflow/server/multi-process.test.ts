@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { User } from "../../../common/wire.ts";
-import { startTestServer, type TestClient, type TestServer } from "../../../server/testing/harness.ts";
+import type { User } from "#common/wire.ts";
+import { startTestServer, type TestClient, type TestServer } from "#testing";
 import { API, applyWorkflow, runsOf, startWorkflowServer } from "./test-server.ts";
 
 let first: TestServer;

@@ -6,8 +6,8 @@
  * cannot read, and its actions never reach into such a channel.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Channel, Team, User } from "../../../common/wire.ts";
-import type { TestClient, TestServer } from "../../../server/testing/harness.ts";
+import type { Channel, Team, User } from "#common/wire.ts";
+import type { TestClient, TestServer } from "#testing";
 import { API, applyWorkflow, channelPosts, finishedRuns, runsOf, startWorkflowServer } from "./test-server.ts";
 
 type Client = TestClient & { user: User };

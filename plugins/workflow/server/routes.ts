@@ -8,9 +8,9 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import type { PluginContext, PluginRequest } from "../../../common/plugin-api.ts";
-import { invalid, notAllowed, notFound } from "../../../common/plugin-errors.ts";
-import { isSystemAdmin, type User } from "../../../common/wire.ts";
+import type { PluginContext, PluginRequest } from "#plugin-api";
+import { invalid, notAllowed, notFound } from "#common/plugin-errors.ts";
+import { isSystemAdmin, type User } from "#common/wire.ts";
 import type { WorkflowJson } from "../common/wire.ts";
 import { workflowJsonSchema, type WorkflowSpec } from "../common/workflow.ts";
 import type { WorkflowApplier } from "./applier.ts";

@@ -4,7 +4,7 @@
  * steps. Times are ms since the epoch; flags are 0/1; JSON is stored as text.
  */
 import type { Kysely } from "kysely";
-import type { PluginContext, PluginMigration } from "../../../common/plugin-api.ts";
+import type { PluginContext, PluginMigration } from "#plugin-api";
 import type { RunJson, RunStatus, RunStepJson } from "../common/wire.ts";
 
 export interface WorkflowsTable {

@@ -7,8 +7,8 @@
  * the table (every {@link SYNC_INTERVAL_MS}); schedule ticks are claimed in
  * the database, so a tick runs once however many processes hold the timer.
  */
-import type { Disposable, FiredTrigger, PluginContext } from "../../../common/plugin-api.ts";
-import { expectedError } from "../../../common/plugin-errors.ts";
+import type { Disposable, FiredTrigger, PluginContext } from "#plugin-api";
+import { expectedError } from "#common/plugin-errors.ts";
 import type { WorkflowSpec } from "../common/workflow.ts";
 import type { WorkflowStore, WorkflowsTable } from "./store.ts";
 

@@ -8,8 +8,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildPlugin } from "../../../scripts/build-plugin.mjs";
-import type { Post } from "../../../common/wire.ts";
-import { startTestServer, type TestClient, type TestServer } from "../../../server/testing/harness.ts";
+import type { Post } from "#common/wire.ts";
+import { startTestServer, type TestClient, type TestServer } from "#testing";
 import type { RunJson } from "../common/wire.ts";
 
 const pluginsRoot = path.resolve(import.meta.dirname, "../..");

@@ -4,8 +4,8 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Channel, Team, User } from "../../../common/wire.ts";
-import { uniqueName, type TestClient, type TestServer } from "../../../server/testing/harness.ts";
+import type { Channel, Team, User } from "#common/wire.ts";
+import { uniqueName, type TestClient, type TestServer } from "#testing";
 import { MAX_DEPTH } from "../common/wire.ts";
 import { API, applyWorkflow, channelPosts, eventually, finishedRuns, runsOf, startWorkflowServer } from "./test-server.ts";
 

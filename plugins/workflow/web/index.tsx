@@ -6,7 +6,7 @@
  * are theirs. Everything is registered through the host's registry, which
  * disposes it all when the plugin is disabled.
  */
-import type { WebPluginRegistry } from "../../../common/web-plugin-api.ts";
+import type { WebPluginRegistry } from "#common/web-plugin-api.ts";
 import { runFinished, WorkflowsPage } from "./workflows-page.tsx";
 
 export function register(registry: WebPluginRegistry): void {

@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useState } from "react";
 import { z } from "zod";
-import type { PluginComponentProps, WebHost } from "../../../common/web-plugin-api.ts";
+import type { PluginComponentProps, WebHost } from "#common/web-plugin-api.ts";
 import { runSchema, workflowSchema, type RunJson, type WorkflowJson } from "../common/wire.ts";
 import { useWorkflowStyles } from "./styles.ts";
 

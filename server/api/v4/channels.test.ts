@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Channel, Team, User } from "../../../common/wire.ts";
-import { startTestServer, uniqueName, type TestClient, type TestServer } from "../../testing/harness.ts";
+import type { Channel, Team, User } from "#common/wire.ts";
+import { startTestServer, uniqueName, type TestClient, type TestServer } from "#testing";
 
 type Client = TestClient & { user: User };
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { CommandArgs } from "../../../common/plugin-api.ts";
-import type { Channel, Post, PostList, Team, User } from "../../../common/wire.ts";
-import { startTestServer, type TestClient, type TestServer } from "../../testing/harness.ts";
+import type { CommandArgs } from "#plugin-api";
+import type { Channel, Post, PostList, Team, User } from "#common/wire.ts";
+import { startTestServer, type TestClient, type TestServer } from "#testing";
 import { describeDialogSubmit, openTestDialog } from "../../plugins/dialog-cases.ts";
 
 type Client = TestClient & { user: User };

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { CommandResponse } from "../../../common/plugin-api.ts";
+import type { CommandResponse } from "#plugin-api";
 import { AppError, badRequest, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
 import { parse, requireUser } from "../context.ts";

@@ -5,8 +5,8 @@
 import mm from "@mattermost/client";
 import { WebSocket as NodeWebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Post } from "../../../common/wire.ts";
-import { startTestServer, uniqueName, type TestServer } from "../../testing/harness.ts";
+import type { Post } from "#common/wire.ts";
+import { startTestServer, uniqueName, type TestServer } from "#testing";
 
 const { Client4, WebSocketClient } = mm;
 

@@ -7,8 +7,8 @@
  * `{id, message, status_code}`, and a 400's message names the field.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Channel, Post, Team, User } from "../../../common/wire.ts";
-import { startTestServer, type ApiResponse, type TestClient, type TestServer } from "../../testing/harness.ts";
+import type { Channel, Post, Team, User } from "#common/wire.ts";
+import { startTestServer, type ApiResponse, type TestClient, type TestServer } from "#testing";
 import { MAX_DEPTH } from "../input-guard.ts";
 
 type Client = TestClient & { user: User };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Channel, Post, PostList, Team, User } from "../../../common/wire.ts";
-import { startTestServer, type TestClient, type TestServer } from "../../testing/harness.ts";
+import type { Channel, Post, PostList, Team, User } from "#common/wire.ts";
+import { startTestServer, type TestClient, type TestServer } from "#testing";
 
 type Client = TestClient & { user: User };
 

@@ -7,8 +7,8 @@
  */
 import { WebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Channel, Post, Team, User } from "../../../common/wire.ts";
-import { startTestServer, TestClient, type TestServer } from "../../testing/harness.ts";
+import type { Channel, Post, Team, User } from "#common/wire.ts";
+import { startTestServer, TestClient, type TestServer } from "#testing";
 
 type Client = TestClient & { user: User };
 

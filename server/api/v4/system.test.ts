@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, testDialect, type TestServer } from "../../testing/harness.ts";
+import { startTestServer, testDialect, type TestServer } from "#testing";
 
 let server: TestServer;
 beforeAll(async () => {

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { isSystemAdmin } from "../../../common/wire.ts";
+import { isSystemAdmin } from "#common/wire.ts";
 import { forbidden, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
 import { parse, requireUser } from "../context.ts";

@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
-import { LIMITS } from "../../../common/limits.ts";
-import { isSystemAdmin, type User } from "../../../common/wire.ts";
+import { LIMITS } from "#common/limits.ts";
+import { isSystemAdmin, type User } from "#common/wire.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
 import { parse, requireAdmin, requireUser } from "../context.ts";

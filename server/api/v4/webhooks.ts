@@ -5,8 +5,8 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { newId } from "../../../common/ids.ts";
-import { LIMITS } from "../../../common/limits.ts";
+import { newId } from "#common/ids.ts";
+import { LIMITS } from "#common/limits.ts";
 import type { IncomingWebhooksTable } from "../../db/schema.ts";
 import { badRequest, forbidden, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";

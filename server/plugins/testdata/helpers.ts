@@ -10,7 +10,7 @@ import zlib from "node:zlib";
 import { Header } from "tar";
 import WebSocket from "ws";
 import { buildPlugin } from "../../../scripts/build-plugin.mjs";
-import type { TestClient } from "../../testing/harness.ts";
+import type { TestClient } from "#testing";
 
 export const exampleDir = path.join(import.meta.dirname, "example");
 

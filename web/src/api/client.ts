@@ -5,8 +5,8 @@
  * answer the app reads is parsed with its schema from `common/wire-schemas.ts`.
  */
 import type * as z from "zod/mini";
-import { apiErrorBodySchema } from "../../../common/wire-schemas.ts";
-import type { ApiErrorBody } from "../../../common/wire.ts";
+import { apiErrorBodySchema } from "#common/wire-schemas.ts";
+import type { ApiErrorBody } from "#common/wire.ts";
 import { WireParser } from "./wire-parser.ts";
 
 /** A failed request: the server's `{id, message, status_code}`. */

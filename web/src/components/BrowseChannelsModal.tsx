@@ -1,6 +1,6 @@
 /** "Browse channels": the team's public channels, to open or join. */
 import { useEffect, useState } from "react";
-import type { Channel } from "../../../common/wire.ts";
+import type { Channel } from "#common/wire.ts";
 import { errorMessage } from "../api/client.ts";
 import { paths } from "../router/router.ts";
 import { channelJoiner, publicChannelsLoader } from "../store/channels.ts";

@@ -1,5 +1,5 @@
 /** The channel's name and header, the plugins' header buttons, and the narrow-screen menu button. */
-import type { Channel } from "../../../common/wire.ts";
+import type { Channel } from "#common/wire.ts";
 import { useWebLocation } from "../store/location.ts";
 import { useServices } from "../store/services.ts";
 import { useStore } from "../store/store.ts";

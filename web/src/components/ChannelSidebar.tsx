@@ -3,7 +3,7 @@
  * user menu, and the buttons to browse and create channels.
  */
 import { useState } from "react";
-import { isSystemAdmin, type Channel, type Team } from "../../../common/wire.ts";
+import { isSystemAdmin, type Channel, type Team } from "#common/wire.ts";
 import { paths } from "../router/router.ts";
 import { useServices } from "../store/services.ts";
 import { logoutStarter } from "../store/session.ts";

@@ -4,8 +4,8 @@
  * close) and `/commands` go to the server instead of being posted.
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
-import type { Channel, CommandAutocomplete } from "../../../common/wire.ts";
-import { LIMITS } from "../../../common/limits.ts";
+import type { Channel, CommandAutocomplete } from "#common/wire.ts";
+import { LIMITS } from "#common/limits.ts";
 import { errorMessage } from "../api/client.ts";
 import { suggestionsFor, type Suggestion } from "../composer/suggestions.ts";
 import { autocompleteLoader, commandExecutor } from "../store/commands.ts";

@@ -1,6 +1,6 @@
 /** "Create a channel": public or private; the server's errors are shown inline. */
 import { useState } from "react";
-import { LIMITS, slugify } from "../../../common/limits.ts";
+import { LIMITS, slugify } from "#common/limits.ts";
 import { paths } from "../router/router.ts";
 import { channelCreator } from "../store/channels.ts";
 import { useServices } from "../store/services.ts";

@@ -4,8 +4,8 @@
  * returns are shown by their field; Esc cancels (and tells the plugin).
  */
 import { useEffect, useState, type FormEvent } from "react";
-import { dialogSubmitResultSchema } from "../../../common/wire-schemas.ts";
-import type { DialogElement, User } from "../../../common/wire.ts";
+import { dialogSubmitResultSchema } from "#common/wire-schemas.ts";
+import type { DialogElement, User } from "#common/wire.ts";
 import { errorMessage } from "../api/client.ts";
 import type { OpenDialog } from "../store/state.ts";
 import { useServices } from "../store/services.ts";

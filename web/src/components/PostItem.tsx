@@ -3,7 +3,7 @@
  * card a plugin registered for its type.
  */
 import { memo } from "react";
-import type { Post } from "../../../common/wire.ts";
+import type { Post } from "#common/wire.ts";
 import { postTypeRenderer } from "../plugins/contributions.ts";
 import { useWebLocation } from "../store/location.ts";
 import { useServices } from "../store/services.ts";

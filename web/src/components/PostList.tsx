@@ -3,7 +3,7 @@
  * older posts; new posts keep the view at the bottom when it was there.
  */
 import { useEffect, useLayoutEffect, useRef } from "react";
-import type { Channel } from "../../../common/wire.ts";
+import type { Channel } from "#common/wire.ts";
 import { olderPostsLoader } from "../store/posts.ts";
 import { useServices } from "../store/services.ts";
 import { useStore } from "../store/store.ts";

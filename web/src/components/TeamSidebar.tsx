@@ -1,5 +1,5 @@
 /** The narrow column of team buttons, as in Mattermost. */
-import type { Team } from "../../../common/wire.ts";
+import type { Team } from "#common/wire.ts";
 import { Link } from "./Link.tsx";
 
 function initials(team: Team): string {

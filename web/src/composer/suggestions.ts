@@ -3,7 +3,7 @@
  * What the slash-command autocomplete offers for the composer's text:
  * triggers while the first word is typed, then the trigger's subcommands.
  */
-import type { CommandAutocomplete } from "../../../common/wire.ts";
+import type { CommandAutocomplete } from "#common/wire.ts";
 
 export interface Suggestion {
   /** Stable within one list. */

@@ -4,7 +4,7 @@
  * channel the user may not read shows a not-found message and nothing else.
  */
 import { useEffect, useState } from "react";
-import type { Channel, Team } from "../../../common/wire.ts";
+import type { Channel, Team } from "#common/wire.ts";
 import { ApiError, errorMessage } from "../api/client.ts";
 import { ChannelHeader } from "../components/ChannelHeader.tsx";
 import { Composer } from "../components/Composer.tsx";

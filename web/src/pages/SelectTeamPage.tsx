@@ -3,8 +3,8 @@
  * no team, and reachable from the team sidebar's "+").
  */
 import { useEffect, useState, type FormEvent } from "react";
-import type { Team } from "../../../common/wire.ts";
-import { LIMITS, slugify } from "../../../common/limits.ts";
+import type { Team } from "#common/wire.ts";
+import { LIMITS, slugify } from "#common/limits.ts";
 import { errorMessage } from "../api/client.ts";
 import { FormError } from "../components/FormError.tsx";
 import { Link } from "../components/Link.tsx";

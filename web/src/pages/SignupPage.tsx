@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import { FormError } from "../components/FormError.tsx";
 import { useFormSubmit } from "../components/form-submit.ts";
 import { Link } from "../components/Link.tsx";
-import { LIMITS } from "../../../common/limits.ts";
+import { LIMITS } from "#common/limits.ts";
 import { safeRedirect, useRoute } from "../router/router.ts";
 import { useServices } from "../store/services.ts";
 import { signupStarter } from "../store/session.ts";

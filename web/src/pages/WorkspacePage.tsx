@@ -4,8 +4,8 @@
  * `/{team}`, `/{team}/channels/{channel}` and `/{team}/pl/{post_id}`.
  */
 import { useEffect, useState } from "react";
-import { channelSchema, postSchema } from "../../../common/wire-schemas.ts";
-import type { Channel, Post } from "../../../common/wire.ts";
+import { channelSchema, postSchema } from "#common/wire-schemas.ts";
+import type { Channel, Post } from "#common/wire.ts";
 import { errorMessage } from "../api/client.ts";
 import { ChannelSidebar } from "../components/ChannelSidebar.tsx";
 import { Rhs } from "../components/Rhs.tsx";

@@ -4,7 +4,7 @@
  * disabled plugin's additions can be removed together.
  */
 import type { ComponentType, ReactNode } from "react";
-import type { PluginComponentProps, PostTypeProps, WebLocation } from "../../../common/web-plugin-api.ts";
+import type { PluginComponentProps, PostTypeProps, WebLocation } from "#common/web-plugin-api.ts";
 
 export interface RhsContribution {
   /** Unique across plugins: `pluginId:id`. */

@@ -4,10 +4,10 @@
  * Mattermost's `PluginRegistry`), and disposes everything a plugin added when
  * it is disabled — in every open tab, without a reload.
  */
-import type { Disposable, RhsHandle, WebHost, WebPluginModule, WebPluginRegistry } from "../../../common/web-plugin-api.ts";
+import type { Disposable, RhsHandle, WebHost, WebPluginModule, WebPluginRegistry } from "#common/web-plugin-api.ts";
 import * as z from "zod/mini";
-import { webappPluginSchema } from "../../../common/wire-schemas.ts";
-import type { WebappPlugin, WebSocketEvent } from "../../../common/wire.ts";
+import { webappPluginSchema } from "#common/wire-schemas.ts";
+import type { WebappPlugin, WebSocketEvent } from "#common/wire.ts";
 import type { ApiClient } from "../api/client.ts";
 import { Store } from "../store/store.ts";
 import { noContributions, type Contributions } from "./contributions.ts";

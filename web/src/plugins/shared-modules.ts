@@ -6,7 +6,7 @@
 import * as React from "react";
 import * as ReactDOM from "react-dom";
 import * as jsxRuntime from "react/jsx-runtime";
-import type { SharedModules } from "../../../common/web-plugin-api.ts";
+import type { SharedModules } from "#common/web-plugin-api.ts";
 
 declare global {
   // eslint-disable-next-line no-var

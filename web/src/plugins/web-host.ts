@@ -4,8 +4,8 @@
  * app's own services.
  */
 import { useEffect, useState } from "react";
-import type { WebHost, WebLocation } from "../../../common/web-plugin-api.ts";
-import type { User } from "../../../common/wire.ts";
+import type { WebHost, WebLocation } from "#common/web-plugin-api.ts";
+import type { User } from "#common/wire.ts";
 import type { ApiClient } from "../api/client.ts";
 import type { Router } from "../router/router.ts";
 import { commandExecutor } from "../store/commands.ts";

@@ -5,8 +5,8 @@
  * reported and skipped. Every event is also handed to the plugins' handlers.
  */
 import type * as z from "zod/mini";
-import { membershipEventDataSchema, openDialogEventDataSchema, postedEventDataSchema } from "../../../common/wire-schemas.ts";
-import type { Post, WebSocketEvent } from "../../../common/wire.ts";
+import { membershipEventDataSchema, openDialogEventDataSchema, postedEventDataSchema } from "#common/wire-schemas.ts";
+import type { Post, WebSocketEvent } from "#common/wire.ts";
 import { channelsLoader, channelViewer } from "../store/channels.ts";
 import { postReceiver } from "../store/posts.ts";
 import type { Services } from "../store/services.ts";

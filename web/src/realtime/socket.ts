@@ -3,8 +3,8 @@
  * The one WebSocket of a browser tab (`/api/v4/websocket`, authenticated by
  * the session cookie on upgrade), reconnecting with exponential backoff.
  */
-import { webSocketEventSchema } from "../../../common/wire-schemas.ts";
-import type { WebSocketEvent } from "../../../common/wire.ts";
+import { webSocketEventSchema } from "#common/wire-schemas.ts";
+import type { WebSocketEvent } from "#common/wire.ts";
 import type { WireParser } from "../api/wire-parser.ts";
 import type { ConnectionState } from "../store/state.ts";
 

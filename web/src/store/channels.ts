@@ -3,8 +3,8 @@
  * The user's channels in a team, unread state, browsing, creating and joining.
  */
 import * as z from "zod/mini";
-import { channelMemberSchema, channelSchema } from "../../../common/wire-schemas.ts";
-import type { Channel } from "../../../common/wire.ts";
+import { channelMemberSchema, channelSchema } from "#common/wire-schemas.ts";
+import type { Channel } from "#common/wire.ts";
 import type { Services } from "./services.ts";
 
 type Deps = Pick<Services, "api" | "store">;

@@ -3,8 +3,8 @@
  * Slash commands: the autocomplete list and running a command.
  */
 import * as z from "zod/mini";
-import { commandAutocompleteSchema, commandResponseSchema } from "../../../common/wire-schemas.ts";
-import type { CommandAutocomplete, CommandResponseBody } from "../../../common/wire.ts";
+import { commandAutocompleteSchema, commandResponseSchema } from "#common/wire-schemas.ts";
+import type { CommandAutocomplete, CommandResponseBody } from "#common/wire.ts";
 import { ApiError, errorMessage } from "../api/client.ts";
 import type { Services } from "./services.ts";
 import { ephemeralPoster } from "./posts.ts";

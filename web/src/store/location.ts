@@ -3,8 +3,8 @@
  * Where the user is: the signed-in user, the team and channel in view.
  */
 import { useMemo } from "react";
-import type { WebLocation } from "../../../common/web-plugin-api.ts";
-import type { Channel, Team } from "../../../common/wire.ts";
+import type { WebLocation } from "#common/web-plugin-api.ts";
+import type { Channel, Team } from "#common/wire.ts";
 import type { AppState } from "./state.ts";
 import { useStore, type Store } from "./store.ts";
 

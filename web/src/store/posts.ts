@@ -3,8 +3,8 @@
  * A channel's posts: the latest page, older pages, sending, and the
  * client-side ephemeral posts ("Only visible to you").
  */
-import { postListSchema, postSchema } from "../../../common/wire-schemas.ts";
-import type { Post, PostList } from "../../../common/wire.ts";
+import { postListSchema, postSchema } from "#common/wire-schemas.ts";
+import type { Post, PostList } from "#common/wire.ts";
 import type { Services } from "./services.ts";
 import { withPosts } from "./state.ts";
 import { usersEnsurer } from "./users.ts";

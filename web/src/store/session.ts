@@ -2,8 +2,8 @@
  * @module store/session
  * Signing up, in and out.
  */
-import { userSchema } from "../../../common/wire-schemas.ts";
-import type { User } from "../../../common/wire.ts";
+import { userSchema } from "#common/wire-schemas.ts";
+import type { User } from "#common/wire.ts";
 import { ApiError, readCookie } from "../api/client.ts";
 import type { Services } from "./services.ts";
 import { initialState } from "./state.ts";

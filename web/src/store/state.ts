@@ -2,7 +2,7 @@
  * @module store/state
  * The shape of the web app's state and the pure updates on it.
  */
-import type { Channel, ChannelMember, Dialog, Post, Team, User } from "../../../common/wire.ts";
+import type { Channel, ChannelMember, Dialog, Post, Team, User } from "#common/wire.ts";
 
 /** A channel's loaded posts: ids oldest first. */
 export interface ChannelPosts {

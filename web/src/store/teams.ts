@@ -3,8 +3,8 @@
  * The user's teams: list, create, join.
  */
 import * as z from "zod/mini";
-import { teamSchema } from "../../../common/wire-schemas.ts";
-import type { Team } from "../../../common/wire.ts";
+import { teamSchema } from "#common/wire-schemas.ts";
+import type { Team } from "#common/wire.ts";
 import type { Services } from "./services.ts";
 
 /** The channel a new team starts with, as in Mattermost. */

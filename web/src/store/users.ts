@@ -3,8 +3,8 @@
  * The cache of users by id, filled in batches as posts name them.
  */
 import * as z from "zod/mini";
-import { userSchema } from "../../../common/wire-schemas.ts";
-import type { User } from "../../../common/wire.ts";
+import { userSchema } from "#common/wire-schemas.ts";
+import type { User } from "#common/wire.ts";
 import type { Services } from "./services.ts";
 
 type Deps = Pick<Services, "api" | "store">;

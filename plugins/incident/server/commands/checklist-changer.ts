@@ -2,8 +2,8 @@
  * @module incident/server/commands/checklist-changer
  * Add, check, uncheck and remove checklist items.
  */
-import { newId } from "../../../../common/ids.ts";
-import { invalid, notFound } from "../../../../common/plugin-errors.ts";
+import { newId } from "#common/ids.ts";
+import { invalid, notFound } from "#common/plugin-errors.ts";
 import { findStage, orderChecklist } from "../../common/checklist.ts";
 import { INCIDENT_LIMITS, type Incident, type UpdateAction } from "../../common/types.ts";
 import { announceChange, mention } from "../announcer.ts";

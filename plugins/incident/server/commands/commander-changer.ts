@@ -2,7 +2,7 @@
  * @module incident/server/commands/commander-changer
  * Hand an incident's command to another team member, who joins its channel.
  */
-import { invalid } from "../../../../common/plugin-errors.ts";
+import { invalid } from "#common/plugin-errors.ts";
 import type { Incident } from "../../common/types.ts";
 import { announceChange, mention } from "../announcer.ts";
 import { changeableIncident } from "../policies.ts";

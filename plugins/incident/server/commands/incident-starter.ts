@@ -5,10 +5,10 @@
  * rules, and post the opening message. The HTTP API, the slash command, the
  * start dialog and the workflow action all start incidents here.
  */
-import { newId } from "../../../../common/ids.ts";
-import { LIMITS, nameSchema, slugify } from "../../../../common/limits.ts";
-import { expectedError, invalid, notAllowed, notFound } from "../../../../common/plugin-errors.ts";
-import type { Channel } from "../../../../common/wire.ts";
+import { newId } from "#common/ids.ts";
+import { LIMITS, nameSchema, slugify } from "#common/limits.ts";
+import { expectedError, invalid, notAllowed, notFound } from "#common/plugin-errors.ts";
+import type { Channel } from "#common/wire.ts";
 import { playbookStages } from "../../common/playbook.ts";
 import { renderTemplate, templateDate, type TemplateValues } from "../../common/templates.ts";
 import { DEFAULT_STAGES, type Incident } from "../../common/types.ts";

@@ -3,8 +3,8 @@
  * Create or replace playbooks from YAML, several at once, all or nothing:
  * every file is validated first, then all are written in one transaction.
  */
-import { newId } from "../../../../common/ids.ts";
-import { invalid } from "../../../../common/plugin-errors.ts";
+import { newId } from "#common/ids.ts";
+import { invalid } from "#common/plugin-errors.ts";
 import { parsePlaybook, type PlaybookSpec } from "../../common/playbook.ts";
 import type { PlaybookProblem } from "../../common/types.ts";
 import type { IncidentServices } from "../services.ts";

@@ -2,7 +2,7 @@
  * @module incident/server/commands/stage-changer
  * Move an incident to another stage (by name, or `next`/`prev`).
  */
-import { invalid } from "../../../../common/plugin-errors.ts";
+import { invalid } from "#common/plugin-errors.ts";
 import { findStage } from "../../common/checklist.ts";
 import type { Incident } from "../../common/types.ts";
 import { announceChange, mention } from "../announcer.ts";

@@ -18,10 +18,10 @@
  * answered: a slow match never delays a post, and a post never waits for its
  * copies.
  */
-import { newId } from "../../../../common/ids.ts";
-import { LIMITS } from "../../../../common/limits.ts";
-import type { PluginContext } from "../../../../common/plugin-api.ts";
-import type { Post } from "../../../../common/wire.ts";
+import { newId } from "#common/ids.ts";
+import { LIMITS } from "#common/limits.ts";
+import type { PluginContext } from "#plugin-api";
+import type { Post } from "#common/wire.ts";
 import { FORWARDED_POST_TYPE, type ForwardedPostProps } from "../../common/forwarded-post.ts";
 import type { ForwardingRule } from "../../common/playbook.ts";
 import { renderTemplate, templateDate, type TemplateValues } from "../../common/templates.ts";

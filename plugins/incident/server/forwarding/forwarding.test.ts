@@ -5,8 +5,8 @@
  * reload`, and rules surviving a disable/enable.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Channel, Post, Team, User } from "../../../../common/wire.ts";
-import type { TestClient, TestServer } from "../../../../server/testing/harness.ts";
+import type { Channel, Post, Team, User } from "#common/wire.ts";
+import type { TestClient, TestServer } from "#testing";
 import { FORWARDED_POST_TYPE } from "../../common/forwarded-post.ts";
 import type { Incident } from "../../common/types.ts";
 import { API, channelPosts, slash, startIncident, startIncidentServer } from "../test-server.ts";

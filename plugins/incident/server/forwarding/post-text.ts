@@ -4,7 +4,7 @@
  * its Slack-style attachments, where alert senders such as Alertmanager put
  * everything (pretext, title, text, fields' titles and values, fallback).
  */
-import type { Post } from "../../../../common/wire.ts";
+import type { Post } from "#common/wire.ts";
 
 function asText(value: unknown): string {
   if (typeof value === "string") return value;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Post } from "../../../../common/wire.ts";
+import type { Post } from "#common/wire.ts";
 import { ForwardingRuleIndex, type ForwardingRuleInput, type MatchLookups, type SourceChannel } from "./rule-index.ts";
 
 const TEAM = "t".repeat(26);

@@ -21,7 +21,7 @@
  * stay in it harmlessly until they outnumber the live ones, then everything
  * is recompiled.
  */
-import type { Post } from "../../../../common/wire.ts";
+import type { Post } from "#common/wire.ts";
 import type { ForwardingRule } from "../../common/playbook.ts";
 import { KeywordAutomaton, normalizeKeyword } from "./keyword-automaton.ts";
 import { authorNames, forwardableText } from "./post-text.ts";

@@ -6,8 +6,8 @@
  * The incident's stored copy is replaced, the forwarder's index follows, and
  * the bot posts the record in the incident channel.
  */
-import { slugify } from "../../../../common/limits.ts";
-import { invalid, notFound } from "../../../../common/plugin-errors.ts";
+import { slugify } from "#common/limits.ts";
+import { invalid, notFound } from "#common/plugin-errors.ts";
 import type { ForwardingRule } from "../../common/playbook.ts";
 import type { Incident } from "../../common/types.ts";
 import { announceChange, mention } from "../announcer.ts";

@@ -3,8 +3,8 @@
  * `/api/v1/incidents`: thin handlers — validate, call a command, present.
  * Permissions live in policies.ts and the commands.
  */
-import type { Disposable } from "../../../../common/plugin-api.ts";
-import { invalid } from "../../../../common/plugin-errors.ts";
+import type { Disposable } from "#plugin-api";
+import { invalid } from "#common/plugin-errors.ts";
 import { addChecklistItemSchema, createIncidentSchema, listIncidentsQuerySchema, openStartDialogSchema, patchIncidentSchema, setChecklistItemSchema, type Incident } from "../../common/types.ts";
 import { checklistChanger } from "../commands/checklist-changer.ts";
 import { commanderChanger } from "../commands/commander-changer.ts";

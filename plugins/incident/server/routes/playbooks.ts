@@ -4,8 +4,8 @@
  * nothing), delete, and the JSON Schema of the format. Team members read and
  * write their team's playbooks (see docs/incident.md).
  */
-import type { Disposable } from "../../../../common/plugin-api.ts";
-import { notFound } from "../../../../common/plugin-errors.ts";
+import type { Disposable } from "#plugin-api";
+import { notFound } from "#common/plugin-errors.ts";
 import { playbookJsonSchema } from "../../common/playbook-schema.ts";
 import { applyPlaybookSchema, applyPlaybooksSchema, listPlaybooksQuerySchema } from "../../common/types.ts";
 import { playbookApplier } from "../commands/playbook-applier.ts";

@@ -4,8 +4,8 @@
  * field and its reason (`name: must not be empty`).
  */
 import type { z } from "zod";
-import type { PluginRequest } from "../../../../common/plugin-api.ts";
-import { invalid, notAllowed } from "../../../../common/plugin-errors.ts";
+import type { PluginRequest } from "#plugin-api";
+import { invalid, notAllowed } from "#common/plugin-errors.ts";
 
 /** Parse `value` with `schema`, or throw a 400 listing the problems. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, id: string): z.infer<S> {

@@ -4,7 +4,7 @@
  * the checklist by stage, forwarding rules, and ending it.
  */
 import { useEffect, useId, useRef, useState } from "react";
-import type { WebLocation } from "../../../../common/web-plugin-api.ts";
+import type { WebLocation } from "#common/web-plugin-api.ts";
 import { useIncidentPlugin, useIncidentState } from "../context.tsx";
 import type { ForwardingRule, Incident } from "../incident-types.ts";
 import { ChecklistSection } from "./checklist.tsx";

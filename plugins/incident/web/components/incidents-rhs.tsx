@@ -4,7 +4,7 @@
  * In an incident's channel it opens that incident by default.
  */
 import { useEffect } from "react";
-import type { WebLocation } from "../../../../common/web-plugin-api.ts";
+import type { WebLocation } from "#common/web-plugin-api.ts";
 import { useIncidentPlugin, useIncidentState } from "../context.tsx";
 import { activeIncidents } from "../incident-store.ts";
 import { useIncidentStyles } from "../styles.ts";

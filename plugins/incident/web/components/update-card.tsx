@@ -3,7 +3,7 @@
  * The card for `custom_incident_update` posts: the bot's record of a change,
  * with an icon for what happened and a button opening the incident in the RHS.
  */
-import type { PostTypeProps } from "../../../../common/web-plugin-api.ts";
+import type { PostTypeProps } from "#common/web-plugin-api.ts";
 import type { UpdateAction } from "../../common/types.ts";
 import { useIncidentPlugin, useIncidentState } from "../context.tsx";
 import { updatePostPropsSchema } from "../incident-types.ts";

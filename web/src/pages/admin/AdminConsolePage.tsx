@@ -3,7 +3,7 @@
  * Sections: plugins, users, and the pages plugins registered.
  */
 import { useEffect } from "react";
-import { isSystemAdmin } from "../../../../common/wire.ts";
+import { isSystemAdmin } from "#common/wire.ts";
 import { Link } from "../../components/Link.tsx";
 import { PluginBoundary } from "../../components/PluginBoundary.tsx";
 import { paths } from "../../router/router.ts";

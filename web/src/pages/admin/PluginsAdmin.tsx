@@ -1,7 +1,7 @@
 /** Plugins: upload a bundle, enable, disable, remove (optionally purging its data). */
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import { pluginListSchema, pluginManifestSummarySchema } from "../../../../common/wire-schemas.ts";
-import type { PluginStatus } from "../../../../common/wire.ts";
+import { pluginListSchema, pluginManifestSummarySchema } from "#common/wire-schemas.ts";
+import type { PluginStatus } from "#common/wire.ts";
 import { errorMessage } from "../../api/client.ts";
 import { FormError } from "../../components/FormError.tsx";
 import { Modal } from "../../components/Modal.tsx";

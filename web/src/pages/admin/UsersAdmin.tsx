@@ -1,8 +1,8 @@
 /** Users: list, make or unmake system admins, deactivate. */
 import { useCallback, useEffect, useState } from "react";
 import * as z from "zod/mini";
-import { userSchema } from "../../../../common/wire-schemas.ts";
-import { isSystemAdmin, type User } from "../../../../common/wire.ts";
+import { userSchema } from "#common/wire-schemas.ts";
+import { isSystemAdmin, type User } from "#common/wire.ts";
 import { errorMessage } from "../../api/client.ts";
 import { FormError } from "../../components/FormError.tsx";
 import { useServices } from "../../store/services.ts";

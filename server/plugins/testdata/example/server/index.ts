@@ -6,7 +6,7 @@
  */
 import type { Kysely } from "kysely";
 import { z } from "zod";
-import { PluginError, type PluginContext } from "../../../../../common/plugin-api.ts";
+import { PluginError, type PluginContext } from "#plugin-api";
 
 interface Tables {
   example_notes: { id: string; text: string; author_id: string; create_at: number };

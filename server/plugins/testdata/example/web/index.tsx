@@ -3,7 +3,7 @@
  * handler. Its `react` imports resolve to the host's React at build time.
  */
 import { useState } from "react";
-import type { PluginComponentProps, PostTypeProps, WebHost, WebPluginRegistry } from "../../../../../common/web-plugin-api.ts";
+import type { PluginComponentProps, PostTypeProps, WebHost, WebPluginRegistry } from "#common/web-plugin-api.ts";
 
 function ExampleCard({ post }: PostTypeProps) {
   const [open, setOpen] = useState(false);
