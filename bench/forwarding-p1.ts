@@ -87,7 +87,24 @@ forwarding:
 `;
 }
 
-const WORDS = ["checkout", "payments", "orders", "search", "auth", "billing", "ledger", "catalog", "inventory", "shipping", "gateway", "profile", "notify", "media", "pricing", "reviews"];
+const WORDS = [
+  "checkout",
+  "payments",
+  "orders",
+  "search",
+  "auth",
+  "billing",
+  "ledger",
+  "catalog",
+  "inventory",
+  "shipping",
+  "gateway",
+  "profile",
+  "notify",
+  "media",
+  "pricing",
+  "reviews",
+];
 const REGIONS = ["eu-west-1", "us-east-1", "ap-south-1", "eu-central-1"];
 
 /** The fields of benchmark incident `i`: keywords no other incident has. */
@@ -117,7 +134,10 @@ export function seededRandom(seed: number): () => number {
  * hosts), and with probability `matchRate` a mention of active incident
  * `random(incidents)`'s service or host.
  */
-export function workloadPost(random: () => number, props: { incidents: number; matchRate: number }): { channel: (typeof CHANNELS)[number]; message: string } {
+export function workloadPost(
+  random: () => number,
+  props: { incidents: number; matchRate: number },
+): { channel: (typeof CHANNELS)[number]; message: string } {
   const channel = CHANNELS[Math.floor(random() * CHANNELS.length)];
   const word = WORDS[Math.floor(random() * WORDS.length)];
   const n = Math.floor(random() * 100000);
@@ -143,16 +163,28 @@ export function benchRules(incidents: number): ForwardingRule[][] {
   if (!parsed.ok) throw new Error(`bench playbook: ${JSON.stringify(parsed.problems)}`);
   const out: ForwardingRule[][] = [];
   for (let i = 0; i < incidents; i++) {
-    const values = forwardingTemplateValues({ name: `Bench ${i}`, slug: `bench-${i}`, createAt: Date.now(), seq: i + 1, commander: "bench", fields: incidentFields(i) });
+    const values = forwardingTemplateValues({
+      name: `Bench ${i}`,
+      slug: `bench-${i}`,
+      createAt: Date.now(),
+      seq: i + 1,
+      commander: "bench",
+      fields: incidentFields(i),
+    });
     out.push(renderForwardingRules(parsed.spec.forwarding, values));
   }
   return out;
 }
 
 /** Matches per second of the rule index alone, at each rule count. */
-export async function matcherBench(props: { ruleCounts: number[]; posts: number }): Promise<Array<{ rules: number; matchesPerSecond: number; forwards: number; buildMs: number }>> {
+export async function matcherBench(props: {
+  ruleCounts: number[];
+  posts: number;
+}): Promise<Array<{ rules: number; matchesPerSecond: number; forwards: number; buildMs: number }>> {
   const team = "t".repeat(26);
-  const channels = new Map<string, SourceChannel>(CHANNELS.map((name) => [name, { id: name, team_id: team, name, type: "O", delete_at: 0 }]));
+  const channels = new Map<string, SourceChannel>(
+    CHANNELS.map((name) => [name, { id: name, team_id: team, name, type: "O", delete_at: 0 }]),
+  );
   const lookups: MatchLookups = { channel: async (id) => channels.get(id) ?? null, username: async () => "alertmanager" };
   const results = [];
   for (const ruleCount of props.ruleCounts) {
@@ -186,9 +218,13 @@ function format(n: number): string {
 /** Print the matcher benchmark; returns its results. */
 export async function runMatcherBench(props: { posts?: number } = {}): Promise<Awaited<ReturnType<typeof matcherBench>>> {
   const results = await matcherBench({ ruleCounts: [0, 1000, 10000], posts: props.posts ?? 50_000 });
-  console.log("P1 (unit) forwarding matcher alone: posts matched per second (index + automaton, no HTTP, no database; 0 rules is the hook's early return)");
+  console.log(
+    "P1 (unit) forwarding matcher alone: posts matched per second (index + automaton, no HTTP, no database; 0 rules is the hook's early return)",
+  );
   for (const r of results) {
-    console.log(`  ${String(r.rules).padStart(6)} rules: ${format(r.matchesPerSecond).padStart(10)} posts/s  ${(1e6 / r.matchesPerSecond).toFixed(2)} µs/post  (${r.forwards} forwards, index built in ${r.buildMs.toFixed(0)} ms)`);
+    console.log(
+      `  ${String(r.rules).padStart(6)} rules: ${format(r.matchesPerSecond).padStart(10)} posts/s  ${(1e6 / r.matchesPerSecond).toFixed(2)} µs/post  (${r.forwards} forwards, index built in ${r.buildMs.toFixed(0)} ms)`,
+    );
   }
   return results;
 }
@@ -212,7 +248,15 @@ export interface P1Options {
   incidentsWithoutRules: boolean;
 }
 
-const DEFAULTS: P1Options = { ruleCounts: [0, 1000, 10000], posts: 400, rounds: 41, warmupRounds: 2, concurrency: 8, matchRate: 0.02, incidentsWithoutRules: false };
+const DEFAULTS: P1Options = {
+  ruleCounts: [0, 1000, 10000],
+  posts: 400,
+  rounds: 41,
+  warmupRounds: 2,
+  concurrency: 8,
+  matchRate: 0.02,
+  incidentsWithoutRules: false,
+};
 const TARGET = 0.9;
 const RULES_PER_INCIDENT = 10;
 
@@ -279,7 +323,10 @@ export async function prepareTarget(props: { dir: string; bundle: Buffer; incide
     const team = await server.host.db.selectFrom("teams").select("name").where("id", "=", teamId).executeTakeFirstOrThrow();
     const channelIds = new Map<string, string>();
     for (const name of CHANNELS) {
-      const channel = await channelCreator(server.host, { input: { team_id: teamId, name, display_name: name, type: "O" }, creator: admin.user });
+      const channel = await channelCreator(server.host, {
+        input: { team_id: teamId, name, display_name: name, type: "O" },
+        creator: admin.user,
+      });
       for (const member of seeded.members) await channelMemberAdder(server.host, { channelId: channel.id, userId: member.user.id });
       channelIds.set(name, channel.id);
     }
@@ -300,7 +347,13 @@ export async function prepareTarget(props: { dir: string; bundle: Buffer; incide
     const source = withRules ? benchPlaybook(team.name) : benchPlaybook(team.name).replace(/\nforwarding:[\s\S]*$/, "\n");
     const playbook = await api("POST", "/plugins/incident/api/v1/playbooks", { team_id: teamId, source });
     for (let i = 0; i < props.incidents; i++) {
-      await api("POST", "/plugins/incident/api/v1/incidents", { name: `Bench ${i}`, team_id: teamId, channel_name: `bench-${i}`, playbook_id: playbook.id, fields: incidentFields(i) });
+      await api("POST", "/plugins/incident/api/v1/incidents", {
+        name: `Bench ${i}`,
+        team_id: teamId,
+        channel_name: `bench-${i}`,
+        playbook_id: playbook.id,
+        fields: incidentFields(i),
+      });
     }
     await server.host.hooks.idle();
     const rules = withRules ? props.incidents * RULES_PER_INCIDENT : 0;
@@ -313,7 +366,11 @@ export async function prepareTarget(props: { dir: string; bundle: Buffer; incide
       channelIds,
       idle: () => server.host.hooks.idle(),
       async forwardCount() {
-        const row = await server.host.db.selectFrom("posts").select((eb) => eb.fn.countAll().as("n")).where("type", "=", FORWARDED_POST_TYPE).executeTakeFirst();
+        const row = await server.host.db
+          .selectFrom("posts")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .where("type", "=", FORWARDED_POST_TYPE)
+          .executeTakeFirst();
         return Number(row?.n ?? 0);
       },
       close: () => server.close(),
@@ -447,7 +504,10 @@ function formatLoad(load: number[]): string {
 /** The one-line summary: each rule count's posts/s and its ratio to the 0-rule run. */
 export function summarizeP1(run: P1Run): string {
   const [base, ...others] = run.results.filter((r) => r.rules > 0 || r.incidents === 0);
-  const parts = [`0 rules ${format(base.postsPerSecond)} posts/s`, ...others.map((r) => `${format(r.rules)} rules ${format(r.postsPerSecond)} posts/s (ratio ${r.ratio.toFixed(2)})`)];
+  const parts = [
+    `0 rules ${format(base.postsPerSecond)} posts/s`,
+    ...others.map((r) => `${format(r.rules)} rules ${format(r.postsPerSecond)} posts/s (ratio ${r.ratio.toFixed(2)})`),
+  ];
   return `P1 forwarding: ${parts.join("; ")} (target >= ${TARGET} at ${format(others[others.length - 1]?.rules ?? 0)})`;
 }
 
@@ -455,11 +515,18 @@ export function summarizeP1(run: P1Run): string {
 export function printP1(run: P1Run): number {
   const { results } = run;
   const base = results[0];
-  console.log("P1 forwarding: posts/s through HTTP POST /api/v4/posts with the Incident plugin, timed until the host's onMessagePosted hooks are idle (matching and copies included)");
-  console.log(`  ratio = median over the cycles of posts/s / the 0-rule server's posts/s in the same cycle; [quartiles]; load average ${formatLoad(run.loadBefore)} before, ${formatLoad(run.loadAfter)} after`);
+  console.log(
+    "P1 forwarding: posts/s through HTTP POST /api/v4/posts with the Incident plugin, timed until the host's onMessagePosted hooks are idle (matching and copies included)",
+  );
+  console.log(
+    `  ratio = median over the cycles of posts/s / the 0-rule server's posts/s in the same cycle; [quartiles]; load average ${formatLoad(run.loadBefore)} before, ${formatLoad(run.loadAfter)} after`,
+  );
   for (const r of results) {
     const [low, high] = r.postsPerSecondSpread;
-    const cpu = r.cpuMicrosPerPost === null ? "" : `, server CPU ${r.cpuMicrosPerPost.toFixed(0)} µs/post (${(r.cpuMicrosPerPost / (base.cpuMicrosPerPost ?? r.cpuMicrosPerPost)).toFixed(2)}x)`;
+    const cpu =
+      r.cpuMicrosPerPost === null
+        ? ""
+        : `, server CPU ${r.cpuMicrosPerPost.toFixed(0)} µs/post (${(r.cpuMicrosPerPost / (base.cpuMicrosPerPost ?? r.cpuMicrosPerPost)).toFixed(2)}x)`;
     console.log(
       `  ${r.label.padStart(24)}: ${format(r.postsPerSecond).padStart(6)} posts/s [${format(low)}–${format(high)}]  ratio ${r.ratio.toFixed(2)} [${r.ratioSpread[0].toFixed(2)}–${r.ratioSpread[1].toFixed(2)}]` +
         `  (answers alone ${format(r.answeredPerSecond)}/s, hooks ran ${r.hookTailMs.toFixed(0)} ms past the last answer, ${r.forwards} copies${cpu})`,

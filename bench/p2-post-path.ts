@@ -42,7 +42,19 @@ export async function startBareServer(dir: string): Promise<{ url: string; close
   const app = Fastify({ logger: false });
   app.post<{ Body: { channel_id: string; message: string } }>("/api/v4/posts", async (request, reply) => {
     const now = Date.now();
-    const row = { id: newId(), channel_id: request.body.channel_id, user_id: userId, root_id: "", message: request.body.message, type: "", props: "{}", create_at: now, update_at: now, edit_at: 0, delete_at: 0 };
+    const row = {
+      id: newId(),
+      channel_id: request.body.channel_id,
+      user_id: userId,
+      root_id: "",
+      message: request.body.message,
+      type: "",
+      props: "{}",
+      create_at: now,
+      update_at: now,
+      edit_at: 0,
+      delete_at: 0,
+    };
     insert.run(row);
     return reply.status(201).send({ ...row, props: {} });
   });
@@ -70,9 +82,15 @@ export const p2PostPath: BenchCase = {
     try {
       const seeded = await seedWorkspace(sitrep, WS_CLIENTS);
       // A hook of each kind, as a plugin would have, so the path runs them.
-      sitrep.host.hooks.registerWillBePosted("bench", (post) => (post.message.length > 16000 ? { error: { message: "too long" } } : undefined));
+      sitrep.host.hooks.registerWillBePosted("bench", (post) =>
+        post.message.length > 16000 ? { error: { message: "too long" } } : undefined,
+      );
       sitrep.host.hooks.registerPosted("bench", () => {});
-      await listeners.ask({ type: "sockets", wsUrl: `${sitrep.url.replace("http", "ws")}/api/v4/websocket`, tokens: seeded.members.map((m) => m.token) });
+      await listeners.ask({
+        type: "sockets",
+        wsUrl: `${sitrep.url.replace("http", "ws")}/api/v4/websocket`,
+        tokens: seeded.members.map((m) => m.token),
+      });
 
       const body = { channel_id: seeded.channel.id, message: "Deploy 4812 finished: 12 services updated, error rate back to 0.1%." };
       const sitrepLoad = { type: "load", url: `${sitrep.url}/api/v4/posts`, token: seeded.author.token, body, concurrency: CONCURRENCY };

@@ -56,14 +56,23 @@ export const p3Fanout: BenchCase = {
       const rawTimes: number[] = [];
       let sample = "";
       for (let phase = 0; phase < PHASES; phase++) {
-        await worker.ask({ type: "open", wsUrl: `${sitrep.url.replace("http", "ws")}/api/v4/websocket`, tokens: seeded.members.map((m) => m.token), count: CLIENTS });
-        if (sitrep.host.realtime.connectionCount !== CLIENTS) throw new Error(`only ${sitrep.host.realtime.connectionCount} of ${CLIENTS} clients signed in`);
+        await worker.ask({
+          type: "open",
+          wsUrl: `${sitrep.url.replace("http", "ws")}/api/v4/websocket`,
+          tokens: seeded.members.map((m) => m.token),
+          count: CLIENTS,
+        });
+        if (sitrep.host.realtime.connectionCount !== CLIENTS)
+          throw new Error(`only ${sitrep.host.realtime.connectionCount} of ${CLIENTS} clients signed in`);
         sitrepTimes.push(
           ...(await measureRounds(worker, async (round) => {
             const res = await fetch(`${sitrep.url}/api/v4/posts`, {
               method: "POST",
               headers: { authorization: `Bearer ${seeded.author.token}`, "content-type": "application/json" },
-              body: JSON.stringify({ channel_id: seeded.channel.id, message: `Status update ${phase}.${round}: the database failover completed, replication lag is back under 1s.` }),
+              body: JSON.stringify({
+                channel_id: seeded.channel.id,
+                message: `Status update ${phase}.${round}: the database failover completed, replication lag is back under 1s.`,
+              }),
             });
             if (res.status !== 201) throw new Error(`post failed: ${res.status} ${await res.text()}`);
           })),

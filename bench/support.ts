@@ -97,7 +97,10 @@ export async function seedWorkspace(server: RunningServer, memberCount: number):
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < people.length; i += 500) {
       const batch = people.slice(i, i + 500);
-      await trx.insertInto("users").values(batch.map((p) => p.row)).execute();
+      await trx
+        .insertInto("users")
+        .values(batch.map((p) => p.row))
+        .execute();
       const sessions: SessionsTable[] = batch.map((p) => ({
         id: newId(),
         token_hash: hashToken(p.token),
@@ -111,16 +114,34 @@ export async function seedWorkspace(server: RunningServer, memberCount: number):
       await trx.insertInto("sessions").values(sessions).execute();
     }
   });
-  const team = await teamCreator(server.host, { input: { name: `bench-${newId().slice(0, 8)}`, display_name: "Bench", type: "O" }, creatorId: author.id });
-  const channel = await channelCreator(server.host, { input: { team_id: team.id, name: "bench-room", display_name: "Bench room", type: "O" }, creator: author });
+  const team = await teamCreator(server.host, {
+    input: { name: `bench-${newId().slice(0, 8)}`, display_name: "Bench", type: "O" },
+    creatorId: author.id,
+  });
+  const channel = await channelCreator(server.host, {
+    input: { team_id: team.id, name: "bench-room", display_name: "Bench room", type: "O" },
+    creator: author,
+  });
   const others = people.slice(1);
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < others.length; i += 500) {
       const batch = others.slice(i, i + 500);
-      await trx.insertInto("team_members").values(batch.map((p) => ({ team_id: team.id, user_id: p.row.id, roles: "team_user", create_at: now, delete_at: 0 }))).execute();
+      await trx
+        .insertInto("team_members")
+        .values(batch.map((p) => ({ team_id: team.id, user_id: p.row.id, roles: "team_user", create_at: now, delete_at: 0 })))
+        .execute();
       await trx
         .insertInto("channel_members")
-        .values(batch.map((p) => ({ channel_id: channel.id, user_id: p.row.id, roles: "channel_user", last_viewed_at: 0, msg_count: 0, create_at: now })))
+        .values(
+          batch.map((p) => ({
+            channel_id: channel.id,
+            user_id: p.row.id,
+            roles: "channel_user",
+            last_viewed_at: 0,
+            msg_count: 0,
+            create_at: now,
+          })),
+        )
         .execute();
     }
   });
@@ -168,7 +189,8 @@ export class BenchWorker {
     const answer = new Promise<unknown>((resolve) => this.waiting.push(resolve));
     this.worker.postMessage(command);
     const result = (await answer) as T & { error?: string };
-    if (result && typeof result === "object" && "error" in result && result.error) throw new Error(`bench worker ${this.worker.threadId}: ${result.error}`);
+    if (result && typeof result === "object" && "error" in result && result.error)
+      throw new Error(`bench worker ${this.worker.threadId}: ${result.error}`);
     return result;
   }
 

@@ -98,7 +98,14 @@ export interface ChannelsApi {
    * Create a channel and make `creatorId` its first member.
    * Throws a {@link PluginError} (400 invalid name, 409 taken) on bad input.
    */
-  create(props: { teamId: string; name: string; displayName: string; type: "O" | "P"; creatorId: string; purpose?: string }): Promise<Channel>;
+  create(props: {
+    teamId: string;
+    name: string;
+    displayName: string;
+    type: "O" | "P";
+    creatorId: string;
+    purpose?: string;
+  }): Promise<Channel>;
   /** Add a user to a channel (and to its team if needed). Idempotent. */
   addMember(props: { channelId: string; userId: string; actorId?: string }): Promise<void>;
   /** True when the user is a member of the channel. */
@@ -254,7 +261,12 @@ export interface DialogsApi {
     channelId: string;
     teamId: string;
     dialog: Omit<Dialog, "callback_id">;
-    onSubmit(submission: { userId: string; channelId: string; teamId: string; values: Record<string, string> }): Promise<void | { errors: Record<string, string> }> | void | { errors: Record<string, string> };
+    onSubmit(submission: {
+      userId: string;
+      channelId: string;
+      teamId: string;
+      values: Record<string, string>;
+    }): Promise<void | { errors: Record<string, string> }> | void | { errors: Record<string, string> };
   }): void;
 }
 
@@ -379,7 +391,9 @@ export interface ActionDefinition {
 }
 
 /** A trigger as the catalog lists it: plain data, no functions. */
-export type CatalogTrigger = Pick<TriggerDefinition, "name" | "description" | "parameters" | "provides" | "openValues"> & { plugin_id: string };
+export type CatalogTrigger = Pick<TriggerDefinition, "name" | "description" | "parameters" | "provides" | "openValues"> & {
+  plugin_id: string;
+};
 /** An action as the catalog lists it: plain data, no functions. */
 export type CatalogAction = Pick<ActionDefinition, "name" | "description" | "parameters" | "returns"> & { plugin_id: string };
 
@@ -399,11 +413,17 @@ export interface AutomationApi {
    * `fire` delivers an event to this subscriber (a webhook's HTTP route uses it).
    * Throws when the trigger is not offered or refuses the subscription.
    */
-  subscribe(trigger: string, subscription: TriggerSubscription): Disposable & { fire(event: Omit<FiredTrigger, "trigger" | "depth" | "target">): void };
+  subscribe(
+    trigger: string,
+    subscription: TriggerSubscription,
+  ): Disposable & { fire(event: Omit<FiredTrigger, "trigger" | "depth" | "target">): void };
   /** Does the event meet `where`? The trigger's own `matches`, or equality of each condition. */
   matches(where: Record<string, unknown>, event: FiredTrigger): boolean;
   /** Run an action by name; events it causes carry `depth + 1`. */
-  runAction(name: string, input: { params: Record<string, unknown>; actorId: string; teamId: string; depth: number }): Promise<Record<string, unknown>>;
+  runAction(
+    name: string,
+    input: { params: Record<string, unknown>; actorId: string; teamId: string; depth: number },
+  ): Promise<Record<string, unknown>>;
   /** Preview an action by name (no side effects). */
   previewAction(name: string, input: { params: Record<string, unknown>; actorId: string; teamId: string }): Promise<string>;
 }

@@ -48,7 +48,9 @@ class FrameRecorder {
   }
 
   static async open(client: Client): Promise<FrameRecorder> {
-    const recorder = new FrameRecorder(new WebSocket(`${client.baseUrl.replace(/^http/, "ws")}/api/v4/websocket`, { headers: { authorization: `Bearer ${client.token}` } }));
+    const recorder = new FrameRecorder(
+      new WebSocket(`${client.baseUrl.replace(/^http/, "ws")}/api/v4/websocket`, { headers: { authorization: `Bearer ${client.token}` } }),
+    );
     await recorder.event("hello");
     return recorder;
   }
@@ -88,7 +90,11 @@ afterAll(async () => server.close());
 
 describe("wire schemas parse what the server answers", () => {
   it("User: sign-up, login, me, by id and username, lists, and another person's (email hidden)", async () => {
-    const created = await server.anonymous.post("/api/v4/users", { username: "wireuser", email: "wireuser@example.com", password: "password-123" });
+    const created = await server.anonymous.post("/api/v4/users", {
+      username: "wireuser",
+      email: "wireuser@example.com",
+      password: "password-123",
+    });
     expect(created.status).toBe(201);
     parsed(userSchema, created.body);
     const login = await server.anonymous.post("/api/v4/users/login", { login_id: "wireuser", password: "password-123" });
@@ -118,7 +124,13 @@ describe("wire schemas parse what the server answers", () => {
   });
 
   it("Channel and ChannelMember: create, by id and name, lists, join, members, unread state", async () => {
-    const created = await alice.post("/api/v4/channels", { team_id: team.id, name: "wire-private", display_name: "Wire private", type: "P", purpose: "for the schema test" });
+    const created = await alice.post("/api/v4/channels", {
+      team_id: team.id,
+      name: "wire-private",
+      display_name: "Wire private",
+      type: "P",
+      purpose: "for the schema test",
+    });
     expect(created.status).toBe(201);
     const priv = parsed(channelSchema, created.body);
     expect(priv.type).toBe("P");
@@ -136,7 +148,11 @@ describe("wire schemas parse what the server answers", () => {
   });
 
   it("Post and PostList: create (with props), by id, a channel's pages", async () => {
-    const created = await alice.post("/api/v4/posts", { channel_id: channel.id, message: "schema check", props: { attachments: [{ title: "CPU high", text: "on db-prod" }] } });
+    const created = await alice.post("/api/v4/posts", {
+      channel_id: channel.id,
+      message: "schema check",
+      props: { attachments: [{ title: "CPU high", text: "on db-prod" }] },
+    });
     expect(created.status).toBe(201);
     const post = parsed(postSchema, created.body);
     parsed(postSchema, (await bob.get(`/api/v4/posts/${post.id}`)).body);
@@ -177,7 +193,9 @@ describe("wire schemas parse what the server answers", () => {
     parsed(z.array(commandAutocompleteSchema), (await alice.get(`/api/v4/teams/${team.id}/commands/autocomplete`)).body);
     const execute = (command: string) => alice.post("/api/v4/commands/execute", { channel_id: channel.id, team_id: team.id, command });
     expect(parsed(commandResponseSchema, (await execute("/example ephemeral")).body).response_type).toBe("ephemeral");
-    expect(parsed(commandResponseSchema, (await execute("/example channel wire-made")).body).goto_location).toBe(`/${team.name}/channels/wire-made`);
+    expect(parsed(commandResponseSchema, (await execute("/example channel wire-made")).body).goto_location).toBe(
+      `/${team.name}/channels/wire-made`,
+    );
 
     const socket = await FrameRecorder.open(alice);
     try {
@@ -185,7 +203,13 @@ describe("wire schemas parse what the server answers", () => {
       const opened = parsed(webSocketEventSchema, await socket.event("open_dialog"));
       const { dialog } = parsed(openDialogEventDataSchema, opened.data);
       expect(dialog.elements.map((e) => e.name)).toEqual(["summary"]);
-      const submit = (summary: string) => alice.post("/api/v4/actions/dialogs/submit", { callback_id: dialog.callback_id, channel_id: channel.id, team_id: team.id, submission: { summary } });
+      const submit = (summary: string) =>
+        alice.post("/api/v4/actions/dialogs/submit", {
+          callback_id: dialog.callback_id,
+          channel_id: channel.id,
+          team_id: team.id,
+          submission: { summary },
+        });
       expect(parsed(dialogSubmitResultSchema, (await submit("bad")).body).errors).toEqual({ summary: "Summary must not be bad." });
       expect(parsed(dialogSubmitResultSchema, (await submit("fine")).body)).toEqual({});
     } finally {
@@ -227,12 +251,26 @@ describe("wire schemas refuse drift", () => {
     expect(userSchema.parse({ ...me, locale: "en", timezone: { useAutomaticTimezone: "true" } })).toMatchObject({ locale: "en" });
     const { nickname: _, ...missing } = me;
     expect(userSchema.safeParse(missing).error?.issues.map((i) => i.path.join("."))).toEqual(["nickname"]);
-    expect(userSchema.safeParse({ ...me, create_at: String(me.create_at) }).error?.issues.map((i) => i.path.join("."))).toEqual(["create_at"]);
+    expect(userSchema.safeParse({ ...me, create_at: String(me.create_at) }).error?.issues.map((i) => i.path.join("."))).toEqual([
+      "create_at",
+    ]);
     expect(teamSchema.safeParse({ ...team, type: "X" }).success).toBe(false);
   });
 
   it("reads a post inside a WebSocket event only when it is JSON of a post", () => {
-    const post = { id: "p", channel_id: "c", user_id: "u", root_id: "", message: "hi", type: "", props: {}, create_at: 1, update_at: 1, edit_at: 0, delete_at: 0 };
+    const post = {
+      id: "p",
+      channel_id: "c",
+      user_id: "u",
+      root_id: "",
+      message: "hi",
+      type: "",
+      props: {},
+      create_at: 1,
+      update_at: 1,
+      edit_at: 0,
+      delete_at: 0,
+    };
     expect(jsonStringOf(postSchema).parse(JSON.stringify(post))).toEqual(post);
     expect(jsonStringOf(postSchema).safeParse("{not json").error?.issues[0]?.message).toBe("is not valid JSON");
     expect(jsonStringOf(postSchema).safeParse(JSON.stringify({ ...post, id: 1 })).success).toBe(false);

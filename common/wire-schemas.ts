@@ -19,7 +19,9 @@ import * as z from "zod/mini";
  * A loose object schema whose output type has just the named fields (no
  * `[key: string]: unknown`), so the inferred wire types stay exact.
  */
-function wireObject<Shape extends z.core.$ZodLooseShape>(shape: Shape): z.ZodMiniType<z.output<z.ZodMiniObject<Shape>>, z.input<z.ZodMiniObject<Shape>>> {
+function wireObject<Shape extends z.core.$ZodLooseShape>(
+  shape: Shape,
+): z.ZodMiniType<z.output<z.ZodMiniObject<Shape>>, z.input<z.ZodMiniObject<Shape>>> {
   return z.looseObject(shape);
 }
 

@@ -63,7 +63,11 @@ export function readYamlSource(text: string, messages: { empty: string; notMap: 
   const problems: SourceProblem[] = [];
   for (const error of [...doc.errors, ...doc.warnings]) {
     const pos = error.linePos?.[0];
-    problems.push({ ...(pos ? { line: pos.line, column: pos.col } : at(error.pos[0])), path: "", reason: `YAML: ${error.message.split("\n")[0]}` });
+    problems.push({
+      ...(pos ? { line: pos.line, column: pos.col } : at(error.pos[0])),
+      path: "",
+      reason: `YAML: ${error.message.split("\n")[0]}`,
+    });
   }
   if (problems.length) return { ok: false, problems: sortProblems(problems) };
 
@@ -72,10 +76,14 @@ export function readYamlSource(text: string, messages: { empty: string; notMap: 
     raw = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
     // yaml throws when aliases expand past maxAliasCount (an alias bomb): a problem of the file, not a crash.
-    return { ok: false, problems: [{ line: 1, column: 1, path: "", reason: `YAML: ${error instanceof Error ? error.message : String(error)}` }] };
+    return {
+      ok: false,
+      problems: [{ line: 1, column: 1, path: "", reason: `YAML: ${error instanceof Error ? error.message : String(error)}` }],
+    };
   }
   if (raw === null || raw === undefined) return { ok: false, problems: [{ line: 1, column: 1, path: "", reason: messages.empty }] };
-  if (typeof raw !== "object" || Array.isArray(raw)) return { ok: false, problems: [{ ...at(doc.contents?.range?.[0] ?? 0), path: "", reason: messages.notMap }] };
+  if (typeof raw !== "object" || Array.isArray(raw))
+    return { ok: false, problems: [{ ...at(doc.contents?.range?.[0] ?? 0), path: "", reason: messages.notMap }] };
 
   const locate = (path: SourcePath, key?: string, offset?: number) => locateNode({ doc, path, key, offset, at });
   const yaml: YamlSource = {
@@ -92,7 +100,11 @@ export function readYamlSource(text: string, messages: { empty: string; notMap: 
  * node; a missing value "is required"; an unknown key gets a "did you mean"
  * from `knownKeys`, the valid keys of each top-level section ("" for the top).
  */
-export function validateSource<S extends z.ZodType>(props: { schema: S; yaml: YamlSource; knownKeys: Record<string, readonly string[]> }): SourceResult<{ data: z.output<S> }> {
+export function validateSource<S extends z.ZodType>(props: {
+  schema: S;
+  yaml: YamlSource;
+  knownKeys: Record<string, readonly string[]>;
+}): SourceResult<{ data: z.output<S> }> {
   const { schema, yaml, knownKeys } = props;
   const result = schema.safeParse(yaml.value);
   if (result.success) return { ok: true, data: result.data };
@@ -102,7 +114,8 @@ export function validateSource<S extends z.ZodType>(props: { schema: S; yaml: Ya
     if (issue.code === "unrecognized_keys") {
       const section = path.length === 0 ? "" : String(path[0]);
       const known = Object.hasOwn(knownKeys, section) ? knownKeys[section] : undefined;
-      for (const key of issue.keys) problems.push(yaml.problemAtKey(path, key, `unknown key "${key}"${known ? didYouMean(key, known, "; valid keys here: ") : ""}`));
+      for (const key of issue.keys)
+        problems.push(yaml.problemAtKey(path, key, `unknown key "${key}"${known ? didYouMean(key, known, "; valid keys here: ") : ""}`));
       continue;
     }
     problems.push(yaml.problemAt(path, valueAt(yaml.value, path) === undefined ? "is required" : issue.message));
@@ -154,7 +167,13 @@ function valueAt(root: unknown, path: SourcePath): unknown {
   return value;
 }
 
-function locateNode(props: { doc: Document; path: SourcePath; key?: string; offset?: number; at(offset: number): SourcePosition }): SourcePosition {
+function locateNode(props: {
+  doc: Document;
+  path: SourcePath;
+  key?: string;
+  offset?: number;
+  at(offset: number): SourcePosition;
+}): SourcePosition {
   const { doc, at } = props;
   for (let n = props.path.length; n >= 0; n--) {
     const node = doc.getIn(props.path.slice(0, n), true) as Node | undefined;
@@ -171,7 +190,13 @@ function locateNode(props: { doc: Document; path: SourcePath; key?: string; offs
       const keyNode = pair?.key as Scalar | undefined;
       if (keyNode?.range) return at(keyNode.range[0]);
     }
-    if (n === props.path.length && props.offset !== undefined && isScalar(node) && typeof node.value === "string" && !node.value.includes("\n")) {
+    if (
+      n === props.path.length &&
+      props.offset !== undefined &&
+      isScalar(node) &&
+      typeof node.value === "string" &&
+      !node.value.includes("\n")
+    ) {
       const quote = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE" ? 1 : 0;
       if (node.type === "PLAIN" || quote) return at(node.range[0] + quote + props.offset);
     }

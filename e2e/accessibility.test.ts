@@ -18,11 +18,24 @@ async function seed() {
   const admin = await e2e.server.admin();
   const { team, channel } = await createTeamWithTownSquare(e2e.server, admin, { name: `a11y-${Date.now() % 100000}` });
   await e2e.server.createChannel(admin, { teamId: team.id, name: "private-room", type: "P" });
-  await e2e.server.createPost(admin, { channelId: channel.id, message: "Welcome to **Sitrep**. See [the docs](https://example.com/docs).\n\n- one\n- two\n\n```\ncode block\n```" });
+  await e2e.server.createPost(admin, {
+    channelId: channel.id,
+    message: "Welcome to **Sitrep**. See [the docs](https://example.com/docs).\n\n- one\n- two\n\n```\ncode block\n```",
+  });
   await admin.post("/api/v4/posts", {
     channel_id: channel.id,
     message: "",
-    props: { attachments: [{ color: "danger", title: "CPU high", title_link: "https://example.com/alert", text: "on **db-prod**", fields: [{ title: "Severity", value: "SEV1", short: true }] }] },
+    props: {
+      attachments: [
+        {
+          color: "danger",
+          title: "CPU high",
+          title_link: "https://example.com/alert",
+          text: "on **db-prod**",
+          fields: [{ title: "Severity", value: "SEV1", short: true }],
+        },
+      ],
+    },
   });
   return { admin, team };
 }
@@ -44,7 +57,10 @@ describe("accessibility", () => {
     await e2e.screenshot(page, "channel");
 
     await page.getByRole("button", { name: "Browse channels" }).click();
-    await page.getByRole("dialog", { name: "Browse channels" }).getByRole("button", { name: /Town Square/ }).waitFor();
+    await page
+      .getByRole("dialog", { name: "Browse channels" })
+      .getByRole("button", { name: /Town Square/ })
+      .waitFor();
     expect(await e2e.axe(page)).toEqual([]);
     await e2e.screenshot(page, "browse-channels");
     await page.keyboard.press("Escape");
@@ -69,10 +85,15 @@ describe("accessibility", () => {
     let reached = false;
     for (let i = 0; i < 30 && !reached; i++) {
       await page.keyboard.press("Tab");
-      reached = await page.evaluate(() => document.activeElement?.tagName === "A" && (document.activeElement.textContent ?? "").includes("private-room"));
+      reached = await page.evaluate(
+        () => document.activeElement?.tagName === "A" && (document.activeElement.textContent ?? "").includes("private-room"),
+      );
     }
     expect(reached).toBe(true);
-    const outline = await page.evaluate(() => `${document.activeElement!.tagName}.${document.activeElement!.className} ${getComputedStyle(document.activeElement!).outlineStyle}`);
+    const outline = await page.evaluate(
+      () =>
+        `${document.activeElement!.tagName}.${document.activeElement!.className} ${getComputedStyle(document.activeElement!).outlineStyle}`,
+    );
     expect(outline).not.toMatch(/ none$/);
     await page.keyboard.press("Enter");
     await page.waitForURL("**/channels/private-room");

@@ -58,7 +58,11 @@ describe("chat", () => {
     await dialog.getByLabel("Private: only invited members").check();
     await dialog.getByRole("button", { name: "Create channel" }).click();
     await page.waitForURL(`**/channels/war-room`);
-    await page.getByRole("region", { name: "Private channels" }).or(page.getByRole("heading", { name: "Private channels" })).first().waitFor();
+    await page
+      .getByRole("region", { name: "Private channels" })
+      .or(page.getByRole("heading", { name: "Private channels" }))
+      .first()
+      .waitFor();
 
     const composer = page.getByRole("textbox", { name: /Write to/ });
     await composer.fill("Hello **world**");

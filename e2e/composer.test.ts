@@ -41,7 +41,15 @@ beforeAll(async () => {
           submit_label: "Report",
           elements: [
             { name: "summary", display_name: "Summary", type: "text", placeholder: "One line" },
-            { name: "severity", display_name: "Severity", type: "select", options: [{ text: "High", value: "high" }, { text: "Low", value: "low" }] },
+            {
+              name: "severity",
+              display_name: "Severity",
+              type: "select",
+              options: [
+                { text: "High", value: "high" },
+                { text: "Low", value: "low" },
+              ],
+            },
             { name: "details", display_name: "Details", type: "textarea", optional: true, help_text: "Anything else" },
           ],
         },
@@ -80,7 +88,10 @@ describe("composer", () => {
     await composer.press("ArrowUp");
     await composer.press("Tab");
     await expect(composer.inputValue()).resolves.toBe("/deploy ");
-    await expect(list.getByRole("option").allTextContents()).resolves.toEqual([expect.stringContaining("start <service>"), expect.stringContaining("status")]);
+    await expect(list.getByRole("option").allTextContents()).resolves.toEqual([
+      expect.stringContaining("start <service>"),
+      expect.stringContaining("status"),
+    ]);
     await composer.press("Escape");
     await list.waitFor({ state: "detached" });
 

@@ -48,7 +48,12 @@ describe("message forwarding in the browser", () => {
     const source = ["name: Database outage", "forwarding:", "  - from: [alerts]", "    keywords: [db-prod]"].join("\n");
     const playbook = await admin.post(`${API}/playbooks`, { team_id: team.id, source });
     expect([200, 201]).toContain(playbook.status);
-    const started = await alice.post(`${API}/incidents`, { name: "DB latency", team_id: team.id, channel_name: "db-latency", playbook_id: playbook.body.id });
+    const started = await alice.post(`${API}/incidents`, {
+      name: "DB latency",
+      team_id: team.id,
+      channel_name: "db-latency",
+      playbook_id: playbook.body.id,
+    });
     expect(started.status).toBe(201);
     expect(started.body.forwarding).toEqual([{ from: ["alerts"], keywords: ["db-prod"], exclude_keywords: [], authors: [], match: "any" }]);
 
@@ -59,7 +64,10 @@ describe("message forwarding in the browser", () => {
     // Alertmanager, as a Mattermost receiver: an incoming webhook with attachments.
     const hook = await admin.post("/api/v4/hooks/incoming", { channel_id: alerts.id, display_name: "Alertmanager" });
     expect(hook.status).toBe(201);
-    const quiet = await e2e.server.anonymous.post(`/hooks/${hook.body.id}`, { username: "alertmanager", text: "[RESOLVED] disk usage on web-3 back to normal" });
+    const quiet = await e2e.server.anonymous.post(`/hooks/${hook.body.id}`, {
+      username: "alertmanager",
+      text: "[RESOLVED] disk usage on web-3 back to normal",
+    });
     expect(quiet.status).toBe(200);
     const firing = await e2e.server.anonymous.post(`/hooks/${hook.body.id}`, {
       username: "alertmanager",

@@ -16,7 +16,15 @@ export const screenshotsDir = path.join(root, "e2e", "screenshots");
 const AXE_PATH = path.join(root, "node_modules", "axe-core", "axe.min.js");
 
 /** Chromium flags for a container without GPU or network. */
-export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /** A page of one browser context, with the console errors it logged. */
 export interface TestPage {
@@ -71,7 +79,9 @@ export async function startE2E(): Promise<E2E> {
       const testPage: TestPage = { page, context, errors, allow: (re) => allowed.push(re) };
       pages.push(testPage);
       if (props.user) {
-        const login = await context.request.post(`${server.url}/api/v4/users/login`, { data: { login_id: props.user.user.username, password: "password-123" } });
+        const login = await context.request.post(`${server.url}/api/v4/users/login`, {
+          data: { login_id: props.user.user.username, password: "password-123" },
+        });
         if (login.status() !== 200) throw new Error(`login of ${props.user.user.username}: ${login.status()} ${await login.text()}`);
       }
       if (props.path) await page.goto(props.path);
@@ -88,7 +98,16 @@ export async function startE2E(): Promise<E2E> {
     async axe(page) {
       await page.addScriptTag({ path: AXE_PATH });
       const result = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+        const axe = (
+          window as unknown as {
+            axe: {
+              run(
+                ctx: Document,
+                opts: object,
+              ): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }>;
+            };
+          }
+        ).axe;
         const r = await axe.run(document, { resultTypes: ["violations"] });
         return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
       });
@@ -102,7 +121,11 @@ export async function startE2E(): Promise<E2E> {
 }
 
 /** A team with a Town Square channel (as the web app makes them), and its members added. */
-export async function createTeamWithTownSquare(server: TestServer, owner: TestClient, props: { name?: string; members?: Array<{ user: User }> } = {}) {
+export async function createTeamWithTownSquare(
+  server: TestServer,
+  owner: TestClient,
+  props: { name?: string; members?: Array<{ user: User }> } = {},
+) {
   const team = await server.createTeam(owner, { name: props.name });
   // The server gives every new team its Town Square.
   const found = await owner.get(`/api/v4/teams/${team.id}/channels/name/town-square`);

@@ -23,10 +23,15 @@ export async function buildIncidentBundle(): Promise<string> {
  * A team with its Town Square (made by the server when it makes one, else
  * here) and `members` added to both.
  */
-export async function createTeamWithMembers(server: TestServer, owner: TestClient, props: { name: string; members: Array<{ user: User }> }): Promise<{ team: Team; townSquare: Channel }> {
+export async function createTeamWithMembers(
+  server: TestServer,
+  owner: TestClient,
+  props: { name: string; members: Array<{ user: User }> },
+): Promise<{ team: Team; townSquare: Channel }> {
   const team = await server.createTeam(owner, { name: props.name });
   const existing = await owner.get(`/api/v4/teams/${team.id}/channels/name/town-square`);
-  const townSquare = existing.status === 200 ? (existing.body as Channel) : await server.createChannel(owner, { teamId: team.id, name: "town-square" });
+  const townSquare =
+    existing.status === 200 ? (existing.body as Channel) : await server.createChannel(owner, { teamId: team.id, name: "town-square" });
   for (const member of props.members) await server.addToChannel(owner, { channel: townSquare, user: member.user });
   return { team, townSquare };
 }
@@ -62,7 +67,9 @@ export async function showList(page: Page): Promise<Locator> {
 
 /** A row of the active-incidents list. */
 export function incidentRow(page: Page, name: string): Locator {
-  return rhs(page).getByRole("listitem").filter({ has: page.getByRole("button", { name, exact: true }) });
+  return rhs(page)
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("button", { name, exact: true }) });
 }
 
 /** Types into the composer and sends, as a user would. */

@@ -10,7 +10,18 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Channel, Team, User } from "#common/wire.ts";
 import type { TestClient } from "#testing";
 import { startE2E, type E2E, type TestPage } from "./harness.ts";
-import { buildIncidentBundle, createTeamWithMembers, incidentRow, incidentsButton, openRhs, post, rhs, send, showList, waitConnected } from "./incident-helpers.ts";
+import {
+  buildIncidentBundle,
+  createTeamWithMembers,
+  incidentRow,
+  incidentsButton,
+  openRhs,
+  post,
+  rhs,
+  send,
+  showList,
+  waitConnected,
+} from "./incident-helpers.ts";
 
 type SignedIn = TestClient & { user: User };
 
@@ -53,7 +64,10 @@ describe("incident plugin in the browser", () => {
     await consolePage.getByRole("heading", { name: "Plugins", level: 1 }).waitFor();
     await consolePage.getByLabel("Plugin bundle (.tar.gz)").setInputFiles(bundle);
     await consolePage.getByRole("button", { name: "Upload" }).click();
-    await consolePage.getByRole("status").filter({ hasText: /Uploaded Incident/ }).waitFor();
+    await consolePage
+      .getByRole("status")
+      .filter({ hasText: /Uploaded Incident/ })
+      .waitFor();
     const row = consolePage.locator('li[data-plugin-id="incident"]');
     await row.getByRole("button", { name: "Enable Incident" }).click();
     await row.getByText("Enabled", { exact: true }).waitFor();
@@ -114,7 +128,12 @@ describe("incident plugin in the browser", () => {
     const aPanel = await showList(a.page);
     await incidentRow(a.page, "Payments slow").waitFor({ timeout: 10_000 });
     await incidentRow(a.page, "Payments slow").getByText("@bob").waitFor();
-    await expect(aPanel.getByRole("listitem").filter({ has: a.page.getByRole("heading", { level: 4 }) }).count()).resolves.toBe(2);
+    await expect(
+      aPanel
+        .getByRole("listitem")
+        .filter({ has: a.page.getByRole("heading", { level: 4 }) })
+        .count(),
+    ).resolves.toBe(2);
     await panel.getByRole("button", { name: "All incidents" }).click();
     e2e.assertNoConsoleErrors();
   });
@@ -125,7 +144,9 @@ describe("incident plugin in the browser", () => {
     await panel.getByRole("heading", { name: "DB down", level: 3 }).waitFor();
     await panel.getByRole("link", { name: "~db-down" }).click();
     await a.page.waitForURL(`**/${team.name}/channels/db-down`);
-    await post(a.page, /started the incident/).first().waitFor();
+    await post(a.page, /started the incident/)
+      .first()
+      .waitFor();
 
     // Bob joins the incident channel (changing an incident needs membership) and opens it.
     await e2e.server.addToChannel(admin, { channel: await channelNamed("db-down"), user: bob.user });
@@ -187,13 +208,17 @@ describe("incident plugin in the browser", () => {
     const aPanel = rhs(a.page);
     const bPanel = rhs(b.page);
     await aPanel.getByLabel("Commander").selectOption({ label: "@bob" });
-    await expect.poll(async () => (await bPanel.getByLabel("Commander").locator("option:checked").textContent()) ?? "", { timeout: 10_000 }).toContain("@bob");
+    await expect
+      .poll(async () => (await bPanel.getByLabel("Commander").locator("option:checked").textContent()) ?? "", { timeout: 10_000 })
+      .toContain("@bob");
     await post(b.page, /commander from @alice to @bob/).waitFor({ timeout: 10_000 });
 
     await bPanel.getByRole("button", { name: "All incidents" }).click();
     await incidentRow(b.page, "DB down").getByText("@bob").waitFor();
     // The bot's card in the channel opens the incident in the RHS.
-    await post(b.page, /commander from @alice to @bob/).getByRole("button", { name: /Open .* in the sidebar/ }).click();
+    await post(b.page, /commander from @alice to @bob/)
+      .getByRole("button", { name: /Open .* in the sidebar/ })
+      .click();
     await bPanel.getByRole("heading", { name: "DB down", level: 3 }).waitFor();
     await b.page.setViewportSize({ width: 700, height: 800 });
     await e2e.screenshot(b.page, "incident-detail-narrow");
@@ -248,7 +273,11 @@ describe("incident plugin in the browser", () => {
     await panel.getByRole("heading", { name: "Checkout errors", level: 3 }).waitFor({ timeout: 10_000 });
     await panel.getByRole("link", { name: "~outage-checkout-errors" }).waitFor();
     await panel.getByText("checkout", { exact: true }).waitFor();
-    await expect(panel.getByLabel("Stage", { exact: true }).locator("option").allTextContents()).resolves.toEqual(["Triage", "Mitigation", "Resolved"]);
+    await expect(panel.getByLabel("Stage", { exact: true }).locator("option").allTextContents()).resolves.toEqual([
+      "Triage",
+      "Mitigation",
+      "Resolved",
+    ]);
     await expect(panel.getByRole("heading", { name: /Checklist/ }).textContent()).resolves.toContain("0/4");
     // Numbered in stage order, stage-less items last, as /incident info numbers them.
     await expect(panel.locator(".incident-check").allTextContents()).resolves.toEqual([

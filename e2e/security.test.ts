@@ -39,7 +39,13 @@ describe("security", () => {
   test("XSS payloads in messages, attachments and channel headers execute nothing", async () => {
     const admin = await e2e.server.admin();
     const { team, channel } = await createTeamWithTownSquare(e2e.server, admin);
-    const res = await admin.post("/api/v4/channels", { team_id: team.id, name: "xss", display_name: "xss", type: "O", header: `[header](javascript:${SET}) <img src=x onerror="${SET}">` });
+    const res = await admin.post("/api/v4/channels", {
+      team_id: team.id,
+      name: "xss",
+      display_name: "xss",
+      type: "O",
+      header: `[header](javascript:${SET}) <img src=x onerror="${SET}">`,
+    });
     expect(res.status).toBe(201);
     for (const message of PAYLOADS) await e2e.server.createPost(admin, { channelId: channel.id, message });
     const attachmentPost = await admin.post("/api/v4/posts", {
@@ -75,12 +81,18 @@ describe("security", () => {
     await page.getByText("html link").waitFor();
 
     // Links without a safe target lose their href; clicking them does nothing.
-    const unsafe = await page.locator(".post-list a").evaluateAll((links) => links.map((a) => a.getAttribute("href")).filter((h) => h !== null && !/^(https?:|mailto:|\/|#)/i.test(h)));
+    const unsafe = await page
+      .locator(".post-list a")
+      .evaluateAll((links) => links.map((a) => a.getAttribute("href")).filter((h) => h !== null && !/^(https?:|mailto:|\/|#)/i.test(h)));
     expect(unsafe).toEqual([]);
     for (const link of await page.locator(".post-list a:not([href])").all()) await link.click();
-    const rels = await page.locator(".post-list .markdown a").evaluateAll((links) => links.map((a) => `${a.getAttribute("target")} ${a.getAttribute("rel")}`));
+    const rels = await page
+      .locator(".post-list .markdown a")
+      .evaluateAll((links) => links.map((a) => `${a.getAttribute("target")} ${a.getAttribute("rel")}`));
     expect(new Set(rels)).toEqual(new Set(["_blank noopener noreferrer"]));
-    await expect(page.locator(".post-list script, .post-list iframe, .post-list svg, .post-list [onerror], .post-list [onload]").count()).resolves.toBe(0);
+    await expect(
+      page.locator(".post-list script, .post-list iframe, .post-list svg, .post-list [onerror], .post-list [onload]").count(),
+    ).resolves.toBe(0);
     // Raw HTML is shown as text, as Mattermost does.
     await page.getByText(`<script>${SET}</script>`).first().waitFor();
 

@@ -26,7 +26,10 @@ let consolePage: TestPage;
 beforeAll(async () => {
   process.env.SITREP_WORKFLOWS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-e2e-no-workflows-"));
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-workflow-e2e-"));
-  const [started, bundle] = await Promise.all([startE2E(), buildPlugin({ dir: path.join(root, "plugins", "workflow"), outDir, minify: true })]);
+  const [started, bundle] = await Promise.all([
+    startE2E(),
+    buildPlugin({ dir: path.join(root, "plugins", "workflow"), outDir, minify: true }),
+  ]);
   e2e = started;
   admin = await e2e.server.admin();
   const form = new FormData();
@@ -99,7 +102,12 @@ describe("workflow admin page", () => {
     await failed.waitFor();
     await expect(runs.getByRole("listitem").filter({ hasText: "Relay SEV1 to status" }).count()).resolves.toBe(0);
     await failed.locator("summary").click();
-    await failed.getByText("step 1 (http_request) failed: url: pager.invalid is not in the workflow plugin's http_allowlist setting", { exact: false }).first().waitFor();
+    await failed
+      .getByText("step 1 (http_request) failed: url: pager.invalid is not in the workflow plugin's http_allowlist setting", {
+        exact: false,
+      })
+      .first()
+      .waitFor();
     const steps = failed.getByRole("table");
     await steps.getByText('"url": "http://pager.invalid/notify"', { exact: false }).waitFor();
     await steps.getByText(/^\d+ ms$/).waitFor();
@@ -113,10 +121,14 @@ describe("workflow admin page", () => {
     const toggle = page.getByRole("switch", { name: "Enabled: Relay SEV1 to status" });
     await expect(toggle.isChecked()).resolves.toBe(true);
     await toggle.click();
-    await expect.poll(async () => (await admin.get(`${API}/workflows`)).body.find((w: { name: string }) => w.name === "Relay SEV1 to status").enabled).toBe(false);
+    await expect
+      .poll(async () => (await admin.get(`${API}/workflows`)).body.find((w: { name: string }) => w.name === "Relay SEV1 to status").enabled)
+      .toBe(false);
     await expect.poll(() => toggle.isChecked()).toBe(false);
     await toggle.click();
-    await expect.poll(async () => (await admin.get(`${API}/workflows`)).body.find((w: { name: string }) => w.name === "Relay SEV1 to status").enabled).toBe(true);
+    await expect
+      .poll(async () => (await admin.get(`${API}/workflows`)).body.find((w: { name: string }) => w.name === "Relay SEV1 to status").enabled)
+      .toBe(true);
     e2e.assertNoConsoleErrors();
   });
 
@@ -130,7 +142,9 @@ describe("workflow admin page", () => {
     await relayed.locator("summary").click();
     await relayed.getByText('"message": "Relayed: SEV1: search down"', { exact: false }).waitFor();
     const statusPosts = await admin.get(`/api/v4/channels/${status.id}/posts`);
-    expect(Object.values(statusPosts.body.posts as Record<string, { message: string }>).map((p) => p.message)).toContain("Relayed: SEV1: search down");
+    expect(Object.values(statusPosts.body.posts as Record<string, { message: string }>).map((p) => p.message)).toContain(
+      "Relayed: SEV1: search down",
+    );
     e2e.assertNoConsoleErrors();
   });
 });

@@ -39,9 +39,16 @@ function shimSource(specifier, key) {
 const sharedModules = {
   name: "sitrep-shared-modules",
   setup(build) {
-    const filter = new RegExp(`^(${Object.keys(SHARED).map((s) => s.replace(/[/]/g, "\\/")).join("|")})$`);
+    const filter = new RegExp(
+      `^(${Object.keys(SHARED)
+        .map((s) => s.replace(/[/]/g, "\\/"))
+        .join("|")})$`,
+    );
     build.onResolve({ filter }, (args) => ({ path: args.path, namespace: "sitrep-shared" }));
-    build.onLoad({ filter: /.*/, namespace: "sitrep-shared" }, (args) => ({ contents: shimSource(args.path, SHARED[args.path]), loader: "js" }));
+    build.onLoad({ filter: /.*/, namespace: "sitrep-shared" }, (args) => ({
+      contents: shimSource(args.path, SHARED[args.path]),
+      loader: "js",
+    }));
   },
 };
 
@@ -81,7 +88,9 @@ export async function buildPlugin({ dir, outDir, minify = false }) {
         logLevel: "warning",
         legalComments: "none",
         // Bundled CommonJS dependencies may still call require() for Node built-ins.
-        banner: { js: 'import { createRequire as __sitrepCreateRequire } from "node:module"; const require = __sitrepCreateRequire(import.meta.url);' },
+        banner: {
+          js: 'import { createRequire as __sitrepCreateRequire } from "node:module"; const require = __sitrepCreateRequire(import.meta.url);',
+        },
       });
       manifest.server = { ...manifest.server, entry: "server/index.js" };
     }
@@ -107,7 +116,10 @@ export async function buildPlugin({ dir, outDir, minify = false }) {
     fs.writeFileSync(path.join(staging, "plugin.json"), JSON.stringify(manifest, null, 2) + "\n");
     fs.mkdirSync(outDir, { recursive: true });
     const out = path.join(outDir, `${manifest.id}.tar.gz`);
-    await tar.create({ gzip: { level: 9 }, file: out, cwd: staging, portable: true, mtime: new Date(0), noDirRecurse: true }, listFiles(staging));
+    await tar.create(
+      { gzip: { level: 9 }, file: out, cwd: staging, portable: true, mtime: new Date(0), noDirRecurse: true },
+      listFiles(staging),
+    );
     return out;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });

@@ -28,9 +28,13 @@ import { registerPluginRoutes } from "./api/v4/plugins.ts";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** The bearer token of a request, and whether it came from the cookie. */
-function requestToken(request: { headers: Record<string, string | string[] | undefined>; cookies: Record<string, string | undefined> }): { token: string; fromCookie: boolean } | null {
+function requestToken(request: {
+  headers: Record<string, string | string[] | undefined>;
+  cookies: Record<string, string | undefined>;
+}): { token: string; fromCookie: boolean } | null {
   const header = request.headers.authorization;
-  if (typeof header === "string" && /^(bearer|token) /i.test(header)) return { token: header.replace(/^(bearer|token) /i, "").trim(), fromCookie: false };
+  if (typeof header === "string" && /^(bearer|token) /i.test(header))
+    return { token: header.replace(/^(bearer|token) /i, "").trim(), fromCookie: false };
   const cookieToken = request.cookies.MMAUTHTOKEN;
   return cookieToken ? { token: cookieToken, fromCookie: true } : null;
 }
@@ -44,8 +48,11 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
     // The router's own refusals (a malformed %-escape, a path segment over 100 characters), in the API's error shape.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
-      const reason = error.code === "FST_ERR_MAX_PARAM_LENGTH" ? "a segment is longer than 100 characters" : "is not a valid URL (a malformed %-escape)";
-      void reply.status(status).send({ id: `api.request.${error.code.toLowerCase()}`, message: `path: ${reason}`, status_code: status } satisfies ApiErrorBody);
+      const reason =
+        error.code === "FST_ERR_MAX_PARAM_LENGTH" ? "a segment is longer than 100 characters" : "is not a valid URL (a malformed %-escape)";
+      void reply
+        .status(status)
+        .send({ id: `api.request.${error.code.toLowerCase()}`, message: `path: ${reason}`, status_code: status } satisfies ApiErrorBody);
     },
   });
   await app.register(cookie);
@@ -91,7 +98,8 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
     if (!auth) return;
     if (found.fromCookie && !SAFE_METHODS.has(request.method)) {
       const csrf = request.headers["x-csrf-token"];
-      if (csrf !== auth.session.csrf_token) throw forbidden("X-CSRF-Token: missing or does not match the session; requests signed in by cookie must send it.");
+      if (csrf !== auth.session.csrf_token)
+        throw forbidden("X-CSRF-Token: missing or does not match the session; requests signed in by cookie must send it.");
     }
     request.auth = { user: presentUser(auth.user), session: auth.session, token: found.token };
   });
@@ -99,7 +107,12 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     let body: ApiErrorBody;
     if (isExpectedError(error)) {
-      body = { id: error.id, message: error.message, status_code: error.status, ...(error.details !== undefined ? { details: error.details } : {}) };
+      body = {
+        id: error.id,
+        message: error.message,
+        status_code: error.status,
+        ...(error.details !== undefined ? { details: error.details } : {}),
+      };
     } else if (error instanceof ZodError) {
       const appError = fromZodError(error);
       body = { id: appError.id, message: appError.message, status_code: 400, details: appError.details };
@@ -141,11 +154,18 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   // The web app: built files, and index.html for every client-side route.
   const webDir = host.config.webDistDir;
   const hasWeb = fs.existsSync(path.join(webDir, "index.html"));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir, prefix: "/static/app/", wildcard: true, index: false, decorateReply: true });
+  if (hasWeb)
+    await app.register(fastifyStatic, { root: webDir, prefix: "/static/app/", wildcard: true, index: false, decorateReply: true });
   app.setNotFoundHandler((request, reply) => {
     const url = request.url;
     if (url.startsWith("/api/") || url.startsWith("/plugins/") || url.startsWith("/hooks/") || request.method !== "GET") {
-      return reply.status(404).send({ id: "api.context.404.app_error", message: `Sorry, we could not find ${request.method} ${url.split("?")[0]}.`, status_code: 404 } satisfies ApiErrorBody);
+      return reply
+        .status(404)
+        .send({
+          id: "api.context.404.app_error",
+          message: `Sorry, we could not find ${request.method} ${url.split("?")[0]}.`,
+          status_code: 404,
+        } satisfies ApiErrorBody);
     }
     if (!hasWeb) return reply.status(503).type("text/plain").send("The web app is not built yet: run `npm run build`.");
     return reply.type("text/html").header("cache-control", "no-store").sendFile("index.html");

@@ -21,11 +21,14 @@ export class AppError extends Error {
 /** 400: the caller sent something invalid. */
 export const badRequest = (id: string, message: string, details?: unknown) => new AppError({ status: 400, id, message, details });
 /** 401: no valid session or token. */
-export const unauthorized = (message = "You must be signed in to do that.") => new AppError({ status: 401, id: "api.context.session_expired", message });
+export const unauthorized = (message = "You must be signed in to do that.") =>
+  new AppError({ status: 401, id: "api.context.session_expired", message });
 /** 403: signed in, but not allowed. */
-export const forbidden = (message = "You do not have the permission to do that.") => new AppError({ status: 403, id: "api.context.permissions", message });
+export const forbidden = (message = "You do not have the permission to do that.") =>
+  new AppError({ status: 403, id: "api.context.permissions", message });
 /** 404: nothing there, or nothing the caller may see. */
-export const notFound = (what: string, message?: string) => new AppError({ status: 404, id: `app.${what}.not_found`, message: message ?? `${what} not found.` });
+export const notFound = (what: string, message?: string) =>
+  new AppError({ status: 404, id: `app.${what}.not_found`, message: message ?? `${what} not found.` });
 /** 409: conflicts with what exists. */
 export const conflict = (id: string, message: string, details?: unknown) => new AppError({ status: 409, id, message, details });
 

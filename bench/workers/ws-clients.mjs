@@ -59,7 +59,11 @@ parentPort.on("message", async (command) => {
       parentPort.postMessage({ armed: true });
     } else if (command.type === "sample") parentPort.postMessage({ sample });
     else if (command.type === "close") {
-      await Promise.all(sockets.map((ws) => new Promise((resolve) => (ws.readyState === WebSocket.CLOSED ? resolve() : (ws.once("close", resolve), ws.terminate())))));
+      await Promise.all(
+        sockets.map(
+          (ws) => new Promise((resolve) => (ws.readyState === WebSocket.CLOSED ? resolve() : (ws.once("close", resolve), ws.terminate()))),
+        ),
+      );
       sockets = [];
       parentPort.postMessage({ closed: true });
     }

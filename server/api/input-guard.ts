@@ -16,7 +16,8 @@ import { AppError } from "../errors.ts";
 /** The deepest JSON a request may send. */
 export const MAX_DEPTH = 64;
 
-const nul = (field: string) => new AppError({ status: 400, id: "api.request.nul_character", message: `${field}: must not contain the NUL character (U+0000)` });
+const nul = (field: string) =>
+  new AppError({ status: 400, id: "api.request.nul_character", message: `${field}: must not contain the NUL character (U+0000)` });
 
 /**
  * The problem with a parsed body, if any: `props.a: must not contain ...`.
@@ -31,7 +32,8 @@ export function bodyProblem(body: unknown): AppError | null {
       continue;
     }
     if (value === null || typeof value !== "object") continue;
-    if (depth >= MAX_DEPTH) return new AppError({ status: 400, id: "api.request.too_deep", message: `${path || "body"}: nests deeper than ${MAX_DEPTH} levels` });
+    if (depth >= MAX_DEPTH)
+      return new AppError({ status: 400, id: "api.request.too_deep", message: `${path || "body"}: nests deeper than ${MAX_DEPTH} levels` });
     for (const [key, child] of Object.entries(value)) {
       const childPath = path ? `${path}.${key}` : key;
       if (key.includes("\u0000")) return nul(childPath);
@@ -47,6 +49,7 @@ export function urlProblem(url: string): AppError | null {
   const q = url.indexOf("?");
   const pathPart = q === -1 ? url : url.slice(0, q);
   if (pathPart.includes("%00")) return nul("path");
-  for (const [key, value] of new URLSearchParams(url.slice(q + 1))) if (key.includes("\u0000") || value.includes("\u0000")) return nul(key.replace(/\u0000/g, "") || "query");
+  for (const [key, value] of new URLSearchParams(url.slice(q + 1)))
+    if (key.includes("\u0000") || value.includes("\u0000")) return nul(key.replace(/\u0000/g, "") || "query");
   return null;
 }

@@ -14,7 +14,10 @@ export function hashToken(token: string): string {
 }
 
 /** Start a session for a user; returns the bearer token (shown once) and the CSRF token. */
-export async function sessionStarter(host: Host, props: { userId: string; accessTokenId?: string; token?: string }): Promise<{ token: string; csrf: string; session: SessionsTable }> {
+export async function sessionStarter(
+  host: Host,
+  props: { userId: string; accessTokenId?: string; token?: string },
+): Promise<{ token: string; csrf: string; session: SessionsTable }> {
   const token = props.token ?? newToken();
   const now = Date.now();
   const session: SessionsTable = {
@@ -55,7 +58,12 @@ export async function sessionFromToken(host: Host, token: string): Promise<{ ses
   let session = await host.db.selectFrom("sessions").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
   if (!session) {
     // A personal access token opens a session on first use.
-    const pat = await host.db.selectFrom("user_access_tokens").selectAll().where("token_hash", "=", tokenHash).where("is_active", "=", 1).executeTakeFirst();
+    const pat = await host.db
+      .selectFrom("user_access_tokens")
+      .selectAll()
+      .where("token_hash", "=", tokenHash)
+      .where("is_active", "=", 1)
+      .executeTakeFirst();
     if (!pat) return null;
     session = (await sessionStarter(host, { userId: pat.user_id, accessTokenId: pat.id, token })).session;
   }
@@ -68,9 +76,19 @@ export async function sessionFromToken(host: Host, token: string): Promise<{ ses
 }
 
 /** Create a personal access token for a user; the token is returned once. */
-export async function accessTokenCreator(host: Host, props: { userId: string; description: string }): Promise<{ id: string; token: string; user_id: string; description: string; is_active: boolean }> {
+export async function accessTokenCreator(
+  host: Host,
+  props: { userId: string; description: string },
+): Promise<{ id: string; token: string; user_id: string; description: string; is_active: boolean }> {
   const token = newToken();
-  const row = { id: newId(), user_id: props.userId, token_hash: hashToken(token), description: props.description, is_active: 1, create_at: Date.now() };
+  const row = {
+    id: newId(),
+    user_id: props.userId,
+    token_hash: hashToken(token),
+    description: props.description,
+    is_active: 1,
+    create_at: Date.now(),
+  };
   await host.db.insertInto("user_access_tokens").values(row).execute();
   return { id: row.id, token, user_id: row.user_id, description: row.description, is_active: true };
 }

@@ -9,7 +9,14 @@ import type { ActionDefinition } from "#plugin-api";
 import { isSystemAdmin, type Channel, type User } from "#common/wire.ts";
 import { AppError, badRequest, forbidden } from "../errors.ts";
 import type { Host } from "../host.ts";
-import { canPostInChannel, canReadChannel, channelCreator, channelMemberAdder, getChannelByName, isChannelMember } from "../services/channels.ts";
+import {
+  canPostInChannel,
+  canReadChannel,
+  channelCreator,
+  channelMemberAdder,
+  getChannelByName,
+  isChannelMember,
+} from "../services/channels.ts";
 import { postCreator } from "../services/posts.ts";
 import { isTeamMember } from "../services/teams.ts";
 import { getUser, getUserByUsername } from "../services/users.ts";
@@ -63,8 +70,12 @@ export function postMessageAction(host: Host): ActionDefinition {
     async run({ params, actorId, teamId }: RunInput) {
       const user = await actor(host, actorId);
       const channel = await readableByName(host, { user, teamId, name: str(params, "channel"), field: "channel" });
-      if (!(await canPostInChannel(host, user, channel))) throw forbidden(`channel: @${user.username} may not post in ~${channel.name} (not a member)`);
-      const post = await postCreator(host, { input: { channel_id: channel.id, message: str(params, "message") }, author: { user, via: "plugin" } });
+      if (!(await canPostInChannel(host, user, channel)))
+        throw forbidden(`channel: @${user.username} may not post in ~${channel.name} (not a member)`);
+      const post = await postCreator(host, {
+        input: { channel_id: channel.id, message: str(params, "message") },
+        author: { user, via: "plugin" },
+      });
       return { post_id: post.id, channel_id: channel.id };
     },
     preview: ({ params }) => `post in ~${str(params, "channel").replace(/^~/, "")}: ${str(params, "message")}`,
@@ -89,7 +100,13 @@ export function createChannelAction(host: Host): ActionDefinition {
       const user = await actor(host, actorId);
       const name = str(params, "name");
       const channel = await channelCreator(host, {
-        input: { team_id: teamId, name, display_name: str(params, "display_name") || name, type: params.private === true ? "P" : "O", ...(params.purpose ? { purpose: str(params, "purpose") } : {}) },
+        input: {
+          team_id: teamId,
+          name,
+          display_name: str(params, "display_name") || name,
+          type: params.private === true ? "P" : "O",
+          ...(params.purpose ? { purpose: str(params, "purpose") } : {}),
+        },
         creator: user,
       });
       return { channel_id: channel.id, channel_name: channel.name };
@@ -114,11 +131,14 @@ export function addUserToChannelAction(host: Host): ActionDefinition {
       const user = await actor(host, actorId);
       const channel = await readableByName(host, { user, teamId, name: str(params, "channel"), field: "channel" });
       const target = await getUserByUsername(host, str(params, "username"));
-      if (!target || target.delete_at) throw badRequest("automation.user.not_found", `username: no active user "${str(params, "username").replace(/^@/, "")}"`);
+      if (!target || target.delete_at)
+        throw badRequest("automation.user.not_found", `username: no active user "${str(params, "username").replace(/^@/, "")}"`);
       if (!isSystemAdmin(user)) {
         const selfJoin = target.id === user.id && channel.type === "O";
-        if (!selfJoin && !(await isChannelMember(host, channel.id, user.id))) throw forbidden(`channel: @${user.username} must be a member of ~${channel.name} to add others to it`);
-        if (!(await isTeamMember(host, channel.team_id, target.id))) throw forbidden(`username: @${target.username} is not a member of this channel's team`);
+        if (!selfJoin && !(await isChannelMember(host, channel.id, user.id)))
+          throw forbidden(`channel: @${user.username} must be a member of ~${channel.name} to add others to it`);
+        if (!(await isTeamMember(host, channel.team_id, target.id)))
+          throw forbidden(`username: @${target.username} is not a member of this channel's team`);
       }
       await channelMemberAdder(host, { channelId: channel.id, userId: target.id, actorId: user.id });
       return { channel_id: channel.id, user_id: target.id };
@@ -130,7 +150,10 @@ export function addUserToChannelAction(host: Host): ActionDefinition {
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 /** Validate an `http_request` target and its input; a 400 naming the field otherwise. */
-async function checkedRequest(host: Host, params: Record<string, unknown>): Promise<{ url: URL; method: string; headers: Record<string, string>; body?: string }> {
+async function checkedRequest(
+  host: Host,
+  params: Record<string, unknown>,
+): Promise<{ url: URL; method: string; headers: Record<string, string>; body?: string }> {
   const method = (str(params, "method") || "POST").toUpperCase();
   if (!METHODS.includes(method)) throw badRequest("automation.http_request.method", `method: must be one of ${METHODS.join(", ")}`);
   let url: URL;
@@ -142,12 +165,15 @@ async function checkedRequest(host: Host, params: Record<string, unknown>): Prom
   if (url.protocol !== "http:" && url.protocol !== "https:") throw badRequest("automation.http_request.url", "url: must be http or https");
   const allowlist = await readAllowlist(host);
   if (!isAllowedTarget(url, allowlist)) {
-    throw forbidden(`url: ${url.host} is not in the workflow plugin's ${ALLOWLIST_SETTING} setting (${allowlist.length ? allowlist.join(", ") : "empty: no target is allowed"})`);
+    throw forbidden(
+      `url: ${url.host} is not in the workflow plugin's ${ALLOWLIST_SETTING} setting (${allowlist.length ? allowlist.join(", ") : "empty: no target is allowed"})`,
+    );
   }
   const headers: Record<string, string> = {};
   const rawHeaders = params.headers;
   if (rawHeaders !== undefined && rawHeaders !== null) {
-    if (typeof rawHeaders !== "object" || Array.isArray(rawHeaders)) throw badRequest("automation.http_request.headers", "headers: must be a map of header names to values");
+    if (typeof rawHeaders !== "object" || Array.isArray(rawHeaders))
+      throw badRequest("automation.http_request.headers", "headers: must be a map of header names to values");
     for (const [name, value] of Object.entries(rawHeaders)) headers[name.toLowerCase()] = String(value);
   }
   let body: string | undefined;
@@ -182,14 +208,28 @@ export function httpRequestAction(host: Host): ActionDefinition {
       let response: Response;
       try {
         // No redirects: a redirect could lead past the allow-list.
-        response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.method === "GET" ? undefined : request.body, redirect: "manual", signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+        response = await fetch(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: request.method === "GET" ? undefined : request.body,
+          redirect: "manual",
+          signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+        });
       } catch (error) {
         const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-        throw new AppError({ status: 424, id: "automation.http_request.unreachable", message: `http_request: ${request.method} ${request.url.href} failed: ${cause}` });
+        throw new AppError({
+          status: 424,
+          id: "automation.http_request.unreachable",
+          message: `http_request: ${request.method} ${request.url.href} failed: ${cause}`,
+        });
       }
       const text = (await response.text()).slice(0, HTTP_BODY_MAX);
       if (!response.ok) {
-        throw new AppError({ status: 424, id: "automation.http_request.status", message: `http_request: ${request.method} ${request.url.href} answered ${response.status} ${response.statusText}`.trim() });
+        throw new AppError({
+          status: 424,
+          id: "automation.http_request.status",
+          message: `http_request: ${request.method} ${request.url.href} answered ${response.status} ${response.statusText}`.trim(),
+        });
       }
       let json: unknown = null;
       try {
@@ -210,4 +250,3 @@ export function httpRequestAction(host: Host): ActionDefinition {
 export function hostActions(host: Host): ActionDefinition[] {
   return [postMessageAction(host), createChannelAction(host), addUserToChannelAction(host), httpRequestAction(host)];
 }
-

@@ -40,9 +40,14 @@ describe("host automation catalog", () => {
     const triggers = Object.fromEntries(catalog.triggers.filter((t) => t.plugin_id === "host").map((t) => [t.name, t]));
     expect(Object.keys(triggers).sort()).toEqual(["message_posted", "schedule", "slash_command", "webhook"]);
     expect(Object.keys(triggers.message_posted!.parameters).sort()).toEqual(["channel", "contains", "from_user", "keywords"]);
-    expect(Object.keys(triggers.message_posted!.provides)).toEqual(expect.arrayContaining(["post_id", "message", "channel_id", "channel_name", "user_id", "username", "team_id"]));
+    expect(Object.keys(triggers.message_posted!.provides)).toEqual(
+      expect.arrayContaining(["post_id", "message", "channel_id", "channel_name", "user_id", "username", "team_id"]),
+    );
     expect(triggers.schedule!.parameters.cron!.required).toBe(true);
-    const actions = catalog.actions.filter((a) => a.plugin_id === "host").map((a) => a.name).sort();
+    const actions = catalog.actions
+      .filter((a) => a.plugin_id === "host")
+      .map((a) => a.name)
+      .sort();
     expect(actions).toEqual(["add_user_to_channel", "create_channel", "http_request", "post_message"]);
     // Plain data: no functions leak into the catalog.
     expect(JSON.parse(JSON.stringify(catalog))).toEqual(catalog);
@@ -55,7 +60,15 @@ describe("message_posted", () => {
     const post = await server.createPost(admin, { channelId: alerts.id, message: "SEV1: db-prod is down" });
     const event = await postedEvent(post.id);
     expect(event).toMatchObject({ teamId: team.id, channelId: alerts.id, depth: 0 });
-    expect(event.values).toMatchObject({ post_id: post.id, message: "SEV1: db-prod is down", channel_id: alerts.id, channel_name: alerts.name, user_id: admin.user.id, username: admin.user.username, team_id: team.id });
+    expect(event.values).toMatchObject({
+      post_id: post.id,
+      message: "SEV1: db-prod is down",
+      channel_id: alerts.id,
+      channel_name: alerts.name,
+      user_id: admin.user.id,
+      username: admin.user.username,
+      team_id: team.id,
+    });
     const m = (where: Record<string, unknown>) => server.host.automation.matches(where, event);
     expect(m({ channel: alerts.name, contains: "sev1" })).toBe(true);
     expect(m({ channel: `~${alerts.name}` })).toBe(true);
@@ -73,7 +86,9 @@ describe("message_posted", () => {
     const admin = await server.admin();
     const hook = await admin.post("/api/v4/hooks/incoming", { channel_id: alerts.id, display_name: "alertmanager" });
     expect(hook.status).toBe(201);
-    const sent = await server.anonymous.post(`/hooks/${hook.body.id}`, { attachments: [{ title: "Firing", text: "SEV10 on payments", fields: [{ title: "severity", value: "critical" }] }] });
+    const sent = await server.anonymous.post(`/hooks/${hook.body.id}`, {
+      attachments: [{ title: "Firing", text: "SEV10 on payments", fields: [{ title: "severity", value: "critical" }] }],
+    });
     expect(sent.status).toBe(200);
     const event = await eventually(() => events.find((e) => e.trigger === "message_posted" && String(e.values.text).includes("payments")));
     expect(event.values.message).toBe("");
@@ -86,7 +101,12 @@ describe("message_posted", () => {
 
   it("carries the depth of the action that caused the post", async () => {
     const admin = await server.admin();
-    await server.host.automation.runAction("post_message", { params: { channel: alerts.name, message: "from a run" }, actorId: admin.user.id, teamId: team.id, depth: 2 });
+    await server.host.automation.runAction("post_message", {
+      params: { channel: alerts.name, message: "from a run" },
+      actorId: admin.user.id,
+      teamId: team.id,
+      depth: 2,
+    });
     const event = await eventually(() => events.find((e) => e.trigger === "message_posted" && e.values.message === "from a run"));
     expect(event.depth).toBe(3);
   });
@@ -96,12 +116,22 @@ describe("host actions run with the actor's permissions", () => {
   it("post_message posts as the actor, refuses a non-member and hides private channels", async () => {
     const admin = await server.admin();
     const bob = await server.createUser();
-    const run = (actorId: string, params: Record<string, unknown>) => server.host.automation.runAction("post_message", { params, actorId, teamId: team.id, depth: 0 });
-    await expect(run(bob.user.id, { channel: alerts.name, message: "hi" })).rejects.toMatchObject({ status: 400, message: `channel: no channel "${alerts.name}" that @${bob.user.username} can read` });
+    const run = (actorId: string, params: Record<string, unknown>) =>
+      server.host.automation.runAction("post_message", { params, actorId, teamId: team.id, depth: 0 });
+    await expect(run(bob.user.id, { channel: alerts.name, message: "hi" })).rejects.toMatchObject({
+      status: 400,
+      message: `channel: no channel "${alerts.name}" that @${bob.user.username} can read`,
+    });
     await admin.post(`/api/v4/teams/${team.id}/members`, { team_id: team.id, user_id: bob.user.id });
-    await expect(run(bob.user.id, { channel: alerts.name, message: "hi" })).rejects.toMatchObject({ status: 403, message: `channel: @${bob.user.username} may not post in ~${alerts.name} (not a member)` });
+    await expect(run(bob.user.id, { channel: alerts.name, message: "hi" })).rejects.toMatchObject({
+      status: 403,
+      message: `channel: @${bob.user.username} may not post in ~${alerts.name} (not a member)`,
+    });
     const secret = await server.createChannel(admin, { teamId: team.id, type: "P" });
-    await expect(run(bob.user.id, { channel: secret.name, message: "hi" })).rejects.toMatchObject({ status: 400, message: `channel: no channel "${secret.name}" that @${bob.user.username} can read` });
+    await expect(run(bob.user.id, { channel: secret.name, message: "hi" })).rejects.toMatchObject({
+      status: 400,
+      message: `channel: no channel "${secret.name}" that @${bob.user.username} can read`,
+    });
     await server.addToChannel(admin, { channel: alerts, user: bob.user });
     const out = await run(bob.user.id, { channel: alerts.name, message: "hello from bob" });
     const stored = await admin.get(`/api/v4/posts/${out.post_id}`);
@@ -113,15 +143,23 @@ describe("host actions run with the actor's permissions", () => {
     const admin = await server.admin();
     const carol = await server.createUser();
     const dave = await server.createUser();
-    const create = (actorId: string, name: string) => server.host.automation.runAction("create_channel", { params: { name, private: true }, actorId, teamId: team.id, depth: 0 });
-    await expect(create(carol.user.id, "carols-room")).rejects.toMatchObject({ status: 403, message: "You must be a member of the team to create a channel in it." });
+    const create = (actorId: string, name: string) =>
+      server.host.automation.runAction("create_channel", { params: { name, private: true }, actorId, teamId: team.id, depth: 0 });
+    await expect(create(carol.user.id, "carols-room")).rejects.toMatchObject({
+      status: 403,
+      message: "You must be a member of the team to create a channel in it.",
+    });
     await admin.post(`/api/v4/teams/${team.id}/members`, { team_id: team.id, user_id: carol.user.id });
     const made = await create(carol.user.id, uniqueName("room"));
     expect(made.channel_name).toMatch(/^room-/);
     const channel = await admin.get(`/api/v4/channels/${made.channel_id}`);
     expect(channel.body.type).toBe("P");
-    const add = (actorId: string, params: Record<string, unknown>) => server.host.automation.runAction("add_user_to_channel", { params, actorId, teamId: team.id, depth: 0 });
-    await expect(add(carol.user.id, { channel: made.channel_name, username: dave.user.username })).rejects.toMatchObject({ status: 403, message: `username: @${dave.user.username} is not a member of this channel's team` });
+    const add = (actorId: string, params: Record<string, unknown>) =>
+      server.host.automation.runAction("add_user_to_channel", { params, actorId, teamId: team.id, depth: 0 });
+    await expect(add(carol.user.id, { channel: made.channel_name, username: dave.user.username })).rejects.toMatchObject({
+      status: 403,
+      message: `username: @${dave.user.username} is not a member of this channel's team`,
+    });
     await admin.post(`/api/v4/teams/${team.id}/members`, { team_id: team.id, user_id: dave.user.id });
     await expect(add(dave.user.id, { channel: made.channel_name, username: dave.user.username })).rejects.toMatchObject({ status: 400 });
     const added = await add(carol.user.id, { channel: made.channel_name, username: dave.user.username });
@@ -133,7 +171,14 @@ describe("host actions run with the actor's permissions", () => {
     const admin = await server.admin();
     const gone = await server.createUser();
     await admin.delete(`/api/v4/users/${gone.user.id}`);
-    await expect(server.host.automation.runAction("post_message", { params: { channel: alerts.name, message: "x" }, actorId: gone.user.id, teamId: team.id, depth: 0 })).rejects.toMatchObject({
+    await expect(
+      server.host.automation.runAction("post_message", {
+        params: { channel: alerts.name, message: "x" },
+        actorId: gone.user.id,
+        teamId: team.id,
+        depth: 0,
+      }),
+    ).rejects.toMatchObject({
       status: 403,
       message: "run_as: the workflow's user is missing or deactivated.",
     });
@@ -164,7 +209,21 @@ describe("http_request", () => {
     await db.deleteFrom("plugins").where("id", "=", "workflow").execute();
     await db
       .insertInto("plugins")
-      .values({ id: "workflow", manifest: JSON.stringify({ id: "workflow", name: "Workflow", version: "0.1.0", settings_schema: { http_allowlist: { type: "string[]", default: [] } } }), bundle: Buffer.from(""), checksum: "test", enabled: 0, settings: JSON.stringify({ http_allowlist: list }), installed_at: Date.now(), updated_at: Date.now() })
+      .values({
+        id: "workflow",
+        manifest: JSON.stringify({
+          id: "workflow",
+          name: "Workflow",
+          version: "0.1.0",
+          settings_schema: { http_allowlist: { type: "string[]", default: [] } },
+        }),
+        bundle: Buffer.from(""),
+        checksum: "test",
+        enabled: 0,
+        settings: JSON.stringify({ http_allowlist: list }),
+        installed_at: Date.now(),
+        updated_at: Date.now(),
+      })
       .execute();
   };
   const run = async (params: Record<string, unknown>) => {
@@ -173,7 +232,10 @@ describe("http_request", () => {
   };
 
   it("allows nothing until the allow-list names the target", async () => {
-    await expect(run({ url: `${targetUrl}/ok` })).rejects.toMatchObject({ status: 403, message: `url: ${new URL(targetUrl).host} is not in the workflow plugin's http_allowlist setting (empty: no target is allowed)` });
+    await expect(run({ url: `${targetUrl}/ok` })).rejects.toMatchObject({
+      status: 403,
+      message: `url: ${new URL(targetUrl).host} is not in the workflow plugin's http_allowlist setting (empty: no target is allowed)`,
+    });
     await setAllowlist(["hooks.example.com"]);
     await expect(run({ url: `${targetUrl}/ok` })).rejects.toMatchObject({ status: 403 });
     expect(received).toHaveLength(0);
@@ -184,8 +246,14 @@ describe("http_request", () => {
     const out = await run({ url: `${targetUrl}/ok`, headers: { "X-Token": "abc" }, body: { text: "hi" } });
     expect(out).toMatchObject({ status: 200, json: { ok: true, id: 7 } });
     expect(received.at(-1)).toEqual({ method: "POST", body: '{"text":"hi"}', token: "abc" });
-    await expect(run({ url: `${targetUrl}/fail`, method: "GET" })).rejects.toMatchObject({ status: 424, message: `http_request: GET ${targetUrl}/fail answered 500 Internal Server Error` });
-    await expect(run({ url: `${targetUrl}/ok`, method: "TRACE" })).rejects.toMatchObject({ status: 400, message: "method: must be one of GET, POST, PUT, PATCH, DELETE" });
+    await expect(run({ url: `${targetUrl}/fail`, method: "GET" })).rejects.toMatchObject({
+      status: 424,
+      message: `http_request: GET ${targetUrl}/fail answered 500 Internal Server Error`,
+    });
+    await expect(run({ url: `${targetUrl}/ok`, method: "TRACE" })).rejects.toMatchObject({
+      status: 400,
+      message: "method: must be one of GET, POST, PUT, PATCH, DELETE",
+    });
     await expect(run({ url: "file:///etc/passwd" })).rejects.toMatchObject({ status: 400, message: "url: must be http or https" });
   });
 });
@@ -194,12 +262,26 @@ describe("subscriptions", () => {
   it("slash_command registers the word while subscribed and fires for its team only", async () => {
     const admin = await server.admin();
     const word = uniqueName("deploy").replace(/-/g, "");
-    const sub = server.host.automation.subscribe("slash_command", { key: "wf-1", teamId: team.id, where: { trigger: word }, label: "Deploy" });
-    const res = await admin.post("/api/v4/commands/execute", { channel_id: alerts.id, team_id: team.id, command: `/${word} api "blue green"` });
+    const sub = server.host.automation.subscribe("slash_command", {
+      key: "wf-1",
+      teamId: team.id,
+      where: { trigger: word },
+      label: "Deploy",
+    });
+    const res = await admin.post("/api/v4/commands/execute", {
+      channel_id: alerts.id,
+      team_id: team.id,
+      command: `/${word} api "blue green"`,
+    });
     expect(res.status).toBe(200);
     expect(res.body.text).toBe('Workflow "Deploy" triggered.');
     const event = await eventually(() => events.find((e) => e.trigger === "slash_command" && e.target === "wf-1"));
-    expect(event.values).toMatchObject({ args: ["api", "blue green"], text: 'api "blue green"', username: admin.user.username, channel_name: alerts.name });
+    expect(event.values).toMatchObject({
+      args: ["api", "blue green"],
+      text: 'api "blue green"',
+      username: admin.user.username,
+      channel_name: alerts.name,
+    });
     const other = await server.createTeam(admin);
     const elsewhere = await server.createChannel(admin, { teamId: other.id });
     const wrongTeam = await admin.post("/api/v4/commands/execute", { channel_id: elsewhere.id, team_id: other.id, command: `/${word}` });
@@ -212,9 +294,15 @@ describe("subscriptions", () => {
   });
 
   it("refuses a bad command word and a bad cron expression", () => {
-    expect(() => server.host.automation.subscribe("slash_command", { key: "x", teamId: team.id, where: { trigger: "no spaces" }, label: "x" })).toThrow("where.trigger: must be a command word");
-    expect(() => server.host.automation.subscribe("schedule", { key: "x", teamId: team.id, where: { cron: "every day" }, label: "x" })).toThrow('where.cron: "every day" must have 5 fields');
-    expect(() => server.host.automation.subscribe("schedule", { key: "x", teamId: team.id, where: { cron: "99 * * * *" }, label: "x" })).toThrow('where.cron: "99 * * * *" is not a valid cron expression');
+    expect(() =>
+      server.host.automation.subscribe("slash_command", { key: "x", teamId: team.id, where: { trigger: "no spaces" }, label: "x" }),
+    ).toThrow("where.trigger: must be a command word");
+    expect(() =>
+      server.host.automation.subscribe("schedule", { key: "x", teamId: team.id, where: { cron: "every day" }, label: "x" }),
+    ).toThrow('where.cron: "every day" must have 5 fields');
+    expect(() =>
+      server.host.automation.subscribe("schedule", { key: "x", teamId: team.id, where: { cron: "99 * * * *" }, label: "x" }),
+    ).toThrow('where.cron: "99 * * * *" is not a valid cron expression');
   });
 
   it("webhook subscriptions fire events addressed to the subscriber", async () => {
@@ -226,7 +314,12 @@ describe("subscriptions", () => {
   });
 
   it("schedule fires on each tick", async () => {
-    const sub = server.host.automation.subscribe("schedule", { key: "wf-cron", teamId: team.id, where: { cron: "* * * * * *" }, label: "Every second" });
+    const sub = server.host.automation.subscribe("schedule", {
+      key: "wf-cron",
+      teamId: team.id,
+      where: { cron: "* * * * * *" },
+      label: "Every second",
+    });
     const event = await eventually(() => events.find((e) => e.trigger === "schedule" && e.target === "wf-cron"), 3000);
     sub.dispose();
     expect(event.values.scheduled_at).toBe(new Date(event.values.scheduled_at_ms as number).toISOString());

@@ -60,7 +60,11 @@ export function slashCommandTrigger(host: Host): TriggerDefinition {
     name: "slash_command",
     description: "Someone runs the slash command the workflow declares (where.trigger), e.g. /deploy api.",
     parameters: {
-      trigger: { type: "string", required: true, description: "The command word, without the slash; registered while the workflow is enabled." },
+      trigger: {
+        type: "string",
+        required: true,
+        description: "The command word, without the slash; registered while the workflow is enabled.",
+      },
       channel: { type: "string", description: "Only when run in this channel (name)." },
     },
     provides: {
@@ -79,7 +83,10 @@ export function slashCommandTrigger(host: Host): TriggerDefinition {
     subscribe(subscription, fire): Disposable {
       const word = typeof subscription.where.trigger === "string" ? subscription.where.trigger.replace(/^\//, "").toLowerCase() : "";
       if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(word)) {
-        throw badRequest("automation.slash_command.trigger", "where.trigger: must be a command word of letters, digits, '-' and '_' (without the slash)");
+        throw badRequest(
+          "automation.slash_command.trigger",
+          "where.trigger: must be a command word of letters, digits, '-' and '_' (without the slash)",
+        );
       }
       return host.commands.register("host", {
         trigger: word,
@@ -94,7 +101,16 @@ export function slashCommandTrigger(host: Host): TriggerDefinition {
           fire({
             teamId: args.teamId,
             channelId: args.channelId,
-            values: { command: args.command, text, args: args.args, user_id: args.userId, username: user?.username ?? "", channel_id: args.channelId, channel_name: channel?.name ?? "", team_id: args.teamId },
+            values: {
+              command: args.command,
+              text,
+              args: args.args,
+              user_id: args.userId,
+              username: user?.username ?? "",
+              channel_id: args.channelId,
+              channel_name: channel?.name ?? "",
+              team_id: args.teamId,
+            },
           });
           return { response_type: "ephemeral", text: `Workflow "${subscription.label}" triggered.` };
         },
@@ -106,7 +122,8 @@ export function slashCommandTrigger(host: Host): TriggerDefinition {
 /** `webhook`: an HTTP POST to the workflow's hook URL; the JSON body's keys are the values. */
 export const webhookTrigger: TriggerDefinition = {
   name: "webhook",
-  description: "An HTTP POST to the workflow's hook URL (/plugins/workflow/api/v1/hooks/<workflow-id>/<secret>); the JSON body's keys become trigger values.",
+  description:
+    "An HTTP POST to the workflow's hook URL (/plugins/workflow/api/v1/hooks/<workflow-id>/<secret>); the JSON body's keys become trigger values.",
   parameters: {},
   provides: {
     received_at: { type: "number", description: "When the request arrived (ms since the epoch)." },
@@ -118,7 +135,8 @@ export const webhookTrigger: TriggerDefinition = {
 export function scheduleTrigger(host: Host, onError: (error: unknown) => void): TriggerDefinition {
   return {
     name: "schedule",
-    description: "On a cron schedule, e.g. \"0 9 * * 1-5\" (five fields, or six with seconds first); each tick runs once across all server processes.",
+    description:
+      'On a cron schedule, e.g. "0 9 * * 1-5" (five fields, or six with seconds first); each tick runs once across all server processes.',
     parameters: {
       cron: { type: "string", required: true, description: "Cron expression." },
       timezone: { type: "string", description: "IANA timezone of the expression (default UTC)." },
@@ -136,7 +154,8 @@ export function scheduleTrigger(host: Host, onError: (error: unknown) => void): 
         key: `schedule:${subscription.key}`,
         cron: String(subscription.where.cron),
         timezone: typeof subscription.where.timezone === "string" ? subscription.where.timezone : undefined,
-        onTick: (tickAt) => fire({ teamId: subscription.teamId, values: { scheduled_at: new Date(tickAt).toISOString(), scheduled_at_ms: tickAt } }),
+        onTick: (tickAt) =>
+          fire({ teamId: subscription.teamId, values: { scheduled_at: new Date(tickAt).toISOString(), scheduled_at_ms: tickAt } }),
         onError,
       });
     },
@@ -163,7 +182,9 @@ export async function messagePostedEvent(host: Host, post: Post): Promise<Omit<F
       username: author?.username ?? "",
       team_id: channel.team_id,
       ...(typeof props.override_username === "string" ? { override_username: props.override_username } : {}),
-      ...(typeof props.webhook_display_name === "string" && props.webhook_display_name ? { webhook_display_name: props.webhook_display_name } : {}),
+      ...(typeof props.webhook_display_name === "string" && props.webhook_display_name
+        ? { webhook_display_name: props.webhook_display_name }
+        : {}),
     },
   };
 }

@@ -173,16 +173,27 @@ export class AutomationRegistry {
         }))
         .sort(byName),
       actions: [...this.actions.values()]
-        .map(({ pluginId, definition: d }) => ({ name: d.name, description: d.description, parameters: d.parameters, returns: d.returns, plugin_id: pluginId }))
+        .map(({ pluginId, definition: d }) => ({
+          name: d.name,
+          description: d.description,
+          parameters: d.parameters,
+          returns: d.returns,
+          plugin_id: pluginId,
+        }))
         .sort(byName),
     };
   }
 
   /** Run an action; triggers fired while it runs carry `depth + 1`. */
-  async runAction(name: string, input: { params: Record<string, unknown>; actorId: string; teamId: string; depth: number }): Promise<Record<string, unknown>> {
+  async runAction(
+    name: string,
+    input: { params: Record<string, unknown>; actorId: string; teamId: string; depth: number },
+  ): Promise<Record<string, unknown>> {
     const action = this.actions.get(name);
     if (!action) throw badRequest("automation.action.unknown", `action: "${name}" is not offered by any enabled plugin`);
-    return this.depth.run(input.depth + 1, () => action.definition.run({ params: input.params, actorId: input.actorId, teamId: input.teamId }));
+    return this.depth.run(input.depth + 1, () =>
+      action.definition.run({ params: input.params, actorId: input.actorId, teamId: input.teamId }),
+    );
   }
 
   async previewAction(name: string, input: { params: Record<string, unknown>; actorId: string; teamId: string }): Promise<string> {

@@ -62,22 +62,37 @@ export async function claimScheduleTick(db: Kysely<unknown>, props: { key: strin
     .onConflict((oc) => oc.columns(["subscription_key", "tick_at"]).doNothing())
     .executeTakeFirst();
   const won = Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
-  if (won) await claims.deleteFrom("automation_schedule_claims").where("subscription_key", "=", props.key).where("tick_at", "<", props.tickAt - CLAIM_RETENTION_MS).execute();
+  if (won)
+    await claims
+      .deleteFrom("automation_schedule_claims")
+      .where("subscription_key", "=", props.key)
+      .where("tick_at", "<", props.tickAt - CLAIM_RETENTION_MS)
+      .execute();
   return won;
 }
 
 /** Parse a cron expression, or a 400 naming `where.cron` and the reason. */
 export function parseCron(cron: unknown, timezone?: unknown): (after: number) => number {
-  if (typeof cron !== "string" || !cron.trim()) throw badRequest("automation.schedule.cron", "where.cron: is required, e.g. \"0 9 * * 1-5\"");
+  if (typeof cron !== "string" || !cron.trim()) throw badRequest("automation.schedule.cron", 'where.cron: is required, e.g. "0 9 * * 1-5"');
   const fields = cron.trim().split(/\s+/).length;
-  if (fields !== 5 && fields !== 6) throw badRequest("automation.schedule.cron", `where.cron: "${cron}" must have 5 fields (minute hour day month weekday), or 6 with seconds first`);
+  if (fields !== 5 && fields !== 6)
+    throw badRequest(
+      "automation.schedule.cron",
+      `where.cron: "${cron}" must have 5 fields (minute hour day month weekday), or 6 with seconds first`,
+    );
   const tz = typeof timezone === "string" && timezone ? timezone : "UTC";
   try {
     CronExpressionParser.parse(cron, { tz, strict: false }).next();
   } catch (error) {
-    throw badRequest("automation.schedule.cron", `where.cron: "${cron}" is not a valid cron expression (${error instanceof Error ? error.message : String(error)})`);
+    throw badRequest(
+      "automation.schedule.cron",
+      `where.cron: "${cron}" is not a valid cron expression (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
-  return (after) => CronExpressionParser.parse(cron, { currentDate: new Date(after), tz, strict: false }).next().getTime();
+  return (after) =>
+    CronExpressionParser.parse(cron, { currentDate: new Date(after), tz, strict: false })
+      .next()
+      .getTime();
 }
 
 /**

@@ -21,7 +21,9 @@ describe("text-match", () => {
   it("reads a post's message and its attachments' pretext, title, text, fields and fallback", () => {
     const text = postText({
       message: "alert",
-      props: { attachments: [{ pretext: "pre", title: "T", text: "body", fallback: "fb", fields: [{ title: "sev", value: 1 }] }, "junk", null] },
+      props: {
+        attachments: [{ pretext: "pre", title: "T", text: "body", fallback: "fb", fields: [{ title: "sev", value: 1 }] }, "junk", null],
+      },
     });
     expect(text.split("\n")).toEqual(["alert", "pre", "T", "body", "fb", "sev", "1"]);
   });

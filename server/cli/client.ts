@@ -14,7 +14,11 @@ export class ApiClient {
     if (body !== undefined) headers["content-type"] = "application/json";
     let response: Response;
     try {
-      response = await fetch(new URL(path, this.props.url), { method, headers, body: init.form ?? (body === undefined ? undefined : JSON.stringify(body)) });
+      response = await fetch(new URL(path, this.props.url), {
+        method,
+        headers,
+        body: init.form ?? (body === undefined ? undefined : JSON.stringify(body)),
+      });
     } catch (error) {
       throw new CliError(`cannot reach ${this.props.url}: ${(error as Error).cause ?? (error as Error).message}`);
     }

@@ -20,7 +20,16 @@ export function buildCli(): Command {
     .action(async () => {
       const config = loadConfig();
       // A stray rejection in a plugin or a socket handler is logged, never fatal to the workspace.
-      process.on("unhandledRejection", (reason) => console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "unhandled rejection", error: String(reason instanceof Error ? (reason.stack ?? reason) : reason) })));
+      process.on("unhandledRejection", (reason) =>
+        console.error(
+          JSON.stringify({
+            time: new Date().toISOString(),
+            level: "error",
+            msg: "unhandled rejection",
+            error: String(reason instanceof Error ? (reason.stack ?? reason) : reason),
+          }),
+        ),
+      );
       const server = await startServer(config);
       console.log(`Sitrep is listening on ${config.siteUrl} (port ${server.port}, database ${server.host.dialect})`);
       const stop = async () => {
@@ -32,7 +41,9 @@ export function buildCli(): Command {
     });
 
   const clientOptions = (cmd: Command) =>
-    cmd.option("--url <url>", "server address (SITREP_URL)", process.env.SITREP_URL ?? "http://localhost:8065").option("--token <token>", "access token (SITREP_TOKEN)", process.env.SITREP_TOKEN);
+    cmd
+      .option("--url <url>", "server address (SITREP_URL)", process.env.SITREP_URL ?? "http://localhost:8065")
+      .option("--token <token>", "access token (SITREP_TOKEN)", process.env.SITREP_TOKEN);
 
   const user = program.command("user").description("Manage users.");
   clientOptions(
@@ -50,12 +61,21 @@ export function buildCli(): Command {
       const me = await client.request<{ roles: string }>("GET", "/api/v4/users/me");
       if (!me.roles.includes("system_admin")) throw new CliError("--admin: the --token must belong to a system admin");
     }
-    const created = await client.request<{ id: string; username: string; roles: string }>("POST", "/api/v4/users", { username: opts.username, email: opts.email, password: opts.password });
+    const created = await client.request<{ id: string; username: string; roles: string }>("POST", "/api/v4/users", {
+      username: opts.username,
+      email: opts.email,
+      password: opts.password,
+    });
     if (opts.admin && !created.roles.includes("system_admin")) {
-      if (!opts.token) throw new CliError(`created ${created.username} as a plain user: --admin needs a system admin's --token once the workspace has users`);
+      if (!opts.token)
+        throw new CliError(
+          `created ${created.username} as a plain user: --admin needs a system admin's --token once the workspace has users`,
+        );
       await client.request("PUT", `/api/v4/users/${created.id}/roles`, { roles: "system_admin system_user" });
     }
-    console.log(`created user ${created.username} (${created.id})${opts.admin || created.roles.includes("system_admin") ? " as system admin" : ""}`);
+    console.log(
+      `created user ${created.username} (${created.id})${opts.admin || created.roles.includes("system_admin") ? " as system admin" : ""}`,
+    );
   });
 
   registerPluginCommands(program);

@@ -19,7 +19,10 @@ function write(name: string, source: string): string {
 describe("sitrep playbook lint", () => {
   it("prints ok lines for valid files and file:line:column: reason for each problem", () => {
     const good = write("good.yaml", "name: Good\nstages: [{name: One}]\n");
-    const bad = write("bad.yaml", "name: Bad\nstages:\n  - name: One\n    checklist: [\"{{fields.svc}}\"]\nforwarding:\n  - from: [alerts]\n    regex: \"(\"\n");
+    const bad = write(
+      "bad.yaml",
+      'name: Bad\nstages:\n  - name: One\n    checklist: ["{{fields.svc}}"]\nforwarding:\n  - from: [alerts]\n    regex: "("\n',
+    );
     const lines: string[] = [];
     const ok = lintPlaybookFiles([good, bad, path.join(dir, "missing.yaml")], { log: (l) => lines.push(l), error: (l) => lines.push(l) });
     expect(ok).toBe(false);
@@ -36,7 +39,10 @@ describe("sitrep playbook lint", () => {
     const failed = spawnSync("npx", ["tsx", "server/cli/index.ts", "playbook", "lint", bad], { cwd: root, encoding: "utf8" });
     expect(failed.status).toBe(1);
     expect(failed.stderr).toContain(`${bad}:2:1: stges: unknown key "stges"; did you mean "stages"?`);
-    const examples = fs.readdirSync(path.join(root, "playbooks")).filter((f) => f.endsWith(".yaml")).map((f) => `playbooks/${f}`);
+    const examples = fs
+      .readdirSync(path.join(root, "playbooks"))
+      .filter((f) => f.endsWith(".yaml"))
+      .map((f) => `playbooks/${f}`);
     const passed = spawnSync("npx", ["tsx", "server/cli/index.ts", "playbook", "lint", ...examples], { cwd: root, encoding: "utf8" });
     expect(passed.status).toBe(0);
     expect(passed.stdout.trim().split("\n")).toHaveLength(examples.length);
@@ -44,7 +50,9 @@ describe("sitrep playbook lint", () => {
 
   it("has --help for lint and apply", () => {
     const playbook = buildCli().commands.find((c) => c.name() === "playbook")!;
-    expect(playbook.commands.find((c) => c.name() === "lint")!.helpInformation()).toContain("Usage: sitrep playbook lint [options] <files...>");
+    expect(playbook.commands.find((c) => c.name() === "lint")!.helpInformation()).toContain(
+      "Usage: sitrep playbook lint [options] <files...>",
+    );
     expect(playbook.commands.find((c) => c.name() === "apply")!.helpInformation()).toContain("--team <name>");
   });
 });

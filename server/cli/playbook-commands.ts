@@ -46,7 +46,10 @@ export function lintPlaybookFiles(files: readonly string[], out: PlaybookCliOutp
 }
 
 /** Apply files to a team of a running server, all or nothing. Throws CliError on failure, after printing each problem. */
-export async function applyPlaybookFiles(props: { files: readonly string[]; team: string; url: string; token?: string }, out: PlaybookCliOutput = consoleOutput): Promise<void> {
+export async function applyPlaybookFiles(
+  props: { files: readonly string[]; team: string; url: string; token?: string },
+  out: PlaybookCliOutput = consoleOutput,
+): Promise<void> {
   const files = props.files.map((path) => {
     try {
       return { path, source: fs.readFileSync(path, "utf8") };
@@ -58,7 +61,11 @@ export async function applyPlaybookFiles(props: { files: readonly string[]; team
   const team = await client.request<{ id: string; name: string }>("GET", `/api/v4/teams/name/${encodeURIComponent(props.team)}`);
   out.log(`applying ${files.length} playbook file${files.length === 1 ? "" : "s"} to team ${team.name}...`);
   try {
-    const result = await client.request<{ items: Array<Playbook & { outcome: string }> }>("POST", "/plugins/incident/api/v1/playbooks/apply", { team_id: team.id, files });
+    const result = await client.request<{ items: Array<Playbook & { outcome: string }> }>(
+      "POST",
+      "/plugins/incident/api/v1/playbooks/apply",
+      { team_id: team.id, files },
+    );
     result.items.forEach((playbook, i) => out.log(`${files[i].path}: ${playbook.outcome} "${playbook.name}" v${playbook.version}`));
   } catch (error) {
     const details = (error as CliError & { details?: unknown }).details;

@@ -41,16 +41,22 @@ function table(rows: string[][]): string[] {
 export function registerPluginCommands(program: Command, out: CliOutput = console): void {
   const plugin = program.command("plugin").description("Manage plugins of a running server (system admins).");
 
-  withClientOptions(plugin.command("list").description("List installed plugins and whether each is active.")).action(async (opts: ClientOptions) => {
-    const { active, inactive } = await client(opts).request<{ active: PluginStatus[]; inactive: PluginStatus[] }>("GET", "/api/v4/plugins");
-    const all = [...active, ...inactive].sort((a, b) => a.id.localeCompare(b.id));
-    if (all.length === 0) {
-      out.log("No plugins installed.");
-      return;
-    }
-    const state = (p: PluginStatus) => (p.active ? "active" : p.enabled ? `enabled, not running${p.error ? `: ${p.error}` : ""}` : "disabled");
-    for (const line of table([["ID", "VERSION", "NAME", "STATE"], ...all.map((p) => [p.id, p.version, p.name, state(p)])])) out.log(line);
-  });
+  withClientOptions(plugin.command("list").description("List installed plugins and whether each is active.")).action(
+    async (opts: ClientOptions) => {
+      const { active, inactive } = await client(opts).request<{ active: PluginStatus[]; inactive: PluginStatus[] }>(
+        "GET",
+        "/api/v4/plugins",
+      );
+      const all = [...active, ...inactive].sort((a, b) => a.id.localeCompare(b.id));
+      if (all.length === 0) {
+        out.log("No plugins installed.");
+        return;
+      }
+      const state = (p: PluginStatus) =>
+        p.active ? "active" : p.enabled ? `enabled, not running${p.error ? `: ${p.error}` : ""}` : "disabled";
+      for (const line of table([["ID", "VERSION", "NAME", "STATE"], ...all.map((p) => [p.id, p.version, p.name, state(p)])])) out.log(line);
+    },
+  );
 
   withClientOptions(
     plugin
@@ -63,7 +69,9 @@ export function registerPluginCommands(program: Command, out: CliOutput = consol
     try {
       bytes = fs.readFileSync(file);
     } catch (error) {
-      throw new CliError(`cannot read ${bundlePath}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+      throw new CliError(
+        `cannot read ${bundlePath}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,
+      );
     }
     out.log(`Uploading ${path.basename(file)} (${Math.max(1, Math.round(bytes.length / 1024))} KB) to ${opts.url}...`);
     const form = new FormData();
@@ -76,15 +84,19 @@ export function registerPluginCommands(program: Command, out: CliOutput = consol
     }
   });
 
-  withClientOptions(plugin.command("enable <id>").description("Enable a plugin; it starts at once on every server process.")).action(async (id: string, opts: ClientOptions) => {
-    await client(opts).request("POST", `/api/v4/plugins/${encodeURIComponent(id)}/enable`);
-    out.log(`Enabled ${id}.`);
-  });
+  withClientOptions(plugin.command("enable <id>").description("Enable a plugin; it starts at once on every server process.")).action(
+    async (id: string, opts: ClientOptions) => {
+      await client(opts).request("POST", `/api/v4/plugins/${encodeURIComponent(id)}/enable`);
+      out.log(`Enabled ${id}.`);
+    },
+  );
 
-  withClientOptions(plugin.command("disable <id>").description("Disable a plugin; its data stays.")).action(async (id: string, opts: ClientOptions) => {
-    await client(opts).request("POST", `/api/v4/plugins/${encodeURIComponent(id)}/disable`);
-    out.log(`Disabled ${id}.`);
-  });
+  withClientOptions(plugin.command("disable <id>").description("Disable a plugin; its data stays.")).action(
+    async (id: string, opts: ClientOptions) => {
+      await client(opts).request("POST", `/api/v4/plugins/${encodeURIComponent(id)}/disable`);
+      out.log(`Disabled ${id}.`);
+    },
+  );
 
   withClientOptions(
     plugin

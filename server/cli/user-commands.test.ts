@@ -69,7 +69,11 @@ describe("sitrep user create", () => {
   });
 
   it("prints the server's message and exits 1 on bad input", async () => {
-    const expected = await server.anonymous.post("/api/v4/users", { username: "Not Valid!", email: "x@example.com", password: "password-123" });
+    const expected = await server.anonymous.post("/api/v4/users", {
+      username: "Not Valid!",
+      email: "x@example.com",
+      password: "password-123",
+    });
     expect(expected.status).toBe(400);
     // Separate processes, run side by side to keep the test quick.
     const [invalid, short, taken, missing] = await Promise.all([
@@ -95,8 +99,19 @@ describe("sitrep user create", () => {
   it("lists its options with --help", async () => {
     const help = await userCreate(["--help"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: sitrep user create \[options\]\n\nCreate a user\. The first user of a workspace needs no token and becomes a system\s+admin\.\n/);
-    for (const option of ["--username <name>", "--email <email>", "--password <password>", "--admin", "--url <url>", "--token <token>", "-h, --help"]) expect(help.stdout).toContain(option);
+    expect(help.stdout).toMatch(
+      /^Usage: sitrep user create \[options\]\n\nCreate a user\. The first user of a workspace needs no token and becomes a system\s+admin\.\n/,
+    );
+    for (const option of [
+      "--username <name>",
+      "--email <email>",
+      "--password <password>",
+      "--admin",
+      "--url <url>",
+      "--token <token>",
+      "-h, --help",
+    ])
+      expect(help.stdout).toContain(option);
     expect(help.stdout).toMatch(/--admin\s+make the user a system admin \(needs an admin token\)/);
     expect(help.stdout).toMatch(/--url <url>\s+server address \(SITREP_URL\) \(default:\s+"http:\/\/localhost:8065"\)/);
   });

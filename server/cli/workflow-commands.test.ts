@@ -17,19 +17,28 @@ const capture = () => {
 
 describe("sitrep workflow lint", () => {
   it("prints file:line:column: path: reason offline, and ok for the shipped examples", async () => {
-    const bad = write("bad.yaml", "name: x\nrun_as: bot\ntrigger: {type: message_postd}\nsteps:\n  - action: post_message\n    with: {channel: a}\n");
+    const bad = write(
+      "bad.yaml",
+      "name: x\nrun_as: bot\ntrigger: {type: message_postd}\nsteps:\n  - action: post_message\n    with: {channel: a}\n",
+    );
     const { lines, out } = capture();
     const shippedDir = path.resolve(import.meta.dirname, "../../workflows");
     const shipped = fs.readdirSync(shippedDir).map((f) => path.join(shippedDir, f));
     expect(await lintWorkflowFiles({ files: [bad, ...shipped] }, out)).toBe(false);
-    expect(lines.slice(0, 2)).toEqual([`${bad}:3:17: trigger.type: unknown trigger "message_postd"; did you mean "message_posted"?`, `${bad}:6:11: steps.0.with: post_message needs "message" (Markdown text.)`]);
+    expect(lines.slice(0, 2)).toEqual([
+      `${bad}:3:17: trigger.type: unknown trigger "message_postd"; did you mean "message_posted"?`,
+      `${bad}:6:11: steps.0.with: post_message needs "message" (Markdown text.)`,
+    ]);
     expect(lines.slice(2).every((l) => l.includes(": ok (workflow"))).toBe(true);
   });
 });
 
 describe("sitrep workflow test", () => {
   it("explains unmet conditions and refuses a bad payload", async () => {
-    const file = write("ok.yaml", 'name: x\nrun_as: bot\ntrigger:\n  type: message_posted\n  where: {keywords: [db-prod]}\nsteps:\n  - action: post_message\n    with: {channel: ops, message: "{{trigger.username}} said {{trigger.message}}"}\n');
+    const file = write(
+      "ok.yaml",
+      'name: x\nrun_as: bot\ntrigger:\n  type: message_posted\n  where: {keywords: [db-prod]}\nsteps:\n  - action: post_message\n    with: {channel: ops, message: "{{trigger.username}} said {{trigger.message}}"}\n',
+    );
     const { lines, out } = capture();
     const result = await testWorkflowFile({ file, payload: '{"message": "db-production is fine", "username": "ann"}' }, out);
     expect(result.matched).toBe(false);

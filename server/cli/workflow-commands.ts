@@ -42,7 +42,10 @@ async function catalogFor(props: { url?: string; token?: string }): Promise<Lint
  * valid one. Returns false when any file has a problem.
  * @example await lintWorkflowFiles({ files: ["workflows/page-oncall.yaml"] }) // true
  */
-export async function lintWorkflowFiles(props: { files: readonly string[]; url?: string; token?: string }, out: WorkflowCliOutput = consoleOutput): Promise<boolean> {
+export async function lintWorkflowFiles(
+  props: { files: readonly string[]; url?: string; token?: string },
+  out: WorkflowCliOutput = consoleOutput,
+): Promise<boolean> {
   const catalog = await catalogFor(props);
   let ok = true;
   for (const file of props.files) {
@@ -65,15 +68,24 @@ export async function lintWorkflowFiles(props: { files: readonly string[]; url?:
 }
 
 /** Apply files to a team of a running server, one by one; throws CliError when any is refused, after printing its problems. */
-export async function applyWorkflowFiles(props: { files: readonly string[]; team: string; url: string; token?: string }, out: WorkflowCliOutput = consoleOutput): Promise<void> {
+export async function applyWorkflowFiles(
+  props: { files: readonly string[]; team: string; url: string; token?: string },
+  out: WorkflowCliOutput = consoleOutput,
+): Promise<void> {
   const sources = props.files.map((path) => ({ path, source: readFile(path) }));
   const client = new ApiClient({ url: props.url, token: props.token });
   const team = await client.request<{ id: string; name: string }>("GET", `/api/v4/teams/name/${encodeURIComponent(props.team)}`);
   let failed = 0;
   for (const [i, file] of sources.entries()) {
     try {
-      const applied = await client.request<{ name: string; version: number; enabled: boolean; webhook_url?: string }>("POST", `${API}/workflows`, { team_id: team.id, source: file.source });
-      out.log(`[${i + 1}/${sources.length}] ${file.path}: applied "${applied.name}" v${applied.version} to team ${team.name}${applied.enabled ? "" : " (disabled)"}${applied.webhook_url ? `; webhook URL: ${applied.webhook_url}` : ""}`);
+      const applied = await client.request<{ name: string; version: number; enabled: boolean; webhook_url?: string }>(
+        "POST",
+        `${API}/workflows`,
+        { team_id: team.id, source: file.source },
+      );
+      out.log(
+        `[${i + 1}/${sources.length}] ${file.path}: applied "${applied.name}" v${applied.version} to team ${team.name}${applied.enabled ? "" : " (disabled)"}${applied.webhook_url ? `; webhook URL: ${applied.webhook_url}` : ""}`,
+      );
     } catch (error) {
       failed++;
       const details = (error as CliError & { details?: unknown }).details;
@@ -103,7 +115,10 @@ function readPayload(payload: string): Record<string, unknown> {
  * conditions hold and each step with its rendered input.
  * @example await testWorkflowFile({ file: "workflows/sev1-starts-incident.yaml", payload: '{"channel_name":"alerts","message":"SEV1 db"}' })
  */
-export async function testWorkflowFile(props: { file: string; payload: string; url?: string; token?: string }, out: WorkflowCliOutput = consoleOutput): Promise<DryRunResult> {
+export async function testWorkflowFile(
+  props: { file: string; payload: string; url?: string; token?: string },
+  out: WorkflowCliOutput = consoleOutput,
+): Promise<DryRunResult> {
   const catalog = await catalogFor(props);
   const parsed = parseWorkflow(readFile(props.file), catalog);
   if (!parsed.ok) {
@@ -134,7 +149,9 @@ export function registerWorkflowCommands(program: Command): void {
   const workflow = program.command("workflow").description("Workflows as code (YAML): lint, dry-run, apply.");
   const serverOptions = (cmd: Command, required: boolean) => {
     cmd.option("--token <token>", "access token (SITREP_TOKEN)", process.env.SITREP_TOKEN);
-    return required ? cmd.option("--url <url>", "server address (SITREP_URL)", process.env.SITREP_URL ?? "http://localhost:8065") : cmd.option("--url <url>", "read the catalog from this server instead of the built-in copy");
+    return required
+      ? cmd.option("--url <url>", "server address (SITREP_URL)", process.env.SITREP_URL ?? "http://localhost:8065")
+      : cmd.option("--url <url>", "read the catalog from this server instead of the built-in copy");
   };
   serverOptions(
     workflow
@@ -158,7 +175,9 @@ export function registerWorkflowCommands(program: Command): void {
   serverOptions(
     workflow
       .command("test")
-      .description("Dry-run a workflow against a sample trigger payload, offline: shows whether its conditions hold and each step's rendered input. Changes nothing.")
+      .description(
+        "Dry-run a workflow against a sample trigger payload, offline: shows whether its conditions hold and each step's rendered input. Changes nothing.",
+      )
       .argument("<file>", "workflow YAML file")
       .requiredOption("--payload <json>", "trigger values: inline JSON or a JSON file"),
     false,

@@ -8,7 +8,9 @@ describe("CommandRegistry", () => {
     const registry = new CommandRegistry();
     const first = registry.register("incident", { trigger: "/Incident", description: "Incidents", execute: noop });
     expect(registry.get("INCIDENT")?.pluginId).toBe("incident");
-    expect(() => registry.register("other", { trigger: "incident", description: "Mine", execute: noop })).toThrow("trigger: /incident is already registered by incident");
+    expect(() => registry.register("other", { trigger: "incident", description: "Mine", execute: noop })).toThrow(
+      "trigger: /incident is already registered by incident",
+    );
     first.dispose();
     expect(registry.get("incident")).toBeUndefined();
     const second = registry.register("other", { trigger: "incident", description: "Mine", execute: noop });
@@ -21,9 +23,21 @@ describe("CommandRegistry", () => {
   it("lists autocomplete data sorted by trigger", () => {
     const registry = new CommandRegistry();
     registry.register("b", { trigger: "zeta", description: "Z", execute: noop });
-    registry.register("a", { trigger: "alpha", description: "A", hint: "[x]", subcommands: [{ name: "go", description: "Go", hint: "<where>" }], execute: noop });
+    registry.register("a", {
+      trigger: "alpha",
+      description: "A",
+      hint: "[x]",
+      subcommands: [{ name: "go", description: "Go", hint: "<where>" }],
+      execute: noop,
+    });
     expect(registry.autocomplete()).toEqual([
-      { trigger: "alpha", plugin_id: "a", description: "A", hint: "[x]", subcommands: [{ name: "go", hint: "<where>", description: "Go" }] },
+      {
+        trigger: "alpha",
+        plugin_id: "a",
+        description: "A",
+        hint: "[x]",
+        subcommands: [{ name: "go", hint: "<where>", description: "Go" }],
+      },
       { trigger: "zeta", plugin_id: "b", description: "Z", hint: "", subcommands: [] },
     ]);
   });

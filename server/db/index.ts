@@ -33,7 +33,12 @@ export interface WorkspaceDb {
  * Open (and create when missing) the database.
  * @example const { db } = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: "./data" })
  */
-export async function openDatabase(props: { databaseUrl?: string; dataDir: string; pgSchema?: string; sqliteFile?: string }): Promise<WorkspaceDb> {
+export async function openDatabase(props: {
+  databaseUrl?: string;
+  dataDir: string;
+  pgSchema?: string;
+  sqliteFile?: string;
+}): Promise<WorkspaceDb> {
   if (props.databaseUrl) {
     const schema = props.pgSchema ?? "public";
     const pgConfig: pg.PoolConfig = { connectionString: props.databaseUrl, max: 10, options: `-c search_path=${schema}` };
@@ -83,7 +88,9 @@ export async function migrate(props: { db: Kysely<unknown>; namespace: string; m
   try {
     await props.db.transaction().execute(async (trx) => {
       if (postgres) await sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.' || ${table}))`.execute(trx);
-      await sql`CREATE TABLE IF NOT EXISTS ${sql.table(table)} (name varchar(255) PRIMARY KEY, timestamp varchar(255) NOT NULL)`.execute(trx);
+      await sql`CREATE TABLE IF NOT EXISTS ${sql.table(table)} (name varchar(255) PRIMARY KEY, timestamp varchar(255) NOT NULL)`.execute(
+        trx,
+      );
       const { rows } = await sql<{ name: string }>`SELECT name FROM ${sql.table(table)}`.execute(trx);
       const applied = new Set(rows.map((r) => r.name));
       for (const name of names) {
@@ -94,7 +101,9 @@ export async function migrate(props: { db: Kysely<unknown>; namespace: string; m
       }
     });
   } catch (error) {
-    throw new Error(`migration ${props.namespace}/${current || "bookkeeping"} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `migration ${props.namespace}/${current || "bookkeeping"} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

@@ -25,7 +25,9 @@ afterAll(async () => {
 async function tableExists(name: string): Promise<boolean> {
   const query =
     testDialect === "postgres"
-      ? sql<{ n: number }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ${name}`
+      ? sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ${name}`
       : sql<{ n: number }>`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ${name}`;
   return (await query.execute(db)).rows[0].n > 0;
 }

@@ -32,7 +32,11 @@ describe("plugin admin permissions", () => {
       const anonymous = await server.anonymous.request(method, path, form ?? (method === "PUT" ? {} : undefined));
       expect(anonymous.status, `${method} ${path}`).toBe(401);
       expect(anonymous.body.message).toBe("You must be signed in to do that.");
-      const plain = await user.request(method, path, method === "POST" && path === "/api/v4/plugins" ? pluginForm(tiny()) : method === "PUT" ? {} : undefined);
+      const plain = await user.request(
+        method,
+        path,
+        method === "POST" && path === "/api/v4/plugins" ? pluginForm(tiny()) : method === "PUT" ? {} : undefined,
+      );
       expect(plain.status, `${method} ${path}`).toBe(403);
       expect(plain.body).toEqual({ id: "api.context.permissions", message: "Only system admins may do that.", status_code: 403 });
     }
@@ -48,7 +52,12 @@ describe("plugin upload", () => {
     expect((await upload(admin, tiny("1.0.0"))).status).toBe(201);
     const again = await upload(admin, tiny("1.1.0"));
     expect(again.status).toBe(409);
-    expect(again.body).toEqual({ id: "app.plugin.install_id.app_error", message: 'id: a plugin with the id "tiny" is already installed; upload with force=true to replace it', status_code: 409, details: { id: "tiny" } });
+    expect(again.body).toEqual({
+      id: "app.plugin.install_id.app_error",
+      message: 'id: a plugin with the id "tiny" is already installed; upload with force=true to replace it',
+      status_code: 409,
+      details: { id: "tiny" },
+    });
     await admin.post("/api/v4/plugins/tiny/enable");
     const forced = await upload(admin, tiny("1.1.0"), { force: true });
     expect(forced.status).toBe(201);
@@ -67,13 +76,28 @@ describe("plugin upload", () => {
   it("validates the manifest, naming each field and reason", async () => {
     const cases: Array<[unknown, string]> = [
       [{ name: "No id", version: "1.0.0" }, "plugin.json: id: is required"],
-      [{ id: "Bad Id", name: "x", version: "1.0.0" }, "plugin.json: id: must be 2 to 32 characters: lowercase letters, digits and '_', starting with a letter"],
+      [
+        { id: "Bad Id", name: "x", version: "1.0.0" },
+        "plugin.json: id: must be 2 to 32 characters: lowercase letters, digits and '_', starting with a letter",
+      ],
       [{ id: "ok", name: "x", version: "one" }, "plugin.json: version: must be a semantic version such as 1.2.3"],
       [{ id: "ok", version: "1.0.0" }, "plugin.json: name: is required"],
-      [{ id: "ok", name: "x", version: "1.0.0", server: { entry: "../escape.js" } }, "plugin.json: server.entry: must be a relative path inside the bundle (no '..', no leading '/')"],
-      [{ id: "ok", name: "x", version: "1.0.0", web: { entry: "web/missing.js" } }, 'plugin.json: web.entry: "web/missing.js" is not a file in the bundle'],
-      [{ id: "ok", name: "x", version: "1.0.0", settings_schema: { level: { type: "integer" } } }, "plugin.json: settings_schema.level.type: must be one of string, number, boolean, string[]"],
-      [{ id: "ok", name: "x", version: "1.0.0", settings_schema: { level: { type: "number", default: "high" } } }, "plugin.json: settings_schema.level.default: must be a number"],
+      [
+        { id: "ok", name: "x", version: "1.0.0", server: { entry: "../escape.js" } },
+        "plugin.json: server.entry: must be a relative path inside the bundle (no '..', no leading '/')",
+      ],
+      [
+        { id: "ok", name: "x", version: "1.0.0", web: { entry: "web/missing.js" } },
+        'plugin.json: web.entry: "web/missing.js" is not a file in the bundle',
+      ],
+      [
+        { id: "ok", name: "x", version: "1.0.0", settings_schema: { level: { type: "integer" } } },
+        "plugin.json: settings_schema.level.type: must be one of string, number, boolean, string[]",
+      ],
+      [
+        { id: "ok", name: "x", version: "1.0.0", settings_schema: { level: { type: "number", default: "high" } } },
+        "plugin.json: settings_schema.level.default: must be a number",
+      ],
     ];
     for (const [manifest, message] of cases) {
       const res = await upload(admin, makeTarGz([{ path: "plugin.json", data: JSON.stringify(manifest) }]));
@@ -94,10 +118,19 @@ describe("plugin upload", () => {
   it("refuses bundles whose entries escape their folder or are links", async () => {
     const manifest = { path: "plugin.json", data: JSON.stringify({ id: "evil", name: "Evil", version: "1.0.0" }) };
     for (const [entry, message] of [
-      [{ path: "../../outside.js", data: "x" }, 'plugin: the entry "../../outside.js" points outside the bundle; paths must be relative without \'..\''],
-      [{ path: "web/../../outside.js", data: "x" }, 'plugin: the entry "web/../../outside.js" points outside the bundle; paths must be relative without \'..\''],
-      [{ path: "/etc/evil", data: "x" }, 'plugin: the entry "/etc/evil" points outside the bundle; paths must be relative without \'..\''],
-      [{ path: "web/link", type: "SymbolicLink", linkpath: "/etc/passwd" }, 'plugin: the entry "web/link" is a SymbolicLink; a bundle may hold only files and folders'],
+      [
+        { path: "../../outside.js", data: "x" },
+        "plugin: the entry \"../../outside.js\" points outside the bundle; paths must be relative without '..'",
+      ],
+      [
+        { path: "web/../../outside.js", data: "x" },
+        "plugin: the entry \"web/../../outside.js\" points outside the bundle; paths must be relative without '..'",
+      ],
+      [{ path: "/etc/evil", data: "x" }, "plugin: the entry \"/etc/evil\" points outside the bundle; paths must be relative without '..'"],
+      [
+        { path: "web/link", type: "SymbolicLink", linkpath: "/etc/passwd" },
+        'plugin: the entry "web/link" is a SymbolicLink; a bundle may hold only files and folders',
+      ],
     ] as const) {
       const res = await upload(admin, makeTarGz([manifest, entry]));
       expect(res.status, entry.path).toBe(400);
@@ -111,7 +144,10 @@ describe("plugin upload", () => {
       admin,
       makeTarGz([
         { path: "wrapped/", type: "Directory" },
-        { path: "wrapped/plugin.json", data: JSON.stringify({ id: "wrapped", name: "Wrapped", version: "0.1.0", server: { entry: "server/index.js" } }) },
+        {
+          path: "wrapped/plugin.json",
+          data: JSON.stringify({ id: "wrapped", name: "Wrapped", version: "0.1.0", server: { entry: "server/index.js" } }),
+        },
         { path: "wrapped/server/index.js", data: "export function activate() {}" },
       ]),
     );
@@ -133,9 +169,21 @@ describe("a plugin that fails", () => {
     expect((await upload(admin, bundle)).status).toBe(201);
     const enabled = await admin.post("/api/v4/plugins/broken/enable");
     expect(enabled.status).toBe(400);
-    expect(enabled.body).toEqual({ id: "app.plugin.activate.app_error", message: 'Plugin "broken" is enabled but failed to activate: cannot start', status_code: 400 });
+    expect(enabled.body).toEqual({
+      id: "app.plugin.activate.app_error",
+      message: 'Plugin "broken" is enabled but failed to activate: cannot start',
+      status_code: 400,
+    });
     const list = await admin.get("/api/v4/plugins");
-    expect(list.body.inactive).toContainEqual({ id: "broken", name: "Broken", version: "1.0.0", description: "", active: false, enabled: true, error: "cannot start" });
+    expect(list.body.inactive).toContainEqual({
+      id: "broken",
+      name: "Broken",
+      version: "1.0.0",
+      description: "",
+      active: false,
+      enabled: true,
+      error: "cannot start",
+    });
     // What it registered before throwing is gone.
     const team = await server.createTeam(admin);
     const channel = await server.createChannel(admin, { teamId: team.id });
@@ -148,11 +196,16 @@ describe("a plugin that fails", () => {
   });
 
   it("stays inactive when the server entry does not export activate", async () => {
-    const bundle = makeBundle({ manifest: { id: "noactivate", name: "No activate", version: "1.0.0", server: { entry: "server/index.js" } }, server: "export const x = 1;" });
+    const bundle = makeBundle({
+      manifest: { id: "noactivate", name: "No activate", version: "1.0.0", server: { entry: "server/index.js" } },
+      server: "export const x = 1;",
+    });
     await upload(admin, bundle);
     const enabled = await admin.post("/api/v4/plugins/noactivate/enable");
     expect(enabled.status).toBe(400);
-    expect(enabled.body.message).toBe('Plugin "noactivate" is enabled but failed to activate: server/index.js does not export activate(ctx)');
+    expect(enabled.body.message).toBe(
+      'Plugin "noactivate" is enabled but failed to activate: server/index.js does not export activate(ctx)',
+    );
     await admin.delete("/api/v4/plugins/noactivate");
   });
 });

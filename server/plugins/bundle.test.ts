@@ -44,7 +44,10 @@ describe("bundles", () => {
     const module = (await import(pathToFileURL(path.join(dir, "web/index.js")).href)) as WebPluginModule;
     const postTypes = new Map<string, React.ComponentType<never>>();
     const registry = {
-      registerPostTypeComponent: (type: string, component: React.ComponentType<never>) => (postTypes.set(type, component), { dispose() {} }),
+      registerPostTypeComponent: (type: string, component: React.ComponentType<never>) => (
+        postTypes.set(type, component),
+        { dispose() {} }
+      ),
       registerRightHandSidebarComponent: () => ({ dispose() {}, show() {}, hide() {}, toggle() {} }),
       registerWebSocketEventHandler: () => ({ dispose() {} }),
     } as unknown as WebPluginRegistry;

@@ -109,7 +109,11 @@ async function untar(bundle: Buffer): Promise<Map<string, Buffer>> {
     tarBytes = zlib.gunzipSync(bundle, { maxOutputLength: MAX_UNPACKED_BYTES });
   } catch (error) {
     const tooLarge = (error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" || String(error).includes("maxOutputLength");
-    throw invalidBundle(tooLarge ? `plugin: the bundle unpacks to more than ${MAX_UNPACKED_BYTES / 1024 / 1024} MB` : "plugin: is not a gzip-compressed tar archive (.tar.gz)");
+    throw invalidBundle(
+      tooLarge
+        ? `plugin: the bundle unpacks to more than ${MAX_UNPACKED_BYTES / 1024 / 1024} MB`
+        : "plugin: is not a gzip-compressed tar archive (.tar.gz)",
+    );
   }
   const files = new Map<string, Buffer>();
   let problem: AppError | null = null;
@@ -220,7 +224,13 @@ export function extractBundle(props: { files: Map<string, Buffer>; dir: string }
 export function compareVersions(a: string, b: string): number {
   const parts = (v: string) => {
     const [core, pre] = v.split(/-(.*)/s, 2) as [string, string | undefined];
-    return { nums: core.split("+")[0]!.split(".").map((n) => Number(n) || 0), pre };
+    return {
+      nums: core
+        .split("+")[0]!
+        .split(".")
+        .map((n) => Number(n) || 0),
+      pre,
+    };
   };
   const pa = parts(a);
   const pb = parts(b);

@@ -50,7 +50,9 @@ async function sitrep(args: string[], token = admin.token!): Promise<{ code: num
 /** Run the real `bin/sitrep.mjs plugin ...` as a separate process (the server keeps answering meanwhile). */
 async function sitrepBin(args: string[], token = admin.token!): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, "plugin", ...args, "--url", server.url, "--token", token], { env: { ...process.env, SITREP_URL: "", SITREP_TOKEN: "" } });
+    const { stdout, stderr } = await run(process.execPath, [bin, "plugin", ...args, "--url", server.url, "--token", token], {
+      env: { ...process.env, SITREP_URL: "", SITREP_TOKEN: "" },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -64,7 +66,9 @@ describe("sitrep plugin", () => {
 
     const installed = await sitrepBin(["install", bundleFile, "--enable"]);
     expect(installed.code).toBe(0);
-    expect(installed.stdout).toMatch(/^Uploading example\.tar\.gz \(\d+ KB\) to http:\/\/127\.0\.0\.1:\d+\.\.\.\nInstalled example 1\.0\.0\.\nEnabled example\.\n$/);
+    expect(installed.stdout).toMatch(
+      /^Uploading example\.tar\.gz \(\d+ KB\) to http:\/\/127\.0\.0\.1:\d+\.\.\.\nInstalled example 1\.0\.0\.\nEnabled example\.\n$/,
+    );
     expect((await admin.get("/api/v4/plugins")).body.active.map((p: { id: string }) => p.id)).toEqual(["example"]);
 
     const list = await sitrepBin(["list"]);
@@ -76,8 +80,14 @@ describe("sitrep plugin", () => {
     expect(await sitrep(["disable", "example"])).toMatchObject({ code: 0, stdout: "Disabled example.\n" });
     expect((await sitrep(["list"])).stdout).toContain("example  1.0.0    Example  disabled");
     expect(await sitrep(["enable", "example"])).toMatchObject({ code: 0, stdout: "Enabled example.\n" });
-    expect(await sitrep(["uninstall", "example"])).toMatchObject({ code: 0, stdout: "Uninstalled example; its data is kept (use --purge to delete it).\n" });
-    expect(await sitrep(["uninstall", "example", "--purge"])).toMatchObject({ code: 0, stdout: "Uninstalled example and purged its data.\n" });
+    expect(await sitrep(["uninstall", "example"])).toMatchObject({
+      code: 0,
+      stdout: "Uninstalled example; its data is kept (use --purge to delete it).\n",
+    });
+    expect(await sitrep(["uninstall", "example", "--purge"])).toMatchObject({
+      code: 0,
+      stdout: "Uninstalled example and purged its data.\n",
+    });
     expect((await sitrep(["list"])).stdout).toBe("No plugins installed.\n");
   }, 90_000); // two real CLI processes, each compiling the CLI through tsx
 

@@ -82,7 +82,8 @@ function safeDispose(disposable: Disposable, log: Pick<Logger, "warn">): void {
 /** Settings as the plugin sees them: manifest defaults overlaid with stored values. */
 export function effectiveSettings(manifest: PluginManifest, stored: Record<string, unknown>): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const [key, setting] of Object.entries(manifest.settings_schema ?? {})) if (setting.default !== undefined) values[key] = setting.default;
+  for (const [key, setting] of Object.entries(manifest.settings_schema ?? {}))
+    if (setting.default !== undefined) values[key] = setting.default;
   for (const [key, value] of Object.entries(stored)) if (key in (manifest.settings_schema ?? {})) values[key] = value;
   return values;
 }
@@ -98,17 +99,28 @@ async function requireUser(host: Host, userId: string, field: string) {
 
 /** Drop the plugin's rows past their expiry. */
 async function kvLive(host: Host, pluginId: string, key: string): Promise<string | null> {
-  const row = await host.db.selectFrom("plugin_kv").select(["value", "expire_at"]).where("plugin_id", "=", pluginId).where("key", "=", key).executeTakeFirst();
+  const row = await host.db
+    .selectFrom("plugin_kv")
+    .select(["value", "expire_at"])
+    .where("plugin_id", "=", pluginId)
+    .where("key", "=", key)
+    .executeTakeFirst();
   if (!row) return null;
   if (row.expire_at && row.expire_at <= Date.now()) {
-    await host.db.deleteFrom("plugin_kv").where("plugin_id", "=", pluginId).where("key", "=", key).where("expire_at", "=", row.expire_at).execute();
+    await host.db
+      .deleteFrom("plugin_kv")
+      .where("plugin_id", "=", pluginId)
+      .where("key", "=", key)
+      .where("expire_at", "=", row.expire_at)
+      .execute();
     return null;
   }
   return row.value;
 }
 
 function checkKey(key: string): void {
-  if (typeof key !== "string" || key.length === 0 || key.length > KV_KEY_MAX) throw pluginMistake("key", `must be 1 to ${KV_KEY_MAX} characters`);
+  if (typeof key !== "string" || key.length === 0 || key.length > KV_KEY_MAX)
+    throw pluginMistake("key", `must be 1 to ${KV_KEY_MAX} characters`);
 }
 
 /**
@@ -157,7 +169,8 @@ export function createPluginContext(props: {
           // The plugin decides who creates; a bot is usually not on the team yet.
           skipTeamCheck: true,
         });
-        if (!(await isTeamMember(host, channel.team_id, creator.id))) await teamMemberAdder(host, { teamId: channel.team_id, userId: creator.id });
+        if (!(await isTeamMember(host, channel.team_id, creator.id)))
+          await teamMemberAdder(host, { teamId: channel.team_id, userId: creator.id });
         return channel;
       },
       async addMember(input) {
@@ -193,7 +206,11 @@ export function createPluginContext(props: {
 
     bot: {
       async ensure(input) {
-        const owner = await host.db.selectFrom("users").select(["bot_owner_id", "is_bot"]).where("username", "=", input.username).executeTakeFirst();
+        const owner = await host.db
+          .selectFrom("users")
+          .select(["bot_owner_id", "is_bot"])
+          .where("username", "=", input.username)
+          .executeTakeFirst();
         if (owner && owner.is_bot === 1 && owner.bot_owner_id !== pluginId) {
           throw conflict("plugin.bot.owned", `username: the bot "${input.username}" belongs to the plugin ${owner.bot_owner_id}`);
         }

@@ -11,7 +11,11 @@ import type { TestClient } from "#testing";
 type OnSubmit = (values: Record<string, string>) => void | { errors: Record<string, string> };
 
 /** Open the test dialog (a required `name`, an optional `note`) for a user, as a plugin would. */
-export function openTestDialog(host: Host, props: { userId: string; channelId: string; teamId: string }, onSubmit: OnSubmit = () => {}): string {
+export function openTestDialog(
+  host: Host,
+  props: { userId: string; channelId: string; teamId: string },
+  onSubmit: OnSubmit = () => {},
+): string {
   return host.dialogs.open("test", {
     ...props,
     dialog: {
@@ -43,7 +47,12 @@ export function describeDialogSubmit(setup: () => DialogSetup): void {
     const { open, owner, channelId, teamId } = setup();
     const received: Array<Record<string, string>> = [];
     const callbackId = open((values) => void received.push(values));
-    const res = await owner.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, channel_id: channelId, team_id: teamId, submission: { name: "DB down", note: null } });
+    const res = await owner.post("/api/v4/actions/dialogs/submit", {
+      callback_id: callbackId,
+      channel_id: channelId,
+      team_id: teamId,
+      submission: { name: "DB down", note: null },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({});
     expect(received).toEqual([{ name: "DB down", note: "" }]);
@@ -64,7 +73,9 @@ export function describeDialogSubmit(setup: () => DialogSetup): void {
 
   it("returns errors for a missing required field, and the plugin's own errors, keeping the dialog open", async () => {
     const { open, owner } = setup();
-    const callbackId = open((values) => (values.name === "taken" ? { errors: { name: "An incident with this name is running." } } : undefined));
+    const callbackId = open((values) =>
+      values.name === "taken" ? { errors: { name: "An incident with this name is running." } } : undefined,
+    );
     const missing = await owner.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { note: "x" } });
     expect(missing.status).toBe(200);
     expect(missing.body).toEqual({ errors: { name: "Name is required." } });

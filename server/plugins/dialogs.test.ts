@@ -35,7 +35,8 @@ describe.skipIf(testDialect !== "postgres")("dialogs across processes on one Pos
     await first?.close();
   });
 
-  const openOnFirst = (onSubmit?: Parameters<typeof openTestDialog>[2]) => openTestDialog(first.host, { userId: alice.user.id, channelId, teamId }, onSubmit);
+  const openOnFirst = (onSubmit?: Parameters<typeof openTestDialog>[2]) =>
+    openTestDialog(first.host, { userId: alice.user.id, channelId, teamId }, onSubmit);
 
   // Opened on the first process, submitted through the second.
   describeDialogSubmit(() => ({ open: openOnFirst, owner: aliceOnSecond, other: bobOnSecond, channelId, teamId }));
@@ -55,7 +56,11 @@ describe.skipIf(testDialect !== "postgres")("dialogs across processes on one Pos
     const started = Date.now();
     const res = await aliceOnSecond.post("/api/v4/actions/dialogs/submit", { callback_id: newId(), submission: { name: "x" } });
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ id: "app.dialog.not_found", message: "callback_id: this dialog has expired or was already submitted", status_code: 404 });
+    expect(res.body).toEqual({
+      id: "app.dialog.not_found",
+      message: "callback_id: this dialog has expired or was already submitted",
+      status_code: 404,
+    });
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

@@ -95,7 +95,11 @@ export class DialogRegistry {
     for (const [id, p] of this.pending) if (p.expiresAt + TTL_MS < now) this.pending.delete(id);
     this.pending.set(callbackId, { pluginId, props, expiresAt: now + TTL_MS });
     const dialog: Dialog = { ...props.dialog, callback_id: callbackId };
-    this.realtime.publish("open_dialog", { dialog, plugin_id: pluginId, channel_id: props.channelId, team_id: props.teamId }, { userId: props.userId });
+    this.realtime.publish(
+      "open_dialog",
+      { dialog, plugin_id: pluginId, channel_id: props.channelId, team_id: props.teamId },
+      { userId: props.userId },
+    );
     return callbackId;
   }
 
@@ -133,7 +137,12 @@ export class DialogRegistry {
       if (!element.optional && !(props.values[element.name] ?? "").trim()) missing[element.name] = `${element.display_name} is required.`;
     }
     if (Object.keys(missing).length) return { errors: missing };
-    const result = await pending.props.onSubmit({ userId: props.userId, channelId: pending.props.channelId, teamId: pending.props.teamId, values: props.values });
+    const result = await pending.props.onSubmit({
+      userId: props.userId,
+      channelId: pending.props.channelId,
+      teamId: pending.props.teamId,
+      values: props.values,
+    });
     if (result && "errors" in result && Object.keys(result.errors).length) return { errors: result.errors };
     pending.done = true;
     return {};
@@ -168,9 +177,16 @@ export class DialogRegistry {
     this.submitHere(request).then(
       (result) => reply({ requestId: request.requestId, result }),
       (error: unknown) => {
-        if (isExpectedError(error)) return reply({ requestId: request.requestId, error: { status: error.status, id: error.id, message: error.message } });
-        this.log.error("dialog submitted from another process failed", { callback_id: request.callbackId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-        reply({ requestId: request.requestId, error: { status: 500, id: "api.internal", message: error instanceof Error ? error.message : String(error) } });
+        if (isExpectedError(error))
+          return reply({ requestId: request.requestId, error: { status: error.status, id: error.id, message: error.message } });
+        this.log.error("dialog submitted from another process failed", {
+          callback_id: request.callbackId,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
+        reply({
+          requestId: request.requestId,
+          error: { status: 500, id: "api.internal", message: error instanceof Error ? error.message : String(error) },
+        });
       },
     );
   }

@@ -37,7 +37,9 @@ describe("onTeamCreated", () => {
     const team = await server.createTeam(admin, { name: "watched" });
     expect(Date.now() - started).toBeLessThan(400); // not held up by the hanging hook
     await server.host.hooks.idle();
-    expect((await recorded()).map((r) => ({ key: r.key, value: JSON.parse(r.value) }))).toEqual([{ key: "team:watched", value: { id: team.id, display_name: "watched" } }]);
+    expect((await recorded()).map((r) => ({ key: r.key, value: JSON.parse(r.value) }))).toEqual([
+      { key: "team:watched", value: { id: team.id, display_name: "watched" } },
+    ]);
 
     // A refused team fires nothing.
     const taken = await admin.post("/api/v4/teams", { name: "watched", display_name: "Again", type: "O" });

@@ -80,15 +80,22 @@ export class HookRegistry {
     let current = post;
     for (const entry of [...this.willBePosted]) {
       try {
-        const result = await withTimeout(Promise.resolve().then(() => entry.fn(current)), this.props.timeoutMs);
+        const result = await withTimeout(
+          Promise.resolve().then(() => entry.fn(current)),
+          this.props.timeoutMs,
+        );
         if (result === TIMED_OUT) {
           this.props.log.warn("messageWillBePosted hook timed out; post goes through unchanged", { plugin_id: entry.pluginId });
           continue;
         }
         if (result && "error" in result) return { error: { message: result.error.message, pluginId: entry.pluginId } };
-        if (result && "post" in result) current = { ...result.post, id: post.id, channel_id: post.channel_id, user_id: post.user_id, create_at: post.create_at };
+        if (result && "post" in result)
+          current = { ...result.post, id: post.id, channel_id: post.channel_id, user_id: post.user_id, create_at: post.create_at };
       } catch (error) {
-        this.props.log.warn("messageWillBePosted hook threw; post goes through unchanged", { plugin_id: entry.pluginId, error: String(error) });
+        this.props.log.warn("messageWillBePosted hook threw; post goes through unchanged", {
+          plugin_id: entry.pluginId,
+          error: String(error),
+        });
       }
     }
     return { post: current };
@@ -111,7 +118,9 @@ export class HookRegistry {
 
   private track(pluginId: string, hook: string, run: () => void | Promise<void>): void {
     const promise = withTimeout(
-      Promise.resolve().then(run).catch((error) => this.props.log.warn(`${hook} hook threw`, { plugin_id: pluginId, error: String(error) })),
+      Promise.resolve()
+        .then(run)
+        .catch((error) => this.props.log.warn(`${hook} hook threw`, { plugin_id: pluginId, error: String(error) })),
       this.props.timeoutMs,
     ).then((result) => {
       if (result === TIMED_OUT) this.props.log.warn(`${hook} hook timed out`, { plugin_id: pluginId });

@@ -17,14 +17,22 @@ beforeAll(async () => {
 });
 afterAll(async () => server.close());
 
-const command = (client: TestClient, line: string, channelId = channel.id) => client.post("/api/v4/commands/execute", { channel_id: channelId, team_id: team.id, command: line });
+const command = (client: TestClient, line: string, channelId = channel.id) =>
+  client.post("/api/v4/commands/execute", { channel_id: channelId, team_id: team.id, command: line });
 
 async function tables(): Promise<string[]> {
   const rows =
     server.host.dialect === "postgres"
-      ? (await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`.execute(server.host.db)).rows
+      ? (
+          await sql<{
+            name: string;
+          }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`.execute(server.host.db)
+        ).rows
       : (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`.execute(server.host.db)).rows;
-  return rows.map((r) => r.name).filter((n) => n.includes("example")).sort();
+  return rows
+    .map((r) => r.name)
+    .filter((n) => n.includes("example"))
+    .sort();
 }
 
 async function kvKeys(): Promise<string[]> {
@@ -45,11 +53,26 @@ describe("plugin lifecycle", () => {
     const socket = await listen(admin);
     const up = await upload(admin, await exampleBundle());
     expect(up.status).toBe(201);
-    expect(up.body).toMatchObject({ id: "example", name: "Example", version: "1.0.0", server: { entry: "server/index.js" }, web: { entry: "web/index.js" } });
+    expect(up.body).toMatchObject({
+      id: "example",
+      name: "Example",
+      version: "1.0.0",
+      server: { entry: "server/index.js" },
+      web: { entry: "web/index.js" },
+    });
     let list = await admin.get("/api/v4/plugins");
     expect(list.status).toBe(200);
     expect(list.body.active).toEqual([]);
-    expect(list.body.inactive).toEqual([{ id: "example", name: "Example", version: "1.0.0", description: expect.stringContaining("Exercises"), active: false, enabled: false }]);
+    expect(list.body.inactive).toEqual([
+      {
+        id: "example",
+        name: "Example",
+        version: "1.0.0",
+        description: expect.stringContaining("Exercises"),
+        active: false,
+        enabled: false,
+      },
+    ]);
 
     // Enable: activate() runs, registrations appear, browsers are told.
     expect((await admin.post("/api/v4/plugins/example/enable")).body).toEqual({ status: "OK" });
@@ -88,10 +111,19 @@ describe("plugin lifecycle", () => {
     expect(gone.body.message).toBe("Command with a trigger of '/example' not found.");
     const route = await admin.get("/plugins/example/api/v1/notes");
     expect(route.status).toBe(404);
-    expect(route.body).toEqual({ id: "app.plugin.not_found", message: 'Plugin "example" is not installed or not enabled.', status_code: 404 });
+    expect(route.body).toEqual({
+      id: "app.plugin.not_found",
+      message: 'Plugin "example" is not installed or not enabled.',
+      status_code: 404,
+    });
     const unseen = await server.createPost(admin, { channelId: channel.id, message: "no hook sees this" });
     await server.host.hooks.idle();
-    const lastSeen = await server.host.db.selectFrom("plugin_kv").select("value").where("plugin_id", "=", "example").where("key", "=", "posted:last").executeTakeFirstOrThrow();
+    const lastSeen = await server.host.db
+      .selectFrom("plugin_kv")
+      .select("value")
+      .where("plugin_id", "=", "example")
+      .where("key", "=", "posted:last")
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(lastSeen.value)).toBe(post.id);
     expect(JSON.parse(lastSeen.value)).not.toBe(unseen.id);
     expect(await kvKeys()).toContain("deactivated_at");
@@ -101,7 +133,13 @@ describe("plugin lifecycle", () => {
     expect((await admin.post("/api/v4/plugins/example/enable")).status).toBe(200);
     expect((await admin.get("/plugins/example/api/v1/notes")).body.count).toBe(2);
     const state = await admin.get("/plugins/example/api/v1/state");
-    expect(state.body).toMatchObject({ activations: 2, tracked_disposals: 1, manifest_id: "example", dialect: server.host.dialect, site_url: server.config.siteUrl });
+    expect(state.body).toMatchObject({
+      activations: 2,
+      tracked_disposals: 1,
+      manifest_id: "example",
+      dialect: server.host.dialect,
+      site_url: server.config.siteUrl,
+    });
 
     // Uninstall keeps data; a reinstall finds it.
     socket.events.length = 0;
@@ -115,7 +153,10 @@ describe("plugin lifecycle", () => {
     const again = await upload(admin, await exampleBundle());
     expect(again.status).toBe(201);
     expect((await admin.post("/api/v4/plugins/example/enable")).status).toBe(200);
-    expect((await admin.get("/plugins/example/api/v1/notes")).body.items.map((n: { text: string }) => n.text)).toEqual(["first note", "second note"]);
+    expect((await admin.get("/plugins/example/api/v1/notes")).body.items.map((n: { text: string }) => n.text)).toEqual([
+      "first note",
+      "second note",
+    ]);
 
     // Purge: tables, migration bookkeeping and KV rows go.
     expect((await admin.delete("/api/v4/plugins/example?purge=true")).body).toEqual({ status: "OK" });
@@ -135,7 +176,11 @@ describe("plugin lifecycle", () => {
     ] as const) {
       const res = await admin.request(method, path);
       expect(res.status).toBe(404);
-      expect(res.body).toEqual({ id: "app.plugin.not_installed.app_error", message: 'Plugin "nothere" is not installed.', status_code: 404 });
+      expect(res.body).toEqual({
+        id: "app.plugin.not_installed.app_error",
+        message: 'Plugin "nothere" is not installed.',
+        status_code: 404,
+      });
     }
   });
 });
@@ -169,7 +214,11 @@ describe("hooks", () => {
   it("lets a hook reject a post with its message, or change it per the plugin's settings", async () => {
     const rejected = await admin.post("/api/v4/posts", { channel_id: channel.id, message: "a forbidden-word" });
     expect(rejected.status).toBe(400);
-    expect(rejected.body).toMatchObject({ id: "api.post.rejected_by_plugin", message: "The example plugin does not allow forbidden-word.", details: { plugin_id: "example" } });
+    expect(rejected.body).toMatchObject({
+      id: "api.post.rejected_by_plugin",
+      message: "The example plugin does not allow forbidden-word.",
+      details: { plugin_id: "example" },
+    });
     expect((await admin.post("/api/v4/posts", { channel_id: channel.id, message: "shout: quiet" })).body.message).toBe("shout: quiet");
     const settings = await admin.put("/api/v4/plugins/example/settings", { shout: true, greeting: "hi" });
     expect(settings.status).toBe(200);
@@ -215,7 +264,12 @@ describe("plugin context", () => {
     expect(posted.status).toBe(200);
     const postId = posted.body.text.replace("posted ", "");
     const stored = await admin.get(`/api/v4/posts/${postId}`);
-    expect(stored.body).toMatchObject({ message: "status is green", type: "custom_example", user_id: state.bot_id, props: { source: "example" } });
+    expect(stored.body).toMatchObject({
+      message: "status is green",
+      type: "custom_example",
+      user_id: state.bot_id,
+      props: { source: "example" },
+    });
     expect((await admin.get(`/plugins/example/api/v1/posts/${postId}`)).body.id).toBe(postId);
     const missing = await admin.get(`/plugins/example/api/v1/posts/${"x".repeat(26)}`);
     expect(missing.status).toBe(404);
@@ -243,7 +297,9 @@ describe("plugin context", () => {
     expect(refused.body).toEqual({ errors: { summary: "Summary must not be bad." } });
     const done = await admin.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { summary: "all good" } });
     expect(done.status).toBe(200);
-    expect((await admin.get("/plugins/example/api/v1/kv/dialog:last")).body).toEqual({ value: { summary: "all good", user_id: admin.user!.id } });
+    expect((await admin.get("/plugins/example/api/v1/kv/dialog:last")).body).toEqual({
+      value: { summary: "all good", user_id: admin.user!.id },
+    });
     socket.close();
   });
 
@@ -276,7 +332,9 @@ describe("plugin context", () => {
     const bob = await server.createUser();
     const privateChannel = await server.createChannel(admin, { teamId: team.id, type: "P" });
     const state = (await admin.get("/plugins/example/api/v1/state")).body;
-    const probe = await bob.get(`/plugins/example/api/v1/probe?channel_id=${privateChannel.id}&team_id=${team.id}&username=${admin.user!.username}`);
+    const probe = await bob.get(
+      `/plugins/example/api/v1/probe?channel_id=${privateChannel.id}&team_id=${team.id}&username=${admin.user!.username}`,
+    );
     expect(probe.status).toBe(200);
     expect(probe.body).toEqual({
       user: bob.user.username,
@@ -305,13 +363,22 @@ describe("plugin context", () => {
     expect(open.body).toEqual({ ok: true, user_id: null, query: { x: "2", y: "z" } });
     const invalid = await admin.post("/plugins/example/api/v1/notes", { text: "" });
     expect(invalid.status).toBe(400);
-    expect(invalid.body).toEqual({ id: "example.note.invalid", message: "text: is required", status_code: 400, details: [{ field: "text", reason: "is required" }] });
+    expect(invalid.body).toEqual({
+      id: "example.note.invalid",
+      message: "text: is required",
+      status_code: 400,
+      details: [{ field: "text", reason: "is required" }],
+    });
     const missing = await admin.get("/plugins/example/api/v1/notes/nope");
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ id: "example.note.not_found", message: "No note nope.", status_code: 404 });
     const noRoute = await admin.get("/plugins/example/api/v2/nothing");
     expect(noRoute.status).toBe(404);
-    expect(noRoute.body).toEqual({ id: "api.plugin.route.not_found", message: 'Plugin "example" has no route GET /api/v2/nothing.', status_code: 404 });
+    expect(noRoute.body).toEqual({
+      id: "api.plugin.route.not_found",
+      message: 'Plugin "example" has no route GET /api/v2/nothing.',
+      status_code: 404,
+    });
     const wrongMethod = await admin.patch("/plugins/example/api/v1/notes", {});
     expect(wrongMethod.status).toBe(404);
     const noPlugin = await admin.get("/plugins/ghost/api");
@@ -326,7 +393,9 @@ describe("plugin context", () => {
     await admin.put("/plugins/example/api/v1/kv/color_x", { value: 1 });
     await admin.put("/plugins/example/api/v1/kv/color:brief", { value: "soon gone", expire_in_seconds: 0.2 });
     expect((await admin.get("/plugins/example/api/v1/kv/color:grass")).body).toEqual({ value: { shade: "green" } });
-    expect((await admin.get("/plugins/example/api/v1/kv?prefix=color:")).body).toEqual({ keys: ["color:brief", "color:grass", "color:sky"] });
+    expect((await admin.get("/plugins/example/api/v1/kv?prefix=color:")).body).toEqual({
+      keys: ["color:brief", "color:grass", "color:sky"],
+    });
     await new Promise((r) => setTimeout(r, 300));
     expect((await admin.get("/plugins/example/api/v1/kv/color:brief")).body).toEqual({ value: null });
     expect((await admin.get("/plugins/example/api/v1/kv?prefix=color:")).body).toEqual({ keys: ["color:grass", "color:sky"] });
@@ -336,7 +405,12 @@ describe("plugin context", () => {
 
   it("offers automation actions while enabled", async () => {
     expect(server.host.automation.catalog().actions.map((a) => a.name)).toContain("example_note");
-    const result = await server.host.automation.runAction("example_note", { params: { text: "from a workflow" }, actorId: admin.user!.id, teamId: team.id, depth: 0 });
+    const result = await server.host.automation.runAction("example_note", {
+      params: { text: "from a workflow" },
+      actorId: admin.user!.id,
+      teamId: team.id,
+      depth: 0,
+    });
     expect(result.note_id).toMatch(/^n/);
     await admin.post("/api/v4/plugins/example/disable");
     expect(server.host.automation.catalog().actions.map((a) => a.name)).not.toContain("example_note");
@@ -347,7 +421,11 @@ describe("plugin context", () => {
     const webapps = await admin.get("/api/v4/plugins/webapp");
     expect(webapps.status).toBe(200);
     const example = webapps.body.find((w: { id: string }) => w.id === "example");
-    expect(example).toEqual({ id: "example", version: "1.0.0", bundle_path: expect.stringMatching(/^\/static\/plugins\/example\/[a-f0-9]{64}\/web\/index\.js$/) });
+    expect(example).toEqual({
+      id: "example",
+      version: "1.0.0",
+      bundle_path: expect.stringMatching(/^\/static\/plugins\/example\/[a-f0-9]{64}\/web\/index\.js$/),
+    });
     const js = await admin.get(example.bundle_path);
     expect(js.status).toBe(200);
     expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");

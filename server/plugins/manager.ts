@@ -49,7 +49,8 @@ const HOST_KV = "__host__";
 const uninstalledKey = (id: string) => `uninstalled:${id}`;
 
 const idPattern = /^[a-z][a-z0-9_]{1,31}$/;
-const notInstalled = (id: string) => new AppError({ status: 404, id: "app.plugin.not_installed.app_error", message: `Plugin "${id}" is not installed.` });
+const notInstalled = (id: string) =>
+  new AppError({ status: 404, id: "app.plugin.not_installed.app_error", message: `Plugin "${id}" is not installed.` });
 
 const CONTENT_TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
@@ -100,7 +101,9 @@ function isStatusAnswer(value: unknown): value is { status: number; body: unknow
   if (!value || typeof value !== "object" || Array.isArray(value)) return false;
   const keys = Object.keys(value);
   const status = (value as { status?: unknown }).status;
-  return keys.length === 2 && keys.includes("body") && typeof status === "number" && Number.isInteger(status) && status >= 200 && status <= 599;
+  return (
+    keys.length === 2 && keys.includes("body") && typeof status === "number" && Number.isInteger(status) && status >= 200 && status <= 599
+  );
 }
 
 export class PluginManager {
@@ -134,12 +137,21 @@ export class PluginManager {
       const parsed = z.object({ id: z.string() }).safeParse(message.payload);
       if (!parsed.success) return;
       void this.serial(() => this.converge(parsed.data.id)).catch((error: unknown) =>
-        this.host.log.error("plugin change from another process could not be applied", { plugin_id: parsed.data.id, error: errorMessage(error) }),
+        this.host.log.error("plugin change from another process could not be applied", {
+          plugin_id: parsed.data.id,
+          error: errorMessage(error),
+        }),
       );
     });
     await this.serial(async () => {
       await this.installPrepackaged();
-      const rows = await this.host.db.selectFrom("plugins").selectAll().where("enabled", "=", 1).orderBy("installed_at").orderBy("id").execute();
+      const rows = await this.host.db
+        .selectFrom("plugins")
+        .selectAll()
+        .where("enabled", "=", 1)
+        .orderBy("installed_at")
+        .orderBy("id")
+        .execute();
       for (const row of rows) {
         try {
           await this.activate(row);
@@ -191,9 +203,17 @@ export class PluginManager {
     const read = await readBundle(props.bundle);
     const { manifest, checksum } = read;
     return this.serial(async () => {
-      const existing = await this.host.db.selectFrom("plugins").select(["id", "checksum", "enabled"]).where("id", "=", manifest.id).executeTakeFirst();
+      const existing = await this.host.db
+        .selectFrom("plugins")
+        .select(["id", "checksum", "enabled"])
+        .where("id", "=", manifest.id)
+        .executeTakeFirst();
       if (existing && !props.force) {
-        throw conflict("app.plugin.install_id.app_error", `id: a plugin with the id "${manifest.id}" is already installed; upload with force=true to replace it`, { id: manifest.id });
+        throw conflict(
+          "app.plugin.install_id.app_error",
+          `id: a plugin with the id "${manifest.id}" is already installed; upload with force=true to replace it`,
+          { id: manifest.id },
+        );
       }
       const now = Date.now();
       const values = { manifest: JSON.stringify(manifest), bundle: props.bundle, checksum, updated_at: now };
@@ -201,9 +221,15 @@ export class PluginManager {
         await this.host.db.updateTable("plugins").set(values).where("id", "=", manifest.id).execute();
       } else {
         try {
-          await this.host.db.insertInto("plugins").values({ id: manifest.id, ...values, enabled: 0, settings: "{}", installed_at: now }).execute();
+          await this.host.db
+            .insertInto("plugins")
+            .values({ id: manifest.id, ...values, enabled: 0, settings: "{}", installed_at: now })
+            .execute();
         } catch (error) {
-          if (/unique|duplicate/i.test(String(error))) throw conflict("app.plugin.install_id.app_error", `id: a plugin with the id "${manifest.id}" is already installed`, { id: manifest.id });
+          if (/unique|duplicate/i.test(String(error)))
+            throw conflict("app.plugin.install_id.app_error", `id: a plugin with the id "${manifest.id}" is already installed`, {
+              id: manifest.id,
+            });
           throw error;
         }
       }
@@ -280,7 +306,8 @@ export class PluginManager {
         this.storedSettings.delete(id);
         this.removeExtracted(id);
         this.announce(id);
-        if (row.enabled) this.host.realtime.publish("plugin_disabled", { manifest: parseManifest(JSON.parse(row.manifest)) }, { all: true });
+        if (row.enabled)
+          this.host.realtime.publish("plugin_disabled", { manifest: parseManifest(JSON.parse(row.manifest)) }, { all: true });
         this.host.log.info("plugin uninstalled", { plugin_id: id, purge: options.purge });
       }
       if (options.purge) {
@@ -297,7 +324,8 @@ export class PluginManager {
       if (!row) throw notInstalled(id);
       const manifest = parseManifest(JSON.parse(row.manifest));
       const schema = manifest.settings_schema ?? {};
-      if (!values || typeof values !== "object" || Array.isArray(values)) throw badRequest("api.plugin.settings.invalid", "body: must be an object of setting values");
+      if (!values || typeof values !== "object" || Array.isArray(values))
+        throw badRequest("api.plugin.settings.invalid", "body: must be an object of setting values");
       const problems: string[] = [];
       for (const [key, value] of Object.entries(values)) {
         const setting = schema[key];
@@ -305,7 +333,11 @@ export class PluginManager {
         else if (!settingValueSchema(setting.type).safeParse(value).success) problems.push(`${key}: must be a ${setting.type}`);
       }
       if (problems.length) throw badRequest("api.plugin.settings.invalid", problems.join("; "));
-      await this.host.db.updateTable("plugins").set({ settings: JSON.stringify(values), updated_at: Date.now() }).where("id", "=", id).execute();
+      await this.host.db
+        .updateTable("plugins")
+        .set({ settings: JSON.stringify(values), updated_at: Date.now() })
+        .where("id", "=", id)
+        .execute();
       this.storedSettings.set(id, values as Record<string, unknown>);
       this.announce(id);
       return effectiveSettings(manifest, values as Record<string, unknown>);
@@ -324,7 +356,11 @@ export class PluginManager {
     return [...this.active.values()]
       .filter((p) => p.manifest.web)
       .sort((a, b) => a.manifest.id.localeCompare(b.manifest.id))
-      .map((p) => ({ id: p.manifest.id, version: p.manifest.version, bundle_path: `/static/plugins/${p.manifest.id}/${p.checksum}/${p.manifest.web!.entry.replace(/^\.\//, "")}` }));
+      .map((p) => ({
+        id: p.manifest.id,
+        version: p.manifest.version,
+        bundle_path: `/static/plugins/${p.manifest.id}/${p.checksum}/${p.manifest.web!.entry.replace(/^\.\//, "")}`,
+      }));
   }
 
   /**
@@ -341,7 +377,12 @@ export class PluginManager {
       dir = running.dir;
       manifest = running.manifest;
     } else {
-      const row = await this.host.db.selectFrom("plugins").selectAll().where("id", "=", props.pluginId).where("checksum", "=", props.checksum).executeTakeFirst();
+      const row = await this.host.db
+        .selectFrom("plugins")
+        .selectAll()
+        .where("id", "=", props.pluginId)
+        .where("checksum", "=", props.checksum)
+        .executeTakeFirst();
       if (!row) throw missing();
       manifest = parseManifest(JSON.parse(row.manifest));
       dir = await this.ensureExtracted(row);
@@ -366,7 +407,12 @@ export class PluginManager {
     const plugin = this.active.get(id);
     if (!plugin) throw notFound("plugin", `Plugin "${id}" is not installed or not enabled.`);
     const match = plugin.router.match(request.method, rest || "/");
-    if (!match) throw new AppError({ status: 404, id: "api.plugin.route.not_found", message: `Plugin "${id}" has no route ${request.method} ${rest || "/"}.` });
+    if (!match)
+      throw new AppError({
+        status: 404,
+        id: "api.plugin.route.not_found",
+        message: `Plugin "${id}" has no route ${request.method} ${rest || "/"}.`,
+      });
     if (match.route.auth !== "none" && !request.auth) throw unauthorized();
     const pluginRequest: PluginRequest = {
       method: request.method,
@@ -380,11 +426,20 @@ export class PluginManager {
     try {
       result = await match.route.handler(pluginRequest);
     } catch (error) {
-      if (!isExpectedError(error)) this.host.log.error("plugin route failed", { plugin_id: id, method: request.method, path: rest, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      if (!isExpectedError(error))
+        this.host.log.error("plugin route failed", {
+          plugin_id: id,
+          method: request.method,
+          path: rest,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
       throw error;
     }
     const answer = isStatusAnswer(result) ? result : { status: 200, body: result === undefined ? { status: "OK" } : result };
-    return reply.status(answer.status).type("application/json; charset=utf-8").send(JSON.stringify(answer.body ?? null));
+    return reply
+      .status(answer.status)
+      .type("application/json; charset=utf-8")
+      .send(JSON.stringify(answer.body ?? null));
   }
 
   // ---- internals ----
@@ -464,8 +519,17 @@ export class PluginManager {
         const imported = (await import(pathToFileURL(path.join(dir, manifest.server.entry)).href)) as Partial<PluginServerModule>;
         if (typeof imported.activate !== "function") throw new Error(`${manifest.server.entry} does not export activate(ctx)`);
         module = imported as PluginServerModule;
-        const ctx = createPluginContext({ host: this.host, manifest, registrations, router, settings: () => effectiveSettings(manifest, this.storedSettings.get(id) ?? {}) });
-        const outcome = await withTimeout(Promise.resolve().then(() => module!.activate(ctx)), LIFECYCLE_TIMEOUT_MS);
+        const ctx = createPluginContext({
+          host: this.host,
+          manifest,
+          registrations,
+          router,
+          settings: () => effectiveSettings(manifest, this.storedSettings.get(id) ?? {}),
+        });
+        const outcome = await withTimeout(
+          Promise.resolve().then(() => module!.activate(ctx)),
+          LIFECYCLE_TIMEOUT_MS,
+        );
         if (outcome === TIMED_OUT) throw new Error(`activate() did not finish within ${LIFECYCLE_TIMEOUT_MS / 1000}s`);
       }
       this.active.set(id, { manifest, checksum: row.checksum, dir, module, registrations, router });
@@ -488,7 +552,10 @@ export class PluginManager {
     const log = this.host.log.child({ plugin_id: id });
     try {
       if (plugin.module?.deactivate) {
-        const outcome = await withTimeout(Promise.resolve().then(() => plugin.module!.deactivate!()), LIFECYCLE_TIMEOUT_MS);
+        const outcome = await withTimeout(
+          Promise.resolve().then(() => plugin.module!.deactivate!()),
+          LIFECYCLE_TIMEOUT_MS,
+        );
         if (outcome === TIMED_OUT) log.warn(`deactivate() did not finish within ${LIFECYCLE_TIMEOUT_MS / 1000}s`);
       }
     } catch (error) {
@@ -502,25 +569,50 @@ export class PluginManager {
   private async installPrepackaged(): Promise<void> {
     const dir = this.host.config.prepackagedPluginsDir;
     if (!fs.existsSync(dir)) return;
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".tar.gz")).sort()) {
+    for (const file of fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".tar.gz"))
+      .sort()) {
       const full = path.join(dir, file);
       try {
         const bundle = fs.readFileSync(full);
         const { manifest, checksum } = await readBundle(bundle);
-        const stored = await this.host.db.selectFrom("plugins").select(["manifest", "checksum"]).where("id", "=", manifest.id).executeTakeFirst();
+        const stored = await this.host.db
+          .selectFrom("plugins")
+          .select(["manifest", "checksum"])
+          .where("id", "=", manifest.id)
+          .executeTakeFirst();
         const now = Date.now();
         if (!stored) {
-          const removed = await this.host.db.selectFrom("plugin_kv").select("key").where("plugin_id", "=", HOST_KV).where("key", "=", uninstalledKey(manifest.id)).executeTakeFirst();
+          const removed = await this.host.db
+            .selectFrom("plugin_kv")
+            .select("key")
+            .where("plugin_id", "=", HOST_KV)
+            .where("key", "=", uninstalledKey(manifest.id))
+            .executeTakeFirst();
           if (removed) continue;
           await this.host.db
             .insertInto("plugins")
-            .values({ id: manifest.id, manifest: JSON.stringify(manifest), bundle, checksum, enabled: 1, settings: "{}", installed_at: now, updated_at: now })
+            .values({
+              id: manifest.id,
+              manifest: JSON.stringify(manifest),
+              bundle,
+              checksum,
+              enabled: 1,
+              settings: "{}",
+              installed_at: now,
+              updated_at: now,
+            })
             .onConflict((oc) => oc.column("id").doNothing())
             .execute();
           this.host.log.info("prepackaged plugin installed and enabled", { plugin_id: manifest.id, version: manifest.version });
           this.announce(manifest.id);
         } else if (compareVersions(manifest.version, (JSON.parse(stored.manifest) as PluginManifest).version) > 0) {
-          await this.host.db.updateTable("plugins").set({ manifest: JSON.stringify(manifest), bundle, checksum, updated_at: now }).where("id", "=", manifest.id).execute();
+          await this.host.db
+            .updateTable("plugins")
+            .set({ manifest: JSON.stringify(manifest), bundle, checksum, updated_at: now })
+            .where("id", "=", manifest.id)
+            .execute();
           this.host.log.info("prepackaged plugin upgraded", { plugin_id: manifest.id, version: manifest.version });
           this.announce(manifest.id);
         }
@@ -536,9 +628,14 @@ export class PluginManager {
     let removed = Number(kv.numDeletedRows);
     const bookkeeping = `migrations_plugin_${id.replace(/[^a-z0-9_]/g, "_")}`;
     // Another installed plugin whose id extends this one (`a` and `a_b`) keeps its tables.
-    const others = (await this.host.db.selectFrom("plugins").select("id").execute()).map((r) => r.id).filter((o) => o !== id && o.startsWith(`${id}_`));
+    const others = (await this.host.db.selectFrom("plugins").select("id").execute())
+      .map((r) => r.id)
+      .filter((o) => o !== id && o.startsWith(`${id}_`));
     const tables = (await this.tableNames()).filter(
-      (name) => (name.startsWith(`${id}_`) && !others.some((o) => name.startsWith(`${o}_`))) || name === bookkeeping || name === `${bookkeeping}_lock`,
+      (name) =>
+        (name.startsWith(`${id}_`) && !others.some((o) => name.startsWith(`${o}_`))) ||
+        name === bookkeeping ||
+        name === `${bookkeeping}_lock`,
     );
     // SQLite checks foreign keys on DROP: retry the ones referenced by tables still there.
     let pending = tables;
@@ -562,7 +659,11 @@ export class PluginManager {
 
   private async tableNames(): Promise<string[]> {
     if (this.host.dialect === "postgres") {
-      const result = await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`.execute(this.host.db);
+      const result = await sql<{
+        name: string;
+      }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`.execute(
+        this.host.db,
+      );
       return result.rows.map((r) => r.name);
     }
     const result = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`.execute(this.host.db);

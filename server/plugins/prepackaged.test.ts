@@ -37,7 +37,9 @@ const tiny = (version: string) => makeBundle({ manifest: { id: "tiny", name: "Ti
 async function states(client: TestClient): Promise<Record<string, string>> {
   const { body } = await client.get("/api/v4/plugins");
   const all = [...body.active, ...body.inactive] as Array<{ id: string; version: string; active: boolean; enabled: boolean }>;
-  return Object.fromEntries(all.map((p) => [p.id, `${p.version} ${p.active ? "active" : "inactive"} ${p.enabled ? "enabled" : "disabled"}`]));
+  return Object.fromEntries(
+    all.map((p) => [p.id, `${p.version} ${p.active ? "active" : "inactive"} ${p.enabled ? "enabled" : "disabled"}`]),
+  );
 }
 
 describe("prepackaged plugins", () => {

@@ -117,7 +117,10 @@ export class PgBus extends BaseBus {
       await this.props.db.insertInto("bus_messages").values({ id, payload: text, create_at: Date.now() }).execute();
       payload = `@${id}`;
       // Old large messages have been read by every listener long ago.
-      await this.props.db.deleteFrom("bus_messages").where("create_at", "<", Date.now() - 60_000).execute();
+      await this.props.db
+        .deleteFrom("bus_messages")
+        .where("create_at", "<", Date.now() - 60_000)
+        .execute();
     }
     const { sql } = await import("kysely");
     await sql`SELECT pg_notify(${this.channel}, ${payload})`.execute(this.props.db);

@@ -51,7 +51,8 @@ class SocketProbe {
     for (;;) {
       const found = this.frames.find(test);
       if (found) return found;
-      if (Date.now() - start > timeoutMs) throw new Error(`no frame matching ${String(match)}; got ${JSON.stringify(this.frames.map((f) => f.event ?? f.status))}`);
+      if (Date.now() - start > timeoutMs)
+        throw new Error(`no frame matching ${String(match)}; got ${JSON.stringify(this.frames.map((f) => f.event ?? f.status))}`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
@@ -106,7 +107,11 @@ describe("authentication", () => {
     probes.push(p);
     p.send({ seq: 7, action: "authentication_challenge", data: { token: "not-a-token" } });
     const reply = await p.next((f) => f.seq_reply === 7);
-    expect(reply).toEqual({ status: "FAIL", seq_reply: 7, error: { id: "api.web_socket_router.not_authenticated.app_error", message: "invalid token" } });
+    expect(reply).toEqual({
+      status: "FAIL",
+      seq_reply: 7,
+      error: { id: "api.web_socket_router.not_authenticated.app_error", message: "invalid token" },
+    });
     await server.createPost(alice, { channelId: pub.id, message: "nobody listening" });
     const witness = await probe(alice);
     await barrier(witness);
@@ -157,7 +162,11 @@ describe("cookie-authenticated upgrades check Origin", () => {
     expect(res).not.toBe("open");
     const refused = res as { status: number; body: string };
     expect(refused.status).toBe(403);
-    expect(JSON.parse(refused.body)).toEqual({ id: "api.web_socket.origin.app_error", message: "Origin: a WebSocket signed in by cookie must come from this site.", status_code: 403 });
+    expect(JSON.parse(refused.body)).toEqual({
+      id: "api.web_socket.origin.app_error",
+      message: "Origin: a WebSocket signed in by cookie must come from this site.",
+      status_code: 403,
+    });
     const garbage = await upgrade({ cookie: `MMAUTHTOKEN=${alice.token}`, origin: "null" });
     expect(garbage).toMatchObject({ status: 403 });
   });
@@ -184,7 +193,12 @@ describe("who receives what", () => {
     const post = await server.createPost(alice, { channelId: priv.id, message: "private matter" });
     const seen = await a.next((f) => f.event === "posted" && String(f.data?.post).includes(post.id));
     expect(JSON.parse(String(seen.data?.post))).toMatchObject({ id: post.id, message: "private matter" });
-    expect(seen.data).toMatchObject({ channel_type: "P", channel_name: priv.name, team_id: team.id, sender_name: `@${alice.user.username}` });
+    expect(seen.data).toMatchObject({
+      channel_type: "P",
+      channel_name: priv.name,
+      team_id: team.id,
+      sender_name: `@${alice.user.username}`,
+    });
     await barrier(a, b);
     expect(b.events("posted").map((f) => String(f.data?.post))).not.toContainEqual(expect.stringContaining("private matter"));
     // Olga is on no team of the channel: not even the public post reaches her.
@@ -197,7 +211,10 @@ describe("who receives what", () => {
     const o = await probe(olga);
     const secret = await server.createChannel(alice, { teamId: team.id, type: "P" });
     const open = await server.createChannel(alice, { teamId: team.id, type: "O" });
-    expect(await a.next((f) => f.event === "channel_created" && f.data?.channel_id === secret.id)).toMatchObject({ data: { team_id: team.id }, broadcast: { user_id: alice.user.id } });
+    expect(await a.next((f) => f.event === "channel_created" && f.data?.channel_id === secret.id)).toMatchObject({
+      data: { team_id: team.id },
+      broadcast: { user_id: alice.user.id },
+    });
     await b.next((f) => f.event === "channel_created" && f.data?.channel_id === open.id);
     expect(b.events("channel_created").map((f) => f.data?.channel_id)).not.toContain(secret.id);
     await barrier(a, b);
@@ -212,7 +229,11 @@ describe("who receives what", () => {
     const c = await probe(carol);
     const res = await alice.post(`/api/v4/channels/${priv.id}/members`, { user_id: carol.user.id });
     expect(res.status).toBe(201);
-    const expected = { event: "user_added", data: { user_id: carol.user.id, channel_id: priv.id, team_id: team.id }, broadcast: { channel_id: priv.id } };
+    const expected = {
+      event: "user_added",
+      data: { user_id: carol.user.id, channel_id: priv.id, team_id: team.id },
+      broadcast: { channel_id: priv.id },
+    };
     // Joining the team added Carol to its Town Square too; that event may still be crossing the bus.
     const addedToPrivate = (f: Frame) => f.event === "user_added" && f.data?.channel_id === priv.id;
     expect(await a.next(addedToPrivate)).toMatchObject(expected);
@@ -228,15 +249,33 @@ describe("who receives what", () => {
   it("sends ephemeral answers and dialogs to one user", async () => {
     const a = await probe(alice);
     const b = await probe(bob);
-    server.host.dialogs.open("test", { userId: alice.user.id, channelId: pub.id, teamId: team.id, dialog: { title: "Hi", elements: [] }, onSubmit: () => {} });
+    server.host.dialogs.open("test", {
+      userId: alice.user.id,
+      channelId: pub.id,
+      teamId: team.id,
+      dialog: { title: "Hi", elements: [] },
+      onSubmit: () => {},
+    });
     const opened = await a.next("open_dialog");
-    expect(opened.data).toMatchObject({ plugin_id: "test", channel_id: pub.id, dialog: { title: "Hi", callback_id: expect.stringMatching(/^[a-z0-9]{26}$/) } });
-    const command = server.host.commands.register("test", { trigger: "whisper", description: "Answer privately", execute: () => ({ text: "only for you" }) });
+    expect(opened.data).toMatchObject({
+      plugin_id: "test",
+      channel_id: pub.id,
+      dialog: { title: "Hi", callback_id: expect.stringMatching(/^[a-z0-9]{26}$/) },
+    });
+    const command = server.host.commands.register("test", {
+      trigger: "whisper",
+      description: "Answer privately",
+      execute: () => ({ text: "only for you" }),
+    });
     const res = await alice.post("/api/v4/commands/execute", { channel_id: pub.id, command: "/whisper" });
     command.dispose();
     expect(res.status).toBe(200);
     const ephemeral = await a.next("ephemeral_message");
-    expect(JSON.parse(String(ephemeral.data?.post))).toMatchObject({ message: "only for you", type: "system_ephemeral", channel_id: pub.id });
+    expect(JSON.parse(String(ephemeral.data?.post))).toMatchObject({
+      message: "only for you",
+      type: "system_ephemeral",
+      channel_id: pub.id,
+    });
     await barrier(a, b);
     expect(b.events("open_dialog")).toEqual([]);
     expect(b.events("ephemeral_message")).toEqual([]);

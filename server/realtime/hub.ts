@@ -63,7 +63,9 @@ export class RealtimeHub {
           .then((u) => {
             if (!u || u.delete_at) this.closeWhere((c) => c.userId === inv.id);
           })
-          .catch((error: unknown) => host.log.error("closing a deactivated user's sockets failed", { user_id: inv.id, error: String(error) }));
+          .catch((error: unknown) =>
+            host.log.error("closing a deactivated user's sockets failed", { user_id: inv.id, error: String(error) }),
+          );
       }
     });
   }
@@ -87,8 +89,14 @@ export class RealtimeHub {
    */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (!this.originAllowed(request)) {
-      const body = JSON.stringify({ id: "api.web_socket.origin.app_error", message: "Origin: a WebSocket signed in by cookie must come from this site.", status_code: 403 });
-      socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      const body = JSON.stringify({
+        id: "api.web_socket.origin.app_error",
+        message: "Origin: a WebSocket signed in by cookie must come from this site.",
+        status_code: 403,
+      });
+      socket.end(
+        `HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
       return;
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => {
@@ -125,7 +133,9 @@ export class RealtimeHub {
     ws.on("message", (raw) => {
       const text = raw.toString();
       // Never an unhandled rejection: with none handled, one would end the process.
-      conn.inbox = conn.inbox.then(() => this.onMessage(conn, text)).catch((error: unknown) => this.host.log.warn("websocket message failed", { error: String(error) }));
+      conn.inbox = conn.inbox
+        .then(() => this.onMessage(conn, text))
+        .catch((error: unknown) => this.host.log.warn("websocket message failed", { error: String(error) }));
     });
     const found = tokenFromRequest(request);
     if (found) await this.authenticate(conn, found.token, null);
@@ -146,14 +156,23 @@ export class RealtimeHub {
       await this.authenticate(conn, token, message.seq ?? 0);
     } else if (message.seq !== undefined && conn.ws.readyState === conn.ws.OPEN) {
       // Unknown actions (typing, ping) are acknowledged, as Mattermost does for ping.
-      conn.ws.send(JSON.stringify({ status: "OK", seq_reply: message.seq, data: message.action === "ping" ? { text: "pong" } : undefined }));
+      conn.ws.send(
+        JSON.stringify({ status: "OK", seq_reply: message.seq, data: message.action === "ping" ? { text: "pong" } : undefined }),
+      );
     }
   }
 
   private async authenticate(conn: Connection, token: string, seqReply: number | null): Promise<void> {
     const auth = await sessionFromToken(this.host, token);
     if (!auth) {
-      if (seqReply !== null) conn.ws.send(JSON.stringify({ status: "FAIL", seq_reply: seqReply, error: { id: "api.web_socket_router.not_authenticated.app_error", message: "invalid token" } }));
+      if (seqReply !== null)
+        conn.ws.send(
+          JSON.stringify({
+            status: "FAIL",
+            seq_reply: seqReply,
+            error: { id: "api.web_socket_router.not_authenticated.app_error", message: "invalid token" },
+          }),
+        );
       return;
     }
     if (conn.userId === auth.user.id) {
@@ -168,7 +187,14 @@ export class RealtimeHub {
     if (!set) this.byUser.set(auth.user.id, (set = new Set()));
     set.add(conn);
     if (seqReply !== null) conn.ws.send(JSON.stringify({ status: "OK", seq_reply: seqReply }));
-    this.sendTo(conn, envelopePrefix({ event: "hello", data: { server_version: SERVER_VERSION, connection_id: conn.id }, broadcast: { userId: auth.user.id } }));
+    this.sendTo(
+      conn,
+      envelopePrefix({
+        event: "hello",
+        data: { server_version: SERVER_VERSION, connection_id: conn.id },
+        broadcast: { userId: auth.user.id },
+      }),
+    );
   }
 
   private detach(conn: Connection): void {
@@ -208,10 +234,20 @@ export class RealtimeHub {
     if ("userId" in broadcast) return [broadcast.userId];
     if ("channelId" in broadcast) return channelMemberIds(this.host, broadcast.channelId);
     if ("systemAdmins" in broadcast) {
-      const admins = await this.host.db.selectFrom("users").select("id").where("roles", "like", "%system_admin%").where("delete_at", "=", 0).execute();
+      const admins = await this.host.db
+        .selectFrom("users")
+        .select("id")
+        .where("roles", "like", "%system_admin%")
+        .where("delete_at", "=", 0)
+        .execute();
       return admins.map((r) => r.id);
     }
-    const rows = await this.host.db.selectFrom("team_members").select("user_id").where("team_id", "=", broadcast.teamId).where("delete_at", "=", 0).execute();
+    const rows = await this.host.db
+      .selectFrom("team_members")
+      .select("user_id")
+      .where("team_id", "=", broadcast.teamId)
+      .where("delete_at", "=", 0)
+      .execute();
     return rows.map((r) => r.user_id);
   }
 

@@ -33,7 +33,10 @@ async function freePort(): Promise<number> {
 }
 
 /** A signed-in WebSocket to a server at `baseUrl`; resolves after hello. */
-async function openSocket(baseUrl: string, token: string): Promise<{ ws: WebSocket; frames: Frame[]; waitFor(match: (f: Frame) => boolean): Promise<Frame> }> {
+async function openSocket(
+  baseUrl: string,
+  token: string,
+): Promise<{ ws: WebSocket; frames: Frame[]; waitFor(match: (f: Frame) => boolean): Promise<Frame> }> {
   const ws = new WebSocket(`${baseUrl.replace("http", "ws")}/api/v4/websocket`);
   const frames: Frame[] = [];
   ws.on("message", (data) => frames.push(JSON.parse(data.toString()) as Frame));

@@ -40,7 +40,14 @@ export function presentChannel(row: ChannelsTable): Channel {
 
 /** A channel membership on the wire; mentions are not counted (always 0). */
 export function presentChannelMember(row: ChannelMembersTable): ChannelMember {
-  return { channel_id: row.channel_id, user_id: row.user_id, roles: row.roles, last_viewed_at: row.last_viewed_at, msg_count: row.msg_count, mention_count: 0 };
+  return {
+    channel_id: row.channel_id,
+    user_id: row.user_id,
+    roles: row.roles,
+    last_viewed_at: row.last_viewed_at,
+    msg_count: row.msg_count,
+    mention_count: 0,
+  };
 }
 
 /** The channel row, from the cache when it is there. */
@@ -58,7 +65,13 @@ export async function getChannel(host: Host, channelId: string): Promise<Channel
 }
 
 export async function getChannelByName(host: Host, teamId: string, name: string): Promise<Channel | null> {
-  const row = await host.db.selectFrom("channels").selectAll().where("team_id", "=", teamId).where("name", "=", name).where("delete_at", "=", 0).executeTakeFirst();
+  const row = await host.db
+    .selectFrom("channels")
+    .selectAll()
+    .where("team_id", "=", teamId)
+    .where("name", "=", name)
+    .where("delete_at", "=", 0)
+    .executeTakeFirst();
   return row ? presentChannel(row) : null;
 }
 
@@ -80,7 +93,11 @@ export async function isChannelMember(host: Host, channelId: string, userId: str
  * Who may read a channel: its members; anyone on the team for a public one;
  * system admins always (as in Mattermost, for compliance).
  */
-export async function canReadChannel(host: Host, user: Pick<User, "id" | "roles">, channel: Pick<Channel, "id" | "team_id" | "type">): Promise<boolean> {
+export async function canReadChannel(
+  host: Host,
+  user: Pick<User, "id" | "roles">,
+  channel: Pick<Channel, "id" | "team_id" | "type">,
+): Promise<boolean> {
   if (isSystemAdmin(user)) return true;
   if (await isChannelMember(host, channel.id, user.id)) return true;
   return channel.type === "O" && (await isTeamMember(host, channel.team_id, user.id));
@@ -97,14 +114,20 @@ export async function canPostInChannel(host: Host, user: Pick<User, "id" | "role
  */
 export async function readableChannel(host: Host, user: User, channelId: string): Promise<Channel> {
   const channel = await getChannel(host, channelId);
-  if (!channel || !(await canReadChannel(host, user, channel))) throw notFound("channel", "channel not found, or you do not have access to it");
+  if (!channel || !(await canReadChannel(host, user, channel)))
+    throw notFound("channel", "channel not found, or you do not have access to it");
   return channel;
 }
 
 /** A free channel name near `name` in the team: `name-2`, `name-3`, ... */
 export async function suggestChannelName(host: Host, teamId: string, name: string): Promise<string> {
   const base = name.slice(0, LIMITS.nameMax - 4).replace(/[-_]+$/, "") || "channel";
-  const rows = await host.db.selectFrom("channels").select("name").where("team_id", "=", teamId).where("name", "like", `${base}%`).execute();
+  const rows = await host.db
+    .selectFrom("channels")
+    .select("name")
+    .where("team_id", "=", teamId)
+    .where("name", "like", `${base}%`)
+    .execute();
   const taken = new Set(rows.map((r) => r.name));
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
@@ -122,7 +145,11 @@ export async function channelCreator(host: Host, props: { input: unknown; creato
   const existing = await getChannelByName(host, input.team_id, input.name);
   if (existing) {
     const suggestion = await suggestChannelName(host, input.team_id, input.name);
-    throw conflict("store.sql_channel.save_channel.exists", `name: a channel named "${input.name}" already exists in this team; try "${suggestion}"`, { suggestion });
+    throw conflict(
+      "store.sql_channel.save_channel.exists",
+      `name: a channel named "${input.name}" already exists in this team; try "${suggestion}"`,
+      { suggestion },
+    );
   }
   const now = Date.now();
   const row: ChannelsTable = {
@@ -143,25 +170,43 @@ export async function channelCreator(host: Host, props: { input: unknown; creato
   try {
     await host.db.transaction().execute(async (trx) => {
       await trx.insertInto("channels").values(row).execute();
-      await trx.insertInto("channel_members").values({ channel_id: row.id, user_id: props.creator.id, roles: "channel_user channel_admin", last_viewed_at: now, msg_count: 0, create_at: now }).execute();
+      await trx
+        .insertInto("channel_members")
+        .values({
+          channel_id: row.id,
+          user_id: props.creator.id,
+          roles: "channel_user channel_admin",
+          last_viewed_at: now,
+          msg_count: 0,
+          create_at: now,
+        })
+        .execute();
     });
   } catch (error) {
     // Two creators racing for one name: the unique constraint decides.
     if (String(error).match(/unique|duplicate/i)) {
       const suggestion = await suggestChannelName(host, input.team_id, input.name);
-      throw conflict("store.sql_channel.save_channel.exists", `name: a channel named "${input.name}" already exists in this team; try "${suggestion}"`, { suggestion });
+      throw conflict(
+        "store.sql_channel.save_channel.exists",
+        `name: a channel named "${input.name}" already exists in this team; try "${suggestion}"`,
+        { suggestion },
+      );
     }
     throw error;
   }
   host.caches.invalidate({ kind: "members", channelId: row.id });
   const channel = presentChannel(row);
-  if (channel.type === "O") host.realtime.publish("channel_created", { channel_id: channel.id, team_id: channel.team_id }, { teamId: channel.team_id });
+  if (channel.type === "O")
+    host.realtime.publish("channel_created", { channel_id: channel.id, team_id: channel.team_id }, { teamId: channel.team_id });
   else host.realtime.publish("channel_created", { channel_id: channel.id, team_id: channel.team_id }, { userId: props.creator.id });
   return channel;
 }
 
 /** Add a user to a channel (and to its team when missing). Idempotent. */
-export async function channelMemberAdder(host: Host, props: { channelId: string; userId: string; actorId?: string }): Promise<ChannelMember> {
+export async function channelMemberAdder(
+  host: Host,
+  props: { channelId: string; userId: string; actorId?: string },
+): Promise<ChannelMember> {
   const channel = await getChannel(host, props.channelId);
   if (!channel) throw notFound("channel", "channel not found");
   const user = await host.db.selectFrom("users").select(["id", "delete_at"]).where("id", "=", props.userId).executeTakeFirst();
@@ -180,14 +225,23 @@ export async function channelMemberAdder(host: Host, props: { channelId: string;
       .onConflict((oc) => oc.columns(["channel_id", "user_id"]).doNothing())
       .execute();
     host.caches.invalidate({ kind: "members", channelId: channel.id });
-    host.realtime.publish("user_added", { user_id: props.userId, team_id: channel.team_id, channel_id: channel.id }, { channelId: channel.id });
+    host.realtime.publish(
+      "user_added",
+      { user_id: props.userId, team_id: channel.team_id, channel_id: channel.id },
+      { channelId: channel.id },
+    );
     host.hooks.fireMemberAdded({ channelId: channel.id, userId: props.userId });
   }
   return (await getChannelMember(host, channel.id, props.userId))!;
 }
 
 export async function getChannelMember(host: Host, channelId: string, userId: string): Promise<ChannelMember | null> {
-  const row = await host.db.selectFrom("channel_members").selectAll().where("channel_id", "=", channelId).where("user_id", "=", userId).executeTakeFirst();
+  const row = await host.db
+    .selectFrom("channel_members")
+    .selectAll()
+    .where("channel_id", "=", channelId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   return row ? presentChannelMember(row) : null;
 }
 

@@ -105,7 +105,12 @@ class PostWriter {
         for (const g of group) g.done();
       } catch (error) {
         if (group.length === 1) group[0].done(error);
-        else for (const g of group) await this.commit([g.post]).then(() => g.done(), (e: unknown) => g.done(e));
+        else
+          for (const g of group)
+            await this.commit([g.post]).then(
+              () => g.done(),
+              (e: unknown) => g.done(e),
+            );
       }
     }
   }
@@ -125,11 +130,24 @@ class PostWriter {
     await this.host.db.transaction().execute(async (trx) => {
       for (const post of posts) {
         await trx.executeQuery(
-          CompiledQuery.raw(writes.insertPost, [post.id, post.channel_id, post.user_id, post.root_id, post.message, post.type, JSON.stringify(post.props), post.create_at, post.update_at, post.edit_at, post.delete_at]),
+          CompiledQuery.raw(writes.insertPost, [
+            post.id,
+            post.channel_id,
+            post.user_id,
+            post.root_id,
+            post.message,
+            post.type,
+            JSON.stringify(post.props),
+            post.create_at,
+            post.update_at,
+            post.edit_at,
+            post.delete_at,
+          ]),
         );
       }
       for (const [channelId, c] of channels) await trx.executeQuery(CompiledQuery.raw(writes.countPost, [c.at, c.count, channelId]));
-      for (const a of authors.values()) await trx.executeQuery(CompiledQuery.raw(writes.markReadByAuthor, [a.at, a.count, a.channelId, a.userId]));
+      for (const a of authors.values())
+        await trx.executeQuery(CompiledQuery.raw(writes.markReadByAuthor, [a.at, a.count, a.channelId, a.userId]));
     });
   }
 }
@@ -171,13 +189,20 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
   if (!channel || channel.delete_at !== 0) throw notFound("channel", "channel_id: channel not found, or you do not have access to it");
   if (!props.author.trusted && !(await canPostInChannel(host, props.author.user, channel))) {
     // A private channel's outsiders learn nothing, not even that it exists.
-    if (!(await canReadChannel(host, props.author.user, channel))) throw notFound("channel", "channel_id: channel not found, or you do not have access to it");
+    if (!(await canReadChannel(host, props.author.user, channel)))
+      throw notFound("channel", "channel_id: channel not found, or you do not have access to it");
     throw forbidden("You must be a member of this channel to post in it.");
   }
   if (input.root_id) {
     // A reply's root is a post of the same channel; one answer for every other id, so no post of a private channel is confirmed.
-    const root = await host.db.selectFrom("posts").select("channel_id").where("id", "=", input.root_id).where("delete_at", "=", 0).executeTakeFirst();
-    if (!root || root.channel_id !== channel.id) throw badRequest("api.post.create.root_id", "root_id: no post with this id in this channel");
+    const root = await host.db
+      .selectFrom("posts")
+      .select("channel_id")
+      .where("id", "=", input.root_id)
+      .where("delete_at", "=", 0)
+      .executeTakeFirst();
+    if (!root || root.channel_id !== channel.id)
+      throw badRequest("api.post.create.root_id", "root_id: no post with this id in this channel");
   }
   const now = Date.now();
   const draft: Post = {
@@ -195,7 +220,12 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
   };
   const checked = await host.hooks.runWillBePosted(draft);
   if ("error" in checked) {
-    throw new AppError({ status: 400, id: "api.post.rejected_by_plugin", message: checked.error.message, details: { plugin_id: checked.error.pluginId } });
+    throw new AppError({
+      status: 400,
+      id: "api.post.rejected_by_plugin",
+      message: checked.error.message,
+      details: { plugin_id: checked.error.pluginId },
+    });
   }
   const post = checked.post;
   await postWriter(host).write(post);
@@ -223,7 +253,10 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
 }
 
 /** Show a post to one user in one channel, never stored (e.g. a slash command's answer). */
-export function ephemeralSender(host: Host, props: { userId: string; channelId: string; message: string; authorId?: string; props?: Record<string, unknown> }): Post {
+export function ephemeralSender(
+  host: Host,
+  props: { userId: string; channelId: string; message: string; authorId?: string; props?: Record<string, unknown> },
+): Post {
   const now = Date.now();
   const post: Post = {
     id: newId(),
@@ -251,18 +284,35 @@ export async function getPost(host: Host, postId: string): Promise<Post | null> 
  * A page of a channel's posts, newest first, as Mattermost lists them.
  * `before`/`after` page from a post id; otherwise `page`/`per_page`.
  */
-export async function postsOfChannel(host: Host, props: { channelId: string; page: number; perPage: number; before?: string; after?: string; since?: number }): Promise<PostList> {
+export async function postsOfChannel(
+  host: Host,
+  props: { channelId: string; page: number; perPage: number; before?: string; after?: string; since?: number },
+): Promise<PostList> {
   let query = host.db.selectFrom("posts").selectAll().where("channel_id", "=", props.channelId).where("delete_at", "=", 0);
   if (props.since !== undefined) query = query.where("create_at", ">", props.since);
   if (props.before) {
-    const anchor = await host.db.selectFrom("posts").select(["create_at", "id"]).where("id", "=", props.before).where("channel_id", "=", props.channelId).executeTakeFirst();
+    const anchor = await host.db
+      .selectFrom("posts")
+      .select(["create_at", "id"])
+      .where("id", "=", props.before)
+      .where("channel_id", "=", props.channelId)
+      .executeTakeFirst();
     if (!anchor) throw badRequest("api.post.list.before", "before: no post with this id in this channel");
-    query = query.where((eb) => eb.or([eb("create_at", "<", anchor.create_at), eb.and([eb("create_at", "=", anchor.create_at), eb("id", "<", anchor.id)])]));
+    query = query.where((eb) =>
+      eb.or([eb("create_at", "<", anchor.create_at), eb.and([eb("create_at", "=", anchor.create_at), eb("id", "<", anchor.id)])]),
+    );
   }
   if (props.after) {
-    const anchor = await host.db.selectFrom("posts").select(["create_at", "id"]).where("id", "=", props.after).where("channel_id", "=", props.channelId).executeTakeFirst();
+    const anchor = await host.db
+      .selectFrom("posts")
+      .select(["create_at", "id"])
+      .where("id", "=", props.after)
+      .where("channel_id", "=", props.channelId)
+      .executeTakeFirst();
     if (!anchor) throw badRequest("api.post.list.after", "after: no post with this id in this channel");
-    query = query.where((eb) => eb.or([eb("create_at", ">", anchor.create_at), eb.and([eb("create_at", "=", anchor.create_at), eb("id", ">", anchor.id)])]));
+    query = query.where((eb) =>
+      eb.or([eb("create_at", ">", anchor.create_at), eb.and([eb("create_at", "=", anchor.create_at), eb("id", ">", anchor.id)])]),
+    );
   }
   const ascending = Boolean(props.after);
   const rows = await query
@@ -280,8 +330,8 @@ export async function postsOfChannel(host: Host, props: { channelId: string; pag
   return {
     order,
     posts,
-    next_post_id: ascending && hasMore ? order[0] ?? "" : "",
-    prev_post_id: !ascending && hasMore ? order[order.length - 1] ?? "" : "",
+    next_post_id: ascending && hasMore ? (order[0] ?? "") : "",
+    prev_post_id: !ascending && hasMore ? (order[order.length - 1] ?? "") : "",
     has_next: ascending ? hasMore : false,
   };
 }

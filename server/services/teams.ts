@@ -19,7 +19,16 @@ export const newTeamSchema = z.object({
 });
 
 export function presentTeam(row: TeamsTable): Team {
-  return { id: row.id, name: row.name, display_name: row.display_name, type: row.type, description: row.description, create_at: row.create_at, update_at: row.update_at, delete_at: row.delete_at };
+  return {
+    id: row.id,
+    name: row.name,
+    display_name: row.display_name,
+    type: row.type,
+    description: row.description,
+    create_at: row.create_at,
+    update_at: row.update_at,
+    delete_at: row.delete_at,
+  };
 }
 
 /** The public channel every team starts with and every member joins, as in Mattermost. */
@@ -31,18 +40,54 @@ export async function teamCreator(host: Host, props: { input: unknown; creatorId
   if (!parsed.success) throw fromZodError(parsed.error, "api.team.create.invalid");
   const input = parsed.data;
   const now = Date.now();
-  const row: TeamsTable = { id: newId(), name: input.name, display_name: input.display_name, type: input.type, description: input.description ?? "", create_at: now, update_at: now, delete_at: 0 };
+  const row: TeamsTable = {
+    id: newId(),
+    name: input.name,
+    display_name: input.display_name,
+    type: input.type,
+    description: input.description ?? "",
+    create_at: now,
+    update_at: now,
+    delete_at: 0,
+  };
   await host.db.transaction().execute(async (trx) => {
     const taken = await trx.selectFrom("teams").select("id").where("name", "=", input.name).executeTakeFirst();
     if (taken) throw conflict("api.team.name_taken", `name: a team named "${input.name}" already exists`);
     await trx.insertInto("teams").values(row).execute();
-    await trx.insertInto("team_members").values({ team_id: row.id, user_id: props.creatorId, roles: "team_user team_admin", create_at: now, delete_at: 0 }).execute();
+    await trx
+      .insertInto("team_members")
+      .values({ team_id: row.id, user_id: props.creatorId, roles: "team_user team_admin", create_at: now, delete_at: 0 })
+      .execute();
     const channelId = newId();
     await trx
       .insertInto("channels")
-      .values({ id: channelId, team_id: row.id, name: DEFAULT_CHANNEL.name, display_name: DEFAULT_CHANNEL.display_name, type: "O", header: "", purpose: "", creator_id: props.creatorId, create_at: now, update_at: now, delete_at: 0, last_post_at: now, total_msg_count: 0 })
+      .values({
+        id: channelId,
+        team_id: row.id,
+        name: DEFAULT_CHANNEL.name,
+        display_name: DEFAULT_CHANNEL.display_name,
+        type: "O",
+        header: "",
+        purpose: "",
+        creator_id: props.creatorId,
+        create_at: now,
+        update_at: now,
+        delete_at: 0,
+        last_post_at: now,
+        total_msg_count: 0,
+      })
       .execute();
-    await trx.insertInto("channel_members").values({ channel_id: channelId, user_id: props.creatorId, roles: "channel_user channel_admin", last_viewed_at: now, msg_count: 0, create_at: now }).execute();
+    await trx
+      .insertInto("channel_members")
+      .values({
+        channel_id: channelId,
+        user_id: props.creatorId,
+        roles: "channel_user channel_admin",
+        last_viewed_at: now,
+        msg_count: 0,
+        create_at: now,
+      })
+      .execute();
   });
   const team = presentTeam(row);
   host.hooks.fireTeamCreated(team);
@@ -60,7 +105,13 @@ export async function getTeamByName(host: Host, name: string): Promise<Team | nu
 }
 
 export async function getTeamMember(host: Host, teamId: string, userId: string): Promise<TeamMember | null> {
-  const row = await host.db.selectFrom("team_members").selectAll().where("team_id", "=", teamId).where("user_id", "=", userId).where("delete_at", "=", 0).executeTakeFirst();
+  const row = await host.db
+    .selectFrom("team_members")
+    .selectAll()
+    .where("team_id", "=", teamId)
+    .where("user_id", "=", userId)
+    .where("delete_at", "=", 0)
+    .executeTakeFirst();
   return row ? { team_id: row.team_id, user_id: row.user_id, roles: row.roles, delete_at: row.delete_at } : null;
 }
 
@@ -95,7 +146,13 @@ export async function teamMemberAdder(host: Host, props: { teamId: string; userI
     .onConflict((oc) => oc.columns(["team_id", "user_id"]).doUpdateSet({ delete_at: 0 }))
     .execute();
   host.realtime.publish("added_to_team", { team_id: props.teamId, user_id: props.userId }, { userId: props.userId });
-  const townSquare = await host.db.selectFrom("channels").select("id").where("team_id", "=", props.teamId).where("name", "=", DEFAULT_CHANNEL.name).where("delete_at", "=", 0).executeTakeFirst();
+  const townSquare = await host.db
+    .selectFrom("channels")
+    .select("id")
+    .where("team_id", "=", props.teamId)
+    .where("name", "=", DEFAULT_CHANNEL.name)
+    .where("delete_at", "=", 0)
+    .executeTakeFirst();
   if (townSquare) await channelMemberAdder(host, { channelId: townSquare.id, userId: props.userId });
   return (await getTeamMember(host, props.teamId, props.userId))!;
 }

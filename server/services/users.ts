@@ -65,7 +65,8 @@ export async function userCreator(host: Host, props: { input: unknown; byAdmin?:
   return host.db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom("users").select("id").where("is_bot", "=", 0).limit(1).executeTakeFirst();
     const first = !existing;
-    if (!first && !host.config.openSignup && !props.byAdmin) throw forbidden("Sign-up is closed on this workspace; ask a system admin for an account.");
+    if (!first && !host.config.openSignup && !props.byAdmin)
+      throw forbidden("Sign-up is closed on this workspace; ask a system admin for an account.");
     const taken = await trx
       .selectFrom("users")
       .select(["username", "email"])
@@ -94,7 +95,10 @@ export async function userCreator(host: Host, props: { input: unknown; byAdmin?:
 }
 
 /** Create a plugin's bot once, or return it. Bots cannot log in with a password. */
-export async function botEnsurer(host: Host, props: { pluginId: string; username: string; displayName: string; description?: string }): Promise<User> {
+export async function botEnsurer(
+  host: Host,
+  props: { pluginId: string; username: string; displayName: string; description?: string },
+): Promise<User> {
   const existing = await host.db.selectFrom("users").selectAll().where("username", "=", props.username).executeTakeFirst();
   if (existing) {
     if (existing.is_bot !== 1) throw conflict("api.bot.username_taken", `username: "${props.username}" belongs to a person, not a bot`);
@@ -116,7 +120,11 @@ export async function botEnsurer(host: Host, props: { pluginId: string; username
     update_at: now,
     delete_at: 0,
   };
-  await host.db.insertInto("users").values(row).onConflict((oc) => oc.column("username").doNothing()).execute();
+  await host.db
+    .insertInto("users")
+    .values(row)
+    .onConflict((oc) => oc.column("username").doNothing())
+    .execute();
   const stored = await host.db.selectFrom("users").selectAll().where("username", "=", props.username).executeTakeFirstOrThrow();
   return presentUser(stored);
 }
@@ -131,7 +139,11 @@ export async function getUser(host: Host, userId: string): Promise<User | null> 
 }
 
 export async function getUserByUsername(host: Host, username: string): Promise<User | null> {
-  const row = await host.db.selectFrom("users").selectAll().where("username", "=", username.replace(/^@/, "").toLowerCase()).executeTakeFirst();
+  const row = await host.db
+    .selectFrom("users")
+    .selectAll()
+    .where("username", "=", username.replace(/^@/, "").toLowerCase())
+    .executeTakeFirst();
   return row ? presentUser(row) : null;
 }
 
@@ -148,7 +160,11 @@ export async function rolesUpdater(host: Host, props: { userId: string; roles: s
   const bad = roles.find((r) => !allowed.has(r));
   if (bad) throw badRequest("api.user.roles.invalid", `roles: unknown role "${bad}"; use system_user or system_admin`);
   const normalized = roles.includes("system_admin") ? "system_admin system_user" : "system_user";
-  const result = await host.db.updateTable("users").set({ roles: normalized, update_at: Date.now() }).where("id", "=", props.userId).executeTakeFirst();
+  const result = await host.db
+    .updateTable("users")
+    .set({ roles: normalized, update_at: Date.now() })
+    .where("id", "=", props.userId)
+    .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw notFound("user", "user not found");
   host.caches.invalidate({ kind: "user", id: props.userId });
   return (await getUser(host, props.userId))!;
@@ -157,7 +173,11 @@ export async function rolesUpdater(host: Host, props: { userId: string; roles: s
 /** Deactivate a user and end their sessions. */
 export async function userDeactivator(host: Host, props: { userId: string }): Promise<void> {
   const now = Date.now();
-  const result = await host.db.updateTable("users").set({ delete_at: now, update_at: now }).where("id", "=", props.userId).executeTakeFirst();
+  const result = await host.db
+    .updateTable("users")
+    .set({ delete_at: now, update_at: now })
+    .where("id", "=", props.userId)
+    .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw notFound("user", "user not found");
   await host.db.deleteFrom("sessions").where("user_id", "=", props.userId).execute();
   host.caches.invalidate({ kind: "user", id: props.userId });

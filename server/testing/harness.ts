@@ -25,7 +25,11 @@ export interface ApiResponse<T = any> {
 
 /** A signed-in (or anonymous) caller of the test server. */
 export class TestClient {
-  constructor(readonly baseUrl: string, readonly token?: string, readonly user?: User) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly token?: string,
+    readonly user?: User,
+  ) {}
 
   async request<T = any>(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     const h: Record<string, string> = { ...headers };
@@ -170,7 +174,10 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       return res.body as Post;
     },
     async addToChannel(admin, props) {
-      const team = await admin.post(`/api/v4/teams/${props.channel.team_id}/members`, { team_id: props.channel.team_id, user_id: props.user.id });
+      const team = await admin.post(`/api/v4/teams/${props.channel.team_id}/members`, {
+        team_id: props.channel.team_id,
+        user_id: props.user.id,
+      });
       if (team.status !== 201) throw new Error(`addToTeam: ${team.status} ${JSON.stringify(team.body)}`);
       const res = await admin.post(`/api/v4/channels/${props.channel.id}/members`, { user_id: props.user.id });
       if (res.status !== 201) throw new Error(`addToChannel: ${res.status} ${JSON.stringify(res.body)}`);

@@ -65,7 +65,12 @@ export function App({ services }: { services: Services }) {
   let page;
   if (route.page === "login") page = <LoginPage />;
   else if (route.page === "signup") page = <SignupPage />;
-  else if (!me) page = <main className="loading-page" aria-busy="true"><p>Loading…</p></main>;
+  else if (!me)
+    page = (
+      <main className="loading-page" aria-busy="true">
+        <p>Loading…</p>
+      </main>
+    );
   else if (route.page === "root") page = <RootRedirect />;
   else if (route.page === "select_team") page = <SelectTeamPage />;
   else if (route.page === "admin") page = <AdminConsolePage section={route.section} pluginId={route.pluginId} />;

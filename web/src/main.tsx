@@ -18,7 +18,9 @@ import "./styles.css";
 shareModules();
 const store = new Store(initialState);
 // Server data the app cannot read is shown (WireErrorBanner), not used.
-const wire = new WireParser({ onInvalid: (error) => store.update((s) => (s.wireError === error.message ? s : { ...s, wireError: error.message })) });
+const wire = new WireParser({
+  onInvalid: (error) => store.update((s) => (s.wireError === error.message ? s : { ...s, wireError: error.message })),
+});
 // A session that ended elsewhere sends the user to the login page.
 const api = new ApiClient({ wire, onUnauthorized: () => store.update((s) => (s.me ? { ...s, me: null } : s)) });
 const router = new Router();

@@ -15,14 +15,22 @@ describe("parsePlaybook", () => {
       expect(parsed, file).toMatchObject({ ok: true });
     }
     const minimal = parsePlaybook("name: Minimal\n");
-    expect(minimal).toEqual({ ok: true, spec: { name: "Minimal", description: "", channel: { private: false }, invite: [], checklist: [], fields: {}, forwarding: [] } });
+    expect(minimal).toEqual({
+      ok: true,
+      spec: { name: "Minimal", description: "", channel: { private: false }, invite: [], checklist: [], fields: {}, forwarding: [] },
+    });
     expect(playbookStages(minimal.ok ? minimal.spec : {})).toEqual(["Triage", "Investigating", "Mitigated", "Resolved"]);
     const withField = parsePlaybook("name: F\nfields:\n  service:\ninvite: ['@alice']\nforwarding:\n  - from: ['~alerts']\n");
-    expect(withField).toMatchObject({ ok: true, spec: { fields: { service: { required: false } }, invite: ["alice"], forwarding: [{ from: ["alerts"], match: "any" }] } });
+    expect(withField).toMatchObject({
+      ok: true,
+      spec: { fields: { service: { required: false } }, invite: ["alice"], forwarding: [{ from: ["alerts"], match: "any" }] },
+    });
   });
 
   it("reports every schema problem with line, column, path and reason", () => {
-    const parsed = parsePlaybook("name: X\nchannel:\n  private: maybe\nstages:\n  - name: A\n    checklst: [x]\nforwarding:\n  - from: alerts\n    match: some\n");
+    const parsed = parsePlaybook(
+      "name: X\nchannel:\n  private: maybe\nstages:\n  - name: A\n    checklst: [x]\nforwarding:\n  - from: alerts\n    match: some\n",
+    );
     expect(parsed).toEqual({
       ok: false,
       problems: [
@@ -32,14 +40,26 @@ describe("parsePlaybook", () => {
         { line: 9, column: 12, path: "forwarding.0.match", reason: "must be any or all" },
       ],
     });
-    expect(parsePlaybook("description: no name\n")).toEqual({ ok: false, problems: [{ line: 1, column: 1, path: "name", reason: "is required" }] });
+    expect(parsePlaybook("description: no name\n")).toEqual({
+      ok: false,
+      problems: [{ line: 1, column: 1, path: "name", reason: "is required" }],
+    });
   });
 
   it("reports YAML syntax errors, duplicate keys and non-maps", () => {
     const dup = parsePlaybook("name: A\nname: B\n");
-    expect(dup).toMatchObject({ ok: false, problems: [{ line: 2, column: 1, reason: expect.stringMatching(/^YAML: Map keys must be unique/) }] });
-    expect(parsePlaybook("")).toEqual({ ok: false, problems: [{ line: 1, column: 1, path: "", reason: "the playbook is empty: it needs at least a name" }] });
-    expect(parsePlaybook("- a\n")).toMatchObject({ ok: false, problems: [{ reason: "a playbook must be a map of keys (name, stages, ...)" }] });
+    expect(dup).toMatchObject({
+      ok: false,
+      problems: [{ line: 2, column: 1, reason: expect.stringMatching(/^YAML: Map keys must be unique/) }],
+    });
+    expect(parsePlaybook("")).toEqual({
+      ok: false,
+      problems: [{ line: 1, column: 1, path: "", reason: "the playbook is empty: it needs at least a name" }],
+    });
+    expect(parsePlaybook("- a\n")).toMatchObject({
+      ok: false,
+      problems: [{ reason: "a playbook must be a map of keys (name, stages, ...)" }],
+    });
   });
 
   it("checks templates, duplicate stages, regexes, channel names and catch-all rules", () => {
@@ -77,7 +97,9 @@ describe("parsePlaybook", () => {
 describe("templates", () => {
   const values = { name: "DB down", slug: "db-down", date: "2026-01-02", seq: 7, commander: "alice", fields: { service: "db" } };
   it("substitutes variables and never evaluates anything", () => {
-    expect(renderTemplate("{{ name }}/{{slug}}/{{date}}/{{seq}}/{{commander}}/{{fields.service}}/{{fields.none}}", values)).toBe("DB down/db-down/2026-01-02/7/alice/db/");
+    expect(renderTemplate("{{ name }}/{{slug}}/{{date}}/{{seq}}/{{commander}}/{{fields.service}}/{{fields.none}}", values)).toBe(
+      "DB down/db-down/2026-01-02/7/alice/db/",
+    );
     expect(renderTemplate("{{constructor}}{{__proto__}}{{process.exit()}}", values)).toBe("");
     expect(renderTemplate("{{fields.__proto__}}", values)).toBe("");
     expect(lintTemplate("{{process.exit()}}", [])).toHaveLength(1);

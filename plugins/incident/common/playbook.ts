@@ -6,7 +6,14 @@
  */
 import { z } from "zod";
 import { nameSchema } from "#common/limits.ts";
-import { readYamlSource, sortProblems, validateSource, type SourcePath, type SourceProblem, type SourceResult } from "#common/yaml-source.ts";
+import {
+  readYamlSource,
+  sortProblems,
+  validateSource,
+  type SourcePath,
+  type SourceProblem,
+  type SourceResult,
+} from "#common/yaml-source.ts";
 import { lintTemplate } from "./templates.ts";
 
 const itemTitle = z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(256, "must be at most 256 characters");
@@ -15,17 +22,33 @@ const nonEmpty = z.string({ error: "must be a string" }).min(1, "must not be emp
 /** A forwarding rule (DESIGN.md section 4); the forwarding engine acts on it. */
 export const forwardingRuleSchema = z.strictObject({
   /** Public channel names to watch, or "*" for every public channel of the team. */
-  from: z.union([z.literal("*"), z.array(nonEmpty).min(1, "must list at least one channel")], { error: 'must be a list of channel names or "*"' }).describe('Public channel names, or "*" for every public channel of the team.'),
+  from: z
+    .union([z.literal("*"), z.array(nonEmpty).min(1, "must list at least one channel")], {
+      error: 'must be a list of channel names or "*"',
+    })
+    .describe('Public channel names, or "*" for every public channel of the team.'),
   /** Any of them (or all, with `match: all`) as whole words, case-insensitively. Templates allowed. */
-  keywords: z.array(nonEmpty, { error: "must be a list of strings" }).default([]).describe("Whole words, case-insensitive; templates such as {{fields.service}} allowed."),
+  keywords: z
+    .array(nonEmpty, { error: "must be a list of strings" })
+    .default([])
+    .describe("Whole words, case-insensitive; templates such as {{fields.service}} allowed."),
   /** A post containing any of these is never forwarded. Templates allowed. */
-  exclude_keywords: z.array(nonEmpty, { error: "must be a list of strings" }).default([]).describe("Posts containing any of these whole words are not forwarded."),
+  exclude_keywords: z
+    .array(nonEmpty, { error: "must be a list of strings" })
+    .default([])
+    .describe("Posts containing any of these whole words are not forwarded."),
   /** A JavaScript regular expression, matched case-insensitively. */
   regex: nonEmpty.optional().describe("A regular expression (JavaScript syntax), matched case-insensitively."),
   /** Usernames, bot names or webhook display names. */
-  authors: z.array(nonEmpty, { error: "must be a list of strings" }).default([]).describe("Only posts by these usernames, bots or webhook display names."),
+  authors: z
+    .array(nonEmpty, { error: "must be a list of strings" })
+    .default([])
+    .describe("Only posts by these usernames, bots or webhook display names."),
   /** `any` (default): one of keywords/regex suffices; `all`: every condition given must hold. */
-  match: z.enum(["any", "all"], { error: "must be any or all" }).default("any").describe("any: one of keywords/regex suffices; all: every keyword and the regex must match."),
+  match: z
+    .enum(["any", "all"], { error: "must be any or all" })
+    .default("any")
+    .describe("any: one of keywords/regex suffices; all: every keyword and the regex must match."),
 });
 export type ForwardingRule = z.infer<typeof forwardingRuleSchema>;
 
@@ -42,16 +65,35 @@ const FIELD_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** The YAML format of a playbook. */
 export const playbookSpecSchema = z
   .strictObject({
-    name: z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(128, "must be at most 128 characters").describe("Unique per team; /incident start --playbook takes it."),
+    name: z
+      .string({ error: "must be a string" })
+      .trim()
+      .min(1, "must not be empty")
+      .max(128, "must be at most 128 characters")
+      .describe("Unique per team; /incident start --playbook takes it."),
     team: nameSchema.optional().describe("Team name; required in the playbooks directory, must match the API's team_id."),
     description: z.string({ error: "must be a string" }).max(4000, "must be at most 4000 characters").default(""),
     channel: z
       .strictObject({
-        name_template: z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional().describe('e.g. "outage-{{slug}}"; made into a valid channel name.'),
-        private: z.boolean({ error: "must be true or false" }).default(false).describe("A private playbook's incident channels are always private."),
+        name_template: z
+          .string({ error: "must be a string" })
+          .trim()
+          .min(1, "must not be empty")
+          .max(200, "must be at most 200 characters")
+          .optional()
+          .describe('e.g. "outage-{{slug}}"; made into a valid channel name.'),
+        private: z
+          .boolean({ error: "must be true or false" })
+          .default(false)
+          .describe("A private playbook's incident channels are always private."),
       })
       .default({ private: false }),
-    invite: z.array(z.string({ error: "must be a string" }).regex(/^@?[a-z][a-z0-9._-]*$/, "must be a username"), { error: "must be a list of usernames" }).default([]).describe("Usernames added to the incident channel at start."),
+    invite: z
+      .array(z.string({ error: "must be a string" }).regex(/^@?[a-z][a-z0-9._-]*$/, "must be a username"), {
+        error: "must be a list of usernames",
+      })
+      .default([])
+      .describe("Usernames added to the incident channel at start."),
     stages: z
       .array(
         z.strictObject({
@@ -65,13 +107,20 @@ export const playbookSpecSchema = z
       .describe("Ordered; the first is the starting stage. Default: Triage, Investigating, Mitigated, Resolved."),
     checklist: z.array(itemTitle, { error: "must be a list of strings" }).default([]).describe("Items not tied to a stage."),
     fields: z
-      .record(z
+      .record(
+        z
           .string()
           .regex(FIELD_KEY, "must start with a letter or _ and contain only letters, digits, - and _")
-          .refine((key) => !["__proto__", "constructor", "prototype"].includes(key), "is a reserved name"), z.preprocess((f) => (f === null ? {} : f), playbookFieldSchema), { error: "must be a map of field names" })
+          .refine((key) => !["__proto__", "constructor", "prototype"].includes(key), "is a reserved name"),
+        z.preprocess((f) => (f === null ? {} : f), playbookFieldSchema),
+        { error: "must be a map of field names" },
+      )
       .default({})
       .describe("Fields asked at start; templates read them as {{fields.<key>}}."),
-    forwarding: z.array(forwardingRuleSchema, { error: "must be a list of rules" }).default([]).describe("Rules copying matching posts of public channels into the incident channel."),
+    forwarding: z
+      .array(forwardingRuleSchema, { error: "must be a list of rules" })
+      .default([])
+      .describe("Rules copying matching posts of public channels into the incident channel."),
   })
   .describe("A Sitrep incident playbook.");
 
@@ -95,7 +144,10 @@ export type ParsedPlaybook = SourceResult<{ spec: PlaybookSpec }>;
  * @example parsePlaybook("name: Outage\nstages: [{name: Triage}]\n")  // {ok: true, spec: {...}}
  */
 export function parsePlaybook(source: string): ParsedPlaybook {
-  const read = readYamlSource(source, { empty: "the playbook is empty: it needs at least a name", notMap: "a playbook must be a map of keys (name, stages, ...)" });
+  const read = readYamlSource(source, {
+    empty: "the playbook is empty: it needs at least a name",
+    notMap: "a playbook must be a map of keys (name, stages, ...)",
+  });
   if (!read.ok) return read;
   const { yaml } = read;
   const validated = validateSource({ schema: playbookSpecSchema, yaml, knownKeys: KNOWN_KEYS });
@@ -137,7 +189,14 @@ export function parsePlaybook(source: string): ParsedPlaybook {
     }
   });
   if (problems.length) return { ok: false, problems: sortProblems(problems) };
-  return { ok: true, spec: { ...spec, invite: spec.invite.map((u) => u.replace(/^@/, "")), forwarding: spec.forwarding.map((r) => (Array.isArray(r.from) ? { ...r, from: r.from.map((n) => n.replace(/^~/, "")) } : r)) } };
+  return {
+    ok: true,
+    spec: {
+      ...spec,
+      invite: spec.invite.map((u) => u.replace(/^@/, "")),
+      forwarding: spec.forwarding.map((r) => (Array.isArray(r.from) ? { ...r, from: r.from.map((n) => n.replace(/^~/, "")) } : r)),
+    },
+  };
 }
 
 /** The valid keys of each section, for "did you mean" on an unknown key. */

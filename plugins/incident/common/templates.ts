@@ -46,7 +46,10 @@ export function lintTemplate(text: string, fieldKeys: readonly string[]): Templa
       problems.push({ index, reason: `unknown field "{{${variable}}}": ${known}` });
       continue;
     }
-    problems.push({ index, reason: `unknown variable "{{${variable}}}"; templates may use ${TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(", ")} and {{fields.<key>}}` });
+    problems.push({
+      index,
+      reason: `unknown variable "{{${variable}}}"; templates may use ${TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(", ")} and {{fields.<key>}}`,
+    });
   }
   const stripped = text.replace(PLACEHOLDER, (m) => " ".repeat(m.length));
   const open = stripped.indexOf("{{");

@@ -161,7 +161,11 @@ export interface IncidentEventData {
 // ---- request bodies -------------------------------------------------------
 
 const idSchema = z.string().regex(/^[a-z0-9]{26}$/, "must be an id (26 lowercase letters and digits)");
-const titleSchema = z.string().trim().min(1, "must not be empty").max(INCIDENT_LIMITS.itemTitleMax, `must be at most ${INCIDENT_LIMITS.itemTitleMax} characters`);
+const titleSchema = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(INCIDENT_LIMITS.itemTitleMax, `must be at most ${INCIDENT_LIMITS.itemTitleMax} characters`);
 
 /** `POST /incidents`. */
 export const createIncidentSchema = z.object({
@@ -170,7 +174,9 @@ export const createIncidentSchema = z.object({
   channel_name: z.string().trim().optional(),
   playbook_id: z.union([idSchema, z.literal("")]).optional(),
   private: z.boolean().optional(),
-  fields: z.record(z.string(), z.string().max(INCIDENT_LIMITS.fieldValueMax, `must be at most ${INCIDENT_LIMITS.fieldValueMax} characters`)).optional(),
+  fields: z
+    .record(z.string(), z.string().max(INCIDENT_LIMITS.fieldValueMax, `must be at most ${INCIDENT_LIMITS.fieldValueMax} characters`))
+    .optional(),
 });
 export type CreateIncidentRequest = z.infer<typeof createIncidentSchema>;
 
@@ -178,7 +184,12 @@ export type CreateIncidentRequest = z.infer<typeof createIncidentSchema>;
 export const patchIncidentSchema = z
   .object({
     commander_user_id: idSchema.optional(),
-    current_stage: z.string().trim().min(1, "must not be empty").max(INCIDENT_LIMITS.stageNameMax, `must be at most ${INCIDENT_LIMITS.stageNameMax} characters`).optional(),
+    current_stage: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(INCIDENT_LIMITS.stageNameMax, `must be at most ${INCIDENT_LIMITS.stageNameMax} characters`)
+      .optional(),
   })
   .strict();
 export type PatchIncidentRequest = z.infer<typeof patchIncidentSchema>;
@@ -201,14 +212,22 @@ export const listIncidentsQuerySchema = z.object({
   status: z.enum(["active", "ended", "all"], { error: "must be active, ended or all" }).optional(),
   commander_user_id: idSchema.optional(),
   page: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more").default(0),
-  per_page: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(LIMITS.perPageMax, `must be at most ${LIMITS.perPageMax}`).default(LIMITS.perPageDefault),
+  per_page: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(LIMITS.perPageMax, `must be at most ${LIMITS.perPageMax}`)
+    .default(LIMITS.perPageDefault),
 });
 export type ListIncidentsQuery = z.infer<typeof listIncidentsQuerySchema>;
 
 /** `POST /playbooks`: create or replace the playbook named in `source`. */
 export const applyPlaybookSchema = z.object({
   team_id: idSchema,
-  source: z.string().min(1, "must not be empty").max(INCIDENT_LIMITS.playbookSourceMax, `must be at most ${INCIDENT_LIMITS.playbookSourceMax} characters`),
+  source: z
+    .string()
+    .min(1, "must not be empty")
+    .max(INCIDENT_LIMITS.playbookSourceMax, `must be at most ${INCIDENT_LIMITS.playbookSourceMax} characters`),
 });
 export type ApplyPlaybookRequest = z.infer<typeof applyPlaybookSchema>;
 
@@ -216,7 +235,12 @@ export type ApplyPlaybookRequest = z.infer<typeof applyPlaybookSchema>;
 export const applyPlaybooksSchema = z.object({
   team_id: idSchema,
   files: z
-    .array(z.object({ path: z.string().max(1024), source: z.string().max(INCIDENT_LIMITS.playbookSourceMax, `must be at most ${INCIDENT_LIMITS.playbookSourceMax} characters`) }))
+    .array(
+      z.object({
+        path: z.string().max(1024),
+        source: z.string().max(INCIDENT_LIMITS.playbookSourceMax, `must be at most ${INCIDENT_LIMITS.playbookSourceMax} characters`),
+      }),
+    )
     .min(1, "must list at least one file")
     .max(INCIDENT_LIMITS.playbookFilesMax, `must list at most ${INCIDENT_LIMITS.playbookFilesMax} files`),
 });

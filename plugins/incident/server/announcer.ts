@@ -49,7 +49,11 @@ export async function announceChange(services: IncidentServices, announcement: A
     }
   }
   publishIncident(services, incident, announcement.action);
-  await services.afterChange?.(fresh, announcement.action).catch((error) => ctx.log.error("after-change listener failed", { incident_id: fresh.id, action: announcement.action, error: String(error) }));
+  await services
+    .afterChange?.(fresh, announcement.action)
+    .catch((error) =>
+      ctx.log.error("after-change listener failed", { incident_id: fresh.id, action: announcement.action, error: String(error) }),
+    );
   if (announcement.trigger) {
     const values = { ...(await triggerValues(services, fresh, announcement.actorId)), ...announcement.trigger.values };
     services.fire(announcement.trigger.name, { teamId: fresh.team_id, channelId: fresh.channel_id, values });

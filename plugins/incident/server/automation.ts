@@ -55,10 +55,18 @@ const INCIDENT_REF: Record<string, AutomationParam> = {
 export function registerAutomation(services: IncidentServices): void {
   const { ctx } = services;
   const handles = new Map<IncidentTriggerName, { fire(event: Omit<FiredTrigger, "trigger" | "depth">): void }>();
-  const trigger = (name: IncidentTriggerName, description: string, parameters: Record<string, AutomationParam>, provides: Record<string, AutomationParam> = {}) => {
+  const trigger = (
+    name: IncidentTriggerName,
+    description: string,
+    parameters: Record<string, AutomationParam>,
+    provides: Record<string, AutomationParam> = {},
+  ) => {
     handles.set(name, ctx.automation.registerTrigger({ name, description, parameters, provides: { ...COMMON_VALUES, ...provides } }));
   };
-  trigger("incident_started", "An incident was started", { channel_name: str("The incident channel's name"), playbook: str("The playbook's name") });
+  trigger("incident_started", "An incident was started", {
+    channel_name: str("The incident channel's name"),
+    playbook: str("The playbook's name"),
+  });
   trigger(
     "stage_changed",
     "An incident's stage changed",
@@ -68,8 +76,16 @@ export function registerAutomation(services: IncidentServices): void {
   trigger(
     "checklist_item_changed",
     "A checklist item was added, removed, checked or unchecked",
-    { action: str("What happened", { enum: CHECKLIST_ACTIONS }), item: str("The item's title"), channel_name: str("The incident channel's name") },
-    { action: str("What happened", { enum: CHECKLIST_ACTIONS }), item: str("The item's title"), item_stage: str('The item\'s stage ("" when none)') },
+    {
+      action: str("What happened", { enum: CHECKLIST_ACTIONS }),
+      item: str("The item's title"),
+      channel_name: str("The incident channel's name"),
+    },
+    {
+      action: str("What happened", { enum: CHECKLIST_ACTIONS }),
+      item: str("The item's title"),
+      item_stage: str('The item\'s stage ("" when none)'),
+    },
   );
   trigger("incident_ended", "An incident ended", { channel_name: str("The incident channel's name") });
   services.fire = (name, event) => handles.get(name)?.fire(event);
@@ -97,7 +113,8 @@ export function registerAutomation(services: IncidentServices): void {
       });
       return { incident_id: result.incident.id, channel_id: result.incident.channel_id, channel_name: result.incident.channel_name };
     },
-    preview: ({ params }) => `start incident "${String(params.name ?? "")}"${params.playbook ? ` with playbook "${String(params.playbook)}"` : ""}${params.channel_name ? ` in ~${String(params.channel_name)}` : ""}`,
+    preview: ({ params }) =>
+      `start incident "${String(params.name ?? "")}"${params.playbook ? ` with playbook "${String(params.playbook)}"` : ""}${params.channel_name ? ` in ~${String(params.channel_name)}` : ""}`,
   });
 
   ctx.automation.registerAction({
@@ -156,7 +173,10 @@ export function registerAutomation(services: IncidentServices): void {
 }
 
 /** The incident an action names by `incident_id` or `channel_name`, if the actor may see it. */
-async function findIncident(services: IncidentServices, props: { params: Record<string, unknown>; actorId: string; teamId: string }): Promise<IncidentRecord> {
+async function findIncident(
+  services: IncidentServices,
+  props: { params: Record<string, unknown>; actorId: string; teamId: string },
+): Promise<IncidentRecord> {
   const incidentId = optionalString(props.params, "incident_id");
   if (incidentId) return visibleIncident(services, { userId: props.actorId, incidentId });
   const channelName = optionalString(props.params, "channel_name")?.replace(/^~/, "");
@@ -170,7 +190,9 @@ async function findIncident(services: IncidentServices, props: { params: Record<
 async function findItem(services: IncidentServices, incident: IncidentRecord, text: string) {
   const items = orderChecklist(await services.store.listItems(incident.id), incident.stages);
   const number = /^#(\d+)$/.exec(text.trim());
-  const item = number ? items[Number(number[1]) - 1] : (items.find((i) => i.title === text) ?? items.find((i) => i.title.toLowerCase() === text.trim().toLowerCase()));
+  const item = number
+    ? items[Number(number[1]) - 1]
+    : (items.find((i) => i.title === text) ?? items.find((i) => i.title.toLowerCase() === text.trim().toLowerCase()));
   if (!item) throw invalid("incident.checklist.item_not_found", `item: no checklist item "${text}" in incident "${incident.name}"`);
   return item;
 }

@@ -23,7 +23,12 @@ afterAll(async () => server?.close());
 describe("disable and enable", () => {
   it("keeps every incident, stage and checklist item; while disabled the API and command are gone", async () => {
     const admin = await server.admin();
-    const playbook = (await alice.post(`${API}/playbooks`, { team_id: team.id, source: "name: Keep\nstages: [{name: A, checklist: [one, two]}, {name: B}]\nchecklist: [three]\n" })).body;
+    const playbook = (
+      await alice.post(`${API}/playbooks`, {
+        team_id: team.id,
+        source: "name: Keep\nstages: [{name: A, checklist: [one, two]}, {name: B}]\nchecklist: [three]\n",
+      })
+    ).body;
     const incident = await startIncident(alice, { name: "Survivor", team_id: team.id, playbook_id: playbook.id });
     await alice.patch(`${API}/incidents/${incident.id}`, { current_stage: "B" });
     await alice.put(`${API}/incidents/${incident.id}/checklist/${incident.checklist[1].id}`, { checked: true });
@@ -53,7 +58,9 @@ describe("disable and enable", () => {
     // Still fully working: commands, posts by the same bot.
     const channel = (await alice.get(`/api/v4/channels/${incident.channel_id}`)).body as Channel;
     expect((await slash(alice, { channel, command: "/incident check 1" })).body.text).toBe("Checked item 1: one");
-    const authors = new Set((await channelPosts(alice, incident.channel_id)).filter((p) => p.type === "custom_incident_update").map((p) => p.user_id));
+    const authors = new Set(
+      (await channelPosts(alice, incident.channel_id)).filter((p) => p.type === "custom_incident_update").map((p) => p.user_id),
+    );
     expect(authors.size).toBe(1);
   });
 });
@@ -66,26 +73,39 @@ describe("workflow triggers and actions", () => {
     expect(mine(catalog.actions)).toEqual(["change_checklist_item", "change_stage", "end_incident", "start_incident"]);
     const started = catalog.triggers.find((t) => t.name === "incident_started")!;
     expect(Object.keys(started.parameters)).toContain("channel_name");
-    expect(Object.keys(catalog.triggers.find((t) => t.name === "checklist_item_changed")!.parameters)).toEqual(expect.arrayContaining(["action", "item"]));
+    expect(Object.keys(catalog.triggers.find((t) => t.name === "checklist_item_changed")!.parameters)).toEqual(
+      expect.arrayContaining(["action", "item"]),
+    );
   });
 
   it("runs the actions as the actor, firing the matching triggers from the same code path", async () => {
     const fired: FiredTrigger[] = [];
     const listener = server.host.automation.onTrigger((event) => fired.push(event));
-    const run = (name: string, params: Record<string, unknown>, actorId = alice.user.id) => server.host.automation.runAction(name, { params, actorId, teamId: team.id, depth: 0 });
+    const run = (name: string, params: Record<string, unknown>, actorId = alice.user.id) =>
+      server.host.automation.runAction(name, { params, actorId, teamId: team.id, depth: 0 });
     const started = await run("start_incident", { name: "Automated", channel_name: "automated-1" });
     expect(started).toEqual({ incident_id: expect.any(String), channel_id: expect.any(String), channel_name: "automated-1" });
-    expect(await run("change_stage", { channel_name: "automated-1", stage: "next" })).toEqual({ incident_id: started.incident_id, stage: "Investigating", previous_stage: "Triage" });
-    expect(await run("change_checklist_item", { incident_id: started.incident_id, action: "added", item: "Call vendor" })).toMatchObject({ item: "Call vendor" });
+    expect(await run("change_stage", { channel_name: "automated-1", stage: "next" })).toEqual({
+      incident_id: started.incident_id,
+      stage: "Investigating",
+      previous_stage: "Triage",
+    });
+    expect(await run("change_checklist_item", { incident_id: started.incident_id, action: "added", item: "Call vendor" })).toMatchObject({
+      item: "Call vendor",
+    });
     await run("change_checklist_item", { incident_id: started.incident_id, action: "checked", item: "call vendor" });
     await run("change_checklist_item", { incident_id: started.incident_id, action: "removed", item: "#1" });
     // Carol is in the team but not in the channel: the action has her permissions and no more.
     await expect(run("end_incident", { incident_id: started.incident_id }, carol.user.id)).rejects.toMatchObject({ status: 403 });
-    await expect(run("change_stage", { channel_name: "nowhere", stage: "next" })).rejects.toThrow("channel_name: ~nowhere is not an incident channel of this team");
+    await expect(run("change_stage", { channel_name: "nowhere", stage: "next" })).rejects.toThrow(
+      "channel_name: ~nowhere is not an incident channel of this team",
+    );
     await run("end_incident", { incident_id: started.incident_id });
     listener.dispose();
 
-    const names = fired.filter((e) => e.values.incident_id === started.incident_id).map((e) => [e.trigger, e.values.action ?? e.values.stage, e.depth]);
+    const names = fired
+      .filter((e) => e.values.incident_id === started.incident_id)
+      .map((e) => [e.trigger, e.values.action ?? e.values.stage, e.depth]);
     expect(names).toEqual([
       ["incident_started", "Triage", 1],
       ["stage_changed", "Investigating", 1],
@@ -95,7 +115,11 @@ describe("workflow triggers and actions", () => {
       ["incident_ended", "Investigating", 1],
     ]);
     const start = fired.find((e) => e.trigger === "incident_started" && e.values.incident_id === started.incident_id)!;
-    expect(start).toMatchObject({ teamId: team.id, channelId: started.channel_id, values: { channel_name: "automated-1", name: "Automated", commander: alice.user.username, actor: alice.user.username, playbook: "" } });
+    expect(start).toMatchObject({
+      teamId: team.id,
+      channelId: started.channel_id,
+      values: { channel_name: "automated-1", name: "Automated", commander: alice.user.username, actor: alice.user.username, playbook: "" },
+    });
     const stage = fired.find((e) => e.trigger === "stage_changed")!;
     expect(stage.values).toMatchObject({ stage: "Investigating", previous_stage: "Triage" });
     expect(fired.find((e) => e.values.action === "checked")!.values.item).toBe("Call vendor");

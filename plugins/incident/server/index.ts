@@ -30,7 +30,11 @@ export interface IncidentPlugin {
 export async function activateIncident(ctx: PluginContext): Promise<IncidentPlugin> {
   const store = new IncidentStore(ctx.storage);
   await store.migrate();
-  const bot = await ctx.bot.ensure({ username: "incident", displayName: "Incident", description: "Posts every change of an incident in its channel." });
+  const bot = await ctx.bot.ensure({
+    username: "incident",
+    displayName: "Incident",
+    description: "Posts every change of an incident in its channel.",
+  });
   const services: IncidentServices = { ctx, store, bot, fire: () => {} };
   registerAutomation(services);
   for (const disposable of [...registerIncidentRoutes(services), ...registerPlaybookRoutes(services)]) ctx.track(disposable);

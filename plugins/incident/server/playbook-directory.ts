@@ -54,7 +54,8 @@ export async function applyPlaybookDirectory(services: IncidentServices, props: 
     try {
       const [result] = await playbookApplier(services, { teamId: team.id, files: [{ path: file, source }] });
       applied += 1;
-      if (result.outcome !== "unchanged") log.info(`playbook ${result.outcome}: ${result.playbook.name} v${result.playbook.version}`, { file, team: teamName });
+      if (result.outcome !== "unchanged")
+        log.info(`playbook ${result.outcome}: ${result.playbook.name} v${result.playbook.version}`, { file, team: teamName });
     } catch (error) {
       const expected = expectedError(error);
       if (!expected) throw error;

@@ -29,7 +29,10 @@ export async function visibleIncident(services: IncidentServices, props: { userI
  * The incident, if the user may change it: 404 when not visible, 403 when not
  * a channel member, 409 when ended.
  */
-export async function changeableIncident(services: IncidentServices, props: { userId: string; incidentId: string }): Promise<IncidentRecord> {
+export async function changeableIncident(
+  services: IncidentServices,
+  props: { userId: string; incidentId: string },
+): Promise<IncidentRecord> {
   const incident = await visibleIncident(services, props);
   await assertMayChange(services, { userId: props.userId, incident });
   return incident;
@@ -41,7 +44,10 @@ export async function assertMayChange(services: IncidentServices, props: { userI
   if (!(await services.ctx.channels.isMember(incident.channel_id, props.userId))) {
     const user = await services.ctx.users.get(props.userId);
     if (!user || !isSystemAdmin(user)) {
-      throw notAllowed("incident.not_member", `You must be a member of ~${incident.channel_name} to change the incident "${incident.name}"; join the channel first.`);
+      throw notAllowed(
+        "incident.not_member",
+        `You must be a member of ~${incident.channel_name} to change the incident "${incident.name}"; join the channel first.`,
+      );
     }
   }
   if (incident.status === "ended") throw conflict("incident.ended", `incident "${incident.name}" has ended; it can no longer be changed`);

@@ -32,11 +32,26 @@ export function presentIncident(incident: IncidentRecord, items: readonly Checkl
 }
 
 export function presentItem(item: ChecklistItemRecord): ChecklistItem {
-  return { id: item.id, title: item.title, stage: item.stage, checked: item.checked, checked_by: item.checked_by, checked_at: item.checked_at };
+  return {
+    id: item.id,
+    title: item.title,
+    stage: item.stage,
+    checked: item.checked,
+    checked_by: item.checked_by,
+    checked_at: item.checked_at,
+  };
 }
 
 /** A playbook: its parsed definition (without `team`) and bookkeeping. */
 export function presentPlaybook(playbook: PlaybookRecord): Playbook {
   const { team: _team, ...spec } = playbook.spec;
-  return { ...spec, id: playbook.id, team_id: playbook.team_id, version: playbook.version, source: playbook.source, create_at: playbook.create_at, update_at: playbook.update_at };
+  return {
+    ...spec,
+    id: playbook.id,
+    team_id: playbook.team_id,
+    version: playbook.version,
+    source: playbook.source,
+    create_at: playbook.create_at,
+    update_at: playbook.update_at,
+  };
 }

@@ -68,7 +68,12 @@ const missing = (id: string) => `incident: no incident with id ${id}`;
 beforeAll(async () => {
   server = await startIncidentServer();
   admin = await server.admin();
-  [insider, deputy, outsider, stranger] = [await server.createUser(), await server.createUser(), await server.createUser(), await server.createUser()];
+  [insider, deputy, outsider, stranger] = [
+    await server.createUser(),
+    await server.createUser(),
+    await server.createUser(),
+    await server.createUser(),
+  ];
   team = await server.createTeam(admin);
   town = await server.createChannel(admin, { teamId: team.id, name: "town" });
   for (const u of [insider, deputy, outsider]) await server.addToChannel(admin, { channel: town, user: u.user });
@@ -139,7 +144,14 @@ describe("a private incident, seen by a team member who is not in its channel", 
 
   it("is not reachable by slash command from outside its channel", async () => {
     const channel = { ...town, id: secret.channel_id };
-    for (const command of ["/incident info", "/incident end", "/incident stage next", "/incident add x", "/incident check 1", "/incident commander @" + outsider.user.username]) {
+    for (const command of [
+      "/incident info",
+      "/incident end",
+      "/incident stage next",
+      "/incident add x",
+      "/incident check 1",
+      "/incident commander @" + outsider.user.username,
+    ]) {
       const res = await slash(outsider, { channel, command });
       expect(res.status, command).toBe(404);
       expect(res.body.message).toBe("channel not found, or you do not have access to it");
@@ -179,7 +191,10 @@ describe("a public incident", () => {
     expect(seen.status).toBe(200);
     const change = await outsider.patch(`${API}/incidents/${open.id}`, { current_stage: "Investigating" });
     expect(change.status).toBe(403);
-    expect(change.body).toMatchObject({ id: "incident.not_member", message: `You must be a member of ~${open.channel_name} to change the incident "Public outage"; join the channel first.` });
+    expect(change.body).toMatchObject({
+      id: "incident.not_member",
+      message: `You must be a member of ~${open.channel_name} to change the incident "Public outage"; join the channel first.`,
+    });
     const end = await outsider.post(`${API}/incidents/${open.id}/end`);
     expect(end.status).toBe(403);
     for (const path of [`${API}/incidents/${open.id}`, `${API}/incidents?team_id=${team.id}`]) {
@@ -225,14 +240,23 @@ describe("realtime: the outsider's socket", () => {
     const member = await Socket.open(server.url, insider.token!);
     const hidden = await startIncident(insider, { name: "Hush-9q2 breach", team_id: team.id, private: true });
     const channel = { ...town, id: hidden.channel_id };
-    for (const command of ["/incident stage next", "/incident add rotate-9q2 keys", "/incident check 1", `/incident commander @${deputy.user.username}`]) {
+    for (const command of [
+      "/incident stage next",
+      "/incident add rotate-9q2 keys",
+      "/incident check 1",
+      `/incident commander @${deputy.user.username}`,
+    ]) {
       expect((await slash(insider, { channel, command })).status, command).toBe(200);
     }
     await server.createPost(deputy, { channelId: hidden.channel_id, message: "hush-9q2 status" });
     expect((await deputy.post(`${API}/incidents/${hidden.id}/end`)).status).toBe(200);
     // A public incident's change after all of it: deliveries keep their order.
     expect((await insider.patch(`${API}/incidents/${open.id}`, { current_stage: "Investigating" })).status).toBe(200);
-    const seesPublic = (s: Socket) => s.frames.some((f) => f.event === "custom_incident_incident_updated" && (f.data?.incident as Incident | undefined)?.current_stage === "Investigating");
+    const seesPublic = (s: Socket) =>
+      s.frames.some(
+        (f) =>
+          f.event === "custom_incident_incident_updated" && (f.data?.incident as Incident | undefined)?.current_stage === "Investigating",
+      );
     await until(() => seesPublic(watcher), "the public incident's update");
     await until(() => member.text().includes("hush-9q2 status"), "the insider's copy");
     expect(watcher.text()).not.toContain(hidden.id);
@@ -240,7 +264,12 @@ describe("realtime: the outsider's socket", () => {
     expect(watcher.text().toLowerCase()).not.toContain("9q2");
     // The insider's socket saw every kind: the probe works.
     const insiderEvents = new Set(member.frames.filter((f) => JSON.stringify(f).includes(hidden.id)).map((f) => f.event));
-    expect([...insiderEvents].sort()).toEqual(["custom_incident_incident_created", "custom_incident_incident_ended", "custom_incident_incident_updated", "posted"]);
+    expect([...insiderEvents].sort()).toEqual([
+      "custom_incident_incident_created",
+      "custom_incident_incident_ended",
+      "custom_incident_incident_updated",
+      "posted",
+    ]);
     watcher.ws.close();
     member.ws.close();
   });
@@ -265,12 +294,17 @@ describe("forwarding and private channels", () => {
     expect((await server.anonymous.post(`/hooks/${hook.body.id}`, { text: "db-prod webhook hunter2" })).status).toBe(200);
     // A hook on a public channel cannot be pointed at the vault by its payload either.
     const publicHook = await outsider.post("/api/v4/hooks/incoming", { channel_id: town.id, display_name: "town-alerts" });
-    expect((await server.anonymous.post(`/hooks/${publicHook.body.id}`, { text: "db-prod via override hunter2", channel: "vault" })).status).toBe(400);
+    expect(
+      (await server.anonymous.post(`/hooks/${publicHook.body.id}`, { text: "db-prod via override hunter2", channel: "vault" })).status,
+    ).toBe(400);
     await server.createPost(admin, { channelId: alerts.id, message: "db-prod public alert" });
     await server.host.hooks.idle();
     for (const incident of [visible, closed]) {
       const copies = (await channelPosts(admin, incident.channel_id)).filter((p: Post) => p.type === FORWARDED_POST_TYPE);
-      expect(copies.map((p) => p.props.source_channel_name), incident.name).toEqual(["alerts"]);
+      expect(
+        copies.map((p) => p.props.source_channel_name),
+        incident.name,
+      ).toEqual(["alerts"]);
       expect(JSON.stringify(copies)).not.toContain("hunter2");
     }
   });
@@ -283,7 +317,13 @@ describe("the start dialog", () => {
     expect((await insider.post(`${API}/incidents/dialog`, { team_id: team.id, channel_id: secret.channel_id })).status).toBe(200);
     await until(() => mine.frames.some((f) => f.event === "open_dialog"), "the dialog");
     const callbackId = (mine.frames.find((f) => f.event === "open_dialog")!.data!.dialog as { callback_id: string }).callback_id;
-    const submit = (client: Client, name: string) => client.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name, playbook: "none" }, channel_id: secret.channel_id, team_id: team.id });
+    const submit = (client: Client, name: string) =>
+      client.post("/api/v4/actions/dialogs/submit", {
+        callback_id: callbackId,
+        submission: { name, playbook: "none" },
+        channel_id: secret.channel_id,
+        team_id: team.id,
+      });
     const stolen = await submit(outsider, "Hijacked");
     expect(stolen.status).toBe(403);
     expect(stolen.body.message).toBe("This dialog was opened for another user.");
@@ -307,7 +347,11 @@ describe("a member removed from a private incident's channel", () => {
     expect((await slash(deputy, { channel, command: `/incident commander @${insider.user.username}` })).status).toBe(200);
     expect((await deputy.get(`${API}/incidents/${incident.id}`)).status).toBe(200);
     // There is no API to remove a member yet: remove the row as an admin tool would, and drop the cached member list everywhere.
-    await server.host.db.deleteFrom("channel_members").where("channel_id", "=", incident.channel_id).where("user_id", "=", deputy.user.id).execute();
+    await server.host.db
+      .deleteFrom("channel_members")
+      .where("channel_id", "=", incident.channel_id)
+      .where("user_id", "=", deputy.user.id)
+      .execute();
     server.host.caches.invalidate({ kind: "members", channelId: incident.channel_id });
     const socket = await Socket.open(server.url, deputy.token!);
     const list = await deputy.get(`${API}/incidents?team_id=${team.id}&status=all`);

@@ -41,15 +41,29 @@ const channelOf = async (incident: Incident): Promise<Channel> => (await alice.g
 
 describe("/incident", () => {
   it("starts with a name, flags and fields, and navigates to the channel", async () => {
-    const res = await slash(alice, { channel: town, command: '/incident start "Web down" --playbook "web outage" --field service=web --channel web-down-now' });
+    const res = await slash(alice, {
+      channel: town,
+      command: '/incident start "Web down" --playbook "web outage" --field service=web --channel web-down-now',
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ response_type: "ephemeral", text: "Started incident **Web down** in ~web-down-now.", goto_location: `/${team.name}/channels/web-down-now` });
+    expect(res.body).toMatchObject({
+      response_type: "ephemeral",
+      text: "Started incident **Web down** in ~web-down-now.",
+      goto_location: `/${team.name}/channels/web-down-now`,
+    });
     const incident = await incidentOf("web-down-now");
-    expect(incident).toMatchObject({ name: "Web down", commander_user_id: alice.user.id, fields: { service: "web" }, current_stage: "Triage" });
+    expect(incident).toMatchObject({
+      name: "Web down",
+      commander_user_id: alice.user.id,
+      fields: { service: "web" },
+      current_stage: "Triage",
+    });
     const missingField = await slash(alice, { channel: town, command: "/incident start Other --playbook web outage" });
     expect(missingField.status).toBe(404);
     expect(missingField.body.message).toBe('playbook: no playbook named "web" in this team; playbooks: "Web outage"');
-    expect((await slash(alice, { channel: town, command: "/incident start Other --playbook" })).body.message).toBe("--playbook: needs a value");
+    expect((await slash(alice, { channel: town, command: "/incident start Other --playbook" })).body.message).toBe(
+      "--playbook: needs a value",
+    );
     const noField = await slash(alice, { channel: town, command: '/incident start Other --playbook "Web outage"' });
     expect(noField.body.message).toBe('fields.service: required by playbook "Web outage"');
     const taken = await slash(alice, { channel: town, command: "/incident start Again --channel web-down-now" });
@@ -71,7 +85,9 @@ describe("/incident", () => {
     const bad = await slash(alice, { channel, command: "/incident check 9" });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toBe("item: there is no item 9; the checklist has 4 items (see /incident info)");
-    expect((await slash(alice, { channel, command: "/incident check x" })).body.message).toBe("usage: /incident check <n> (the item's number, as /incident info shows it)");
+    expect((await slash(alice, { channel, command: "/incident check x" })).body.message).toBe(
+      "usage: /incident check <n> (the item's number, as /incident info shows it)",
+    );
     expect((await slash(alice, { channel, command: "/incident add Call the vendor" })).body.text).toBe("Added item 3: Call the vendor");
     expect((await slash(alice, { channel, command: "/incident remove 1" })).body.text).toBe("Removed item 1: Assess impact");
     const now = (await alice.get(`${API}/incidents/${incident.id}`)).body as Incident;
@@ -79,14 +95,22 @@ describe("/incident", () => {
 
     expect((await slash(alice, { channel, command: "/incident stage next" })).body.text).toBe("Stage changed from Triage to Mitigation.");
     expect((await slash(alice, { channel, command: "/incident stage prev" })).body.text).toBe("Stage changed from Mitigation to Triage.");
-    expect((await slash(alice, { channel, command: "/incident stage prev" })).body.message).toBe("stage: the incident is already at its first stage (Triage)");
+    expect((await slash(alice, { channel, command: "/incident stage prev" })).body.message).toBe(
+      "stage: the incident is already at its first stage (Triage)",
+    );
     expect((await slash(alice, { channel, command: "/incident stage resolved" })).body.text).toBe("Stage changed from Triage to Resolved.");
     const unknown = await slash(alice, { channel, command: "/incident stage Done" });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.message).toBe('stage: "Done" is not a stage of this incident; its stages are Triage, Mitigation, Resolved (or next, prev)');
+    expect(unknown.body.message).toBe(
+      'stage: "Done" is not a stage of this incident; its stages are Triage, Mitigation, Resolved (or next, prev)',
+    );
 
-    expect((await slash(alice, { channel, command: `/incident commander @${bob.user.username}` })).body.text).toBe(`@${bob.user.username} is now the commander.`);
-    expect((await slash(alice, { channel, command: "/incident commander @nobody-here" })).body.message).toBe("commander: no user @nobody-here");
+    expect((await slash(alice, { channel, command: `/incident commander @${bob.user.username}` })).body.text).toBe(
+      `@${bob.user.username} is now the commander.`,
+    );
+    expect((await slash(alice, { channel, command: "/incident commander @nobody-here" })).body.message).toBe(
+      "commander: no user @nobody-here",
+    );
     expect((await slash(bob, { channel, command: "/incident end" })).body.text).toBe("Ended the incident **Numbers**.");
     const again = await slash(bob, { channel, command: "/incident check 1" });
     expect(again.status).toBe(409);
@@ -115,12 +139,16 @@ describe("/incident", () => {
       expect(res.body.message).toBe(`/incident ${sub.split(" ")[0]} must be run in an incident channel; use /incident list to find one.`);
     }
     const list = await slash(bob, { channel: town, command: "/incident list" });
-    expect(list.body.text).toMatch(/^Active incidents \(\d+\):\n- #\d+ \*\*Web down\*\* ~web-down-now · commander @\S+ · stage Triage · 0\/4 done · started /);
+    expect(list.body.text).toMatch(
+      /^Active incidents \(\d+\):\n- #\d+ \*\*Web down\*\* ~web-down-now · commander @\S+ · stage Triage · 0\/4 done · started /,
+    );
     const unknown = await slash(alice, { channel: town, command: "/incident frobnicate" });
     expect(unknown.body.message).toMatch(/^\/incident frobnicate: unknown subcommand; use one of start, list, info, stage, /);
     const auto = await alice.get("/api/v4/commands/autocomplete");
     const incident = (auto.body as Array<{ trigger: string; subcommands: Array<{ name: string }> }>).find((c) => c.trigger === "incident")!;
-    expect(incident.subcommands.map((s) => s.name)).toEqual(expect.arrayContaining(["start", "end", "stage", "check", "uncheck", "add", "remove", "commander", "info", "list"]));
+    expect(incident.subcommands.map((s) => s.name)).toEqual(
+      expect.arrayContaining(["start", "end", "stage", "check", "uncheck", "add", "remove", "commander", "info", "list"]),
+    );
   });
 
   it("opens the start dialog without arguments; submitting starts the incident, errors stay beside their field", async () => {
@@ -128,15 +156,28 @@ describe("/incident", () => {
     const res = await slash(alice, { channel: town, command: "/incident start" });
     expect(res.status).toBe(200);
     const opened = await socket.waitFor("open_dialog");
-    const dialog = opened.dialog as { callback_id: string; title: string; elements: Array<{ name: string; options?: Array<{ text: string; value: string }> }> };
+    const dialog = opened.dialog as {
+      callback_id: string;
+      title: string;
+      elements: Array<{ name: string; options?: Array<{ text: string; value: string }> }>;
+    };
     expect(dialog.title).toBe("Start incident");
     expect(dialog.elements.map((e) => e.name)).toEqual(["name", "channel_name", "playbook", "field.service"]);
     const playbookId = dialog.elements[2].options!.find((o) => o.text === "Web outage")!.value;
-    const missing = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: dialog.callback_id, submission: { name: "From dialog", playbook: playbookId } });
+    const missing = await alice.post("/api/v4/actions/dialogs/submit", {
+      callback_id: dialog.callback_id,
+      submission: { name: "From dialog", playbook: playbookId },
+    });
     expect(missing.body).toEqual({ errors: { "field.service": 'fields.service: required by playbook "Web outage"' } });
-    const taken = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: dialog.callback_id, submission: { name: "From dialog", channel_name: "web-down-now", playbook: playbookId, "field.service": "db" } });
+    const taken = await alice.post("/api/v4/actions/dialogs/submit", {
+      callback_id: dialog.callback_id,
+      submission: { name: "From dialog", channel_name: "web-down-now", playbook: playbookId, "field.service": "db" },
+    });
     expect(taken.body.errors.channel_name).toMatch(/^channel_name: a channel named "web-down-now" already exists/);
-    const done = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: dialog.callback_id, submission: { name: "From dialog", playbook: playbookId, "field.service": "db" } });
+    const done = await alice.post("/api/v4/actions/dialogs/submit", {
+      callback_id: dialog.callback_id,
+      submission: { name: "From dialog", playbook: playbookId, "field.service": "db" },
+    });
     expect(done.status).toBe(200);
     expect(done.body).toEqual({});
     expect(await incidentOf("from-dialog")).toMatchObject({ name: "From dialog", fields: { service: "db" } });
@@ -146,7 +187,13 @@ describe("/incident", () => {
 
 describe("parseStartArgs", () => {
   it("joins the name's words and reads repeated fields", () => {
-    expect(parseStartArgs(["DB", "down", "--field", "a=1", "--field=b=2=3", "--channel=db", "--private"])).toEqual({ name: "DB down", channelName: "db", playbookName: undefined, fields: { a: "1", b: "2=3" }, private: true });
+    expect(parseStartArgs(["DB", "down", "--field", "a=1", "--field=b=2=3", "--channel=db", "--private"])).toEqual({
+      name: "DB down",
+      channelName: "db",
+      playbookName: undefined,
+      fields: { a: "1", b: "2=3" },
+      private: true,
+    });
     expect(() => parseStartArgs(["--field", "a"])).toThrow('--field: "a" must look like key=value');
     expect(() => parseStartArgs(["x", "--colour", "red"])).toThrow("--colour: unknown option");
   });

@@ -70,13 +70,19 @@ export class IncidentCommand {
     const [word = "help", ...args] = call.args;
     const subcommand = this.subcommands.get(word.toLowerCase());
     if (!subcommand) {
-      throw invalid("incident.command.unknown", `/incident ${word}: unknown subcommand; use one of ${[...this.subcommands.keys()].join(", ")}`);
+      throw invalid(
+        "incident.command.unknown",
+        `/incident ${word}: unknown subcommand; use one of ${[...this.subcommands.keys()].join(", ")}`,
+      );
     }
     let incident: IncidentRecord | null = null;
     if (subcommand.inIncidentChannel) {
       incident = await this.services.store.getIncidentByChannel(call.channelId);
       if (!incident) {
-        throw invalid("incident.command.not_incident_channel", `/incident ${subcommand.name} must be run in an incident channel; use /incident list to find one.`);
+        throw invalid(
+          "incident.command.not_incident_channel",
+          `/incident ${subcommand.name} must be run in an incident channel; use /incident list to find one.`,
+        );
       }
     }
     return subcommand.execute({ args, call, incident });
@@ -88,22 +94,27 @@ export function addBuiltinSubcommands(command: IncidentCommand, services: Incide
   const { ctx, store } = services;
   const ephemeral = (text: string): CommandResponse => ({ response_type: "ephemeral", text });
   const need = (incident: IncidentRecord | null): IncidentRecord => {
-    if (!incident) throw invalid("incident.command.not_incident_channel", "This must be run in an incident channel; use /incident list to find one.");
+    if (!incident)
+      throw invalid("incident.command.not_incident_channel", "This must be run in an incident channel; use /incident list to find one.");
     return incident;
   };
   const itemByNumber = async (incident: IncidentRecord, raw: string | undefined, usage: string): Promise<ChecklistItemRecord> => {
-    if (!raw || !/^#?\d+$/.test(raw)) throw invalid("incident.command.usage", `usage: ${usage} (the item's number, as /incident info shows it)`);
+    if (!raw || !/^#?\d+$/.test(raw))
+      throw invalid("incident.command.usage", `usage: ${usage} (the item's number, as /incident info shows it)`);
     const n = Number(raw.replace("#", ""));
     const items = orderChecklist(await store.listItems(incident.id), incident.stages);
     if (n < 1 || n > items.length) {
-      throw invalid("incident.checklist.item_not_found", `item: there is no item ${n}; the checklist has ${items.length} item${items.length === 1 ? "" : "s"} (see /incident info)`);
+      throw invalid(
+        "incident.checklist.item_not_found",
+        `item: there is no item ${n}; the checklist has ${items.length} item${items.length === 1 ? "" : "s"} (see /incident info)`,
+      );
     }
     return items[n - 1];
   };
 
   command.add({
     name: "start",
-    hint: '<name> [--channel <channel-name>] [--playbook <name>] [--field key=value ...] [--private]',
+    hint: "<name> [--channel <channel-name>] [--playbook <name>] [--field key=value ...] [--private]",
     description: "Start an incident (no arguments: a dialog asks)",
     async execute({ args, call }) {
       if (args.length === 0) {
@@ -136,7 +147,11 @@ export function addBuiltinSubcommands(command: IncidentCommand, services: Incide
           `- #${incident.seq} **${incident.name}** ~${incident.channel_name} · commander @${commander?.username ?? "unknown"} · stage ${incident.current_stage} · ${items.filter((i) => i.checked).length}/${items.length} done · started ${formatDuration(Date.now() - incident.create_at)} ago`,
         );
       }
-      return ephemeral(lines.length ? `Active incidents (${lines.length}):\n${lines.join("\n")}` : "No active incidents. Start one with /incident start <name>.");
+      return ephemeral(
+        lines.length
+          ? `Active incidents (${lines.length}):\n${lines.join("\n")}`
+          : "No active incidents. Start one with /incident start <name>.",
+      );
     },
   });
 
@@ -159,7 +174,9 @@ export function addBuiltinSubcommands(command: IncidentCommand, services: Incide
       const wanted = args.join(" ").trim();
       if (!wanted) throw invalid("incident.command.usage", `usage: /incident stage <name|next|prev>; stages: ${current.stages.join(", ")}`);
       const result = await stageChanger(services, { incidentId: current.id, actorId: call.userId, stage: wanted });
-      return ephemeral(result.changed ? `Stage changed from ${result.from} to ${result.to}.` : `The incident is already in stage ${result.to}.`);
+      return ephemeral(
+        result.changed ? `Stage changed from ${result.from} to ${result.to}.` : `The incident is already in stage ${result.to}.`,
+      );
     },
   });
 
@@ -175,8 +192,16 @@ export function addBuiltinSubcommands(command: IncidentCommand, services: Incide
       async execute({ args, call, incident }) {
         const current = need(incident);
         const item = await itemByNumber(current, args[0], `/incident ${name} <n>`);
-        const result = await checklistChanger(services, { incidentId: current.id, actorId: call.userId, change: { kind: "set", itemId: item.id, checked } });
-        return ephemeral(result.changed ? `${checked ? "Checked" : "Unchecked"} item ${result.number}: ${item.title}` : `Item ${result.number} is already ${checked ? "checked" : "unchecked"}.`);
+        const result = await checklistChanger(services, {
+          incidentId: current.id,
+          actorId: call.userId,
+          change: { kind: "set", itemId: item.id, checked },
+        });
+        return ephemeral(
+          result.changed
+            ? `${checked ? "Checked" : "Unchecked"} item ${result.number}: ${item.title}`
+            : `Item ${result.number} is already ${checked ? "checked" : "unchecked"}.`,
+        );
       },
     });
   }
@@ -203,7 +228,11 @@ export function addBuiltinSubcommands(command: IncidentCommand, services: Incide
     async execute({ args, call, incident }) {
       const current = need(incident);
       const item = await itemByNumber(current, args[0], "/incident remove <n>");
-      const result = await checklistChanger(services, { incidentId: current.id, actorId: call.userId, change: { kind: "remove", itemId: item.id } });
+      const result = await checklistChanger(services, {
+        incidentId: current.id,
+        actorId: call.userId,
+        change: { kind: "remove", itemId: item.id },
+      });
       return ephemeral(`Removed item ${result.number}: ${item.title}`);
     },
   });
@@ -254,7 +283,13 @@ export function addBuiltinSubcommands(command: IncidentCommand, services: Incide
  * `/incident start` arguments: the name (words before and between flags) and
  * `--channel`, `--playbook`, `--field key=value` (repeatable), `--private`.
  */
-export function parseStartArgs(args: readonly string[]): { name: string; channelName?: string; playbookName?: string; fields: Record<string, string>; private?: boolean } {
+export function parseStartArgs(args: readonly string[]): {
+  name: string;
+  channelName?: string;
+  playbookName?: string;
+  fields: Record<string, string>;
+  private?: boolean;
+} {
   const words: string[] = [];
   const fields: Record<string, string> = {};
   let channelName: string | undefined;
@@ -262,7 +297,10 @@ export function parseStartArgs(args: readonly string[]): { name: string; channel
   let isPrivate: boolean | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") && !arg.startsWith("--field=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith("--") && arg.includes("=") && !arg.startsWith("--field=")
+        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+        : [arg, undefined];
     const value = () => {
       if (inline !== undefined) return inline;
       const next = args[i + 1];
@@ -278,11 +316,19 @@ export function parseStartArgs(args: readonly string[]): { name: string; channel
       const eq = pair.indexOf("=");
       if (eq <= 0) throw invalid("incident.command.usage", `--field: "${pair}" must look like key=value`);
       fields[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
-    } else if (arg.startsWith("--")) throw invalid("incident.command.usage", `${arg}: unknown option; /incident start takes --channel, --playbook, --field key=value and --private`);
+    } else if (arg.startsWith("--"))
+      throw invalid(
+        "incident.command.usage",
+        `${arg}: unknown option; /incident start takes --channel, --playbook, --field key=value and --private`,
+      );
     else words.push(arg);
   }
   const name = words.join(" ").trim();
-  if (!name) throw invalid("incident.command.usage", 'usage: /incident start <name> [--channel <channel-name>] [--playbook <name>] [--field key=value ...]; put quotes around a name with spaces: "DB down"');
+  if (!name)
+    throw invalid(
+      "incident.command.usage",
+      'usage: /incident start <name> [--channel <channel-name>] [--playbook <name>] [--field key=value ...]; put quotes around a name with spaces: "DB down"',
+    );
   return { name, channelName, playbookName, fields, private: isPrivate };
 }
 

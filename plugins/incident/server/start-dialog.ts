@@ -13,9 +13,13 @@ import type { IncidentServices } from "./services.ts";
 const NONE = "none";
 
 /** Open the start dialog in the user's browser. */
-export async function openStartDialog(services: IncidentServices, props: { userId: string; teamId: string; channelId: string }): Promise<void> {
+export async function openStartDialog(
+  services: IncidentServices,
+  props: { userId: string; teamId: string; channelId: string },
+): Promise<void> {
   const { ctx, store } = services;
-  if (!(await ctx.teams.isMember(props.teamId, props.userId))) throw notFound("incident.team.not_found", `team_id: no team with id ${props.teamId} that you belong to`);
+  if (!(await ctx.teams.isMember(props.teamId, props.userId)))
+    throw notFound("incident.team.not_found", `team_id: no team with id ${props.teamId} that you belong to`);
   const playbooks = await store.listPlaybooks(props.teamId);
   const fieldOwners = new Map<string, { required: string[]; optional: string[]; description?: string }>();
   for (const playbook of playbooks) {
@@ -27,7 +31,13 @@ export async function openStartDialog(services: IncidentServices, props: { userI
   }
   const elements: DialogElement[] = [
     { name: "name", display_name: "Name", type: "text", placeholder: "What is happening? e.g. Payments API down" },
-    { name: "channel_name", display_name: "Channel name", type: "text", optional: true, help_text: "Lowercase letters, digits, - and _. Empty: from the playbook or the name." },
+    {
+      name: "channel_name",
+      display_name: "Channel name",
+      type: "text",
+      optional: true,
+      help_text: "Lowercase letters, digits, - and _. Empty: from the playbook or the name.",
+    },
     {
       name: "playbook",
       display_name: "Playbook",
@@ -40,7 +50,13 @@ export async function openStartDialog(services: IncidentServices, props: { userI
       display_name: key,
       type: "text",
       optional: true,
-      help_text: [owner.description, owner.required.length ? `Required by ${owner.required.join(", ")}.` : "", owner.optional.length ? `Used by ${owner.optional.join(", ")}.` : ""].filter(Boolean).join(" "),
+      help_text: [
+        owner.description,
+        owner.required.length ? `Required by ${owner.required.join(", ")}.` : "",
+        owner.optional.length ? `Used by ${owner.optional.join(", ")}.` : "",
+      ]
+        .filter(Boolean)
+        .join(" "),
     })),
   ];
   ctx.dialogs.open({
@@ -67,7 +83,11 @@ export async function openStartDialog(services: IncidentServices, props: { userI
           fields,
         });
         const notes = result.notes.length ? `\n${result.notes.join("\n")}` : "";
-        ctx.posts.sendEphemeral({ userId: submission.userId, channelId: submission.channelId, message: `Started incident **${result.incident.name}** in ~${result.incident.channel_name}.${notes}` });
+        ctx.posts.sendEphemeral({
+          userId: submission.userId,
+          channelId: submission.channelId,
+          message: `Started incident **${result.incident.name}** in ~${result.incident.channel_name}.${notes}`,
+        });
         return;
       } catch (error) {
         const expected = expectedError(error);

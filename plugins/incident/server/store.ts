@@ -97,7 +97,11 @@ export const migrations: Record<string, PluginMigration> = {
         .addColumn("end_at", time, (c) => c.notNull().defaultTo(0))
         .execute();
       await db.schema.createIndex("incident_incidents_team_seq").on("incident_incidents").columns(["team_id", "seq"]).unique().execute();
-      await db.schema.createIndex("incident_incidents_team_status").on("incident_incidents").columns(["team_id", "status", "create_at"]).execute();
+      await db.schema
+        .createIndex("incident_incidents_team_status")
+        .on("incident_incidents")
+        .columns(["team_id", "status", "create_at"])
+        .execute();
       await db.schema.createIndex("incident_incidents_channel").on("incident_incidents").column("channel_id").execute();
 
       await db.schema
@@ -111,7 +115,11 @@ export const migrations: Record<string, PluginMigration> = {
         .addColumn("checked_by", "text", (c) => c.notNull().defaultTo(""))
         .addColumn("checked_at", time, (c) => c.notNull().defaultTo(0))
         .execute();
-      await db.schema.createIndex("incident_checklist_items_incident").on("incident_checklist_items").columns(["incident_id", "position"]).execute();
+      await db.schema
+        .createIndex("incident_checklist_items_incident")
+        .on("incident_checklist_items")
+        .columns(["incident_id", "position"])
+        .execute();
 
       await db.schema
         .createTable("incident_playbooks")
@@ -227,7 +235,11 @@ export class IncidentStore {
 
   /** The team's next incident number. */
   async nextSeq(teamId: string, db: IncidentDb = this.db): Promise<number> {
-    const row = await db.selectFrom("incident_incidents").select((eb) => eb.fn.max("seq").as("max")).where("team_id", "=", teamId).executeTakeFirst();
+    const row = await db
+      .selectFrom("incident_incidents")
+      .select((eb) => eb.fn.max("seq").as("max"))
+      .where("team_id", "=", teamId)
+      .executeTakeFirst();
     return Number(row?.max ?? 0) + 1;
   }
 
@@ -236,7 +248,11 @@ export class IncidentStore {
     if (items.length) await db.insertInto("incident_checklist_items").values(items.map(writeItem)).execute();
   }
 
-  async updateIncident(id: string, patch: Partial<Pick<IncidentRecord, "commander_user_id" | "current_stage" | "status" | "end_at" | "forwarding">>, db: IncidentDb = this.db): Promise<void> {
+  async updateIncident(
+    id: string,
+    patch: Partial<Pick<IncidentRecord, "commander_user_id" | "current_stage" | "status" | "end_at" | "forwarding">>,
+    db: IncidentDb = this.db,
+  ): Promise<void> {
     const { forwarding, ...rest } = patch;
     await db
       .updateTable("incident_incidents")
@@ -246,12 +262,21 @@ export class IncidentStore {
   }
 
   async listItems(incidentId: string, db: IncidentDb = this.db): Promise<ChecklistItemRecord[]> {
-    const rows = await db.selectFrom("incident_checklist_items").selectAll().where("incident_id", "=", incidentId).orderBy("position").execute();
+    const rows = await db
+      .selectFrom("incident_checklist_items")
+      .selectAll()
+      .where("incident_id", "=", incidentId)
+      .orderBy("position")
+      .execute();
     return rows.map(readItem);
   }
 
   async nextItemPosition(incidentId: string, db: IncidentDb = this.db): Promise<number> {
-    const row = await db.selectFrom("incident_checklist_items").select((eb) => eb.fn.max("position").as("max")).where("incident_id", "=", incidentId).executeTakeFirst();
+    const row = await db
+      .selectFrom("incident_checklist_items")
+      .select((eb) => eb.fn.max("position").as("max"))
+      .where("incident_id", "=", incidentId)
+      .executeTakeFirst();
     return Number(row?.max ?? 0) + 1;
   }
 
@@ -295,13 +320,22 @@ export class IncidentStore {
   }
 
   async insertPlaybook(playbook: PlaybookRecord, db: IncidentDb): Promise<void> {
-    await db.insertInto("incident_playbooks").values({ ...playbook, spec: JSON.stringify(playbook.spec) }).execute();
+    await db
+      .insertInto("incident_playbooks")
+      .values({ ...playbook, spec: JSON.stringify(playbook.spec) })
+      .execute();
   }
 
   async updatePlaybook(playbook: PlaybookRecord, db: IncidentDb): Promise<void> {
     await db
       .updateTable("incident_playbooks")
-      .set({ name: playbook.name, version: playbook.version, source: playbook.source, spec: JSON.stringify(playbook.spec), update_at: playbook.update_at })
+      .set({
+        name: playbook.name,
+        version: playbook.version,
+        source: playbook.source,
+        spec: JSON.stringify(playbook.spec),
+        update_at: playbook.update_at,
+      })
       .where("id", "=", playbook.id)
       .execute();
   }

@@ -31,7 +31,8 @@ export async function startIncidentServer(props: { playbooksDir?: string } = {})
   const server = await startTestServer({ prepackagedPluginsDir: await bundleDir() });
   const admin = await server.admin();
   const list = await admin.get("/api/v4/plugins");
-  if (!list.body.active?.some((p: { id: string }) => p.id === "incident")) throw new Error(`incident plugin not active: ${JSON.stringify(list.body)}`);
+  if (!list.body.active?.some((p: { id: string }) => p.id === "incident"))
+    throw new Error(`incident plugin not active: ${JSON.stringify(list.body)}`);
   return server;
 }
 
@@ -43,7 +44,10 @@ export function slash(client: TestClient, props: { channel: Channel; command: st
 }
 
 /** Start an incident through the API; throws unless 201. */
-export async function startIncident(client: TestClient, body: { name: string; team_id: string; channel_name?: string; playbook_id?: string; private?: boolean; fields?: Record<string, string> }): Promise<Incident> {
+export async function startIncident(
+  client: TestClient,
+  body: { name: string; team_id: string; channel_name?: string; playbook_id?: string; private?: boolean; fields?: Record<string, string> },
+): Promise<Incident> {
   const res = await client.post(`${API}/incidents`, body);
   if (res.status !== 201) throw new Error(`start: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as Incident;
@@ -57,7 +61,10 @@ export async function channelPosts(client: TestClient, channelId: string): Promi
 }
 
 /** A team with a member, made by the admin. */
-export async function teamWithMembers(server: TestServer, count: number): Promise<{ team: Team; town: Channel; users: Array<TestClient & { user: import("#common/wire.ts").User }> }> {
+export async function teamWithMembers(
+  server: TestServer,
+  count: number,
+): Promise<{ team: Team; town: Channel; users: Array<TestClient & { user: import("#common/wire.ts").User }> }> {
   const admin = await server.admin();
   const team = await server.createTeam(admin);
   const town = await server.createChannel(admin, { teamId: team.id });

@@ -52,7 +52,7 @@ describe("checklist", () => {
 describe("suggestedChannelName", () => {
   it("reads details.suggestion first", () => {
     expect(suggestedChannelName({ message: "channel_name: taken", details: { suggestion: "db-down-2" } })).toBe("db-down-2");
-    expect(suggestedChannelName({ message: "channel_name: taken; try \"db-down-3\"" })).toBe("db-down-3");
+    expect(suggestedChannelName({ message: 'channel_name: taken; try "db-down-3"' })).toBe("db-down-3");
     expect(suggestedChannelName({ message: "name: must not be empty" })).toBeNull();
   });
 });

@@ -66,7 +66,10 @@ export function ForwardedCard({ post, host }: PostTypeProps) {
           Forwarded from <strong>~{props.source_channel_name}</strong> by <strong>@{props.author_name}</strong>
         </p>
         {props.excerpt ? (
-          <blockquote className="incident-card-message" style={{ margin: 0, paddingLeft: 8, borderLeft: "3px solid var(--incident-border)", color: "var(--incident-muted)" }}>
+          <blockquote
+            className="incident-card-message"
+            style={{ margin: 0, paddingLeft: 8, borderLeft: "3px solid var(--incident-border)", color: "var(--incident-muted)" }}
+          >
             {props.excerpt}
           </blockquote>
         ) : null}

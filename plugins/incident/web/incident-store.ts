@@ -113,7 +113,9 @@ export class IncidentStore {
   upsert(incident: Incident): void {
     const current = this.state.incidents[incident.id];
     if (current && incident.update_at < current.update_at) return;
-    const channelNames = incident.channel_name ? { ...this.state.channelNames, [incident.channel_id]: incident.channel_name } : this.state.channelNames;
+    const channelNames = incident.channel_name
+      ? { ...this.state.channelNames, [incident.channel_id]: incident.channel_name }
+      : this.state.channelNames;
     this.set({ incidents: { ...this.state.incidents, [incident.id]: incident }, channelNames });
   }
 
@@ -143,7 +145,12 @@ export class IncidentStore {
       }
       this.set({ incidents, channelNames, teams: { ...this.state.teams, [teamId]: { loading: false, loaded: true, error: null } } });
     } catch (error) {
-      this.set({ teams: { ...this.state.teams, [teamId]: { loading: false, loaded: previous?.loaded ?? false, error: toActionError(error).message } } });
+      this.set({
+        teams: {
+          ...this.state.teams,
+          [teamId]: { loading: false, loaded: previous?.loaded ?? false, error: toActionError(error).message },
+        },
+      });
     }
   }
 
@@ -193,15 +200,24 @@ export class IncidentStore {
   }
 
   async changeStage(incidentId: string, stage: string): Promise<Incident> {
-    return this.settle(incidentId, await this.host.fetch(`${API}/incidents/${incidentId}`, { method: "PATCH", body: { current_stage: stage } }));
+    return this.settle(
+      incidentId,
+      await this.host.fetch(`${API}/incidents/${incidentId}`, { method: "PATCH", body: { current_stage: stage } }),
+    );
   }
 
   async changeCommander(incidentId: string, userId: string): Promise<Incident> {
-    return this.settle(incidentId, await this.host.fetch(`${API}/incidents/${incidentId}`, { method: "PATCH", body: { commander_user_id: userId } }));
+    return this.settle(
+      incidentId,
+      await this.host.fetch(`${API}/incidents/${incidentId}`, { method: "PATCH", body: { commander_user_id: userId } }),
+    );
   }
 
   async setChecked(incidentId: string, itemId: string, checked: boolean): Promise<Incident> {
-    return this.settle(incidentId, await this.host.fetch(`${API}/incidents/${incidentId}/checklist/${itemId}`, { method: "PUT", body: { checked } }));
+    return this.settle(
+      incidentId,
+      await this.host.fetch(`${API}/incidents/${incidentId}/checklist/${itemId}`, { method: "PUT", body: { checked } }),
+    );
   }
 
   async addItem(incidentId: string, title: string, stage: string | null): Promise<Incident> {

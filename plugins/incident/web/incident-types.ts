@@ -76,7 +76,9 @@ export const playbookSummarySchema = z.object({
   fields: z._default(
     z.record(
       z.string(),
-      z.nullable(z.object({ required: z._default(z.boolean(), false), description: z.optional(z.string()), default: z.optional(z.string()) })),
+      z.nullable(
+        z.object({ required: z._default(z.boolean(), false), description: z.optional(z.string()), default: z.optional(z.string()) }),
+      ),
     ),
     {},
   ),

@@ -25,7 +25,8 @@ export function unmetConditions(trigger: string, where: Record<string, unknown>,
     if (trigger === "message_posted" || trigger === "slash_command") {
       const text = typeof values.text === "string" && trigger === "message_posted" ? values.text : String(values.message ?? "");
       if (key === "channel") {
-        if (lower(want).replace(/^~/, "") !== lower(values.channel_name)) unmet.push(`channel: the event's channel is "${String(values.channel_name ?? "")}", not "${String(want)}"`);
+        if (lower(want).replace(/^~/, "") !== lower(values.channel_name))
+          unmet.push(`channel: the event's channel is "${String(values.channel_name ?? "")}", not "${String(want)}"`);
         continue;
       }
       if (key === "contains") {
@@ -34,18 +35,21 @@ export function unmetConditions(trigger: string, where: Record<string, unknown>,
       }
       if (key === "keywords") {
         const list = (Array.isArray(want) ? want : [want]).map(String).filter(Boolean);
-        if (list.length && !list.some((k) => keywordMatches(text, k))) unmet.push(`keywords: none of ${list.join(", ")} is a whole word of the text`);
+        if (list.length && !list.some((k) => keywordMatches(text, k)))
+          unmet.push(`keywords: none of ${list.join(", ")} is a whole word of the text`);
         continue;
       }
       if (key === "from_user") {
         const name = lower(want).replace(/^@/, "");
-        if (![values.username, values.override_username, values.webhook_display_name].some((v) => lower(v) === name)) unmet.push(`from_user: the author is "${String(values.username ?? "")}", not "${String(want)}"`);
+        if (![values.username, values.override_username, values.webhook_display_name].some((v) => lower(v) === name))
+          unmet.push(`from_user: the author is "${String(values.username ?? "")}", not "${String(want)}"`);
         continue;
       }
     }
     const have = values[key];
     const same = (w: unknown) => (typeof w === "string" && typeof have === "string" ? w.toLowerCase() === have.toLowerCase() : w === have);
-    if (!(Array.isArray(want) ? want.some(same) : same(want))) unmet.push(`${key}: the event has ${JSON.stringify(have ?? null)}, not ${JSON.stringify(want)}`);
+    if (!(Array.isArray(want) ? want.some(same) : same(want)))
+      unmet.push(`${key}: the event has ${JSON.stringify(have ?? null)}, not ${JSON.stringify(want)}`);
   }
   return unmet;
 }

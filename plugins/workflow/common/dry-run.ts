@@ -38,11 +38,15 @@ export interface DryRunResult {
  */
 export function dryRun(props: { spec: WorkflowSpec; payload: Record<string, unknown>; catalog: LintCatalog }): DryRunResult {
   const { spec, payload, catalog } = props;
-  const values = spec.trigger.type === "message_posted" && payload.text === undefined ? { ...payload, text: String(payload.message ?? "") } : payload;
+  const values =
+    spec.trigger.type === "message_posted" && payload.text === undefined ? { ...payload, text: String(payload.message ?? "") } : payload;
   const unmet = unmetConditions(spec.trigger.type, spec.trigger.where, values);
   const scope: TemplateScope = { trigger: values, steps: {} };
   const steps = spec.steps.map((step, index): DryRunStep => {
-    const rendered = renderValue(step.with, scope, (ref) => (ref.root === "steps" ? `<steps.${ref.path.join(".")}>` : undefined)) as Record<string, unknown>;
+    const rendered = renderValue(step.with, scope, (ref) => (ref.root === "steps" ? `<steps.${ref.path.join(".")}>` : undefined)) as Record<
+      string,
+      unknown
+    >;
     const action = catalog.actions.find((a) => a.name === step.action);
     const problems: string[] = [];
     let input = rendered;

@@ -8,7 +8,10 @@
 import type { AutomationParam } from "#plugin-api";
 
 /** The input coerced to the parameters' types, or the problems (`name: reason`). */
-export function coerceParams(params: Record<string, unknown>, definition: Record<string, AutomationParam>): { ok: true; params: Record<string, unknown> } | { ok: false; problems: string[] } {
+export function coerceParams(
+  params: Record<string, unknown>,
+  definition: Record<string, AutomationParam>,
+): { ok: true; params: Record<string, unknown> } | { ok: false; problems: string[] } {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [key, value] of Object.entries(params)) {
@@ -22,7 +25,8 @@ export function coerceParams(params: Record<string, unknown>, definition: Record
     else if (coerced.value !== undefined) out[key] = coerced.value;
   }
   for (const [key, param] of Object.entries(definition)) {
-    if (param.required && (out[key] === undefined || out[key] === "")) problems.push(`${key}: is required${params[key] === "" ? " (its template rendered empty)" : ""}`);
+    if (param.required && (out[key] === undefined || out[key] === ""))
+      problems.push(`${key}: is required${params[key] === "" ? " (its template rendered empty)" : ""}`);
   }
   return problems.length ? { ok: false, problems } : { ok: true, params: out };
 }
@@ -33,7 +37,8 @@ function coerce(param: AutomationParam, value: unknown): { value: unknown } | { 
     case "string": {
       if (typeof value === "object") return { problem: "must be a string" };
       const text = String(value);
-      if (param.enum && text && !param.enum.some((e) => e.toLowerCase() === text.toLowerCase())) return { problem: `must be one of ${param.enum.join(", ")}` };
+      if (param.enum && text && !param.enum.some((e) => e.toLowerCase() === text.toLowerCase()))
+        return { problem: `must be one of ${param.enum.join(", ")}` };
       return { value: text };
     }
     case "number": {

@@ -7,7 +7,11 @@
  */
 import type { CatalogAction, CatalogTrigger } from "#plugin-api";
 
-const s = (description: string, extra: { required?: boolean; enum?: string[] } = {}) => ({ type: "string" as const, description, ...extra });
+const s = (description: string, extra: { required?: boolean; enum?: string[] } = {}) => ({
+  type: "string" as const,
+  description,
+  ...extra,
+});
 const n = (description: string) => ({ type: "number" as const, description });
 const b = (description: string) => ({ type: "boolean" as const, description });
 const list = (description: string) => ({ type: "string[]" as const, description });
@@ -60,7 +64,10 @@ export const STATIC_TRIGGERS: CatalogTrigger[] = [
     name: "slash_command",
     plugin_id: "host",
     description: "Someone runs the slash command the workflow declares (where.trigger), e.g. /deploy api.",
-    parameters: { trigger: s("The command word, without the slash; registered while the workflow is enabled.", { required: true }), channel: s("Only when run in this channel (name).") },
+    parameters: {
+      trigger: s("The command word, without the slash; registered while the workflow is enabled.", { required: true }),
+      channel: s("Only when run in this channel (name)."),
+    },
     provides: {
       command: s("The whole command line."),
       text: s("Everything after the word."),
@@ -75,7 +82,8 @@ export const STATIC_TRIGGERS: CatalogTrigger[] = [
   {
     name: "webhook",
     plugin_id: "host",
-    description: "An HTTP POST to the workflow's hook URL (/plugins/workflow/api/v1/hooks/<workflow-id>/<secret>); the JSON body's keys become trigger values.",
+    description:
+      "An HTTP POST to the workflow's hook URL (/plugins/workflow/api/v1/hooks/<workflow-id>/<secret>); the JSON body's keys become trigger values.",
     parameters: {},
     provides: { received_at: n("When the request arrived (ms since the epoch).") },
     openValues: true,
@@ -83,7 +91,8 @@ export const STATIC_TRIGGERS: CatalogTrigger[] = [
   {
     name: "schedule",
     plugin_id: "host",
-    description: 'On a cron schedule, e.g. "0 9 * * 1-5" (five fields, or six with seconds first); each tick runs once across all server processes.',
+    description:
+      'On a cron schedule, e.g. "0 9 * * 1-5" (five fields, or six with seconds first); each tick runs once across all server processes.',
     parameters: { cron: s("Cron expression.", { required: true }), timezone: s("IANA timezone of the expression (default UTC).") },
     provides: { scheduled_at: s("The tick, as an ISO 8601 time."), scheduled_at_ms: n("The tick, in ms since the epoch.") },
   },
@@ -105,8 +114,17 @@ export const STATIC_TRIGGERS: CatalogTrigger[] = [
     name: "checklist_item_changed",
     plugin_id: "incident",
     description: "A checklist item was added, removed, checked or unchecked",
-    parameters: { action: s("What happened", { enum: CHECKLIST_ACTIONS }), item: s("The item's title"), channel_name: s("The incident channel's name") },
-    provides: { ...incidentValues, action: s("What happened", { enum: CHECKLIST_ACTIONS }), item: s("The item's title"), item_stage: s('The item\'s stage ("" when none)') },
+    parameters: {
+      action: s("What happened", { enum: CHECKLIST_ACTIONS }),
+      item: s("The item's title"),
+      channel_name: s("The incident channel's name"),
+    },
+    provides: {
+      ...incidentValues,
+      action: s("What happened", { enum: CHECKLIST_ACTIONS }),
+      item: s("The item's title"),
+      item_stage: s('The item\'s stage ("" when none)'),
+    },
   },
   {
     name: "incident_ended",
@@ -155,7 +173,11 @@ export const STATIC_ACTIONS: CatalogAction[] = [
       headers: json("Map of header names to values."),
       body: json("A string sent as is, or a JSON value sent as application/json."),
     },
-    returns: { status: n("HTTP status."), body: s("Response body (first 64 KB)."), json: json("The body parsed as JSON, when it is JSON.") },
+    returns: {
+      status: n("HTTP status."),
+      body: s("Response body (first 64 KB)."),
+      json: json("The body parsed as JSON, when it is JSON."),
+    },
   },
   {
     name: "start_incident",

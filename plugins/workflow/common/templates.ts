@@ -42,7 +42,13 @@ export function scanTemplates(text: string): { refs: TemplateRef[]; problems: Te
     }
     const path = parts.slice(1);
     if (path.length < (root === "steps" ? 2 : 1)) {
-      problems.push({ index, reason: root === "steps" ? `"${match[0]}" needs a step id and a value: {{steps.<id>.<value>}}` : `"${match[0]}" needs a value: {{trigger.<value>}}` });
+      problems.push({
+        index,
+        reason:
+          root === "steps"
+            ? `"${match[0]}" needs a step id and a value: {{steps.<id>.<value>}}`
+            : `"${match[0]}" needs a value: {{trigger.<value>}}`,
+      });
       continue;
     }
     refs.push({ root, path, raw: match[0], index });
@@ -108,7 +114,8 @@ export function renderString(text: string, scope: TemplateScope, missing?: (ref:
 export function renderValue(value: unknown, scope: TemplateScope, missing?: (ref: TemplateRef) => unknown): unknown {
   if (typeof value === "string") return renderString(value, scope, missing);
   if (Array.isArray(value)) return value.map((v) => renderValue(v, scope, missing));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v, scope, missing)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v, scope, missing)]));
   return value;
 }
 

@@ -26,8 +26,17 @@ describe("parseWorkflow", () => {
     const parsed = parseWorkflow(example, STATIC_CATALOG);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
-    expect(parsed.spec).toMatchObject({ name: "SEV1 alert starts an incident", team: "ops", run_as: "workflow-bot", enabled: true, trigger: { type: "message_posted", where: { channel: "alerts", contains: "SEV1" } } });
-    expect(parsed.spec.steps[1]).toEqual({ action: "post_message", with: { channel: "status", message: "Started ~{{steps.start.channel_name}}" } });
+    expect(parsed.spec).toMatchObject({
+      name: "SEV1 alert starts an incident",
+      team: "ops",
+      run_as: "workflow-bot",
+      enabled: true,
+      trigger: { type: "message_posted", where: { channel: "alerts", contains: "SEV1" } },
+    });
+    expect(parsed.spec.steps[1]).toEqual({
+      action: "post_message",
+      with: { channel: "status", message: "Started ~{{steps.start.channel_name}}" },
+    });
   });
 
   it("reports YAML syntax errors with line and column", () => {
@@ -44,7 +53,12 @@ describe("parseWorkflow", () => {
     if (parsed.ok) return;
     expect(parsed.problems).toEqual([
       { line: 1, column: 1, path: "steps", reason: "is required" },
-      { line: 2, column: 9, path: "run_as", reason: "must start with a lowercase letter and contain only lowercase letters, digits, '.', '-' and '_'" },
+      {
+        line: 2,
+        column: 9,
+        path: "run_as",
+        reason: "must start with a lowercase letter and contain only lowercase letters, digits, '.', '-' and '_'",
+      },
       { line: 4, column: 1, path: "step", reason: 'unknown key "step"; did you mean "steps"?' },
     ]);
     expect(formatProblems("wf.yaml", parsed.problems)[2]).toBe('wf.yaml:4:1: step: unknown key "step"; did you mean "steps"?');
@@ -86,10 +100,21 @@ steps:
   });
 
   it("requires the conditions a trigger needs, and allows any value of an open trigger", () => {
-    const cron = parseWorkflow("name: x\nrun_as: bot\ntrigger: {type: schedule}\nsteps: [{action: post_message, with: {channel: a, message: b}}]\n", STATIC_CATALOG);
+    const cron = parseWorkflow(
+      "name: x\nrun_as: bot\ntrigger: {type: schedule}\nsteps: [{action: post_message, with: {channel: a, message: b}}]\n",
+      STATIC_CATALOG,
+    );
     expect(cron.ok).toBe(false);
-    if (!cron.ok) expect(cron.problems[0]).toMatchObject({ line: 3, path: "trigger.where", reason: 'schedule needs the condition "cron" (Cron expression.)' });
-    const hook = parseWorkflow('name: x\nrun_as: bot\ntrigger: {type: webhook}\nsteps: [{action: post_message, with: {channel: a, message: "{{trigger.status}}"}}]\n', STATIC_CATALOG);
+    if (!cron.ok)
+      expect(cron.problems[0]).toMatchObject({
+        line: 3,
+        path: "trigger.where",
+        reason: 'schedule needs the condition "cron" (Cron expression.)',
+      });
+    const hook = parseWorkflow(
+      'name: x\nrun_as: bot\ntrigger: {type: webhook}\nsteps: [{action: post_message, with: {channel: a, message: "{{trigger.status}}"}}]\n',
+      STATIC_CATALOG,
+    );
     expect(hook.ok).toBe(true);
   });
 });
@@ -110,11 +135,20 @@ describe("templates", () => {
 
 describe("coerceParams", () => {
   it("fits rendered text to the parameter types and names what does not fit", () => {
-    const params = { name: { type: "string" as const, description: "", required: true }, private: { type: "boolean" as const, description: "" }, n: { type: "number" as const, description: "" } };
+    const params = {
+      name: { type: "string" as const, description: "", required: true },
+      private: { type: "boolean" as const, description: "" },
+      n: { type: "number" as const, description: "" },
+    };
     expect(coerceParams({ name: "x", private: "true", n: "4" }, params)).toEqual({ ok: true, params: { name: "x", private: true, n: 4 } });
     expect(coerceParams({ name: "", private: "maybe", n: "four", extra: 1 }, params)).toEqual({
       ok: false,
-      problems: ["private: must be true or false", "n: must be a number", "extra: is not a parameter of this action", "name: is required (its template rendered empty)"],
+      problems: [
+        "private: must be true or false",
+        "n: must be a number",
+        "extra: is not a parameter of this action",
+        "name: is required (its template rendered empty)",
+      ],
     });
   });
 });
@@ -123,9 +157,16 @@ describe("dryRun", () => {
   it("evaluates conditions and renders each step's input with placeholders for step results", () => {
     const parsed = parseWorkflow(example, STATIC_CATALOG);
     if (!parsed.ok) throw new Error("invalid");
-    const hit = dryRun({ spec: parsed.spec, payload: { channel_name: "alerts", message: "SEV1 payments down", post_id: "abc" }, catalog: STATIC_CATALOG });
+    const hit = dryRun({
+      spec: parsed.spec,
+      payload: { channel_name: "alerts", message: "SEV1 payments down", post_id: "abc" },
+      catalog: STATIC_CATALOG,
+    });
     expect(hit.matched).toBe(true);
-    expect(hit.steps.map((s) => s.input)).toEqual([{ name: "SEV1: SEV1 payments down", channel_name: "sev1-abc" }, { channel: "status", message: "Started ~<steps.start.channel_name>" }]);
+    expect(hit.steps.map((s) => s.input)).toEqual([
+      { name: "SEV1: SEV1 payments down", channel_name: "sev1-abc" },
+      { channel: "status", message: "Started ~<steps.start.channel_name>" },
+    ]);
     const miss = dryRun({ spec: parsed.spec, payload: { channel_name: "random", message: "all good" }, catalog: STATIC_CATALOG });
     expect(miss.matched).toBe(false);
     expect(miss.unmet).toEqual(['channel: the event\'s channel is "random", not "alerts"', 'contains: the text does not contain "SEV1"']);

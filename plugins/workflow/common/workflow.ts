@@ -9,11 +9,21 @@
 import { z } from "zod";
 import { nameSchema, usernameSchema } from "#common/limits.ts";
 import type { AutomationParam, CatalogAction, CatalogTrigger } from "#plugin-api";
-import { didYouMean, readYamlSource, sortProblems, validateSource, type SourcePath, type SourceProblem, type SourceResult } from "#common/yaml-source.ts";
+import {
+  didYouMean,
+  readYamlSource,
+  sortProblems,
+  validateSource,
+  type SourcePath,
+  type SourceProblem,
+  type SourceResult,
+} from "#common/yaml-source.ts";
 import { scanTemplates, stringsIn } from "./templates.ts";
 
 /** A value a `where` condition may hold. */
-const conditionValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))], { error: "must be a string, number, boolean or list" });
+const conditionValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))], {
+  error: "must be a string, number, boolean or list",
+});
 
 /** Most steps a workflow may have. */
 export const MAX_STEPS = 50;
@@ -25,25 +35,46 @@ export const stepSchema = z.strictObject({
     .regex(/^[a-z][a-z0-9_]{0,63}$/, "must start with a lowercase letter and hold only lowercase letters, digits and _")
     .optional()
     .describe("Names the step so later steps can use its result as {{steps.<id>.<value>}}."),
-  action: z.string({ error: "must be an action name" }).min(1, "must not be empty").describe("An action name from the catalog, e.g. post_message."),
-  with: z.record(z.string(), z.unknown(), { error: "must be a map of parameters" }).default({}).describe("The action's parameters; strings may use {{trigger.<value>}} and {{steps.<id>.<value>}}."),
+  action: z
+    .string({ error: "must be an action name" })
+    .min(1, "must not be empty")
+    .describe("An action name from the catalog, e.g. post_message."),
+  with: z
+    .record(z.string(), z.unknown(), { error: "must be a map of parameters" })
+    .default({})
+    .describe("The action's parameters; strings may use {{trigger.<value>}} and {{steps.<id>.<value>}}."),
 });
 
 /** A workflow file (DESIGN.md section 5). */
 export const workflowSpecSchema = z
   .strictObject({
-    name: z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(128, "must be at most 128 characters").describe("Unique per team; apply replaces the workflow of this name."),
+    name: z
+      .string({ error: "must be a string" })
+      .trim()
+      .min(1, "must not be empty")
+      .max(128, "must be at most 128 characters")
+      .describe("Unique per team; apply replaces the workflow of this name."),
     team: nameSchema.optional().describe("Team name; required in the workflows directory, and must match the API's team_id."),
     description: z.string({ error: "must be a string" }).max(1000).optional().describe("What the workflow is for."),
     run_as: usernameSchema.describe("Username (a person or a bot) whose permissions every step uses."),
     enabled: z.boolean({ error: "must be true or false" }).default(true).describe("Whether the trigger starts runs."),
     trigger: z
       .strictObject({
-        type: z.string({ error: "must be a trigger name" }).min(1, "must not be empty").describe("A trigger name from the catalog, e.g. message_posted."),
-        where: z.record(z.string(), conditionValue, { error: "must be a map of conditions" }).default({}).describe("Conditions on the trigger's parameters."),
+        type: z
+          .string({ error: "must be a trigger name" })
+          .min(1, "must not be empty")
+          .describe("A trigger name from the catalog, e.g. message_posted."),
+        where: z
+          .record(z.string(), conditionValue, { error: "must be a map of conditions" })
+          .default({})
+          .describe("Conditions on the trigger's parameters."),
       })
       .describe("What starts a run."),
-    steps: z.array(stepSchema, { error: "must be a list of steps" }).min(1, "must have at least one step").max(MAX_STEPS, `must have at most ${MAX_STEPS} steps`).describe("Actions run in order; a failing step ends the run."),
+    steps: z
+      .array(stepSchema, { error: "must be a list of steps" })
+      .min(1, "must have at least one step")
+      .max(MAX_STEPS, `must have at most ${MAX_STEPS} steps`)
+      .describe("Actions run in order; a failing step ends the run."),
   })
   .describe("A Sitrep workflow: one trigger (with conditions) and ordered steps.");
 
@@ -77,7 +108,10 @@ export interface LintCatalog {
  * @example parseWorkflow(source, catalog) // {ok: false, problems: [{line: 7, column: 7, path: "steps.0.action", reason: "unknown action ..."}]}
  */
 export function parseWorkflow(source: string, catalog?: LintCatalog): ParsedWorkflow {
-  const read = readYamlSource(source, { empty: "the workflow is empty: it needs name, run_as, trigger and steps", notMap: "a workflow must be a map of keys (name, run_as, trigger, steps)" });
+  const read = readYamlSource(source, {
+    empty: "the workflow is empty: it needs name, run_as, trigger and steps",
+    notMap: "a workflow must be a map of keys (name, run_as, trigger, steps)",
+  });
   if (!read.ok) return read;
   const { yaml } = read;
   const validated = validateSource({ schema: workflowSpecSchema, yaml, knownKeys: KNOWN_KEYS });
@@ -100,7 +134,14 @@ export function parseWorkflow(source: string, catalog?: LintCatalog): ParsedWork
         if (ref.root !== "steps") continue;
         const id = ref.path[0]!;
         const index = earlier.get(id);
-        if (index === undefined) add(path, spec.steps.some((s) => s.id === id) ? `${ref.raw}: step "${id}" runs later; a step may use only earlier steps' results` : `${ref.raw}: no step with id "${id}"`, ref.index);
+        if (index === undefined)
+          add(
+            path,
+            spec.steps.some((s) => s.id === id)
+              ? `${ref.raw}: step "${id}" runs later; a step may use only earlier steps' results`
+              : `${ref.raw}: no step with id "${id}"`,
+            ref.index,
+          );
       }
     }
     if (step.id && !earlier.has(step.id)) earlier.set(step.id, i);
@@ -122,26 +163,41 @@ function lintAgainstCatalog(props: {
   const own = <T>(map: Record<string, T>, key: string): T | undefined => (Object.hasOwn(map, key) ? map[key] : undefined);
   const trigger = catalog.triggers.find((t) => t.name === spec.trigger.type);
   if (!trigger) {
-    add(["trigger", "type"], `unknown trigger "${spec.trigger.type}"${didYouMean(spec.trigger.type, catalog.triggers.map((t) => t.name))}`);
+    add(
+      ["trigger", "type"],
+      `unknown trigger "${spec.trigger.type}"${didYouMean(
+        spec.trigger.type,
+        catalog.triggers.map((t) => t.name),
+      )}`,
+    );
   } else {
     for (const [key, value] of Object.entries(spec.trigger.where)) {
       const param = own(trigger.parameters, key);
       if (!param) {
-        if (!trigger.openValues) addAtKey(["trigger", "where"], key, `"${key}" is not a condition of ${trigger.name}${listOf(Object.keys(trigger.parameters))}`);
+        if (!trigger.openValues)
+          addAtKey(["trigger", "where"], key, `"${key}" is not a condition of ${trigger.name}${listOf(Object.keys(trigger.parameters))}`);
         continue;
       }
       const reason = typeProblem(param, value);
       if (reason) add(["trigger", "where", key], reason);
     }
     for (const [key, param] of Object.entries(trigger.parameters)) {
-      if (param.required && spec.trigger.where[key] === undefined) add(["trigger", "where"], `${trigger.name} needs the condition "${key}" (${param.description})`);
+      if (param.required && spec.trigger.where[key] === undefined)
+        add(["trigger", "where"], `${trigger.name} needs the condition "${key}" (${param.description})`);
     }
   }
 
   const returnsOf = new Map<string, LintCatalog["actions"][number] | undefined>();
   spec.steps.forEach((step, i) => {
     const action = catalog.actions.find((a) => a.name === step.action);
-    if (!action) add(["steps", i, "action"], `unknown action "${step.action}"${didYouMean(step.action, catalog.actions.map((a) => a.name))}`);
+    if (!action)
+      add(
+        ["steps", i, "action"],
+        `unknown action "${step.action}"${didYouMean(
+          step.action,
+          catalog.actions.map((a) => a.name),
+        )}`,
+      );
     else {
       for (const [key, value] of Object.entries(step.with)) {
         const param = own(action.parameters, key);
@@ -155,17 +211,20 @@ function lintAgainstCatalog(props: {
         if (reason) add(["steps", i, "with", key], reason);
       }
       for (const [key, param] of Object.entries(action.parameters)) {
-        if (param.required && step.with[key] === undefined) add(["steps", i, "with"], `${action.name} needs "${key}" (${param.description})`);
+        if (param.required && step.with[key] === undefined)
+          add(["steps", i, "with"], `${action.name} needs "${key}" (${param.description})`);
       }
     }
     for (const { path, text } of stringsIn(step.with, ["steps", i, "with"])) {
       for (const ref of scanTemplates(text).refs) {
         const value = ref.root === "trigger" ? ref.path[0]! : ref.path[1]!;
         if (ref.root === "trigger") {
-          if (trigger && !trigger.openValues && !Object.hasOwn(trigger.provides, value)) add(path, `${ref.raw}: ${trigger.name} provides no "${value}"${listOf(Object.keys(trigger.provides))}`, ref.index);
+          if (trigger && !trigger.openValues && !Object.hasOwn(trigger.provides, value))
+            add(path, `${ref.raw}: ${trigger.name} provides no "${value}"${listOf(Object.keys(trigger.provides))}`, ref.index);
         } else {
           const source = returnsOf.get(ref.path[0]!);
-          if (source && !Object.hasOwn(source.returns, value)) add(path, `${ref.raw}: ${source.name} returns no "${value}"${listOf(Object.keys(source.returns))}`, ref.index);
+          if (source && !Object.hasOwn(source.returns, value))
+            add(path, `${ref.raw}: ${source.name} returns no "${value}"${listOf(Object.keys(source.returns))}`, ref.index);
         }
       }
     }
@@ -178,14 +237,19 @@ export function typeProblem(param: AutomationParam, value: unknown): string | nu
   switch (param.type) {
     case "string":
       if (typeof value !== "string" && typeof value !== "number") return "must be a string";
-      if (param.enum && !param.enum.map((e) => e.toLowerCase()).includes(String(value).toLowerCase())) return `must be one of ${param.enum.join(", ")}`;
+      if (param.enum && !param.enum.map((e) => e.toLowerCase()).includes(String(value).toLowerCase()))
+        return `must be one of ${param.enum.join(", ")}`;
       return null;
     case "number":
-      return typeof value === "number" || (typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value))) ? null : "must be a number";
+      return typeof value === "number" || (typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value)))
+        ? null
+        : "must be a number";
     case "boolean":
       return typeof value === "boolean" ? null : "must be true or false";
     case "string[]":
-      return typeof value === "string" || (Array.isArray(value) && value.every((v) => typeof v === "string" || typeof v === "number")) ? null : "must be a list of strings";
+      return typeof value === "string" || (Array.isArray(value) && value.every((v) => typeof v === "string" || typeof v === "number"))
+        ? null
+        : "must be a list of strings";
     case "json":
       return null;
   }

@@ -58,7 +58,9 @@ export class WorkflowApplier {
     const team = await ctx.teams.get(props.teamId);
     if (!team) throw invalid("workflow.team_id", "team_id: no team with this id");
     if (spec.team && spec.team !== team.name) {
-      throw invalidWorkflow([keyProblem(props.source, "team", `the workflow names team "${spec.team}" but team_id is team "${team.name}"`)]);
+      throw invalidWorkflow([
+        keyProblem(props.source, "team", `the workflow names team "${spec.team}" but team_id is team "${team.name}"`),
+      ]);
     }
     const runAs = await ctx.users.getByUsername(spec.run_as);
     if (!runAs || runAs.delete_at) throw invalidWorkflow([keyProblem(props.source, "run_as", `no active user "${spec.run_as}"`)]);

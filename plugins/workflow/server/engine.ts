@@ -49,11 +49,18 @@ export class WorkflowEngine {
     let candidates: WorkflowsTable[];
     if (event.target) {
       const target = await store.get(event.target);
-      candidates = target && target.enabled === 1 && target.trigger_type === event.trigger && target.team_id === event.teamId ? [target] : [];
+      candidates =
+        target && target.enabled === 1 && target.trigger_type === event.trigger && target.team_id === event.teamId ? [target] : [];
     } else {
       candidates = await store.listening({ teamId: event.teamId, trigger: event.trigger });
     }
-    await Promise.all(candidates.map((workflow) => this.consider(workflow, event).catch((error: unknown) => this.props.ctx.log.error("workflow run failed to start", { workflow_id: workflow.id, error: String(error) }))));
+    await Promise.all(
+      candidates.map((workflow) =>
+        this.consider(workflow, event).catch((error: unknown) =>
+          this.props.ctx.log.error("workflow run failed to start", { workflow_id: workflow.id, error: String(error) }),
+        ),
+      ),
+    );
   }
 
   /** Start a run of `workflow` if the event meets its conditions and its `run_as` may see the event. */
@@ -119,7 +126,12 @@ export class WorkflowEngine {
         if (!coerced.ok) throw new Error(coerced.problems.join("; "));
         input = coerced.params;
         output = await withTimeout(
-          ctx.automation.runAction(step.action, { params: input, actorId: workflow.run_as_user_id, teamId: workflow.team_id, depth: event.depth }),
+          ctx.automation.runAction(step.action, {
+            params: input,
+            actorId: workflow.run_as_user_id,
+            teamId: workflow.team_id,
+            depth: event.depth,
+          }),
           ACTION_TIMEOUT_MS,
           `${step.action} did not finish within ${ACTION_TIMEOUT_MS / 1000}s`,
         );
@@ -152,7 +164,11 @@ export class WorkflowEngine {
 
   /** Tell the system admins (run logs are theirs only) that a run ended. */
   private announce(props: { runId: string; workflowId: string; status: RunStatus; error: string }): void {
-    this.props.ctx.realtime.publish("run_finished", { run_id: props.runId, workflow_id: props.workflowId, status: props.status, error: props.error }, { systemAdmins: true });
+    this.props.ctx.realtime.publish(
+      "run_finished",
+      { run_id: props.runId, workflow_id: props.workflowId, status: props.status, error: props.error },
+      { systemAdmins: true },
+    );
   }
 }
 

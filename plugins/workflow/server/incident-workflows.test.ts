@@ -65,7 +65,11 @@ const postsWith = async (channel: Channel, text: string) => (await channelPosts(
 
 describe("shipped examples, end to end", () => {
   it("loads the three examples from the workflows directory", () => {
-    expect([...shipped.keys()].sort()).toEqual(["Page on-call from the checklist", "Resolved incidents are summarised in status", "SEV1 alert starts an incident"]);
+    expect([...shipped.keys()].sort()).toEqual([
+      "Page on-call from the checklist",
+      "Resolved incidents are summarised in status",
+      "SEV1 alert starts an incident",
+    ]);
   });
 
   it("a message in ~alerts containing SEV1 starts an incident and announces it in ~status", async () => {
@@ -113,11 +117,19 @@ describe("shipped examples, end to end", () => {
     const incidentsBefore = (await incidents()).length;
     const lines: string[] = [];
     const result = await testWorkflowFile(
-      { file: path.join(shippedDir, "sev1-starts-incident.yaml"), payload: JSON.stringify({ channel_name: "alerts", message: "SEV1: db down", post_id: "p1" }), url: server.url, token: admin.token },
+      {
+        file: path.join(shippedDir, "sev1-starts-incident.yaml"),
+        payload: JSON.stringify({ channel_name: "alerts", message: "SEV1: db down", post_id: "p1" }),
+        url: server.url,
+        token: admin.token,
+      },
       { log: (l) => lines.push(l), error: (l) => lines.push(l) },
     );
     expect(result.matched).toBe(true);
-    expect(result.steps.map((s) => s.input)).toEqual([{ name: "SEV1: SEV1: db down", channel_name: "sev1-p1" }, { channel: "status", message: "A SEV1 alert in ~alerts started an incident: ~<steps.start.channel_name>" }]);
+    expect(result.steps.map((s) => s.input)).toEqual([
+      { name: "SEV1: SEV1: db down", channel_name: "sev1-p1" },
+      { channel: "status", message: "A SEV1 alert in ~alerts started an incident: ~<steps.start.channel_name>" },
+    ]);
     expect(lines.at(-1)).toBe("dry run: nothing was changed");
     await new Promise((r) => setTimeout(r, 200));
     expect((await channelPosts(admin, status.id)).length + (await channelPosts(admin, alerts.id)).length).toBe(postsBefore);
@@ -139,10 +151,22 @@ steps:
 
   it("incident_started, checklist_item_changed and incident_ended fire with their values", async () => {
     const log = await server.createChannel(admin, { teamId: ops.id, name: uniqueName("log") });
-    const started = await applyWorkflow(admin, { teamId: ops.id, source: recordTo(log, "incident_started", "{}", "started {{trigger.name}} in ~{{trigger.channel_name}} by @{{trigger.actor}}") });
-    const unchecked = await applyWorkflow(admin, { teamId: ops.id, source: recordTo(log, "checklist_item_changed", "{action: unchecked}", "unchecked {{trigger.item}} of {{trigger.name}}") });
-    const removed = await applyWorkflow(admin, { teamId: ops.id, source: recordTo(log, "checklist_item_changed", "{action: removed, item: Drop me}", "removed {{trigger.item}}") });
-    const ended = await applyWorkflow(admin, { teamId: ops.id, source: recordTo(log, "incident_ended", "{}", "ended {{trigger.name}} at stage {{trigger.stage}}") });
+    const started = await applyWorkflow(admin, {
+      teamId: ops.id,
+      source: recordTo(log, "incident_started", "{}", "started {{trigger.name}} in ~{{trigger.channel_name}} by @{{trigger.actor}}"),
+    });
+    const unchecked = await applyWorkflow(admin, {
+      teamId: ops.id,
+      source: recordTo(log, "checklist_item_changed", "{action: unchecked}", "unchecked {{trigger.item}} of {{trigger.name}}"),
+    });
+    const removed = await applyWorkflow(admin, {
+      teamId: ops.id,
+      source: recordTo(log, "checklist_item_changed", "{action: removed, item: Drop me}", "removed {{trigger.item}}"),
+    });
+    const ended = await applyWorkflow(admin, {
+      teamId: ops.id,
+      source: recordTo(log, "incident_ended", "{}", "ended {{trigger.name}} at stage {{trigger.stage}}"),
+    });
     const incident = await startIncident("Trigger tour");
     const channelName = ((await admin.get(`/api/v4/channels/${incident.channel_id}`)).body as Channel).name;
     const add = async (title: string) => {
@@ -158,7 +182,12 @@ steps:
     for (const wf of [started, unchecked, removed, ended]) expect((await finishedRuns(admin, wf.id))[0]!.status).toBe("succeeded");
     const messages = (await channelPosts(admin, log.id)).map((p) => p.message);
     expect(messages).toEqual(
-      expect.arrayContaining([`started Trigger tour in ~${channelName} by @${admin.user.username}`, "unchecked Keep me of Trigger tour", "removed Drop me", "ended Trigger tour at stage Triage"]),
+      expect.arrayContaining([
+        `started Trigger tour in ~${channelName} by @${admin.user.username}`,
+        "unchecked Keep me of Trigger tour",
+        "removed Drop me",
+        "ended Trigger tour at stage Triage",
+      ]),
     );
     expect(messages.filter((m) => m.startsWith("unchecked"))).toHaveLength(1);
   });
@@ -197,7 +226,12 @@ steps:
   it("an incident action with a user who may not see the incident fails the run", async () => {
     const outsider = await server.createUser();
     await admin.post(`/api/v4/teams/${ops.id}/members`, { team_id: ops.id, user_id: outsider.user.id });
-    const secret = await admin.post(`${INCIDENT_API}/incidents`, { name: "Private matter", team_id: ops.id, channel_name: uniqueName("priv"), private: true });
+    const secret = await admin.post(`${INCIDENT_API}/incidents`, {
+      name: "Private matter",
+      team_id: ops.id,
+      channel_name: uniqueName("priv"),
+      private: true,
+    });
     expect(secret.status).toBe(201);
     const wf = await applyWorkflow(admin, {
       teamId: ops.id,
@@ -221,7 +255,17 @@ describe("the static catalog", () => {
           name: e.name,
           plugin_id: e.plugin_id,
           ...Object.fromEntries(
-            ["parameters", "provides", "returns"].filter((k) => e[k]).map((k) => [k, Object.fromEntries(Object.entries(e[k] as Record<string, { type: string; required?: boolean; enum?: string[] }>).map(([n, p]) => [n, { type: p.type, required: p.required ?? false, enum: p.enum ?? null }]))]),
+            ["parameters", "provides", "returns"]
+              .filter((k) => e[k])
+              .map((k) => [
+                k,
+                Object.fromEntries(
+                  Object.entries(e[k] as Record<string, { type: string; required?: boolean; enum?: string[] }>).map(([n, p]) => [
+                    n,
+                    { type: p.type, required: p.required ?? false, enum: p.enum ?? null },
+                  ]),
+                ),
+              ]),
           ),
         }))
         .sort((a, b) => a.name.localeCompare(b.name));

@@ -40,7 +40,10 @@ export async function activate(ctx: PluginContext): Promise<void> {
     if (forTeam) ctx.log.info("workflows applied from the workflows directory to a new team", { count: forTeam, dir, team: team.name });
   });
   await subscriptions.sync();
-  const timer = setInterval(() => void subscriptions.sync().catch((error: unknown) => ctx.log.warn("workflow sync failed", { error: String(error) })), SYNC_INTERVAL_MS);
+  const timer = setInterval(
+    () => void subscriptions.sync().catch((error: unknown) => ctx.log.warn("workflow sync failed", { error: String(error) })),
+    SYNC_INTERVAL_MS,
+  );
   timer.unref();
   ctx.track({ dispose: () => clearInterval(timer) });
 }

@@ -47,7 +47,10 @@ export async function loadWorkflowsDir(props: { ctx: PluginContext; applier: Wor
       }
       const team = props.team ?? (await ctx.teams.getByName(teamName));
       if (!team) {
-        ctx.log.warn("workflow file not applied yet: no such team; it will be applied when the team is created", { file: full, team: teamName });
+        ctx.log.warn("workflow file not applied yet: no such team; it will be applied when the team is created", {
+          file: full,
+          team: teamName,
+        });
         continue;
       }
       await applier.apply({ teamId: team.id, source, actor: null, unchangedOnly: true });

@@ -26,7 +26,11 @@ describe("two processes", () => {
     });
     // A second process of the same workspace (same SQLite file or PostgreSQL
     // schema) starts with the workflow enabled, so both hold its timer.
-    second = await startTestServer({ dataDir: first.config.dataDir, pgSchema: first.config.pgSchema, prepackagedPluginsDir: first.config.prepackagedPluginsDir });
+    second = await startTestServer({
+      dataDir: first.config.dataDir,
+      pgSchema: first.config.pgSchema,
+      prepackagedPluginsDir: first.config.prepackagedPluginsDir,
+    });
     expect((await second.host.plugins.list()).active.map((p) => p.id)).toContain("workflow");
     await new Promise((r) => setTimeout(r, 3500));
     await admin.post(`${API}/workflows/${wf.id}/disable`);
@@ -42,7 +46,9 @@ describe("two processes", () => {
     const listen = (client: TestClient) =>
       new Promise<{ events: string[]; ws: WebSocket }>((resolve) => {
         const events: string[] = [];
-        const ws = new WebSocket(`${first.url.replace("http", "ws")}/api/v4/websocket`, { headers: { authorization: `Bearer ${client.token}` } });
+        const ws = new WebSocket(`${first.url.replace("http", "ws")}/api/v4/websocket`, {
+          headers: { authorization: `Bearer ${client.token}` },
+        });
         ws.on("message", (raw) => {
           const message = JSON.parse(raw.toString()) as { event?: string };
           if (message.event === "hello") resolve({ events, ws });
@@ -50,9 +56,13 @@ describe("two processes", () => {
         });
       });
     const [adminSocket, bobSocket] = await Promise.all([listen(admin), listen(bob)]);
-    const wf = await applyWorkflow(admin, { teamId: team.id, source: `name: Hook\nteam: ${team.name}\nrun_as: ${admin.user.username}\ntrigger: {type: webhook}\nsteps:\n  - action: create_channel\n    with: {name: "made-{{trigger.n}}"}\n` });
+    const wf = await applyWorkflow(admin, {
+      teamId: team.id,
+      source: `name: Hook\nteam: ${team.name}\nrun_as: ${admin.user.username}\ntrigger: {type: webhook}\nsteps:\n  - action: create_channel\n    with: {name: "made-{{trigger.n}}"}\n`,
+    });
     expect((await first.anonymous.post(new URL(wf.webhook_url!).pathname, { n: 1 })).status).toBe(200);
-    for (let i = 0; i < 100 && !adminSocket.events.includes("custom_workflow_run_finished"); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && !adminSocket.events.includes("custom_workflow_run_finished"); i++)
+      await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 200));
     adminSocket.ws.close();
     bobSocket.ws.close();

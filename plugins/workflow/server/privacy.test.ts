@@ -42,7 +42,15 @@ const workflow = (props: { name: string; runAs: string; trigger: string; steps: 
 
 describe("admin routes, tried by a user who is not a system admin", () => {
   it("refuse every read and change of a real workflow and its runs, and change nothing", async () => {
-    const wf = await applyWorkflow(admin, { teamId: team.id, source: workflow({ name: "Hooked", runAs: admin.user.username, trigger: "  type: webhook", steps: "  - action: post_message\n    with: {channel: town, message: hooked}" }) });
+    const wf = await applyWorkflow(admin, {
+      teamId: team.id,
+      source: workflow({
+        name: "Hooked",
+        runAs: admin.user.username,
+        trigger: "  type: webhook",
+        steps: "  - action: post_message\n    with: {channel: town, message: hooked}",
+      }),
+    });
     await server.anonymous.post(new URL(wf.webhook_url!).pathname, {});
     const [run] = await finishedRuns(admin, wf.id);
     const attempts: Array<[string, string, string, unknown?]> = [
@@ -73,11 +81,32 @@ describe("admin routes, tried by a user who is not a system admin", () => {
 
 describe("webhook addresses", () => {
   it("answer one 404 for a wrong secret, an unknown id, and a workflow that is not a webhook", async () => {
-    const hooked = await applyWorkflow(admin, { teamId: team.id, source: workflow({ name: "Hook 2", runAs: admin.user.username, trigger: "  type: webhook", steps: "  - action: post_message\n    with: {channel: town, message: hi}" }) });
-    const plain = await applyWorkflow(admin, { teamId: team.id, source: workflow({ name: "Not a hook", runAs: admin.user.username, trigger: "  type: message_posted\n  where: {channel: nowhere}", steps: "  - action: post_message\n    with: {channel: town, message: hi}" }) });
+    const hooked = await applyWorkflow(admin, {
+      teamId: team.id,
+      source: workflow({
+        name: "Hook 2",
+        runAs: admin.user.username,
+        trigger: "  type: webhook",
+        steps: "  - action: post_message\n    with: {channel: town, message: hi}",
+      }),
+    });
+    const plain = await applyWorkflow(admin, {
+      teamId: team.id,
+      source: workflow({
+        name: "Not a hook",
+        runAs: admin.user.username,
+        trigger: "  type: message_posted\n  where: {channel: nowhere}",
+        steps: "  - action: post_message\n    with: {channel: town, message: hi}",
+      }),
+    });
     const secret = new URL(hooked.webhook_url!).pathname.split("/").pop()!;
     const wrong = secret.slice(0, -1) + (secret.endsWith("a") ? "b" : "a");
-    for (const path of [`/hooks/${hooked.id}/${wrong}`, `/hooks/${hooked.id}/x`, `/hooks/${"z".repeat(26)}/${secret}`, `/hooks/${plain.id}/${secret}`]) {
+    for (const path of [
+      `/hooks/${hooked.id}/${wrong}`,
+      `/hooks/${hooked.id}/x`,
+      `/hooks/${"z".repeat(26)}/${secret}`,
+      `/hooks/${plain.id}/${secret}`,
+    ]) {
       const res = await server.anonymous.post(`${API}${path}`, {});
       expect(res.status, path).toBe(404);
       expect(res.body).toMatchObject({ id: "workflow.hook.not_found", message: "no workflow webhook at this address" });
@@ -89,7 +118,12 @@ describe("workflows and private channels", () => {
   it("a message_posted workflow whose run_as is not in a private channel never sees its posts (so cannot copy them out)", async () => {
     const wf = await applyWorkflow(admin, {
       teamId: team.id,
-      source: workflow({ name: "Copy everything", runAs: watcher.user.username, trigger: `  type: message_posted\n  where: {contains: leak-3x, from_user: ${insider.user.username}}`, steps: '  - action: post_message\n    with: {channel: town, message: "copied: {{trigger.message}}"}' }),
+      source: workflow({
+        name: "Copy everything",
+        runAs: watcher.user.username,
+        trigger: `  type: message_posted\n  where: {contains: leak-3x, from_user: ${insider.user.username}}`,
+        steps: '  - action: post_message\n    with: {channel: town, message: "copied: {{trigger.message}}"}',
+      }),
     });
     await server.createPost(insider, { channelId: vault.id, message: "leak-3x the vault combination is 1234" });
     await server.createPost(insider, { channelId: town.id, message: "leak-3x public" });
@@ -102,7 +136,12 @@ describe("workflows and private channels", () => {
     // Not by naming the channel either.
     const named = await applyWorkflow(admin, {
       teamId: team.id,
-      source: workflow({ name: "Watch vault", runAs: watcher.user.username, trigger: `  type: message_posted\n  where: {channel: vault, from_user: ${insider.user.username}}`, steps: '  - action: post_message\n    with: {channel: town, message: "vault: {{trigger.message}}"}' }),
+      source: workflow({
+        name: "Watch vault",
+        runAs: watcher.user.username,
+        trigger: `  type: message_posted\n  where: {channel: vault, from_user: ${insider.user.username}}`,
+        steps: '  - action: post_message\n    with: {channel: town, message: "vault: {{trigger.message}}"}',
+      }),
     });
     await server.createPost(insider, { channelId: vault.id, message: "second secret" });
     await server.host.hooks.idle();
@@ -114,7 +153,12 @@ describe("workflows and private channels", () => {
   it("actions as a run_as outside a private channel cannot post in it, add people to it, or read it", async () => {
     const wf = await applyWorkflow(admin, {
       teamId: team.id,
-      source: workflow({ name: "Break in", runAs: watcher.user.username, trigger: "  type: webhook", steps: "  - action: post_message\n    with: {channel: vault, message: injected}" }),
+      source: workflow({
+        name: "Break in",
+        runAs: watcher.user.username,
+        trigger: "  type: webhook",
+        steps: "  - action: post_message\n    with: {channel: vault, message: injected}",
+      }),
     });
     await server.anonymous.post(new URL(wf.webhook_url!).pathname, {});
     const [run] = await finishedRuns(admin, wf.id);
@@ -122,7 +166,12 @@ describe("workflows and private channels", () => {
     expect(run!.error).toBe(`step 1 (post_message) failed: channel: no channel "vault" that @${watcher.user.username} can read`);
     const add = await applyWorkflow(admin, {
       teamId: team.id,
-      source: workflow({ name: "Let me in", runAs: watcher.user.username, trigger: "  type: webhook", steps: `  - action: add_user_to_channel\n    with: {channel: vault, username: ${watcher.user.username}}` }),
+      source: workflow({
+        name: "Let me in",
+        runAs: watcher.user.username,
+        trigger: "  type: webhook",
+        steps: `  - action: add_user_to_channel\n    with: {channel: vault, username: ${watcher.user.username}}`,
+      }),
     });
     await server.anonymous.post(new URL(add.webhook_url!).pathname, {});
     const [addRun] = await finishedRuns(admin, add.id);
@@ -137,9 +186,19 @@ describe("workflows and private channels", () => {
   it("incident triggers of a private incident never fire a workflow whose run_as cannot see it; its actions cannot reach it", async () => {
     const wf = await applyWorkflow(admin, {
       teamId: team.id,
-      source: workflow({ name: "Announce incidents", runAs: watcher.user.username, trigger: "  type: incident_started", steps: '  - action: post_message\n    with: {channel: town, message: "started: {{trigger.name}} in ~{{trigger.channel_name}}"}' }),
+      source: workflow({
+        name: "Announce incidents",
+        runAs: watcher.user.username,
+        trigger: "  type: incident_started",
+        steps: '  - action: post_message\n    with: {channel: town, message: "started: {{trigger.name}} in ~{{trigger.channel_name}}"}',
+      }),
     });
-    const hidden = await insider.post(`${INCIDENT_API}/incidents`, { name: "Quiet-5k layoffs", team_id: team.id, channel_name: "quiet-5k", private: true });
+    const hidden = await insider.post(`${INCIDENT_API}/incidents`, {
+      name: "Quiet-5k layoffs",
+      team_id: team.id,
+      channel_name: "quiet-5k",
+      private: true,
+    });
     expect(hidden.status).toBe(201);
     const visible = await insider.post(`${INCIDENT_API}/incidents`, { name: "Loud outage", team_id: team.id, channel_name: "loud-outage" });
     expect(visible.status).toBe(201);
@@ -151,7 +210,15 @@ describe("workflows and private channels", () => {
     expect(town_).toEqual(["started: Loud outage in ~loud-outage"]);
     // By channel name or by id, an incident action as the watcher finds nothing.
     for (const ref of ["channel_name: quiet-5k", `incident_id: "${hidden.body.id}"`]) {
-      const end = await applyWorkflow(admin, { teamId: team.id, source: workflow({ name: `End ${ref.slice(0, 7)}`, runAs: watcher.user.username, trigger: "  type: webhook", steps: `  - action: end_incident\n    with: {${ref}}` }) });
+      const end = await applyWorkflow(admin, {
+        teamId: team.id,
+        source: workflow({
+          name: `End ${ref.slice(0, 7)}`,
+          runAs: watcher.user.username,
+          trigger: "  type: webhook",
+          steps: `  - action: end_incident\n    with: {${ref}}`,
+        }),
+      });
       await server.anonymous.post(new URL(end.webhook_url!).pathname, {});
       const [run] = await finishedRuns(admin, end.id);
       expect(run!.status, ref).toBe("failed");

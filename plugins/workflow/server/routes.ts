@@ -19,12 +19,20 @@ import type { WorkflowSubscriptions } from "./subscriptions.ts";
 
 const applySchema = z.object({
   team_id: z.string({ error: "is required" }).length(26, "must be a 26-character id"),
-  source: z.string({ error: "is required: the workflow's YAML" }).min(1, "is required: the workflow's YAML").max(100_000, "must be at most 100000 characters"),
+  source: z
+    .string({ error: "is required: the workflow's YAML" })
+    .min(1, "is required: the workflow's YAML")
+    .max(100_000, "must be at most 100000 characters"),
 });
 
 const pageSchema = z.object({
   page: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more").default(0),
-  per_page: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be 1 to 200").max(200, "must be 1 to 200").default(50),
+  per_page: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be 1 to 200")
+    .max(200, "must be 1 to 200")
+    .default(50),
 });
 
 /** Parse with zod, or a 400 naming each field and reason. */
@@ -46,14 +54,21 @@ function secretMatches(expected: string, given: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function registerRoutes(props: { ctx: PluginContext; store: WorkflowStore; applier: WorkflowApplier; subscriptions: WorkflowSubscriptions }): void {
+export function registerRoutes(props: {
+  ctx: PluginContext;
+  store: WorkflowStore;
+  applier: WorkflowApplier;
+  subscriptions: WorkflowSubscriptions;
+}): void {
   const { ctx, store, applier, subscriptions } = props;
   const base = "/api/v1";
 
   async function present(rows: WorkflowsTable[]): Promise<WorkflowJson[]> {
     const [last, users] = await Promise.all([store.lastRuns(rows.map((r) => r.id)), ctx.users.getMany(rows.map((r) => r.run_as_user_id))]);
     const names = new Map(users.map((u) => [u.id, u.username]));
-    return rows.map((row) => presentWorkflow({ row, lastRun: last.get(row.id), runAs: names.get(row.run_as_user_id) ?? "", siteUrl: ctx.siteUrl }));
+    return rows.map((row) =>
+      presentWorkflow({ row, lastRun: last.get(row.id), runAs: names.get(row.run_as_user_id) ?? "", siteUrl: ctx.siteUrl }),
+    );
   }
 
   async function workflowOr404(id: string): Promise<WorkflowsTable> {
@@ -173,19 +188,30 @@ export function registerRoutes(props: { ctx: PluginContext; store: WorkflowStore
     async handler(req) {
       const row = await store.get(req.params.id!);
       // One answer for a wrong id, a wrong secret or a workflow that is not a webhook: nothing leaks.
-      if (!row || row.trigger_type !== "webhook" || !secretMatches(row.webhook_secret, req.params.secret!)) throw notFound("workflow.hook.not_found", "no workflow webhook at this address");
+      if (!row || row.trigger_type !== "webhook" || !secretMatches(row.webhook_secret, req.params.secret!))
+        throw notFound("workflow.hook.not_found", "no workflow webhook at this address");
       if (row.enabled !== 1) throw invalid("workflow.hook.disabled", `the workflow "${row.name}" is disabled`);
       const body = req.body ?? {};
-      if (typeof body !== "object" || Array.isArray(body)) throw invalid("workflow.hook.body", "body: must be a JSON object; its keys become {{trigger.<key>}} values");
-      const fired = await subscriptions.fire(row, { teamId: row.team_id, values: { ...(body as Record<string, unknown>), received_at: Date.now() } });
-      if (!fired) throw invalid("workflow.hook.unavailable", `the workflow "${row.name}" cannot receive webhooks now (its trigger is not offered)`);
+      if (typeof body !== "object" || Array.isArray(body))
+        throw invalid("workflow.hook.body", "body: must be a JSON object; its keys become {{trigger.<key>}} values");
+      const fired = await subscriptions.fire(row, {
+        teamId: row.team_id,
+        values: { ...(body as Record<string, unknown>), received_at: Date.now() },
+      });
+      if (!fired)
+        throw invalid("workflow.hook.unavailable", `the workflow "${row.name}" cannot receive webhooks now (its trigger is not offered)`);
       return { status: "OK" };
     },
   });
 }
 
 /** The wire shape of a workflow (admins only: it holds the webhook URL). */
-export function presentWorkflow(props: { row: WorkflowsTable; lastRun: RunsTable | undefined; runAs: string; siteUrl: string }): WorkflowJson {
+export function presentWorkflow(props: {
+  row: WorkflowsTable;
+  lastRun: RunsTable | undefined;
+  runAs: string;
+  siteUrl: string;
+}): WorkflowJson {
   const { row, lastRun } = props;
   const spec = JSON.parse(row.parsed) as WorkflowSpec;
   return {
@@ -202,7 +228,9 @@ export function presentWorkflow(props: { row: WorkflowsTable; lastRun: RunsTable
     source: row.source,
     create_at: row.create_at,
     update_at: row.update_at,
-    ...(row.trigger_type === "webhook" ? { webhook_url: `${props.siteUrl}/plugins/workflow/api/v1/hooks/${row.id}/${row.webhook_secret}` } : {}),
+    ...(row.trigger_type === "webhook"
+      ? { webhook_url: `${props.siteUrl}/plugins/workflow/api/v1/hooks/${row.id}/${row.webhook_secret}` }
+      : {}),
     last_run: lastRun ? { id: lastRun.id, status: lastRun.status, error: lastRun.error, started_at: lastRun.started_at } : null,
   };
 }

@@ -84,7 +84,11 @@ export const migrations: Record<string, PluginMigration> = {
         .addColumn("update_at", "bigint", (c) => c.notNull())
         .addUniqueConstraint("workflow_workflows_team_name", ["team_id", "name"])
         .execute();
-      await db.schema.createIndex("workflow_workflows_trigger").on("workflow_workflows").columns(["trigger_type", "team_id", "enabled"]).execute();
+      await db.schema
+        .createIndex("workflow_workflows_trigger")
+        .on("workflow_workflows")
+        .columns(["trigger_type", "team_id", "enabled"])
+        .execute();
       await db.schema
         .createTable("workflow_runs")
         .addColumn("id", "text", (c) => c.primaryKey())
@@ -152,7 +156,13 @@ export class WorkflowStore {
 
   /** Enabled workflows of a team listening to a trigger. */
   listening(props: { teamId: string; trigger: string }): Promise<WorkflowsTable[]> {
-    return this.db.selectFrom("workflow_workflows").selectAll().where("trigger_type", "=", props.trigger).where("team_id", "=", props.teamId).where("enabled", "=", 1).execute();
+    return this.db
+      .selectFrom("workflow_workflows")
+      .selectAll()
+      .where("trigger_type", "=", props.trigger)
+      .where("team_id", "=", props.teamId)
+      .where("enabled", "=", 1)
+      .execute();
   }
 
   /** Every enabled workflow (for subscriptions). */
@@ -161,7 +171,11 @@ export class WorkflowStore {
   }
 
   async setEnabled(id: string, enabled: boolean): Promise<void> {
-    await this.db.updateTable("workflow_workflows").set({ enabled: enabled ? 1 : 0, update_at: Date.now() }).where("id", "=", id).execute();
+    await this.db
+      .updateTable("workflow_workflows")
+      .set({ enabled: enabled ? 1 : 0, update_at: Date.now() })
+      .where("id", "=", id)
+      .execute();
   }
 
   async delete(id: string): Promise<void> {
@@ -172,10 +186,17 @@ export class WorkflowStore {
   async lastRuns(workflowIds: string[]): Promise<Map<string, RunsTable>> {
     const out = new Map<string, RunsTable>();
     if (!workflowIds.length) return out;
-    const latest = this.db.selectFrom("workflow_runs").select(["workflow_id", (eb) => eb.fn.max("started_at").as("at")]).where("workflow_id", "in", workflowIds).groupBy("workflow_id").as("latest");
+    const latest = this.db
+      .selectFrom("workflow_runs")
+      .select(["workflow_id", (eb) => eb.fn.max("started_at").as("at")])
+      .where("workflow_id", "in", workflowIds)
+      .groupBy("workflow_id")
+      .as("latest");
     const rows = await this.db
       .selectFrom("workflow_runs")
-      .innerJoin(latest, (join) => join.onRef("latest.workflow_id", "=", "workflow_runs.workflow_id").onRef("latest.at", "=", "workflow_runs.started_at"))
+      .innerJoin(latest, (join) =>
+        join.onRef("latest.workflow_id", "=", "workflow_runs.workflow_id").onRef("latest.at", "=", "workflow_runs.started_at"),
+      )
       .selectAll("workflow_runs")
       .orderBy("workflow_runs.id")
       .execute();
@@ -188,7 +209,11 @@ export class WorkflowStore {
   }
 
   async finishRun(props: { id: string; status: RunStatus; error: string; durationMs: number }): Promise<void> {
-    await this.db.updateTable("workflow_runs").set({ status: props.status, error: props.error, duration_ms: props.durationMs }).where("id", "=", props.id).execute();
+    await this.db
+      .updateTable("workflow_runs")
+      .set({ status: props.status, error: props.error, duration_ms: props.durationMs })
+      .where("id", "=", props.id)
+      .execute();
   }
 
   /**
@@ -211,22 +236,63 @@ export class WorkflowStore {
   }
 
   /** Runs, newest first, with their steps. */
-  async runs(props: { workflowId?: string; failed?: boolean; runId?: string; page: number; perPage: number }): Promise<{ items: RunJson[]; total_count: number }> {
+  async runs(props: {
+    workflowId?: string;
+    failed?: boolean;
+    runId?: string;
+    page: number;
+    perPage: number;
+  }): Promise<{ items: RunJson[]; total_count: number }> {
     let q = this.db.selectFrom("workflow_runs");
     if (props.workflowId) q = q.where("workflow_id", "=", props.workflowId);
     if (props.failed) q = q.where("status", "=", "failed");
     if (props.runId) q = q.where("id", "=", props.runId);
     const [rows, count] = await Promise.all([
-      q.selectAll().orderBy("started_at", "desc").orderBy("id", "desc").limit(props.perPage).offset(props.page * props.perPage).execute(),
+      q
+        .selectAll()
+        .orderBy("started_at", "desc")
+        .orderBy("id", "desc")
+        .limit(props.perPage)
+        .offset(props.page * props.perPage)
+        .execute(),
       q.select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirst(),
     ]);
-    const steps = rows.length ? await this.db.selectFrom("workflow_run_steps").selectAll().where("run_id", "in", rows.map((r) => r.id)).orderBy("idx").execute() : [];
-    return { items: rows.map((r) => presentRun(r, steps.filter((s) => s.run_id === r.id))), total_count: Number(count?.n ?? 0) };
+    const steps = rows.length
+      ? await this.db
+          .selectFrom("workflow_run_steps")
+          .selectAll()
+          .where(
+            "run_id",
+            "in",
+            rows.map((r) => r.id),
+          )
+          .orderBy("idx")
+          .execute()
+      : [];
+    return {
+      items: rows.map((r) =>
+        presentRun(
+          r,
+          steps.filter((s) => s.run_id === r.id),
+        ),
+      ),
+      total_count: Number(count?.n ?? 0),
+    };
   }
 }
 
 export function presentStep(row: RunStepsTable): RunStepJson {
-  return { index: row.idx, step_id: row.step_id, action: row.action, status: row.status, input: parseJson(row.input), output: parseJson(row.output), error: row.error, started_at: row.started_at, duration_ms: row.duration_ms };
+  return {
+    index: row.idx,
+    step_id: row.step_id,
+    action: row.action,
+    status: row.status,
+    input: parseJson(row.input),
+    output: parseJson(row.output),
+    error: row.error,
+    started_at: row.started_at,
+    duration_ms: row.duration_ms,
+  };
 }
 
 export function presentRun(row: RunsTable, steps: RunStepsTable[]): RunJson {

@@ -85,14 +85,23 @@ export class WorkflowSubscriptions {
         const expected = expectedError(error);
         if (expected?.id === TRIGGER_NOT_OFFERED || this.warned.get(row.id) === row.version) continue;
         this.warned.set(row.id, row.version);
-        this.props.ctx.log.warn("workflow trigger refused the subscription; the workflow will not run until fixed", { workflow_id: row.id, name: row.name, error: String(error) });
+        this.props.ctx.log.warn("workflow trigger refused the subscription; the workflow will not run until fixed", {
+          workflow_id: row.id,
+          name: row.name,
+          error: String(error),
+        });
       }
     }
   }
 
   private subscribe(row: WorkflowsTable): void {
     const spec = JSON.parse(row.parsed) as WorkflowSpec;
-    const handle = this.props.ctx.automation.subscribe(spec.trigger.type, { key: row.id, teamId: row.team_id, where: spec.trigger.where, label: row.name });
+    const handle = this.props.ctx.automation.subscribe(spec.trigger.type, {
+      key: row.id,
+      teamId: row.team_id,
+      where: spec.trigger.where,
+      label: row.name,
+    });
     this.held.set(row.id, { version: row.version, handle });
   }
 

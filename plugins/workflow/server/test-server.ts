@@ -41,14 +41,19 @@ export async function startWorkflowServer(props: { incident?: boolean; workflows
   const server = await startTestServer({ prepackagedPluginsDir: await bundleDir(ids) });
   const admin = await server.admin();
   const list = await admin.get("/api/v4/plugins");
-  for (const id of ids) if (!list.body.active?.some((p: { id: string }) => p.id === id)) throw new Error(`${id} plugin not active: ${JSON.stringify(list.body)}`);
+  for (const id of ids)
+    if (!list.body.active?.some((p: { id: string }) => p.id === id))
+      throw new Error(`${id} plugin not active: ${JSON.stringify(list.body)}`);
   return server;
 }
 
 export const API = "/plugins/workflow/api/v1";
 
 /** Apply a workflow; throws unless 200/201. */
-export async function applyWorkflow(client: TestClient, props: { teamId: string; source: string }): Promise<{ id: string; version: number; webhook_url?: string; enabled: boolean }> {
+export async function applyWorkflow(
+  client: TestClient,
+  props: { teamId: string; source: string },
+): Promise<{ id: string; version: number; webhook_url?: string; enabled: boolean }> {
   const res = await client.post(`${API}/workflows`, { team_id: props.teamId, source: props.source });
   if (res.status !== 201 && res.status !== 200) throw new Error(`apply: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;

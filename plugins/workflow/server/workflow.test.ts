@@ -71,7 +71,12 @@ describe("applying workflows", () => {
     expect(res.status).toBe(400);
     expect(res.body.id).toBe("workflow.invalid");
     expect(res.body.details).toEqual([
-      { line: 6, column: 11, path: "trigger.where.chanel", reason: '"chanel" is not a condition of message_posted; known: channel, contains, keywords, from_user' },
+      {
+        line: 6,
+        column: 11,
+        path: "trigger.where.chanel",
+        reason: '"chanel" is not a condition of message_posted; known: channel, contains, keywords, from_user',
+      },
       { line: 8, column: 13, path: "steps.0.action", reason: 'unknown action "post_mesage"; did you mean "post_message"?' },
     ]);
     expect(res.body.message).toBe(
@@ -84,19 +89,43 @@ describe("applying workflows", () => {
 
   it("checks the team and the run_as user", async () => {
     const other = await server.createTeam(admin);
-    const wrongTeam = await admin.post(`${API}/workflows`, { team_id: other.id, source: yaml({ name: "T", trigger: "  type: message_posted", steps: "  - action: test_echo\n    with: {text: hi}" }) });
+    const wrongTeam = await admin.post(`${API}/workflows`, {
+      team_id: other.id,
+      source: yaml({ name: "T", trigger: "  type: message_posted", steps: "  - action: test_echo\n    with: {text: hi}" }),
+    });
     expect(wrongTeam.status).toBe(400);
-    expect(wrongTeam.body.details).toEqual([{ line: 2, column: 1, path: "team", reason: `the workflow names team "${team.name}" but team_id is team "${other.name}"` }]);
-    const ghost = await admin.post(`${API}/workflows`, { team_id: team.id, source: yaml({ name: "T", runAs: "nobody-here", trigger: "  type: message_posted", steps: "  - action: test_echo\n    with: {text: hi}" }) });
+    expect(wrongTeam.body.details).toEqual([
+      { line: 2, column: 1, path: "team", reason: `the workflow names team "${team.name}" but team_id is team "${other.name}"` },
+    ]);
+    const ghost = await admin.post(`${API}/workflows`, {
+      team_id: team.id,
+      source: yaml({
+        name: "T",
+        runAs: "nobody-here",
+        trigger: "  type: message_posted",
+        steps: "  - action: test_echo\n    with: {text: hi}",
+      }),
+    });
     expect(ghost.status).toBe(400);
     expect(ghost.body.details).toEqual([{ line: 3, column: 1, path: "run_as", reason: 'no active user "nobody-here"' }]);
   });
 
   it("creates, then replaces by name: same id, version + 1", async () => {
-    const source = yaml({ name: "Replace me", trigger: "  type: message_posted\n  where: {channel: nowhere}", steps: "  - action: test_echo\n    with: {text: one}" });
+    const source = yaml({
+      name: "Replace me",
+      trigger: "  type: message_posted\n  where: {channel: nowhere}",
+      steps: "  - action: test_echo\n    with: {text: one}",
+    });
     const created = await admin.post(`${API}/workflows`, { team_id: team.id, source });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: "Replace me", version: 1, enabled: true, run_as: admin.user.username, trigger: { type: "message_posted", where: { channel: "nowhere" } }, last_run: null });
+    expect(created.body).toMatchObject({
+      name: "Replace me",
+      version: 1,
+      enabled: true,
+      run_as: admin.user.username,
+      trigger: { type: "message_posted", where: { channel: "nowhere" } },
+      last_run: null,
+    });
     const replaced = await admin.post(`${API}/workflows`, { team_id: team.id, source: source.replace("text: one", "text: two") });
     expect(replaced.status).toBe(200);
     expect(replaced.body).toMatchObject({ id: created.body.id, version: 2 });
@@ -109,8 +138,13 @@ describe("applying workflows", () => {
     const schema = await admin.get(`${API}/workflows/schema`);
     expect(schema.body.required).toEqual(expect.arrayContaining(["name", "run_as", "trigger", "steps"]));
     const catalog = await admin.get(`${API}/catalog`);
-    expect(catalog.body.triggers.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(["message_posted", "slash_command", "webhook", "schedule"]));
-    expect(catalog.body.actions.find((a: { name: string }) => a.name === "test_echo")).toMatchObject({ plugin_id: "test", parameters: { text: { type: "string", required: true } } });
+    expect(catalog.body.triggers.map((t: { name: string }) => t.name)).toEqual(
+      expect.arrayContaining(["message_posted", "slash_command", "webhook", "schedule"]),
+    );
+    expect(catalog.body.actions.find((a: { name: string }) => a.name === "test_echo")).toMatchObject({
+      plugin_id: "test",
+      parameters: { text: { type: "string", required: true } },
+    });
   });
 });
 
@@ -121,16 +155,35 @@ describe("running workflows", () => {
       source: yaml({
         name: "Echo SEV1",
         trigger: `  type: message_posted\n  where: {channel: ${alerts.name}, keywords: [SEV1]}`,
-        steps: '  - id: first\n    action: test_echo\n    with: {text: "got {{trigger.message}}"}\n  - action: test_echo\n    with: {text: "{{steps.first.echo}}!", count: "{{steps.first.length}}"}',
+        steps:
+          '  - id: first\n    action: test_echo\n    with: {text: "got {{trigger.message}}"}\n  - action: test_echo\n    with: {text: "{{steps.first.echo}}!", count: "{{steps.first.length}}"}',
       }),
     });
     await server.createPost(admin, { channelId: alerts.id, message: "SEV10 is not it" });
     const post = await server.createPost(admin, { channelId: alerts.id, message: "SEV1 payments down" });
     const [run] = await finishedRuns(admin, wf.id);
-    expect(run).toMatchObject({ status: "succeeded", error: "", trigger: "message_posted", depth: 0, trigger_values: { post_id: post.id, message: "SEV1 payments down", channel_name: alerts.name } });
+    expect(run).toMatchObject({
+      status: "succeeded",
+      error: "",
+      trigger: "message_posted",
+      depth: 0,
+      trigger_values: { post_id: post.id, message: "SEV1 payments down", channel_name: alerts.name },
+    });
     expect(run!.steps.map((s) => ({ index: s.index, action: s.action, status: s.status, input: s.input, output: s.output }))).toEqual([
-      { index: 0, action: "test_echo", status: "succeeded", input: { text: "got SEV1 payments down" }, output: { echo: "got SEV1 payments down", length: 22 } },
-      { index: 1, action: "test_echo", status: "succeeded", input: { text: "got SEV1 payments down!", count: 22 }, output: { echo: "got SEV1 payments down!", length: 23 } },
+      {
+        index: 0,
+        action: "test_echo",
+        status: "succeeded",
+        input: { text: "got SEV1 payments down" },
+        output: { echo: "got SEV1 payments down", length: 22 },
+      },
+      {
+        index: 1,
+        action: "test_echo",
+        status: "succeeded",
+        input: { text: "got SEV1 payments down!", count: 22 },
+        output: { echo: "got SEV1 payments down!", length: 23 },
+      },
     ]);
     expect(run!.steps.every((s) => s.duration_ms >= 0)).toBe(true);
     expect(await runsOf(admin, wf.id)).toHaveLength(1); // the SEV10 post did not match
@@ -145,7 +198,12 @@ describe("running workflows", () => {
     const secret = await server.createChannel(admin, { teamId: team.id, type: "P" });
     const wf = await applyWorkflow(admin, {
       teamId: team.id,
-      source: yaml({ name: "Carol watches", runAs: carol.user.username, trigger: "  type: message_posted\n  where: {contains: peekaboo}", steps: '  - action: test_echo\n    with: {text: "{{trigger.channel_name}}"}' }),
+      source: yaml({
+        name: "Carol watches",
+        runAs: carol.user.username,
+        trigger: "  type: message_posted\n  where: {contains: peekaboo}",
+        steps: '  - action: test_echo\n    with: {text: "{{trigger.channel_name}}"}',
+      }),
     });
     await server.createPost(admin, { channelId: secret.id, message: "peekaboo in private" });
     await server.createPost(admin, { channelId: alerts.id, message: "peekaboo in public" });
@@ -159,14 +217,23 @@ describe("running workflows", () => {
     const loop = await server.createChannel(admin, { teamId: team.id, name: uniqueName("loop") });
     const wf = await applyWorkflow(admin, {
       teamId: team.id,
-      source: yaml({ name: "Echo chamber", trigger: `  type: message_posted\n  where: {channel: ${loop.name}, contains: echo}`, steps: `  - action: post_message\n    with: {channel: ${loop.name}, message: "echo again"}` }),
+      source: yaml({
+        name: "Echo chamber",
+        trigger: `  type: message_posted\n  where: {channel: ${loop.name}, contains: echo}`,
+        steps: `  - action: post_message\n    with: {channel: ${loop.name}, message: "echo again"}`,
+      }),
     });
     await server.createPost(admin, { channelId: loop.id, message: "echo" });
     const runs = await finishedRuns(admin, wf.id, MAX_DEPTH + 1);
     await new Promise((r) => setTimeout(r, 500));
     const all = await runsOf(admin, wf.id);
     expect(all).toHaveLength(MAX_DEPTH + 1);
-    expect(all.filter((r) => r.status === "succeeded").map((r) => r.depth).sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(
+      all
+        .filter((r) => r.status === "succeeded")
+        .map((r) => r.depth)
+        .sort(),
+    ).toEqual([0, 1, 2, 3, 4]);
     const guard = runs.find((r) => r.status === "failed")!;
     expect(guard).toMatchObject({ depth: MAX_DEPTH, steps: [] });
     expect(guard.error).toMatch(/^loop guard: depth 5 /);
@@ -184,17 +251,32 @@ describe("running workflows", () => {
       expect(settings.status).toBe(200);
       const failing = await applyWorkflow(admin, {
         teamId: team.id,
-        source: yaml({ name: "Call out", trigger: "  type: message_posted\n  where: {contains: deploy-42}", steps: `  - action: http_request\n    with: {url: "http://${host}/hook", body: {text: "{{trigger.message}}"}}\n  - action: test_echo\n    with: {text: never}` }),
+        source: yaml({
+          name: "Call out",
+          trigger: "  type: message_posted\n  where: {contains: deploy-42}",
+          steps: `  - action: http_request\n    with: {url: "http://${host}/hook", body: {text: "{{trigger.message}}"}}\n  - action: test_echo\n    with: {text: never}`,
+        }),
       });
       const healthy = await applyWorkflow(admin, {
         teamId: team.id,
-        source: yaml({ name: "Also listens", trigger: "  type: message_posted\n  where: {contains: deploy-42}", steps: "  - action: test_echo\n    with: {text: fine}" }),
+        source: yaml({
+          name: "Also listens",
+          trigger: "  type: message_posted\n  where: {contains: deploy-42}",
+          steps: "  - action: test_echo\n    with: {text: fine}",
+        }),
       });
       await server.createPost(admin, { channelId: alerts.id, message: "deploy-42 done" });
       const [bad] = await finishedRuns(admin, failing.id);
-      expect(bad).toMatchObject({ status: "failed", error: `step 1 (http_request) failed: http_request: POST http://${host}/hook answered 500 Internal Server Error` });
+      expect(bad).toMatchObject({
+        status: "failed",
+        error: `step 1 (http_request) failed: http_request: POST http://${host}/hook answered 500 Internal Server Error`,
+      });
       expect(bad!.steps).toHaveLength(1);
-      expect(bad!.steps[0]).toMatchObject({ status: "failed", input: { url: `http://${host}/hook`, body: { text: "deploy-42 done" } }, output: null });
+      expect(bad!.steps[0]).toMatchObject({
+        status: "failed",
+        input: { url: `http://${host}/hook`, body: { text: "deploy-42 done" } },
+        output: null,
+      });
       const [good] = await finishedRuns(admin, healthy.id);
       expect(good!.status).toBe("succeeded");
     } finally {
@@ -205,7 +287,11 @@ describe("running workflows", () => {
   it("fails a step whose rendered input does not fit, naming the parameter", async () => {
     const wf = await applyWorkflow(admin, {
       teamId: team.id,
-      source: yaml({ name: "Bad count", trigger: "  type: message_posted\n  where: {contains: count-me}", steps: '  - action: test_echo\n    with: {text: x, count: "{{trigger.message}}"}' }),
+      source: yaml({
+        name: "Bad count",
+        trigger: "  type: message_posted\n  where: {contains: count-me}",
+        steps: '  - action: test_echo\n    with: {text: x, count: "{{trigger.message}}"}',
+      }),
     });
     await server.createPost(admin, { channelId: alerts.id, message: "count-me" });
     const [run] = await finishedRuns(admin, wf.id);
@@ -213,7 +299,14 @@ describe("running workflows", () => {
   });
 
   it("runs nothing while disabled, and again once enabled", async () => {
-    const wf = await applyWorkflow(admin, { teamId: team.id, source: yaml({ name: "Toggle", trigger: "  type: message_posted\n  where: {contains: toggle-me}", steps: "  - action: test_echo\n    with: {text: t}" }) });
+    const wf = await applyWorkflow(admin, {
+      teamId: team.id,
+      source: yaml({
+        name: "Toggle",
+        trigger: "  type: message_posted\n  where: {contains: toggle-me}",
+        steps: "  - action: test_echo\n    with: {text: t}",
+      }),
+    });
     const off = await admin.post(`${API}/workflows/${wf.id}/disable`);
     expect(off.status).toBe(200);
     expect(off.body.enabled).toBe(false);
@@ -233,7 +326,14 @@ describe("running workflows", () => {
 
 describe("subscription triggers", () => {
   it("webhook: a POST to the workflow's URL runs it with the JSON body; a wrong secret is a 404", async () => {
-    const wf = await applyWorkflow(admin, { teamId: team.id, source: yaml({ name: "Hooked", trigger: "  type: webhook", steps: '  - action: test_echo\n    with: {text: "{{trigger.status}} {{trigger.service}}"}' }) });
+    const wf = await applyWorkflow(admin, {
+      teamId: team.id,
+      source: yaml({
+        name: "Hooked",
+        trigger: "  type: webhook",
+        steps: '  - action: test_echo\n    with: {text: "{{trigger.status}} {{trigger.service}}"}',
+      }),
+    });
     expect(wf.webhook_url).toMatch(new RegExp(`/plugins/workflow/api/v1/hooks/${wf.id}/[0-9a-f]{48}$`));
     const hookPath = new URL(wf.webhook_url!).pathname;
     const ok = await server.anonymous.post(hookPath, { status: "firing", service: "payments" });
@@ -250,7 +350,14 @@ describe("subscription triggers", () => {
 
   it("slash_command: registers the word while enabled", async () => {
     const word = uniqueName("shipit").replace(/-/g, "");
-    const wf = await applyWorkflow(admin, { teamId: team.id, source: yaml({ name: "Ship it", trigger: `  type: slash_command\n  where: {trigger: ${word}}`, steps: '  - action: test_echo\n    with: {text: "{{trigger.username}}: {{trigger.text}}"}' }) });
+    const wf = await applyWorkflow(admin, {
+      teamId: team.id,
+      source: yaml({
+        name: "Ship it",
+        trigger: `  type: slash_command\n  where: {trigger: ${word}}`,
+        steps: '  - action: test_echo\n    with: {text: "{{trigger.username}}: {{trigger.text}}"}',
+      }),
+    });
     const res = await admin.post("/api/v4/commands/execute", { channel_id: alerts.id, team_id: team.id, command: `/${word} api v2` });
     expect(res.status).toBe(200);
     expect(res.body.text).toBe('Workflow "Ship it" triggered.');
@@ -260,9 +367,23 @@ describe("subscription triggers", () => {
     const gone = await admin.post("/api/v4/commands/execute", { channel_id: alerts.id, team_id: team.id, command: `/${word}` });
     expect(gone.status).toBe(404);
     // A word another plugin owns is refused, and nothing is applied.
-    const taken = await admin.post(`${API}/workflows`, { team_id: team.id, source: yaml({ name: "Steal", trigger: `  type: slash_command\n  where: {trigger: ${word}x}`, steps: "  - action: test_echo\n    with: {text: a}" }) });
+    const taken = await admin.post(`${API}/workflows`, {
+      team_id: team.id,
+      source: yaml({
+        name: "Steal",
+        trigger: `  type: slash_command\n  where: {trigger: ${word}x}`,
+        steps: "  - action: test_echo\n    with: {text: a}",
+      }),
+    });
     expect(taken.status).toBe(201);
-    const clash = await admin.post(`${API}/workflows`, { team_id: team.id, source: yaml({ name: "Steal 2", trigger: `  type: slash_command\n  where: {trigger: ${word}x}`, steps: "  - action: test_echo\n    with: {text: a}" }) });
+    const clash = await admin.post(`${API}/workflows`, {
+      team_id: team.id,
+      source: yaml({
+        name: "Steal 2",
+        trigger: `  type: slash_command\n  where: {trigger: ${word}x}`,
+        steps: "  - action: test_echo\n    with: {text: a}",
+      }),
+    });
     expect(clash.status).toBe(409);
     expect(clash.body.message).toBe(`trigger: /${word}x is already registered by host`);
     const names = (await admin.get(`${API}/workflows?team_id=${team.id}`)).body.map((w: { name: string }) => w.name);
@@ -270,7 +391,14 @@ describe("subscription triggers", () => {
   });
 
   it("schedule: runs on its cron ticks", async () => {
-    const wf = await applyWorkflow(admin, { teamId: team.id, source: yaml({ name: "Every second", trigger: '  type: schedule\n  where: {cron: "* * * * * *"}', steps: '  - action: test_echo\n    with: {text: "{{trigger.scheduled_at}}"}' }) });
+    const wf = await applyWorkflow(admin, {
+      teamId: team.id,
+      source: yaml({
+        name: "Every second",
+        trigger: '  type: schedule\n  where: {cron: "* * * * * *"}',
+        steps: '  - action: test_echo\n    with: {text: "{{trigger.scheduled_at}}"}',
+      }),
+    });
     const [run] = await finishedRuns(admin, wf.id, 1, 5000);
     await admin.post(`${API}/workflows/${wf.id}/disable`);
     expect(String((run!.steps[0]!.input as { text: string }).text)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
@@ -280,8 +408,22 @@ describe("subscription triggers", () => {
 describe("the workflows directory", () => {
   it("applies files for existing teams at activation and skips the others", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-wf-dir-"));
-    fs.writeFileSync(path.join(dir, "good.yaml"), yaml({ name: "From a file", trigger: "  type: message_posted\n  where: {contains: from-file}", steps: "  - action: post_message\n    with: {channel: town, message: hi}" }));
-    fs.writeFileSync(path.join(dir, "no-team.yaml"), yaml({ name: "Lost", trigger: "  type: message_posted", steps: "  - action: post_message\n    with: {channel: town, message: hi}" }).replace(`team: ${team.name}`, "team: no-such-team"));
+    fs.writeFileSync(
+      path.join(dir, "good.yaml"),
+      yaml({
+        name: "From a file",
+        trigger: "  type: message_posted\n  where: {contains: from-file}",
+        steps: "  - action: post_message\n    with: {channel: town, message: hi}",
+      }),
+    );
+    fs.writeFileSync(
+      path.join(dir, "no-team.yaml"),
+      yaml({
+        name: "Lost",
+        trigger: "  type: message_posted",
+        steps: "  - action: post_message\n    with: {channel: town, message: hi}",
+      }).replace(`team: ${team.name}`, "team: no-such-team"),
+    );
     process.env.SITREP_WORKFLOWS_DIR = dir;
     const disable = await admin.post("/api/v4/plugins/workflow/disable");
     expect(disable.status).toBe(200);

@@ -43,7 +43,10 @@ function useWorkflowData(host: WebHost, filter: { failedOnly: boolean; workflowI
       const query = new URLSearchParams({ per_page: "30" });
       if (filter.failedOnly) query.set("failed", "true");
       if (filter.workflowId) query.set("workflow_id", filter.workflowId);
-      const [list, page] = await Promise.all([host.fetch<unknown>(`${API}/workflows`), host.fetch<unknown>(`${API}/runs?${query.toString()}`)]);
+      const [list, page] = await Promise.all([
+        host.fetch<unknown>(`${API}/workflows`),
+        host.fetch<unknown>(`${API}/runs?${query.toString()}`),
+      ]);
       setWorkflows(z.array(workflowSchema).parse(list));
       setRuns(runPageSchema.parse(page).items);
       setError(null);
@@ -60,7 +63,13 @@ function useWorkflowData(host: WebHost, filter: { failedOnly: boolean; workflowI
   return { workflows, runs, error, reload: load };
 }
 
-function WorkflowTable(props: { host: WebHost; workflows: WorkflowJson[]; selected: string | null; onSelect(id: string | null): void; onChanged(): void }) {
+function WorkflowTable(props: {
+  host: WebHost;
+  workflows: WorkflowJson[];
+  selected: string | null;
+  onSelect(id: string | null): void;
+  onChanged(): void;
+}) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const toggle = async (workflow: WorkflowJson) => {
@@ -76,7 +85,11 @@ function WorkflowTable(props: { host: WebHost; workflows: WorkflowJson[]; select
     }
   };
   if (!props.workflows.length) {
-    return <p className="workflow-hint">No workflows yet. Apply one with <code>sitrep workflow apply file.yaml --team name</code>, or put it in the workflows directory.</p>;
+    return (
+      <p className="workflow-hint">
+        No workflows yet. Apply one with <code>sitrep workflow apply file.yaml --team name</code>, or put it in the workflows directory.
+      </p>
+    );
   }
   return (
     <>
@@ -99,7 +112,12 @@ function WorkflowTable(props: { host: WebHost; workflows: WorkflowJson[]; select
           {props.workflows.map((w) => (
             <tr key={w.id} data-workflow-id={w.id}>
               <td>
-                <button type="button" className="workflow-link" aria-pressed={props.selected === w.id} onClick={() => props.onSelect(props.selected === w.id ? null : w.id)}>
+                <button
+                  type="button"
+                  className="workflow-link"
+                  aria-pressed={props.selected === w.id}
+                  onClick={() => props.onSelect(props.selected === w.id ? null : w.id)}
+                >
                   {w.name}
                 </button>
                 <div className="workflow-hint">
@@ -111,10 +129,25 @@ function WorkflowTable(props: { host: WebHost; workflows: WorkflowJson[]; select
                 {Object.keys(w.trigger.where).length > 0 && <div className="workflow-hint">{describeWhere(w.trigger.where)}</div>}
               </td>
               <td>@{w.run_as}</td>
-              <td>{w.last_run ? <><Status status={w.last_run.status} /> <span className="workflow-hint">{time(w.last_run.started_at)}</span></> : <span className="workflow-hint">never</span>}</td>
+              <td>
+                {w.last_run ? (
+                  <>
+                    <Status status={w.last_run.status} /> <span className="workflow-hint">{time(w.last_run.started_at)}</span>
+                  </>
+                ) : (
+                  <span className="workflow-hint">never</span>
+                )}
+              </td>
               <td>
                 <label>
-                  <input type="checkbox" role="switch" checked={w.enabled} disabled={busy === w.id} onChange={() => void toggle(w)} aria-label={`Enabled: ${w.name}`} />
+                  <input
+                    type="checkbox"
+                    role="switch"
+                    checked={w.enabled}
+                    disabled={busy === w.id}
+                    onChange={() => void toggle(w)}
+                    aria-label={`Enabled: ${w.name}`}
+                  />
                   {w.enabled ? "On" : "Off"}
                 </label>
               </td>
@@ -190,7 +223,11 @@ export function WorkflowsPage({ host }: PluginComponentProps) {
       )}
       <section aria-labelledby="workflow-list-heading">
         <h2 id="workflow-list-heading">Workflows</h2>
-        {workflows ? <WorkflowTable host={host} workflows={workflows} selected={selected} onSelect={setSelected} onChanged={() => void reload()} /> : <p className="workflow-hint">Loading…</p>}
+        {workflows ? (
+          <WorkflowTable host={host} workflows={workflows} selected={selected} onSelect={setSelected} onChanged={() => void reload()} />
+        ) : (
+          <p className="workflow-hint">Loading…</p>
+        )}
       </section>
       <section aria-labelledby="workflow-runs-heading">
         <div className="workflow-toolbar">

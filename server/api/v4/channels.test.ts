@@ -28,7 +28,15 @@ describe("POST /api/v4/channels", () => {
     const name = uniqueName("war-room");
     const res = await bob.post("/api/v4/channels", { team_id: team.id, name, display_name: "War room", type: "P", purpose: "p" });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ team_id: team.id, name, display_name: "War room", type: "P", purpose: "p", creator_id: bob.user.id, total_msg_count: 0 });
+    expect(res.body).toMatchObject({
+      team_id: team.id,
+      name,
+      display_name: "War room",
+      type: "P",
+      purpose: "p",
+      creator_id: bob.user.id,
+      total_msg_count: 0,
+    });
     const member = await bob.get(`/api/v4/channels/${res.body.id}/members/me`);
     expect(member.status).toBe(200);
     expect(member.body.roles).toBe("channel_user channel_admin");

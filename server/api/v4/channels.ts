@@ -33,7 +33,8 @@ export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
   /** The team, when the caller belongs to it (or is a system admin); 404 otherwise. */
   async function memberTeam(teamId: string, user: { id: string; roles: string }) {
     const team = await getTeam(host, teamId);
-    if (!team || (!isSystemAdmin(user) && !(await isTeamMember(host, team.id, user.id)))) throw notFound("team", "team not found, or you are not a member of it");
+    if (!team || (!isSystemAdmin(user) && !(await isTeamMember(host, team.id, user.id))))
+      throw notFound("team", "team not found, or you are not a member of it");
     return team;
   }
 
@@ -74,7 +75,8 @@ export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
     const user = requireUser(request);
     await memberTeam(request.params.teamId, user);
     const channel = await getChannelByName(host, request.params.teamId, request.params.name);
-    if (!channel || !(await canReadChannel(host, user, channel))) throw notFound("channel", "channel not found, or you do not have access to it");
+    if (!channel || !(await canReadChannel(host, user, channel)))
+      throw notFound("channel", "channel not found, or you do not have access to it");
     return channel;
   });
 
@@ -102,14 +104,18 @@ export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
       if (channel.type === "P" && !actorIsMember) throw notFound("channel", "channel not found, or you do not have access to it");
       // Join a public channel yourself; add others only as a member.
       if (user_id !== actor.id && !actorIsMember) throw forbidden("You must be a member of the channel to add others to it.");
-      if (!(await isTeamMember(host, channel.team_id, user_id))) throw forbidden("user_id: the user is not a member of this channel's team.");
+      if (!(await isTeamMember(host, channel.team_id, user_id)))
+        throw forbidden("user_id: the user is not a member of this channel's team.");
     }
     return reply.status(201).send(await channelMemberAdder(host, { channelId: channel.id, userId: user_id, actorId: actor.id }));
   });
 
   app.post("/api/v4/channels/members/:userId/view", async (request) => {
     const user = requireUser(request);
-    const { channel_id } = parse(z.object({ channel_id: z.string().length(26, "must be a 26-character id"), prev_channel_id: z.string().optional() }), request.body);
+    const { channel_id } = parse(
+      z.object({ channel_id: z.string().length(26, "must be a 26-character id"), prev_channel_id: z.string().optional() }),
+      request.body,
+    );
     await readableChannel(host, user, channel_id);
     await channelViewer(host, { channelId: channel_id, userId: user.id });
     return { status: "OK", last_viewed_at_times: { [channel_id]: Date.now() } };

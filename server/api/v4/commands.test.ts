@@ -39,10 +39,24 @@ afterAll(async () => server.close());
 
 describe("POST /api/v4/commands/execute", () => {
   it("runs a registered command with shell-like arguments and answers ephemerally", async () => {
-    const res = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, team_id: team.id, command: '/echo start "DB down" --playbook "Service outage"' });
+    const res = await bob.post("/api/v4/commands/execute", {
+      channel_id: pub.id,
+      team_id: team.id,
+      command: '/echo start "DB down" --playbook "Service outage"',
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ response_type: "ephemeral", text: "you said 4 words: start|DB down|--playbook|Service outage", goto_location: "", trigger_id: "" });
-    expect(calls.at(-1)).toMatchObject({ userId: bob.user.id, channelId: pub.id, teamId: team.id, args: ["start", "DB down", "--playbook", "Service outage"] });
+    expect(res.body).toEqual({
+      response_type: "ephemeral",
+      text: "you said 4 words: start|DB down|--playbook|Service outage",
+      goto_location: "",
+      trigger_id: "",
+    });
+    expect(calls.at(-1)).toMatchObject({
+      userId: bob.user.id,
+      channelId: pub.id,
+      teamId: team.id,
+      args: ["start", "DB down", "--playbook", "Service outage"],
+    });
   });
 
   it("posts an in_channel answer as the caller", async () => {
@@ -88,7 +102,13 @@ describe("POST /api/v4/commands/execute", () => {
 
 describe("GET /api/v4/commands/autocomplete", () => {
   it("lists the registered triggers with hints", async () => {
-    const expected = { trigger: "echo", plugin_id: "test", description: "Repeat the arguments", hint: "[words...]", subcommands: [{ name: "loud", hint: "", description: "Shout them" }] };
+    const expected = {
+      trigger: "echo",
+      plugin_id: "test",
+      description: "Repeat the arguments",
+      hint: "[words...]",
+      subcommands: [{ name: "loud", hint: "", description: "Shout them" }],
+    };
     const res = await bob.get("/api/v4/commands/autocomplete");
     expect(res.status).toBe(200);
     expect(res.body).toContainEqual(expected);
@@ -106,7 +126,8 @@ describe("POST /api/v4/actions/dialogs/submit", () => {
     vi.useRealTimers();
   });
 
-  const openDialog = (onSubmit?: Parameters<typeof openTestDialog>[2]) => openTestDialog(server.host, { userId: alice.user.id, channelId: pub.id, teamId: team.id }, onSubmit);
+  const openDialog = (onSubmit?: Parameters<typeof openTestDialog>[2]) =>
+    openTestDialog(server.host, { userId: alice.user.id, channelId: pub.id, teamId: team.id }, onSubmit);
 
   describeDialogSubmit(() => ({ open: openDialog, owner: alice, other: bob, channelId: pub.id, teamId: team.id }));
 

@@ -35,19 +35,33 @@ export function registerCommandRoutes(app: FastifyInstance, host: Host): void {
     const trigger = (words[0] ?? "").toLowerCase();
     const command = host.commands.get(trigger);
     if (!command) {
-      throw new AppError({ status: 404, id: "api.command.execute_command.not_found.app_error", message: `Command with a trigger of '/${trigger}' not found.` });
+      throw new AppError({
+        status: 404,
+        id: "api.command.execute_command.not_found.app_error",
+        message: `Command with a trigger of '/${trigger}' not found.`,
+      });
     }
     let response: CommandResponse;
     try {
-      response = await command.definition.execute({ command: input.command, args: words.slice(1), userId: user.id, channelId: channel.id, teamId: channel.team_id });
+      response = await command.definition.execute({
+        command: input.command,
+        args: words.slice(1),
+        userId: user.id,
+        channelId: channel.id,
+        teamId: channel.team_id,
+      });
     } catch (error) {
       if (error instanceof AppError || (error instanceof Error && "status" in error)) throw error;
       host.log.error("slash command failed", { trigger, plugin_id: command.pluginId, error: String(error) });
-      throw badRequest("api.command.execute_command.failed", `/${trigger} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw badRequest(
+        "api.command.execute_command.failed",
+        `/${trigger} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     const text = response?.text ?? "";
     if (text) {
-      if (response.response_type === "in_channel") await postCreator(host, { input: { channel_id: channel.id, message: text }, author: { user, via: "api" } });
+      if (response.response_type === "in_channel")
+        await postCreator(host, { input: { channel_id: channel.id, message: text }, author: { user, via: "api" } });
       else ephemeralSender(host, { userId: user.id, channelId: channel.id, message: text });
     }
     return { response_type: response?.response_type ?? "ephemeral", text, goto_location: response?.goto_location ?? "", trigger_id: "" };

@@ -49,7 +49,12 @@ describe("@mattermost/client Client4", () => {
     expect(team.id).toMatch(/^[a-z0-9]{26}$/);
     const channel = await client.createChannel({ team_id: team.id, name: uniqueName("town"), display_name: "Town", type: "O" } as never);
     expect(channel.team_id).toBe(team.id);
-    const post = await client.createPost({ channel_id: channel.id, message: "hello from Client4", pending_post_id: `${userId}:${Date.now()}`, create_at: 0 } as never);
+    const post = await client.createPost({
+      channel_id: channel.id,
+      message: "hello from Client4",
+      pending_post_id: `${userId}:${Date.now()}`,
+      create_at: 0,
+    } as never);
     expect(post).toMatchObject({ channel_id: channel.id, user_id: userId, message: "hello from Client4" });
     const list = await client.getPosts(channel.id, 0, 30);
     expect(list.order).toEqual([post.id]);

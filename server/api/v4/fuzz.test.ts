@@ -48,20 +48,127 @@ interface JsonRoute {
 }
 
 const routes: Record<string, JsonRoute> = {
-  "POST /api/v4/users": { method: "POST", path: () => "/api/v4/users", caller: () => server.anonymous, body: () => ({ username: "fuzzy", email: "fuzzy@example.com", password: "password-123", first_name: "F", last_name: "Z", nickname: "fz" }), required: ["username", "email", "password"] },
-  "POST /api/v4/users/login": { method: "POST", path: () => "/api/v4/users/login", caller: () => server.anonymous, body: () => ({ login_id: "nobody", password: "wrong-password" }), required: ["login_id", "password"] },
-  "PUT /api/v4/users/{id}/roles": { method: "PUT", path: () => `/api/v4/users/${alice.user.id}/roles`, caller: () => admin, body: () => ({ roles: "system_user" }), required: ["roles"] },
-  "POST /api/v4/users/{id}/tokens": { method: "POST", path: () => `/api/v4/users/${alice.user.id}/tokens`, caller: () => alice, body: () => ({ description: "ci" }), required: ["description"] },
-  "POST /api/v4/teams": { method: "POST", path: () => "/api/v4/teams", caller: () => alice, body: () => ({ name: "fuzz-team", display_name: "Fuzz", type: "O" }), required: ["name", "display_name"] },
-  "POST /api/v4/teams/{id}/members": { method: "POST", path: () => `/api/v4/teams/${team.id}/members`, caller: () => alice, body: () => ({ team_id: team.id, user_id: alice.user.id }), required: ["user_id"], ignored: ["team_id"] },
-  "POST /api/v4/channels": { method: "POST", path: () => "/api/v4/channels", caller: () => alice, body: () => ({ team_id: team.id, name: "fuzz-chan", display_name: "Fuzz", type: "O", purpose: "p", header: "h" }), required: ["team_id", "name", "display_name"] },
-  "POST /api/v4/channels/{id}/members": { method: "POST", path: () => `/api/v4/channels/${channel.id}/members`, caller: () => alice, body: () => ({ user_id: alice.user.id }), required: ["user_id"] },
-  "POST /api/v4/channels/members/me/view": { method: "POST", path: () => "/api/v4/channels/members/me/view", caller: () => alice, body: () => ({ channel_id: channel.id }), required: ["channel_id"] },
-  "POST /api/v4/posts": { method: "POST", path: () => "/api/v4/posts", caller: () => alice, body: () => ({ channel_id: channel.id, message: "hi", root_id: post.id, props: { a: 1 } }), required: ["channel_id"] },
-  "POST /api/v4/commands/execute": { method: "POST", path: () => "/api/v4/commands/execute", caller: () => alice, body: () => ({ channel_id: channel.id, team_id: team.id, command: "/nothing-here" }), required: ["channel_id", "command"], ignored: ["team_id"] },
-  "POST /api/v4/actions/dialogs/submit": { method: "POST", path: () => "/api/v4/actions/dialogs/submit", caller: () => alice, body: () => ({ callback_id: "gone", submission: { a: "b" }, cancelled: false }), required: ["callback_id"] },
-  "POST /api/v4/hooks/incoming": { method: "POST", path: () => "/api/v4/hooks/incoming", caller: () => alice, body: () => ({ channel_id: channel.id, display_name: "d", description: "d", username: "u", icon_url: "https://x/i.png", channel_locked: false }), required: ["channel_id"] },
-  "POST /hooks/{id}": { method: "POST", path: () => `/hooks/${hookId}`, caller: () => server.anonymous, body: () => ({ text: "t", channel: channel.name, username: "u", icon_url: "https://x/i.png", attachments: [{ text: "a" }], props: { a: 1 } }), required: [] },
+  "POST /api/v4/users": {
+    method: "POST",
+    path: () => "/api/v4/users",
+    caller: () => server.anonymous,
+    body: () => ({
+      username: "fuzzy",
+      email: "fuzzy@example.com",
+      password: "password-123",
+      first_name: "F",
+      last_name: "Z",
+      nickname: "fz",
+    }),
+    required: ["username", "email", "password"],
+  },
+  "POST /api/v4/users/login": {
+    method: "POST",
+    path: () => "/api/v4/users/login",
+    caller: () => server.anonymous,
+    body: () => ({ login_id: "nobody", password: "wrong-password" }),
+    required: ["login_id", "password"],
+  },
+  "PUT /api/v4/users/{id}/roles": {
+    method: "PUT",
+    path: () => `/api/v4/users/${alice.user.id}/roles`,
+    caller: () => admin,
+    body: () => ({ roles: "system_user" }),
+    required: ["roles"],
+  },
+  "POST /api/v4/users/{id}/tokens": {
+    method: "POST",
+    path: () => `/api/v4/users/${alice.user.id}/tokens`,
+    caller: () => alice,
+    body: () => ({ description: "ci" }),
+    required: ["description"],
+  },
+  "POST /api/v4/teams": {
+    method: "POST",
+    path: () => "/api/v4/teams",
+    caller: () => alice,
+    body: () => ({ name: "fuzz-team", display_name: "Fuzz", type: "O" }),
+    required: ["name", "display_name"],
+  },
+  "POST /api/v4/teams/{id}/members": {
+    method: "POST",
+    path: () => `/api/v4/teams/${team.id}/members`,
+    caller: () => alice,
+    body: () => ({ team_id: team.id, user_id: alice.user.id }),
+    required: ["user_id"],
+    ignored: ["team_id"],
+  },
+  "POST /api/v4/channels": {
+    method: "POST",
+    path: () => "/api/v4/channels",
+    caller: () => alice,
+    body: () => ({ team_id: team.id, name: "fuzz-chan", display_name: "Fuzz", type: "O", purpose: "p", header: "h" }),
+    required: ["team_id", "name", "display_name"],
+  },
+  "POST /api/v4/channels/{id}/members": {
+    method: "POST",
+    path: () => `/api/v4/channels/${channel.id}/members`,
+    caller: () => alice,
+    body: () => ({ user_id: alice.user.id }),
+    required: ["user_id"],
+  },
+  "POST /api/v4/channels/members/me/view": {
+    method: "POST",
+    path: () => "/api/v4/channels/members/me/view",
+    caller: () => alice,
+    body: () => ({ channel_id: channel.id }),
+    required: ["channel_id"],
+  },
+  "POST /api/v4/posts": {
+    method: "POST",
+    path: () => "/api/v4/posts",
+    caller: () => alice,
+    body: () => ({ channel_id: channel.id, message: "hi", root_id: post.id, props: { a: 1 } }),
+    required: ["channel_id"],
+  },
+  "POST /api/v4/commands/execute": {
+    method: "POST",
+    path: () => "/api/v4/commands/execute",
+    caller: () => alice,
+    body: () => ({ channel_id: channel.id, team_id: team.id, command: "/nothing-here" }),
+    required: ["channel_id", "command"],
+    ignored: ["team_id"],
+  },
+  "POST /api/v4/actions/dialogs/submit": {
+    method: "POST",
+    path: () => "/api/v4/actions/dialogs/submit",
+    caller: () => alice,
+    body: () => ({ callback_id: "gone", submission: { a: "b" }, cancelled: false }),
+    required: ["callback_id"],
+  },
+  "POST /api/v4/hooks/incoming": {
+    method: "POST",
+    path: () => "/api/v4/hooks/incoming",
+    caller: () => alice,
+    body: () => ({
+      channel_id: channel.id,
+      display_name: "d",
+      description: "d",
+      username: "u",
+      icon_url: "https://x/i.png",
+      channel_locked: false,
+    }),
+    required: ["channel_id"],
+  },
+  "POST /hooks/{id}": {
+    method: "POST",
+    path: () => `/hooks/${hookId}`,
+    caller: () => server.anonymous,
+    body: () => ({
+      text: "t",
+      channel: channel.name,
+      username: "u",
+      icon_url: "https://x/i.png",
+      attachments: [{ text: "a" }],
+      props: { a: 1 },
+    }),
+    required: [],
+  },
 };
 
 /** A 4xx in the API's error shape; for a 400, the message names `field` when given. */
@@ -124,9 +231,17 @@ function sweep(name: string, route: JsonRoute): void {
       for (const [what, value] of wrongValues) {
         const valid = route.body()[field];
         if (value === null && !route.required.includes(field)) continue; // null may mean "not given"
-        if (typeof valid === "object" && valid !== null && typeof value === "object" && value !== null && Array.isArray(valid) === Array.isArray(value)) continue;
+        if (
+          typeof valid === "object" &&
+          valid !== null &&
+          typeof value === "object" &&
+          value !== null &&
+          Array.isArray(valid) === Array.isArray(value)
+        )
+          continue;
         const res = await send({ ...route.body(), [field]: value });
-        if (res.status < 400 && typeof valid === "string" && typeof value !== "string") throw new Error(`${name}: ${field} as ${what} was accepted (${res.status})`);
+        if (res.status < 400 && typeof valid === "string" && typeof value !== "string")
+          throw new Error(`${name}: ${field} as ${what} was accepted (${res.status})`);
         if (res.status >= 400) expectRefused(res, `${name} ${field} as ${what}`, field);
       }
     }
@@ -183,7 +298,13 @@ describe("paging", () => {
   });
 
   it("refuses bad post anchors and times, naming them", async () => {
-    for (const [query, field] of [["before=abc", "before"], ["after=abc", "after"], ["since=abc", "since"], ["since=1e400", "since"], [`before=${"x".repeat(5000)}`, "before"]] as const) {
+    for (const [query, field] of [
+      ["before=abc", "before"],
+      ["after=abc", "after"],
+      ["since=abc", "since"],
+      ["since=1e400", "since"],
+      [`before=${"x".repeat(5000)}`, "before"],
+    ] as const) {
       expectRefused(await alice.get(`/api/v4/channels/${channel.id}/posts?${query}`), query, field);
     }
   });
@@ -253,7 +374,8 @@ describe("ids that are not ids", () => {
 
 describe("incoming webhooks, as Slack senders post them", () => {
   it("refuse a form whose payload is not JSON, or holds NUL", async () => {
-    const form = (text: string) => server.anonymous.request("POST", `/hooks/${hookId}`, text, { "content-type": "application/x-www-form-urlencoded" });
+    const form = (text: string) =>
+      server.anonymous.request("POST", `/hooks/${hookId}`, text, { "content-type": "application/x-www-form-urlencoded" });
     const broken = await form("payload=%7Bnot");
     expectRefused(broken, "broken payload", "payload");
     expect(broken.body.message).toBe("payload: is not valid JSON");
@@ -281,7 +403,8 @@ describe("plugin admin routes", () => {
 
   it("refuse a bad purge flag and settings that are not an object", async () => {
     expectRefused(await admin.delete("/api/v4/plugins/nope?purge=maybe"), "purge", "purge");
-    for (const body of ["[]", "null", '"x"']) expectRefused(await admin.request("PUT", "/api/v4/plugins/nope/settings", body), `settings ${body}`);
+    for (const body of ["[]", "null", '"x"'])
+      expectRefused(await admin.request("PUT", "/api/v4/plugins/nope/settings", body), `settings ${body}`);
   });
 });
 
@@ -308,7 +431,10 @@ describe("plugin routes (Incident and Workflow)", () => {
     const started = await member.post(`${INCIDENT}/incidents`, { name: "Fuzzed", team_id: opsTeam.id });
     incidentId = started.body.id;
     itemId = (await member.post(`${INCIDENT}/incidents/${incidentId}/checklist`, { title: "Item" })).body.checklist[0].id;
-    const wf = await boss.post(`${WORKFLOW}/workflows`, { team_id: opsTeam.id, source: `name: Fuzz\nteam: fuzz-ops\nrun_as: ${boss.user.username}\ntrigger: {type: webhook}\nsteps:\n  - action: post_message\n    with: {channel: ops, message: hi}\n` });
+    const wf = await boss.post(`${WORKFLOW}/workflows`, {
+      team_id: opsTeam.id,
+      source: `name: Fuzz\nteam: fuzz-ops\nrun_as: ${boss.user.username}\ntrigger: {type: webhook}\nsteps:\n  - action: post_message\n    with: {channel: ops, message: hi}\n`,
+    });
     workflowId = wf.body.id;
   });
   afterAll(async () => {
@@ -316,14 +442,62 @@ describe("plugin routes (Incident and Workflow)", () => {
   });
 
   const pluginRoutes: Record<string, JsonRoute> = {
-    "POST /incidents": { method: "POST", path: () => `${INCIDENT}/incidents`, caller: () => member, body: () => ({ name: "Fuzz", team_id: opsTeam.id, channel_name: "", playbook_id: "", private: false, fields: {} }), required: ["name", "team_id"] },
-    "POST /incidents/dialog": { method: "POST", path: () => `${INCIDENT}/incidents/dialog`, caller: () => member, body: () => ({ team_id: opsTeam.id, channel_id: ops.id }), required: ["team_id", "channel_id"] },
-    "PATCH /incidents/{id}": { method: "PATCH", path: () => `${INCIDENT}/incidents/${incidentId}`, caller: () => member, body: () => ({ current_stage: "Triage" }), required: [] },
-    "POST /incidents/{id}/checklist": { method: "POST", path: () => `${INCIDENT}/incidents/${incidentId}/checklist`, caller: () => member, body: () => ({ title: "Check", stage: "Triage" }), required: ["title"] },
-    "PUT /incidents/{id}/checklist/{item}": { method: "PUT", path: () => `${INCIDENT}/incidents/${incidentId}/checklist/${itemId}`, caller: () => member, body: () => ({ checked: false }), required: ["checked"] },
-    "POST /playbooks": { method: "POST", path: () => `${INCIDENT}/playbooks`, caller: () => member, body: () => ({ team_id: opsTeam.id, source: "name: Fuzz book\n" }), required: ["team_id", "source"] },
-    "POST /playbooks/apply": { method: "POST", path: () => `${INCIDENT}/playbooks/apply`, caller: () => member, body: () => ({ team_id: opsTeam.id, files: [{ path: "a.yaml", source: "name: Fuzz book\n" }] }), required: ["team_id", "files"] },
-    "POST /workflows": { method: "POST", path: () => `${WORKFLOW}/workflows`, caller: () => boss, body: () => ({ team_id: opsTeam.id, source: "name: x\n" }), required: ["team_id", "source"] },
+    "POST /incidents": {
+      method: "POST",
+      path: () => `${INCIDENT}/incidents`,
+      caller: () => member,
+      body: () => ({ name: "Fuzz", team_id: opsTeam.id, channel_name: "", playbook_id: "", private: false, fields: {} }),
+      required: ["name", "team_id"],
+    },
+    "POST /incidents/dialog": {
+      method: "POST",
+      path: () => `${INCIDENT}/incidents/dialog`,
+      caller: () => member,
+      body: () => ({ team_id: opsTeam.id, channel_id: ops.id }),
+      required: ["team_id", "channel_id"],
+    },
+    "PATCH /incidents/{id}": {
+      method: "PATCH",
+      path: () => `${INCIDENT}/incidents/${incidentId}`,
+      caller: () => member,
+      body: () => ({ current_stage: "Triage" }),
+      required: [],
+    },
+    "POST /incidents/{id}/checklist": {
+      method: "POST",
+      path: () => `${INCIDENT}/incidents/${incidentId}/checklist`,
+      caller: () => member,
+      body: () => ({ title: "Check", stage: "Triage" }),
+      required: ["title"],
+    },
+    "PUT /incidents/{id}/checklist/{item}": {
+      method: "PUT",
+      path: () => `${INCIDENT}/incidents/${incidentId}/checklist/${itemId}`,
+      caller: () => member,
+      body: () => ({ checked: false }),
+      required: ["checked"],
+    },
+    "POST /playbooks": {
+      method: "POST",
+      path: () => `${INCIDENT}/playbooks`,
+      caller: () => member,
+      body: () => ({ team_id: opsTeam.id, source: "name: Fuzz book\n" }),
+      required: ["team_id", "source"],
+    },
+    "POST /playbooks/apply": {
+      method: "POST",
+      path: () => `${INCIDENT}/playbooks/apply`,
+      caller: () => member,
+      body: () => ({ team_id: opsTeam.id, files: [{ path: "a.yaml", source: "name: Fuzz book\n" }] }),
+      required: ["team_id", "files"],
+    },
+    "POST /workflows": {
+      method: "POST",
+      path: () => `${WORKFLOW}/workflows`,
+      caller: () => boss,
+      body: () => ({ team_id: opsTeam.id, source: "name: x\n" }),
+      required: ["team_id", "source"],
+    },
   };
   describe.each(Object.entries(pluginRoutes))("%s", (name, route) => sweep(name, route));
 
@@ -331,14 +505,26 @@ describe("plugin routes (Incident and Workflow)", () => {
     for (const path of [`${INCIDENT}/incidents`, `${WORKFLOW}/workflows/${workflowId}/runs`, `${WORKFLOW}/runs`]) {
       const caller = path.startsWith(WORKFLOW) ? boss : member;
       // (A parameter given twice reaches a plugin as its first value: the host flattens the query.)
-      for (const [query, field] of [["page=-1", "page"], ["per_page=0", "per_page"], ["per_page=100000", "per_page"], ["page=abc", "page"], ["per_page=1.5", "per_page"], ["page=1e20", "page"]] as const) {
+      for (const [query, field] of [
+        ["page=-1", "page"],
+        ["per_page=0", "per_page"],
+        ["per_page=100000", "per_page"],
+        ["page=abc", "page"],
+        ["per_page=1.5", "per_page"],
+        ["page=1e20", "page"],
+      ] as const) {
         expectRefused(await caller.get(`${path}?${query}`), `${path}?${query}`, field);
       }
       const far = await caller.get(`${path}?page=9007199254740990&per_page=200`);
       expect(far.status, path).toBe(200);
       expect(far.body.items).toEqual([]);
     }
-    for (const [query, field] of [["status=open", "status"], ["team_id=abc", "team_id"], ["commander_user_id=x", "commander_user_id"], ["channel_id=%00", "channel_id"]] as const) {
+    for (const [query, field] of [
+      ["status=open", "status"],
+      ["team_id=abc", "team_id"],
+      ["commander_user_id=x", "commander_user_id"],
+      ["channel_id=%00", "channel_id"],
+    ] as const) {
       expectRefused(await member.get(`${INCIDENT}/incidents?${query}`), query, field);
     }
     expectRefused(await member.get(`${INCIDENT}/playbooks`), "playbooks without team_id", "team_id");
@@ -369,13 +555,21 @@ describe("plugin routes (Incident and Workflow)", () => {
 
   it("refuse a YAML alias bomb in a playbook or a workflow quickly, with a 400", async () => {
     const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
-    for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? "*a" : `*l${i - 1}`).join(", ")}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(10)
+          .fill(i === 1 ? "*a" : `*l${i - 1}`)
+          .join(", ")}]`,
+      );
     const bomb = `name: Bomb\n${levels.join("\n")}\n`;
     const started = Date.now();
     const playbook = await member.post(`${INCIDENT}/playbooks`, { team_id: opsTeam.id, source: bomb });
     expectRefused(playbook, "playbook bomb");
     expect(playbook.status).toBe(400);
-    const workflow = await boss.post(`${WORKFLOW}/workflows`, { team_id: opsTeam.id, source: bomb.replace("name: Bomb", `name: Bomb\nteam: fuzz-ops\nrun_as: ${boss.user.username}`) });
+    const workflow = await boss.post(`${WORKFLOW}/workflows`, {
+      team_id: opsTeam.id,
+      source: bomb.replace("name: Bomb", `name: Bomb\nteam: fuzz-ops\nrun_as: ${boss.user.username}`),
+    });
     expectRefused(workflow, "workflow bomb");
     expect(workflow.status).toBe(400);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -400,7 +594,18 @@ describe("WebSocket frames", () => {
       return { ws, frames };
     };
     const { ws, frames } = await open();
-    for (const frame of ["not json", "null", "42", '"x"', "[]", "{}", '{"seq": "x", "action": 5}', '{"seq": 2, "action": "authentication_challenge", "data": null}', '{"seq": 3, "action": "authentication_challenge", "data": {"token": 12}}', '{"seq": 4, "action": "authentication_challenge", "data": {"token": "a\\u0000b"}}']) {
+    for (const frame of [
+      "not json",
+      "null",
+      "42",
+      '"x"',
+      "[]",
+      "{}",
+      '{"seq": "x", "action": 5}',
+      '{"seq": 2, "action": "authentication_challenge", "data": null}',
+      '{"seq": 3, "action": "authentication_challenge", "data": {"token": 12}}',
+      '{"seq": 4, "action": "authentication_challenge", "data": {"token": "a\\u0000b"}}',
+    ]) {
       ws.send(frame);
     }
     ws.send(JSON.stringify({ seq: 9, action: "authentication_challenge", data: { token: alice.token } }));

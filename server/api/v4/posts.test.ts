@@ -26,16 +26,32 @@ afterAll(async () => server.close());
 
 describe("POST /api/v4/posts", () => {
   it("creates a post with props and attachments for a member", async () => {
-    const res = await bob.post("/api/v4/posts", { channel_id: pub.id, message: "**deploy** done", props: { attachments: [{ text: "details" }] } });
+    const res = await bob.post("/api/v4/posts", {
+      channel_id: pub.id,
+      message: "**deploy** done",
+      props: { attachments: [{ text: "details" }] },
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ channel_id: pub.id, user_id: bob.user.id, message: "**deploy** done", type: "", root_id: "", edit_at: 0, delete_at: 0 });
+    expect(res.body).toMatchObject({
+      channel_id: pub.id,
+      user_id: bob.user.id,
+      message: "**deploy** done",
+      type: "",
+      root_id: "",
+      edit_at: 0,
+      delete_at: 0,
+    });
     expect(res.body.props).toEqual({ attachments: [{ text: "details" }] });
     expect(res.body.id).toMatch(/^[a-z0-9]{26}$/);
     expect(res.body.create_at).toBeGreaterThan(0);
   });
 
   it("strips webhook-only props, so a person cannot pose as a webhook sender", async () => {
-    const res = await bob.post("/api/v4/posts", { channel_id: pub.id, message: "firing", props: { from_webhook: "true", override_username: "alertmanager", webhook_display_name: "AM", keep: 1 } });
+    const res = await bob.post("/api/v4/posts", {
+      channel_id: pub.id,
+      message: "firing",
+      props: { from_webhook: "true", override_username: "alertmanager", webhook_display_name: "AM", keep: 1 },
+    });
     expect(res.status).toBe(201);
     expect(res.body.props).toEqual({ keep: 1 });
   });
@@ -81,7 +97,12 @@ describe("POST /api/v4/posts", () => {
     const systemType = await bob.post("/api/v4/posts", { channel_id: pub.id, message: "hi", type: "system_join_channel" });
     expect(systemType.status).toBe(400);
     expect(systemType.body.message).toBe('type: "system_join_channel" is reserved for the system and plugins');
-    const forgedCard = await bob.post("/api/v4/posts", { channel_id: pub.id, message: "@bob ended the incident", type: "custom_incident_update", props: { action: "ended" } });
+    const forgedCard = await bob.post("/api/v4/posts", {
+      channel_id: pub.id,
+      message: "@bob ended the incident",
+      type: "custom_incident_update",
+      props: { action: "ended" },
+    });
     expect(forgedCard.status).toBe(400);
     expect(forgedCard.body.message).toBe('type: "custom_incident_update" is reserved for the system and plugins');
     const notJson = await bob.request("POST", "/api/v4/posts", "{nope", { "content-type": "application/json" });
@@ -92,7 +113,9 @@ describe("POST /api/v4/posts", () => {
   it("commits concurrent posts together and counts every one (group commit)", async () => {
     const channel = await server.createChannel(alice, { teamId: team.id, type: "O" });
     await server.addToChannel(alice, { channel, user: bob.user });
-    const results = await Promise.all(Array.from({ length: 24 }, (_, i) => (i % 2 ? alice : bob).post("/api/v4/posts", { channel_id: channel.id, message: `burst ${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => (i % 2 ? alice : bob).post("/api/v4/posts", { channel_id: channel.id, message: `burst ${i}` })),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(24).fill(201));
     const list = await alice.get<PostList>(`/api/v4/channels/${channel.id}/posts?per_page=100`);
     expect(list.body.order).toHaveLength(24);

@@ -39,6 +39,13 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     const user = requireUser(request);
     const q = parse(listSchema, request.query);
     const channel = await readableChannel(host, user, request.params.id);
-    return postsOfChannel(host, { channelId: channel.id, page: q.page, perPage: q.per_page, before: q.before, after: q.after, since: q.since });
+    return postsOfChannel(host, {
+      channelId: channel.id,
+      page: q.page,
+      perPage: q.per_page,
+      before: q.before,
+      after: q.after,
+      since: q.since,
+    });
   });
 }

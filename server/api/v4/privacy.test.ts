@@ -101,7 +101,10 @@ describe("a private channel, seen by a team member who is not in it", () => {
   });
 
   it("does not list another user's channels or memberships", async () => {
-    for (const path of [`/api/v4/users/${insider.user.id}/teams/${team.id}/channels`, `/api/v4/users/${insider.user.id}/teams/${team.id}/channels/members`]) {
+    for (const path of [
+      `/api/v4/users/${insider.user.id}/teams/${team.id}/channels`,
+      `/api/v4/users/${insider.user.id}/teams/${team.id}/channels/members`,
+    ]) {
       const res = await outsider.get(path);
       expect(res.status).toBe(403);
       expect(res.body.message).toMatch(/only your own/);
@@ -239,7 +242,9 @@ describe("realtime: the outsider's socket", () => {
   it("cannot sign in with someone else's cookie from another site", async () => {
     const login = await server.anonymous.post("/api/v4/users/login", { login_id: insider.user.username, password: "password-123" });
     const token = login.headers.get("token")!;
-    const ws = new WebSocket(`${server.url.replace("http", "ws")}/api/v4/websocket`, { headers: { cookie: `MMAUTHTOKEN=${token}`, origin: "https://evil.example" } });
+    const ws = new WebSocket(`${server.url.replace("http", "ws")}/api/v4/websocket`, {
+      headers: { cookie: `MMAUTHTOKEN=${token}`, origin: "https://evil.example" },
+    });
     const status = await new Promise<number>((resolve) => {
       ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
       ws.on("open", () => resolve(101));
@@ -325,7 +330,14 @@ describe("admin-only routes", () => {
   });
 
   it("nobody becomes an admin or a bot by asking at sign-up, or by granting themselves the role", async () => {
-    const res = await server.anonymous.post("/api/v4/users", { username: "climber", email: "climber@example.com", password: "password-123", roles: "system_admin system_user", is_bot: true, id: "a".repeat(26) });
+    const res = await server.anonymous.post("/api/v4/users", {
+      username: "climber",
+      email: "climber@example.com",
+      password: "password-123",
+      roles: "system_admin system_user",
+      is_bot: true,
+      id: "a".repeat(26),
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ username: "climber", roles: "system_user", is_bot: false });
     expect(res.body.id).not.toBe("a".repeat(26));
@@ -355,9 +367,17 @@ describe("admin-only routes", () => {
 
 describe("the session cookie", () => {
   async function cookieLogin(client: Client): Promise<{ cookies: string[]; header: string; csrf: string }> {
-    const res = await fetch(`${server.url}/api/v4/users/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ login_id: client.user.username, password: "password-123" }) });
+    const res = await fetch(`${server.url}/api/v4/users/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ login_id: client.user.username, password: "password-123" }),
+    });
     const cookies = res.headers.getSetCookie();
-    const value = (name: string) => cookies.find((c) => c.startsWith(`${name}=`))!.split(";")[0].split("=")[1];
+    const value = (name: string) =>
+      cookies
+        .find((c) => c.startsWith(`${name}=`))!
+        .split(";")[0]
+        .split("=")[1];
     return { cookies, header: `MMAUTHTOKEN=${value("MMAUTHTOKEN")}; MMCSRF=${value("MMCSRF")}`, csrf: value("MMCSRF") };
   }
 
@@ -378,21 +398,39 @@ describe("the session cookie", () => {
     expect(read.status).toBe(200);
     const body = JSON.stringify({ channel_id: secret.id, message: "forged" });
     for (const extra of [{}, { "x-csrf-token": "wrong" }, { "x-csrf-token": "" }] as Array<Record<string, string>>) {
-      const res = await fetch(`${server.url}/api/v4/posts`, { method: "POST", headers: { cookie: header, "content-type": "application/json", ...extra }, body });
+      const res = await fetch(`${server.url}/api/v4/posts`, {
+        method: "POST",
+        headers: { cookie: header, "content-type": "application/json", ...extra },
+        body,
+      });
       expect(res.status).toBe(403);
-      expect(((await res.json()) as { message: string }).message).toBe("X-CSRF-Token: missing or does not match the session; requests signed in by cookie must send it.");
+      expect(((await res.json()) as { message: string }).message).toBe(
+        "X-CSRF-Token: missing or does not match the session; requests signed in by cookie must send it.",
+      );
     }
     // Plugin routes and deletes are writes too.
     const del = await fetch(`${server.url}/api/v4/users/${insider.user.id}`, { method: "DELETE", headers: { cookie: header } });
     expect(del.status).toBe(403);
-    const plugin = await fetch(`${server.url}/plugins/incident/api/v1/incidents`, { method: "POST", headers: { cookie: header, "content-type": "application/json" }, body: JSON.stringify({ name: "x", team_id: team.id }) });
+    const plugin = await fetch(`${server.url}/plugins/incident/api/v1/incidents`, {
+      method: "POST",
+      headers: { cookie: header, "content-type": "application/json" },
+      body: JSON.stringify({ name: "x", team_id: team.id }),
+    });
     expect(plugin.status).toBe(403);
     expect((await me(header)).status).toBe(200);
-    const ok = await fetch(`${server.url}/api/v4/posts`, { method: "POST", headers: { cookie: header, "content-type": "application/json", "x-csrf-token": csrf }, body });
+    const ok = await fetch(`${server.url}/api/v4/posts`, {
+      method: "POST",
+      headers: { cookie: header, "content-type": "application/json", "x-csrf-token": csrf },
+      body,
+    });
     expect(ok.status).toBe(201);
     // Another session's CSRF token does not do.
     const other = await cookieLogin(outsider);
-    const mixed = await fetch(`${server.url}/api/v4/posts`, { method: "POST", headers: { cookie: header, "content-type": "application/json", "x-csrf-token": other.csrf }, body });
+    const mixed = await fetch(`${server.url}/api/v4/posts`, {
+      method: "POST",
+      headers: { cookie: header, "content-type": "application/json", "x-csrf-token": other.csrf },
+      body,
+    });
     expect(mixed.status).toBe(403);
   });
 });

@@ -20,6 +20,10 @@ describe("unknown API routes", () => {
   it("answer 404 in the error shape, naming the route", async () => {
     const res = await server.anonymous.get("/api/v4/nothing/here?x=1");
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ id: "api.context.404.app_error", message: "Sorry, we could not find GET /api/v4/nothing/here.", status_code: 404 });
+    expect(res.body).toEqual({
+      id: "api.context.404.app_error",
+      message: "Sorry, we could not find GET /api/v4/nothing/here.",
+      status_code: 404,
+    });
   });
 });

@@ -34,14 +34,16 @@ export function registerTeamRoutes(app: FastifyInstance, host: Host): void {
   app.get<{ Params: { name: string } }>("/api/v4/teams/name/:name", async (request) => {
     const user = requireUser(request);
     const team = await getTeamByName(host, request.params.name);
-    if (!team || (team.type === "I" && !isSystemAdmin(user) && !(await getTeamMember(host, team.id, user.id)))) throw notFound("team", "team not found");
+    if (!team || (team.type === "I" && !isSystemAdmin(user) && !(await getTeamMember(host, team.id, user.id))))
+      throw notFound("team", "team not found");
     return team;
   });
 
   app.get<{ Params: { id: string } }>("/api/v4/teams/:id", async (request) => {
     const user = requireUser(request);
     const team = await getTeam(host, request.params.id);
-    if (!team || (team.type === "I" && !isSystemAdmin(user) && !(await getTeamMember(host, team.id, user.id)))) throw notFound("team", "team not found");
+    if (!team || (team.type === "I" && !isSystemAdmin(user) && !(await getTeamMember(host, team.id, user.id))))
+      throw notFound("team", "team not found");
     return team;
   });
 

@@ -26,7 +26,11 @@ describe("users", () => {
 
   it("refuses a taken username with 409", async () => {
     const alice = await server.createUser();
-    const res = await server.anonymous.post("/api/v4/users", { username: alice.user.username, email: "other@example.com", password: "password-123" });
+    const res = await server.anonymous.post("/api/v4/users", {
+      username: alice.user.username,
+      email: "other@example.com",
+      password: "password-123",
+    });
     expect(res.status).toBe(409);
     expect(res.body.message).toBe(`username: "${alice.user.username}" is already taken`);
   });

@@ -12,7 +12,16 @@ import { parse, requireAdmin, requireUser } from "../context.ts";
 import { accessTokenCreator, sessionEnder, sessionStarter } from "../../auth/sessions.ts";
 import { canReadChannel, getChannel } from "../../services/channels.ts";
 import { isTeamMember } from "../../services/teams.ts";
-import { getUser, getUserByUsername, getUsers, presentUser, rolesUpdater, userCreator, userDeactivator, verifyPassword } from "../../services/users.ts";
+import {
+  getUser,
+  getUserByUsername,
+  getUsers,
+  presentUser,
+  rolesUpdater,
+  userCreator,
+  userDeactivator,
+  verifyPassword,
+} from "../../services/users.ts";
 
 // No account has a longer username, email or password, so longer input is refused before any lookup or hashing.
 const loginSchema = z.object({
@@ -49,11 +58,24 @@ export function registerUserRoutes(app: FastifyInstance, host: Host): void {
   app.post("/api/v4/users/login", async (request, reply) => {
     const input = parse(loginSchema, request.body, "api.user.login.invalid");
     const login = input.login_id.trim().toLowerCase();
-    const row = await host.db.selectFrom("users").selectAll().where((eb) => eb.or([eb("username", "=", login), eb("email", "=", login)])).executeTakeFirst();
+    const row = await host.db
+      .selectFrom("users")
+      .selectAll()
+      .where((eb) => eb.or([eb("username", "=", login), eb("email", "=", login)]))
+      .executeTakeFirst();
     if (!row || row.is_bot || !(await verifyPassword(row.password_hash, input.password))) {
-      throw new AppError({ status: 401, id: "api.user.login.invalid_credentials_email_username", message: "Enter a valid email or username and/or password." });
+      throw new AppError({
+        status: 401,
+        id: "api.user.login.invalid_credentials_email_username",
+        message: "Enter a valid email or username and/or password.",
+      });
     }
-    if (row.delete_at) throw new AppError({ status: 401, id: "api.user.login.inactive", message: "Login failed because your account has been deactivated." });
+    if (row.delete_at)
+      throw new AppError({
+        status: 401,
+        id: "api.user.login.inactive",
+        message: "Login failed because your account has been deactivated.",
+      });
     const { token, csrf } = await sessionStarter(host, { userId: row.id });
     setSessionCookies(reply, { token, csrf, userId: row.id, secure: host.config.siteUrl.startsWith("https:") });
     return reply.header("Token", token).send(presentUser(row));
@@ -71,20 +93,40 @@ export function registerUserRoutes(app: FastifyInstance, host: Host): void {
     const viewer = requireUser(request);
     const q = parse(pageSchema, request.query);
     // A filter shows who is in a team or channel, so it needs the right to see them (as in Mattermost).
-    if (q.in_team && !isSystemAdmin(viewer) && !(await isTeamMember(host, q.in_team, viewer.id))) throw notFound("team", "in_team: team not found, or you are not a member of it");
-    for (const [field, channelId] of [["in_channel", q.in_channel], ["not_in_channel", q.not_in_channel]] as const) {
+    if (q.in_team && !isSystemAdmin(viewer) && !(await isTeamMember(host, q.in_team, viewer.id)))
+      throw notFound("team", "in_team: team not found, or you are not a member of it");
+    for (const [field, channelId] of [
+      ["in_channel", q.in_channel],
+      ["not_in_channel", q.not_in_channel],
+    ] as const) {
       if (!channelId) continue;
       const channel = await getChannel(host, channelId);
-      if (!channel || !(await canReadChannel(host, viewer, channel))) throw notFound("channel", `${field}: channel not found, or you do not have access to it`);
+      if (!channel || !(await canReadChannel(host, viewer, channel)))
+        throw notFound("channel", `${field}: channel not found, or you do not have access to it`);
     }
     let query = host.db.selectFrom("users").selectAll("users");
-    if (q.in_team) query = query.innerJoin("team_members", "team_members.user_id", "users.id").where("team_members.team_id", "=", q.in_team).where("team_members.delete_at", "=", 0);
-    if (q.in_channel) query = query.innerJoin("channel_members", "channel_members.user_id", "users.id").where("channel_members.channel_id", "=", q.in_channel);
+    if (q.in_team)
+      query = query
+        .innerJoin("team_members", "team_members.user_id", "users.id")
+        .where("team_members.team_id", "=", q.in_team)
+        .where("team_members.delete_at", "=", 0);
+    if (q.in_channel)
+      query = query
+        .innerJoin("channel_members", "channel_members.user_id", "users.id")
+        .where("channel_members.channel_id", "=", q.in_channel);
     if (q.not_in_channel) {
       const channelId = q.not_in_channel;
-      query = query.where("users.id", "not in", host.db.selectFrom("channel_members").select("user_id").where("channel_id", "=", channelId));
+      query = query.where(
+        "users.id",
+        "not in",
+        host.db.selectFrom("channel_members").select("user_id").where("channel_id", "=", channelId),
+      );
     }
-    const rows = await query.orderBy("users.username").limit(q.per_page).offset(q.page * q.per_page).execute();
+    const rows = await query
+      .orderBy("users.username")
+      .limit(q.per_page)
+      .offset(q.page * q.per_page)
+      .execute();
     return rows.map((row) => sanitizeUser(presentUser(row), viewer));
   });
 

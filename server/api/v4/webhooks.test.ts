@@ -38,9 +38,21 @@ async function createHook(body: Record<string, unknown> = {}): Promise<{ id: str
 
 describe("POST /api/v4/hooks/incoming", () => {
   it("creates a webhook for a channel member", async () => {
-    const res = await alice.post("/api/v4/hooks/incoming", { channel_id: alerts.id, display_name: "Grafana", description: "dashboards", username: "grafana" });
+    const res = await alice.post("/api/v4/hooks/incoming", {
+      channel_id: alerts.id,
+      display_name: "Grafana",
+      description: "dashboards",
+      username: "grafana",
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ channel_id: alerts.id, team_id: team.id, user_id: alice.user.id, display_name: "Grafana", username: "grafana", channel_locked: false });
+    expect(res.body).toMatchObject({
+      channel_id: alerts.id,
+      team_id: team.id,
+      user_id: alice.user.id,
+      display_name: "Grafana",
+      username: "grafana",
+      channel_locked: false,
+    });
     expect(res.body.id).toMatch(/^[a-z0-9]{26}$/);
     const list = await alice.get("/api/v4/hooks/incoming");
     expect(list.status).toBe(200);
@@ -70,14 +82,33 @@ describe("POST /api/v4/hooks/incoming", () => {
 describe("POST /hooks/{id}", () => {
   it("posts a Slack payload's text, attachments, username and icon_url, without authentication", async () => {
     const hook = await createHook();
-    const attachments = [{ fallback: "CPU high", color: "#ff0000", title: "CPU high on db-prod", text: "95% for 5m", fields: [{ title: "host", value: "db-1", short: true }] }];
-    const res = await server.anonymous.post(`/hooks/${hook.id}`, { text: "FIRING: CPU", attachments, username: "alertmanager", icon_url: "https://example.com/a.png" });
+    const attachments = [
+      {
+        fallback: "CPU high",
+        color: "#ff0000",
+        title: "CPU high on db-prod",
+        text: "95% for 5m",
+        fields: [{ title: "host", value: "db-1", short: true }],
+      },
+    ];
+    const res = await server.anonymous.post(`/hooks/${hook.id}`, {
+      text: "FIRING: CPU",
+      attachments,
+      username: "alertmanager",
+      icon_url: "https://example.com/a.png",
+    });
     expect(res.status).toBe(200);
     expect(res.body).toBe("ok");
     const post = await latestPost(alerts.id);
     expect(post.message).toBe("FIRING: CPU");
     expect(post.user_id).toBe(alice.user.id);
-    expect(post.props).toMatchObject({ from_webhook: "true", webhook_display_name: "Alertmanager", override_username: "alertmanager", override_icon_url: "https://example.com/a.png", attachments });
+    expect(post.props).toMatchObject({
+      from_webhook: "true",
+      webhook_display_name: "Alertmanager",
+      override_username: "alertmanager",
+      override_icon_url: "https://example.com/a.png",
+      attachments,
+    });
   });
 
   it("posts to another channel named by `channel`, unless the webhook is locked", async () => {
@@ -111,7 +142,13 @@ describe("POST /hooks/{id}", () => {
       color: "danger",
       mrkdwn_in: ["fallback", "pretext", "text"],
     };
-    const res = await server.anonymous.post(`/hooks/${hook.id}`, { channel: `#${longName}`, username: "alertmanager", icon_emoji: ":rotating_light:", link_names: true, attachments: [attachment] });
+    const res = await server.anonymous.post(`/hooks/${hook.id}`, {
+      channel: `#${longName}`,
+      username: "alertmanager",
+      icon_emoji: ":rotating_light:",
+      link_names: true,
+      attachments: [attachment],
+    });
     expect(res.status).toBe(200);
     expect(res.body).toBe("ok");
     const post = await latestPost(longChannel.id);
@@ -141,7 +178,9 @@ describe("POST /hooks/{id}", () => {
     const post = await latestPost(alerts.id);
     expect(post.message).toBe("from a form");
     expect(post.props.override_username).toBe("jenkins");
-    const broken = await server.anonymous.request("POST", `/hooks/${hook.id}`, "payload=%7Bnope", { "content-type": "application/x-www-form-urlencoded" });
+    const broken = await server.anonymous.request("POST", `/hooks/${hook.id}`, "payload=%7Bnope", {
+      "content-type": "application/x-www-form-urlencoded",
+    });
     expect(broken.status).toBe(400);
     expect(broken.body.message).toBe("payload: is not valid JSON");
   });

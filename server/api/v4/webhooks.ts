@@ -44,7 +44,10 @@ const payloadSchema = z.object({
   // Slack senders (Alertmanager's slack_configs) write "#name": the limit is on the name after the prefix.
   channel: z
     .string()
-    .refine((name) => name.replace(/^[#~]/, "").length <= LIMITS.nameMax, `must be at most ${LIMITS.nameMax} characters after an optional # or ~`)
+    .refine(
+      (name) => name.replace(/^[#~]/, "").length <= LIMITS.nameMax,
+      `must be at most ${LIMITS.nameMax} characters after an optional # or ~`,
+    )
     .optional(),
   username: z.string().max(64, "must be at most 64 characters").optional(),
   icon_url: z.string().max(1024, "must be at most 1024 characters").optional(),
@@ -80,22 +83,37 @@ export function registerWebhookRoutes(app: FastifyInstance, host: Host): void {
 
   app.get("/api/v4/hooks/incoming", async (request) => {
     const user = requireUser(request);
-    const rows = await host.db.selectFrom("incoming_webhooks").selectAll().where("user_id", "=", user.id).where("delete_at", "=", 0).execute();
+    const rows = await host.db
+      .selectFrom("incoming_webhooks")
+      .selectAll()
+      .where("user_id", "=", user.id)
+      .where("delete_at", "=", 0)
+      .execute();
     return rows.map(presentHook);
   });
 
   app.post<{ Params: { id: string } }>("/hooks/:id", async (request) => {
-    const hook = await host.db.selectFrom("incoming_webhooks").selectAll().where("id", "=", request.params.id).where("delete_at", "=", 0).executeTakeFirst();
+    const hook = await host.db
+      .selectFrom("incoming_webhooks")
+      .selectAll()
+      .where("id", "=", request.params.id)
+      .where("delete_at", "=", 0)
+      .executeTakeFirst();
     if (!hook) throw notFound("webhook", "no incoming webhook with this id");
     const payload = parse(payloadSchema, request.body ?? {}, "web.incoming_webhook.invalid");
-    if (!payload.text?.trim() && !payload.attachments?.length) throw badRequest("web.incoming_webhook.text.app_error", "text: no text or attachments were given");
+    if (!payload.text?.trim() && !payload.attachments?.length)
+      throw badRequest("web.incoming_webhook.text.app_error", "text: no text or attachments were given");
     const owner = await host.db.selectFrom("users").selectAll().where("id", "=", hook.user_id).executeTakeFirst();
     if (!owner || owner.delete_at) throw forbidden("The owner of this webhook has been deactivated.");
     let channelId = hook.channel_id;
     if (payload.channel && !hook.channel_locked) {
       const target = await getChannelByName(host, hook.team_id, payload.channel.replace(/^[#~]/, ""));
       const ownerUser = presentUser(owner);
-      if (!target || !(await canPostInChannel(host, ownerUser, target))) throw badRequest("web.incoming_webhook.channel.app_error", `channel: "${payload.channel}" not found, or the webhook's owner cannot post there`);
+      if (!target || !(await canPostInChannel(host, ownerUser, target)))
+        throw badRequest(
+          "web.incoming_webhook.channel.app_error",
+          `channel: "${payload.channel}" not found, or the webhook's owner cannot post there`,
+        );
       channelId = target.id;
     }
     const channel = await getChannelRow(host, channelId);

@@ -96,7 +96,9 @@ export class ApiClient {
       if (response.status === 401 && !path.startsWith("/api/v4/users/login")) this.props.onUnauthorized?.();
       // Not every failure is the API's own (a proxy's 502 page): fall back to the status.
       const body = apiErrorBodySchema.safeParse(parsed);
-      throw new ApiError(body.success ? body.data : { id: "web.http", message: `The server answered ${response.status}.`, status_code: response.status });
+      throw new ApiError(
+        body.success ? body.data : { id: "web.http", message: `The server answered ${response.status}.`, status_code: response.status },
+      );
     }
     return parsed;
   }

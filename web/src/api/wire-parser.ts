@@ -14,7 +14,9 @@ export class WireFormatError extends Error {
   /** The problems, e.g. `0.display_name: expected string`. */
   readonly problems: string;
   constructor(props: { source: string; problems: string }) {
-    super(`The server's answer to ${props.source} could not be read (${props.problems}). The server and this page may be of different versions; try reloading the page.`);
+    super(
+      `The server's answer to ${props.source} could not be read (${props.problems}). The server and this page may be of different versions; try reloading the page.`,
+    );
     this.name = "WireFormatError";
     this.source = props.source;
     this.problems = props.problems;
@@ -50,7 +52,9 @@ export class WireParser {
     const result = schema.safeParse(value);
     if (result.success) return result.data;
     const issues = result.error.issues;
-    const problems = issues.slice(0, MAX_PROBLEMS).map(describeIssue).join("; ") + (issues.length > MAX_PROBLEMS ? `; and ${issues.length - MAX_PROBLEMS} more` : "");
+    const problems =
+      issues.slice(0, MAX_PROBLEMS).map(describeIssue).join("; ") +
+      (issues.length > MAX_PROBLEMS ? `; and ${issues.length - MAX_PROBLEMS} more` : "");
     const error = new WireFormatError({ source, problems });
     this.report(error);
     throw error;

@@ -85,7 +85,9 @@ export function Attachments({ value }: { value: unknown }) {
   if (!Array.isArray(value) || value.length === 0) return null;
   return (
     <div className="attachments">
-      {value.map((attachment, i) => (attachment && typeof attachment === "object" ? <Attachment key={i} attachment={attachment as Record<string, unknown>} /> : null))}
+      {value.map((attachment, i) =>
+        attachment && typeof attachment === "object" ? <Attachment key={i} attachment={attachment as Record<string, unknown>} /> : null,
+      )}
     </div>
   );
 }

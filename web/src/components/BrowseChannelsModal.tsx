@@ -21,7 +21,9 @@ export function BrowseChannelsModal({ teamId, teamName, onClose }: { teamId: str
   }, [services, teamId]);
 
   const memberOf = new Set((mine ?? []).map((c) => c.id));
-  const shown = (channels ?? []).filter((c) => `${c.display_name} ${c.name} ${c.purpose}`.toLowerCase().includes(filter.trim().toLowerCase()));
+  const shown = (channels ?? []).filter((c) =>
+    `${c.display_name} ${c.name} ${c.purpose}`.toLowerCase().includes(filter.trim().toLowerCase()),
+  );
 
   const open = async (channel: Channel, join: boolean) => {
     setError(null);

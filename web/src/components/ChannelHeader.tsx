@@ -6,21 +6,36 @@ import { useStore } from "../store/store.ts";
 import { ChannelIcon } from "./ChannelIcon.tsx";
 import { Markdown } from "./Markdown.tsx";
 
-export function ChannelHeader({ channel, onMenu, menuOpen }: { channel: Channel | null; title?: string; onMenu(): void; menuOpen: boolean }) {
+export function ChannelHeader({
+  channel,
+  onMenu,
+  menuOpen,
+}: {
+  channel: Channel | null;
+  title?: string;
+  onMenu(): void;
+  menuOpen: boolean;
+}) {
   const { plugins, store } = useServices();
   const buttons = useStore(plugins.contributions, (c) => c.headerButtons);
   const location = useWebLocation(store);
   return (
     <header className="channel-header">
-      <button type="button" className="icon-button menu-button" aria-label="Channels menu" aria-expanded={menuOpen} aria-controls="channel-sidebar" onClick={onMenu}>
+      <button
+        type="button"
+        className="icon-button menu-button"
+        aria-label="Channels menu"
+        aria-expanded={menuOpen}
+        aria-controls="channel-sidebar"
+        onClick={onMenu}
+      >
         <span aria-hidden="true">☰</span>
       </button>
       <div className="channel-title">
         <h1>
           {channel ? (
             <>
-              <ChannelIcon type={channel.type} />{" "}
-              {channel.display_name}
+              <ChannelIcon type={channel.type} /> {channel.display_name}
             </>
           ) : (
             "Sitrep"

@@ -9,7 +9,10 @@ export function ChannelIcon({ type }: { type: "O" | "P" }) {
   }
   return (
     <svg aria-hidden="true" className="channel-icon" viewBox="0 0 16 16" width="14" height="14" focusable="false">
-      <path fill="currentColor" d="M4 7V5a4 4 0 1 1 8 0v2h1a1 1 0 0 1 1 1v6a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1h1Zm2 0h4V5a2 2 0 1 0-4 0v2Z" />
+      <path
+        fill="currentColor"
+        d="M4 7V5a4 4 0 1 1 8 0v2h1a1 1 0 0 1 1 1v6a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1h1Zm2 0h4V5a2 2 0 1 0-4 0v2Z"
+      />
     </svg>
   );
 }

@@ -14,7 +14,19 @@ import { ChannelIcon } from "./ChannelIcon.tsx";
 import { CreateChannelModal } from "./CreateChannelModal.tsx";
 import { Link } from "./Link.tsx";
 
-function ChannelSection({ title, channels, team, currentChannelId, onNavigate }: { title: string; channels: Channel[]; team: Team; currentChannelId: string | null; onNavigate(): void }) {
+function ChannelSection({
+  title,
+  channels,
+  team,
+  currentChannelId,
+  onNavigate,
+}: {
+  title: string;
+  channels: Channel[];
+  team: Team;
+  currentChannelId: string | null;
+  onNavigate(): void;
+}) {
   const { store } = useServices();
   const members = useStore(store, (s) => s.members);
   const id = `section-${title.replace(/\W+/g, "-").toLowerCase()}`;
@@ -77,9 +89,25 @@ export function ChannelSidebar({ team, onNavigate }: { team: Team; onNavigate():
         </button>
       </div>
       <div className="sidebar-scroll">
-        {channels === undefined ? <p className="muted">Loading…</p> : channels.length === 0 ? <p className="muted sidebar-empty">No channels yet: browse or create one.</p> : null}
-        <ChannelSection title="Public channels" channels={publicChannels} team={team} currentChannelId={currentChannelId} onNavigate={onNavigate} />
-        <ChannelSection title="Private channels" channels={privateChannels} team={team} currentChannelId={currentChannelId} onNavigate={onNavigate} />
+        {channels === undefined ? (
+          <p className="muted">Loading…</p>
+        ) : channels.length === 0 ? (
+          <p className="muted sidebar-empty">No channels yet: browse or create one.</p>
+        ) : null}
+        <ChannelSection
+          title="Public channels"
+          channels={publicChannels}
+          team={team}
+          currentChannelId={currentChannelId}
+          onNavigate={onNavigate}
+        />
+        <ChannelSection
+          title="Private channels"
+          channels={privateChannels}
+          team={team}
+          currentChannelId={currentChannelId}
+          onNavigate={onNavigate}
+        />
       </div>
       <footer className="sidebar-footer">
         {me && isSystemAdmin(me) && (
@@ -87,7 +115,11 @@ export function ChannelSidebar({ team, onNavigate }: { team: Team; onNavigate():
             System console
           </Link>
         )}
-        <button type="button" className="link-button" onClick={() => void logoutStarter(services).then(() => services.router.navigate("/login"))}>
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => void logoutStarter(services).then(() => services.router.navigate("/login"))}
+        >
           Log out
         </button>
       </footer>

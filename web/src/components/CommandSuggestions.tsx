@@ -1,7 +1,17 @@
 /** The slash-command autocomplete list above the composer (an ARIA listbox). */
 import type { Suggestion } from "../composer/suggestions.ts";
 
-export function CommandSuggestions({ id, suggestions, active, onPick }: { id: string; suggestions: Suggestion[]; active: number; onPick(s: Suggestion): void }) {
+export function CommandSuggestions({
+  id,
+  suggestions,
+  active,
+  onPick,
+}: {
+  id: string;
+  suggestions: Suggestion[];
+  active: number;
+  onPick(s: Suggestion): void;
+}) {
   return (
     <ul className="suggestions" id={id} role="listbox" aria-label="Slash commands">
       {suggestions.map((s, i) => (

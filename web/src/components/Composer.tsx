@@ -31,7 +31,10 @@ export function Composer({ channel }: { channel: Channel }) {
   useEffect(() => {
     if (!justSlash) return;
     let cancelled = false;
-    autocompleteLoader(services).then((list) => !cancelled && setCommands(list), () => !cancelled && setCommands([]));
+    autocompleteLoader(services).then(
+      (list) => !cancelled && setCommands(list),
+      () => !cancelled && setCommands([]),
+    );
     return () => {
       cancelled = true;
     };

@@ -16,7 +16,13 @@ export function CreateChannelModal({ teamId, teamName, onClose }: { teamId: stri
   const [type, setType] = useState<"O" | "P">("O");
   const [purpose, setPurpose] = useState("");
   const { submit, busy, error } = useFormSubmit(async () => {
-    const channel = await channelCreator(services, { teamId, name: name.trim(), displayName: displayName.trim(), type, purpose: purpose.trim() });
+    const channel = await channelCreator(services, {
+      teamId,
+      name: name.trim(),
+      displayName: displayName.trim(),
+      type,
+      purpose: purpose.trim(),
+    });
     onClose();
     services.router.navigate(paths.channel(teamName, channel.name));
   });
@@ -53,10 +59,12 @@ export function CreateChannelModal({ teamId, teamName, onClose }: { teamId: stri
         <fieldset>
           <legend>Who can see it</legend>
           <label className="checkbox">
-            <input type="radio" name="channel-type" value="O" checked={type === "O"} onChange={() => setType("O")} /> Public: anyone on the team can find and join it
+            <input type="radio" name="channel-type" value="O" checked={type === "O"} onChange={() => setType("O")} /> Public: anyone on the
+            team can find and join it
           </label>
           <label className="checkbox">
-            <input type="radio" name="channel-type" value="P" checked={type === "P"} onChange={() => setType("P")} /> Private: only invited members
+            <input type="radio" name="channel-type" value="P" checked={type === "P"} onChange={() => setType("P")} /> Private: only invited
+            members
           </label>
         </fieldset>
         <label htmlFor="channel-purpose">Purpose (optional)</label>

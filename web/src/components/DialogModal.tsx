@@ -23,19 +23,40 @@ function initialValues(elements: DialogElement[]): Values {
   return values;
 }
 
-function Field({ element, value, error, users, onChange }: { element: DialogElement; value: string | boolean; error?: string; users: User[]; onChange(v: string | boolean): void }) {
+function Field({
+  element,
+  value,
+  error,
+  users,
+  onChange,
+}: {
+  element: DialogElement;
+  value: string | boolean;
+  error?: string;
+  users: User[];
+  onChange(v: string | boolean): void;
+}) {
   const id = `dialog-${element.name}`;
   const describedBy = [element.help_text ? `${id}-help` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
-  const common = { id, name: element.name, required: !element.optional, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy };
+  const common = {
+    id,
+    name: element.name,
+    required: !element.optional,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": describedBy,
+  };
   let control;
   if (element.type === "bool") {
     control = (
       <label className="checkbox" htmlFor={id}>
-        <input {...common} required={false} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} /> {element.display_name}
+        <input {...common} required={false} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} />{" "}
+        {element.display_name}
       </label>
     );
   } else if (element.type === "textarea") {
-    control = <textarea {...common} placeholder={element.placeholder} value={String(value)} onChange={(e) => onChange(e.target.value)} rows={4} />;
+    control = (
+      <textarea {...common} placeholder={element.placeholder} value={String(value)} onChange={(e) => onChange(e.target.value)} rows={4} />
+    );
   } else if (element.type === "select" || element.type === "user") {
     const options = element.type === "user" ? users.map((u) => ({ text: `@${u.username}`, value: u.id })) : (element.options ?? []);
     control = (
@@ -49,7 +70,9 @@ function Field({ element, value, error, users, onChange }: { element: DialogElem
       </select>
     );
   } else {
-    control = <input {...common} type="text" placeholder={element.placeholder} value={String(value)} onChange={(e) => onChange(e.target.value)} />;
+    control = (
+      <input {...common} type="text" placeholder={element.placeholder} value={String(value)} onChange={(e) => onChange(e.target.value)} />
+    );
   }
   return (
     <div className="dialog-field">
@@ -89,7 +112,12 @@ function DialogForm({ open }: { open: OpenDialog }) {
   }, [needsUsers, open.teamId, services]);
 
   const close = () => services.store.update((s) => (s.dialog === open ? { ...s, dialog: null } : s));
-  const submitBody = (extra: Record<string, unknown>) => ({ callback_id: dialog.callback_id, channel_id: open.channelId, team_id: open.teamId, ...extra });
+  const submitBody = (extra: Record<string, unknown>) => ({
+    callback_id: dialog.callback_id,
+    channel_id: open.channelId,
+    team_id: open.teamId,
+    ...extra,
+  });
 
   const cancel = () => {
     close();
@@ -101,7 +129,11 @@ function DialogForm({ open }: { open: OpenDialog }) {
     setBusy(true);
     setError(null);
     try {
-      const result = await services.api.post("/api/v4/actions/dialogs/submit", submitBody({ submission: values }), dialogSubmitResultSchema);
+      const result = await services.api.post(
+        "/api/v4/actions/dialogs/submit",
+        submitBody({ submission: values }),
+        dialogSubmitResultSchema,
+      );
       if (result.errors && Object.keys(result.errors).length > 0) setErrors(result.errors);
       else if (result.error) setError(result.error);
       else close();
@@ -117,10 +149,21 @@ function DialogForm({ open }: { open: OpenDialog }) {
       <form className="stack-form" onSubmit={submit} noValidate>
         {dialog.introduction_text && <Markdown text={dialog.introduction_text} className="dialog-intro" />}
         {dialog.elements.map((element) => (
-          <Field key={element.name} element={element} value={values[element.name] ?? ""} error={errors[element.name]} users={users} onChange={(v) => setValues((prev) => ({ ...prev, [element.name]: v }))} />
+          <Field
+            key={element.name}
+            element={element}
+            value={values[element.name] ?? ""}
+            error={errors[element.name]}
+            users={users}
+            onChange={(v) => setValues((prev) => ({ ...prev, [element.name]: v }))}
+          />
         ))}
         <FormError message={error} />
-        {Object.keys(errors).length > 0 && <p className="visually-hidden" role="alert">Some fields need attention.</p>}
+        {Object.keys(errors).length > 0 && (
+          <p className="visually-hidden" role="alert">
+            Some fields need attention.
+          </p>
+        )}
         <div className="form-actions">
           <button type="button" className="button" onClick={cancel}>
             Cancel

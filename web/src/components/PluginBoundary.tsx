@@ -23,7 +23,8 @@ export class PluginBoundary extends Component<Props, { failed: boolean }> {
   }
 
   override render(): ReactNode {
-    if (this.state.failed) return this.props.fallback ?? <p className="plugin-error">The {this.props.pluginId} plugin could not show this.</p>;
+    if (this.state.failed)
+      return this.props.fallback ?? <p className="plugin-error">The {this.props.pluginId} plugin could not show this.</p>;
     return this.props.children;
   }
 }

@@ -35,24 +35,43 @@ function PluginPost({ post }: { post: Post }) {
   );
 }
 
-export const PostItem = memo(function PostItem({ post, teamName, highlighted, compact }: { post: Post; teamName: string; highlighted: boolean; compact: boolean }) {
+export const PostItem = memo(function PostItem({
+  post,
+  teamName,
+  highlighted,
+  compact,
+}: {
+  post: Post;
+  teamName: string;
+  highlighted: boolean;
+  compact: boolean;
+}) {
   const { store, plugins } = useServices();
   const author = useStore(store, (s) => s.users[post.user_id]);
   const hasRenderer = useStore(plugins.contributions, (c) => postTypeRenderer(c, post.type) !== undefined);
   const ephemeral = post.type === "system_ephemeral";
-  const overrideName = post.props.from_webhook === "true" && typeof post.props.override_username === "string" ? post.props.override_username : "";
+  const overrideName =
+    post.props.from_webhook === "true" && typeof post.props.override_username === "string" ? post.props.override_username : "";
   const name = overrideName || displayName(author);
   const local = post.id.startsWith("local-");
 
   return (
-    <li className={`post${ephemeral ? " ephemeral" : ""}${highlighted ? " highlighted" : ""}${compact && !ephemeral ? " compact" : ""}`} id={`post-${post.id}`} data-post-id={post.id}>
+    <li
+      className={`post${ephemeral ? " ephemeral" : ""}${highlighted ? " highlighted" : ""}${compact && !ephemeral ? " compact" : ""}`}
+      id={`post-${post.id}`}
+      data-post-id={post.id}
+    >
       <div className="post-header">
         <span className="post-author">{ephemeral && !author ? "System" : name}</span>
         {author?.is_bot && <span className="badge">BOT</span>}
         {local ? (
           <time dateTime={new Date(post.create_at).toISOString()}>{formatTime(post.create_at)}</time>
         ) : (
-          <Link to={paths.permalink(teamName, post.id)} className="post-time" aria-label={`${name}, ${formatTime(post.create_at)}: link to this message`}>
+          <Link
+            to={paths.permalink(teamName, post.id)}
+            className="post-time"
+            aria-label={`${name}, ${formatTime(post.create_at)}: link to this message`}
+          >
             <time dateTime={new Date(post.create_at).toISOString()}>{formatTime(post.create_at)}</time>
           </Link>
         )}

@@ -52,7 +52,15 @@ export function PostList({ channel, teamName, highlightPostId }: { channel: Chan
   };
 
   return (
-    <div className="post-list" ref={ref} onScroll={onScroll} tabIndex={0} role="log" aria-label={`Messages in ${channel.display_name}`} aria-live="polite">
+    <div
+      className="post-list"
+      ref={ref}
+      onScroll={onScroll}
+      tabIndex={0}
+      role="log"
+      aria-label={`Messages in ${channel.display_name}`}
+      aria-live="polite"
+    >
       {list?.loadingOlder && <p className="muted center">Loading older messages…</p>}
       {list && !list.hasMore && (
         <div className="channel-intro">
@@ -65,7 +73,8 @@ export function PostList({ channel, teamName, highlightPostId }: { channel: Chan
         {order.map((id, i) => {
           const post = posts[id];
           const before = i > 0 ? posts[order[i - 1]] : undefined;
-          const compact = !!before && before.user_id === post.user_id && before.type === post.type && post.create_at - before.create_at < SAME_AUTHOR_MS;
+          const compact =
+            !!before && before.user_id === post.user_id && before.type === post.type && post.create_at - before.create_at < SAME_AUTHOR_MS;
           return <PostItem key={id} post={post} teamName={teamName} highlighted={id === highlightPostId} compact={compact} />;
         })}
       </ol>

@@ -13,7 +13,13 @@ export function TeamSidebar({ teams, currentTeamId }: { teams: Team[]; currentTe
       <ul>
         {teams.map((team) => (
           <li key={team.id}>
-            <Link to={`/${team.name}`} className="team-button" aria-current={team.id === currentTeamId ? "page" : undefined} title={team.display_name} aria-label={team.display_name}>
+            <Link
+              to={`/${team.name}`}
+              className="team-button"
+              aria-current={team.id === currentTeamId ? "page" : undefined}
+              title={team.display_name}
+              aria-label={team.display_name}
+            >
               <span aria-hidden="true">{initials(team)}</span>
             </Link>
           </li>

@@ -7,7 +7,11 @@ import { errorMessage } from "../api/client.ts";
  * button), and the failure's message in `error` (for {@link FormError}).
  * @example const { submit, busy, error } = useFormSubmit(() => loginStarter(services, props));
  */
-export function useFormSubmit(action: () => Promise<unknown>): { submit(event: FormEvent): Promise<void>; busy: boolean; error: string | null } {
+export function useFormSubmit(action: () => Promise<unknown>): {
+  submit(event: FormEvent): Promise<void>;
+  busy: boolean;
+  error: string | null;
+} {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent) => {

@@ -37,5 +37,11 @@ export function suggestionsFor(text: string, commands: CommandAutocomplete[]): S
   const prefix = rest.toLowerCase();
   return command.subcommands
     .filter((s) => s.name.toLowerCase().startsWith(prefix) && s.name.toLowerCase() !== prefix)
-    .map((s) => ({ id: `${trigger}-${s.name}`, complete: `/${command.trigger} ${s.name} `, label: s.name, hint: s.hint, description: s.description }));
+    .map((s) => ({
+      id: `${trigger}-${s.name}`,
+      complete: `/${command.trigger} ${s.name} `,
+      label: s.name,
+      hint: s.hint,
+      description: s.description,
+    }));
 }

@@ -18,7 +18,19 @@ import { useStore } from "../store/store.ts";
 
 type Lookup = { status: "loading" } | { status: "ok"; channel: Channel } | { status: "missing"; message: string };
 
-export function ChannelView({ team, channelName, highlightPostId, onMenu, menuOpen }: { team: Team; channelName: string; highlightPostId?: string; onMenu(): void; menuOpen: boolean }) {
+export function ChannelView({
+  team,
+  channelName,
+  highlightPostId,
+  onMenu,
+  menuOpen,
+}: {
+  team: Team;
+  channelName: string;
+  highlightPostId?: string;
+  onMenu(): void;
+  menuOpen: boolean;
+}) {
   const services = useServices();
   const myChannels = useStore(services.store, (s) => s.channels[team.id]);
   const mine = myChannels?.find((c) => c.name === channelName);
@@ -32,7 +44,13 @@ export function ChannelView({ team, channelName, highlightPostId, onMenu, menuOp
     setLookup({ status: "loading" });
     channelByName(services, team.id, channelName).then(
       (channel) => !cancelled && setLookup({ status: "ok", channel }),
-      (e: unknown) => !cancelled && setLookup({ status: "missing", message: e instanceof ApiError && e.status === 404 ? "This channel does not exist, or you do not have access to it." : errorMessage(e) }),
+      (e: unknown) =>
+        !cancelled &&
+        setLookup({
+          status: "missing",
+          message:
+            e instanceof ApiError && e.status === 404 ? "This channel does not exist, or you do not have access to it." : errorMessage(e),
+        }),
     );
     return () => {
       cancelled = true;

@@ -30,9 +30,25 @@ export function LoginPage() {
       <form className="auth-card" onSubmit={submit} aria-labelledby="login-title">
         <h1 id="login-title">Log in to Sitrep</h1>
         <label htmlFor="login-id">Email or username</label>
-        <input id="login-id" name="login_id" autoComplete="username" required value={loginId} onChange={(e) => setLoginId(e.target.value)} autoFocus />
+        <input
+          id="login-id"
+          name="login_id"
+          autoComplete="username"
+          required
+          value={loginId}
+          onChange={(e) => setLoginId(e.target.value)}
+          autoFocus
+        />
         <label htmlFor="login-password">Password</label>
-        <input id="login-password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input
+          id="login-password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
         <FormError message={error} />
         <button type="submit" className="button primary" disabled={busy}>
           {busy ? "Logging in…" : "Log in"}

@@ -1,7 +1,13 @@
 /** Any address the app does not know. */
 import { Link } from "../components/Link.tsx";
 
-export function NotFoundPage({ title = "Page not found", message = "There is nothing at this address." }: { title?: string; message?: string }) {
+export function NotFoundPage({
+  title = "Page not found",
+  message = "There is nothing at this address.",
+}: {
+  title?: string;
+  message?: string;
+}) {
   return (
     <main className="message-page">
       <h1>{title}</h1>

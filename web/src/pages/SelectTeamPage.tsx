@@ -44,7 +44,11 @@ export function SelectTeamPage() {
     setBusy(true);
     setError(null);
     try {
-      const team = await teamCreator(services, { name: name || slugify(displayName), displayName: displayName.trim(), type: inviteOnly ? "I" : "O" });
+      const team = await teamCreator(services, {
+        name: name || slugify(displayName),
+        displayName: displayName.trim(),
+        type: inviteOnly ? "I" : "O",
+      });
       services.router.navigate(`/${team.name}`);
     } catch (e) {
       setError(errorMessage(e));
@@ -126,7 +130,11 @@ export function SelectTeamPage() {
         </form>
       </section>
       <p>
-        <button type="button" className="link-button" onClick={() => void logoutStarter(services).then(() => services.router.navigate("/login"))}>
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => void logoutStarter(services).then(() => services.router.navigate("/login"))}
+        >
           Log out
         </button>
       </p>

@@ -24,7 +24,9 @@ export function SignupPage() {
   }, [me, redirectTo, services.router]);
 
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
-  const { submit, busy, error } = useFormSubmit(() => signupStarter(services, { email: form.email.trim(), username: form.username.trim().toLowerCase(), password: form.password }));
+  const { submit, busy, error } = useFormSubmit(() =>
+    signupStarter(services, { email: form.email.trim(), username: form.username.trim().toLowerCase(), password: form.password }),
+  );
 
   return (
     <main className="auth-page">
@@ -47,7 +49,16 @@ export function SignupPage() {
           {LIMITS.usernameMin}–{LIMITS.usernameMax} lowercase letters, digits, “.”, “-” or “_”, starting with a letter.
         </p>
         <label htmlFor="signup-password">Password</label>
-        <input id="signup-password" type="password" autoComplete="new-password" required minLength={LIMITS.passwordMin} aria-describedby="signup-password-help" value={form.password} onChange={set("password")} />
+        <input
+          id="signup-password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={LIMITS.passwordMin}
+          aria-describedby="signup-password-help"
+          value={form.password}
+          onChange={set("password")}
+        />
         <p className="help" id="signup-password-help">
           At least {LIMITS.passwordMin} characters.
         </p>

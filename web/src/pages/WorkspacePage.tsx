@@ -66,13 +66,27 @@ export function WorkspacePage({ route }: { route: WorkspaceRoute }) {
     };
   }, [postId, services]);
 
-  if (!teams) return <main className="loading-page" aria-busy="true"><p>Loading…</p></main>;
-  if (!team) return <NotFoundPage title="Team not found" message={`There is no team “${route.team}” that you belong to. Join or create one from the team list.`} />;
+  if (!teams)
+    return (
+      <main className="loading-page" aria-busy="true">
+        <p>Loading…</p>
+      </main>
+    );
+  if (!team)
+    return (
+      <NotFoundPage
+        title="Team not found"
+        message={`There is no team “${route.team}” that you belong to. Join or create one from the team list.`}
+      />
+    );
 
   let center;
   const menu = () => setMenuOpen((v) => !v);
   if (route.page === "channel") center = <ChannelView team={team} channelName={route.channel} onMenu={menu} menuOpen={menuOpen} />;
-  else if (route.page === "permalink" && permalink.status === "ok") center = <ChannelView team={team} channelName={permalink.channel.name} highlightPostId={permalink.post.id} onMenu={menu} menuOpen={menuOpen} />;
+  else if (route.page === "permalink" && permalink.status === "ok")
+    center = (
+      <ChannelView team={team} channelName={permalink.channel.name} highlightPostId={permalink.post.id} onMenu={menu} menuOpen={menuOpen} />
+    );
   else if (route.page === "permalink" && permalink.status === "missing")
     center = (
       <main className="center center-message" id="main">
@@ -80,7 +94,12 @@ export function WorkspacePage({ route }: { route: WorkspaceRoute }) {
         <p>{permalink.message}</p>
       </main>
     );
-  else center = <main className="center center-message" id="main" aria-busy="true"><p>Loading…</p></main>;
+  else
+    center = (
+      <main className="center center-message" id="main" aria-busy="true">
+        <p>Loading…</p>
+      </main>
+    );
 
   return (
     <div className={`workspace${menuOpen ? " menu-open" : ""}`}>

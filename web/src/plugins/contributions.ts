@@ -51,6 +51,7 @@ export const noContributions: Contributions = { rhs: [], headerButtons: [], post
 
 /** The renderer for a post type; the latest registration wins. */
 export function postTypeRenderer(contributions: Contributions, type: string): PostTypeContribution | undefined {
-  for (let i = contributions.postTypes.length - 1; i >= 0; i--) if (contributions.postTypes[i].type === type) return contributions.postTypes[i];
+  for (let i = contributions.postTypes.length - 1; i >= 0; i--)
+    if (contributions.postTypes[i].type === type) return contributions.postTypes[i];
   return undefined;
 }

@@ -43,9 +43,11 @@ export class PluginHost {
 
   /** Fetch the enabled plugins and load or unload web code to match. Calls are serialized. */
   sync(): Promise<void> {
-    this.syncing = this.syncing.then(() => this.syncNow()).catch((error: unknown) => {
-      console.warn("Sitrep: could not load the list of plugins", error);
-    });
+    this.syncing = this.syncing
+      .then(() => this.syncNow())
+      .catch((error: unknown) => {
+        console.warn("Sitrep: could not load the list of plugins", error);
+      });
     return this.syncing;
   }
 
@@ -95,7 +97,9 @@ export class PluginHost {
     this.plugins.set(plugin.id, loaded);
     this.contributions.update((c) => ({ ...c, loaded: [...c.loaded, plugin.id] }));
     try {
-      const module = (await (this.props.importBundle ?? ((url: string) => import(/* @vite-ignore */ url)))(plugin.bundle_path)) as Partial<WebPluginModule>;
+      const module = (await (this.props.importBundle ?? ((url: string) => import(/* @vite-ignore */ url)))(
+        plugin.bundle_path,
+      )) as Partial<WebPluginModule>;
       if (typeof module.register !== "function") throw new Error(`${plugin.bundle_path} does not export register()`);
       await module.register(this.registryFor(plugin.id, loaded), this.webHostFor(plugin.id));
     } catch (error) {
@@ -141,7 +145,9 @@ export class PluginHost {
       registerRightHandSidebarComponent: ({ id, title, component }): RhsHandle => {
         const key = nextKey(id);
         store.update((c) => ({ ...c, rhs: [...c.rhs.filter((r) => r.key !== key), { key, pluginId, title, component }] }));
-        const disposable = own(() => store.update((c) => ({ ...c, rhs: c.rhs.filter((r) => r.key !== key), openRhs: c.openRhs === key ? null : c.openRhs })));
+        const disposable = own(() =>
+          store.update((c) => ({ ...c, rhs: c.rhs.filter((r) => r.key !== key), openRhs: c.openRhs === key ? null : c.openRhs })),
+        );
         const alive = () => store.get().rhs.some((r) => r.key === key);
         return {
           dispose: () => disposable.dispose(),

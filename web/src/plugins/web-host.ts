@@ -26,7 +26,8 @@ export function createWebHost(services: { api: ApiClient; store: Store<AppState>
     pluginId,
     // The plugin API hands plugins the answer unchecked; each plugin parses it
     // with its own schemas (as the Incident plugin does).
-    fetch: <T>(path: string, init: { method?: string; body?: unknown } = {}) => api.request(path, { method: init.method, body: init.body }) as Promise<T>,
+    fetch: <T>(path: string, init: { method?: string; body?: unknown } = {}) =>
+      api.request(path, { method: init.method, body: init.body }) as Promise<T>,
     location,
     navigate: (path) => router.navigate(path),
     async executeCommand(command) {
@@ -47,7 +48,10 @@ export function createWebHost(services: { api: ApiClient; store: Store<AppState>
       useEffect(() => {
         if (!teamId) return;
         let cancelled = false;
-        teamUsersLoader(services, teamId).then((list) => !cancelled && setUsers(list), () => undefined);
+        teamUsersLoader(services, teamId).then(
+          (list) => !cancelled && setUsers(list),
+          () => undefined,
+        );
         return () => {
           cancelled = true;
         };

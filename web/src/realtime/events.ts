@@ -23,7 +23,9 @@ function onPosted(services: Services, post: Post): void {
   if (teamId) {
     const mine = post.user_id === state.me?.id;
     services.store.update((s) => {
-      const channels = s.channels[teamId].map((c) => (c.id === post.channel_id ? { ...c, total_msg_count: c.total_msg_count + 1, last_post_at: post.create_at } : c));
+      const channels = s.channels[teamId].map((c) =>
+        c.id === post.channel_id ? { ...c, total_msg_count: c.total_msg_count + 1, last_post_at: post.create_at } : c,
+      );
       const member = s.members[post.channel_id];
       const members = mine && member ? { ...s.members, [post.channel_id]: { ...member, msg_count: member.msg_count + 1 } } : s.members;
       return { ...s, channels: { ...s.channels, [teamId]: channels }, members };
@@ -74,7 +76,11 @@ export function eventApplier(services: Services, event: WebSocketEvent): void {
       if (data) {
         services.store.update((s) => ({
           ...s,
-          dialog: { dialog: data.dialog, channelId: data.channel_id || (s.currentChannelId ?? ""), teamId: data.team_id || (s.currentTeamId ?? "") },
+          dialog: {
+            dialog: data.dialog,
+            channelId: data.channel_id || (s.currentChannelId ?? ""),
+            teamId: data.team_id || (s.currentTeamId ?? ""),
+          },
         }));
       }
       break;

@@ -62,7 +62,11 @@ export class RealtimeSocket {
       }
       // Replies to actions (`{status, seq_reply}`) carry no event.
       if (typeof frame !== "object" || frame === null || !("event" in frame)) return;
-      const event: WebSocketEvent | null = this.props.wire.parseOrNull(webSocketEventSchema, frame, `a WebSocket event (${String(frame.event)})`);
+      const event: WebSocketEvent | null = this.props.wire.parseOrNull(
+        webSocketEventSchema,
+        frame,
+        `a WebSocket event (${String(frame.event)})`,
+      );
       if (!event) return;
       if (event.event === "hello") {
         this.attempts = 0;

@@ -32,16 +32,24 @@ export function publicChannelsLoader(services: Deps, teamId: string): Promise<Ch
 export async function channelViewer(services: Deps, channelId: string): Promise<void> {
   const state = services.store.get();
   const member = state.members[channelId];
-  const channel = Object.values(state.channels).flat().find((c) => c.id === channelId);
+  const channel = Object.values(state.channels)
+    .flat()
+    .find((c) => c.id === channelId);
   if (member && channel && member.msg_count !== channel.total_msg_count) {
-    services.store.update((s) => ({ ...s, members: { ...s.members, [channelId]: { ...member, msg_count: channel.total_msg_count, last_viewed_at: Date.now() } } }));
+    services.store.update((s) => ({
+      ...s,
+      members: { ...s.members, [channelId]: { ...member, msg_count: channel.total_msg_count, last_viewed_at: Date.now() } },
+    }));
   }
   if (!member) return;
   await services.api.post("/api/v4/channels/members/me/view", { channel_id: channelId }).catch(() => undefined);
 }
 
 /** Create a channel; the creator is its first member. */
-export async function channelCreator(services: Deps, props: { teamId: string; name: string; displayName: string; type: "O" | "P"; purpose?: string }): Promise<Channel> {
+export async function channelCreator(
+  services: Deps,
+  props: { teamId: string; name: string; displayName: string; type: "O" | "P"; purpose?: string },
+): Promise<Channel> {
   const channel = await services.api.post(
     "/api/v4/channels",
     { team_id: props.teamId, name: props.name, display_name: props.displayName, type: props.type, purpose: props.purpose || undefined },

@@ -18,10 +18,17 @@ export function autocompleteLoader(services: Pick<Services, "api">): Promise<Com
  * Run `/trigger args` in a channel. The server's error (e.g. the 404 of an
  * unknown trigger) is shown as an ephemeral post; `goto_location` navigates.
  */
-export async function commandExecutor(services: Pick<Services, "api" | "store" | "router">, props: { channelId: string; teamId: string; command: string }): Promise<void> {
+export async function commandExecutor(
+  services: Pick<Services, "api" | "store" | "router">,
+  props: { channelId: string; teamId: string; command: string },
+): Promise<void> {
   let result: CommandResponseBody;
   try {
-    result = await services.api.post("/api/v4/commands/execute", { channel_id: props.channelId, team_id: props.teamId, command: props.command }, commandResponseSchema);
+    result = await services.api.post(
+      "/api/v4/commands/execute",
+      { channel_id: props.channelId, team_id: props.teamId, command: props.command },
+      commandResponseSchema,
+    );
   } catch (error) {
     const message = error instanceof ApiError ? error.message : `Could not run the command: ${errorMessage(error)}`;
     ephemeralPoster(services, { channelId: props.channelId, message });

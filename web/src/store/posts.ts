@@ -22,7 +22,10 @@ export async function latestPostsLoader(services: Deps, channelId: string): Prom
   const posts = postsOf(list);
   const known = services.store.get().postsByChannel[channelId];
   services.store.update((s) => withPosts(s, channelId, posts, known ? {} : { hasMore: posts.length >= PAGE_SIZE }));
-  void usersEnsurer(services, posts.map((p) => p.user_id));
+  void usersEnsurer(
+    services,
+    posts.map((p) => p.user_id),
+  );
 }
 
 /** Load the page before the oldest loaded post. */
@@ -36,9 +39,15 @@ export async function olderPostsLoader(services: Deps, channelId: string): Promi
     const list = await services.api.get(`/api/v4/channels/${channelId}/posts`, postListSchema, { before: oldest, per_page: PAGE_SIZE });
     const posts = postsOf(list);
     services.store.update((s) => withPosts(s, channelId, posts, { hasMore: posts.length >= PAGE_SIZE, loadingOlder: false }));
-    void usersEnsurer(services, posts.map((p) => p.user_id));
+    void usersEnsurer(
+      services,
+      posts.map((p) => p.user_id),
+    );
   } catch (error) {
-    services.store.update((s) => ({ ...s, postsByChannel: { ...s.postsByChannel, [channelId]: { ...s.postsByChannel[channelId], loadingOlder: false } } }));
+    services.store.update((s) => ({
+      ...s,
+      postsByChannel: { ...s.postsByChannel, [channelId]: { ...s.postsByChannel[channelId], loadingOlder: false } },
+    }));
     throw error;
   }
 }

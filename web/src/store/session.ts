@@ -36,7 +36,10 @@ export async function loginStarter(services: Pick<Services, "api" | "store">, pr
 }
 
 /** Create an account, then log in with it. */
-export async function signupStarter(services: Pick<Services, "api" | "store">, props: { username: string; email: string; password: string }): Promise<User> {
+export async function signupStarter(
+  services: Pick<Services, "api" | "store">,
+  props: { username: string; email: string; password: string },
+): Promise<User> {
   await services.api.post("/api/v4/users", props, userSchema);
   return loginStarter(services, { loginId: props.username, password: props.password });
 }

@@ -67,7 +67,7 @@ export function withPosts(state: AppState, channelId: string, posts: Post[], pat
   for (const post of posts) allPosts[post.id] = post;
   const previous = state.postsByChannel[channelId] ?? { order: [], hasMore: true, loadingOlder: false };
   const ids = new Set([...previous.order, ...posts.map((p) => p.id)]);
-  const order = [...ids].sort((a, b) => (allPosts[a].create_at - allPosts[b].create_at) || a.localeCompare(b));
+  const order = [...ids].sort((a, b) => allPosts[a].create_at - allPosts[b].create_at || a.localeCompare(b));
   return { ...state, posts: allPosts, postsByChannel: { ...state.postsByChannel, [channelId]: { ...previous, ...patch, order } } };
 }
 

@@ -25,8 +25,15 @@ export async function joinableTeams(services: Pick<Services, "api" | "store">): 
 }
 
 /** Create a team (the server gives it a Town Square); the creator is its admin. */
-export async function teamCreator(services: Pick<Services, "api" | "store">, props: { name: string; displayName: string; type: "O" | "I" }): Promise<Team> {
-  const team = await services.api.post("/api/v4/teams", { name: props.name, display_name: props.displayName, type: props.type }, teamSchema);
+export async function teamCreator(
+  services: Pick<Services, "api" | "store">,
+  props: { name: string; displayName: string; type: "O" | "I" },
+): Promise<Team> {
+  const team = await services.api.post(
+    "/api/v4/teams",
+    { name: props.name, display_name: props.displayName, type: props.type },
+    teamSchema,
+  );
   await teamsLoader(services);
   return team;
 }

@@ -14,7 +14,10 @@ import type { ChecklistItemRecord, IncidentRecord } from "../store.ts";
 /**
  * One change. `add`: `stage` absent → the current stage, null → not tied to a stage.
  */
-export type ChecklistChange = { kind: "add"; title: string; stage?: string | null } | { kind: "set"; itemId: string; checked: boolean } | { kind: "remove"; itemId: string };
+export type ChecklistChange =
+  | { kind: "add"; title: string; stage?: string | null }
+  | { kind: "set"; itemId: string; checked: boolean }
+  | { kind: "remove"; itemId: string };
 
 /** The outcome: the incident, the item concerned, and whether anything changed. */
 export interface ChecklistChangeResult {
@@ -26,7 +29,10 @@ export interface ChecklistChangeResult {
 }
 
 /** Apply one checklist change as the actor. */
-export async function checklistChanger(services: IncidentServices, props: { incidentId: string; actorId: string; change: ChecklistChange }): Promise<ChecklistChangeResult> {
+export async function checklistChanger(
+  services: IncidentServices,
+  props: { incidentId: string; actorId: string; change: ChecklistChange },
+): Promise<ChecklistChangeResult> {
   const { store } = services;
   const incident = await changeableIncident(services, { userId: props.actorId, incidentId: props.incidentId });
   const { change } = props;
@@ -37,9 +43,19 @@ export async function checklistChanger(services: IncidentServices, props: { inci
   if (change.kind === "add") {
     const title = change.title.trim();
     if (!title) throw invalid("incident.checklist.title", "title: must not be empty");
-    if (title.length > INCIDENT_LIMITS.itemTitleMax) throw invalid("incident.checklist.title", `title: must be at most ${INCIDENT_LIMITS.itemTitleMax} characters`);
+    if (title.length > INCIDENT_LIMITS.itemTitleMax)
+      throw invalid("incident.checklist.title", `title: must be at most ${INCIDENT_LIMITS.itemTitleMax} characters`);
     const stage = change.stage === undefined ? incident.current_stage : change.stage === null ? null : stageNamed(incident, change.stage);
-    item = { id: newId(), incident_id: incident.id, title, stage, position: await store.nextItemPosition(incident.id), checked: false, checked_by: "", checked_at: 0 };
+    item = {
+      id: newId(),
+      incident_id: incident.id,
+      title,
+      stage,
+      position: await store.nextItemPosition(incident.id),
+      checked: false,
+      checked_by: "",
+      checked_at: 0,
+    };
     await store.transaction(async (trx) => {
       await store.insertItem(item, trx);
       await store.touchIncident(incident.id, trx);
@@ -80,7 +96,11 @@ export function numberOf(incident: IncidentRecord, items: readonly ChecklistItem
 
 function stageNamed(incident: IncidentRecord, name: string): string {
   const stage = findStage(incident.stages, name);
-  if (!stage) throw invalid("incident.stage.not_found", `stage: "${name}" is not a stage of this incident; its stages are ${incident.stages.join(", ")}`);
+  if (!stage)
+    throw invalid(
+      "incident.stage.not_found",
+      `stage: "${name}" is not a stage of this incident; its stages are ${incident.stages.join(", ")}`,
+    );
   return stage;
 }
 
@@ -91,7 +111,10 @@ const VERBS: Record<string, { verb: string; trigger: string }> = {
   checklist_item_unchecked: { verb: "unchecked", trigger: "unchecked" },
 };
 
-async function announce(services: IncidentServices, props: { incident: IncidentRecord; item: ChecklistItemRecord; action: UpdateAction; actorId: string; number: number }): Promise<Incident> {
+async function announce(
+  services: IncidentServices,
+  props: { incident: IncidentRecord; item: ChecklistItemRecord; action: UpdateAction; actorId: string; number: number },
+): Promise<Incident> {
   const { item, action } = props;
   const who = await mention(services, props.actorId);
   const { verb, trigger } = VERBS[action];

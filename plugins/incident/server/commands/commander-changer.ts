@@ -9,13 +9,18 @@ import { changeableIncident } from "../policies.ts";
 import type { IncidentServices } from "../services.ts";
 
 /** Change the commander; `changed` is false when they already are. */
-export async function commanderChanger(services: IncidentServices, props: { incidentId: string; actorId: string; commanderUserId: string }): Promise<{ incident: Incident | null; changed: boolean }> {
+export async function commanderChanger(
+  services: IncidentServices,
+  props: { incidentId: string; actorId: string; commanderUserId: string },
+): Promise<{ incident: Incident | null; changed: boolean }> {
   const { ctx } = services;
   const incident = await changeableIncident(services, { userId: props.actorId, incidentId: props.incidentId });
   const user = await ctx.users.get(props.commanderUserId);
-  if (!user || user.delete_at) throw invalid("incident.commander.not_found", `commander_user_id: no active user with id ${props.commanderUserId}`);
+  if (!user || user.delete_at)
+    throw invalid("incident.commander.not_found", `commander_user_id: no active user with id ${props.commanderUserId}`);
   if (user.is_bot) throw invalid("incident.commander.bot", `commander_user_id: @${user.username} is a bot; a commander must be a person`);
-  if (!(await ctx.teams.isMember(incident.team_id, user.id))) throw invalid("incident.commander.not_in_team", `commander_user_id: @${user.username} is not a member of the incident's team`);
+  if (!(await ctx.teams.isMember(incident.team_id, user.id)))
+    throw invalid("incident.commander.not_in_team", `commander_user_id: @${user.username} is not a member of the incident's team`);
   const from = incident.commander_user_id;
   if (from === user.id) return { incident: null, changed: false };
   await ctx.channels.addMember({ channelId: incident.channel_id, userId: user.id, actorId: props.actorId });

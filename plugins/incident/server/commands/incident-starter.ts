@@ -59,7 +59,15 @@ export async function incidentStarter(services: IncidentServices, props: Inciden
 
   const channelName = chooseChannelName({ explicit: props.channelName, playbook, values, channelParam });
   const isPrivate = props.private === true || playbook?.spec.channel.private === true;
-  const channel = await createChannel(services, { teamId: team.id, name: channelName, displayName: name, isPrivate, creatorId: actor.id, purpose: playbook?.spec.description ?? "", channelParam });
+  const channel = await createChannel(services, {
+    teamId: team.id,
+    name: channelName,
+    displayName: name,
+    isPrivate,
+    creatorId: actor.id,
+    purpose: playbook?.spec.description ?? "",
+    channelParam,
+  });
 
   const notes: string[] = [];
   await ctx.channels.addMember({ channelId: channel.id, userId: services.bot.id });
@@ -107,7 +115,13 @@ export async function incidentStarter(services: IncidentServices, props: Inciden
     action: "started",
     actorId: actor.id,
     message: lines.join("\n"),
-    props: { incident_name: name, commander_user_id: actor.id, playbook_name: incident.playbook_name, stage: incident.current_stage, notes },
+    props: {
+      incident_name: name,
+      commander_user_id: actor.id,
+      playbook_name: incident.playbook_name,
+      stage: incident.current_stage,
+      notes,
+    },
     trigger: { name: "incident_started" },
   });
   return { incident: presented, notes };
@@ -116,7 +130,8 @@ export async function incidentStarter(services: IncidentServices, props: Inciden
 async function findPlaybook(services: IncidentServices, props: IncidentStartProps): Promise<PlaybookRecord | null> {
   if (props.playbookId) {
     const playbook = await services.store.getPlaybook(props.playbookId);
-    if (!playbook || playbook.team_id !== props.teamId) throw notFound("incident.playbook.not_found", `playbook_id: no playbook with id ${props.playbookId} in this team`);
+    if (!playbook || playbook.team_id !== props.teamId)
+      throw notFound("incident.playbook.not_found", `playbook_id: no playbook with id ${props.playbookId} in this team`);
     return playbook;
   }
   const wanted = props.playbookName?.trim();
@@ -124,7 +139,10 @@ async function findPlaybook(services: IncidentServices, props: IncidentStartProp
   const playbook = await services.store.getPlaybookByName(props.teamId, wanted);
   if (playbook) return playbook;
   const names = (await services.store.listPlaybooks(props.teamId)).map((p) => `"${p.name}"`);
-  throw notFound("incident.playbook.not_found", `playbook: no playbook named "${wanted}" in this team; ${names.length ? `playbooks: ${names.join(", ")}` : "the team has no playbooks"}`);
+  throw notFound(
+    "incident.playbook.not_found",
+    `playbook: no playbook named "${wanted}" in this team; ${names.length ? `playbooks: ${names.join(", ")}` : "the team has no playbooks"}`,
+  );
 }
 
 /** The fields given, with the playbook's defaults; required ones must be there, unknown ones are refused. */
@@ -134,25 +152,41 @@ function resolveFields(playbook: PlaybookRecord | null, given: Record<string, st
   const keys = Object.keys(declared);
   for (const key of Object.keys(given)) {
     if (!Object.hasOwn(declared, key)) {
-      throw invalid("incident.fields.unknown", `fields.${key}: not a field of playbook "${playbook.name}"; ${keys.length ? `its fields are ${keys.join(", ")}` : "it declares no fields"}`);
+      throw invalid(
+        "incident.fields.unknown",
+        `fields.${key}: not a field of playbook "${playbook.name}"; ${keys.length ? `its fields are ${keys.join(", ")}` : "it declares no fields"}`,
+      );
     }
   }
   const fields: Record<string, string> = {};
   for (const [key, field] of Object.entries(declared)) {
     const value = (given[key] ?? "").trim() || field.default || "";
-    if (field.required && !value) throw invalid("incident.fields.required", `fields.${key}: required by playbook "${playbook.name}"${field.description ? ` (${field.description})` : ""}`);
+    if (field.required && !value)
+      throw invalid(
+        "incident.fields.required",
+        `fields.${key}: required by playbook "${playbook.name}"${field.description ? ` (${field.description})` : ""}`,
+      );
     if (value) fields[key] = value;
   }
   return fields;
 }
 
-function chooseChannelName(props: { explicit?: string; playbook: PlaybookRecord | null; values: TemplateValues; channelParam: string }): string {
+function chooseChannelName(props: {
+  explicit?: string;
+  playbook: PlaybookRecord | null;
+  values: TemplateValues;
+  channelParam: string;
+}): string {
   const explicit = props.explicit?.trim().replace(/^~/, "");
   if (explicit) {
     const valid = nameSchema.safeParse(explicit);
     if (!valid.success) {
       const suggestion = slugify(explicit);
-      throw invalid("incident.channel.invalid", `${props.channelParam}: "${explicit}" ${valid.error.issues[0].message}; try "${suggestion}"`, { suggestion });
+      throw invalid(
+        "incident.channel.invalid",
+        `${props.channelParam}: "${explicit}" ${valid.error.issues[0].message}; try "${suggestion}"`,
+        { suggestion },
+      );
     }
     return explicit;
   }
@@ -162,7 +196,15 @@ function chooseChannelName(props: { explicit?: string; playbook: PlaybookRecord 
 
 async function createChannel(
   services: IncidentServices,
-  props: { teamId: string; name: string; displayName: string; isPrivate: boolean; creatorId: string; purpose: string; channelParam: string },
+  props: {
+    teamId: string;
+    name: string;
+    displayName: string;
+    isPrivate: boolean;
+    creatorId: string;
+    purpose: string;
+    channelParam: string;
+  },
 ): Promise<Channel> {
   try {
     return await services.ctx.channels.create({
@@ -179,13 +221,21 @@ async function createChannel(
     const details = expected.details as { suggestion?: unknown } | undefined;
     const suggestion = typeof details?.suggestion === "string" ? details.suggestion : slugify(`${props.name}-2`);
     if (expected.status === 409) {
-      throw invalid("incident.channel.taken", `${props.channelParam}: a channel named "${props.name}" already exists in this team; try "${suggestion}"`, { suggestion });
+      throw invalid(
+        "incident.channel.taken",
+        `${props.channelParam}: a channel named "${props.name}" already exists in this team; try "${suggestion}"`,
+        { suggestion },
+      );
     }
     throw invalid("incident.channel.invalid", `${props.channelParam}: ${expected.message.replace(/^name: /, "")}`, { suggestion });
   }
 }
 
-function checklistFromPlaybook(props: { playbook: PlaybookRecord | null; incidentId: string; values: TemplateValues }): ChecklistItemRecord[] {
+function checklistFromPlaybook(props: {
+  playbook: PlaybookRecord | null;
+  incidentId: string;
+  values: TemplateValues;
+}): ChecklistItemRecord[] {
   const spec = props.playbook?.spec;
   if (!spec) return [];
   const entries: Array<{ title: string; stage: string | null }> = [

@@ -20,7 +20,10 @@ export interface AppliedPlaybook {
  * Validate and store playbooks in a team. Throws a 400 `incident.playbook.invalid`
  * whose `details` list every problem `{file?, line, column, path, reason}`.
  */
-export async function playbookApplier(services: IncidentServices, props: { teamId: string; files: Array<{ path?: string; source: string }> }): Promise<AppliedPlaybook[]> {
+export async function playbookApplier(
+  services: IncidentServices,
+  props: { teamId: string; files: Array<{ path?: string; source: string }> },
+): Promise<AppliedPlaybook[]> {
   const team = await services.ctx.teams.get(props.teamId);
   if (!team) throw invalid("incident.playbook.team", `team_id: no team with id ${props.teamId}`);
   const problems: PlaybookProblem[] = [];
@@ -35,21 +38,39 @@ export async function playbookApplier(services: IncidentServices, props: { teamI
     }
     const { spec } = parsed;
     if (spec.team !== undefined && spec.team !== team.name) {
-      problems.push(withFile({ ...keyPosition(file.source, "team"), path: "team", reason: `the playbook names team "${spec.team}" but is applied to team "${team.name}"` }));
+      problems.push(
+        withFile({
+          ...keyPosition(file.source, "team"),
+          path: "team",
+          reason: `the playbook names team "${spec.team}" but is applied to team "${team.name}"`,
+        }),
+      );
       continue;
     }
     const key = spec.name.toLowerCase();
     if (names.has(key)) {
-      problems.push(withFile({ ...keyPosition(file.source, "name"), path: "name", reason: `another file (${names.get(key) || "an earlier one"}) defines a playbook named "${spec.name}" too` }));
+      problems.push(
+        withFile({
+          ...keyPosition(file.source, "name"),
+          path: "name",
+          reason: `another file (${names.get(key) || "an earlier one"}) defines a playbook named "${spec.name}" too`,
+        }),
+      );
       continue;
     }
     names.set(key, file.path ?? "");
     specs.push({ spec, source: file.source, file: file.path });
   }
   if (problems.length) {
-    const shown = problems.slice(0, 3).map((p) => `${p.file ? `${p.file}:` : ""}${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ""}${p.reason}`);
+    const shown = problems
+      .slice(0, 3)
+      .map((p) => `${p.file ? `${p.file}:` : ""}${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ""}${p.reason}`);
     const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : "";
-    throw invalid("incident.playbook.invalid", `source: the playbook is invalid, ${problems.length} problem${problems.length === 1 ? "" : "s"}: ${shown.join("; ")}${more}`, problems);
+    throw invalid(
+      "incident.playbook.invalid",
+      `source: the playbook is invalid, ${problems.length} problem${problems.length === 1 ? "" : "s"}: ${shown.join("; ")}${more}`,
+      problems,
+    );
   }
 
   const { store } = services;
@@ -59,7 +80,16 @@ export async function playbookApplier(services: IncidentServices, props: { teamI
       const now = Date.now();
       const existing = await store.getPlaybookByName(team.id, spec.name, trx);
       if (!existing) {
-        const playbook: PlaybookRecord = { id: newId(), team_id: team.id, name: spec.name, version: 1, source, spec, create_at: now, update_at: now };
+        const playbook: PlaybookRecord = {
+          id: newId(),
+          team_id: team.id,
+          name: spec.name,
+          version: 1,
+          source,
+          spec,
+          create_at: now,
+          update_at: now,
+        };
         await store.insertPlaybook(playbook, trx);
         applied.push({ playbook, outcome: "created" });
       } else if (existing.source === source) {

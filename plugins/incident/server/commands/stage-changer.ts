@@ -22,7 +22,10 @@ export interface StageChangeResult {
  * Change the stage. `stage` is a stage name (case-insensitive), `next` or
  * `prev`; a stage actually named "next" wins over the keyword.
  */
-export async function stageChanger(services: IncidentServices, props: { incidentId: string; actorId: string; stage: string }): Promise<StageChangeResult> {
+export async function stageChanger(
+  services: IncidentServices,
+  props: { incidentId: string; actorId: string; stage: string },
+): Promise<StageChangeResult> {
   const incident = await changeableIncident(services, { userId: props.actorId, incidentId: props.incidentId });
   const from = incident.current_stage;
   const to = resolveStage(incident, props.stage);
@@ -45,12 +48,16 @@ function resolveStage(incident: IncidentRecord, wanted: string): string {
   const index = incident.stages.indexOf(incident.current_stage);
   const keyword = wanted.trim().toLowerCase();
   if (keyword === "next") {
-    if (index >= incident.stages.length - 1) throw invalid("incident.stage.last", `stage: the incident is already at its last stage (${incident.current_stage})`);
+    if (index >= incident.stages.length - 1)
+      throw invalid("incident.stage.last", `stage: the incident is already at its last stage (${incident.current_stage})`);
     return incident.stages[index + 1];
   }
   if (keyword === "prev" || keyword === "previous") {
     if (index <= 0) throw invalid("incident.stage.first", `stage: the incident is already at its first stage (${incident.current_stage})`);
     return incident.stages[index - 1];
   }
-  throw invalid("incident.stage.not_found", `stage: "${wanted}" is not a stage of this incident; its stages are ${incident.stages.join(", ")} (or next, prev)`);
+  throw invalid(
+    "incident.stage.not_found",
+    `stage: "${wanted}" is not a stage of this incident; its stages are ${incident.stages.join(", ")} (or next, prev)`,
+  );
 }

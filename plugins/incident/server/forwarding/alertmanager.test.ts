@@ -62,7 +62,14 @@ async function startAlertmanager(props: { dir: string; hookUrl: string }): Promi
   const port = await freePort();
   const child = spawn(
     alertmanagerBin,
-    [`--config.file=${configFile}`, `--storage.path=${path.join(props.dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, `--web.external-url=http://127.0.0.1:${port}`, "--cluster.listen-address=", "--log.level=debug"],
+    [
+      `--config.file=${configFile}`,
+      `--storage.path=${path.join(props.dir, "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.external-url=http://127.0.0.1:${port}`,
+      "--cluster.listen-address=",
+      "--log.level=debug",
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
@@ -98,13 +105,17 @@ async function waitFor<T>(am: Pick<Alertmanager, "log"> | undefined, what: strin
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up after ${WAIT_MS} ms waiting for ${what}\n--- Alertmanager log ---\n${am?.log() ?? ""}`);
+    if (Date.now() > deadline)
+      throw new Error(`gave up after ${WAIT_MS} ms waiting for ${what}\n--- Alertmanager log ---\n${am?.log() ?? ""}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
 /** Send alerts to Alertmanager's API, as Prometheus does. */
-async function fire(am: Alertmanager, alerts: Array<{ labels: Record<string, string>; annotations?: Record<string, string>; endsAt?: string }>): Promise<void> {
+async function fire(
+  am: Alertmanager,
+  alerts: Array<{ labels: Record<string, string>; annotations?: Record<string, string>; endsAt?: string }>,
+): Promise<void> {
   const res = await fetch(`${am.url}/api/v2/alerts`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -133,7 +144,9 @@ describe.skipIf(!haveAlertmanager)("a real Alertmanager posting to a Sitrep inco
     expect(hook.status).toBe(201);
     hookId = hook.body.id;
 
-    const source = ["name: Database outage", "forwarding:", "  - {from: [alerts], keywords: [db-prod], authors: [alertmanager]}"].join("\n");
+    const source = ["name: Database outage", "forwarding:", "  - {from: [alerts], keywords: [db-prod], authors: [alertmanager]}"].join(
+      "\n",
+    );
     const playbook = await admin.post(`${API}/playbooks`, { team_id: team.id, source });
     expect(playbook.status, JSON.stringify(playbook.body)).toBe(201);
     incident = await startIncident(admin, { name: "DB latency", team_id: team.id, playbook_id: playbook.body.id });
@@ -149,7 +162,9 @@ describe.skipIf(!haveAlertmanager)("a real Alertmanager posting to a Sitrep inco
 
   /** Posts in ~alerts sent by the webhook whose attachments mention `instance`. */
   async function alertPosts(instance: string): Promise<Post[]> {
-    return (await channelPosts(admin, alerts.id)).filter((post) => post.props.from_webhook === "true" && JSON.stringify(post.props.attachments ?? []).includes(instance));
+    return (await channelPosts(admin, alerts.id)).filter(
+      (post) => post.props.from_webhook === "true" && JSON.stringify(post.props.attachments ?? []).includes(instance),
+    );
   }
 
   async function forwarded(): Promise<Post[]> {
@@ -158,7 +173,9 @@ describe.skipIf(!haveAlertmanager)("a real Alertmanager posting to a Sitrep inco
   }
 
   it("posts a db-prod alert in Slack format to ~alerts and forwards it to the incident with a permalink", async () => {
-    await fire(am!, [{ labels: { alertname: "HighLatency", instance: "db-prod", severity: "critical" }, annotations: { summary: "p99 latency above 2s" } }]);
+    await fire(am!, [
+      { labels: { alertname: "HighLatency", instance: "db-prod", severity: "critical" }, annotations: { summary: "p99 latency above 2s" } },
+    ]);
 
     const [post] = await waitFor(am, "the db-prod notification in ~alerts", async () => {
       const posts = await alertPosts("db-prod");
@@ -202,7 +219,12 @@ describe.skipIf(!haveAlertmanager)("a real Alertmanager posting to a Sitrep inco
   });
 
   it("posts a web-staging alert to ~alerts without forwarding it", async () => {
-    await fire(am!, [{ labels: { alertname: "HighLatency", instance: "web-staging", severity: "warning" }, annotations: { summary: "p99 latency above 1s" } }]);
+    await fire(am!, [
+      {
+        labels: { alertname: "HighLatency", instance: "web-staging", severity: "warning" },
+        annotations: { summary: "p99 latency above 1s" },
+      },
+    ]);
     const [post] = await waitFor(am, "the web-staging notification in ~alerts", async () => {
       const posts = await alertPosts("web-staging");
       return posts.length ? posts : undefined;
@@ -215,13 +237,21 @@ describe.skipIf(!haveAlertmanager)("a real Alertmanager posting to a Sitrep inco
 
   it("sends the resolution (send_resolved), which the db-prod rule forwards too", async () => {
     const now = new Date().toISOString();
-    await fire(am!, [{ labels: { alertname: "HighLatency", instance: "db-prod", severity: "critical" }, annotations: { summary: "p99 latency above 2s" }, endsAt: now }]);
+    await fire(am!, [
+      {
+        labels: { alertname: "HighLatency", instance: "db-prod", severity: "critical" },
+        annotations: { summary: "p99 latency above 2s" },
+        endsAt: now,
+      },
+    ]);
     const resolved = await waitFor(am, "the [RESOLVED] db-prod notification in ~alerts", async () => {
       const posts = await alertPosts("[RESOLVED] HighLatency on db-prod");
       return posts.length ? posts[0] : undefined;
     });
     expect((resolved.props.attachments as Array<{ color: string }>)[0].color).toBe("good");
-    const copy = await waitFor(am, "the forwarded resolution", async () => (await forwarded()).find((p) => p.props.source_post_id === resolved.id));
+    const copy = await waitFor(am, "the forwarded resolution", async () =>
+      (await forwarded()).find((p) => p.props.source_post_id === resolved.id),
+    );
     expect(copy.props.permalink).toBe(`${server.config.siteUrl}/${team.name}/pl/${resolved.id}`);
   });
 });

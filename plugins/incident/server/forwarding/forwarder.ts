@@ -59,8 +59,22 @@ export function renderForwardingRules(rules: readonly ForwardingRule[], values: 
 }
 
 /** Template values of an incident, as at its start (`{{date}}` is the start date). */
-export function forwardingTemplateValues(props: { name: string; slug: string; createAt: number; seq: number; commander: string; fields: Record<string, string> }): TemplateValues {
-  return { name: props.name, slug: props.slug, date: templateDate(props.createAt), seq: props.seq, commander: props.commander, fields: props.fields };
+export function forwardingTemplateValues(props: {
+  name: string;
+  slug: string;
+  createAt: number;
+  seq: number;
+  commander: string;
+  fields: Record<string, string>;
+}): TemplateValues {
+  return {
+    name: props.name,
+    slug: props.slug,
+    date: templateDate(props.createAt),
+    seq: props.seq,
+    commander: props.commander,
+    fields: props.fields,
+  };
 }
 
 /** The text of a copy: who, where, a link, then the quoted excerpt. */
@@ -117,7 +131,12 @@ export class IncidentForwarder {
     const { ctx } = props;
     this.usernames = new NameCache(async (id) => (await ctx.users.get(id))?.username);
     this.teamNames = new NameCache(async (id) => (await ctx.teams.get(id))?.name);
-    this.index.onBrokenRule = ({ incidentId, ruleIndex, reason }) => ctx.log.warn("forwarding rule has a regex that does not compile; it never matches", { incident_id: incidentId, rule: ruleIndex, reason });
+    this.index.onBrokenRule = ({ incidentId, ruleIndex, reason }) =>
+      ctx.log.warn("forwarding rule has a regex that does not compile; it never matches", {
+        incident_id: incidentId,
+        rule: ruleIndex,
+        reason,
+      });
   }
 
   /** Load the active incidents' rules, hook into new posts, and keep in step with other processes. */
@@ -148,7 +167,12 @@ export class IncidentForwarder {
       this.index.removeIncident(incident.id);
       return;
     }
-    this.index.upsertIncident({ incidentId: incident.id, teamId: incident.team_id, channelId: incident.channel_id, rules: incident.forwarding });
+    this.index.upsertIncident({
+      incidentId: incident.id,
+      teamId: incident.team_id,
+      channelId: incident.channel_id,
+      rules: incident.forwarding,
+    });
   }
 
   private async reloadAll(): Promise<void> {
@@ -207,7 +231,8 @@ export class IncidentForwarder {
     const { ctx, botUserId } = this.props;
     const teamName = (await this.teamNames.get(source.team_id)) ?? "";
     const username = (await this.usernames.get(post.user_id)) ?? "unknown";
-    const override = post.props.from_webhook === "true" && typeof post.props.override_username === "string" ? post.props.override_username.trim() : "";
+    const override =
+      post.props.from_webhook === "true" && typeof post.props.override_username === "string" ? post.props.override_username.trim() : "";
     const base = {
       source_post_id: post.id,
       source_channel_id: source.id,
@@ -221,7 +246,13 @@ export class IncidentForwarder {
     for (const match of matches) {
       const props: ForwardedPostProps = { ...base, incident_id: match.incidentId, rule_indexes: match.ruleIndexes };
       try {
-        await ctx.posts.create({ channelId: match.incidentChannelId, userId: botUserId, type: FORWARDED_POST_TYPE, message: forwardedMessage(props), props: { ...props } });
+        await ctx.posts.create({
+          channelId: match.incidentChannelId,
+          userId: botUserId,
+          type: FORWARDED_POST_TYPE,
+          message: forwardedMessage(props),
+          props: { ...props },
+        });
       } catch (error) {
         ctx.log.warn("could not forward a post", { incident_id: match.incidentId, post_id: post.id, error: String(error) });
       }

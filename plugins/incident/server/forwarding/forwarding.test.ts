@@ -47,14 +47,24 @@ async function workspace(): Promise<Workspace> {
 
 /** Apply a playbook with these forwarding rules (YAML lines under `forwarding:`); returns its id. */
 async function playbook(team: Team, props: { name?: string; forwarding: string; fields?: string }): Promise<string> {
-  const source = [`name: ${props.name ?? "Outage"}`, ...(props.fields ? ["fields:", props.fields] : []), "forwarding:", props.forwarding].join("\n");
+  const source = [
+    `name: ${props.name ?? "Outage"}`,
+    ...(props.fields ? ["fields:", props.fields] : []),
+    "forwarding:",
+    props.forwarding,
+  ].join("\n");
   const res = await admin.post(`${API}/playbooks`, { team_id: team.id, source });
   if (res.status !== 200 && res.status !== 201) throw new Error(`playbook: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as string;
 }
 
 async function start(team: Team, playbookId: string, fields?: Record<string, string>): Promise<Incident> {
-  return startIncident(admin, { name: `Incident ${Math.random().toString(36).slice(2, 8)}`, team_id: team.id, playbook_id: playbookId, fields });
+  return startIncident(admin, {
+    name: `Incident ${Math.random().toString(36).slice(2, 8)}`,
+    team_id: team.id,
+    playbook_id: playbookId,
+    fields,
+  });
 }
 
 /** Post as `client`, then wait until the host's hooks (the matching and the copies) are done. */
@@ -126,9 +136,15 @@ describe("message forwarding", () => {
 
   it("matches a regex (case-insensitive), and authors including a webhook's username, reading attachments", async () => {
     const w = await workspace();
-    const incident = await start(w.team, await playbook(w.team, {
-      forwarding: ["  - {from: [support], regex: 'ERR-[0-9]+'}", "  - {from: [alerts], keywords: [db-prod], authors: [alertmanager]}"].join("\n"),
-    }));
+    const incident = await start(
+      w.team,
+      await playbook(w.team, {
+        forwarding: [
+          "  - {from: [support], regex: 'ERR-[0-9]+'}",
+          "  - {from: [alerts], keywords: [db-prod], authors: [alertmanager]}",
+        ].join("\n"),
+      }),
+    );
     await say(alice, w.support, "customer saw err-503 at checkout");
     await say(alice, w.support, "customer saw ERR-x");
     await say(alice, w.alerts, "db-prod by a person, not alertmanager");
@@ -137,7 +153,13 @@ describe("message forwarding", () => {
     expect(hook.status).toBe(201);
     const sent = await server.anonymous.post(`/hooks/${hook.body.id}`, {
       username: "alertmanager",
-      attachments: [{ fallback: "[FIRING:1] HighLatency", title: "[FIRING:1] HighLatency", fields: [{ title: "instance", value: "db-prod", short: true }] }],
+      attachments: [
+        {
+          fallback: "[FIRING:1] HighLatency",
+          title: "[FIRING:1] HighLatency",
+          fields: [{ title: "instance", value: "db-prod", short: true }],
+        },
+      ],
     });
     expect(sent.status).toBe(200);
     await server.host.hooks.idle();
@@ -153,9 +175,15 @@ describe("message forwarding", () => {
 
   it("drops posts with an excluded keyword, and needs every keyword with match: all", async () => {
     const w = await workspace();
-    const incident = await start(w.team, await playbook(w.team, {
-      forwarding: ["  - {from: [alerts], keywords: [db-prod], exclude_keywords: [resolved]}", "  - {from: [support], keywords: [payments, down], match: all}"].join("\n"),
-    }));
+    const incident = await start(
+      w.team,
+      await playbook(w.team, {
+        forwarding: [
+          "  - {from: [alerts], keywords: [db-prod], exclude_keywords: [resolved]}",
+          "  - {from: [support], keywords: [payments, down], match: all}",
+        ].join("\n"),
+      }),
+    );
     await say(alice, w.alerts, "[RESOLVED] db-prod latency");
     await say(alice, w.alerts, "db-prod latency firing");
     await say(alice, w.support, "payments is slow");
@@ -166,10 +194,15 @@ describe("message forwarding", () => {
 
   it("renders templates in the rules at start, and shows them in the incident JSON", async () => {
     const w = await workspace();
-    const id = await playbook(w.team, { fields: "  service: {required: true}", forwarding: '  - {from: [alerts], keywords: ["{{fields.service}}"], exclude_keywords: ["{{fields.service}}-canary"]}' });
+    const id = await playbook(w.team, {
+      fields: "  service: {required: true}",
+      forwarding: '  - {from: [alerts], keywords: ["{{fields.service}}"], exclude_keywords: ["{{fields.service}}-canary"]}',
+    });
     const incident = await start(w.team, id, { service: "payments" });
     const read = await admin.get(`${API}/incidents/${incident.id}`);
-    expect(read.body.forwarding).toEqual([{ from: ["alerts"], keywords: ["payments"], exclude_keywords: ["payments-canary"], authors: [], match: "any" }]);
+    expect(read.body.forwarding).toEqual([
+      { from: ["alerts"], keywords: ["payments"], exclude_keywords: ["payments-canary"], authors: [], match: "any" },
+    ]);
     await say(alice, w.alerts, "payments 5xx rising");
     await say(alice, w.alerts, "payments payments-canary deploy");
     expect((await forwarded(incident)).map((p) => p.props.excerpt)).toEqual(["payments 5xx rising"]);
@@ -177,7 +210,13 @@ describe("message forwarding", () => {
 
   it("makes one copy per incident however many rules match, and never forwards copies or the incident's own channel", async () => {
     const w = await workspace();
-    const id = await playbook(w.team, { forwarding: ['  - {from: "*", keywords: [db-prod]}', "  - {from: [alerts], keywords: [latency]}", "  - {from: [alerts], regex: 'DB'}"].join("\n") });
+    const id = await playbook(w.team, {
+      forwarding: [
+        '  - {from: "*", keywords: [db-prod]}',
+        "  - {from: [alerts], keywords: [latency]}",
+        "  - {from: [alerts], regex: 'DB'}",
+      ].join("\n"),
+    });
     const first = await start(w.team, id);
     const second = await start(w.team, id);
     await say(alice, w.alerts, "db-prod latency");
@@ -191,7 +230,9 @@ describe("message forwarding", () => {
     expect(firstCopies[0].props.rule_indexes).toEqual([0, 1, 2]);
     expect(secondCopies.map((p) => p.props.excerpt)).toEqual(["db-prod latency", "db-prod seen from the war room"]);
     // The copies themselves (in public incident channels, full of "db-prod") were not forwarded again.
-    expect(secondCopies.filter((p) => p.props.source_channel_id === first.channel_id).map((p) => p.props.author_id)).toEqual([alice.user.id]);
+    expect(secondCopies.filter((p) => p.props.source_channel_id === first.channel_id).map((p) => p.props.author_id)).toEqual([
+      alice.user.id,
+    ]);
   });
 
   it("stops forwarding when the incident ends", async () => {
@@ -244,7 +285,10 @@ describe("message forwarding", () => {
     expect(res.status).toBe(400);
     expect(res.body.message).toBe('incident "No playbook" was started without a playbook: there are no forwarding rules to reload');
     await admin.post(`${API}/incidents/${bare.id}/end`, {});
-    const ended = await slash(admin, { channel: { id: bare.channel_id, team_id: w.team.id } as Channel, command: "/incident rules reload" });
+    const ended = await slash(admin, {
+      channel: { id: bare.channel_id, team_id: w.team.id } as Channel,
+      command: "/incident rules reload",
+    });
     expect(ended.status).toBe(409);
   });
 

@@ -35,7 +35,10 @@ describe("KeywordAutomaton", () => {
   });
 
   it("keeps keywords with punctuation: hostnames, codes", () => {
-    expect(found(["api-1.prod.example.com", "ERR-42"], "host api-1.prod.example.com said err-42")).toEqual(["ERR-42", "api-1.prod.example.com"]);
+    expect(found(["api-1.prod.example.com", "ERR-42"], "host api-1.prod.example.com said err-42")).toEqual([
+      "ERR-42",
+      "api-1.prod.example.com",
+    ]);
     expect(found(["api-1.prod.example.com"], "host api-1.prod.example.community")).toEqual([]);
   });
 

@@ -15,7 +15,12 @@ const WORD_CHAR = /[\p{L}\p{N}_]/u;
 /** True when the code point is a letter, a digit or `_`. */
 function isWordCodePoint(codePoint: number): boolean {
   if (codePoint < 128) {
-    return (codePoint >= 48 && codePoint <= 57) || (codePoint >= 97 && codePoint <= 122) || (codePoint >= 65 && codePoint <= 90) || codePoint === 95;
+    return (
+      (codePoint >= 48 && codePoint <= 57) ||
+      (codePoint >= 97 && codePoint <= 122) ||
+      (codePoint >= 65 && codePoint <= 90) ||
+      codePoint === 95
+    );
   }
   return WORD_CHAR.test(String.fromCodePoint(codePoint));
 }

@@ -62,7 +62,10 @@ describe("ForwardingRuleIndex", () => {
   });
 
   it("never reads a private channel, even when a rule names it", async () => {
-    const index = indexWith([{ from: ["secret"], keywords: ["db-prod"] }, { from: ["secret"], regex: "." }]);
+    const index = indexWith([
+      { from: ["secret"], keywords: ["db-prod"] },
+      { from: ["secret"], regex: "." },
+    ]);
     expect(await incidents(index, post({ channel: "secret", message: "db-prod" }))).toEqual([]);
   });
 
@@ -117,14 +120,23 @@ describe("ForwardingRuleIndex", () => {
     const fromHook = { from_webhook: "true", override_username: "alertmanager", webhook_display_name: "Prometheus" };
     expect(await incidents(index, post({ message: "db-prod", user: "hookowner", props: fromHook }))).toEqual(["inc1"]);
     // Not a webhook post: its props claim nothing.
-    expect(await incidents(index, post({ message: "db-prod", user: "hookowner", props: { override_username: "alertmanager" } }))).toEqual([]);
+    expect(await incidents(index, post({ message: "db-prod", user: "hookowner", props: { override_username: "alertmanager" } }))).toEqual(
+      [],
+    );
     const byDisplayName = indexWith([{ from: ["alerts"], authors: ["prometheus"] }]);
     expect(await incidents(byDisplayName, post({ message: "anything", user: "hookowner", props: fromHook }))).toEqual(["inc1"]);
   });
 
   it("reads the text of attachments", async () => {
     const index = indexWith([{ from: ["alerts"], keywords: ["db-prod"] }]);
-    for (const attachment of [{ title: "db-prod" }, { text: "db-prod" }, { fallback: "db-prod" }, { pretext: "db-prod" }, { fields: [{ title: "db-prod", value: "x" }] }, { fields: [{ title: "host", value: "db-prod" }] }]) {
+    for (const attachment of [
+      { title: "db-prod" },
+      { text: "db-prod" },
+      { fallback: "db-prod" },
+      { pretext: "db-prod" },
+      { fields: [{ title: "db-prod", value: "x" }] },
+      { fields: [{ title: "host", value: "db-prod" }] },
+    ]) {
       expect(await incidents(index, post({ props: { attachments: [attachment] } }))).toEqual(["inc1"]);
     }
     expect(await incidents(index, post({ props: { attachments: [{ title: "db", text: "prod" }] } }))).toEqual([]);
@@ -169,17 +181,35 @@ describe("ForwardingRuleIndex", () => {
 
   it("finds keywords added after the main automaton was built, and merges them once they are many", async () => {
     const index = new ForwardingRuleIndex();
-    for (let i = 0; i < 100; i++) index.upsertIncident({ incidentId: `a${i}`, teamId: TEAM, channelId: `a${i}`, rules: [{ from: ["alerts"], keywords: [`svc-${i}`] }] });
+    for (let i = 0; i < 100; i++)
+      index.upsertIncident({
+        incidentId: `a${i}`,
+        teamId: TEAM,
+        channelId: `a${i}`,
+        rules: [{ from: ["alerts"], keywords: [`svc-${i}`] }],
+      });
     index.prepare();
     index.upsertIncident({ incidentId: "late", teamId: TEAM, channelId: "late", rules: [{ from: ["alerts"], keywords: ["late-svc"] }] });
     expect(await incidents(index, post({ message: "svc-3 and late-svc" }))).toEqual(["a3", "late"]);
-    for (let i = 0; i < 600; i++) index.upsertIncident({ incidentId: `b${i}`, teamId: TEAM, channelId: `b${i}`, rules: [{ from: ["alerts"], keywords: [`new-${i}`] }] });
+    for (let i = 0; i < 600; i++)
+      index.upsertIncident({
+        incidentId: `b${i}`,
+        teamId: TEAM,
+        channelId: `b${i}`,
+        rules: [{ from: ["alerts"], keywords: [`new-${i}`] }],
+      });
     expect(await incidents(index, post({ message: "svc-99, late-svc, new-599" }))).toEqual(["a99", "b599", "late"]);
   });
 
   it("compacts stale keywords once they outnumber live ones, keeping the live rules", async () => {
     const index = new ForwardingRuleIndex();
-    for (let i = 0; i < 1100; i++) index.upsertIncident({ incidentId: `old${i}`, teamId: TEAM, channelId: `old${i}`, rules: [{ from: ["alerts"], keywords: [`svc-${i}`] }] });
+    for (let i = 0; i < 1100; i++)
+      index.upsertIncident({
+        incidentId: `old${i}`,
+        teamId: TEAM,
+        channelId: `old${i}`,
+        rules: [{ from: ["alerts"], keywords: [`svc-${i}`] }],
+      });
     index.upsertIncident({ incidentId: "keep", teamId: TEAM, channelId: "keep", rules: [{ from: ["alerts"], keywords: ["svc-5"] }] });
     for (let i = 0; i < 1100; i++) index.removeIncident(`old${i}`);
     expect(index.ruleCount).toBe(1);
@@ -197,7 +227,12 @@ describe("ForwardingRuleIndex", () => {
   it("a keyword many match-all rules share (critical) makes none of them a candidate alone, and each still matches with its own keyword", async () => {
     const index = new ForwardingRuleIndex();
     for (let i = 0; i < 50; i++) {
-      index.upsertIncident({ incidentId: `i${i}`, teamId: TEAM, channelId: `i${i}`, rules: [{ from: ["alerts"], keywords: [`svc-${i}`, "critical"], match: "all" }] });
+      index.upsertIncident({
+        incidentId: `i${i}`,
+        teamId: TEAM,
+        channelId: `i${i}`,
+        rules: [{ from: ["alerts"], keywords: [`svc-${i}`, "critical"], match: "all" }],
+      });
     }
     const critical = index.candidates(post({ message: "severity=critical on something else" }));
     expect(critical?.rules.size ?? 0).toBeLessThanOrEqual(1);
@@ -206,7 +241,12 @@ describe("ForwardingRuleIndex", () => {
     expect(await incidents(index, post({ message: "svc-0 severity=critical" }))).toEqual(["i0"]);
     expect(await incidents(index, post({ message: "svc-7 severity=warning" }))).toEqual([]);
     index.removeIncident("i0");
-    index.upsertIncident({ incidentId: "late", teamId: TEAM, channelId: "late", rules: [{ from: ["alerts"], keywords: ["critical", "late-svc"], match: "all" }] });
+    index.upsertIncident({
+      incidentId: "late",
+      teamId: TEAM,
+      channelId: "late",
+      rules: [{ from: ["alerts"], keywords: ["critical", "late-svc"], match: "all" }],
+    });
     expect(await incidents(index, post({ message: "svc-0 critical late-svc" }))).toEqual(["late"]);
   });
 

@@ -388,7 +388,11 @@ export class ForwardingRuleIndex {
   }
 
   /** The second step of {@link match}, for a post {@link candidates} did not rule out. */
-  async resolve(post: Pick<Post, "id" | "channel_id" | "user_id" | "message" | "props">, found: MatchCandidates, lookups: MatchLookups): Promise<ForwardingMatch[]> {
+  async resolve(
+    post: Pick<Post, "id" | "channel_id" | "user_id" | "message" | "props">,
+    found: MatchCandidates,
+    lookups: MatchLookups,
+  ): Promise<ForwardingMatch[]> {
     const { text, hits } = found;
     const candidates = new Set(found.rules);
     const channel = await lookups.channel(post.channel_id);
@@ -413,7 +417,12 @@ export class ForwardingRuleIndex {
       }
       const entry = byIncident.get(incident.incidentId);
       if (entry) entry.ruleIndexes.push(rule.index);
-      else byIncident.set(incident.incidentId, { incidentId: incident.incidentId, incidentChannelId: incident.channelId, ruleIndexes: [rule.index] });
+      else
+        byIncident.set(incident.incidentId, {
+          incidentId: incident.incidentId,
+          incidentChannelId: incident.channelId,
+          ruleIndexes: [rule.index],
+        });
     }
     for (const entry of byIncident.values()) entry.ruleIndexes.sort((a, b) => a - b);
     return [...byIncident.values()];

@@ -21,7 +21,8 @@ export function describeRules(rules: readonly ForwardingRule[]): string[] {
   return rules.map((rule, i) => {
     const from = rule.from === "*" ? "every public channel" : rule.from.map((name) => `~${name}`).join(", ");
     const parts = [`from ${from}`];
-    if (rule.keywords.length) parts.push(`${rule.match === "all" ? "all of" : "any of"} ${rule.keywords.map((k) => `\`${k}\``).join(", ")}`);
+    if (rule.keywords.length)
+      parts.push(`${rule.match === "all" ? "all of" : "any of"} ${rule.keywords.map((k) => `\`${k}\``).join(", ")}`);
     if (rule.regex) parts.push(`${rule.keywords.length && rule.match !== "all" ? "or" : "and"} regex \`${rule.regex}\``);
     if (rule.authors.length) parts.push(`by ${rule.authors.join(", ")}`);
     if (rule.exclude_keywords.length) parts.push(`except ${rule.exclude_keywords.map((k) => `\`${k}\``).join(", ")}`);
@@ -34,16 +35,33 @@ export function describeRules(rules: readonly ForwardingRule[]): string[] {
  * 404 when not visible, 403 when not a member, 409 when ended, 400 without a
  * playbook; 404 when the playbook was deleted.
  */
-export async function forwardingRulesReloader(services: IncidentServices, props: { incidentId: string; actorId: string; forwarder: IncidentForwarder }): Promise<Incident> {
+export async function forwardingRulesReloader(
+  services: IncidentServices,
+  props: { incidentId: string; actorId: string; forwarder: IncidentForwarder },
+): Promise<Incident> {
   const { store, ctx } = services;
   const incident = await changeableIncident(services, { userId: props.actorId, incidentId: props.incidentId });
   if (!incident.playbook_id) {
-    throw invalid("incident.rules.no_playbook", `incident "${incident.name}" was started without a playbook: there are no forwarding rules to reload`);
+    throw invalid(
+      "incident.rules.no_playbook",
+      `incident "${incident.name}" was started without a playbook: there are no forwarding rules to reload`,
+    );
   }
   const playbook = await store.getPlaybook(incident.playbook_id);
-  if (!playbook) throw notFound("incident.rules.playbook_not_found", `the playbook of incident "${incident.name}" no longer exists: there are no forwarding rules to reload`);
+  if (!playbook)
+    throw notFound(
+      "incident.rules.playbook_not_found",
+      `the playbook of incident "${incident.name}" no longer exists: there are no forwarding rules to reload`,
+    );
   const commander = await ctx.users.get(incident.commander_user_id);
-  const values = forwardingTemplateValues({ name: incident.name, slug: slugify(incident.name), createAt: incident.create_at, seq: incident.seq, commander: commander?.username ?? "", fields: incident.fields });
+  const values = forwardingTemplateValues({
+    name: incident.name,
+    slug: slugify(incident.name),
+    createAt: incident.create_at,
+    seq: incident.seq,
+    commander: commander?.username ?? "",
+    fields: incident.fields,
+  });
   const rules = renderForwardingRules(playbook.spec.forwarding, values);
   await store.updateIncident(incident.id, { forwarding: rules });
   await props.forwarder.track({ ...incident, forwarding: rules });
@@ -71,7 +89,10 @@ export function rulesSubcommand(services: IncidentServices, forwarder: IncidentF
       }
       const reloaded = await forwardingRulesReloader(services, { incidentId: incident.id, actorId: call.userId, forwarder });
       const count = reloaded.forwarding.length;
-      return { response_type: "ephemeral", text: `Reloaded ${count} forwarding rule${count === 1 ? "" : "s"} of **${reloaded.name}** from its playbook.` };
+      return {
+        response_type: "ephemeral",
+        text: `Reloaded ${count} forwarding rule${count === 1 ? "" : "s"} of **${reloaded.name}** from its playbook.`,
+      };
     },
   };
 }

@@ -67,12 +67,18 @@ describe("starting an incident through the API", () => {
     expect(taken.body.id).toBe("incident.channel.taken");
     expect(taken.body.message).toMatch(/^channel_name: a channel named "queue-stuck" already exists in this team; try "queue-stuck-\w+"$/);
     expect(taken.body.details.suggestion).toMatch(/^queue-stuck-/);
-    const retried = await alice.post(`${API}/incidents`, { name: "Queue stuck", team_id: team.id, channel_name: taken.body.details.suggestion });
+    const retried = await alice.post(`${API}/incidents`, {
+      name: "Queue stuck",
+      team_id: team.id,
+      channel_name: taken.body.details.suggestion,
+    });
     expect(retried.status).toBe(201);
 
     const bad = await alice.post(`${API}/incidents`, { name: "X", team_id: team.id, channel_name: "Bad Name!" });
     expect(bad.status).toBe(400);
-    expect(bad.body.message).toBe(`channel_name: "Bad Name!" may contain only lowercase letters, digits, '-' and '_', and must start with a letter or digit; try "bad-name"`);
+    expect(bad.body.message).toBe(
+      `channel_name: "Bad Name!" may contain only lowercase letters, digits, '-' and '_', and must start with a letter or digit; try "bad-name"`,
+    );
   });
 
   it("validates the body, naming the field and the reason", async () => {
@@ -103,7 +109,10 @@ describe("starting an incident through the API", () => {
 describe("listing and reading", () => {
   it("lists newest first with filters and paging, and answers 404 for unknown ids", async () => {
     const other = await server.createTeam(await server.admin());
-    await server.addToChannel(await server.admin(), { channel: await server.createChannel(await server.admin(), { teamId: other.id }), user: bob.user });
+    await server.addToChannel(await server.admin(), {
+      channel: await server.createChannel(await server.admin(), { teamId: other.id }),
+      user: bob.user,
+    });
     const a = await startIncident(bob, { name: "List one", team_id: other.id });
     const b = await startIncident(bob, { name: "List two", team_id: other.id });
     const c = await startIncident(bob, { name: "List three", team_id: other.id });
@@ -170,7 +179,9 @@ describe("permissions", () => {
     expect(list.body.items.map((i: Incident) => i.id)).toContain(incident.id);
     const change = await carol.patch(`${API}/incidents/${incident.id}`, { current_stage: "Mitigated" });
     expect(change.status).toBe(403);
-    expect(change.body.message).toBe(`You must be a member of ~${incident.channel_name} to change the incident "Public outage"; join the channel first.`);
+    expect(change.body.message).toBe(
+      `You must be a member of ~${incident.channel_name} to change the incident "Public outage"; join the channel first.`,
+    );
     expect((await outsider.get(`${API}/incidents/${incident.id}`)).status).toBe(404);
     await carol.post(`/api/v4/channels/${incident.channel_id}/members`, { user_id: carol.user.id });
     expect((await carol.patch(`${API}/incidents/${incident.id}`, { current_stage: "Mitigated" })).status).toBe(200);
@@ -187,7 +198,9 @@ describe("changing an incident", () => {
     expect(staged.body.current_stage).toBe("Investigating");
     const unknown = await alice.patch(`${API}/incidents/${incident.id}`, { current_stage: "Done" });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.message).toBe('stage: "Done" is not a stage of this incident; its stages are Triage, Investigating, Mitigated, Resolved (or next, prev)');
+    expect(unknown.body.message).toBe(
+      'stage: "Done" is not a stage of this incident; its stages are Triage, Investigating, Mitigated, Resolved (or next, prev)',
+    );
     const handed = await alice.patch(`${API}/incidents/${incident.id}`, { commander_user_id: bob.user.id });
     expect(handed.body.commander_user_id).toBe(bob.user.id);
     expect(await alice.get(`/api/v4/channels/${incident.channel_id}`)).toMatchObject({ status: 200 });
@@ -206,9 +219,16 @@ describe("changing an incident", () => {
       [bot.id, "stage_changed", `@${alice.user.username} changed the stage from Triage to Investigating`],
       [bot.id, "commander_changed", `@${alice.user.username} changed the commander from @${alice.user.username} to @${bob.user.username}`],
     ]);
-    expect(updates[1].props).toMatchObject({ incident_id: incident.id, actor_id: alice.user.id, from_stage: "Triage", to_stage: "Investigating" });
+    expect(updates[1].props).toMatchObject({
+      incident_id: incident.id,
+      actor_id: alice.user.id,
+      from_stage: "Triage",
+      to_stage: "Investigating",
+    });
     await socket.waitFor("custom_incident_incident_updated");
-    const actions = socket.events.filter((e) => e.event === "custom_incident_incident_updated" && (e.data.incident as Incident).id === incident.id).map((e) => e.data.action);
+    const actions = socket.events
+      .filter((e) => e.event === "custom_incident_incident_updated" && (e.data.incident as Incident).id === incident.id)
+      .map((e) => e.data.action);
     expect(actions).toEqual(["started", "stage_changed", "commander_changed"]);
     socket.close();
   });
@@ -217,7 +237,9 @@ describe("changing an incident", () => {
     const incident = await startIncident(alice, { name: "Checklist walk", team_id: team.id });
     const added = await alice.post(`${API}/incidents/${incident.id}/checklist`, { title: "Page the DBA" });
     expect(added.status).toBe(201);
-    expect(added.body.checklist).toEqual([{ id: expect.any(String), title: "Page the DBA", stage: "Triage", checked: false, checked_by: "", checked_at: 0 }]);
+    expect(added.body.checklist).toEqual([
+      { id: expect.any(String), title: "Page the DBA", stage: "Triage", checked: false, checked_by: "", checked_at: 0 },
+    ]);
     const loose = await alice.post(`${API}/incidents/${incident.id}/checklist`, { title: "Tell customers", stage: null });
     const later = await alice.post(`${API}/incidents/${incident.id}/checklist`, { title: "Verify fix", stage: "resolved" });
     expect(later.body.checklist.map((i: { title: string; stage: string | null }) => [i.title, i.stage])).toEqual([
@@ -227,7 +249,9 @@ describe("changing an incident", () => {
     ]);
     expect(loose.status).toBe(201);
     const badStage = await alice.post(`${API}/incidents/${incident.id}/checklist`, { title: "x", stage: "Nope" });
-    expect(badStage.body.message).toBe('stage: "Nope" is not a stage of this incident; its stages are Triage, Investigating, Mitigated, Resolved');
+    expect(badStage.body.message).toBe(
+      'stage: "Nope" is not a stage of this incident; its stages are Triage, Investigating, Mitigated, Resolved',
+    );
     const noTitle = await alice.post(`${API}/incidents/${incident.id}/checklist`, {});
     expect(noTitle.body.message).toBe("title: is required");
 
@@ -247,7 +271,9 @@ describe("changing an incident", () => {
     expect(gone.status).toBe(404);
     expect(gone.body.message).toBe(`item_id: no checklist item ${item.id} in this incident`);
 
-    const messages = (await channelPosts(alice, incident.channel_id)).filter((p) => p.type === "custom_incident_update" && p.user_id === bot.id).map((p) => p.message);
+    const messages = (await channelPosts(alice, incident.channel_id))
+      .filter((p) => p.type === "custom_incident_update" && p.user_id === bot.id)
+      .map((p) => p.message);
     const who = `@${alice.user.username}`;
     expect(messages.slice(1)).toEqual([
       `${who} added item 1 "Page the DBA" to Triage`,

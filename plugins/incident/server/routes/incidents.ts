@@ -5,7 +5,15 @@
  */
 import type { Disposable } from "#plugin-api";
 import { invalid } from "#common/plugin-errors.ts";
-import { addChecklistItemSchema, createIncidentSchema, listIncidentsQuerySchema, openStartDialogSchema, patchIncidentSchema, setChecklistItemSchema, type Incident } from "../../common/types.ts";
+import {
+  addChecklistItemSchema,
+  createIncidentSchema,
+  listIncidentsQuerySchema,
+  openStartDialogSchema,
+  patchIncidentSchema,
+  setChecklistItemSchema,
+  type Incident,
+} from "../../common/types.ts";
 import { checklistChanger } from "../commands/checklist-changer.ts";
 import { commanderChanger } from "../commands/commander-changer.ts";
 import { incidentEnder } from "../commands/incident-ender.ts";
@@ -89,9 +97,11 @@ export function registerIncidentRoutes(services: IncidentServices): Disposable[]
         const input = parseInput(patchIncidentSchema, req.body, "incident.patch.invalid");
         const actorId = userId(req);
         const incidentId = req.params.id;
-        if (input.commander_user_id !== undefined) await commanderChanger(services, { incidentId, actorId, commanderUserId: input.commander_user_id });
+        if (input.commander_user_id !== undefined)
+          await commanderChanger(services, { incidentId, actorId, commanderUserId: input.commander_user_id });
         if (input.current_stage !== undefined) await stageChanger(services, { incidentId, actorId, stage: input.current_stage });
-        if (input.commander_user_id === undefined && input.current_stage === undefined) await visibleIncident(services, { userId: actorId, incidentId });
+        if (input.commander_user_id === undefined && input.current_stage === undefined)
+          await visibleIncident(services, { userId: actorId, incidentId });
         return reply(200, await current(incidentId));
       },
     }),
@@ -107,7 +117,11 @@ export function registerIncidentRoutes(services: IncidentServices): Disposable[]
       path: `${BASE}/:id/checklist`,
       async handler(req) {
         const input = parseInput(addChecklistItemSchema, req.body, "incident.checklist.invalid");
-        const result = await checklistChanger(services, { incidentId: req.params.id, actorId: userId(req), change: { kind: "add", title: input.title, stage: input.stage } });
+        const result = await checklistChanger(services, {
+          incidentId: req.params.id,
+          actorId: userId(req),
+          change: { kind: "add", title: input.title, stage: input.stage },
+        });
         return reply(201, result.incident ?? (await current(req.params.id)));
       },
     }),
@@ -116,7 +130,11 @@ export function registerIncidentRoutes(services: IncidentServices): Disposable[]
       path: `${BASE}/:id/checklist/:itemId`,
       async handler(req) {
         const input = parseInput(setChecklistItemSchema, req.body, "incident.checklist.invalid");
-        const result = await checklistChanger(services, { incidentId: req.params.id, actorId: userId(req), change: { kind: "set", itemId: req.params.itemId, checked: input.checked } });
+        const result = await checklistChanger(services, {
+          incidentId: req.params.id,
+          actorId: userId(req),
+          change: { kind: "set", itemId: req.params.itemId, checked: input.checked },
+        });
         return reply(200, result.incident ?? (await current(req.params.id)));
       },
     }),
@@ -124,7 +142,11 @@ export function registerIncidentRoutes(services: IncidentServices): Disposable[]
       method: "DELETE",
       path: `${BASE}/:id/checklist/:itemId`,
       async handler(req) {
-        const result = await checklistChanger(services, { incidentId: req.params.id, actorId: userId(req), change: { kind: "remove", itemId: req.params.itemId } });
+        const result = await checklistChanger(services, {
+          incidentId: req.params.id,
+          actorId: userId(req),
+          change: { kind: "remove", itemId: req.params.itemId },
+        });
         return reply(200, result.incident ?? (await current(req.params.id)));
       },
     }),

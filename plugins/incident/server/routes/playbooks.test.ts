@@ -60,7 +60,12 @@ describe("playbooks API", () => {
     const created = await apply(alice, outage().replace("INVITEE", bob.user.username));
     expect(created.status).toBe(201);
     const playbook = created.body as Playbook;
-    expect(playbook).toMatchObject({ name: "Service outage", team_id: team.id, version: 1, channel: { name_template: "outage-{{fields.service}}-{{seq}}", private: false } });
+    expect(playbook).toMatchObject({
+      name: "Service outage",
+      team_id: team.id,
+      version: 1,
+      channel: { name_template: "outage-{{fields.service}}-{{seq}}", private: false },
+    });
     expect(playbook.stages?.map((s) => s.name)).toEqual(["Triage", "Mitigation", "Resolved"]);
     const same = await apply(alice, outage().replace("INVITEE", bob.user.username));
     expect(same.status).toBe(200);
@@ -99,16 +104,31 @@ forwarding:
       { line: 5, column: 21, path: "stages.0.checklist.1", reason: "must be a string" },
       { line: 6, column: 5, path: "stages.1.name", reason: "is required" },
     ]);
-    expect(res.body.message).toBe('source: the playbook is invalid, 3 problems: 2:1: tema: unknown key "tema"; did you mean "team"?; 5:21: stages.0.checklist.1: must be a string; 6:5: stages.1.name: is required');
-    const regex = await apply(alice, "name: R\nforwarding:\n  - from: [alerts]\n    regex: \"ERR-[0-9\"\n");
-    expect(regex.body.details).toEqual([{ line: 4, column: 12, path: "forwarding.0.regex", reason: expect.stringMatching(/^the regex does not compile: /) }]);
+    expect(res.body.message).toBe(
+      'source: the playbook is invalid, 3 problems: 2:1: tema: unknown key "tema"; did you mean "team"?; 5:21: stages.0.checklist.1: must be a string; 6:5: stages.1.name: is required',
+    );
+    const regex = await apply(alice, 'name: R\nforwarding:\n  - from: [alerts]\n    regex: "ERR-[0-9"\n');
+    expect(regex.body.details).toEqual([
+      { line: 4, column: 12, path: "forwarding.0.regex", reason: expect.stringMatching(/^the regex does not compile: /) },
+    ]);
     const template = await apply(alice, 'name: T\nchannel: {name_template: "x-{{nme}}"}\n');
-    expect(template.body.details[0]).toMatchObject({ line: 2, column: 29, path: "channel.name_template", reason: expect.stringContaining('unknown variable "{{nme}}"') });
+    expect(template.body.details[0]).toMatchObject({
+      line: 2,
+      column: 29,
+      path: "channel.name_template",
+      reason: expect.stringContaining('unknown variable "{{nme}}"'),
+    });
     const yaml = await apply(alice, "name: [unclosed\n");
     expect(yaml.status).toBe(400);
-    expect(yaml.body.details[0]).toMatchObject({ line: expect.any(Number), column: expect.any(Number), reason: expect.stringMatching(/^YAML: /) });
+    expect(yaml.body.details[0]).toMatchObject({
+      line: expect.any(Number),
+      column: expect.any(Number),
+      reason: expect.stringMatching(/^YAML: /),
+    });
     const wrongTeam = await apply(alice, "name: Other team\nteam: somewhere-else\n");
-    expect(wrongTeam.body.details).toEqual([{ line: 2, column: 1, path: "team", reason: `the playbook names team "somewhere-else" but is applied to team "${team.name}"` }]);
+    expect(wrongTeam.body.details).toEqual([
+      { line: 2, column: 1, path: "team", reason: `the playbook names team "somewhere-else" but is applied to team "${team.name}"` },
+    ]);
     const missing = await alice.post(`${API}/playbooks`, { team_id: team.id });
     expect(missing.body.message).toBe("source: is required");
   });
@@ -125,9 +145,25 @@ forwarding:
     expect(bad.body.details).toEqual([{ file: "b.yaml", line: 2, column: 9, path: "stages", reason: "must list at least one stage" }]);
     const names = (await alice.get(`${API}/playbooks?team_id=${team.id}`)).body.items.map((p: Playbook) => p.name);
     expect(names).not.toContain("All A");
-    const dup = await alice.post(`${API}/playbooks/apply`, { team_id: team.id, files: [{ path: "a.yaml", source: "name: Dup\n" }, { path: "b.yaml", source: "name: dup\n" }] });
-    expect(dup.body.details[0]).toMatchObject({ file: "b.yaml", path: "name", reason: 'another file (a.yaml) defines a playbook named "dup" too' });
-    const good = await alice.post(`${API}/playbooks/apply`, { team_id: team.id, files: [{ path: "a.yaml", source: "name: All A\n" }, { path: "b.yaml", source: "name: All B\n" }] });
+    const dup = await alice.post(`${API}/playbooks/apply`, {
+      team_id: team.id,
+      files: [
+        { path: "a.yaml", source: "name: Dup\n" },
+        { path: "b.yaml", source: "name: dup\n" },
+      ],
+    });
+    expect(dup.body.details[0]).toMatchObject({
+      file: "b.yaml",
+      path: "name",
+      reason: 'another file (a.yaml) defines a playbook named "dup" too',
+    });
+    const good = await alice.post(`${API}/playbooks/apply`, {
+      team_id: team.id,
+      files: [
+        { path: "a.yaml", source: "name: All A\n" },
+        { path: "b.yaml", source: "name: All B\n" },
+      ],
+    });
     expect(good.status).toBe(200);
     expect(good.body.items.map((p: Playbook & { outcome: string }) => [p.name, p.outcome])).toEqual([
       ["All A", "created"],
@@ -155,18 +191,29 @@ forwarding:
     fs.writeFileSync(path.join(dir, "two.yaml"), "name: CLI two\n");
     lines.length = 0;
     await applyPlaybookFiles(props, out);
-    expect(lines).toEqual([`applying 2 playbook files to team ${team.name}...`, `${props.files[0]}: created "CLI one" v1`, `${props.files[1]}: created "CLI two" v1`]);
+    expect(lines).toEqual([
+      `applying 2 playbook files to team ${team.name}...`,
+      `${props.files[0]}: created "CLI one" v1`,
+      `${props.files[1]}: created "CLI two" v1`,
+    ]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 
 describe("starting from a playbook", () => {
   it("renders templates, invites, copies stages, checklist and forwarding; the incident keeps its copy after edits", async () => {
-    const playbook = (await apply(alice, outage().replace("INVITEE", bob.user.username).replace("name: Service outage", "name: Outage copy"))).body as Playbook;
+    const playbook = (
+      await apply(alice, outage().replace("INVITEE", bob.user.username).replace("name: Service outage", "name: Outage copy"))
+    ).body as Playbook;
     const missing = await alice.post(`${API}/incidents`, { name: "DB down", team_id: team.id, playbook_id: playbook.id });
     expect(missing.status).toBe(400);
     expect(missing.body.message).toBe('fields.service: required by playbook "Outage copy"');
-    const unknown = await alice.post(`${API}/incidents`, { name: "DB down", team_id: team.id, playbook_id: playbook.id, fields: { service: "db", colour: "red" } });
+    const unknown = await alice.post(`${API}/incidents`, {
+      name: "DB down",
+      team_id: team.id,
+      playbook_id: playbook.id,
+      fields: { service: "db", colour: "red" },
+    });
     expect(unknown.body.message).toBe('fields.colour: not a field of playbook "Outage copy"; its fields are service, severity');
 
     const incident = await startIncident(alice, { name: "DB down", team_id: team.id, playbook_id: playbook.id, fields: { service: "db" } });
@@ -208,7 +255,10 @@ describe("starting from a playbook", () => {
 
   it("starts with --playbook by name from the slash command", async () => {
     const town = await server.createChannel(alice, { teamId: team.id });
-    const res = await slash(alice, { channel: town, command: '/incident start "API slow" --playbook "service outage" --field service=api --channel api-slow-now' });
+    const res = await slash(alice, {
+      channel: town,
+      command: '/incident start "API slow" --playbook "service outage" --field service=api --channel api-slow-now',
+    });
     expect(res.status).toBe(200);
     expect(res.body.text).toContain("Started incident **API slow** in ~api-slow-now.");
     const nope = await slash(alice, { channel: town, command: "/incident start X --playbook Nope" });
@@ -231,7 +281,10 @@ describe("the playbooks directory", () => {
     await admin.post("/api/v4/plugins/incident/disable");
     await admin.post("/api/v4/plugins/incident/enable");
     expect(((await admin.get(`${API}/playbooks?team_id=${created.body.id}`)).body.items as Playbook[])[0].version).toBe(1);
-    fs.writeFileSync(path.join(playbooksDir, "dir.yaml"), `name: From the directory\nteam: ${dirTeam}\nstages: [{name: One}, {name: Two}, {name: Three}]\n`);
+    fs.writeFileSync(
+      path.join(playbooksDir, "dir.yaml"),
+      `name: From the directory\nteam: ${dirTeam}\nstages: [{name: One}, {name: Two}, {name: Three}]\n`,
+    );
     await admin.post("/api/v4/plugins/incident/disable");
     await admin.post("/api/v4/plugins/incident/enable");
     expect(((await admin.get(`${API}/playbooks?team_id=${created.body.id}`)).body.items as Playbook[])[0].version).toBe(2);

@@ -13,7 +13,12 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, id: s
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => ({
     field: issue.path.map(String).join(".") || "body",
-    reason: issue.code === "invalid_type" && valueAt(value, issue.path) === undefined ? "is required" : issue.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.join(", ")}` : issue.message,
+    reason:
+      issue.code === "invalid_type" && valueAt(value, issue.path) === undefined
+        ? "is required"
+        : issue.code === "unrecognized_keys"
+          ? `unknown key(s) ${issue.keys.join(", ")}`
+          : issue.message,
   }));
   throw invalid(id, problems.map((p) => `${p.field}: ${p.reason}`).join("; "), problems);
 }

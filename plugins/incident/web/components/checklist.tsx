@@ -53,7 +53,17 @@ export function ChecklistSection({ incident }: { incident: Incident }) {
   );
 }
 
-function ChecklistRow({ incident, item, number, editable }: { incident: Incident; item: ChecklistItem; number: number; editable: boolean }) {
+function ChecklistRow({
+  incident,
+  item,
+  number,
+  editable,
+}: {
+  incident: Incident;
+  item: ChecklistItem;
+  number: number;
+  editable: boolean;
+}) {
   const { store } = useIncidentPlugin();
   const action = useAction();
   const id = useId();

@@ -11,7 +11,11 @@ export function Elapsed({ since, until }: { since: number; until?: number }) {
   const end = until && until > 0 ? until : now;
   const ms = end - since;
   return (
-    <time className="incident-elapsed" dateTime={new Date(since).toISOString()} title={`Started ${new Date(since).toLocaleString()} (${describeElapsed(ms)})`}>
+    <time
+      className="incident-elapsed"
+      dateTime={new Date(since).toISOString()}
+      title={`Started ${new Date(since).toLocaleString()} (${describeElapsed(ms)})`}
+    >
       {formatElapsed(ms)}
     </time>
   );

@@ -37,7 +37,9 @@ export function IncidentDetail({ incidentId, location, focus }: { incidentId: st
           <span aria-hidden="true">← </span>All incidents
         </button>
         {incident ? (
-          <span className={`incident-badge${incident.status === "ended" ? " incident-badge-ended" : ""}`}>{incident.status === "ended" ? "Ended" : "Active"}</span>
+          <span className={`incident-badge${incident.status === "ended" ? " incident-badge-ended" : ""}`}>
+            {incident.status === "ended" ? "Ended" : "Active"}
+          </span>
         ) : null}
       </div>
       {incident ? (

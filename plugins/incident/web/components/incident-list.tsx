@@ -96,13 +96,15 @@ function IncidentRow({ incident }: { incident: Incident }) {
             </p>
           ) : (
             <ol id={itemsId} className="incident-mini-checklist">
-              {checklistGroups(incident).flatMap((group) => group.items).map((item) => (
-                <li key={item.id} className={item.checked ? "incident-done" : undefined}>
-                  <span aria-hidden="true">{item.checked ? "☑ " : "☐ "}</span>
-                  <span className="incident-visually-hidden">{item.checked ? "Done: " : "To do: "}</span>
-                  {item.title}
-                </li>
-              ))}
+              {checklistGroups(incident)
+                .flatMap((group) => group.items)
+                .map((item) => (
+                  <li key={item.id} className={item.checked ? "incident-done" : undefined}>
+                    <span aria-hidden="true">{item.checked ? "☑ " : "☐ "}</span>
+                    <span className="incident-visually-hidden">{item.checked ? "Done: " : "To do: "}</span>
+                    {item.title}
+                  </li>
+                ))}
             </ol>
           )
         ) : null}

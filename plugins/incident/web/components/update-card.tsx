@@ -24,12 +24,20 @@ const ACTIONS: Record<UpdateAction, { icon: IconName; label: string }> = {
 };
 
 export function describeAction(action: string | undefined): { icon: IconName; label: string } {
-  return (action && Object.hasOwn(ACTIONS, action) ? ACTIONS[action as UpdateAction] : undefined) ?? { icon: "megaphone", label: "Incident update" };
+  return (
+    (action && Object.hasOwn(ACTIONS, action) ? ACTIONS[action as UpdateAction] : undefined) ?? {
+      icon: "megaphone",
+      label: "Incident update",
+    }
+  );
 }
 
 /** The bot writes markdown; the card shows its text without the markup characters. */
 function plainText(markdown: string): string {
-  return markdown.replace(/\*\*(.+?)\*\*/g, "$1").replace(/(^|\s)_(.+?)_(?=\s|$)/g, "$1$2").replace(/`([^`]+)`/g, "$1");
+  return markdown
+    .replace(/\*\*(.+?)\*\*/g, "$1")
+    .replace(/(^|\s)_(.+?)_(?=\s|$)/g, "$1$2")
+    .replace(/`([^`]+)`/g, "$1");
 }
 
 export function UpdateCard({ post }: PostTypeProps) {

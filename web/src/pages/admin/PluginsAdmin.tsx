@@ -25,7 +25,8 @@ function RemoveDialog({ plugin, onClose, onRemoved }: { plugin: PluginStatus; on
       <form className="stack-form" onSubmit={remove}>
         <p>The plugin is uninstalled. Its data stays unless you also purge it.</p>
         <label className="checkbox">
-          <input type="checkbox" checked={purge} onChange={(e) => setPurge(e.target.checked)} /> Also delete all of its data (cannot be undone)
+          <input type="checkbox" checked={purge} onChange={(e) => setPurge(e.target.checked)} /> Also delete all of its data (cannot be
+          undone)
         </label>
         <FormError message={error} />
         <div className="form-actions">
@@ -54,7 +55,11 @@ export function PluginsAdmin() {
   const load = useCallback(async () => {
     try {
       const list = await api.get("/api/v4/plugins", pluginListSchema);
-      setPlugins([...list.active.map((p) => ({ ...p, active: true })), ...list.inactive.map((p) => ({ ...p, active: false }))].sort((a, b) => a.name.localeCompare(b.name)));
+      setPlugins(
+        [...list.active.map((p) => ({ ...p, active: true })), ...list.inactive.map((p) => ({ ...p, active: false }))].sort((a, b) =>
+          a.name.localeCompare(b.name),
+        ),
+      );
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -88,7 +93,11 @@ export function PluginsAdmin() {
     try {
       const form = new FormData();
       form.append("plugin", file);
-      const manifest = await api.read(pluginManifestSummarySchema, "/api/v4/plugins", { method: "POST", body: form, query: force ? { force: "true" } : undefined });
+      const manifest = await api.read(pluginManifestSummarySchema, "/api/v4/plugins", {
+        method: "POST",
+        body: form,
+        query: force ? { force: "true" } : undefined,
+      });
       setNotice(`Uploaded ${manifest.name} ${manifest.version}. Enable it to turn it on.`);
       setFile(null);
       (event.target as HTMLFormElement).reset();
@@ -107,16 +116,28 @@ export function PluginsAdmin() {
         <h2 id="upload-title">Upload a plugin</h2>
         <form className="stack-form" onSubmit={upload}>
           <label htmlFor="plugin-file">Plugin bundle (.tar.gz)</label>
-          <input id="plugin-file" type="file" accept=".tar.gz,.tgz,application/gzip" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <input
+            id="plugin-file"
+            type="file"
+            accept=".tar.gz,.tgz,application/gzip"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
           <label className="checkbox">
-            <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} /> Replace the installed version if there is one
+            <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} /> Replace the installed version if there is
+            one
           </label>
           <button type="submit" className="button primary" disabled={!file || busy === "upload"}>
             Upload
           </button>
         </form>
       </section>
-      <div aria-live="polite">{notice && <p className="notice" role="status">{notice}</p>}</div>
+      <div aria-live="polite">
+        {notice && (
+          <p className="notice" role="status">
+            {notice}
+          </p>
+        )}
+      </div>
       <FormError message={error} />
       <section aria-labelledby="installed-title" className="admin-card">
         <h2 id="installed-title">Installed plugins</h2>
@@ -129,17 +150,32 @@ export function PluginsAdmin() {
             {plugins.map((p) => (
               <li key={p.id} data-plugin-id={p.id}>
                 <div>
-                  <strong>{p.name}</strong> <span className="muted">{p.id} {p.version}</span>
+                  <strong>{p.name}</strong>{" "}
+                  <span className="muted">
+                    {p.id} {p.version}
+                  </span>
                   <span className={`status ${p.active ? "on" : "off"}`}>{p.active ? "Enabled" : "Disabled"}</span>
                   {p.description && <p className="muted">{p.description}</p>}
                 </div>
                 <div className="row-actions">
                   {p.active ? (
-                    <button type="button" className="button" disabled={busy === p.id} onClick={() => void act(p, "disable")} aria-label={`Disable ${p.name}`}>
+                    <button
+                      type="button"
+                      className="button"
+                      disabled={busy === p.id}
+                      onClick={() => void act(p, "disable")}
+                      aria-label={`Disable ${p.name}`}
+                    >
                       Disable
                     </button>
                   ) : (
-                    <button type="button" className="button" disabled={busy === p.id} onClick={() => void act(p, "enable")} aria-label={`Enable ${p.name}`}>
+                    <button
+                      type="button"
+                      className="button"
+                      disabled={busy === p.id}
+                      onClick={() => void act(p, "enable")}
+                      aria-label={`Enable ${p.name}`}
+                    >
                       Enable
                     </button>
                   )}

@@ -42,7 +42,13 @@ export function UsersAdmin() {
   return (
     <>
       <h1>Users</h1>
-      <div aria-live="polite">{notice && <p className="notice" role="status">{notice}</p>}</div>
+      <div aria-live="polite">
+        {notice && (
+          <p className="notice" role="status">
+            {notice}
+          </p>
+        )}
+      </div>
       <FormError message={error} />
       {users === null ? (
         <p>Loading…</p>
@@ -77,13 +83,23 @@ export function UsersAdmin() {
                           type="button"
                           className="button small"
                           aria-label={admin ? `Remove admin role from ${u.username}` : `Make ${u.username} a system admin`}
-                          onClick={() => void run(() => api.put(`/api/v4/users/${u.id}/roles`, { roles: admin ? "system_user" : "system_admin system_user" }), admin ? `@${u.username} is no longer a system admin.` : `@${u.username} is now a system admin.`)}
+                          onClick={() =>
+                            void run(
+                              () => api.put(`/api/v4/users/${u.id}/roles`, { roles: admin ? "system_user" : "system_admin system_user" }),
+                              admin ? `@${u.username} is no longer a system admin.` : `@${u.username} is now a system admin.`,
+                            )
+                          }
                         >
                           {admin ? "Remove admin" : "Make admin"}
                         </button>
                       )}
                       {active && u.id !== me?.id && (
-                        <button type="button" className="button small danger" aria-label={`Deactivate ${u.username}`} onClick={() => void run(() => api.delete(`/api/v4/users/${u.id}`), `@${u.username} was deactivated.`)}>
+                        <button
+                          type="button"
+                          className="button small danger"
+                          aria-label={`Deactivate ${u.username}`}
+                          onClick={() => void run(() => api.delete(`/api/v4/users/${u.id}`), `@${u.username} was deactivated.`)}
+                        >
                           Deactivate
                         </button>
                       )}
