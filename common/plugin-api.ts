@@ -7,7 +7,8 @@
  * all of them when the plugin is disabled, so plugins never clean up by hand.
  * Plugins import this file and `common/`, never the host's internals.
  */
-import type { Kysely } from "kysely";
+import type { Kysely, RawBuilder } from "kysely";
+import type { z, ZodObject, ZodType } from "zod";
 import type { Channel, Dialog, Post, Team, User } from "./wire.ts";
 
 /** Something that can be undone: a registration, a subscription. */
@@ -30,6 +31,18 @@ export interface PluginManifest {
   server?: { entry: string };
   /** Built web code (an ES module exporting `register(registry)`), relative to the bundle root. */
   web?: { entry: string };
+  /**
+   * Built command-line code (an ES module exporting `register(cli)`, see
+   * `common/plugin-cli-api.ts`), relative to the bundle root: the plugin's
+   * `sitrep <command>` subcommands.
+   */
+  cli?: { entry: string };
+  /**
+   * Directories the plugin reads, by name: the environment variable that sets
+   * each and its default (relative to the working directory). The host resolves
+   * them into {@link PluginContext.directories}.
+   */
+  directories?: Record<string, { env: string; default: string; description?: string }>;
   /** Settings the admin may set: key → schema of one value. */
   settings_schema?: Record<string, { type: "string" | "number" | "boolean" | "string[]"; default?: unknown; description?: string }>;
 }
@@ -208,34 +221,96 @@ export interface HooksApi {
   onTeamCreated(hook: (team: Team) => void | Promise<void>): Disposable;
 }
 
-/** A request to a plugin HTTP route. */
-export interface PluginRequest {
+/** A request to a plugin HTTP route, its parts parsed by the route's schemas. */
+export interface PluginRequest<Params = Record<string, string>, Query = Record<string, string>, Body = unknown> {
   method: string;
-  /** Path parameters, from `:name` segments. */
-  params: Record<string, string>;
-  query: Record<string, string>;
-  /** The parsed JSON body, unvalidated: parse it with zod. */
-  body: unknown;
-  /** The signed-in user, or null for an anonymous request. */
+  /** Path parameters from `:name` segments, parsed by the route's `params` schema. */
+  params: Params;
+  /** The query string, parsed by the route's `query` schema. */
+  query: Query;
+  /** The JSON body, parsed by the route's `body` schema (unvalidated `unknown` without one). */
+  body: Body;
+  /** The signed-in user, or null for an anonymous request (`auth: "none"`). */
   user: User | null;
   headers: Record<string, string | undefined>;
 }
 
-/** A plugin HTTP route under `/plugins/{id}/`. */
-export interface RouteDefinition {
+/** Who may call a route; the host checks it before parsing and before the handler. */
+export type RouteAccess = "none" | "user" | "system_admin";
+
+/**
+ * A plugin HTTP route under `/plugins/{id}/`. The host validates `params`,
+ * `query` and `body` with their zod schemas before the handler runs and answers
+ * a 400 naming each field and reason when they do not parse; the same
+ * declarations feed the route table (OpenAPI, the authorization matrix, fuzzing).
+ */
+export interface RouteDefinition<
+  P extends ZodType = ZodType<Record<string, string>>,
+  Q extends ZodType = ZodType<Record<string, string>>,
+  B extends ZodType = ZodType<unknown>,
+> {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Path below `/plugins/{id}`, with `:param` segments, e.g. `/api/v1/incidents/:id`. */
   path: string;
-  /** `user` (default) answers 401 to anonymous callers before the handler runs. */
-  auth?: "user" | "none";
+  /** `user` (default) answers 401 to anonymous callers, `system_admin` also 403 to others. */
+  auth?: RouteAccess;
+  /** One line for the route table and OpenAPI. */
+  summary?: string;
+  /** Schema of the path parameters (an object of strings). */
+  params?: P;
+  /** Schema of the query string (an object of strings). */
+  query?: Q;
+  /** Schema of the JSON body. */
+  body?: B;
+  /** Schema of the answer, for the route table and OpenAPI; not enforced at run time. */
+  response?: ZodType;
   /** Answers with JSON (any value) or `{status, body}`; throw {@link PluginError} for 4xx. */
-  handler(req: PluginRequest): Promise<unknown> | unknown;
+  handler(req: PluginRequest<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown> | unknown;
 }
 
-/** HTTP routes. */
+/** Options of {@link HttpApi.fetch}. */
+export interface OutboundRequestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  /** A string, or a value sent as JSON. */
+  body?: string | Uint8Array;
+  /** Give up after this long (default 10 s). */
+  timeoutMs?: number;
+  /** Refuse answers larger than this (default 1 MiB). */
+  maxBytes?: number;
+  /** Follow redirects, each hop checked by the same rule (default 5; 0 returns the 3xx). */
+  maxRedirects?: number;
+}
+
+/** The answer of {@link HttpApi.fetch}, read in full (within `maxBytes`). */
+export interface OutboundResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** The final URL after redirects. */
+  url: string;
+  /** The body as text. */
+  text: string;
+}
+
+/** HTTP: routes in, requests out. */
 export interface HttpApi {
   /** Add a route; removed on dispose. */
-  route(route: RouteDefinition): Disposable;
+  route<
+    P extends ZodType = ZodType<Record<string, string>>,
+    Q extends ZodType = ZodType<Record<string, string>>,
+    B extends ZodType = ZodType<unknown>,
+  >(
+    route: RouteDefinition<P, Q, B>,
+  ): Disposable;
+  /**
+   * An outbound HTTP request, with the host's rule for internal addresses
+   * (DESIGN section 3): public addresses are reachable; loopback, private,
+   * link-local and other internal ones only when listed in
+   * `ServiceSettings.AllowedUntrustedInternalConnections`. Checked on the
+   * resolved IP of every connection and every redirect hop. Rejects with a
+   * {@link PluginError} (`http.fetch.*`) when refused, timed out or too large.
+   */
+  fetch(url: string, init?: OutboundRequestInit): Promise<OutboundResponse>;
 }
 
 /** Who receives a realtime event. Exactly one of the fields. */
@@ -288,8 +363,20 @@ export interface StorageApi {
   readonly dialect: "sqlite" | "postgres";
   /** Apply migrations not applied yet, in the order of their names. */
   migrate(migrations: Record<string, PluginMigration>): Promise<void>;
-  /** The query builder, typed by the plugin's own table interfaces. */
+  /**
+   * The query builder, typed by the plugin's own table interfaces. It reaches
+   * only tables named `<plugin id>_*`: a query naming any other table (in a
+   * join, a subquery, `sql.table(...)` or a raw `sql` fragment) is refused with
+   * a {@link PluginError} before it runs. This guards against mistakes; an
+   * in-process plugin is trusted code all the same (docs/plugins.md).
+   */
   db<Tables>(): Kysely<Tables>;
+  /**
+   * Raw SQL, checked by the same rule as {@link db}: every table it names must
+   * be the plugin's own.
+   * @example await ctx.storage.sql`select count(*) as n from incident_incidents`.execute(ctx.storage.db())
+   */
+  sql<T = unknown>(strings: TemplateStringsArray, ...values: unknown[]): RawBuilder<T>;
 }
 
 /** A small key-value store per plugin; values are JSON. */
@@ -372,37 +459,46 @@ export interface FiredTrigger {
   target?: string;
 }
 
-/** Something a workflow can do. */
-export interface ActionDefinition {
+/**
+ * Something a workflow can do. `parameters` is a zod object schema: the
+ * registry parses every call's params with it before `run` or `preview`,
+ * whoever the caller, and answers a 400 naming the field and the reason. The
+ * catalog describes it as {@link AutomationParam}s (each field's `.describe()`
+ * text is its description).
+ */
+export interface ActionDefinition<P extends ZodObject = ZodObject> {
   /** Catalog name, e.g. `start_incident`; unique across plugins. */
   name: string;
   description: string;
-  /** Parameters of `with:`. */
-  parameters: Record<string, AutomationParam>;
+  /** Parameters of `with:`, as a zod object schema. */
+  parameters: P;
   /** Values returned, available as `{{steps.<id>.<name>}}`. */
   returns: Record<string, AutomationParam>;
   /**
    * Do it as `actorId`, with that user's permissions and never more. Throw a
    * {@link PluginError} when the input or permission is wrong.
    */
-  run(input: { params: Record<string, unknown>; actorId: string; teamId: string }): Promise<Record<string, unknown>>;
+  run(input: { params: z.output<P>; actorId: string; teamId: string }): Promise<Record<string, unknown>>;
   /** Describe what `run` would do, without side effects (for `workflow test`). */
-  preview?(input: { params: Record<string, unknown>; actorId: string; teamId: string }): Promise<string> | string;
+  preview?(input: { params: z.output<P>; actorId: string; teamId: string }): Promise<string> | string;
 }
 
 /** A trigger as the catalog lists it: plain data, no functions. */
 export type CatalogTrigger = Pick<TriggerDefinition, "name" | "description" | "parameters" | "provides" | "openValues"> & {
   plugin_id: string;
 };
-/** An action as the catalog lists it: plain data, no functions. */
-export type CatalogAction = Pick<ActionDefinition, "name" | "description" | "parameters" | "returns"> & { plugin_id: string };
+/** An action as the catalog lists it: plain data, no functions; `parameters` described from the zod schema. */
+export type CatalogAction = Pick<ActionDefinition, "name" | "description" | "returns"> & {
+  parameters: Record<string, AutomationParam>;
+  plugin_id: string;
+};
 
 /** The automation registry: triggers and actions any plugin offers (DESIGN.md section 6). */
 export interface AutomationApi {
   /** Offer a trigger; fire it with the returned handle. */
   registerTrigger(trigger: TriggerDefinition): Disposable & { fire(event: Omit<FiredTrigger, "trigger" | "depth" | "target">): void };
   /** Offer an action. */
-  registerAction(action: ActionDefinition): Disposable;
+  registerAction<P extends ZodObject>(action: ActionDefinition<P>): Disposable;
   /** Everything offered now, sorted by name. */
   catalog(): { triggers: CatalogTrigger[]; actions: CatalogAction[] };
   /** Be told of every fired trigger (the Workflow plugin runs workflows from here). */
@@ -426,6 +522,51 @@ export interface AutomationApi {
   ): Promise<Record<string, unknown>>;
   /** Preview an action by name (no side effects). */
   previewAction(name: string, input: { params: Record<string, unknown>; actorId: string; teamId: string }): Promise<string>;
+}
+
+/** Time, as the host keeps it: one clock that tests can move. */
+export interface ClockApi {
+  /** Milliseconds since the epoch, from the host's clock (a fake one in tests). */
+  now(): number;
+}
+
+/** Timers owned by the plugin: disposed with it, and driven by the host's clock. */
+export interface TimersApi {
+  /** Call `fn` once after `ms`; dispose to cancel. A throwing `fn` is logged. */
+  setTimeout(fn: () => void | Promise<void>, ms: number): Disposable;
+  /** Call `fn` every `ms`; dispose to stop. Runs never overlap. */
+  setInterval(fn: () => void | Promise<void>, ms: number): Disposable;
+}
+
+/** A due job, handed to its handler. */
+export interface DueJob {
+  /** The job's kind, as registered. */
+  kind: string;
+  /** The key it was scheduled under (unique per kind). */
+  key: string;
+  /** When it was due, ms since the epoch. */
+  runAt: number;
+  /** The JSON payload it was scheduled with. */
+  payload: unknown;
+  /** Which attempt this is, from 1. */
+  attempt: number;
+}
+
+/**
+ * Jobs that run once across all processes serving the workspace, and survive
+ * restarts: stored in the database, claimed by one process when due.
+ * Reminders, retries with backoff, drills and due times use them.
+ */
+export interface JobsApi {
+  /**
+   * Handle due jobs of one kind; dispose to stop. A handler that throws is
+   * retried with backoff up to `maxAttempts` (default 1: no retry).
+   */
+  handle(kind: string, handler: (job: DueJob) => void | Promise<void>, options?: { maxAttempts?: number }): Disposable;
+  /** Schedule (or reschedule: the same kind and key replaces) a job due at `runAt`. */
+  schedule(job: { kind: string; key: string; runAt: number; payload?: unknown }): Promise<void>;
+  /** Cancel a scheduled job; harmless when there is none. */
+  cancel(kind: string, key: string): Promise<void>;
 }
 
 /** What a plugin receives in `activate`. */
@@ -464,6 +605,17 @@ export interface PluginContext {
   readonly kv: KvApi;
   /** Triggers and actions for workflows. */
   readonly automation: AutomationApi;
+  /** The host's clock. */
+  readonly clock: ClockApi;
+  /** Timers disposed with the plugin (use these, not the global `setInterval`). */
+  readonly timers: TimersApi;
+  /** Run-once-across-processes jobs. */
+  readonly jobs: JobsApi;
+  /**
+   * The directories the manifest declares (`directories`), resolved to
+   * absolute paths from the host's configuration; read these, not `process.env`.
+   */
+  readonly directories: Readonly<Record<string, string>>;
   /** Register any other disposable to be disposed with the plugin (timers, listeners). */
   track(disposable: Disposable): Disposable;
 }

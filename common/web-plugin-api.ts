@@ -9,6 +9,7 @@
  * web app sets before it imports any plugin.
  */
 import type { ComponentType, ReactNode } from "react";
+import type { ZodType } from "zod";
 import type { Disposable } from "./plugin-api.ts";
 import type { Channel, Post, Team, User, WebSocketEvent } from "./wire.ts";
 
@@ -33,10 +34,12 @@ export interface WebHost {
   /** The plugin's id. */
   readonly pluginId: string;
   /**
-   * An authenticated JSON request to the server (session cookie + CSRF header).
-   * Rejects with an Error whose message is the server's `message` on 4xx/5xx.
+   * An authenticated JSON request to the server (session cookie + CSRF header),
+   * its answer parsed with `schema`. Rejects with a {@link WebFetchError}
+   * carrying the server's `status`, `id` and `message` on 4xx/5xx, and with one
+   * of status 0 (`web.fetch.bad_answer`) when the answer does not parse.
    */
-  fetch<T = unknown>(path: string, init?: { method?: string; body?: unknown }): Promise<T>;
+  fetch<T>(path: string, init: { method?: string; body?: unknown; schema: ZodType<T> }): Promise<T>;
   /** The current user, team and channel. */
   location(): WebLocation;
   /** Navigate inside the app, e.g. `/ops/channels/incident-1`. */
@@ -47,6 +50,23 @@ export interface WebHost {
   useUser(userId: string | null | undefined): User | undefined;
   /** The users of the current team, for pickers. */
   useTeamUsers(): User[];
+}
+
+/** Why a {@link WebHost.fetch} failed: the server's error answer, or an answer that did not parse. */
+export class WebFetchError extends Error {
+  /** HTTP status; 0 when the network failed or the answer did not parse. */
+  readonly status: number;
+  /** The server's stable error id, e.g. `incident.not_found`. */
+  readonly id: string;
+  /** The server's `details`, when it sent some. */
+  readonly details?: unknown;
+  constructor(props: { status: number; id: string; message: string; details?: unknown }) {
+    super(props.message);
+    this.name = "WebFetchError";
+    this.status = props.status;
+    this.id = props.id;
+    this.details = props.details;
+  }
 }
 
 /** Props of every component a plugin registers. */
