@@ -65,21 +65,8 @@ export interface PluginLogger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** Thrown by plugin code to answer with a 4xx: `{id, message, status_code, details}`. */
-export class PluginError extends Error {
-  /** HTTP status, 400–499 for caller mistakes. */
-  readonly status: number;
-  /** Stable error id, e.g. `incident.stage.not_found`. */
-  readonly id: string;
-  /** Extra structured detail, e.g. YAML problems with line and column. */
-  readonly details?: unknown;
-  constructor(props: { status: number; id: string; message: string; details?: unknown }) {
-    super(props.message);
-    this.status = props.status;
-    this.id = props.id;
-    this.details = props.details;
-  }
-}
+/** Thrown by plugin code to answer with a 4xx: `{id, message, status_code, details}`. The one error class of Sitrep. */
+export { SitrepError as PluginError } from "./errors.ts";
 
 /** Users, read-only. */
 export interface UsersApi {
@@ -254,6 +241,8 @@ export interface RouteDefinition<
   path: string;
   /** `user` (default) answers 401 to anonymous callers, `system_admin` also 403 to others. */
   auth?: RouteAccess;
+  /** Error id of the 400 when `params`, `query` or `body` do not parse (default `<plugin id>.request.invalid`). */
+  invalidId?: string;
   /** One line for the route table and OpenAPI. */
   summary?: string;
   /** Schema of the path parameters (an object of strings). */

@@ -5,18 +5,9 @@
  */
 import { ZodError } from "zod";
 
-/** An expected failure, answered with its status and message. */
-export class AppError extends Error {
-  readonly status: number;
-  readonly id: string;
-  readonly details?: unknown;
-  constructor(props: { status: number; id: string; message: string; details?: unknown }) {
-    super(props.message);
-    this.status = props.status;
-    this.id = props.id;
-    this.details = props.details;
-  }
-}
+/** An expected failure, answered with its status and message (the one class, from `common/errors.ts`). */
+export { SitrepError as AppError } from "#common/errors.ts";
+import { SitrepError as AppError } from "#common/errors.ts";
 
 /** 400: the caller sent something invalid. */
 export const badRequest = (id: string, message: string, details?: unknown) => new AppError({ status: 400, id, message, details });

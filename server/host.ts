@@ -16,6 +16,7 @@ import { CommandRegistry } from "./commands/registry.ts";
 import { DialogRegistry } from "./plugins/dialogs.ts";
 import { PluginManager } from "./plugins/manager.ts";
 import { AutomationRegistry } from "./automation/registry.ts";
+import { RouteTable } from "./api/route-table.ts";
 
 export interface Host {
   readonly config: Config;
@@ -32,6 +33,8 @@ export interface Host {
   readonly plugins: PluginManager;
   /** Triggers and actions offered to workflows. */
   readonly automation: AutomationRegistry;
+  /** Every HTTP route served, the host's and the plugins': what OpenAPI and the authorization tests read. */
+  readonly routes: RouteTable;
   /** Stop plugins, close sockets, the bus and the database. */
   close(): Promise<void>;
 }
@@ -60,6 +63,7 @@ export async function createHost(config: Config): Promise<Host> {
     hooks: new HookRegistry({ timeoutMs: config.hookTimeoutMs, log }),
     commands: new CommandRegistry(),
     automation: new AutomationRegistry({ log }),
+    routes: new RouteTable(),
   } as Omit<Host, "realtime" | "dialogs" | "plugins" | "close"> as Host;
   const mutable = host as { -readonly [K in keyof Host]: Host[K] };
   mutable.realtime = new RealtimeHub(host);
