@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { expectedError } from "#common/plugin-errors.ts";
 import type { Team } from "#common/wire.ts";
 import { playbookApplier } from "./commands/playbook-applier.ts";
-import type { IncidentServices } from "./services.ts";
+import type { IncidentDeps } from "./incident-deps.ts";
 
 /** The directory the plugin reads playbooks from. */
 export function playbooksDirectory(env: Record<string, string | undefined> = process.env): string {
@@ -22,9 +22,9 @@ export function playbooksDirectory(env: Record<string, string | undefined> = pro
  * Apply the `*.yaml`/`*.yml` files of the directory, or with `team` only the
  * files naming that team (a team just created); returns how many were applied.
  */
-export async function applyPlaybookDirectory(services: IncidentServices, props: { dir: string; team?: Team }): Promise<number> {
+export async function applyPlaybookDirectory(deps: IncidentDeps, props: { dir: string; team?: Team }): Promise<number> {
   const { dir } = props;
-  const { log } = services.ctx;
+  const { log } = deps.ctx;
   let names: string[];
   try {
     names = (await fs.readdir(dir)).filter((n) => /\.ya?ml$/i.test(n)).sort();
@@ -46,13 +46,13 @@ export async function applyPlaybookDirectory(services: IncidentServices, props: 
       log.warn("playbook skipped: a file in the playbooks directory must name its team (team: <name>)", { file });
       continue;
     }
-    const team = props.team ?? (await services.ctx.teams.getByName(teamName));
+    const team = props.team ?? (await deps.ctx.teams.getByName(teamName));
     if (!team) {
       log.warn(`playbook not applied yet: team "${teamName}" does not exist; it will be applied when the team is created`, { file });
       continue;
     }
     try {
-      const [result] = await playbookApplier(services, { teamId: team.id, files: [{ path: file, source }] });
+      const [result] = await playbookApplier(deps, { teamId: team.id, files: [{ path: file, source }] });
       applied += 1;
       if (result.outcome !== "unchanged")
         log.info(`playbook ${result.outcome}: ${result.playbook.name} v${result.playbook.version}`, { file, team: teamName });

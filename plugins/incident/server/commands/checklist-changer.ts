@@ -8,7 +8,7 @@ import { findStage, orderChecklist } from "../../common/checklist.ts";
 import { INCIDENT_LIMITS, type Incident, type UpdateAction } from "../../common/types.ts";
 import { announceChange, mention } from "../announcer.ts";
 import { changeableIncident } from "../policies.ts";
-import type { IncidentServices } from "../services.ts";
+import type { IncidentDeps } from "../incident-deps.ts";
 import type { ChecklistItemRecord, IncidentRecord } from "../store.ts";
 
 /**
@@ -30,11 +30,11 @@ export interface ChecklistChangeResult {
 
 /** Apply one checklist change as the actor. */
 export async function checklistChanger(
-  services: IncidentServices,
+  deps: IncidentDeps,
   props: { incidentId: string; actorId: string; change: ChecklistChange },
 ): Promise<ChecklistChangeResult> {
-  const { store } = services;
-  const incident = await changeableIncident(services, { userId: props.actorId, incidentId: props.incidentId });
+  const { store } = deps;
+  const incident = await changeableIncident(deps, { userId: props.actorId, incidentId: props.incidentId });
   const { change } = props;
   const now = Date.now();
   let item: ChecklistItemRecord;
@@ -71,7 +71,7 @@ export async function checklistChanger(
         await store.deleteItem(item.id, trx);
         await store.touchIncident(incident.id, trx);
       });
-      const presented = await announce(services, { incident, item, action: "checklist_item_removed", actorId: props.actorId, number });
+      const presented = await announce(deps, { incident, item, action: "checklist_item_removed", actorId: props.actorId, number });
       return { incident: presented, item, number, changed: true };
     }
     if (item.checked === change.checked) {
@@ -85,7 +85,7 @@ export async function checklistChanger(
     action = change.checked ? "checklist_item_checked" : "checklist_item_unchecked";
   }
   const number = numberOf(incident, await store.listItems(incident.id), item.id);
-  const presented = await announce(services, { incident, item, action, actorId: props.actorId, number });
+  const presented = await announce(deps, { incident, item, action, actorId: props.actorId, number });
   return { incident: presented, item, number, changed: true };
 }
 
@@ -112,17 +112,17 @@ const VERBS: Record<string, { verb: string; trigger: string }> = {
 };
 
 async function announce(
-  services: IncidentServices,
+  deps: IncidentDeps,
   props: { incident: IncidentRecord; item: ChecklistItemRecord; action: UpdateAction; actorId: string; number: number },
 ): Promise<Incident> {
   const { item, action } = props;
-  const who = await mention(services, props.actorId);
+  const who = await mention(deps, props.actorId);
   const { verb, trigger } = VERBS[action];
   const message =
     action === "checklist_item_added"
       ? `${who} added item ${props.number} "${item.title}" ${item.stage ? `to ${item.stage}` : "to the checklist (no stage)"}`
       : `${who} ${verb} item ${props.number}: ${item.title}`;
-  return announceChange(services, {
+  return announceChange(deps, {
     incident: props.incident,
     action,
     actorId: props.actorId,

@@ -21,15 +21,15 @@ import { incidentStarter } from "../commands/incident-starter.ts";
 import { stageChanger } from "../commands/stage-changer.ts";
 import { canSeeIncident, visibleIncident } from "../policies.ts";
 import { presentIncident } from "../presenter.ts";
-import type { IncidentServices } from "../services.ts";
+import type { IncidentDeps } from "../incident-deps.ts";
 import { openStartDialog } from "../start-dialog.ts";
 import { parseInput, reply, userId } from "./validation.ts";
 
 const BASE = "/api/v1/incidents";
 
 /** Register the incident routes. */
-export function registerIncidentRoutes(services: IncidentServices): Disposable[] {
-  const { ctx, store } = services;
+export function registerIncidentRoutes(deps: IncidentDeps): Disposable[] {
+  const { ctx, store } = deps;
   const current = async (incidentId: string): Promise<Incident> => {
     const incident = await store.getIncident(incidentId);
     if (!incident) throw invalid("incident.not_found", `incident: no incident with id ${incidentId}`);
@@ -50,7 +50,7 @@ export function registerIncidentRoutes(services: IncidentServices): Disposable[]
           commanderUserId: query.commander_user_id,
         });
         const visible = [];
-        for (const incident of all) if (await canSeeIncident(services, { userId: viewer, incident })) visible.push(incident);
+        for (const incident of all) if (await canSeeIncident(deps, { userId: viewer, incident })) visible.push(incident);
         const pageRows = visible.slice(query.page * query.per_page, (query.page + 1) * query.per_page);
         const items = await Promise.all(pageRows.map(async (i) => presentIncident(i, await store.listItems(i.id))));
         return reply(200, { items, total_count: visible.length });
@@ -61,7 +61,7 @@ export function registerIncidentRoutes(services: IncidentServices): Disposable[]
       path: BASE,
       async handler(req) {
         const input = parseInput(createIncidentSchema, req.body, "incident.create.invalid");
-        const result = await incidentStarter(services, {
+        const result = await incidentStarter(deps, {
           actorId: userId(req),
           teamId: input.team_id,
           name: input.name,
@@ -78,7 +78,7 @@ export function registerIncidentRoutes(services: IncidentServices): Disposable[]
       path: `${BASE}/dialog`,
       async handler(req) {
         const input = parseInput(openStartDialogSchema, req.body, "incident.dialog.invalid");
-        await openStartDialog(services, { userId: userId(req), teamId: input.team_id, channelId: input.channel_id });
+        await openStartDialog(deps, { userId: userId(req), teamId: input.team_id, channelId: input.channel_id });
         return reply(200, {});
       },
     }),
@@ -86,7 +86,7 @@ export function registerIncidentRoutes(services: IncidentServices): Disposable[]
       method: "GET",
       path: `${BASE}/:id`,
       async handler(req) {
-        const incident = await visibleIncident(services, { userId: userId(req), incidentId: req.params.id });
+        const incident = await visibleIncident(deps, { userId: userId(req), incidentId: req.params.id });
         return reply(200, presentIncident(incident, await store.listItems(incident.id)));
       },
     }),
@@ -98,10 +98,10 @@ export function registerIncidentRoutes(services: IncidentServices): Disposable[]
         const actorId = userId(req);
         const incidentId = req.params.id;
         if (input.commander_user_id !== undefined)
-          await commanderChanger(services, { incidentId, actorId, commanderUserId: input.commander_user_id });
-        if (input.current_stage !== undefined) await stageChanger(services, { incidentId, actorId, stage: input.current_stage });
+          await commanderChanger(deps, { incidentId, actorId, commanderUserId: input.commander_user_id });
+        if (input.current_stage !== undefined) await stageChanger(deps, { incidentId, actorId, stage: input.current_stage });
         if (input.commander_user_id === undefined && input.current_stage === undefined)
-          await visibleIncident(services, { userId: actorId, incidentId });
+          await visibleIncident(deps, { userId: actorId, incidentId });
         return reply(200, await current(incidentId));
       },
     }),
@@ -109,7 +109,7 @@ export function registerIncidentRoutes(services: IncidentServices): Disposable[]
       method: "POST",
       path: `${BASE}/:id/end`,
       async handler(req) {
-        return reply(200, await incidentEnder(services, { incidentId: req.params.id, actorId: userId(req) }));
+        return reply(200, await incidentEnder(deps, { incidentId: req.params.id, actorId: userId(req) }));
       },
     }),
     ctx.http.route({
@@ -117,7 +117,7 @@ export function registerIncidentRoutes(services: IncidentServices): Disposable[]
       path: `${BASE}/:id/checklist`,
       async handler(req) {
         const input = parseInput(addChecklistItemSchema, req.body, "incident.checklist.invalid");
-        const result = await checklistChanger(services, {
+        const result = await checklistChanger(deps, {
           incidentId: req.params.id,
           actorId: userId(req),
           change: { kind: "add", title: input.title, stage: input.stage },
@@ -130,7 +130,7 @@ export function registerIncidentRoutes(services: IncidentServices): Disposable[]
       path: `${BASE}/:id/checklist/:itemId`,
       async handler(req) {
         const input = parseInput(setChecklistItemSchema, req.body, "incident.checklist.invalid");
-        const result = await checklistChanger(services, {
+        const result = await checklistChanger(deps, {
           incidentId: req.params.id,
           actorId: userId(req),
           change: { kind: "set", itemId: req.params.itemId, checked: input.checked },
@@ -142,7 +142,7 @@ export function registerIncidentRoutes(services: IncidentServices): Disposable[]
       method: "DELETE",
       path: `${BASE}/:id/checklist/:itemId`,
       async handler(req) {
-        const result = await checklistChanger(services, {
+        const result = await checklistChanger(deps, {
           incidentId: req.params.id,
           actorId: userId(req),
           change: { kind: "remove", itemId: req.params.itemId },

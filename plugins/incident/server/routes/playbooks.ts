@@ -11,19 +11,19 @@ import { applyPlaybookSchema, applyPlaybooksSchema, listPlaybooksQuerySchema } f
 import { playbookApplier } from "../commands/playbook-applier.ts";
 import { visibleTeam } from "../policies.ts";
 import { presentPlaybook } from "../presenter.ts";
-import type { IncidentServices } from "../services.ts";
+import type { IncidentDeps } from "../incident-deps.ts";
 import { parseInput, reply, userId } from "./validation.ts";
 
 const BASE = "/api/v1/playbooks";
 
 /** Register the playbook routes. */
-export function registerPlaybookRoutes(services: IncidentServices): Disposable[] {
-  const { ctx, store } = services;
+export function registerPlaybookRoutes(deps: IncidentDeps): Disposable[] {
+  const { ctx, store } = deps;
   const visiblePlaybook = async (id: string, uid: string) => {
     const playbook = await store.getPlaybook(id);
     if (playbook) {
       try {
-        await visibleTeam(services, { userId: uid, teamId: playbook.team_id });
+        await visibleTeam(deps, { userId: uid, teamId: playbook.team_id });
         return playbook;
       } catch {
         /* answered as missing below */
@@ -39,7 +39,7 @@ export function registerPlaybookRoutes(services: IncidentServices): Disposable[]
       path: BASE,
       async handler(req) {
         const query = parseInput(listPlaybooksQuerySchema, req.query, "incident.playbooks.invalid");
-        await visibleTeam(services, { userId: userId(req), teamId: query.team_id });
+        await visibleTeam(deps, { userId: userId(req), teamId: query.team_id });
         const items = (await store.listPlaybooks(query.team_id)).map(presentPlaybook);
         return reply(200, { items, total_count: items.length });
       },
@@ -49,8 +49,8 @@ export function registerPlaybookRoutes(services: IncidentServices): Disposable[]
       path: BASE,
       async handler(req) {
         const input = parseInput(applyPlaybookSchema, req.body, "incident.playbook.invalid");
-        await visibleTeam(services, { userId: userId(req), teamId: input.team_id });
-        const [applied] = await playbookApplier(services, { teamId: input.team_id, files: [{ source: input.source }] });
+        await visibleTeam(deps, { userId: userId(req), teamId: input.team_id });
+        const [applied] = await playbookApplier(deps, { teamId: input.team_id, files: [{ source: input.source }] });
         return reply(applied.outcome === "created" ? 201 : 200, presentPlaybook(applied.playbook));
       },
     }),
@@ -59,8 +59,8 @@ export function registerPlaybookRoutes(services: IncidentServices): Disposable[]
       path: `${BASE}/apply`,
       async handler(req) {
         const input = parseInput(applyPlaybooksSchema, req.body, "incident.playbook.invalid");
-        await visibleTeam(services, { userId: userId(req), teamId: input.team_id });
-        const applied = await playbookApplier(services, { teamId: input.team_id, files: input.files });
+        await visibleTeam(deps, { userId: userId(req), teamId: input.team_id });
+        const applied = await playbookApplier(deps, { teamId: input.team_id, files: input.files });
         return reply(200, { items: applied.map((a) => ({ ...presentPlaybook(a.playbook), outcome: a.outcome })) });
       },
     }),
