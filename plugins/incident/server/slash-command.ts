@@ -18,17 +18,29 @@ import type { IncidentDeps } from "./incident-deps.ts";
 import { openStartDialog } from "./start-dialog.ts";
 import type { ChecklistItemRecord, IncidentRecord } from "./store.ts";
 
-/** One `/incident` subcommand. */
-export interface IncidentSubcommand {
+/** What every `/incident` subcommand has. */
+interface SubcommandBase {
   /** The word after `/incident`, e.g. `stage` or `rules`. */
   name: string;
   /** Argument hint for autocomplete, e.g. `<name|next|prev>`. */
   hint?: string;
   description: string;
-  /** True: only inside an incident channel; `execute` then receives its incident. */
-  inIncidentChannel?: boolean;
-  execute(input: { args: string[]; call: CommandArgs; incident: IncidentRecord | null }): Promise<CommandResponse> | CommandResponse;
 }
+
+/** A subcommand run anywhere; it gets no incident. */
+export interface AnywhereSubcommand extends SubcommandBase {
+  inIncidentChannel?: false;
+  execute(input: { args: string[]; call: CommandArgs }): Promise<CommandResponse> | CommandResponse;
+}
+
+/** A subcommand run only inside an incident channel: it receives that channel's incident. */
+export interface IncidentChannelSubcommand extends SubcommandBase {
+  inIncidentChannel: true;
+  execute(input: { args: string[]; call: CommandArgs; incident: IncidentRecord }): Promise<CommandResponse> | CommandResponse;
+}
+
+/** One `/incident` subcommand. */
+export type IncidentSubcommand = AnywhereSubcommand | IncidentChannelSubcommand;
 
 /** The `/incident` trigger and its subcommands; adding one refreshes autocomplete. */
 export class IncidentCommand {
@@ -74,15 +86,13 @@ export class IncidentCommand {
         `/incident ${word}: unknown subcommand; use one of ${[...this.subcommands.keys()].join(", ")}`,
       );
     }
-    let incident: IncidentRecord | null = null;
-    if (subcommand.inIncidentChannel) {
-      incident = await this.deps.store.getIncidentByChannel(call.channelId);
-      if (!incident) {
-        throw invalid(
-          "incident.command.not_incident_channel",
-          `/incident ${subcommand.name} must be run in an incident channel; use /incident list to find one.`,
-        );
-      }
+    if (!subcommand.inIncidentChannel) return subcommand.execute({ args, call });
+    const incident = await this.deps.store.getIncidentByChannel(call.channelId);
+    if (!incident) {
+      throw invalid(
+        "incident.command.not_incident_channel",
+        `/incident ${subcommand.name} must be run in an incident channel; use /incident list to find one.`,
+      );
     }
     return subcommand.execute({ args, call, incident });
   }
@@ -92,11 +102,6 @@ export class IncidentCommand {
 export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDeps): void {
   const { ctx, store } = deps;
   const ephemeral = (text: string): CommandResponse => ({ response_type: "ephemeral", text });
-  const need = (incident: IncidentRecord | null): IncidentRecord => {
-    if (!incident)
-      throw invalid("incident.command.not_incident_channel", "This must be run in an incident channel; use /incident list to find one.");
-    return incident;
-  };
   const itemByNumber = async (incident: IncidentRecord, raw: string | undefined, usage: string): Promise<ChecklistItemRecord> => {
     if (!raw || !/^#?\d+$/.test(raw))
       throw invalid("incident.command.usage", `usage: ${usage} (the item's number, as /incident info shows it)`);
@@ -159,7 +164,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
     description: "Show this incident: commander, stage, numbered checklist",
     inIncidentChannel: true,
     async execute({ incident }) {
-      return ephemeral(await describeIncident(deps, need(incident)));
+      return ephemeral(await describeIncident(deps, incident));
     },
   });
 
@@ -169,10 +174,10 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
     description: "Change the stage",
     inIncidentChannel: true,
     async execute({ args, call, incident }) {
-      const current = need(incident);
       const wanted = args.join(" ").trim();
-      if (!wanted) throw invalid("incident.command.usage", `usage: /incident stage <name|next|prev>; stages: ${current.stages.join(", ")}`);
-      const result = await stageChanger(deps, { incidentId: current.id, actorId: call.userId, stage: wanted });
+      if (!wanted)
+        throw invalid("incident.command.usage", `usage: /incident stage <name|next|prev>; stages: ${incident.stages.join(", ")}`);
+      const result = await stageChanger(deps, { incidentId: incident.id, actorId: call.userId, stage: wanted });
       return ephemeral(
         result.changed ? `Stage changed from ${result.from} to ${result.to}.` : `The incident is already in stage ${result.to}.`,
       );
@@ -189,10 +194,9 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
       description: checked ? "Check checklist item n" : "Uncheck checklist item n",
       inIncidentChannel: true,
       async execute({ args, call, incident }) {
-        const current = need(incident);
-        const item = await itemByNumber(current, args[0], `/incident ${name} <n>`);
+        const item = await itemByNumber(incident, args[0], `/incident ${name} <n>`);
         const result = await checklistChanger(deps, {
-          incidentId: current.id,
+          incidentId: incident.id,
           actorId: call.userId,
           change: { kind: "set", itemId: item.id, checked },
         });
@@ -211,10 +215,9 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
     description: "Add a checklist item to the current stage",
     inIncidentChannel: true,
     async execute({ args, call, incident }) {
-      const current = need(incident);
       const title = args.join(" ").trim();
       if (!title) throw invalid("incident.command.usage", "usage: /incident add <text>");
-      const result = await checklistChanger(deps, { incidentId: current.id, actorId: call.userId, change: { kind: "add", title } });
+      const result = await checklistChanger(deps, { incidentId: incident.id, actorId: call.userId, change: { kind: "add", title } });
       return ephemeral(`Added item ${result.number}: ${result.item.title}`);
     },
   });
@@ -225,10 +228,9 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
     description: "Remove checklist item n",
     inIncidentChannel: true,
     async execute({ args, call, incident }) {
-      const current = need(incident);
-      const item = await itemByNumber(current, args[0], "/incident remove <n>");
+      const item = await itemByNumber(incident, args[0], "/incident remove <n>");
       const result = await checklistChanger(deps, {
-        incidentId: current.id,
+        incidentId: incident.id,
         actorId: call.userId,
         change: { kind: "remove", itemId: item.id },
       });
@@ -242,12 +244,11 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
     description: "Hand over command",
     inIncidentChannel: true,
     async execute({ args, call, incident }) {
-      const current = need(incident);
       const username = (args[0] ?? "").replace(/^@/, "").trim();
       if (!username) throw invalid("incident.command.usage", "usage: /incident commander @user");
       const user = await ctx.users.getByUsername(username);
       if (!user) throw invalid("incident.commander.not_found", `commander: no user @${username}`);
-      const result = await commanderChanger(deps, { incidentId: current.id, actorId: call.userId, commanderUserId: user.id });
+      const result = await commanderChanger(deps, { incidentId: incident.id, actorId: call.userId, commanderUserId: user.id });
       return ephemeral(result.changed ? `@${user.username} is now the commander.` : `@${user.username} is already the commander.`);
     },
   });
@@ -257,8 +258,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
     description: "End the incident",
     inIncidentChannel: true,
     async execute({ call, incident }) {
-      const current = need(incident);
-      const ended = await incidentEnder(deps, { incidentId: current.id, actorId: call.userId });
+      const ended = await incidentEnder(deps, { incidentId: incident.id, actorId: call.userId });
       return ephemeral(`Ended the incident **${ended.name}**.`);
     },
   });

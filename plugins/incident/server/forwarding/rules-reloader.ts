@@ -83,7 +83,7 @@ export function rulesSubcommand(deps: IncidentDeps, forwarder: IncidentForwarder
     description: "Re-read the incident's forwarding rules from its playbook",
     inIncidentChannel: true,
     async execute({ args, call, incident }) {
-      if (args.length !== 1 || args[0].toLowerCase() !== "reload" || !incident) {
+      if (args.length !== 1 || args[0]?.toLowerCase() !== "reload") {
         throw invalid("incident.rules.usage", "usage: /incident rules reload (in the incident channel)");
       }
       const reloaded = await forwardingRulesReloader(deps, { incidentId: incident.id, actorId: call.userId, forwarder });
