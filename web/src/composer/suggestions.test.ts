@@ -5,6 +5,7 @@ import { suggestionsFor } from "./suggestions.ts";
 const commands: CommandAutocomplete[] = [
   {
     trigger: "incident",
+    plugin_id: "incident",
     hint: "[start|end]",
     description: "Incidents",
     subcommands: [
@@ -12,7 +13,7 @@ const commands: CommandAutocomplete[] = [
       { name: "stage", hint: "<name>", description: "Change stage" },
     ],
   },
-  { trigger: "info", hint: "", description: "About", subcommands: [] },
+  { trigger: "info", plugin_id: "host", hint: "", description: "About", subcommands: [] },
 ];
 
 describe("suggestionsFor", () => {
