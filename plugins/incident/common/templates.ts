@@ -40,7 +40,7 @@ export interface TemplateProblem {
 export function lintTemplate(text: string, fieldKeys: readonly string[]): TemplateProblem[] {
   const problems: TemplateProblem[] = [];
   for (const match of text.matchAll(PLACEHOLDER)) {
-    const variable = match[1];
+    const variable = match[1] ?? "";
     const index = match.index ?? 0;
     if ((TEMPLATE_VARIABLES as readonly string[]).includes(variable)) continue;
     if (variable.startsWith("fields.")) {

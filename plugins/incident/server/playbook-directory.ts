@@ -54,7 +54,7 @@ export async function applyPlaybookDirectory(deps: IncidentDeps, props: { dir: s
     try {
       const [result] = await playbookApplier(deps, { teamId: team.id, files: [{ path: file, source }] });
       applied += 1;
-      if (result.outcome !== "unchanged")
+      if (result && result.outcome !== "unchanged")
         log.info(`playbook ${result.outcome}: ${result.playbook.name} v${result.playbook.version}`, { file, team: teamName });
     } catch (error) {
       const expected = expectedError(error);

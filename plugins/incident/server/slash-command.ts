@@ -107,13 +107,14 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
       throw invalid("incident.command.usage", `usage: ${usage} (the item's number, as /incident info shows it)`);
     const n = Number(raw.replace("#", ""));
     const items = orderChecklist(await store.listItems(incident.id), incident.stages);
-    if (n < 1 || n > items.length) {
+    const item = items[n - 1];
+    if (n < 1 || !item) {
       throw invalid(
         "incident.checklist.item_not_found",
         `item: there is no item ${n}; the checklist has ${items.length} item${items.length === 1 ? "" : "s"} (see /incident info)`,
       );
     }
-    return items[n - 1];
+    return item;
   };
 
   command.add({
@@ -295,7 +296,7 @@ export function parseStartArgs(args: readonly string[]): {
   let playbookName: string | undefined;
   let isPrivate: boolean | undefined;
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
+    const arg = args[i] ?? "";
     const [flag, inline] =
       arg.startsWith("--") && arg.includes("=") && !arg.startsWith("--field=")
         ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]

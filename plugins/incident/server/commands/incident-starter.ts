@@ -93,7 +93,7 @@ export async function incidentStarter(deps: IncidentDeps, props: IncidentStartPr
     playbook_name: playbook?.name ?? "",
     fields,
     stages,
-    current_stage: stages[0],
+    current_stage: stages[0] ?? DEFAULT_STAGES[0],
     forwarding: renderForwardingRules(playbook?.spec.forwarding ?? [], values),
     status: "active",
     private: channel.type === "P",
@@ -184,7 +184,7 @@ function chooseChannelName(props: {
       const suggestion = slugify(explicit);
       throw invalid(
         "incident.channel.invalid",
-        `${props.channelParam}: "${explicit}" ${valid.error.issues[0].message}; try "${suggestion}"`,
+        `${props.channelParam}: "${explicit}" ${valid.error.issues[0]?.message ?? "is not a valid channel name"}; try "${suggestion}"`,
         { suggestion },
       );
     }

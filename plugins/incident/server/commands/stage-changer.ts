@@ -50,11 +50,11 @@ function resolveStage(incident: IncidentRecord, wanted: string): string {
   if (keyword === "next") {
     if (index >= incident.stages.length - 1)
       throw invalid("incident.stage.last", `stage: the incident is already at its last stage (${incident.current_stage})`);
-    return incident.stages[index + 1];
+    return incident.stages[index + 1] ?? incident.current_stage;
   }
   if (keyword === "prev" || keyword === "previous") {
     if (index <= 0) throw invalid("incident.stage.first", `stage: the incident is already at its first stage (${incident.current_stage})`);
-    return incident.stages[index - 1];
+    return incident.stages[index - 1] ?? incident.current_stage;
   }
   throw invalid(
     "incident.stage.not_found",
