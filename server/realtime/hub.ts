@@ -11,6 +11,7 @@ import { newId } from "#common/ids.ts";
 import type { EventScope } from "#plugin-api";
 import type { Host } from "../host.ts";
 import { sessionFromToken } from "../auth/sessions.ts";
+import { bearerToken } from "../auth/bearer-token.ts";
 import { channelMemberIds } from "../services/channels.ts";
 
 /** Who receives an event; `omitUserId` skips one user (e.g. the sender). */
@@ -126,7 +127,13 @@ export class RealtimeHub {
   }
 
   private async accept(ws: WebSocket, request: IncomingMessage): Promise<void> {
+    const found = tokenFromRequest(request);
     const conn: Connection = { ws, id: newId(), userId: null, tokenHash: null, seq: 0, inbox: Promise.resolve() };
+    // The upgrade's own sign-in comes first in the inbox: frames sent right after the upgrade wait for it.
+    if (found)
+      conn.inbox = this.authenticate(conn, found.token, null).catch((error: unknown) =>
+        this.host.log.warn("websocket sign-in failed", { error: String(error) }),
+      );
     this.all.add(conn);
     ws.on("close", () => this.drop(conn));
     ws.on("error", () => this.drop(conn));
@@ -137,8 +144,7 @@ export class RealtimeHub {
         .then(() => this.onMessage(conn, text))
         .catch((error: unknown) => this.host.log.warn("websocket message failed", { error: String(error) }));
     });
-    const found = tokenFromRequest(request);
-    if (found) await this.authenticate(conn, found.token, null);
+    await conn.inbox;
   }
 
   private async onMessage(conn: Connection, raw: string): Promise<void> {
@@ -287,10 +293,10 @@ function envelopePrefix(event: WireEvent): Buffer {
   return Buffer.from(json.slice(0, json.length - 2));
 }
 
-/** The token of an upgrade request: `Authorization: Bearer`, or the `MMAUTHTOKEN` cookie. */
+/** The token of an upgrade request: the `Authorization` header as HTTP reads it, or the `MMAUTHTOKEN` cookie. */
 function tokenFromRequest(request: IncomingMessage): { token: string; fromCookie: boolean } | null {
-  const header = request.headers.authorization;
-  if (header?.toLowerCase().startsWith("bearer ")) return { token: header.slice(7).trim(), fromCookie: false };
+  const token = bearerToken(request.headers);
+  if (token !== null) return { token, fromCookie: false };
   const cookie = request.headers.cookie ?? "";
   const match = /(?:^|;\s*)MMAUTHTOKEN=([^;]+)/.exec(cookie);
   if (!match) return null;
