@@ -3,6 +3,7 @@
  * Configuration from environment variables (DESIGN.md section 2).
  */
 import path from "node:path";
+import type { Clock } from "./clock.ts";
 
 export interface Config {
   /** HTTP port; 0 picks a free one (tests). */
@@ -29,6 +30,8 @@ export interface Config {
   hookTimeoutMs: number;
   /** Log level for the server's logger. */
   logLevel: string;
+  /** The clock the host keeps time by; the system's when absent (tests give a `ManualClock`). */
+  clock?: Clock;
 }
 
 const root = path.resolve(import.meta.dirname, "..");

@@ -17,6 +17,7 @@ import { DialogRegistry } from "./plugins/dialogs.ts";
 import { PluginManager } from "./plugins/manager.ts";
 import { AutomationRegistry } from "./automation/registry.ts";
 import { RouteTable } from "./api/route-table.ts";
+import { systemClock, type Clock } from "./clock.ts";
 
 export interface Host {
   readonly config: Config;
@@ -24,6 +25,8 @@ export interface Host {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
   readonly log: Logger;
+  /** The one clock of the host (a manual one when the config gives it, in tests). */
+  readonly clock: Clock;
   readonly bus: EventBus;
   readonly caches: Caches;
   readonly realtime: RealtimeHub;
@@ -58,6 +61,7 @@ export async function createHost(config: Config): Promise<Host> {
     db: workspace.db,
     dialect: workspace.dialect,
     log,
+    clock: config.clock ?? systemClock,
     bus,
     caches: new Caches(bus),
     hooks: new HookRegistry({ timeoutMs: config.hookTimeoutMs, log }),

@@ -10,6 +10,7 @@ import { isSystemAdmin } from "#common/wire.ts";
 import { migrate } from "../db/index.ts";
 import { badRequest, conflict } from "../errors.ts";
 import type { Host } from "../host.ts";
+import { ownedTimers } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import {
   canPostInChannel,
@@ -303,6 +304,9 @@ export function createPluginContext(props: {
     },
 
     automation: host.automation.forPlugin(pluginId, (disposable) => registrations.add(disposable)),
+
+    clock: { now: () => host.clock.now() },
+    timers: ownedTimers({ clock: host.clock, track: (disposable) => registrations.add(disposable), log }),
 
     track: (disposable) => registrations.add(disposable),
   };
