@@ -18,6 +18,7 @@ import { PluginManager } from "./plugins/manager.ts";
 import { AutomationRegistry } from "./automation/registry.ts";
 import { RouteTable } from "./api/route-table.ts";
 import { systemClock, type Clock } from "./clock.ts";
+import { JobScheduler } from "./jobs/jobs.ts";
 
 export interface Host {
   readonly config: Config;
@@ -27,6 +28,8 @@ export interface Host {
   readonly log: Logger;
   /** The one clock of the host (a manual one when the config gives it, in tests). */
   readonly clock: Clock;
+  /** Run-once jobs across processes, stored in the database. */
+  readonly jobs: JobScheduler;
   readonly bus: EventBus;
   readonly caches: Caches;
   readonly realtime: RealtimeHub;
@@ -62,6 +65,13 @@ export async function createHost(config: Config): Promise<Host> {
     dialect: workspace.dialect,
     log,
     clock: config.clock ?? systemClock,
+    jobs: new JobScheduler({
+      db: workspace.db,
+      dialect: workspace.dialect,
+      clock: config.clock ?? systemClock,
+      log,
+      processId: bus.processId,
+    }),
     bus,
     caches: new Caches(bus),
     hooks: new HookRegistry({ timeoutMs: config.hookTimeoutMs, log }),
@@ -75,6 +85,7 @@ export async function createHost(config: Config): Promise<Host> {
   mutable.plugins = new PluginManager(host);
   mutable.close = async () => {
     await host.plugins.stop();
+    await host.jobs.stop();
     await host.hooks.idle();
     await host.realtime.close();
     host.dialogs.close();

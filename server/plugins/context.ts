@@ -307,6 +307,7 @@ export function createPluginContext(props: {
 
     clock: { now: () => host.clock.now() },
     timers: ownedTimers({ clock: host.clock, track: (disposable) => registrations.add(disposable), log }),
+    jobs: host.jobs.forPlugin(pluginId, (disposable) => registrations.add(disposable)),
 
     track: (disposable) => registrations.add(disposable),
   };

@@ -154,5 +154,22 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    // Run-once jobs across processes (server/jobs).
+    "0002_jobs": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("jobs")
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("key", "text", (c) => c.notNull())
+          .addColumn("run_at", t.time, (c) => c.notNull())
+          .addColumn("payload", "text", (c) => c.notNull().defaultTo("null"))
+          .addColumn("attempts", t.int, (c) => c.notNull().defaultTo(0))
+          .addColumn("claimed_by", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("claim_expires_at", t.time, (c) => c.notNull().defaultTo(0))
+          .addPrimaryKeyConstraint("jobs_pk", ["kind", "key"])
+          .execute();
+        await db.schema.createIndex("jobs_run_at").on("jobs").column("run_at").execute();
+      },
+    },
   };
 }
