@@ -30,6 +30,12 @@ export interface Config {
   hookTimeoutMs: number;
   /** Log level for the server's logger. */
   logLevel: string;
+  /**
+   * Internal addresses outbound requests may reach besides the stored
+   * `ServiceSettings.AllowedUntrustedInternalConnections` (hosts, `host:port`,
+   * CIDR ranges, space-separated).
+   */
+  allowedInternalConnections: string;
   /** The clock the host keeps time by; the system's when absent (tests give a `ManualClock`). */
   clock?: Clock;
 }
@@ -52,6 +58,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     prepackagedPluginsDir: path.resolve(env.SITREP_PREPACKAGED_PLUGINS_DIR ?? path.join(root, "dist/plugins")),
     webDistDir: path.resolve(env.SITREP_WEB_DIR ?? path.join(root, "dist/web")),
     hookTimeoutMs: Number(env.SITREP_HOOK_TIMEOUT_MS ?? 2000),
+    allowedInternalConnections: env.SITREP_ALLOWED_INTERNAL_CONNECTIONS ?? "",
     logLevel: env.SITREP_LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
     ...overrides,
   };

@@ -19,6 +19,8 @@ import { AutomationRegistry } from "./automation/registry.ts";
 import { RouteTable } from "./api/route-table.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { JobScheduler } from "./jobs/jobs.ts";
+import { OutboundHttp } from "./http/outbound.ts";
+import { AllowedConnectionsSetting } from "./http/connections-setting.ts";
 
 export interface Host {
   readonly config: Config;
@@ -30,6 +32,8 @@ export interface Host {
   readonly clock: Clock;
   /** Run-once jobs across processes, stored in the database. */
   readonly jobs: JobScheduler;
+  /** Outbound HTTP under the internal-address rule (`ctx.http.fetch`, `http_request`). */
+  readonly outbound: OutboundHttp;
   readonly bus: EventBus;
   readonly caches: Caches;
   readonly realtime: RealtimeHub;
@@ -73,6 +77,7 @@ export async function createHost(config: Config): Promise<Host> {
       processId: bus.processId,
     }),
     bus,
+    outbound: new OutboundHttp(new AllowedConnectionsSetting({ db: workspace.db, bus, envValue: config.allowedInternalConnections, log })),
     caches: new Caches(bus),
     hooks: new HookRegistry({ timeoutMs: config.hookTimeoutMs, log }),
     commands: new CommandRegistry(),

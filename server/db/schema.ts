@@ -153,6 +153,14 @@ export interface JobsTable {
   claim_expires_at: number;
 }
 
+/** A stored value of the system configuration (`GET /api/v4/config`), by dotted name. */
+export interface SystemConfigTable {
+  /** e.g. `ServiceSettings.AllowedUntrustedInternalConnections`. */
+  name: string;
+  /** JSON text. */
+  value: string;
+}
+
 export interface BusMessagesTable {
   id: string;
   payload: string;
@@ -173,4 +181,5 @@ export interface Database {
   plugins: PluginsTable;
   plugin_kv: PluginKvTable;
   jobs: JobsTable;
+  system_config: SystemConfigTable;
 }

@@ -237,6 +237,7 @@ export function createPluginContext(props: {
         if (!route.path.startsWith("/")) throw pluginMistake("path", `"${route.path}" must start with /`);
         return registrations.add(router.add(route));
       },
+      fetch: (url, init) => host.outbound.fetchForPlugin(url, init),
     },
 
     realtime: {

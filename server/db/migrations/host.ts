@@ -4,6 +4,7 @@
  */
 import type { Kysely, Migration } from "kysely";
 import { columnTypes, type Dialect } from "../column-types.ts";
+import { migrateLegacyAllowlist } from "../../http/connections-setting.ts";
 
 /** The host's migrations for a dialect, keyed by an ordered name. */
 export function hostMigrations(dialect: Dialect): Record<string, Migration> {
@@ -169,6 +170,22 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
           .addPrimaryKeyConstraint("jobs_pk", ["kind", "key"])
           .execute();
         await db.schema.createIndex("jobs_run_at").on("jobs").column("run_at").execute();
+      },
+    },
+    // Stored system configuration (`GET/PUT /api/v4/config`), by dotted name.
+    "0003_system_config": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("system_config")
+          .addColumn("name", "text", (c) => c.primaryKey())
+          .addColumn("value", "text", (c) => c.notNull())
+          .execute();
+      },
+    },
+    // The Workflow plugin's `http_allowlist` entries become AllowedUntrustedInternalConnections, once.
+    "0004_http_allowlist_to_internal_connections": {
+      async up(db: Kysely<unknown>) {
+        await migrateLegacyAllowlist(db);
       },
     },
   };
