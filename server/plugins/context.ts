@@ -11,6 +11,7 @@ import { migrate } from "../db/index.ts";
 import { badRequest, conflict } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { ownedTimers } from "../clock.ts";
+import { pluginDirectories } from "../config.ts";
 import type { Logger } from "../log.ts";
 import {
   canPostInChannel,
@@ -309,6 +310,7 @@ export function createPluginContext(props: {
     clock: { now: () => host.clock.now() },
     timers: ownedTimers({ clock: host.clock, track: (disposable) => registrations.add(disposable), log }),
     jobs: host.jobs.forPlugin(pluginId, (disposable) => registrations.add(disposable)),
+    directories: pluginDirectories(host.config, manifest),
 
     track: (disposable) => registrations.add(disposable),
   };
