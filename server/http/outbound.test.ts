@@ -6,22 +6,13 @@ import type { AddressInfo } from "node:net";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "#common/ids.ts";
-import { startTestServer, testDatabaseUrl, testDialect, type TestClient, type TestServer } from "#testing";
+import { eventually, startTestServer, testDatabaseUrl, testDialect, type TestClient, type TestServer } from "#testing";
 import { loadConfig } from "../config.ts";
 import { dropPgSchema, migrate, openDatabase } from "../db/index.ts";
 import { hostMigrations } from "../db/migrations/host.ts";
 import { createHost } from "../host.ts";
 import { isInternalAddress, parseAllowedConnections } from "./internal-address.ts";
 import { outboundFetch } from "./outbound.ts";
-
-/** Wait until `check` holds (the bus delivers asynchronously). */
-async function eventuallyTrue(check: () => Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const SETTING = "ServiceSettings.AllowedUntrustedInternalConnections";
 
@@ -244,7 +235,8 @@ describe("the setting on disk", () => {
       expect(await a.outbound.setting.stored()).toBe("127.0.0.1:9000 *.corp.example 0.0.0.0/0 ::/0");
       // The change made in one process reaches the other (through the bus on PostgreSQL; SQLite is one process).
       await a.outbound.setting.set("10.0.0.0/8");
-      if (testDialect === "postgres") await eventuallyTrue(async () => (await b.outbound.setting.stored()) === "10.0.0.0/8");
+      if (testDialect === "postgres")
+        await eventually(async () => (await b.outbound.setting.stored()) === "10.0.0.0/8", { what: "the change on the other host" });
       else expect(await a.outbound.setting.stored()).toBe("10.0.0.0/8");
     } finally {
       await a.close();
