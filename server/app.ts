@@ -25,6 +25,7 @@ import { registerPostRoutes } from "./api/v4/posts.ts";
 import { registerCommandRoutes } from "./api/v4/commands.ts";
 import { registerWebhookRoutes } from "./api/v4/webhooks.ts";
 import { registerPluginRoutes } from "./api/v4/plugins.ts";
+import { registerConfigRoutes } from "./api/v4/config.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -139,6 +140,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   registerPostRoutes(app, host);
   registerCommandRoutes(app, host);
   registerWebhookRoutes(app, host);
+  registerConfigRoutes(app, host);
   // Multipart is for plugin uploads only: registered for the whole app it adds two async hooks to every request.
   await app.register(async (pluginRoutes) => {
     await pluginRoutes.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1 } });
