@@ -46,7 +46,7 @@ export async function activateIncident(ctx: PluginContext): Promise<ActivatedInc
   const command = new IncidentCommand(deps);
   addBuiltinSubcommands(command, deps);
   command.register();
-  const dir = playbooksDirectory();
+  const dir = playbooksDirectory(ctx);
   const applied = await applyPlaybookDirectory(deps, { dir });
   if (applied) ctx.log.info(`applied ${applied} playbook file(s) from ${dir}`);
   // A team named by playbook files may be created later (a fresh install): apply its files then.

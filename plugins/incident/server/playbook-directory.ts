@@ -1,7 +1,8 @@
 /**
  * @module incident/server/playbook-directory
- * Apply the playbooks of `SITREP_PLAYBOOKS_DIR` (default `./playbooks`) at
- * every activation, and a new team's files when that team is created. Each
+ * Apply the playbooks of the plugin's declared `playbooks` directory
+ * (`ctx.directories.playbooks`: `SITREP_PLAYBOOKS_DIR`, default `./playbooks`,
+ * resolved by the host from its configuration) at every activation, and a new team's files when that team is created. Each
  * file names its team; files of teams that do not exist yet wait for their
  * team, and invalid files are skipped with a logged warning.
  */
@@ -9,13 +10,16 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
 import { expectedError } from "#common/plugin-errors.ts";
+import type { PluginContext } from "#plugin-api";
 import type { Team } from "#common/wire.ts";
 import { playbookApplier } from "./commands/playbook-applier.ts";
 import type { IncidentDeps } from "./incident-deps.ts";
 
-/** The directory the plugin reads playbooks from. */
-export function playbooksDirectory(env: Record<string, string | undefined> = process.env): string {
-  return path.resolve(env.SITREP_PLAYBOOKS_DIR ?? "./playbooks");
+/** The directory the plugin reads playbooks from, as the host resolved it for the manifest's `directories.playbooks`. */
+export function playbooksDirectory(ctx: Pick<PluginContext, "directories">): string {
+  const dir = ctx.directories.playbooks;
+  if (!dir) throw new Error("the host resolved no playbooks directory: plugin.json must declare directories.playbooks");
+  return dir;
 }
 
 /**

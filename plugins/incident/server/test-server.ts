@@ -25,10 +25,16 @@ function bundleDir(): Promise<string> {
   return built;
 }
 
-/** A test server with the Incident plugin enabled. `playbooksDir` sets SITREP_PLAYBOOKS_DIR for its activation. */
+/**
+ * A test server with the Incident plugin enabled. `playbooksDir` becomes the
+ * plugin's `ctx.directories.playbooks` (the harness's override; without it, a
+ * directory that does not exist).
+ */
 export async function startIncidentServer(props: { playbooksDir?: string } = {}): Promise<TestServer> {
-  process.env.SITREP_PLAYBOOKS_DIR = props.playbooksDir ?? path.join(os.tmpdir(), "sitrep-no-playbooks");
-  const server = await startTestServer({ prepackagedPluginsDir: await bundleDir() });
+  const server = await startTestServer({
+    prepackagedPluginsDir: await bundleDir(),
+    ...(props.playbooksDir ? { pluginDirectories: { incident: { playbooks: props.playbooksDir } } } : {}),
+  });
   const admin = await server.admin();
   const list = await admin.get("/api/v4/plugins");
   if (!list.body.active?.some((p: { id: string }) => p.id === "incident"))
