@@ -18,7 +18,7 @@ import {
   setChecklistItemSchema,
   type Incident,
 } from "../../common/types.ts";
-import { checklistChanger } from "../commands/checklist-changer.ts";
+import { checklistChanger, type ChecklistChange } from "../commands/checklist-changer.ts";
 import { commanderChanger } from "../commands/commander-changer.ts";
 import { incidentEnder } from "../commands/incident-ender.ts";
 import { incidentStarter } from "../commands/incident-starter.ts";
@@ -42,6 +42,12 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
     const incident = await store.getIncident(incidentId);
     if (!incident) throw invalid("incident.not_found", `incident: no incident with id ${incidentId}`);
     return presentIncident(incident, await store.listItems(incident.id));
+  };
+  /** Apply a checklist change; answer the incident as it is now (also when nothing changed). */
+  const changeChecklist = async (props: { status: number; incidentId: string; actorId: string; change: ChecklistChange }) => {
+    const { status, ...change } = props;
+    const result = await checklistChanger(deps, change);
+    return reply(status, result.incident ?? (await current(props.incidentId)));
   };
 
   ctx.http.route({
@@ -156,12 +162,8 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
     invalidId: "incident.checklist.invalid",
     response: incidentAnswerSchema,
     async handler(req) {
-      const result = await checklistChanger(deps, {
-        incidentId: req.params.id,
-        actorId: userId(req),
-        change: { kind: "add", title: req.body.title, stage: req.body.stage },
-      });
-      return reply(201, result.incident ?? (await current(req.params.id)));
+      const change: ChecklistChange = { kind: "add", title: req.body.title, stage: req.body.stage };
+      return changeChecklist({ status: 201, incidentId: req.params.id, actorId: userId(req), change });
     },
   });
 
@@ -174,12 +176,8 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
     invalidId: "incident.checklist.invalid",
     response: incidentAnswerSchema,
     async handler(req) {
-      const result = await checklistChanger(deps, {
-        incidentId: req.params.id,
-        actorId: userId(req),
-        change: { kind: "set", itemId: req.params.itemId, checked: req.body.checked },
-      });
-      return reply(200, result.incident ?? (await current(req.params.id)));
+      const change: ChecklistChange = { kind: "set", itemId: req.params.itemId, checked: req.body.checked };
+      return changeChecklist({ status: 200, incidentId: req.params.id, actorId: userId(req), change });
     },
   });
 
@@ -190,12 +188,8 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
     params: itemParams,
     response: incidentAnswerSchema,
     async handler(req) {
-      const result = await checklistChanger(deps, {
-        incidentId: req.params.id,
-        actorId: userId(req),
-        change: { kind: "remove", itemId: req.params.itemId },
-      });
-      return reply(200, result.incident ?? (await current(req.params.id)));
+      const change: ChecklistChange = { kind: "remove", itemId: req.params.itemId };
+      return changeChecklist({ status: 200, incidentId: req.params.id, actorId: userId(req), change });
     },
   });
 }
