@@ -30,7 +30,8 @@ export function describeParameter(field: z.core.$ZodType): AutomationParam {
   let required = true;
   let description: string | undefined;
   for (;;) {
-    description ??= z.globalRegistry.get(schema)?.description;
+    // Through the schema's own getter: a plugin bundle carries its own copy of zod, with its own registry.
+    if (schema instanceof z.ZodType) description ??= schema.description;
     if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault) {
       required = false;
       schema = schema.unwrap();
