@@ -79,3 +79,34 @@ export function oneOf<const T extends readonly [string, ...string[]]>(
   // Optional inside the preprocessing: "" becomes undefined there, after an outer optional would have looked.
   return z.preprocess(canonical, props.optional ? choice.optional() : choice);
 }
+
+/** A trigger or action parameter or value, as the catalog lists it ({@link AutomationParam}). */
+export const automationParamSchema = z.object({
+  type: z.enum(["string", "number", "boolean", "string[]", "json"]),
+  description: z.string(),
+  required: z.boolean().optional(),
+  enum: z.array(z.string()).optional(),
+});
+
+const paramsSchema = z.record(z.string(), automationParamSchema);
+
+/**
+ * The automation catalog as plain data (`AutomationApi.catalog()`, the Workflow
+ * plugin's `GET /catalog`, the generated static catalog), to parse it where it
+ * is read from a file or the wire.
+ */
+export const automationCatalogSchema = z.object({
+  triggers: z.array(
+    z.object({
+      name: z.string(),
+      description: z.string(),
+      parameters: paramsSchema,
+      provides: paramsSchema,
+      openValues: z.boolean().optional(),
+      plugin_id: z.string(),
+    }),
+  ),
+  actions: z.array(
+    z.object({ name: z.string(), description: z.string(), parameters: paramsSchema, returns: paramsSchema, plugin_id: z.string() }),
+  ),
+});
