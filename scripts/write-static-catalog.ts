@@ -29,9 +29,7 @@ export async function liveCatalog(bundlesDir: string): Promise<{ triggers: Catal
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-catalog-"));
   const empty = path.join(dataDir, "empty");
   fs.mkdirSync(empty);
-  // The plugins read their directories from the environment: point them at nothing.
-  process.env.SITREP_PLAYBOOKS_DIR = empty;
-  process.env.SITREP_WORKFLOWS_DIR = empty;
+  // No playbooks or workflows to apply at start-up: only the definitions matter.
   const config = loadConfig(
     { SITREP_LOG_LEVEL: "silent" },
     {
@@ -40,8 +38,7 @@ export async function liveCatalog(bundlesDir: string): Promise<{ triggers: Catal
       dataDir,
       databaseUrl: undefined,
       prepackagedPluginsDir: bundlesDir,
-      playbooksDir: empty,
-      workflowsDir: empty,
+      pluginDirectories: { incident: { playbooks: empty }, workflow: { workflows: empty } },
     },
   );
   const server = await startServer(config);
