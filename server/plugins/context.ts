@@ -11,9 +11,8 @@ import { migrate } from "../db/index.ts";
 import { badRequest, conflict } from "../errors.ts";
 import type { Host } from "../host.ts";
 import type { Logger } from "../log.ts";
+import { canPostInChannel, canReadChannel } from "../policies/channel.ts";
 import {
-  canPostInChannel,
-  canReadChannel,
   channelCreator,
   channelMemberAdder,
   channelMemberIds,
