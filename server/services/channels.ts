@@ -208,7 +208,10 @@ export async function channelMemberAdder(
     );
     host.hooks.fireMemberAdded({ channelId: channel.id, userId: props.userId });
   }
-  return (await getChannelMember(host, channel.id, props.userId))!;
+  const member = await getChannelMember(host, channel.id, props.userId);
+  // Just written; gone only if the user was removed at the same moment.
+  if (!member) throw notFound("channel_member", "not a member of this channel");
+  return member;
 }
 
 export async function getChannelMember(host: Host, channelId: string, userId: string): Promise<ChannelMember | null> {

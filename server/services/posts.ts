@@ -105,7 +105,7 @@ class PostWriter {
         await this.commit(group.map((g) => g.post));
         for (const g of group) g.done();
       } catch (error) {
-        if (group.length === 1) group[0].done(error);
+        if (group.length === 1) group[0]?.done(error);
         else
           for (const g of group)
             await this.commit([g.post]).then(

@@ -171,5 +171,8 @@ export async function teamMemberAdder(host: Host, props: { teamId: string; userI
     .where("delete_at", "=", 0)
     .executeTakeFirst();
   if (townSquare) await channelMemberAdder(host, { channelId: townSquare.id, userId: props.userId });
-  return (await getTeamMember(host, props.teamId, props.userId))!;
+  const member = await getTeamMember(host, props.teamId, props.userId);
+  // Just written; gone only if the user was removed at the same moment.
+  if (!member) throw notFound("team_member", "not a member of this team");
+  return member;
 }

@@ -226,7 +226,9 @@ export async function rolesUpdater(host: Host, props: { userId: string; roles: s
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw notFound("user", "user not found");
   host.caches.invalidate({ kind: "user", id: props.userId });
-  return (await getUser(host, props.userId))!;
+  const user = await getUser(host, props.userId);
+  if (!user) throw notFound("user", "user not found");
+  return user;
 }
 
 /** Deactivate a user and end their sessions. */
