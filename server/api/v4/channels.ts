@@ -5,6 +5,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { channelMemberSchema, channelSchema } from "#common/wire-schemas.ts";
+import type { User } from "#common/wire.ts";
 import { forbidden, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
 import {
@@ -35,6 +36,13 @@ const userTeamParams = z.object({ userId: z.string(), teamId: z.string() });
 const teamParams = z.object({ teamId: z.string() });
 
 export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
+  /** `/users/:userId/teams/:teamId/...`: the caller's own (or any, for admins), in a team they may look inside. */
+  async function ownTeamScope(props: { params: z.output<typeof userTeamParams>; user: User; what: string }) {
+    requireSelfOrAdmin({ viewer: props.user, userId: props.params.userId, message: `You may list only your own ${props.what}.` });
+    await accessBrowsableTeam(host, { user: props.user, teamId: props.params.teamId });
+    return { teamId: props.params.teamId, userId: props.params.userId };
+  }
+
   hostRoute(app, host, {
     method: "POST",
     path: "/api/v4/channels",
@@ -67,11 +75,7 @@ export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
     policy: "self or system admin; team member",
     params: userTeamParams,
     response: z.array(channelSchema),
-    handler: async ({ params, user }) => {
-      requireSelfOrAdmin({ viewer: user, userId: params.userId, message: "You may list only your own channels." });
-      await accessBrowsableTeam(host, { user, teamId: params.teamId });
-      return channelsOfUser(host, { teamId: params.teamId, userId: params.userId });
-    },
+    handler: async ({ params, user }) => channelsOfUser(host, await ownTeamScope({ params, user, what: "channels" })),
   });
 
   hostRoute(app, host, {
@@ -82,11 +86,7 @@ export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
     policy: "self or system admin; team member",
     params: userTeamParams,
     response: z.array(channelMemberSchema),
-    handler: async ({ params, user }) => {
-      requireSelfOrAdmin({ viewer: user, userId: params.userId, message: "You may list only your own memberships." });
-      await accessBrowsableTeam(host, { user, teamId: params.teamId });
-      return channelMembersOfUser(host, { teamId: params.teamId, userId: params.userId });
-    },
+    handler: async ({ params, user }) => channelMembersOfUser(host, await ownTeamScope({ params, user, what: "memberships" })),
   });
 
   hostRoute(app, host, {
