@@ -10,19 +10,12 @@ import { z } from "zod";
 import type { ActionDefinition, OutboundResponse } from "#plugin-api";
 import { oneOf } from "#common/automation-params.ts";
 import { expectedError } from "#common/errors.ts";
-import { isSystemAdmin, type Channel, type User } from "#common/wire.ts";
+import type { Channel, User } from "#common/wire.ts";
 import { AppError, badRequest, forbidden } from "../errors.ts";
 import type { Host } from "../host.ts";
-import {
-  canPostInChannel,
-  canReadChannel,
-  channelCreator,
-  channelMemberAdder,
-  getChannelByName,
-  isChannelMember,
-} from "../services/channels.ts";
+import { canPostInChannel, canReadChannel, channelMemberAddRefusal } from "../policies/channel.ts";
+import { channelCreator, channelMemberAdder, getChannelByName } from "../services/channels.ts";
 import { postCreator } from "../services/posts.ts";
-import { isTeamMember } from "../services/teams.ts";
 import { getUser, getUserByUsername } from "../services/users.ts";
 import { legacyAllowlistEntries, parseAllowedConnections } from "../http/internal-address.ts";
 import { ALLOWLIST_SETTING, isAllowedTarget, readAllowlist } from "./http-allowlist.ts";
@@ -141,13 +134,10 @@ export function addUserToChannelAction(host: Host): ActionDefinition<typeof addU
       const target = await getUserByUsername(host, params.username);
       if (!target || target.delete_at)
         throw badRequest("automation.user.not_found", `username: no active user "${params.username.replace(/^@/, "")}"`);
-      if (!isSystemAdmin(user)) {
-        const selfJoin = target.id === user.id && channel.type === "O";
-        if (!selfJoin && !(await isChannelMember(host, channel.id, user.id)))
-          throw forbidden(`channel: @${user.username} must be a member of ~${channel.name} to add others to it`);
-        if (!(await isTeamMember(host, channel.team_id, target.id)))
-          throw forbidden(`username: @${target.username} is not a member of this channel's team`);
-      }
+      const refusal = await channelMemberAddRefusal(host, { actor: user, channel, targetId: target.id });
+      if (refusal === "not_a_member")
+        throw forbidden(`channel: @${user.username} must be a member of ~${channel.name} to add others to it`);
+      if (refusal === "target_not_on_team") throw forbidden(`username: @${target.username} is not a member of this channel's team`);
       await channelMemberAdder(host, { channelId: channel.id, userId: target.id, actorId: user.id });
       return { channel_id: channel.id, user_id: target.id };
     },
