@@ -69,3 +69,23 @@ export const runFinishedEventSchema = z.object({ run_id: z.string(), workflow_id
 
 /** The deepest chain of runs: a run whose trigger came from runs this deep is not started. */
 export const MAX_DEPTH = 5;
+
+/** The body of `POST /workflows`: the team and the workflow's YAML. */
+export const applyWorkflowRequestSchema = z.object({
+  team_id: z.string({ error: "is required" }).length(26, "must be a 26-character id"),
+  source: z
+    .string({ error: "is required: the workflow's YAML" })
+    .min(1, "is required: the workflow's YAML")
+    .max(100_000, "must be at most 100000 characters"),
+});
+
+/** The paging of the run lists: `page` from 0, `per_page` 1 to 200 (default 50). */
+export const runsPageQuerySchema = z.object({
+  page: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more").default(0),
+  per_page: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be 1 to 200")
+    .max(200, "must be 1 to 200")
+    .default(50),
+});

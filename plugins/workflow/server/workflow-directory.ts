@@ -1,5 +1,5 @@
 /**
- * @module workflow/server/loader
+ * @module workflow/server/workflow-directory
  * Workflows shipped as files: every `*.yaml`/`*.yml` in SITREP_WORKFLOWS_DIR
  * (default `./workflows`) is applied at each activation to the team its
  * `team` key names, and a file naming a team that does not exist yet is
@@ -12,13 +12,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
-import type { PluginContext } from "#plugin-api";
 import { expectedError } from "#common/plugin-errors.ts";
 import type { Team } from "#common/wire.ts";
-import type { WorkflowApplier } from "./applier.ts";
+import { workflowApplier } from "./commands/workflow-applier.ts";
+import type { WorkflowDeps } from "./deps.ts";
 
 /** The workflows directory: SITREP_WORKFLOWS_DIR, or `./workflows`. */
-export function workflowsDir(): string {
+export function workflowsDirectory(): string {
   return path.resolve(process.env.SITREP_WORKFLOWS_DIR ?? "./workflows");
 }
 
@@ -27,8 +27,9 @@ export function workflowsDir(): string {
  * naming that team (a team just created); returns how many were applied or
  * already current.
  */
-export async function loadWorkflowsDir(props: { ctx: PluginContext; applier: WorkflowApplier; dir: string; team?: Team }): Promise<number> {
-  const { ctx, applier, dir } = props;
+export async function applyWorkflowDirectory(deps: WorkflowDeps, props: { dir: string; team?: Team }): Promise<number> {
+  const { ctx } = deps;
+  const { dir } = props;
   if (!fs.existsSync(dir)) return 0;
   const files = fs
     .readdirSync(dir)
@@ -53,7 +54,7 @@ export async function loadWorkflowsDir(props: { ctx: PluginContext; applier: Wor
         });
         continue;
       }
-      await applier.apply({ teamId: team.id, source, actor: null, unchangedOnly: true });
+      await workflowApplier(deps, { teamId: team.id, source, actor: null, unchangedOnly: true });
       applied++;
     } catch (error) {
       const expected = expectedError(error);
