@@ -234,7 +234,24 @@ export function createPluginContext(props: {
     http: {
       route(route) {
         if (!route.path.startsWith("/")) throw pluginMistake("path", `"${route.path}" must start with /`);
-        return registrations.add(router.add(route));
+        const served = router.add(route);
+        const listed = host.routes.add({
+          method: route.method,
+          path: `/plugins/${pluginId}${route.path}`,
+          access: route.auth ?? "user",
+          owner: pluginId,
+          summary: route.summary,
+          params: route.params,
+          query: route.query,
+          body: route.body,
+          response: route.response,
+        });
+        return registrations.add({
+          dispose() {
+            served.dispose();
+            listed.dispose();
+          },
+        });
       },
     },
 
