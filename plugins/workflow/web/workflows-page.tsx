@@ -8,11 +8,10 @@
 import { useCallback, useEffect, useState } from "react";
 import { z } from "zod";
 import type { PluginComponentProps, WebHost } from "#common/web-plugin-api.ts";
-import { runSchema, workflowSchema, type RunJson, type WorkflowJson } from "../common/wire.ts";
+import { runPageSchema, workflowSchema, type RunJson, type WorkflowJson } from "../common/wire.ts";
 import { useWorkflowStyles } from "./styles.ts";
 
 const API = "/plugins/workflow/api/v1";
-const runPageSchema = z.object({ items: z.array(runSchema), total_count: z.number() });
 
 /** Listeners told when a run ends (the WebSocket handler calls {@link runFinished}). */
 const listeners = new Set<() => void>();

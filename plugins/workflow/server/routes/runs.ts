@@ -6,11 +6,12 @@
  */
 import type { Disposable } from "#plugin-api";
 import { notFound } from "#common/plugin-errors.ts";
-import { runsPageQuerySchema } from "../../common/wire.ts";
+import { idParamsSchema, runPageSchema, runSchema, runsPageQuerySchema, runsQuerySchema } from "../../common/wire.ts";
 import type { WorkflowDeps } from "../deps.ts";
 import { existingWorkflow, requireSystemAdmin } from "../policies.ts";
 import { presentRun, presentRuns } from "../presenter.ts";
-import { parse } from "./validation.ts";
+
+const invalidId = "workflow.request.invalid";
 
 /** Register the run log routes. */
 export function registerRunRoutes(deps: WorkflowDeps): Disposable[] {
@@ -19,32 +20,41 @@ export function registerRunRoutes(deps: WorkflowDeps): Disposable[] {
     ctx.http.route({
       method: "GET",
       path: "/api/v1/workflows/:id/runs",
+      summary: "A workflow's runs, newest first",
+      invalidId,
+      params: idParamsSchema,
+      query: runsPageQuerySchema,
+      response: runPageSchema,
       async handler(req) {
         requireSystemAdmin(req.user, "read workflow runs");
-        const workflow = await existingWorkflow(deps, req.params.id!);
-        const page = parse(runsPageQuerySchema, req.query);
-        return presentRuns(
-          await store.runs({ workflowId: workflow.id, failed: req.query.failed === "true", page: page.page, perPage: page.per_page }),
-        );
+        const workflow = await existingWorkflow(deps, req.params.id);
+        const { page, per_page, failed } = req.query;
+        return presentRuns(await store.runs({ workflowId: workflow.id, failed, page, perPage: per_page }));
       },
     }),
     ctx.http.route({
       method: "GET",
       path: "/api/v1/runs",
+      summary: "Runs of every workflow (or of one, with workflow_id), newest first",
+      invalidId,
+      query: runsQuerySchema,
+      response: runPageSchema,
       async handler(req) {
         requireSystemAdmin(req.user, "read workflow runs");
-        const page = parse(runsPageQuerySchema, req.query);
-        const workflowId = typeof req.query.workflow_id === "string" && req.query.workflow_id ? req.query.workflow_id : undefined;
-        return presentRuns(await store.runs({ workflowId, failed: req.query.failed === "true", page: page.page, perPage: page.per_page }));
+        const { workflow_id: workflowId, page, per_page, failed } = req.query;
+        return presentRuns(await store.runs({ workflowId, failed, page, perPage: per_page }));
       },
     }),
     ctx.http.route({
       method: "GET",
       path: "/api/v1/runs/:id",
+      summary: "One run with its steps",
+      invalidId,
+      params: idParamsSchema,
+      response: runSchema,
       async handler(req) {
         requireSystemAdmin(req.user, "read workflow runs");
-        const found = await store.runs({ runId: req.params.id!, page: 0, perPage: 1 });
-        const [run] = found.items;
+        const [run] = (await store.runs({ runId: req.params.id, page: 0, perPage: 1 })).items;
         if (!run) throw notFound("workflow.run.not_found", `run ${req.params.id} not found`);
         return presentRun(run);
       },
