@@ -43,11 +43,11 @@ function useWorkflowData(host: WebHost, filter: { failedOnly: boolean; workflowI
       if (filter.failedOnly) query.set("failed", "true");
       if (filter.workflowId) query.set("workflow_id", filter.workflowId);
       const [list, page] = await Promise.all([
-        host.fetch<unknown>(`${API}/workflows`),
-        host.fetch<unknown>(`${API}/runs?${query.toString()}`),
+        host.fetch(`${API}/workflows`, { schema: z.array(workflowSchema) }),
+        host.fetch(`${API}/runs?${query.toString()}`, { schema: runPageSchema }),
       ]);
-      setWorkflows(z.array(workflowSchema).parse(list));
-      setRuns(runPageSchema.parse(page).items);
+      setWorkflows(list);
+      setRuns(page.items);
       setError(null);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -74,7 +74,10 @@ function WorkflowTable(props: {
   const toggle = async (workflow: WorkflowJson) => {
     setBusy(workflow.id);
     try {
-      await props.host.fetch(`${API}/workflows/${workflow.id}/${workflow.enabled ? "disable" : "enable"}`, { method: "POST" });
+      await props.host.fetch(`${API}/workflows/${workflow.id}/${workflow.enabled ? "disable" : "enable"}`, {
+        method: "POST",
+        schema: workflowSchema,
+      });
       setError(null);
       props.onChanged();
     } catch (e) {
