@@ -45,7 +45,7 @@ export async function activate(ctx: PluginContext): Promise<PluginActivation> {
     ctx.track(disposable);
   ctx.track({ dispose: () => subscriptions.disposeAll() });
 
-  const dir = workflowsDirectory();
+  const dir = workflowsDirectory(ctx);
   const applied = await applyWorkflowDirectory(deps, { dir });
   if (applied) ctx.log.info("workflows applied from the workflows directory", { count: applied, dir });
   // A team named by workflow files may be created later (a fresh install): apply its files then.

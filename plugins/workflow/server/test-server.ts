@@ -4,7 +4,6 @@
  * when asked, the Incident plugin) from the test kit's
  * `startServerWithPlugins`, plus helpers for the Workflow API.
  */
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { channelPosts, eventually, startServerWithPlugins, type TestClient, type TestServer } from "#testing";
@@ -14,12 +13,20 @@ export { channelPosts, eventually };
 
 /**
  * A test server with the Workflow plugin enabled (and the Incident plugin with `incident: true`).
- * `workflowsDir` sets SITREP_WORKFLOWS_DIR for its activation (default: an empty directory).
+ * `workflowsDir` is the plugin's workflows directory (default: one that does not exist).
  */
-export async function startWorkflowServer(props: { incident?: boolean; workflowsDir?: string } = {}): Promise<TestServer> {
-  process.env.SITREP_WORKFLOWS_DIR = props.workflowsDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-no-workflows-"));
-  process.env.SITREP_PLAYBOOKS_DIR ??= path.join(os.tmpdir(), "sitrep-no-playbooks");
-  return startServerWithPlugins(props.incident ? ["incident", "workflow"] : ["workflow"]);
+export function startWorkflowServer(props: { incident?: boolean; workflowsDir?: string } = {}): Promise<TestServer> {
+  // Until the Incident plugin reads ctx.directories, keep it off the repository's ./playbooks.
+  if (props.incident) process.env.SITREP_PLAYBOOKS_DIR ??= path.join(os.tmpdir(), "sitrep-no-playbooks");
+  return startServerWithPlugins(
+    props.incident ? ["incident", "workflow"] : ["workflow"],
+    props.workflowsDir ? { pluginDirectories: { workflow: { workflows: props.workflowsDir } } } : {},
+  );
+}
+
+/** Point the plugin's workflows directory elsewhere, for its next activation. */
+export function setWorkflowsDir(server: TestServer, dir: string): void {
+  server.config.pluginDirectories = { ...server.config.pluginDirectories, workflow: { workflows: dir } };
 }
 
 export const API = "/plugins/workflow/api/v1";

@@ -1,7 +1,8 @@
 /**
  * @module workflow/server/workflow-directory
- * Workflows shipped as files: every `*.yaml`/`*.yml` in SITREP_WORKFLOWS_DIR
- * (default `./workflows`) is applied at each activation to the team its
+ * Workflows shipped as files: every `*.yaml`/`*.yml` in the manifest's
+ * `workflows` directory (`ctx.directories.workflows`: SITREP_WORKFLOWS_DIR,
+ * default `./workflows`) is applied at each activation to the team its
  * `team` key names, and a file naming a team that does not exist yet is
  * applied when that team is created. A file that has not changed since it was
  * applied is left alone, so an admin's enable/disable toggle survives
@@ -12,14 +13,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
+import type { PluginContext } from "#plugin-api";
 import { expectedError } from "#common/plugin-errors.ts";
 import type { Team } from "#common/wire.ts";
 import { workflowApplier } from "./commands/workflow-applier.ts";
 import type { WorkflowDeps } from "./deps.ts";
 
-/** The workflows directory: SITREP_WORKFLOWS_DIR, or `./workflows`. */
-export function workflowsDirectory(): string {
-  return path.resolve(process.env.SITREP_WORKFLOWS_DIR ?? "./workflows");
+/** The workflows directory, as the host resolved the manifest's `directories.workflows`. */
+export function workflowsDirectory(ctx: Pick<PluginContext, "directories">): string {
+  const dir = ctx.directories.workflows;
+  if (!dir) throw new Error("the manifest declares no workflows directory (plugin.json directories.workflows)");
+  return dir;
 }
 
 /**

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Channel, Team, User } from "#common/wire.ts";
 import { uniqueName, type TestClient, type TestServer } from "#testing";
 import { MAX_DEPTH } from "../common/wire.ts";
-import { API, applyWorkflow, channelPosts, eventually, finishedRuns, runsOf, startWorkflowServer } from "./test-server.ts";
+import { API, applyWorkflow, channelPosts, eventually, finishedRuns, runsOf, setWorkflowsDir, startWorkflowServer } from "./test-server.ts";
 
 let server: TestServer;
 let admin: TestClient & { user: User };
@@ -424,7 +424,7 @@ describe("the workflows directory", () => {
         steps: "  - action: post_message\n    with: {channel: town, message: hi}",
       }).replace(`team: ${team.name}`, "team: no-such-team"),
     );
-    process.env.SITREP_WORKFLOWS_DIR = dir;
+    setWorkflowsDir(server, dir);
     const disable = await admin.post("/api/v4/plugins/workflow/disable");
     expect(disable.status).toBe(200);
     const enable = await admin.post("/api/v4/plugins/workflow/enable");
