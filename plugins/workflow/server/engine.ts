@@ -10,7 +10,7 @@
  * is logged as a failed run "loop guard: depth N" instead.
  */
 import { newId } from "#common/ids.ts";
-import type { FiredTrigger } from "#plugin-api";
+import type { Disposable, FiredTrigger } from "#plugin-api";
 import { coerceParams } from "../common/params.ts";
 import { renderValue, type TemplateScope } from "../common/templates.ts";
 import { MAX_DEPTH, type RunStatus } from "../common/wire.ts";
@@ -40,9 +40,9 @@ export class WorkflowEngine {
 
   /** Wait for the runs in progress, but no longer than `ms` (deactivation). */
   async settle(ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.idle(), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-    clearTimeout(timer);
+    let timer: Disposable | undefined;
+    await Promise.race([this.idle(), new Promise<void>((resolve) => (timer = this.deps.ctx.timers.setTimeout(resolve, ms)))]);
+    timer?.dispose();
   }
 
   private track(promise: Promise<unknown>): void {

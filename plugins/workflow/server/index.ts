@@ -54,11 +54,9 @@ export async function activate(ctx: PluginContext): Promise<PluginActivation> {
     if (forTeam) ctx.log.info("workflows applied from the workflows directory to a new team", { count: forTeam, dir, team: team.name });
   });
   await subscriptions.sync();
-  const timer = setInterval(
-    () => void subscriptions.sync().catch((error: unknown) => ctx.log.warn("workflow sync failed", { error: String(error) })),
+  ctx.timers.setInterval(
+    () => subscriptions.sync().catch((error: unknown) => ctx.log.warn("workflow sync failed", { error: String(error) })),
     SYNC_INTERVAL_MS,
   );
-  timer.unref();
-  ctx.track({ dispose: () => clearInterval(timer) });
   return { deactivate: () => engine.settle(SETTLE_MS) };
 }
