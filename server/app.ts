@@ -62,7 +62,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   const parseJson = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
-    parseJson(request, String(body), (error, value) => done(error ?? bodyProblem(value), error ? undefined : value));
+    void parseJson(request, String(body), (error, value) => done(error ?? bodyProblem(value), error ? undefined : value));
   });
 
   // Slack-style webhook senders may post a form with a `payload` field.

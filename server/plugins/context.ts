@@ -13,9 +13,8 @@ import type { Host } from "../host.ts";
 import { ownedTimers } from "../clock.ts";
 import { pluginDirectories } from "../config.ts";
 import type { Logger } from "../log.ts";
+import { canPostInChannel, canReadChannel } from "../policies/channel.ts";
 import {
-  canPostInChannel,
-  canReadChannel,
   channelCreator,
   channelMemberAdder,
   channelMemberIds,

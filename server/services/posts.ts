@@ -11,7 +11,8 @@ import type { Post, PostList, User } from "#common/wire.ts";
 import type { PostsTable } from "../db/schema.ts";
 import { AppError, badRequest, forbidden, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
-import { canPostInChannel, canReadChannel, getChannelRow } from "./channels.ts";
+import { canPostInChannel, canReadChannel } from "../policies/channel.ts";
+import { getChannelRow } from "./channels.ts";
 
 /** Mattermost's limit on a post's props (attachments included), so one post cannot be megabytes sent to every member. */
 export const POST_PROPS_MAX = 800_000;
@@ -104,7 +105,7 @@ class PostWriter {
         await this.commit(group.map((g) => g.post));
         for (const g of group) g.done();
       } catch (error) {
-        if (group.length === 1) group[0].done(error);
+        if (group.length === 1) group[0]?.done(error);
         else
           for (const g of group)
             await this.commit([g.post]).then(

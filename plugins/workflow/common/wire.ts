@@ -4,6 +4,7 @@
  * UI and the CLI parse what they receive instead of trusting it.
  */
 import { z } from "zod";
+import { pageQuerySchema } from "#common/limits.ts";
 
 /** Run outcomes: `running`, then `succeeded` or `failed` (a failing step, or the loop guard). */
 export const runStatusSchema = z.enum(["running", "succeeded", "failed"]);
@@ -109,14 +110,10 @@ const anyOrId = z
 export const listWorkflowsQuerySchema = z.object({ team_id: anyOrId });
 
 /** The query of a run list: `page` from 0, `per_page` 1 to 200 (default 50), `failed=true` for failed runs only. */
-export const runsPageQuerySchema = z.object({
-  page: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more").default(0),
-  per_page: z.coerce
-    .number({ error: "must be a number" })
-    .int("must be a whole number")
-    .min(1, "must be 1 to 200")
-    .max(200, "must be 1 to 200")
-    .default(50),
+export const runsPageQuerySchema = pageQuerySchema({
+  perPageDefault: 50,
+  messages: { perPageMin: "must be 1 to 200", perPageMax: "must be 1 to 200" },
+}).extend({
   failed: z
     .string()
     .optional()

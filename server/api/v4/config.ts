@@ -9,7 +9,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Host } from "../../host.ts";
-import { parse, requireAdmin } from "../context.ts";
+import { hostRoute } from "../route.ts";
 
 const patchBody = z.object({
   ServiceSettings: z
@@ -17,22 +17,35 @@ const patchBody = z.object({
     .optional(),
 });
 
+const configSchema = z.object({ ServiceSettings: z.object({ AllowedUntrustedInternalConnections: z.string() }) });
+
 /** `GET /api/v4/config` and `PUT /api/v4/config/patch`. */
 export function registerConfigRoutes(app: FastifyInstance, host: Host): void {
   const present = async () => ({
     ServiceSettings: { AllowedUntrustedInternalConnections: await host.outbound.setting.stored() },
   });
 
-  app.get("/api/v4/config", async (request) => {
-    requireAdmin(request);
-    return present();
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/config",
+    access: "system_admin",
+    summary: "The system configuration (the stored AllowedUntrustedInternalConnections)",
+    response: configSchema,
+    handler: present,
   });
 
-  app.put("/api/v4/config/patch", async (request) => {
-    requireAdmin(request);
-    const body = parse(patchBody, request.body, "api.config.invalid");
-    const value = body.ServiceSettings?.AllowedUntrustedInternalConnections;
-    if (value !== undefined) await host.outbound.setting.set(value);
-    return present();
+  hostRoute(app, host, {
+    method: "PUT",
+    path: "/api/v4/config/patch",
+    access: "system_admin",
+    summary: "Change the system configuration: ServiceSettings.AllowedUntrustedInternalConnections",
+    body: patchBody,
+    invalidId: "api.config.invalid",
+    response: configSchema,
+    handler: async ({ body }) => {
+      const value = body.ServiceSettings?.AllowedUntrustedInternalConnections;
+      if (value !== undefined) await host.outbound.setting.set(value);
+      return present();
+    },
   });
 }
