@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm run build`: the web app into dist/web, and each first-party plugin into
-// dist/plugins/<id>.tar.gz. `--if-stale` skips the work when nothing changed.
+// dist/plugins/<id>.tar.gz. `--if-stale` skips the work when nothing changed;
+// `--plugins` builds only the plugin bundles (what the `sitrep` CLI needs to
+// load the plugins' commands), without the web app.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -8,7 +10,9 @@ import { buildPlugin } from "./build-plugin.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const ifStale = process.argv.includes("--if-stale");
+const pluginsOnly = process.argv.includes("--plugins");
 const stamp = path.join(root, "dist", ".build-stamp");
+const pluginsStamp = path.join(root, "dist", "plugins", ".build-stamp");
 
 /** Newest modification time of any file under these folders (node_modules excluded). */
 function newest(dirs) {
@@ -26,15 +30,21 @@ function newest(dirs) {
   return max;
 }
 
-const sources = newest(["web", "plugins", "common", "scripts"]);
-if (ifStale && fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= sources) {
+/** True when `file` was written after every source changed. */
+const fresh = (file, sources) => fs.existsSync(file) && fs.statSync(file).mtimeMs >= sources;
+
+const pluginSources = newest(["plugins", "common", "scripts"]);
+const sources = Math.max(pluginSources, newest(["web"]));
+if (ifStale && (fresh(stamp, sources) || (pluginsOnly && fresh(pluginsStamp, pluginSources)))) {
   console.log("build: up to date");
   process.exit(0);
 }
 
-console.log("build: web app → dist/web");
-const web = spawnSync("npx", ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], { cwd: root, stdio: "inherit" });
-if (web.status !== 0) process.exit(web.status ?? 1);
+if (!pluginsOnly) {
+  console.log("build: web app → dist/web");
+  const web = spawnSync("npx", ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], { cwd: root, stdio: "inherit" });
+  if (web.status !== 0) process.exit(web.status ?? 1);
+}
 
 const pluginsDir = path.join(root, "plugins");
 for (const id of fs.readdirSync(pluginsDir)) {
@@ -42,5 +52,6 @@ for (const id of fs.readdirSync(pluginsDir)) {
   const out = await buildPlugin({ dir: path.join(pluginsDir, id), outDir: path.join(root, "dist", "plugins") });
   console.log(`build: plugin ${id} → ${path.relative(root, out)}`);
 }
-fs.mkdirSync(path.dirname(stamp), { recursive: true });
-fs.writeFileSync(stamp, new Date().toISOString());
+fs.mkdirSync(path.dirname(pluginsStamp), { recursive: true });
+fs.writeFileSync(pluginsStamp, new Date().toISOString());
+if (!pluginsOnly) fs.writeFileSync(stamp, new Date().toISOString());
