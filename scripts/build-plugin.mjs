@@ -3,10 +3,12 @@
 // built-ins bundled in), `<dir>/web/index.tsx` → web/index.js (ESM for
 // browsers, sharing the host's React through `globalThis.__SITREP__`), then
 // plugin.json + server/ + cli/ + web/ → `<outDir>/<id>.tar.gz`.
+// From a shell: `node scripts/build-plugin.mjs <plugin dir> [out dir]` (default dist/plugins).
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import * as tar from "tar";
 
@@ -130,4 +132,13 @@ export async function buildPlugin({ dir, outDir, minify = false }) {
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const [dir, outDir = "dist/plugins"] = process.argv.slice(2);
+  if (!dir) {
+    console.error("usage: node scripts/build-plugin.mjs <plugin dir> [out dir]");
+    process.exit(2);
+  }
+  console.log(await buildPlugin({ dir: path.resolve(dir), outDir: path.resolve(outDir) }));
 }
