@@ -27,17 +27,10 @@ export function buildCli(): Command {
       const { loadConfig } = await import("../config.ts");
       const { startServer } = await import("../server.ts");
       const config = loadConfig();
+      const { createLogger } = await import("../log.ts");
       // A stray rejection in a plugin or a socket handler is logged, never fatal to the workspace.
-      process.on("unhandledRejection", (reason) =>
-        console.error(
-          JSON.stringify({
-            time: new Date().toISOString(),
-            level: "error",
-            msg: "unhandled rejection",
-            error: String(reason instanceof Error ? (reason.stack ?? reason) : reason),
-          }),
-        ),
-      );
+      const log = createLogger(config.logLevel);
+      process.on("unhandledRejection", (reason) => log.error("unhandled rejection", { error: reason }));
       const server = await startServer(config);
       console.log(`Sitrep is listening on ${config.siteUrl} (port ${server.port}, database ${server.host.dialect})`);
       const stop = async () => {
