@@ -15,6 +15,7 @@ import { AppError, forbidden, fromZodError, isExpectedError } from "./errors.ts"
 import type { Host } from "./host.ts";
 import { fastifyLogging } from "./log.ts";
 import { sessionFromToken } from "./auth/sessions.ts";
+import { bearerToken } from "./auth/bearer-token.ts";
 import { bodyProblem, urlProblem } from "./api/input-guard.ts";
 import { presentUser } from "./services/users.ts";
 import { registerUserRoutes } from "./api/v4/users.ts";
@@ -25,6 +26,7 @@ import { registerPostRoutes } from "./api/v4/posts.ts";
 import { registerCommandRoutes } from "./api/v4/commands.ts";
 import { registerWebhookRoutes } from "./api/v4/webhooks.ts";
 import { registerPluginRoutes } from "./api/v4/plugins.ts";
+import { registerConfigRoutes } from "./api/v4/config.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -33,9 +35,8 @@ function requestToken(request: {
   headers: Record<string, string | string[] | undefined>;
   cookies: Record<string, string | undefined>;
 }): { token: string; fromCookie: boolean } | null {
-  const header = request.headers.authorization;
-  if (typeof header === "string" && /^(bearer|token) /i.test(header))
-    return { token: header.replace(/^(bearer|token) /i, "").trim(), fromCookie: false };
+  const token = bearerToken(request.headers);
+  if (token !== null) return { token, fromCookie: false };
   const cookieToken = request.cookies.MMAUTHTOKEN;
   return cookieToken ? { token: cookieToken, fromCookie: true } : null;
 }
@@ -141,6 +142,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   registerPostRoutes(app, host);
   registerCommandRoutes(app, host);
   registerWebhookRoutes(app, host);
+  registerConfigRoutes(app, host);
   // Multipart is for plugin uploads only: registered for the whole app it adds two async hooks to every request.
   await app.register(async (pluginRoutes) => {
     await pluginRoutes.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1 } });

@@ -17,6 +17,10 @@ import { DialogRegistry } from "./plugins/dialogs.ts";
 import { PluginManager } from "./plugins/manager.ts";
 import { AutomationRegistry } from "./automation/registry.ts";
 import { RouteTable } from "./api/route-table.ts";
+import { systemClock, type Clock } from "./clock.ts";
+import { JobScheduler } from "./jobs/jobs.ts";
+import { OutboundHttp } from "./http/outbound.ts";
+import { AllowedConnectionsSetting } from "./http/connections-setting.ts";
 
 export interface Host {
   readonly config: Config;
@@ -24,6 +28,12 @@ export interface Host {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
   readonly log: Logger;
+  /** The one clock of the host (a manual one when the config gives it, in tests). */
+  readonly clock: Clock;
+  /** Run-once jobs across processes, stored in the database. */
+  readonly jobs: JobScheduler;
+  /** Outbound HTTP under the internal-address rule (`ctx.http.fetch`, `http_request`). */
+  readonly outbound: OutboundHttp;
   readonly bus: EventBus;
   readonly caches: Caches;
   readonly realtime: RealtimeHub;
@@ -58,7 +68,16 @@ export async function createHost(config: Config): Promise<Host> {
     db: workspace.db,
     dialect: workspace.dialect,
     log,
+    clock: config.clock ?? systemClock,
+    jobs: new JobScheduler({
+      db: workspace.db,
+      dialect: workspace.dialect,
+      clock: config.clock ?? systemClock,
+      log,
+      processId: bus.processId,
+    }),
     bus,
+    outbound: new OutboundHttp(new AllowedConnectionsSetting({ db: workspace.db, bus, envValue: config.allowedInternalConnections, log })),
     caches: new Caches(bus),
     hooks: new HookRegistry({ timeoutMs: config.hookTimeoutMs, log }),
     commands: new CommandRegistry(),
@@ -71,6 +90,7 @@ export async function createHost(config: Config): Promise<Host> {
   mutable.plugins = new PluginManager(host);
   mutable.close = async () => {
     await host.plugins.stop();
+    await host.jobs.stop();
     await host.hooks.idle();
     await host.realtime.close();
     host.dialogs.close();

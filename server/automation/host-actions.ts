@@ -5,7 +5,9 @@
  * user with exactly that user's permissions — the same checks the HTTP API
  * makes for that user — and never more.
  */
-import type { ActionDefinition } from "#plugin-api";
+import { STATUS_CODES } from "node:http";
+import type { ActionDefinition, OutboundResponse } from "#plugin-api";
+import { expectedError } from "#common/errors.ts";
 import { isSystemAdmin, type Channel, type User } from "#common/wire.ts";
 import { AppError, badRequest, forbidden } from "../errors.ts";
 import type { Host } from "../host.ts";
@@ -20,6 +22,7 @@ import {
 import { postCreator } from "../services/posts.ts";
 import { isTeamMember } from "../services/teams.ts";
 import { getUser, getUserByUsername } from "../services/users.ts";
+import { legacyAllowlistEntries, parseAllowedConnections } from "../http/internal-address.ts";
 import { ALLOWLIST_SETTING, isAllowedTarget, readAllowlist } from "./http-allowlist.ts";
 
 /**
@@ -153,7 +156,7 @@ const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 async function checkedRequest(
   host: Host,
   params: Record<string, unknown>,
-): Promise<{ url: URL; method: string; headers: Record<string, string>; body?: string }> {
+): Promise<{ url: URL; method: string; headers: Record<string, string>; body?: string; allowlist: string[] }> {
   const method = (str(params, "method") || "POST").toUpperCase();
   if (!METHODS.includes(method)) throw badRequest("automation.http_request.method", `method: must be one of ${METHODS.join(", ")}`);
   let url: URL;
@@ -184,7 +187,7 @@ async function checkedRequest(
       headers["content-type"] ??= "application/json";
     }
   }
-  return { url, method, headers, body };
+  return { url, method, headers, body, allowlist };
 }
 
 export function httpRequestAction(host: Host): ActionDefinition {
@@ -205,30 +208,34 @@ export function httpRequestAction(host: Host): ActionDefinition {
     async run({ params, actorId }: RunInput) {
       await actor(host, actorId);
       const request = await checkedRequest(host, params);
-      let response: Response;
+      let response: OutboundResponse;
       try {
-        // No redirects: a redirect could lead past the allow-list.
-        response = await fetch(request.url, {
+        response = await host.outbound.fetch(request.url.href, {
           method: request.method,
           headers: request.headers,
           body: request.method === "GET" ? undefined : request.body,
-          redirect: "manual",
-          signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+          // No redirects: a redirect could lead past the allow-list.
+          maxRedirects: 0,
+          timeoutMs: HTTP_TIMEOUT_MS,
+          // What the legacy allow-list names is reachable even when internal, as it was before the setting existed.
+          alsoAllowed: parseAllowedConnections(legacyAllowlistEntries(request.allowlist).join(" ")).allowed,
         });
       } catch (error) {
-        const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+        const expected = expectedError(error);
+        if (expected?.id === "http.fetch.refused") throw error;
         throw new AppError({
           status: 424,
           id: "automation.http_request.unreachable",
-          message: `http_request: ${request.method} ${request.url.href} failed: ${cause}`,
+          message: `http_request: ${request.method} ${request.url.href} failed: ${expected?.message ?? String(error)}`,
         });
       }
-      const text = (await response.text()).slice(0, HTTP_BODY_MAX);
-      if (!response.ok) {
+      const text = response.text.slice(0, HTTP_BODY_MAX);
+      if (response.status < 200 || response.status > 299) {
         throw new AppError({
           status: 424,
           id: "automation.http_request.status",
-          message: `http_request: ${request.method} ${request.url.href} answered ${response.status} ${response.statusText}`.trim(),
+          message:
+            `http_request: ${request.method} ${request.url.href} answered ${response.status} ${STATUS_CODES[response.status] ?? ""}`.trim(),
         });
       }
       let json: unknown = null;

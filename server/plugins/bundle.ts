@@ -43,6 +43,16 @@ export const manifestSchema = z
     server: z.object({ entry: bundlePathSchema }).optional(),
     web: z.object({ entry: bundlePathSchema }).optional(),
     cli: z.object({ entry: bundlePathSchema }).optional(),
+    directories: z
+      .record(
+        z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, "directory names must be identifiers"),
+        z.object({
+          env: z.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be an environment variable name"),
+          default: z.string().min(1),
+          description: z.string().optional(),
+        }),
+      )
+      .optional(),
     settings_schema: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, "setting keys must be identifiers"), settingSchema).optional(),
   })
   .superRefine((manifest, ctx) => {

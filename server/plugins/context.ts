@@ -10,6 +10,8 @@ import { isSystemAdmin } from "#common/wire.ts";
 import { migrate } from "../db/index.ts";
 import { badRequest, conflict } from "../errors.ts";
 import type { Host } from "../host.ts";
+import { ownedTimers } from "../clock.ts";
+import { pluginDirectories } from "../config.ts";
 import type { Logger } from "../log.ts";
 import {
   canPostInChannel,
@@ -234,8 +236,26 @@ export function createPluginContext(props: {
     http: {
       route(route) {
         if (!route.path.startsWith("/")) throw pluginMistake("path", `"${route.path}" must start with /`);
-        return registrations.add(router.add(route));
+        const served = router.add(route);
+        const listed = host.routes.add({
+          method: route.method,
+          path: `/plugins/${pluginId}${route.path}`,
+          access: route.auth ?? "user",
+          owner: pluginId,
+          summary: route.summary,
+          params: route.params,
+          query: route.query,
+          body: route.body,
+          response: route.response,
+        });
+        return registrations.add({
+          dispose() {
+            served.dispose();
+            listed.dispose();
+          },
+        });
       },
+      fetch: (url, init) => host.outbound.fetchForPlugin(url, init),
     },
 
     realtime: {
@@ -303,6 +323,11 @@ export function createPluginContext(props: {
     },
 
     automation: host.automation.forPlugin(pluginId, (disposable) => registrations.add(disposable)),
+
+    clock: { now: () => host.clock.now() },
+    timers: ownedTimers({ clock: host.clock, track: (disposable) => registrations.add(disposable), log }),
+    jobs: host.jobs.forPlugin(pluginId, (disposable) => registrations.add(disposable)),
+    directories: pluginDirectories(host.config, manifest),
 
     track: (disposable) => registrations.add(disposable),
   };

@@ -17,13 +17,14 @@ import { pathToFileURL } from "node:url";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { PluginStatus, WebappPlugin } from "#common/wire.ts";
-import type { PluginManifest, PluginRequest, PluginServerModule } from "#plugin-api";
+import type { PluginManifest, PluginServerModule } from "#plugin-api";
 import { sql } from "../db/index.ts";
 import type { PluginsTable } from "../db/schema.ts";
-import { AppError, badRequest, conflict, isExpectedError, notFound, unauthorized } from "../errors.ts";
+import { AppError, badRequest, conflict, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { bundleExtracted, compareVersions, extractBundle, parseManifest, readBundle, settingValueSchema } from "./bundle.ts";
 import { createPluginContext, effectiveSettings, Registrations } from "./context.ts";
+import { servePluginRoute } from "./plugin-http.ts";
 import { PluginRouter } from "./router.ts";
 
 export type { PluginStatus, WebappPlugin };
@@ -82,28 +83,6 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | type
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Header and query values as plain strings (the last one when repeated). */
-function flatten(record: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!record || typeof record !== "object") return out;
-  for (const [key, value] of Object.entries(record)) {
-    if (Array.isArray(value)) {
-      if (value.length) out[key] = String(value[value.length - 1]);
-    } else if (value !== undefined) out[key] = String(value);
-  }
-  return out;
-}
-
-/** A handler's `{status, body}` answer (exactly those two keys). */
-function isStatusAnswer(value: unknown): value is { status: number; body: unknown } {
-  if (!value || typeof value !== "object" || Array.isArray(value)) return false;
-  const keys = Object.keys(value);
-  const status = (value as { status?: unknown }).status;
-  return (
-    keys.length === 2 && keys.includes("body") && typeof status === "number" && Number.isInteger(status) && status >= 200 && status <= 599
-  );
 }
 
 export class PluginManager {
@@ -406,40 +385,7 @@ export class PluginManager {
     const [, id = "", rest = ""] = /^\/plugins\/([^/]+)(\/.*)?$/.exec(pathname) ?? [];
     const plugin = this.active.get(id);
     if (!plugin) throw notFound("plugin", `Plugin "${id}" is not installed or not enabled.`);
-    const match = plugin.router.match(request.method, rest || "/");
-    if (!match)
-      throw new AppError({
-        status: 404,
-        id: "api.plugin.route.not_found",
-        message: `Plugin "${id}" has no route ${request.method} ${rest || "/"}.`,
-      });
-    if (match.route.auth !== "none" && !request.auth) throw unauthorized();
-    const pluginRequest: PluginRequest = {
-      method: request.method,
-      params: match.params,
-      query: flatten(request.query),
-      body: request.body ?? null,
-      user: request.auth?.user ?? null,
-      headers: flatten(request.headers),
-    };
-    let result: unknown;
-    try {
-      result = await match.route.handler(pluginRequest);
-    } catch (error) {
-      if (!isExpectedError(error))
-        this.host.log.error("plugin route failed", {
-          plugin_id: id,
-          method: request.method,
-          path: rest,
-          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-        });
-      throw error;
-    }
-    const answer = isStatusAnswer(result) ? result : { status: 200, body: result === undefined ? { status: "OK" } : result };
-    return reply
-      .status(answer.status)
-      .type("application/json; charset=utf-8")
-      .send(JSON.stringify(answer.body ?? null));
+    return servePluginRoute({ pluginId: id, router: plugin.router, pathname: rest || "/", request, reply, log: this.host.log });
   }
 
   // ---- internals ----

@@ -4,16 +4,20 @@
  * params, and a literal segment wins over a param whatever the order they were
  * added in (`/playbooks/schema` before `/playbooks/:id`).
  */
+import type { ZodType } from "zod";
 import type { Disposable, RouteDefinition } from "#plugin-api";
 
+/** A route as the router keeps it, whatever its schemas: the handler gets what they parse to. */
+export type PluginRoute = RouteDefinition<ZodType, ZodType, ZodType>;
+
 interface Compiled {
-  route: RouteDefinition;
+  route: PluginRoute;
   segments: Array<{ literal: string } | { param: string }>;
 }
 
 /** A matched route and its decoded params. */
 export interface RouteMatch {
-  route: RouteDefinition;
+  route: PluginRoute;
   params: Record<string, string>;
 }
 
@@ -21,6 +25,7 @@ function splitPath(p: string): string[] {
   return p.split("/").filter(Boolean);
 }
 
+/** The routes of one plugin activation, matched by method and path. */
 export class PluginRouter {
   private readonly routes: Compiled[] = [];
 
@@ -28,7 +33,7 @@ export class PluginRouter {
    * Add a route; dispose to remove it.
    * @example router.add({ method: "GET", path: "/api/v1/items/:id", handler: (req) => req.params.id })
    */
-  add(route: RouteDefinition): Disposable {
+  add(route: PluginRoute): Disposable {
     const segments = splitPath(route.path).map((s) => (s.startsWith(":") && s.length > 1 ? { param: s.slice(1) } : { literal: s }));
     const entry: Compiled = { route, segments };
     this.routes.push(entry);
@@ -54,16 +59,16 @@ export class PluginRouter {
       const params: Record<string, string> = {};
       let score = "";
       let ok = true;
-      for (let i = 0; i < parts.length && ok; i++) {
-        const segment = entry.segments[i]!;
+      entry.segments.forEach((segment, i) => {
+        const part = parts[i] ?? "";
         if ("literal" in segment) {
-          ok = segment.literal === parts[i];
+          ok &&= segment.literal === part;
           score += "1";
         } else {
-          params[segment.param] = parts[i]!;
+          params[segment.param] = part;
           score += "0";
         }
-      }
+      });
       // Literal segments earlier in the path rank first; the first added wins ties.
       if (ok && (!best || score > best.score)) best = { entry, params, score };
     }

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestClient, type TestServer } from "#testing";
+import { boundaryDir, testPluginBundle, upload } from "./testdata/helpers.ts";
+
+let server: TestServer;
+let admin: TestClient;
+let user: TestClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await server.admin();
+  user = await server.createUser();
+  expect((await upload(admin, await testPluginBundle(boundaryDir))).status).toBe(201);
+  expect((await admin.post("/api/v4/plugins/boundary/enable")).status).toBe(200);
+});
+afterAll(async () => server.close());
+
+describe("plugin routes validated by the host", () => {
+  it("hands the handler params and query parsed (and coerced) by the route's schemas", async () => {
+    const res = await user.get("/plugins/boundary/api/v1/items/7?loud=true");
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ params: { n: 7 }, query: { limit: 10, loud: "true" }, types: ["number", "number"] });
+  });
+
+  it("answers a 400 naming the field when params or query do not parse, before the handler", async () => {
+    const params = await user.get("/plugins/boundary/api/v1/items/0");
+    expect(params.status).toBe(400);
+    expect(params.body).toMatchObject({
+      id: "boundary.request.invalid",
+      message: "n: Too small: expected number to be >=1",
+      status_code: 400,
+    });
+    const query = await user.get("/plugins/boundary/api/v1/items/3?limit=99");
+    expect(query.status).toBe(400);
+    expect(query.body).toMatchObject({ id: "boundary.request.invalid", message: "limit: Too big: expected number to be <=50" });
+    expect(query.body.details).toEqual([{ field: "limit", reason: "Too big: expected number to be <=50" }]);
+  });
+
+  it("parses the body with its schema and the route's own error id, naming missing fields plainly", async () => {
+    const ok = await user.post("/plugins/boundary/api/v1/items/3", { name: " disk " });
+    expect(ok.status).toBe(201);
+    expect(ok.body).toEqual({ n: 3, body: { name: "disk", count: 1 } });
+    const missing = await user.request("POST", "/plugins/boundary/api/v1/items/3");
+    expect(missing.status).toBe(400);
+    expect(missing.body).toMatchObject({ id: "boundary.item.invalid", message: "name: is required" });
+    const empty = await user.post("/plugins/boundary/api/v1/items/3", { name: "  ", count: 1.5 });
+    expect(empty.status).toBe(400);
+    expect(empty.body.message).toBe("name: must not be empty; count: Invalid input: expected int, received number");
+  });
+
+  it("enforces auth: system_admin answers 401 to anonymous callers and 403 to other users", async () => {
+    const anonymous = await server.anonymous.get("/plugins/boundary/api/v1/admin");
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toMatchObject({ id: "api.context.session_expired", message: "You must be signed in to do that." });
+    const other = await user.get("/plugins/boundary/api/v1/admin");
+    expect(other.status).toBe(403);
+    expect(other.body).toMatchObject({ id: "api.context.permissions", message: "Only system admins may do that." });
+    const allowed = await admin.get("/plugins/boundary/api/v1/admin");
+    expect(allowed.status).toBe(200);
+    expect(allowed.body).toEqual({ admin: admin.user?.username });
+    const open = await server.anonymous.get("/plugins/boundary/api/v1/open");
+    expect(open.status).toBe(200);
+    expect(open.body).toEqual({ user: null });
+    const user401 = await server.anonymous.get("/plugins/boundary/api/v1/items/1");
+    expect(user401.status).toBe(401);
+  });
+
+  it("gives a route without schemas the raw strings and body", async () => {
+    const res = await user.put("/plugins/boundary/api/v1/raw/a%20b?x=1&x=2", { any: ["thing"] });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ params: { id: "a b" }, query: { x: "2" }, body: { any: ["thing"] } });
+  });
+
+  it("lists the plugin's routes in the route table, and drops them when the plugin is disabled", async () => {
+    const listed = server.host.routes.list({ owner: "boundary" });
+    expect(listed.map((r) => `${r.method} ${r.path} ${r.access}`)).toEqual([
+      "GET /plugins/boundary/api/v1/items/:n user",
+      "POST /plugins/boundary/api/v1/items/:n user",
+      "GET /plugins/boundary/api/v1/admin system_admin",
+      "GET /plugins/boundary/api/v1/open none",
+      "PUT /plugins/boundary/api/v1/raw/:id user",
+    ]);
+    const [first, second] = listed;
+    expect(first?.summary).toBe("Echo the parsed params and query");
+    expect(first?.params?.safeParse({ n: "2" }).success).toBe(true);
+    expect(first?.query).toBeDefined();
+    expect(second?.body?.safeParse({}).success).toBe(false);
+    expect((await admin.post("/api/v4/plugins/boundary/disable")).status).toBe(200);
+    expect(server.host.routes.list({ owner: "boundary" })).toEqual([]);
+    expect((await admin.post("/api/v4/plugins/boundary/enable")).status).toBe(200);
+    expect(server.host.routes.list({ owner: "boundary" })).toHaveLength(5);
+  });
+});
