@@ -41,13 +41,13 @@ describe("plugins' commands in sitrep", () => {
     ]);
     expect(help).toMatchObject({ code: 0, stderr: "" });
     expect(help.stdout).toMatch(/^Usage: sitrep \[options\] \[command\]\n/);
-    expect(help.stdout).toMatch(/\nCommands:\n  serve +Run the server/);
-    expect(help.stdout).toMatch(/\nCommands of the Incident plugin \(incident\):\n  playbook +Incident playbooks as code \(YAML\)\.\n/);
+    expect(help.stdout).toMatch(/\nCommands:\n {2}serve +Run the server/);
+    expect(help.stdout).toMatch(/\nCommands of the Incident plugin \(incident\):\n {2}playbook +Incident playbooks as code \(YAML\)\.\n/);
     expect(help.stdout).toMatch(
-      /\nCommands of the Workflow plugin \(workflow\):\n  workflow +Workflows as code \(YAML\): lint, dry-run, apply\.\n/,
+      /\nCommands of the Workflow plugin \(workflow\):\n {2}workflow +Workflows as code \(YAML\): lint, dry-run, apply\.\n/,
     );
     expect(help.stdout).toMatch(
-      /\nCommands of the Greeter plugin \(greeter\):\n  greet \[options\] <names\.\.\.> +Greet someone, offline\.\n/,
+      /\nCommands of the Greeter plugin \(greeter\):\n {2}greet \[options\] <names\.\.\.> +Greet someone, offline\.\n/,
     );
 
     expect(greet).toEqual({ code: 0, stdout: "HELLO, ANN\nHELLO, BOB\n", stderr: "" });

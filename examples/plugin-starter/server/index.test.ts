@@ -43,6 +43,10 @@ describe("the starter plugin", () => {
     expect(greeted.status).toBe(200);
     expect(greeted.body).toEqual({ greeting: "Hello, Ann!", by: admin.user.username });
     expect((await server.anonymous.post("/plugins/starter/api/v1/greetings", { name: "Ann" })).status).toBe(401);
+    // The host validates the body with the route's zod schema before the handler runs.
+    const refused = await admin.post("/plugins/starter/api/v1/greetings", { name: "  " });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ id: "starter.request.invalid", message: "name: is required" });
 
     const team = await server.createTeam(admin);
     const channel = await server.createChannel(admin, { teamId: team.id });
