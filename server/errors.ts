@@ -7,7 +7,7 @@ import { ZodError } from "zod";
 
 /** An expected failure, answered with its status and message (the one class, from `common/errors.ts`). */
 export { SitrepError as AppError } from "#common/errors.ts";
-import { SitrepError as AppError } from "#common/errors.ts";
+import { expectedError, type ExpectedError, SitrepError as AppError } from "#common/errors.ts";
 
 /** 400: the caller sent something invalid. */
 export const badRequest = (id: string, message: string, details?: unknown) => new AppError({ status: 400, id, message, details });
@@ -37,8 +37,6 @@ export function fromZodError(error: ZodError, id = "api.validation"): AppError {
  * True for an expected failure from anywhere: an {@link AppError}, or a plugin's
  * `PluginError` (a bundled copy of the class, so matched by shape, not `instanceof`).
  */
-export function isExpectedError(error: unknown): error is { status: number; id: string; message: string; details?: unknown } {
-  if (!(error instanceof Error)) return false;
-  const e = error as Error & { status?: unknown; id?: unknown };
-  return typeof e.status === "number" && e.status >= 400 && e.status < 500 && typeof e.id === "string";
+export function isExpectedError(error: unknown): error is Error & ExpectedError {
+  return expectedError(error) !== null;
 }

@@ -6,7 +6,9 @@
  * makes for that user — and never more.
  */
 import { STATUS_CODES } from "node:http";
+import { z } from "zod";
 import type { ActionDefinition, OutboundResponse } from "#plugin-api";
+import { oneOf } from "#common/automation-params.ts";
 import { expectedError } from "#common/errors.ts";
 import { isSystemAdmin, type Channel, type User } from "#common/wire.ts";
 import { AppError, badRequest, forbidden } from "../errors.ts";
@@ -33,8 +35,6 @@ export const HTTP_TIMEOUT_MS = 10_000;
 /** How much of a response body `http_request` keeps. */
 export const HTTP_BODY_MAX = 64 * 1024;
 
-type RunInput = Parameters<ActionDefinition["run"]>[0];
-
 const str = (params: Record<string, unknown>, key: string): string => {
   const value = params[key];
   return value === undefined || value === null ? "" : String(value);
@@ -58,84 +58,89 @@ async function readableByName(host: Host, props: { user: User; teamId: string; n
   return channel;
 }
 
-export function postMessageAction(host: Host): ActionDefinition {
+const postMessageParams = z.object({
+  channel: z.string().describe("Channel name, e.g. status."),
+  message: z.string().describe("Markdown text."),
+});
+
+export function postMessageAction(host: Host): ActionDefinition<typeof postMessageParams> {
   return {
     name: "post_message",
     description: "Post a message in a channel of the workflow's team, as run_as (who must be able to post there).",
-    parameters: {
-      channel: { type: "string", required: true, description: "Channel name, e.g. status." },
-      message: { type: "string", required: true, description: "Markdown text." },
-    },
+    parameters: postMessageParams,
     returns: {
       post_id: { type: "string", description: "Id of the new post." },
       channel_id: { type: "string", description: "Id of the channel." },
     },
-    async run({ params, actorId, teamId }: RunInput) {
+    async run({ params, actorId, teamId }) {
       const user = await actor(host, actorId);
-      const channel = await readableByName(host, { user, teamId, name: str(params, "channel"), field: "channel" });
+      const channel = await readableByName(host, { user, teamId, name: params.channel, field: "channel" });
       if (!(await canPostInChannel(host, user, channel)))
         throw forbidden(`channel: @${user.username} may not post in ~${channel.name} (not a member)`);
       const post = await postCreator(host, {
-        input: { channel_id: channel.id, message: str(params, "message") },
+        input: { channel_id: channel.id, message: params.message },
         author: { user, via: "plugin" },
       });
       return { post_id: post.id, channel_id: channel.id };
     },
-    preview: ({ params }) => `post in ~${str(params, "channel").replace(/^~/, "")}: ${str(params, "message")}`,
+    preview: ({ params }) => `post in ~${params.channel.replace(/^~/, "")}: ${params.message}`,
   };
 }
 
-export function createChannelAction(host: Host): ActionDefinition {
+const createChannelParams = z.object({
+  name: z.string().describe("Channel name: lowercase letters, digits, '-' and '_'."),
+  display_name: z.string().optional().describe("Shown name (default: the name)."),
+  private: z.boolean().optional().describe("Private channel (default false)."),
+  purpose: z.string().optional().describe("One line about the channel."),
+});
+
+export function createChannelAction(host: Host): ActionDefinition<typeof createChannelParams> {
   return {
     name: "create_channel",
     description: "Create a channel in the workflow's team; run_as becomes its first member.",
-    parameters: {
-      name: { type: "string", required: true, description: "Channel name: lowercase letters, digits, '-' and '_'." },
-      display_name: { type: "string", description: "Shown name (default: the name)." },
-      private: { type: "boolean", description: "Private channel (default false)." },
-      purpose: { type: "string", description: "One line about the channel." },
-    },
+    parameters: createChannelParams,
     returns: {
       channel_id: { type: "string", description: "Id of the channel." },
       channel_name: { type: "string", description: "Name of the channel." },
     },
-    async run({ params, actorId, teamId }: RunInput) {
+    async run({ params, actorId, teamId }) {
       const user = await actor(host, actorId);
-      const name = str(params, "name");
       const channel = await channelCreator(host, {
         input: {
           team_id: teamId,
-          name,
-          display_name: str(params, "display_name") || name,
-          type: params.private === true ? "P" : "O",
-          ...(params.purpose ? { purpose: str(params, "purpose") } : {}),
+          name: params.name,
+          display_name: params.display_name || params.name,
+          type: params.private ? "P" : "O",
+          ...(params.purpose ? { purpose: params.purpose } : {}),
         },
         creator: user,
       });
       return { channel_id: channel.id, channel_name: channel.name };
     },
-    preview: ({ params }) => `create ${params.private === true ? "private" : "public"} channel ~${str(params, "name")}`,
+    preview: ({ params }) => `create ${params.private ? "private" : "public"} channel ~${params.name}`,
   };
 }
 
-export function addUserToChannelAction(host: Host): ActionDefinition {
+const addUserToChannelParams = z.object({
+  channel: z.string().describe("Channel name."),
+  username: z.string().describe("Who to add (without @)."),
+});
+
+export function addUserToChannelAction(host: Host): ActionDefinition<typeof addUserToChannelParams> {
   return {
     name: "add_user_to_channel",
     description: "Add a team member to a channel; run_as must be a member of that channel (as in the API).",
-    parameters: {
-      channel: { type: "string", required: true, description: "Channel name." },
-      username: { type: "string", required: true, description: "Who to add (without @)." },
-    },
+    parameters: addUserToChannelParams,
     returns: {
       channel_id: { type: "string", description: "Id of the channel." },
       user_id: { type: "string", description: "Id of the added user." },
     },
-    async run({ params, actorId, teamId }: RunInput) {
+    async run({ params, actorId, teamId }) {
       const user = await actor(host, actorId);
-      const channel = await readableByName(host, { user, teamId, name: str(params, "channel"), field: "channel" });
-      const target = await getUserByUsername(host, str(params, "username"));
+      const channel = await readableByName(host, { user, teamId, name: params.channel, field: "channel" });
+      const target = await getUserByUsername(host, params.username);
       if (!target || target.delete_at)
-        throw badRequest("automation.user.not_found", `username: no active user "${str(params, "username").replace(/^@/, "")}"`);
+        throw badRequest("automation.user.not_found", `username: no active user "${params.username.replace(/^@/, "")}"`);
       if (!isSystemAdmin(user)) {
         const selfJoin = target.id === user.id && channel.type === "O";
         if (!selfJoin && !(await isChannelMember(host, channel.id, user.id)))
@@ -146,11 +151,11 @@ export function addUserToChannelAction(host: Host): ActionDefinition {
       await channelMemberAdder(host, { channelId: channel.id, userId: target.id, actorId: user.id });
       return { channel_id: channel.id, user_id: target.id };
     },
-    preview: ({ params }) => `add @${str(params, "username").replace(/^@/, "")} to ~${str(params, "channel").replace(/^~/, "")}`,
+    preview: ({ params }) => `add @${params.username.replace(/^@/, "")} to ~${params.channel.replace(/^~/, "")}`,
   };
 }
 
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+const METHODS: [string, ...string[]] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 /** Validate an `http_request` target and its input; a 400 naming the field otherwise. */
 async function checkedRequest(
@@ -190,22 +195,27 @@ async function checkedRequest(
   return { url, method, headers, body, allowlist };
 }
 
-export function httpRequestAction(host: Host): ActionDefinition {
+const httpRequestParams = z.object({
+  method: oneOf(METHODS, { optional: true }).describe("GET, POST (default), PUT, PATCH or DELETE."),
+  url: z.string().describe("Absolute http(s) URL; its host must be allowed."),
+  headers: z
+    .record(z.string(), z.unknown(), { error: "must be a map of header names to values" })
+    .nullish()
+    .describe("Map of header names to values."),
+  body: z.unknown().optional().describe("A string sent as is, or a JSON value sent as application/json."),
+});
+
+export function httpRequestAction(host: Host): ActionDefinition<typeof httpRequestParams> {
   return {
     name: "http_request",
     description: `Call an HTTP endpoint allowed by the workflow plugin's ${ALLOWLIST_SETTING} setting; a non-2xx answer fails the step.`,
-    parameters: {
-      method: { type: "string", description: "GET, POST (default), PUT, PATCH or DELETE.", enum: METHODS },
-      url: { type: "string", required: true, description: "Absolute http(s) URL; its host must be allowed." },
-      headers: { type: "json", description: "Map of header names to values." },
-      body: { type: "json", description: "A string sent as is, or a JSON value sent as application/json." },
-    },
+    parameters: httpRequestParams,
     returns: {
       status: { type: "number", description: "HTTP status." },
       body: { type: "string", description: "Response body (first 64 KB)." },
       json: { type: "json", description: "The body parsed as JSON, when it is JSON." },
     },
-    async run({ params, actorId }: RunInput) {
+    async run({ params, actorId }) {
       await actor(host, actorId);
       const request = await checkedRequest(host, params);
       let response: OutboundResponse;

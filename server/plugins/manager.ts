@@ -17,6 +17,7 @@ import { pathToFileURL } from "node:url";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { PluginStatus, WebappPlugin } from "#common/wire.ts";
+import { TIMED_OUT, withTimeout } from "#common/with-timeout.ts";
 import type { PluginManifest, PluginServerModule } from "#plugin-api";
 import { sql } from "../db/index.ts";
 import type { PluginsTable } from "../db/schema.ts";
@@ -70,16 +71,6 @@ const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".txt": "text/plain; charset=utf-8",
 };
-
-const TIMED_OUT = Symbol("timed out");
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

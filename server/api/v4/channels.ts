@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { pageQuerySchema } from "#common/limits.ts";
 import { isSystemAdmin } from "#common/wire.ts";
 import { forbidden, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
@@ -24,10 +25,7 @@ import {
 } from "../../services/channels.ts";
 import { getTeam, isTeamMember } from "../../services/teams.ts";
 
-const pageSchema = z.object({
-  page: z.coerce.number().int().min(0, "must be 0 or more").default(0),
-  per_page: z.coerce.number().int().min(1).max(200, "must be at most 200").default(60),
-});
+const pageSchema = pageQuerySchema();
 
 export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
   /** The team, when the caller belongs to it (or is a system admin); 404 otherwise. */

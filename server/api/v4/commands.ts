@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { CommandResponse } from "#plugin-api";
-import { AppError, badRequest, notFound } from "../../errors.ts";
+import { AppError, badRequest, isExpectedError, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
 import { parse, requireUser } from "../context.ts";
 import { splitArgs } from "../../commands/split-args.ts";
@@ -51,7 +51,7 @@ export function registerCommandRoutes(app: FastifyInstance, host: Host): void {
         teamId: channel.team_id,
       });
     } catch (error) {
-      if (error instanceof AppError || (error instanceof Error && "status" in error)) throw error;
+      if (isExpectedError(error)) throw error;
       host.log.error("slash command failed", { trigger, plugin_id: command.pluginId, error: String(error) });
       throw badRequest(
         "api.command.execute_command.failed",

@@ -4,15 +4,14 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { pageQuerySchema } from "#common/limits.ts";
 import { notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
 import { parse, requireUser } from "../context.ts";
 import { readableChannel } from "../../services/channels.ts";
 import { getPost, postCreator, postsOfChannel } from "../../services/posts.ts";
 
-const listSchema = z.object({
-  page: z.coerce.number().int().min(0, "must be 0 or more").default(0),
-  per_page: z.coerce.number().int().min(1, "must be at least 1").max(200, "must be at most 200").default(60),
+const listSchema = pageQuerySchema().extend({
   before: z.string().optional(),
   after: z.string().optional(),
   since: z.coerce.number().int().optional(),

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
-import { LIMITS } from "#common/limits.ts";
+import { LIMITS, pageQuerySchema } from "#common/limits.ts";
 import { isSystemAdmin, type User } from "#common/wire.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
@@ -28,9 +28,7 @@ const loginSchema = z.object({
   login_id: z.string().min(1, "is required").max(128, "must be at most 128 characters"),
   password: z.string().min(1, "is required").max(LIMITS.passwordMax, `must be at most ${LIMITS.passwordMax} characters`),
 });
-const pageSchema = z.object({
-  page: z.coerce.number().int().min(0, "must be 0 or more").default(0),
-  per_page: z.coerce.number().int().min(1).max(200, "must be at most 200").default(60),
+const pageSchema = pageQuerySchema().extend({
   in_team: z.string().optional(),
   in_channel: z.string().optional(),
   not_in_channel: z.string().optional(),
