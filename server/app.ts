@@ -13,6 +13,7 @@ import { ZodError } from "zod";
 import type { ApiErrorBody } from "#common/wire.ts";
 import { AppError, forbidden, fromZodError, isExpectedError } from "./errors.ts";
 import type { Host } from "./host.ts";
+import { fastifyLogging } from "./log.ts";
 import { sessionFromToken } from "./auth/sessions.ts";
 import { bearerToken } from "./auth/bearer-token.ts";
 import { bodyProblem, urlProblem } from "./api/input-guard.ts";
@@ -43,7 +44,8 @@ function requestToken(request: {
 /** Build the HTTP app for a host. Call `listen` on it, or `inject` in tests. */
 export async function createApp(host: Host): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: false,
+    // Request logs through the host's pino logger, each entry with its request_id.
+    ...fastifyLogging(host.log),
     bodyLimit: 50 * 1024 * 1024,
     forceCloseConnections: true,
     // The router's own refusals (a malformed %-escape, a path segment over 100 characters), in the API's error shape.
@@ -127,7 +129,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
             : error.message;
       body = { id: `api.request.${(error.code ?? "invalid").toLowerCase()}`, message, status_code: error.statusCode };
     } else {
-      host.log.error("unhandled error", { method: request.method, url: request.url, error: error.stack ?? String(error) });
+      request.log.error({ method: request.method, url: request.url, error: error.stack ?? String(error) }, "unhandled error");
       body = { id: "api.internal", message: "An internal error occurred; it has been logged.", status_code: 500 };
     }
     void reply.status(body.status_code).send(body);

@@ -4,6 +4,15 @@
  * `{{steps.<id>.<value>}}` (deeper paths read into JSON values, e.g.
  * `{{steps.call.json.id}}`). Templates are looked up, never evaluated: there
  * are no expressions, filters or function calls.
+ *
+ * Why not a library: a template library renders strings, but a parameter that
+ * is exactly one reference keeps its value's type here (a number stays a
+ * number, a list a list), and the linter needs every reference parsed with its
+ * offset to check it against the catalog and the earlier steps before any run.
+ * Mustache, the logic-less candidate, would also bring sections, partials and
+ * lambdas a workflow must not have, HTML-escape values bound for JSON bodies
+ * and chat messages, and render a missing value as "" without saying which
+ * step lacked it. None is installed; this is a regular expression and a lookup.
  */
 
 /** A reference found in a template string. */
@@ -100,8 +109,9 @@ export function renderString(text: string, scope: TemplateScope, missing?: (ref:
     const value = lookup(scope, ref);
     return value === undefined && missing ? missing(ref) : value;
   };
-  if (refs.length === 1 && refs[0]!.raw === text.trim() && text.trim() === text) {
-    const value = resolve(refs[0]!);
+  const [only] = refs;
+  if (refs.length === 1 && only && only.raw === text.trim() && text.trim() === text) {
+    const value = resolve(only);
     return value === undefined ? "" : value;
   }
   return text.replace(TEMPLATE, (raw) => {
