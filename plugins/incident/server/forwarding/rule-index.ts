@@ -413,9 +413,10 @@ export class ForwardingRuleIndex {
       if (!rule.allChannels && !rule.channels.has(channelName)) continue;
       if (!meetsText(rule, hits, text)) continue;
       if (rule.excludeIds.some((id) => hits.has(id))) continue;
-      if (rule.authors) {
+      const authors = rule.authors;
+      if (authors) {
         names ??= authorNames(post, await lookups.username(post.user_id));
-        if (!names.some((name) => rule.authors!.has(name))) continue;
+        if (!names.some((name) => authors.has(name))) continue;
       }
       const entry = byIncident.get(incident.incidentId);
       if (entry) entry.ruleIndexes.push(rule.index);
