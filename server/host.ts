@@ -15,6 +15,7 @@ import { HookRegistry } from "./plugins/hooks.ts";
 import { CommandRegistry } from "./commands/registry.ts";
 import { DialogRegistry } from "./plugins/dialogs.ts";
 import { PluginManager } from "./plugins/manager.ts";
+import { createPluginContext } from "./plugins/context.ts";
 import { AutomationRegistry } from "./automation/registry.ts";
 import { RouteTable } from "./api/route-table.ts";
 
@@ -68,7 +69,15 @@ export async function createHost(config: Config): Promise<Host> {
   const mutable = host as { -readonly [K in keyof Host]: Host[K] };
   mutable.realtime = new RealtimeHub(host);
   mutable.dialogs = new DialogRegistry({ realtime: host.realtime, bus, log });
-  mutable.plugins = new PluginManager(host);
+  mutable.plugins = new PluginManager({
+    db: workspace.db,
+    dialect: workspace.dialect,
+    bus,
+    log,
+    config,
+    realtime: host.realtime,
+    createContext: (request) => createPluginContext({ host, ...request }),
+  });
   mutable.close = async () => {
     await host.plugins.stop();
     await host.hooks.idle();
