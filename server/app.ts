@@ -14,6 +14,7 @@ import type { ApiErrorBody } from "#common/wire.ts";
 import { AppError, forbidden, fromZodError, isExpectedError } from "./errors.ts";
 import type { Host } from "./host.ts";
 import { sessionFromToken } from "./auth/sessions.ts";
+import { bearerToken } from "./auth/bearer-token.ts";
 import { bodyProblem, urlProblem } from "./api/input-guard.ts";
 import { presentUser } from "./services/users.ts";
 import { registerUserRoutes } from "./api/v4/users.ts";
@@ -32,9 +33,8 @@ function requestToken(request: {
   headers: Record<string, string | string[] | undefined>;
   cookies: Record<string, string | undefined>;
 }): { token: string; fromCookie: boolean } | null {
-  const header = request.headers.authorization;
-  if (typeof header === "string" && /^(bearer|token) /i.test(header))
-    return { token: header.replace(/^(bearer|token) /i, "").trim(), fromCookie: false };
+  const token = bearerToken(request.headers);
+  if (token !== null) return { token, fromCookie: false };
   const cookieToken = request.cookies.MMAUTHTOKEN;
   return cookieToken ? { token: cookieToken, fromCookie: true } : null;
 }
@@ -159,13 +159,11 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => {
     const url = request.url;
     if (url.startsWith("/api/") || url.startsWith("/plugins/") || url.startsWith("/hooks/") || request.method !== "GET") {
-      return reply
-        .status(404)
-        .send({
-          id: "api.context.404.app_error",
-          message: `Sorry, we could not find ${request.method} ${url.split("?")[0]}.`,
-          status_code: 404,
-        } satisfies ApiErrorBody);
+      return reply.status(404).send({
+        id: "api.context.404.app_error",
+        message: `Sorry, we could not find ${request.method} ${url.split("?")[0]}.`,
+        status_code: 404,
+      } satisfies ApiErrorBody);
     }
     if (!hasWeb) return reply.status(503).type("text/plain").send("The web app is not built yet: run `npm run build`.");
     return reply.type("text/html").header("cache-control", "no-store").sendFile("index.html");

@@ -3,6 +3,8 @@
  * Row types of the host's tables. Times are integer milliseconds; flags are 0/1
  * integers so both dialects read the same values.
  */
+import type { Generated } from "kysely";
+
 export interface UsersTable {
   id: string;
   username: string;
@@ -143,8 +145,16 @@ export interface BusMessagesTable {
   create_at: number;
 }
 
+/** The realtime event log (PostgreSQL): `seq` is each event's sequence number. See realtime/event-log.ts. */
+export interface RealtimeEventsTable {
+  seq: Generated<number>;
+  payload: string;
+  create_at: number;
+}
+
 export interface Database {
   bus_messages: BusMessagesTable;
+  realtime_events: RealtimeEventsTable;
   users: UsersTable;
   sessions: SessionsTable;
   user_access_tokens: UserAccessTokensTable;

@@ -28,6 +28,12 @@ export interface EventBus {
   publish(topic: string, payload: unknown): void;
   /** Receive every message; returns an unsubscribe function. */
   subscribe(handler: (message: BusMessage) => void): () => void;
+  /**
+   * Be told when the bus listens again after a gap (a dropped PostgreSQL LISTEN
+   * connection), before any message received after it: messages sent since
+   * `from` may have been missed. A local bus has no gaps. Returns an unsubscribe function.
+   */
+  onReconnect(handler: (gap: { from: number }) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -35,10 +41,15 @@ abstract class BaseBus implements EventBus {
   readonly processId = newId();
   abstract readonly crossesProcesses: boolean;
   private readonly handlers = new Set<(message: BusMessage) => void>();
+  protected readonly reconnectHandlers = new Set<(gap: { from: number }) => void>();
   abstract publish(topic: string, payload: unknown): void;
   subscribe(handler: (message: BusMessage) => void): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);
+  }
+  onReconnect(handler: (gap: { from: number }) => void): () => void {
+    this.reconnectHandlers.add(handler);
+    return () => this.reconnectHandlers.delete(handler);
   }
   protected deliver(message: BusMessage): void {
     for (const handler of this.handlers) {
@@ -62,6 +73,7 @@ export class LocalBus extends BaseBus {
 }
 
 const NOTIFY_LIMIT = 7000; // PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
+const RECONNECT_DELAY_MS = 500;
 
 /** Several processes on one PostgreSQL: LISTEN/NOTIFY on a channel named after the schema. */
 export class PgBus extends BaseBus {
@@ -77,21 +89,62 @@ export class PgBus extends BaseBus {
   }
 
   async start(): Promise<void> {
-    await this.connect();
+    await this.connect(null);
   }
 
-  private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.props.pgConfig.connectionString });
+  /**
+   * Open the LISTEN connection. After a gap (`gapFrom` set), tell the reconnect
+   * handlers before delivering anything the new connection receives, so a
+   * catch-up they start comes first.
+   */
+  private async connect(gapFrom: number | null): Promise<void> {
+    // Named after the process, so an operator (or a test) can tell each process's listener in pg_stat_activity.
+    const client = new pg.Client({ connectionString: this.props.pgConfig.connectionString, application_name: this.listenerName });
+    const early: string[] = [];
+    let listening = false;
     client.on("notification", (n) => {
-      if (n.payload) void this.receive(n.payload);
+      if (!n.payload) return;
+      if (listening) void this.receive(n.payload);
+      else early.push(n.payload);
     });
-    client.on("error", () => {
-      // Reconnect after a dropped connection; messages in between are lost, as with any NOTIFY listener.
-      if (!this.closed) setTimeout(() => void this.connect().catch(() => {}), 500);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${this.channel}`);
+    let dropped = false;
+    const drop = () => {
+      if (dropped) return;
+      dropped = true;
+      if (this.listener === client) this.listener = undefined;
+      void client.end().catch(() => {});
+      // Listen again; what was sent in between is read back by the reconnect handlers (the realtime log).
+      if (!this.closed && (listening || gapFrom !== null)) this.reconnectLater(gapFrom ?? Date.now());
+    };
+    client.on("error", drop);
+    client.on("end", drop);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${this.channel}`);
+    } catch (error) {
+      drop();
+      if (gapFrom === null) throw error; // the first connection: the process does not start
+      return;
+    }
+    if (this.closed) {
+      await client.end().catch(() => {});
+      return;
+    }
     this.listener = client;
+    if (gapFrom !== null) for (const handler of this.reconnectHandlers) handler({ from: gapFrom });
+    listening = true;
+    for (const payload of early) void this.receive(payload);
+  }
+
+  private reconnectLater(gapFrom: number): void {
+    setTimeout(() => {
+      if (!this.closed) void this.connect(gapFrom).catch(() => {});
+    }, RECONNECT_DELAY_MS);
+  }
+
+  /** The `application_name` of this process's LISTEN connection. */
+  get listenerName(): string {
+    return `sitrep-listen-${this.processId}`;
   }
 
   private async receive(raw: string): Promise<void> {

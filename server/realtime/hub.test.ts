@@ -99,7 +99,7 @@ describe("authentication", () => {
     const p = await probe(alice);
     expect(p.frames[0]).toEqual({ status: "OK", seq_reply: 1 });
     expect(p.frames[1]).toMatchObject({ event: "hello", seq: 0, broadcast: { user_id: alice.user.id } });
-    expect(p.frames[1].data).toMatchObject({ server_version: expect.any(String), connection_id: expect.stringMatching(/^[a-z0-9]{26}$/) });
+    expect(p.frames[1]?.data).toMatchObject({ server_version: expect.any(String), connection_id: expect.stringMatching(/^[a-z0-9]{26}$/) });
   });
 
   it("answers a bad token with FAIL and sends no events", async () => {

@@ -1,8 +1,15 @@
 /**
  * @module realtime/hub
  * The WebSocket hub: Mattermost's `/api/v4/websocket` protocol, and delivery
- * of events to the connections of the users allowed to see them. Events go
- * through the bus, so a post made on one process reaches clients of another.
+ * of events to the connections that may see them (one rule:
+ * should-send-event.ts). Events go through the bus, so a post made on one
+ * process reaches clients of another, and each gets a sequence number in the
+ * event log (event-log.ts): a client that reconnects with Mattermost's
+ * `connection_id` and `sequence_number` gets what it missed, in order, with no
+ * new hello, when it lands on the same process while those events are held;
+ * otherwise a fresh hello with a new connection id (the client reloads). A
+ * process whose PostgreSQL LISTEN connection dropped reads the missed events
+ * back from the log table.
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
@@ -11,25 +18,58 @@ import { newId } from "#common/ids.ts";
 import type { EventScope } from "#plugin-api";
 import type { Host } from "../host.ts";
 import { sessionFromToken } from "../auth/sessions.ts";
-import { channelMemberIds } from "../services/channels.ts";
+import { bearerToken } from "../auth/bearer-token.ts";
+import {
+  LoggedEvents,
+  RECENT_EVENTS_CAPACITY,
+  RECENT_EVENTS_MAX_AGE_MS,
+  RecentEvents,
+  wireEventSchema,
+  type DeliveredEvent,
+  type WireEvent,
+} from "./event-log.ts";
+import { membershipsFor, shouldSendEvent } from "./should-send-event.ts";
 
-/** Who receives an event; `omitUserId` skips one user (e.g. the sender). */
-export type Broadcast = EventScope & { omitUserId?: string };
-
-interface WireEvent {
-  event: string;
-  data: Record<string, unknown>;
-  broadcast: Broadcast;
-}
+/**
+ * How many of a connection's last frames can be sent again when it resumes
+ * (Mattermost's dead queue holds 128): frames in flight when a socket died.
+ * A power of two, so a frame's slot is `seq & (RESUME_WINDOW - 1)`.
+ */
+const RESUME_WINDOW = 128;
+/** Closed connections whose state is kept for a resume, at most (oldest dropped first). */
+const PARKED_LIMIT = 20_000;
+/** How often the log table is trimmed; the trim is one indexed DELETE, off the publish path. */
+const TRIM_INTERVAL_MS = 60_000;
+/**
+ * A catch-up after a LISTEN gap also reads rows stored shortly before the gap
+ * began: sequence numbers are taken before commit, so a row can commit after
+ * a later one was delivered, and processes' clocks differ a little.
+ */
+const CATCH_UP_SLACK_MS = 5_000;
 
 interface Connection {
   ws: WebSocket;
   id: string;
   userId: string | null;
   tokenHash: string | null;
+  /** The seq of the next frame to this connection. */
   seq: number;
+  /** The log position of each of the last {@link RESUME_WINDOW} frames, by seq. */
+  positions: Float64Array;
+  /** Mattermost's `connection_id` and `sequence_number` of the upgrade: the connection this one resumes. */
+  resumes: { connectionId: string; sequenceNumber: number } | null;
   /** Frames of one connection are handled in the order they came, as Mattermost does. */
   inbox: Promise<void>;
+}
+
+/** What a closed connection leaves for a resume. */
+interface ParkedConnection {
+  userId: string;
+  seq: number;
+  positions: Float64Array;
+  /** The log position up to which the connection was live. */
+  current: number;
+  at: number;
 }
 
 const TOPIC = "ws.event";
@@ -39,18 +79,37 @@ export class RealtimeHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly all = new Set<Connection>();
+  private readonly recent = new RecentEvents({ capacity: RECENT_EVENTS_CAPACITY, maxAgeMs: RECENT_EVENTS_MAX_AGE_MS });
+  /** Closed connections by id, oldest first. */
+  private readonly parked = new Map<string, ParkedConnection>();
+  /** The log table, on PostgreSQL; with SQLite the ring is the whole log. */
+  private readonly logged: LoggedEvents | null;
+  private readonly trimTimer: NodeJS.Timeout | null = null;
+  /** The highest log sequence number delivered here. */
+  private lastSeq = 0;
+  private readonly startedAt = Date.now();
 
   /** Deliveries run one after another, so events keep their order even when one waits for the database. */
   private deliveries: Promise<void> = Promise.resolve();
+  /** This process's log writes, in publish order. */
+  private writes: Promise<void> = Promise.resolve();
 
   constructor(private readonly host: Host) {
+    this.logged = host.bus.crossesProcesses ? new LoggedEvents(host.db) : null;
+    if (this.logged) {
+      const logged = this.logged;
+      this.trimTimer = setInterval(() => {
+        logged.trim().catch((error: unknown) => host.log.warn("trimming the realtime log failed", { error: String(error) }));
+      }, TRIM_INTERVAL_MS);
+      this.trimTimer.unref();
+    }
     host.bus.subscribe((message) => {
       if (message.topic !== TOPIC) return;
-      const event = message.payload as WireEvent;
-      this.deliveries = this.deliveries
-        .then(() => this.deliver(event))
-        .catch((error: unknown) => host.log.error("realtime delivery failed", { event: event.event, error: String(error) }));
+      const parsed = wireEventSchema.safeParse(message.payload);
+      if (!parsed.success) return host.log.error("realtime event of an unknown shape", { error: parsed.error.message });
+      this.enqueue(() => this.deliver(parsed.data), parsed.data.event);
     });
+    host.bus.onReconnect((gap) => this.enqueue(() => this.catchUp(gap), "catch-up"));
     host.caches.onInvalidate((inv) => {
       if (inv.kind === "session") this.closeWhere((c) => c.tokenHash === inv.tokenHash);
       if (inv.kind === "user") {
@@ -70,6 +129,13 @@ export class RealtimeHub {
     });
   }
 
+  /** Run a step of delivery after the ones before it; a failure is logged, never an unhandled rejection. */
+  private enqueue(step: () => Promise<void>, what: string): void {
+    this.deliveries = this.deliveries
+      .then(step)
+      .catch((error: unknown) => this.host.log.error("realtime delivery failed", { event: what, error: String(error) }));
+  }
+
   /** Number of authenticated connections on this process. */
   get connectionCount(): number {
     let n = 0;
@@ -78,8 +144,22 @@ export class RealtimeHub {
   }
 
   /** Send an event to everyone allowed to see it, on every process. */
-  publish(event: string, data: Record<string, unknown>, broadcast: Broadcast): void {
-    this.host.bus.publish(TOPIC, { event, data, broadcast } satisfies WireEvent);
+  publish(event: string, data: Record<string, unknown>, broadcast: EventScope): void {
+    const logged = this.logged;
+    if (!logged) {
+      this.host.bus.publish(TOPIC, { event, data, broadcast, seq: null } satisfies WireEvent);
+      return;
+    }
+    // On PostgreSQL the row is written first, so every process can read back an event its listener missed.
+    this.writes = this.writes.then(async () => {
+      let seq: number | null = null;
+      try {
+        seq = await logged.append({ event, data, broadcast });
+      } catch (error) {
+        this.host.log.error("writing the realtime log failed; the event goes out unlogged", { event, error: String(error) });
+      }
+      this.host.bus.publish(TOPIC, { event, data, broadcast, seq } satisfies WireEvent);
+    });
   }
 
   /**
@@ -126,7 +206,22 @@ export class RealtimeHub {
   }
 
   private async accept(ws: WebSocket, request: IncomingMessage): Promise<void> {
-    const conn: Connection = { ws, id: newId(), userId: null, tokenHash: null, seq: 0, inbox: Promise.resolve() };
+    const found = tokenFromRequest(request);
+    const conn: Connection = {
+      ws,
+      id: newId(),
+      userId: null,
+      tokenHash: null,
+      seq: 0,
+      positions: new Float64Array(RESUME_WINDOW),
+      resumes: resumeRequest(request),
+      inbox: Promise.resolve(),
+    };
+    // The upgrade's own sign-in comes first in the inbox: frames sent right after the upgrade wait for it.
+    if (found)
+      conn.inbox = this.authenticate(conn, found.token, null).catch((error: unknown) =>
+        this.host.log.warn("websocket sign-in failed", { error: String(error) }),
+      );
     this.all.add(conn);
     ws.on("close", () => this.drop(conn));
     ws.on("error", () => this.drop(conn));
@@ -137,8 +232,7 @@ export class RealtimeHub {
         .then(() => this.onMessage(conn, text))
         .catch((error: unknown) => this.host.log.warn("websocket message failed", { error: String(error) }));
     });
-    const found = tokenFromRequest(request);
-    if (found) await this.authenticate(conn, found.token, null);
+    await conn.inbox;
   }
 
   private async onMessage(conn: Connection, raw: string): Promise<void> {
@@ -180,21 +274,63 @@ export class RealtimeHub {
       if (seqReply !== null) conn.ws.send(JSON.stringify({ status: "OK", seq_reply: seqReply }));
       return;
     }
+    const resumes = conn.userId === null ? conn.resumes : null;
     if (conn.userId) this.detach(conn);
     conn.userId = auth.user.id;
     conn.tokenHash = auth.session.token_hash;
-    let set = this.byUser.get(auth.user.id);
-    if (!set) this.byUser.set(auth.user.id, (set = new Set()));
-    set.add(conn);
     if (seqReply !== null) conn.ws.send(JSON.stringify({ status: "OK", seq_reply: seqReply }));
-    this.sendTo(
-      conn,
-      envelopePrefix({
-        event: "hello",
-        data: { server_version: SERVER_VERSION, connection_id: conn.id },
-        broadcast: { userId: auth.user.id },
-      }),
-    );
+    const userId = auth.user.id;
+    // A resume runs between deliveries, so no event slips between the replay and live delivery.
+    if (resumes && (await this.inOrder(() => this.resume(conn, userId, resumes)))) return;
+    this.join(conn, userId);
+    const hello: WireEvent = {
+      event: "hello",
+      data: { server_version: SERVER_VERSION, connection_id: conn.id },
+      broadcast: { userId },
+      seq: null,
+    };
+    this.sendTo(conn, envelopePrefix(hello), this.recent.head);
+  }
+
+  /**
+   * Continue a closed connection on this socket, as Mattermost does: the
+   * frames from the client's `sequence_number` on are sent again, then the
+   * events delivered since it closed that it may see, with the seqs the client
+   * expects and no hello. False (a fresh hello follows) when the connection is
+   * unknown here, another user's, or what it missed is no longer held.
+   */
+  private async resume(conn: Connection, userId: string, wanted: { connectionId: string; sequenceNumber: number }): Promise<boolean> {
+    // A socket of that connection whose close was not seen yet (a dead network) is replaced by this one.
+    for (const old of this.byUser.get(userId) ?? [])
+      if (old.id === wanted.connectionId && old !== conn) {
+        this.drop(old);
+        old.ws.terminate();
+      }
+    const parked = this.parked.get(wanted.connectionId);
+    if (!parked || parked.userId !== userId) return false;
+    const s = wanted.sequenceNumber;
+    // seq 0 is the hello: a client that has a connection id has had it.
+    if (s < 1 || s > parked.seq || parked.seq - s >= RESUME_WINDOW) return false;
+    const from = s < parked.seq ? (parked.positions[s & (RESUME_WINDOW - 1)] ?? 0) : parked.current + 1;
+    const missed = this.recent.since(from);
+    if (!missed) return false;
+    this.parked.delete(wanted.connectionId);
+    conn.id = wanted.connectionId;
+    conn.seq = s;
+    conn.positions = parked.positions;
+    const recipient = { userId };
+    for (const entry of missed) {
+      const memberships = await membershipsFor(this.host, entry.event.broadcast);
+      if (shouldSendEvent(recipient, entry.event, memberships)) this.sendTo(conn, entry.prefix, entry.position);
+    }
+    if (this.all.has(conn)) this.join(conn, userId);
+    return true;
+  }
+
+  private join(conn: Connection, userId: string): void {
+    let set = this.byUser.get(userId);
+    if (!set) this.byUser.set(userId, (set = new Set()));
+    set.add(conn);
   }
 
   private detach(conn: Connection): void {
@@ -204,51 +340,55 @@ export class RealtimeHub {
     if (set && set.size === 0) this.byUser.delete(conn.userId);
   }
 
+  /** Forget a closed socket; a signed-in one leaves what a resume needs. */
   private drop(conn: Connection): void {
+    if (!this.all.delete(conn)) return;
     this.detach(conn);
-    this.all.delete(conn);
+    if (!conn.userId) return;
+    const now = Date.now();
+    this.parked.delete(conn.id);
+    this.parked.set(conn.id, { userId: conn.userId, seq: conn.seq, positions: conn.positions, current: this.recent.head, at: now });
+    // Oldest first: drop those too old, or past the limit.
+    for (const [id, parked] of this.parked) {
+      if (parked.at >= now - RECENT_EVENTS_MAX_AGE_MS && this.parked.size <= PARKED_LIMIT) break;
+      this.parked.delete(id);
+    }
   }
 
   private closeWhere(match: (c: Connection) => boolean): void {
     for (const conn of this.all) if (match(conn)) conn.ws.close(4001, "session ended");
   }
 
-  /** Deliver one event to this process's connections that may see it. */
-  private async deliver(event: WireEvent): Promise<void> {
-    const recipients = await this.recipients(event.broadcast);
-    const prefix = envelopePrefix(event);
-    const omit = event.broadcast.omitUserId;
-    if (recipients === "all") {
-      for (const [userId, set] of this.byUser) if (userId !== omit) for (const conn of set) this.sendTo(conn, prefix);
-      return;
-    }
-    for (const userId of recipients) {
-      if (userId === omit) continue;
-      const set = this.byUser.get(userId);
-      if (set) for (const conn of set) this.sendTo(conn, prefix);
-    }
+  /** Run a step between deliveries and answer its result. */
+  private inOrder<T>(step: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => this.enqueue(() => step().then(resolve, reject), "resume"));
   }
 
-  private async recipients(broadcast: Broadcast): Promise<Iterable<string> | "all"> {
-    if ("all" in broadcast) return "all";
-    if ("userId" in broadcast) return [broadcast.userId];
-    if ("channelId" in broadcast) return channelMemberIds(this.host, broadcast.channelId);
-    if ("systemAdmins" in broadcast) {
-      const admins = await this.host.db
-        .selectFrom("users")
-        .select("id")
-        .where("roles", "like", "%system_admin%")
-        .where("delete_at", "=", 0)
-        .execute();
-      return admins.map((r) => r.id);
+  /** Deliver one event to this process's connections that may see it, and keep it for replay. */
+  private async deliver(event: WireEvent): Promise<void> {
+    if (event.seq !== null) {
+      if (this.recent.holds(event.seq)) return; // already here: a catch-up read it back first
+      this.lastSeq = Math.max(this.lastSeq, event.seq);
     }
-    const rows = await this.host.db
-      .selectFrom("team_members")
-      .select("user_id")
-      .where("team_id", "=", broadcast.teamId)
-      .where("delete_at", "=", 0)
-      .execute();
-    return rows.map((r) => r.user_id);
+    const memberships = await membershipsFor(this.host, event.broadcast);
+    const entry = this.recent.append(event, envelopePrefix(event));
+    const about = event.broadcast;
+    if ("userId" in about) {
+      for (const conn of this.byUser.get(about.userId) ?? []) this.sendTo(conn, entry.prefix, entry.position);
+      return;
+    }
+    for (const [userId, set] of this.byUser)
+      if (shouldSendEvent({ userId }, event, memberships)) for (const conn of set) this.sendTo(conn, entry.prefix, entry.position);
+  }
+
+  /** After a LISTEN gap: deliver, in sequence order, the logged events not delivered here. */
+  private async catchUp(gap: { from: number }): Promise<void> {
+    if (!this.logged) return;
+    const missed = await this.logged.since({
+      afterSeq: this.lastSeq > 0 ? this.lastSeq : null,
+      fromTime: Math.max(gap.from - CATCH_UP_SLACK_MS, this.startedAt),
+    });
+    for (const event of missed) await this.deliver(event);
   }
 
   /**
@@ -256,9 +396,11 @@ export class RealtimeHub {
    * once; each connection gets a copy of those bytes with its seq appended,
    * sent as a text frame (no per-connection JSON or string encoding).
    */
-  private sendTo(conn: Connection, prefix: Buffer): void {
-    if (conn.ws.readyState !== conn.ws.OPEN) return;
+  private sendTo(conn: Connection, prefix: Buffer, position: number): void {
+    conn.positions[conn.seq & (RESUME_WINDOW - 1)] = position;
     const seq = String(conn.seq++);
+    // A socket closing before its close event counts the frame as sent and lost: a resume sends it again.
+    if (conn.ws.readyState !== conn.ws.OPEN) return;
     const frame = Buffer.allocUnsafe(prefix.length + seq.length + 1);
     prefix.copy(frame, 0);
     frame.write(seq, prefix.length, "latin1");
@@ -267,9 +409,12 @@ export class RealtimeHub {
   }
 
   async close(): Promise<void> {
+    if (this.trimTimer) clearInterval(this.trimTimer);
+    await this.writes;
     for (const conn of this.all) conn.ws.terminate();
     this.all.clear();
     this.byUser.clear();
+    this.parked.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }
@@ -281,22 +426,31 @@ function envelopePrefix(event: WireEvent): Buffer {
     channel_id: "channelId" in b ? b.channelId : "",
     team_id: "teamId" in b ? b.teamId : "",
     user_id: "userId" in b ? b.userId : "",
-    omit_users: b.omitUserId ? { [b.omitUserId]: true } : null,
+    omit_users: null,
   };
   const json = JSON.stringify({ event: event.event, data: event.data, broadcast, seq: 0 });
   return Buffer.from(json.slice(0, json.length - 2));
 }
 
-/** The token of an upgrade request: `Authorization: Bearer`, or the `MMAUTHTOKEN` cookie. */
+/** Mattermost's reconnect parameters of an upgrade, `?connection_id=…&sequence_number=…`, when both are given. */
+function resumeRequest(request: IncomingMessage): Connection["resumes"] {
+  const query = new URL(request.url ?? "/", "http://upgrade").searchParams;
+  const connectionId = query.get("connection_id");
+  const sequenceNumber = Number(query.get("sequence_number") ?? "");
+  if (!connectionId || !Number.isSafeInteger(sequenceNumber)) return null;
+  return { connectionId, sequenceNumber };
+}
+
+/** The token of an upgrade request: the `Authorization` header as HTTP reads it, or the `MMAUTHTOKEN` cookie. */
 function tokenFromRequest(request: IncomingMessage): { token: string; fromCookie: boolean } | null {
-  const header = request.headers.authorization;
-  if (header?.toLowerCase().startsWith("bearer ")) return { token: header.slice(7).trim(), fromCookie: false };
+  const token = bearerToken(request.headers);
+  if (token !== null) return { token, fromCookie: false };
   const cookie = request.headers.cookie ?? "";
-  const match = /(?:^|;\s*)MMAUTHTOKEN=([^;]+)/.exec(cookie);
-  if (!match) return null;
+  const raw = /(?:^|;\s*)MMAUTHTOKEN=([^;]+)/.exec(cookie)?.[1];
+  if (raw === undefined) return null;
   try {
-    return { token: decodeURIComponent(match[1]), fromCookie: true };
+    return { token: decodeURIComponent(raw), fromCookie: true };
   } catch {
-    return { token: match[1], fromCookie: true }; // a malformed escape is just a wrong token
+    return { token: raw, fromCookie: true }; // a malformed escape is just a wrong token
   }
 }

@@ -1,6 +1,13 @@
 /**
  * @module testing
  * The test kit every server and plugin test imports, as `#testing`: a real
- * in-process server, HTTP clients and factories.
+ * in-process server with HTTP clients and factories (harness), a server with
+ * first-party plugins, the one poll-until helper, the one WebSocket client and
+ * channel reads.
  */
 export * from "./harness.ts";
+export * from "./eventually.ts";
+export * from "./socket.ts";
+export * from "./posts.ts";
+export * from "./plugins.ts";
+export * from "./expect-body.ts";

@@ -154,5 +154,17 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0002_realtime_events": {
+      // The sequenced realtime event log (realtime/event-log.ts); written on PostgreSQL only, trimmed by age.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("realtime_events")
+          .addColumn("seq", dialect === "postgres" ? "bigserial" : "integer", (c) => c.primaryKey())
+          .addColumn("payload", "text", (c) => c.notNull())
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("realtime_events_create_at").on("realtime_events").column("create_at").execute();
+      },
+    },
   };
 }

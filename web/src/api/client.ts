@@ -24,6 +24,7 @@ export class ApiError extends Error {
 
 /** The value of a cookie readable by scripts (MMCSRF is; MMAUTHTOKEN is not). */
 export function readCookie(name: string): string {
+  if (typeof document === "undefined") return ""; // outside a browser (the store tests): no cookies
   const match = document.cookie.split("; ").find((part) => part.startsWith(`${name}=`));
   return match ? decodeURIComponent(match.slice(name.length + 1)) : "";
 }
@@ -50,8 +51,9 @@ export class ApiClient {
    * @param props.onUnauthorized called when a request answers 401 (the
    * session expired or was ended elsewhere), except for the login itself.
    * @param props.wire checks answers against their schemas (a quiet one by default).
+   * @param props.fetch the transport (the browser's `fetch` by default; the store tests pass one that signs in with a token).
    */
-  constructor(private readonly props: { baseUrl?: string; onUnauthorized?: () => void; wire?: WireParser } = {}) {
+  constructor(private readonly props: { baseUrl?: string; onUnauthorized?: () => void; wire?: WireParser; fetch?: typeof fetch } = {}) {
     this.wire = props.wire ?? new WireParser();
   }
 
@@ -79,7 +81,7 @@ export class ApiClient {
     }
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body, credentials: "same-origin" });
+      response = await (this.props.fetch ?? fetch)(url, { method, headers, body, credentials: "same-origin" });
     } catch {
       throw new ApiError({ id: "web.network", message: "Cannot reach the server; check your connection.", status_code: 0 });
     }
