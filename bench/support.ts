@@ -44,15 +44,17 @@ export async function startBenchServer(dir: string): Promise<RunningServer> {
   const empty = path.join(dir, "empty");
   fs.mkdirSync(empty, { recursive: true });
   const config = loadConfig(
-    { SITREP_LOG_LEVEL: "silent" },
+    {
+      SITREP_LOG_LEVEL: "silent",
+      SITREP_PLAYBOOKS_DIR: path.join(dir, "no-playbooks"),
+      SITREP_WORKFLOWS_DIR: path.join(dir, "no-workflows"),
+    },
     {
       port: 0,
       host: "127.0.0.1",
       dataDir: path.join(dir, "data"),
       databaseUrl: undefined,
       prepackagedPluginsDir: empty,
-      playbooksDir: path.join(dir, "no-playbooks"),
-      workflowsDir: path.join(dir, "no-workflows"),
       logLevel: "silent",
     },
   );

@@ -51,3 +51,39 @@ export function slugify(text: string): string {
     .replace(/[-_]+$/g, "");
   return slug.length >= LIMITS.nameMin ? slug : `${slug || "x"}-1`.slice(0, LIMITS.nameMax);
 }
+
+/** How {@link pageQuerySchema} phrases a refused paging value (the defaults suit most lists). */
+export interface PageMessages {
+  /** Not a number (`page=abc`). */
+  notNumber?: string;
+  /** Not a whole number (`per_page=1.5`). */
+  notWhole?: string;
+  /** `page` below 0. */
+  pageMin?: string;
+  /** `per_page` below 1. */
+  perPageMin?: string;
+  /** `per_page` above {@link LIMITS.perPageMax}. */
+  perPageMax?: string;
+}
+
+/**
+ * The one paging query: `page` from 0 and `per_page` from 1 to
+ * {@link LIMITS.perPageMax}, both from query strings (coerced), with defaults.
+ * Extend it for a list's own filters.
+ * @example pageQuerySchema().extend({ in_team: z.string().optional() })
+ * @example pageQuerySchema({ perPageDefault: 50, messages: { perPageMin: "must be 1 to 200", perPageMax: "must be 1 to 200" } })
+ */
+export function pageQuerySchema(props: { perPageDefault?: number; messages?: PageMessages } = {}) {
+  const messages = props.messages ?? {};
+  const whole = () =>
+    z.coerce.number({ error: messages.notNumber ?? "must be a number" }).int(messages.notWhole ?? "must be a whole number");
+  return z.object({
+    page: whole()
+      .min(0, messages.pageMin ?? "must be 0 or more")
+      .default(0),
+    per_page: whole()
+      .min(1, messages.perPageMin ?? "must be at least 1")
+      .max(LIMITS.perPageMax, messages.perPageMax ?? `must be at most ${LIMITS.perPageMax}`)
+      .default(props.perPageDefault ?? LIMITS.perPageDefault),
+  });
+}

@@ -16,9 +16,4 @@ export const notFound = (id: string, message: string) => new PluginError({ statu
 export const conflict = (id: string, message: string, details?: unknown) => new PluginError({ status: 409, id, message, details });
 
 /** The status, id, message and details of an expected (4xx) error thrown by the host or a plugin, or null. */
-export function expectedError(error: unknown): { status: number; id: string; message: string; details?: unknown } | null {
-  if (!(error instanceof Error)) return null;
-  const e = error as Error & { status?: unknown; id?: unknown; details?: unknown };
-  if (typeof e.status !== "number" || e.status < 400 || e.status >= 500 || typeof e.id !== "string") return null;
-  return { status: e.status, id: e.id, message: e.message, details: e.details };
-}
+export { expectedError } from "./errors.ts";

@@ -6,7 +6,7 @@
  * `lint` commands and the web editors all show these same problems.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Scalar } from "yaml";
-import type { z } from "zod";
+import { z } from "zod";
 
 /** One problem of a YAML source file. */
 export interface SourceProblem {
@@ -17,6 +17,18 @@ export interface SourceProblem {
   path: string;
   reason: string;
 }
+
+/**
+ * A {@link SourceProblem} as it arrives over the wire, in the `details` of a
+ * refused file (with the file it came from, when several were sent at once).
+ */
+export const sourceProblemSchema = z.object({
+  line: z.number(),
+  column: z.number(),
+  path: z.string(),
+  reason: z.string(),
+  file: z.string().optional(),
+});
 
 /** A path into a document: map keys and list indexes. */
 export type SourcePath = Array<string | number>;

@@ -1,11 +1,14 @@
-// Build one plugin into a bundle: `<dir>/server/index.ts` → server/index.js
-// (ESM for Node, everything but Node built-ins bundled in), `<dir>/web/index.tsx`
-// → web/index.js (ESM for browsers, sharing the host's React through
-// `globalThis.__SITREP__`), then plugin.json + server/ + web/ → `<outDir>/<id>.tar.gz`.
+// Build one plugin into a bundle: `<dir>/server/index.ts` → server/index.js and
+// `<dir>/cli/index.ts` → cli/index.js (ESM for Node, everything but Node
+// built-ins bundled in), `<dir>/web/index.tsx` → web/index.js (ESM for
+// browsers, sharing the host's React through `globalThis.__SITREP__`), then
+// plugin.json + server/ + cli/ + web/ → `<outDir>/<id>.tar.gz`.
+// From a shell: `node scripts/build-plugin.mjs <plugin dir> [out dir]` (default dist/plugins).
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import * as tar from "tar";
 
@@ -74,11 +77,13 @@ export async function buildPlugin({ dir, outDir, minify = false }) {
   if (typeof manifest.id !== "string" || !manifest.id) throw new Error(`${path.join(dir, "plugin.json")}: id is required`);
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), `sitrep-plugin-${manifest.id}-`));
   try {
-    const serverEntry = path.join(dir, "server", "index.ts");
-    if (fs.existsSync(serverEntry)) {
+    // The server and the command-line entries: Node modules, built alike.
+    for (const side of ["server", "cli"]) {
+      const entry = path.join(dir, side, "index.ts");
+      if (!fs.existsSync(entry)) continue;
       await esbuild.build({
-        entryPoints: [serverEntry],
-        outfile: path.join(staging, "server", "index.js"),
+        entryPoints: [entry],
+        outfile: path.join(staging, side, "index.js"),
         bundle: true,
         format: "esm",
         platform: "node",
@@ -92,7 +97,7 @@ export async function buildPlugin({ dir, outDir, minify = false }) {
           js: 'import { createRequire as __sitrepCreateRequire } from "node:module"; const require = __sitrepCreateRequire(import.meta.url);',
         },
       });
-      manifest.server = { ...manifest.server, entry: "server/index.js" };
+      manifest[side] = { ...manifest[side], entry: `${side}/index.js` };
     }
     const webEntry = path.join(dir, "web", "index.tsx");
     if (fs.existsSync(webEntry)) {
@@ -116,12 +121,24 @@ export async function buildPlugin({ dir, outDir, minify = false }) {
     fs.writeFileSync(path.join(staging, "plugin.json"), JSON.stringify(manifest, null, 2) + "\n");
     fs.mkdirSync(outDir, { recursive: true });
     const out = path.join(outDir, `${manifest.id}.tar.gz`);
+    // Written beside, then renamed: a server or CLI reading the bundle meanwhile never sees half of it.
+    const partial = `${out}.${process.pid}.partial`;
     await tar.create(
-      { gzip: { level: 9 }, file: out, cwd: staging, portable: true, mtime: new Date(0), noDirRecurse: true },
+      { gzip: { level: 9 }, file: partial, cwd: staging, portable: true, mtime: new Date(0), noDirRecurse: true },
       listFiles(staging),
     );
+    fs.renameSync(partial, out);
     return out;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const [dir, outDir = "dist/plugins"] = process.argv.slice(2);
+  if (!dir) {
+    console.error("usage: node scripts/build-plugin.mjs <plugin dir> [out dir]");
+    process.exit(2);
+  }
+  console.log(await buildPlugin({ dir: path.resolve(dir), outDir: path.resolve(outDir) }));
 }

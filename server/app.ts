@@ -13,6 +13,7 @@ import { ZodError } from "zod";
 import type { ApiErrorBody } from "#common/wire.ts";
 import { AppError, forbidden, fromZodError, isExpectedError } from "./errors.ts";
 import type { Host } from "./host.ts";
+import { fastifyLogging } from "./log.ts";
 import { sessionFromToken } from "./auth/sessions.ts";
 import { bearerToken } from "./auth/bearer-token.ts";
 import { bodyProblem, urlProblem } from "./api/input-guard.ts";
@@ -25,6 +26,7 @@ import { registerPostRoutes } from "./api/v4/posts.ts";
 import { registerCommandRoutes } from "./api/v4/commands.ts";
 import { registerWebhookRoutes } from "./api/v4/webhooks.ts";
 import { registerPluginRoutes } from "./api/v4/plugins.ts";
+import { registerConfigRoutes } from "./api/v4/config.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -42,7 +44,8 @@ function requestToken(request: {
 /** Build the HTTP app for a host. Call `listen` on it, or `inject` in tests. */
 export async function createApp(host: Host): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: false,
+    // Request logs through the host's pino logger, each entry with its request_id.
+    ...fastifyLogging(host.log),
     bodyLimit: 50 * 1024 * 1024,
     forceCloseConnections: true,
     // The router's own refusals (a malformed %-escape, a path segment over 100 characters), in the API's error shape.
@@ -61,7 +64,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   const parseJson = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
-    parseJson(request, String(body), (error, value) => done(error ?? bodyProblem(value), error ? undefined : value));
+    void parseJson(request, String(body), (error, value) => done(error ?? bodyProblem(value), error ? undefined : value));
   });
 
   // Slack-style webhook senders may post a form with a `payload` field.
@@ -126,7 +129,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
             : error.message;
       body = { id: `api.request.${(error.code ?? "invalid").toLowerCase()}`, message, status_code: error.statusCode };
     } else {
-      host.log.error("unhandled error", { method: request.method, url: request.url, error: error.stack ?? String(error) });
+      request.log.error({ method: request.method, url: request.url, error: error.stack ?? String(error) }, "unhandled error");
       body = { id: "api.internal", message: "An internal error occurred; it has been logged.", status_code: 500 };
     }
     void reply.status(body.status_code).send(body);
@@ -139,6 +142,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   registerPostRoutes(app, host);
   registerCommandRoutes(app, host);
   registerWebhookRoutes(app, host);
+  registerConfigRoutes(app, host);
   // Multipart is for plugin uploads only: registered for the whole app it adds two async hooks to every request.
   await app.register(async (pluginRoutes) => {
     await pluginRoutes.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1 } });

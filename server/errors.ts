@@ -3,11 +3,12 @@
  * Expected failures with a stable id and a status. One handler in the app turns
  * these into `{id, message, status_code, details}` and anything else into a 500.
  */
-import { ZodError } from "zod";
+import type { ZodError } from "zod";
+import { zodProblem } from "#common/zod-problem.ts";
 
 /** An expected failure, answered with its status and message (the one class, from `common/errors.ts`). */
 export { SitrepError as AppError } from "#common/errors.ts";
-import { SitrepError as AppError } from "#common/errors.ts";
+import { expectedError, type ExpectedError, SitrepError as AppError } from "#common/errors.ts";
 
 /** 400: the caller sent something invalid. */
 export const badRequest = (id: string, message: string, details?: unknown) => new AppError({ status: 400, id, message, details });
@@ -25,20 +26,16 @@ export const conflict = (id: string, message: string, details?: unknown) => new 
 
 /**
  * Turn a zod error into a 400 whose message names each field and the reason,
- * e.g. `name: must be 2 to 64 characters`.
+ * e.g. `name: must be 2 to 64 characters` (the one helper, `zodProblem`, in zod's own wording).
  */
 export function fromZodError(error: ZodError, id = "api.validation"): AppError {
-  const problems = error.issues.map((issue) => ({ field: issue.path.join(".") || "body", reason: issue.message }));
-  const message = problems.map((p) => `${p.field}: ${p.reason}`).join("; ");
-  return badRequest(id, message, problems);
+  return zodProblem(error, { id, input: undefined });
 }
 
 /**
  * True for an expected failure from anywhere: an {@link AppError}, or a plugin's
  * `PluginError` (a bundled copy of the class, so matched by shape, not `instanceof`).
  */
-export function isExpectedError(error: unknown): error is { status: number; id: string; message: string; details?: unknown } {
-  if (!(error instanceof Error)) return false;
-  const e = error as Error & { status?: unknown; id?: unknown };
-  return typeof e.status === "number" && e.status >= 400 && e.status < 500 && typeof e.id === "string";
+export function isExpectedError(error: unknown): error is Error & ExpectedError {
+  return expectedError(error) !== null;
 }

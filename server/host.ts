@@ -19,6 +19,10 @@ import { createPluginContext } from "./plugins/context.ts";
 import { AutomationRegistry } from "./automation/registry.ts";
 import { RouteTable } from "./api/route-table.ts";
 import { PostWriter } from "./services/posts.ts";
+import { systemClock, type Clock } from "./clock.ts";
+import { JobScheduler } from "./jobs/jobs.ts";
+import { OutboundHttp } from "./http/outbound.ts";
+import { AllowedConnectionsSetting } from "./http/connections-setting.ts";
 
 export interface Host {
   readonly config: Config;
@@ -26,6 +30,12 @@ export interface Host {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
   readonly log: Logger;
+  /** The one clock of the host (a manual one when the config gives it, in tests). */
+  readonly clock: Clock;
+  /** Run-once jobs across processes, stored in the database. */
+  readonly jobs: JobScheduler;
+  /** Outbound HTTP under the internal-address rule (`ctx.http.fetch`, `http_request`). */
+  readonly outbound: OutboundHttp;
   readonly bus: EventBus;
   readonly caches: Caches;
   readonly realtime: RealtimeHub;
@@ -57,6 +67,8 @@ export async function createHost(config: Config): Promise<Host> {
   } else {
     bus = new LocalBus();
   }
+  const clock = config.clock ?? systemClock;
+  const jobs = new JobScheduler({ db, dialect, clock, log, processId: bus.processId });
   const caches = new Caches(bus);
   const hooks = new HookRegistry({ timeoutMs: config.hookTimeoutMs, log });
   const realtime = new RealtimeHub({ bus, db, log, caches, config });
@@ -77,7 +89,10 @@ export async function createHost(config: Config): Promise<Host> {
     db,
     dialect,
     log,
+    clock,
+    jobs,
     bus,
+    outbound: new OutboundHttp(new AllowedConnectionsSetting({ db, bus, envValue: config.allowedInternalConnections, log })),
     caches,
     realtime,
     hooks,
@@ -89,6 +104,7 @@ export async function createHost(config: Config): Promise<Host> {
     postWriter: new PostWriter({ db, dialect }),
     async close() {
       await plugins.stop();
+      await jobs.stop();
       await hooks.idle();
       await realtime.close();
       dialogs.close();

@@ -25,8 +25,8 @@ const nul = (field: string) =>
  */
 export function bodyProblem(body: unknown): AppError | null {
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: body, path: "", depth: 0 }];
-  while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { value, path, depth } = item;
     if (typeof value === "string") {
       if (value.includes("\u0000")) return nul(path || "body");
       continue;
@@ -50,6 +50,6 @@ export function urlProblem(url: string): AppError | null {
   const pathPart = q === -1 ? url : url.slice(0, q);
   if (pathPart.includes("%00")) return nul("path");
   for (const [key, value] of new URLSearchParams(url.slice(q + 1)))
-    if (key.includes("\u0000") || value.includes("\u0000")) return nul(key.replace(/\u0000/g, "") || "query");
+    if (key.includes("\u0000") || value.includes("\u0000")) return nul(key.replaceAll("\u0000", "") || "query");
   return null;
 }

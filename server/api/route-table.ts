@@ -6,7 +6,7 @@
  * through it, so what validates a request is also what OpenAPI, the
  * authorization matrix and the fuzz test read (`list()`).
  */
-import type { ZodType } from "zod";
+import type { $ZodType } from "zod/v4/core";
 import type { Disposable, RouteAccess } from "#plugin-api";
 
 /** One route as the table records it. */
@@ -20,10 +20,11 @@ export interface RouteEntry {
   owner: string;
   /** One line for OpenAPI. */
   summary?: string;
-  params?: ZodType;
-  query?: ZodType;
-  body?: ZodType;
-  response?: ZodType;
+  params?: $ZodType;
+  query?: $ZodType;
+  body?: $ZodType;
+  /** Any zod schema, classic or `zod/mini` (the wire schemas of `common/wire-schemas.ts`). */
+  response?: $ZodType;
   /** Extra checks the route makes beyond `access` (e.g. "channel member"), for the authorization matrix. */
   policy?: string;
 }

@@ -7,17 +7,16 @@
  */
 import type { Kysely } from "kysely";
 import type { Disposable, FiredTrigger, TriggerDefinition } from "#plugin-api";
+import { containsText, keywordList, keywordMatches, postText } from "#common/text-match.ts";
 import type { Post } from "#common/wire.ts";
 import { AppError, badRequest } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { getChannel } from "../services/channels.ts";
 import { getUser } from "../services/users.ts";
 import { parseCron, scheduleTicks } from "./schedule.ts";
-import { containsText, keywordMatches, postText } from "./text-match.ts";
 
 const lower = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : "");
 const channelName = (v: unknown) => lower(v).replace(/^~/, "");
-const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === "string" ? [v] : []);
 
 /** `message_posted`: channel by name, `contains` (substring), `keywords` (whole words, any), `from_user`. */
 export const messagePostedTrigger: TriggerDefinition = {
@@ -44,7 +43,7 @@ export const messagePostedTrigger: TriggerDefinition = {
     if (where.channel !== undefined && channelName(where.channel) !== lower(v.channel_name)) return false;
     const text = typeof v.text === "string" ? v.text : String(v.message ?? "");
     if (typeof where.contains === "string" && where.contains && !containsText(text, where.contains)) return false;
-    const keywords = asList(where.keywords).filter(Boolean);
+    const keywords = keywordList(where.keywords);
     if (keywords.length && !keywords.some((k) => keywordMatches(text, k))) return false;
     if (where.from_user !== undefined) {
       const want = lower(where.from_user).replace(/^@/, "");
@@ -168,23 +167,36 @@ export async function messagePostedEvent(host: Host, post: Post): Promise<Omit<F
   const channel = await getChannel(host, post.channel_id);
   if (!channel) return null;
   const author = await getUser(host, post.user_id);
-  const props = post.props ?? {};
   return {
     teamId: channel.team_id,
     channelId: channel.id,
-    values: {
-      post_id: post.id,
-      message: post.message,
-      text: postText(post),
-      channel_id: channel.id,
-      channel_name: channel.name,
-      user_id: post.user_id,
-      username: author?.username ?? "",
-      team_id: channel.team_id,
-      ...(typeof props.override_username === "string" ? { override_username: props.override_username } : {}),
-      ...(typeof props.webhook_display_name === "string" && props.webhook_display_name
-        ? { webhook_display_name: props.webhook_display_name }
-        : {}),
-    },
+    values: messagePostedValues({ post, channel, username: author?.username ?? "" }),
+  };
+}
+
+/**
+ * The trigger values of a post in a channel: its message, its text (the one
+ * "text of a post"), where and by whom it was posted.
+ */
+export function messagePostedValues(props: {
+  post: Post;
+  channel: { id: string; name: string; team_id: string };
+  username: string;
+}): Record<string, unknown> {
+  const { post, channel } = props;
+  const postProps = post.props ?? {};
+  return {
+    post_id: post.id,
+    message: post.message,
+    text: postText(post),
+    channel_id: channel.id,
+    channel_name: channel.name,
+    user_id: post.user_id,
+    username: props.username,
+    team_id: channel.team_id,
+    ...(typeof postProps.override_username === "string" ? { override_username: postProps.override_username } : {}),
+    ...(typeof postProps.webhook_display_name === "string" && postProps.webhook_display_name
+      ? { webhook_display_name: postProps.webhook_display_name }
+      : {}),
   };
 }

@@ -6,28 +6,34 @@
  *
  * Patterns: `hooks.example.com` (that host, any port), `*.example.com`
  * (its subdomains), `127.0.0.1:9000` (that host and port), `*` (anywhere).
+ *
+ * The call itself goes through the host's outbound service (`host.outbound`),
+ * whose internal-address rule applies on top; what this list names counts as
+ * listed there too (see `http_request`), and a host migration copied its
+ * entries into `ServiceSettings.AllowedUntrustedInternalConnections`.
  */
 import type { Host } from "../host.ts";
+import { parseAllowedConnections } from "../http/internal-address.ts";
 
 /** The plugin whose settings hold the allow-list. */
 export const ALLOWLIST_PLUGIN_ID = "workflow";
 /** The setting's key. */
 export const ALLOWLIST_SETTING = "http_allowlist";
 
-/** True when `url`'s host (and port) meets one of the patterns. */
+/**
+ * True when `url`'s host (and port) meets one of the patterns. Host patterns
+ * match as the host entries of `AllowedUntrustedInternalConnections` do (one
+ * matcher for both); `*` matches anything.
+ */
 export function isAllowedTarget(url: URL, patterns: string[]): boolean {
-  const host = url.hostname.toLowerCase();
+  const hostname = url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
   const port = url.port || (url.protocol === "https:" ? "443" : "80");
   return patterns.some((raw) => {
-    const pattern = raw.trim().toLowerCase();
-    if (!pattern) return false;
+    const pattern = raw.trim();
     if (pattern === "*") return true;
-    const colon = pattern.lastIndexOf(":");
-    const hasPort = colon > 0 && !pattern.endsWith("]") && /^\d+$/.test(pattern.slice(colon + 1));
-    const patternHost = hasPort ? pattern.slice(0, colon) : pattern;
-    if (hasPort && pattern.slice(colon + 1) !== port) return false;
-    if (patternHost.startsWith("*.")) return host.endsWith(patternHost.slice(1)) && host.length > patternHost.length - 1;
-    return host === patternHost;
+    // Legacy patterns name hosts; a CIDR range was never one of them.
+    if (!pattern || pattern.includes("/")) return false;
+    return parseAllowedConnections(pattern).allowed.allows({ hostname, ip: hostname, port });
   });
 }
 

@@ -4,6 +4,11 @@
  * plugins, the catalog, subscriptions to triggers addressed to one subscriber
  * (schedules, slash command words, webhook URLs), and the depth carried from an
  * action run to the events it causes (the workflow loop guard reads it).
+ *
+ * An action's parameters are its zod schema: the registry parses the params of
+ * every `runAction` and `previewAction` with it, whoever calls (a workflow run,
+ * another plugin, the host), so `run` and `preview` only ever see typed input;
+ * the catalog describes the same schema ({@link describeParameters}).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type {
@@ -16,12 +21,22 @@ import type {
   TriggerDefinition,
   TriggerSubscription,
 } from "#plugin-api";
+import { describeParameters } from "#common/automation-params.ts";
+import { zodProblem } from "#common/zod-problem.ts";
 import { badRequest, conflict } from "../errors.ts";
 
 interface Owned<T> {
   pluginId: string;
   definition: T;
 }
+
+/** An offered action, with its parameters described once for the catalog. */
+interface OwnedAction extends Owned<ActionDefinition> {
+  parameters: CatalogAction["parameters"];
+}
+
+/** The error id of params an action's schema refuses. */
+export const INVALID_PARAMS = "automation.action.invalid_params";
 
 /** What a fire handle takes: the host sets `trigger`, `depth` and `target`. */
 type FireInput = Omit<FiredTrigger, "trigger" | "depth" | "target">;
@@ -47,7 +62,7 @@ export function defaultTriggerMatch(where: Record<string, unknown>, event: Fired
 
 export class AutomationRegistry {
   private readonly triggers = new Map<string, Owned<TriggerDefinition>>();
-  private readonly actions = new Map<string, Owned<ActionDefinition>>();
+  private readonly actions = new Map<string, OwnedAction>();
   private readonly listeners = new Set<(event: FiredTrigger) => void>();
   /** The depth of the workflow run whose action is executing now, across awaits. */
   private readonly depth = new AsyncLocalStorage<number>();
@@ -96,7 +111,7 @@ export class AutomationRegistry {
   registerAction(pluginId: string, definition: ActionDefinition): Disposable {
     const existing = this.actions.get(definition.name);
     if (existing) throw conflict("automation.action.taken", `action: "${definition.name}" is already offered by ${existing.pluginId}`);
-    const entry = { pluginId, definition };
+    const entry = { pluginId, definition, parameters: describeParameters(definition.parameters) };
     this.actions.set(definition.name, entry);
     return {
       dispose: () => {
@@ -173,10 +188,10 @@ export class AutomationRegistry {
         }))
         .sort(byName),
       actions: [...this.actions.values()]
-        .map(({ pluginId, definition: d }) => ({
+        .map(({ pluginId, definition: d, parameters }) => ({
           name: d.name,
           description: d.description,
-          parameters: d.parameters,
+          parameters,
           returns: d.returns,
           plugin_id: pluginId,
         }))
@@ -189,18 +204,22 @@ export class AutomationRegistry {
     name: string,
     input: { params: Record<string, unknown>; actorId: string; teamId: string; depth: number },
   ): Promise<Record<string, unknown>> {
-    const action = this.actions.get(name);
-    if (!action) throw badRequest("automation.action.unknown", `action: "${name}" is not offered by any enabled plugin`);
-    return this.depth.run(input.depth + 1, () =>
-      action.definition.run({ params: input.params, actorId: input.actorId, teamId: input.teamId }),
-    );
+    const action = this.offeredAction(name);
+    const params = parsedParams(action.definition, input.params);
+    return this.depth.run(input.depth + 1, () => action.definition.run({ params, actorId: input.actorId, teamId: input.teamId }));
   }
 
   async previewAction(name: string, input: { params: Record<string, unknown>; actorId: string; teamId: string }): Promise<string> {
+    const action = this.offeredAction(name);
+    const params = parsedParams(action.definition, input.params);
+    if (action.definition.preview) return action.definition.preview({ params, actorId: input.actorId, teamId: input.teamId });
+    return `${name} ${JSON.stringify(params)}`;
+  }
+
+  private offeredAction(name: string): OwnedAction {
     const action = this.actions.get(name);
     if (!action) throw badRequest("automation.action.unknown", `action: "${name}" is not offered by any enabled plugin`);
-    if (action.definition.preview) return action.definition.preview(input);
-    return `${name} ${JSON.stringify(input.params)}`;
+    return action;
   }
 
   /** The depth of the action running in this async context; 0 outside any run. */
@@ -217,4 +236,11 @@ export class AutomationRegistry {
       }
     }
   }
+}
+
+/** The params as the action's schema reads them, or a 400 naming each field and reason. */
+function parsedParams(action: ActionDefinition, params: Record<string, unknown>): Record<string, unknown> {
+  const parsed = action.parameters.safeParse(params);
+  if (!parsed.success) throw zodProblem(parsed.error, { id: INVALID_PARAMS, input: params, plain: true });
+  return parsed.data;
 }

@@ -2,7 +2,10 @@
  * @module cli/client
  * The CLI's HTTP client: JSON requests with a bearer token, errors made readable.
  */
-export class CliError extends Error {}
+import { CliFailure } from "#common/plugin-cli-api.ts";
+
+/** The host's {@link CliFailure}: printed as `error: <message>` before exiting 1; from a server, with its `details`. */
+export class CliError extends CliFailure {}
 
 export class ApiClient {
   constructor(private readonly props: { url: string; token?: string }) {}
@@ -27,9 +30,7 @@ export class ApiClient {
     if (!response.ok) {
       const message = data && typeof data === "object" && "message" in data ? String((data as { message: unknown }).message) : text;
       const details = data && typeof data === "object" && "details" in data ? (data as { details: unknown }).details : undefined;
-      const err = new CliError(`${response.status}: ${message}`);
-      (err as CliError & { details?: unknown }).details = details;
-      throw err;
+      throw new CliError(`${response.status}: ${message}`, details);
     }
     return data as T;
   }

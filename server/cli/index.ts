@@ -1,16 +1,21 @@
 /**
  * @module cli
  * The `sitrep` command line. `serve` runs the server; the other commands are
- * clients of a running server over HTTP, like Mattermost's mmctl.
+ * clients of a running server over HTTP, like Mattermost's mmctl. The host's
+ * own commands are `serve`, `user` and `plugin`; every other command comes
+ * from a plugin's bundle (server/cli/plugin-cli.ts), e.g. the Incident
+ * plugin's `playbook` and the Workflow plugin's `workflow`.
  */
 import { Command } from "commander";
-import { loadConfig } from "../config.ts";
-import { startServer } from "../server.ts";
+import { isCliFailure } from "#common/plugin-cli-api.ts";
 import { ApiClient, CliError } from "./client.ts";
 import { registerPluginCommands } from "./plugin-commands.ts";
-import { registerPlaybookCommands } from "./playbook-commands.ts";
-import { registerWorkflowCommands } from "./workflow-commands.ts";
+import { extraBundles, loadPluginClis, prepackagedBundles } from "./plugin-cli.ts";
 
+/**
+ * The program with the host's own commands; {@link buildFullCli} adds the plugins'.
+ * @example buildCli().parseAsync(["node", "sitrep", "user", "create", ...])
+ */
 export function buildCli(): Command {
   const program = new Command("sitrep").description("Sitrep: a self-hosted incident response workspace.").showHelpAfterError();
 
@@ -18,18 +23,14 @@ export function buildCli(): Command {
     .command("serve")
     .description("Run the server (PORT, SITREP_DATA_DIR, DATABASE_URL, ... configure it).")
     .action(async () => {
+      // Imported here, so the client commands start without loading the whole server.
+      const { loadConfig } = await import("../config.ts");
+      const { startServer } = await import("../server.ts");
       const config = loadConfig();
+      const { createLogger } = await import("../log.ts");
       // A stray rejection in a plugin or a socket handler is logged, never fatal to the workspace.
-      process.on("unhandledRejection", (reason) =>
-        console.error(
-          JSON.stringify({
-            time: new Date().toISOString(),
-            level: "error",
-            msg: "unhandled rejection",
-            error: String(reason instanceof Error ? (reason.stack ?? reason) : reason),
-          }),
-        ),
-      );
+      const log = createLogger(config.logLevel);
+      process.on("unhandledRejection", (reason) => log.error("unhandled rejection", { error: reason }));
       const server = await startServer(config);
       console.log(`Sitrep is listening on ${config.siteUrl} (port ${server.port}, database ${server.host.dialect})`);
       const stop = async () => {
@@ -79,17 +80,39 @@ export function buildCli(): Command {
   });
 
   registerPluginCommands(program);
-  registerPlaybookCommands(program);
-  registerWorkflowCommands(program);
 
   return program;
 }
 
+/**
+ * The whole program: the host's commands, then those of the prepackaged
+ * bundles (built first when stale) and of each bundle in `SITREP_CLI_PLUGINS`.
+ * @example (await buildFullCli()).helpInformation() // lists playbook and workflow
+ */
+export async function buildFullCli(env: NodeJS.ProcessEnv = process.env): Promise<Command> {
+  const program = buildCli();
+  await loadPluginClis({ program, bundles: [...prepackagedBundles(), ...extraBundles(env)], env });
+  return program;
+}
+
+/** The command `argv` names (its first word that is not an option), if any. */
+function commandWord(argv: readonly string[]): string | undefined {
+  return argv.slice(2).find((arg) => !arg.startsWith("-"));
+}
+
+/**
+ * Run the command line. A host command (`serve`, `user`, `plugin`) runs
+ * without loading any plugin; anything else (a plugin's command, `--help`)
+ * loads the plugins' commands first.
+ */
 export async function runCli(argv: string[]): Promise<void> {
   try {
-    await buildCli().parseAsync(argv);
+    const host = buildCli();
+    const word = commandWord(argv);
+    const isHostCommand = word !== undefined && host.commands.some((c) => c.name() === word);
+    await (isHostCommand ? host : await buildFullCli()).parseAsync(argv);
   } catch (error) {
-    if (error instanceof CliError) {
+    if (isCliFailure(error)) {
       console.error(`error: ${error.message}`);
       process.exit(1);
     }

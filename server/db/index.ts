@@ -2,6 +2,15 @@
  * @module db
  * Opens the workspace database: SQLite (WAL) under the data directory by default,
  * PostgreSQL when a URL is given. One Kysely instance serves both dialects.
+ *
+ * The migrator ({@link migrate}) is our own, and why: Kysely's `Migrator` (in
+ * node_modules) looks for its tables by introspecting every schema of the
+ * database, which fails when another workspace's schema is dropped at that
+ * moment (parallel test runs, several workspaces on one PostgreSQL), and it
+ * keeps a lock table per migration table where a transaction-scoped advisory
+ * lock is enough. umzug is not installed and would need a storage adapter and
+ * a lock written for both dialects all the same. What is left is ~30 lines:
+ * one bookkeeping table per namespace, pending names in order, one transaction.
  */
 import fs from "node:fs";
 import path from "node:path";

@@ -139,6 +139,30 @@ export interface PluginKvTable {
   expire_at: number;
 }
 
+/** A run-once job (server/jobs): one row per (kind, key), claimed by one process when due. */
+export interface JobsTable {
+  /** Namespaced kind, e.g. `incident.reminder` for a plugin's, `host.*` for the host's. */
+  kind: string;
+  key: string;
+  run_at: number;
+  /** JSON text. */
+  payload: string;
+  /** Attempts started so far. */
+  attempts: number;
+  /** The claim token of the process running it; empty when unclaimed. */
+  claimed_by: string;
+  /** When the claim lapses (a process that died mid-run); 0 when unclaimed. */
+  claim_expires_at: number;
+}
+
+/** A stored value of the system configuration (`GET /api/v4/config`), by dotted name. */
+export interface SystemConfigTable {
+  /** e.g. `ServiceSettings.AllowedUntrustedInternalConnections`. */
+  name: string;
+  /** JSON text. */
+  value: string;
+}
+
 export interface BusMessagesTable {
   id: string;
   payload: string;
@@ -166,4 +190,6 @@ export interface Database {
   incoming_webhooks: IncomingWebhooksTable;
   plugins: PluginsTable;
   plugin_kv: PluginKvTable;
+  jobs: JobsTable;
+  system_config: SystemConfigTable;
 }

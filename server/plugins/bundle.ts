@@ -42,6 +42,17 @@ export const manifestSchema = z
     description: z.string().max(1000).optional(),
     server: z.object({ entry: bundlePathSchema }).optional(),
     web: z.object({ entry: bundlePathSchema }).optional(),
+    cli: z.object({ entry: bundlePathSchema }).optional(),
+    directories: z
+      .record(
+        z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, "directory names must be identifiers"),
+        z.object({
+          env: z.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be an environment variable name"),
+          default: z.string().min(1),
+          description: z.string().optional(),
+        }),
+      )
+      .optional(),
     settings_schema: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, "setting keys must be identifiers"), settingSchema).optional(),
   })
   .superRefine((manifest, ctx) => {
@@ -180,6 +191,7 @@ export async function readBundle(bundle: Buffer): Promise<ReadBundle> {
   for (const [field, entry] of [
     ["server.entry", manifest.server?.entry],
     ["web.entry", manifest.web?.entry],
+    ["cli.entry", manifest.cli?.entry],
   ] as const) {
     if (entry !== undefined && !files.has(normalizeEntryPath(entry) ?? "")) {
       throw badRequest("api.plugin.manifest.invalid", `plugin.json: ${field}: "${entry}" is not a file in the bundle`);

@@ -10,10 +10,11 @@ import { isSystemAdmin } from "#common/wire.ts";
 import { migrate } from "../db/index.ts";
 import { badRequest, conflict } from "../errors.ts";
 import type { Host } from "../host.ts";
+import { ownedTimers } from "../clock.ts";
+import { pluginDirectories } from "../config.ts";
 import type { Logger } from "../log.ts";
+import { canPostInChannel, canReadChannel } from "../policies/channel.ts";
 import {
-  canPostInChannel,
-  canReadChannel,
   channelCreator,
   channelMemberAdder,
   channelMemberIds,
@@ -256,6 +257,7 @@ export function createPluginContext(props: {
           },
         });
       },
+      fetch: (url, init) => host.outbound.fetchForPlugin(url, init),
     },
 
     realtime: {
@@ -326,6 +328,11 @@ export function createPluginContext(props: {
     },
 
     automation: host.automation.forPlugin(pluginId, (disposable) => registrations.add(disposable)),
+
+    clock: { now: () => host.clock.now() },
+    timers: ownedTimers({ clock: host.clock, track: (disposable) => registrations.add(disposable), log }),
+    jobs: host.jobs.forPlugin(pluginId, (disposable) => registrations.add(disposable)),
+    directories: pluginDirectories(host.config, manifest),
 
     track: (disposable) => registrations.add(disposable),
   };

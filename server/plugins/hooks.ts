@@ -5,6 +5,7 @@
  */
 import type { Disposable, WillBePostedResult } from "#plugin-api";
 import type { Post, Team } from "#common/wire.ts";
+import { TIMED_OUT, withTimeout } from "#common/with-timeout.ts";
 
 type WillBePostedHook = (post: Post) => WillBePostedResult | Promise<WillBePostedResult>;
 type PostedHook = (post: Post) => void | Promise<void>;
@@ -18,21 +19,6 @@ interface Entry<F> {
 
 export interface HookLogger {
   warn(message: string, fields?: Record<string, unknown>): void;
-}
-
-const TIMED_OUT = Symbol("timed out");
-
-/** Resolve with the promise's value, or with TIMED_OUT after `ms`. */
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export class HookRegistry {

@@ -12,6 +12,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { TIMED_OUT, withTimeout } from "#common/with-timeout.ts";
 import type { PluginContext, PluginManifest, PluginServerModule } from "#plugin-api";
 import type { Logger } from "../log.ts";
 import { bundleExtracted, extractBundle, readBundle } from "./bundle.ts";
@@ -21,16 +22,6 @@ import { PluginRouter } from "./router.ts";
 
 /** How long `activate`/`deactivate` may take before the host gives up on it. */
 const LIFECYCLE_TIMEOUT_MS = 30_000;
-
-const TIMED_OUT = Symbol("timed out");
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The message of anything thrown. */
 export function errorMessage(error: unknown): string {

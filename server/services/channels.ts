@@ -1,15 +1,15 @@
 /**
  * @module services/channels
- * Channels, their members, and who may read them.
+ * Channels and their members (who may read them: `policies/channel.ts`).
  */
 import { z } from "zod";
 import { newId } from "#common/ids.ts";
 import { LIMITS, nameSchema } from "#common/limits.ts";
-import { isSystemAdmin, type Channel, type ChannelMember, type User } from "#common/wire.ts";
+import type { Channel, ChannelMember, User } from "#common/wire.ts";
 import type { ChannelMembersTable, ChannelsTable } from "../db/schema.ts";
 import { badRequest, conflict, forbidden, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
-import { isTeamMember } from "./teams.ts";
+import { canBrowseTeam } from "../policies/team.ts";
 
 export const newChannelSchema = z.object({
   team_id: z.string().length(26, "must be a 26-character id"),
@@ -89,36 +89,6 @@ export async function isChannelMember(host: Host, channelId: string, userId: str
   return (await channelMemberIds(host, channelId)).has(userId);
 }
 
-/**
- * Who may read a channel: its members; anyone on the team for a public one;
- * system admins always (as in Mattermost, for compliance).
- */
-export async function canReadChannel(
-  host: Host,
-  user: Pick<User, "id" | "roles">,
-  channel: Pick<Channel, "id" | "team_id" | "type">,
-): Promise<boolean> {
-  if (isSystemAdmin(user)) return true;
-  if (await isChannelMember(host, channel.id, user.id)) return true;
-  return channel.type === "O" && (await isTeamMember(host, channel.team_id, user.id));
-}
-
-/** Who may post in a channel: its members, and system admins. */
-export async function canPostInChannel(host: Host, user: Pick<User, "id" | "roles">, channel: Pick<Channel, "id">): Promise<boolean> {
-  return isSystemAdmin(user) || (await isChannelMember(host, channel.id, user.id));
-}
-
-/**
- * The channel a caller asked for, or a 404 when it does not exist or the caller
- * may not read it (a private channel's existence is not revealed).
- */
-export async function readableChannel(host: Host, user: User, channelId: string): Promise<Channel> {
-  const channel = await getChannel(host, channelId);
-  if (!channel || !(await canReadChannel(host, user, channel)))
-    throw notFound("channel", "channel not found, or you do not have access to it");
-  return channel;
-}
-
 /** A free channel name near `name` in the team: `name-2`, `name-3`, ... */
 export async function suggestChannelName(host: Host, teamId: string, name: string): Promise<string> {
   const base = name.slice(0, LIMITS.nameMax - 4).replace(/[-_]+$/, "") || "channel";
@@ -132,6 +102,12 @@ export async function suggestChannelName(host: Host, teamId: string, name: strin
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 
+/** The members of a channel. */
+export async function channelMembers(host: Host, channelId: string): Promise<ChannelMember[]> {
+  const rows = await host.db.selectFrom("channel_members").selectAll().where("channel_id", "=", channelId).execute();
+  return rows.map(presentChannelMember);
+}
+
 /** Create a channel; the creator becomes its first member (and admin). */
 export async function channelCreator(host: Host, props: { input: unknown; creator: User; skipTeamCheck?: boolean }): Promise<Channel> {
   const parsed = newChannelSchema.safeParse(props.input);
@@ -139,7 +115,7 @@ export async function channelCreator(host: Host, props: { input: unknown; creato
   const input = parsed.data;
   const team = await host.db.selectFrom("teams").select("id").where("id", "=", input.team_id).where("delete_at", "=", 0).executeTakeFirst();
   if (!team) throw badRequest("api.channel.create.team", "team_id: no team with this id");
-  if (!props.skipTeamCheck && !isSystemAdmin(props.creator) && !(await isTeamMember(host, input.team_id, props.creator.id))) {
+  if (!props.skipTeamCheck && !(await canBrowseTeam(host, props.creator, input.team_id))) {
     throw forbidden("You must be a member of the team to create a channel in it.");
   }
   const existing = await getChannelByName(host, input.team_id, input.name);
@@ -232,7 +208,10 @@ export async function channelMemberAdder(
     );
     host.hooks.fireMemberAdded({ channelId: channel.id, userId: props.userId });
   }
-  return (await getChannelMember(host, channel.id, props.userId))!;
+  const member = await getChannelMember(host, channel.id, props.userId);
+  // Just written; gone only if the user was removed at the same moment.
+  if (!member) throw notFound("channel_member", "not a member of this channel");
+  return member;
 }
 
 export async function getChannelMember(host: Host, channelId: string, userId: string): Promise<ChannelMember | null> {

@@ -11,7 +11,8 @@ import type { Post, PostList, User } from "#common/wire.ts";
 import type { PostsTable } from "../db/schema.ts";
 import { AppError, badRequest, forbidden, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
-import { canPostInChannel, canReadChannel, getChannelRow } from "./channels.ts";
+import { canPostInChannel, canReadChannel } from "../policies/channel.ts";
+import { getChannelRow } from "./channels.ts";
 
 /** Mattermost's limit on a post's props (attachments included), so one post cannot be megabytes sent to every member. */
 export const POST_PROPS_MAX = 800_000;

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { newId } from "#common/ids.ts";
 import { nameSchema, RESERVED_TEAM_NAMES } from "#common/limits.ts";
 import type { Team, TeamMember } from "#common/wire.ts";
-import type { TeamsTable } from "../db/schema.ts";
+import type { TeamMembersTable, TeamsTable } from "../db/schema.ts";
 import { badRequest, conflict, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { channelMemberAdder } from "./channels.ts";
@@ -104,6 +104,23 @@ export async function getTeamByName(host: Host, name: string): Promise<Team | nu
   return row ? presentTeam(row) : null;
 }
 
+/** A team membership on the wire. */
+export function presentTeamMember(row: TeamMembersTable): TeamMember {
+  return { team_id: row.team_id, user_id: row.user_id, roles: row.roles, delete_at: row.delete_at };
+}
+
+/** Every live team, by display name. */
+export async function allTeams(host: Host): Promise<Team[]> {
+  const rows = await host.db.selectFrom("teams").selectAll().where("delete_at", "=", 0).orderBy("display_name").execute();
+  return rows.map(presentTeam);
+}
+
+/** The current members of a team. */
+export async function teamMembers(host: Host, teamId: string): Promise<TeamMember[]> {
+  const rows = await host.db.selectFrom("team_members").selectAll().where("team_id", "=", teamId).where("delete_at", "=", 0).execute();
+  return rows.map(presentTeamMember);
+}
+
 export async function getTeamMember(host: Host, teamId: string, userId: string): Promise<TeamMember | null> {
   const row = await host.db
     .selectFrom("team_members")
@@ -112,7 +129,7 @@ export async function getTeamMember(host: Host, teamId: string, userId: string):
     .where("user_id", "=", userId)
     .where("delete_at", "=", 0)
     .executeTakeFirst();
-  return row ? { team_id: row.team_id, user_id: row.user_id, roles: row.roles, delete_at: row.delete_at } : null;
+  return row ? presentTeamMember(row) : null;
 }
 
 export async function isTeamMember(host: Host, teamId: string, userId: string): Promise<boolean> {
@@ -154,5 +171,8 @@ export async function teamMemberAdder(host: Host, props: { teamId: string; userI
     .where("delete_at", "=", 0)
     .executeTakeFirst();
   if (townSquare) await channelMemberAdder(host, { channelId: townSquare.id, userId: props.userId });
-  return (await getTeamMember(host, props.teamId, props.userId))!;
+  const member = await getTeamMember(host, props.teamId, props.userId);
+  // Just written; gone only if the user was removed at the same moment.
+  if (!member) throw notFound("team_member", "not a member of this team");
+  return member;
 }

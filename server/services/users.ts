@@ -6,10 +6,16 @@ import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
 import { newId } from "#common/ids.ts";
 import { LIMITS, usernameSchema } from "#common/limits.ts";
-import type { User } from "#common/wire.ts";
+import { systemAdminRole, type User } from "#common/wire.ts";
 import type { UsersTable } from "../db/schema.ts";
-import { badRequest, conflict, forbidden, fromZodError, notFound } from "../errors.ts";
+import { AppError, badRequest, conflict, forbidden, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
+
+/** The role every person has; system admins have {@link systemAdminRole} besides. */
+const systemUserRole = "system_user";
+/** A system admin's roles, as Mattermost writes them. */
+const ADMIN_ROLES = `${systemAdminRole} ${systemUserRole}`;
+const USER_ROLES = systemUserRole;
 
 /** Sign-up input, as `POST /api/v4/users` takes it. */
 export const newUserSchema = z.object({
@@ -53,6 +59,59 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 }
 
 /**
+ * The account behind a login id (username or email, any case) and password,
+ * or a 401: one answer for an unknown id, a bot and a wrong password, so
+ * nothing tells which; a deactivated account is told so.
+ */
+export async function credentialsChecker(host: Host, props: { loginId: string; password: string }): Promise<User> {
+  const login = props.loginId.trim().toLowerCase();
+  const row = await host.db
+    .selectFrom("users")
+    .selectAll()
+    .where((eb) => eb.or([eb("username", "=", login), eb("email", "=", login)]))
+    .executeTakeFirst();
+  if (!row || row.is_bot || !(await verifyPassword(row.password_hash, props.password))) {
+    throw new AppError({
+      status: 401,
+      id: "api.user.login.invalid_credentials_email_username",
+      message: "Enter a valid email or username and/or password.",
+    });
+  }
+  if (row.delete_at)
+    throw new AppError({ status: 401, id: "api.user.login.inactive", message: "Login failed because your account has been deactivated." });
+  return presentUser(row);
+}
+
+/** A page of users by username, optionally only those in a team, in a channel, or not in a channel. */
+export async function userLister(
+  host: Host,
+  props: { page: number; perPage: number; inTeam?: string; inChannel?: string; notInChannel?: string },
+): Promise<User[]> {
+  let query = host.db.selectFrom("users").selectAll("users");
+  if (props.inTeam)
+    query = query
+      .innerJoin("team_members", "team_members.user_id", "users.id")
+      .where("team_members.team_id", "=", props.inTeam)
+      .where("team_members.delete_at", "=", 0);
+  if (props.inChannel)
+    query = query
+      .innerJoin("channel_members", "channel_members.user_id", "users.id")
+      .where("channel_members.channel_id", "=", props.inChannel);
+  if (props.notInChannel)
+    query = query.where(
+      "users.id",
+      "not in",
+      host.db.selectFrom("channel_members").select("user_id").where("channel_id", "=", props.notInChannel),
+    );
+  const rows = await query
+    .orderBy("users.username")
+    .limit(props.perPage)
+    .offset(props.page * props.perPage)
+    .execute();
+  return rows.map(presentUser);
+}
+
+/**
  * Create a user. The first user of the workspace becomes `system_admin`; later
  * sign-ups need open sign-up, unless an admin creates them (`byAdmin`).
  */
@@ -82,7 +141,7 @@ export async function userCreator(host: Host, props: { input: unknown; byAdmin?:
       first_name: input.first_name ?? "",
       last_name: input.last_name ?? "",
       nickname: input.nickname ?? "",
-      roles: first || props.admin ? "system_admin system_user" : "system_user",
+      roles: first || props.admin ? ADMIN_ROLES : USER_ROLES,
       is_bot: 0,
       bot_owner_id: "",
       create_at: now,
@@ -113,7 +172,7 @@ export async function botEnsurer(
     first_name: props.displayName,
     last_name: "",
     nickname: props.description ?? "",
-    roles: "system_user",
+    roles: USER_ROLES,
     is_bot: 1,
     bot_owner_id: props.pluginId,
     create_at: now,
@@ -155,11 +214,11 @@ export async function getUsers(host: Host, userIds: string[]): Promise<User[]> {
 
 /** Set a user's roles (system admins only, checked by the caller). */
 export async function rolesUpdater(host: Host, props: { userId: string; roles: string }): Promise<User> {
-  const allowed = new Set(["system_user", "system_admin"]);
+  const allowed = new Set([systemUserRole, systemAdminRole]);
   const roles = props.roles.split(/\s+/).filter(Boolean);
   const bad = roles.find((r) => !allowed.has(r));
-  if (bad) throw badRequest("api.user.roles.invalid", `roles: unknown role "${bad}"; use system_user or system_admin`);
-  const normalized = roles.includes("system_admin") ? "system_admin system_user" : "system_user";
+  if (bad) throw badRequest("api.user.roles.invalid", `roles: unknown role "${bad}"; use ${systemUserRole} or ${systemAdminRole}`);
+  const normalized = roles.includes(systemAdminRole) ? ADMIN_ROLES : USER_ROLES;
   const result = await host.db
     .updateTable("users")
     .set({ roles: normalized, update_at: Date.now() })
@@ -167,7 +226,9 @@ export async function rolesUpdater(host: Host, props: { userId: string; roles: s
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw notFound("user", "user not found");
   host.caches.invalidate({ kind: "user", id: props.userId });
-  return (await getUser(host, props.userId))!;
+  const user = await getUser(host, props.userId);
+  if (!user) throw notFound("user", "user not found");
+  return user;
 }
 
 /** Deactivate a user and end their sessions. */

@@ -106,13 +106,21 @@ export function uniqueName(prefix: string): string {
 
 /**
  * Start a real server for a test file. Call `close()` in `afterAll`.
+ * `overrides.pluginDirectories` sets a plugin's declared directories
+ * (`ctx.directories`), e.g. `{incident: {playbooks: dir}}`.
  * @example const server = await startTestServer(); const alice = await server.createUser();
  */
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-test-"));
   const pgSchema = testDialect === "postgres" ? `t_${newId()}` : undefined;
+  // Plugins' directories default to ones that do not exist; a test sets its own with `pluginDirectories`.
   const config = loadConfig(
-    { NODE_ENV: "test", SITREP_LOG_LEVEL: process.env.SITREP_LOG_LEVEL ?? "silent" },
+    {
+      NODE_ENV: "test",
+      SITREP_LOG_LEVEL: process.env.SITREP_LOG_LEVEL ?? "silent",
+      SITREP_PLAYBOOKS_DIR: path.join(dataDir, "no-playbooks"),
+      SITREP_WORKFLOWS_DIR: path.join(dataDir, "no-workflows"),
+    },
     {
       port: 0,
       host: "127.0.0.1",
@@ -120,8 +128,6 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       databaseUrl: testDialect === "postgres" ? testDatabaseUrl : undefined,
       pgSchema,
       prepackagedPluginsDir: path.join(dataDir, "no-prepackaged"),
-      playbooksDir: path.join(dataDir, "no-playbooks"),
-      workflowsDir: path.join(dataDir, "no-workflows"),
       hookTimeoutMs: 500,
       ...overrides,
     },

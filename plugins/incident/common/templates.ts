@@ -3,6 +3,15 @@
  * Playbook templates: `{{name}}`, `{{slug}}`, `{{date}}`, `{{seq}}`,
  * `{{commander}}` and `{{fields.<key>}}`. A plain substitution — nothing in a
  * template is ever evaluated as code.
+ *
+ * Why not a library: even a logic-less one such as mustache has sections
+ * (`{{#x}}…{{/x}}`), inverted sections, partials (`{{> x}}`) and lambdas, and
+ * HTML-escapes values (`&` → `&amp;` in a channel name or Markdown); an author
+ * who writes `{{#fields.svc}}` would get logic instead of an error. The lint
+ * here must name each unknown variable and undeclared field at its offset, for
+ * `file:line:column` problems, where mustache renders a missing name as "".
+ * Handlebars adds helpers on top; expand-template (in node_modules, for
+ * prebuild-install) substitutes `{name}` with no dotted paths and no lint.
  */
 
 /** The variables every template sees, besides `fields.<key>`. */

@@ -5,7 +5,7 @@
  * docs/incident.md for routes, realtime events and post types.
  */
 import { z } from "zod";
-import { LIMITS } from "#common/limits.ts";
+import { pageQuerySchema } from "#common/limits.ts";
 import type { ForwardingRule, PlaybookSpec } from "./playbook.ts";
 
 /** The plugin id: URL prefix, table prefix, event prefix (`custom_incident_*`). */
@@ -206,18 +206,11 @@ export const setChecklistItemSchema = z.object({ checked: z.boolean({ error: "mu
 export type SetChecklistItemRequest = z.infer<typeof setChecklistItemSchema>;
 
 /** `GET /incidents` query. */
-export const listIncidentsQuerySchema = z.object({
+export const listIncidentsQuerySchema = pageQuerySchema().extend({
   team_id: idSchema.optional(),
   channel_id: idSchema.optional(),
   status: z.enum(["active", "ended", "all"], { error: "must be active, ended or all" }).optional(),
   commander_user_id: idSchema.optional(),
-  page: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more").default(0),
-  per_page: z.coerce
-    .number({ error: "must be a number" })
-    .int("must be a whole number")
-    .min(1, "must be at least 1")
-    .max(LIMITS.perPageMax, `must be at most ${LIMITS.perPageMax}`)
-    .default(LIMITS.perPageDefault),
 });
 export type ListIncidentsQuery = z.infer<typeof listIncidentsQuerySchema>;
 

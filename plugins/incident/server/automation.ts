@@ -6,7 +6,9 @@
  * end_incident. Actions run the same commands as everything else, with the
  * permissions of the workflow's `run_as` user and never more.
  */
+import { z } from "zod";
 import type { AutomationParam, FiredTrigger } from "#plugin-api";
+import { oneOf } from "#common/automation-params.ts";
 import { invalid, notFound } from "#common/plugin-errors.ts";
 import { orderChecklist } from "../common/checklist.ts";
 import { checklistChanger, type ChecklistChange } from "./commands/checklist-changer.ts";
@@ -34,7 +36,7 @@ const COMMON_VALUES: Record<string, AutomationParam> = {
   actor_user_id: str("User id of who made the change"),
 };
 
-const CHECKLIST_ACTIONS = ["added", "removed", "checked", "unchecked"];
+const CHECKLIST_ACTIONS: [string, ...string[]] = ["added", "removed", "checked", "unchecked"];
 /** The trigger's words, and their imperatives, to what the action does. */
 const ACTION_VERBS: Record<string, "add" | "remove" | "check" | "uncheck"> = {
   added: "add",
@@ -46,9 +48,15 @@ const ACTION_VERBS: Record<string, "add" | "remove" | "check" | "uncheck"> = {
   unchecked: "uncheck",
   uncheck: "uncheck",
 };
-const INCIDENT_REF: Record<string, AutomationParam> = {
-  incident_id: str("The incident's id (or give channel_name)"),
-  channel_name: str("The incident channel's name (or give incident_id)"),
+/** An action's text parameter, trimmed; "" (a template that rendered empty) counts as not given. */
+const optionalText = (description: string) => z.string().trim().optional().describe(description);
+/** A text parameter that must be given and not blank. */
+const requiredText = (description: string) => z.string().trim().min(1, "is required").describe(description);
+
+/** How an action names its incident: by id, or by its channel. */
+const INCIDENT_REF = {
+  incident_id: optionalText("The incident's id (or give channel_name)"),
+  channel_name: optionalText("The incident channel's name (or give incident_id)"),
 };
 
 /** Register the triggers and actions, and point `services.fire` at the triggers. */
@@ -93,60 +101,60 @@ export function registerAutomation(services: IncidentServices): void {
   ctx.automation.registerAction({
     name: "start_incident",
     description: "Start an incident (its channel, checklist and opening post)",
-    parameters: {
-      name: str("The incident's name", { required: true }),
-      channel_name: str("The channel's name (default: the playbook's template or the name)"),
-      playbook: str("A playbook of the team, by name"),
-      private: { type: "boolean", description: "Make the channel private" },
-      fields: { type: "string[]", description: "Playbook fields as key=value" },
-    },
+    parameters: z.object({
+      name: requiredText("The incident's name"),
+      channel_name: optionalText("The channel's name (default: the playbook's template or the name)"),
+      playbook: optionalText("A playbook of the team, by name"),
+      private: z.boolean().optional().describe("Make the channel private"),
+      fields: z.array(z.string()).optional().describe("Playbook fields as key=value"),
+    }),
     returns: { incident_id: str("The incident's id"), channel_id: str("The channel's id"), channel_name: str("The channel's name") },
     async run({ params, actorId, teamId }) {
       const result = await incidentStarter(services, {
         actorId,
         teamId,
-        name: requiredString(params, "name"),
-        channelName: optionalString(params, "channel_name"),
-        playbookName: optionalString(params, "playbook"),
-        private: params.private === true || params.private === "true",
+        name: params.name,
+        channelName: params.channel_name || undefined,
+        playbookName: params.playbook || undefined,
+        private: params.private === true,
         fields: parseFields(params.fields),
       });
       return { incident_id: result.incident.id, channel_id: result.incident.channel_id, channel_name: result.incident.channel_name };
     },
     preview: ({ params }) =>
-      `start incident "${String(params.name ?? "")}"${params.playbook ? ` with playbook "${String(params.playbook)}"` : ""}${params.channel_name ? ` in ~${String(params.channel_name)}` : ""}`,
+      `start incident "${params.name}"${params.playbook ? ` with playbook "${params.playbook}"` : ""}${params.channel_name ? ` in ~${params.channel_name}` : ""}`,
   });
 
   ctx.automation.registerAction({
     name: "change_stage",
     description: "Change an incident's stage",
-    parameters: { ...INCIDENT_REF, stage: str("A stage name, next or prev", { required: true }) },
+    parameters: z.object({ ...INCIDENT_REF, stage: requiredText("A stage name, next or prev") }),
     returns: { incident_id: str("The incident's id"), stage: str("The stage now"), previous_stage: str("The stage before") },
     async run({ params, actorId, teamId }) {
-      const incident = await findIncident(services, { params, actorId, teamId });
-      const result = await stageChanger(services, { incidentId: incident.id, actorId, stage: requiredString(params, "stage") });
+      const incident = await findIncident(services, { ref: params, actorId, teamId });
+      const result = await stageChanger(services, { incidentId: incident.id, actorId, stage: params.stage });
       return { incident_id: incident.id, stage: result.to, previous_stage: result.from };
     },
-    preview: ({ params }) => `change the stage of ${describeRef(params)} to ${String(params.stage ?? "")}`,
+    preview: ({ params }) => `change the stage of ${describeRef(params)} to ${params.stage}`,
   });
 
   ctx.automation.registerAction({
     name: "change_checklist_item",
     description: "Add, remove, check or uncheck a checklist item",
-    parameters: {
+    parameters: z.object({
       ...INCIDENT_REF,
-      action: str("added, removed, checked or unchecked", { required: true, enum: CHECKLIST_ACTIONS }),
-      item: str("The item's title (or #n, its number)", { required: true }),
-      stage: str("For added: the stage (default: the current stage)"),
-    },
+      action: oneOf(CHECKLIST_ACTIONS).describe("added, removed, checked or unchecked"),
+      item: requiredText("The item's title (or #n, its number)"),
+      stage: optionalText("For added: the stage (default: the current stage)"),
+    }),
     returns: { incident_id: str("The incident's id"), item_id: str("The item's id"), item: str("The item's title") },
     async run({ params, actorId, teamId }) {
-      const incident = await findIncident(services, { params, actorId, teamId });
-      const action = ACTION_VERBS[requiredString(params, "action").toLowerCase()];
-      const itemText = requiredString(params, "item");
+      const incident = await findIncident(services, { ref: params, actorId, teamId });
+      const action = ACTION_VERBS[params.action];
+      const itemText = params.item;
       if (!action) throw invalid("incident.automation.action", `action: must be one of ${CHECKLIST_ACTIONS.join(", ")}`);
       let change: ChecklistChange;
-      if (action === "add") change = { kind: "add", title: itemText, stage: optionalString(params, "stage") };
+      if (action === "add") change = { kind: "add", title: itemText, stage: params.stage || undefined };
       else {
         const item = await findItem(services, incident, itemText);
         if (action === "remove") change = { kind: "remove", itemId: item.id };
@@ -155,16 +163,16 @@ export function registerAutomation(services: IncidentServices): void {
       const result = await checklistChanger(services, { incidentId: incident.id, actorId, change });
       return { incident_id: incident.id, item_id: result.item.id, item: result.item.title };
     },
-    preview: ({ params }) => `${String(params.action ?? "")} checklist item "${String(params.item ?? "")}" of ${describeRef(params)}`,
+    preview: ({ params }) => `${params.action} checklist item "${params.item}" of ${describeRef(params)}`,
   });
 
   ctx.automation.registerAction({
     name: "end_incident",
     description: "End an incident",
-    parameters: { ...INCIDENT_REF },
+    parameters: z.object(INCIDENT_REF),
     returns: { incident_id: str("The incident's id") },
     async run({ params, actorId, teamId }) {
-      const incident = await findIncident(services, { params, actorId, teamId });
+      const incident = await findIncident(services, { ref: params, actorId, teamId });
       await incidentEnder(services, { incidentId: incident.id, actorId });
       return { incident_id: incident.id };
     },
@@ -172,14 +180,17 @@ export function registerAutomation(services: IncidentServices): void {
   });
 }
 
+/** How an action names its incident (see {@link INCIDENT_REF}). */
+type IncidentRef = { incident_id?: string | undefined; channel_name?: string | undefined };
+
 /** The incident an action names by `incident_id` or `channel_name`, if the actor may see it. */
 async function findIncident(
   services: IncidentServices,
-  props: { params: Record<string, unknown>; actorId: string; teamId: string },
+  props: { ref: IncidentRef; actorId: string; teamId: string },
 ): Promise<IncidentRecord> {
-  const incidentId = optionalString(props.params, "incident_id");
+  const incidentId = props.ref.incident_id;
   if (incidentId) return visibleIncident(services, { userId: props.actorId, incidentId });
-  const channelName = optionalString(props.params, "channel_name")?.replace(/^~/, "");
+  const channelName = props.ref.channel_name?.replace(/^~/, "");
   if (!channelName) throw invalid("incident.automation.incident", "incident_id or channel_name: one of them is required");
   const channel = await services.ctx.channels.getByName(props.teamId, channelName);
   const incident = channel ? await services.store.getIncidentByChannel(channel.id) : null;
@@ -197,26 +208,11 @@ async function findItem(services: IncidentServices, incident: IncidentRecord, te
   return item;
 }
 
-function requiredString(params: Record<string, unknown>, key: string): string {
-  const value = optionalString(params, key);
-  if (!value) throw invalid("incident.automation.param", `${key}: is required`);
-  return value;
-}
-
-function optionalString(params: Record<string, unknown>, key: string): string | undefined {
-  const value = params[key];
-  if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value !== "string" && typeof value !== "number") throw invalid("incident.automation.param", `${key}: must be a string`);
-  return String(value).trim() || undefined;
-}
-
-function parseFields(value: unknown): Record<string, string> | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "object" && !Array.isArray(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
-  const list = Array.isArray(value) ? value : [value];
+/** `key=value` entries as playbook fields. */
+function parseFields(list: string[] | undefined): Record<string, string> | undefined {
+  if (list === undefined) return undefined;
   const fields: Record<string, string> = {};
-  for (const entry of list) {
-    const text = String(entry);
+  for (const text of list) {
     const eq = text.indexOf("=");
     if (eq <= 0) throw invalid("incident.automation.param", `fields: "${text}" must look like key=value`);
     fields[text.slice(0, eq).trim()] = text.slice(eq + 1);
@@ -224,6 +220,6 @@ function parseFields(value: unknown): Record<string, string> | undefined {
   return fields;
 }
 
-function describeRef(params: Record<string, unknown>): string {
-  return params.incident_id ? `incident ${String(params.incident_id)}` : `the incident of ~${String(params.channel_name ?? "?")}`;
+function describeRef(ref: IncidentRef): string {
+  return ref.incident_id ? `incident ${ref.incident_id}` : `the incident of ~${ref.channel_name || "?"}`;
 }

@@ -2,19 +2,14 @@
  * @module workflow/common/conditions
  * The `where` rules of the host's triggers, for offline dry runs
  * (`sitrep workflow test`). On a server the registry applies each trigger's own
- * rule; this copy follows the same definitions: `contains` is a
- * case-insensitive substring test and `keywords` the whole-word rule of
- * message forwarding; other conditions must equal the value of the same name.
+ * rule; this one uses the same definitions (`#common/text-match.ts`):
+ * `contains` is a case-insensitive substring test and `keywords` the
+ * whole-word rule of message forwarding; other conditions must equal the
+ * value of the same name.
  */
+import { containsText, keywordList, keywordMatches } from "#common/text-match.ts";
 
 const lower = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : "");
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** Whole-word, case-insensitive: the characters around the keyword are not letters, digits or `_`. */
-export function keywordMatches(text: string, keyword: string): boolean {
-  if (!keyword) return false;
-  return new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegExp(keyword)}(?![\\p{L}\\p{N}_])`, "iu").test(text);
-}
 
 /** Each condition that does not hold, with why (empty when the event matches). */
 export function unmetConditions(trigger: string, where: Record<string, unknown>, values: Record<string, unknown>): string[] {
@@ -30,11 +25,11 @@ export function unmetConditions(trigger: string, where: Record<string, unknown>,
         continue;
       }
       if (key === "contains") {
-        if (!text.toLowerCase().includes(lower(want))) unmet.push(`contains: the text does not contain "${String(want)}"`);
+        if (!containsText(text, lower(want))) unmet.push(`contains: the text does not contain "${String(want)}"`);
         continue;
       }
       if (key === "keywords") {
-        const list = (Array.isArray(want) ? want : [want]).map(String).filter(Boolean);
+        const list = keywordList(want);
         if (list.length && !list.some((k) => keywordMatches(text, k)))
           unmet.push(`keywords: none of ${list.join(", ")} is a whole word of the text`);
         continue;

@@ -3,8 +3,10 @@
  * `sitrep workflow test`: what a workflow would do for a sample trigger
  * payload, with no side effects. Conditions are evaluated, each step's input
  * is rendered; results of earlier steps are unknown, so they render as
- * `<steps.id.value>` placeholders.
+ * `<steps.id.value>` placeholders. A `message_posted` payload without `text`
+ * gets the text of its post (`message` and `props.attachments`), as on a server.
  */
+import { postText } from "#common/text-match.ts";
 import { unmetConditions } from "./conditions.ts";
 import { coerceParams } from "./params.ts";
 import { renderValue, type TemplateScope } from "./templates.ts";
@@ -39,7 +41,7 @@ export interface DryRunResult {
 export function dryRun(props: { spec: WorkflowSpec; payload: Record<string, unknown>; catalog: LintCatalog }): DryRunResult {
   const { spec, payload, catalog } = props;
   const values =
-    spec.trigger.type === "message_posted" && payload.text === undefined ? { ...payload, text: String(payload.message ?? "") } : payload;
+    spec.trigger.type === "message_posted" && payload.text === undefined ? { ...payload, text: samplePostText(payload) } : payload;
   const unmet = unmetConditions(spec.trigger.type, spec.trigger.where, values);
   const scope: TemplateScope = { trigger: values, steps: {} };
   const steps = spec.steps.map((step, index): DryRunStep => {
@@ -59,4 +61,10 @@ export function dryRun(props: { spec: WorkflowSpec; payload: Record<string, unkn
     return { index, step_id: step.id ?? "", action: step.action, input, problems };
   });
   return { trigger: spec.trigger.type, matched: unmet.length === 0, unmet, steps };
+}
+
+/** The text of the post a sample `message_posted` payload describes. */
+function samplePostText(payload: Record<string, unknown>): string {
+  const props = payload.props !== null && typeof payload.props === "object" ? { ...payload.props } : {};
+  return postText({ message: String(payload.message ?? ""), props });
 }

@@ -4,6 +4,15 @@
  * `{{steps.<id>.<value>}}` (deeper paths read into JSON values, e.g.
  * `{{steps.call.json.id}}`). Templates are looked up, never evaluated: there
  * are no expressions, filters or function calls.
+ *
+ * Why not a library: a template library renders strings, but a parameter that
+ * is exactly one reference keeps its value's type here (a number stays a
+ * number, a list a list), and the linter needs every reference parsed with its
+ * offset to check it against the catalog and the earlier steps before any run.
+ * Mustache, the logic-less candidate, would also bring sections, partials and
+ * lambdas a workflow must not have, HTML-escape values bound for JSON bodies
+ * and chat messages, and render a missing value as "" without saying which
+ * step lacked it. None is installed; this is a regular expression and a lookup.
  */
 
 /** A reference found in a template string. */

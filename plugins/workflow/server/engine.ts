@@ -10,6 +10,7 @@
  * is logged as a failed run "loop guard: depth N" instead.
  */
 import { newId } from "#common/ids.ts";
+import { withTimeout } from "#common/with-timeout.ts";
 import type { FiredTrigger, PluginContext } from "#plugin-api";
 import { coerceParams } from "../common/params.ts";
 import { renderValue, type TemplateScope } from "../common/templates.ts";
@@ -169,14 +170,5 @@ export class WorkflowEngine {
       { run_id: props.runId, workflow_id: props.workflowId, status: props.status, error: props.error },
       { systemAdmins: true },
     );
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,8 +1,8 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Channel, Team, User } from "#common/wire.ts";
-import { uniqueName, type TestClient, type TestServer } from "#testing";
-import { testWorkflowFile } from "../../../server/cli/workflow-commands.ts";
+import { ApiClient, uniqueName, type TestClient, type TestServer } from "#testing";
+import { testWorkflowFile } from "../cli/workflow-commands.ts";
 import { STATIC_CATALOG } from "../common/static-catalog.ts";
 import { API, applyWorkflow, channelPosts, eventually, finishedRuns, startWorkflowServer } from "./test-server.ts";
 
@@ -120,8 +120,7 @@ describe("shipped examples, end to end", () => {
       {
         file: path.join(shippedDir, "sev1-starts-incident.yaml"),
         payload: JSON.stringify({ channel_name: "alerts", message: "SEV1: db down", post_id: "p1" }),
-        url: server.url,
-        token: admin.token,
+        client: new ApiClient({ url: server.url, token: admin.token }),
       },
       { log: (l) => lines.push(l), error: (l) => lines.push(l) },
     );

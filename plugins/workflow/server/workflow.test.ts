@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import type { Channel, Team, User } from "#common/wire.ts";
 import { uniqueName, type TestClient, type TestServer } from "#testing";
 import { MAX_DEPTH } from "../common/wire.ts";
@@ -24,7 +25,7 @@ beforeAll(async () => {
   server.host.automation.registerAction("test", {
     name: "test_echo",
     description: "Echo the text back (tests only).",
-    parameters: { text: { type: "string", required: true, description: "Text." }, count: { type: "number", description: "A number." } },
+    parameters: z.object({ text: z.string().describe("Text."), count: z.number().optional().describe("A number.") }),
     returns: { echo: { type: "string", description: "The text." }, length: { type: "number", description: "Its length." } },
     async run({ params, actorId }) {
       echoed.push({ params, actorId });

@@ -4,120 +4,184 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { isSystemAdmin } from "#common/wire.ts";
+import { channelMemberSchema, channelSchema } from "#common/wire-schemas.ts";
+import type { User } from "#common/wire.ts";
 import { forbidden, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
-import { parse, requireUser } from "../context.ts";
 import {
+  accessBrowsableTeam,
+  accessChannel,
   canReadChannel,
+  channelMemberAddRefusal,
+  channelNotFound,
+  requireSelfOrAdmin,
+} from "../../policies/index.ts";
+import {
   channelCreator,
   channelMemberAdder,
-  channelMemberIds,
+  channelMembers,
   channelMembersOfUser,
   channelsOfUser,
   channelViewer,
   getChannelByName,
   getChannelMember,
-  presentChannelMember,
+  newChannelSchema,
   publicChannels,
-  readableChannel,
 } from "../../services/channels.ts";
-import { getTeam, isTeamMember } from "../../services/teams.ts";
+import { pageQuerySchema } from "#common/limits.ts";
+import { hostRoute } from "../route.ts";
 
-const pageSchema = z.object({
-  page: z.coerce.number().int().min(0, "must be 0 or more").default(0),
-  per_page: z.coerce.number().int().min(1).max(200, "must be at most 200").default(60),
-});
+const idParams = z.object({ id: z.string() });
+const userTeamParams = z.object({ userId: z.string(), teamId: z.string() });
+const teamParams = z.object({ teamId: z.string() });
 
 export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
-  /** The team, when the caller belongs to it (or is a system admin); 404 otherwise. */
-  async function memberTeam(teamId: string, user: { id: string; roles: string }) {
-    const team = await getTeam(host, teamId);
-    if (!team || (!isSystemAdmin(user) && !(await isTeamMember(host, team.id, user.id))))
-      throw notFound("team", "team not found, or you are not a member of it");
-    return team;
+  /** `/users/:userId/teams/:teamId/...`: the caller's own (or any, for admins), in a team they may look inside. */
+  async function ownTeamScope(props: { params: z.output<typeof userTeamParams>; user: User; what: string }) {
+    requireSelfOrAdmin({ viewer: props.user, userId: props.params.userId, message: `You may list only your own ${props.what}.` });
+    await accessBrowsableTeam(host, { user: props.user, teamId: props.params.teamId });
+    return { teamId: props.params.teamId, userId: props.params.userId };
   }
 
-  app.post("/api/v4/channels", async (request, reply) => {
-    const user = requireUser(request);
-    return reply.status(201).send(await channelCreator(host, { input: request.body, creator: user }));
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/channels",
+    access: "user",
+    summary: "Create a channel; the creator becomes its first member",
+    policy: "team member (or system admin)",
+    body: newChannelSchema,
+    invalidId: "api.channel.create.invalid",
+    response: channelSchema,
+    status: 201,
+    handler: ({ body, user }) => channelCreator(host, { input: body, creator: user }),
   });
 
-  app.get<{ Params: { id: string } }>("/api/v4/channels/:id", async (request) => {
-    const user = requireUser(request);
-    return readableChannel(host, user, request.params.id);
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/channels/:id",
+    access: "user",
+    summary: "Read a channel",
+    policy: "can read the channel",
+    params: idParams,
+    response: channelSchema,
+    handler: ({ params, user }) => accessChannel(host, { user, channelId: params.id }),
   });
 
-  app.get<{ Params: { userId: string; teamId: string } }>("/api/v4/users/:userId/teams/:teamId/channels", async (request) => {
-    const user = requireUser(request);
-    const userId = request.params.userId === "me" ? user.id : request.params.userId;
-    if (userId !== user.id && !isSystemAdmin(user)) throw forbidden("You may list only your own channels.");
-    await memberTeam(request.params.teamId, user);
-    return channelsOfUser(host, { teamId: request.params.teamId, userId });
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/users/:userId/teams/:teamId/channels",
+    access: "user",
+    summary: "The channels of a team that the user is a member of",
+    policy: "self or system admin; team member",
+    params: userTeamParams,
+    response: z.array(channelSchema),
+    handler: async ({ params, user }) => channelsOfUser(host, await ownTeamScope({ params, user, what: "channels" })),
   });
 
-  app.get<{ Params: { userId: string; teamId: string } }>("/api/v4/users/:userId/teams/:teamId/channels/members", async (request) => {
-    const user = requireUser(request);
-    const userId = request.params.userId === "me" ? user.id : request.params.userId;
-    if (userId !== user.id && !isSystemAdmin(user)) throw forbidden("You may list only your own memberships.");
-    await memberTeam(request.params.teamId, user);
-    return channelMembersOfUser(host, { teamId: request.params.teamId, userId });
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/users/:userId/teams/:teamId/channels/members",
+    access: "user",
+    summary: "The user's channel memberships in a team, for unread marks",
+    policy: "self or system admin; team member",
+    params: userTeamParams,
+    response: z.array(channelMemberSchema),
+    handler: async ({ params, user }) => channelMembersOfUser(host, await ownTeamScope({ params, user, what: "memberships" })),
   });
 
-  app.get<{ Params: { teamId: string } }>("/api/v4/teams/:teamId/channels", async (request) => {
-    const user = requireUser(request);
-    await memberTeam(request.params.teamId, user);
-    const q = parse(pageSchema, request.query);
-    return publicChannels(host, { teamId: request.params.teamId, page: q.page, perPage: q.per_page });
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/teams/:teamId/channels",
+    access: "user",
+    summary: "The public channels of a team, to browse and join",
+    policy: "team member",
+    params: teamParams,
+    query: pageQuerySchema(),
+    response: z.array(channelSchema),
+    handler: async ({ params, query, user }) => {
+      await accessBrowsableTeam(host, { user, teamId: params.teamId });
+      return publicChannels(host, { teamId: params.teamId, page: query.page, perPage: query.per_page });
+    },
   });
 
-  app.get<{ Params: { teamId: string; name: string } }>("/api/v4/teams/:teamId/channels/name/:name", async (request) => {
-    const user = requireUser(request);
-    await memberTeam(request.params.teamId, user);
-    const channel = await getChannelByName(host, request.params.teamId, request.params.name);
-    if (!channel || !(await canReadChannel(host, user, channel)))
-      throw notFound("channel", "channel not found, or you do not have access to it");
-    return channel;
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/teams/:teamId/channels/name/:name",
+    access: "user",
+    summary: "A channel of a team by name",
+    policy: "team member; can read the channel",
+    params: z.object({ teamId: z.string(), name: z.string() }),
+    response: channelSchema,
+    handler: async ({ params, user }) => {
+      await accessBrowsableTeam(host, { user, teamId: params.teamId });
+      const channel = await getChannelByName(host, params.teamId, params.name);
+      if (!channel || !(await canReadChannel(host, user, channel))) throw channelNotFound();
+      return channel;
+    },
   });
 
-  app.get<{ Params: { id: string } }>("/api/v4/channels/:id/members", async (request) => {
-    const user = requireUser(request);
-    const channel = await readableChannel(host, user, request.params.id);
-    const rows = await host.db.selectFrom("channel_members").selectAll().where("channel_id", "=", channel.id).execute();
-    return rows.map(presentChannelMember);
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/channels/:id/members",
+    access: "user",
+    summary: "The members of a channel",
+    policy: "can read the channel",
+    params: idParams,
+    response: z.array(channelMemberSchema),
+    handler: async ({ params, user }) => {
+      const channel = await accessChannel(host, { user, channelId: params.id });
+      return channelMembers(host, channel.id);
+    },
   });
 
-  app.get<{ Params: { id: string; userId: string } }>("/api/v4/channels/:id/members/:userId", async (request) => {
-    const user = requireUser(request);
-    const channel = await readableChannel(host, user, request.params.id);
-    const member = await getChannelMember(host, channel.id, request.params.userId === "me" ? user.id : request.params.userId);
-    if (!member) throw notFound("channel_member", "not a member of this channel");
-    return member;
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/channels/:id/members/:userId",
+    access: "user",
+    summary: "One membership of a channel",
+    policy: "can read the channel",
+    params: z.object({ id: z.string(), userId: z.string() }),
+    response: channelMemberSchema,
+    handler: async ({ params, user }) => {
+      const channel = await accessChannel(host, { user, channelId: params.id });
+      const member = await getChannelMember(host, channel.id, params.userId);
+      if (!member) throw notFound("channel_member", "not a member of this channel");
+      return member;
+    },
   });
 
-  app.post<{ Params: { id: string } }>("/api/v4/channels/:id/members", async (request, reply) => {
-    const actor = requireUser(request);
-    const { user_id } = parse(z.object({ user_id: z.string().min(1, "is required") }), request.body);
-    const channel = await readableChannel(host, actor, request.params.id);
-    const actorIsMember = (await channelMemberIds(host, channel.id)).has(actor.id);
-    if (!isSystemAdmin(actor)) {
-      if (channel.type === "P" && !actorIsMember) throw notFound("channel", "channel not found, or you do not have access to it");
-      // Join a public channel yourself; add others only as a member.
-      if (user_id !== actor.id && !actorIsMember) throw forbidden("You must be a member of the channel to add others to it.");
-      if (!(await isTeamMember(host, channel.team_id, user_id)))
-        throw forbidden("user_id: the user is not a member of this channel's team.");
-    }
-    return reply.status(201).send(await channelMemberAdder(host, { channelId: channel.id, userId: user_id, actorId: actor.id }));
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/channels/:id/members",
+    access: "user",
+    summary: "Add a member to a channel (or join a public one)",
+    policy: "can read the channel; channel member to add others; the added user on the team",
+    params: idParams,
+    body: z.object({ user_id: z.string().min(1, "is required") }),
+    response: channelMemberSchema,
+    status: 201,
+    handler: async ({ params, body, user }) => {
+      const channel = await accessChannel(host, { user, channelId: params.id });
+      const refusal = await channelMemberAddRefusal(host, { actor: user, channel, targetId: body.user_id });
+      if (refusal === "not_a_member") throw forbidden("You must be a member of the channel to add others to it.");
+      if (refusal === "target_not_on_team") throw forbidden("user_id: the user is not a member of this channel's team.");
+      return channelMemberAdder(host, { channelId: channel.id, userId: body.user_id, actorId: user.id });
+    },
   });
 
-  app.post("/api/v4/channels/members/:userId/view", async (request) => {
-    const user = requireUser(request);
-    const { channel_id } = parse(
-      z.object({ channel_id: z.string().length(26, "must be a 26-character id"), prev_channel_id: z.string().optional() }),
-      request.body,
-    );
-    await readableChannel(host, user, channel_id);
-    await channelViewer(host, { channelId: channel_id, userId: user.id });
-    return { status: "OK", last_viewed_at_times: { [channel_id]: Date.now() } };
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/channels/members/:userId/view",
+    access: "user",
+    summary: "Mark a channel read for the caller",
+    policy: "can read the channel",
+    params: z.object({ userId: z.string() }),
+    body: z.object({ channel_id: z.string().length(26, "must be a 26-character id"), prev_channel_id: z.string().optional() }),
+    response: z.object({ status: z.literal("OK"), last_viewed_at_times: z.record(z.string(), z.number()) }),
+    handler: async ({ body, user }) => {
+      await accessChannel(host, { user, channelId: body.channel_id });
+      await channelViewer(host, { channelId: body.channel_id, userId: user.id });
+      return { status: "OK", last_viewed_at_times: { [body.channel_id]: Date.now() } };
+    },
   });
 }

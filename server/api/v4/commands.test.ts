@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CommandArgs } from "#plugin-api";
-import type { Channel, Post, PostList, Team, User } from "#common/wire.ts";
+import type { Channel, PostList, Team, User } from "#common/wire.ts";
 import { startTestServer, type TestClient, type TestServer } from "#testing";
 import { describeDialogSubmit, openTestDialog } from "../../plugins/dialog-cases.ts";
 
@@ -64,7 +64,7 @@ describe("POST /api/v4/commands/execute", () => {
     expect(res.status).toBe(200);
     expect(res.body.text).toBe("ALL CLEAR");
     const posts = await bob.get<PostList>(`/api/v4/channels/${pub.id}/posts?per_page=1`);
-    const latest: Post = posts.body.posts[posts.body.order[0]];
+    const latest = posts.body.posts[posts.body.order[0] ?? ""];
     expect(latest).toMatchObject({ message: "ALL CLEAR", user_id: bob.user.id });
   });
 

@@ -2,15 +2,16 @@
  * @module api/v4/commands
  * Slash commands and interactive dialog submission.
  */
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { CommandResponse } from "#plugin-api";
-import { AppError, badRequest, notFound } from "../../errors.ts";
+import { commandAutocompleteSchema, commandResponseSchema, dialogSubmitResultSchema } from "#common/wire-schemas.ts";
+import { AppError, badRequest, isExpectedError, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
-import { parse, requireUser } from "../context.ts";
 import { splitArgs } from "../../commands/split-args.ts";
-import { readableChannel } from "../../services/channels.ts";
+import { accessChannel } from "../../policies/channel.ts";
 import { ephemeralSender, postCreator } from "../../services/posts.ts";
+import { hostRoute } from "../route.ts";
 
 const executeSchema = z.object({
   channel_id: z.string().length(26, "must be a 26-character id"),
@@ -27,59 +28,79 @@ const submitSchema = z.object({
 });
 
 export function registerCommandRoutes(app: FastifyInstance, host: Host): void {
-  app.post("/api/v4/commands/execute", async (request) => {
-    const user = requireUser(request);
-    const input = parse(executeSchema, request.body, "api.command.execute.invalid");
-    const channel = await readableChannel(host, user, input.channel_id);
-    const words = splitArgs(input.command.slice(1));
-    const trigger = (words[0] ?? "").toLowerCase();
-    const command = host.commands.get(trigger);
-    if (!command) {
-      throw new AppError({
-        status: 404,
-        id: "api.command.execute_command.not_found.app_error",
-        message: `Command with a trigger of '/${trigger}' not found.`,
-      });
-    }
-    let response: CommandResponse;
-    try {
-      response = await command.definition.execute({
-        command: input.command,
-        args: words.slice(1),
-        userId: user.id,
-        channelId: channel.id,
-        teamId: channel.team_id,
-      });
-    } catch (error) {
-      if (error instanceof AppError || (error instanceof Error && "status" in error)) throw error;
-      host.log.error("slash command failed", { trigger, plugin_id: command.pluginId, error: String(error) });
-      throw badRequest(
-        "api.command.execute_command.failed",
-        `/${trigger} failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-    const text = response?.text ?? "";
-    if (text) {
-      if (response.response_type === "in_channel")
-        await postCreator(host, { input: { channel_id: channel.id, message: text }, author: { user, via: "api" } });
-      else ephemeralSender(host, { userId: user.id, channelId: channel.id, message: text });
-    }
-    return { response_type: response?.response_type ?? "ephemeral", text, goto_location: response?.goto_location ?? "", trigger_id: "" };
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/commands/execute",
+    access: "user",
+    summary: "Run a slash command in a channel",
+    policy: "can read the channel",
+    body: executeSchema,
+    invalidId: "api.command.execute.invalid",
+    response: commandResponseSchema,
+    handler: async ({ body, user }) => {
+      const channel = await accessChannel(host, { user, channelId: body.channel_id });
+      const words = splitArgs(body.command.slice(1));
+      const trigger = (words[0] ?? "").toLowerCase();
+      const command = host.commands.get(trigger);
+      if (!command) {
+        throw new AppError({
+          status: 404,
+          id: "api.command.execute_command.not_found.app_error",
+          message: `Command with a trigger of '/${trigger}' not found.`,
+        });
+      }
+      let response: CommandResponse;
+      try {
+        response = await command.definition.execute({
+          command: body.command,
+          args: words.slice(1),
+          userId: user.id,
+          channelId: channel.id,
+          teamId: channel.team_id,
+        });
+      } catch (error) {
+        if (isExpectedError(error)) throw error;
+        host.log.error("slash command failed", { trigger, plugin_id: command.pluginId, error: String(error) });
+        throw badRequest(
+          "api.command.execute_command.failed",
+          `/${trigger} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      const text = response?.text ?? "";
+      if (text) {
+        if (response.response_type === "in_channel")
+          await postCreator(host, { input: { channel_id: channel.id, message: text }, author: { user, via: "api" } });
+        else ephemeralSender(host, { userId: user.id, channelId: channel.id, message: text });
+      }
+      return { response_type: response?.response_type ?? "ephemeral", text, goto_location: response?.goto_location ?? "", trigger_id: "" };
+    },
   });
 
-  const autocomplete = async (request: FastifyRequest) => {
-    requireUser(request);
-    return host.commands.autocomplete();
-  };
-  app.get("/api/v4/commands/autocomplete", autocomplete);
-  app.get("/api/v4/teams/:teamId/commands/autocomplete", autocomplete);
+  for (const path of ["/api/v4/commands/autocomplete", "/api/v4/teams/:teamId/commands/autocomplete"]) {
+    hostRoute(app, host, {
+      method: "GET",
+      path,
+      access: "user",
+      summary: "Autocomplete data of every slash command",
+      response: z.array(commandAutocompleteSchema),
+      handler: async () => host.commands.autocomplete(),
+    });
+  }
 
-  app.post("/api/v4/actions/dialogs/submit", async (request) => {
-    const user = requireUser(request);
-    const input = parse(submitSchema, request.body, "api.dialog.submit.invalid");
-    const values = Object.fromEntries(Object.entries(input.submission).map(([k, v]) => [k, v === null ? "" : String(v)]));
-    const result = await host.dialogs.submit({ callbackId: input.callback_id, userId: user.id, values, cancelled: input.cancelled });
-    if (!result) throw notFound("dialog", "dialog not found");
-    return result.errors ? { errors: result.errors } : {};
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/actions/dialogs/submit",
+    access: "user",
+    summary: "Submit (or cancel) an interactive dialog",
+    policy: "the user the dialog was opened for",
+    body: submitSchema,
+    invalidId: "api.dialog.submit.invalid",
+    response: dialogSubmitResultSchema,
+    handler: async ({ body, user }) => {
+      const values = Object.fromEntries(Object.entries(body.submission).map(([k, v]) => [k, v === null ? "" : String(v)]));
+      const result = await host.dialogs.submit({ callbackId: body.callback_id, userId: user.id, values, cancelled: body.cancelled });
+      if (!result) throw notFound("dialog", "dialog not found");
+      return result.errors ? { errors: result.errors } : {};
+    },
   });
 }

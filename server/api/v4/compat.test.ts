@@ -58,7 +58,7 @@ describe("@mattermost/client Client4", () => {
     expect(post).toMatchObject({ channel_id: channel.id, user_id: userId, message: "hello from Client4" });
     const list = await client.getPosts(channel.id, 0, 30);
     expect(list.order).toEqual([post.id]);
-    expect(list.posts[post.id].message).toBe("hello from Client4");
+    expect(list.posts[post.id]?.message).toBe("hello from Client4");
     const me = await client.getMe();
     expect(me.id).toBe(userId);
     const teams = await client.getMyTeams();

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Channel, Post, Team, User } from "#common/wire.ts";
 import { startTestServer, type ApiResponse, type TestClient, type TestServer } from "#testing";
 import { MAX_DEPTH } from "../input-guard.ts";
+import { routeMatches, samplePath } from "../route-probes.ts";
 
 type Client = TestClient & { user: User };
 
@@ -20,9 +21,14 @@ let team: Team;
 let channel: Channel;
 let post: Post;
 let hookId: string;
+/** Every request this file sent to `server`, to check that it reached every route of the table. */
+const sent: Array<{ method: string; url: string }> = [];
 
 beforeAll(async () => {
   server = await startTestServer();
+  server.app.server.on("request", (request: { method?: string; url?: string }) =>
+    sent.push({ method: request.method ?? "", url: request.url ?? "" }),
+  );
   admin = await server.admin();
   alice = await server.createUser();
   team = await server.createTeam(admin);
@@ -620,5 +626,28 @@ describe("WebSocket frames", () => {
     big.ws.send("x".repeat(70 * 1024));
     expect(await closed).toBe(1009);
     expect((await alice.get("/api/v4/users/me")).status).toBe(200);
+  });
+});
+
+describe("every route of the route table", () => {
+  it("answers ids that are not ids and bodies that are not objects with a 4xx, never a 5xx", async () => {
+    // A user of its own: the sweep logs out and may deactivate whoever calls it.
+    const prober = await server.createUser();
+    for (const entry of server.host.routes.list({ owner: "host" })) {
+      const caller = entry.access === "system_admin" ? admin : prober;
+      const takesBody = entry.method !== "GET" && entry.method !== "DELETE";
+      const res = await caller.request(entry.method, samplePath(entry, "abc"), takesBody ? "[]" : undefined);
+      const label = `${entry.method} ${entry.path}`;
+      expect(res.status, label).toBeLessThan(500);
+      if (entry.params || entry.body) expectRefused(res, label);
+    }
+  });
+
+  it("covers every route of the table (so a new route cannot be missed)", () => {
+    const missed = server.host.routes
+      .list({ owner: "host" })
+      .filter((entry) => !sent.some((request) => routeMatches(entry, request.method, request.url)))
+      .map((entry) => `${entry.method} ${entry.path}`);
+    expect(missed).toEqual([]);
   });
 });

@@ -1,71 +1,122 @@
 /**
  * @module api/v4/plugins
  * Plugin admin routes (system admins only), the web app's list of plugin
- * bundles to load, and each plugin's own routes under `/plugins/{id}/`.
+ * bundles to load, their static files, and the dispatch of each plugin's own
+ * routes under `/plugins/{id}/` (which the plugin runtime records in the
+ * route table with the plugin as owner).
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { pluginListSchema, pluginManifestSummarySchema, webappPluginSchema } from "#common/wire-schemas.ts";
 import { badRequest } from "../../errors.ts";
 import type { Host } from "../../host.ts";
-import { parse, requireAdmin, requireUser } from "../context.ts";
+import { hostRoute } from "../route.ts";
+
+const idParams = z.object({ id: z.string() });
+const flag = z.enum(["true", "false"]).optional();
+const okSchema = z.object({ status: z.literal("OK") });
 
 export function registerPluginRoutes(app: FastifyInstance, host: Host): void {
-  app.get("/api/v4/plugins", async (request) => {
-    requireAdmin(request);
-    return host.plugins.list();
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/plugins",
+    access: "system_admin",
+    summary: "Installed plugins, active and inactive",
+    response: pluginListSchema,
+    handler: () => host.plugins.list(),
   });
 
-  app.post("/api/v4/plugins", async (request, reply) => {
-    requireAdmin(request);
-    const missing = () => badRequest("api.plugin.upload.field", "plugin: a .tar.gz bundle is required in the multipart field 'plugin'");
-    // Not multipart at all: the same 400 as a missing field, not multipart's 406.
-    if (!request.isMultipart()) throw missing();
-    const file = await request.file();
-    if (!file || file.fieldname !== "plugin") throw missing();
-    const bundle = await file.toBuffer();
-    const force = parse(z.object({ force: z.enum(["true", "false"]).optional() }), request.query).force === "true";
-    return reply.status(201).send(await host.plugins.install({ bundle, force }));
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/plugins",
+    access: "system_admin",
+    summary: "Install a plugin bundle (multipart field `plugin`, a .tar.gz); force=true replaces an installed one",
+    query: z.object({ force: flag }),
+    response: pluginManifestSummarySchema,
+    status: 201,
+    handler: async ({ query, request }) => {
+      const missing = () => badRequest("api.plugin.upload.field", "plugin: a .tar.gz bundle is required in the multipart field 'plugin'");
+      // Not multipart at all: the same 400 as a missing field, not multipart's 406.
+      if (!request.isMultipart()) throw missing();
+      const file = await request.file();
+      if (!file || file.fieldname !== "plugin") throw missing();
+      const bundle = await file.toBuffer();
+      return host.plugins.install({ bundle, force: query.force === "true" });
+    },
   });
 
-  app.post<{ Params: { id: string } }>("/api/v4/plugins/:id/enable", async (request) => {
-    requireAdmin(request);
-    await host.plugins.enable(request.params.id);
-    return { status: "OK" };
+  for (const action of ["enable", "disable"] as const) {
+    hostRoute(app, host, {
+      method: "POST",
+      path: `/api/v4/plugins/:id/${action}`,
+      access: "system_admin",
+      summary: `${action === "enable" ? "Enable" : "Disable"} a plugin on every process`,
+      params: idParams,
+      response: okSchema,
+      handler: async ({ params }) => {
+        await (action === "enable" ? host.plugins.enable(params.id) : host.plugins.disable(params.id));
+        return { status: "OK" };
+      },
+    });
+  }
+
+  hostRoute(app, host, {
+    method: "DELETE",
+    path: "/api/v4/plugins/:id",
+    access: "system_admin",
+    summary: "Uninstall a plugin; purge=true also deletes its data",
+    params: idParams,
+    query: z.object({ purge: flag }),
+    response: okSchema,
+    handler: async ({ params, query }) => {
+      await host.plugins.uninstall(params.id, { purge: query.purge === "true" });
+      return { status: "OK" };
+    },
   });
 
-  app.post<{ Params: { id: string } }>("/api/v4/plugins/:id/disable", async (request) => {
-    requireAdmin(request);
-    await host.plugins.disable(request.params.id);
-    return { status: "OK" };
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/plugins/:id/settings",
+    access: "system_admin",
+    summary: "A plugin's effective settings",
+    params: idParams,
+    response: z.record(z.string(), z.unknown()),
+    handler: ({ params }) => host.plugins.settings(params.id),
   });
 
-  app.delete<{ Params: { id: string } }>("/api/v4/plugins/:id", async (request) => {
-    requireAdmin(request);
-    const { purge } = parse(z.object({ purge: z.enum(["true", "false"]).optional() }), request.query);
-    await host.plugins.uninstall(request.params.id, { purge: purge === "true" });
-    return { status: "OK" };
+  hostRoute(app, host, {
+    method: "PUT",
+    path: "/api/v4/plugins/:id/settings",
+    access: "system_admin",
+    summary: "Replace a plugin's settings (each checked against its settings schema)",
+    params: idParams,
+    body: z.record(z.string(), z.unknown(), "must be an object of setting values"),
+    invalidId: "api.plugin.settings.invalid",
+    response: z.record(z.string(), z.unknown()),
+    handler: ({ params, body }) => host.plugins.updateSettings(params.id, body),
   });
 
-  app.get<{ Params: { id: string } }>("/api/v4/plugins/:id/settings", async (request) => {
-    requireAdmin(request);
-    return host.plugins.settings(request.params.id);
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/plugins/webapp",
+    access: "user",
+    summary: "The web bundles of enabled plugins, for the web app to load at runtime",
+    response: z.array(webappPluginSchema),
+    handler: () => host.plugins.webapps(),
   });
 
-  app.put<{ Params: { id: string } }>("/api/v4/plugins/:id/settings", async (request) => {
-    requireAdmin(request);
-    return host.plugins.updateSettings(request.params.id, request.body);
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/static/plugins/:id/:checksum/*",
+    access: "none",
+    summary: "A file of a plugin's web bundle (immutable: the checksum is in the path)",
+    params: z.object({ id: z.string(), checksum: z.string(), "*": z.string() }),
+    handler: async ({ params, reply }) => {
+      const file = await host.plugins.webAsset({ pluginId: params.id, checksum: params.checksum, path: params["*"] });
+      return reply.header("cache-control", "public, max-age=31536000, immutable").type(file.contentType).send(file.body);
+    },
   });
 
-  // Every signed-in user: the web bundles of enabled plugins, to load at runtime.
-  app.get("/api/v4/plugins/webapp", async (request) => {
-    requireUser(request);
-    return host.plugins.webapps();
-  });
-
-  app.get<{ Params: { id: string; checksum: string; "*": string } }>("/static/plugins/:id/:checksum/*", async (request, reply) => {
-    const file = await host.plugins.webAsset({ pluginId: request.params.id, checksum: request.params.checksum, path: request.params["*"] });
-    return reply.header("cache-control", "public, max-age=31536000, immutable").type(file.contentType).send(file.body);
-  });
-
+  // Plugin routes: the runtime validates and records each one (owner = plugin id) and dispatches here.
   app.all("/plugins/:id/*", async (request, reply) => host.plugins.handleHttp(request, reply));
 }

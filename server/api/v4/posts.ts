@@ -4,48 +4,71 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { postListSchema, postSchema } from "#common/wire-schemas.ts";
 import { notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
-import { parse, requireUser } from "../context.ts";
-import { readableChannel } from "../../services/channels.ts";
-import { getPost, postCreator, postsOfChannel } from "../../services/posts.ts";
+import { accessChannel, canReadChannel } from "../../policies/channel.ts";
+import { getChannel } from "../../services/channels.ts";
+import { getPost, newPostSchema, postCreator, postsOfChannel } from "../../services/posts.ts";
+import { pageQuerySchema } from "#common/limits.ts";
+import { hostRoute } from "../route.ts";
 
-const listSchema = z.object({
-  page: z.coerce.number().int().min(0, "must be 0 or more").default(0),
-  per_page: z.coerce.number().int().min(1, "must be at least 1").max(200, "must be at most 200").default(60),
+const listQuerySchema = pageQuerySchema().extend({
   before: z.string().optional(),
   after: z.string().optional(),
   since: z.coerce.number().int().optional(),
 });
 
 export function registerPostRoutes(app: FastifyInstance, host: Host): void {
-  app.post("/api/v4/posts", async (request, reply) => {
-    const user = requireUser(request);
-    const post = await postCreator(host, { input: request.body, author: { user, via: "api" } });
-    return reply.status(201).send(post);
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/posts",
+    access: "user",
+    summary: "Create a post",
+    policy: "channel member (or system admin)",
+    body: newPostSchema,
+    invalidId: "api.post.create.invalid",
+    response: postSchema,
+    status: 201,
+    handler: ({ body, user }) => postCreator(host, { input: body, author: { user, via: "api" } }),
   });
 
-  app.get<{ Params: { id: string } }>("/api/v4/posts/:id", async (request) => {
-    const user = requireUser(request);
-    const post = await getPost(host, request.params.id);
-    if (!post) throw notFound("post", "post not found, or you do not have access to it");
-    await readableChannel(host, user, post.channel_id).catch(() => {
-      throw notFound("post", "post not found, or you do not have access to it");
-    });
-    return post;
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/posts/:id",
+    access: "user",
+    summary: "Read a post",
+    policy: "can read the post's channel",
+    params: z.object({ id: z.string() }),
+    response: postSchema,
+    handler: async ({ params, user }) => {
+      const post = await getPost(host, params.id);
+      const channel = post ? await getChannel(host, post.channel_id) : null;
+      if (!post || !channel || !(await canReadChannel(host, user, channel)))
+        throw notFound("post", "post not found, or you do not have access to it");
+      return post;
+    },
   });
 
-  app.get<{ Params: { id: string } }>("/api/v4/channels/:id/posts", async (request) => {
-    const user = requireUser(request);
-    const q = parse(listSchema, request.query);
-    const channel = await readableChannel(host, user, request.params.id);
-    return postsOfChannel(host, {
-      channelId: channel.id,
-      page: q.page,
-      perPage: q.per_page,
-      before: q.before,
-      after: q.after,
-      since: q.since,
-    });
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/channels/:id/posts",
+    access: "user",
+    summary: "A page of a channel's posts, newest first",
+    policy: "can read the channel",
+    params: z.object({ id: z.string() }),
+    query: listQuerySchema,
+    response: postListSchema,
+    handler: async ({ params, query, user }) => {
+      const channel = await accessChannel(host, { user, channelId: params.id });
+      return postsOfChannel(host, {
+        channelId: channel.id,
+        page: query.page,
+        perPage: query.per_page,
+        before: query.before,
+        after: query.after,
+        since: query.since,
+      });
+    },
   });
 }

@@ -4,69 +4,112 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { isSystemAdmin } from "#common/wire.ts";
+import { teamMemberSchema, teamSchema } from "#common/wire-schemas.ts";
 import { forbidden, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
-import { parse, requireUser } from "../context.ts";
-import { getTeam, getTeamByName, getTeamMember, teamCreator, teamMemberAdder, teamsOfUser } from "../../services/teams.ts";
+import {
+  accessBrowsableTeam,
+  accessTeam,
+  accessTeamByName,
+  requireSelfOrAdmin,
+  teamMemberAddRefusal,
+  visibleTeams,
+} from "../../policies/index.ts";
+import { allTeams, getTeam, newTeamSchema, teamCreator, teamMemberAdder, teamMembers, teamsOfUser } from "../../services/teams.ts";
+import { hostRoute } from "../route.ts";
+
+const idParams = z.object({ id: z.string() });
 
 export function registerTeamRoutes(app: FastifyInstance, host: Host): void {
-  app.post("/api/v4/teams", async (request, reply) => {
-    const user = requireUser(request);
-    return reply.status(201).send(await teamCreator(host, { input: request.body, creatorId: user.id }));
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/teams",
+    access: "user",
+    summary: "Create a team with its Town Square; the creator becomes its admin",
+    body: newTeamSchema,
+    invalidId: "api.team.create.invalid",
+    response: teamSchema,
+    status: 201,
+    handler: ({ body, user }) => teamCreator(host, { input: body, creatorId: user.id }),
   });
 
-  app.get("/api/v4/teams", async (request) => {
-    const user = requireUser(request);
-    // Open teams anyone may join, plus the caller's own.
-    const rows = await host.db.selectFrom("teams").selectAll().where("delete_at", "=", 0).orderBy("display_name").execute();
-    const mine = new Set((await teamsOfUser(host, user.id)).map((t) => t.id));
-    return rows.filter((t) => t.type === "O" || mine.has(t.id) || isSystemAdmin(user)).map((t) => ({ ...t }));
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/teams",
+    access: "user",
+    summary: "Open teams anyone may join, plus the caller's own",
+    policy: "can see the team",
+    response: z.array(teamSchema),
+    handler: async ({ user }) => visibleTeams(host, user, await allTeams(host)),
   });
 
-  app.get<{ Params: { userId: string } }>("/api/v4/users/:userId/teams", async (request) => {
-    const user = requireUser(request);
-    const userId = request.params.userId === "me" ? user.id : request.params.userId;
-    if (userId !== user.id && !isSystemAdmin(user)) throw forbidden("You may list only your own teams.");
-    return teamsOfUser(host, userId);
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/users/:userId/teams",
+    access: "user",
+    summary: "The teams a user belongs to",
+    policy: "self or system admin",
+    params: z.object({ userId: z.string() }),
+    response: z.array(teamSchema),
+    handler: async ({ params, user }) => {
+      requireSelfOrAdmin({ viewer: user, userId: params.userId, message: "You may list only your own teams." });
+      return teamsOfUser(host, params.userId);
+    },
   });
 
-  app.get<{ Params: { name: string } }>("/api/v4/teams/name/:name", async (request) => {
-    const user = requireUser(request);
-    const team = await getTeamByName(host, request.params.name);
-    if (!team || (team.type === "I" && !isSystemAdmin(user) && !(await getTeamMember(host, team.id, user.id))))
-      throw notFound("team", "team not found");
-    return team;
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/teams/name/:name",
+    access: "user",
+    summary: "A team by name",
+    policy: "can see the team",
+    params: z.object({ name: z.string() }),
+    response: teamSchema,
+    handler: ({ params, user }) => accessTeamByName(host, { user, name: params.name }),
   });
 
-  app.get<{ Params: { id: string } }>("/api/v4/teams/:id", async (request) => {
-    const user = requireUser(request);
-    const team = await getTeam(host, request.params.id);
-    if (!team || (team.type === "I" && !isSystemAdmin(user) && !(await getTeamMember(host, team.id, user.id))))
-      throw notFound("team", "team not found");
-    return team;
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/teams/:id",
+    access: "user",
+    summary: "A team by id",
+    policy: "can see the team",
+    params: idParams,
+    response: teamSchema,
+    handler: ({ params, user }) => accessTeam(host, { user, teamId: params.id }),
   });
 
-  app.post<{ Params: { id: string } }>("/api/v4/teams/:id/members", async (request, reply) => {
-    const actor = requireUser(request);
-    const { user_id } = parse(z.object({ team_id: z.string().optional(), user_id: z.string().min(1, "is required") }), request.body);
-    const team = await getTeam(host, request.params.id);
-    if (!team) throw notFound("team", "team not found");
-    const actorMember = await getTeamMember(host, team.id, actor.id);
-    const isTeamAdmin = actorMember?.roles.split(" ").includes("team_admin") ?? false;
-    if (!isSystemAdmin(actor) && !isTeamAdmin) {
-      // Anyone may join an open team themselves; members may add others to an open team.
-      if (team.type !== "O") throw forbidden("Only team and system admins may add people to an invite-only team.");
-      if (user_id !== actor.id && !actorMember) throw forbidden("You must be a member of the team to add others to it.");
-    }
-    return reply.status(201).send(await teamMemberAdder(host, { teamId: team.id, userId: user_id }));
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/teams/:id/members",
+    access: "user",
+    summary: "Add a member to a team (or join an open one)",
+    policy: "open team: anyone joins, members add others; invite-only: team or system admins",
+    params: idParams,
+    body: z.object({ team_id: z.string().optional(), user_id: z.string().min(1, "is required") }),
+    response: teamMemberSchema,
+    status: 201,
+    handler: async ({ params, body, user }) => {
+      const team = await getTeam(host, params.id);
+      if (!team) throw notFound("team", "team not found");
+      const refusal = await teamMemberAddRefusal(host, { actor: user, team, userId: body.user_id });
+      if (refusal === "invite_only") throw forbidden("Only team and system admins may add people to an invite-only team.");
+      if (refusal === "not_a_member") throw forbidden("You must be a member of the team to add others to it.");
+      return teamMemberAdder(host, { teamId: team.id, userId: body.user_id });
+    },
   });
 
-  app.get<{ Params: { id: string } }>("/api/v4/teams/:id/members", async (request) => {
-    const user = requireUser(request);
-    const team = await getTeam(host, request.params.id);
-    if (!team || (!isSystemAdmin(user) && !(await getTeamMember(host, team.id, user.id)))) throw notFound("team", "team not found");
-    const rows = await host.db.selectFrom("team_members").selectAll().where("team_id", "=", team.id).where("delete_at", "=", 0).execute();
-    return rows.map((r) => ({ team_id: r.team_id, user_id: r.user_id, roles: r.roles, delete_at: r.delete_at }));
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/teams/:id/members",
+    access: "user",
+    summary: "The members of a team",
+    policy: "team member",
+    params: idParams,
+    response: z.array(teamMemberSchema),
+    handler: async ({ params, user }) => {
+      const team = await accessBrowsableTeam(host, { user, teamId: params.id, message: "team not found" });
+      return teamMembers(host, team.id);
+    },
   });
 }

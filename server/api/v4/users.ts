@@ -5,40 +5,43 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import { LIMITS } from "#common/limits.ts";
+import { userSchema } from "#common/wire-schemas.ts";
 import { isSystemAdmin, type User } from "#common/wire.ts";
-import { AppError, forbidden, notFound } from "../../errors.ts";
+import { notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
-import { parse, requireAdmin, requireUser } from "../context.ts";
 import { accessTokenCreator, sessionEnder, sessionStarter } from "../../auth/sessions.ts";
-import { canReadChannel, getChannel } from "../../services/channels.ts";
-import { isTeamMember } from "../../services/teams.ts";
+import { canBrowseTeam, canReadChannel, canSeeEmail, requireSelfOrAdmin, type Actor } from "../../policies/index.ts";
+import { getChannel } from "../../services/channels.ts";
 import {
+  credentialsChecker,
   getUser,
   getUserByUsername,
   getUsers,
-  presentUser,
+  newUserSchema,
   rolesUpdater,
   userCreator,
   userDeactivator,
-  verifyPassword,
+  userLister,
 } from "../../services/users.ts";
+import { pageQuerySchema } from "#common/limits.ts";
+import { hostRoute } from "../route.ts";
 
 // No account has a longer username, email or password, so longer input is refused before any lookup or hashing.
 const loginSchema = z.object({
   login_id: z.string().min(1, "is required").max(128, "must be at most 128 characters"),
   password: z.string().min(1, "is required").max(LIMITS.passwordMax, `must be at most ${LIMITS.passwordMax} characters`),
 });
-const pageSchema = z.object({
-  page: z.coerce.number().int().min(0, "must be 0 or more").default(0),
-  per_page: z.coerce.number().int().min(1).max(200, "must be at most 200").default(60),
+const listQuerySchema = pageQuerySchema().extend({
   in_team: z.string().optional(),
   in_channel: z.string().optional(),
   not_in_channel: z.string().optional(),
 });
+const userParams = z.object({ userId: z.string() });
+const okSchema = z.object({ status: z.literal("OK") });
 
-/** Hide another person's email from non-admins, as Mattermost's privacy setting does by default. */
-export function sanitizeUser(user: User, viewer: User): User {
-  return viewer.id === user.id || isSystemAdmin(viewer) ? user : { ...user, email: "" };
+/** A user as `viewer` may see them: another person's email is hidden from non-admins, as Mattermost's privacy setting does by default. */
+export function presentUserTo(viewer: Actor, user: User): User {
+  return canSeeEmail(viewer, user) ? user : { ...user, email: "" };
 }
 
 function setSessionCookies(reply: FastifyReply, props: { token: string; csrf: string; userId: string; secure: boolean }) {
@@ -49,128 +52,171 @@ function setSessionCookies(reply: FastifyReply, props: { token: string; csrf: st
 }
 
 export function registerUserRoutes(app: FastifyInstance, host: Host): void {
-  app.post("/api/v4/users", async (request, reply) => {
-    const byAdmin = request.auth ? isSystemAdmin(request.auth.user) : false;
-    const user = await userCreator(host, { input: request.body, byAdmin });
-    return reply.status(201).send(user);
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/users",
+    access: "none",
+    summary: "Sign up (the first user becomes system admin), or create a user as an admin",
+    policy: "open sign-up, or a system admin",
+    body: newUserSchema,
+    invalidId: "api.user.create.invalid",
+    response: userSchema,
+    status: 201,
+    handler: ({ body, user }) => userCreator(host, { input: body, byAdmin: user ? isSystemAdmin(user) : false }),
   });
 
-  app.post("/api/v4/users/login", async (request, reply) => {
-    const input = parse(loginSchema, request.body, "api.user.login.invalid");
-    const login = input.login_id.trim().toLowerCase();
-    const row = await host.db
-      .selectFrom("users")
-      .selectAll()
-      .where((eb) => eb.or([eb("username", "=", login), eb("email", "=", login)]))
-      .executeTakeFirst();
-    if (!row || row.is_bot || !(await verifyPassword(row.password_hash, input.password))) {
-      throw new AppError({
-        status: 401,
-        id: "api.user.login.invalid_credentials_email_username",
-        message: "Enter a valid email or username and/or password.",
-      });
-    }
-    if (row.delete_at)
-      throw new AppError({
-        status: 401,
-        id: "api.user.login.inactive",
-        message: "Login failed because your account has been deactivated.",
-      });
-    const { token, csrf } = await sessionStarter(host, { userId: row.id });
-    setSessionCookies(reply, { token, csrf, userId: row.id, secure: host.config.siteUrl.startsWith("https:") });
-    return reply.header("Token", token).send(presentUser(row));
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/users/login",
+    access: "none",
+    summary: "Log in: the user, the session token in the Token header and the MMAUTHTOKEN cookie",
+    body: loginSchema,
+    invalidId: "api.user.login.invalid",
+    response: userSchema,
+    handler: async ({ body, reply }) => {
+      const user = await credentialsChecker(host, { loginId: body.login_id, password: body.password });
+      const { token, csrf } = await sessionStarter(host, { userId: user.id });
+      setSessionCookies(reply, { token, csrf, userId: user.id, secure: host.config.siteUrl.startsWith("https:") });
+      reply.header("Token", token);
+      return user;
+    },
   });
 
-  app.post("/api/v4/users/logout", async (request, reply) => {
-    if (request.auth) await sessionEnder(host, { token: request.auth.token });
-    for (const name of ["MMAUTHTOKEN", "MMUSERID", "MMCSRF"]) reply.clearCookie(name, { path: "/" });
-    return { status: "OK" };
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/users/logout",
+    access: "none",
+    summary: "End the caller's session and clear the cookies",
+    response: okSchema,
+    handler: async ({ request, reply }) => {
+      if (request.auth) await sessionEnder(host, { token: request.auth.token });
+      for (const name of ["MMAUTHTOKEN", "MMUSERID", "MMCSRF"]) reply.clearCookie(name, { path: "/" });
+      return { status: "OK" };
+    },
   });
 
-  app.get("/api/v4/users/me", async (request) => requireUser(request));
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/users/me",
+    access: "user",
+    summary: "The caller",
+    response: userSchema,
+    handler: async ({ user }) => user,
+  });
 
-  app.get("/api/v4/users", async (request) => {
-    const viewer = requireUser(request);
-    const q = parse(pageSchema, request.query);
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/users",
+    access: "user",
+    summary: "A page of users, optionally in a team or channel (or not in a channel)",
     // A filter shows who is in a team or channel, so it needs the right to see them (as in Mattermost).
-    if (q.in_team && !isSystemAdmin(viewer) && !(await isTeamMember(host, q.in_team, viewer.id)))
-      throw notFound("team", "in_team: team not found, or you are not a member of it");
-    for (const [field, channelId] of [
-      ["in_channel", q.in_channel],
-      ["not_in_channel", q.not_in_channel],
-    ] as const) {
-      if (!channelId) continue;
-      const channel = await getChannel(host, channelId);
-      if (!channel || !(await canReadChannel(host, viewer, channel)))
-        throw notFound("channel", `${field}: channel not found, or you do not have access to it`);
-    }
-    let query = host.db.selectFrom("users").selectAll("users");
-    if (q.in_team)
-      query = query
-        .innerJoin("team_members", "team_members.user_id", "users.id")
-        .where("team_members.team_id", "=", q.in_team)
-        .where("team_members.delete_at", "=", 0);
-    if (q.in_channel)
-      query = query
-        .innerJoin("channel_members", "channel_members.user_id", "users.id")
-        .where("channel_members.channel_id", "=", q.in_channel);
-    if (q.not_in_channel) {
-      const channelId = q.not_in_channel;
-      query = query.where(
-        "users.id",
-        "not in",
-        host.db.selectFrom("channel_members").select("user_id").where("channel_id", "=", channelId),
-      );
-    }
-    const rows = await query
-      .orderBy("users.username")
-      .limit(q.per_page)
-      .offset(q.page * q.per_page)
-      .execute();
-    return rows.map((row) => sanitizeUser(presentUser(row), viewer));
+    policy: "in_team: team member; in_channel, not_in_channel: can read the channel",
+    query: listQuerySchema,
+    response: z.array(userSchema),
+    handler: async ({ query, user: viewer }) => {
+      if (query.in_team && !(await canBrowseTeam(host, viewer, query.in_team)))
+        throw notFound("team", "in_team: team not found, or you are not a member of it");
+      for (const [field, channelId] of [
+        ["in_channel", query.in_channel],
+        ["not_in_channel", query.not_in_channel],
+      ] as const) {
+        if (!channelId) continue;
+        const channel = await getChannel(host, channelId);
+        if (!channel || !(await canReadChannel(host, viewer, channel)))
+          throw notFound("channel", `${field}: channel not found, or you do not have access to it`);
+      }
+      const users = await userLister(host, {
+        page: query.page,
+        perPage: query.per_page,
+        inTeam: query.in_team,
+        inChannel: query.in_channel,
+        notInChannel: query.not_in_channel,
+      });
+      return users.map((u) => presentUserTo(viewer, u));
+    },
   });
 
-  app.post("/api/v4/users/ids", async (request) => {
-    const viewer = requireUser(request);
-    const ids = parse(z.array(z.string()).max(1000, "must list at most 1000 ids"), request.body);
-    return (await getUsers(host, ids)).map((u) => sanitizeUser(u, viewer));
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/users/ids",
+    access: "user",
+    summary: "Users by id",
+    body: z.array(z.string()).max(1000, "must list at most 1000 ids"),
+    response: z.array(userSchema),
+    handler: async ({ body, user: viewer }) => (await getUsers(host, body)).map((u) => presentUserTo(viewer, u)),
   });
 
-  app.get<{ Params: { name: string } }>("/api/v4/users/username/:name", async (request) => {
-    const viewer = requireUser(request);
-    const user = await getUserByUsername(host, request.params.name);
-    if (!user) throw notFound("user", `no user named "${request.params.name}"`);
-    return sanitizeUser(user, viewer);
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/users/username/:name",
+    access: "user",
+    summary: "A user by username",
+    params: z.object({ name: z.string() }),
+    response: userSchema,
+    handler: async ({ params, user: viewer }) => {
+      const user = await getUserByUsername(host, params.name);
+      if (!user) throw notFound("user", `no user named "${params.name}"`);
+      return presentUserTo(viewer, user);
+    },
   });
 
-  app.get<{ Params: { id: string } }>("/api/v4/users/:id", async (request) => {
-    const viewer = requireUser(request);
-    const id = request.params.id === "me" ? viewer.id : request.params.id;
-    const user = await getUser(host, id);
-    if (!user) throw notFound("user", "user not found");
-    return sanitizeUser(user, viewer);
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/users/:userId",
+    access: "user",
+    summary: "A user by id (me: the caller)",
+    params: userParams,
+    response: userSchema,
+    handler: async ({ params, user: viewer }) => {
+      const user = await getUser(host, params.userId);
+      if (!user) throw notFound("user", "user not found");
+      return presentUserTo(viewer, user);
+    },
   });
 
-  app.put<{ Params: { id: string } }>("/api/v4/users/:id/roles", async (request) => {
-    requireAdmin(request);
-    const { roles } = parse(z.object({ roles: z.string().min(1, "is required") }), request.body);
-    await rolesUpdater(host, { userId: request.params.id, roles });
-    return { status: "OK" };
+  hostRoute(app, host, {
+    method: "PUT",
+    path: "/api/v4/users/:userId/roles",
+    access: "system_admin",
+    summary: "Set a user's system roles",
+    params: userParams,
+    body: z.object({ roles: z.string().min(1, "is required") }),
+    response: okSchema,
+    handler: async ({ params, body }) => {
+      await rolesUpdater(host, { userId: params.userId, roles: body.roles });
+      return { status: "OK" };
+    },
   });
 
-  app.delete<{ Params: { id: string } }>("/api/v4/users/:id", async (request) => {
-    const viewer = requireUser(request);
-    if (viewer.id !== request.params.id && !isSystemAdmin(viewer)) throw forbidden("Only system admins may deactivate other users.");
-    await userDeactivator(host, { userId: request.params.id });
-    return { status: "OK" };
+  hostRoute(app, host, {
+    method: "DELETE",
+    path: "/api/v4/users/:userId",
+    access: "user",
+    summary: "Deactivate a user and end their sessions",
+    policy: "self or system admin",
+    params: userParams,
+    response: okSchema,
+    handler: async ({ params, user: viewer }) => {
+      requireSelfOrAdmin({ viewer, userId: params.userId, message: "Only system admins may deactivate other users." });
+      await userDeactivator(host, { userId: params.userId });
+      return { status: "OK" };
+    },
   });
 
-  app.post<{ Params: { id: string } }>("/api/v4/users/:id/tokens", async (request, reply) => {
-    const viewer = requireUser(request);
-    if (viewer.id !== request.params.id && !isSystemAdmin(viewer)) throw forbidden("You may create tokens only for yourself.");
-    const { description } = parse(z.object({ description: z.string().min(1, "is required").max(255) }), request.body);
-    const user = await getUser(host, request.params.id);
-    if (!user || user.delete_at) throw notFound("user", "user not found");
-    return reply.status(201).send(await accessTokenCreator(host, { userId: user.id, description }));
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/users/:userId/tokens",
+    access: "user",
+    summary: "Create a personal access token",
+    policy: "self or system admin",
+    params: userParams,
+    body: z.object({ description: z.string().min(1, "is required").max(255) }),
+    status: 201,
+    handler: async ({ params, body, user: viewer }) => {
+      requireSelfOrAdmin({ viewer, userId: params.userId, message: "You may create tokens only for yourself." });
+      const user = await getUser(host, params.userId);
+      if (!user || user.delete_at) throw notFound("user", "user not found");
+      return accessTokenCreator(host, { userId: user.id, description: body.description });
+    },
   });
 }

@@ -27,7 +27,9 @@ afterAll(async () => server.close());
 
 async function latestPost(channelId: string): Promise<Post> {
   const list = await alice.get<PostList>(`/api/v4/channels/${channelId}/posts?per_page=1`);
-  return list.body.posts[list.body.order[0]];
+  const post = list.body.posts[list.body.order[0] ?? ""];
+  if (!post) throw new Error(`no post in ${channelId}`);
+  return post;
 }
 
 async function createHook(body: Record<string, unknown> = {}): Promise<{ id: string }> {

@@ -5,15 +5,15 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { newId } from "#common/ids.ts";
 import { LIMITS } from "#common/limits.ts";
-import type { IncomingWebhooksTable } from "../../db/schema.ts";
 import { badRequest, forbidden, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
-import { parse, requireUser } from "../context.ts";
-import { canPostInChannel, getChannelByName, getChannelRow, readableChannel } from "../../services/channels.ts";
+import { accessChannel, canPostInChannel } from "../../policies/channel.ts";
+import { getChannelByName, getChannelRow } from "../../services/channels.ts";
 import { postCreator } from "../../services/posts.ts";
-import { presentUser } from "../../services/users.ts";
+import { getUser } from "../../services/users.ts";
+import { getIncomingWebhook, incomingWebhookCreator, incomingWebhooksOf } from "../../services/webhooks.ts";
+import { hostRoute } from "../route.ts";
 
 const createSchema = z.object({
   channel_id: z.string().length(26, "must be a 26-character id"),
@@ -54,86 +54,79 @@ const payloadSchema = z.object({
   props: z.record(z.string(), z.unknown()).optional(),
 });
 
-function presentHook(row: IncomingWebhooksTable) {
-  return { ...row, channel_locked: row.channel_locked === 1, update_at: row.create_at };
-}
-
 export function registerWebhookRoutes(app: FastifyInstance, host: Host): void {
-  app.post("/api/v4/hooks/incoming", async (request, reply) => {
-    const user = requireUser(request);
-    const input = parse(createSchema, request.body, "api.webhook.create.invalid");
-    const channel = await readableChannel(host, user, input.channel_id);
-    if (!(await canPostInChannel(host, user, channel))) throw forbidden("You must be a member of the channel to create a webhook for it.");
-    const row: IncomingWebhooksTable = {
-      id: newId(),
-      channel_id: channel.id,
-      team_id: channel.team_id,
-      user_id: user.id,
-      display_name: input.display_name ?? "",
-      description: input.description ?? "",
-      username: input.username ?? "",
-      icon_url: input.icon_url ?? "",
-      channel_locked: input.channel_locked ? 1 : 0,
-      create_at: Date.now(),
-      delete_at: 0,
-    };
-    await host.db.insertInto("incoming_webhooks").values(row).execute();
-    return reply.status(201).send(presentHook(row));
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/hooks/incoming",
+    access: "user",
+    summary: "Create an incoming webhook for a channel",
+    policy: "can post in the channel",
+    body: createSchema,
+    invalidId: "api.webhook.create.invalid",
+    status: 201,
+    handler: async ({ body, user }) => {
+      const channel = await accessChannel(host, { user, channelId: body.channel_id });
+      if (!(await canPostInChannel(host, user, channel)))
+        throw forbidden("You must be a member of the channel to create a webhook for it.");
+      return incomingWebhookCreator(host, { channel, ownerId: user.id, input: body });
+    },
   });
 
-  app.get("/api/v4/hooks/incoming", async (request) => {
-    const user = requireUser(request);
-    const rows = await host.db
-      .selectFrom("incoming_webhooks")
-      .selectAll()
-      .where("user_id", "=", user.id)
-      .where("delete_at", "=", 0)
-      .execute();
-    return rows.map(presentHook);
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/hooks/incoming",
+    access: "user",
+    summary: "The caller's incoming webhooks",
+    handler: ({ user }) => incomingWebhooksOf(host, user.id),
   });
 
-  app.post<{ Params: { id: string } }>("/hooks/:id", async (request) => {
-    const hook = await host.db
-      .selectFrom("incoming_webhooks")
-      .selectAll()
-      .where("id", "=", request.params.id)
-      .where("delete_at", "=", 0)
-      .executeTakeFirst();
-    if (!hook) throw notFound("webhook", "no incoming webhook with this id");
-    const payload = parse(payloadSchema, request.body ?? {}, "web.incoming_webhook.invalid");
-    if (!payload.text?.trim() && !payload.attachments?.length)
-      throw badRequest("web.incoming_webhook.text.app_error", "text: no text or attachments were given");
-    const owner = await host.db.selectFrom("users").selectAll().where("id", "=", hook.user_id).executeTakeFirst();
-    if (!owner || owner.delete_at) throw forbidden("The owner of this webhook has been deactivated.");
-    let channelId = hook.channel_id;
-    if (payload.channel && !hook.channel_locked) {
-      const target = await getChannelByName(host, hook.team_id, payload.channel.replace(/^[#~]/, ""));
-      const ownerUser = presentUser(owner);
-      if (!target || !(await canPostInChannel(host, ownerUser, target)))
-        throw badRequest(
-          "web.incoming_webhook.channel.app_error",
-          `channel: "${payload.channel}" not found, or the webhook's owner cannot post there`,
-        );
-      channelId = target.id;
-    }
-    const channel = await getChannelRow(host, channelId);
-    if (!channel) throw notFound("channel", "the webhook's channel no longer exists");
-    const username = payload.username || hook.username || hook.display_name;
-    await postCreator(host, {
-      input: {
-        channel_id: channelId,
-        message: payload.text ?? "",
-        props: {
-          ...(payload.props ?? {}),
-          from_webhook: "true",
-          webhook_display_name: hook.display_name,
-          ...(username ? { override_username: username } : {}),
-          ...(payload.icon_url || hook.icon_url ? { override_icon_url: payload.icon_url || hook.icon_url } : {}),
-          ...(payload.attachments ? { attachments: payload.attachments } : {}),
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/hooks/:id",
+    access: "none",
+    summary: "Post through an incoming webhook (Slack/Mattermost payload, JSON or a form's `payload`)",
+    policy: "the hook's unguessable id; its owner can post in the target channel",
+    params: z.object({ id: z.string() }),
+    // No body at all (and `null`) is an empty payload, refused below for having no text.
+    body: z.preprocess((value) => value ?? {}, payloadSchema),
+    invalidId: "web.incoming_webhook.invalid",
+    response: z.literal("ok"),
+    handler: async ({ params, body: payload }) => {
+      const hook = await getIncomingWebhook(host, params.id);
+      if (!hook) throw notFound("webhook", "no incoming webhook with this id");
+      if (!payload.text?.trim() && !payload.attachments?.length)
+        throw badRequest("web.incoming_webhook.text.app_error", "text: no text or attachments were given");
+      const owner = await getUser(host, hook.user_id);
+      if (!owner || owner.delete_at) throw forbidden("The owner of this webhook has been deactivated.");
+      let channelId = hook.channel_id;
+      if (payload.channel && !hook.channel_locked) {
+        const target = await getChannelByName(host, hook.team_id, payload.channel.replace(/^[#~]/, ""));
+        if (!target || !(await canPostInChannel(host, owner, target)))
+          throw badRequest(
+            "web.incoming_webhook.channel.app_error",
+            `channel: "${payload.channel}" not found, or the webhook's owner cannot post there`,
+          );
+        channelId = target.id;
+      }
+      const channel = await getChannelRow(host, channelId);
+      if (!channel) throw notFound("channel", "the webhook's channel no longer exists");
+      const username = payload.username || hook.username || hook.display_name;
+      await postCreator(host, {
+        input: {
+          channel_id: channelId,
+          message: payload.text ?? "",
+          props: {
+            ...(payload.props ?? {}),
+            from_webhook: "true",
+            webhook_display_name: hook.display_name,
+            ...(username ? { override_username: username } : {}),
+            ...(payload.icon_url || hook.icon_url ? { override_icon_url: payload.icon_url || hook.icon_url } : {}),
+            ...(payload.attachments ? { attachments: payload.attachments } : {}),
+          },
         },
-      },
-      author: { user: presentUser(owner), via: "webhook", trusted: true },
-    });
-    return "ok";
+        author: { user: owner, via: "webhook", trusted: true },
+      });
+      return "ok";
+    },
   });
 }

@@ -4,6 +4,7 @@
  */
 import type { Kysely, Migration } from "kysely";
 import { columnTypes, type Dialect } from "../column-types.ts";
+import { migrateLegacyAllowlist } from "../../http/connections-setting.ts";
 
 /** The host's migrations for a dialect, keyed by an ordered name. */
 export function hostMigrations(dialect: Dialect): Record<string, Migration> {
@@ -164,6 +165,39 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("create_at", t.time, (c) => c.notNull())
           .execute();
         await db.schema.createIndex("realtime_events_create_at").on("realtime_events").column("create_at").execute();
+      },
+    },
+    // Run-once jobs across processes (server/jobs).
+    "0003_jobs": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("jobs")
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("key", "text", (c) => c.notNull())
+          .addColumn("run_at", t.time, (c) => c.notNull())
+          .addColumn("payload", "text", (c) => c.notNull().defaultTo("null"))
+          .addColumn("attempts", t.int, (c) => c.notNull().defaultTo(0))
+          .addColumn("claimed_by", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("claim_expires_at", t.time, (c) => c.notNull().defaultTo(0))
+          .addPrimaryKeyConstraint("jobs_pk", ["kind", "key"])
+          .execute();
+        await db.schema.createIndex("jobs_run_at").on("jobs").column("run_at").execute();
+      },
+    },
+    // Stored system configuration (`GET/PUT /api/v4/config`), by dotted name.
+    "0004_system_config": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("system_config")
+          .addColumn("name", "text", (c) => c.primaryKey())
+          .addColumn("value", "text", (c) => c.notNull())
+          .execute();
+      },
+    },
+    // The Workflow plugin's `http_allowlist` entries become AllowedUntrustedInternalConnections, once.
+    "0005_http_allowlist_to_internal_connections": {
+      async up(db: Kysely<unknown>) {
+        await migrateLegacyAllowlist(db);
       },
     },
   };

@@ -4,53 +4,20 @@
  * rule, so a post is scanned once whatever the number of rules.
  *
  * Keywords and text are lowercased (case-insensitive matching), and every hit
- * is checked for the whole-word rule of DESIGN.md: the characters just before
- * and just after the keyword must not be letters, digits or `_`. The keyword
- * itself may hold any characters (`db-prod`, `ERR-500`, `api.example.com`).
+ * is checked for the whole-word rule of DESIGN.md with the one boundary check
+ * of `#common/text-match.ts` ({@link isWholeWordAt}): the characters just
+ * before and just after the keyword must not be letters, digits or `_`. The
+ * keyword itself may hold any characters (`db-prod`, `ERR-500`, `api.example.com`).
  */
-
-/** Letters, digits and `_` in any script: what a keyword must not touch. */
-const WORD_CHAR = /[\p{L}\p{N}_]/u;
-
-/** True when the code point is a letter, a digit or `_`. */
-function isWordCodePoint(codePoint: number): boolean {
-  if (codePoint < 128) {
-    return (
-      (codePoint >= 48 && codePoint <= 57) ||
-      (codePoint >= 97 && codePoint <= 122) ||
-      (codePoint >= 65 && codePoint <= 90) ||
-      codePoint === 95
-    );
-  }
-  return WORD_CHAR.test(String.fromCodePoint(codePoint));
-}
-
-/** True when the character that ends just before UTF-16 index `end` is a word character. */
-function wordCharBefore(text: string, end: number): boolean {
-  if (end <= 0) return false;
-  const unit = text.charCodeAt(end - 1);
-  if (unit >= 0xdc00 && unit <= 0xdfff && end >= 2) return isWordCodePoint(text.codePointAt(end - 2) ?? unit);
-  return isWordCodePoint(unit);
-}
-
-/** True when the character that starts at UTF-16 index `start` is a word character. */
-function wordCharAt(text: string, start: number): boolean {
-  if (start >= text.length) return false;
-  return isWordCodePoint(text.codePointAt(start) ?? 0);
-}
+import { isWholeWordAt, normalizeKeyword } from "#common/text-match.ts";
 
 /** The first slot of edge `node --code-->` in the transition hash (multiplicative hashing: the top bits). */
 function edgeSlot(node: number, code: number, shift: number): number {
   return Math.imul(node ^ Math.imul(code, 0x85ebca6b), 0x9e3779b1) >>> shift;
 }
 
-/**
- * Lowercase a keyword or a text the way the automaton compares them.
- * @example normalizeKeyword("  DB-Prod ") // "db-prod"
- */
-export function normalizeKeyword(keyword: string): string {
-  return keyword.trim().toLowerCase();
-}
+/** Lowercase a keyword or a text the way the automaton compares them (the one rule of `#common/text-match.ts`). */
+export { normalizeKeyword };
 
 /**
  * An immutable automaton over a list of keywords. Keyword ids are their
@@ -92,7 +59,7 @@ export class KeywordAutomaton {
     const output: number[] = [-1];
 
     const child = (node: number, code: number): number => {
-      if (singleChar[node] === code) return singleNext[node];
+      if (singleChar[node] === code) return singleNext[node] ?? -1;
       const map = multi[node];
       return map?.get(code) ?? -1;
     };
@@ -137,7 +104,8 @@ export class KeywordAutomaton {
     let head = 0;
     let tail = 0;
     const forEachChild = (node: number, visit: (code: number, next: number) => void): void => {
-      if (singleChar[node] !== -1) visit(singleChar[node], singleNext[node]);
+      const code = singleChar[node] ?? -1;
+      if (code !== -1) visit(code, singleNext[node] ?? 0);
       multi[node]?.forEach((next, code) => visit(code, next));
     };
     forEachChild(0, (_code, next) => {
@@ -145,17 +113,17 @@ export class KeywordAutomaton {
       queue[tail++] = next;
     });
     while (head < tail) {
-      const node = queue[head++];
+      const node = queue[head++] ?? 0;
       forEachChild(node, (code, next) => {
-        let f = fail[node];
+        let f = fail[node] ?? 0;
         let target = child(f, code);
         while (target < 0 && f !== 0) {
-          f = fail[f];
+          f = fail[f] ?? 0;
           target = child(f, code);
         }
         fail[next] = target >= 0 && target !== next ? target : 0;
-        const via = fail[next];
-        dictLink[next] = output[via] >= 0 ? via : dictLink[via];
+        const via = fail[next] ?? 0;
+        dictLink[next] = (output[via] ?? -1) >= 0 ? via : (dictLink[via] ?? 0);
         queue[tail++] = next;
       });
     }
@@ -189,13 +157,13 @@ export class KeywordAutomaton {
   }
 
   private next(node: number, code: number): number {
-    if (node === 0 && code < 128) return this.rootAscii[code];
+    if (node === 0 && code < 128) return this.rootAscii[code] ?? -1;
     const nodes = this.edgeNode;
     let slot = edgeSlot(node, code, this.edgeShift);
     for (;;) {
       const at = nodes[slot];
-      if (at === -1) return -1;
-      if (at === node && this.edgeCode[slot] === code) return this.edgeNext[slot];
+      if (at === -1 || at === undefined) return -1;
+      if (at === node && this.edgeCode[slot] === code) return this.edgeNext[slot] ?? -1;
       slot = (slot + 1) & this.edgeMask;
     }
   }
@@ -212,16 +180,16 @@ export class KeywordAutomaton {
       const code = text.charCodeAt(i);
       let next = this.next(node, code);
       while (next < 0 && node !== 0) {
-        node = this.fail[node];
+        node = this.fail[node] ?? 0;
         next = this.next(node, code);
       }
       node = next < 0 ? 0 : next;
-      let hit = this.output[node] >= 0 ? node : this.dictLink[node];
+      let hit = (this.output[node] ?? -1) >= 0 ? node : (this.dictLink[node] ?? 0);
       while (hit !== 0) {
-        const id = this.output[hit];
-        const start = i + 1 - this.lengths[id];
-        if (!wordCharBefore(text, start) && !wordCharAt(text, i + 1)) onHit(id);
-        hit = this.dictLink[hit];
+        const id = this.output[hit] ?? 0;
+        const start = i + 1 - (this.lengths[id] ?? 0);
+        if (isWholeWordAt(text, start, i + 1)) onHit(id);
+        hit = this.dictLink[hit] ?? 0;
       }
     }
   }

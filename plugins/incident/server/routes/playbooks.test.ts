@@ -3,10 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Team, User } from "#common/wire.ts";
-import type { TestClient, TestServer } from "#testing";
+import { ApiClient, type TestClient, type TestServer } from "#testing";
 import { playbookJsonSchema } from "../../common/playbook-schema.ts";
 import type { Incident, Playbook } from "../../common/types.ts";
-import { applyPlaybookFiles } from "../../../../server/cli/playbook-commands.ts";
+import { applyPlaybookFiles } from "../../cli/playbook-commands.ts";
 import { API, channelPosts, slash, startIncident, startIncidentServer, teamWithMembers } from "../test-server.ts";
 
 type Client = TestClient & { user: User };
@@ -185,7 +185,8 @@ forwarding:
     fs.writeFileSync(path.join(dir, "two.yaml"), "name: CLI two\nstages: [{nam: x}]\n");
     const lines: string[] = [];
     const out = { log: (l: string) => lines.push(l), error: (l: string) => lines.push(l) };
-    const props = { files: [path.join(dir, "one.yaml"), path.join(dir, "two.yaml")], team: team.name, url: server.url, token: alice.token };
+    const client = new ApiClient({ url: server.url, token: alice.token });
+    const props = { files: [path.join(dir, "one.yaml"), path.join(dir, "two.yaml")], team: team.name, client };
     await expect(applyPlaybookFiles(props, out)).rejects.toThrow("nothing was applied: 2 problems");
     expect(lines).toContain(`${path.join(dir, "two.yaml")}:2:11: stages.0.nam: unknown key "nam"; did you mean "name"?`);
     fs.writeFileSync(path.join(dir, "two.yaml"), "name: CLI two\n");

@@ -241,10 +241,10 @@ export async function activate(context: PluginContext): Promise<void> {
   c.automation.registerAction({
     name: "example_note",
     description: "Store a note in the example plugin",
-    parameters: { text: { type: "string", required: true, description: "The note" } },
+    parameters: z.object({ text: z.string().describe("The note") }),
     returns: { note_id: { type: "string", description: "The new note's id" } },
     async run(input) {
-      const note = await addNote(String(input.params.text), input.actorId);
+      const note = await addNote(input.params.text, input.actorId);
       return { note_id: note.id };
     },
   });

@@ -2,11 +2,13 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildCli } from "./index.ts";
+import { createPluginCli } from "#testing";
+import { register } from "./index.ts";
 import { lintPlaybookFiles } from "./playbook-commands.ts";
 
-const root = path.resolve(import.meta.dirname, "../..");
+const root = path.resolve(import.meta.dirname, "../../..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-lint-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -49,7 +51,9 @@ describe("sitrep playbook lint", () => {
   });
 
   it("has --help for lint and apply", () => {
-    const playbook = buildCli().commands.find((c) => c.name() === "playbook")!;
+    const program = new Command("sitrep");
+    register(createPluginCli({ program }));
+    const playbook = program.commands.find((c) => c.name() === "playbook")!;
     expect(playbook.commands.find((c) => c.name() === "lint")!.helpInformation()).toContain(
       "Usage: sitrep playbook lint [options] <files...>",
     );

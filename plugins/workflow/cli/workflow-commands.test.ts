@@ -22,7 +22,7 @@ describe("sitrep workflow lint", () => {
       "name: x\nrun_as: bot\ntrigger: {type: message_postd}\nsteps:\n  - action: post_message\n    with: {channel: a}\n",
     );
     const { lines, out } = capture();
-    const shippedDir = path.resolve(import.meta.dirname, "../../workflows");
+    const shippedDir = path.resolve(import.meta.dirname, "../../../workflows");
     const shipped = fs.readdirSync(shippedDir).map((f) => path.join(shippedDir, f));
     expect(await lintWorkflowFiles({ files: [bad, ...shipped] }, out)).toBe(false);
     expect(lines.slice(0, 2)).toEqual([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { containsText, keywordMatches, postText } from "./text-match.ts";
+import { KEYWORD_CASES, POST_TEXT_CASES } from "./text-match.cases.ts";
+import { containsText, isWordChar, keywordList, keywordMatches, postText } from "./text-match.ts";
 
 describe("text-match", () => {
   it("applies the whole-word rule: not a letter, digit or _ on either side", () => {
@@ -25,6 +26,25 @@ describe("text-match", () => {
         attachments: [{ pretext: "pre", title: "T", text: "body", fallback: "fb", fields: [{ title: "sev", value: 1 }] }, "junk", null],
       },
     });
-    expect(text.split("\n")).toEqual(["alert", "pre", "T", "body", "fb", "sev", "1"]);
+    expect(text.split("\n")).toEqual(["alert", "pre", "T", "body", "fb", "sev: 1"]);
+  });
+
+  it.each(POST_TEXT_CASES)("post text: $name", ({ post, text }) => {
+    expect(postText(post)).toBe(text);
+  });
+
+  it.each(KEYWORD_CASES)("keyword rule: $name", ({ post, keyword, matches }) => {
+    expect(keywordMatches(postText(post), keyword)).toBe(matches);
+  });
+
+  it("treats letters, digits and _ of any script as word characters", () => {
+    expect(["a", "Z", "0", "_", "é", "ж", "字", "𝐀"].map((c) => isWordChar(c.codePointAt(0) ?? 0))).toEqual(Array(8).fill(true));
+    expect(["-", ".", " ", "\n", "🔥", ":"].map((c) => isWordChar(c.codePointAt(0) ?? 0))).toEqual(Array(6).fill(false));
+  });
+
+  it("reads a keywords condition as a list, dropping blank keywords", () => {
+    expect(keywordList(["SEV1", " ", ""])).toEqual(["SEV1"]);
+    expect(keywordList("db-prod")).toEqual(["db-prod"]);
+    expect(keywordList(undefined)).toEqual([]);
   });
 });

@@ -1,0 +1,59 @@
+/**
+ * @module policies/channel
+ * Who may read a channel, post in it and add members to it — one definition
+ * for the channel routes, the post path, the webhook routes and the host's
+ * automation actions. {@link accessChannel} fetches and authorizes in one
+ * call with one 404 for "missing" and "not yours": a private channel's
+ * existence is never revealed.
+ */
+import { isSystemAdmin, type Channel } from "#common/wire.ts";
+import { notFound } from "../errors.ts";
+import type { Host } from "../host.ts";
+import { getChannel, isChannelMember } from "../services/channels.ts";
+import { isTeamMember } from "../services/teams.ts";
+import type { Actor } from "./team.ts";
+
+/**
+ * Who may read a channel: its members; anyone on the team for a public one;
+ * system admins always (as in Mattermost, for compliance).
+ */
+export async function canReadChannel(host: Host, user: Actor, channel: Pick<Channel, "id" | "team_id" | "type">): Promise<boolean> {
+  if (isSystemAdmin(user)) return true;
+  if (await isChannelMember(host, channel.id, user.id)) return true;
+  return channel.type === "O" && (await isTeamMember(host, channel.team_id, user.id));
+}
+
+/** Who may post in a channel: its members, and system admins. */
+export async function canPostInChannel(host: Host, user: Actor, channel: Pick<Channel, "id">): Promise<boolean> {
+  return isSystemAdmin(user) || (await isChannelMember(host, channel.id, user.id));
+}
+
+/** The 404 of a channel the caller may not read, or that does not exist. */
+export const channelNotFound = () => notFound("channel", "channel not found, or you do not have access to it");
+
+/** The channel if the user may read it ({@link canReadChannel}), or a 404 that reveals nothing. */
+export async function accessChannel(host: Host, props: { user: Actor; channelId: string }): Promise<Channel> {
+  const channel = await getChannel(host, props.channelId);
+  if (!channel || !(await canReadChannel(host, props.user, channel))) throw channelNotFound();
+  return channel;
+}
+
+/** Why {@link channelMemberAddRefusal} refuses: adding others needs membership; the added user must be on the team. */
+export type ChannelMemberAddRefusal = "not_a_member" | "target_not_on_team";
+
+/**
+ * Whether `actor` may add `targetId` to a channel they can read: system admins
+ * always; anyone may join a public channel themselves; adding someone else
+ * (or joining a private channel) needs the actor's membership; and the added
+ * user must be on the channel's team. Null when allowed.
+ */
+export async function channelMemberAddRefusal(
+  host: Host,
+  props: { actor: Actor; channel: Pick<Channel, "id" | "team_id" | "type">; targetId: string },
+): Promise<ChannelMemberAddRefusal | null> {
+  if (isSystemAdmin(props.actor)) return null;
+  const selfJoin = props.targetId === props.actor.id && props.channel.type === "O";
+  if (!selfJoin && !(await isChannelMember(host, props.channel.id, props.actor.id))) return "not_a_member";
+  if (!(await isTeamMember(host, props.channel.team_id, props.targetId))) return "target_not_on_team";
+  return null;
+}
