@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { safeParse } from "zod";
-import { startTestServer, type TestClient, type TestServer } from "#testing";
-import { boundaryDir, testPluginBundle, upload } from "./testdata/helpers.ts";
+import { builtBundles, startTestServer, type TestClient, type TestServer } from "#testing";
+import { boundaryDir } from "./testdata/helpers.ts";
 
 let server: TestServer;
 let admin: TestClient;
 let user: TestClient;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // Installed and enabled as a prepackaged bundle, as a fresh install has it.
+  server = await startTestServer({ prepackagedPluginsDir: await builtBundles([boundaryDir]) });
   admin = await server.admin();
   user = await server.createUser();
-  expect((await upload(admin, await testPluginBundle(boundaryDir))).status).toBe(201);
-  expect((await admin.post("/api/v4/plugins/boundary/enable")).status).toBe(200);
 });
 afterAll(async () => server.close());
 
