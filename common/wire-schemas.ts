@@ -99,6 +99,8 @@ export const postSchema = wireObject({
   update_at: z.number(),
   edit_at: z.number(),
   delete_at: z.number(),
+  /** True once someone reacted to the post (Mattermost omits it while false). */
+  has_reactions: z.optional(z.boolean()),
 });
 
 /** `GET /channels/{id}/posts`: ids newest first, and the posts by id. */
@@ -108,6 +110,29 @@ export const postListSchema = wireObject({
   next_post_id: z.string(),
   prev_post_id: z.string(),
   has_next: z.boolean(),
+});
+
+/**
+ * `POST /teams/{id}/posts/search`: matching posts newest first, with
+ * `matches` (post id → the searched words found in it, for highlighting).
+ */
+export const postSearchResultsSchema = wireObject({
+  order: z.array(z.string()),
+  posts: z.record(z.string(), postSchema),
+  matches: z.record(z.string(), z.array(z.string())),
+  next_post_id: z.string(),
+  prev_post_id: z.string(),
+  has_next: z.boolean(),
+  first_inaccessible_post_time: z.number(),
+});
+
+/** An emoji reaction to a post: one per user, post and emoji name. */
+export const reactionSchema = wireObject({
+  user_id: z.string(),
+  post_id: z.string(),
+  emoji_name: z.string(),
+  create_at: z.number(),
+  channel_id: z.string(),
 });
 
 /** The error body of every 4xx/5xx answer. */
@@ -232,6 +257,9 @@ export function jsonStringOf<T>(schema: z.ZodMiniType<T>): z.ZodMiniType<T, stri
 
 /** `data` of the `posted` and `ephemeral_message` events. */
 export const postedEventDataSchema = wireObject({ post: jsonStringOf(postSchema) });
+
+/** `data` of `reaction_added` and `reaction_removed`: the reaction as a JSON string, as Mattermost sends it. */
+export const reactionEventDataSchema = wireObject({ reaction: jsonStringOf(reactionSchema) });
 
 /** `data` of the `open_dialog` event. */
 export const openDialogEventDataSchema = wireObject({

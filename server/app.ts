@@ -23,6 +23,7 @@ import { registerSystemRoutes } from "./api/v4/system.ts";
 import { registerTeamRoutes } from "./api/v4/teams.ts";
 import { registerChannelRoutes } from "./api/v4/channels.ts";
 import { registerPostRoutes } from "./api/v4/posts.ts";
+import { registerPostSearchRoutes } from "./api/v4/post-search.ts";
 import { registerCommandRoutes } from "./api/v4/commands.ts";
 import { registerWebhookRoutes } from "./api/v4/webhooks.ts";
 import { registerPluginRoutes } from "./api/v4/plugins.ts";
@@ -140,6 +141,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   registerTeamRoutes(app, host);
   registerChannelRoutes(app, host);
   registerPostRoutes(app, host);
+  registerPostSearchRoutes(app, host);
   registerCommandRoutes(app, host);
   registerWebhookRoutes(app, host);
   registerConfigRoutes(app, host);
