@@ -31,3 +31,14 @@ export const statusOkSchema = z.looseObject({ status: z.string() });
 export const hostConfigSchema = z.looseObject({
   ServiceSettings: z.looseObject({ AllowedUntrustedInternalConnections: z.string() }),
 });
+
+/** Any answer naming the id of what it made or read, for tests that need only the id. */
+export const withIdSchema = z.looseObject({ id: z.string() });
+
+/**
+ * A page as the plugins answer one (`{items, total_count}`), of items of this schema.
+ * @example const page = await alice.get(`${API}/incidents?team_id=${team.id}`, pageOf(incidentAnswerSchema));
+ */
+export function pageOf<T>(item: z.core.$ZodType<T>) {
+  return z.looseObject({ items: z.array(item), total_count: z.number() });
+}
