@@ -92,7 +92,7 @@ export interface Migration {
 export async function migrate(props: { db: Kysely<unknown>; namespace: string; migrations: Record<string, Migration> }): Promise<void> {
   const table = props.namespace === "host" ? "migrations_host" : `migrations_plugin_${props.namespace.replace(/[^a-z0-9_]/g, "_")}`;
   const postgres = props.db.getExecutor().adapter instanceof PostgresAdapter;
-  const names = Object.keys(props.migrations).sort();
+  const ordered = Object.entries(props.migrations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   let current = "";
   try {
     await props.db.transaction().execute(async (trx) => {
@@ -102,10 +102,10 @@ export async function migrate(props: { db: Kysely<unknown>; namespace: string; m
       );
       const { rows } = await sql<{ name: string }>`SELECT name FROM ${sql.table(table)}`.execute(trx);
       const applied = new Set(rows.map((r) => r.name));
-      for (const name of names) {
+      for (const [name, migration] of ordered) {
         if (applied.has(name)) continue;
         current = name;
-        await props.migrations[name].up(trx);
+        await migration.up(trx);
         await sql`INSERT INTO ${sql.table(table)} (name, timestamp) VALUES (${name}, ${new Date().toISOString()})`.execute(trx);
       }
     });
