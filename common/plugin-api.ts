@@ -49,9 +49,19 @@ export interface PluginManifest {
 
 /** The module a plugin's server entry exports. */
 export interface PluginServerModule {
-  /** Called when the plugin is enabled (at start, or at runtime). */
-  activate(ctx: PluginContext): void | Promise<void>;
+  /**
+   * Called when the plugin is enabled (at start, or at runtime). May return a
+   * {@link PluginActivation}, so what activation built stays in its closure
+   * instead of module-level state.
+   */
+  activate(ctx: PluginContext): void | PluginActivation | Promise<void | PluginActivation>;
   /** Called before the host disposes the plugin's registrations. */
+  deactivate?(): void | Promise<void>;
+}
+
+/** What `activate` may return. */
+export interface PluginActivation {
+  /** Called before the host disposes the plugin's registrations (before the module's `deactivate()`); may wait for work in progress. */
   deactivate?(): void | Promise<void>;
 }
 

@@ -18,7 +18,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { PluginStatus, WebappPlugin } from "#common/wire.ts";
 import { TIMED_OUT, withTimeout } from "#common/with-timeout.ts";
-import type { PluginManifest, PluginServerModule } from "#plugin-api";
+import type { PluginActivation, PluginManifest, PluginServerModule } from "#plugin-api";
 import { sql } from "../db/index.ts";
 import type { PluginsTable } from "../db/schema.ts";
 import { AppError, badRequest, conflict, notFound } from "../errors.ts";
@@ -36,6 +36,8 @@ interface ActivePlugin {
   checksum: string;
   dir: string;
   module: PluginServerModule | null;
+  /** What `activate` returned: its own `deactivate`, holding the plugin's state in a closure. */
+  activation?: PluginActivation | void;
   registrations: Registrations;
   router: PluginRouter;
 }
@@ -452,6 +454,7 @@ export class PluginManager {
       const manifest = parseManifest(JSON.parse(row.manifest));
       const dir = await this.ensureExtracted(row);
       let module: PluginServerModule | null = null;
+      let activation: PluginActivation | void = undefined;
       if (manifest.server) {
         const imported = (await import(pathToFileURL(path.join(dir, manifest.server.entry)).href)) as Partial<PluginServerModule>;
         if (typeof imported.activate !== "function") throw new Error(`${manifest.server.entry} does not export activate(ctx)`);
@@ -468,8 +471,9 @@ export class PluginManager {
           LIFECYCLE_TIMEOUT_MS,
         );
         if (outcome === TIMED_OUT) throw new Error(`activate() did not finish within ${LIFECYCLE_TIMEOUT_MS / 1000}s`);
+        activation = outcome;
       }
-      this.active.set(id, { manifest, checksum: row.checksum, dir, module, registrations, router });
+      this.active.set(id, { manifest, checksum: row.checksum, dir, module, registrations, router, activation });
       log.info("plugin activated", { version: manifest.version });
     } catch (error) {
       registrations.disposeAll();
@@ -488,9 +492,12 @@ export class PluginManager {
     this.active.delete(id);
     const log = this.host.log.child({ plugin_id: id });
     try {
-      if (plugin.module?.deactivate) {
+      if (plugin.module?.deactivate || plugin.activation?.deactivate) {
         const outcome = await withTimeout(
-          Promise.resolve().then(() => plugin.module!.deactivate!()),
+          Promise.resolve().then(async () => {
+            await plugin.activation?.deactivate?.();
+            await plugin.module?.deactivate?.();
+          }),
           LIFECYCLE_TIMEOUT_MS,
         );
         if (outcome === TIMED_OUT) log.warn(`deactivate() did not finish within ${LIFECYCLE_TIMEOUT_MS / 1000}s`);

@@ -109,8 +109,9 @@ export function renderString(text: string, scope: TemplateScope, missing?: (ref:
     const value = lookup(scope, ref);
     return value === undefined && missing ? missing(ref) : value;
   };
-  if (refs.length === 1 && refs[0]!.raw === text.trim() && text.trim() === text) {
-    const value = resolve(refs[0]!);
+  const [only] = refs;
+  if (refs.length === 1 && only && only.raw === text.trim() && text.trim() === text) {
+    const value = resolve(only);
     return value === undefined ? "" : value;
   }
   return text.replace(TEMPLATE, (raw) => {

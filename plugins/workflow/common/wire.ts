@@ -4,6 +4,7 @@
  * UI and the CLI parse what they receive instead of trusting it.
  */
 import { z } from "zod";
+import { pageQuerySchema } from "#common/limits.ts";
 
 /** Run outcomes: `running`, then `succeeded` or `failed` (a failing step, or the loop guard). */
 export const runStatusSchema = z.enum(["running", "succeeded", "failed"]);
@@ -69,3 +70,55 @@ export const runFinishedEventSchema = z.object({ run_id: z.string(), workflow_id
 
 /** The deepest chain of runs: a run whose trigger came from runs this deep is not started. */
 export const MAX_DEPTH = 5;
+
+/** A page of runs, as the run lists answer. */
+export const runPageSchema = z.object({ items: z.array(runSchema), total_count: z.number() });
+
+/** The answer of a change that returns nothing else. */
+export const statusOkSchema = z.object({ status: z.literal("OK") });
+
+/** The path of a route on one workflow or run: `/{id}`. Any string: an unknown id is a 404, not a 400. */
+export const idParamsSchema = z.object({ id: z.string() });
+
+/** The path of a webhook: `/hooks/{id}/{secret}`. */
+export const hookParamsSchema = z.object({ id: z.string(), secret: z.string() });
+
+/** The body of a webhook call: a JSON object whose keys become trigger values. */
+export const hookBodySchema = z.record(z.string(), z.unknown(), {
+  error: "must be a JSON object; its keys become {{trigger.<key>}} values",
+});
+
+/** The body of `POST /workflows`: the team and the workflow's YAML. */
+export const applyWorkflowRequestSchema = z.object({
+  team_id: z.string({ error: "is required" }).length(26, "must be a 26-character id"),
+  // A missing source reads as "" (prefault), so its message says what belongs
+  // there instead of the plain "is required" the host gives a missing field.
+  source: z
+    .string({ error: "is required: the workflow's YAML" })
+    .min(1, "is required: the workflow's YAML")
+    .max(100_000, "must be at most 100000 characters")
+    .prefault(""),
+});
+
+/** An optional id in a query: absent or empty means "any". */
+const anyOrId = z
+  .string()
+  .optional()
+  .transform((value) => value || undefined);
+
+/** The query of `GET /workflows`: `team_id` narrows the list to one team. */
+export const listWorkflowsQuerySchema = z.object({ team_id: anyOrId });
+
+/** The query of a run list: `page` from 0, `per_page` 1 to 200 (default 50), `failed=true` for failed runs only. */
+export const runsPageQuerySchema = pageQuerySchema({
+  perPageDefault: 50,
+  messages: { perPageMin: "must be 1 to 200", perPageMax: "must be 1 to 200" },
+}).extend({
+  failed: z
+    .string()
+    .optional()
+    .transform((value) => value === "true"),
+});
+
+/** The query of `GET /runs`: a run list, of one workflow with `workflow_id`. */
+export const runsQuerySchema = runsPageQuerySchema.extend({ workflow_id: anyOrId });

@@ -131,8 +131,8 @@ export function parseWorkflow(source: string, catalog?: LintCatalog): ParsedWork
       const scan = scanTemplates(text);
       for (const problem of scan.problems) add(path, problem.reason, problem.index);
       for (const ref of scan.refs) {
-        if (ref.root !== "steps") continue;
-        const id = ref.path[0]!;
+        const [id] = ref.path;
+        if (ref.root !== "steps" || id === undefined) continue; // a steps ref always has an id (scanTemplates)
         const index = earlier.get(id);
         if (index === undefined)
           add(
@@ -217,12 +217,14 @@ function lintAgainstCatalog(props: {
     }
     for (const { path, text } of stringsIn(step.with, ["steps", i, "with"])) {
       for (const ref of scanTemplates(text).refs) {
-        const value = ref.root === "trigger" ? ref.path[0]! : ref.path[1]!;
+        const [first, second] = ref.path;
+        const value = ref.root === "trigger" ? first : second;
+        if (first === undefined || value === undefined) continue; // scanTemplates gives each root its segments
         if (ref.root === "trigger") {
           if (trigger && !trigger.openValues && !Object.hasOwn(trigger.provides, value))
             add(path, `${ref.raw}: ${trigger.name} provides no "${value}"${listOf(Object.keys(trigger.provides))}`, ref.index);
         } else {
-          const source = returnsOf.get(ref.path[0]!);
+          const source = returnsOf.get(first);
           if (source && !Object.hasOwn(source.returns, value))
             add(path, `${ref.raw}: ${source.name} returns no "${value}"${listOf(Object.keys(source.returns))}`, ref.index);
         }

@@ -11,23 +11,23 @@
  */
 import { newId } from "#common/ids.ts";
 import { withTimeout } from "#common/with-timeout.ts";
-import type { FiredTrigger, PluginContext } from "#plugin-api";
+import type { Disposable, FiredTrigger } from "#plugin-api";
 import { coerceParams } from "../common/params.ts";
 import { renderValue, type TemplateScope } from "../common/templates.ts";
 import { MAX_DEPTH, type RunStatus } from "../common/wire.ts";
-import type { WorkflowSpec } from "../common/workflow.ts";
-import type { WorkflowStore, WorkflowsTable } from "./store.ts";
+import type { WorkflowDeps } from "./deps.ts";
+import { runAsMaySee } from "./policies.ts";
+import type { RunRecord, WorkflowRecord } from "./store.ts";
 
 /** How long one action may take before its step fails. */
 export const ACTION_TIMEOUT_MS = 60_000;
 
-const json = (value: unknown) => JSON.stringify(value ?? null);
-
+/** Runs the workflows a fired trigger starts; one per activation. */
 export class WorkflowEngine {
   /** Runs in progress, so deactivation (and tests) can wait for them. */
   private readonly inFlight = new Set<Promise<unknown>>();
 
-  constructor(private readonly props: { ctx: PluginContext; store: WorkflowStore }) {}
+  constructor(private readonly deps: Pick<WorkflowDeps, "ctx" | "store">) {}
 
   /** Handle one fired trigger without blocking the emitter. */
   accept(event: FiredTrigger): void {
@@ -39,64 +39,67 @@ export class WorkflowEngine {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
+  /** Wait for the runs in progress, but no longer than `ms` (deactivation). */
+  async settle(ms: number): Promise<void> {
+    let timer: Disposable | undefined;
+    await Promise.race([this.idle(), new Promise<void>((resolve) => (timer = this.deps.ctx.timers.setTimeout(resolve, ms)))]);
+    timer?.dispose();
+  }
+
   private track(promise: Promise<unknown>): void {
-    const tracked = promise.catch((error: unknown) => this.props.ctx.log.error("workflow event handling failed", { error: String(error) }));
+    const tracked = promise.catch((error: unknown) => this.deps.ctx.log.error("workflow event handling failed", { error: String(error) }));
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
 
   private async handle(event: FiredTrigger): Promise<void> {
-    const { store } = this.props;
-    let candidates: WorkflowsTable[];
+    const { store } = this.deps;
+    let candidates: WorkflowRecord[];
     if (event.target) {
       const target = await store.get(event.target);
-      candidates =
-        target && target.enabled === 1 && target.trigger_type === event.trigger && target.team_id === event.teamId ? [target] : [];
+      candidates = target && target.enabled && target.trigger_type === event.trigger && target.team_id === event.teamId ? [target] : [];
     } else {
       candidates = await store.listening({ teamId: event.teamId, trigger: event.trigger });
     }
     await Promise.all(
       candidates.map((workflow) =>
         this.consider(workflow, event).catch((error: unknown) =>
-          this.props.ctx.log.error("workflow run failed to start", { workflow_id: workflow.id, error: String(error) }),
+          this.deps.ctx.log.error("workflow run failed to start", { workflow_id: workflow.id, error: String(error) }),
         ),
       ),
     );
   }
 
   /** Start a run of `workflow` if the event meets its conditions and its `run_as` may see the event. */
-  private async consider(workflow: WorkflowsTable, event: FiredTrigger): Promise<void> {
-    const { ctx } = this.props;
-    const spec = JSON.parse(workflow.parsed) as WorkflowSpec;
-    if (!ctx.automation.matches(spec.trigger.where, event)) return;
-    // A trigger on a channel fires only if run_as may read that channel: a
-    // workflow never learns of posts its user could not see.
-    if (event.channelId && !(await ctx.channels.canRead(workflow.run_as_user_id, event.channelId))) return;
+  private async consider(workflow: WorkflowRecord, event: FiredTrigger): Promise<void> {
+    const { ctx } = this.deps;
+    if (!ctx.automation.matches(workflow.spec.trigger.where, event)) return;
+    if (!(await runAsMaySee(ctx, { workflow, event }))) return;
     if (event.depth >= MAX_DEPTH) {
       await this.logGuardedRun(workflow, event);
       return;
     }
-    await this.run(workflow, spec, event);
+    await this.run(workflow, event);
   }
 
-  private async logGuardedRun(workflow: WorkflowsTable, event: FiredTrigger): Promise<void> {
+  private async logGuardedRun(workflow: WorkflowRecord, event: FiredTrigger): Promise<void> {
     const error = `loop guard: depth ${event.depth} (a chain of runs re-triggered workflows ${event.depth} times; the limit is ${MAX_DEPTH})`;
-    this.props.ctx.log.warn("workflow loop guard stopped a run", { workflow_id: workflow.id, depth: event.depth });
+    this.deps.ctx.log.warn("workflow loop guard stopped a run", { workflow_id: workflow.id, depth: event.depth });
     const id = newId();
-    await this.props.store.insertRun({ ...this.runRow(workflow, event, id), status: "failed", error });
+    await this.deps.store.insertRun({ ...this.runRow(workflow, event, id), status: "failed", error });
     this.announce({ runId: id, workflowId: workflow.id, status: "failed", error });
   }
 
-  private runRow(workflow: WorkflowsTable, event: FiredTrigger, id: string) {
+  private runRow(workflow: WorkflowRecord, event: FiredTrigger, id: string): RunRecord {
     return {
       id,
       workflow_id: workflow.id,
       workflow_name: workflow.name,
       team_id: workflow.team_id,
       trigger: event.trigger,
-      trigger_values: json(event.values),
+      trigger_values: event.values,
       channel_id: event.channelId ?? "",
-      status: "running" as RunStatus,
+      status: "running",
       error: "",
       depth: event.depth,
       started_at: Date.now(),
@@ -105,8 +108,9 @@ export class WorkflowEngine {
   }
 
   /** Run the steps in order; the first failing step fails the run. */
-  private async run(workflow: WorkflowsTable, spec: WorkflowSpec, event: FiredTrigger): Promise<void> {
-    const { ctx, store } = this.props;
+  private async run(workflow: WorkflowRecord, event: FiredTrigger): Promise<void> {
+    const { ctx, store } = this.deps;
+    const { spec } = workflow;
     const runId = newId();
     const row = this.runRow(workflow, event, runId);
     await store.insertRun(row);
@@ -145,8 +149,8 @@ export class WorkflowEngine {
         step_id: step.id ?? "",
         action: step.action,
         status: error ? "failed" : "succeeded",
-        input: json(input),
-        output: json(output),
+        input,
+        output,
         error,
         started_at: started,
         duration_ms: Date.now() - started,
@@ -165,7 +169,7 @@ export class WorkflowEngine {
 
   /** Tell the system admins (run logs are theirs only) that a run ended. */
   private announce(props: { runId: string; workflowId: string; status: RunStatus; error: string }): void {
-    this.props.ctx.realtime.publish(
+    this.deps.ctx.realtime.publish(
       "run_finished",
       { run_id: props.runId, workflow_id: props.workflowId, status: props.status, error: props.error },
       { systemAdmins: true },

@@ -1,11 +1,15 @@
 /**
  * @module workflow/server/store
  * The plugin's tables (prefix `workflow_`): workflows, runs, and each run's
- * steps. Times are ms since the epoch; flags are 0/1; JSON is stored as text.
+ * steps. Times are ms since the epoch; flags are 0/1; JSON is stored as text
+ * and parsed with zod on the way out, so the rest of the plugin sees records
+ * ({@link WorkflowRecord}, {@link RunRecord}), never raw rows.
  */
 import type { Kysely } from "kysely";
-import type { PluginContext, PluginMigration } from "#plugin-api";
-import type { RunJson, RunStatus, RunStepJson } from "../common/wire.ts";
+import { z } from "zod";
+import type { PluginMigration, StorageApi } from "#plugin-api";
+import type { RunStatus } from "../common/wire.ts";
+import { workflowSpecSchema, type WorkflowSpec } from "../common/workflow.ts";
 
 export interface WorkflowsTable {
   id: string;
@@ -124,50 +128,118 @@ export const migrations: Record<string, PluginMigration> = {
   },
 };
 
-const parseJson = (text: string): unknown => {
+/** A workflow row with its spec parsed and its flag a boolean. */
+export interface WorkflowRecord extends Omit<WorkflowsTable, "parsed" | "enabled"> {
+  /** The validated spec the workflow was applied with. */
+  spec: WorkflowSpec;
+  enabled: boolean;
+}
+
+/** A run row with its trigger's values parsed. */
+export interface RunRecord extends Omit<RunsTable, "trigger_values"> {
+  trigger_values: Record<string, unknown>;
+}
+
+/** A step row with its rendered input and its output parsed (null when not JSON). */
+export interface RunStepRecord extends Omit<RunStepsTable, "input" | "output"> {
+  input: unknown;
+  output: unknown;
+}
+
+/** A run with its steps in order. */
+export interface RunWithSteps {
+  run: RunRecord;
+  steps: RunStepRecord[];
+}
+
+const triggerValuesJson = z.record(z.string(), z.unknown());
+
+/** JSON text as a value; null when it is not JSON (a row written by hand). */
+function jsonOrNull(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
     return null;
   }
-};
+}
 
-/** Queries over the plugin's tables. */
+/** JSON text of a value; `undefined` is stored as `null`. */
+const toJson = (value: unknown): string => JSON.stringify(value ?? null);
+
+function readWorkflow(row: WorkflowsTable): WorkflowRecord {
+  const { parsed, ...rest } = row;
+  return { ...rest, spec: workflowSpecSchema.parse(JSON.parse(parsed)), enabled: row.enabled === 1 };
+}
+
+function writeWorkflow(record: WorkflowRecord): WorkflowsTable {
+  const { spec, ...rest } = record;
+  return { ...rest, parsed: JSON.stringify(spec), enabled: record.enabled ? 1 : 0 };
+}
+
+function readRun(row: RunsTable): RunRecord {
+  const values = triggerValuesJson.safeParse(jsonOrNull(row.trigger_values));
+  return { ...row, trigger_values: values.success ? values.data : {} };
+}
+
+function readStep(row: RunStepsTable): RunStepRecord {
+  return { ...row, input: jsonOrNull(row.input), output: jsonOrNull(row.output) };
+}
+
+/** Queries over the plugin's tables; JSON columns are parsed on the way out and written on the way in. */
 export class WorkflowStore {
-  readonly db: Kysely<WorkflowDb>;
+  private readonly db: Kysely<WorkflowDb>;
 
-  constructor(ctx: Pick<PluginContext, "storage">) {
-    this.db = ctx.storage.db<WorkflowDb>();
+  constructor(storage: Pick<StorageApi, "db">) {
+    this.db = storage.db<WorkflowDb>();
   }
 
-  get(id: string): Promise<WorkflowsTable | undefined> {
-    return this.db.selectFrom("workflow_workflows").selectAll().where("id", "=", id).executeTakeFirst();
+  async get(id: string): Promise<WorkflowRecord | undefined> {
+    const row = await this.db.selectFrom("workflow_workflows").selectAll().where("id", "=", id).executeTakeFirst();
+    return row && readWorkflow(row);
   }
 
-  byName(teamId: string, name: string): Promise<WorkflowsTable | undefined> {
-    return this.db.selectFrom("workflow_workflows").selectAll().where("team_id", "=", teamId).where("name", "=", name).executeTakeFirst();
+  async byName(teamId: string, name: string): Promise<WorkflowRecord | undefined> {
+    const row = await this.db
+      .selectFrom("workflow_workflows")
+      .selectAll()
+      .where("team_id", "=", teamId)
+      .where("name", "=", name)
+      .executeTakeFirst();
+    return row && readWorkflow(row);
   }
 
-  list(props: { teamId?: string } = {}): Promise<WorkflowsTable[]> {
+  async list(props: { teamId?: string } = {}): Promise<WorkflowRecord[]> {
     let q = this.db.selectFrom("workflow_workflows").selectAll();
     if (props.teamId) q = q.where("team_id", "=", props.teamId);
-    return q.orderBy("name").orderBy("id").execute();
+    return (await q.orderBy("name").orderBy("id").execute()).map(readWorkflow);
   }
 
   /** Enabled workflows of a team listening to a trigger. */
-  listening(props: { teamId: string; trigger: string }): Promise<WorkflowsTable[]> {
-    return this.db
+  async listening(props: { teamId: string; trigger: string }): Promise<WorkflowRecord[]> {
+    const rows = await this.db
       .selectFrom("workflow_workflows")
       .selectAll()
       .where("trigger_type", "=", props.trigger)
       .where("team_id", "=", props.teamId)
       .where("enabled", "=", 1)
       .execute();
+    return rows.map(readWorkflow);
   }
 
   /** Every enabled workflow (for subscriptions). */
-  enabled(): Promise<WorkflowsTable[]> {
-    return this.db.selectFrom("workflow_workflows").selectAll().where("enabled", "=", 1).execute();
+  async enabled(): Promise<WorkflowRecord[]> {
+    return (await this.db.selectFrom("workflow_workflows").selectAll().where("enabled", "=", 1).execute()).map(readWorkflow);
+  }
+
+  /** Store a new workflow; rejects on a taken (team, name). */
+  async insert(record: WorkflowRecord): Promise<void> {
+    await this.db.insertInto("workflow_workflows").values(writeWorkflow(record)).execute();
+  }
+
+  /** Replace a workflow's definition; its id, creation time and creator stay. */
+  async replace(record: WorkflowRecord): Promise<void> {
+    const { id: _id, create_at: _c, created_by: _b, ...changes } = writeWorkflow(record);
+    await this.db.updateTable("workflow_workflows").set(changes).where("id", "=", record.id).execute();
   }
 
   async setEnabled(id: string, enabled: boolean): Promise<void> {
@@ -183,8 +255,8 @@ export class WorkflowStore {
   }
 
   /** The latest run of each workflow. */
-  async lastRuns(workflowIds: string[]): Promise<Map<string, RunsTable>> {
-    const out = new Map<string, RunsTable>();
+  async lastRuns(workflowIds: string[]): Promise<Map<string, RunRecord>> {
+    const out = new Map<string, RunRecord>();
     if (!workflowIds.length) return out;
     const latest = this.db
       .selectFrom("workflow_runs")
@@ -200,12 +272,15 @@ export class WorkflowStore {
       .selectAll("workflow_runs")
       .orderBy("workflow_runs.id")
       .execute();
-    for (const row of rows) out.set(row.workflow_id, row);
+    for (const row of rows) out.set(row.workflow_id, readRun(row));
     return out;
   }
 
-  async insertRun(row: RunsTable): Promise<void> {
-    await this.db.insertInto("workflow_runs").values(row).execute();
+  async insertRun(run: RunRecord): Promise<void> {
+    await this.db
+      .insertInto("workflow_runs")
+      .values({ ...run, trigger_values: toJson(run.trigger_values) })
+      .execute();
   }
 
   async finishRun(props: { id: string; status: RunStatus; error: string; durationMs: number }): Promise<void> {
@@ -231,18 +306,21 @@ export class WorkflowStore {
     return Number(result.numUpdatedRows);
   }
 
-  async insertStep(row: RunStepsTable): Promise<void> {
-    await this.db.insertInto("workflow_run_steps").values(row).execute();
+  async insertStep(step: RunStepRecord): Promise<void> {
+    await this.db
+      .insertInto("workflow_run_steps")
+      .values({ ...step, input: toJson(step.input), output: toJson(step.output) })
+      .execute();
   }
 
-  /** Runs, newest first, with their steps. */
+  /** Runs, newest first, with their steps, and how many match. */
   async runs(props: {
     workflowId?: string;
     failed?: boolean;
     runId?: string;
     page: number;
     perPage: number;
-  }): Promise<{ items: RunJson[]; total_count: number }> {
+  }): Promise<{ items: RunWithSteps[]; total: number }> {
     let q = this.db.selectFrom("workflow_runs");
     if (props.workflowId) q = q.where("workflow_id", "=", props.workflowId);
     if (props.failed) q = q.where("status", "=", "failed");
@@ -257,57 +335,13 @@ export class WorkflowStore {
         .execute(),
       q.select((eb) => eb.fn.countAll<number | string>().as("n")).executeTakeFirst(),
     ]);
-    const steps = rows.length
-      ? await this.db
-          .selectFrom("workflow_run_steps")
-          .selectAll()
-          .where(
-            "run_id",
-            "in",
-            rows.map((r) => r.id),
-          )
-          .orderBy("idx")
-          .execute()
+    const ids = rows.map((r) => r.id);
+    const steps = ids.length
+      ? (await this.db.selectFrom("workflow_run_steps").selectAll().where("run_id", "in", ids).orderBy("idx").execute()).map(readStep)
       : [];
     return {
-      items: rows.map((r) =>
-        presentRun(
-          r,
-          steps.filter((s) => s.run_id === r.id),
-        ),
-      ),
-      total_count: Number(count?.n ?? 0),
+      items: rows.map((row) => ({ run: readRun(row), steps: steps.filter((s) => s.run_id === row.id) })),
+      total: Number(count?.n ?? 0),
     };
   }
-}
-
-export function presentStep(row: RunStepsTable): RunStepJson {
-  return {
-    index: row.idx,
-    step_id: row.step_id,
-    action: row.action,
-    status: row.status,
-    input: parseJson(row.input),
-    output: parseJson(row.output),
-    error: row.error,
-    started_at: row.started_at,
-    duration_ms: row.duration_ms,
-  };
-}
-
-export function presentRun(row: RunsTable, steps: RunStepsTable[]): RunJson {
-  return {
-    id: row.id,
-    workflow_id: row.workflow_id,
-    workflow_name: row.workflow_name,
-    team_id: row.team_id,
-    trigger: row.trigger,
-    trigger_values: (parseJson(row.trigger_values) as Record<string, unknown> | null) ?? {},
-    status: row.status,
-    error: row.error,
-    depth: row.depth,
-    started_at: row.started_at,
-    duration_ms: row.duration_ms,
-    steps: steps.map(presentStep),
-  };
 }

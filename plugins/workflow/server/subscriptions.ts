@@ -9,8 +9,7 @@
  */
 import type { Disposable, FiredTrigger, PluginContext } from "#plugin-api";
 import { expectedError } from "#common/plugin-errors.ts";
-import type { WorkflowSpec } from "../common/workflow.ts";
-import type { WorkflowStore, WorkflowsTable } from "./store.ts";
+import type { WorkflowRecord, WorkflowStore } from "./store.ts";
 
 /** How often each process re-reads which workflows are enabled. */
 export const SYNC_INTERVAL_MS = 15_000;
@@ -22,36 +21,37 @@ interface Held {
 
 const TRIGGER_NOT_OFFERED = "automation.trigger.unknown";
 
+/** The trigger subscriptions of the enabled workflows, held by this process. */
 export class WorkflowSubscriptions {
   private readonly held = new Map<string, Held>();
   /** Workflows whose subscription failed at this version: warned once, retried at each sync. */
   private readonly warned = new Map<string, number>();
 
-  constructor(private readonly props: { ctx: PluginContext; store: WorkflowStore }) {}
+  constructor(private readonly deps: { ctx: PluginContext; store: WorkflowStore }) {}
 
   /** Subscribe one workflow (when enabled) in place of its current subscription; throws when the trigger refuses it. */
-  async replace(row: WorkflowsTable): Promise<void> {
+  async replace(row: WorkflowRecord): Promise<void> {
     this.drop(row.id);
-    if (row.enabled !== 1) return;
+    if (!row.enabled) return;
     try {
       this.subscribe(row);
     } catch (error) {
       if (expectedError(error)?.id === TRIGGER_NOT_OFFERED) return; // its plugin is not active yet: the sync retries
       // Put the stored version back, so a refused apply changes nothing.
-      await this.restore(await this.props.store.get(row.id));
+      await this.restore(await this.deps.store.get(row.id));
       throw error;
     }
   }
 
   /** Re-subscribe the stored version of a workflow after a refused apply. */
-  async restore(row: WorkflowsTable | undefined): Promise<void> {
+  async restore(row: WorkflowRecord | undefined): Promise<void> {
     if (!row) return;
     this.drop(row.id);
-    if (row.enabled !== 1) return;
+    if (!row.enabled) return;
     try {
       this.subscribe(row);
     } catch (error) {
-      this.props.ctx.log.warn("could not restore a workflow's subscription", { workflow_id: row.id, error: String(error) });
+      this.deps.ctx.log.warn("could not restore a workflow's subscription", { workflow_id: row.id, error: String(error) });
     }
   }
 
@@ -62,7 +62,7 @@ export class WorkflowSubscriptions {
   }
 
   /** Fire a workflow's trigger through its subscription (the webhook route); false when it has none. */
-  async fire(row: WorkflowsTable, event: Omit<FiredTrigger, "trigger" | "depth" | "target">): Promise<boolean> {
+  async fire(row: WorkflowRecord, event: Omit<FiredTrigger, "trigger" | "depth" | "target">): Promise<boolean> {
     if (this.held.get(row.id)?.version !== row.version) await this.sync();
     const held = this.held.get(row.id);
     if (!held) return false;
@@ -72,7 +72,7 @@ export class WorkflowSubscriptions {
 
   /** Match the subscriptions to the enabled workflows in the table. */
   async sync(): Promise<void> {
-    const rows = await this.props.store.enabled();
+    const rows = await this.deps.store.enabled();
     const wanted = new Map(rows.map((r) => [r.id, r]));
     for (const id of [...this.held.keys()]) if (!wanted.has(id)) this.drop(id);
     for (const row of rows) {
@@ -85,7 +85,7 @@ export class WorkflowSubscriptions {
         const expected = expectedError(error);
         if (expected?.id === TRIGGER_NOT_OFFERED || this.warned.get(row.id) === row.version) continue;
         this.warned.set(row.id, row.version);
-        this.props.ctx.log.warn("workflow trigger refused the subscription; the workflow will not run until fixed", {
+        this.deps.ctx.log.warn("workflow trigger refused the subscription; the workflow will not run until fixed", {
           workflow_id: row.id,
           name: row.name,
           error: String(error),
@@ -94,9 +94,9 @@ export class WorkflowSubscriptions {
     }
   }
 
-  private subscribe(row: WorkflowsTable): void {
-    const spec = JSON.parse(row.parsed) as WorkflowSpec;
-    const handle = this.props.ctx.automation.subscribe(spec.trigger.type, {
+  private subscribe(row: WorkflowRecord): void {
+    const { spec } = row;
+    const handle = this.deps.ctx.automation.subscribe(spec.trigger.type, {
       key: row.id,
       teamId: row.team_id,
       where: spec.trigger.where,

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Channel, Team, User } from "#common/wire.ts";
 import { uniqueName, type TestClient, type TestServer } from "#testing";
 import { MAX_DEPTH } from "../common/wire.ts";
-import { API, applyWorkflow, channelPosts, eventually, finishedRuns, runsOf, startWorkflowServer } from "./test-server.ts";
+import { API, applyWorkflow, channelPosts, eventually, finishedRuns, runsOf, setWorkflowsDir, startWorkflowServer } from "./test-server.ts";
 
 let server: TestServer;
 let admin: TestClient & { user: User };
@@ -425,7 +425,7 @@ describe("the workflows directory", () => {
         steps: "  - action: post_message\n    with: {channel: town, message: hi}",
       }).replace(`team: ${team.name}`, "team: no-such-team"),
     );
-    process.env.SITREP_WORKFLOWS_DIR = dir;
+    setWorkflowsDir(server, dir);
     const disable = await admin.post("/api/v4/plugins/workflow/disable");
     expect(disable.status).toBe(200);
     const enable = await admin.post("/api/v4/plugins/workflow/enable");
@@ -436,5 +436,43 @@ describe("the workflows directory", () => {
     });
     expect(list.find((w) => w.name === "From a file")).toMatchObject({ version: 1 });
     expect(list.find((w) => w.name === "Lost")).toBeUndefined();
+  });
+});
+
+describe("deactivation", () => {
+  it("lets a run in progress finish before the plugin is disabled", async () => {
+    let started = false;
+    let finishedAt = 0;
+    const slow = server.host.automation.registerAction("test", {
+      name: "test_slow",
+      description: "Take a moment (tests only).",
+      parameters: z.object({}),
+      returns: {},
+      async run() {
+        started = true;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        finishedAt = Date.now();
+        return {};
+      },
+    });
+    try {
+      const wf = await applyWorkflow(admin, {
+        teamId: team.id,
+        source: yaml({ name: "Slow hook", trigger: "  type: webhook", steps: "  - action: test_slow" }),
+      });
+      if (!wf.webhook_url) throw new Error("a webhook workflow has a webhook_url");
+      expect((await server.anonymous.post(new URL(wf.webhook_url).pathname, {})).status).toBe(200);
+      await eventually(() => started);
+      const disable = await admin.post("/api/v4/plugins/workflow/disable");
+      const disabledAt = Date.now();
+      expect(disable.status).toBe(200);
+      expect(finishedAt).toBeGreaterThan(0);
+      expect(finishedAt).toBeLessThanOrEqual(disabledAt);
+      expect((await admin.post("/api/v4/plugins/workflow/enable")).status).toBe(200);
+      const [run] = await finishedRuns(admin, wf.id);
+      expect(run).toMatchObject({ status: "succeeded", error: "" });
+    } finally {
+      slow.dispose();
+    }
   });
 });

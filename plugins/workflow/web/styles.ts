@@ -39,12 +39,13 @@ export function useWorkflowStyles(): void {
       style.textContent = css;
       document.head.appendChild(style);
     }
-    const count = Number(style.dataset.users ?? "0") + 1;
-    style.dataset.users = String(count);
+    const mounted = style;
+    const count = Number(mounted.dataset.users ?? "0") + 1;
+    mounted.dataset.users = String(count);
     return () => {
-      const left = Number(style!.dataset.users ?? "1") - 1;
-      style!.dataset.users = String(left);
-      if (left <= 0) style!.remove();
+      const left = Number(mounted.dataset.users ?? "1") - 1;
+      mounted.dataset.users = String(left);
+      if (left <= 0) mounted.remove();
     };
   }, []);
 }

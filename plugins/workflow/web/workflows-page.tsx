@@ -8,11 +8,10 @@
 import { useCallback, useEffect, useState } from "react";
 import { z } from "zod";
 import type { PluginComponentProps, WebHost } from "#common/web-plugin-api.ts";
-import { runSchema, workflowSchema, type RunJson, type WorkflowJson } from "../common/wire.ts";
+import { runPageSchema, workflowSchema, type RunJson, type WorkflowJson } from "../common/wire.ts";
 import { useWorkflowStyles } from "./styles.ts";
 
 const API = "/plugins/workflow/api/v1";
-const runPageSchema = z.object({ items: z.array(runSchema), total_count: z.number() });
 
 /** Listeners told when a run ends (the WebSocket handler calls {@link runFinished}). */
 const listeners = new Set<() => void>();
@@ -44,11 +43,11 @@ function useWorkflowData(host: WebHost, filter: { failedOnly: boolean; workflowI
       if (filter.failedOnly) query.set("failed", "true");
       if (filter.workflowId) query.set("workflow_id", filter.workflowId);
       const [list, page] = await Promise.all([
-        host.fetch<unknown>(`${API}/workflows`),
-        host.fetch<unknown>(`${API}/runs?${query.toString()}`),
+        host.fetch(`${API}/workflows`, { schema: z.array(workflowSchema) }),
+        host.fetch(`${API}/runs?${query.toString()}`, { schema: runPageSchema }),
       ]);
-      setWorkflows(z.array(workflowSchema).parse(list));
-      setRuns(runPageSchema.parse(page).items);
+      setWorkflows(list);
+      setRuns(page.items);
       setError(null);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -75,7 +74,10 @@ function WorkflowTable(props: {
   const toggle = async (workflow: WorkflowJson) => {
     setBusy(workflow.id);
     try {
-      await props.host.fetch(`${API}/workflows/${workflow.id}/${workflow.enabled ? "disable" : "enable"}`, { method: "POST" });
+      await props.host.fetch(`${API}/workflows/${workflow.id}/${workflow.enabled ? "disable" : "enable"}`, {
+        method: "POST",
+        schema: workflowSchema,
+      });
       setError(null);
       props.onChanged();
     } catch (e) {

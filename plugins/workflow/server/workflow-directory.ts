@@ -1,7 +1,8 @@
 /**
- * @module workflow/server/loader
- * Workflows shipped as files: every `*.yaml`/`*.yml` in SITREP_WORKFLOWS_DIR
- * (default `./workflows`) is applied at each activation to the team its
+ * @module workflow/server/workflow-directory
+ * Workflows shipped as files: every `*.yaml`/`*.yml` in the manifest's
+ * `workflows` directory (`ctx.directories.workflows`: SITREP_WORKFLOWS_DIR,
+ * default `./workflows`) is applied at each activation to the team its
  * `team` key names, and a file naming a team that does not exist yet is
  * applied when that team is created. A file that has not changed since it was
  * applied is left alone, so an admin's enable/disable toggle survives
@@ -15,11 +16,14 @@ import { parseDocument } from "yaml";
 import type { PluginContext } from "#plugin-api";
 import { expectedError } from "#common/plugin-errors.ts";
 import type { Team } from "#common/wire.ts";
-import type { WorkflowApplier } from "./applier.ts";
+import { workflowApplier } from "./commands/workflow-applier.ts";
+import type { WorkflowDeps } from "./deps.ts";
 
-/** The workflows directory: SITREP_WORKFLOWS_DIR, or `./workflows`. */
-export function workflowsDir(): string {
-  return path.resolve(process.env.SITREP_WORKFLOWS_DIR ?? "./workflows");
+/** The workflows directory, as the host resolved the manifest's `directories.workflows`. */
+export function workflowsDirectory(ctx: Pick<PluginContext, "directories">): string {
+  const dir = ctx.directories.workflows;
+  if (!dir) throw new Error("the manifest declares no workflows directory (plugin.json directories.workflows)");
+  return dir;
 }
 
 /**
@@ -27,8 +31,9 @@ export function workflowsDir(): string {
  * naming that team (a team just created); returns how many were applied or
  * already current.
  */
-export async function loadWorkflowsDir(props: { ctx: PluginContext; applier: WorkflowApplier; dir: string; team?: Team }): Promise<number> {
-  const { ctx, applier, dir } = props;
+export async function applyWorkflowDirectory(deps: WorkflowDeps, props: { dir: string; team?: Team }): Promise<number> {
+  const { ctx } = deps;
+  const { dir } = props;
   if (!fs.existsSync(dir)) return 0;
   const files = fs
     .readdirSync(dir)
@@ -53,7 +58,7 @@ export async function loadWorkflowsDir(props: { ctx: PluginContext; applier: Wor
         });
         continue;
       }
-      await applier.apply({ teamId: team.id, source, actor: null, unchangedOnly: true });
+      await workflowApplier(deps, { teamId: team.id, source, actor: null, unchangedOnly: true });
       applied++;
     } catch (error) {
       const expected = expectedError(error);

@@ -45,17 +45,23 @@ describe("the workflows directory on a fresh install", () => {
     expect(await listed()).toEqual([]);
 
     const ops = await server.createTeam(admin, { name: "ops" });
-    const opsFlows = await eventually(async () => {
-      const all = await listed();
-      return all.length > 0 ? all : undefined;
-    }, 5000);
+    const opsFlows = await eventually(
+      async () => {
+        const all = await listed();
+        return all.length > 0 ? all : undefined;
+      },
+      { ms: 5000 },
+    );
     expect(opsFlows).toMatchObject([{ name: "SEV1 alert", team_id: ops.id, enabled: true, version: 1 }]);
 
     const secops = await server.createTeam(admin, { name: "secops" });
-    const secopsFlows = await eventually(async () => {
-      const mine = await listed(secops.id);
-      return mine.length > 0 ? mine : undefined;
-    }, 5000);
+    const secopsFlows = await eventually(
+      async () => {
+        const mine = await listed(secops.id);
+        return mine.length > 0 ? mine : undefined;
+      },
+      { ms: 5000 },
+    );
     expect(secopsFlows).toMatchObject([{ name: "Audit alert", team_id: secops.id }]);
 
     // A team no file names gets none; the others are not applied twice.
