@@ -15,8 +15,10 @@ import { HookRegistry } from "./plugins/hooks.ts";
 import { CommandRegistry } from "./commands/registry.ts";
 import { DialogRegistry } from "./plugins/dialogs.ts";
 import { PluginManager } from "./plugins/manager.ts";
+import { createPluginContext } from "./plugins/context.ts";
 import { AutomationRegistry } from "./automation/registry.ts";
 import { RouteTable } from "./api/route-table.ts";
+import { PostWriter } from "./services/posts.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { JobScheduler } from "./jobs/jobs.ts";
 import { OutboundHttp } from "./http/outbound.ts";
@@ -45,57 +47,70 @@ export interface Host {
   readonly automation: AutomationRegistry;
   /** Every HTTP route served, the host's and the plugins': what OpenAPI and the authorization tests read. */
   readonly routes: RouteTable;
+  /** Writes posts in group commits (services/posts.ts). */
+  readonly postWriter: PostWriter;
   /** Stop plugins, close sockets, the bus and the database. */
   close(): Promise<void>;
 }
 
-/** Open the database, migrate it, and build the host's parts. Plugins start with `host.plugins.start()`. */
+/** Open the database, migrate it, and build the host's parts in order. Plugins start with `host.plugins.start()`. */
 export async function createHost(config: Config): Promise<Host> {
   const log = createLogger(config.logLevel);
   const workspace = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: config.pgSchema });
   await migrateHost(workspace);
+  const { db, dialect } = workspace;
   let bus: EventBus;
-  if (workspace.dialect === "postgres") {
-    const pgBus = new PgBus({ pgConfig: workspace.pgConfig!, schema: workspace.pgSchema ?? "public", db: workspace.db });
+  if (workspace.pgConfig) {
+    const pgBus = new PgBus({ pgConfig: workspace.pgConfig, schema: workspace.pgSchema ?? "public", db });
     await pgBus.start();
     bus = pgBus;
   } else {
     bus = new LocalBus();
   }
-  const host = {
+  const clock = config.clock ?? systemClock;
+  const jobs = new JobScheduler({ db, dialect, clock, log, processId: bus.processId });
+  const caches = new Caches(bus);
+  const hooks = new HookRegistry({ timeoutMs: config.hookTimeoutMs, log });
+  const realtime = new RealtimeHub({ bus, db, log, caches, config });
+  const dialogs = new DialogRegistry({ realtime, bus, log });
+  const plugins = new PluginManager({
+    db,
+    dialect,
+    bus,
+    log,
+    config,
+    realtime,
+    // Called at activation, after `host` below exists: a plugin's context reaches the host's services.
+    createContext: (request) => createPluginContext({ host, ...request }),
+  });
+  const host: Host = {
     config,
     workspace,
-    db: workspace.db,
-    dialect: workspace.dialect,
+    db,
+    dialect,
     log,
-    clock: config.clock ?? systemClock,
-    jobs: new JobScheduler({
-      db: workspace.db,
-      dialect: workspace.dialect,
-      clock: config.clock ?? systemClock,
-      log,
-      processId: bus.processId,
-    }),
+    clock,
+    jobs,
     bus,
-    outbound: new OutboundHttp(new AllowedConnectionsSetting({ db: workspace.db, bus, envValue: config.allowedInternalConnections, log })),
-    caches: new Caches(bus),
-    hooks: new HookRegistry({ timeoutMs: config.hookTimeoutMs, log }),
+    outbound: new OutboundHttp(new AllowedConnectionsSetting({ db, bus, envValue: config.allowedInternalConnections, log })),
+    caches,
+    realtime,
+    hooks,
     commands: new CommandRegistry(),
+    dialogs,
+    plugins,
     automation: new AutomationRegistry({ log }),
     routes: new RouteTable(),
-  } as Omit<Host, "realtime" | "dialogs" | "plugins" | "close"> as Host;
-  const mutable = host as { -readonly [K in keyof Host]: Host[K] };
-  mutable.realtime = new RealtimeHub(host);
-  mutable.dialogs = new DialogRegistry({ realtime: host.realtime, bus, log });
-  mutable.plugins = new PluginManager(host);
-  mutable.close = async () => {
-    await host.plugins.stop();
-    await host.jobs.stop();
-    await host.hooks.idle();
-    await host.realtime.close();
-    host.dialogs.close();
-    await bus.close();
-    await workspace.close();
+    postWriter: new PostWriter({ db, dialect }),
+    async close() {
+      await plugins.stop();
+      await jobs.stop();
+      await hooks.idle();
+      await realtime.close();
+      dialogs.close();
+      await bus.close();
+      await workspace.close();
+    },
   };
   return host;
 }

@@ -15,7 +15,7 @@ export function hashToken(token: string): string {
 
 /** Start a session for a user; returns the bearer token (shown once) and the CSRF token. */
 export async function sessionStarter(
-  host: Host,
+  host: Pick<Host, "db">,
   props: { userId: string; accessTokenId?: string; token?: string },
 ): Promise<{ token: string; csrf: string; session: SessionsTable }> {
   const token = props.token ?? newToken();
@@ -45,7 +45,10 @@ export async function sessionEnder(host: Host, props: { token: string }): Promis
  * The live session and active user behind a bearer token (session or personal
  * access token), or null. Cached; invalidated across processes on change.
  */
-export async function sessionFromToken(host: Host, token: string): Promise<{ session: SessionsTable; user: UsersTable } | null> {
+export async function sessionFromToken(
+  host: Pick<Host, "db" | "caches">,
+  token: string,
+): Promise<{ session: SessionsTable; user: UsersTable } | null> {
   if (!token) return null;
   const tokenHash = hashToken(token);
   const cached = host.caches.sessions.get(tokenHash);

@@ -16,7 +16,21 @@ import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import pg from "pg";
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from "kysely";
+import {
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  DefaultConnectionProvider,
+  DefaultQueryExecutor,
+  type DatabaseConnection,
+  type Dialect as KyselyDialect,
+  type Driver,
+  type KyselyPlugin,
+  type KyselyProps,
+  type TransactionSettings,
+} from "kysely";
 import type { Database } from "./schema.ts";
 import type { Dialect } from "./column-types.ts";
 import { hostMigrations } from "./migrations/host.ts";
@@ -35,7 +49,98 @@ export interface WorkspaceDb {
   pgConfig?: pg.PoolConfig;
   /** PostgreSQL schema used (tests give each run its own); `public` by default. */
   pgSchema?: string;
+  /**
+   * Query builders on the same database, sharing its connections (and, on
+   * SQLite, its one-connection lock, so transactions never interleave), that
+   * run `plugins` on every query. A plugin's scoped storage is one of these.
+   */
+  views(plugins?: KyselyPlugin[]): DatabaseViews;
   close(): Promise<void>;
+}
+
+/** Builders on one database with the same plugins, each typed as its user needs. */
+export interface DatabaseViews {
+  /** A builder typed by `Tables`; cheap, so callers may ask for one per query. */
+  typed<Tables>(): Kysely<Tables>;
+}
+
+/**
+ * One driver behind several Kysely instances: `init` runs once, and only the
+ * owner's `destroy` closes it (each Kysely wraps its dialect's driver and
+ * would otherwise open, or close, the pool on its own).
+ */
+class SharedDriver implements Driver {
+  private initialized?: Promise<void>;
+  constructor(
+    private readonly inner: Driver,
+    private readonly owner: boolean,
+  ) {}
+  /** The same driver for another Kysely instance, which must not close it. */
+  borrowed(): SharedDriver {
+    const view = new SharedDriver(this.inner, false);
+    view.initialized = this.init();
+    return view;
+  }
+  init(): Promise<void> {
+    this.initialized ??= this.inner.init();
+    return this.initialized;
+  }
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await this.init();
+    return this.inner.acquireConnection();
+  }
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return this.inner.beginTransaction(connection, settings);
+  }
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.inner.commitTransaction(connection);
+  }
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.inner.rollbackTransaction(connection);
+  }
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.inner.releaseConnection(connection);
+  }
+  async savepoint(...args: Parameters<NonNullable<Driver["savepoint"]>>): Promise<void> {
+    await this.inner.savepoint?.(...args);
+  }
+  async rollbackToSavepoint(...args: Parameters<NonNullable<Driver["rollbackToSavepoint"]>>): Promise<void> {
+    await this.inner.rollbackToSavepoint?.(...args);
+  }
+  async releaseSavepoint(...args: Parameters<NonNullable<Driver["releaseSavepoint"]>>): Promise<void> {
+    await this.inner.releaseSavepoint?.(...args);
+  }
+  async destroy(): Promise<void> {
+    if (this.owner) await this.inner.destroy();
+  }
+}
+
+/** The host's Kysely, and views of the same database sharing its driver. */
+function sharedDatabase(dialect: KyselyDialect): { db: Kysely<Database>; views: WorkspaceDb["views"] } {
+  const driver = new SharedDriver(dialect.createDriver(), true);
+  const borrowed = driver.borrowed();
+  const withDriver = (d: Driver): KyselyDialect => ({
+    createDriver: () => d,
+    createAdapter: () => dialect.createAdapter(),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+  });
+  const viewDialect = withDriver(borrowed);
+  const compiler = dialect.createQueryCompiler();
+  const adapter = dialect.createAdapter();
+  return {
+    db: new Kysely<Database>({ dialect: withDriver(driver) }),
+    views(plugins = []) {
+      // Built from props, a Kysely instance costs next to nothing; from a dialect it would build a driver.
+      const props: KyselyProps = {
+        config: { dialect: viewDialect, plugins },
+        dialect: viewDialect,
+        driver: borrowed,
+        executor: new DefaultQueryExecutor(compiler, adapter, new DefaultConnectionProvider(borrowed), plugins),
+      };
+      return { typed: <Tables>() => new Kysely<Tables>(props) };
+    },
+  };
 }
 
 /**
@@ -58,8 +163,8 @@ export async function openDatabase(props: {
       await admin.end();
     }
     const pool = new pg.Pool(pgConfig);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: "postgres", pgConfig, pgSchema: schema, close: () => db.destroy() };
+    const { db, views } = sharedDatabase(new PostgresDialect({ pool }));
+    return { db, views, dialect: "postgres", pgConfig, pgSchema: schema, close: () => db.destroy() };
   }
   const file = props.sqliteFile ?? path.join(props.dataDir, "sitrep.db");
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -68,8 +173,8 @@ export async function openDatabase(props: {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: "sqlite", close: () => db.destroy() };
+  const { db, views } = sharedDatabase(new SqliteDialect({ database: withStatementCache(sqlite) }));
+  return { db, views, dialect: "sqlite", close: () => db.destroy() };
 }
 
 /** One versioned schema change; `up` runs inside the migration run's transaction. */
@@ -92,7 +197,7 @@ export interface Migration {
 export async function migrate(props: { db: Kysely<unknown>; namespace: string; migrations: Record<string, Migration> }): Promise<void> {
   const table = props.namespace === "host" ? "migrations_host" : `migrations_plugin_${props.namespace.replace(/[^a-z0-9_]/g, "_")}`;
   const postgres = props.db.getExecutor().adapter instanceof PostgresAdapter;
-  const ordered = Object.entries(props.migrations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const pending = Object.entries(props.migrations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   let current = "";
   try {
     await props.db.transaction().execute(async (trx) => {
@@ -102,7 +207,7 @@ export async function migrate(props: { db: Kysely<unknown>; namespace: string; m
       );
       const { rows } = await sql<{ name: string }>`SELECT name FROM ${sql.table(table)}`.execute(trx);
       const applied = new Set(rows.map((r) => r.name));
-      for (const [name, migration] of ordered) {
+      for (const [name, migration] of pending) {
         if (applied.has(name)) continue;
         current = name;
         await migration.up(trx);
@@ -118,7 +223,7 @@ export async function migrate(props: { db: Kysely<unknown>; namespace: string; m
 
 /** Apply the host's migrations. */
 export async function migrateHost(workspace: WorkspaceDb): Promise<void> {
-  await migrate({ db: workspace.db as Kysely<unknown>, namespace: "host", migrations: hostMigrations(workspace.dialect) });
+  await migrate({ db: workspace.views().typed<unknown>(), namespace: "host", migrations: hostMigrations(workspace.dialect) });
 }
 
 /** Drop a PostgreSQL schema (tests clean up after themselves). */

@@ -14,7 +14,7 @@ const pgSchema = `t_${newId()}`;
 
 beforeAll(async () => {
   workspace = await openDatabase(testDialect === "postgres" ? { databaseUrl: testDatabaseUrl, dataDir, pgSchema } : { dataDir });
-  db = workspace.db as unknown as Kysely<unknown>;
+  db = workspace.views().typed<unknown>();
 });
 afterAll(async () => {
   await workspace.close();
@@ -29,7 +29,7 @@ async function tableExists(name: string): Promise<boolean> {
           n: number;
         }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ${name}`
       : sql<{ n: number }>`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ${name}`;
-  return (await query.execute(db)).rows[0].n > 0;
+  return ((await query.execute(db)).rows[0]?.n ?? 0) > 0;
 }
 
 describe("migrate", () => {

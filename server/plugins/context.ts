@@ -4,7 +4,7 @@
  * API over the host's services. Everything it registers lands in the plugin's
  * {@link Registrations}, which the host disposes when the plugin is disabled.
  */
-import type { Kysely, Migration } from "kysely";
+import type { Migration } from "kysely";
 import type { Disposable, PluginContext, PluginManifest, PluginMigration } from "#plugin-api";
 import { isSystemAdmin } from "#common/wire.ts";
 import { migrate } from "../db/index.ts";
@@ -26,6 +26,7 @@ import { ephemeralSender, getPost, postCreator } from "../services/posts.ts";
 import { getTeam, getTeamByName, isTeamMember, teamMemberAdder } from "../services/teams.ts";
 import { botEnsurer, getUser, getUserByUsername, getUsers } from "../services/users.ts";
 import type { PluginRouter } from "./router.ts";
+import { TableScope } from "./table-scope.ts";
 
 /** Longest key the KV store takes. */
 const KV_KEY_MAX = 150;
@@ -138,6 +139,8 @@ export function createPluginContext(props: {
   const { host, manifest, registrations, router } = props;
   const pluginId = manifest.id;
   const log = host.log.child({ plugin_id: pluginId });
+  const tables = new TableScope(pluginId);
+  const ownTables = host.workspace.views([tables]);
   let botId: string | undefined;
 
   registrations.add({ dispose: () => host.dialogs.disposePlugin(pluginId) });
@@ -277,11 +280,14 @@ export function createPluginContext(props: {
     storage: {
       dialect: host.dialect,
       async migrate(migrations: Record<string, PluginMigration>) {
-        const wrapped: Record<string, Migration> = {};
-        for (const [name, migration] of Object.entries(migrations)) wrapped[name] = { up: (db) => migration.up(db, host.dialect) };
-        await migrate({ db: host.db as unknown as Kysely<unknown>, namespace: pluginId, migrations: wrapped });
+        // The bookkeeping table is the host's; each migration gets only the plugin's scoped builder.
+        const scoped: Record<string, Migration> = {};
+        for (const [name, migration] of Object.entries(migrations))
+          scoped[name] = { up: (trx) => migration.up(trx.withPlugin(tables), host.dialect) };
+        await migrate({ db: host.workspace.views().typed<unknown>(), namespace: pluginId, migrations: scoped });
       },
-      db: <Tables>() => host.db as unknown as Kysely<Tables>,
+      db: <Tables>() => ownTables.typed<Tables>(),
+      sql: (strings, ...values) => tables.sql(strings, ...values),
     },
 
     kv: {

@@ -274,6 +274,8 @@ describe("plugin context", () => {
     const missing = await admin.get(`/plugins/example/api/v1/posts/${"x".repeat(26)}`);
     expect(missing.status).toBe(404);
     expect(missing.body.message).toBe("no post");
+    // The answer to `/example post` reaches the socket too; let it land before listening afresh.
+    await socket.waitFor("ephemeral_message");
     socket.events.length = 0;
     await command(admin, "/example ephemeral");
     const ephemeral = JSON.parse(String((await socket.waitFor("ephemeral_message")).post)) as { message: string; user_id: string };

@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { safeParse } from "zod";
-import { startTestServer, type TestClient, type TestServer } from "#testing";
-import { boundaryDir, testPluginBundle, upload } from "./testdata/helpers.ts";
+import { builtBundles, startTestServer, type TestClient, type TestServer } from "#testing";
+import { boundaryDir } from "./testdata/helpers.ts";
 
 let server: TestServer;
 let admin: TestClient;
 let user: TestClient;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // Installed and enabled as a prepackaged bundle, as a fresh install has it.
+  server = await startTestServer({ prepackagedPluginsDir: await builtBundles([boundaryDir]) });
   admin = await server.admin();
   user = await server.createUser();
-  expect((await upload(admin, await testPluginBundle(boundaryDir))).status).toBe(201);
-  expect((await admin.post("/api/v4/plugins/boundary/enable")).status).toBe(200);
 });
 afterAll(async () => server.close());
 
@@ -75,13 +74,14 @@ describe("plugin routes validated by the host", () => {
   it("lists the plugin's routes in the route table, and drops them when the plugin is disabled", async () => {
     const listed = server.host.routes.list({ owner: "boundary" });
     expect(listed.map((r) => `${r.method} ${r.path} ${r.access}`)).toEqual([
+      "POST /plugins/boundary/api/v1/storage/:probe user",
       "GET /plugins/boundary/api/v1/items/:n user",
       "POST /plugins/boundary/api/v1/items/:n user",
       "GET /plugins/boundary/api/v1/admin system_admin",
       "GET /plugins/boundary/api/v1/open none",
       "PUT /plugins/boundary/api/v1/raw/:id user",
     ]);
-    const [first, second] = listed;
+    const [, first, second] = listed;
     expect(first?.summary).toBe("Echo the parsed params and query");
     expect(first?.params && safeParse(first.params, { n: "2" }).success).toBe(true);
     expect(first?.query).toBeDefined();
@@ -89,6 +89,6 @@ describe("plugin routes validated by the host", () => {
     expect((await admin.post("/api/v4/plugins/boundary/disable")).status).toBe(200);
     expect(server.host.routes.list({ owner: "boundary" })).toEqual([]);
     expect((await admin.post("/api/v4/plugins/boundary/enable")).status).toBe(200);
-    expect(server.host.routes.list({ owner: "boundary" })).toHaveLength(5);
+    expect(server.host.routes.list({ owner: "boundary" })).toHaveLength(6);
   });
 });

@@ -71,6 +71,9 @@ interface ParkedConnection {
   at: number;
 }
 
+/** What the hub uses of the host: it is built before the host is whole. */
+export type RealtimeHubDeps = Pick<Host, "bus" | "db" | "log" | "caches" | "config">;
+
 const TOPIC = "ws.event";
 const SERVER_VERSION = "9.11.0.sitrep";
 
@@ -93,7 +96,7 @@ export class RealtimeHub {
   /** This process's log writes, in publish order. */
   private writes: Promise<void> = Promise.resolve();
 
-  constructor(private readonly host: Host) {
+  constructor(private readonly host: RealtimeHubDeps) {
     this.logged = host.bus.crossesProcesses ? new LoggedEvents(host.db) : null;
     if (this.logged) {
       const logged = this.logged;

@@ -47,7 +47,7 @@ export function shouldSendEvent(connection: Recipient, event: AddressedEvent, me
 }
 
 /** Look up, once per event, the one group of users its scope names (channel members are cached). */
-export async function membershipsFor(host: Host, about: EventScope): Promise<Memberships> {
+export async function membershipsFor(host: Pick<Host, "db" | "caches">, about: EventScope): Promise<Memberships> {
   if ("channelId" in about) {
     const members = await channelMemberIds(host, about.channelId);
     return { ...NO_MEMBERSHIPS, inChannel: (userId, channelId) => channelId === about.channelId && members.has(userId) };

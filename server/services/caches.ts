@@ -15,11 +15,47 @@ export type Invalidation =
 
 const TOPIC = "cache.invalidate";
 
+/** Rows held by key. Callers read, remember and forget them; only the cache changes what it holds. */
+export class RowCache<K, V> {
+  private readonly rows = new Map<K, V>();
+
+  /** The row held for `key`, or undefined. */
+  get(key: K): V | undefined {
+    return this.rows.get(key);
+  }
+
+  /** Hold `value` for `key`. */
+  set(key: K, value: V): void {
+    this.rows.set(key, value);
+  }
+
+  /** Forget `key`. */
+  delete(key: K): void {
+    this.rows.delete(key);
+  }
+
+  /** Forget every row `pick` chooses. */
+  deleteWhere(pick: (value: V) => boolean): void {
+    for (const [key, value] of this.rows) if (pick(value)) this.rows.delete(key);
+  }
+}
+
+/** Channel rows, whose post counters move with each post written. */
+export class ChannelCache extends RowCache<string, ChannelsTable> {
+  /** A post was committed in the channel at `at`: count it, as the committed UPDATE did. */
+  bumpCounters(channelId: string, at: number): void {
+    const row = this.get(channelId);
+    if (row) this.set(channelId, { ...row, last_post_at: at, total_msg_count: row.total_msg_count + 1 });
+  }
+}
+
+/** The host's caches of hot rows, and their invalidation across processes. */
 export class Caches {
-  readonly sessions = new Map<string, { session: SessionsTable; user: UsersTable }>();
-  readonly channels = new Map<string, ChannelsTable>();
+  /** token hash → the session and its user. */
+  readonly sessions = new RowCache<string, { session: SessionsTable; user: UsersTable }>();
+  readonly channels = new ChannelCache();
   /** channel id → ids of its members. */
-  readonly members = new Map<string, Set<string>>();
+  readonly members = new RowCache<string, Set<string>>();
   private readonly listeners = new Set<(inv: Invalidation) => void>();
 
   constructor(private readonly bus: EventBus) {
@@ -51,7 +87,7 @@ export class Caches {
   private apply(inv: Invalidation): void {
     switch (inv.kind) {
       case "user":
-        for (const [key, entry] of this.sessions) if (entry.user.id === inv.id) this.sessions.delete(key);
+        this.sessions.deleteWhere((entry) => entry.user.id === inv.id);
         break;
       case "session":
         this.sessions.delete(inv.tokenHash);

@@ -76,7 +76,7 @@ export async function getChannelByName(host: Host, teamId: string, name: string)
 }
 
 /** Ids of the channel's members, from the cache when it is there. */
-export async function channelMemberIds(host: Host, channelId: string): Promise<Set<string>> {
+export async function channelMemberIds(host: Pick<Host, "db" | "caches">, channelId: string): Promise<Set<string>> {
   const cached = host.caches.members.get(channelId);
   if (cached) return cached;
   const rows = await host.db.selectFrom("channel_members").select("user_id").where("channel_id", "=", channelId).execute();

@@ -73,11 +73,11 @@ const POST_WRITES = { sqlite: buildPostWrites("sqlite"), postgres: buildPostWrit
  * API answers and `posted` goes out after the commit, as before. If a group
  * fails, its posts are retried one by one, so one bad post fails alone.
  */
-class PostWriter {
+export class PostWriter {
   private queue: Array<{ post: Post; done: (error?: unknown) => void }> = [];
   private draining = false;
 
-  constructor(private readonly host: Host) {}
+  constructor(private readonly host: Pick<Host, "db" | "dialect">) {}
 
   write(post: Post): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -153,13 +153,6 @@ class PostWriter {
   }
 }
 
-const writers = new WeakMap<Host, PostWriter>();
-function postWriter(host: Host): PostWriter {
-  let writer = writers.get(host);
-  if (!writer) writers.set(host, (writer = new PostWriter(host)));
-  return writer;
-}
-
 /** Who is posting, and through what; plugins may set a post type, people may not. */
 export interface PostAuthor {
   user: Pick<User, "id" | "roles" | "username">;
@@ -229,12 +222,8 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
     });
   }
   const post = checked.post;
-  await postWriter(host).write(post);
-  const cached = host.caches.channels.get(channel.id);
-  if (cached) {
-    cached.last_post_at = now;
-    cached.total_msg_count += 1;
-  }
+  await host.postWriter.write(post);
+  host.caches.channels.bumpCounters(channel.id, now);
   // Other processes re-read the channel's counters (unread state) instead of showing stale ones.
   host.caches.invalidateElsewhere({ kind: "channel", id: channel.id });
   host.realtime.publish(

@@ -16,26 +16,17 @@ export const exampleDir = path.join(import.meta.dirname, "example");
 /** The boundary plugin: routes with schemas and access levels, and storage probes. */
 export const boundaryDir = path.join(import.meta.dirname, "boundary");
 
-const built = new Map<string, Promise<Buffer>>();
-/** The bundle of a test plugin's folder, built once per test process with the real build script. */
-export function testPluginBundle(dir: string): Promise<Buffer> {
-  let bundle = built.get(dir);
-  if (!bundle) {
-    bundle = (async () => {
-      const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-test-plugin-build-"));
-      const file = await buildPlugin({ dir, outDir });
-      const bytes = fs.readFileSync(file);
-      fs.rmSync(outDir, { recursive: true, force: true });
-      return bytes;
-    })();
-    built.set(dir, bundle);
-  }
-  return bundle;
-}
-
+let built: Promise<Buffer> | undefined;
 /** The example plugin's bundle, built with the real build script. */
 export function exampleBundle(): Promise<Buffer> {
-  return testPluginBundle(exampleDir);
+  built ??= (async () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-example-build-"));
+    const file = await buildPlugin({ dir: exampleDir, outDir });
+    const bytes = fs.readFileSync(file);
+    fs.rmSync(outDir, { recursive: true, force: true });
+    return bytes;
+  })();
+  return built;
 }
 
 /** One entry of a hand-made archive. `type` defaults to a file. */
