@@ -39,7 +39,7 @@ import { performance } from "node:perf_hooks";
 import { buildPlugin } from "../scripts/build-plugin.mjs";
 import { FORWARDED_POST_TYPE } from "../plugins/incident/common/forwarded-post.ts";
 import { parsePlaybook, type ForwardingRule } from "../plugins/incident/common/playbook.ts";
-import { forwardingTemplateValues, renderForwardingRules } from "../plugins/incident/server/forwarding/forwarder.ts";
+import { incidentTemplateValues, renderForwardingRules } from "../plugins/incident/common/templates.ts";
 import { ForwardingRuleIndex, type MatchLookups, type SourceChannel } from "../plugins/incident/server/forwarding/rule-index.ts";
 import { channelCreator, channelMemberAdder } from "../server/services/channels.ts";
 import { BenchWorker, itemAt, median, now, seedWorkspace, startBenchServer, tmpDir, type BenchCase } from "./support.ts";
@@ -163,9 +163,8 @@ export function benchRules(incidents: number): ForwardingRule[][] {
   if (!parsed.ok) throw new Error(`bench playbook: ${JSON.stringify(parsed.problems)}`);
   const out: ForwardingRule[][] = [];
   for (let i = 0; i < incidents; i++) {
-    const values = forwardingTemplateValues({
+    const values = incidentTemplateValues({
       name: `Bench ${i}`,
-      slug: `bench-${i}`,
       createAt: Date.now(),
       seq: i + 1,
       commander: "bench",

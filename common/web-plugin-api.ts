@@ -12,7 +12,7 @@ import type * as ReactModule from "react";
 import type { ComponentType, ReactNode } from "react";
 import type * as ReactDOMModule from "react-dom";
 import type * as JsxRuntimeModule from "react/jsx-runtime";
-import type { ZodType } from "zod";
+import type { $ZodType } from "zod/v4/core";
 import type { Disposable } from "./plugin-api.ts";
 import type { Channel, Post, Team, User, WebSocketEvent } from "./wire.ts";
 
@@ -41,8 +41,9 @@ export interface WebHost {
    * its answer parsed with `schema`. Rejects with a {@link WebFetchError}
    * carrying the server's `status`, `id` and `message` on 4xx/5xx, and with one
    * of status 0 (`web.fetch.bad_answer`) when the answer does not parse.
+   * `schema` is any zod schema, classic or `zod/mini` (which keeps plugin bundles small).
    */
-  fetch<T>(path: string, init: { method?: string; body?: unknown; schema: ZodType<T> }): Promise<T>;
+  fetch<T>(path: string, init: { method?: string; body?: unknown; schema: $ZodType<T> }): Promise<T>;
   /** The current user, team and channel. */
   location(): WebLocation;
   /** Navigate inside the app, e.g. `/ops/channels/incident-1`. */
@@ -55,8 +56,19 @@ export interface WebHost {
   useTeamUsers(): User[];
 }
 
-/** Why a {@link WebHost.fetch} failed: the server's error answer, or an answer that did not parse. */
+/** Marks a {@link WebFetchError}, whichever bundle's copy of the class made it. */
+const WEB_FETCH_ERROR = Symbol.for("sitrep.WebFetchError");
+
+/**
+ * Why a {@link WebHost.fetch} failed: the server's error answer, or an answer
+ * that did not parse. A plugin bundle has its own copy of this class, so
+ * `instanceof` checks a mark both copies share instead of the prototype:
+ * `error instanceof WebFetchError` holds in plugin code for errors the web app made.
+ */
 export class WebFetchError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && Object.hasOwn(value, WEB_FETCH_ERROR);
+  }
   /** HTTP status; 0 when the network failed or the answer did not parse. */
   readonly status: number;
   /** The server's stable error id, e.g. `incident.not_found`. */
@@ -69,6 +81,7 @@ export class WebFetchError extends Error {
     this.status = props.status;
     this.id = props.id;
     this.details = props.details;
+    Object.defineProperty(this, WEB_FETCH_ERROR, { value: true });
   }
 }
 

@@ -182,7 +182,8 @@ export function parsePlaybook(source: string): ParsedPlaybook {
     if (Array.isArray(rule.from)) {
       rule.from.forEach((name, j) => {
         const valid = nameSchema.safeParse(name.replace(/^~/, ""));
-        if (!valid.success) add(["forwarding", i, "from", j], `"${name}" is not a channel name: ${valid.error.issues[0].message}`);
+        if (!valid.success)
+          add(["forwarding", i, "from", j], `"${name}" is not a channel name: ${valid.error.issues[0]?.message ?? "invalid"}`);
       });
     } else if (!rule.keywords.length && rule.regex === undefined && !rule.authors.length) {
       add(["forwarding", i, "from"], 'a rule reading every channel ("*") needs keywords, regex or authors');

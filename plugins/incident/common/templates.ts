@@ -2,7 +2,10 @@
  * @module incident/common/templates
  * Playbook templates: `{{name}}`, `{{slug}}`, `{{date}}`, `{{seq}}`,
  * `{{commander}}` and `{{fields.<key>}}`. A plain substitution — nothing in a
- * template is ever evaluated as code.
+ * template is ever evaluated as code. The one place that builds an
+ * incident's template values ({@link incidentTemplateValues}) and renders its
+ * forwarding rules ({@link renderForwardingRules}), for the start of an
+ * incident and `/incident rules reload` alike: a new variable is added here once.
  *
  * Why not a library: even a logic-less one such as mustache has sections
  * (`{{#x}}…{{/x}}`), inverted sections, partials (`{{> x}}`) and lambdas, and
@@ -13,6 +16,7 @@
  * Handlebars adds helpers on top; expand-template (in node_modules, for
  * prebuild-install) substitutes `{name}` with no dotted paths and no lint.
  */
+import { slugify } from "#common/limits.ts";
 
 /** The variables every template sees, besides `fields.<key>`. */
 export const TEMPLATE_VARIABLES = ["name", "slug", "date", "seq", "commander"] as const;
@@ -45,7 +49,7 @@ export interface TemplateProblem {
 export function lintTemplate(text: string, fieldKeys: readonly string[]): TemplateProblem[] {
   const problems: TemplateProblem[] = [];
   for (const match of text.matchAll(PLACEHOLDER)) {
-    const variable = match[1];
+    const variable = match[1] ?? "";
     const index = match.index ?? 0;
     if ((TEMPLATE_VARIABLES as readonly string[]).includes(variable)) continue;
     if (variable.startsWith("fields.")) {
@@ -96,4 +100,42 @@ export function renderTemplate(text: string, values: TemplateValues): string {
 /** Today (or `at`) as YYYY-MM-DD in UTC, the `{{date}}` of templates. */
 export function templateDate(at: number = Date.now()): string {
   return new Date(at).toISOString().slice(0, 10);
+}
+
+/**
+ * The template values of an incident, as at its start: `{{slug}}` is made
+ * from the name, `{{date}}` is the start date.
+ * @example incidentTemplateValues({name: "DB down", createAt: Date.now(), seq: 3, commander: "alice", fields: {}})
+ */
+export function incidentTemplateValues(props: {
+  name: string;
+  /** When the incident started (ms since the epoch). */
+  createAt: number;
+  seq: number;
+  /** Username of the commander. */
+  commander: string;
+  fields: Record<string, string>;
+}): TemplateValues {
+  return {
+    name: props.name,
+    slug: slugify(props.name),
+    date: templateDate(props.createAt),
+    seq: props.seq,
+    commander: props.commander,
+    fields: props.fields,
+  };
+}
+
+/**
+ * Render the templates of playbook forwarding rules for one incident: keywords
+ * and excluded keywords (the values the playbook parser lints). Rules left
+ * without a usable keyword by an empty field keep their other conditions.
+ * @example renderForwardingRules([{from: ["alerts"], keywords: ["{{fields.service}}"], ...}], values)
+ */
+export function renderForwardingRules<R extends { keywords: readonly string[]; exclude_keywords: readonly string[] }>(
+  rules: readonly R[],
+  values: TemplateValues,
+): R[] {
+  const render = (list: readonly string[]) => list.map((text) => renderTemplate(text, values).trim()).filter(Boolean);
+  return rules.map((rule) => ({ ...rule, keywords: render(rule.keywords), exclude_keywords: render(rule.exclude_keywords) }));
 }

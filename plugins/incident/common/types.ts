@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { pageQuerySchema } from "#common/limits.ts";
-import type { ForwardingRule, PlaybookSpec } from "./playbook.ts";
+import { forwardingRuleSchema, playbookSpecSchema, type ForwardingRule, type PlaybookSpec } from "./playbook.ts";
 
 /** The plugin id: URL prefix, table prefix, event prefix (`custom_incident_*`). */
 export const INCIDENT_PLUGIN_ID = "incident";
@@ -244,3 +244,65 @@ export const listPlaybooksQuerySchema = z.object({ team_id: idSchema });
 
 /** `POST /incidents/dialog`: open the start dialog in the caller's browser. */
 export const openStartDialogSchema = z.object({ team_id: idSchema, channel_id: idSchema });
+
+// ---- answers --------------------------------------------------------------
+// What the routes answer, for the host's route table (OpenAPI); typed against
+// the interfaces above, so a change to one that the other misses fails the
+// type check. The web side parses answers with its own tolerant schemas
+// (web/incident-types.ts, zod/mini for bundle size).
+
+/** A {@link ChecklistItem} as the API answers it. */
+export const checklistItemAnswerSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  stage: z.string().nullable(),
+  checked: z.boolean(),
+  checked_by: z.string(),
+  checked_at: z.number(),
+}) satisfies z.ZodType<ChecklistItem>;
+
+/** An {@link Incident} as the API answers it. */
+export const incidentAnswerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  team_id: z.string(),
+  channel_id: z.string(),
+  channel_name: z.string(),
+  seq: z.number(),
+  commander_user_id: z.string(),
+  playbook_id: z.string(),
+  playbook_version: z.number(),
+  fields: z.record(z.string(), z.string()),
+  current_stage: z.string(),
+  stages: z.array(z.object({ name: z.string() })),
+  checklist: z.array(checklistItemAnswerSchema),
+  forwarding: z.array(forwardingRuleSchema),
+  private: z.boolean(),
+  status: z.enum(["active", "ended"]),
+  create_at: z.number(),
+  update_at: z.number(),
+  end_at: z.number(),
+}) satisfies z.ZodType<Incident>;
+
+/** A {@link Playbook} as the API answers it. */
+export const playbookAnswerSchema = playbookSpecSchema.omit({ team: true }).extend({
+  id: z.string(),
+  team_id: z.string(),
+  version: z.number(),
+  source: z.string(),
+  create_at: z.number(),
+  update_at: z.number(),
+}) satisfies z.ZodType<Playbook, unknown>;
+
+/** A {@link Page} of answers. */
+export function pageAnswerSchema<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), total_count: z.number() });
+}
+
+/** `POST /playbooks/apply`: each playbook with what happened to it. */
+export const appliedPlaybooksAnswerSchema = z.object({
+  items: z.array(playbookAnswerSchema.extend({ outcome: z.enum(["created", "updated", "unchanged"]) })),
+});
+
+/** `{status: "OK"}`, the answer of a deletion. */
+export const okAnswerSchema = z.object({ status: z.literal("OK") });

@@ -5,7 +5,7 @@
  */
 import { UPDATE_POST_TYPE, INCIDENT_EVENTS, type Incident, type UpdateAction } from "../common/types.ts";
 import { presentIncident } from "./presenter.ts";
-import type { IncidentServices, IncidentTriggerName } from "./services.ts";
+import type { IncidentDeps, IncidentTriggerName } from "./incident-deps.ts";
 import type { IncidentRecord } from "./store.ts";
 
 /** A change to announce. */
@@ -23,11 +23,12 @@ export interface Announcement {
 
 /**
  * Post the update as the bot, publish `incident_updated` (and
- * `incident_created`/`incident_ended`), fire the trigger. Returns the incident
- * as it is now. A failing post is logged: the change itself is already stored.
+ * `incident_created`/`incident_ended`), tell the change listeners, fire the
+ * trigger. Returns the incident as it is now. A failing post or listener is
+ * logged: the change itself is already stored.
  */
-export async function announceChange(services: IncidentServices, announcement: Announcement): Promise<Incident> {
-  const { ctx, store, bot } = services;
+export async function announceChange(deps: IncidentDeps, announcement: Announcement): Promise<Incident> {
+  const { ctx, store, bot } = deps;
   const fresh = (await store.getIncident(announcement.incident.id)) ?? announcement.incident;
   const incident = presentIncident(fresh, await store.listItems(fresh.id));
   const post = {
@@ -48,15 +49,11 @@ export async function announceChange(services: IncidentServices, announcement: A
       ctx.log.error("could not post the incident update", { incident_id: fresh.id, action: announcement.action, error: String(error) });
     }
   }
-  publishIncident(services, incident, announcement.action);
-  await services
-    .afterChange?.(fresh, announcement.action)
-    .catch((error) =>
-      ctx.log.error("after-change listener failed", { incident_id: fresh.id, action: announcement.action, error: String(error) }),
-    );
+  publishIncident(deps, incident, announcement.action);
+  await deps.changes.fire({ incident: fresh, action: announcement.action });
   if (announcement.trigger) {
-    const values = { ...(await triggerValues(services, fresh, announcement.actorId)), ...announcement.trigger.values };
-    services.fire(announcement.trigger.name, { teamId: fresh.team_id, channelId: fresh.channel_id, values });
+    const values = { ...(await triggerValues(deps, fresh, announcement.actorId)), ...announcement.trigger.values };
+    deps.fire(announcement.trigger.name, { teamId: fresh.team_id, channelId: fresh.channel_id, values });
   }
   return incident;
 }
@@ -65,16 +62,16 @@ export async function announceChange(services: IncidentServices, announcement: A
  * Publish the incident's events to those who may see it: the team for a
  * public incident, the channel's members for a private one.
  */
-export function publishIncident(services: IncidentServices, incident: Incident, action: UpdateAction): void {
+export function publishIncident(deps: IncidentDeps, incident: Incident, action: UpdateAction): void {
   const scope = incident.private ? { channelId: incident.channel_id } : { teamId: incident.team_id };
-  if (action === "started") services.ctx.realtime.publish(INCIDENT_EVENTS.created, { incident }, scope);
-  services.ctx.realtime.publish(INCIDENT_EVENTS.updated, { incident, action }, scope);
-  if (action === "ended") services.ctx.realtime.publish(INCIDENT_EVENTS.ended, { incident }, scope);
+  if (action === "started") deps.ctx.realtime.publish(INCIDENT_EVENTS.created, { incident }, scope);
+  deps.ctx.realtime.publish(INCIDENT_EVENTS.updated, { incident, action }, scope);
+  if (action === "ended") deps.ctx.realtime.publish(INCIDENT_EVENTS.ended, { incident }, scope);
 }
 
 /** The values every incident trigger provides. */
-async function triggerValues(services: IncidentServices, incident: IncidentRecord, actorId: string): Promise<Record<string, unknown>> {
-  const [commander, actor] = await Promise.all([services.ctx.users.get(incident.commander_user_id), services.ctx.users.get(actorId)]);
+async function triggerValues(deps: IncidentDeps, incident: IncidentRecord, actorId: string): Promise<Record<string, unknown>> {
+  const [commander, actor] = await Promise.all([deps.ctx.users.get(incident.commander_user_id), deps.ctx.users.get(actorId)]);
   return {
     incident_id: incident.id,
     name: incident.name,
@@ -91,7 +88,7 @@ async function triggerValues(services: IncidentServices, incident: IncidentRecor
 }
 
 /** "@alice", or "someone" for a user that no longer exists. */
-export async function mention(services: IncidentServices, userId: string): Promise<string> {
-  const user = await services.ctx.users.get(userId);
+export async function mention(deps: IncidentDeps, userId: string): Promise<string> {
+  const user = await deps.ctx.users.get(userId);
   return user ? `@${user.username}` : "someone";
 }

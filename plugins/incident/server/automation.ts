@@ -7,7 +7,7 @@
  * permissions of the workflow's `run_as` user and never more.
  */
 import { z } from "zod";
-import type { AutomationParam, FiredTrigger } from "#plugin-api";
+import type { AutomationParam, FiredTrigger, PluginContext } from "#plugin-api";
 import { oneOf } from "#common/automation-params.ts";
 import { invalid, notFound } from "#common/plugin-errors.ts";
 import { orderChecklist } from "../common/checklist.ts";
@@ -16,7 +16,7 @@ import { incidentEnder } from "./commands/incident-ender.ts";
 import { incidentStarter } from "./commands/incident-starter.ts";
 import { stageChanger } from "./commands/stage-changer.ts";
 import { visibleIncident } from "./policies.ts";
-import type { IncidentServices, IncidentTriggerName } from "./services.ts";
+import type { IncidentDeps, IncidentTriggerName, TriggerFirer } from "./incident-deps.ts";
 import type { IncidentRecord } from "./store.ts";
 
 const str = (description: string, extra: Partial<AutomationParam> = {}): AutomationParam => ({ type: "string", description, ...extra });
@@ -59,9 +59,11 @@ const INCIDENT_REF = {
   channel_name: optionalText("The incident channel's name (or give incident_id)"),
 };
 
-/** Register the triggers and actions, and point `services.fire` at the triggers. */
-export function registerAutomation(services: IncidentServices): void {
-  const { ctx } = services;
+/**
+ * Register the plugin's workflow triggers; returns the function that fires
+ * them, for {@link IncidentDeps.fire}.
+ */
+export function registerTriggers(ctx: PluginContext): TriggerFirer {
   const handles = new Map<IncidentTriggerName, { fire(event: Omit<FiredTrigger, "trigger" | "depth">): void }>();
   const trigger = (
     name: IncidentTriggerName,
@@ -96,7 +98,12 @@ export function registerAutomation(services: IncidentServices): void {
     },
   );
   trigger("incident_ended", "An incident ended", { channel_name: str("The incident channel's name") });
-  services.fire = (name, event) => handles.get(name)?.fire(event);
+  return (name, event) => handles.get(name)?.fire(event);
+}
+
+/** Register the plugin's workflow actions: they run the same commands as the API, as the workflow's `run_as`. */
+export function registerActions(deps: IncidentDeps): void {
+  const { ctx } = deps;
 
   ctx.automation.registerAction({
     name: "start_incident",
@@ -110,7 +117,7 @@ export function registerAutomation(services: IncidentServices): void {
     }),
     returns: { incident_id: str("The incident's id"), channel_id: str("The channel's id"), channel_name: str("The channel's name") },
     async run({ params, actorId, teamId }) {
-      const result = await incidentStarter(services, {
+      const result = await incidentStarter(deps, {
         actorId,
         teamId,
         name: params.name,
@@ -131,8 +138,8 @@ export function registerAutomation(services: IncidentServices): void {
     parameters: z.object({ ...INCIDENT_REF, stage: requiredText("A stage name, next or prev") }),
     returns: { incident_id: str("The incident's id"), stage: str("The stage now"), previous_stage: str("The stage before") },
     async run({ params, actorId, teamId }) {
-      const incident = await findIncident(services, { ref: params, actorId, teamId });
-      const result = await stageChanger(services, { incidentId: incident.id, actorId, stage: params.stage });
+      const incident = await findIncident(deps, { ref: params, actorId, teamId });
+      const result = await stageChanger(deps, { incidentId: incident.id, actorId, stage: params.stage });
       return { incident_id: incident.id, stage: result.to, previous_stage: result.from };
     },
     preview: ({ params }) => `change the stage of ${describeRef(params)} to ${params.stage}`,
@@ -149,18 +156,18 @@ export function registerAutomation(services: IncidentServices): void {
     }),
     returns: { incident_id: str("The incident's id"), item_id: str("The item's id"), item: str("The item's title") },
     async run({ params, actorId, teamId }) {
-      const incident = await findIncident(services, { ref: params, actorId, teamId });
+      const incident = await findIncident(deps, { ref: params, actorId, teamId });
       const action = ACTION_VERBS[params.action];
       const itemText = params.item;
       if (!action) throw invalid("incident.automation.action", `action: must be one of ${CHECKLIST_ACTIONS.join(", ")}`);
       let change: ChecklistChange;
       if (action === "add") change = { kind: "add", title: itemText, stage: params.stage || undefined };
       else {
-        const item = await findItem(services, incident, itemText);
+        const item = await findItem(deps, incident, itemText);
         if (action === "remove") change = { kind: "remove", itemId: item.id };
         else change = { kind: "set", itemId: item.id, checked: action === "check" };
       }
-      const result = await checklistChanger(services, { incidentId: incident.id, actorId, change });
+      const result = await checklistChanger(deps, { incidentId: incident.id, actorId, change });
       return { incident_id: incident.id, item_id: result.item.id, item: result.item.title };
     },
     preview: ({ params }) => `${params.action} checklist item "${params.item}" of ${describeRef(params)}`,
@@ -172,8 +179,8 @@ export function registerAutomation(services: IncidentServices): void {
     parameters: z.object(INCIDENT_REF),
     returns: { incident_id: str("The incident's id") },
     async run({ params, actorId, teamId }) {
-      const incident = await findIncident(services, { ref: params, actorId, teamId });
-      await incidentEnder(services, { incidentId: incident.id, actorId });
+      const incident = await findIncident(deps, { ref: params, actorId, teamId });
+      await incidentEnder(deps, { incidentId: incident.id, actorId });
       return { incident_id: incident.id };
     },
     preview: ({ params }) => `end ${describeRef(params)}`,
@@ -184,22 +191,19 @@ export function registerAutomation(services: IncidentServices): void {
 type IncidentRef = { incident_id?: string | undefined; channel_name?: string | undefined };
 
 /** The incident an action names by `incident_id` or `channel_name`, if the actor may see it. */
-async function findIncident(
-  services: IncidentServices,
-  props: { ref: IncidentRef; actorId: string; teamId: string },
-): Promise<IncidentRecord> {
+async function findIncident(deps: IncidentDeps, props: { ref: IncidentRef; actorId: string; teamId: string }): Promise<IncidentRecord> {
   const incidentId = props.ref.incident_id;
-  if (incidentId) return visibleIncident(services, { userId: props.actorId, incidentId });
+  if (incidentId) return visibleIncident(deps, { userId: props.actorId, incidentId });
   const channelName = props.ref.channel_name?.replace(/^~/, "");
   if (!channelName) throw invalid("incident.automation.incident", "incident_id or channel_name: one of them is required");
-  const channel = await services.ctx.channels.getByName(props.teamId, channelName);
-  const incident = channel ? await services.store.getIncidentByChannel(channel.id) : null;
+  const channel = await deps.ctx.channels.getByName(props.teamId, channelName);
+  const incident = channel ? await deps.store.getIncidentByChannel(channel.id) : null;
   if (!incident) throw notFound("incident.not_found", `channel_name: ~${channelName} is not an incident channel of this team`);
-  return visibleIncident(services, { userId: props.actorId, incidentId: incident.id });
+  return visibleIncident(deps, { userId: props.actorId, incidentId: incident.id });
 }
 
-async function findItem(services: IncidentServices, incident: IncidentRecord, text: string) {
-  const items = orderChecklist(await services.store.listItems(incident.id), incident.stages);
+async function findItem(deps: IncidentDeps, incident: IncidentRecord, text: string) {
+  const items = orderChecklist(await deps.store.listItems(incident.id), incident.stages);
   const number = /^#(\d+)$/.exec(text.trim());
   const item = number
     ? items[Number(number[1]) - 1]

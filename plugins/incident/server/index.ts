@@ -1,33 +1,37 @@
 /**
  * @module incident/server
  * The Incident plugin's server entry: `activate(ctx)` migrates its tables,
- * makes sure of its bot, registers routes, `/incident`, the start dialog and
- * the workflow triggers and actions, then applies the playbooks directory
- * (and, when a team is created, that team's files).
+ * makes sure of its bot, registers the workflow triggers, routes, `/incident`,
+ * the start dialog and the workflow actions, then applies the playbooks
+ * directory (and, when a team is created, that team's files).
  * Everything registered is disposed by the host on disable; data stays.
  *
- * Extension point: other parts of the plugin (message forwarding) receive the
- * {@link IncidentPlugin} from `activate` wiring below and add `/incident`
- * subcommands with `plugin.command.add(...)`.
+ * The dependencies ({@link IncidentDeps}) are complete when built: the
+ * trigger firer comes from registering the triggers, and extensions follow
+ * changes through `deps.changes.onDidChangeIncident` instead of filling slots.
+ * Message forwarding is such an extension: it receives the deps and the
+ * `/incident` command from {@link activateIncident}, subscribes, and adds its
+ * own subcommand; the core never imports it.
  */
 import type { PluginContext } from "#plugin-api";
-import { registerAutomation } from "./automation.ts";
+import { registerActions, registerTriggers } from "./automation.ts";
 import { activateForwarding } from "./forwarding/index.ts";
+import { incidentChangeEmitter } from "./incident-changes.ts";
+import type { IncidentDeps } from "./incident-deps.ts";
 import { applyPlaybookDirectory, playbooksDirectory } from "./playbook-directory.ts";
 import { registerIncidentRoutes } from "./routes/incidents.ts";
 import { registerPlaybookRoutes } from "./routes/playbooks.ts";
-import type { IncidentServices } from "./services.ts";
 import { addBuiltinSubcommands, IncidentCommand } from "./slash-command.ts";
 import { IncidentStore } from "./store.ts";
 
-/** What activation builds, handed to the plugin's other parts. */
-export interface IncidentPlugin {
-  services: IncidentServices;
+/** What activation builds, handed to the plugin's extensions. */
+export interface ActivatedIncident {
+  deps: IncidentDeps;
   command: IncidentCommand;
 }
 
 /** Build and register everything; returns the pieces for extensions. */
-export async function activateIncident(ctx: PluginContext): Promise<IncidentPlugin> {
+export async function activateIncident(ctx: PluginContext): Promise<ActivatedIncident> {
   const store = new IncidentStore(ctx.storage);
   await store.migrate();
   const bot = await ctx.bot.ensure({
@@ -35,21 +39,22 @@ export async function activateIncident(ctx: PluginContext): Promise<IncidentPlug
     displayName: "Incident",
     description: "Posts every change of an incident in its channel.",
   });
-  const services: IncidentServices = { ctx, store, bot, fire: () => {} };
-  registerAutomation(services);
-  for (const disposable of [...registerIncidentRoutes(services), ...registerPlaybookRoutes(services)]) ctx.track(disposable);
-  const command = new IncidentCommand(services);
-  addBuiltinSubcommands(command, services);
+  const deps: IncidentDeps = { ctx, store, bot, fire: registerTriggers(ctx), changes: incidentChangeEmitter(ctx) };
+  registerActions(deps);
+  registerIncidentRoutes(deps);
+  registerPlaybookRoutes(deps);
+  const command = new IncidentCommand(deps);
+  addBuiltinSubcommands(command, deps);
   command.register();
-  const dir = playbooksDirectory();
-  const applied = await applyPlaybookDirectory(services, { dir });
+  const dir = playbooksDirectory(ctx);
+  const applied = await applyPlaybookDirectory(deps, { dir });
   if (applied) ctx.log.info(`applied ${applied} playbook file(s) from ${dir}`);
   // A team named by playbook files may be created later (a fresh install): apply its files then.
   ctx.hooks.onTeamCreated(async (team) => {
-    const forTeam = await applyPlaybookDirectory(services, { dir, team });
+    const forTeam = await applyPlaybookDirectory(deps, { dir, team });
     if (forTeam) ctx.log.info(`applied ${forTeam} playbook file(s) from ${dir} to the new team ${team.name}`);
   });
-  return { services, command };
+  return { deps, command };
 }
 
 export async function activate(ctx: PluginContext): Promise<void> {

@@ -8,18 +8,18 @@
  */
 import { conflict, notAllowed, notFound } from "#common/plugin-errors.ts";
 import { isSystemAdmin, type Team } from "#common/wire.ts";
-import type { IncidentServices } from "./services.ts";
+import type { IncidentDeps } from "./incident-deps.ts";
 import type { IncidentRecord } from "./store.ts";
 
 /** True when the user may see the incident. */
-export async function canSeeIncident(services: IncidentServices, props: { userId: string; incident: IncidentRecord }): Promise<boolean> {
-  return services.ctx.channels.canRead(props.userId, props.incident.channel_id);
+export async function canSeeIncident(deps: IncidentDeps, props: { userId: string; incident: IncidentRecord }): Promise<boolean> {
+  return deps.ctx.channels.canRead(props.userId, props.incident.channel_id);
 }
 
 /** The incident, if the user may see it; else 404. */
-export async function visibleIncident(services: IncidentServices, props: { userId: string; incidentId: string }): Promise<IncidentRecord> {
-  const incident = await services.store.getIncident(props.incidentId);
-  if (!incident || !(await canSeeIncident(services, { userId: props.userId, incident }))) {
+export async function visibleIncident(deps: IncidentDeps, props: { userId: string; incidentId: string }): Promise<IncidentRecord> {
+  const incident = await deps.store.getIncident(props.incidentId);
+  if (!incident || !(await canSeeIncident(deps, { userId: props.userId, incident }))) {
     throw notFound("incident.not_found", `incident: no incident with id ${props.incidentId}`);
   }
   return incident;
@@ -29,20 +29,17 @@ export async function visibleIncident(services: IncidentServices, props: { userI
  * The incident, if the user may change it: 404 when not visible, 403 when not
  * a channel member, 409 when ended.
  */
-export async function changeableIncident(
-  services: IncidentServices,
-  props: { userId: string; incidentId: string },
-): Promise<IncidentRecord> {
-  const incident = await visibleIncident(services, props);
-  await assertMayChange(services, { userId: props.userId, incident });
+export async function changeableIncident(deps: IncidentDeps, props: { userId: string; incidentId: string }): Promise<IncidentRecord> {
+  const incident = await visibleIncident(deps, props);
+  await assertMayChange(deps, { userId: props.userId, incident });
   return incident;
 }
 
 /** Throws unless the user may change this (visible) incident. */
-export async function assertMayChange(services: IncidentServices, props: { userId: string; incident: IncidentRecord }): Promise<void> {
+export async function assertMayChange(deps: IncidentDeps, props: { userId: string; incident: IncidentRecord }): Promise<void> {
   const { incident } = props;
-  if (!(await services.ctx.channels.isMember(incident.channel_id, props.userId))) {
-    const user = await services.ctx.users.get(props.userId);
+  if (!(await deps.ctx.channels.isMember(incident.channel_id, props.userId))) {
+    const user = await deps.ctx.users.get(props.userId);
     if (!user || !isSystemAdmin(user)) {
       throw notAllowed(
         "incident.not_member",
@@ -54,8 +51,8 @@ export async function assertMayChange(services: IncidentServices, props: { userI
 }
 
 /** The team, if the user belongs to it (system admins: any team); else 404, the same answer as for no team. */
-export async function visibleTeam(services: IncidentServices, props: { userId: string; teamId: string }): Promise<Team> {
-  const { ctx } = services;
+export async function visibleTeam(deps: IncidentDeps, props: { userId: string; teamId: string }): Promise<Team> {
+  const { ctx } = deps;
   const team = await ctx.teams.get(props.teamId);
   if (team && (await ctx.teams.isMember(team.id, props.userId))) return team;
   const user = team ? await ctx.users.get(props.userId) : null;

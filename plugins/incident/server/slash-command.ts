@@ -14,28 +14,40 @@ import { formatDuration, incidentEnder } from "./commands/incident-ender.ts";
 import { incidentStarter } from "./commands/incident-starter.ts";
 import { stageChanger } from "./commands/stage-changer.ts";
 import { canSeeIncident } from "./policies.ts";
-import type { IncidentServices } from "./services.ts";
+import type { IncidentDeps } from "./incident-deps.ts";
 import { openStartDialog } from "./start-dialog.ts";
 import type { ChecklistItemRecord, IncidentRecord } from "./store.ts";
 
-/** One `/incident` subcommand. */
-export interface IncidentSubcommand {
+/** What every `/incident` subcommand has. */
+interface SubcommandBase {
   /** The word after `/incident`, e.g. `stage` or `rules`. */
   name: string;
   /** Argument hint for autocomplete, e.g. `<name|next|prev>`. */
   hint?: string;
   description: string;
-  /** True: only inside an incident channel; `execute` then receives its incident. */
-  inIncidentChannel?: boolean;
-  execute(input: { args: string[]; call: CommandArgs; incident: IncidentRecord | null }): Promise<CommandResponse> | CommandResponse;
 }
+
+/** A subcommand run anywhere; it gets no incident. */
+export interface AnywhereSubcommand extends SubcommandBase {
+  inIncidentChannel?: false;
+  execute(input: { args: string[]; call: CommandArgs }): Promise<CommandResponse> | CommandResponse;
+}
+
+/** A subcommand run only inside an incident channel: it receives that channel's incident. */
+export interface IncidentChannelSubcommand extends SubcommandBase {
+  inIncidentChannel: true;
+  execute(input: { args: string[]; call: CommandArgs; incident: IncidentRecord }): Promise<CommandResponse> | CommandResponse;
+}
+
+/** One `/incident` subcommand. */
+export type IncidentSubcommand = AnywhereSubcommand | IncidentChannelSubcommand;
 
 /** The `/incident` trigger and its subcommands; adding one refreshes autocomplete. */
 export class IncidentCommand {
   private readonly subcommands = new Map<string, IncidentSubcommand>();
   private registration: Disposable | null = null;
 
-  constructor(private readonly services: IncidentServices) {}
+  constructor(private readonly deps: IncidentDeps) {}
 
   /** Add a subcommand; its disposable removes it. */
   add(subcommand: IncidentSubcommand): Disposable {
@@ -54,15 +66,14 @@ export class IncidentCommand {
   register(): Disposable {
     this.registration?.dispose();
     const names = [...this.subcommands.keys()];
-    this.registration = this.services.ctx.track(
-      this.services.ctx.commands.register({
-        trigger: "incident",
-        description: "Start and run incidents",
-        hint: `[${names.join("|")}]`,
-        subcommands: [...this.subcommands.values()].map((s) => ({ name: s.name, hint: s.hint, description: s.description })),
-        execute: (call) => this.execute(call),
-      }),
-    );
+    // The host tracks the registration and removes it on disable.
+    this.registration = this.deps.ctx.commands.register({
+      trigger: "incident",
+      description: "Start and run incidents",
+      hint: `[${names.join("|")}]`,
+      subcommands: [...this.subcommands.values()].map((s) => ({ name: s.name, hint: s.hint, description: s.description })),
+      execute: (call) => this.execute(call),
+    });
     return { dispose: () => this.registration?.dispose() };
   }
 
@@ -75,41 +86,35 @@ export class IncidentCommand {
         `/incident ${word}: unknown subcommand; use one of ${[...this.subcommands.keys()].join(", ")}`,
       );
     }
-    let incident: IncidentRecord | null = null;
-    if (subcommand.inIncidentChannel) {
-      incident = await this.services.store.getIncidentByChannel(call.channelId);
-      if (!incident) {
-        throw invalid(
-          "incident.command.not_incident_channel",
-          `/incident ${subcommand.name} must be run in an incident channel; use /incident list to find one.`,
-        );
-      }
+    if (!subcommand.inIncidentChannel) return subcommand.execute({ args, call });
+    const incident = await this.deps.store.getIncidentByChannel(call.channelId);
+    if (!incident) {
+      throw invalid(
+        "incident.command.not_incident_channel",
+        `/incident ${subcommand.name} must be run in an incident channel; use /incident list to find one.`,
+      );
     }
     return subcommand.execute({ args, call, incident });
   }
 }
 
 /** Add the built-in subcommands. */
-export function addBuiltinSubcommands(command: IncidentCommand, services: IncidentServices): void {
-  const { ctx, store } = services;
+export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDeps): void {
+  const { ctx, store } = deps;
   const ephemeral = (text: string): CommandResponse => ({ response_type: "ephemeral", text });
-  const need = (incident: IncidentRecord | null): IncidentRecord => {
-    if (!incident)
-      throw invalid("incident.command.not_incident_channel", "This must be run in an incident channel; use /incident list to find one.");
-    return incident;
-  };
   const itemByNumber = async (incident: IncidentRecord, raw: string | undefined, usage: string): Promise<ChecklistItemRecord> => {
     if (!raw || !/^#?\d+$/.test(raw))
       throw invalid("incident.command.usage", `usage: ${usage} (the item's number, as /incident info shows it)`);
     const n = Number(raw.replace("#", ""));
     const items = orderChecklist(await store.listItems(incident.id), incident.stages);
-    if (n < 1 || n > items.length) {
+    const item = items[n - 1];
+    if (n < 1 || !item) {
       throw invalid(
         "incident.checklist.item_not_found",
         `item: there is no item ${n}; the checklist has ${items.length} item${items.length === 1 ? "" : "s"} (see /incident info)`,
       );
     }
-    return items[n - 1];
+    return item;
   };
 
   command.add({
@@ -118,11 +123,11 @@ export function addBuiltinSubcommands(command: IncidentCommand, services: Incide
     description: "Start an incident (no arguments: a dialog asks)",
     async execute({ args, call }) {
       if (args.length === 0) {
-        await openStartDialog(services, { userId: call.userId, teamId: call.teamId, channelId: call.channelId });
+        await openStartDialog(deps, { userId: call.userId, teamId: call.teamId, channelId: call.channelId });
         return ephemeral("");
       }
       const options = parseStartArgs(args);
-      const result = await incidentStarter(services, { actorId: call.userId, teamId: call.teamId, ...options, channelParam: "--channel" });
+      const result = await incidentStarter(deps, { actorId: call.userId, teamId: call.teamId, ...options, channelParam: "--channel" });
       const team = await ctx.teams.get(call.teamId);
       const notes = result.notes.length ? `\n${result.notes.join("\n")}` : "";
       return {
@@ -140,7 +145,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, services: Incide
       const active = await store.listIncidents({ teamId: call.teamId, status: "active" });
       const lines: string[] = [];
       for (const incident of active) {
-        if (!(await canSeeIncident(services, { userId: call.userId, incident }))) continue;
+        if (!(await canSeeIncident(deps, { userId: call.userId, incident }))) continue;
         const items = await store.listItems(incident.id);
         const commander = await ctx.users.get(incident.commander_user_id);
         lines.push(
@@ -160,7 +165,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, services: Incide
     description: "Show this incident: commander, stage, numbered checklist",
     inIncidentChannel: true,
     async execute({ incident }) {
-      return ephemeral(await describeIncident(services, need(incident)));
+      return ephemeral(await describeIncident(deps, incident));
     },
   });
 
@@ -170,10 +175,10 @@ export function addBuiltinSubcommands(command: IncidentCommand, services: Incide
     description: "Change the stage",
     inIncidentChannel: true,
     async execute({ args, call, incident }) {
-      const current = need(incident);
       const wanted = args.join(" ").trim();
-      if (!wanted) throw invalid("incident.command.usage", `usage: /incident stage <name|next|prev>; stages: ${current.stages.join(", ")}`);
-      const result = await stageChanger(services, { incidentId: current.id, actorId: call.userId, stage: wanted });
+      if (!wanted)
+        throw invalid("incident.command.usage", `usage: /incident stage <name|next|prev>; stages: ${incident.stages.join(", ")}`);
+      const result = await stageChanger(deps, { incidentId: incident.id, actorId: call.userId, stage: wanted });
       return ephemeral(
         result.changed ? `Stage changed from ${result.from} to ${result.to}.` : `The incident is already in stage ${result.to}.`,
       );
@@ -190,10 +195,9 @@ export function addBuiltinSubcommands(command: IncidentCommand, services: Incide
       description: checked ? "Check checklist item n" : "Uncheck checklist item n",
       inIncidentChannel: true,
       async execute({ args, call, incident }) {
-        const current = need(incident);
-        const item = await itemByNumber(current, args[0], `/incident ${name} <n>`);
-        const result = await checklistChanger(services, {
-          incidentId: current.id,
+        const item = await itemByNumber(incident, args[0], `/incident ${name} <n>`);
+        const result = await checklistChanger(deps, {
+          incidentId: incident.id,
           actorId: call.userId,
           change: { kind: "set", itemId: item.id, checked },
         });
@@ -212,10 +216,9 @@ export function addBuiltinSubcommands(command: IncidentCommand, services: Incide
     description: "Add a checklist item to the current stage",
     inIncidentChannel: true,
     async execute({ args, call, incident }) {
-      const current = need(incident);
       const title = args.join(" ").trim();
       if (!title) throw invalid("incident.command.usage", "usage: /incident add <text>");
-      const result = await checklistChanger(services, { incidentId: current.id, actorId: call.userId, change: { kind: "add", title } });
+      const result = await checklistChanger(deps, { incidentId: incident.id, actorId: call.userId, change: { kind: "add", title } });
       return ephemeral(`Added item ${result.number}: ${result.item.title}`);
     },
   });
@@ -226,10 +229,9 @@ export function addBuiltinSubcommands(command: IncidentCommand, services: Incide
     description: "Remove checklist item n",
     inIncidentChannel: true,
     async execute({ args, call, incident }) {
-      const current = need(incident);
-      const item = await itemByNumber(current, args[0], "/incident remove <n>");
-      const result = await checklistChanger(services, {
-        incidentId: current.id,
+      const item = await itemByNumber(incident, args[0], "/incident remove <n>");
+      const result = await checklistChanger(deps, {
+        incidentId: incident.id,
         actorId: call.userId,
         change: { kind: "remove", itemId: item.id },
       });
@@ -243,12 +245,11 @@ export function addBuiltinSubcommands(command: IncidentCommand, services: Incide
     description: "Hand over command",
     inIncidentChannel: true,
     async execute({ args, call, incident }) {
-      const current = need(incident);
       const username = (args[0] ?? "").replace(/^@/, "").trim();
       if (!username) throw invalid("incident.command.usage", "usage: /incident commander @user");
       const user = await ctx.users.getByUsername(username);
       if (!user) throw invalid("incident.commander.not_found", `commander: no user @${username}`);
-      const result = await commanderChanger(services, { incidentId: current.id, actorId: call.userId, commanderUserId: user.id });
+      const result = await commanderChanger(deps, { incidentId: incident.id, actorId: call.userId, commanderUserId: user.id });
       return ephemeral(result.changed ? `@${user.username} is now the commander.` : `@${user.username} is already the commander.`);
     },
   });
@@ -258,8 +259,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, services: Incide
     description: "End the incident",
     inIncidentChannel: true,
     async execute({ call, incident }) {
-      const current = need(incident);
-      const ended = await incidentEnder(services, { incidentId: current.id, actorId: call.userId });
+      const ended = await incidentEnder(deps, { incidentId: incident.id, actorId: call.userId });
       return ephemeral(`Ended the incident **${ended.name}**.`);
     },
   });
@@ -296,7 +296,7 @@ export function parseStartArgs(args: readonly string[]): {
   let playbookName: string | undefined;
   let isPrivate: boolean | undefined;
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
+    const arg = args[i] ?? "";
     const [flag, inline] =
       arg.startsWith("--") && arg.includes("=") && !arg.startsWith("--field=")
         ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
@@ -333,9 +333,9 @@ export function parseStartArgs(args: readonly string[]): {
 }
 
 /** `/incident info`: the incident with its numbered checklist, grouped by stage. */
-export async function describeIncident(services: IncidentServices, incident: IncidentRecord): Promise<string> {
-  const items = orderChecklist(await services.store.listItems(incident.id), incident.stages);
-  const commander = await services.ctx.users.get(incident.commander_user_id);
+export async function describeIncident(deps: IncidentDeps, incident: IncidentRecord): Promise<string> {
+  const items = orderChecklist(await deps.store.listItems(incident.id), incident.stages);
+  const commander = await deps.ctx.users.get(incident.commander_user_id);
   const lines = [
     `**${incident.name}** (#${incident.seq}, ${incident.status}${incident.status === "ended" ? "" : `, started ${formatDuration(Date.now() - incident.create_at)} ago`})`,
     `Commander: @${commander?.username ?? "unknown"} · Stage: ${incident.current_stage} (${incident.stages.join(" → ")}) · Playbook: ${incident.playbook_name ? `${incident.playbook_name} v${incident.playbook_version}` : "none"}`,

@@ -8,16 +8,13 @@
 import { expectedError, notFound } from "#common/plugin-errors.ts";
 import type { DialogElement } from "#common/wire.ts";
 import { incidentStarter } from "./commands/incident-starter.ts";
-import type { IncidentServices } from "./services.ts";
+import type { IncidentDeps } from "./incident-deps.ts";
 
 const NONE = "none";
 
 /** Open the start dialog in the user's browser. */
-export async function openStartDialog(
-  services: IncidentServices,
-  props: { userId: string; teamId: string; channelId: string },
-): Promise<void> {
-  const { ctx, store } = services;
+export async function openStartDialog(deps: IncidentDeps, props: { userId: string; teamId: string; channelId: string }): Promise<void> {
+  const { ctx, store } = deps;
   if (!(await ctx.teams.isMember(props.teamId, props.userId)))
     throw notFound("incident.team.not_found", `team_id: no team with id ${props.teamId} that you belong to`);
   const playbooks = await store.listPlaybooks(props.teamId);
@@ -74,7 +71,7 @@ export async function openStartDialog(
         if (key && value.trim() && chosen && Object.hasOwn(chosen.spec.fields, key)) fields[key] = value.trim();
       }
       try {
-        const result = await incidentStarter(services, {
+        const result = await incidentStarter(deps, {
           actorId: submission.userId,
           teamId: submission.teamId,
           name: submission.values.name ?? "",

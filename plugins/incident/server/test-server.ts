@@ -1,39 +1,25 @@
 /**
  * @module incident/server/test-server
  * For the plugin's tests: a real test server with the Incident plugin built
- * by the real build script and installed as a prepackaged bundle, plus small
- * helpers for its API and slash commands.
+ * by the real build script and installed as a prepackaged bundle (the test
+ * kit's `startServerWithPlugins`), plus small helpers for its API and slash commands.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { buildPlugin } from "../../../scripts/build-plugin.mjs";
-import type { Channel, Post, Team } from "#common/wire.ts";
-import { startTestServer, type TestClient, type TestServer } from "#testing";
-import type { Incident } from "../common/types.ts";
+import type { Channel, Team, User } from "#common/wire.ts";
+import { expectBody, startServerWithPlugins, TestSocket, type TestClient, type TestServer } from "#testing";
+import { incidentAnswerSchema, type Incident } from "../common/types.ts";
 
-const pluginDir = path.resolve(import.meta.dirname, "..");
+export { channelPosts } from "#testing";
 
-let built: Promise<string> | undefined;
-/** A directory holding `incident.tar.gz`, built once per test process. */
-function bundleDir(): Promise<string> {
-  built ??= (async () => {
-    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-incident-build-"));
-    await buildPlugin({ dir: pluginDir, outDir });
-    return outDir;
-  })();
-  return built;
-}
-
-/** A test server with the Incident plugin enabled. `playbooksDir` sets SITREP_PLAYBOOKS_DIR for its activation. */
-export async function startIncidentServer(props: { playbooksDir?: string } = {}): Promise<TestServer> {
-  process.env.SITREP_PLAYBOOKS_DIR = props.playbooksDir ?? path.join(os.tmpdir(), "sitrep-no-playbooks");
-  const server = await startTestServer({ prepackagedPluginsDir: await bundleDir() });
-  const admin = await server.admin();
-  const list = await admin.get("/api/v4/plugins");
-  if (!list.body.active?.some((p: { id: string }) => p.id === "incident"))
-    throw new Error(`incident plugin not active: ${JSON.stringify(list.body)}`);
-  return server;
+/**
+ * A test server with the Incident plugin built and enabled. `playbooksDir`
+ * becomes the plugin's `ctx.directories.playbooks` (the harness's override;
+ * without it, a directory that does not exist).
+ */
+export function startIncidentServer(props: { playbooksDir?: string } = {}): Promise<TestServer> {
+  return startServerWithPlugins(
+    ["incident"],
+    props.playbooksDir ? { pluginDirectories: { incident: { playbooks: props.playbooksDir } } } : {},
+  );
 }
 
 export const API = "/plugins/incident/api/v1";
@@ -50,21 +36,14 @@ export async function startIncident(
 ): Promise<Incident> {
   const res = await client.post(`${API}/incidents`, body);
   if (res.status !== 201) throw new Error(`start: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as Incident;
-}
-
-/** The channel's posts, oldest first. */
-export async function channelPosts(client: TestClient, channelId: string): Promise<Post[]> {
-  const res = await client.get(`/api/v4/channels/${channelId}/posts?per_page=200`);
-  if (res.status !== 200) throw new Error(`posts: ${res.status} ${JSON.stringify(res.body)}`);
-  return (res.body.order as string[]).map((id) => res.body.posts[id] as Post).reverse();
+  return expectBody(res, incidentAnswerSchema);
 }
 
 /** A team with a member, made by the admin. */
 export async function teamWithMembers(
   server: TestServer,
   count: number,
-): Promise<{ team: Team; town: Channel; users: Array<TestClient & { user: import("#common/wire.ts").User }> }> {
+): Promise<{ team: Team; town: Channel; users: Array<TestClient & { user: User }> }> {
   const admin = await server.admin();
   const team = await server.createTeam(admin);
   const town = await server.createChannel(admin, { teamId: team.id });
@@ -75,4 +54,32 @@ export async function teamWithMembers(
     users.push(user);
   }
   return { team, town, users };
+}
+
+/** An event a {@link listen} socket received: its name and data. */
+export interface HeardEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * A signed-in client's WebSocket (the test kit's {@link TestSocket}), read as
+ * these tests read events: `events` so far, `waitFor(name)` answering the
+ * event's data.
+ */
+export async function listen(client: TestClient): Promise<{
+  readonly events: HeardEvent[];
+  waitFor(event: string, ms?: number): Promise<Record<string, unknown>>;
+  close(): void;
+}> {
+  const socket = await TestSocket.open(client.baseUrl, { token: client.token });
+  return {
+    get events() {
+      return socket.frames.flatMap((f) => (f.event ? [{ event: f.event, data: f.data ?? {} }] : []));
+    },
+    async waitFor(event, ms) {
+      return (await socket.waitFor(event, ms)).data ?? {};
+    },
+    close: () => void socket.close(),
+  };
 }

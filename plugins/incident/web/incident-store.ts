@@ -6,8 +6,8 @@
  * `useSyncExternalStore`; HTTP answers and WebSocket events both land in
  * {@link IncidentStore.upsert}, so every open view updates live.
  */
-import type { WebHost } from "#common/web-plugin-api.ts";
-import type { Channel } from "#common/wire.ts";
+import { WebFetchError, type WebHost } from "#common/web-plugin-api.ts";
+import { channelSchema } from "#common/wire-schemas.ts";
 import type { CreateIncidentRequest } from "../common/types.ts";
 import { API_BASE as API } from "./constants.ts";
 import { incidentListSchema, incidentSchema, playbookListSchema, type Incident, type PlaybookSummary } from "./incident-types.ts";
@@ -49,15 +49,17 @@ export interface ActionError {
   details?: unknown;
 }
 
-/** Turns anything thrown by `host.fetch` into an {@link ActionError}. */
+/** Turns anything thrown by `host.fetch` (a {@link WebFetchError}) or by the store into an {@link ActionError}. */
 export function toActionError(error: unknown): ActionError {
-  if (error instanceof Error) {
-    const extra = error as Error & { status?: unknown; status_code?: unknown; id?: unknown; details?: unknown };
-    const status = typeof extra.status === "number" ? extra.status : typeof extra.status_code === "number" ? extra.status_code : undefined;
-    return { message: error.message, status, id: typeof extra.id === "string" ? extra.id : undefined, details: extra.details };
-  }
-  return { message: String(error) };
+  if (error instanceof WebFetchError) return { message: error.message, status: error.status, id: error.id, details: error.details };
+  return { message: error instanceof Error ? error.message : String(error) };
 }
+
+/** The answer did not parse (the server sent something that is not what the route promises). */
+function isBadAnswer(error: unknown): boolean {
+  return error instanceof WebFetchError && error.id === BAD_ANSWER;
+}
+const BAD_ANSWER = "web.fetch.bad_answer";
 
 /** Active incidents of a team, newest first. */
 export function activeIncidents(state: IncidentState, teamId: string | undefined): Incident[] {
@@ -131,8 +133,9 @@ export class IncidentStore {
     const previous = this.state.teams[teamId];
     this.set({ teams: { ...this.state.teams, [teamId]: { loading: true, loaded: previous?.loaded ?? false, error: null } } });
     try {
-      const raw = await this.host.fetch(`${API}/incidents?team_id=${encodeURIComponent(teamId)}&status=active&per_page=200`);
-      const list = incidentListSchema.parse(raw);
+      const list = await this.host.fetch(`${API}/incidents?team_id=${encodeURIComponent(teamId)}&status=active&per_page=200`, {
+        schema: incidentListSchema,
+      });
       // Drop this team's active incidents the server no longer lists (ended or no longer visible).
       const incidents: Record<string, Incident> = {};
       for (const [id, incident] of Object.entries(this.state.incidents)) {
@@ -160,7 +163,7 @@ export class IncidentStore {
   }
 
   async loadIncident(incidentId: string): Promise<Incident> {
-    const incident = incidentSchema.parse(await this.host.fetch(`${API}/incidents/${incidentId}`));
+    const incident = await this.host.fetch(`${API}/incidents/${incidentId}`, { schema: incidentSchema });
     this.upsert(incident);
     return incident;
   }
@@ -171,66 +174,71 @@ export class IncidentStore {
     if (known || this.channelLookups.has(channelId)) return known;
     this.channelLookups.add(channelId);
     void this.host
-      .fetch<Channel>(`/api/v4/channels/${channelId}`)
+      .fetch(`/api/v4/channels/${channelId}`, { schema: channelSchema })
       .then((channel) => this.set({ channelNames: { ...this.state.channelNames, [channelId]: channel.name } }))
       .catch(() => this.channelLookups.delete(channelId));
     return undefined;
   }
 
   async loadPlaybooks(teamId: string): Promise<PlaybookSummary[]> {
-    const playbooks = playbookListSchema.parse(await this.host.fetch(`${API}/playbooks?team_id=${encodeURIComponent(teamId)}`)).items;
+    const { items: playbooks } = await this.host.fetch(`${API}/playbooks?team_id=${encodeURIComponent(teamId)}`, {
+      schema: playbookListSchema,
+    });
     this.set({ playbooks: { ...this.state.playbooks, [teamId]: playbooks } });
     return playbooks;
   }
 
   // ---- actions: each stores the server's answer, so the caller's view updates even before the event ----
 
-  /** Stores the incident the server answered with, or re-reads it when the answer is something else. */
-  private async settle(incidentId: string, answer: unknown): Promise<Incident> {
-    const incident = this.receive(answer);
-    if (incident) return incident;
-    return this.loadIncident(incidentId);
+  /**
+   * Sends a change of one incident and stores the incident the server answers
+   * with; re-reads it when the answer is something else.
+   */
+  private async change(incidentId: string, request: { path: string; method: string; body?: unknown }): Promise<Incident> {
+    try {
+      const incident = await this.host.fetch(request.path, { method: request.method, body: request.body, schema: incidentSchema });
+      this.upsert(incident);
+      return incident;
+    } catch (error) {
+      if (isBadAnswer(error)) return this.loadIncident(incidentId);
+      throw error;
+    }
   }
 
   async start(input: CreateIncidentRequest): Promise<Incident> {
-    const answer = await this.host.fetch(`${API}/incidents`, { method: "POST", body: input });
-    const incident = this.receive(answer);
-    if (!incident) throw new Error("The server answered with something that is not an incident.");
-    return incident;
+    try {
+      const incident = await this.host.fetch(`${API}/incidents`, { method: "POST", body: input, schema: incidentSchema });
+      this.upsert(incident);
+      return incident;
+    } catch (error) {
+      if (isBadAnswer(error)) throw new Error("The server answered with something that is not an incident.");
+      throw error;
+    }
   }
 
   async changeStage(incidentId: string, stage: string): Promise<Incident> {
-    return this.settle(
-      incidentId,
-      await this.host.fetch(`${API}/incidents/${incidentId}`, { method: "PATCH", body: { current_stage: stage } }),
-    );
+    return this.change(incidentId, { path: `${API}/incidents/${incidentId}`, method: "PATCH", body: { current_stage: stage } });
   }
 
   async changeCommander(incidentId: string, userId: string): Promise<Incident> {
-    return this.settle(
-      incidentId,
-      await this.host.fetch(`${API}/incidents/${incidentId}`, { method: "PATCH", body: { commander_user_id: userId } }),
-    );
+    return this.change(incidentId, { path: `${API}/incidents/${incidentId}`, method: "PATCH", body: { commander_user_id: userId } });
   }
 
   async setChecked(incidentId: string, itemId: string, checked: boolean): Promise<Incident> {
-    return this.settle(
-      incidentId,
-      await this.host.fetch(`${API}/incidents/${incidentId}/checklist/${itemId}`, { method: "PUT", body: { checked } }),
-    );
+    return this.change(incidentId, { path: `${API}/incidents/${incidentId}/checklist/${itemId}`, method: "PUT", body: { checked } });
   }
 
   async addItem(incidentId: string, title: string, stage: string | null): Promise<Incident> {
     const body = stage === null ? { title } : { title, stage };
-    return this.settle(incidentId, await this.host.fetch(`${API}/incidents/${incidentId}/checklist`, { method: "POST", body }));
+    return this.change(incidentId, { path: `${API}/incidents/${incidentId}/checklist`, method: "POST", body });
   }
 
   async removeItem(incidentId: string, itemId: string): Promise<Incident> {
-    return this.settle(incidentId, await this.host.fetch(`${API}/incidents/${incidentId}/checklist/${itemId}`, { method: "DELETE" }));
+    return this.change(incidentId, { path: `${API}/incidents/${incidentId}/checklist/${itemId}`, method: "DELETE" });
   }
 
   async end(incidentId: string): Promise<Incident> {
-    return this.settle(incidentId, await this.host.fetch(`${API}/incidents/${incidentId}/end`, { method: "POST" }));
+    return this.change(incidentId, { path: `${API}/incidents/${incidentId}/end`, method: "POST" });
   }
 }
 

@@ -4,9 +4,10 @@
  * app's own services.
  */
 import { useEffect, useState } from "react";
-import type { WebHost, WebLocation } from "#common/web-plugin-api.ts";
+import * as z from "zod/mini";
+import { WebFetchError, type WebHost, type WebLocation } from "#common/web-plugin-api.ts";
 import type { User } from "#common/wire.ts";
-import type { ApiClient } from "../api/client.ts";
+import { ApiError, type ApiClient } from "../api/client.ts";
 import type { Router } from "../router/router.ts";
 import { commandExecutor } from "../store/commands.ts";
 import { webLocation } from "../store/location.ts";
@@ -24,10 +25,7 @@ export function createWebHost(services: { api: ApiClient; store: Store<AppState>
   };
   return {
     pluginId,
-    // The plugin API hands plugins the answer unchecked; each plugin parses it
-    // with its own schemas (as the Incident plugin does).
-    fetch: <T>(path: string, init: { method?: string; body?: unknown } = {}) =>
-      api.request(path, { method: init.method, body: init.body }) as Promise<T>,
+    fetch: (path, init) => pluginFetch({ api, path, ...init }),
     location,
     navigate: (path) => router.navigate(path),
     async executeCommand(command) {
@@ -59,4 +57,38 @@ export function createWebHost(services: { api: ApiClient; store: Store<AppState>
       return users;
     },
   };
+}
+
+/**
+ * `WebHost.fetch`: the request, its answer parsed with the plugin's schema.
+ * Rejects with a {@link WebFetchError}: the server's status, id, message and
+ * details on 4xx/5xx (status 0 when the server could not be reached), or
+ * status 0 and `web.fetch.bad_answer` when the answer does not parse.
+ */
+export async function pluginFetch<T>(props: {
+  api: ApiClient;
+  path: string;
+  method?: string;
+  body?: unknown;
+  schema: z.core.$ZodType<T>;
+}): Promise<T> {
+  const method = (props.method ?? "GET").toUpperCase();
+  let answer: unknown;
+  try {
+    answer = await props.api.request(props.path, { method, body: props.body });
+  } catch (error) {
+    if (error instanceof ApiError)
+      throw new WebFetchError({ status: error.status, id: error.id, message: error.message, details: error.details });
+    throw error;
+  }
+  const parsed = z.safeParse(props.schema, answer);
+  if (parsed.success) return parsed.data;
+  const first = parsed.error.issues[0];
+  const where = first?.path.length ? `${first.path.map(String).join(".")}: ` : "";
+  throw new WebFetchError({
+    status: 0,
+    id: "web.fetch.bad_answer",
+    message: `The answer to ${method} ${props.path} is not what the plugin expects (${where}${first?.message ?? "invalid"}).`,
+    details: parsed.error.issues,
+  });
 }

@@ -8,7 +8,7 @@ import { findStage, orderChecklist } from "../../common/checklist.ts";
 import { INCIDENT_LIMITS, type Incident, type UpdateAction } from "../../common/types.ts";
 import { announceChange, mention } from "../announcer.ts";
 import { changeableIncident } from "../policies.ts";
-import type { IncidentServices } from "../services.ts";
+import type { IncidentDeps } from "../incident-deps.ts";
 import type { ChecklistItemRecord, IncidentRecord } from "../store.ts";
 
 /**
@@ -28,17 +28,19 @@ export interface ChecklistChangeResult {
   changed: boolean;
 }
 
-/** Apply one checklist change as the actor. */
+/** Apply one checklist change as the actor. The checklist is read once; the item's number comes from that read. */
 export async function checklistChanger(
-  services: IncidentServices,
+  deps: IncidentDeps,
   props: { incidentId: string; actorId: string; change: ChecklistChange },
 ): Promise<ChecklistChangeResult> {
-  const { store } = services;
-  const incident = await changeableIncident(services, { userId: props.actorId, incidentId: props.incidentId });
+  const { store } = deps;
+  const incident = await changeableIncident(deps, { userId: props.actorId, incidentId: props.incidentId });
   const { change } = props;
-  const now = Date.now();
-  let item: ChecklistItemRecord;
-  let action: UpdateAction;
+  const items = await store.listItems(incident.id);
+  const announced = async (item: ChecklistItemRecord, action: ChecklistAction, number: number): Promise<ChecklistChangeResult> => {
+    const presented = await announce(deps, { incident, item, action, actorId: props.actorId, number });
+    return { incident: presented, item, number, changed: true };
+  };
 
   if (change.kind === "add") {
     const title = change.title.trim();
@@ -46,7 +48,7 @@ export async function checklistChanger(
     if (title.length > INCIDENT_LIMITS.itemTitleMax)
       throw invalid("incident.checklist.title", `title: must be at most ${INCIDENT_LIMITS.itemTitleMax} characters`);
     const stage = change.stage === undefined ? incident.current_stage : change.stage === null ? null : stageNamed(incident, change.stage);
-    item = {
+    const item: ChecklistItemRecord = {
       id: newId(),
       incident_id: incident.id,
       title,
@@ -60,33 +62,28 @@ export async function checklistChanger(
       await store.insertItem(item, trx);
       await store.touchIncident(incident.id, trx);
     });
-    action = "checklist_item_added";
-  } else {
-    const found = (await store.listItems(incident.id)).find((i) => i.id === change.itemId);
-    if (!found) throw notFound("incident.checklist.item_not_found", `item_id: no checklist item ${change.itemId} in this incident`);
-    item = found;
-    if (change.kind === "remove") {
-      const number = numberOf(incident, await store.listItems(incident.id), item.id);
-      await store.transaction(async (trx) => {
-        await store.deleteItem(item.id, trx);
-        await store.touchIncident(incident.id, trx);
-      });
-      const presented = await announce(services, { incident, item, action: "checklist_item_removed", actorId: props.actorId, number });
-      return { incident: presented, item, number, changed: true };
-    }
-    if (item.checked === change.checked) {
-      return { incident: null, item, number: numberOf(incident, await store.listItems(incident.id), item.id), changed: false };
-    }
+    return announced(item, "checklist_item_added", numberOf(incident, [...items, item], item.id));
+  }
+
+  const found = items.find((i) => i.id === change.itemId);
+  if (!found) throw notFound("incident.checklist.item_not_found", `item_id: no checklist item ${change.itemId} in this incident`);
+  // Checking or removing moves no other item: the number from this read stays true (before a removal, as promised).
+  const number = numberOf(incident, items, found.id);
+  if (change.kind === "remove") {
     await store.transaction(async (trx) => {
-      await store.setItemChecked({ itemId: item.id, checked: change.checked, by: props.actorId, at: now }, trx);
+      await store.deleteItem(found.id, trx);
       await store.touchIncident(incident.id, trx);
     });
-    item = { ...item, checked: change.checked, checked_by: change.checked ? props.actorId : "", checked_at: change.checked ? now : 0 };
-    action = change.checked ? "checklist_item_checked" : "checklist_item_unchecked";
+    return announced(found, "checklist_item_removed", number);
   }
-  const number = numberOf(incident, await store.listItems(incident.id), item.id);
-  const presented = await announce(services, { incident, item, action, actorId: props.actorId, number });
-  return { incident: presented, item, number, changed: true };
+  if (found.checked === change.checked) return { incident: null, item: found, number, changed: false };
+  const now = Date.now();
+  await store.transaction(async (trx) => {
+    await store.setItemChecked({ itemId: found.id, checked: change.checked, by: props.actorId, at: now }, trx);
+    await store.touchIncident(incident.id, trx);
+  });
+  const item = { ...found, checked: change.checked, checked_by: change.checked ? props.actorId : "", checked_at: change.checked ? now : 0 };
+  return announced(item, change.checked ? "checklist_item_checked" : "checklist_item_unchecked", number);
 }
 
 /** The item's 1-based number in display order. */
@@ -104,30 +101,34 @@ function stageNamed(incident: IncidentRecord, name: string): string {
   return stage;
 }
 
-const VERBS: Record<string, { verb: string; trigger: string }> = {
-  checklist_item_added: { verb: "added", trigger: "added" },
-  checklist_item_removed: { verb: "removed", trigger: "removed" },
-  checklist_item_checked: { verb: "checked", trigger: "checked" },
-  checklist_item_unchecked: { verb: "unchecked", trigger: "unchecked" },
+/** What happened to an item: the checklist's update actions. */
+export type ChecklistAction = Extract<UpdateAction, `checklist_item_${string}`>;
+
+/** Each action's verb, in the bot's post ("removed item 2") and as the trigger's `action` value alike. */
+const VERBS: Record<ChecklistAction, "added" | "removed" | "checked" | "unchecked"> = {
+  checklist_item_added: "added",
+  checklist_item_removed: "removed",
+  checklist_item_checked: "checked",
+  checklist_item_unchecked: "unchecked",
 };
 
 async function announce(
-  services: IncidentServices,
-  props: { incident: IncidentRecord; item: ChecklistItemRecord; action: UpdateAction; actorId: string; number: number },
+  deps: IncidentDeps,
+  props: { incident: IncidentRecord; item: ChecklistItemRecord; action: ChecklistAction; actorId: string; number: number },
 ): Promise<Incident> {
   const { item, action } = props;
-  const who = await mention(services, props.actorId);
-  const { verb, trigger } = VERBS[action];
+  const who = await mention(deps, props.actorId);
+  const verb = VERBS[action];
   const message =
     action === "checklist_item_added"
       ? `${who} added item ${props.number} "${item.title}" ${item.stage ? `to ${item.stage}` : "to the checklist (no stage)"}`
       : `${who} ${verb} item ${props.number}: ${item.title}`;
-  return announceChange(services, {
+  return announceChange(deps, {
     incident: props.incident,
     action,
     actorId: props.actorId,
     message,
     props: { item_id: item.id, item_title: item.title, item_stage: item.stage, item_number: props.number },
-    trigger: { name: "checklist_item_changed", values: { action: trigger, item: item.title, item_stage: item.stage ?? "" } },
+    trigger: { name: "checklist_item_changed", values: { action: verb, item: item.title, item_stage: item.stage ?? "" } },
   });
 }

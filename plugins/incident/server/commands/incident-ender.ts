@@ -5,19 +5,19 @@
 import type { Incident } from "../../common/types.ts";
 import { announceChange, mention } from "../announcer.ts";
 import { changeableIncident } from "../policies.ts";
-import type { IncidentServices } from "../services.ts";
+import type { IncidentDeps } from "../incident-deps.ts";
 
 /** End the incident; an ended one answers 409. */
-export async function incidentEnder(services: IncidentServices, props: { incidentId: string; actorId: string }): Promise<Incident> {
-  const incident = await changeableIncident(services, { userId: props.actorId, incidentId: props.incidentId });
+export async function incidentEnder(deps: IncidentDeps, props: { incidentId: string; actorId: string }): Promise<Incident> {
+  const incident = await changeableIncident(deps, { userId: props.actorId, incidentId: props.incidentId });
   const endAt = Date.now();
-  await services.store.updateIncident(incident.id, { status: "ended", end_at: endAt });
+  await deps.store.updateIncident(incident.id, { status: "ended", end_at: endAt });
   const duration = endAt - incident.create_at;
-  return announceChange(services, {
+  return announceChange(deps, {
     incident,
     action: "ended",
     actorId: props.actorId,
-    message: `${await mention(services, props.actorId)} ended the incident **${incident.name}** after ${formatDuration(duration)}`,
+    message: `${await mention(deps, props.actorId)} ended the incident **${incident.name}** after ${formatDuration(duration)}`,
     props: { incident_name: incident.name, duration_ms: duration },
     trigger: { name: "incident_ended" },
   });

@@ -10,12 +10,11 @@ import { LIMITS, nameSchema, slugify } from "#common/limits.ts";
 import { expectedError, invalid, notAllowed, notFound } from "#common/plugin-errors.ts";
 import type { Channel } from "#common/wire.ts";
 import { playbookStages } from "../../common/playbook.ts";
-import { renderTemplate, templateDate, type TemplateValues } from "../../common/templates.ts";
+import { incidentTemplateValues, renderForwardingRules, renderTemplate, type TemplateValues } from "../../common/templates.ts";
 import { DEFAULT_STAGES, type Incident } from "../../common/types.ts";
 import { announceChange } from "../announcer.ts";
-import { renderForwardingRules } from "../forwarding/forwarder.ts";
 import { visibleTeam } from "../policies.ts";
-import type { IncidentServices } from "../services.ts";
+import type { IncidentDeps } from "../incident-deps.ts";
 import type { ChecklistItemRecord, IncidentRecord, PlaybookRecord } from "../store.ts";
 
 /** What starting needs. */
@@ -43,23 +42,25 @@ export interface IncidentStartResult {
 }
 
 /** Start an incident. Throws PluginError for bad input or permissions. */
-export async function incidentStarter(services: IncidentServices, props: IncidentStartProps): Promise<IncidentStartResult> {
-  const { ctx, store } = services;
+export async function incidentStarter(deps: IncidentDeps, props: IncidentStartProps): Promise<IncidentStartResult> {
+  const { ctx, store } = deps;
   const channelParam = props.channelParam ?? "channel_name";
   const name = props.name.trim();
   if (!name) throw invalid("incident.name.invalid", "name: must not be empty");
   const actor = await ctx.users.get(props.actorId);
   if (!actor || actor.delete_at) throw notAllowed("incident.actor.invalid", "You must be an active user to start an incident.");
-  const team = await visibleTeam(services, { userId: actor.id, teamId: props.teamId });
+  const team = await visibleTeam(deps, { userId: actor.id, teamId: props.teamId });
 
-  const playbook = await findPlaybook(services, props);
+  const playbook = await findPlaybook(deps, props);
   const fields = resolveFields(playbook, props.fields ?? {});
   const seq = await store.nextSeq(team.id);
-  const values: TemplateValues = { name, slug: slugify(name), date: templateDate(), seq, commander: actor.username, fields };
+  // One instant for `{{date}}` and `create_at`, so `/incident rules reload` renders the same values.
+  const startedAt = Date.now();
+  const values = incidentTemplateValues({ name, createAt: startedAt, seq, commander: actor.username, fields });
 
   const channelName = chooseChannelName({ explicit: props.channelName, playbook, values, channelParam });
   const isPrivate = props.private === true || playbook?.spec.channel.private === true;
-  const channel = await createChannel(services, {
+  const channel = await createChannel(deps, {
     teamId: team.id,
     name: channelName,
     displayName: name,
@@ -70,7 +71,7 @@ export async function incidentStarter(services: IncidentServices, props: Inciden
   });
 
   const notes: string[] = [];
-  await ctx.channels.addMember({ channelId: channel.id, userId: services.bot.id });
+  await ctx.channels.addMember({ channelId: channel.id, userId: deps.bot.id });
   for (const username of playbook?.spec.invite ?? []) {
     const user = await ctx.users.getByUsername(username);
     if (!user || user.delete_at) notes.push(`@${username} was not invited: no such user.`);
@@ -79,7 +80,6 @@ export async function incidentStarter(services: IncidentServices, props: Inciden
   }
 
   const stages = playbook ? playbookStages(playbook.spec) : [...DEFAULT_STAGES];
-  const now = Date.now();
   const incident: IncidentRecord = {
     id: newId(),
     team_id: team.id,
@@ -93,16 +93,16 @@ export async function incidentStarter(services: IncidentServices, props: Inciden
     playbook_name: playbook?.name ?? "",
     fields,
     stages,
-    current_stage: stages[0],
+    current_stage: stages[0] ?? DEFAULT_STAGES[0],
     forwarding: renderForwardingRules(playbook?.spec.forwarding ?? [], values),
     status: "active",
     private: channel.type === "P",
-    create_at: now,
-    update_at: now,
+    create_at: startedAt,
+    update_at: startedAt,
     end_at: 0,
   };
   const items = checklistFromPlaybook({ playbook, incidentId: incident.id, values });
-  await insertWithSeq(services, incident, items);
+  await insertWithSeq(deps, incident, items);
 
   const playbookText = playbook ? `${playbook.name} (v${playbook.version})` : "none";
   const lines = [
@@ -110,7 +110,7 @@ export async function incidentStarter(services: IncidentServices, props: Inciden
     `Commander: @${actor.username} · Playbook: ${playbookText} · Stage: ${incident.current_stage}`,
     ...notes,
   ];
-  const presented = await announceChange(services, {
+  const presented = await announceChange(deps, {
     incident,
     action: "started",
     actorId: actor.id,
@@ -127,18 +127,18 @@ export async function incidentStarter(services: IncidentServices, props: Inciden
   return { incident: presented, notes };
 }
 
-async function findPlaybook(services: IncidentServices, props: IncidentStartProps): Promise<PlaybookRecord | null> {
+async function findPlaybook(deps: IncidentDeps, props: IncidentStartProps): Promise<PlaybookRecord | null> {
   if (props.playbookId) {
-    const playbook = await services.store.getPlaybook(props.playbookId);
+    const playbook = await deps.store.getPlaybook(props.playbookId);
     if (!playbook || playbook.team_id !== props.teamId)
       throw notFound("incident.playbook.not_found", `playbook_id: no playbook with id ${props.playbookId} in this team`);
     return playbook;
   }
   const wanted = props.playbookName?.trim();
   if (!wanted || wanted.toLowerCase() === "none") return null;
-  const playbook = await services.store.getPlaybookByName(props.teamId, wanted);
+  const playbook = await deps.store.getPlaybookByName(props.teamId, wanted);
   if (playbook) return playbook;
-  const names = (await services.store.listPlaybooks(props.teamId)).map((p) => `"${p.name}"`);
+  const names = (await deps.store.listPlaybooks(props.teamId)).map((p) => `"${p.name}"`);
   throw notFound(
     "incident.playbook.not_found",
     `playbook: no playbook named "${wanted}" in this team; ${names.length ? `playbooks: ${names.join(", ")}` : "the team has no playbooks"}`,
@@ -184,7 +184,7 @@ function chooseChannelName(props: {
       const suggestion = slugify(explicit);
       throw invalid(
         "incident.channel.invalid",
-        `${props.channelParam}: "${explicit}" ${valid.error.issues[0].message}; try "${suggestion}"`,
+        `${props.channelParam}: "${explicit}" ${valid.error.issues[0]?.message ?? "is not a valid channel name"}; try "${suggestion}"`,
         { suggestion },
       );
     }
@@ -195,7 +195,7 @@ function chooseChannelName(props: {
 }
 
 async function createChannel(
-  services: IncidentServices,
+  deps: IncidentDeps,
   props: {
     teamId: string;
     name: string;
@@ -207,7 +207,7 @@ async function createChannel(
   },
 ): Promise<Channel> {
   try {
-    return await services.ctx.channels.create({
+    return await deps.ctx.channels.create({
       teamId: props.teamId,
       name: props.name,
       displayName: props.displayName.slice(0, LIMITS.displayNameMax),
@@ -255,14 +255,14 @@ function checklistFromPlaybook(props: {
 }
 
 /** Insert the incident; when another start took the same team number meanwhile, take the next. */
-async function insertWithSeq(services: IncidentServices, incident: IncidentRecord, items: ChecklistItemRecord[]): Promise<void> {
+async function insertWithSeq(deps: IncidentDeps, incident: IncidentRecord, items: ChecklistItemRecord[]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await services.store.transaction((trx) => services.store.insertIncident(trx, incident, items));
+      await deps.store.transaction((trx) => deps.store.insertIncident(trx, incident, items));
       return;
     } catch (error) {
       if (attempt >= 5 || !/unique|duplicate/i.test(String(error))) throw error;
-      incident.seq = await services.store.nextSeq(incident.team_id);
+      incident.seq = await deps.store.nextSeq(incident.team_id);
     }
   }
 }

@@ -7,7 +7,7 @@ import { newId } from "#common/ids.ts";
 import { invalid } from "#common/plugin-errors.ts";
 import { parsePlaybook, type PlaybookSpec } from "../../common/playbook.ts";
 import type { PlaybookProblem } from "../../common/types.ts";
-import type { IncidentServices } from "../services.ts";
+import type { IncidentDeps } from "../incident-deps.ts";
 import type { PlaybookRecord } from "../store.ts";
 
 /** One applied playbook and what happened to it. */
@@ -21,10 +21,10 @@ export interface AppliedPlaybook {
  * whose `details` list every problem `{file?, line, column, path, reason}`.
  */
 export async function playbookApplier(
-  services: IncidentServices,
+  deps: IncidentDeps,
   props: { teamId: string; files: Array<{ path?: string; source: string }> },
 ): Promise<AppliedPlaybook[]> {
-  const team = await services.ctx.teams.get(props.teamId);
+  const team = await deps.ctx.teams.get(props.teamId);
   if (!team) throw invalid("incident.playbook.team", `team_id: no team with id ${props.teamId}`);
   const problems: PlaybookProblem[] = [];
   const specs: Array<{ spec: PlaybookSpec; source: string; file?: string }> = [];
@@ -73,7 +73,7 @@ export async function playbookApplier(
     );
   }
 
-  const { store } = services;
+  const { store } = deps;
   return store.transaction(async (trx) => {
     const applied: AppliedPlaybook[] = [];
     for (const { spec, source } of specs) {

@@ -7,7 +7,7 @@ import { findStage } from "../../common/checklist.ts";
 import type { Incident } from "../../common/types.ts";
 import { announceChange, mention } from "../announcer.ts";
 import { changeableIncident } from "../policies.ts";
-import type { IncidentServices } from "../services.ts";
+import type { IncidentDeps } from "../incident-deps.ts";
 import type { IncidentRecord } from "../store.ts";
 
 /** The outcome: the incident, and whether anything changed. */
@@ -23,19 +23,19 @@ export interface StageChangeResult {
  * `prev`; a stage actually named "next" wins over the keyword.
  */
 export async function stageChanger(
-  services: IncidentServices,
+  deps: IncidentDeps,
   props: { incidentId: string; actorId: string; stage: string },
 ): Promise<StageChangeResult> {
-  const incident = await changeableIncident(services, { userId: props.actorId, incidentId: props.incidentId });
+  const incident = await changeableIncident(deps, { userId: props.actorId, incidentId: props.incidentId });
   const from = incident.current_stage;
   const to = resolveStage(incident, props.stage);
   if (to === from) return { incident: null, changed: false, from, to };
-  await services.store.updateIncident(incident.id, { current_stage: to });
-  const presented = await announceChange(services, {
+  await deps.store.updateIncident(incident.id, { current_stage: to });
+  const presented = await announceChange(deps, {
     incident,
     action: "stage_changed",
     actorId: props.actorId,
-    message: `${await mention(services, props.actorId)} changed the stage from ${from} to ${to}`,
+    message: `${await mention(deps, props.actorId)} changed the stage from ${from} to ${to}`,
     props: { from_stage: from, to_stage: to },
     trigger: { name: "stage_changed", values: { stage: to, previous_stage: from } },
   });
@@ -50,11 +50,11 @@ function resolveStage(incident: IncidentRecord, wanted: string): string {
   if (keyword === "next") {
     if (index >= incident.stages.length - 1)
       throw invalid("incident.stage.last", `stage: the incident is already at its last stage (${incident.current_stage})`);
-    return incident.stages[index + 1];
+    return incident.stages[index + 1] ?? incident.current_stage;
   }
   if (keyword === "prev" || keyword === "previous") {
     if (index <= 0) throw invalid("incident.stage.first", `stage: the incident is already at its first stage (${incident.current_stage})`);
-    return incident.stages[index - 1];
+    return incident.stages[index - 1] ?? incident.current_stage;
   }
   throw invalid(
     "incident.stage.not_found",

@@ -24,7 +24,6 @@ import type { PluginContext } from "#plugin-api";
 import type { Post } from "#common/wire.ts";
 import { FORWARDED_POST_TYPE, type ForwardedPostProps } from "../../common/forwarded-post.ts";
 import type { ForwardingRule } from "../../common/playbook.ts";
-import { renderTemplate, templateDate, type TemplateValues } from "../../common/templates.ts";
 import { forwardableText } from "./post-text.ts";
 import { ForwardingRuleIndex, type ForwardingMatch, type SourceChannel } from "./rule-index.ts";
 
@@ -44,37 +43,6 @@ export interface ForwardingIncident {
   channel_id: string;
   status: string;
   forwarding: readonly ForwardingRule[];
-}
-
-/**
- * Render the templates of playbook rules for one incident: keywords and
- * excluded keywords (the values the playbook parser lints), with the incident
- * plugin's one template renderer. Rules left without a usable keyword by an
- * empty field keep their other conditions.
- * @example renderForwardingRules([{from: ["alerts"], keywords: ["{{fields.service}}"], ...}], values)
- */
-export function renderForwardingRules(rules: readonly ForwardingRule[], values: TemplateValues): ForwardingRule[] {
-  const render = (list: readonly string[]) => list.map((text) => renderTemplate(text, values).trim()).filter(Boolean);
-  return rules.map((rule) => ({ ...rule, keywords: render(rule.keywords), exclude_keywords: render(rule.exclude_keywords) }));
-}
-
-/** Template values of an incident, as at its start (`{{date}}` is the start date). */
-export function forwardingTemplateValues(props: {
-  name: string;
-  slug: string;
-  createAt: number;
-  seq: number;
-  commander: string;
-  fields: Record<string, string>;
-}): TemplateValues {
-  return {
-    name: props.name,
-    slug: props.slug,
-    date: templateDate(props.createAt),
-    seq: props.seq,
-    commander: props.commander,
-    fields: props.fields,
-  };
 }
 
 /** The text of a copy: who, where, a link, then the quoted excerpt. */

@@ -244,13 +244,14 @@ export class ForwardingRuleIndex {
   private link(rule: CompiledRule): void {
     this.liveRules += 1;
     for (const id of [...rule.keywordIds, ...rule.excludeIds]) {
-      this.keywordRefs[id] += 1;
-      if (this.keywordRefs[id] === 1) this.liveKeywords += 1;
+      const refs = (this.keywordRefs[id] ?? 0) + 1;
+      this.keywordRefs[id] = refs;
+      if (refs === 1) this.liveKeywords += 1;
       // A keyword the automatons do not know yet: rebuild the small one at the next post.
       if (this.delta && id >= this.mainSize + this.delta.size) this.delta = null;
     }
     if (rule.matchAll && rule.keywordIds.length > 1) rule.triggerIds = [this.rarestKeyword(rule.keywordIds)];
-    for (const id of rule.triggerIds) this.rulesByKeyword[id].add(rule);
+    for (const id of rule.triggerIds) this.rulesByKeyword[id]?.add(rule);
     if (rule.sourceIndexed) {
       this.sourceIndexedCount += 1;
       for (const key of this.sourceKeys(rule)) {
@@ -267,10 +268,11 @@ export class ForwardingRuleIndex {
   private unlink(rule: CompiledRule): void {
     this.liveRules -= 1;
     for (const id of [...rule.keywordIds, ...rule.excludeIds]) {
-      this.keywordRefs[id] -= 1;
-      if (this.keywordRefs[id] === 0) this.liveKeywords -= 1;
+      const refs = (this.keywordRefs[id] ?? 0) - 1;
+      this.keywordRefs[id] = refs;
+      if (refs === 0) this.liveKeywords -= 1;
     }
-    for (const id of rule.triggerIds) this.rulesByKeyword[id].delete(rule);
+    for (const id of rule.triggerIds) this.rulesByKeyword[id]?.delete(rule);
     if (rule.sourceIndexed) {
       this.sourceIndexedCount -= 1;
       for (const key of this.sourceKeys(rule)) {
@@ -283,11 +285,11 @@ export class ForwardingRuleIndex {
 
   /** The keyword fewest rules are found under; the longest among equals (likelier to be specific). */
   private rarestKeyword(ids: readonly number[]): number {
-    let best = ids[0];
+    const users = (id: number) => this.rulesByKeyword[id]?.size ?? 0;
+    const length = (id: number) => this.keywords[id]?.length ?? 0;
+    let best = ids[0] ?? 0;
     for (const id of ids) {
-      const users = this.rulesByKeyword[id].size;
-      const bestUsers = this.rulesByKeyword[best].size;
-      if (users < bestUsers || (users === bestUsers && this.keywords[id].length > this.keywords[best].length)) best = id;
+      if (users(id) < users(best) || (users(id) === users(best) && length(id) > length(best))) best = id;
     }
     return best;
   }
@@ -300,7 +302,7 @@ export class ForwardingRuleIndex {
 
   /** Start over from the stored incidents, with a fresh keyword registry. */
   private recompile(): void {
-    const incidents = [...this.incidents.values()].map((rules) => rules[0].incident);
+    const incidents = [...this.incidents.values()].flatMap((rules) => (rules[0] ? [rules[0].incident] : []));
     this.incidents.clear();
     this.keywordIds = new Map();
     this.keywords = [];
@@ -369,7 +371,7 @@ export class ForwardingRuleIndex {
       if (hits.has(id)) return;
       hits.add(id);
       const found = this.rulesByKeyword[id];
-      if (found.size === 0) return;
+      if (!found || found.size === 0) return;
       rules ??= new Set();
       for (const rule of found) rules.add(rule);
     });
@@ -411,9 +413,10 @@ export class ForwardingRuleIndex {
       if (!rule.allChannels && !rule.channels.has(channelName)) continue;
       if (!meetsText(rule, hits, text)) continue;
       if (rule.excludeIds.some((id) => hits.has(id))) continue;
-      if (rule.authors) {
+      const authors = rule.authors;
+      if (authors) {
         names ??= authorNames(post, await lookups.username(post.user_id));
-        if (!names.some((name) => rule.authors!.has(name))) continue;
+        if (!names.some((name) => authors.has(name))) continue;
       }
       const entry = byIncident.get(incident.incidentId);
       if (entry) entry.ruleIndexes.push(rule.index);

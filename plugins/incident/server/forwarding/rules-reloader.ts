@@ -6,15 +6,15 @@
  * The incident's stored copy is replaced, the forwarder's index follows, and
  * the bot posts the record in the incident channel.
  */
-import { slugify } from "#common/limits.ts";
 import { invalid, notFound } from "#common/plugin-errors.ts";
 import type { ForwardingRule } from "../../common/playbook.ts";
+import { incidentTemplateValues, renderForwardingRules } from "../../common/templates.ts";
 import type { Incident } from "../../common/types.ts";
 import { announceChange, mention } from "../announcer.ts";
 import { changeableIncident } from "../policies.ts";
-import type { IncidentServices } from "../services.ts";
+import type { IncidentDeps } from "../incident-deps.ts";
 import type { IncidentSubcommand } from "../slash-command.ts";
-import { forwardingTemplateValues, renderForwardingRules, type IncidentForwarder } from "./forwarder.ts";
+import type { IncidentForwarder } from "./forwarder.ts";
 
 /** One line per rule, for the record post and the command's answer. */
 export function describeRules(rules: readonly ForwardingRule[]): string[] {
@@ -36,11 +36,11 @@ export function describeRules(rules: readonly ForwardingRule[]): string[] {
  * playbook; 404 when the playbook was deleted.
  */
 export async function forwardingRulesReloader(
-  services: IncidentServices,
+  deps: IncidentDeps,
   props: { incidentId: string; actorId: string; forwarder: IncidentForwarder },
 ): Promise<Incident> {
-  const { store, ctx } = services;
-  const incident = await changeableIncident(services, { userId: props.actorId, incidentId: props.incidentId });
+  const { store, ctx } = deps;
+  const incident = await changeableIncident(deps, { userId: props.actorId, incidentId: props.incidentId });
   if (!incident.playbook_id) {
     throw invalid(
       "incident.rules.no_playbook",
@@ -54,9 +54,8 @@ export async function forwardingRulesReloader(
       `the playbook of incident "${incident.name}" no longer exists: there are no forwarding rules to reload`,
     );
   const commander = await ctx.users.get(incident.commander_user_id);
-  const values = forwardingTemplateValues({
+  const values = incidentTemplateValues({
     name: incident.name,
-    slug: slugify(incident.name),
     createAt: incident.create_at,
     seq: incident.seq,
     commander: commander?.username ?? "",
@@ -67,27 +66,27 @@ export async function forwardingRulesReloader(
   await props.forwarder.track({ ...incident, forwarding: rules });
 
   const summary = rules.length ? describeRules(rules).join("\n") : "No forwarding rules: nothing is forwarded any more.";
-  return announceChange(services, {
+  return announceChange(deps, {
     incident: { ...incident, forwarding: rules },
     action: "rules_reloaded",
     actorId: props.actorId,
-    message: `${await mention(services, props.actorId)} reloaded the forwarding rules from the playbook **${playbook.name}** (v${playbook.version}):\n${summary}`,
+    message: `${await mention(deps, props.actorId)} reloaded the forwarding rules from the playbook **${playbook.name}** (v${playbook.version}):\n${summary}`,
     props: { incident_name: incident.name, playbook_name: playbook.name, playbook_version: playbook.version, rule_count: rules.length },
   });
 }
 
 /** The `/incident rules reload` subcommand, for the plugin's subcommand registry. */
-export function rulesSubcommand(services: IncidentServices, forwarder: IncidentForwarder): IncidentSubcommand {
+export function rulesSubcommand(deps: IncidentDeps, forwarder: IncidentForwarder): IncidentSubcommand {
   return {
     name: "rules",
     hint: "reload",
     description: "Re-read the incident's forwarding rules from its playbook",
     inIncidentChannel: true,
     async execute({ args, call, incident }) {
-      if (args.length !== 1 || args[0].toLowerCase() !== "reload" || !incident) {
+      if (args.length !== 1 || args[0]?.toLowerCase() !== "reload") {
         throw invalid("incident.rules.usage", "usage: /incident rules reload (in the incident channel)");
       }
-      const reloaded = await forwardingRulesReloader(services, { incidentId: incident.id, actorId: call.userId, forwarder });
+      const reloaded = await forwardingRulesReloader(deps, { incidentId: incident.id, actorId: call.userId, forwarder });
       const count = reloaded.forwarding.length;
       return {
         response_type: "ephemeral",

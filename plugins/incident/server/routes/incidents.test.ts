@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Channel, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
-import { listen } from "../../../../server/plugins/testdata/helpers.ts";
 import type { Incident } from "../../common/types.ts";
-import { API, channelPosts, startIncident, startIncidentServer, teamWithMembers } from "../test-server.ts";
+import { API, channelPosts, listen, startIncident, startIncidentServer, teamWithMembers } from "../test-server.ts";
 
 type Client = TestClient & { user: User };
 let server: TestServer;

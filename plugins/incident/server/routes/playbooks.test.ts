@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Team, User } from "#common/wire.ts";
-import { ApiClient, type TestClient, type TestServer } from "#testing";
+import { ApiClient, expectBody, type TestClient, type TestServer } from "#testing";
 import { playbookJsonSchema } from "../../common/playbook-schema.ts";
-import type { Incident, Playbook } from "../../common/types.ts";
+import { pageAnswerSchema, playbookAnswerSchema, type Incident, type Playbook } from "../../common/types.ts";
 import { applyPlaybookFiles } from "../../cli/playbook-commands.ts";
 import { API, channelPosts, slash, startIncident, startIncidentServer, teamWithMembers } from "../test-server.ts";
 
@@ -59,7 +59,7 @@ describe("playbooks API", () => {
   it("creates, replaces (same id, version + 1 only when the source changed), lists, reads and deletes", async () => {
     const created = await apply(alice, outage().replace("INVITEE", bob.user.username));
     expect(created.status).toBe(201);
-    const playbook = created.body as Playbook;
+    const playbook = expectBody(created, playbookAnswerSchema);
     expect(playbook).toMatchObject({
       name: "Service outage",
       team_id: team.id,
@@ -276,7 +276,7 @@ describe("the playbooks directory", () => {
     expect((await admin.get(`${API}/playbooks?team_id=${created.body.id}`)).body.items).toEqual([]);
     expect((await admin.post("/api/v4/plugins/incident/disable")).status).toBe(200);
     expect((await admin.post("/api/v4/plugins/incident/enable")).status).toBe(200);
-    const list = (await admin.get(`${API}/playbooks?team_id=${created.body.id}`)).body.items as Playbook[];
+    const list = expectBody(await admin.get(`${API}/playbooks?team_id=${created.body.id}`), pageAnswerSchema(playbookAnswerSchema)).items;
     expect(list.map((p) => [p.name, p.version])).toEqual([["From the directory", 1]]);
     // Re-applied at every activation, the version goes up only when the file changed.
     await admin.post("/api/v4/plugins/incident/disable");

@@ -21,7 +21,7 @@ export function suggestedChannelName(error: ActionError): string | null {
     }
   }
   const quoted = /(?:try|suggest(?:ion|ed)?|instead|free)[^"'`“]*["'`“]([a-z0-9][a-z0-9_-]{1,63})["'`”]/i.exec(error.message);
-  return quoted ? quoted[1] : null;
+  return quoted?.[1] ?? null;
 }
 
 function mentionsChannel(error: ActionError): boolean {
@@ -70,7 +70,10 @@ export function StartForm({ teamId }: { teamId: string }) {
     setError(null);
     try {
       const values: Record<string, string> = {};
-      for (const field of playbookFieldList) if (fields[field.key]?.trim()) values[field.key] = fields[field.key].trim();
+      for (const field of playbookFieldList) {
+        const value = fields[field.key]?.trim();
+        if (value) values[field.key] = value;
+      }
       const incident = await store.start({
         name: name.trim(),
         team_id: teamId,
