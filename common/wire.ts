@@ -37,7 +37,10 @@ export type PluginList = z.infer<typeof schemas.pluginListSchema>;
 /** What the web app needs to load a plugin's web code (`GET /api/v4/plugins/webapp`). */
 export type WebappPlugin = z.infer<typeof schemas.webappPluginSchema>;
 
+/** The role of system admins (Mattermost's). */
 export const systemAdminRole = "system_admin";
+/** The role every person has; system admins have {@link systemAdminRole} besides. */
+export const systemUserRole = "system_user";
 
 /** True when the user's roles include `system_admin`. */
 export function isSystemAdmin(user: Pick<User, "roles">): boolean {

@@ -8,6 +8,7 @@
  */
 import { Command } from "commander";
 import { isCliFailure } from "#common/plugin-cli-api.ts";
+import { isSystemAdmin, systemAdminRole, systemUserRole } from "#common/wire.ts";
 import { ApiClient, CliError } from "./client.ts";
 import { registerPluginCommands } from "./plugin-commands.ts";
 import { extraBundles, loadPluginClis, prepackagedBundles } from "./plugin-cli.ts";
@@ -60,23 +61,21 @@ export function buildCli(): Command {
     if (opts.admin && opts.token) {
       // Check before creating, so a refused --admin never leaves a plain user behind.
       const me = await client.request<{ roles: string }>("GET", "/api/v4/users/me");
-      if (!me.roles.includes("system_admin")) throw new CliError("--admin: the --token must belong to a system admin");
+      if (!isSystemAdmin(me)) throw new CliError("--admin: the --token must belong to a system admin");
     }
     const created = await client.request<{ id: string; username: string; roles: string }>("POST", "/api/v4/users", {
       username: opts.username,
       email: opts.email,
       password: opts.password,
     });
-    if (opts.admin && !created.roles.includes("system_admin")) {
+    if (opts.admin && !isSystemAdmin(created)) {
       if (!opts.token)
         throw new CliError(
           `created ${created.username} as a plain user: --admin needs a system admin's --token once the workspace has users`,
         );
-      await client.request("PUT", `/api/v4/users/${created.id}/roles`, { roles: "system_admin system_user" });
+      await client.request("PUT", `/api/v4/users/${created.id}/roles`, { roles: `${systemAdminRole} ${systemUserRole}` });
     }
-    console.log(
-      `created user ${created.username} (${created.id})${opts.admin || created.roles.includes("system_admin") ? " as system admin" : ""}`,
-    );
+    console.log(`created user ${created.username} (${created.id})${opts.admin || isSystemAdmin(created) ? " as system admin" : ""}`);
   });
 
   registerPluginCommands(program);

@@ -6,13 +6,11 @@ import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
 import { newId } from "#common/ids.ts";
 import { LIMITS, usernameSchema } from "#common/limits.ts";
-import { systemAdminRole, type User } from "#common/wire.ts";
+import { systemAdminRole, systemUserRole, type User } from "#common/wire.ts";
 import type { UsersTable } from "../db/schema.ts";
 import { AppError, badRequest, conflict, forbidden, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
 
-/** The role every person has; system admins have {@link systemAdminRole} besides. */
-const systemUserRole = "system_user";
 /** A system admin's roles, as Mattermost writes them. */
 const ADMIN_ROLES = `${systemAdminRole} ${systemUserRole}`;
 const USER_ROLES = systemUserRole;
