@@ -87,6 +87,15 @@ export const channelMemberSchema = wireObject({
   mention_count: z.number(),
 });
 
+/** An emoji reaction to a post: one per user, post and emoji name. */
+export const reactionSchema = wireObject({
+  user_id: z.string(),
+  post_id: z.string(),
+  emoji_name: z.string(),
+  create_at: z.number(),
+  channel_id: z.string(),
+});
+
 export const postSchema = wireObject({
   id: z.string(),
   channel_id: z.string(),
@@ -99,8 +108,10 @@ export const postSchema = wireObject({
   update_at: z.number(),
   edit_at: z.number(),
   delete_at: z.number(),
-  /** True once someone reacted to the post (Mattermost omits it while false). */
+  /** True when the post has reactions (Mattermost omits it while false). */
   has_reactions: z.optional(z.boolean()),
+  /** What Mattermost attaches to a read post; here its reactions, when it has any. */
+  metadata: z.optional(wireObject({ reactions: z.optional(z.array(reactionSchema)) })),
 });
 
 /** `GET /channels/{id}/posts`: ids newest first, and the posts by id. */
@@ -124,15 +135,6 @@ export const postSearchResultsSchema = wireObject({
   prev_post_id: z.string(),
   has_next: z.boolean(),
   first_inaccessible_post_time: z.number(),
-});
-
-/** An emoji reaction to a post: one per user, post and emoji name. */
-export const reactionSchema = wireObject({
-  user_id: z.string(),
-  post_id: z.string(),
-  emoji_name: z.string(),
-  create_at: z.number(),
-  channel_id: z.string(),
 });
 
 /** The error body of every 4xx/5xx answer. */

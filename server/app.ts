@@ -24,6 +24,7 @@ import { registerTeamRoutes } from "./api/v4/teams.ts";
 import { registerChannelRoutes } from "./api/v4/channels.ts";
 import { registerPostRoutes } from "./api/v4/posts.ts";
 import { registerPostSearchRoutes } from "./api/v4/post-search.ts";
+import { registerReactionRoutes } from "./api/v4/reactions.ts";
 import { registerCommandRoutes } from "./api/v4/commands.ts";
 import { registerWebhookRoutes } from "./api/v4/webhooks.ts";
 import { registerPluginRoutes } from "./api/v4/plugins.ts";
@@ -142,6 +143,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   registerChannelRoutes(app, host);
   registerPostRoutes(app, host);
   registerPostSearchRoutes(app, host);
+  registerReactionRoutes(app, host);
   registerCommandRoutes(app, host);
   registerWebhookRoutes(app, host);
   registerConfigRoutes(app, host);

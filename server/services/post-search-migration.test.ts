@@ -25,7 +25,7 @@ afterAll(async () => {
   if (pgSchema) await dropPgSchema(testDatabaseUrl, pgSchema);
 });
 
-describe("migration 0008_post_search", () => {
+describe("migrations 0008_post_search and 0009_reactions", () => {
   it("opens a workspace with posts made before search, and finds its old posts", async () => {
     const old = await openDatabase({ dataDir, pgSchema, databaseUrl });
     const before = Object.fromEntries(Object.entries(hostMigrations(old.dialect)).filter(([name]) => name < "0008"));
@@ -133,6 +133,14 @@ describe("migration 0008_post_search", () => {
         })
         .execute();
       expect((await search("failover")).order).toEqual(["n".repeat(26), ids[1], ids[0]]);
+      // 0009 came with it: the old posts take reactions.
+      await host.db
+        .insertInto("reactions")
+        .values({ post_id: ids[0] ?? "", user_id: userId, emoji_name: "+1", channel_id: channelId, create_at: now })
+        .execute();
+      expect(await host.db.selectFrom("reactions").select(["post_id", "emoji_name"]).execute()).toEqual([
+        { post_id: ids[0], emoji_name: "+1" },
+      ]);
     } finally {
       await host.close();
     }

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { postSearchResultsSchema } from "#common/wire-schemas.ts";
 import type { Host } from "../../host.ts";
 import { postSearcher, searchRequestSchema } from "../../services/post-search.ts";
+import { withReactionsInList } from "../../services/reactions.ts";
 import { hostRoute } from "../route.ts";
 
 /** Register the search route. */
@@ -22,14 +23,16 @@ export function registerPostSearchRoutes(app: FastifyInstance, host: Host): void
     body: searchRequestSchema,
     invalidId: "api.post.search.invalid",
     response: postSearchResultsSchema,
-    handler: ({ params, body, user }) =>
-      postSearcher(host, {
+    handler: async ({ params, body, user }) => {
+      const results = await postSearcher(host, {
         user,
         teamId: params.teamId,
         terms: body.terms,
         isOrSearch: body.is_or_search,
         page: body.page,
         perPage: body.per_page,
-      }),
+      });
+      return withReactionsInList(host, results);
+    },
   });
 }

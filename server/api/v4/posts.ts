@@ -10,6 +10,7 @@ import type { Host } from "../../host.ts";
 import { accessChannel, canReadChannel } from "../../policies/channel.ts";
 import { getChannel } from "../../services/channels.ts";
 import { getPost, newPostSchema, postCreator, postsOfChannel } from "../../services/posts.ts";
+import { withReactions, withReactionsInList } from "../../services/reactions.ts";
 import { pageQuerySchema } from "#common/limits.ts";
 import { hostRoute } from "../route.ts";
 
@@ -46,7 +47,8 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
       const channel = post ? await getChannel(host, post.channel_id) : null;
       if (!post || !channel || !(await canReadChannel(host, user, channel)))
         throw notFound("post", "post not found, or you do not have access to it");
-      return post;
+      const [withTheirReactions] = await withReactions(host, [post]);
+      return withTheirReactions ?? post;
     },
   });
 
@@ -61,7 +63,7 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     response: postListSchema,
     handler: async ({ params, query, user }) => {
       const channel = await accessChannel(host, { user, channelId: params.id });
-      return postsOfChannel(host, {
+      const list = await postsOfChannel(host, {
         channelId: channel.id,
         page: query.page,
         perPage: query.per_page,
@@ -69,6 +71,7 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
         after: query.after,
         since: query.since,
       });
+      return withReactionsInList(host, list);
     },
   });
 }

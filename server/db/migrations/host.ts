@@ -232,5 +232,19 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
         await sql`INSERT INTO posts_fts(posts_fts) VALUES ('rebuild')`.execute(db);
       },
     },
+    // Emoji reactions to posts (services/reactions.ts): one row per post, user and emoji; the key serves "a post's reactions".
+    "0009_reactions": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("reactions")
+          .addColumn("post_id", t.id, (c) => c.notNull())
+          .addColumn("user_id", t.id, (c) => c.notNull())
+          .addColumn("emoji_name", "text", (c) => c.notNull())
+          .addColumn("channel_id", t.id, (c) => c.notNull())
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .addPrimaryKeyConstraint("reactions_pk", ["post_id", "user_id", "emoji_name"])
+          .execute();
+      },
+    },
   };
 }
