@@ -8,7 +8,8 @@
  * the `simple` configuration's vector of the message with punctuation turned
  * into spaces, so `db-01.prod.example.com` has the word `prod` on both
  * dialects). The terms are cut into words once (services/search-terms.ts),
- * so both dialects search for the same words.
+ * so both dialects search for the same words. Mattermost's `on:`, `before:`
+ * and `after:` are not read (they are searched as words).
  */
 import { sql, type RawBuilder } from "kysely";
 import { z } from "zod";
@@ -118,7 +119,9 @@ export async function postSearcher(
     .where("p.type", "not like", "system_%")
     .where("p.channel_id", "in", channelIds);
   if (authorIds) query = query.where("p.user_id", "in", authorIds);
-  if (parsed.terms.length > 0) query = query.where(TEXT_MATCH[host.dialect].condition({ terms: parsed.terms, any: props.isOrSearch }));
+  const textMatch = TEXT_MATCH[host.dialect];
+  if (parsed.terms.length > 0) query = query.where(textMatch.condition({ terms: parsed.terms, any: props.isOrSearch }));
+  if (parsed.excluded.length > 0) query = query.where(sql<boolean>`NOT (${textMatch.condition({ terms: parsed.excluded, any: true })})`);
   const rows = await query
     .orderBy("p.create_at", "desc")
     .orderBy("p.id", "desc")

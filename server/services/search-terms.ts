@@ -19,6 +19,8 @@ export interface SearchTerm {
 /** A parsed search: text terms and the `from:` / `in:` filters (each list OR-ed within itself, as in Mattermost). */
 export interface ParsedSearch {
   terms: SearchTerm[];
+  /** Terms written with a leading `-` (`-staging`, `-"dry run"`): no post found has any of them. */
+  excluded: SearchTerm[];
   /** Usernames of `from:user` (without `@`, lowercase). */
   fromUsernames: string[];
   /** Channel names of `in:channel` (without `~`, lowercase). */
@@ -26,8 +28,8 @@ export interface ParsedSearch {
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
-/** A quoted phrase (closed, or open to the end), or a run of anything but spaces and quotes. */
-const TOKEN = /"([^"]*)"?|[^\s"]+/g;
+/** A quoted phrase (closed, or open to the end; `-` before it excludes it), or a run of anything but spaces and quotes. */
+const TOKEN = /(-?)"([^"]*)"?|[^\s"]+/g;
 
 /** The words of a piece of text, as both search engines cut it. */
 export function searchWords(text: string): string[] {
@@ -36,17 +38,18 @@ export function searchWords(text: string): string[] {
 
 /**
  * Parse search terms. Terms without a letter or digit (`#`, `-`) are dropped.
- * @example parseSearchTerms('from:@alice in:~ops "error rate" deploy*')
- * // { fromUsernames: ["alice"], inChannels: ["ops"], terms: [{words: ["error", "rate"], prefix: false}, {words: ["deploy"], prefix: true}] }
+ * @example parseSearchTerms('from:@alice in:~ops "error rate" deploy* -staging')
+ * // { fromUsernames: ["alice"], inChannels: ["ops"], terms: [{words: ["error", "rate"], prefix: false}, {words: ["deploy"], prefix: true}],
+ * //   excluded: [{words: ["staging"], prefix: false}] }
  */
 export function parseSearchTerms(text: string): ParsedSearch {
-  const parsed: ParsedSearch = { terms: [], fromUsernames: [], inChannels: [] };
+  const parsed: ParsedSearch = { terms: [], excluded: [], fromUsernames: [], inChannels: [] };
   for (const match of text.matchAll(TOKEN)) {
     const token = match[0];
-    const phrase = match[1];
+    const phrase = match[2];
     if (phrase !== undefined) {
       const words = searchWords(phrase);
-      if (words.length > 0) parsed.terms.push({ words, prefix: false });
+      if (words.length > 0) (match[1] ? parsed.excluded : parsed.terms).push({ words, prefix: false });
       continue;
     }
     const filter = /^(from|in|channel):(.+)$/i.exec(token);
@@ -57,7 +60,8 @@ export function parseSearchTerms(text: string): ParsedSearch {
       continue;
     }
     const words = searchWords(token);
-    if (words.length > 0) parsed.terms.push({ words, prefix: token.endsWith("*") && /[\p{L}\p{N}]\*$/u.test(token) });
+    const term = { words, prefix: /[\p{L}\p{N}]\*$/u.test(token) };
+    if (words.length > 0) (token.startsWith("-") ? parsed.excluded : parsed.terms).push(term);
   }
   return parsed;
 }

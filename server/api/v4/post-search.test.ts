@@ -123,6 +123,15 @@ describe("searchPosts (Client4)", () => {
     expect(await found(bob, "cafe")).toEqual([]);
   });
 
+  it("leaves out posts with a -excluded word or phrase", async () => {
+    expect(await found(bob, "deploy -frozen")).toEqual([
+      "Rolling back the deploy of payments-api",
+      "Deploy 4812 finished: error rate back to normal",
+    ]);
+    expect(await found(bob, 'deploy -"error rate"')).toEqual(["Rolling back the deploy of payments-api"]);
+    expect(await found(bob, `from:${bob.user.username} -rolling`)).toEqual(["ops: deploy frozen until the error-rate alert clears"]);
+  });
+
   it("pages with page and per_page, has_next on every page but the last", async () => {
     const first = await client4(bob).searchPostsWithParams(team.id, { terms: "deploy", is_or_search: false, page: 0, per_page: 2 });
     const second = await client4(bob).searchPostsWithParams(team.id, { terms: "deploy", is_or_search: false, page: 1, per_page: 2 });
