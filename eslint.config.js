@@ -5,13 +5,17 @@
  * DESIGN section 1 checked on resolved files by eslint-plugin-import-x —
  * plugins never import the host (`server/**`) nor each other; test files reach
  * the host's test kit only through the `#testing` alias, which resolves to
- * server/testing/ and is allowed.
+ * server/testing/ and is allowed. Those zones match resolved files, so they
+ * cannot tell `#testing` from a relative `../../server/testing/harness.ts`:
+ * `no-restricted-imports`, which matches the written string, forbids the
+ * relative form outside `server/`, and `#testing` in product files.
  */
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import { importX } from "eslint-plugin-import-x";
 import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
 import fs from "node:fs";
+import globals from "globals";
 
 const pluginIds = fs.readdirSync("plugins").filter((id) => fs.existsSync(`plugins/${id}/plugin.json`));
 
@@ -22,6 +26,15 @@ const betweenPlugins = pluginIds.map((id) => ({
   except: [`./${id}`],
   message: "a plugin never imports another plugin (DESIGN section 1): share through #plugin-api or #common/*",
 }));
+
+/** Test files and their helpers (shared cases, test servers, fixtures): the only files that may import the `#testing` kit. */
+const testFiles = ["**/*.test.ts", "**/*.test.tsx", "**/test-server.ts", "**/*-cases.ts", "**/testdata/**", "server/testing/**", "e2e/**"];
+
+/** A relative import of the test kit, e.g. `../../server/testing/harness.ts`. */
+const relativeTestKit = {
+  group: ["**/server/testing", "**/server/testing/**"],
+  message: "reach the test kit through the #testing alias, not a relative path",
+};
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", ".tmp/**", "data/**", "e2e/screenshots/**", "**/testdata/**/dist/**", "coverage/**"] },
@@ -58,16 +71,38 @@ export default tseslint.config(
               except: ["./testing"],
               message: "a plugin imports only #plugin-api and #common/*; tests use the #testing kit",
             },
-            { target: "./common", from: "./server", message: "common/ is shared by the web app and plugins: it never imports the host" },
+            {
+              target: "./common",
+              from: "./server",
+              except: ["./testing"],
+              message: "common/ is shared by the web app and plugins: it never imports the host",
+            },
             { target: "./common", from: "./plugins", message: "common/ never imports a plugin" },
-            { target: "./web", from: "./server", message: "the web app never imports the host" },
+            { target: "./web", from: "./server", except: ["./testing"], message: "the web app never imports the host" },
           ],
         },
       ],
     },
   },
   {
+    files: ["plugins/**", "examples/**", "common/**", "web/**", "bench/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [relativeTestKit] }] },
+  },
+  {
+    files: ["**/*.ts", "**/*.tsx"],
+    ignores: testFiles,
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [{ name: "#testing", message: "the test kit is for test files (*.test.ts, test-server.ts, testdata/)" }],
+          patterns: [relativeTestKit],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.mjs", "**/*.js"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", fetch: "readonly", setTimeout: "readonly" } },
+    languageOptions: { globals: globals.node },
   },
 );

@@ -42,7 +42,7 @@ import { parsePlaybook, type ForwardingRule } from "../plugins/incident/common/p
 import { incidentTemplateValues, renderForwardingRules } from "../plugins/incident/common/templates.ts";
 import { ForwardingRuleIndex, type MatchLookups, type SourceChannel } from "../plugins/incident/server/forwarding/rule-index.ts";
 import { channelCreator, channelMemberAdder } from "../server/services/channels.ts";
-import { BenchWorker, median, now, seedWorkspace, startBenchServer, tmpDir, type BenchCase } from "./support.ts";
+import { BenchWorker, itemAt, median, now, seedWorkspace, startBenchServer, tmpDir, type BenchCase } from "./support.ts";
 
 /** Channels of the workload; every one public. */
 export const CHANNELS = ["alerts", "support", "deploys", "general", "random"] as const;
@@ -109,13 +109,13 @@ const REGIONS = ["eu-west-1", "us-east-1", "ap-south-1", "eu-central-1"];
 
 /** The fields of benchmark incident `i`: keywords no other incident has. */
 export function incidentFields(i: number): Record<string, string> {
-  const service = `${WORDS[i % WORDS.length]}-svc${i}`;
+  const service = `${itemAt(WORDS, i % WORDS.length)}-svc${i}`;
   return {
     service,
     host: `db-${i}.prod.internal`,
     code: `ERR-${10000 + i}`,
     customer: `acme${i}`,
-    region: REGIONS[i % REGIONS.length],
+    region: itemAt(REGIONS, i % REGIONS.length),
   };
 }
 
@@ -138,8 +138,8 @@ export function workloadPost(
   random: () => number,
   props: { incidents: number; matchRate: number },
 ): { channel: (typeof CHANNELS)[number]; message: string } {
-  const channel = CHANNELS[Math.floor(random() * CHANNELS.length)];
-  const word = WORDS[Math.floor(random() * WORDS.length)];
+  const channel = itemAt(CHANNELS, Math.floor(random() * CHANNELS.length));
+  const word = itemAt(WORDS, Math.floor(random() * WORDS.length));
   const n = Math.floor(random() * 100000);
   const templates = [
     `GET /api/v1/${word}/${n} 200 in ${n % 900}ms from web-${n % 40}`,
@@ -149,7 +149,7 @@ export function workloadPost(
     `heads up: maintenance on cache-${n % 12}.prod.internal tonight 22:00 UTC, expect ${word} cache misses`,
     `merged PR #${n}: ${word}: retry idempotent writes on timeout`,
   ];
-  let message = templates[Math.floor(random() * templates.length)];
+  let message = itemAt(templates, Math.floor(random() * templates.length));
   if (props.incidents > 0 && random() < props.matchRate) {
     const fields = incidentFields(Math.floor(random() * props.incidents));
     message += random() < 0.5 ? ` — ${fields.service} errors rising` : ` on ${fields.host}`;
@@ -402,7 +402,8 @@ function quartiles(values: number[]): [number, number] {
   const at = (q: number) => {
     const pos = (sorted.length - 1) * q;
     const low = Math.floor(pos);
-    return sorted[low] + (sorted[Math.ceil(pos)] - sorted[low]) * (pos - low);
+    const lower = itemAt(sorted, low, "value for a quartile");
+    return lower + (itemAt(sorted, Math.ceil(pos)) - lower) * (pos - low);
   };
   return [at(0.25), at(0.75)];
 }
@@ -464,16 +465,17 @@ export async function p1Http(options: Partial<P1Options> = {}): Promise<P1Run> {
     for (let r = 0; r < o.rounds; r++) {
       for (let k = 0; k < targets.length; k++) {
         const i = (r + k) % targets.length;
-        rounds[i].push(await round(targets[i], o.posts));
+        itemAt(rounds, i).push(await round(itemAt(targets, i), o.posts));
       }
     }
     const after = await Promise.all(targets.map((t) => t.forwardCount()));
     const loadAfter = os.loadavg();
-    const base = rounds[0];
+    const base = itemAt(rounds, 0, "0-rule server");
     const results = targets.map((target, i): P1Result => {
-      const totals = rounds[i].map((r) => r.total);
-      const ratios = rounds[i].map((r, cycle) => r.total / base[cycle].total);
-      const cpu = rounds[i].every((r) => r.cpuMs !== null) ? rounds[i].reduce((sum, r) => sum + (r.cpuMs ?? 0), 0) : null;
+      const own = itemAt(rounds, i);
+      const totals = own.map((r) => r.total);
+      const ratios = own.map((r, cycle) => r.total / itemAt(base, cycle, "0-rule round").total);
+      const cpu = own.every((r) => r.cpuMs !== null) ? own.reduce((sum, r) => sum + (r.cpuMs ?? 0), 0) : null;
       return {
         label: target.label,
         rules: target.rules,
@@ -482,10 +484,10 @@ export async function p1Http(options: Partial<P1Options> = {}): Promise<P1Run> {
         postsPerSecondSpread: quartiles(totals),
         ratio: median(ratios),
         ratioSpread: quartiles(ratios),
-        answeredPerSecond: median(rounds[i].map((r) => r.answered)),
+        answeredPerSecond: median(own.map((r) => r.answered)),
         cpuMicrosPerPost: cpu === null ? null : (cpu * 1000) / (o.rounds * o.posts),
-        forwards: after[i] - before[i],
-        hookTailMs: median(rounds[i].map((r) => r.tail)),
+        forwards: itemAt(after, i) - itemAt(before, i),
+        hookTailMs: median(own.map((r) => r.tail)),
       };
     });
     return { results, loadBefore, loadAfter };
@@ -503,6 +505,7 @@ function formatLoad(load: number[]): string {
 /** The one-line summary: each rule count's posts/s and its ratio to the 0-rule run. */
 export function summarizeP1(run: P1Run): string {
   const [base, ...others] = run.results.filter((r) => r.rules > 0 || r.incidents === 0);
+  if (!base) return "P1 forwarding: no 0-rule run";
   const parts = [
     `0 rules ${format(base.postsPerSecond)} posts/s`,
     ...others.map((r) => `${format(r.rules)} rules ${format(r.postsPerSecond)} posts/s (ratio ${r.ratio.toFixed(2)})`),
@@ -513,7 +516,7 @@ export function summarizeP1(run: P1Run): string {
 /** Print P1's figures; returns the ratio at the largest rule count. */
 export function printP1(run: P1Run): number {
   const { results } = run;
-  const base = results[0];
+  const base = itemAt(results, 0, "0-rule run");
   console.log(
     "P1 forwarding: posts/s through HTTP POST /api/v4/posts with the Incident plugin, timed until the host's onMessagePosted hooks are idle (matching and copies included)",
   );
@@ -536,7 +539,7 @@ export function printP1(run: P1Run): number {
 
 function lastWithRules(run: P1Run): P1Result {
   const withRules = run.results.filter((r) => r.rules > 0);
-  return withRules[withRules.length - 1] ?? run.results[0];
+  return withRules[withRules.length - 1] ?? itemAt(run.results, 0, "P1 run");
 }
 
 /** The P1 case for `bench/index.ts`. */
@@ -549,7 +552,7 @@ export const p1Forwarding: BenchCase = {
     const ratio = printP1(run);
     const last = lastWithRules(run);
     // The machine's noise can exceed the matching's cost: also show that cost as a share of a post's time.
-    const share = last.postsPerSecond / matcher[matcher.length - 1].matchesPerSecond;
+    const share = last.postsPerSecond / itemAt(matcher, matcher.length - 1, "matcher run").matchesPerSecond;
     return {
       ratio,
       met: ratio >= TARGET,

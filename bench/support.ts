@@ -95,7 +95,9 @@ export async function seedWorkspace(server: RunningServer, memberCount: number):
     };
     people.push({ row, token: newToken() });
   }
-  const author = presentUser(people[0].row);
+  const [first, ...others] = people;
+  if (!first) throw new Error("seedWorkspace: no people were made");
+  const author = presentUser(first.row);
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < people.length; i += 500) {
       const batch = people.slice(i, i + 500);
@@ -124,7 +126,6 @@ export async function seedWorkspace(server: RunningServer, memberCount: number):
     input: { team_id: team.id, name: "bench-room", display_name: "Bench room", type: "O" },
     creator: author,
   });
-  const others = people.slice(1);
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < others.length; i += 500) {
       const batch = others.slice(i, i + 500);
@@ -149,17 +150,28 @@ export async function seedWorkspace(server: RunningServer, memberCount: number):
   });
   server.host.caches.invalidate({ kind: "members", channelId: channel.id });
   return {
-    author: { user: author, token: people[0].token },
+    author: { user: author, token: first.token },
     members: others.map((p) => ({ user: presentUser(p.row), token: p.token })),
     channel,
   };
 }
 
-/** The median of some numbers. */
+/**
+ * Item `index` of `values`, or an error naming `what` when there is none: the
+ * benchmarks index arrays they built themselves, so a missing item is a bug.
+ */
+export function itemAt<T>(values: readonly T[], index: number, what = "item"): T {
+  const value = values[index];
+  if (value === undefined) throw new Error(`no ${what} at index ${index} of ${values.length}`);
+  return value;
+}
+
+/** The median of some numbers (an error for none). */
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const middle = itemAt(sorted, mid, "value for the median");
+  return sorted.length % 2 ? middle : (itemAt(sorted, mid - 1) + middle) / 2;
 }
 
 /** Milliseconds on a clock shared by all threads of the process. */

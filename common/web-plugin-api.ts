@@ -8,7 +8,10 @@
  * `react/jsx-runtime` and `react-dom` to `globalThis.__SITREP__`, which the
  * web app sets before it imports any plugin.
  */
+import type * as ReactModule from "react";
 import type { ComponentType, ReactNode } from "react";
+import type * as ReactDOMModule from "react-dom";
+import type * as JsxRuntimeModule from "react/jsx-runtime";
 import type { $ZodType } from "zod/v4/core";
 import type { Disposable } from "./plugin-api.ts";
 import type { Channel, Post, Team, User, WebSocketEvent } from "./wire.ts";
@@ -17,9 +20,9 @@ export type { Disposable };
 
 /** What the host's React shares with plugins at `globalThis.__SITREP__`. */
 export interface SharedModules {
-  React: typeof import("react");
-  ReactDOM: typeof import("react-dom");
-  jsxRuntime: typeof import("react/jsx-runtime");
+  React: typeof ReactModule;
+  ReactDOM: typeof ReactDOMModule;
+  jsxRuntime: typeof JsxRuntimeModule;
 }
 
 /** Where the user is now; plugin components re-render when it changes. */

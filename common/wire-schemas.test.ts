@@ -4,10 +4,8 @@
  * them disagree fails here (and not in a browser).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import * as z from "zod/mini";
-import { exampleBundle, upload } from "../server/plugins/testdata/helpers.ts";
-import { startTestServer, type TestClient, type TestServer } from "../server/testing/harness.ts";
+import { exampleBundle, startTestServer, TestSocket, upload, type TestClient, type TestServer } from "#testing";
 import type { Channel, Team, User } from "./wire.ts";
 import {
   apiErrorBodySchema,
@@ -38,37 +36,6 @@ function parsed<T>(schema: z.ZodMiniType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   expect(result.success ? [] : result.error.issues).toEqual([]);
   return result.data as T;
-}
-
-/** Every frame of one signed-in WebSocket, raw. */
-class FrameRecorder {
-  readonly frames: unknown[] = [];
-  private constructor(private readonly ws: WebSocket) {
-    ws.on("message", (data) => this.frames.push(JSON.parse(data.toString())));
-  }
-
-  static async open(client: Client): Promise<FrameRecorder> {
-    const recorder = new FrameRecorder(
-      new WebSocket(`${client.baseUrl.replace(/^http/, "ws")}/api/v4/websocket`, { headers: { authorization: `Bearer ${client.token}` } }),
-    );
-    await recorder.event("hello");
-    return recorder;
-  }
-
-  /** The first frame of event `name` (waits for it). */
-  async event(name: string, timeoutMs = 5000): Promise<unknown> {
-    const start = Date.now();
-    for (;;) {
-      const found = this.frames.find((f) => typeof f === "object" && f !== null && (f as { event?: unknown }).event === name);
-      if (found) return found;
-      if (Date.now() - start > timeoutMs) throw new Error(`no ${name} event; got ${JSON.stringify(this.frames)}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
-  close(): void {
-    this.ws.close();
-  }
 }
 
 let server: TestServer;
@@ -197,10 +164,10 @@ describe("wire schemas parse what the server answers", () => {
       `/${team.name}/channels/wire-made`,
     );
 
-    const socket = await FrameRecorder.open(alice);
+    const socket = await TestSocket.open(alice.baseUrl, { headers: { authorization: `Bearer ${alice.token}` }, waitForHello: true });
     try {
       expect((await execute("/example dialog")).status).toBe(200);
-      const opened = parsed(webSocketEventSchema, await socket.event("open_dialog"));
+      const opened = parsed(webSocketEventSchema, await socket.waitFor("open_dialog"));
       const { dialog } = parsed(openDialogEventDataSchema, opened.data);
       expect(dialog.elements.map((e) => e.name)).toEqual(["summary"]);
       const submit = (summary: string) =>
@@ -213,34 +180,34 @@ describe("wire schemas parse what the server answers", () => {
       expect(parsed(dialogSubmitResultSchema, (await submit("bad")).body).errors).toEqual({ summary: "Summary must not be bad." });
       expect(parsed(dialogSubmitResultSchema, (await submit("fine")).body)).toEqual({});
     } finally {
-      socket.close();
+      await socket.close();
     }
     expect((await admin.post("/api/v4/plugins/example/disable")).status).toBe(200);
   });
 
   it("WebSocket: the envelope of every event the web app reads, and each one's data", async () => {
-    const socket = await FrameRecorder.open(alice);
+    const socket = await TestSocket.open(alice.baseUrl, { headers: { authorization: `Bearer ${alice.token}` }, waitForHello: true });
     try {
-      parsed(webSocketEventSchema, await socket.event("hello"));
+      parsed(webSocketEventSchema, await socket.waitFor("hello"));
       const post = await server.createPost(bob, { channelId: channel.id, message: "over the socket" });
-      const posted = parsed(webSocketEventSchema, await socket.event("posted"));
+      const posted = parsed(webSocketEventSchema, await socket.waitFor("posted"));
       expect(parsed(postedEventDataSchema, posted.data).post).toEqual(post);
 
       await alice.post("/api/v4/channels", { team_id: team.id, name: "wire-public", display_name: "Wire public", type: "O" });
-      parsed(membershipEventDataSchema, parsed(webSocketEventSchema, await socket.event("channel_created")).data);
+      parsed(membershipEventDataSchema, parsed(webSocketEventSchema, await socket.waitFor("channel_created")).data);
 
       const carol = await server.createUser();
       const other = await server.createTeam(carol);
       await carol.post(`/api/v4/teams/${other.id}/members`, { team_id: other.id, user_id: alice.user.id });
-      const added = parsed(membershipEventDataSchema, parsed(webSocketEventSchema, await socket.event("added_to_team")).data);
+      const added = parsed(membershipEventDataSchema, parsed(webSocketEventSchema, await socket.waitFor("added_to_team")).data);
       expect(added).toMatchObject({ team_id: other.id, user_id: alice.user.id });
-      const town = await alice.get(`/api/v4/teams/${other.id}/channels/name/town-square`);
+      const town = await alice.get(`/api/v4/teams/${other.id}/channels/name/town-square`, channelSchema);
       const carolChannel = await server.createChannel(carol, { teamId: other.id });
       await carol.post(`/api/v4/channels/${carolChannel.id}/members`, { user_id: alice.user.id });
-      const userAdded = parsed(membershipEventDataSchema, parsed(webSocketEventSchema, await socket.event("user_added")).data);
+      const userAdded = parsed(membershipEventDataSchema, parsed(webSocketEventSchema, await socket.waitFor("user_added")).data);
       expect([town.body.id, carolChannel.id]).toContain(userAdded.channel_id);
     } finally {
-      socket.close();
+      await socket.close();
     }
   });
 });

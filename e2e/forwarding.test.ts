@@ -7,10 +7,12 @@
  */
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { incidentAnswerSchema } from "../plugins/incident/common/types.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import type { TestClient } from "#testing";
 import { startE2E, type E2E } from "./harness.ts";
 import { buildIncidentBundle, waitConnected } from "./incident-helpers.ts";
+import { incomingHookSchema, withIdSchema } from "#testing";
 
 type SignedIn = TestClient & { user: User };
 
@@ -46,14 +48,18 @@ afterAll(async () => {
 describe("message forwarding in the browser", () => {
   test("an alert posted in ~alerts appears as a forwarded card in the incident channel Bob has open", async () => {
     const source = ["name: Database outage", "forwarding:", "  - from: [alerts]", "    keywords: [db-prod]"].join("\n");
-    const playbook = await admin.post(`${API}/playbooks`, { team_id: team.id, source });
+    const playbook = await admin.post(`${API}/playbooks`, { team_id: team.id, source }, withIdSchema);
     expect([200, 201]).toContain(playbook.status);
-    const started = await alice.post(`${API}/incidents`, {
-      name: "DB latency",
-      team_id: team.id,
-      channel_name: "db-latency",
-      playbook_id: playbook.body.id,
-    });
+    const started = await alice.post(
+      `${API}/incidents`,
+      {
+        name: "DB latency",
+        team_id: team.id,
+        channel_name: "db-latency",
+        playbook_id: playbook.body.id,
+      },
+      incidentAnswerSchema,
+    );
     expect(started.status).toBe(201);
     expect(started.body.forwarding).toEqual([{ from: ["alerts"], keywords: ["db-prod"], exclude_keywords: [], authors: [], match: "any" }]);
 
@@ -62,7 +68,7 @@ describe("message forwarding in the browser", () => {
     await waitConnected(b.page);
 
     // Alertmanager, as a Mattermost receiver: an incoming webhook with attachments.
-    const hook = await admin.post("/api/v4/hooks/incoming", { channel_id: alerts.id, display_name: "Alertmanager" });
+    const hook = await admin.post("/api/v4/hooks/incoming", { channel_id: alerts.id, display_name: "Alertmanager" }, incomingHookSchema);
     expect(hook.status).toBe(201);
     const quiet = await e2e.server.anonymous.post(`/hooks/${hook.body.id}`, {
       username: "alertmanager",

@@ -8,10 +8,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { z } from "zod";
+import { postListSchema } from "#common/wire-schemas.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import { buildPlugin } from "../scripts/build-plugin.mjs";
 import type { TestClient } from "#testing";
 import { startE2E, type E2E, type TestPage } from "./harness.ts";
+import { pageOf } from "#testing";
 
 const root = path.resolve(import.meta.dirname, "..");
 const API = "/plugins/workflow/api/v1";
@@ -67,7 +70,7 @@ steps:
   await e2e.server.createPost(admin, { channelId: alerts.id, message: "SEV1: checkout down" });
   // Both runs finish before the page opens.
   for (let i = 0; i < 100; i++) {
-    const runs = await admin.get(`${API}/runs`);
+    const runs = await admin.get(`${API}/runs`, pageOf(z.looseObject({ status: z.string() })));
     if (runs.body.items.filter((r: { status: string }) => r.status !== "running").length >= 2) break;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -141,7 +144,7 @@ describe("workflow admin page", () => {
     const relayed = runs.getByRole("listitem").filter({ hasText: "Relay SEV1 to status" }).first();
     await relayed.locator("summary").click();
     await relayed.getByText('"message": "Relayed: SEV1: search down"', { exact: false }).waitFor();
-    const statusPosts = await admin.get(`/api/v4/channels/${status.id}/posts`);
+    const statusPosts = await admin.get(`/api/v4/channels/${status.id}/posts`, postListSchema);
     expect(Object.values(statusPosts.body.posts as Record<string, { message: string }>).map((p) => p.message)).toContain(
       "Relayed: SEV1: search down",
     );

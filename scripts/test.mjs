@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: the whole suite. The server suite runs on SQLite, then on
+// `npm test`: the whole suite. First the gate — the type check, the linter
+// (typed rules and import boundaries) and the formatter check, each counted as
+// a failure when it finds anything; then the server suite on SQLite, then on
 // PostgreSQL when TEST_DATABASE_URL answers; then the browser tests. It prints
 // which parts ran, never skips one silently, and ends with "N passed, N failed".
 import { spawnSync } from "node:child_process";
@@ -55,7 +57,25 @@ async function postgresAnswers() {
   }
 }
 
-let ok = vitest("server on sqlite", only, { SITREP_TEST_DIALECT: "sqlite" });
+/** One check of the gate: a command that must exit 0. */
+function gate(label, command, args) {
+  console.log(`\n=== ${label} ===`);
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit" });
+  const good = result.status === 0;
+  if (good) passed += 1;
+  else failed += 1;
+  parts.push(`${label}: ${good ? "passed" : "FAILED"}`);
+  return good;
+}
+
+let ok = true;
+if (only.length === 0 || process.env.SITREP_GATE === "1") {
+  ok = gate("type check (tsc --noEmit)", "npx", ["tsc", "--noEmit", "-p", "tsconfig.json"]) && ok;
+  ok = gate("lint (eslint)", "npx", ["eslint", "."]) && ok;
+  ok = gate("format (prettier --check)", "npx", ["prettier", "--check", "--log-level=warn", "."]) && ok;
+}
+
+ok = vitest("server on sqlite", only, { SITREP_TEST_DIALECT: "sqlite" }) && ok;
 
 if (await postgresAnswers()) {
   ok = vitest("server on postgres", only, { SITREP_TEST_DIALECT: "postgres", TEST_DATABASE_URL: databaseUrl }) && ok;

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestClient, type TestServer } from "#testing";
+import { makeBundle, startTestServer, upload, type TestClient, type TestServer } from "#testing";
 import { ManualClock, ownedTimers } from "./clock.ts";
 import { Registrations } from "./plugins/context.ts";
-import { makeBundle, upload } from "./plugins/testdata/helpers.ts";
 
 const quietLog = { warn() {} };
 

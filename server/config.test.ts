@@ -1,8 +1,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "#testing";
+import { makeBundle, startTestServer, upload, type TestServer } from "#testing";
 import { loadConfig, pluginDirectories } from "./config.ts";
-import { makeBundle, upload } from "./plugins/testdata/helpers.ts";
 
 const manifest = {
   id: "dirs",

@@ -5,6 +5,7 @@
  * type in any body or query field a 400 naming that field (never a 5xx).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiErrorBodySchema } from "#common/wire-schemas.ts";
 import type { User } from "#common/wire.ts";
 import { startTestServer, type TestClient, type TestServer } from "#testing";
 import { badInputs, samplePath } from "./route-probes.ts";
@@ -75,7 +76,7 @@ describe("the host route table", () => {
       for (const bad of badInputs(entry)) {
         probed += 1;
         const path = samplePath(entry) + (bad.query ? `?${bad.query}` : "");
-        const res = await caller.request(entry.method, path, bad.body ?? bodyFor(entry));
+        const res = await caller.request(entry.method, path, bad.body ?? bodyFor(entry), {}, apiErrorBodySchema);
         const what = `${label(entry)} ${bad.what}: ${JSON.stringify(res.body)}`;
         expect(res.status, what).toBe(400);
         expect(res.body).toMatchObject({ id: expect.any(String), status_code: 400 });

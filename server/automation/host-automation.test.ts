@@ -2,9 +2,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiErrorBodySchema, channelSchema, commandResponseSchema } from "#common/wire-schemas.ts";
 import type { FiredTrigger } from "#plugin-api";
 import type { Channel, Team } from "#common/wire.ts";
-import { startTestServer, uniqueName, type TestServer } from "#testing";
+import { eventually, incomingHookSchema, startTestServer, uniqueName, type TestServer } from "#testing";
 import { claimScheduleTick } from "./schedule.ts";
 
 let server: TestServer;
@@ -21,18 +22,11 @@ beforeAll(async () => {
 });
 afterAll(async () => server.close());
 
-/** Wait until `find` returns something, or fail after `ms`. */
-async function eventually<T>(find: () => T | undefined, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-const postedEvent = (postId: string) => eventually(() => events.find((e) => e.trigger === "message_posted" && e.values.post_id === postId));
+const postedEvent = (postId: string) =>
+  eventually(() => events.find((e) => e.trigger === "message_posted" && e.values.post_id === postId), {
+    ms: 5000,
+    what: `message_posted of ${postId}`,
+  });
 
 describe("host automation catalog", () => {
   it("offers the host triggers and actions with their parameters", () => {
@@ -84,7 +78,7 @@ describe("message_posted", () => {
 
   it("reads the text of Slack attachments posted through a webhook", async () => {
     const admin = await server.admin();
-    const hook = await admin.post("/api/v4/hooks/incoming", { channel_id: alerts.id, display_name: "alertmanager" });
+    const hook = await admin.post("/api/v4/hooks/incoming", { channel_id: alerts.id, display_name: "alertmanager" }, incomingHookSchema);
     expect(hook.status).toBe(201);
     const sent = await server.anonymous.post(`/hooks/${hook.body.id}`, {
       attachments: [{ title: "Firing", text: "SEV10 on payments", fields: [{ title: "severity", value: "critical" }] }],
@@ -152,7 +146,7 @@ describe("host actions run with the actor's permissions", () => {
     await admin.post(`/api/v4/teams/${team.id}/members`, { team_id: team.id, user_id: carol.user.id });
     const made = await create(carol.user.id, uniqueName("room"));
     expect(made.channel_name).toMatch(/^room-/);
-    const channel = await admin.get(`/api/v4/channels/${made.channel_id}`);
+    const channel = await admin.get(`/api/v4/channels/${made.channel_id}`, channelSchema);
     expect(channel.body.type).toBe("P");
     const add = (actorId: string, params: Record<string, unknown>) =>
       server.host.automation.runAction("add_user_to_channel", { params, actorId, teamId: team.id, depth: 0 });
@@ -268,11 +262,15 @@ describe("subscriptions", () => {
       where: { trigger: word },
       label: "Deploy",
     });
-    const res = await admin.post("/api/v4/commands/execute", {
-      channel_id: alerts.id,
-      team_id: team.id,
-      command: `/${word} api "blue green"`,
-    });
+    const res = await admin.post(
+      "/api/v4/commands/execute",
+      {
+        channel_id: alerts.id,
+        team_id: team.id,
+        command: `/${word} api "blue green"`,
+      },
+      commandResponseSchema,
+    );
     expect(res.status).toBe(200);
     expect(res.body.text).toBe('Workflow "Deploy" triggered.');
     const event = await eventually(() => events.find((e) => e.trigger === "slash_command" && e.target === "wf-1"));
@@ -284,11 +282,19 @@ describe("subscriptions", () => {
     });
     const other = await server.createTeam(admin);
     const elsewhere = await server.createChannel(admin, { teamId: other.id });
-    const wrongTeam = await admin.post("/api/v4/commands/execute", { channel_id: elsewhere.id, team_id: other.id, command: `/${word}` });
+    const wrongTeam = await admin.post(
+      "/api/v4/commands/execute",
+      { channel_id: elsewhere.id, team_id: other.id, command: `/${word}` },
+      apiErrorBodySchema,
+    );
     expect(wrongTeam.status).toBe(400);
     expect(wrongTeam.body.message).toBe(`/${word} runs a workflow of another team.`);
     sub.dispose();
-    const gone = await admin.post("/api/v4/commands/execute", { channel_id: alerts.id, team_id: team.id, command: `/${word}` });
+    const gone = await admin.post(
+      "/api/v4/commands/execute",
+      { channel_id: alerts.id, team_id: team.id, command: `/${word}` },
+      apiErrorBodySchema,
+    );
     expect(gone.status).toBe(404);
     expect(gone.body.message).toBe(`Command with a trigger of '/${word}' not found.`);
   });
@@ -320,7 +326,7 @@ describe("subscriptions", () => {
       where: { cron: "* * * * * *" },
       label: "Every second",
     });
-    const event = await eventually(() => events.find((e) => e.trigger === "schedule" && e.target === "wf-cron"), 3000);
+    const event = await eventually(() => events.find((e) => e.trigger === "schedule" && e.target === "wf-cron"), { ms: 3000 });
     sub.dispose();
     expect(event.values.scheduled_at).toBe(new Date(event.values.scheduled_at_ms as number).toISOString());
     expect((event.values.scheduled_at_ms as number) % 1000).toBe(0);

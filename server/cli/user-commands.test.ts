@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, TestClient, type TestServer } from "#testing";
+import { apiErrorBodySchema, userSchema } from "#common/wire-schemas.ts";
+import { expectBody, startTestServer, TestClient, type TestServer } from "#testing";
 
 const run = promisify(execFile);
 const bin = path.resolve(import.meta.dirname, "../../bin/sitrep.mjs");
@@ -33,11 +34,11 @@ const account = (username: string) => ["--username", username, "--email", `${use
 async function login(username: string): Promise<TestClient> {
   const res = await server.anonymous.post("/api/v4/users/login", { login_id: username, password: "password-123" });
   expect(res.status).toBe(200);
-  return new TestClient(server.url, res.headers.get("token")!, res.body);
+  return new TestClient(server.url, res.headers.get("token")!, expectBody(res, userSchema));
 }
 
 async function rolesOf(client: TestClient, username: string): Promise<string> {
-  const res = await client.get(`/api/v4/users/username/${username}`);
+  const res = await client.get(`/api/v4/users/username/${username}`, userSchema);
   expect(res.status).toBe(200);
   return res.body.roles as string;
 }
@@ -69,11 +70,15 @@ describe("sitrep user create", () => {
   });
 
   it("prints the server's message and exits 1 on bad input", async () => {
-    const expected = await server.anonymous.post("/api/v4/users", {
-      username: "Not Valid!",
-      email: "x@example.com",
-      password: "password-123",
-    });
+    const expected = await server.anonymous.post(
+      "/api/v4/users",
+      {
+        username: "Not Valid!",
+        email: "x@example.com",
+        password: "password-123",
+      },
+      apiErrorBodySchema,
+    );
     expect(expected.status).toBe(400);
     // Separate processes, run side by side to keep the test quick.
     const [invalid, short, taken, missing] = await Promise.all([

@@ -21,9 +21,9 @@ export function splitArgs(text: string): string[] {
   let quote: '"' | "'" | null = null;
   let inWord = false;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
+    const ch = text.charAt(i);
     if (ch === "\\" && i + 1 < text.length && quote !== "'") {
-      current += text[++i];
+      current += text.charAt(++i);
       inWord = true;
     } else if (quote) {
       if (ch === quote || (quote === '"' && (ch === "\u201c" || ch === "\u201d"))) quote = null;

@@ -5,8 +5,9 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiErrorBodySchema } from "#common/wire-schemas.ts";
 import { newId } from "#common/ids.ts";
-import { eventually, startTestServer, testDatabaseUrl, testDialect, type TestClient, type TestServer } from "#testing";
+import { eventually, hostConfigSchema, startTestServer, testDatabaseUrl, testDialect, type TestClient, type TestServer } from "#testing";
 import { loadConfig } from "../config.ts";
 import { dropPgSchema, migrate, openDatabase } from "../db/index.ts";
 import { hostMigrations } from "../db/migrations/host.ts";
@@ -162,7 +163,10 @@ describe("the setting, through the config API", () => {
 
   it("lets system admins read and set it, and ctx.http.fetch follows it", async () => {
     const user = await server.createUser();
-    for (const res of [await user.get("/api/v4/config"), await user.put("/api/v4/config/patch", { ServiceSettings: {} })]) {
+    for (const res of [
+      await user.get("/api/v4/config", apiErrorBodySchema),
+      await user.put("/api/v4/config/patch", { ServiceSettings: {} }, apiErrorBodySchema),
+    ]) {
       expect(res.status).toBe(403);
       expect(res.body.message).toBe("Only system admins may do that.");
     }
@@ -173,17 +177,27 @@ describe("the setting, through the config API", () => {
     });
     expect(set.status).toBe(200);
     expect(set.body).toEqual({ ServiceSettings: { AllowedUntrustedInternalConnections: `127.0.0.1:${port}` } });
-    expect((await admin.get("/api/v4/config")).body.ServiceSettings.AllowedUntrustedInternalConnections).toBe(`127.0.0.1:${port}`);
+    expect((await admin.get("/api/v4/config", hostConfigSchema)).body.ServiceSettings.AllowedUntrustedInternalConnections).toBe(
+      `127.0.0.1:${port}`,
+    );
     expect(await server.host.outbound.fetchForPlugin(`http://127.0.0.1:${port}/ok`)).toMatchObject({ status: 200, text: "hello GET" });
   });
 
   it("answers 400 naming the field for a bad value", async () => {
-    const bad = await admin.put("/api/v4/config/patch", {
-      ServiceSettings: { AllowedUntrustedInternalConnections: "10.0.0.0/8 10.0.0.0/40" },
-    });
+    const bad = await admin.put(
+      "/api/v4/config/patch",
+      {
+        ServiceSettings: { AllowedUntrustedInternalConnections: "10.0.0.0/8 10.0.0.0/40" },
+      },
+      apiErrorBodySchema,
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.message).toBe(`${SETTING}: "10.0.0.0/40" is not a CIDR range (e.g. 10.0.0.0/8)`);
-    const wrongType = await admin.put("/api/v4/config/patch", { ServiceSettings: { AllowedUntrustedInternalConnections: ["10.0.0.1"] } });
+    const wrongType = await admin.put(
+      "/api/v4/config/patch",
+      { ServiceSettings: { AllowedUntrustedInternalConnections: ["10.0.0.1"] } },
+      apiErrorBodySchema,
+    );
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.message).toBe(`${SETTING}: must be a string of space-separated entries`);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestClient, type TestServer } from "#testing";
-import { makeBundle, makeTarGz, pluginForm, upload } from "./testdata/helpers.ts";
+import { apiErrorBodySchema, pluginListSchema, pluginManifestSummarySchema } from "#common/wire-schemas.ts";
+import { expectBody, makeBundle, makeTarGz, pluginForm, startTestServer, upload, type TestClient, type TestServer } from "#testing";
 
 let server: TestServer;
 let admin: TestClient;
@@ -29,9 +29,9 @@ describe("plugin admin permissions", () => {
       ["DELETE", "/api/v4/plugins/tiny", undefined],
     ];
     for (const [method, path, form] of routes) {
-      const anonymous = await server.anonymous.request(method, path, form ?? (method === "PUT" ? {} : undefined));
+      const anonymous = await server.anonymous.request(method, path, form ?? (method === "PUT" ? {} : undefined), {}, apiErrorBodySchema);
       expect(anonymous.status, `${method} ${path}`).toBe(401);
-      expect(anonymous.body.message).toBe("You must be signed in to do that.");
+      expect(expectBody(anonymous, apiErrorBodySchema).message).toBe("You must be signed in to do that.");
       const plain = await user.request(
         method,
         path,
@@ -41,7 +41,7 @@ describe("plugin admin permissions", () => {
       expect(plain.body).toEqual({ id: "api.context.permissions", message: "Only system admins may do that.", status_code: 403 });
     }
     expect((await admin.post("/api/v4/plugins/tiny/enable")).status).toBe(200);
-    expect((await admin.get("/api/v4/plugins")).body.active.map((p: { id: string }) => p.id)).toEqual(["tiny"]);
+    expect((await admin.get("/api/v4/plugins", pluginListSchema)).body.active.map((p: { id: string }) => p.id)).toEqual(["tiny"]);
     expect((await admin.post("/api/v4/plugins/tiny/disable")).status).toBe(200);
     expect((await admin.delete("/api/v4/plugins/tiny")).status).toBe(200);
   });
@@ -61,16 +61,18 @@ describe("plugin upload", () => {
     await admin.post("/api/v4/plugins/tiny/enable");
     const forced = await upload(admin, tiny("1.1.0"), { force: true });
     expect(forced.status).toBe(201);
-    expect(forced.body.version).toBe("1.1.0");
+    expect(expectBody(forced, pluginManifestSummarySchema).version).toBe("1.1.0");
     const list = await admin.get("/api/v4/plugins");
-    expect(list.body.active).toEqual([{ id: "tiny", name: "Tiny", version: "1.1.0", description: "", active: true, enabled: true }]);
+    expect(expectBody(list, pluginListSchema).active).toEqual([
+      { id: "tiny", name: "Tiny", version: "1.1.0", description: "", active: true, enabled: true },
+    ]);
     await admin.delete("/api/v4/plugins/tiny");
   });
 
   it("requires the multipart field 'plugin'", async () => {
-    const res = await admin.request("POST", "/api/v4/plugins", pluginForm(tiny(), "file"));
+    const res = await admin.request("POST", "/api/v4/plugins", pluginForm(tiny(), "file"), {}, apiErrorBodySchema);
     expect(res.status).toBe(400);
-    expect(res.body.message).toBe("plugin: a .tar.gz bundle is required in the multipart field 'plugin'");
+    expect(expectBody(res, apiErrorBodySchema).message).toBe("plugin: a .tar.gz bundle is required in the multipart field 'plugin'");
   });
 
   it("validates the manifest, naming each field and reason", async () => {
@@ -102,17 +104,17 @@ describe("plugin upload", () => {
     for (const [manifest, message] of cases) {
       const res = await upload(admin, makeTarGz([{ path: "plugin.json", data: JSON.stringify(manifest) }]));
       expect(res.status, message).toBe(400);
-      expect(res.body.message).toBe(message);
-      expect(res.body.status_code).toBe(400);
+      expect(expectBody(res, apiErrorBodySchema).message).toBe(message);
+      expect(expectBody(res, apiErrorBodySchema).status_code).toBe(400);
     }
     const notJson = await upload(admin, makeTarGz([{ path: "plugin.json", data: "{ nope" }]));
     expect(notJson.status).toBe(400);
-    expect(notJson.body.message).toMatch(/^plugin\.json: is not valid JSON/);
+    expect(expectBody(notJson, apiErrorBodySchema).message).toMatch(/^plugin\.json: is not valid JSON/);
     const noManifest = await upload(admin, makeTarGz([{ path: "server/index.js", data: "" }]));
-    expect(noManifest.body.message).toBe("plugin: the bundle has no plugin.json at its root");
+    expect(expectBody(noManifest, apiErrorBodySchema).message).toBe("plugin: the bundle has no plugin.json at its root");
     const notGzip = await upload(admin, Buffer.from("just text"));
     expect(notGzip.status).toBe(400);
-    expect(notGzip.body.message).toBe("plugin: is not a gzip-compressed tar archive (.tar.gz)");
+    expect(expectBody(notGzip, apiErrorBodySchema).message).toBe("plugin: is not a gzip-compressed tar archive (.tar.gz)");
   });
 
   it("refuses bundles whose entries escape their folder or are links", async () => {
@@ -136,7 +138,7 @@ describe("plugin upload", () => {
       expect(res.status, entry.path).toBe(400);
       expect(res.body).toMatchObject({ id: "api.plugin.bundle.invalid", message });
     }
-    expect((await admin.get("/api/v4/plugins")).body.inactive.map((p: { id: string }) => p.id)).not.toContain("evil");
+    expect((await admin.get("/api/v4/plugins", pluginListSchema)).body.inactive.map((p: { id: string }) => p.id)).not.toContain("evil");
   });
 
   it("accepts a bundle whose files sit in one top folder, as Mattermost's do", async () => {
@@ -175,7 +177,7 @@ describe("a plugin that fails", () => {
       status_code: 400,
     });
     const list = await admin.get("/api/v4/plugins");
-    expect(list.body.inactive).toContainEqual({
+    expect(expectBody(list, pluginListSchema).inactive).toContainEqual({
       id: "broken",
       name: "Broken",
       version: "1.0.0",
@@ -187,9 +189,9 @@ describe("a plugin that fails", () => {
     // What it registered before throwing is gone.
     const team = await server.createTeam(admin);
     const channel = await server.createChannel(admin, { teamId: team.id });
-    const res = await admin.post("/api/v4/commands/execute", { channel_id: channel.id, command: "/broken" });
+    const res = await admin.post("/api/v4/commands/execute", { channel_id: channel.id, command: "/broken" }, apiErrorBodySchema);
     expect(res.status).toBe(404);
-    expect(res.body.message).toBe("Command with a trigger of '/broken' not found.");
+    expect(expectBody(res, apiErrorBodySchema).message).toBe("Command with a trigger of '/broken' not found.");
     expect((await admin.get("/api/v4/system/ping")).status).toBe(200);
     expect((await admin.post("/api/v4/plugins/broken/disable")).status).toBe(200);
     await admin.delete("/api/v4/plugins/broken");
@@ -201,9 +203,9 @@ describe("a plugin that fails", () => {
       server: "export const x = 1;",
     });
     await upload(admin, bundle);
-    const enabled = await admin.post("/api/v4/plugins/noactivate/enable");
+    const enabled = await admin.post("/api/v4/plugins/noactivate/enable", {}, apiErrorBodySchema);
     expect(enabled.status).toBe(400);
-    expect(enabled.body.message).toBe(
+    expect(expectBody(enabled, apiErrorBodySchema).message).toBe(
       'Plugin "noactivate" is enabled but failed to activate: server/index.js does not export activate(ctx)',
     );
     await admin.delete("/api/v4/plugins/noactivate");

@@ -8,8 +8,8 @@ import * as jsxRuntime from "react/jsx-runtime";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, describe, expect, it } from "vitest";
 import type { WebPluginModule, WebPluginRegistry } from "#common/web-plugin-api.ts";
+import { exampleBundle } from "#testing";
 import { compareVersions, extractBundle, readBundle } from "./bundle.ts";
-import { exampleBundle } from "./testdata/helpers.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-bundle-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

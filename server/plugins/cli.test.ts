@@ -5,10 +5,10 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pluginListSchema } from "#common/wire-schemas.ts";
 import { CliError } from "../cli/client.ts";
 import { registerPluginCommands } from "../cli/plugin-commands.ts";
-import { startTestServer, type TestClient, type TestServer } from "#testing";
-import { exampleBundle } from "./testdata/helpers.ts";
+import { exampleBundle, startTestServer, type TestClient, type TestServer } from "#testing";
 
 const run = promisify(execFile);
 const bin = path.resolve(import.meta.dirname, "../../bin/sitrep.mjs");
@@ -69,7 +69,7 @@ describe("sitrep plugin", () => {
     expect(installed.stdout).toMatch(
       /^Uploading example\.tar\.gz \(\d+ KB\) to http:\/\/127\.0\.0\.1:\d+\.\.\.\nInstalled example 1\.0\.0\.\nEnabled example\.\n$/,
     );
-    expect((await admin.get("/api/v4/plugins")).body.active.map((p: { id: string }) => p.id)).toEqual(["example"]);
+    expect((await admin.get("/api/v4/plugins", pluginListSchema)).body.active.map((p: { id: string }) => p.id)).toEqual(["example"]);
 
     const list = await sitrepBin(["list"]);
     expect(list.stdout).toBe(["ID       VERSION  NAME     STATE", "example  1.0.0    Example  active", ""].join("\n"));

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiErrorBodySchema } from "#common/wire-schemas.ts";
 import { newId } from "#common/ids.ts";
 import type { User } from "#common/wire.ts";
 import { startTestServer, TestClient, testDialect, type TestServer } from "#testing";
@@ -77,7 +78,7 @@ describe.skipIf(testDialect !== "sqlite")("dialogs in one process", () => {
   it("answers 404 for an unknown dialog at once, asking nobody", async () => {
     const alice = await server.createUser();
     const started = Date.now();
-    const res = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: newId(), submission: { name: "x" } });
+    const res = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: newId(), submission: { name: "x" } }, apiErrorBodySchema);
     expect(res.status).toBe(404);
     expect(res.body.message).toBe("callback_id: this dialog has expired or was already submitted");
     expect(Date.now() - started).toBeLessThan(1000);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestClient, type TestServer } from "#testing";
-import { makeBundle, upload } from "./testdata/helpers.ts";
+import { apiErrorBodySchema } from "#common/wire-schemas.ts";
+import { makeBundle, startTestServer, upload, type TestClient, type TestServer } from "#testing";
 
 let server: TestServer;
 let admin: TestClient;
@@ -42,7 +42,7 @@ describe("onTeamCreated", () => {
     ]);
 
     // A refused team fires nothing.
-    const taken = await admin.post("/api/v4/teams", { name: "watched", display_name: "Again", type: "O" });
+    const taken = await admin.post("/api/v4/teams", { name: "watched", display_name: "Again", type: "O" }, apiErrorBodySchema);
     expect(taken.status).toBe(409);
     expect(taken.body.message).toBe('name: a team named "watched" already exists');
 

@@ -1,8 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import {
+  apiErrorBodySchema,
+  channelSchema,
+  commandAutocompleteSchema,
+  commandResponseSchema,
+  pluginListSchema,
+  postSchema,
+  webappPluginSchema,
+} from "#common/wire-schemas.ts";
 import type { Channel, Team } from "#common/wire.ts";
 import { sql } from "../db/index.ts";
-import { startTestServer, type TestClient, type TestServer } from "#testing";
-import { exampleBundle, listen, upload } from "./testdata/helpers.ts";
+import { exampleBundle, expectBody, startTestServer, TestSocket, upload, type TestClient, type TestServer } from "#testing";
+
+/** The example plugin's notes, as its routes answer them. */
+const noteSchema = z.looseObject({ id: z.string(), text: z.string(), tags: z.optional(z.array(z.string())) });
+const notesSchema = z.looseObject({ items: z.array(noteSchema), count: z.number() });
+/** `GET /plugins/example/api/v1/state`: what the plugin saw at activation. */
+const stateSchema = z.looseObject({ bot_id: z.string() });
 
 let server: TestServer;
 let admin: TestClient;
@@ -50,7 +65,7 @@ async function installEnabled(): Promise<void> {
 
 describe("plugin lifecycle", () => {
   it("uploads, enables, runs, disables, re-enables, uninstalls, reinstalls and purges, keeping data until the purge", async () => {
-    const socket = await listen(admin);
+    const socket = await TestSocket.of(admin);
     const up = await upload(admin, await exampleBundle());
     expect(up.status).toBe(201);
     expect(up.body).toMatchObject({
@@ -62,8 +77,8 @@ describe("plugin lifecycle", () => {
     });
     let list = await admin.get("/api/v4/plugins");
     expect(list.status).toBe(200);
-    expect(list.body.active).toEqual([]);
-    expect(list.body.inactive).toEqual([
+    expect(expectBody(list, pluginListSchema).active).toEqual([]);
+    expect(expectBody(list, pluginListSchema).inactive).toEqual([
       {
         id: "example",
         name: "Example",
@@ -76,26 +91,28 @@ describe("plugin lifecycle", () => {
 
     // Enable: activate() runs, registrations appear, browsers are told.
     expect((await admin.post("/api/v4/plugins/example/enable")).body).toEqual({ status: "OK" });
-    expect((await socket.waitFor("plugin_enabled")).manifest).toMatchObject({ id: "example", version: "1.0.0" });
+    expect((await socket.waitFor("plugin_enabled")).data?.manifest).toMatchObject({ id: "example", version: "1.0.0" });
     list = await admin.get("/api/v4/plugins");
-    expect(list.body.active.map((p: { id: string }) => p.id)).toEqual(["example"]);
+    expect(expectBody(list, pluginListSchema).active.map((p: { id: string }) => p.id)).toEqual(["example"]);
 
     const hello = await command(admin, "/example");
     expect(hello.status).toBe(200);
-    expect(hello.body.text).toBe(`hello, ${admin.user!.username}`);
+    expect(expectBody(hello, commandResponseSchema).text).toBe(`hello, ${admin.user!.username}`);
     const noted = await command(admin, '/example note "first note"');
     expect(noted.status).toBe(200);
-    expect(noted.body.text).toMatch(/^noted n/);
+    expect(expectBody(noted, commandResponseSchema).text).toMatch(/^noted n/);
     const created = await admin.post("/plugins/example/api/v1/notes", { text: "second note", tags: ["db"] });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ text: "second note", author_id: admin.user!.id });
     const notes = await admin.get("/plugins/example/api/v1/notes");
     expect(notes.status).toBe(200);
-    expect(notes.body.items.map((n: { text: string }) => n.text)).toEqual(["first note", "second note"]);
-    expect(notes.body.items[1].tags).toEqual(["db"]);
-    expect(notes.body.count).toBe(2);
-    expect((await admin.get("/plugins/example/api/v1/notes/latest")).body.id).toBe(created.body.id);
-    expect((await admin.get(`/plugins/example/api/v1/notes/${created.body.id}`)).body.text).toBe("second note");
+    expect(expectBody(notes, notesSchema).items.map((n: { text: string }) => n.text)).toEqual(["first note", "second note"]);
+    expect(expectBody(notes, notesSchema).items[1]?.tags).toEqual(["db"]);
+    expect(expectBody(notes, notesSchema).count).toBe(2);
+    expect((await admin.get("/plugins/example/api/v1/notes/latest", noteSchema)).body.id).toBe(expectBody(created, noteSchema).id);
+    expect((await admin.get(`/plugins/example/api/v1/notes/${expectBody(created, noteSchema).id}`, noteSchema)).body.text).toBe(
+      "second note",
+    );
 
     const post = await server.createPost(admin, { channelId: channel.id, message: "seen by the hook" });
     await server.host.hooks.idle();
@@ -103,12 +120,12 @@ describe("plugin lifecycle", () => {
     expect(await tables()).toEqual(["example_notes", "example_tags", "migrations_plugin_example"]);
 
     // Disable: every registration goes, deactivate() ran, data stays.
-    socket.events.length = 0;
+    socket.forget();
     expect((await admin.post("/api/v4/plugins/example/disable")).body).toEqual({ status: "OK" });
-    expect((await socket.waitFor("plugin_disabled")).manifest).toMatchObject({ id: "example" });
+    expect((await socket.waitFor("plugin_disabled")).data?.manifest).toMatchObject({ id: "example" });
     const gone = await command(admin, "/example");
     expect(gone.status).toBe(404);
-    expect(gone.body.message).toBe("Command with a trigger of '/example' not found.");
+    expect(expectBody(gone, apiErrorBodySchema).message).toBe("Command with a trigger of '/example' not found.");
     const route = await admin.get("/plugins/example/api/v1/notes");
     expect(route.status).toBe(404);
     expect(route.body).toEqual({
@@ -127,11 +144,15 @@ describe("plugin lifecycle", () => {
     expect(JSON.parse(lastSeen.value)).toBe(post.id);
     expect(JSON.parse(lastSeen.value)).not.toBe(unseen.id);
     expect(await kvKeys()).toContain("deactivated_at");
-    expect((await admin.get("/api/v4/commands/autocomplete")).body.map((c: { trigger: string }) => c.trigger)).not.toContain("example");
+    expect(
+      (await admin.get("/api/v4/commands/autocomplete", z.array(commandAutocompleteSchema))).body.map(
+        (c: { trigger: string }) => c.trigger,
+      ),
+    ).not.toContain("example");
 
     // Enable again: the data is all there; the tracked disposable was disposed once.
     expect((await admin.post("/api/v4/plugins/example/enable")).status).toBe(200);
-    expect((await admin.get("/plugins/example/api/v1/notes")).body.count).toBe(2);
+    expect((await admin.get("/plugins/example/api/v1/notes", notesSchema)).body.count).toBe(2);
     const state = await admin.get("/plugins/example/api/v1/state");
     expect(state.body).toMatchObject({
       activations: 2,
@@ -142,7 +163,7 @@ describe("plugin lifecycle", () => {
     });
 
     // Uninstall keeps data; a reinstall finds it.
-    socket.events.length = 0;
+    socket.forget();
     expect((await admin.delete("/api/v4/plugins/example")).body).toEqual({ status: "OK" });
     await socket.waitFor("plugin_disabled");
     list = await admin.get("/api/v4/plugins");
@@ -153,7 +174,7 @@ describe("plugin lifecycle", () => {
     const again = await upload(admin, await exampleBundle());
     expect(again.status).toBe(201);
     expect((await admin.post("/api/v4/plugins/example/enable")).status).toBe(200);
-    expect((await admin.get("/plugins/example/api/v1/notes")).body.items.map((n: { text: string }) => n.text)).toEqual([
+    expect((await admin.get("/plugins/example/api/v1/notes", notesSchema)).body.items.map((n: { text: string }) => n.text)).toEqual([
       "first note",
       "second note",
     ]);
@@ -164,7 +185,7 @@ describe("plugin lifecycle", () => {
     expect(await kvKeys()).toEqual([]);
     await installEnabled();
     expect((await admin.get("/plugins/example/api/v1/notes")).body).toEqual({ items: [], count: 0 });
-    socket.close();
+    await socket.close();
   });
 
   it("answers 404 naming the plugin when uninstalling or enabling one that is not installed", async () => {
@@ -193,7 +214,7 @@ describe("hooks", () => {
       const started = Date.now();
       const res = await admin.post("/api/v4/posts", { channel_id: channel.id, message });
       expect(res.status).toBe(201);
-      expect(res.body.message).toBe(message);
+      expect(expectBody(res, postSchema).message).toBe(message);
       expect(Date.now() - started).toBeLessThan(1500);
     }
   });
@@ -219,16 +240,20 @@ describe("hooks", () => {
       message: "The example plugin does not allow forbidden-word.",
       details: { plugin_id: "example" },
     });
-    expect((await admin.post("/api/v4/posts", { channel_id: channel.id, message: "shout: quiet" })).body.message).toBe("shout: quiet");
+    expect((await admin.post("/api/v4/posts", { channel_id: channel.id, message: "shout: quiet" }, postSchema)).body.message).toBe(
+      "shout: quiet",
+    );
     const settings = await admin.put("/api/v4/plugins/example/settings", { shout: true, greeting: "hi" });
     expect(settings.status).toBe(200);
     expect(settings.body).toEqual({ shout: true, greeting: "hi" });
     expect((await admin.get("/plugins/example/api/v1/settings")).body).toEqual({ shout: true, greeting: "hi" });
-    expect((await admin.post("/api/v4/posts", { channel_id: channel.id, message: "shout: loud" })).body.message).toBe("SHOUT: LOUD");
-    expect((await command(admin, "/example")).body.text).toBe(`hi, ${admin.user!.username}`);
-    const bad = await admin.put("/api/v4/plugins/example/settings", { shout: "yes", colour: "red" });
+    expect((await admin.post("/api/v4/posts", { channel_id: channel.id, message: "shout: loud" }, postSchema)).body.message).toBe(
+      "SHOUT: LOUD",
+    );
+    expect(expectBody(await command(admin, "/example"), commandResponseSchema).text).toBe(`hi, ${admin.user!.username}`);
+    const bad = await admin.put("/api/v4/plugins/example/settings", { shout: "yes", colour: "red" }, apiErrorBodySchema);
     expect(bad.status).toBe(400);
-    expect(bad.body.message).toBe("shout: must be a boolean; colour: is not a setting of example");
+    expect(expectBody(bad, apiErrorBodySchema).message).toBe("shout: must be a boolean; colour: is not a setting of example");
     expect((await admin.put("/api/v4/plugins/example/settings", {})).body).toEqual({ greeting: "hello", shout: false });
   });
 
@@ -250,19 +275,21 @@ describe("plugin context", () => {
     expect(made.body).toMatchObject({ text: `created ~${name}`, goto_location: `/${team.name}/channels/${name}` });
     const created = await admin.get(`/api/v4/teams/${team.id}/channels/name/${name}`);
     expect(created.status).toBe(200);
-    const state = (await admin.get("/plugins/example/api/v1/state")).body;
-    expect(created.body.creator_id).toBe(state.bot_id);
+    const state = (await admin.get("/plugins/example/api/v1/state", stateSchema)).body;
+    expect(expectBody(created, channelSchema).creator_id).toBe(state.bot_id);
     const taken = await command(admin, `/example channel ${name}`);
     expect(taken.status).toBe(409);
-    expect(taken.body.message).toBe(`name: a channel named "${name}" already exists in this team; try "${name}-2"`);
+    expect(expectBody(taken, apiErrorBodySchema).message).toBe(
+      `name: a channel named "${name}" already exists in this team; try "${name}-2"`,
+    );
     const invalid = await command(admin, "/example channel Not_Valid!");
     expect(invalid.status).toBe(400);
-    expect(invalid.body.message).toMatch(/^name: /);
+    expect(expectBody(invalid, apiErrorBodySchema).message).toMatch(/^name: /);
 
-    const socket = await listen(admin);
+    const socket = await TestSocket.of(admin);
     const posted = await command(admin, "/example post status is green");
     expect(posted.status).toBe(200);
-    const postId = posted.body.text.replace("posted ", "");
+    const postId = expectBody(posted, commandResponseSchema).text.replace("posted ", "");
     const stored = await admin.get(`/api/v4/posts/${postId}`);
     expect(stored.body).toMatchObject({
       message: "status is green",
@@ -270,17 +297,17 @@ describe("plugin context", () => {
       user_id: state.bot_id,
       props: { source: "example" },
     });
-    expect((await admin.get(`/plugins/example/api/v1/posts/${postId}`)).body.id).toBe(postId);
-    const missing = await admin.get(`/plugins/example/api/v1/posts/${"x".repeat(26)}`);
+    expect((await admin.get(`/plugins/example/api/v1/posts/${postId}`, postSchema)).body.id).toBe(postId);
+    const missing = await admin.get(`/plugins/example/api/v1/posts/${"x".repeat(26)}`, apiErrorBodySchema);
     expect(missing.status).toBe(404);
     expect(missing.body.message).toBe("no post");
     // The answer to `/example post` reaches the socket too; let it land before listening afresh.
     await socket.waitFor("ephemeral_message");
-    socket.events.length = 0;
+    socket.forget();
     await command(admin, "/example ephemeral");
-    const ephemeral = JSON.parse(String((await socket.waitFor("ephemeral_message")).post)) as { message: string; user_id: string };
+    const ephemeral = JSON.parse(String((await socket.waitFor("ephemeral_message")).data?.post)) as { message: string; user_id: string };
     expect(ephemeral).toMatchObject({ message: "only you can see this", user_id: state.bot_id });
-    socket.close();
+    await socket.close();
   });
 
   it("answers a PluginError from a command with its status and message", async () => {
@@ -290,9 +317,9 @@ describe("plugin context", () => {
   });
 
   it("opens dialogs and hands the submission to the plugin", async () => {
-    const socket = await listen(admin);
+    const socket = await TestSocket.of(admin);
     expect((await command(admin, "/example dialog")).status).toBe(200);
-    const opened = await socket.waitFor("open_dialog");
+    const opened = (await socket.waitFor("open_dialog")).data ?? {};
     expect(opened).toMatchObject({ plugin_id: "example", dialog: { title: "Example" } });
     const callbackId = (opened.dialog as { callback_id: string }).callback_id;
     const refused = await admin.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { summary: "bad" } });
@@ -302,38 +329,42 @@ describe("plugin context", () => {
     expect((await admin.get("/plugins/example/api/v1/kv/dialog:last")).body).toEqual({
       value: { summary: "all good", user_id: admin.user!.id },
     });
-    socket.close();
+    await socket.close();
   });
 
   it("drops a disabled plugin's open dialogs", async () => {
-    const socket = await listen(admin);
+    const socket = await TestSocket.of(admin);
     await command(admin, "/example dialog");
-    const callbackId = ((await socket.waitFor("open_dialog")).dialog as { callback_id: string }).callback_id;
+    const callbackId = ((await socket.waitFor("open_dialog")).data?.dialog as { callback_id: string }).callback_id;
     await admin.post("/api/v4/plugins/example/disable");
-    const res = await admin.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { summary: "late" } });
+    const res = await admin.post(
+      "/api/v4/actions/dialogs/submit",
+      { callback_id: callbackId, submission: { summary: "late" } },
+      apiErrorBodySchema,
+    );
     expect(res.status).toBe(404);
-    expect(res.body.message).toBe("callback_id: this dialog has expired or was already submitted");
+    expect(expectBody(res, apiErrorBodySchema).message).toBe("callback_id: this dialog has expired or was already submitted");
     await admin.post("/api/v4/plugins/example/enable");
-    socket.close();
+    await socket.close();
   });
 
   it("sends plugin realtime events as custom_<id>_<event> to the scope only", async () => {
     const bob = await server.createUser();
-    const mine = await listen(admin);
-    const theirs = await listen(bob);
+    const mine = await TestSocket.of(admin);
+    const theirs = await TestSocket.of(bob);
     const res = await admin.post("/plugins/example/api/v1/events");
     expect(res.body).toEqual({ sent: true });
-    expect(await mine.waitFor("custom_example_pinged")).toEqual({ by: admin.user!.id });
+    expect((await mine.waitFor("custom_example_pinged")).data).toEqual({ by: admin.user!.id });
     await new Promise((r) => setTimeout(r, 100));
-    expect(theirs.events.map((e) => e.event)).not.toContain("custom_example_pinged");
-    mine.close();
-    theirs.close();
+    expect(theirs.frames.map((e) => e.event)).not.toContain("custom_example_pinged");
+    await mine.close();
+    await theirs.close();
   });
 
   it("reads users, teams and channels with the caller's permissions", async () => {
     const bob = await server.createUser();
     const privateChannel = await server.createChannel(admin, { teamId: team.id, type: "P" });
-    const state = (await admin.get("/plugins/example/api/v1/state")).body;
+    const state = (await admin.get("/plugins/example/api/v1/state", stateSchema)).body;
     const probe = await bob.get(
       `/plugins/example/api/v1/probe?channel_id=${privateChannel.id}&team_id=${team.id}&username=${admin.user!.username}`,
     );
@@ -383,9 +414,9 @@ describe("plugin context", () => {
     });
     const wrongMethod = await admin.patch("/plugins/example/api/v1/notes", {});
     expect(wrongMethod.status).toBe(404);
-    const noPlugin = await admin.get("/plugins/ghost/api");
+    const noPlugin = await admin.get("/plugins/ghost/api", apiErrorBodySchema);
     expect(noPlugin.status).toBe(404);
-    expect(noPlugin.body.message).toBe('Plugin "ghost" is not installed or not enabled.');
+    expect(expectBody(noPlugin, apiErrorBodySchema).message).toBe('Plugin "ghost" is not installed or not enabled.');
   });
 
   it("keeps a key-value store per plugin with expiry and prefixes", async () => {
@@ -422,12 +453,13 @@ describe("plugin context", () => {
   it("lists the web bundle of enabled plugins and serves only its web files", async () => {
     const webapps = await admin.get("/api/v4/plugins/webapp");
     expect(webapps.status).toBe(200);
-    const example = webapps.body.find((w: { id: string }) => w.id === "example");
+    const example = expectBody(webapps, z.array(webappPluginSchema)).find((w: { id: string }) => w.id === "example");
     expect(example).toEqual({
       id: "example",
       version: "1.0.0",
       bundle_path: expect.stringMatching(/^\/static\/plugins\/example\/[a-f0-9]{64}\/web\/index\.js$/),
     });
+    if (!example) throw new Error("no example among the web plugins");
     const js = await admin.get(example.bundle_path);
     expect(js.status).toBe(200);
     expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");

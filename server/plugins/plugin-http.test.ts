@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { safeParse } from "zod";
+import { apiErrorBodySchema } from "#common/wire-schemas.ts";
 import { builtBundles, startTestServer, type TestClient, type TestServer } from "#testing";
 import { boundaryDir } from "./testdata/helpers.ts";
 
@@ -30,7 +31,7 @@ describe("plugin routes validated by the host", () => {
       message: "n: Too small: expected number to be >=1",
       status_code: 400,
     });
-    const query = await user.get("/plugins/boundary/api/v1/items/3?limit=99");
+    const query = await user.get("/plugins/boundary/api/v1/items/3?limit=99", apiErrorBodySchema);
     expect(query.status).toBe(400);
     expect(query.body).toMatchObject({ id: "boundary.request.invalid", message: "limit: Too big: expected number to be <=50" });
     expect(query.body.details).toEqual([{ field: "limit", reason: "Too big: expected number to be <=50" }]);
@@ -43,7 +44,7 @@ describe("plugin routes validated by the host", () => {
     const missing = await user.request("POST", "/plugins/boundary/api/v1/items/3");
     expect(missing.status).toBe(400);
     expect(missing.body).toMatchObject({ id: "boundary.item.invalid", message: "name: is required" });
-    const empty = await user.post("/plugins/boundary/api/v1/items/3", { name: "  ", count: 1.5 });
+    const empty = await user.post("/plugins/boundary/api/v1/items/3", { name: "  ", count: 1.5 }, apiErrorBodySchema);
     expect(empty.status).toBe(400);
     expect(empty.body.message).toBe("name: must not be empty; count: Invalid input: expected int, received number");
   });

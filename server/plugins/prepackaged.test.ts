@@ -3,10 +3,20 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "#common/ids.ts";
-import type { User } from "#common/wire.ts";
+import { commandResponseSchema, pluginListSchema, userSchema } from "#common/wire-schemas.ts";
 import { dropPgSchema } from "../db/index.ts";
-import { startTestServer, TestClient, testDatabaseUrl, testDialect, type TestServer } from "#testing";
-import { exampleBundle, makeBundle, upload } from "./testdata/helpers.ts";
+import {
+  eventually,
+  exampleBundle,
+  expectBody,
+  makeBundle,
+  startTestServer,
+  TestClient,
+  testDatabaseUrl,
+  testDialect,
+  upload,
+  type TestServer,
+} from "#testing";
 
 const tmpDirs: string[] = [];
 const schemas: string[] = [];
@@ -29,14 +39,14 @@ afterAll(async () => {
 async function login(server: TestServer, username: string): Promise<TestClient> {
   const res = await server.anonymous.post("/api/v4/users/login", { login_id: username, password: "password-123" });
   expect(res.status).toBe(200);
-  return new TestClient(server.url, res.headers.get("token")!, res.body as User);
+  return new TestClient(server.url, res.headers.get("token")!, expectBody(res, userSchema));
 }
 
 const tiny = (version: string) => makeBundle({ manifest: { id: "tiny", name: "Tiny", version, server: { entry: "server/index.js" } } });
 
 async function states(client: TestClient): Promise<Record<string, string>> {
-  const { body } = await client.get("/api/v4/plugins");
-  const all = [...body.active, ...body.inactive] as Array<{ id: string; version: string; active: boolean; enabled: boolean }>;
+  const { body } = await client.get("/api/v4/plugins", pluginListSchema);
+  const all = [...body.active, ...body.inactive];
   return Object.fromEntries(
     all.map((p) => [p.id, `${p.version} ${p.active ? "active" : "inactive"} ${p.enabled ? "enabled" : "disabled"}`]),
   );
@@ -99,14 +109,6 @@ describe.runIf(testDialect === "postgres")("several processes on one PostgreSQL"
     await b?.close();
   });
 
-  async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-    const until = Date.now() + 5000;
-    while (!(await check())) {
-      if (Date.now() > until) throw new Error(`timed out waiting: ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
   it("converge: a plugin enabled, replaced, disabled or uninstalled on one is so on the other", async () => {
     const adminA = await a.admin();
     const adminB = await login(b, adminA.user!.username);
@@ -116,21 +118,25 @@ describe.runIf(testDialect === "postgres")("several processes on one PostgreSQL"
 
     expect((await upload(adminA, await exampleBundle())).status).toBe(201);
     expect((await adminA.post("/api/v4/plugins/example/enable")).status).toBe(200);
-    await eventually(async () => (await run(adminB)).status === 200, "example active on B");
-    expect((await run(adminB)).body.text).toBe(`hello, ${adminA.user!.username}`);
+    await eventually(async () => (await run(adminB)).status === 200, { ms: 5000, intervalMs: 50, what: "example active on B" });
+    expect(expectBody(await run(adminB), commandResponseSchema).text).toBe(`hello, ${adminA.user!.username}`);
     expect((await adminB.get("/plugins/example/api/v1/state")).status).toBe(200);
 
     await adminA.put("/api/v4/plugins/example/settings", { greeting: "howdy" });
-    await eventually(async () => (await run(adminB)).body.text === `howdy, ${adminA.user!.username}`, "settings reach B");
+    await eventually(async () => expectBody(await run(adminB), commandResponseSchema).text === `howdy, ${adminA.user!.username}`, {
+      ms: 5000,
+      intervalMs: 50,
+      what: "settings reach B",
+    });
 
     expect((await adminB.post("/api/v4/plugins/example/disable")).status).toBe(200);
-    await eventually(async () => (await run(adminA)).status === 404, "example inactive on A");
+    await eventually(async () => (await run(adminA)).status === 404, { ms: 5000, intervalMs: 50, what: "example inactive on A" });
     expect((await adminA.get("/plugins/example/api/v1/state")).status).toBe(404);
 
     await adminA.post("/api/v4/plugins/example/enable");
-    await eventually(async () => (await run(adminB)).status === 200, "example active on B again");
+    await eventually(async () => (await run(adminB)).status === 200, { ms: 5000, intervalMs: 50, what: "example active on B again" });
     await adminA.delete("/api/v4/plugins/example?purge=true");
-    await eventually(async () => (await run(adminB)).status === 404, "example gone from B");
+    await eventually(async () => (await run(adminB)).status === 404, { ms: 5000, intervalMs: 50, what: "example gone from B" });
     expect((await adminB.get("/api/v4/plugins")).body).toEqual({ active: [], inactive: [] });
   }, 60_000);
 });

@@ -1,66 +1,9 @@
 import { WebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Channel, Team, User } from "#common/wire.ts";
-import { startTestServer, type TestClient, type TestServer } from "#testing";
+import { startTestServer, TestSocket, type SocketFrame, type TestClient, type TestServer } from "#testing";
 
 type Client = TestClient & { user: User };
-
-interface Frame {
-  event?: string;
-  data?: Record<string, unknown>;
-  broadcast?: Record<string, unknown>;
-  seq?: number;
-  status?: string;
-  seq_reply?: number;
-  error?: { id: string; message: string };
-}
-
-/** A WebSocket client that records every frame it receives. */
-class SocketProbe {
-  readonly frames: Frame[] = [];
-  private constructor(readonly ws: WebSocket) {
-    ws.on("message", (data) => this.frames.push(JSON.parse(data.toString()) as Frame));
-  }
-
-  /** Open a socket; with `token`, sign in by authentication_challenge and wait for hello. */
-  static async open(url: string, props: { token?: string; headers?: Record<string, string> } = {}): Promise<SocketProbe> {
-    const probe = new SocketProbe(new WebSocket(`${url.replace("http", "ws")}/api/v4/websocket`, { headers: props.headers }));
-    await new Promise<void>((resolve, reject) => {
-      probe.ws.once("open", () => resolve());
-      probe.ws.once("error", reject);
-    });
-    if (props.token) {
-      probe.send({ seq: 1, action: "authentication_challenge", data: { token: props.token } });
-      await probe.next("hello");
-    }
-    return probe;
-  }
-
-  send(message: unknown): void {
-    this.ws.send(JSON.stringify(message));
-  }
-
-  events(name: string): Frame[] {
-    return this.frames.filter((f) => f.event === name);
-  }
-
-  /** Wait for a frame matching `match` (an event name or a predicate). */
-  async next(match: string | ((f: Frame) => boolean), timeoutMs = 5000): Promise<Frame> {
-    const test = typeof match === "string" ? (f: Frame) => f.event === match : match;
-    const start = Date.now();
-    for (;;) {
-      const found = this.frames.find(test);
-      if (found) return found;
-      if (Date.now() - start > timeoutMs)
-        throw new Error(`no frame matching ${String(match)}; got ${JSON.stringify(this.frames.map((f) => f.event ?? f.status))}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
-  close(): void {
-    this.ws.close();
-  }
-}
 
 let server: TestServer;
 /** Alice and Bob are on the team; only Alice is in the private channel. Olga is not on the team. */
@@ -70,19 +13,19 @@ let olga: Client;
 let team: Team;
 let pub: Channel;
 let priv: Channel;
-const probes: SocketProbe[] = [];
+const probes: TestSocket[] = [];
 
-async function probe(client: Client): Promise<SocketProbe> {
-  const p = await SocketProbe.open(server.url, { token: client.token });
+async function probe(client: Client): Promise<TestSocket> {
+  const p = await TestSocket.open(server.url, { token: client.token });
   probes.push(p);
   return p;
 }
 
 /** Post in the public channel and wait until each probe has it: everything sent before has arrived. */
-async function barrier(...targets: SocketProbe[]): Promise<void> {
+async function barrier(...targets: TestSocket[]): Promise<void> {
   const marker = `barrier-${Math.random()}`;
   await server.createPost(alice, { channelId: pub.id, message: marker });
-  for (const t of targets) await t.next((f) => f.event === "posted" && String(f.data?.post).includes(marker));
+  for (const t of targets) await t.waitFor((f) => f.event === "posted" && String(f.data?.post).includes(marker));
 }
 
 beforeAll(async () => {
@@ -90,7 +33,7 @@ beforeAll(async () => {
   ({ alice, bob, olga, team, pub, priv } = await server.seedTeam());
 });
 afterAll(async () => {
-  for (const p of probes) p.close();
+  for (const p of probes) await p.close();
   await server.close();
 });
 
@@ -103,10 +46,10 @@ describe("authentication", () => {
   });
 
   it("answers a bad token with FAIL and sends no events", async () => {
-    const p = await SocketProbe.open(server.url);
+    const p = await TestSocket.open(server.url);
     probes.push(p);
-    p.send({ seq: 7, action: "authentication_challenge", data: { token: "not-a-token" } });
-    const reply = await p.next((f) => f.seq_reply === 7);
+    p.sendFrame({ seq: 7, action: "authentication_challenge", data: { token: "not-a-token" } });
+    const reply = await p.waitFor((f) => f.seq_reply === 7);
     expect(reply).toEqual({
       status: "FAIL",
       seq_reply: 7,
@@ -119,15 +62,15 @@ describe("authentication", () => {
   });
 
   it("signs in by Authorization header at upgrade, and answers ping with pong", async () => {
-    const p = await SocketProbe.open(server.url, { headers: { authorization: `Bearer ${bob.token}` } });
+    const p = await TestSocket.open(server.url, { headers: { authorization: `Bearer ${bob.token}` } });
     probes.push(p);
-    const hello = await p.next("hello");
+    const hello = await p.waitFor("hello");
     expect(hello).toMatchObject({ seq: 0, broadcast: { user_id: bob.user.id } });
-    p.send({ seq: 2, action: "ping" });
-    expect(await p.next((f) => f.seq_reply === 2)).toEqual({ status: "OK", seq_reply: 2, data: { text: "pong" } });
+    p.sendFrame({ seq: 2, action: "ping" });
+    expect(await p.waitFor((f) => f.seq_reply === 2)).toEqual({ status: "OK", seq_reply: 2, data: { text: "pong" } });
     // A challenge on an already signed-in socket is acknowledged without a second hello.
-    p.send({ seq: 3, action: "authentication_challenge", data: { token: bob.token } });
-    expect(await p.next((f) => f.seq_reply === 3)).toEqual({ status: "OK", seq_reply: 3 });
+    p.sendFrame({ seq: 3, action: "authentication_challenge", data: { token: bob.token } });
+    expect(await p.waitFor((f) => f.seq_reply === 3)).toEqual({ status: "OK", seq_reply: 3 });
     expect(p.events("hello")).toHaveLength(1);
   });
 
@@ -179,9 +122,9 @@ describe("cookie-authenticated upgrades check Origin", () => {
   });
 
   it("signs in by cookie from the same site", async () => {
-    const p = await SocketProbe.open(server.url, { headers: { cookie: `MMAUTHTOKEN=${alice.token}`, origin: server.url } });
+    const p = await TestSocket.open(server.url, { headers: { cookie: `MMAUTHTOKEN=${alice.token}`, origin: server.url } });
     probes.push(p);
-    expect(await p.next("hello")).toMatchObject({ seq: 0, broadcast: { user_id: alice.user.id } });
+    expect(await p.waitFor("hello")).toMatchObject({ seq: 0, broadcast: { user_id: alice.user.id } });
   });
 });
 
@@ -191,7 +134,7 @@ describe("who receives what", () => {
     const b = await probe(bob);
     const o = await probe(olga);
     const post = await server.createPost(alice, { channelId: priv.id, message: "private matter" });
-    const seen = await a.next((f) => f.event === "posted" && String(f.data?.post).includes(post.id));
+    const seen = await a.waitFor((f) => f.event === "posted" && String(f.data?.post).includes(post.id));
     expect(JSON.parse(String(seen.data?.post))).toMatchObject({ id: post.id, message: "private matter" });
     expect(seen.data).toMatchObject({
       channel_type: "P",
@@ -211,11 +154,11 @@ describe("who receives what", () => {
     const o = await probe(olga);
     const secret = await server.createChannel(alice, { teamId: team.id, type: "P" });
     const open = await server.createChannel(alice, { teamId: team.id, type: "O" });
-    expect(await a.next((f) => f.event === "channel_created" && f.data?.channel_id === secret.id)).toMatchObject({
+    expect(await a.waitFor((f) => f.event === "channel_created" && f.data?.channel_id === secret.id)).toMatchObject({
       data: { team_id: team.id },
       broadcast: { user_id: alice.user.id },
     });
-    await b.next((f) => f.event === "channel_created" && f.data?.channel_id === open.id);
+    await b.waitFor((f) => f.event === "channel_created" && f.data?.channel_id === open.id);
     expect(b.events("channel_created").map((f) => f.data?.channel_id)).not.toContain(secret.id);
     await barrier(a, b);
     expect(o.events("channel_created")).toEqual([]);
@@ -235,12 +178,12 @@ describe("who receives what", () => {
       broadcast: { channel_id: priv.id },
     };
     // Joining the team added Carol to its Town Square too; that event may still be crossing the bus.
-    const addedToPrivate = (f: Frame) => f.event === "user_added" && f.data?.channel_id === priv.id;
-    expect(await a.next(addedToPrivate)).toMatchObject(expected);
-    expect(await c.next(addedToPrivate)).toMatchObject(expected);
+    const addedToPrivate = (f: SocketFrame) => f.event === "user_added" && f.data?.channel_id === priv.id;
+    expect(await a.waitFor(addedToPrivate)).toMatchObject(expected);
+    expect(await c.waitFor(addedToPrivate)).toMatchObject(expected);
     // Now a member, Carol gets the channel's next post.
     const post = await server.createPost(alice, { channelId: priv.id, message: "welcome carol" });
-    await c.next((f) => f.event === "posted" && String(f.data?.post).includes(post.id));
+    await c.waitFor((f) => f.event === "posted" && String(f.data?.post).includes(post.id));
     await barrier(a, b);
     expect(b.events("user_added").filter((f) => f.data?.channel_id === priv.id)).toEqual([]);
     expect(b.events("posted").map((f) => String(f.data?.post))).not.toContainEqual(expect.stringContaining("welcome carol"));
@@ -256,7 +199,7 @@ describe("who receives what", () => {
       dialog: { title: "Hi", elements: [] },
       onSubmit: () => {},
     });
-    const opened = await a.next("open_dialog");
+    const opened = await a.waitFor("open_dialog");
     expect(opened.data).toMatchObject({
       plugin_id: "test",
       channel_id: pub.id,
@@ -270,7 +213,7 @@ describe("who receives what", () => {
     const res = await alice.post("/api/v4/commands/execute", { channel_id: pub.id, command: "/whisper" });
     command.dispose();
     expect(res.status).toBe(200);
-    const ephemeral = await a.next("ephemeral_message");
+    const ephemeral = await a.waitFor("ephemeral_message");
     expect(JSON.parse(String(ephemeral.data?.post))).toMatchObject({
       message: "only for you",
       type: "system_ephemeral",
@@ -286,12 +229,12 @@ describe("seq", () => {
   it("increments per connection, each connection from 0", async () => {
     const first = await probe(bob);
     await server.createPost(alice, { channelId: pub.id, message: "one" });
-    await first.next((f) => f.event === "posted");
+    await first.waitFor((f) => f.event === "posted");
     const second = await probe(bob);
     await server.createPost(alice, { channelId: pub.id, message: "two" });
     await server.createPost(alice, { channelId: pub.id, message: "three" });
-    await first.next((f) => f.event === "posted" && String(f.data?.post).includes('"three"'));
-    await second.next((f) => f.event === "posted" && String(f.data?.post).includes('"three"'));
+    await first.waitFor((f) => f.event === "posted" && String(f.data?.post).includes('"three"'));
+    await second.waitFor((f) => f.event === "posted" && String(f.data?.post).includes('"three"'));
     expect(first.frames.filter((f) => f.seq !== undefined).map((f) => f.seq)).toEqual([0, 1, 2, 3]);
     expect(second.frames.filter((f) => f.seq !== undefined).map((f) => f.seq)).toEqual([0, 1, 2]);
     expect(second.events("posted").map((f) => (JSON.parse(String(f.data?.post)) as { message: string }).message)).toEqual(["two", "three"]);

@@ -25,7 +25,6 @@ import {
   RECENT_EVENTS_MAX_AGE_MS,
   RecentEvents,
   wireEventSchema,
-  type DeliveredEvent,
   type WireEvent,
 } from "./event-log.ts";
 import { membershipsFor, shouldSendEvent } from "./should-send-event.ts";

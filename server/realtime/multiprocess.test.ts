@@ -7,18 +7,21 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { WebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiErrorBodySchema, channelSchema, postSchema, userSchema } from "#common/wire-schemas.ts";
 import type { Channel, Post, Team, User } from "#common/wire.ts";
-import { startTestServer, testDatabaseUrl, testDialect, TestClient, type TestServer } from "#testing";
+import {
+  eventually,
+  startTestServer,
+  testDatabaseUrl,
+  testDialect,
+  TestClient,
+  TestSocket,
+  type SocketFrame,
+  type TestServer,
+} from "#testing";
 
 const root = path.resolve(import.meta.dirname, "../..");
-
-interface Frame {
-  event?: string;
-  data?: Record<string, unknown>;
-  seq?: number;
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -32,33 +35,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** A signed-in WebSocket to a server at `baseUrl`; resolves after hello. */
-async function openSocket(
-  baseUrl: string,
-  token: string,
-): Promise<{ ws: WebSocket; frames: Frame[]; waitFor(match: (f: Frame) => boolean): Promise<Frame> }> {
-  const ws = new WebSocket(`${baseUrl.replace("http", "ws")}/api/v4/websocket`);
-  const frames: Frame[] = [];
-  ws.on("message", (data) => frames.push(JSON.parse(data.toString()) as Frame));
-  await new Promise<void>((resolve, reject) => {
-    ws.once("open", () => resolve());
-    ws.once("error", reject);
-  });
-  ws.send(JSON.stringify({ seq: 1, action: "authentication_challenge", data: { token } }));
-  const waitFor = async (match: (f: Frame) => boolean) => {
-    const start = Date.now();
-    for (;;) {
-      const found = frames.find(match);
-      if (found) return found;
-      if (Date.now() - start > 10_000) throw new Error(`timed out; frames so far: ${JSON.stringify(frames.map((f) => f.event))}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  };
-  await waitFor((f) => f.event === "hello");
-  return { ws, frames, waitFor };
-}
-
-const postedWith = (postId: string) => (f: Frame) => f.event === "posted" && (JSON.parse(String(f.data?.post)) as Post).id === postId;
+const postedWith = (postId: string) => (f: SocketFrame) => f.event === "posted" && (JSON.parse(String(f.data?.post)) as Post).id === postId;
 
 describe.skipIf(testDialect !== "postgres")("two Sitrep processes on one PostgreSQL", () => {
   let server: TestServer;
@@ -70,7 +47,7 @@ describe.skipIf(testDialect !== "postgres")("two Sitrep processes on one Postgre
   let bob: TestClient & { user: User };
   let team: Team;
   let channel: Channel;
-  const sockets: WebSocket[] = [];
+  const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -103,18 +80,19 @@ describe.skipIf(testDialect !== "postgres")("two Sitrep processes on one Postgre
     });
     child.stdout!.on("data", (chunk: Buffer) => (childOutput += chunk.toString()));
     child.stderr!.on("data", (chunk: Buffer) => (childOutput += chunk.toString()));
-    const start = Date.now();
-    while (!childOutput.includes("listening")) {
-      if (child.exitCode !== null) throw new Error(`the second process exited (${child.exitCode}):\n${childOutput}`);
-      if (Date.now() - start > 45_000) throw new Error(`the second process did not start:\n${childOutput}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await eventually(
+      () => {
+        if (child.exitCode !== null) throw new Error(`the second process exited (${child.exitCode}):\n${childOutput}`);
+        return childOutput.includes("listening");
+      },
+      { ms: 45_000, intervalMs: 50, what: () => `the second process to start:\n${childOutput}` },
+    );
     const ping = await fetch(`${childUrl}/api/v4/system/ping`);
     expect(ping.status).toBe(200);
   });
 
   afterAll(async () => {
-    for (const ws of sockets) ws.close();
+    for (const socket of sockets) await socket.close();
     if (child && child.exitCode === null) {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
@@ -128,76 +106,77 @@ describe.skipIf(testDialect !== "postgres")("two Sitrep processes on one Postgre
 
   it("serves the same workspace from the second process", async () => {
     const viaChild = new TestClient(childUrl, bob.token, bob.user);
-    const me = await viaChild.get("/api/v4/users/me");
+    const me = await viaChild.get("/api/v4/users/me", userSchema);
     expect(me.status).toBe(200);
     expect(me.body.id).toBe(bob.user.id);
-    const seen = await viaChild.get(`/api/v4/channels/${channel.id}`);
+    const seen = await viaChild.get(`/api/v4/channels/${channel.id}`, channelSchema);
     expect(seen.status).toBe(200);
     expect(seen.body.name).toBe(channel.name);
   });
 
   it("delivers a post made in this process to a WebSocket on the other, and back", async () => {
-    const onChild = await openSocket(childUrl, bob.token!);
-    const onHere = await openSocket(server.url, bob.token!);
-    sockets.push(onChild.ws, onHere.ws);
+    const onChild = await TestSocket.open(childUrl, { token: bob.token });
+    const onHere = await TestSocket.open(server.url, { token: bob.token });
+    sockets.push(onChild, onHere);
 
     const here = await server.createPost(alice, { channelId: channel.id, message: "made in process one" });
-    const crossed = await onChild.waitFor(postedWith(here.id));
+    const crossed = await onChild.waitFor(postedWith(here.id), 10_000);
     expect(JSON.parse(String(crossed.data?.post))).toMatchObject({ id: here.id, message: "made in process one", channel_id: channel.id });
     expect(crossed.seq).toBe(1);
 
     const viaChild = new TestClient(childUrl, alice.token, alice.user);
-    const there = await viaChild.post("/api/v4/posts", { channel_id: channel.id, message: "made in process two" });
+    const there = await viaChild.post("/api/v4/posts", { channel_id: channel.id, message: "made in process two" }, postSchema);
     expect(there.status).toBe(201);
-    const back = await onHere.waitFor(postedWith(there.body.id));
+    const back = await onHere.waitFor(postedWith(there.body.id), 10_000);
     expect(JSON.parse(String(back.data?.post))).toMatchObject({ message: "made in process two", user_id: alice.user.id });
     // Each process also delivers to its own clients.
-    await onChild.waitFor(postedWith(there.body.id));
-    await onHere.waitFor(postedWith(here.id));
+    await onChild.waitFor(postedWith(there.body.id), 10_000);
+    await onHere.waitFor(postedWith(here.id), 10_000);
   });
 
   it("invalidates the other process's caches: a member added here receives posts made there", async () => {
     const carol = await server.createUser();
     await alice.post(`/api/v4/teams/${team.id}/members`, { user_id: carol.user.id });
-    const onChild = await openSocket(childUrl, carol.token!);
-    sockets.push(onChild.ws);
+    const onChild = await TestSocket.open(childUrl, { token: carol.token });
+    sockets.push(onChild);
     const viaChild = new TestClient(childUrl, alice.token, alice.user);
     // The child caches the member list without Carol...
-    const before = await viaChild.post("/api/v4/posts", { channel_id: channel.id, message: "before carol" });
+    const before = await viaChild.post("/api/v4/posts", { channel_id: channel.id, message: "before carol" }, postSchema);
     expect(before.status).toBe(201);
     const carolViaChild = new TestClient(childUrl, carol.token, carol.user);
-    const hidden = await carolViaChild.get(`/api/v4/channels/${channel.id}`);
+    const hidden = await carolViaChild.get(`/api/v4/channels/${channel.id}`, apiErrorBodySchema);
     expect(hidden.status).toBe(404);
     expect(hidden.body.message).toBe("channel not found, or you do not have access to it");
     // ...and drops it when this process adds her.
     const added = await alice.post(`/api/v4/channels/${channel.id}/members`, { user_id: carol.user.id });
     expect(added.status).toBe(201);
-    await onChild.waitFor((f) => f.event === "user_added" && f.data?.user_id === carol.user.id);
-    const after = await viaChild.post("/api/v4/posts", { channel_id: channel.id, message: "after carol" });
-    await onChild.waitFor(postedWith(after.body.id));
+    await onChild.waitFor((f) => f.event === "user_added" && f.data?.user_id === carol.user.id, 10_000);
+    const after = await viaChild.post("/api/v4/posts", { channel_id: channel.id, message: "after carol" }, postSchema);
+    await onChild.waitFor(postedWith(after.body.id), 10_000);
     expect(onChild.frames.some(postedWith(before.body.id))).toBe(false);
     expect((await carolViaChild.get(`/api/v4/channels/${channel.id}`)).status).toBe(200);
   });
 
   it("keeps the other process's channel counters current for unread state", async () => {
     const viaChild = new TestClient(childUrl, bob.token, bob.user);
-    const before = await viaChild.get(`/api/v4/channels/${channel.id}`);
+    const before = await viaChild.get(`/api/v4/channels/${channel.id}`, channelSchema);
     expect(before.status).toBe(200);
     const post = await server.createPost(alice, { channelId: channel.id, message: "count me" });
     // Wait for the notification to cross, then the child answers with the new counters.
-    const start = Date.now();
-    let after = await viaChild.get(`/api/v4/channels/${channel.id}`);
-    while (after.body.total_msg_count === before.body.total_msg_count && Date.now() - start < 5000) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      after = await viaChild.get(`/api/v4/channels/${channel.id}`);
-    }
+    const after = await eventually(
+      async () => {
+        const res = await viaChild.get(`/api/v4/channels/${channel.id}`, channelSchema);
+        return res.body.total_msg_count !== before.body.total_msg_count && res;
+      },
+      { ms: 5000, intervalMs: 20, what: "the new counters on the second process" },
+    );
     expect(after.body.total_msg_count).toBe(before.body.total_msg_count + 1);
     expect(after.body.last_post_at).toBe(post.create_at);
   });
 
   it("ends a session everywhere: logging out here closes the socket there", async () => {
     const dave = await server.createUser();
-    const onChild = await openSocket(childUrl, dave.token!);
+    const onChild = await TestSocket.open(childUrl, { token: dave.token });
     const closed = new Promise<number>((resolve) => onChild.ws.once("close", (code) => resolve(code)));
     expect((await dave.post("/api/v4/users/logout")).status).toBe(200);
     expect(await closed).toBe(4001);

@@ -9,8 +9,8 @@
 export interface EventuallyOptions {
   /** Give up after this long (default 8 s). */
   ms?: number;
-  /** What is awaited, for the timeout message. */
-  what?: string;
+  /** What is awaited, for the timeout message (a function is called at the timeout, to describe what was seen by then). */
+  what?: string | (() => string);
   /** Poll interval (default 10 ms). */
   intervalMs?: number;
 }
@@ -35,7 +35,10 @@ export async function eventually<T>(
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    if (Date.now() > deadline) {
+      const described = typeof what === "function" ? what() : what;
+      throw new Error(`timed out after ${ms} ms waiting for ${described}${last ? `: ${String(last)}` : ""}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

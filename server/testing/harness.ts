@@ -8,22 +8,33 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { newId } from "#common/ids.ts";
+import * as z from "zod/mini";
+import { channelSchema, postSchema, teamSchema, userSchema } from "#common/wire-schemas.ts";
 import type { Channel, Post, Team, User } from "#common/wire.ts";
 import { loadConfig, type Config } from "../config.ts";
 import { dropPgSchema } from "../db/index.ts";
 import { startServer, type RunningServer } from "../server.ts";
+import { expectBody } from "./expect-body.ts";
 
 export const testDialect = (process.env.SITREP_TEST_DIALECT ?? "sqlite") as "sqlite" | "postgres";
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-/** A JSON answer: status, body, headers. */
-export interface ApiResponse<T = any> {
+/** A JSON answer: status, body, headers. The body is `unknown` unless the call named a schema. */
+export interface ApiResponse<T = unknown> {
   status: number;
   body: T;
   headers: Headers;
 }
 
-/** A signed-in (or anonymous) caller of the test server. */
+/** A zod schema (full or mini) of the body a call expects. */
+export type BodySchema<T> = z.core.$ZodType<T>;
+
+/**
+ * A signed-in (or anonymous) caller of the test server. Each method takes an
+ * optional schema of the body it expects (a wire schema, or
+ * `apiErrorBodySchema` for a refusal); without one, the body is `unknown`.
+ * @example const res = await alice.get(`/api/v4/channels/${id}`, channelSchema); expect(res.body.name).toBe("town-square");
+ */
 export class TestClient {
   constructor(
     readonly baseUrl: string,
@@ -31,16 +42,35 @@ export class TestClient {
     readonly user?: User,
   ) {}
 
-  async request<T = any>(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
-    const h: Record<string, string> = { ...headers };
+  /** Any request: a JSON body (an object, or a string sent as is) or a `FormData`, extra headers, and the schema of the expected body. */
+  request(method: string, urlPath: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
+  request<T>(
+    method: string,
+    urlPath: string,
+    body: unknown,
+    headers: Record<string, string>,
+    schema: BodySchema<T>,
+  ): Promise<ApiResponse<T>>;
+  request<T>(method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}, schema?: BodySchema<T>) {
+    return this.send({ method, urlPath, body, headers, schema });
+  }
+  private async send<T>(props: {
+    method: string;
+    urlPath: string;
+    body: unknown;
+    headers: Record<string, string>;
+    schema?: BodySchema<T>;
+  }) {
+    const h: Record<string, string> = { ...props.headers };
     if (this.token) h.authorization = `Bearer ${this.token}`;
     let payload: BodyInit | undefined;
+    const body = props.body;
     if (body instanceof FormData) payload = body;
     else if (body !== undefined) {
       h["content-type"] ??= "application/json";
       payload = typeof body === "string" ? body : JSON.stringify(body);
     }
-    const response = await fetch(this.baseUrl + urlPath, { method, headers: h, body: payload });
+    const response = await fetch(this.baseUrl + props.urlPath, { method: props.method, headers: h, body: payload });
     const text = await response.text();
     let parsed: unknown = text;
     try {
@@ -48,22 +78,44 @@ export class TestClient {
     } catch {
       /* not JSON */
     }
-    return { status: response.status, body: parsed as T, headers: response.headers };
+    const answer = props.schema ? expectBody({ status: response.status, body: parsed }, props.schema) : parsed;
+    return { status: response.status, body: answer, headers: response.headers };
   }
-  get<T = any>(p: string) {
-    return this.request<T>("GET", p);
+  get(p: string): Promise<ApiResponse>;
+  get<T>(p: string, schema: BodySchema<T>): Promise<ApiResponse<T>>;
+  get<T>(p: string, schema?: BodySchema<T>) {
+    return this.send({ method: "GET", urlPath: p, body: undefined, headers: {}, schema });
   }
-  post<T = any>(p: string, body?: unknown) {
-    return this.request<T>("POST", p, body ?? {});
+  post(p: string, body?: unknown): Promise<ApiResponse>;
+  post<T>(p: string, body: unknown, schema: BodySchema<T>): Promise<ApiResponse<T>>;
+  post<T>(p: string, body?: unknown, schema?: BodySchema<T>) {
+    return this.send({ method: "POST", urlPath: p, body: body ?? {}, headers: {}, schema });
   }
-  put<T = any>(p: string, body?: unknown) {
-    return this.request<T>("PUT", p, body ?? {});
+  put(p: string, body?: unknown): Promise<ApiResponse>;
+  put<T>(p: string, body: unknown, schema: BodySchema<T>): Promise<ApiResponse<T>>;
+  put<T>(p: string, body?: unknown, schema?: BodySchema<T>) {
+    return this.send({ method: "PUT", urlPath: p, body: body ?? {}, headers: {}, schema });
   }
-  patch<T = any>(p: string, body?: unknown) {
-    return this.request<T>("PATCH", p, body ?? {});
+  patch(p: string, body?: unknown): Promise<ApiResponse>;
+  patch<T>(p: string, body: unknown, schema: BodySchema<T>): Promise<ApiResponse<T>>;
+  patch<T>(p: string, body?: unknown, schema?: BodySchema<T>) {
+    return this.send({ method: "PATCH", urlPath: p, body: body ?? {}, headers: {}, schema });
   }
-  delete<T = any>(p: string) {
-    return this.request<T>("DELETE", p);
+  delete(p: string): Promise<ApiResponse>;
+  delete<T>(p: string, schema: BodySchema<T>): Promise<ApiResponse<T>>;
+  delete<T>(p: string, schema?: BodySchema<T>) {
+    return this.send({ method: "DELETE", urlPath: p, body: undefined, headers: {}, schema });
+  }
+}
+
+/** A signed-in user's client, with their token and user: {@link TestServer.createUser} makes them. */
+export class UserClient extends TestClient {
+  constructor(
+    baseUrl: string,
+    override readonly token: string,
+    override readonly user: User,
+  ) {
+    super(baseUrl, token, user);
   }
 }
 
@@ -71,14 +123,14 @@ export interface TestServer extends RunningServer {
   config: Config;
   anonymous: TestClient;
   /** Sign up and log in a user; the first one made is the system admin. */
-  createUser(props?: { username?: string; admin?: boolean; password?: string }): Promise<TestClient & { user: User }>;
+  createUser(props?: { username?: string; admin?: boolean; password?: string }): Promise<UserClient>;
   createTeam(owner: TestClient, props?: { name?: string; type?: "O" | "I" }): Promise<Team>;
   createChannel(owner: TestClient, props: { teamId: string; name?: string; type?: "O" | "P" }): Promise<Channel>;
   createPost(author: TestClient, props: { channelId: string; message?: string }): Promise<Post>;
   /** Add a user to a team and a channel, as an admin would. */
   addToChannel(admin: TestClient, props: { channel: Channel; user: User }): Promise<void>;
   /** A test server's admin: the first user. */
-  admin(): Promise<TestClient & { user: User }>;
+  admin(): Promise<UserClient>;
   /** The usual cast: see {@link TeamSeed}. */
   seedTeam(): Promise<TeamSeed>;
 }
@@ -89,9 +141,9 @@ export interface TestServer extends RunningServer {
  * not on the team. None of them is a system admin.
  */
 export interface TeamSeed {
-  alice: TestClient & { user: User };
-  bob: TestClient & { user: User };
-  olga: TestClient & { user: User };
+  alice: UserClient;
+  bob: UserClient;
+  olga: UserClient;
   team: Team;
   pub: Channel;
   priv: Channel;
@@ -134,7 +186,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   );
   const running = await startServer(config);
   const anonymous = new TestClient(running.url);
-  let firstAdmin: (TestClient & { user: User }) | undefined;
+  let firstAdmin: UserClient | undefined;
 
   const server: TestServer = {
     ...running,
@@ -151,33 +203,35 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       const password = props.password ?? "password-123";
       const created = await (firstAdmin ?? anonymous).post("/api/v4/users", { username, email: `${username}@example.com`, password });
       if (created.status !== 201) throw new Error(`createUser: ${created.status} ${JSON.stringify(created.body)}`);
-      if (props.admin && firstAdmin) await firstAdmin.put(`/api/v4/users/${created.body.id}/roles`, { roles: "system_admin system_user" });
+      if (props.admin && firstAdmin)
+        await firstAdmin.put(`/api/v4/users/${expectBody(created, userSchema).id}/roles`, { roles: "system_admin system_user" });
       const login = await anonymous.post("/api/v4/users/login", { login_id: username, password });
       if (login.status !== 200) throw new Error(`login: ${login.status} ${JSON.stringify(login.body)}`);
-      const client = new TestClient(running.url, login.headers.get("token")!, login.body as User) as TestClient & { user: User };
+      const token = login.headers.get("token");
+      if (!token) throw new Error("login: no token header");
+      const client = new UserClient(running.url, token, expectBody(login, userSchema));
       if (!firstAdmin) firstAdmin = client;
       return client;
     },
     async admin() {
-      if (!firstAdmin) await server.createUser({ admin: true, username: uniqueName("admin").replace(/-/g, "") });
-      return firstAdmin!;
+      return firstAdmin ?? (await server.createUser({ admin: true, username: uniqueName("admin").replace(/-/g, "") }));
     },
     async createTeam(owner, props = {}) {
       const name = props.name ?? uniqueName("team");
       const res = await owner.post("/api/v4/teams", { name, display_name: name, type: props.type ?? "O" });
       if (res.status !== 201) throw new Error(`createTeam: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body as Team;
+      return expectBody(res, teamSchema);
     },
     async createChannel(owner, props) {
       const name = props.name ?? uniqueName("chan");
       const res = await owner.post("/api/v4/channels", { team_id: props.teamId, name, display_name: name, type: props.type ?? "O" });
       if (res.status !== 201) throw new Error(`createChannel: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body as Channel;
+      return expectBody(res, channelSchema);
     },
     async createPost(author, props) {
       const res = await author.post("/api/v4/posts", { channel_id: props.channelId, message: props.message ?? "hello" });
       if (res.status !== 201) throw new Error(`createPost: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body as Post;
+      return expectBody(res, postSchema);
     },
     async addToChannel(admin, props) {
       const team = await admin.post(`/api/v4/teams/${props.channel.team_id}/members`, {

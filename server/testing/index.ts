@@ -11,6 +11,8 @@ export * from "./socket.ts";
 export * from "./posts.ts";
 export * from "./plugins.ts";
 export * from "./expect-body.ts";
+export * from "./schemas.ts";
+export * from "./bundles.ts";
 // The CLI side, for tests of plugins' commands: the host's client and the `PluginCli` a plugin's `register` receives.
 export { ApiClient } from "../cli/client.ts";
 export { createPluginCli } from "../cli/plugin-cli.ts";

@@ -59,11 +59,30 @@ export class TestSocket {
     return socket;
   }
 
+  /**
+   * A socket signed in as this test client (by `authentication_challenge`), after `hello`.
+   * @example const socket = await TestSocket.of(alice);
+   */
+  static of(client: { baseUrl: string; token?: string }): Promise<TestSocket> {
+    if (!client.token) throw new Error("TestSocket.of: the client is not signed in");
+    return TestSocket.open(client.baseUrl, { token: client.token });
+  }
+
+  /** Forget the frames received so far: the next {@link waitFor} sees only what comes after. */
+  forget(): void {
+    this.frames.length = 0;
+  }
+
   /** Send an action, as a client does: `{seq, action, data}`. Returns its seq. */
   send(action: string, data: Record<string, unknown> = {}): number {
     const seq = this.seq++;
     this.ws.send(JSON.stringify({ seq, action, data }));
     return seq;
+  }
+
+  /** Send a frame exactly as given: a chosen `seq`, or something malformed. */
+  sendFrame(frame: unknown): void {
+    this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
   }
 
   /** Frames of one event name, in order. */
@@ -82,7 +101,8 @@ export class TestSocket {
     return eventually(() => this.frames.find(test), {
       ms,
       intervalMs: 5,
-      what: `a frame matching ${typeof match === "string" ? match : "the predicate"}; got ${JSON.stringify(this.frames.map((f) => f.event ?? f.status))}`,
+      what: () =>
+        `a frame matching ${typeof match === "string" ? match : "the predicate"}; got ${JSON.stringify(this.frames.map((f) => f.event ?? f.status))}`,
     });
   }
 

@@ -8,7 +8,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestClient, type TestServer } from "#testing";
+import { apiErrorBodySchema, commandResponseSchema } from "#common/wire-schemas.ts";
+import { expectBody, startTestServer, type TestClient, type TestServer } from "#testing";
 import { buildPlugin } from "../../../scripts/build-plugin.mjs";
 
 const pluginDir = path.resolve(import.meta.dirname, "..");
@@ -53,8 +54,8 @@ describe("the starter plugin", () => {
     const command = (line: string) => admin.post("/api/v4/commands/execute", { channel_id: channel.id, team_id: team.id, command: line });
     const answered = await command('/starter "Ann Lee"');
     expect(answered.status).toBe(200);
-    expect(answered.body.text).toBe("Hello, Ann Lee!");
-    expect((await command("/starter")).body.text).toBe(`Hello, ${admin.user.username}!`);
+    expect(expectBody(answered, commandResponseSchema).text).toBe("Hello, Ann Lee!");
+    expect(expectBody(await command("/starter"), commandResponseSchema).text).toBe(`Hello, ${admin.user.username}!`);
 
     const webapps = await admin.get("/api/v4/plugins/webapp");
     expect(webapps.status).toBe(200);
@@ -71,6 +72,6 @@ describe("the starter plugin", () => {
     expect(gone.status).toBe(404);
     const unknown = await command("/starter");
     expect(unknown.status).toBe(404);
-    expect(unknown.body.message).toContain("starter");
+    expect(expectBody(unknown, apiErrorBodySchema).message).toContain("starter");
   });
 });

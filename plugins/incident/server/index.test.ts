@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiErrorBodySchema, commandResponseSchema } from "#common/wire-schemas.ts";
 import type { FiredTrigger } from "#plugin-api";
 import type { Channel, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import type { Incident } from "../common/types.ts";
 import { API, channelPosts, slash, startIncident, startIncidentServer, teamWithMembers } from "./test-server.ts";
+import { channelPosts, expectBody } from "#testing";
 
 type Client = TestClient & { user: User };
 let server: TestServer;
@@ -42,7 +44,7 @@ describe("disable and enable", () => {
     expect(gone.status).toBe(404);
     const command = await slash(alice, { channel: town, command: "/incident list" });
     expect(command.status).toBe(404);
-    expect(command.body.message).toBe("Command with a trigger of '/incident' not found.");
+    expect(expectBody(command, apiErrorBodySchema).message).toBe("Command with a trigger of '/incident' not found.");
 
     expect((await admin.post("/api/v4/plugins/incident/enable")).status).toBe(200);
     const after = (await alice.get(`${API}/incidents/${incident.id}`)).body as Incident;
@@ -57,7 +59,9 @@ describe("disable and enable", () => {
     expect((await alice.get(`${API}/playbooks/${playbook.id}`)).body.version).toBe(1);
     // Still fully working: commands, posts by the same bot.
     const channel = (await alice.get(`/api/v4/channels/${incident.channel_id}`)).body as Channel;
-    expect((await slash(alice, { channel, command: "/incident check 1" })).body.text).toBe("Checked item 1: one");
+    expect(expectBody(await slash(alice, { channel, command: "/incident check 1" }), commandResponseSchema).text).toBe(
+      "Checked item 1: one",
+    );
     const authors = new Set(
       (await channelPosts(alice, incident.channel_id)).filter((p) => p.type === "custom_incident_update").map((p) => p.user_id),
     );

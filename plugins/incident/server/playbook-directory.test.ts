@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestClient, TestServer } from "#testing";
 import type { Playbook } from "../common/types.ts";
 import { API, startIncidentServer } from "./test-server.ts";
+import { pageOf, withIdSchema } from "#testing";
 
 let server: TestServer;
 let admin: TestClient;
@@ -34,7 +35,7 @@ afterAll(async () => {
 async function playbookNames(teamId: string, expected: number): Promise<string[]> {
   const deadline = Date.now() + 5000;
   for (;;) {
-    const res = await admin.get(`${API}/playbooks?team_id=${teamId}`);
+    const res = await admin.get(`${API}/playbooks?team_id=${teamId}`, pageOf(withIdSchema));
     expect(res.status).toBe(200);
     const names = (res.body.items as Playbook[]).map((p) => p.name).sort();
     expect(res.body.total_count).toBe(names.length);

@@ -7,11 +7,15 @@
  */
 import { WebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { apiErrorBodySchema, commandResponseSchema } from "#common/wire-schemas.ts";
+import { incidentAnswerSchema } from "../common/types.ts";
 import type { Channel, Post, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import { FORWARDED_POST_TYPE } from "../common/forwarded-post.ts";
 import type { Incident } from "../common/types.ts";
 import { API, channelPosts, slash, startIncident, startIncidentServer } from "./test-server.ts";
+import { channelPosts, expectBody, incomingHookSchema, pageOf, withIdSchema } from "#testing";
 
 type Client = TestClient & { user: User };
 
@@ -104,14 +108,14 @@ describe("a private incident, seen by a team member who is not in its channel", 
       expect(res.status, query).toBe(200);
       expect(JSON.stringify(res.body), query).not.toContain(secret.id);
       expect(JSON.stringify(res.body), query).not.toContain("Acquisition");
-      expect(res.body.total_count, query).toBe(res.body.items.length);
+      expect(expectBody(res, pageOf(z.unknown())).total_count, query).toBe(expectBody(res, pageOf(z.unknown())).items.length);
     }
-    const all = await outsider.get(`${API}/incidents?team_id=${team.id}`);
+    const all = await outsider.get(`${API}/incidents?team_id=${team.id}`, pageOf(incidentAnswerSchema));
     expect(all.body.items.map((i: Incident) => i.id)).toEqual([open.id]);
     // The insider and the admin do see it.
-    const mine = await insider.get(`${API}/incidents?team_id=${team.id}`);
+    const mine = await insider.get(`${API}/incidents?team_id=${team.id}`, pageOf(incidentAnswerSchema));
     expect(mine.body.items.map((i: Incident) => i.id)).toEqual([open.id, secret.id]);
-    const admins = await admin.get(`${API}/incidents?channel_id=${secret.channel_id}`);
+    const admins = await admin.get(`${API}/incidents?channel_id=${secret.channel_id}`, pageOf(incidentAnswerSchema));
     expect(admins.body.items.map((i: Incident) => i.id)).toEqual([secret.id]);
   });
 
@@ -129,15 +133,15 @@ describe("a private incident, seen by a team member who is not in its channel", 
       ["DELETE", `/checklist/${item}`],
     ];
     for (const [method, suffix, body] of attempts) {
-      const res = await outsider.request(method, `${API}/incidents/${secret.id}${suffix}`, body);
+      const res = await outsider.request(method, `${API}/incidents/${secret.id}${suffix}`, body, {}, apiErrorBodySchema);
       expect(res.status, `${method} ${suffix}`).toBe(404);
       expect(res.body).toMatchObject({ id: "incident.not_found", message: missing(secret.id), status_code: 404 });
-      const none = await outsider.request(method, `${API}/incidents/${ghost}${suffix}`, body);
+      const none = await outsider.request(method, `${API}/incidents/${ghost}${suffix}`, body, {}, apiErrorBodySchema);
       expect(none.status, `${method} ${suffix} (ghost)`).toBe(404);
       expect(none.body.message).toBe(missing(ghost));
     }
     // Nothing changed.
-    const now = await insider.get(`${API}/incidents/${secret.id}`);
+    const now = await insider.get(`${API}/incidents/${secret.id}`, incidentAnswerSchema);
     expect(now.body).toMatchObject({ status: "active", current_stage: secret.current_stage, commander_user_id: insider.user.id });
     expect(now.body.checklist).toEqual(secret.checklist);
   });
@@ -154,16 +158,18 @@ describe("a private incident, seen by a team member who is not in its channel", 
     ]) {
       const res = await slash(outsider, { channel, command });
       expect(res.status, command).toBe(404);
-      expect(res.body.message).toBe("channel not found, or you do not have access to it");
+      expect(expectBody(res, apiErrorBodySchema).message).toBe("channel not found, or you do not have access to it");
     }
     const list = await slash(outsider, { channel: town, command: "/incident list" });
     expect(list.status).toBe(200);
-    expect(list.body.text).toContain("Public outage");
-    expect(list.body.text).not.toContain("Acquisition");
+    expect(expectBody(list, commandResponseSchema).text).toContain("Public outage");
+    expect(expectBody(list, commandResponseSchema).text).not.toContain("Acquisition");
     // In a channel that is not an incident's, the in-channel commands say so and touch nothing.
     const info = await slash(outsider, { channel: town, command: "/incident info" });
     expect(info.status).toBe(400);
-    expect(info.body.message).toBe("/incident info must be run in an incident channel; use /incident list to find one.");
+    expect(expectBody(info, apiErrorBodySchema).message).toBe(
+      "/incident info must be run in an incident channel; use /incident list to find one.",
+    );
   });
 
   it("shows none of its channel's update posts", async () => {
@@ -176,7 +182,11 @@ describe("a private incident, seen by a team member who is not in its channel", 
   });
 
   it("stays private whatever the API says when its playbook is private", async () => {
-    const pb = await insider.post(`${API}/playbooks`, { team_id: team.id, source: "name: Legal\nchannel:\n  private: true\n" });
+    const pb = await insider.post(
+      `${API}/playbooks`,
+      { team_id: team.id, source: "name: Legal\nchannel:\n  private: true\n" },
+      withIdSchema,
+    );
     expect(pb.status).toBe(201);
     const started = await startIncident(insider, { name: "Subpoena", team_id: team.id, playbook_id: pb.body.id, private: false });
     expect(started.private).toBe(true);
@@ -205,7 +215,7 @@ describe("a public incident", () => {
   });
 
   it("cannot be handed to someone outside the team", async () => {
-    const res = await insider.patch(`${API}/incidents/${open.id}`, { commander_user_id: stranger.user.id });
+    const res = await insider.patch(`${API}/incidents/${open.id}`, { commander_user_id: stranger.user.id }, apiErrorBodySchema);
     expect(res.status).toBe(400);
     expect(res.body.message).toBe(`commander_user_id: @${stranger.user.username} is not a member of the incident's team`);
     expect((await stranger.get(`/api/v4/channels/${open.channel_id}`)).status).toBe(404);
@@ -214,7 +224,7 @@ describe("a public incident", () => {
 
 describe("outside the team", () => {
   it("playbooks, the start dialog and starting are refused with 404 naming team_id", async () => {
-    const pb = await insider.post(`${API}/playbooks`, { team_id: team.id, source: "name: Internal\n" });
+    const pb = await insider.post(`${API}/playbooks`, { team_id: team.id, source: "name: Internal\n" }, withIdSchema);
     const message = `team_id: no team with id ${team.id} that you belong to`;
     for (const [method, path, body] of [
       ["GET", `${API}/playbooks?team_id=${team.id}`],
@@ -222,12 +232,12 @@ describe("outside the team", () => {
       ["POST", `${API}/incidents`, { team_id: team.id, name: "Intrusion" }],
       ["POST", `${API}/incidents/dialog`, { team_id: team.id, channel_id: town.id }],
     ] as Array<[string, string, unknown?]>) {
-      const res = await stranger.request(method, path, body);
+      const res = await stranger.request(method, path, body, {}, apiErrorBodySchema);
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.body.message).toBe(message);
     }
     for (const method of ["GET", "DELETE"]) {
-      const res = await stranger.request(method, `${API}/playbooks/${pb.body.id}`);
+      const res = await stranger.request(method, `${API}/playbooks/${pb.body.id}`, undefined, {}, apiErrorBodySchema);
       expect(res.status).toBe(404);
       expect(res.body.message).toBe(`playbook: no playbook with id ${pb.body.id}`);
     }
@@ -280,20 +290,28 @@ describe("forwarding and private channels", () => {
     const alerts = await server.createChannel(admin, { teamId: team.id, name: "alerts" });
     const vault = await server.createChannel(admin, { teamId: team.id, name: "vault", type: "P" });
     await server.addToChannel(admin, { channel: vault, user: insider.user });
-    const pb = await admin.post(`${API}/playbooks`, {
-      team_id: team.id,
-      source: 'name: Watch all\nforwarding:\n  - {from: "*", keywords: [db-prod]}\n  - {from: [vault], keywords: [db-prod]}\n',
-    });
+    const pb = await admin.post(
+      `${API}/playbooks`,
+      {
+        team_id: team.id,
+        source: 'name: Watch all\nforwarding:\n  - {from: "*", keywords: [db-prod]}\n  - {from: [vault], keywords: [db-prod]}\n',
+      },
+      withIdSchema,
+    );
     expect(pb.status).toBe(201);
     // One incident the outsider may read (public), one they may not.
     const visible = await startIncident(admin, { name: "Watch public", team_id: team.id, playbook_id: pb.body.id });
     const closed = await startIncident(insider, { name: "Watch private", team_id: team.id, playbook_id: pb.body.id, private: true });
-    const hook = await insider.post("/api/v4/hooks/incoming", { channel_id: vault.id, display_name: "vault-alerts" });
+    const hook = await insider.post("/api/v4/hooks/incoming", { channel_id: vault.id, display_name: "vault-alerts" }, incomingHookSchema);
     await server.createPost(insider, { channelId: vault.id, message: "db-prod vault password hunter2" });
     await server.createPost(admin, { channelId: vault.id, message: "db-prod admin note hunter2" });
     expect((await server.anonymous.post(`/hooks/${hook.body.id}`, { text: "db-prod webhook hunter2" })).status).toBe(200);
     // A hook on a public channel cannot be pointed at the vault by its payload either.
-    const publicHook = await outsider.post("/api/v4/hooks/incoming", { channel_id: town.id, display_name: "town-alerts" });
+    const publicHook = await outsider.post(
+      "/api/v4/hooks/incoming",
+      { channel_id: town.id, display_name: "town-alerts" },
+      incomingHookSchema,
+    );
     expect(
       (await server.anonymous.post(`/hooks/${publicHook.body.id}`, { text: "db-prod via override hunter2", channel: "vault" })).status,
     ).toBe(400);
@@ -326,7 +344,7 @@ describe("the start dialog", () => {
       });
     const stolen = await submit(outsider, "Hijacked");
     expect(stolen.status).toBe(403);
-    expect(stolen.body.message).toBe("This dialog was opened for another user.");
+    expect(expectBody(stolen, apiErrorBodySchema).message).toBe("This dialog was opened for another user.");
     await server.createPost(insider, { channelId: town.id, message: "dialog-marker" });
     await until(() => watcher.text().includes("dialog-marker"), "the marker");
     expect(watcher.frames.some((f) => f.event === "open_dialog")).toBe(false);
@@ -354,7 +372,7 @@ describe("a member removed from a private incident's channel", () => {
       .execute();
     server.host.caches.invalidate({ kind: "members", channelId: incident.channel_id });
     const socket = await Socket.open(server.url, deputy.token!);
-    const list = await deputy.get(`${API}/incidents?team_id=${team.id}&status=all`);
+    const list = await deputy.get(`${API}/incidents?team_id=${team.id}&status=all`, pageOf(incidentAnswerSchema));
     expect(list.body.items.map((i: Incident) => i.id)).not.toContain(incident.id);
     const one = await deputy.get(`${API}/incidents/${incident.id}`);
     expect(one.status).toBe(404);

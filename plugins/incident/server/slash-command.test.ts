@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiErrorBodySchema, commandResponseSchema, dialogSubmitResultSchema } from "#common/wire-schemas.ts";
+import { incidentAnswerSchema } from "../common/types.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import type { Incident } from "../common/types.ts";
 import { parseStartArgs } from "./slash-command.ts";
 import { API, channelPosts, listen, slash, startIncidentServer, teamWithMembers } from "./test-server.ts";
+import { channelPosts, expectBody, pageOf } from "#testing";
 
 type Client = TestClient & { user: User };
 let server: TestServer;
@@ -33,7 +36,7 @@ fields:
 afterAll(async () => server?.close());
 
 const incidentOf = async (channelName: string): Promise<Incident> => {
-  const list = await alice.get(`${API}/incidents?team_id=${team.id}`);
+  const list = await alice.get(`${API}/incidents?team_id=${team.id}`, pageOf(incidentAnswerSchema));
   return (list.body.items as Incident[]).find((i) => i.channel_name === channelName)!;
 };
 const channelOf = async (incident: Incident): Promise<Channel> => (await alice.get(`/api/v4/channels/${incident.channel_id}`)).body;
@@ -59,15 +62,19 @@ describe("/incident", () => {
     });
     const missingField = await slash(alice, { channel: town, command: "/incident start Other --playbook web outage" });
     expect(missingField.status).toBe(404);
-    expect(missingField.body.message).toBe('playbook: no playbook named "web" in this team; playbooks: "Web outage"');
-    expect((await slash(alice, { channel: town, command: "/incident start Other --playbook" })).body.message).toBe(
+    expect(expectBody(missingField, apiErrorBodySchema).message).toBe(
+      'playbook: no playbook named "web" in this team; playbooks: "Web outage"',
+    );
+    expect(expectBody(await slash(alice, { channel: town, command: "/incident start Other --playbook" }), apiErrorBodySchema).message).toBe(
       "--playbook: needs a value",
     );
     const noField = await slash(alice, { channel: town, command: '/incident start Other --playbook "Web outage"' });
-    expect(noField.body.message).toBe('fields.service: required by playbook "Web outage"');
+    expect(expectBody(noField, apiErrorBodySchema).message).toBe('fields.service: required by playbook "Web outage"');
     const taken = await slash(alice, { channel: town, command: "/incident start Again --channel web-down-now" });
     expect(taken.status).toBe(400);
-    expect(taken.body.message).toMatch(/^--channel: a channel named "web-down-now" already exists in this team; try "web-down-now-\w+"$/);
+    expect(expectBody(taken, apiErrorBodySchema).message).toMatch(
+      /^--channel: a channel named "web-down-now" already exists in this team; try "web-down-now-\w+"$/,
+    );
   });
 
   it("numbers items in stage order then stage-less; info, check, uncheck, add, remove, stage, commander, end", async () => {
@@ -76,44 +83,64 @@ describe("/incident", () => {
     const channel = await channelOf(incident);
     const info = await slash(alice, { channel, command: "/incident info" });
     expect(info.status).toBe(200);
-    expect(info.body.text).toContain("1. [ ] Assess impact\n2. [ ] Page owner\n_Mitigation_\n3. [ ] Roll back\n_No stage_\n4. [ ] Retro");
+    expect(expectBody(info, commandResponseSchema).text).toContain(
+      "1. [ ] Assess impact\n2. [ ] Page owner\n_Mitigation_\n3. [ ] Roll back\n_No stage_\n4. [ ] Retro",
+    );
 
-    expect((await slash(alice, { channel, command: "/incident check 3" })).body.text).toBe("Checked item 3: Roll back");
-    expect((await slash(alice, { channel, command: "/incident check 3" })).body.text).toBe("Item 3 is already checked.");
-    expect((await slash(alice, { channel, command: "/incident uncheck 3" })).body.text).toBe("Unchecked item 3: Roll back");
+    expect(expectBody(await slash(alice, { channel, command: "/incident check 3" }), commandResponseSchema).text).toBe(
+      "Checked item 3: Roll back",
+    );
+    expect(expectBody(await slash(alice, { channel, command: "/incident check 3" }), commandResponseSchema).text).toBe(
+      "Item 3 is already checked.",
+    );
+    expect(expectBody(await slash(alice, { channel, command: "/incident uncheck 3" }), commandResponseSchema).text).toBe(
+      "Unchecked item 3: Roll back",
+    );
     const bad = await slash(alice, { channel, command: "/incident check 9" });
     expect(bad.status).toBe(400);
-    expect(bad.body.message).toBe("item: there is no item 9; the checklist has 4 items (see /incident info)");
-    expect((await slash(alice, { channel, command: "/incident check x" })).body.message).toBe(
+    expect(expectBody(bad, apiErrorBodySchema).message).toBe("item: there is no item 9; the checklist has 4 items (see /incident info)");
+    expect(expectBody(await slash(alice, { channel, command: "/incident check x" }), apiErrorBodySchema).message).toBe(
       "usage: /incident check <n> (the item's number, as /incident info shows it)",
     );
-    expect((await slash(alice, { channel, command: "/incident add Call the vendor" })).body.text).toBe("Added item 3: Call the vendor");
-    expect((await slash(alice, { channel, command: "/incident remove 1" })).body.text).toBe("Removed item 1: Assess impact");
+    expect(expectBody(await slash(alice, { channel, command: "/incident add Call the vendor" }), commandResponseSchema).text).toBe(
+      "Added item 3: Call the vendor",
+    );
+    expect(expectBody(await slash(alice, { channel, command: "/incident remove 1" }), commandResponseSchema).text).toBe(
+      "Removed item 1: Assess impact",
+    );
     const now = (await alice.get(`${API}/incidents/${incident.id}`)).body as Incident;
     expect(now.checklist.map((i) => i.title)).toEqual(["Page owner", "Call the vendor", "Roll back", "Retro"]);
 
-    expect((await slash(alice, { channel, command: "/incident stage next" })).body.text).toBe("Stage changed from Triage to Mitigation.");
-    expect((await slash(alice, { channel, command: "/incident stage prev" })).body.text).toBe("Stage changed from Mitigation to Triage.");
-    expect((await slash(alice, { channel, command: "/incident stage prev" })).body.message).toBe(
+    expect(expectBody(await slash(alice, { channel, command: "/incident stage next" }), commandResponseSchema).text).toBe(
+      "Stage changed from Triage to Mitigation.",
+    );
+    expect(expectBody(await slash(alice, { channel, command: "/incident stage prev" }), commandResponseSchema).text).toBe(
+      "Stage changed from Mitigation to Triage.",
+    );
+    expect(expectBody(await slash(alice, { channel, command: "/incident stage prev" }), apiErrorBodySchema).message).toBe(
       "stage: the incident is already at its first stage (Triage)",
     );
-    expect((await slash(alice, { channel, command: "/incident stage resolved" })).body.text).toBe("Stage changed from Triage to Resolved.");
+    expect(expectBody(await slash(alice, { channel, command: "/incident stage resolved" }), commandResponseSchema).text).toBe(
+      "Stage changed from Triage to Resolved.",
+    );
     const unknown = await slash(alice, { channel, command: "/incident stage Done" });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.message).toBe(
+    expect(expectBody(unknown, apiErrorBodySchema).message).toBe(
       'stage: "Done" is not a stage of this incident; its stages are Triage, Mitigation, Resolved (or next, prev)',
     );
 
-    expect((await slash(alice, { channel, command: `/incident commander @${bob.user.username}` })).body.text).toBe(
-      `@${bob.user.username} is now the commander.`,
-    );
-    expect((await slash(alice, { channel, command: "/incident commander @nobody-here" })).body.message).toBe(
+    expect(
+      expectBody(await slash(alice, { channel, command: `/incident commander @${bob.user.username}` }), commandResponseSchema).text,
+    ).toBe(`@${bob.user.username} is now the commander.`);
+    expect(expectBody(await slash(alice, { channel, command: "/incident commander @nobody-here" }), apiErrorBodySchema).message).toBe(
       "commander: no user @nobody-here",
     );
-    expect((await slash(bob, { channel, command: "/incident end" })).body.text).toBe("Ended the incident **Numbers**.");
+    expect(expectBody(await slash(bob, { channel, command: "/incident end" }), commandResponseSchema).text).toBe(
+      "Ended the incident **Numbers**.",
+    );
     const again = await slash(bob, { channel, command: "/incident check 1" });
     expect(again.status).toBe(409);
-    expect(again.body.message).toBe('incident "Numbers" has ended; it can no longer be changed');
+    expect(expectBody(again, apiErrorBodySchema).message).toBe('incident "Numbers" has ended; it can no longer be changed');
 
     const bot = (await alice.get("/api/v4/users/username/incident")).body as User;
     const records = (await channelPosts(alice, channel.id)).filter((p) => p.user_id === bot.id).map((p) => p.message);
@@ -135,14 +162,18 @@ describe("/incident", () => {
     for (const sub of ["end", "info", "stage next", "check 1", "add x", "remove 1", "commander @x"]) {
       const res = await slash(alice, { channel: town, command: `/incident ${sub}` });
       expect(res.status).toBe(400);
-      expect(res.body.message).toBe(`/incident ${sub.split(" ")[0]} must be run in an incident channel; use /incident list to find one.`);
+      expect(expectBody(res, apiErrorBodySchema).message).toBe(
+        `/incident ${sub.split(" ")[0]} must be run in an incident channel; use /incident list to find one.`,
+      );
     }
     const list = await slash(bob, { channel: town, command: "/incident list" });
-    expect(list.body.text).toMatch(
+    expect(expectBody(list, commandResponseSchema).text).toMatch(
       /^Active incidents \(\d+\):\n- #\d+ \*\*Web down\*\* ~web-down-now · commander @\S+ · stage Triage · 0\/4 done · started /,
     );
     const unknown = await slash(alice, { channel: town, command: "/incident frobnicate" });
-    expect(unknown.body.message).toMatch(/^\/incident frobnicate: unknown subcommand; use one of start, list, info, stage, /);
+    expect(expectBody(unknown, apiErrorBodySchema).message).toMatch(
+      /^\/incident frobnicate: unknown subcommand; use one of start, list, info, stage, /,
+    );
     const auto = await alice.get("/api/v4/commands/autocomplete");
     const incident = (auto.body as Array<{ trigger: string; subcommands: Array<{ name: string }> }>).find((c) => c.trigger === "incident")!;
     expect(incident.subcommands.map((s) => s.name)).toEqual(
@@ -168,10 +199,14 @@ describe("/incident", () => {
       submission: { name: "From dialog", playbook: playbookId },
     });
     expect(missing.body).toEqual({ errors: { "field.service": 'fields.service: required by playbook "Web outage"' } });
-    const taken = await alice.post("/api/v4/actions/dialogs/submit", {
-      callback_id: dialog.callback_id,
-      submission: { name: "From dialog", channel_name: "web-down-now", playbook: playbookId, "field.service": "db" },
-    });
+    const taken = await alice.post(
+      "/api/v4/actions/dialogs/submit",
+      {
+        callback_id: dialog.callback_id,
+        submission: { name: "From dialog", channel_name: "web-down-now", playbook: playbookId, "field.service": "db" },
+      },
+      dialogSubmitResultSchema,
+    );
     expect(taken.body.errors.channel_name).toMatch(/^channel_name: a channel named "web-down-now" already exists/);
     const done = await alice.post("/api/v4/actions/dialogs/submit", {
       callback_id: dialog.callback_id,

@@ -1,10 +1,18 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import type { Channel, Team, User } from "#common/wire.ts";
-import { ApiClient, uniqueName, type TestClient, type TestServer } from "#testing";
+import { ApiClient, channelPosts, eventually, pageOf, uniqueName, type TestClient, type TestServer } from "#testing";
 import { testWorkflowFile } from "../cli/workflow-commands.ts";
 import { STATIC_CATALOG } from "../common/static-catalog.ts";
 import { API, applyWorkflow, channelPosts, eventually, finishedRuns, startWorkflowServer } from "./test-server.ts";
+
+/** The Incident plugin's answer, as far as these tests read it (plugins do not import each other). */
+const incidentSchema = z.looseObject({
+  id: z.string(),
+  channel_id: z.string(),
+  checklist: z.array(z.looseObject({ id: z.string(), title: z.string(), checked: z.boolean() })),
+});
 
 const INCIDENT_API = "/plugins/incident/api/v1";
 const shippedDir = path.resolve(import.meta.dirname, "../../../workflows");
@@ -50,7 +58,7 @@ beforeAll(async () => {
 afterAll(async () => server.close());
 
 async function incidents(): Promise<Incident[]> {
-  const res = await admin.get(`${INCIDENT_API}/incidents?team_id=${ops.id}&per_page=200`);
+  const res = await admin.get(`${INCIDENT_API}/incidents?team_id=${ops.id}&per_page=200`, pageOf(incidentSchema));
   expect(res.status).toBe(200);
   return res.body.items as Incident[];
 }
@@ -103,7 +111,7 @@ describe("shipped examples, end to end", () => {
 
   it("checking Page on-call posts in ~oncall", async () => {
     const incident = await startIncident("Queue backlog");
-    const added = await admin.post(`${INCIDENT_API}/incidents/${incident.id}/checklist`, { title: "Page on-call" });
+    const added = await admin.post(`${INCIDENT_API}/incidents/${incident.id}/checklist`, { title: "Page on-call" }, incidentSchema);
     expect(added.status).toBe(201);
     const itemId = (added.body.checklist as Incident["checklist"]).find((i) => i.title === "Page on-call")!.id;
     expect((await admin.put(`${INCIDENT_API}/incidents/${incident.id}/checklist/${itemId}`, { checked: true })).status).toBe(200);
@@ -169,7 +177,7 @@ steps:
     const incident = await startIncident("Trigger tour");
     const channelName = ((await admin.get(`/api/v4/channels/${incident.channel_id}`)).body as Channel).name;
     const add = async (title: string) => {
-      const res = await admin.post(`${INCIDENT_API}/incidents/${incident.id}/checklist`, { title });
+      const res = await admin.post(`${INCIDENT_API}/incidents/${incident.id}/checklist`, { title }, incidentSchema);
       return (res.body.checklist as Incident["checklist"]).find((i) => i.title === title)!.id;
     };
     const keep = await add("Keep me");
@@ -225,12 +233,16 @@ steps:
   it("an incident action with a user who may not see the incident fails the run", async () => {
     const outsider = await server.createUser();
     await admin.post(`/api/v4/teams/${ops.id}/members`, { team_id: ops.id, user_id: outsider.user.id });
-    const secret = await admin.post(`${INCIDENT_API}/incidents`, {
-      name: "Private matter",
-      team_id: ops.id,
-      channel_name: uniqueName("priv"),
-      private: true,
-    });
+    const secret = await admin.post(
+      `${INCIDENT_API}/incidents`,
+      {
+        name: "Private matter",
+        team_id: ops.id,
+        channel_name: uniqueName("priv"),
+        private: true,
+      },
+      incidentSchema,
+    );
     expect(secret.status).toBe(201);
     const wf = await applyWorkflow(admin, {
       teamId: ops.id,

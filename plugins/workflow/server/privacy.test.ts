@@ -6,9 +6,19 @@
  * cannot read, and its actions never reach into such a channel.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { channelMemberSchema } from "#common/wire-schemas.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import { API, applyWorkflow, channelPosts, finishedRuns, runsOf, startWorkflowServer } from "./test-server.ts";
+import { channelPosts } from "#testing";
+
+/** The Incident plugin's answer, as far as these tests read it (plugins do not import each other). */
+const incidentSchema = z.looseObject({
+  id: z.string(),
+  channel_id: z.string(),
+  checklist: z.array(z.looseObject({ id: z.string(), title: z.string(), checked: z.boolean() })),
+});
 
 type Client = TestClient & { user: User };
 const INCIDENT_API = "/plugins/incident/api/v1";
@@ -177,7 +187,7 @@ describe("workflows and private channels", () => {
     const [addRun] = await finishedRuns(admin, add.id);
     expect(addRun!.status).toBe("failed");
     expect(addRun!.error).toBe(`step 1 (add_user_to_channel) failed: channel: no channel "vault" that @${watcher.user.username} can read`);
-    const members = await insider.get(`/api/v4/channels/${vault.id}/members`);
+    const members = await insider.get(`/api/v4/channels/${vault.id}/members`, z.array(channelMemberSchema));
     expect(members.body.map((m: { user_id: string }) => m.user_id)).toEqual([insider.user.id]);
     const posts = await channelPosts(insider, vault.id);
     expect(posts.some((p) => p.message === "injected")).toBe(false);
@@ -193,12 +203,16 @@ describe("workflows and private channels", () => {
         steps: '  - action: post_message\n    with: {channel: town, message: "started: {{trigger.name}} in ~{{trigger.channel_name}}"}',
       }),
     });
-    const hidden = await insider.post(`${INCIDENT_API}/incidents`, {
-      name: "Quiet-5k layoffs",
-      team_id: team.id,
-      channel_name: "quiet-5k",
-      private: true,
-    });
+    const hidden = await insider.post(
+      `${INCIDENT_API}/incidents`,
+      {
+        name: "Quiet-5k layoffs",
+        team_id: team.id,
+        channel_name: "quiet-5k",
+        private: true,
+      },
+      incidentSchema,
+    );
     expect(hidden.status).toBe(201);
     const visible = await insider.post(`${INCIDENT_API}/incidents`, { name: "Loud outage", team_id: team.id, channel_name: "loud-outage" });
     expect(visible.status).toBe(201);

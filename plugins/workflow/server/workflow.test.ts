@@ -5,8 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { apiErrorBodySchema, commandResponseSchema } from "#common/wire-schemas.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
-import { uniqueName, type TestClient, type TestServer } from "#testing";
+import { channelPosts, eventually, expectBody, pageOf, uniqueName, withIdSchema, type TestClient, type TestServer } from "#testing";
 import { MAX_DEPTH } from "../common/wire.ts";
 import { API, applyWorkflow, channelPosts, eventually, finishedRuns, runsOf, setWorkflowsDir, startWorkflowServer } from "./test-server.ts";
 
@@ -53,10 +54,10 @@ describe("applying workflows", () => {
     const apply = await bob.post(`${API}/workflows`, { team_id: team.id, source: "name: x" });
     expect(apply.status).toBe(403);
     expect(apply.body).toMatchObject({ id: "workflow.permissions", message: "Only system admins may apply workflows.", status_code: 403 });
-    const list = await bob.get(`${API}/workflows`);
+    const list = await bob.get(`${API}/workflows`, apiErrorBodySchema);
     expect(list.status).toBe(403);
     expect(list.body.message).toBe("Only system admins may list workflows.");
-    const runs = await bob.get(`${API}/runs?failed=true`);
+    const runs = await bob.get(`${API}/runs?failed=true`, apiErrorBodySchema);
     expect(runs.status).toBe(403);
     expect(runs.body.message).toBe("Only system admins may read workflow runs.");
     const anonymous = await server.anonymous.get(`${API}/workflows`);
@@ -68,7 +69,7 @@ describe("applying workflows", () => {
 
   it("refuses an invalid workflow with every problem's line and column", async () => {
     const source = `name: Broken\nteam: ${team.name}\nrun_as: ${admin.user.username}\ntrigger:\n  type: message_posted\n  where: {chanel: alerts}\nsteps:\n  - action: post_mesage\n    with: {channel: x}\n`;
-    const res = await admin.post(`${API}/workflows`, { team_id: team.id, source });
+    const res = await admin.post(`${API}/workflows`, { team_id: team.id, source }, apiErrorBodySchema);
     expect(res.status).toBe(400);
     expect(res.body.id).toBe("workflow.invalid");
     expect(res.body.details).toEqual([
@@ -83,30 +84,38 @@ describe("applying workflows", () => {
     expect(res.body.message).toBe(
       'source: the workflow is invalid: line 6, column 11: trigger.where.chanel: "chanel" is not a condition of message_posted; known: channel, contains, keywords, from_user; line 8, column 13: steps.0.action: unknown action "post_mesage"; did you mean "post_message"?',
     );
-    const missing = await admin.post(`${API}/workflows`, { team_id: team.id });
+    const missing = await admin.post(`${API}/workflows`, { team_id: team.id }, apiErrorBodySchema);
     expect(missing.status).toBe(400);
     expect(missing.body.message).toBe("source: is required: the workflow's YAML");
   });
 
   it("checks the team and the run_as user", async () => {
     const other = await server.createTeam(admin);
-    const wrongTeam = await admin.post(`${API}/workflows`, {
-      team_id: other.id,
-      source: yaml({ name: "T", trigger: "  type: message_posted", steps: "  - action: test_echo\n    with: {text: hi}" }),
-    });
+    const wrongTeam = await admin.post(
+      `${API}/workflows`,
+      {
+        team_id: other.id,
+        source: yaml({ name: "T", trigger: "  type: message_posted", steps: "  - action: test_echo\n    with: {text: hi}" }),
+      },
+      apiErrorBodySchema,
+    );
     expect(wrongTeam.status).toBe(400);
     expect(wrongTeam.body.details).toEqual([
       { line: 2, column: 1, path: "team", reason: `the workflow names team "${team.name}" but team_id is team "${other.name}"` },
     ]);
-    const ghost = await admin.post(`${API}/workflows`, {
-      team_id: team.id,
-      source: yaml({
-        name: "T",
-        runAs: "nobody-here",
-        trigger: "  type: message_posted",
-        steps: "  - action: test_echo\n    with: {text: hi}",
-      }),
-    });
+    const ghost = await admin.post(
+      `${API}/workflows`,
+      {
+        team_id: team.id,
+        source: yaml({
+          name: "T",
+          runAs: "nobody-here",
+          trigger: "  type: message_posted",
+          steps: "  - action: test_echo\n    with: {text: hi}",
+        }),
+      },
+      apiErrorBodySchema,
+    );
     expect(ghost.status).toBe(400);
     expect(ghost.body.details).toEqual([{ line: 3, column: 1, path: "run_as", reason: 'no active user "nobody-here"' }]);
   });
@@ -117,7 +126,7 @@ describe("applying workflows", () => {
       trigger: "  type: message_posted\n  where: {channel: nowhere}",
       steps: "  - action: test_echo\n    with: {text: one}",
     });
-    const created = await admin.post(`${API}/workflows`, { team_id: team.id, source });
+    const created = await admin.post(`${API}/workflows`, { team_id: team.id, source }, withIdSchema);
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       name: "Replace me",
@@ -132,17 +141,31 @@ describe("applying workflows", () => {
     expect(replaced.body).toMatchObject({ id: created.body.id, version: 2 });
     const list = await admin.get(`${API}/workflows?team_id=${team.id}`);
     expect(list.status).toBe(200);
-    expect(list.body.filter((w: { name: string }) => w.name === "Replace me")).toHaveLength(1);
+    expect(
+      expectBody(list, z.array(z.looseObject({ id: z.string(), name: z.string(), last_run: z.unknown() }))).filter(
+        (w: { name: string }) => w.name === "Replace me",
+      ),
+    ).toHaveLength(1);
   });
 
   it("serves the JSON Schema and the catalog with each entry's parameters", async () => {
     const schema = await admin.get(`${API}/workflows/schema`);
-    expect(schema.body.required).toEqual(expect.arrayContaining(["name", "run_as", "trigger", "steps"]));
-    const catalog = await admin.get(`${API}/catalog`);
-    expect(catalog.body.triggers.map((t: { name: string }) => t.name)).toEqual(
-      expect.arrayContaining(["message_posted", "slash_command", "webhook", "schedule"]),
+    expect(expectBody(schema, z.looseObject({ required: z.array(z.string()) })).required).toEqual(
+      expect.arrayContaining(["name", "run_as", "trigger", "steps"]),
     );
-    expect(catalog.body.actions.find((a: { name: string }) => a.name === "test_echo")).toMatchObject({
+    const catalog = await admin.get(`${API}/catalog`);
+    expect(
+      expectBody(
+        catalog,
+        z.looseObject({ triggers: z.array(z.looseObject({ name: z.string() })), actions: z.array(z.looseObject({ name: z.string() })) }),
+      ).triggers.map((t: { name: string }) => t.name),
+    ).toEqual(expect.arrayContaining(["message_posted", "slash_command", "webhook", "schedule"]));
+    expect(
+      expectBody(
+        catalog,
+        z.looseObject({ triggers: z.array(z.looseObject({ name: z.string() })), actions: z.array(z.looseObject({ name: z.string() })) }),
+      ).actions.find((a: { name: string }) => a.name === "test_echo"),
+    ).toMatchObject({
       plugin_id: "test",
       parameters: { text: { type: "string", required: true } },
     });
@@ -190,7 +213,11 @@ describe("running workflows", () => {
     expect(await runsOf(admin, wf.id)).toHaveLength(1); // the SEV10 post did not match
     expect(echoed.at(-1)!.actorId).toBe(admin.user.id);
     const list = await admin.get(`${API}/workflows?team_id=${team.id}`);
-    expect(list.body.find((w: { id: string }) => w.id === wf.id).last_run).toMatchObject({ id: run!.id, status: "succeeded" });
+    expect(
+      expectBody(list, z.array(z.looseObject({ id: z.string(), name: z.string(), last_run: z.unknown() }))).find(
+        (w: { id: string }) => w.id === wf.id,
+      ).last_run,
+    ).toMatchObject({ id: run!.id, status: "succeeded" });
   });
 
   it("fires a channel trigger only if run_as may read the channel", async () => {
@@ -240,7 +267,7 @@ describe("running workflows", () => {
     expect(guard.error).toMatch(/^loop guard: depth 5 /);
     expect((await channelPosts(admin, loop.id)).filter((p) => p.message === "echo again")).toHaveLength(MAX_DEPTH);
     const failed = await admin.get(`${API}/runs?failed=true`);
-    expect(failed.body.items.some((r: { id: string }) => r.id === guard.id)).toBe(true);
+    expect(expectBody(failed, pageOf(withIdSchema)).items.some((r: { id: string }) => r.id === guard.id)).toBe(true);
   });
 
   it("marks a run failed when a step fails (http_request answered 500) and still runs other workflows", async () => {
@@ -310,7 +337,7 @@ describe("running workflows", () => {
     });
     const off = await admin.post(`${API}/workflows/${wf.id}/disable`);
     expect(off.status).toBe(200);
-    expect(off.body.enabled).toBe(false);
+    expect(expectBody(off, z.looseObject({ enabled: z.boolean() })).enabled).toBe(false);
     await server.createPost(admin, { channelId: alerts.id, message: "toggle-me 1" });
     await new Promise((r) => setTimeout(r, 400));
     expect(await runsOf(admin, wf.id)).toHaveLength(0);
@@ -319,7 +346,7 @@ describe("running workflows", () => {
     const [run] = await finishedRuns(admin, wf.id);
     expect(run!.trigger_values.message).toBe("toggle-me 2");
     const bob = await server.createUser();
-    const denied = await bob.post(`${API}/workflows/${wf.id}/disable`);
+    const denied = await bob.post(`${API}/workflows/${wf.id}/disable`, {}, apiErrorBodySchema);
     expect(denied.status).toBe(403);
     expect(denied.body.message).toBe("Only system admins may disable workflows.");
   });
@@ -341,10 +368,10 @@ describe("subscription triggers", () => {
     expect(ok.status).toBe(200);
     const [run] = await finishedRuns(admin, wf.id);
     expect(run!.steps[0]!.input).toEqual({ text: "firing payments" });
-    const wrong = await server.anonymous.post(`${API}/hooks/${wf.id}/not-the-secret`, {});
+    const wrong = await server.anonymous.post(`${API}/hooks/${wf.id}/not-the-secret`, {}, apiErrorBodySchema);
     expect(wrong.status).toBe(404);
     expect(wrong.body.message).toBe("no workflow webhook at this address");
-    const notObject = await server.anonymous.post(hookPath, [1, 2]);
+    const notObject = await server.anonymous.post(hookPath, [1, 2], apiErrorBodySchema);
     expect(notObject.status).toBe(400);
     expect(notObject.body.message).toBe("body: must be a JSON object; its keys become {{trigger.<key>}} values");
   });
@@ -359,7 +386,11 @@ describe("subscription triggers", () => {
         steps: '  - action: test_echo\n    with: {text: "{{trigger.username}}: {{trigger.text}}"}',
       }),
     });
-    const res = await admin.post("/api/v4/commands/execute", { channel_id: alerts.id, team_id: team.id, command: `/${word} api v2` });
+    const res = await admin.post(
+      "/api/v4/commands/execute",
+      { channel_id: alerts.id, team_id: team.id, command: `/${word} api v2` },
+      commandResponseSchema,
+    );
     expect(res.status).toBe(200);
     expect(res.body.text).toBe('Workflow "Ship it" triggered.');
     const [run] = await finishedRuns(admin, wf.id);
@@ -377,14 +408,18 @@ describe("subscription triggers", () => {
       }),
     });
     expect(taken.status).toBe(201);
-    const clash = await admin.post(`${API}/workflows`, {
-      team_id: team.id,
-      source: yaml({
-        name: "Steal 2",
-        trigger: `  type: slash_command\n  where: {trigger: ${word}x}`,
-        steps: "  - action: test_echo\n    with: {text: a}",
-      }),
-    });
+    const clash = await admin.post(
+      `${API}/workflows`,
+      {
+        team_id: team.id,
+        source: yaml({
+          name: "Steal 2",
+          trigger: `  type: slash_command\n  where: {trigger: ${word}x}`,
+          steps: "  - action: test_echo\n    with: {text: a}",
+        }),
+      },
+      apiErrorBodySchema,
+    );
     expect(clash.status).toBe(409);
     expect(clash.body.message).toBe(`trigger: /${word}x is already registered by host`);
     const names = (await admin.get(`${API}/workflows?team_id=${team.id}`)).body.map((w: { name: string }) => w.name);

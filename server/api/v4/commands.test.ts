@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { apiErrorBodySchema, commandResponseSchema, postListSchema } from "#common/wire-schemas.ts";
 import type { CommandArgs } from "#plugin-api";
 import type { Channel, PostList, Team, User } from "#common/wire.ts";
 import { startTestServer, type TestClient, type TestServer } from "#testing";
@@ -60,41 +61,49 @@ describe("POST /api/v4/commands/execute", () => {
   });
 
   it("posts an in_channel answer as the caller", async () => {
-    const res = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, team_id: team.id, command: "/echo loud all clear" });
+    const res = await bob.post(
+      "/api/v4/commands/execute",
+      { channel_id: pub.id, team_id: team.id, command: "/echo loud all clear" },
+      commandResponseSchema,
+    );
     expect(res.status).toBe(200);
     expect(res.body.text).toBe("ALL CLEAR");
-    const posts = await bob.get<PostList>(`/api/v4/channels/${pub.id}/posts?per_page=1`);
+    const posts = await bob.get(`/api/v4/channels/${pub.id}/posts?per_page=1`, postListSchema);
     const latest = posts.body.posts[posts.body.order[0] ?? ""];
     expect(latest).toMatchObject({ message: "ALL CLEAR", user_id: bob.user.id });
   });
 
   it("answers an unknown trigger with 404 naming it", async () => {
-    const res = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, team_id: team.id, command: "/nope with args" });
+    const res = await bob.post(
+      "/api/v4/commands/execute",
+      { channel_id: pub.id, team_id: team.id, command: "/nope with args" },
+      apiErrorBodySchema,
+    );
     expect(res.status).toBe(404);
     expect(res.body.message).toBe("Command with a trigger of '/nope' not found.");
     expect(res.body.id).toBe("api.command.execute_command.not_found.app_error");
   });
 
   it("answers a command that throws with 400 and its message, not a 500", async () => {
-    const res = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, command: "/echo crash" });
+    const res = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, command: "/echo crash" }, apiErrorBodySchema);
     expect(res.status).toBe(400);
     expect(res.body.message).toBe("/echo failed: boom");
   });
 
   it("validates the body, naming the field", async () => {
-    const noSlash = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, command: "echo hi" });
+    const noSlash = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, command: "echo hi" }, apiErrorBodySchema);
     expect(noSlash.status).toBe(400);
     expect(noSlash.body.message).toBe("command: must start with /");
-    const noChannel = await bob.post("/api/v4/commands/execute", { command: "/echo hi" });
+    const noChannel = await bob.post("/api/v4/commands/execute", { command: "/echo hi" }, apiErrorBodySchema);
     expect(noChannel.status).toBe(400);
     expect(noChannel.body.message).toBe("channel_id: Invalid input: expected string, received undefined");
   });
 
   it("hides a private channel from its non-members and refuses anonymous callers", async () => {
-    const hidden = await bob.post("/api/v4/commands/execute", { channel_id: priv.id, command: "/echo hi" });
+    const hidden = await bob.post("/api/v4/commands/execute", { channel_id: priv.id, command: "/echo hi" }, apiErrorBodySchema);
     expect(hidden.status).toBe(404);
     expect(hidden.body.message).toBe("channel not found, or you do not have access to it");
-    const anon = await server.anonymous.post("/api/v4/commands/execute", { channel_id: pub.id, command: "/echo hi" });
+    const anon = await server.anonymous.post("/api/v4/commands/execute", { channel_id: pub.id, command: "/echo hi" }, apiErrorBodySchema);
     expect(anon.status).toBe(401);
     expect(anon.body.message).toBe("You must be signed in to do that.");
   });
@@ -115,7 +124,7 @@ describe("GET /api/v4/commands/autocomplete", () => {
     const perTeam = await bob.get(`/api/v4/teams/${team.id}/commands/autocomplete`);
     expect(perTeam.status).toBe(200);
     expect(perTeam.body).toContainEqual(expected);
-    const anon = await server.anonymous.get("/api/v4/commands/autocomplete");
+    const anon = await server.anonymous.get("/api/v4/commands/autocomplete", apiErrorBodySchema);
     expect(anon.status).toBe(401);
     expect(anon.body.message).toBe("You must be signed in to do that.");
   });
@@ -135,7 +144,11 @@ describe("POST /api/v4/actions/dialogs/submit", () => {
     const callbackId = openDialog();
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(Date.now() + 31 * 60 * 1000);
-    const res = await alice.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "late" } });
+    const res = await alice.post(
+      "/api/v4/actions/dialogs/submit",
+      { callback_id: callbackId, submission: { name: "late" } },
+      apiErrorBodySchema,
+    );
     expect(res.status).toBe(404);
     expect(res.body.message).toBe("callback_id: this dialog has expired or was already submitted");
   });
@@ -148,10 +161,14 @@ describe("POST /api/v4/actions/dialogs/submit", () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toEqual({});
     expect((await alice.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "x" } })).status).toBe(404);
-    const noId = await alice.post("/api/v4/actions/dialogs/submit", { submission: {} });
+    const noId = await alice.post("/api/v4/actions/dialogs/submit", { submission: {} }, apiErrorBodySchema);
     expect(noId.status).toBe(400);
     expect(noId.body.message).toBe("callback_id: Invalid input: expected string, received undefined");
-    const anon = await server.anonymous.post("/api/v4/actions/dialogs/submit", { callback_id: openDialog(), submission: { name: "x" } });
+    const anon = await server.anonymous.post(
+      "/api/v4/actions/dialogs/submit",
+      { callback_id: openDialog(), submission: { name: "x" } },
+      apiErrorBodySchema,
+    );
     expect(anon.status).toBe(401);
     expect(anon.body.message).toBe("You must be signed in to do that.");
   });

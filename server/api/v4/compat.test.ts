@@ -6,7 +6,7 @@ import mm from "@mattermost/client";
 import { WebSocket as NodeWebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Post } from "#common/wire.ts";
-import { startTestServer, uniqueName, type TestServer } from "#testing";
+import { eventually, startTestServer, TestSocket, uniqueName, type TestServer } from "#testing";
 
 const { Client4, WebSocketClient } = mm;
 
@@ -95,13 +95,9 @@ describe("@mattermost/client Client4", () => {
     const team = await client.createTeam({ name: uniqueName("ws"), display_name: "WS", type: "O" } as never);
     const channel = await client.createChannel({ team_id: team.id, name: uniqueName("live"), display_name: "Live", type: "O" } as never);
 
-    // A raw `ws` client speaking the protocol by hand.
-    const raw = new NodeWebSocket(`${server.url.replace("http", "ws")}/api/v4/websocket`);
-    const rawMessages: WsMessage[] = [];
-    raw.on("message", (data) => rawMessages.push(JSON.parse(data.toString()) as WsMessage));
-    await new Promise((resolve) => raw.once("open", resolve));
-    raw.send(JSON.stringify({ seq: 1, action: "authentication_challenge", data: { token: client.getToken() } }));
-    await waitFor(() => rawMessages.some((m) => m.event === "hello"));
+    // The test kit's socket, speaking the protocol by hand: authentication_challenge (seq 1), then hello.
+    const raw = await TestSocket.open(server.url, { token: client.getToken() });
+    const rawMessages: WsMessage[] = raw.frames;
     expect(rawMessages[0]).toMatchObject({ status: "OK", seq_reply: 1 });
     expect(rawMessages[1]).toMatchObject({ event: "hello", seq: 0, broadcast: { user_id: userId } });
 
@@ -113,10 +109,13 @@ describe("@mattermost/client Client4", () => {
     console.log = () => {};
     try {
       wsClient.initialize(`${server.url.replace("http", "ws")}/api/v4/websocket`, client.getToken());
-      await waitFor(() => official.some((m) => m.event === "hello"));
+      await eventually(() => official.some((m) => m.event === "hello"), { ms: 5000, what: "hello on the official client" });
 
       const post = await client.createPost({ channel_id: channel.id, message: "live!" } as never);
-      await waitFor(() => rawMessages.some((m) => m.event === "posted") && official.some((m) => m.event === "posted"));
+      await eventually(() => rawMessages.some((m) => m.event === "posted") && official.some((m) => m.event === "posted"), {
+        ms: 5000,
+        what: "posted on both sockets",
+      });
       for (const messages of [rawMessages, official]) {
         const posted = messages.find((m) => m.event === "posted")!;
         expect(typeof posted.data!.post).toBe("string");
@@ -134,16 +133,8 @@ describe("@mattermost/client Client4", () => {
       expect(official.filter((m) => m.event === "hello")).toHaveLength(1);
     } finally {
       wsClient.close();
-      raw.close();
+      await raw.close();
       console.log = quiet;
     }
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -7,10 +7,15 @@
  * `{id, message, status_code}`, and a 400's message names the field.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Channel, Post, Team, User } from "#common/wire.ts";
-import { startTestServer, type ApiResponse, type TestClient, type TestServer } from "#testing";
+import { z } from "zod";
+import { apiErrorBodySchema, postListSchema } from "#common/wire-schemas.ts";
+import type { ApiErrorBody, Channel, Post, Team, User } from "#common/wire.ts";
+import { expectBody, incomingHookSchema, startTestServer, TestSocket, type ApiResponse, type TestClient, type TestServer } from "#testing";
 import { MAX_DEPTH } from "../input-guard.ts";
 import { routeMatches, samplePath } from "../route-probes.ts";
+
+/** An answer naming the id of what it made. */
+const withId = z.looseObject({ id: z.string() });
 
 type Client = TestClient & { user: User };
 
@@ -35,7 +40,7 @@ beforeAll(async () => {
   channel = await server.createChannel(admin, { teamId: team.id });
   await server.addToChannel(admin, { channel, user: alice.user });
   post = await server.createPost(alice, { channelId: channel.id });
-  hookId = (await alice.post("/api/v4/hooks/incoming", { channel_id: channel.id })).body.id;
+  hookId = (await alice.post("/api/v4/hooks/incoming", { channel_id: channel.id }, incomingHookSchema)).body.id;
 });
 
 afterAll(async () => {
@@ -177,12 +182,13 @@ const routes: Record<string, JsonRoute> = {
   },
 };
 
-/** A 4xx in the API's error shape; for a 400, the message names `field` when given. */
-function expectRefused(res: ApiResponse, label: string, field?: string): void {
+/** A 4xx in the API's error shape; for a 400, the message names `field` when given. After it, `res.body` is the error body. */
+function expectRefused(res: ApiResponse, label: string, field?: string): asserts res is ApiResponse<ApiErrorBody> {
   expect(res.status, `${label}: ${JSON.stringify(res.body)?.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
   expect(res.status, `${label}: ${JSON.stringify(res.body)?.slice(0, 300)}`).toBeLessThan(500);
   expect(res.body, label).toMatchObject({ id: expect.any(String), message: expect.any(String), status_code: res.status });
-  if (field && res.status === 400) expect(res.body.message, label).toMatch(new RegExp(`(^|; |\\b)${field.replace(/[.*]/g, "\\$&")}\\b`));
+  const body = expectBody(res, apiErrorBodySchema);
+  if (field && res.status === 400) expect(body.message, label).toMatch(new RegExp(`(^|; |\\b)${field.replace(/[.*]/g, "\\$&")}\\b`));
 }
 
 const wrongValues: Array<[string, unknown]> = [
@@ -202,7 +208,8 @@ function sweep(name: string, route: JsonRoute): void {
     // Some routes read null as an empty body: then they name what is missing (or, with nothing required, change nothing).
     const nullBody = await send("null");
     expect(nullBody.status, `${name} null`).toBeLessThan(500);
-    if (route.required.length) expect(nullBody.body.message, `${name} null`).toMatch(new RegExp(`^(body|${route.required[0]}): `));
+    if (route.required.length)
+      expect(expectBody(nullBody, apiErrorBodySchema).message, `${name} null`).toMatch(new RegExp(`^(body|${route.required[0]}): `));
     const broken = await send("{oops", { "content-type": "application/json" });
     expectRefused(broken, `${name} malformed`);
     expect(broken.body.message).toMatch(/^body: is not valid JSON/);
@@ -297,7 +304,7 @@ describe("paging", () => {
 
   it("answers a page far past the end with an empty list, on both databases", async () => {
     for (const path of lists()) {
-      const res = await alice.get(`${path}?page=9007199254740990&per_page=200`);
+      const res = await alice.get(`${path}?page=9007199254740990&per_page=200`, z.union([z.array(z.unknown()), postListSchema]));
       expect(res.status, path).toBe(200);
       expect(Array.isArray(res.body) ? res.body : res.body.order).toEqual([]);
     }
@@ -351,7 +358,7 @@ describe("ids that are not ids", () => {
   it("get a 404, or a 400/414 naming the path when the URL itself is bad, never a 5xx", async () => {
     for (const id of ids) {
       for (const path of paths(id)) {
-        const res = await alice.get(path);
+        const res = await alice.get(path, apiErrorBodySchema);
         expectRefused(res, `GET ${path}`);
         const early = refusedEarly(id);
         if (early) expect({ status: res.status, message: res.body.message }, path).toEqual(early);
@@ -401,7 +408,7 @@ describe("incoming webhooks, as Slack senders post them", () => {
 
 describe("plugin admin routes", () => {
   it("refuse an upload that is not multipart, naming the field", async () => {
-    const res = await admin.post("/api/v4/plugins", { plugin: "x" });
+    const res = await admin.post("/api/v4/plugins", { plugin: "x" }, apiErrorBodySchema);
     expectRefused(res, "json upload", "plugin");
     expect(res.status).toBe(400);
     expect(res.body.message).toBe("plugin: a .tar.gz bundle is required in the multipart field 'plugin'");
@@ -434,13 +441,18 @@ describe("plugin routes (Incident and Workflow)", () => {
     opsTeam = await plugins.createTeam(boss, { name: "fuzz-ops" });
     ops = await plugins.createChannel(boss, { teamId: opsTeam.id, name: "ops" });
     await plugins.addToChannel(boss, { channel: ops, user: member.user });
-    const started = await member.post(`${INCIDENT}/incidents`, { name: "Fuzzed", team_id: opsTeam.id });
+    const started = await member.post(`${INCIDENT}/incidents`, { name: "Fuzzed", team_id: opsTeam.id }, withId);
     incidentId = started.body.id;
-    itemId = (await member.post(`${INCIDENT}/incidents/${incidentId}/checklist`, { title: "Item" })).body.checklist[0].id;
-    const wf = await boss.post(`${WORKFLOW}/workflows`, {
-      team_id: opsTeam.id,
-      source: `name: Fuzz\nteam: fuzz-ops\nrun_as: ${boss.user.username}\ntrigger: {type: webhook}\nsteps:\n  - action: post_message\n    with: {channel: ops, message: hi}\n`,
-    });
+    const withItem = z.looseObject({ checklist: z.tuple([withId], withId) });
+    itemId = (await member.post(`${INCIDENT}/incidents/${incidentId}/checklist`, { title: "Item" }, withItem)).body.checklist[0].id;
+    const wf = await boss.post(
+      `${WORKFLOW}/workflows`,
+      {
+        team_id: opsTeam.id,
+        source: `name: Fuzz\nteam: fuzz-ops\nrun_as: ${boss.user.username}\ntrigger: {type: webhook}\nsteps:\n  - action: post_message\n    with: {channel: ops, message: hi}\n`,
+      },
+      withId,
+    );
     workflowId = wf.body.id;
   });
   afterAll(async () => {
@@ -521,7 +533,7 @@ describe("plugin routes (Incident and Workflow)", () => {
       ] as const) {
         expectRefused(await caller.get(`${path}?${query}`), `${path}?${query}`, field);
       }
-      const far = await caller.get(`${path}?page=9007199254740990&per_page=200`);
+      const far = await caller.get(`${path}?page=9007199254740990&per_page=200`, z.looseObject({ items: z.array(z.unknown()) }));
       expect(far.status, path).toBe(200);
       expect(far.body.items).toEqual([]);
     }
@@ -551,7 +563,7 @@ describe("plugin routes (Incident and Workflow)", () => {
         ["GET", `${WORKFLOW}/runs/${id}`, undefined, boss],
         ["POST", `${WORKFLOW}/hooks/${id}/${id}`, {}, plugins.anonymous],
       ] as Array<[string, string, unknown, TestClient]>) {
-        const res = await caller.request(method, path, body);
+        const res = await caller.request(method, path, body, {}, apiErrorBodySchema);
         expectRefused(res, `${method} ${path}`);
         if (id.includes("%00")) expect(res.body.message, path).toBe("path: must not contain the NUL character (U+0000)");
         else expect(res.status, `${method} ${path}`).toBe(404);
@@ -591,15 +603,8 @@ describe("plugin routes (Incident and Workflow)", () => {
 
 describe("WebSocket frames", () => {
   it("survive garbage: not JSON, null, wrong shapes, bad tokens, oversized frames", async () => {
-    const { WebSocket } = await import("ws");
-    const open = async () => {
-      const ws = new WebSocket(`${server.url.replace("http", "ws")}/api/v4/websocket`);
-      const frames: Array<Record<string, unknown>> = [];
-      ws.on("message", (d) => frames.push(JSON.parse(d.toString()) as Record<string, unknown>));
-      await new Promise((r) => ws.once("open", r));
-      return { ws, frames };
-    };
-    const { ws, frames } = await open();
+    const socket = await TestSocket.open(server.url);
+    const frames = socket.frames;
     for (const frame of [
       "not json",
       "null",
@@ -612,18 +617,17 @@ describe("WebSocket frames", () => {
       '{"seq": 3, "action": "authentication_challenge", "data": {"token": 12}}',
       '{"seq": 4, "action": "authentication_challenge", "data": {"token": "a\\u0000b"}}',
     ]) {
-      ws.send(frame);
+      socket.sendFrame(frame);
     }
-    ws.send(JSON.stringify({ seq: 9, action: "authentication_challenge", data: { token: alice.token } }));
-    const deadline = Date.now() + 5000;
-    while (!frames.some((f) => f.event === "hello") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    socket.sendFrame({ seq: 9, action: "authentication_challenge", data: { token: alice.token } });
+    await socket.waitFor("hello");
     expect(frames.filter((f) => f.seq_reply === 3 || f.seq_reply === 4).map((f) => f.status)).toEqual(["FAIL", "FAIL"]);
     expect(frames.some((f) => f.event === "hello")).toBe(true);
-    ws.close();
+    await socket.close();
     // A frame over the 64 KB limit closes that socket (1009), and nothing else.
-    const big = await open();
+    const big = await TestSocket.open(server.url);
     const closed = new Promise<number>((r) => big.ws.once("close", (code) => r(code)));
-    big.ws.send("x".repeat(70 * 1024));
+    big.sendFrame("x".repeat(70 * 1024));
     expect(await closed).toBe(1009);
     expect((await alice.get("/api/v4/users/me")).status).toBe(200);
   });

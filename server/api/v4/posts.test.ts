@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiErrorBodySchema, channelMemberSchema, channelSchema, postListSchema, postSchema } from "#common/wire-schemas.ts";
 import type { Channel, Post, PostList, Team, User } from "#common/wire.ts";
 import { startTestServer, type TestClient, type TestServer } from "#testing";
 
@@ -26,11 +27,15 @@ afterAll(async () => server.close());
 
 describe("POST /api/v4/posts", () => {
   it("creates a post with props and attachments for a member", async () => {
-    const res = await bob.post("/api/v4/posts", {
-      channel_id: pub.id,
-      message: "**deploy** done",
-      props: { attachments: [{ text: "details" }] },
-    });
+    const res = await bob.post(
+      "/api/v4/posts",
+      {
+        channel_id: pub.id,
+        message: "**deploy** done",
+        props: { attachments: [{ text: "details" }] },
+      },
+      postSchema,
+    );
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       channel_id: pub.id,
@@ -47,65 +52,77 @@ describe("POST /api/v4/posts", () => {
   });
 
   it("strips webhook-only props, so a person cannot pose as a webhook sender", async () => {
-    const res = await bob.post("/api/v4/posts", {
-      channel_id: pub.id,
-      message: "firing",
-      props: { from_webhook: "true", override_username: "alertmanager", webhook_display_name: "AM", keep: 1 },
-    });
+    const res = await bob.post(
+      "/api/v4/posts",
+      {
+        channel_id: pub.id,
+        message: "firing",
+        props: { from_webhook: "true", override_username: "alertmanager", webhook_display_name: "AM", keep: 1 },
+      },
+      postSchema,
+    );
     expect(res.status).toBe(201);
     expect(res.body.props).toEqual({ keep: 1 });
   });
 
   it("hides a private channel from its non-members: 404, as for a channel that does not exist", async () => {
-    const hidden = await bob.post("/api/v4/posts", { channel_id: priv.id, message: "let me in" });
+    const hidden = await bob.post("/api/v4/posts", { channel_id: priv.id, message: "let me in" }, apiErrorBodySchema);
     expect(hidden.status).toBe(404);
     expect(hidden.body.message).toBe(NO_CHANNEL);
     const missing = await bob.post("/api/v4/posts", { channel_id: "m".repeat(26), message: "hi" });
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual(hidden.body);
-    const outsider = await olga.post("/api/v4/posts", { channel_id: pub.id, message: "hi" });
+    const outsider = await olga.post("/api/v4/posts", { channel_id: pub.id, message: "hi" }, apiErrorBodySchema);
     expect(outsider.status).toBe(404);
     expect(outsider.body.message).toBe(NO_CHANNEL);
   });
 
   it("refuses a team member who has not joined a public channel with 403", async () => {
     const other = await server.createChannel(alice, { teamId: team.id, type: "O" });
-    const res = await bob.post("/api/v4/posts", { channel_id: other.id, message: "hi" });
+    const res = await bob.post("/api/v4/posts", { channel_id: other.id, message: "hi" }, apiErrorBodySchema);
     expect(res.status).toBe(403);
     expect(res.body.message).toBe("You must be a member of this channel to post in it.");
   });
 
   it("lets a system admin post in any channel", async () => {
-    const res = await admin.post("/api/v4/posts", { channel_id: priv.id, message: "compliance notice" });
+    const res = await admin.post("/api/v4/posts", { channel_id: priv.id, message: "compliance notice" }, postSchema);
     expect(res.status).toBe(201);
     expect(res.body.user_id).toBe(admin.user.id);
   });
 
   it("validates the message, naming the field", async () => {
-    const tooLong = await bob.post("/api/v4/posts", { channel_id: pub.id, message: "x".repeat(16384) });
+    const tooLong = await bob.post("/api/v4/posts", { channel_id: pub.id, message: "x".repeat(16384) }, apiErrorBodySchema);
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.message).toBe("message: must be at most 16383 characters");
     expect(tooLong.body.status_code).toBe(400);
     const longest = await bob.post("/api/v4/posts", { channel_id: pub.id, message: "x".repeat(16383) });
     expect(longest.status).toBe(201);
-    const empty = await bob.post("/api/v4/posts", { channel_id: pub.id, message: "   " });
+    const empty = await bob.post("/api/v4/posts", { channel_id: pub.id, message: "   " }, apiErrorBodySchema);
     expect(empty.status).toBe(400);
     expect(empty.body.message).toBe("message: must not be empty");
-    const badChannel = await bob.post("/api/v4/posts", { channel_id: "short", message: "hi" });
+    const badChannel = await bob.post("/api/v4/posts", { channel_id: "short", message: "hi" }, apiErrorBodySchema);
     expect(badChannel.status).toBe(400);
     expect(badChannel.body.message).toBe("channel_id: must be a 26-character id");
-    const systemType = await bob.post("/api/v4/posts", { channel_id: pub.id, message: "hi", type: "system_join_channel" });
+    const systemType = await bob.post(
+      "/api/v4/posts",
+      { channel_id: pub.id, message: "hi", type: "system_join_channel" },
+      apiErrorBodySchema,
+    );
     expect(systemType.status).toBe(400);
     expect(systemType.body.message).toBe('type: "system_join_channel" is reserved for the system and plugins');
-    const forgedCard = await bob.post("/api/v4/posts", {
-      channel_id: pub.id,
-      message: "@bob ended the incident",
-      type: "custom_incident_update",
-      props: { action: "ended" },
-    });
+    const forgedCard = await bob.post(
+      "/api/v4/posts",
+      {
+        channel_id: pub.id,
+        message: "@bob ended the incident",
+        type: "custom_incident_update",
+        props: { action: "ended" },
+      },
+      apiErrorBodySchema,
+    );
     expect(forgedCard.status).toBe(400);
     expect(forgedCard.body.message).toBe('type: "custom_incident_update" is reserved for the system and plugins');
-    const notJson = await bob.request("POST", "/api/v4/posts", "{nope", { "content-type": "application/json" });
+    const notJson = await bob.request("POST", "/api/v4/posts", "{nope", { "content-type": "application/json" }, apiErrorBodySchema);
     expect(notJson.status).toBe(400);
     expect(notJson.body.message).toMatch(/^body: is not valid JSON/);
   });
@@ -117,16 +134,16 @@ describe("POST /api/v4/posts", () => {
       Array.from({ length: 24 }, (_, i) => (i % 2 ? alice : bob).post("/api/v4/posts", { channel_id: channel.id, message: `burst ${i}` })),
     );
     expect(results.map((r) => r.status)).toEqual(Array(24).fill(201));
-    const list = await alice.get<PostList>(`/api/v4/channels/${channel.id}/posts?per_page=100`);
+    const list = await alice.get(`/api/v4/channels/${channel.id}/posts?per_page=100`, postListSchema);
     expect(list.body.order).toHaveLength(24);
-    expect((await alice.get(`/api/v4/channels/${channel.id}`)).body.total_msg_count).toBe(24);
+    expect((await alice.get(`/api/v4/channels/${channel.id}`, channelSchema)).body.total_msg_count).toBe(24);
     // Each author has read their own posts, none of the other's.
-    expect((await alice.get(`/api/v4/channels/${channel.id}/members/me`)).body.msg_count).toBe(12);
-    expect((await bob.get(`/api/v4/channels/${channel.id}/members/me`)).body.msg_count).toBe(12);
+    expect((await alice.get(`/api/v4/channels/${channel.id}/members/me`, channelMemberSchema)).body.msg_count).toBe(12);
+    expect((await bob.get(`/api/v4/channels/${channel.id}/members/me`, channelMemberSchema)).body.msg_count).toBe(12);
   });
 
   it("refuses anonymous callers", async () => {
-    const res = await server.anonymous.post("/api/v4/posts", { channel_id: pub.id, message: "hi" });
+    const res = await server.anonymous.post("/api/v4/posts", { channel_id: pub.id, message: "hi" }, apiErrorBodySchema);
     expect(res.status).toBe(401);
     expect(res.body.message).toBe("You must be signed in to do that.");
   });
@@ -136,19 +153,19 @@ describe("GET /api/v4/posts/{id}", () => {
   it("reads a post in a readable channel; 404 for a private channel's non-members", async () => {
     const open = await server.createPost(alice, { channelId: pub.id, message: "open" });
     const secret = await server.createPost(alice, { channelId: priv.id, message: "secret" });
-    const seen = await bob.get(`/api/v4/posts/${open.id}`);
+    const seen = await bob.get(`/api/v4/posts/${open.id}`, postSchema);
     expect(seen.status).toBe(200);
     expect(seen.body.message).toBe("open");
-    const hidden = await bob.get(`/api/v4/posts/${secret.id}`);
+    const hidden = await bob.get(`/api/v4/posts/${secret.id}`, apiErrorBodySchema);
     expect(hidden.status).toBe(404);
     expect(hidden.body.message).toBe(NO_POST);
     const missing = await bob.get(`/api/v4/posts/${"p".repeat(26)}`);
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual(hidden.body);
-    const byAdmin = await admin.get(`/api/v4/posts/${secret.id}`);
+    const byAdmin = await admin.get(`/api/v4/posts/${secret.id}`, postSchema);
     expect(byAdmin.status).toBe(200);
     expect(byAdmin.body.message).toBe("secret");
-    const anon = await server.anonymous.get(`/api/v4/posts/${open.id}`);
+    const anon = await server.anonymous.get(`/api/v4/posts/${open.id}`, apiErrorBodySchema);
     expect(anon.status).toBe(401);
     expect(anon.body.message).toBe("You must be signed in to do that.");
   });
@@ -161,7 +178,7 @@ describe("GET /api/v4/channels/{id}/posts", () => {
     channel = await server.createChannel(alice, { teamId: team.id, type: "O" });
     await server.addToChannel(alice, { channel, user: bob.user });
     for (let i = 1; i <= 5; i++) await server.createPost(alice, { channelId: channel.id, message: `m${i}` });
-    all = (await bob.get<PostList>(`/api/v4/channels/${channel.id}/posts`)).body;
+    all = (await bob.get(`/api/v4/channels/${channel.id}/posts`, postListSchema)).body;
   });
 
   it("answers {order, posts}, newest first", () => {
@@ -175,59 +192,59 @@ describe("GET /api/v4/channels/{id}/posts", () => {
   it("pages with page and per_page", async () => {
     const pages: string[][] = [];
     for (let page = 0; page < 3; page++) {
-      const res = await bob.get<PostList>(`/api/v4/channels/${channel.id}/posts?page=${page}&per_page=2`);
+      const res = await bob.get(`/api/v4/channels/${channel.id}/posts?page=${page}&per_page=2`, postListSchema);
       expect(res.status).toBe(200);
       pages.push(res.body.order);
     }
     expect(pages).toEqual([all.order.slice(0, 2), all.order.slice(2, 4), all.order.slice(4)]);
-    const first = await bob.get<PostList>(`/api/v4/channels/${channel.id}/posts?page=0&per_page=2`);
+    const first = await bob.get(`/api/v4/channels/${channel.id}/posts?page=0&per_page=2`, postListSchema);
     expect(first.body.prev_post_id).toBe(all.order[1]);
   });
 
   it("pages with before and after a post id", async () => {
-    const before = await bob.get<PostList>(`/api/v4/channels/${channel.id}/posts?before=${all.order[2]}&per_page=10`);
+    const before = await bob.get(`/api/v4/channels/${channel.id}/posts?before=${all.order[2]}&per_page=10`, postListSchema);
     expect(before.status).toBe(200);
     expect(before.body.order).toEqual(all.order.slice(3));
-    const after = await bob.get<PostList>(`/api/v4/channels/${channel.id}/posts?after=${all.order[2]}&per_page=10`);
+    const after = await bob.get(`/api/v4/channels/${channel.id}/posts?after=${all.order[2]}&per_page=10`, postListSchema);
     expect(after.status).toBe(200);
     expect(after.body.order).toEqual(all.order.slice(0, 2));
-    const afterOne = await bob.get<PostList>(`/api/v4/channels/${channel.id}/posts?after=${all.order[4]}&per_page=1`);
+    const afterOne = await bob.get(`/api/v4/channels/${channel.id}/posts?after=${all.order[4]}&per_page=1`, postListSchema);
     expect(afterOne.body.order).toEqual([all.order[3]]);
     expect(afterOne.body.has_next).toBe(true);
   });
 
   it("validates paging, naming the parameter", async () => {
-    const big = await bob.get(`/api/v4/channels/${channel.id}/posts?per_page=201`);
+    const big = await bob.get(`/api/v4/channels/${channel.id}/posts?per_page=201`, apiErrorBodySchema);
     expect(big.status).toBe(400);
     expect(big.body.message).toBe("per_page: must be at most 200");
-    const zero = await bob.get(`/api/v4/channels/${channel.id}/posts?per_page=0`);
+    const zero = await bob.get(`/api/v4/channels/${channel.id}/posts?per_page=0`, apiErrorBodySchema);
     expect(zero.status).toBe(400);
     expect(zero.body.message).toBe("per_page: must be at least 1");
-    const negative = await bob.get(`/api/v4/channels/${channel.id}/posts?page=-1`);
+    const negative = await bob.get(`/api/v4/channels/${channel.id}/posts?page=-1`, apiErrorBodySchema);
     expect(negative.status).toBe(400);
     expect(negative.body.message).toBe("page: must be 0 or more");
-    const unknown = await bob.get(`/api/v4/channels/${channel.id}/posts?before=${"u".repeat(26)}`);
+    const unknown = await bob.get(`/api/v4/channels/${channel.id}/posts?before=${"u".repeat(26)}`, apiErrorBodySchema);
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toBe("before: no post with this id in this channel");
     // A post of another channel is no anchor: its existence is not revealed.
     const secret = await server.createPost(alice, { channelId: priv.id, message: "secret" });
-    const foreign = await bob.get(`/api/v4/channels/${channel.id}/posts?after=${secret.id}`);
+    const foreign = await bob.get(`/api/v4/channels/${channel.id}/posts?after=${secret.id}`, apiErrorBodySchema);
     expect(foreign.status).toBe(400);
     expect(foreign.body.message).toBe("after: no post with this id in this channel");
   });
 
   it("answers 404 to a private channel's non-members and lets system admins read it", async () => {
     await server.createPost(alice, { channelId: priv.id, message: "private" });
-    const hidden = await bob.get(`/api/v4/channels/${priv.id}/posts`);
+    const hidden = await bob.get(`/api/v4/channels/${priv.id}/posts`, apiErrorBodySchema);
     expect(hidden.status).toBe(404);
     expect(hidden.body.message).toBe("channel not found, or you do not have access to it");
-    const outsider = await olga.get(`/api/v4/channels/${channel.id}/posts`);
+    const outsider = await olga.get(`/api/v4/channels/${channel.id}/posts`, apiErrorBodySchema);
     expect(outsider.status).toBe(404);
     expect(outsider.body.message).toBe("channel not found, or you do not have access to it");
-    const byAdmin = await admin.get<PostList>(`/api/v4/channels/${priv.id}/posts`);
+    const byAdmin = await admin.get(`/api/v4/channels/${priv.id}/posts`, postListSchema);
     expect(byAdmin.status).toBe(200);
     expect(Object.values(byAdmin.body.posts).map((p: Post) => p.message)).toContain("private");
-    const anon = await server.anonymous.get(`/api/v4/channels/${channel.id}/posts`);
+    const anon = await server.anonymous.get(`/api/v4/channels/${channel.id}/posts`, apiErrorBodySchema);
     expect(anon.status).toBe(401);
     expect(anon.body.message).toBe("You must be signed in to do that.");
   });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { apiErrorBodySchema, postListSchema } from "#common/wire-schemas.ts";
 import type { Channel, Post, PostList, Team, User } from "#common/wire.ts";
-import { startTestServer, type TestClient, type TestServer } from "#testing";
+import { expectBody, incomingHookSchema, startTestServer, type TestClient, type TestServer } from "#testing";
 
 type Client = TestClient & { user: User };
 
@@ -26,7 +28,7 @@ beforeAll(async () => {
 afterAll(async () => server.close());
 
 async function latestPost(channelId: string): Promise<Post> {
-  const list = await alice.get<PostList>(`/api/v4/channels/${channelId}/posts?per_page=1`);
+  const list = await alice.get(`/api/v4/channels/${channelId}/posts?per_page=1`, postListSchema);
   const post = list.body.posts[list.body.order[0] ?? ""];
   if (!post) throw new Error(`no post in ${channelId}`);
   return post;
@@ -35,17 +37,21 @@ async function latestPost(channelId: string): Promise<Post> {
 async function createHook(body: Record<string, unknown> = {}): Promise<{ id: string }> {
   const res = await alice.post("/api/v4/hooks/incoming", { channel_id: alerts.id, display_name: "Alertmanager", ...body });
   expect(res.status).toBe(201);
-  return res.body;
+  return expectBody(res, incomingHookSchema);
 }
 
 describe("POST /api/v4/hooks/incoming", () => {
   it("creates a webhook for a channel member", async () => {
-    const res = await alice.post("/api/v4/hooks/incoming", {
-      channel_id: alerts.id,
-      display_name: "Grafana",
-      description: "dashboards",
-      username: "grafana",
-    });
+    const res = await alice.post(
+      "/api/v4/hooks/incoming",
+      {
+        channel_id: alerts.id,
+        display_name: "Grafana",
+        description: "dashboards",
+        username: "grafana",
+      },
+      incomingHookSchema,
+    );
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       channel_id: alerts.id,
@@ -56,26 +62,26 @@ describe("POST /api/v4/hooks/incoming", () => {
       channel_locked: false,
     });
     expect(res.body.id).toMatch(/^[a-z0-9]{26}$/);
-    const list = await alice.get("/api/v4/hooks/incoming");
+    const list = await alice.get("/api/v4/hooks/incoming", z.array(incomingHookSchema));
     expect(list.status).toBe(200);
     expect(list.body.map((h: { id: string }) => h.id)).toContain(res.body.id);
     expect((await bob.get("/api/v4/hooks/incoming")).body).toEqual([]);
   });
 
   it("refuses non-members: 403 in a public channel, 404 in a private one", async () => {
-    const pub = await bob.post("/api/v4/hooks/incoming", { channel_id: alerts.id });
+    const pub = await bob.post("/api/v4/hooks/incoming", { channel_id: alerts.id }, apiErrorBodySchema);
     expect(pub.status).toBe(403);
     expect(pub.body.message).toBe("You must be a member of the channel to create a webhook for it.");
-    const priv = await bob.post("/api/v4/hooks/incoming", { channel_id: secret.id });
+    const priv = await bob.post("/api/v4/hooks/incoming", { channel_id: secret.id }, apiErrorBodySchema);
     expect(priv.status).toBe(404);
     expect(priv.body.message).toBe("channel not found, or you do not have access to it");
   });
 
   it("validates the body and refuses anonymous callers", async () => {
-    const bad = await alice.post("/api/v4/hooks/incoming", { display_name: "x" });
+    const bad = await alice.post("/api/v4/hooks/incoming", { display_name: "x" }, apiErrorBodySchema);
     expect(bad.status).toBe(400);
     expect(bad.body.message).toBe("channel_id: Invalid input: expected string, received undefined");
-    const anon = await server.anonymous.post("/api/v4/hooks/incoming", { channel_id: alerts.id });
+    const anon = await server.anonymous.post("/api/v4/hooks/incoming", { channel_id: alerts.id }, apiErrorBodySchema);
     expect(anon.status).toBe(401);
     expect(anon.body.message).toBe("You must be signed in to do that.");
   });
@@ -156,7 +162,7 @@ describe("POST /hooks/{id}", () => {
     const post = await latestPost(longChannel.id);
     expect(post.message).toBe("");
     expect(post.props).toMatchObject({ override_username: "alertmanager", attachments: [attachment] });
-    const tooLong = await server.anonymous.post(`/hooks/${hook.id}`, { text: "x", channel: `#${longName}x` });
+    const tooLong = await server.anonymous.post(`/hooks/${hook.id}`, { text: "x", channel: `#${longName}x` }, apiErrorBodySchema);
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.message).toBe("channel: must be at most 64 characters after an optional # or ~");
   });
@@ -164,10 +170,10 @@ describe("POST /hooks/{id}", () => {
   it("refuses a `channel` the webhook's owner cannot post in", async () => {
     const bobsChannel = await server.createChannel(bob, { teamId: team.id, name: "bobs-private", type: "P" });
     const hook = await createHook();
-    const res = await server.anonymous.post(`/hooks/${hook.id}`, { text: "leak", channel: bobsChannel.name });
+    const res = await server.anonymous.post(`/hooks/${hook.id}`, { text: "leak", channel: bobsChannel.name }, apiErrorBodySchema);
     expect(res.status).toBe(400);
     expect(res.body.message).toBe('channel: "bobs-private" not found, or the webhook\'s owner cannot post there');
-    const missing = await server.anonymous.post(`/hooks/${hook.id}`, { text: "x", channel: "nowhere" });
+    const missing = await server.anonymous.post(`/hooks/${hook.id}`, { text: "x", channel: "nowhere" }, apiErrorBodySchema);
     expect(missing.status).toBe(400);
     expect(missing.body.message).toBe('channel: "nowhere" not found, or the webhook\'s owner cannot post there');
   });
@@ -180,28 +186,34 @@ describe("POST /hooks/{id}", () => {
     const post = await latestPost(alerts.id);
     expect(post.message).toBe("from a form");
     expect(post.props.override_username).toBe("jenkins");
-    const broken = await server.anonymous.request("POST", `/hooks/${hook.id}`, "payload=%7Bnope", {
-      "content-type": "application/x-www-form-urlencoded",
-    });
+    const broken = await server.anonymous.request(
+      "POST",
+      `/hooks/${hook.id}`,
+      "payload=%7Bnope",
+      {
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      apiErrorBodySchema,
+    );
     expect(broken.status).toBe(400);
     expect(broken.body.message).toBe("payload: is not valid JSON");
   });
 
   it("refuses an empty or invalid payload, naming the field", async () => {
     const hook = await createHook();
-    const empty = await server.anonymous.post(`/hooks/${hook.id}`, { username: "x" });
+    const empty = await server.anonymous.post(`/hooks/${hook.id}`, { username: "x" }, apiErrorBodySchema);
     expect(empty.status).toBe(400);
     expect(empty.body.message).toBe("text: no text or attachments were given");
-    const long = await server.anonymous.post(`/hooks/${hook.id}`, { text: "x".repeat(16384) });
+    const long = await server.anonymous.post(`/hooks/${hook.id}`, { text: "x".repeat(16384) }, apiErrorBodySchema);
     expect(long.status).toBe(400);
     expect(long.body.message).toBe("text: must be at most 16383 characters");
-    const wrongType = await server.anonymous.post(`/hooks/${hook.id}`, { text: 42 });
+    const wrongType = await server.anonymous.post(`/hooks/${hook.id}`, { text: 42 }, apiErrorBodySchema);
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.message).toBe("text: Invalid input: expected string, received number");
   });
 
   it("answers 404 for an unknown webhook", async () => {
-    const res = await server.anonymous.post(`/hooks/${"h".repeat(26)}`, { text: "hi" });
+    const res = await server.anonymous.post(`/hooks/${"h".repeat(26)}`, { text: "hi" }, apiErrorBodySchema);
     expect(res.status).toBe(404);
     expect(res.body.message).toBe("no incoming webhook with this id");
   });
@@ -210,11 +222,11 @@ describe("POST /hooks/{id}", () => {
     const carol = await server.createUser();
     const channel = await server.createChannel(alice, { teamId: team.id, type: "O" });
     await server.addToChannel(alice, { channel, user: carol.user });
-    const created = await carol.post("/api/v4/hooks/incoming", { channel_id: channel.id });
+    const created = await carol.post("/api/v4/hooks/incoming", { channel_id: channel.id }, incomingHookSchema);
     expect(created.status).toBe(201);
     const admin = await server.admin();
     expect((await admin.delete(`/api/v4/users/${carol.user.id}`)).status).toBe(200);
-    const res = await server.anonymous.post(`/hooks/${created.body.id}`, { text: "ghost" });
+    const res = await server.anonymous.post(`/hooks/${created.body.id}`, { text: "ghost" }, apiErrorBodySchema);
     expect(res.status).toBe(403);
     expect(res.body.message).toBe("The owner of this webhook has been deactivated.");
   });

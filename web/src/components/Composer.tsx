@@ -103,7 +103,8 @@ export function Composer({ channel }: { channel: Channel }) {
       }
       if (event.key === "Tab" && !event.shiftKey) {
         event.preventDefault();
-        pick(suggestions[activeIndex]);
+        const chosen = suggestions[activeIndex];
+        if (chosen) pick(chosen);
         return;
       }
       if (event.key === "Escape") {

@@ -72,7 +72,9 @@ export function PostList({ channel, teamName, highlightPostId }: { channel: Chan
       <ol className="posts">
         {order.map((id, i) => {
           const post = posts[id];
-          const before = i > 0 ? posts[order[i - 1]] : undefined;
+          if (!post) return null;
+          const previousId = order[i - 1];
+          const before = previousId === undefined ? undefined : posts[previousId];
           const compact =
             !!before && before.user_id === post.user_id && before.type === post.type && post.create_at - before.create_at < SAME_AUTHOR_MS;
           return <PostItem key={id} post={post} teamName={teamName} highlighted={id === highlightPostId} compact={compact} />;

@@ -51,7 +51,5 @@ export const noContributions: Contributions = { rhs: [], headerButtons: [], post
 
 /** The renderer for a post type; the latest registration wins. */
 export function postTypeRenderer(contributions: Contributions, type: string): PostTypeContribution | undefined {
-  for (let i = contributions.postTypes.length - 1; i >= 0; i--)
-    if (contributions.postTypes[i].type === type) return contributions.postTypes[i];
-  return undefined;
+  return contributions.postTypes.findLast((contribution) => contribution.type === type);
 }

@@ -9,7 +9,6 @@ import * as jsxRuntime from "react/jsx-runtime";
 import type { SharedModules } from "#common/web-plugin-api.ts";
 
 declare global {
-  // eslint-disable-next-line no-var
   var __SITREP__: SharedModules | undefined;
 }
 

@@ -19,16 +19,22 @@ function payloadOf<T>(services: Services, event: WebSocketEvent, schema: z.ZodMi
 
 function onPosted(services: Services, post: Post): void {
   const state = services.store.get();
-  const teamId = Object.keys(state.channels).find((id) => state.channels[id].some((c) => c.id === post.channel_id));
+  const teamId = Object.entries(state.channels).find(([, channels]) => channels.some((c) => c.id === post.channel_id))?.[0];
   if (teamId) {
     const mine = post.user_id === state.me?.id;
     services.store.update((s) => {
-      const channels = s.channels[teamId].map((c) =>
-        c.id === post.channel_id ? { ...c, total_msg_count: c.total_msg_count + 1, last_post_at: post.create_at } : c,
-      );
+      const teamChannels = s.channels[teamId];
+      const channels = teamChannels
+        ? {
+            ...s.channels,
+            [teamId]: teamChannels.map((c) =>
+              c.id === post.channel_id ? { ...c, total_msg_count: c.total_msg_count + 1, last_post_at: post.create_at } : c,
+            ),
+          }
+        : s.channels;
       const member = s.members[post.channel_id];
       const members = mine && member ? { ...s.members, [post.channel_id]: { ...member, msg_count: member.msg_count + 1 } } : s.members;
-      return { ...s, channels: { ...s.channels, [teamId]: channels }, members };
+      return { ...s, channels, members };
     });
     if (post.channel_id === state.currentChannelId && document.visibilityState !== "hidden") void channelViewer(services, post.channel_id);
   } else {

@@ -65,8 +65,8 @@ export type Route =
 /** Match a path to a route. */
 export function matchRoute(pathname: string): Route {
   const parts = pathname.split("/").filter(Boolean).map(decodeURIComponent);
-  if (parts.length === 0) return { page: "root" };
   const [first, second, third] = parts;
+  if (first === undefined) return { page: "root" };
   if (first === "login" && parts.length === 1) return { page: "login" };
   if (first === "signup" && parts.length <= 2) return { page: "signup" };
   if (first === "select_team" || first === "create_team") return { page: "select_team" };

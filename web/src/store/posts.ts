@@ -44,10 +44,10 @@ export async function olderPostsLoader(services: Deps, channelId: string): Promi
       posts.map((p) => p.user_id),
     );
   } catch (error) {
-    services.store.update((s) => ({
-      ...s,
-      postsByChannel: { ...s.postsByChannel, [channelId]: { ...s.postsByChannel[channelId], loadingOlder: false } },
-    }));
+    services.store.update((s) => {
+      const loading = s.postsByChannel[channelId];
+      return loading ? { ...s, postsByChannel: { ...s.postsByChannel, [channelId]: { ...loading, loadingOlder: false } } } : s;
+    });
     throw error;
   }
 }

@@ -67,7 +67,9 @@ export function withPosts(state: AppState, channelId: string, posts: Post[], pat
   for (const post of posts) allPosts[post.id] = post;
   const previous = state.postsByChannel[channelId] ?? { order: [], hasMore: true, loadingOlder: false };
   const ids = new Set([...previous.order, ...posts.map((p) => p.id)]);
-  const order = [...ids].sort((a, b) => allPosts[a].create_at - allPosts[b].create_at || a.localeCompare(b));
+  // An id whose post is gone sorts first rather than throwing.
+  const createdAt = (id: string) => allPosts[id]?.create_at ?? 0;
+  const order = [...ids].sort((a, b) => createdAt(a) - createdAt(b) || a.localeCompare(b));
   return { ...state, posts: allPosts, postsByChannel: { ...state.postsByChannel, [channelId]: { ...previous, ...patch, order } } };
 }
 

@@ -19,6 +19,7 @@ import type { TestClient, TestServer } from "#testing";
 import { FORWARDED_POST_TYPE } from "../../common/forwarded-post.ts";
 import type { Incident } from "../../common/types.ts";
 import { API, channelPosts, startIncident, startIncidentServer } from "../test-server.ts";
+import { channelPosts, incomingHookSchema, withIdSchema } from "#testing";
 
 const alertmanagerBin = process.env.ALERTMANAGER_PATH ?? "/usr/bin/prometheus-alertmanager";
 const haveAlertmanager = fs.existsSync(alertmanagerBin);
@@ -140,14 +141,14 @@ describe.skipIf(!haveAlertmanager)("a real Alertmanager posting to a Sitrep inco
     admin = await server.admin();
     team = await server.createTeam(admin);
     alerts = await server.createChannel(admin, { teamId: team.id, name: "alerts" });
-    const hook = await admin.post("/api/v4/hooks/incoming", { channel_id: alerts.id, display_name: "Prometheus" });
+    const hook = await admin.post("/api/v4/hooks/incoming", { channel_id: alerts.id, display_name: "Prometheus" }, incomingHookSchema);
     expect(hook.status).toBe(201);
     hookId = hook.body.id;
 
     const source = ["name: Database outage", "forwarding:", "  - {from: [alerts], keywords: [db-prod], authors: [alertmanager]}"].join(
       "\n",
     );
-    const playbook = await admin.post(`${API}/playbooks`, { team_id: team.id, source });
+    const playbook = await admin.post(`${API}/playbooks`, { team_id: team.id, source }, withIdSchema);
     expect(playbook.status, JSON.stringify(playbook.body)).toBe(201);
     incident = await startIncident(admin, { name: "DB latency", team_id: team.id, playbook_id: playbook.body.id });
 

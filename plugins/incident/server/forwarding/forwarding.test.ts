@@ -5,11 +5,14 @@
  * reload`, and rules surviving a disable/enable.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiErrorBodySchema, commandResponseSchema, userSchema } from "#common/wire-schemas.ts";
+import { incidentAnswerSchema } from "../../common/types.ts";
 import type { Channel, Post, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import { FORWARDED_POST_TYPE } from "../../common/forwarded-post.ts";
 import type { Incident } from "../../common/types.ts";
 import { API, channelPosts, slash, startIncident, startIncidentServer } from "../test-server.ts";
+import { channelPosts, expectBody, incomingHookSchema, withIdSchema } from "#testing";
 
 type Client = TestClient & { user: User };
 
@@ -53,7 +56,7 @@ async function playbook(team: Team, props: { name?: string; forwarding: string; 
     "forwarding:",
     props.forwarding,
   ].join("\n");
-  const res = await admin.post(`${API}/playbooks`, { team_id: team.id, source });
+  const res = await admin.post(`${API}/playbooks`, { team_id: team.id, source }, withIdSchema);
   if (res.status !== 200 && res.status !== 201) throw new Error(`playbook: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as string;
 }
@@ -108,7 +111,7 @@ describe("message forwarding", () => {
     expect(copy.message).toContain(`~alerts by @${alice.user.username}`);
     expect(copy.message).toContain(permalink);
     expect(copy.message).toContain("> Latency on DB-PROD is climbing");
-    const bot = await admin.get(`/api/v4/users/${copy.user_id}`);
+    const bot = await admin.get(`/api/v4/users/${copy.user_id}`, userSchema);
     expect(bot.body.username).toBe("incident");
   });
 
@@ -149,7 +152,7 @@ describe("message forwarding", () => {
     await say(alice, w.support, "customer saw ERR-x");
     await say(alice, w.alerts, "db-prod by a person, not alertmanager");
 
-    const hook = await admin.post("/api/v4/hooks/incoming", { channel_id: w.alerts.id, display_name: "Prometheus" });
+    const hook = await admin.post("/api/v4/hooks/incoming", { channel_id: w.alerts.id, display_name: "Prometheus" }, incomingHookSchema);
     expect(hook.status).toBe(201);
     const sent = await server.anonymous.post(`/hooks/${hook.body.id}`, {
       username: "alertmanager",
@@ -199,7 +202,7 @@ describe("message forwarding", () => {
       forwarding: '  - {from: [alerts], keywords: ["{{fields.service}}"], exclude_keywords: ["{{fields.service}}-canary"]}',
     });
     const incident = await start(w.team, id, { service: "payments" });
-    const read = await admin.get(`${API}/incidents/${incident.id}`);
+    const read = await admin.get(`${API}/incidents/${incident.id}`, incidentAnswerSchema);
     expect(read.body.forwarding).toEqual([
       { from: ["alerts"], keywords: ["payments"], exclude_keywords: ["payments-canary"], authors: [], match: "any" },
     ]);
@@ -256,17 +259,17 @@ describe("message forwarding", () => {
     const channel = { id: incident.channel_id, team_id: w.team.id } as Channel;
     const usage = await slash(admin, { channel, command: "/incident rules" });
     expect(usage.status).toBe(400);
-    expect(usage.body.message).toBe("usage: /incident rules reload (in the incident channel)");
+    expect(expectBody(usage, apiErrorBodySchema).message).toBe("usage: /incident rules reload (in the incident channel)");
     const elsewhere = await slash(admin, { channel: w.alerts, command: "/incident rules reload" });
     expect(elsewhere.status).toBe(400);
-    expect(elsewhere.body.message).toContain("must be run in an incident channel");
+    expect(expectBody(elsewhere, apiErrorBodySchema).message).toContain("must be run in an incident channel");
     const outsider = await slash(alice, { channel, command: "/incident rules reload" });
     expect(outsider.status).toBe(403);
 
     const reload = await slash(admin, { channel, command: "/incident rules reload" });
     expect(reload.status).toBe(200);
-    expect(reload.body.text).toBe(`Reloaded 1 forwarding rule of **${incident.name}** from its playbook.`);
-    const read = await admin.get(`${API}/incidents/${incident.id}`);
+    expect(expectBody(reload, commandResponseSchema).text).toBe(`Reloaded 1 forwarding rule of **${incident.name}** from its playbook.`);
+    const read = await admin.get(`${API}/incidents/${incident.id}`, incidentAnswerSchema);
     expect(read.body.forwarding[0].keywords).toEqual(["beta"]);
     expect(read.body.playbook_version).toBe(incident.playbook_version);
     const record = (await channelPosts(admin, incident.channel_id)).find((p) => p.props.action === "rules_reloaded");
@@ -283,7 +286,9 @@ describe("message forwarding", () => {
     const bare = await startIncident(admin, { name: "No playbook", team_id: w.team.id });
     const res = await slash(admin, { channel: { id: bare.channel_id, team_id: w.team.id } as Channel, command: "/incident rules reload" });
     expect(res.status).toBe(400);
-    expect(res.body.message).toBe('incident "No playbook" was started without a playbook: there are no forwarding rules to reload');
+    expect(expectBody(res, apiErrorBodySchema).message).toBe(
+      'incident "No playbook" was started without a playbook: there are no forwarding rules to reload',
+    );
     await admin.post(`${API}/incidents/${bare.id}/end`, {});
     const ended = await slash(admin, {
       channel: { id: bare.channel_id, team_id: w.team.id } as Channel,

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiErrorBodySchema } from "#common/wire-schemas.ts";
+import { incidentAnswerSchema } from "../../common/types.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import type { Incident } from "../../common/types.ts";
 import { API, channelPosts, listen, startIncident, startIncidentServer, teamWithMembers } from "../test-server.ts";
+import { channelPosts, pageOf } from "#testing";
 
 type Client = TestClient & { user: User };
 let server: TestServer;
@@ -61,7 +64,7 @@ describe("starting an incident through the API", () => {
 
   it("refuses a taken channel name with a free suggestion, and an invalid one with a valid suggestion", async () => {
     await startIncident(alice, { name: "Queue stuck", team_id: team.id });
-    const taken = await alice.post(`${API}/incidents`, { name: "Queue stuck", team_id: team.id });
+    const taken = await alice.post(`${API}/incidents`, { name: "Queue stuck", team_id: team.id }, apiErrorBodySchema);
     expect(taken.status).toBe(400);
     expect(taken.body.id).toBe("incident.channel.taken");
     expect(taken.body.message).toMatch(/^channel_name: a channel named "queue-stuck" already exists in this team; try "queue-stuck-\w+"$/);
@@ -73,7 +76,7 @@ describe("starting an incident through the API", () => {
     });
     expect(retried.status).toBe(201);
 
-    const bad = await alice.post(`${API}/incidents`, { name: "X", team_id: team.id, channel_name: "Bad Name!" });
+    const bad = await alice.post(`${API}/incidents`, { name: "X", team_id: team.id, channel_name: "Bad Name!" }, apiErrorBodySchema);
     expect(bad.status).toBe(400);
     expect(bad.body.message).toBe(
       `channel_name: "Bad Name!" may contain only lowercase letters, digits, '-' and '_', and must start with a letter or digit; try "bad-name"`,
@@ -81,19 +84,19 @@ describe("starting an incident through the API", () => {
   });
 
   it("validates the body, naming the field and the reason", async () => {
-    const empty = await alice.post(`${API}/incidents`, { name: "  ", team_id: team.id });
+    const empty = await alice.post(`${API}/incidents`, { name: "  ", team_id: team.id }, apiErrorBodySchema);
     expect(empty.status).toBe(400);
     expect(empty.body.message).toBe("name: must not be empty");
-    const missing = await alice.post(`${API}/incidents`, { name: "x" });
+    const missing = await alice.post(`${API}/incidents`, { name: "x" }, apiErrorBodySchema);
     expect(missing.status).toBe(400);
     expect(missing.body.message).toBe("team_id: is required");
-    const wrongType = await alice.post(`${API}/incidents`, { name: "x", team_id: team.id, private: "yes" });
+    const wrongType = await alice.post(`${API}/incidents`, { name: "x", team_id: team.id, private: "yes" }, apiErrorBodySchema);
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.message).toMatch(/^private: /);
   });
 
   it("requires membership of the team", async () => {
-    const res = await outsider.post(`${API}/incidents`, { name: "Not mine", team_id: team.id });
+    const res = await outsider.post(`${API}/incidents`, { name: "Not mine", team_id: team.id }, apiErrorBodySchema);
     expect(res.status).toBe(404);
     expect(res.body.message).toBe(`team_id: no team with id ${team.id} that you belong to`);
   });
@@ -116,27 +119,27 @@ describe("listing and reading", () => {
     const b = await startIncident(bob, { name: "List two", team_id: other.id });
     const c = await startIncident(bob, { name: "List three", team_id: other.id });
     await bob.post(`${API}/incidents/${a.id}/end`);
-    const all = await bob.get(`${API}/incidents?team_id=${other.id}`);
+    const all = await bob.get(`${API}/incidents?team_id=${other.id}`, pageOf(incidentAnswerSchema));
     expect(all.status).toBe(200);
     expect(all.body.total_count).toBe(3);
     expect(all.body.items.map((i: Incident) => i.name)).toEqual(["List three", "List two", "List one"]);
-    const active = await bob.get(`${API}/incidents?team_id=${other.id}&status=active`);
+    const active = await bob.get(`${API}/incidents?team_id=${other.id}&status=active`, pageOf(incidentAnswerSchema));
     expect(active.body.items.map((i: Incident) => i.id)).toEqual([c.id, b.id]);
-    const ended = await bob.get(`${API}/incidents?team_id=${other.id}&status=ended`);
+    const ended = await bob.get(`${API}/incidents?team_id=${other.id}&status=ended`, pageOf(incidentAnswerSchema));
     expect(ended.body.items.map((i: Incident) => i.id)).toEqual([a.id]);
     const paged = await bob.get(`${API}/incidents?team_id=${other.id}&per_page=2&page=1`);
     expect(paged.body).toMatchObject({ total_count: 3, items: [{ id: a.id }] });
     const byCommander = await bob.get(`${API}/incidents?team_id=${other.id}&commander_user_id=${alice.user.id}`);
     expect(byCommander.body).toEqual({ items: [], total_count: 0 });
-    const badPage = await bob.get(`${API}/incidents?per_page=0`);
+    const badPage = await bob.get(`${API}/incidents?per_page=0`, apiErrorBodySchema);
     expect(badPage.status).toBe(400);
     expect(badPage.body.message).toBe("per_page: must be at least 1");
-    const badStatus = await bob.get(`${API}/incidents?status=open`);
+    const badStatus = await bob.get(`${API}/incidents?status=open`, apiErrorBodySchema);
     expect(badStatus.body.message).toBe("status: must be active, ended or all");
-    const got = await bob.get(`${API}/incidents/${b.id}`);
+    const got = await bob.get(`${API}/incidents/${b.id}`, incidentAnswerSchema);
     expect(got.status).toBe(200);
     expect(got.body.id).toBe(b.id);
-    const missing = await bob.get(`${API}/incidents/${"x".repeat(26)}`);
+    const missing = await bob.get(`${API}/incidents/${"x".repeat(26)}`, apiErrorBodySchema);
     expect(missing.status).toBe(404);
     expect(missing.body.message).toBe(`incident: no incident with id ${"x".repeat(26)}`);
   });
@@ -152,9 +155,9 @@ describe("permissions", () => {
     const update = await bobSocket.waitFor("custom_incident_incident_updated");
     expect((update.incident as Incident).private).toBe(true);
 
-    const list = await carol.get(`${API}/incidents?team_id=${team.id}`);
+    const list = await carol.get(`${API}/incidents?team_id=${team.id}`, pageOf(incidentAnswerSchema));
     expect(list.body.items.map((i: Incident) => i.id)).not.toContain(incident.id);
-    const get = await carol.get(`${API}/incidents/${incident.id}`);
+    const get = await carol.get(`${API}/incidents/${incident.id}`, apiErrorBodySchema);
     expect(get.status).toBe(404);
     expect(get.body.message).toBe(`incident: no incident with id ${incident.id}`);
     const change = await carol.patch(`${API}/incidents/${incident.id}`, { current_stage: "Resolved" });
@@ -174,9 +177,9 @@ describe("permissions", () => {
     const created = await carolSocket.waitFor("custom_incident_incident_created");
     expect((created.incident as Incident).id).toBe(incident.id);
     expect((await carol.get(`${API}/incidents/${incident.id}`)).status).toBe(200);
-    const list = await carol.get(`${API}/incidents?team_id=${team.id}&status=active`);
+    const list = await carol.get(`${API}/incidents?team_id=${team.id}&status=active`, pageOf(incidentAnswerSchema));
     expect(list.body.items.map((i: Incident) => i.id)).toContain(incident.id);
-    const change = await carol.patch(`${API}/incidents/${incident.id}`, { current_stage: "Mitigated" });
+    const change = await carol.patch(`${API}/incidents/${incident.id}`, { current_stage: "Mitigated" }, apiErrorBodySchema);
     expect(change.status).toBe(403);
     expect(change.body.message).toBe(
       `You must be a member of ~${incident.channel_name} to change the incident "Public outage"; join the channel first.`,
@@ -192,23 +195,27 @@ describe("changing an incident", () => {
   it("changes stage and commander, each posted by the bot naming who did it, with events", async () => {
     const socket = await listen(alice);
     const incident = await startIncident(alice, { name: "Stage walk", team_id: team.id });
-    const staged = await alice.patch(`${API}/incidents/${incident.id}`, { current_stage: "investigating" });
+    const staged = await alice.patch(`${API}/incidents/${incident.id}`, { current_stage: "investigating" }, incidentAnswerSchema);
     expect(staged.status).toBe(200);
     expect(staged.body.current_stage).toBe("Investigating");
-    const unknown = await alice.patch(`${API}/incidents/${incident.id}`, { current_stage: "Done" });
+    const unknown = await alice.patch(`${API}/incidents/${incident.id}`, { current_stage: "Done" }, apiErrorBodySchema);
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toBe(
       'stage: "Done" is not a stage of this incident; its stages are Triage, Investigating, Mitigated, Resolved (or next, prev)',
     );
-    const handed = await alice.patch(`${API}/incidents/${incident.id}`, { commander_user_id: bob.user.id });
+    const handed = await alice.patch(`${API}/incidents/${incident.id}`, { commander_user_id: bob.user.id }, incidentAnswerSchema);
     expect(handed.body.commander_user_id).toBe(bob.user.id);
     expect(await alice.get(`/api/v4/channels/${incident.channel_id}`)).toMatchObject({ status: 200 });
     const members = await bob.get(`${API}/incidents/${incident.id}`);
     expect(members.status).toBe(200);
-    const strangerCommander = await alice.patch(`${API}/incidents/${incident.id}`, { commander_user_id: outsider.user.id });
+    const strangerCommander = await alice.patch(
+      `${API}/incidents/${incident.id}`,
+      { commander_user_id: outsider.user.id },
+      apiErrorBodySchema,
+    );
     expect(strangerCommander.status).toBe(400);
     expect(strangerCommander.body.message).toBe(`commander_user_id: @${outsider.user.username} is not a member of the incident's team`);
-    const extra = await alice.patch(`${API}/incidents/${incident.id}`, { stage: "x" });
+    const extra = await alice.patch(`${API}/incidents/${incident.id}`, { stage: "x" }, apiErrorBodySchema);
     expect(extra.status).toBe(400);
     expect(extra.body.message).toBe("body: unknown key(s) stage");
 
@@ -234,39 +241,43 @@ describe("changing an incident", () => {
 
   it("adds, checks, unchecks and removes checklist items, each posted with who did it", async () => {
     const incident = await startIncident(alice, { name: "Checklist walk", team_id: team.id });
-    const added = await alice.post(`${API}/incidents/${incident.id}/checklist`, { title: "Page the DBA" });
+    const added = await alice.post(`${API}/incidents/${incident.id}/checklist`, { title: "Page the DBA" }, incidentAnswerSchema);
     expect(added.status).toBe(201);
     expect(added.body.checklist).toEqual([
       { id: expect.any(String), title: "Page the DBA", stage: "Triage", checked: false, checked_by: "", checked_at: 0 },
     ]);
     const loose = await alice.post(`${API}/incidents/${incident.id}/checklist`, { title: "Tell customers", stage: null });
-    const later = await alice.post(`${API}/incidents/${incident.id}/checklist`, { title: "Verify fix", stage: "resolved" });
+    const later = await alice.post(
+      `${API}/incidents/${incident.id}/checklist`,
+      { title: "Verify fix", stage: "resolved" },
+      incidentAnswerSchema,
+    );
     expect(later.body.checklist.map((i: { title: string; stage: string | null }) => [i.title, i.stage])).toEqual([
       ["Page the DBA", "Triage"],
       ["Verify fix", "Resolved"],
       ["Tell customers", null],
     ]);
     expect(loose.status).toBe(201);
-    const badStage = await alice.post(`${API}/incidents/${incident.id}/checklist`, { title: "x", stage: "Nope" });
+    const badStage = await alice.post(`${API}/incidents/${incident.id}/checklist`, { title: "x", stage: "Nope" }, apiErrorBodySchema);
     expect(badStage.body.message).toBe(
       'stage: "Nope" is not a stage of this incident; its stages are Triage, Investigating, Mitigated, Resolved',
     );
-    const noTitle = await alice.post(`${API}/incidents/${incident.id}/checklist`, {});
+    const noTitle = await alice.post(`${API}/incidents/${incident.id}/checklist`, {}, apiErrorBodySchema);
     expect(noTitle.body.message).toBe("title: is required");
 
     const item = added.body.checklist[0];
     const checked = await bob.put(`${API}/incidents/${incident.id}/checklist/${item.id}`, { checked: true });
     expect(checked.status).toBe(403);
-    const byAlice = await alice.put(`${API}/incidents/${incident.id}/checklist/${item.id}`, { checked: true });
+    const byAlice = await alice.put(`${API}/incidents/${incident.id}/checklist/${item.id}`, { checked: true }, incidentAnswerSchema);
     expect(byAlice.body.checklist[0]).toMatchObject({ checked: true, checked_by: alice.user.id });
     expect(byAlice.body.checklist[0].checked_at).toBeGreaterThan(0);
-    const unchecked = await alice.put(`${API}/incidents/${incident.id}/checklist/${item.id}`, { checked: false });
+    const unchecked = await alice.put(`${API}/incidents/${incident.id}/checklist/${item.id}`, { checked: false }, incidentAnswerSchema);
     expect(unchecked.body.checklist[0]).toMatchObject({ checked: false, checked_by: "", checked_at: 0 });
-    const badBody = await alice.put(`${API}/incidents/${incident.id}/checklist/${item.id}`, { checked: "yes" });
+    const badBody = await alice.put(`${API}/incidents/${incident.id}/checklist/${item.id}`, { checked: "yes" }, apiErrorBodySchema);
     expect(badBody.body.message).toBe("checked: must be true or false");
-    const removed = await alice.delete(`${API}/incidents/${incident.id}/checklist/${item.id}`);
+    const removed = await alice.delete(`${API}/incidents/${incident.id}/checklist/${item.id}`, incidentAnswerSchema);
     expect(removed.body.checklist.map((i: { title: string }) => i.title)).toEqual(["Verify fix", "Tell customers"]);
-    const gone = await alice.delete(`${API}/incidents/${incident.id}/checklist/${item.id}`);
+    const gone = await alice.delete(`${API}/incidents/${incident.id}/checklist/${item.id}`, apiErrorBodySchema);
     expect(gone.status).toBe(404);
     expect(gone.body.message).toBe(`item_id: no checklist item ${item.id} in this incident`);
 
@@ -287,7 +298,7 @@ describe("changing an incident", () => {
   it("ends an incident with a post, then refuses every change with 409", async () => {
     const socket = await listen(alice);
     const incident = await startIncident(alice, { name: "Ending", team_id: team.id });
-    const ended = await alice.post(`${API}/incidents/${incident.id}/end`);
+    const ended = await alice.post(`${API}/incidents/${incident.id}/end`, {}, incidentAnswerSchema);
     expect(ended.status).toBe(200);
     expect(ended.body.status).toBe("ended");
     expect(ended.body.end_at).toBeGreaterThanOrEqual(incident.create_at);

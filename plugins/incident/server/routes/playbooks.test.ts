@@ -2,8 +2,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { apiErrorBodySchema, channelMemberSchema, commandResponseSchema, teamSchema } from "#common/wire-schemas.ts";
 import type { Team, User } from "#common/wire.ts";
-import { ApiClient, expectBody, type TestClient, type TestServer } from "#testing";
+import { ApiClient, channelPosts, expectBody, pageOf, withIdSchema, type TestClient, type TestServer } from "#testing";
 import { playbookJsonSchema } from "../../common/playbook-schema.ts";
 import { pageAnswerSchema, playbookAnswerSchema, type Incident, type Playbook } from "../../common/types.ts";
 import { applyPlaybookFiles } from "../../cli/playbook-commands.ts";
@@ -73,7 +75,7 @@ describe("playbooks API", () => {
     const changed = await apply(bob, outage("  - from: [support]\n    keywords: [outage]\n").replace("INVITEE", bob.user.username));
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ id: playbook.id, version: 2 });
-    const list = await bob.get(`${API}/playbooks?team_id=${team.id}`);
+    const list = await bob.get(`${API}/playbooks?team_id=${team.id}`, pageOf(withIdSchema));
     expect(list.body.items.map((p: Playbook) => [p.name, p.version])).toEqual([["Service outage", 2]]);
     expect((await bob.get(`${API}/playbooks/${playbook.id}`)).body.forwarding).toHaveLength(2);
     expect((await outsider.get(`${API}/playbooks/${playbook.id}`)).status).toBe(404);
@@ -81,8 +83,8 @@ describe("playbooks API", () => {
 
     const extra = await apply(alice, "name: Temporary\n");
     expect(extra.status).toBe(201);
-    expect((await alice.delete(`${API}/playbooks/${extra.body.id}`)).body).toEqual({ status: "OK" });
-    expect((await alice.get(`${API}/playbooks/${extra.body.id}`)).status).toBe(404);
+    expect((await alice.delete(`${API}/playbooks/${expectBody(extra, withIdSchema).id}`)).body).toEqual({ status: "OK" });
+    expect((await alice.get(`${API}/playbooks/${expectBody(extra, withIdSchema).id}`)).status).toBe(404);
   });
 
   it("refuses an invalid playbook with every problem's line, column and reason", async () => {
@@ -98,21 +100,21 @@ forwarding:
 `;
     const res = await apply(alice, source);
     expect(res.status).toBe(400);
-    expect(res.body.id).toBe("incident.playbook.invalid");
-    expect(res.body.details).toEqual([
+    expect(expectBody(res, apiErrorBodySchema).id).toBe("incident.playbook.invalid");
+    expect(expectBody(res, apiErrorBodySchema).details).toEqual([
       { line: 2, column: 1, path: "tema", reason: 'unknown key "tema"; did you mean "team"?' },
       { line: 5, column: 21, path: "stages.0.checklist.1", reason: "must be a string" },
       { line: 6, column: 5, path: "stages.1.name", reason: "is required" },
     ]);
-    expect(res.body.message).toBe(
+    expect(expectBody(res, apiErrorBodySchema).message).toBe(
       'source: the playbook is invalid, 3 problems: 2:1: tema: unknown key "tema"; did you mean "team"?; 5:21: stages.0.checklist.1: must be a string; 6:5: stages.1.name: is required',
     );
     const regex = await apply(alice, 'name: R\nforwarding:\n  - from: [alerts]\n    regex: "ERR-[0-9"\n');
-    expect(regex.body.details).toEqual([
+    expect(expectBody(regex, apiErrorBodySchema).details).toEqual([
       { line: 4, column: 12, path: "forwarding.0.regex", reason: expect.stringMatching(/^the regex does not compile: /) },
     ]);
     const template = await apply(alice, 'name: T\nchannel: {name_template: "x-{{nme}}"}\n');
-    expect(template.body.details[0]).toMatchObject({
+    expect(expectBody(template, z.looseObject({ details: z.array(z.unknown()) })).details[0]).toMatchObject({
       line: 2,
       column: 29,
       path: "channel.name_template",
@@ -120,50 +122,62 @@ forwarding:
     });
     const yaml = await apply(alice, "name: [unclosed\n");
     expect(yaml.status).toBe(400);
-    expect(yaml.body.details[0]).toMatchObject({
+    expect(expectBody(yaml, apiErrorBodySchema).details[0]).toMatchObject({
       line: expect.any(Number),
       column: expect.any(Number),
       reason: expect.stringMatching(/^YAML: /),
     });
     const wrongTeam = await apply(alice, "name: Other team\nteam: somewhere-else\n");
-    expect(wrongTeam.body.details).toEqual([
+    expect(expectBody(wrongTeam, apiErrorBodySchema).details).toEqual([
       { line: 2, column: 1, path: "team", reason: `the playbook names team "somewhere-else" but is applied to team "${team.name}"` },
     ]);
-    const missing = await alice.post(`${API}/playbooks`, { team_id: team.id });
+    const missing = await alice.post(`${API}/playbooks`, { team_id: team.id }, apiErrorBodySchema);
     expect(missing.body.message).toBe("source: is required");
   });
 
   it("applies several files all or nothing", async () => {
-    const bad = await alice.post(`${API}/playbooks/apply`, {
-      team_id: team.id,
-      files: [
-        { path: "a.yaml", source: "name: All A\n" },
-        { path: "b.yaml", source: "name: All B\nstages: []\n" },
-      ],
-    });
+    const bad = await alice.post(
+      `${API}/playbooks/apply`,
+      {
+        team_id: team.id,
+        files: [
+          { path: "a.yaml", source: "name: All A\n" },
+          { path: "b.yaml", source: "name: All B\nstages: []\n" },
+        ],
+      },
+      apiErrorBodySchema,
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.details).toEqual([{ file: "b.yaml", line: 2, column: 9, path: "stages", reason: "must list at least one stage" }]);
     const names = (await alice.get(`${API}/playbooks?team_id=${team.id}`)).body.items.map((p: Playbook) => p.name);
     expect(names).not.toContain("All A");
-    const dup = await alice.post(`${API}/playbooks/apply`, {
-      team_id: team.id,
-      files: [
-        { path: "a.yaml", source: "name: Dup\n" },
-        { path: "b.yaml", source: "name: dup\n" },
-      ],
-    });
+    const dup = await alice.post(
+      `${API}/playbooks/apply`,
+      {
+        team_id: team.id,
+        files: [
+          { path: "a.yaml", source: "name: Dup\n" },
+          { path: "b.yaml", source: "name: dup\n" },
+        ],
+      },
+      apiErrorBodySchema,
+    );
     expect(dup.body.details[0]).toMatchObject({
       file: "b.yaml",
       path: "name",
       reason: 'another file (a.yaml) defines a playbook named "dup" too',
     });
-    const good = await alice.post(`${API}/playbooks/apply`, {
-      team_id: team.id,
-      files: [
-        { path: "a.yaml", source: "name: All A\n" },
-        { path: "b.yaml", source: "name: All B\n" },
-      ],
-    });
+    const good = await alice.post(
+      `${API}/playbooks/apply`,
+      {
+        team_id: team.id,
+        files: [
+          { path: "a.yaml", source: "name: All A\n" },
+          { path: "b.yaml", source: "name: All B\n" },
+        ],
+      },
+      z.looseObject({ items: z.array(z.looseObject({ name: z.string(), outcome: z.string() })) }),
+    );
     expect(good.status).toBe(200);
     expect(good.body.items.map((p: Playbook & { outcome: string }) => [p.name, p.outcome])).toEqual([
       ["All A", "created"],
@@ -206,15 +220,23 @@ describe("starting from a playbook", () => {
     const playbook = (
       await apply(alice, outage().replace("INVITEE", bob.user.username).replace("name: Service outage", "name: Outage copy"))
     ).body as Playbook;
-    const missing = await alice.post(`${API}/incidents`, { name: "DB down", team_id: team.id, playbook_id: playbook.id });
+    const missing = await alice.post(
+      `${API}/incidents`,
+      { name: "DB down", team_id: team.id, playbook_id: playbook.id },
+      apiErrorBodySchema,
+    );
     expect(missing.status).toBe(400);
     expect(missing.body.message).toBe('fields.service: required by playbook "Outage copy"');
-    const unknown = await alice.post(`${API}/incidents`, {
-      name: "DB down",
-      team_id: team.id,
-      playbook_id: playbook.id,
-      fields: { service: "db", colour: "red" },
-    });
+    const unknown = await alice.post(
+      `${API}/incidents`,
+      {
+        name: "DB down",
+        team_id: team.id,
+        playbook_id: playbook.id,
+        fields: { service: "db", colour: "red" },
+      },
+      apiErrorBodySchema,
+    );
     expect(unknown.body.message).toBe('fields.colour: not a field of playbook "Outage copy"; its fields are service, severity');
 
     const incident = await startIncident(alice, { name: "DB down", team_id: team.id, playbook_id: playbook.id, fields: { service: "db" } });
@@ -234,7 +256,7 @@ describe("starting from a playbook", () => {
       ["Write the retrospective", null],
     ]);
     expect((await bob.get(`${API}/incidents/${incident.id}`)).status).toBe(200);
-    const members = await alice.get(`/api/v4/channels/${incident.channel_id}/members`);
+    const members = await alice.get(`/api/v4/channels/${incident.channel_id}/members`, z.array(channelMemberSchema));
     if (members.status === 200) expect(members.body.map((m: { user_id: string }) => m.user_id)).toContain(bob.user.id);
     const opening = (await channelPosts(alice, incident.channel_id)).find((p) => p.props?.action === "started")!;
     expect(opening.message).toContain("Playbook: Outage copy (v1)");
@@ -261,17 +283,17 @@ describe("starting from a playbook", () => {
       command: '/incident start "API slow" --playbook "service outage" --field service=api --channel api-slow-now',
     });
     expect(res.status).toBe(200);
-    expect(res.body.text).toContain("Started incident **API slow** in ~api-slow-now.");
+    expect(expectBody(res, commandResponseSchema).text).toContain("Started incident **API slow** in ~api-slow-now.");
     const nope = await slash(alice, { channel: town, command: "/incident start X --playbook Nope" });
     expect(nope.status).toBe(404);
-    expect(nope.body.message).toMatch(/^playbook: no playbook named "Nope" in this team; playbooks: /);
+    expect(expectBody(nope, apiErrorBodySchema).message).toMatch(/^playbook: no playbook named "Nope" in this team; playbooks: /);
   });
 });
 
 describe("the playbooks directory", () => {
   it("skips files of teams that don't exist yet and applies them at the next activation; invalid files are skipped", async () => {
     const admin = await server.admin();
-    const created = await admin.post("/api/v4/teams", { name: dirTeam, display_name: dirTeam, type: "O" });
+    const created = await admin.post("/api/v4/teams", { name: dirTeam, display_name: dirTeam, type: "O" }, teamSchema);
     expect(created.status).toBe(201);
     expect((await admin.get(`${API}/playbooks?team_id=${created.body.id}`)).body.items).toEqual([]);
     expect((await admin.post("/api/v4/plugins/incident/disable")).status).toBe(200);
