@@ -22,6 +22,7 @@ import type { Post } from "#common/wire.ts";
 import { channelPosts, eventually, expectBody, startTestServer, TestSocket, uniqueName, type TeamSeed, type TestServer } from "#testing";
 import { botEnsurer } from "../../services/users.ts";
 import { postCreator } from "../../services/posts.ts";
+import { postDeleter, postPatcher } from "../../services/post-edits.ts";
 
 const { Client4, WebSocketClient } = mm;
 
@@ -228,6 +229,44 @@ describe("who may read a thread, edit and delete", () => {
     if (!hookPost) throw new Error("the webhook's post is missing");
     expectError(await alice.put(`/api/v4/posts/${hookPost.id}/patch`, { message: "all fine" }), 403, "Nobody edits a webhook's post.");
     expect(expectBody(await alice.get(`/api/v4/posts/${botPost.id}`), postSchema).message).toBe("incident started");
+  });
+});
+
+describe("a plugin's ctx.posts.update and ctx.posts.delete (postPatcher / postDeleter as a plugin)", () => {
+  it("change only the posts of the plugin's own bot", async () => {
+    const { alice, pub } = seed;
+    const bot = await botEnsurer(server.host, {
+      pluginId: "owner-plugin",
+      username: uniqueName("own").replace(/-/g, ""),
+      displayName: "Own",
+    });
+    const card = await postCreator(server.host, {
+      input: { channel_id: pub.id, message: "card" },
+      author: { user: bot, via: "plugin", trusted: true },
+    });
+    const person = await server.createPost(alice, { channelId: pub.id, message: "a person's words" });
+    for (const [post, pluginId] of [
+      [card, "other-plugin"],
+      [person, "owner-plugin"],
+    ] as const) {
+      await expect(postPatcher(server.host, { post, changer: { pluginId }, patch: { message: "changed" } })).rejects.toMatchObject({
+        status: 403,
+        message: "Only the author may edit a post.",
+      });
+      await expect(postDeleter(server.host, { post, changer: { pluginId } })).rejects.toMatchObject({
+        status: 403,
+        message: "Only the author or a system admin may delete a post.",
+      });
+    }
+    const edited = await postPatcher(server.host, {
+      post: card,
+      changer: { pluginId: "owner-plugin" },
+      patch: { message: "card, updated" },
+    });
+    expect(edited).toMatchObject({ id: card.id, message: "card, updated" });
+    expect(expectBody(await alice.get(`/api/v4/posts/${person.id}`), postSchema).message).toBe("a person's words");
+    await postDeleter(server.host, { post: edited, changer: { pluginId: "owner-plugin" } });
+    expectError(await alice.get(`/api/v4/posts/${card.id}`), 404, NOT_FOUND);
   });
 });
 
