@@ -18,7 +18,7 @@ import type { Post, PostSearchResults } from "#common/wire.ts";
 import { badRequest } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { accessBrowsableTeam, type Actor } from "../policies/team.ts";
-import { presentPost } from "./posts.ts";
+import { presentPosts } from "./posts.ts";
 import { parseSearchTerms, searchWords, type SearchTerm } from "./search-terms.ts";
 
 /** The longest search accepted, in characters. */
@@ -128,7 +128,8 @@ export async function postSearcher(
     .limit(props.perPage + 1)
     .offset(props.page * props.perPage)
     .execute();
-  return searchResults({ page: rows.slice(0, props.perPage).map(presentPost), terms: parsed.terms, hasNext: rows.length > props.perPage });
+  const page = await presentPosts(host, rows.slice(0, props.perPage));
+  return searchResults({ page, terms: parsed.terms, hasNext: rows.length > props.perPage });
 }
 
 /** A page of found posts on the wire, each with the searched words found in it. */

@@ -11,12 +11,11 @@
 import { z } from "zod";
 import type { Post, Reaction } from "#common/wire.ts";
 import type { ReactionsTable } from "../db/schema.ts";
-import { forbidden, notFound } from "../errors.ts";
+import { forbidden } from "../errors.ts";
 import type { Host } from "../host.ts";
-import { canPostInChannel, canReadChannel } from "../policies/channel.ts";
+import { canPostInChannel } from "../policies/channel.ts";
+import { accessPost } from "../policies/post.ts";
 import type { Actor } from "../policies/team.ts";
-import { getChannel } from "./channels.ts";
-import { getPost } from "./posts.ts";
 
 /** Mattermost's emoji names: letters, digits, `_`, `+` and `-`, 1 to 64 of them. */
 export const emojiNameSchema = z
@@ -35,25 +34,16 @@ export function presentReaction(row: ReactionsTable): Reaction {
   return { user_id: row.user_id, post_id: row.post_id, emoji_name: row.emoji_name, create_at: row.create_at, channel_id: row.channel_id };
 }
 
-const postNotFound = () => notFound("post", "post not found, or you do not have access to it");
-
-/**
- * The post if the user may read its channel (else one 404), and whether they may react in it (members,
- * and system admins where they may read).
- */
+/** The post if the user may read its channel (else one 404) and may react in it: members, and system admins. */
 async function reactablePost(host: Host, props: { user: Actor; postId: string }): Promise<Post> {
-  const post = await getPost(host, props.postId);
-  const channel = post ? await getChannel(host, post.channel_id) : null;
-  if (!post || !channel || !(await canReadChannel(host, props.user, channel))) throw postNotFound();
+  const { post, channel } = await accessPost(host, props);
   if (!(await canPostInChannel(host, props.user, channel))) throw forbidden("You must be a member of this channel to react to its posts.");
   return post;
 }
 
 /** The post's reactions, oldest first, if the user may read it (else a 404). */
 export async function reactionsOfPost(host: Host, props: { user: Actor; postId: string }): Promise<Reaction[]> {
-  const post = await getPost(host, props.postId);
-  const channel = post ? await getChannel(host, post.channel_id) : null;
-  if (!post || !channel || !(await canReadChannel(host, props.user, channel))) throw postNotFound();
+  const { post } = await accessPost(host, props);
   const rows = await host.db
     .selectFrom("reactions")
     .selectAll()

@@ -9,7 +9,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "#common/ids.ts";
 import type { Channel, Post, Team, User } from "#common/wire.ts";
-import { apiErrorBodySchema, postSearchResultsSchema } from "#common/wire-schemas.ts";
+import { apiErrorBodySchema, postSchema, postSearchResultsSchema } from "#common/wire-schemas.ts";
 import { POSTGRES_SEARCH_VECTOR } from "../../services/post-search.ts";
 import { expectBody, startTestServer, testDialect, type TestClient, type TestServer } from "#testing";
 
@@ -123,13 +123,22 @@ describe("searchPosts (Client4)", () => {
     expect(await found(bob, "cafe")).toEqual([]);
   });
 
+  it("finds replies too, and gives each post its thread's reply_count", async () => {
+    const root = await post(bob, pub, "thread about the canary rollout");
+    const reply = await bob.post("/api/v4/posts", { channel_id: pub.id, root_id: root.id, message: "canary looks healthy" });
+    expect(reply.status).toBe(201);
+    const results = await client4(bob).searchPosts(team.id, "canary", false);
+    expect(results.order).toEqual([expectBody(reply, postSchema).id, root.id]);
+    expect(results.posts[root.id]?.reply_count).toBe(1);
+  });
+
   it("leaves out posts with a -excluded word or phrase", async () => {
     expect(await found(bob, "deploy -frozen")).toEqual([
       "Rolling back the deploy of payments-api",
       "Deploy 4812 finished: error rate back to normal",
     ]);
     expect(await found(bob, 'deploy -"error rate"')).toEqual(["Rolling back the deploy of payments-api"]);
-    expect(await found(bob, `from:${bob.user.username} -rolling`)).toEqual(["ops: deploy frozen until the error-rate alert clears"]);
+    expect(await found(bob, `deploy from:${bob.user.username} -rolling`)).toEqual(["ops: deploy frozen until the error-rate alert clears"]);
   });
 
   it("pages with page and per_page, has_next on every page but the last", async () => {
@@ -155,6 +164,18 @@ describe("searchPosts (Client4)", () => {
     expect(await found(bob, "outage")).toEqual([]);
     await server.host.db.deleteFrom("posts").where("id", "=", edited.id).execute();
     expect(await found(bob, "recovered")).toEqual([]);
+  });
+});
+
+describe("search after edits and deletes through the API", () => {
+  it("finds an edited post by its new words only, and a deleted one not at all", async () => {
+    const edited = await post(bob, pub, "pager storm from the old alertmanager");
+    const deleted = await post(bob, pub, "pager muted by mistake");
+    expect((await bob.put(`/api/v4/posts/${edited.id}/patch`, { message: "pager storm from the new router" })).status).toBe(200);
+    expect((await bob.delete(`/api/v4/posts/${deleted.id}`)).status).toBe(200);
+    expect(await found(bob, "pager")).toEqual(["pager storm from the new router"]);
+    expect(await found(bob, "alertmanager")).toEqual([]);
+    expect(await found(bob, "muted")).toEqual([]);
   });
 });
 
