@@ -60,8 +60,10 @@ export function tsQuery(props: { terms: SearchTerm[]; any: boolean }): string {
     .join(props.any ? " | " : " & ");
 }
 
-/** The expression migration 0008 indexes on PostgreSQL; the query repeats it exactly so the index serves it. */
-export const POSTGRES_SEARCH_VECTOR = sql<string>`to_tsvector('simple', regexp_replace(p.message, '[[:punct:][:space:]]+', ' ', 'g'))`;
+/** The expression migration 0008 indexes on PostgreSQL, on posts as `p`; queries repeat it exactly so the index serves them. */
+export const POSTGRES_SEARCH_VECTOR_SQL = "to_tsvector('simple', regexp_replace(p.message, '[[:punct:][:space:]]+', ' ', 'g'))";
+/** {@link POSTGRES_SEARCH_VECTOR_SQL} for the query builder. */
+export const POSTGRES_SEARCH_VECTOR = sql.raw<string>(POSTGRES_SEARCH_VECTOR_SQL);
 
 /** The text match of each dialect. */
 export const TEXT_MATCH: Record<Host["dialect"], TextMatch> = {
