@@ -27,7 +27,7 @@ export const SEARCH_TERMS_MAX = 1024;
 /** The body of a search, as Client4's `searchPostsWithParams` sends it (its other fields are accepted and ignored). */
 export const searchRequestSchema = pageQuerySchema().extend({
   terms: z
-    .string({ error: "is required" })
+    .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
     .trim()
     .min(1, "must not be empty")
     .max(SEARCH_TERMS_MAX, `must be at most ${SEARCH_TERMS_MAX} characters`),

@@ -17,15 +17,19 @@ import { canPostInChannel } from "../policies/channel.ts";
 import { accessPost } from "../policies/post.ts";
 import type { Actor } from "../policies/team.ts";
 
+/** A string field: "is required" when missing, "must be a string" when something else. */
+const requiredString = () => z.string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") });
+
 /** Mattermost's emoji names: letters, digits, `_`, `+` and `-`, 1 to 64 of them. */
-export const emojiNameSchema = z
-  .string()
-  .regex(/^[a-zA-Z0-9_+-]{1,64}$/, "must be 1 to 64 letters, digits, '_', '+' or '-' (an emoji name such as +1 or white_check_mark)");
+export const emojiNameSchema = requiredString().regex(
+  /^[a-zA-Z0-9_+-]{1,64}$/,
+  "must be 1 to 64 letters, digits, '_', '+' or '-' (an emoji name such as +1 or white_check_mark)",
+);
 
 /** The body of `POST /api/v4/reactions`. */
 export const newReactionSchema = z.object({
-  user_id: z.string({ error: "is required" }),
-  post_id: z.string({ error: "is required" }),
+  user_id: requiredString(),
+  post_id: requiredString(),
   emoji_name: emojiNameSchema,
 });
 

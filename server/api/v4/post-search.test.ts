@@ -235,6 +235,7 @@ describe("bad input", () => {
 
   it("names the field and the reason", async () => {
     expect(await refused({})).toEqual({ status: 400, message: "terms: is required" });
+    expect(await refused({ terms: 12 })).toEqual({ status: 400, message: "terms: must be a string" });
     expect(await refused({ terms: "   " })).toEqual({ status: 400, message: "terms: must not be empty" });
     expect(await refused({ terms: "x".repeat(1025) })).toEqual({ status: 400, message: "terms: must be at most 1024 characters" });
     expect(await refused({ terms: "#- *" })).toEqual({ status: 400, message: "terms: must contain a word, a quoted phrase, from: or in:" });

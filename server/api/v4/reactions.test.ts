@@ -229,6 +229,11 @@ describe("bad input", () => {
     expect(await add({ user_id: bob.user.id, post_id: pubPost.id, emoji_name: "thumbs up" })).toEqual({ status: 400, message: emoji });
     expect(await add({ post_id: pubPost.id, emoji_name: "+1" })).toEqual({ status: 400, message: "user_id: is required" });
     expect(await add({ user_id: bob.user.id, emoji_name: "+1" })).toEqual({ status: 400, message: "post_id: is required" });
+    expect(await add({ user_id: bob.user.id, post_id: pubPost.id, emoji_name: 1 })).toEqual({
+      status: 400,
+      message: "emoji_name: must be a string",
+    });
+    expect(await add({ user_id: bob.user.id, post_id: pubPost.id })).toEqual({ status: 400, message: "emoji_name: is required" });
     expect(await refusal(bob.delete(`/api/v4/users/me/posts/${pubPost.id}/reactions/${encodeURIComponent("no way")}`))).toEqual({
       status: 400,
       message: emoji.replace("emoji_name", "emojiName"),
