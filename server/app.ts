@@ -22,6 +22,7 @@ import { registerUserRoutes } from "./api/v4/users.ts";
 import { registerSystemRoutes } from "./api/v4/system.ts";
 import { registerTeamRoutes } from "./api/v4/teams.ts";
 import { registerChannelRoutes } from "./api/v4/channels.ts";
+import { registerDirectChannelRoutes } from "./api/v4/direct-channels.ts";
 import { registerPostRoutes } from "./api/v4/posts.ts";
 import { registerCommandRoutes } from "./api/v4/commands.ts";
 import { registerWebhookRoutes } from "./api/v4/webhooks.ts";
@@ -139,6 +140,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   registerUserRoutes(app, host);
   registerTeamRoutes(app, host);
   registerChannelRoutes(app, host);
+  registerDirectChannelRoutes(app, host);
   registerPostRoutes(app, host);
   registerCommandRoutes(app, host);
   registerWebhookRoutes(app, host);
