@@ -6,15 +6,12 @@
  * caller — reads them over REST or the WebSocket.
  */
 import { createHash } from "node:crypto";
-import mm from "@mattermost/client";
-import { WebSocket as NodeWebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { apiErrorBodySchema, channelMemberSchema, channelSchema, directAddedEventDataSchema } from "#common/wire-schemas.ts";
 import type { Team, User } from "#common/wire.ts";
-import { eventually, startTestServer, TestSocket, type TestClient, type TestServer } from "#testing";
+import { officialClient, officialSocket, startTestServer, TestSocket, type TestClient, type TestServer } from "#testing";
 
-const { Client4, WebSocketClient } = mm;
 type Client = TestClient & { user: User };
 
 const NOT_FOUND = "channel not found, or you do not have access to it";
@@ -25,10 +22,8 @@ let alice: Client;
 let bob: Client;
 let carol: Client;
 let team: Team;
-const hadGlobalWebSocket = "WebSocket" in globalThis;
 
 beforeAll(async () => {
-  if (!hadGlobalWebSocket) Object.assign(globalThis, { WebSocket: NodeWebSocket });
   server = await startTestServer();
   admin = await server.admin();
   [alice, bob, carol] = [await server.createUser(), await server.createUser(), await server.createUser()];
@@ -40,41 +35,14 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
-  if (!hadGlobalWebSocket) Reflect.deleteProperty(globalThis, "WebSocket");
 });
-
-/** A Client4 with a test user's token. */
-function client4(user: Client): InstanceType<typeof Client4> {
-  const client = new Client4();
-  client.setUrl(server.url);
-  client.setToken(user.token ?? "");
-  return client;
-}
-
-/** The official WebSocketClient of a user, recording its events. */
-async function officialSocket(user: Client): Promise<{ events: Array<{ event?: string; data?: unknown }>; close(): void }> {
-  const ws = new WebSocketClient({ newWebSocketFn: (url: string) => new NodeWebSocket(url) as unknown as WebSocket });
-  const events: Array<{ event?: string; data?: unknown }> = [];
-  ws.addMessageListener((msg) => void events.push(msg));
-  const quiet = console.log;
-  console.log = () => {};
-  ws.initialize(`${server.url.replace("http", "ws")}/api/v4/websocket`, user.token ?? "");
-  await eventually(() => events.some((m) => m.event === "hello"), { what: "hello on the official client" });
-  return {
-    events,
-    close() {
-      ws.close();
-      console.log = quiet;
-    },
-  };
-}
 
 describe("direct messages", () => {
   it("Client4 createDirectChannel opens a type D channel with no team, named by the sorted ids, the same one every time", async () => {
     const [dave, erin] = [await server.createUser(), await server.createUser()];
     const erinSocket = await officialSocket(erin);
     try {
-      const channel = await client4(dave).createDirectChannel([dave.user.id, erin.user.id]);
+      const channel = await officialClient(dave).createDirectChannel([dave.user.id, erin.user.id]);
       expect(channel).toMatchObject({
         type: "D",
         team_id: "",
@@ -82,7 +50,7 @@ describe("direct messages", () => {
         name: [dave.user.id, erin.user.id].sort().join("__"),
       });
       // The other member's official client hears of it.
-      const added = await eventually(() => erinSocket.events.find((m) => m.event === "direct_added"), { what: "direct_added" });
+      const added = await erinSocket.waitFor("direct_added");
       expect(directAddedEventDataSchema.parse(added.data)).toMatchObject({ creator_id: dave.user.id, teammate_id: erin.user.id });
       // From either side, in either order: the same channel, 201 as Mattermost answers, and no second event.
       const again = await erin.post("/api/v4/channels/direct", [erin.user.id, dave.user.id], channelSchema);
@@ -139,7 +107,7 @@ describe("group messages", () => {
   it("Client4 createGroupChannel opens a type G channel of 3–8 people, the caller added, named as Mattermost names it", async () => {
     const bobSocket = await officialSocket(bob);
     try {
-      const channel = await client4(alice).createGroupChannel([bob.user.id, carol.user.id]);
+      const channel = await officialClient(alice).createGroupChannel([bob.user.id, carol.user.id]);
       const ids = [alice.user.id, bob.user.id, carol.user.id];
       const hash = createHash("sha1");
       for (const id of [...ids].sort()) hash.update(id);
@@ -149,7 +117,7 @@ describe("group messages", () => {
         name: hash.digest("hex"),
         display_name: [alice.user.username, bob.user.username, carol.user.username].sort().join(", "),
       });
-      const added = await eventually(() => bobSocket.events.find((m) => m.event === "group_added"), { what: "group_added" });
+      const added = await bobSocket.waitFor("group_added");
       expect(directAddedEventDataSchema.parse(added.data).teammate_ids?.sort()).toEqual([...ids].sort());
       const again = await carol.post("/api/v4/channels/group", [alice.user.id, bob.user.id, carol.user.id], channelSchema);
       expect(again.status).toBe(201);
@@ -239,9 +207,9 @@ describe("a direct message, seen by anyone but its two members", () => {
 
   it("is listed with the member's channels of any team, and never among a team's public channels", async () => {
     const dm = await alice.post("/api/v4/channels/direct", [alice.user.id, carol.user.id], channelSchema);
-    const mine = await client4(alice).getMyChannels(team.id);
+    const mine = await officialClient(alice).getMyChannels(team.id);
     expect(mine.map((c) => c.id)).toContain(dm.body.id);
-    const memberships = await client4(alice).getMyChannelMembers(team.id);
+    const memberships = await officialClient(alice).getMyChannelMembers(team.id);
     expect(memberships.map((m) => m.channel_id)).toContain(dm.body.id);
     const bobs = await bob.get(`/api/v4/users/me/teams/${team.id}/channels`, z.array(channelSchema));
     expect(bobs.body.map((c) => c.id)).not.toContain(dm.body.id);
