@@ -7,7 +7,6 @@
 import mm from "@mattermost/client";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newId } from "#common/ids.ts";
 import type { Channel, Post, Team, User } from "#common/wire.ts";
 import { apiErrorBodySchema, postSchema, postSearchResultsSchema } from "#common/wire-schemas.ts";
 import { POSTGRES_SEARCH_VECTOR } from "../../services/post-search.ts";
@@ -196,24 +195,19 @@ describe("who finds what", () => {
     ]);
   });
 
-  it("finds a DM's posts for its two people only", async () => {
-    // A direct message channel as Mattermost stores one: no team, type D, its two members.
-    const dm = newId();
-    const name = [alice.user.id, bob.user.id].sort().join("__");
-    const now = Date.now();
-    await sql`INSERT INTO channels (id, team_id, name, display_name, type, creator_id, create_at, update_at) VALUES (${dm}, '', ${name}, '', 'D', ${alice.user.id}, ${now}, ${now})`.execute(
-      server.host.db,
-    );
-    for (const user of [alice.user, bob.user])
-      await server.host.db
-        .insertInto("channel_members")
-        .values({ channel_id: dm, user_id: user.id, roles: "channel_user", last_viewed_at: 0, msg_count: 0, create_at: now })
-        .execute();
-    const dmChannel = { ...pub, id: dm };
+  it("finds a DM's posts for its two people only, and a group message's for its members", async () => {
+    const dm = await client4(alice).createDirectChannel([alice.user.id, bob.user.id]);
+    const dmChannel = { ...pub, id: dm.id };
     await post(alice, dmChannel, "whisper: the rotation is wrong");
     expect(await found(alice, "whisper")).toEqual(["whisper: the rotation is wrong"]);
     expect(await found(bob, "whisper")).toEqual(["whisper: the rotation is wrong"]);
     expect(await found(carol, "whisper")).toEqual([]);
+    expect(await found(admin, "whisper")).toEqual([]);
+    // A group message likewise: its members find it from any of their teams' search, nobody else.
+    const group = await client4(alice).createGroupChannel([alice.user.id, bob.user.id, carol.user.id]);
+    await post(carol, { ...pub, id: group.id }, "whisper to the group: swap the pager");
+    expect(await found(carol, "whisper")).toEqual(["whisper to the group: swap the pager"]);
+    expect(await found(bob, "whisper")).toEqual(["whisper to the group: swap the pager", "whisper: the rotation is wrong"]);
     expect(await found(admin, "whisper")).toEqual([]);
   });
 

@@ -183,6 +183,19 @@ describe("who may react", () => {
     expect(await refusal(bob.get(`/api/v4/posts/${"x".repeat(26)}/reactions`))).toEqual(notFound);
   });
 
+  it("answers 404 for a DM's post to a third user and to a system admin", async () => {
+    const dm = await client4(alice).createDirectChannel([alice.user.id, bob.user.id]);
+    const whisper = await server.createPost(alice, { channelId: dm.id, message: "between us" });
+    expect(await client4(bob).addReaction(bob.user.id, whisper.id, "eyes")).toMatchObject({ post_id: whisper.id, channel_id: dm.id });
+    const notFound = { status: 404, message: "post not found, or you do not have access to it" };
+    for (const person of [carol, admin]) {
+      expect(await refusal(person.post("/api/v4/reactions", { user_id: person.user.id, post_id: whisper.id, emoji_name: "+1" }))).toEqual(
+        notFound,
+      );
+      expect(await refusal(person.get(`/api/v4/posts/${whisper.id}/reactions`))).toEqual(notFound);
+    }
+  });
+
   it("lets a team member outside a public channel read its reactions but not react (403)", async () => {
     const reactions = await carol.get(`/api/v4/posts/${pubPost.id}/reactions`);
     expect(reactions.status).toBe(200);
