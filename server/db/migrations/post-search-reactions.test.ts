@@ -10,11 +10,11 @@ import type { Kysely } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { newId } from "#common/ids.ts";
 import { testDatabaseUrl, testDialect } from "#testing";
-import { loadConfig } from "../config.ts";
-import { dropPgSchema, migrate, openDatabase } from "../db/index.ts";
-import { hostMigrations } from "../db/migrations/host.ts";
-import { createHost } from "../host.ts";
-import { postSearcher } from "./post-search.ts";
+import { loadConfig } from "../../config.ts";
+import { createHost } from "../../host.ts";
+import { postSearcher } from "../../services/post-search.ts";
+import { dropPgSchema, migrate, openDatabase } from "../index.ts";
+import { hostMigrations } from "./host.ts";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-search-migration-"));
 const pgSchema = testDialect === "postgres" ? `t_${newId()}` : undefined;
