@@ -14,7 +14,7 @@ import type { Channel, Post, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import { FORWARDED_POST_TYPE } from "../common/forwarded-post.ts";
 import type { Incident } from "../common/types.ts";
-import { API, channelPosts, slash, startIncident, startIncidentServer } from "./test-server.ts";
+import { API, slash, startIncident, startIncidentServer } from "./test-server.ts";
 import { channelPosts, expectBody, incomingHookSchema, pageOf, withIdSchema } from "#testing";
 
 type Client = TestClient & { user: User };
@@ -349,7 +349,7 @@ describe("the start dialog", () => {
     await until(() => watcher.text().includes("dialog-marker"), "the marker");
     expect(watcher.frames.some((f) => f.event === "open_dialog")).toBe(false);
     expect((await submit(insider, "Dialog started")).status).toBe(200);
-    const names = (await admin.get(`${API}/incidents?team_id=${team.id}`)).body.items.map((i: Incident) => i.name);
+    const names = (await admin.get(`${API}/incidents?team_id=${team.id}`, pageOf(incidentAnswerSchema))).body.items.map((i) => i.name);
     expect(names).toContain("Dialog started");
     expect(names).not.toContain("Hijacked");
     mine.ws.close();

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiErrorBodySchema, commandResponseSchema, dialogSubmitResultSchema } from "#common/wire-schemas.ts";
+import { apiErrorBodySchema, channelSchema, commandResponseSchema, dialogSubmitResultSchema } from "#common/wire-schemas.ts";
 import { incidentAnswerSchema } from "../common/types.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import type { Incident } from "../common/types.ts";
 import { parseStartArgs } from "./slash-command.ts";
-import { API, channelPosts, listen, slash, startIncidentServer, teamWithMembers } from "./test-server.ts";
+import { API, listen, slash, startIncidentServer, teamWithMembers } from "./test-server.ts";
 import { channelPosts, expectBody, pageOf } from "#testing";
 
 type Client = TestClient & { user: User };
@@ -37,9 +37,12 @@ afterAll(async () => server?.close());
 
 const incidentOf = async (channelName: string): Promise<Incident> => {
   const list = await alice.get(`${API}/incidents?team_id=${team.id}`, pageOf(incidentAnswerSchema));
-  return (list.body.items as Incident[]).find((i) => i.channel_name === channelName)!;
+  const incident = list.body.items.find((i) => i.channel_name === channelName);
+  if (!incident) throw new Error(`no incident in channel ${channelName}: ${JSON.stringify(list.body.items.map((i) => i.channel_name))}`);
+  return incident;
 };
-const channelOf = async (incident: Incident): Promise<Channel> => (await alice.get(`/api/v4/channels/${incident.channel_id}`)).body;
+const channelOf = async (incident: Incident): Promise<Channel> =>
+  (await alice.get(`/api/v4/channels/${incident.channel_id}`, channelSchema)).body;
 
 describe("/incident", () => {
   it("starts with a name, flags and fields, and navigates to the channel", async () => {
@@ -207,7 +210,7 @@ describe("/incident", () => {
       },
       dialogSubmitResultSchema,
     );
-    expect(taken.body.errors.channel_name).toMatch(/^channel_name: a channel named "web-down-now" already exists/);
+    expect(taken.body.errors?.channel_name).toMatch(/^channel_name: a channel named "web-down-now" already exists/);
     const done = await alice.post("/api/v4/actions/dialogs/submit", {
       callback_id: dialog.callback_id,
       submission: { name: "From dialog", playbook: playbookId, "field.service": "db" },

@@ -8,8 +8,6 @@ import type { Channel, Team, User } from "#common/wire.ts";
 import { expectBody, startServerWithPlugins, TestSocket, type TestClient, type TestServer } from "#testing";
 import { incidentAnswerSchema, type Incident } from "../common/types.ts";
 
-export { channelPosts } from "#testing";
-
 /**
  * A test server with the Incident plugin built and enabled. `playbooksDir`
  * becomes the plugin's `ctx.directories.playbooks` (the harness's override;

@@ -18,7 +18,7 @@ import type { Channel, Post, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import { FORWARDED_POST_TYPE } from "../../common/forwarded-post.ts";
 import type { Incident } from "../../common/types.ts";
-import { API, channelPosts, startIncident, startIncidentServer } from "../test-server.ts";
+import { API, startIncident, startIncidentServer } from "../test-server.ts";
 import { channelPosts, incomingHookSchema, withIdSchema } from "#testing";
 
 const alertmanagerBin = process.env.ALERTMANAGER_PATH ?? "/usr/bin/prometheus-alertmanager";

@@ -11,7 +11,7 @@ import type { Channel, Post, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import { FORWARDED_POST_TYPE } from "../../common/forwarded-post.ts";
 import type { Incident } from "../../common/types.ts";
-import { API, channelPosts, slash, startIncident, startIncidentServer } from "../test-server.ts";
+import { API, slash, startIncident, startIncidentServer } from "../test-server.ts";
 import { channelPosts, expectBody, incomingHookSchema, withIdSchema } from "#testing";
 
 type Client = TestClient & { user: User };

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiErrorBodySchema } from "#common/wire-schemas.ts";
+import { z } from "zod";
+import { apiErrorBodySchema, channelSchema, userSchema } from "#common/wire-schemas.ts";
 import { incidentAnswerSchema } from "../../common/types.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import type { Incident } from "../../common/types.ts";
-import { API, channelPosts, listen, startIncident, startIncidentServer, teamWithMembers } from "../test-server.ts";
-import { channelPosts, pageOf } from "#testing";
+import { API, listen, startIncident, startIncidentServer, teamWithMembers } from "../test-server.ts";
+import { channelPosts, pageOf, refusalWith } from "#testing";
 
 type Client = TestClient & { user: User };
 let server: TestServer;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   team = made.team;
   [alice, bob, carol] = made.users;
   outsider = await server.createUser();
-  bot = (await alice.get("/api/v4/users/username/incident")).body;
+  bot = (await alice.get("/api/v4/users/username/incident", userSchema)).body;
 });
 afterAll(async () => server?.close());
 
@@ -64,7 +65,11 @@ describe("starting an incident through the API", () => {
 
   it("refuses a taken channel name with a free suggestion, and an invalid one with a valid suggestion", async () => {
     await startIncident(alice, { name: "Queue stuck", team_id: team.id });
-    const taken = await alice.post(`${API}/incidents`, { name: "Queue stuck", team_id: team.id }, apiErrorBodySchema);
+    const taken = await alice.post(
+      `${API}/incidents`,
+      { name: "Queue stuck", team_id: team.id },
+      refusalWith(z.looseObject({ suggestion: z.string() })),
+    );
     expect(taken.status).toBe(400);
     expect(taken.body.id).toBe("incident.channel.taken");
     expect(taken.body.message).toMatch(/^channel_name: a channel named "queue-stuck" already exists in this team; try "queue-stuck-\w+"$/);
@@ -104,7 +109,7 @@ describe("starting an incident through the API", () => {
   it("makes the channel private with private: true", async () => {
     const incident = await startIncident(alice, { name: "Secret", team_id: team.id, private: true });
     expect(incident.private).toBe(true);
-    expect((await alice.get(`/api/v4/channels/${incident.channel_id}`)).body.type).toBe("P");
+    expect((await alice.get(`/api/v4/channels/${incident.channel_id}`, channelSchema)).body.type).toBe("P");
   });
 });
 
