@@ -5,7 +5,7 @@ import type { Channel, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import { incidentAnswerSchema, playbookAnswerSchema } from "../common/types.ts";
 import { API, slash, startIncident, startIncidentServer, teamWithMembers } from "./test-server.ts";
-import { channelPosts, expectBody } from "#testing";
+import { channelPosts, expectBody, itemAt } from "#testing";
 
 type Client = TestClient & { user: User };
 let server: TestServer;
@@ -18,7 +18,8 @@ beforeAll(async () => {
   server = await startIncidentServer();
   const made = await teamWithMembers(server, 2);
   ({ team, town } = made);
-  [alice, carol] = made.users;
+  alice = itemAt(made.users, 0, "member");
+  carol = itemAt(made.users, 1, "member");
 });
 afterAll(async () => server?.close());
 
@@ -37,7 +38,7 @@ describe("disable and enable", () => {
     ).body;
     const incident = await startIncident(alice, { name: "Survivor", team_id: team.id, playbook_id: playbook.id });
     await alice.patch(`${API}/incidents/${incident.id}`, { current_stage: "B" });
-    await alice.put(`${API}/incidents/${incident.id}/checklist/${incident.checklist[1].id}`, { checked: true });
+    await alice.put(`${API}/incidents/${incident.id}/checklist/${itemAt(incident.checklist, 1, "checklist item").id}`, { checked: true });
     await alice.post(`${API}/incidents/${incident.id}/checklist`, { title: "four" });
     const before = (await alice.get(`${API}/incidents/${incident.id}`, incidentAnswerSchema)).body;
 

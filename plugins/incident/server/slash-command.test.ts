@@ -6,7 +6,7 @@ import type { TestClient, TestServer } from "#testing";
 import type { Incident } from "../common/types.ts";
 import { parseStartArgs } from "./slash-command.ts";
 import { API, listen, slash, startIncidentServer, teamWithMembers } from "./test-server.ts";
-import { channelPosts, expectBody, pageOf } from "#testing";
+import { channelPosts, expectBody, itemAt, pageOf } from "#testing";
 
 type Client = TestClient & { user: User };
 let server: TestServer;
@@ -19,7 +19,8 @@ beforeAll(async () => {
   server = await startIncidentServer();
   const made = await teamWithMembers(server, 2);
   ({ team, town } = made);
-  [alice, bob] = made.users;
+  alice = itemAt(made.users, 0, "member");
+  bob = itemAt(made.users, 1, "member");
   const playbook = `name: Web outage
 stages:
   - name: Triage
@@ -196,7 +197,7 @@ describe("/incident", () => {
     };
     expect(dialog.title).toBe("Start incident");
     expect(dialog.elements.map((e) => e.name)).toEqual(["name", "channel_name", "playbook", "field.service"]);
-    const playbookId = dialog.elements[2].options!.find((o) => o.text === "Web outage")!.value;
+    const playbookId = itemAt(dialog.elements, 2, "dialog element").options!.find((o) => o.text === "Web outage")!.value;
     const missing = await alice.post("/api/v4/actions/dialogs/submit", {
       callback_id: dialog.callback_id,
       submission: { name: "From dialog", playbook: playbookId },

@@ -6,7 +6,7 @@ import type { Channel, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import type { Incident } from "../../common/types.ts";
 import { API, listen, startIncident, startIncidentServer, teamWithMembers } from "../test-server.ts";
-import { channelPosts, pageOf, refusalWith } from "#testing";
+import { channelPosts, itemAt, pageOf, refusalWith } from "#testing";
 
 type Client = TestClient & { user: User };
 let server: TestServer;
@@ -21,7 +21,9 @@ beforeAll(async () => {
   server = await startIncidentServer();
   const made = await teamWithMembers(server, 3);
   team = made.team;
-  [alice, bob, carol] = made.users;
+  alice = itemAt(made.users, 0, "member");
+  bob = itemAt(made.users, 1, "member");
+  carol = itemAt(made.users, 2, "member");
   outsider = await server.createUser();
   bot = (await alice.get("/api/v4/users/username/incident", userSchema)).body;
 });
@@ -230,7 +232,7 @@ describe("changing an incident", () => {
       [bot.id, "stage_changed", `@${alice.user.username} changed the stage from Triage to Investigating`],
       [bot.id, "commander_changed", `@${alice.user.username} changed the commander from @${alice.user.username} to @${bob.user.username}`],
     ]);
-    expect(updates[1].props).toMatchObject({
+    expect(itemAt(updates, 1, "update post").props).toMatchObject({
       incident_id: incident.id,
       actor_id: alice.user.id,
       from_stage: "Triage",
@@ -270,12 +272,12 @@ describe("changing an incident", () => {
     const noTitle = await alice.post(`${API}/incidents/${incident.id}/checklist`, {}, apiErrorBodySchema);
     expect(noTitle.body.message).toBe("title: is required");
 
-    const item = added.body.checklist[0];
+    const item = itemAt(added.body.checklist, 0, "checklist item");
     const checked = await bob.put(`${API}/incidents/${incident.id}/checklist/${item.id}`, { checked: true });
     expect(checked.status).toBe(403);
     const byAlice = await alice.put(`${API}/incidents/${incident.id}/checklist/${item.id}`, { checked: true }, incidentAnswerSchema);
     expect(byAlice.body.checklist[0]).toMatchObject({ checked: true, checked_by: alice.user.id });
-    expect(byAlice.body.checklist[0].checked_at).toBeGreaterThan(0);
+    expect(itemAt(byAlice.body.checklist, 0, "checklist item").checked_at).toBeGreaterThan(0);
     const unchecked = await alice.put(`${API}/incidents/${incident.id}/checklist/${item.id}`, { checked: false }, incidentAnswerSchema);
     expect(unchecked.body.checklist[0]).toMatchObject({ checked: false, checked_by: "", checked_at: 0 });
     const badBody = await alice.put(`${API}/incidents/${incident.id}/checklist/${item.id}`, { checked: "yes" }, apiErrorBodySchema);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { apiErrorBodySchema, channelMemberSchema, commandResponseSchema, teamSchema } from "#common/wire-schemas.ts";
 import type { Team, User } from "#common/wire.ts";
-import { ApiClient, channelPosts, expectBody, pageOf, refusalWith, withIdSchema, type TestClient, type TestServer } from "#testing";
+import { ApiClient, channelPosts, expectBody, itemAt, pageOf, refusalWith, withIdSchema, type TestClient, type TestServer } from "#testing";
 import { playbookJsonSchema } from "../../common/playbook-schema.ts";
 import { incidentAnswerSchema, pageAnswerSchema, playbookAnswerSchema } from "../../common/types.ts";
 import { applyPlaybookFiles } from "../../cli/playbook-commands.ts";
@@ -47,7 +47,8 @@ beforeAll(async () => {
   server = await startIncidentServer({ playbooksDir });
   const made = await teamWithMembers(server, 2);
   team = made.team;
-  [alice, bob] = made.users;
+  alice = itemAt(made.users, 0, "member");
+  bob = itemAt(made.users, 1, "member");
   outsider = await server.createUser();
 });
 afterAll(async () => {
