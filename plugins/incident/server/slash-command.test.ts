@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiErrorBodySchema, channelSchema, commandResponseSchema, dialogSubmitResultSchema } from "#common/wire-schemas.ts";
+import {
+  apiErrorBodySchema,
+  channelSchema,
+  commandResponseSchema,
+  dialogSubmitResultSchema,
+  openDialogEventDataSchema,
+} from "#common/wire-schemas.ts";
 import { incidentAnswerSchema } from "../common/types.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import type { Incident } from "../common/types.ts";
 import { parseStartArgs } from "./slash-command.ts";
-import { API, listen, slash, startIncidentServer, teamWithMembers } from "./test-server.ts";
-import { channelPosts, expectBody, itemAt, pageOf } from "#testing";
+import { API, slash, startIncidentServer, teamWithMembers } from "./test-server.ts";
+import { channelPosts, expectBody, itemAt, pageOf, TestSocket } from "#testing";
 
 type Client = TestClient & { user: User };
 let server: TestServer;
@@ -186,15 +192,10 @@ describe("/incident", () => {
   });
 
   it("opens the start dialog without arguments; submitting starts the incident, errors stay beside their field", async () => {
-    const socket = await listen(alice);
+    const socket = await TestSocket.of(alice);
     const res = await slash(alice, { channel: town, command: "/incident start" });
     expect(res.status).toBe(200);
-    const opened = await socket.waitFor("open_dialog");
-    const dialog = opened.dialog as {
-      callback_id: string;
-      title: string;
-      elements: Array<{ name: string; options?: Array<{ text: string; value: string }> }>;
-    };
+    const { dialog } = openDialogEventDataSchema.parse((await socket.waitFor("open_dialog")).data);
     expect(dialog.title).toBe("Start incident");
     expect(dialog.elements.map((e) => e.name)).toEqual(["name", "channel_name", "playbook", "field.service"]);
     const playbookId = itemAt(dialog.elements, 2, "dialog element").options!.find((o) => o.text === "Web outage")!.value;
@@ -219,7 +220,7 @@ describe("/incident", () => {
     expect(done.status).toBe(200);
     expect(done.body).toEqual({});
     expect(await incidentOf("from-dialog")).toMatchObject({ name: "From dialog", fields: { service: "db" } });
-    socket.close();
+    await socket.close();
   });
 });
 

@@ -5,8 +5,8 @@ import { incidentAnswerSchema } from "../../common/types.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import type { Incident } from "../../common/types.ts";
-import { API, listen, startIncident, startIncidentServer, teamWithMembers } from "../test-server.ts";
-import { channelPosts, itemAt, pageOf, refusalWith } from "#testing";
+import { API, startIncident, startIncidentServer, teamWithMembers } from "../test-server.ts";
+import { channelPosts, itemAt, pageOf, refusalWith, TestSocket } from "#testing";
 
 type Client = TestClient & { user: User };
 let server: TestServer;
@@ -154,13 +154,13 @@ describe("listing and reading", () => {
 
 describe("permissions", () => {
   it("hides a private incident from non-members in list, get and events; members and system admins see it", async () => {
-    const carolSocket = await listen(carol);
-    const bobSocket = await listen(bob);
+    const carolSocket = await TestSocket.of(carol);
+    const bobSocket = await TestSocket.of(bob);
     const incident = await startIncident(alice, { name: "Private breach", team_id: team.id, private: true });
     await alice.post(`/api/v4/channels/${incident.channel_id}/members`, { user_id: bob.user.id });
     await alice.patch(`${API}/incidents/${incident.id}`, { current_stage: "Investigating" });
     const update = await bobSocket.waitFor("custom_incident_incident_updated");
-    expect((update.incident as Incident).private).toBe(true);
+    expect(incidentAnswerSchema.parse(update.data?.incident).private).toBe(true);
 
     const list = await carol.get(`${API}/incidents?team_id=${team.id}`, pageOf(incidentAnswerSchema));
     expect(list.body.items.map((i: Incident) => i.id)).not.toContain(incident.id);
@@ -172,17 +172,19 @@ describe("permissions", () => {
     expect((await bob.get(`${API}/incidents/${incident.id}`)).status).toBe(200);
     expect((await (await server.admin()).get(`${API}/incidents/${incident.id}`)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 300));
-    const leaked = carolSocket.events.filter((e) => e.event.startsWith("custom_incident_") && JSON.stringify(e.data).includes(incident.id));
+    const leaked = carolSocket.frames.filter(
+      (f) => f.event?.startsWith("custom_incident_") && JSON.stringify(f.data ?? {}).includes(incident.id),
+    );
     expect(leaked).toEqual([]);
-    carolSocket.close();
-    bobSocket.close();
+    await carolSocket.close();
+    await bobSocket.close();
   });
 
   it("shows a public incident to team members outside its channel, who must join to change it", async () => {
-    const carolSocket = await listen(carol);
+    const carolSocket = await TestSocket.of(carol);
     const incident = await startIncident(alice, { name: "Public outage", team_id: team.id });
     const created = await carolSocket.waitFor("custom_incident_incident_created");
-    expect((created.incident as Incident).id).toBe(incident.id);
+    expect(incidentAnswerSchema.parse(created.data?.incident).id).toBe(incident.id);
     expect((await carol.get(`${API}/incidents/${incident.id}`)).status).toBe(200);
     const list = await carol.get(`${API}/incidents?team_id=${team.id}&status=active`, pageOf(incidentAnswerSchema));
     expect(list.body.items.map((i: Incident) => i.id)).toContain(incident.id);
@@ -194,13 +196,13 @@ describe("permissions", () => {
     expect((await outsider.get(`${API}/incidents/${incident.id}`)).status).toBe(404);
     await carol.post(`/api/v4/channels/${incident.channel_id}/members`, { user_id: carol.user.id });
     expect((await carol.patch(`${API}/incidents/${incident.id}`, { current_stage: "Mitigated" })).status).toBe(200);
-    carolSocket.close();
+    await carolSocket.close();
   });
 });
 
 describe("changing an incident", () => {
   it("changes stage and commander, each posted by the bot naming who did it, with events", async () => {
-    const socket = await listen(alice);
+    const socket = await TestSocket.of(alice);
     const incident = await startIncident(alice, { name: "Stage walk", team_id: team.id });
     const staged = await alice.patch(`${API}/incidents/${incident.id}`, { current_stage: "investigating" }, incidentAnswerSchema);
     expect(staged.status).toBe(200);
@@ -239,11 +241,12 @@ describe("changing an incident", () => {
       to_stage: "Investigating",
     });
     await socket.waitFor("custom_incident_incident_updated");
-    const actions = socket.events
-      .filter((e) => e.event === "custom_incident_incident_updated" && (e.data.incident as Incident).id === incident.id)
-      .map((e) => e.data.action);
+    const actions = socket
+      .events("custom_incident_incident_updated")
+      .filter((f) => incidentAnswerSchema.parse(f.data?.incident).id === incident.id)
+      .map((f) => f.data?.action);
     expect(actions).toEqual(["started", "stage_changed", "commander_changed"]);
-    socket.close();
+    await socket.close();
   });
 
   it("adds, checks, unchecks and removes checklist items, each posted with who did it", async () => {
@@ -303,14 +306,14 @@ describe("changing an incident", () => {
   });
 
   it("ends an incident with a post, then refuses every change with 409", async () => {
-    const socket = await listen(alice);
+    const socket = await TestSocket.of(alice);
     const incident = await startIncident(alice, { name: "Ending", team_id: team.id });
     const ended = await alice.post(`${API}/incidents/${incident.id}/end`, {}, incidentAnswerSchema);
     expect(ended.status).toBe(200);
     expect(ended.body.status).toBe("ended");
     expect(ended.body.end_at).toBeGreaterThanOrEqual(incident.create_at);
     const event = await socket.waitFor("custom_incident_incident_ended");
-    expect((event.incident as Incident).id).toBe(incident.id);
+    expect(incidentAnswerSchema.parse(event.data?.incident).id).toBe(incident.id);
     const last = (await channelPosts(alice, incident.channel_id)).at(-1)!;
     expect(last).toMatchObject({ user_id: bot.id, type: "custom_incident_update", props: { action: "ended", actor_id: alice.user.id } });
     expect(last.message).toMatch(new RegExp(`^@${alice.user.username} ended the incident \\*\\*Ending\\*\\* after `));
@@ -323,6 +326,6 @@ describe("changing an incident", () => {
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ id: "incident.ended", message: 'incident "Ending" has ended; it can no longer be changed' });
     }
-    socket.close();
+    await socket.close();
   });
 });
