@@ -148,6 +148,32 @@ export interface PostsApi {
   get(postId: string): Promise<Post | null>;
   /** Show a message to one user only, in one channel; never stored. */
   sendEphemeral(props: { userId: string; channelId: string; message: string }): void;
+  /**
+   * Edit a post of the plugin's own bot (any other post is refused with a 403):
+   * its message and/or props, within the limits of a new post. Sets `edit_at`,
+   * sends `post_edited` and runs `onMessageUpdated` hooks, so a plugin must not
+   * loop on its own posts.
+   */
+  update(postId: string, patch: PostPatch): Promise<Post>;
+  /**
+   * Delete a post of the plugin's own bot (any other post is refused with a
+   * 403), with its thread's replies if it is a root; sends `post_deleted` and
+   * runs `onMessageDeleted` hooks.
+   */
+  delete(postId: string): Promise<void>;
+  /**
+   * The live posts of the plugin's own bot of one `type` whose props hold these
+   * string values, oldest first — e.g. the cards that point at one source post.
+   * Keys are plain names (letters, digits, `_`).
+   */
+  findOwn(query: { type: string; props: Record<string, string> }): Promise<Post[]>;
+}
+
+/** Input of {@link PostsApi.update}: the fields to change; the others stay. */
+export interface PostPatch {
+  message?: string;
+  /** Replaces all of the post's props. */
+  props?: Record<string, unknown>;
 }
 
 /** The plugin's bot account. */
@@ -208,6 +234,18 @@ export interface HooksApi {
   messageWillBePosted(hook: (post: Post) => WillBePostedResult | Promise<WillBePostedResult>): Disposable;
   /** Runs after a post is committed; cannot affect it. */
   onMessagePosted(hook: (post: Post) => void | Promise<void>): Disposable;
+  /**
+   * Runs after an edit of a post is committed (by its author, or a plugin's
+   * `posts.update`), with the post as it now reads; cannot affect it. Runs on
+   * the process that made the edit only.
+   */
+  onMessageUpdated(hook: (post: Post) => void | Promise<void>): Disposable;
+  /**
+   * Runs after a post is deleted, once for it and once for each reply deleted
+   * with it (`delete_at` set); cannot affect it. Runs on the process that made
+   * the delete only.
+   */
+  onMessageDeleted(hook: (post: Post) => void | Promise<void>): Disposable;
   /** Runs after a user is added to a channel. */
   onChannelMemberAdded(hook: (event: { channelId: string; userId: string }) => void | Promise<void>): Disposable;
   /**

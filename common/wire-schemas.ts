@@ -99,6 +99,12 @@ export const postSchema = wireObject({
   update_at: z.number(),
   edit_at: z.number(),
   delete_at: z.number(),
+  /**
+   * The number of replies in the post's thread (Mattermost's field; a reply
+   * carries its thread's count too). The server always sends it; optional so
+   * that a post made before threads, or built by a client, still parses.
+   */
+  reply_count: z.optional(z.number()),
 });
 
 /** `GET /channels/{id}/posts`: ids newest first, and the posts by id. */
@@ -232,6 +238,15 @@ export function jsonStringOf<T>(schema: z.ZodMiniType<T>): z.ZodMiniType<T, stri
 
 /** `data` of the `posted` and `ephemeral_message` events. */
 export const postedEventDataSchema = wireObject({ post: jsonStringOf(postSchema) });
+
+/** `data` of the `post_edited` event: the post as it now reads. */
+export const postEditedEventDataSchema = wireObject({ post: jsonStringOf(postSchema) });
+
+/** `data` of the `post_deleted` event: the post (with `delete_at` set) and who deleted it. */
+export const postDeletedEventDataSchema = wireObject({ post: jsonStringOf(postSchema), delete_by: z.string() });
+
+/** The answer of `DELETE /api/v4/posts/{id}` and other routes that report only success. */
+export const statusOkSchema = wireObject({ status: z.literal("OK") });
 
 /** `data` of the `open_dialog` event. */
 export const openDialogEventDataSchema = wireObject({

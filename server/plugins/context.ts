@@ -22,6 +22,7 @@ import {
   getChannelByName,
   isChannelMember,
 } from "../services/channels.ts";
+import { botPostsFinder, livePost, postDeleter, postPatcher } from "../services/post-edits.ts";
 import { ephemeralSender, getPost, postCreator } from "../services/posts.ts";
 import { getTeam, getTeamByName, isTeamMember, teamMemberAdder } from "../services/teams.ts";
 import { botEnsurer, getUser, getUserByUsername, getUsers } from "../services/users.ts";
@@ -206,6 +207,12 @@ export function createPluginContext(props: {
       sendEphemeral(input) {
         ephemeralSender(host, { ...input, authorId: botId });
       },
+      update: async (postId, patch) => postPatcher(host, { post: await livePost(host, postId), changer: { pluginId }, patch }),
+      delete: async (postId) => postDeleter(host, { post: await livePost(host, postId), changer: { pluginId } }),
+      async findOwn(query) {
+        // Only the plugin's own bot's posts: before `bot.ensure` there are none.
+        return botId ? botPostsFinder(host, { botId, ...query }) : [];
+      },
     },
 
     bot: {
@@ -231,6 +238,8 @@ export function createPluginContext(props: {
     hooks: {
       messageWillBePosted: (hook) => registrations.add(host.hooks.registerWillBePosted(pluginId, hook)),
       onMessagePosted: (hook) => registrations.add(host.hooks.registerPosted(pluginId, hook)),
+      onMessageUpdated: (hook) => registrations.add(host.hooks.registerUpdated(pluginId, hook)),
+      onMessageDeleted: (hook) => registrations.add(host.hooks.registerDeleted(pluginId, hook)),
       onChannelMemberAdded: (hook) => registrations.add(host.hooks.registerMemberAdded(pluginId, hook)),
       onTeamCreated: (hook) => registrations.add(host.hooks.registerTeamCreated(pluginId, hook)),
     },

@@ -24,6 +24,8 @@ export interface HookLogger {
 export class HookRegistry {
   private readonly willBePosted: Array<Entry<WillBePostedHook>> = [];
   private readonly posted: Array<Entry<PostedHook>> = [];
+  private readonly updated: Array<Entry<PostedHook>> = [];
+  private readonly deleted: Array<Entry<PostedHook>> = [];
   private readonly memberAdded: Array<Entry<MemberAddedHook>> = [];
   private readonly teamCreated: Array<Entry<TeamCreatedHook>> = [];
   /** Hooks still running, so tests and shutdown can wait for them. */
@@ -46,6 +48,12 @@ export class HookRegistry {
   }
   registerPosted(pluginId: string, fn: PostedHook): Disposable {
     return this.add(this.posted, { pluginId, fn });
+  }
+  registerUpdated(pluginId: string, fn: PostedHook): Disposable {
+    return this.add(this.updated, { pluginId, fn });
+  }
+  registerDeleted(pluginId: string, fn: PostedHook): Disposable {
+    return this.add(this.deleted, { pluginId, fn });
   }
   registerMemberAdded(pluginId: string, fn: MemberAddedHook): Disposable {
     return this.add(this.memberAdded, { pluginId, fn });
@@ -90,6 +98,16 @@ export class HookRegistry {
   /** Start `onMessagePosted` hooks without waiting for them. */
   firePosted(post: Post): void {
     for (const entry of [...this.posted]) this.track(entry.pluginId, "onMessagePosted", () => entry.fn(post));
+  }
+
+  /** Start `onMessageUpdated` hooks (after an edit is committed) without waiting for them. */
+  fireUpdated(post: Post): void {
+    for (const entry of [...this.updated]) this.track(entry.pluginId, "onMessageUpdated", () => entry.fn(post));
+  }
+
+  /** Start `onMessageDeleted` hooks (after a delete is committed) without waiting for them. */
+  fireDeleted(post: Post): void {
+    for (const entry of [...this.deleted]) this.track(entry.pluginId, "onMessageDeleted", () => entry.fn(post));
   }
 
   /** Start `onChannelMemberAdded` hooks without waiting for them. */

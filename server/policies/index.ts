@@ -7,5 +7,6 @@
  * caller can phrase it.
  */
 export * from "./channel.ts";
+export * from "./post.ts";
 export * from "./team.ts";
 export * from "./user.ts";

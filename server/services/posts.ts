@@ -20,18 +20,40 @@ export const POST_PROPS_MAX = 800_000;
 /** Props that only the incoming-webhook route sets; stripped from posts made through the API. */
 const WEBHOOK_PROPS = ["from_webhook", "override_username", "override_icon_url", "webhook_display_name"];
 
+/** A post's message, as created and as edited. */
+export const postMessageSchema = z.string().max(LIMITS.postMessageMax, `must be at most ${LIMITS.postMessageMax} characters`);
+
+/** A post's props, as created and as edited. */
+export const postPropsSchema = z
+  .record(z.string(), z.unknown())
+  .refine((props) => JSON.stringify(props).length <= POST_PROPS_MAX, `must be at most ${POST_PROPS_MAX} characters as JSON`);
+
+/** The body of `POST /api/v4/posts`. */
 export const newPostSchema = z.object({
   channel_id: z.string().length(26, "must be a 26-character id"),
-  message: z.string().max(LIMITS.postMessageMax, `must be at most ${LIMITS.postMessageMax} characters`).default(""),
+  message: postMessageSchema.default(""),
   root_id: z.string().optional(),
   type: z.string().max(64).optional(),
-  props: z
-    .record(z.string(), z.unknown())
-    .refine((props) => JSON.stringify(props).length <= POST_PROPS_MAX, `must be at most ${POST_PROPS_MAX} characters as JSON`)
-    .optional(),
+  props: postPropsSchema.optional(),
 });
 
-export function presentPost(row: PostsTable): Post {
+/** Refuse a post with neither text nor an attachment (on create and on edit alike). */
+export function checkNotEmpty(post: { message: string; props?: Record<string, unknown> }): void {
+  const attachments = post.props?.attachments;
+  if (!post.message.trim() && !(Array.isArray(attachments) && attachments.length > 0)) {
+    throw badRequest("api.post.create.empty", "message: must not be empty");
+  }
+}
+
+/** Drop the props only the incoming-webhook route sets, from props a person or token sent. */
+export function withoutWebhookProps(props: Record<string, unknown>): Record<string, unknown> {
+  const kept = { ...props };
+  for (const key of WEBHOOK_PROPS) delete kept[key];
+  return kept;
+}
+
+/** A stored post as the API shows it, with its thread's reply count (see {@link presentPosts}). */
+export function presentPost(row: PostsTable, replyCount = 0): Post {
   return {
     id: row.id,
     channel_id: row.channel_id,
@@ -44,7 +66,36 @@ export function presentPost(row: PostsTable): Post {
     update_at: row.update_at,
     edit_at: row.edit_at,
     delete_at: row.delete_at,
+    reply_count: replyCount,
   };
+}
+
+/** The thread a post belongs to: its root's id (a root is its own thread). */
+export function threadIdOf(post: Pick<PostsTable, "id" | "root_id">): string {
+  return post.root_id || post.id;
+}
+
+/** The number of live replies of each of these threads (by root id); a thread without replies is absent. */
+export async function replyCounts(host: Pick<Host, "db">, rootIds: readonly string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (rootIds.length === 0) return counts;
+  const rows = await host.db
+    .selectFrom("posts")
+    .select((eb) => ["root_id", eb.fn.countAll().as("n")])
+    .where("root_id", "in", [...new Set(rootIds)])
+    // Says what the partial index `posts_root_id` holds, so both dialects use it.
+    .where("root_id", "<>", "")
+    .where("delete_at", "=", 0)
+    .groupBy("root_id")
+    .execute();
+  for (const row of rows) counts.set(row.root_id, Number(row.n));
+  return counts;
+}
+
+/** Stored posts as the API shows them, each with its thread's `reply_count` (Mattermost's `ReplyCount`), in one query. */
+export async function presentPosts(host: Pick<Host, "db">, rows: readonly PostsTable[]): Promise<Post[]> {
+  const counts = await replyCounts(host, rows.map(threadIdOf));
+  return rows.map((row) => presentPost(row, counts.get(threadIdOf(row)) ?? 0));
 }
 
 /**
@@ -167,18 +218,13 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
   const parsed = newPostSchema.safeParse(props.input);
   if (!parsed.success) throw fromZodError(parsed.error, "api.post.create.invalid");
   const input = parsed.data;
-  const attachments = input.props?.attachments;
-  if (!input.message.trim() && !(Array.isArray(attachments) && attachments.length > 0)) {
-    throw badRequest("api.post.create.empty", "message: must not be empty");
-  }
+  checkNotEmpty(input);
   if (input.type && props.author.via !== "plugin") {
     // Post types are cards rendered as a plugin's own (e.g. the Incident bot's updates); people could forge them.
     throw badRequest("api.post.create.type", `type: "${input.type}" is reserved for the system and plugins`);
   }
-  if (props.author.via === "api" && input.props) {
-    // Only the webhook route may say a post came from a webhook or override its author's name.
-    for (const key of WEBHOOK_PROPS) delete input.props[key];
-  }
+  // Only the webhook route may say a post came from a webhook or override its author's name.
+  if (props.author.via === "api" && input.props) input.props = withoutWebhookProps(input.props);
   const channel = await getChannelRow(host, input.channel_id);
   if (!channel || channel.delete_at !== 0) throw notFound("channel", "channel_id: channel not found, or you do not have access to it");
   if (!props.author.trusted && !(await canPostInChannel(host, props.author.user, channel))) {
@@ -187,17 +233,7 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
       throw notFound("channel", "channel_id: channel not found, or you do not have access to it");
     throw forbidden("You must be a member of this channel to post in it.");
   }
-  if (input.root_id) {
-    // A reply's root is a post of the same channel; one answer for every other id, so no post of a private channel is confirmed.
-    const root = await host.db
-      .selectFrom("posts")
-      .select("channel_id")
-      .where("id", "=", input.root_id)
-      .where("delete_at", "=", 0)
-      .executeTakeFirst();
-    if (!root || root.channel_id !== channel.id)
-      throw badRequest("api.post.create.root_id", "root_id: no post with this id in this channel");
-  }
+  if (input.root_id) await checkRoot(host, { rootId: input.root_id, channelId: channel.id });
   const now = Date.now();
   const draft: Post = {
     id: newId(),
@@ -221,8 +257,10 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
       details: { plugin_id: checked.error.pluginId },
     });
   }
-  const post = checked.post;
-  await host.postWriter.write(post);
+  await host.postWriter.write(checked.post);
+  // A reply carries its thread's count, as the root does, so a client can show it without asking.
+  const rootId = checked.post.root_id;
+  const post: Post = { ...checked.post, reply_count: rootId ? ((await replyCounts(host, [rootId])).get(rootId) ?? 0) : 0 };
   host.caches.channels.bumpCounters(channel.id, now);
   // Other processes re-read the channel's counters (unread state) instead of showing stale ones.
   host.caches.invalidateElsewhere({ kind: "channel", id: channel.id });
@@ -240,6 +278,24 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
   );
   host.hooks.firePosted(post);
   return post;
+}
+
+/**
+ * Refuse a reply whose root is not a live root post of the same channel, as
+ * Mattermost does (`api.post.create_post.root_id.app_error`): a reply to a
+ * reply is refused, not moved to its thread. One answer for a missing post
+ * and one of another channel, so no post of a private channel is confirmed.
+ */
+async function checkRoot(host: Host, props: { rootId: string; channelId: string }): Promise<void> {
+  const root = await host.db
+    .selectFrom("posts")
+    .select(["channel_id", "root_id"])
+    .where("id", "=", props.rootId)
+    .where("delete_at", "=", 0)
+    .executeTakeFirst();
+  if (!root || root.channel_id !== props.channelId)
+    throw badRequest("api.post.create.root_id", "root_id: no post with this id in this channel");
+  if (root.root_id) throw badRequest("api.post.create.root_id", "root_id: is a reply; reply to the thread's root post instead");
 }
 
 /** Show a post to one user in one channel, never stored (e.g. a slash command's answer). */
@@ -265,9 +321,39 @@ export function ephemeralSender(
   return post;
 }
 
-export async function getPost(host: Host, postId: string): Promise<Post | null> {
+/** A live (not deleted) post by id, with its `reply_count`, or null. */
+export async function getPost(host: Pick<Host, "db">, postId: string): Promise<Post | null> {
   const row = await host.db.selectFrom("posts").selectAll().where("id", "=", postId).where("delete_at", "=", 0).executeTakeFirst();
-  return row ? presentPost(row) : null;
+  if (!row) return null;
+  const [post] = await presentPosts(host, [row]);
+  return post ?? null;
+}
+
+/**
+ * A post's whole thread (its root and every live reply) as Mattermost's
+ * `GET /posts/{id}/thread` answers: `order` oldest first for `direction:
+ * "down"` (what Client4 asks for), newest first otherwise, the posts by id.
+ * With `skipFetchThreads` only the post itself.
+ */
+export async function postThread(
+  host: Pick<Host, "db">,
+  props: { post: Post; direction?: "up" | "down"; skipFetchThreads?: boolean },
+): Promise<PostList> {
+  const rootId = threadIdOf(props.post);
+  const ascending = props.direction === "down";
+  const rows = props.skipFetchThreads
+    ? await host.db.selectFrom("posts").selectAll().where("id", "=", props.post.id).where("delete_at", "=", 0).execute()
+    : await host.db
+        .selectFrom("posts")
+        .selectAll()
+        .where((eb) => eb.or([eb("id", "=", rootId), eb.and([eb("root_id", "=", rootId), eb("root_id", "<>", "")])]))
+        .where("delete_at", "=", 0)
+        .orderBy("create_at", ascending ? "asc" : "desc")
+        .orderBy("id", ascending ? "asc" : "desc")
+        .execute();
+  const posts: Record<string, Post> = {};
+  for (const post of await presentPosts(host, rows)) posts[post.id] = post;
+  return { order: rows.map((r) => r.id), posts, next_post_id: "", prev_post_id: "", has_next: false };
 }
 
 /**
@@ -315,7 +401,7 @@ export async function postsOfChannel(
   const page = rows.slice(0, props.perPage);
   if (ascending) page.reverse();
   const posts: Record<string, Post> = {};
-  for (const row of page) posts[row.id] = presentPost(row);
+  for (const post of await presentPosts(host, page)) posts[post.id] = post;
   const order = page.map((r) => r.id);
   return {
     order,

@@ -17,3 +17,4 @@ export * from "./lists.ts";
 // The CLI side, for tests of plugins' commands: the host's client and the `PluginCli` a plugin's `register` receives.
 export { ApiClient } from "../cli/client.ts";
 export { createPluginCli } from "../cli/plugin-cli.ts";
+export * from "./second-process.ts";

@@ -1,17 +1,24 @@
 /**
  * @module api/v4/posts
- * Posts: create, read one, list a channel's.
+ * Posts: create (a reply with `root_id`), read one, its thread, list a
+ * channel's, edit (the author only) and delete (the author or a system admin).
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { postListSchema, postSchema } from "#common/wire-schemas.ts";
-import { notFound } from "../../errors.ts";
+import { postListSchema, postSchema, statusOkSchema } from "#common/wire-schemas.ts";
 import type { Host } from "../../host.ts";
-import { accessChannel, canReadChannel } from "../../policies/channel.ts";
-import { getChannel } from "../../services/channels.ts";
-import { getPost, newPostSchema, postCreator, postsOfChannel } from "../../services/posts.ts";
+import { accessChannel } from "../../policies/channel.ts";
+import { accessPost } from "../../policies/post.ts";
+import { postDeleter, postPatchSchema, postPatcher } from "../../services/post-edits.ts";
+import { newPostSchema, postCreator, postThread, postsOfChannel } from "../../services/posts.ts";
 import { pageQuerySchema } from "#common/limits.ts";
 import { hostRoute } from "../route.ts";
+
+/** Client4's `getPostThread` query; paging options it sends (`perPage`, `fromPost`, …) are accepted and the whole thread answered. */
+const threadQuerySchema = z.object({
+  direction: z.enum(["up", "down"]).optional(),
+  skipFetchThreads: z.enum(["true", "false"]).optional(),
+});
 
 const listQuerySchema = pageQuerySchema().extend({
   before: z.string().optional(),
@@ -41,12 +48,52 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     policy: "can read the post's channel",
     params: z.object({ id: z.string() }),
     response: postSchema,
+    handler: async ({ params, user }) => (await accessPost(host, { user, postId: params.id })).post,
+  });
+
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/posts/:id/thread",
+    access: "user",
+    summary: "A post's thread: its root and every reply",
+    policy: "can read the post's channel",
+    params: z.object({ id: z.string() }),
+    query: threadQuerySchema,
+    response: postListSchema,
+    handler: async ({ params, query, user }) => {
+      const { post } = await accessPost(host, { user, postId: params.id });
+      return postThread(host, { post, direction: query.direction, skipFetchThreads: query.skipFetchThreads === "true" });
+    },
+  });
+
+  hostRoute(app, host, {
+    method: "PUT",
+    path: "/api/v4/posts/:id/patch",
+    access: "user",
+    summary: "Edit a post's message (or props)",
+    policy: "the author only, never a bot's, webhook's or system post; system admins neither",
+    params: z.object({ id: z.string() }),
+    body: postPatchSchema,
+    invalidId: "api.post.patch.invalid",
+    response: postSchema,
+    handler: async ({ params, body, user }) => {
+      const { post } = await accessPost(host, { user, postId: params.id });
+      return postPatcher(host, { post, changer: { user }, patch: body });
+    },
+  });
+
+  hostRoute(app, host, {
+    method: "DELETE",
+    path: "/api/v4/posts/:id",
+    access: "user",
+    summary: "Delete a post (and a root's replies)",
+    policy: "the author, or a system admin",
+    params: z.object({ id: z.string() }),
+    response: statusOkSchema,
     handler: async ({ params, user }) => {
-      const post = await getPost(host, params.id);
-      const channel = post ? await getChannel(host, post.channel_id) : null;
-      if (!post || !channel || !(await canReadChannel(host, user, channel)))
-        throw notFound("post", "post not found, or you do not have access to it");
-      return post;
+      const { post } = await accessPost(host, { user, postId: params.id });
+      await postDeleter(host, { post, changer: { user } });
+      return { status: "OK" };
     },
   });
 

@@ -200,5 +200,14 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
         await migrateLegacyAllowlist(db);
       },
     },
+    // Threads: a thread's replies by root (`reply_count`, `GET /posts/{id}/thread`, deleting a root with its
+    // replies); and a bot's posts by type (a plugin finding its own cards, e.g. the forwarded copies of a post).
+    // Both partial, so an ordinary post (no root, no type) costs neither index anything.
+    "0006_post_threads": {
+      async up(db: Kysely<unknown>) {
+        await db.schema.createIndex("posts_root_id").on("posts").columns(["root_id", "create_at"]).where("root_id", "<>", "").execute();
+        await db.schema.createIndex("posts_user_type").on("posts").columns(["user_id", "type"]).where("type", "<>", "").execute();
+      },
+    },
   };
 }

@@ -17,12 +17,19 @@
  * Matching runs in `onMessagePosted`, after the post is committed and
  * answered: a slow match never delays a post, and a post never waits for its
  * copies.
+ *
+ * Copies follow their original (DESIGN.md section 9): when it is edited
+ * (`onMessageUpdated`) each copy's excerpt and text are rewritten, and when it
+ * is deleted (`onMessageDeleted`) its copies are deleted — forwarding must not
+ * keep what the author took back. The copies are found by the link each one
+ * stores, `props.source_post_id`, so they follow whether or not the incident
+ * is still active.
  */
 import { newId } from "#common/ids.ts";
 import { LIMITS } from "#common/limits.ts";
 import type { PluginContext } from "#plugin-api";
 import type { Post } from "#common/wire.ts";
-import { FORWARDED_POST_TYPE, type ForwardedPostProps } from "../../common/forwarded-post.ts";
+import { FORWARDED_POST_TYPE, forwardedPostPropsSchema, type ForwardedPostProps } from "../../common/forwarded-post.ts";
 import type { ForwardingRule } from "../../common/playbook.ts";
 import { forwardableText } from "./post-text.ts";
 import { ForwardingRuleIndex, type ForwardingMatch, type SourceChannel } from "./rule-index.ts";
@@ -113,6 +120,8 @@ export class IncidentForwarder {
     this.generation = await ctx.kv.get<string>(GENERATION_KEY);
     await this.reloadAll();
     ctx.hooks.onMessagePosted((post) => this.onPosted(post));
+    ctx.hooks.onMessageUpdated((post) => this.onUpdated(post));
+    ctx.hooks.onMessageDeleted((post) => this.onDeleted(post));
     const timer = setInterval(() => void this.refreshIfChanged(), REFRESH_INTERVAL_MS);
     timer.unref();
     ctx.track({ dispose: () => clearInterval(timer) });
@@ -193,6 +202,43 @@ export class IncidentForwarder {
     });
     if (matches.length === 0 || !looked.channel) return;
     await this.copy(post, looked.channel, matches);
+  }
+
+  /** The copies of a post, by the link each stores (`props.source_post_id`). */
+  private copiesOf(post: Post): Promise<Post[]> {
+    return this.props.ctx.posts.findOwn({ type: FORWARDED_POST_TYPE, props: { source_post_id: post.id } });
+  }
+
+  /** The `onMessageUpdated` hook: each copy quotes the original as it now reads. */
+  async onUpdated(post: Post): Promise<void> {
+    if (this.skips(post)) return;
+    const { ctx } = this.props;
+    for (const copy of await this.copiesOf(post)) {
+      const parsed = forwardedPostPropsSchema.safeParse(copy.props);
+      if (!parsed.success) {
+        ctx.log.warn("a forwarded copy has props it cannot read; left as it is", { post_id: copy.id });
+        continue;
+      }
+      const props: ForwardedPostProps = { ...parsed.data, excerpt: excerptOf(forwardableText(post)) };
+      try {
+        await ctx.posts.update(copy.id, { message: forwardedMessage(props), props: { ...props } });
+      } catch (error) {
+        ctx.log.warn("could not update a forwarded copy", { post_id: copy.id, source_post_id: post.id, error: String(error) });
+      }
+    }
+  }
+
+  /** The `onMessageDeleted` hook: a deleted original takes its copies with it. */
+  async onDeleted(post: Post): Promise<void> {
+    if (this.skips(post)) return;
+    const { ctx } = this.props;
+    for (const copy of await this.copiesOf(post)) {
+      try {
+        await ctx.posts.delete(copy.id);
+      } catch (error) {
+        ctx.log.warn("could not delete a forwarded copy", { post_id: copy.id, source_post_id: post.id, error: String(error) });
+      }
+    }
   }
 
   private async copy(post: Post, source: SourceChannel, matches: ForwardingMatch[]): Promise<void> {
