@@ -350,8 +350,13 @@ export interface HttpApi {
   fetch(url: string, init?: OutboundRequestInit): Promise<OutboundResponse>;
 }
 
-/** Who receives a realtime event. Exactly one of the fields. */
-export type EventScope = { channelId: string } | { userId: string } | { teamId: string } | { systemAdmins: true } | { all: true };
+/**
+ * Who receives a realtime event. Exactly one of the fields; a channel's event
+ * may leave out one member (`omitUserId`, Mattermost's `omit_users`: the typist
+ * of a `typing` event).
+ */
+export type EventScope =
+  { channelId: string; omitUserId?: string } | { userId: string } | { teamId: string } | { systemAdmins: true } | { all: true };
 
 /** Realtime events over the WebSocket. */
 export interface RealtimeApi {

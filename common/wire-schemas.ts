@@ -66,8 +66,8 @@ export const channelSchema = wireObject({
   team_id: z.string(),
   name: z.string(),
   display_name: z.string(),
-  /** `O` public, `P` private. */
-  type: z.enum(["O", "P"]),
+  /** `O` public, `P` private, `D` direct message (no team: `team_id` ""), `G` group message (no team). */
+  type: z.enum(["O", "P", "D", "G"]),
   header: z.string(),
   purpose: z.string(),
   creator_id: z.string(),
@@ -236,8 +236,39 @@ export function jsonStringOf<T>(schema: z.ZodMiniType<T>): z.ZodMiniType<T, stri
   );
 }
 
-/** `data` of the `posted` and `ephemeral_message` events. */
-export const postedEventDataSchema = wireObject({ post: jsonStringOf(postSchema) });
+/**
+ * `data` of the `posted` and `ephemeral_message` events. `mentions`, on
+ * `posted` when someone is mentioned, is a JSON string of the mentioned
+ * members' ids, as Mattermost sends it.
+ */
+export const postedEventDataSchema = wireObject({
+  post: jsonStringOf(postSchema),
+  mentions: z.optional(jsonStringOf(z.array(z.string()))),
+});
+
+/** `data` of `direct_added` (`teammate_id`) and `group_added` (`teammate_ids`, a JSON string of ids). */
+export const directAddedEventDataSchema = wireObject({
+  creator_id: z.optional(z.string()),
+  teammate_id: z.optional(z.string()),
+  teammate_ids: z.optional(jsonStringOf(z.array(z.string()))),
+});
+
+/** `data` of the `typing` event: who types, and in which thread (`parent_id` "" for the channel). */
+export const typingEventDataSchema = wireObject({ parent_id: z.string(), user_id: z.string() });
+
+/** A user's presence, as `POST /api/v4/users/status/ids` lists it and `status_change` carries it. */
+export const userStatusSchema = wireObject({
+  user_id: z.string(),
+  status: z.enum(["online", "away", "dnd", "offline"]),
+  manual: z.boolean(),
+  last_activity_at: z.number(),
+});
+
+/** `GET /api/v4/users/autocomplete`: matching users, and with `in_channel` those of the team outside the channel. */
+export const userAutocompleteSchema = wireObject({
+  users: z.array(userSchema),
+  out_of_channel: z.optional(z.array(userSchema)),
+});
 
 /** `data` of the `post_edited` event: the post as it now reads. */
 export const postEditedEventDataSchema = wireObject({ post: jsonStringOf(postSchema) });

@@ -37,6 +37,16 @@ export type PluginList = z.infer<typeof schemas.pluginListSchema>;
 /** What the web app needs to load a plugin's web code (`GET /api/v4/plugins/webapp`). */
 export type WebappPlugin = z.infer<typeof schemas.webappPluginSchema>;
 
+/** A user's presence (`POST /api/v4/users/status/ids`, `status_change`). */
+export type UserStatus = z.infer<typeof schemas.userStatusSchema>;
+/** `GET /api/v4/users/autocomplete`. */
+export type UserAutocomplete = z.infer<typeof schemas.userAutocompleteSchema>;
+
+/** Channel types that have no team and are readable by their members only (system admins included). */
+export function isDirectOrGroup(channel: Pick<Channel, "type">): boolean {
+  return channel.type === "D" || channel.type === "G";
+}
+
 /** The role of system admins (Mattermost's). */
 export const systemAdminRole = "system_admin";
 /** The role every person has; system admins have {@link systemAdminRole} besides. */

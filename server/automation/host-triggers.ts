@@ -8,7 +8,7 @@
 import type { Kysely } from "kysely";
 import type { Disposable, FiredTrigger, TriggerDefinition } from "#plugin-api";
 import { containsText, keywordList, keywordMatches, postText } from "#common/text-match.ts";
-import type { Post } from "#common/wire.ts";
+import { isDirectOrGroup, type Post } from "#common/wire.ts";
 import { AppError, badRequest } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { getChannel } from "../services/channels.ts";
@@ -165,7 +165,8 @@ export function scheduleTrigger(host: Host, onError: (error: unknown) => void): 
 export async function messagePostedEvent(host: Host, post: Post): Promise<Omit<FiredTrigger, "trigger" | "depth" | "target"> | null> {
   if (post.type.startsWith("system_")) return null;
   const channel = await getChannel(host, post.channel_id);
-  if (!channel) return null;
+  // Direct and group messages are their members' only: no workflow reads them.
+  if (!channel || isDirectOrGroup(channel)) return null;
   const author = await getUser(host, post.user_id);
   return {
     teamId: channel.team_id,

@@ -67,7 +67,8 @@ export interface ChannelsTable {
   team_id: string;
   name: string;
   display_name: string;
-  type: "O" | "P";
+  /** `O` public, `P` private, `D` direct (two people, no team), `G` group message (3–8 people, no team). */
+  type: "O" | "P" | "D" | "G";
   header: string;
   purpose: string;
   creator_id: string;
@@ -84,7 +85,22 @@ export interface ChannelMembersTable {
   roles: string;
   last_viewed_at: number;
   msg_count: number;
+  /** Mentions since the member last viewed the channel (0007). */
+  mention_count: Generated<number>;
   create_at: number;
+}
+
+/** A process that holds open WebSockets of a user (services/presence.ts); `seen_at` is refreshed while it lives. */
+export interface UserPresenceTable {
+  process_id: string;
+  user_id: string;
+  seen_at: number;
+}
+
+/** When a user last connected or disconnected, for a status's `last_activity_at`. */
+export interface UserActivityTable {
+  user_id: string;
+  last_activity_at: number;
 }
 
 export interface PostsTable {
@@ -192,4 +208,6 @@ export interface Database {
   plugin_kv: PluginKvTable;
   jobs: JobsTable;
   system_config: SystemConfigTable;
+  user_presence: UserPresenceTable;
+  user_activity: UserActivityTable;
 }

@@ -6,7 +6,6 @@
  */
 import type { Migration } from "kysely";
 import type { Disposable, PluginContext, PluginManifest, PluginMigration } from "#plugin-api";
-import { isSystemAdmin } from "#common/wire.ts";
 import { migrate } from "../db/index.ts";
 import { badRequest, conflict } from "../errors.ts";
 import type { Host } from "../host.ts";
@@ -191,7 +190,7 @@ export function createPluginContext(props: {
         // The host's own rule for posting (members, and system admins), so a
         // plugin never promises what the API would refuse.
         const [user, channel] = await Promise.all([getUser(host, userId), getChannel(host, channelId)]);
-        return Boolean(user && !user.delete_at && channel && (isSystemAdmin(user) || (await canPostInChannel(host, user, channel))));
+        return Boolean(user && !user.delete_at && channel && (await canPostInChannel(host, user, channel)));
       },
     },
 

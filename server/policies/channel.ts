@@ -6,7 +6,7 @@
  * call with one 404 for "missing" and "not yours": a private channel's
  * existence is never revealed.
  */
-import { isSystemAdmin, type Channel } from "#common/wire.ts";
+import { isDirectOrGroup, isSystemAdmin, type Channel } from "#common/wire.ts";
 import { notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { getChannel, isChannelMember } from "../services/channels.ts";
@@ -15,17 +15,20 @@ import type { Actor } from "./team.ts";
 
 /**
  * Who may read a channel: its members; anyone on the team for a public one;
- * system admins always (as in Mattermost, for compliance).
+ * system admins always (as in Mattermost, for compliance) — except direct and
+ * group messages, which only their members read, system admins included
+ * (DESIGN §9).
  */
 export async function canReadChannel(host: Host, user: Actor, channel: Pick<Channel, "id" | "team_id" | "type">): Promise<boolean> {
+  if (isDirectOrGroup(channel)) return isChannelMember(host, channel.id, user.id);
   if (isSystemAdmin(user)) return true;
   if (await isChannelMember(host, channel.id, user.id)) return true;
   return channel.type === "O" && (await isTeamMember(host, channel.team_id, user.id));
 }
 
-/** Who may post in a channel: its members, and system admins. */
-export async function canPostInChannel(host: Host, user: Actor, channel: Pick<Channel, "id">): Promise<boolean> {
-  return isSystemAdmin(user) || (await isChannelMember(host, channel.id, user.id));
+/** Who may post in a channel: its members, and system admins (but in a direct or group message its members only). */
+export async function canPostInChannel(host: Host, user: Actor, channel: Pick<Channel, "id" | "type">): Promise<boolean> {
+  return (isSystemAdmin(user) && !isDirectOrGroup(channel)) || (await isChannelMember(host, channel.id, user.id));
 }
 
 /** The 404 of a channel the caller may not read, or that does not exist. */
@@ -38,8 +41,12 @@ export async function accessChannel(host: Host, props: { user: Actor; channelId:
   return channel;
 }
 
-/** Why {@link channelMemberAddRefusal} refuses: adding others needs membership; the added user must be on the team. */
-export type ChannelMemberAddRefusal = "not_a_member" | "target_not_on_team";
+/**
+ * Why {@link channelMemberAddRefusal} refuses: adding others needs membership;
+ * the added user must be on the team; a direct or group message's members are
+ * fixed when it is made.
+ */
+export type ChannelMemberAddRefusal = "not_a_member" | "target_not_on_team" | "direct_or_group";
 
 /**
  * Whether `actor` may add `targetId` to a channel they can read: system admins
@@ -51,6 +58,7 @@ export async function channelMemberAddRefusal(
   host: Host,
   props: { actor: Actor; channel: Pick<Channel, "id" | "team_id" | "type">; targetId: string },
 ): Promise<ChannelMemberAddRefusal | null> {
+  if (isDirectOrGroup(props.channel)) return "direct_or_group";
   if (isSystemAdmin(props.actor)) return null;
   const selfJoin = props.targetId === props.actor.id && props.channel.type === "O";
   if (!selfJoin && !(await isChannelMember(host, props.channel.id, props.actor.id))) return "not_a_member";

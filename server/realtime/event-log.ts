@@ -41,7 +41,7 @@ export interface WireEvent {
 }
 
 const eventScopeSchema: z.ZodType<EventScope> = z.union([
-  z.object({ channelId: z.string() }),
+  z.object({ channelId: z.string(), omitUserId: z.string().optional() }),
   z.object({ userId: z.string() }),
   z.object({ teamId: z.string() }),
   z.object({ systemAdmins: z.literal(true) }),

@@ -14,6 +14,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
+import { z } from "zod";
 import { newId } from "#common/ids.ts";
 import type { EventScope } from "#plugin-api";
 import type { Host } from "../host.ts";
@@ -28,6 +29,8 @@ import {
   type WireEvent,
 } from "./event-log.ts";
 import { membershipsFor, shouldSendEvent } from "./should-send-event.ts";
+import { channelMemberIds } from "../services/channels.ts";
+import { PRESENCE_HEARTBEAT_MS, presenceCleared, presenceHeartbeat, presenceJoined, presenceLeft } from "../services/presence.ts";
 
 /**
  * How many of a connection's last frames can be sent again when it resumes
@@ -75,6 +78,12 @@ interface ParkedConnection {
 export type RealtimeHubDeps = Pick<Host, "bus" | "db" | "log" | "caches" | "config">;
 
 const TOPIC = "ws.event";
+
+/** `data` of the `user_typing` action: the channel, and the thread's root (or "" for the channel itself). */
+const typingSchema = z.object({
+  channel_id: z.string().length(26),
+  parent_id: z.string().max(26).default(""),
+});
 const SERVER_VERSION = "9.11.0.sitrep";
 
 export class RealtimeHub {
@@ -95,6 +104,9 @@ export class RealtimeHub {
   private deliveries: Promise<void> = Promise.resolve();
   /** This process's log writes, in publish order. */
   private writes: Promise<void> = Promise.resolve();
+  /** Presence writes, one after another, so a quick connect and close never leave a user online. */
+  private presence: Promise<void> = Promise.resolve();
+  private readonly heartbeatTimer: NodeJS.Timeout;
 
   constructor(private readonly host: RealtimeHubDeps) {
     this.logged = host.bus.crossesProcesses ? new LoggedEvents(host.db) : null;
@@ -105,6 +117,13 @@ export class RealtimeHub {
       }, TRIM_INTERVAL_MS);
       this.trimTimer.unref();
     }
+    // With SQLite this is the only process: presence rows of an earlier run are stale.
+    if (!host.bus.crossesProcesses)
+      this.inPresenceOrder(() => presenceCleared(host, { processId: host.bus.processId, everyoneElse: true }));
+    this.heartbeatTimer = setInterval(() => {
+      this.inPresenceOrder(() => presenceHeartbeat(host, { processId: host.bus.processId }));
+    }, PRESENCE_HEARTBEAT_MS);
+    this.heartbeatTimer.unref();
     host.bus.subscribe((message) => {
       if (message.topic !== TOPIC) return;
       const parsed = wireEventSchema.safeParse(message.payload);
@@ -250,7 +269,10 @@ export class RealtimeHub {
     if (message.action === "authentication_challenge") {
       const token = typeof message.data?.token === "string" ? message.data.token : "";
       await this.authenticate(conn, token, message.seq ?? 0);
-    } else if (message.seq !== undefined && conn.ws.readyState === conn.ws.OPEN) {
+      return;
+    }
+    if (message.action === "user_typing" && conn.userId) await this.typing(conn.userId, typingSchema.safeParse(message.data));
+    if (message.seq !== undefined && conn.ws.readyState === conn.ws.OPEN) {
       // Unknown actions (typing, ping) are acknowledged, as Mattermost does for ping.
       conn.ws.send(
         JSON.stringify({ status: "OK", seq_reply: message.seq, data: message.action === "ping" ? { text: "pong" } : undefined }),
@@ -331,15 +353,55 @@ export class RealtimeHub {
 
   private join(conn: Connection, userId: string): void {
     let set = this.byUser.get(userId);
-    if (!set) this.byUser.set(userId, (set = new Set()));
+    if (!set) {
+      this.byUser.set(userId, (set = new Set()));
+      this.presenceChanged(userId, "online");
+    }
     set.add(conn);
   }
 
   private detach(conn: Connection): void {
     if (!conn.userId) return;
     const set = this.byUser.get(conn.userId);
-    set?.delete(conn);
-    if (set && set.size === 0) this.byUser.delete(conn.userId);
+    if (!set?.delete(conn)) return;
+    if (set.size === 0) {
+      this.byUser.delete(conn.userId);
+      this.presenceChanged(conn.userId, "offline");
+    }
+  }
+
+  /** Run a presence write after the ones before it; a failure is logged. */
+  private inPresenceOrder(step: () => Promise<unknown>): void {
+    this.presence = this.presence
+      .then(step)
+      .then(() => undefined)
+      .catch((error: unknown) => this.host.log.error("presence write failed", { error: String(error) }));
+  }
+
+  /**
+   * This process got its first socket of a user, or closed its last: record
+   * it for `POST /users/status/ids`. No `status_change` event goes out:
+   * Mattermost sends it only to the user themselves (their other clients
+   * poll statuses), and on connect it would sit between `hello` and the
+   * events every client and test expects next.
+   */
+  private presenceChanged(userId: string, status: "online" | "offline"): void {
+    const processId = this.host.bus.processId;
+    this.inPresenceOrder(() =>
+      status === "online" ? presenceJoined(this.host, { processId, userId }) : presenceLeft(this.host, { processId, userId }),
+    );
+  }
+
+  /**
+   * Mattermost's `user_typing` action: `typing` `{parent_id, user_id}` to the
+   * channel's other members, when the typist is a member (so nobody learns of
+   * a channel they cannot read, nor types into one they cannot post in).
+   */
+  private async typing(userId: string, parsed: ReturnType<typeof typingSchema.safeParse>): Promise<void> {
+    if (!parsed.success) return;
+    const { channel_id: channelId, parent_id: parentId } = parsed.data;
+    if (!(await channelMemberIds(this.host, channelId)).has(userId)) return;
+    this.publish("typing", { parent_id: parentId, user_id: userId }, { channelId, omitUserId: userId });
   }
 
   /** Forget a closed socket; a signed-in one leaves what a resume needs. */
@@ -412,7 +474,11 @@ export class RealtimeHub {
 
   async close(): Promise<void> {
     if (this.trimTimer) clearInterval(this.trimTimer);
+    clearInterval(this.heartbeatTimer);
     await this.writes;
+    // This process's sockets end with it: it vouches for nobody's presence any more.
+    this.inPresenceOrder(() => presenceCleared(this.host, { processId: this.host.bus.processId }));
+    await this.presence;
     for (const conn of this.all) conn.ws.terminate();
     this.all.clear();
     this.byUser.clear();
@@ -428,7 +494,7 @@ function envelopePrefix(event: WireEvent): Buffer {
     channel_id: "channelId" in b ? b.channelId : "",
     team_id: "teamId" in b ? b.teamId : "",
     user_id: "userId" in b ? b.userId : "",
-    omit_users: null,
+    omit_users: "omitUserId" in b && b.omitUserId ? { [b.omitUserId]: true } : null,
   };
   const json = JSON.stringify({ event: event.event, data: event.data, broadcast, seq: 0 });
   return Buffer.from(json.slice(0, json.length - 2));

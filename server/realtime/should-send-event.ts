@@ -33,7 +33,7 @@ export interface Memberships {
 
 /**
  * Whether a connection receives an event: an event about a channel goes to the
- * channel's members, about a team to the team's members, about a user to that
+ * channel's members (but the one it omits), about a team to the team's members, about a user to that
  * user, an admins-only event to the active system admins, and an event for
  * everyone (plugin enabled / disabled) to every signed-in connection.
  */
@@ -41,7 +41,8 @@ export function shouldSendEvent(connection: Recipient, event: AddressedEvent, me
   const about = event.broadcast;
   if ("all" in about) return true;
   if ("userId" in about) return connection.userId === about.userId;
-  if ("channelId" in about) return memberships.inChannel(connection.userId, about.channelId);
+  // Direct and group messages have members only (no team): their events reach them and nobody else, system admins included.
+  if ("channelId" in about) return about.omitUserId !== connection.userId && memberships.inChannel(connection.userId, about.channelId);
   if ("teamId" in about) return memberships.inTeam(connection.userId, about.teamId);
   return memberships.isSystemAdmin(connection.userId);
 }

@@ -2,10 +2,11 @@
  * @module services/channels
  * Channels and their members (who may read them: `policies/channel.ts`).
  */
+import type { Selectable } from "kysely";
 import { z } from "zod";
 import { newId } from "#common/ids.ts";
 import { LIMITS, nameSchema } from "#common/limits.ts";
-import type { Channel, ChannelMember, User } from "#common/wire.ts";
+import { isDirectOrGroup, type Channel, type ChannelMember, type User } from "#common/wire.ts";
 import type { ChannelMembersTable, ChannelsTable } from "../db/schema.ts";
 import { badRequest, conflict, forbidden, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
@@ -38,15 +39,15 @@ export function presentChannel(row: ChannelsTable): Channel {
   };
 }
 
-/** A channel membership on the wire; mentions are not counted (always 0). */
-export function presentChannelMember(row: ChannelMembersTable): ChannelMember {
+/** A channel membership on the wire. */
+export function presentChannelMember(row: Selectable<ChannelMembersTable>): ChannelMember {
   return {
     channel_id: row.channel_id,
     user_id: row.user_id,
     roles: row.roles,
     last_viewed_at: row.last_viewed_at,
     msg_count: row.msg_count,
-    mention_count: 0,
+    mention_count: row.mention_count,
   };
 }
 
@@ -185,6 +186,8 @@ export async function channelMemberAdder(
 ): Promise<ChannelMember> {
   const channel = await getChannel(host, props.channelId);
   if (!channel) throw notFound("channel", "channel not found");
+  if (isDirectOrGroup(channel))
+    throw badRequest("api.channel.add_member.direct", "channel: the members of a direct or group message are fixed when it is made");
   const user = await host.db.selectFrom("users").select(["id", "delete_at"]).where("id", "=", props.userId).executeTakeFirst();
   if (!user || user.delete_at) throw badRequest("api.channel.add_member.user", "user_id: no active user with this id");
   const now = Date.now();
@@ -224,13 +227,16 @@ export async function getChannelMember(host: Host, channelId: string, userId: st
   return row ? presentChannelMember(row) : null;
 }
 
-/** The channels of a team that the user is a member of. */
+/**
+ * The channels of a team that the user is a member of, with their direct and
+ * group messages (which have no team), as Mattermost lists them.
+ */
 export async function channelsOfUser(host: Host, props: { teamId: string; userId: string }): Promise<Channel[]> {
   const rows = await host.db
     .selectFrom("channels")
     .innerJoin("channel_members", "channel_members.channel_id", "channels.id")
     .selectAll("channels")
-    .where("channels.team_id", "=", props.teamId)
+    .where("channels.team_id", "in", [props.teamId, ""])
     .where("channel_members.user_id", "=", props.userId)
     .where("channels.delete_at", "=", 0)
     .orderBy("channels.display_name")
@@ -238,13 +244,13 @@ export async function channelsOfUser(host: Host, props: { teamId: string; userId
   return rows.map(presentChannel);
 }
 
-/** The channel memberships of a user in a team, for unread marks. */
+/** The channel memberships of a user in a team and in their direct and group messages, for unread marks. */
 export async function channelMembersOfUser(host: Host, props: { teamId: string; userId: string }): Promise<ChannelMember[]> {
   const rows = await host.db
     .selectFrom("channel_members")
     .innerJoin("channels", "channels.id", "channel_members.channel_id")
     .selectAll("channel_members")
-    .where("channels.team_id", "=", props.teamId)
+    .where("channels.team_id", "in", [props.teamId, ""])
     .where("channel_members.user_id", "=", props.userId)
     .execute();
   return rows.map(presentChannelMember);
@@ -265,13 +271,13 @@ export async function publicChannels(host: Host, props: { teamId: string; page: 
   return rows.map(presentChannel);
 }
 
-/** Mark a channel read for a user: `last_viewed_at` now and `msg_count` caught up. */
+/** Mark a channel read for a user: `last_viewed_at` now, `msg_count` caught up and no mentions left. */
 export async function channelViewer(host: Host, props: { channelId: string; userId: string }): Promise<void> {
   const channel = await host.db.selectFrom("channels").select(["total_msg_count"]).where("id", "=", props.channelId).executeTakeFirst();
   if (!channel) throw notFound("channel", "channel not found");
   await host.db
     .updateTable("channel_members")
-    .set({ last_viewed_at: Date.now(), msg_count: channel.total_msg_count })
+    .set({ last_viewed_at: Date.now(), msg_count: channel.total_msg_count, mention_count: 0 })
     .where("channel_id", "=", props.channelId)
     .where("user_id", "=", props.userId)
     .execute();

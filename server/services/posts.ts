@@ -13,6 +13,7 @@ import { AppError, badRequest, forbidden, fromZodError, notFound } from "../erro
 import type { Host } from "../host.ts";
 import { canPostInChannel, canReadChannel } from "../policies/channel.ts";
 import { getChannelRow } from "./channels.ts";
+import { postMentions } from "./mentions.ts";
 
 /** Mattermost's limit on a post's props (attachments included), so one post cannot be megabytes sent to every member. */
 export const POST_PROPS_MAX = 800_000;
@@ -104,7 +105,12 @@ export async function presentPosts(host: Pick<Host, "db">, rows: readonly PostsT
  * (see bench P2); they are plain enough to be the same in both dialects but
  * for the placeholders.
  */
-function buildPostWrites(dialect: Host["dialect"]): { insertPost: string; countPost: string; markReadByAuthor: string } {
+function buildPostWrites(dialect: Host["dialect"]): {
+  insertPost: string;
+  countPost: string;
+  markReadByAuthor: string;
+  countMention: string;
+} {
   let n = 0;
   const p = () => (dialect === "postgres" ? `$${++n}` : "?");
   const insertPost = `INSERT INTO posts (id, channel_id, user_id, root_id, message, type, props, create_at, update_at, edit_at, delete_at) VALUES (${Array.from({ length: 11 }, p).join(", ")})`;
@@ -112,7 +118,9 @@ function buildPostWrites(dialect: Host["dialect"]): { insertPost: string; countP
   const countPost = `UPDATE channels SET last_post_at = ${p()}, total_msg_count = total_msg_count + ${p()} WHERE id = ${p()}`;
   n = 0;
   const markReadByAuthor = `UPDATE channel_members SET last_viewed_at = ${p()}, msg_count = msg_count + ${p()} WHERE channel_id = ${p()} AND user_id = ${p()}`;
-  return { insertPost, countPost, markReadByAuthor };
+  n = 0;
+  const countMention = `UPDATE channel_members SET mention_count = mention_count + ${p()} WHERE channel_id = ${p()} AND user_id = ${p()}`;
+  return { insertPost, countPost, markReadByAuthor, countMention };
 }
 const POST_WRITES = { sqlite: buildPostWrites("sqlite"), postgres: buildPostWrites("postgres") };
 
@@ -125,14 +133,15 @@ const POST_WRITES = { sqlite: buildPostWrites("sqlite"), postgres: buildPostWrit
  * fails, its posts are retried one by one, so one bad post fails alone.
  */
 export class PostWriter {
-  private queue: Array<{ post: Post; done: (error?: unknown) => void }> = [];
+  private queue: Array<{ post: Post; mentions: readonly string[]; done: (error?: unknown) => void }> = [];
   private draining = false;
 
   constructor(private readonly host: Pick<Host, "db" | "dialect">) {}
 
-  write(post: Post): Promise<void> {
+  /** Store a post; `mentions` (the members it mentions) each get one more unread mention, in the same transaction. */
+  write(post: Post, mentions: readonly string[] = []): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ post, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      this.queue.push({ post, mentions, done: (error) => (error === undefined ? resolve() : reject(error)) });
       // Start on the next turn of the event loop, so posts whose requests arrived in this one join the group.
       if (!this.draining) {
         this.draining = true;
@@ -153,13 +162,13 @@ export class PostWriter {
     while (this.queue.length > 0) {
       const group = this.queue.splice(0);
       try {
-        await this.commit(group.map((g) => g.post));
+        await this.commit(group);
         for (const g of group) g.done();
       } catch (error) {
         if (group.length === 1) group[0]?.done(error);
         else
           for (const g of group)
-            await this.commit([g.post]).then(
+            await this.commit([g]).then(
               () => g.done(),
               (e: unknown) => g.done(e),
             );
@@ -167,8 +176,16 @@ export class PostWriter {
     }
   }
 
-  private async commit(posts: Post[]): Promise<void> {
+  private async commit(group: ReadonlyArray<{ post: Post; mentions: readonly string[] }>): Promise<void> {
+    const posts = group.map((g) => g.post);
     const writes = POST_WRITES[this.host.dialect];
+    const mentioned = new Map<string, { channelId: string; userId: string; count: number }>();
+    for (const { post, mentions } of group)
+      for (const userId of mentions) {
+        const key = `${post.channel_id}:${userId}`;
+        const m = mentioned.get(key) ?? { channelId: post.channel_id, userId, count: 0 };
+        mentioned.set(key, { ...m, count: m.count + 1 });
+      }
     const channels = new Map<string, { count: number; at: number }>();
     // The author has read their own posts.
     const authors = new Map<string, { channelId: string; userId: string; count: number; at: number }>();
@@ -200,6 +217,7 @@ export class PostWriter {
       for (const [channelId, c] of channels) await trx.executeQuery(CompiledQuery.raw(writes.countPost, [c.at, c.count, channelId]));
       for (const a of authors.values())
         await trx.executeQuery(CompiledQuery.raw(writes.markReadByAuthor, [a.at, a.count, a.channelId, a.userId]));
+      for (const m of mentioned.values()) await trx.executeQuery(CompiledQuery.raw(writes.countMention, [m.count, m.channelId, m.userId]));
     });
   }
 }
@@ -257,7 +275,8 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
       details: { plugin_id: checked.error.pluginId },
     });
   }
-  await host.postWriter.write(checked.post);
+  const mentions = await postMentions(host, { post: checked.post, channel });
+  await host.postWriter.write(checked.post, mentions);
   // A reply carries its thread's count, as the root does, so a client can show it without asking.
   const rootId = checked.post.root_id;
   const post: Post = { ...checked.post, reply_count: rootId ? ((await replyCounts(host, [rootId])).get(rootId) ?? 0) : 0 };
@@ -273,6 +292,8 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
       channel_type: channel.type,
       sender_name: `@${props.author.user.username}`,
       team_id: channel.team_id,
+      // Mattermost sends the mentioned members' ids only when there are some.
+      ...(mentions.length > 0 ? { mentions: JSON.stringify(mentions) } : {}),
     },
     { channelId: channel.id },
   );

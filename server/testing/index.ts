@@ -18,3 +18,4 @@ export * from "./lists.ts";
 export { ApiClient } from "../cli/client.ts";
 export { createPluginCli } from "../cli/plugin-cli.ts";
 export * from "./second-process.ts";
+export * from "./mattermost-client.ts";

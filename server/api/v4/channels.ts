@@ -6,7 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { channelMemberSchema, channelSchema } from "#common/wire-schemas.ts";
 import type { User } from "#common/wire.ts";
-import { forbidden, notFound } from "../../errors.ts";
+import { badRequest, forbidden, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
 import {
   accessBrowsableTeam,
@@ -165,6 +165,8 @@ export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
       const refusal = await channelMemberAddRefusal(host, { actor: user, channel, targetId: body.user_id });
       if (refusal === "not_a_member") throw forbidden("You must be a member of the channel to add others to it.");
       if (refusal === "target_not_on_team") throw forbidden("user_id: the user is not a member of this channel's team.");
+      if (refusal === "direct_or_group")
+        throw badRequest("api.channel.add_member.direct", "channel: the members of a direct or group message are fixed when it is made");
       return channelMemberAdder(host, { channelId: channel.id, userId: body.user_id, actorId: user.id });
     },
   });

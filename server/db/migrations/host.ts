@@ -209,5 +209,29 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex("posts_user_type").on("posts").columns(["user_id", "type"]).where("type", "<>", "").execute();
       },
     },
+    // Chat (issue 10): mention counts per membership, and who is online (services/presence.ts).
+    "0007_mentions_presence": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable("channel_members")
+          .addColumn("mention_count", t.int, (c) => c.notNull().defaultTo(0))
+          .execute();
+        // One row per process with open WebSockets of the user, refreshed while the process lives.
+        await db.schema
+          .createTable("user_presence")
+          .addColumn("process_id", "text", (c) => c.notNull())
+          .addColumn("user_id", t.id, (c) => c.notNull())
+          .addColumn("seen_at", t.time, (c) => c.notNull())
+          .addPrimaryKeyConstraint("user_presence_pk", ["process_id", "user_id"])
+          .execute();
+        await db.schema.createIndex("user_presence_user_id").on("user_presence").column("user_id").execute();
+        // When each user was last active (connected or disconnected), for `last_activity_at`.
+        await db.schema
+          .createTable("user_activity")
+          .addColumn("user_id", t.id, (c) => c.primaryKey())
+          .addColumn("last_activity_at", t.time, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

@@ -1,5 +1,7 @@
-/** "#" for a public channel, a padlock for a private one (decorative). */
-export function ChannelIcon({ type }: { type: "O" | "P" }) {
+import type { Channel } from "#common/wire.ts";
+
+/** "#" for a public channel, a padlock for a private one, a direct or a group message (decorative). */
+export function ChannelIcon({ type }: { type: Channel["type"] }) {
   if (type === "O") {
     return (
       <span aria-hidden="true" className="channel-icon">

@@ -1,0 +1,93 @@
+/**
+ * @module services/presence
+ * Who is online: a user is `online` while some process holds an open
+ * WebSocket of theirs, `offline` otherwise (Sitrep has no away or do-not-
+ * disturb yet). Each process keeps one `user_presence` row per user it has
+ * sockets of and refreshes them every {@link PRESENCE_HEARTBEAT_MS}; a row not
+ * refreshed for {@link PRESENCE_STALE_MS} (its process died) counts for
+ * nothing, so a crash leaves nobody online for long. `user_activity` keeps
+ * when each user last connected or disconnected, for `last_activity_at`.
+ */
+import type { UserStatus } from "#common/wire.ts";
+import type { Host } from "../host.ts";
+
+/** How often a process refreshes its presence rows. */
+export const PRESENCE_HEARTBEAT_MS = 30_000;
+/** A presence row older than this belongs to a process that stopped: ignored. */
+export const PRESENCE_STALE_MS = 3 * PRESENCE_HEARTBEAT_MS;
+
+type PresenceDb = Pick<Host, "db">;
+
+/** The users of `userIds` online now, on any process. */
+export async function onlineUserIds(host: PresenceDb, userIds: readonly string[], now = Date.now()): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await host.db
+    .selectFrom("user_presence")
+    .select("user_id")
+    .distinct()
+    .where("user_id", "in", [...new Set(userIds)])
+    .where("seen_at", ">", now - PRESENCE_STALE_MS)
+    .execute();
+  return new Set(rows.map((r) => r.user_id));
+}
+
+/** The status of each of `userIds` (once each, in their order), as `POST /users/status/ids` answers. */
+export async function userStatuses(host: PresenceDb, userIds: readonly string[]): Promise<UserStatus[]> {
+  const ids = [...new Set(userIds)];
+  const now = Date.now();
+  const online = await onlineUserIds(host, ids, now);
+  const activity = await host.db.selectFrom("user_activity").selectAll().where("user_id", "in", ids).execute();
+  const lastActivity = new Map(activity.map((r) => [r.user_id, r.last_activity_at]));
+  return ids.map((id) => ({
+    user_id: id,
+    status: online.has(id) ? "online" : "offline",
+    manual: false,
+    last_activity_at: lastActivity.get(id) ?? 0,
+  }));
+}
+
+async function touchActivity(host: PresenceDb, props: { userId: string; now: number }): Promise<void> {
+  await host.db
+    .insertInto("user_activity")
+    .values({ user_id: props.userId, last_activity_at: props.now })
+    .onConflict((oc) => oc.column("user_id").doUpdateSet({ last_activity_at: props.now }))
+    .execute();
+}
+
+/** A process got its first socket of a user. True when the user was offline everywhere before (now online). */
+export async function presenceJoined(host: PresenceDb, props: { processId: string; userId: string }): Promise<boolean> {
+  const now = Date.now();
+  const wasOnline = (await onlineUserIds(host, [props.userId], now)).size > 0;
+  await host.db
+    .insertInto("user_presence")
+    .values({ process_id: props.processId, user_id: props.userId, seen_at: now })
+    .onConflict((oc) => oc.columns(["process_id", "user_id"]).doUpdateSet({ seen_at: now }))
+    .execute();
+  await touchActivity(host, { userId: props.userId, now });
+  return !wasOnline;
+}
+
+/** A process closed its last socket of a user. True when no process has one now (the user went offline). */
+export async function presenceLeft(host: PresenceDb, props: { processId: string; userId: string }): Promise<boolean> {
+  const now = Date.now();
+  await host.db.deleteFrom("user_presence").where("process_id", "=", props.processId).where("user_id", "=", props.userId).execute();
+  await touchActivity(host, { userId: props.userId, now });
+  return (await onlineUserIds(host, [props.userId], now)).size === 0;
+}
+
+/** Refresh this process's presence rows, so they stay counted. */
+export async function presenceHeartbeat(host: PresenceDb, props: { processId: string }): Promise<void> {
+  await host.db.updateTable("user_presence").set({ seen_at: Date.now() }).where("process_id", "=", props.processId).execute();
+}
+
+/**
+ * Forget presence rows this process cannot vouch for: its own (on shutdown),
+ * or with `everyoneElse` every other process's too — right for SQLite, where
+ * this process is the only one and earlier rows are a previous run's.
+ */
+export async function presenceCleared(host: PresenceDb, props: { processId: string; everyoneElse?: boolean }): Promise<void> {
+  await host.db
+    .deleteFrom("user_presence")
+    .where("process_id", props.everyoneElse ? "<>" : "=", props.processId)
+    .execute();
+}
