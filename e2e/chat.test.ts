@@ -174,7 +174,11 @@ describe("chat", () => {
     await page.getByRole("textbox", { name: /Write to/ }).waitFor();
     await page.locator(".connection").waitFor({ state: "detached" });
 
-    await page.evaluate(() => (window as unknown as { __sockets: WebSocket[] }).__sockets[0].close());
+    await page.evaluate(() => {
+      const socket = (window as unknown as { __sockets: WebSocket[] }).__sockets[0];
+      if (!socket) throw new Error("the page opened no WebSocket");
+      socket.close();
+    });
     await e2e.server.createPost(admin, { channelId: channel.id, message: "sent while you were offline" });
     await page.getByText("sent while you were offline").waitFor({ timeout: 15_000 });
     await expect(page.evaluate(() => (window as unknown as { __sockets: WebSocket[] }).__sockets.length)).resolves.toBe(2);

@@ -54,7 +54,7 @@ beforeAll(async () => {
           ],
         },
         onSubmit: ({ values }) => {
-          if (values.summary.length < 5) return { errors: { summary: "Summary must be at least 5 characters." } };
+          if ((values.summary ?? "").length < 5) return { errors: { summary: "Summary must be at least 5 characters." } };
           submissions.push(values);
         },
       });

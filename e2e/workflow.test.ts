@@ -12,6 +12,7 @@ import { z } from "zod";
 import { postListSchema } from "#common/wire-schemas.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import { buildPlugin } from "../scripts/build-plugin.mjs";
+import { workflowSchema } from "../plugins/workflow/common/wire.ts";
 import type { TestClient } from "#testing";
 import { startE2E, type E2E, type TestPage } from "./harness.ts";
 import { pageOf } from "#testing";
@@ -125,12 +126,18 @@ describe("workflow admin page", () => {
     await expect(toggle.isChecked()).resolves.toBe(true);
     await toggle.click();
     await expect
-      .poll(async () => (await admin.get(`${API}/workflows`)).body.find((w: { name: string }) => w.name === "Relay SEV1 to status").enabled)
+      .poll(
+        async () =>
+          (await admin.get(`${API}/workflows`, z.array(workflowSchema))).body.find((w) => w.name === "Relay SEV1 to status")?.enabled,
+      )
       .toBe(false);
     await expect.poll(() => toggle.isChecked()).toBe(false);
     await toggle.click();
     await expect
-      .poll(async () => (await admin.get(`${API}/workflows`)).body.find((w: { name: string }) => w.name === "Relay SEV1 to status").enabled)
+      .poll(
+        async () =>
+          (await admin.get(`${API}/workflows`, z.array(workflowSchema))).body.find((w) => w.name === "Relay SEV1 to status")?.enabled,
+      )
       .toBe(true);
     e2e.assertNoConsoleErrors();
   });

@@ -5,6 +5,7 @@
  * Test files call {@link describeDialogSubmit} with their own setup.
  */
 import { expect, it } from "vitest";
+import { apiErrorBodySchema } from "#common/wire-schemas.ts";
 import type { Host } from "../host.ts";
 import type { TestClient } from "#testing";
 
@@ -56,7 +57,11 @@ export function describeDialogSubmit(setup: () => DialogSetup): void {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({});
     expect(received).toEqual([{ name: "DB down", note: "" }]);
-    const again = await owner.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "DB down" } });
+    const again = await owner.post(
+      "/api/v4/actions/dialogs/submit",
+      { callback_id: callbackId, submission: { name: "DB down" } },
+      apiErrorBodySchema,
+    );
     expect(again.status).toBe(404);
     expect(again.body.message).toBe("callback_id: this dialog has expired or was already submitted");
   });

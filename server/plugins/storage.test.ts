@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
+import { userSchema } from "#common/wire-schemas.ts";
 import { TableScope } from "./table-scope.ts";
 import { builtBundles, startTestServer, type TestClient, type TestServer } from "#testing";
 import { boundaryDir } from "./testdata/helpers.ts";
@@ -54,7 +55,7 @@ describe("a plugin's storage reaches only its own tables", () => {
   });
 
   it("left the host's tables alone: the refused delete and update never ran", async () => {
-    expect((await admin.get("/api/v4/users/me")).body.username).toBe(admin.user?.username);
+    expect((await admin.get("/api/v4/users/me", userSchema)).body.username).toBe(admin.user?.username);
     const taken = await server.host.db.selectFrom("users").select("id").where("username", "=", "taken").execute();
     expect(taken).toEqual([]);
   });

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { newId } from "#common/ids.ts";
-import * as z from "zod/mini";
+import type * as z from "zod/mini";
 import { channelSchema, postSchema, teamSchema, userSchema } from "#common/wire-schemas.ts";
 import type { Channel, Post, Team, User } from "#common/wire.ts";
 import { loadConfig, type Config } from "../config.ts";

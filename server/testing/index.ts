@@ -2,8 +2,8 @@
  * @module testing
  * The test kit every server and plugin test imports, as `#testing`: a real
  * in-process server with HTTP clients and factories (harness), a server with
- * first-party plugins, the one poll-until helper, the one WebSocket client and
- * channel reads.
+ * first-party plugins, the one poll-until helper, the one WebSocket client,
+ * channel reads, answer schemas and checked reads of list items.
  */
 export * from "./harness.ts";
 export * from "./eventually.ts";
@@ -13,6 +13,7 @@ export * from "./plugins.ts";
 export * from "./expect-body.ts";
 export * from "./schemas.ts";
 export * from "./bundles.ts";
+export * from "./lists.ts";
 // The CLI side, for tests of plugins' commands: the host's client and the `PluginCli` a plugin's `register` receives.
 export { ApiClient } from "../cli/client.ts";
 export { createPluginCli } from "../cli/plugin-cli.ts";

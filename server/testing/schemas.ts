@@ -42,3 +42,11 @@ export const withIdSchema = z.looseObject({ id: z.string() });
 export function pageOf<T>(item: z.core.$ZodType<T>) {
   return z.looseObject({ items: z.array(item), total_count: z.number() });
 }
+
+/**
+ * A refusal (the shape of `apiErrorBodySchema`) whose `details` has this schema: a playbook's problems, a suggested name.
+ * @example const taken = await alice.post(path, body, refusalWith(z.looseObject({ suggestion: z.string() })));
+ */
+export function refusalWith<T>(details: z.core.$ZodType<T>) {
+  return z.looseObject({ id: z.string(), message: z.string(), status_code: z.number(), details });
+}

@@ -4,36 +4,28 @@
  * then its route, its slash command and its web bundle answer, and disabling
  * it takes them away.
  */
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiErrorBodySchema, commandResponseSchema } from "#common/wire-schemas.ts";
-import { expectBody, startTestServer, type TestClient, type TestServer } from "#testing";
-import { buildPlugin } from "../../../scripts/build-plugin.mjs";
+import * as z from "zod/mini";
+import { apiErrorBodySchema, commandResponseSchema, webappPluginSchema } from "#common/wire-schemas.ts";
+import { expectBody, startTestServer, testPluginBundle, upload, type TestClient, type TestServer } from "#testing";
 
 const pluginDir = path.resolve(import.meta.dirname, "..");
 
 let server: TestServer;
 let admin: TestClient & { user: { username: string } };
-let outDir: string;
 
 beforeAll(async () => {
   server = await startTestServer();
   admin = await server.admin();
-  outDir = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-starter-"));
 });
 afterAll(async () => {
   await server.close();
-  fs.rmSync(outDir, { recursive: true, force: true });
 });
 
 describe("the starter plugin", () => {
   it("builds, uploads, enables, and answers on its route, its slash command and its web bundle", async () => {
-    const bundle = fs.readFileSync(await buildPlugin({ dir: pluginDir, outDir }));
-    const form = new FormData();
-    form.append("plugin", new Blob([new Uint8Array(bundle)], { type: "application/gzip" }), "starter.tar.gz");
-    const uploaded = await admin.request("POST", "/api/v4/plugins", form);
+    const uploaded = await upload(admin, await testPluginBundle(pluginDir));
     expect(uploaded.status).toBe(201);
     expect(uploaded.body).toMatchObject({ id: "starter", version: "0.1.0", web: { entry: "web/index.js" } });
     const enabled = await admin.post("/api/v4/plugins/starter/enable");
@@ -57,9 +49,9 @@ describe("the starter plugin", () => {
     expect(expectBody(answered, commandResponseSchema).text).toBe("Hello, Ann Lee!");
     expect(expectBody(await command("/starter"), commandResponseSchema).text).toBe(`Hello, ${admin.user.username}!`);
 
-    const webapps = await admin.get("/api/v4/plugins/webapp");
+    const webapps = await admin.get("/api/v4/plugins/webapp", z.array(webappPluginSchema));
     expect(webapps.status).toBe(200);
-    const starter = (webapps.body as Array<{ id: string; bundle_path: string }>).find((w) => w.id === "starter");
+    const starter = webapps.body.find((w) => w.id === "starter");
     expect(starter?.bundle_path).toMatch(/^\/static\/plugins\/starter\/[a-f0-9]{64}\/web\/index\.js$/);
     const js = await admin.get(starter?.bundle_path ?? "");
     expect(js.status).toBe(200);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiErrorBodySchema, commandResponseSchema } from "#common/wire-schemas.ts";
+import { apiErrorBodySchema, channelSchema, commandResponseSchema } from "#common/wire-schemas.ts";
 import type { FiredTrigger } from "#plugin-api";
 import type { Channel, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
-import type { Incident } from "../common/types.ts";
-import { API, channelPosts, slash, startIncident, startIncidentServer, teamWithMembers } from "./test-server.ts";
-import { channelPosts, expectBody } from "#testing";
+import { incidentAnswerSchema, playbookAnswerSchema } from "../common/types.ts";
+import { API, slash, startIncident, startIncidentServer, teamWithMembers } from "./test-server.ts";
+import { channelPosts, expectBody, itemAt } from "#testing";
 
 type Client = TestClient & { user: User };
 let server: TestServer;
@@ -18,7 +18,8 @@ beforeAll(async () => {
   server = await startIncidentServer();
   const made = await teamWithMembers(server, 2);
   ({ team, town } = made);
-  [alice, carol] = made.users;
+  alice = itemAt(made.users, 0, "member");
+  carol = itemAt(made.users, 1, "member");
 });
 afterAll(async () => server?.close());
 
@@ -26,16 +27,20 @@ describe("disable and enable", () => {
   it("keeps every incident, stage and checklist item; while disabled the API and command are gone", async () => {
     const admin = await server.admin();
     const playbook = (
-      await alice.post(`${API}/playbooks`, {
-        team_id: team.id,
-        source: "name: Keep\nstages: [{name: A, checklist: [one, two]}, {name: B}]\nchecklist: [three]\n",
-      })
+      await alice.post(
+        `${API}/playbooks`,
+        {
+          team_id: team.id,
+          source: "name: Keep\nstages: [{name: A, checklist: [one, two]}, {name: B}]\nchecklist: [three]\n",
+        },
+        playbookAnswerSchema,
+      )
     ).body;
     const incident = await startIncident(alice, { name: "Survivor", team_id: team.id, playbook_id: playbook.id });
     await alice.patch(`${API}/incidents/${incident.id}`, { current_stage: "B" });
-    await alice.put(`${API}/incidents/${incident.id}/checklist/${incident.checklist[1].id}`, { checked: true });
+    await alice.put(`${API}/incidents/${incident.id}/checklist/${itemAt(incident.checklist, 1, "checklist item").id}`, { checked: true });
     await alice.post(`${API}/incidents/${incident.id}/checklist`, { title: "four" });
-    const before = (await alice.get(`${API}/incidents/${incident.id}`)).body as Incident;
+    const before = (await alice.get(`${API}/incidents/${incident.id}`, incidentAnswerSchema)).body;
 
     const notAdmin = await alice.post("/api/v4/plugins/incident/disable");
     expect(notAdmin.status).toBe(403);
@@ -47,7 +52,7 @@ describe("disable and enable", () => {
     expect(expectBody(command, apiErrorBodySchema).message).toBe("Command with a trigger of '/incident' not found.");
 
     expect((await admin.post("/api/v4/plugins/incident/enable")).status).toBe(200);
-    const after = (await alice.get(`${API}/incidents/${incident.id}`)).body as Incident;
+    const after = (await alice.get(`${API}/incidents/${incident.id}`, incidentAnswerSchema)).body;
     expect(after).toEqual(before);
     expect(after.current_stage).toBe("B");
     expect(after.checklist.map((i) => [i.title, i.checked])).toEqual([
@@ -56,9 +61,9 @@ describe("disable and enable", () => {
       ["four", false],
       ["three", false],
     ]);
-    expect((await alice.get(`${API}/playbooks/${playbook.id}`)).body.version).toBe(1);
+    expect((await alice.get(`${API}/playbooks/${playbook.id}`, playbookAnswerSchema)).body.version).toBe(1);
     // Still fully working: commands, posts by the same bot.
-    const channel = (await alice.get(`/api/v4/channels/${incident.channel_id}`)).body as Channel;
+    const channel = (await alice.get(`/api/v4/channels/${incident.channel_id}`, channelSchema)).body;
     expect(expectBody(await slash(alice, { channel, command: "/incident check 1" }), commandResponseSchema).text).toBe(
       "Checked item 1: one",
     );

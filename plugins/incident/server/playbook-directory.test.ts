@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestClient, TestServer } from "#testing";
-import type { Playbook } from "../common/types.ts";
+import { playbookAnswerSchema } from "../common/types.ts";
 import { API, startIncidentServer } from "./test-server.ts";
-import { pageOf, withIdSchema } from "#testing";
+import { eventually, pageOf } from "#testing";
 
 let server: TestServer;
 let admin: TestClient;
@@ -32,16 +32,17 @@ afterAll(async () => {
 });
 
 /** The team's playbook names once `expected` of them are listed; fails after a few seconds. */
-async function playbookNames(teamId: string, expected: number): Promise<string[]> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const res = await admin.get(`${API}/playbooks?team_id=${teamId}`, pageOf(withIdSchema));
-    expect(res.status).toBe(200);
-    const names = (res.body.items as Playbook[]).map((p) => p.name).sort();
-    expect(res.body.total_count).toBe(names.length);
-    if (names.length >= expected || Date.now() > deadline) return names;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function playbookNames(teamId: string, expected: number): Promise<string[]> {
+  return eventually(
+    async () => {
+      const res = await admin.get(`${API}/playbooks?team_id=${teamId}`, pageOf(playbookAnswerSchema));
+      expect(res.status).toBe(200);
+      const names = res.body.items.map((p) => p.name).sort();
+      expect(res.body.total_count).toBe(names.length);
+      return names.length >= expected ? names : undefined;
+    },
+    { ms: 5000, intervalMs: 50, what: `${expected} playbook(s) of team ${teamId}` },
+  );
 }
 
 describe("the playbooks directory on a fresh install", () => {

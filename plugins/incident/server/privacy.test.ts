@@ -5,55 +5,18 @@
  * the team tries the public one; forwarding never copies a private channel's
  * posts, whoever posts them and however.
  */
-import { WebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { apiErrorBodySchema, commandResponseSchema } from "#common/wire-schemas.ts";
+import { apiErrorBodySchema, commandResponseSchema, openDialogEventDataSchema } from "#common/wire-schemas.ts";
 import { incidentAnswerSchema } from "../common/types.ts";
 import type { Channel, Post, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import { FORWARDED_POST_TYPE } from "../common/forwarded-post.ts";
 import type { Incident } from "../common/types.ts";
-import { API, channelPosts, slash, startIncident, startIncidentServer } from "./test-server.ts";
-import { channelPosts, expectBody, incomingHookSchema, pageOf, withIdSchema } from "#testing";
+import { API, slash, startIncident, startIncidentServer } from "./test-server.ts";
+import { channelPosts, eventually, expectBody, incomingHookSchema, pageOf, TestSocket, withIdSchema } from "#testing";
 
 type Client = TestClient & { user: User };
-
-interface Frame {
-  event?: string;
-  data?: Record<string, unknown>;
-}
-
-/** A signed-in WebSocket that records every frame. */
-class Socket {
-  readonly frames: Frame[] = [];
-  private constructor(readonly ws: WebSocket) {
-    ws.on("message", (data) => this.frames.push(JSON.parse(data.toString()) as Frame));
-  }
-
-  static async open(url: string, token: string): Promise<Socket> {
-    const socket = new Socket(new WebSocket(`${url.replace("http", "ws")}/api/v4/websocket`));
-    await new Promise<void>((resolve, reject) => {
-      socket.ws.once("open", () => resolve());
-      socket.ws.once("error", reject);
-    });
-    socket.ws.send(JSON.stringify({ seq: 1, action: "authentication_challenge", data: { token } }));
-    await until(() => socket.frames.some((f) => f.event === "hello"), "hello");
-    return socket;
-  }
-
-  text(): string {
-    return JSON.stringify(this.frames);
-  }
-}
-
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 let server: TestServer;
 let admin: Client;
@@ -246,8 +209,8 @@ describe("outside the team", () => {
 
 describe("realtime: the outsider's socket", () => {
   it("receives no incident event and no post of a private incident while insiders run it", async () => {
-    const watcher = await Socket.open(server.url, outsider.token!);
-    const member = await Socket.open(server.url, insider.token!);
+    const watcher = await TestSocket.of(outsider);
+    const member = await TestSocket.of(insider);
     const hidden = await startIncident(insider, { name: "Hush-9q2 breach", team_id: team.id, private: true });
     const channel = { ...town, id: hidden.channel_id };
     for (const command of [
@@ -262,13 +225,13 @@ describe("realtime: the outsider's socket", () => {
     expect((await deputy.post(`${API}/incidents/${hidden.id}/end`)).status).toBe(200);
     // A public incident's change after all of it: deliveries keep their order.
     expect((await insider.patch(`${API}/incidents/${open.id}`, { current_stage: "Investigating" })).status).toBe(200);
-    const seesPublic = (s: Socket) =>
+    const seesPublic = (s: TestSocket) =>
       s.frames.some(
         (f) =>
           f.event === "custom_incident_incident_updated" && (f.data?.incident as Incident | undefined)?.current_stage === "Investigating",
       );
-    await until(() => seesPublic(watcher), "the public incident's update");
-    await until(() => member.text().includes("hush-9q2 status"), "the insider's copy");
+    await eventually(() => seesPublic(watcher), { what: "the public incident's update" });
+    await eventually(() => member.text().includes("hush-9q2 status"), { what: "the insider's copy" });
     expect(watcher.text()).not.toContain(hidden.id);
     expect(watcher.text()).not.toContain(hidden.channel_id);
     expect(watcher.text().toLowerCase()).not.toContain("9q2");
@@ -330,11 +293,10 @@ describe("forwarding and private channels", () => {
 
 describe("the start dialog", () => {
   it("goes to its user only, and only that user may submit it", async () => {
-    const mine = await Socket.open(server.url, insider.token!);
-    const watcher = await Socket.open(server.url, outsider.token!);
+    const mine = await TestSocket.of(insider);
+    const watcher = await TestSocket.of(outsider);
     expect((await insider.post(`${API}/incidents/dialog`, { team_id: team.id, channel_id: secret.channel_id })).status).toBe(200);
-    await until(() => mine.frames.some((f) => f.event === "open_dialog"), "the dialog");
-    const callbackId = (mine.frames.find((f) => f.event === "open_dialog")!.data!.dialog as { callback_id: string }).callback_id;
+    const callbackId = openDialogEventDataSchema.parse((await mine.waitFor("open_dialog")).data).dialog.callback_id;
     const submit = (client: Client, name: string) =>
       client.post("/api/v4/actions/dialogs/submit", {
         callback_id: callbackId,
@@ -346,14 +308,14 @@ describe("the start dialog", () => {
     expect(stolen.status).toBe(403);
     expect(expectBody(stolen, apiErrorBodySchema).message).toBe("This dialog was opened for another user.");
     await server.createPost(insider, { channelId: town.id, message: "dialog-marker" });
-    await until(() => watcher.text().includes("dialog-marker"), "the marker");
+    await eventually(() => watcher.text().includes("dialog-marker"), { what: "the marker" });
     expect(watcher.frames.some((f) => f.event === "open_dialog")).toBe(false);
     expect((await submit(insider, "Dialog started")).status).toBe(200);
-    const names = (await admin.get(`${API}/incidents?team_id=${team.id}`)).body.items.map((i: Incident) => i.name);
+    const names = (await admin.get(`${API}/incidents?team_id=${team.id}`, pageOf(incidentAnswerSchema))).body.items.map((i) => i.name);
     expect(names).toContain("Dialog started");
     expect(names).not.toContain("Hijacked");
-    mine.ws.close();
-    watcher.ws.close();
+    await mine.close();
+    await watcher.close();
   });
 });
 
@@ -371,7 +333,7 @@ describe("a member removed from a private incident's channel", () => {
       .where("user_id", "=", deputy.user.id)
       .execute();
     server.host.caches.invalidate({ kind: "members", channelId: incident.channel_id });
-    const socket = await Socket.open(server.url, deputy.token!);
+    const socket = await TestSocket.of(deputy);
     const list = await deputy.get(`${API}/incidents?team_id=${team.id}&status=all`, pageOf(incidentAnswerSchema));
     expect(list.body.items.map((i: Incident) => i.id)).not.toContain(incident.id);
     const one = await deputy.get(`${API}/incidents/${incident.id}`);
@@ -379,8 +341,8 @@ describe("a member removed from a private incident's channel", () => {
     expect((await slash(deputy, { channel, command: "/incident info" })).status).toBe(404);
     expect((await slash(insider, { channel, command: "/incident stage next" })).status).toBe(200);
     await server.createPost(insider, { channelId: town.id, message: "removal-marker" });
-    await until(() => socket.text().includes("removal-marker"), "the marker");
+    await eventually(() => socket.text().includes("removal-marker"), { what: "the marker" });
     expect(socket.text()).not.toContain(incident.id);
-    socket.ws.close();
+    await socket.close();
   });
 });

@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiErrorBodySchema, commandResponseSchema, dialogSubmitResultSchema } from "#common/wire-schemas.ts";
+import {
+  apiErrorBodySchema,
+  channelSchema,
+  commandResponseSchema,
+  dialogSubmitResultSchema,
+  openDialogEventDataSchema,
+} from "#common/wire-schemas.ts";
 import { incidentAnswerSchema } from "../common/types.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import type { Incident } from "../common/types.ts";
 import { parseStartArgs } from "./slash-command.ts";
-import { API, channelPosts, listen, slash, startIncidentServer, teamWithMembers } from "./test-server.ts";
-import { channelPosts, expectBody, pageOf } from "#testing";
+import { API, slash, startIncidentServer, teamWithMembers } from "./test-server.ts";
+import { channelPosts, expectBody, itemAt, pageOf, TestSocket } from "#testing";
 
 type Client = TestClient & { user: User };
 let server: TestServer;
@@ -19,7 +25,8 @@ beforeAll(async () => {
   server = await startIncidentServer();
   const made = await teamWithMembers(server, 2);
   ({ team, town } = made);
-  [alice, bob] = made.users;
+  alice = itemAt(made.users, 0, "member");
+  bob = itemAt(made.users, 1, "member");
   const playbook = `name: Web outage
 stages:
   - name: Triage
@@ -37,9 +44,12 @@ afterAll(async () => server?.close());
 
 const incidentOf = async (channelName: string): Promise<Incident> => {
   const list = await alice.get(`${API}/incidents?team_id=${team.id}`, pageOf(incidentAnswerSchema));
-  return (list.body.items as Incident[]).find((i) => i.channel_name === channelName)!;
+  const incident = list.body.items.find((i) => i.channel_name === channelName);
+  if (!incident) throw new Error(`no incident in channel ${channelName}: ${JSON.stringify(list.body.items.map((i) => i.channel_name))}`);
+  return incident;
 };
-const channelOf = async (incident: Incident): Promise<Channel> => (await alice.get(`/api/v4/channels/${incident.channel_id}`)).body;
+const channelOf = async (incident: Incident): Promise<Channel> =>
+  (await alice.get(`/api/v4/channels/${incident.channel_id}`, channelSchema)).body;
 
 describe("/incident", () => {
   it("starts with a name, flags and fields, and navigates to the channel", async () => {
@@ -182,18 +192,13 @@ describe("/incident", () => {
   });
 
   it("opens the start dialog without arguments; submitting starts the incident, errors stay beside their field", async () => {
-    const socket = await listen(alice);
+    const socket = await TestSocket.of(alice);
     const res = await slash(alice, { channel: town, command: "/incident start" });
     expect(res.status).toBe(200);
-    const opened = await socket.waitFor("open_dialog");
-    const dialog = opened.dialog as {
-      callback_id: string;
-      title: string;
-      elements: Array<{ name: string; options?: Array<{ text: string; value: string }> }>;
-    };
+    const { dialog } = openDialogEventDataSchema.parse((await socket.waitFor("open_dialog")).data);
     expect(dialog.title).toBe("Start incident");
     expect(dialog.elements.map((e) => e.name)).toEqual(["name", "channel_name", "playbook", "field.service"]);
-    const playbookId = dialog.elements[2].options!.find((o) => o.text === "Web outage")!.value;
+    const playbookId = itemAt(dialog.elements, 2, "dialog element").options!.find((o) => o.text === "Web outage")!.value;
     const missing = await alice.post("/api/v4/actions/dialogs/submit", {
       callback_id: dialog.callback_id,
       submission: { name: "From dialog", playbook: playbookId },
@@ -207,7 +212,7 @@ describe("/incident", () => {
       },
       dialogSubmitResultSchema,
     );
-    expect(taken.body.errors.channel_name).toMatch(/^channel_name: a channel named "web-down-now" already exists/);
+    expect(taken.body.errors?.channel_name).toMatch(/^channel_name: a channel named "web-down-now" already exists/);
     const done = await alice.post("/api/v4/actions/dialogs/submit", {
       callback_id: dialog.callback_id,
       submission: { name: "From dialog", playbook: playbookId, "field.service": "db" },
@@ -215,7 +220,7 @@ describe("/incident", () => {
     expect(done.status).toBe(200);
     expect(done.body).toEqual({});
     expect(await incidentOf("from-dialog")).toMatchObject({ name: "From dialog", fields: { service: "db" } });
-    socket.close();
+    await socket.close();
   });
 });
 

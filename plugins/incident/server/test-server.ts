@@ -5,10 +5,8 @@
  * kit's `startServerWithPlugins`), plus small helpers for its API and slash commands.
  */
 import type { Channel, Team, User } from "#common/wire.ts";
-import { expectBody, startServerWithPlugins, TestSocket, type TestClient, type TestServer } from "#testing";
+import { expectBody, startServerWithPlugins, type TestClient, type TestServer } from "#testing";
 import { incidentAnswerSchema, type Incident } from "../common/types.ts";
-
-export { channelPosts } from "#testing";
 
 /**
  * A test server with the Incident plugin built and enabled. `playbooksDir`
@@ -54,32 +52,4 @@ export async function teamWithMembers(
     users.push(user);
   }
   return { team, town, users };
-}
-
-/** An event a {@link listen} socket received: its name and data. */
-export interface HeardEvent {
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/**
- * A signed-in client's WebSocket (the test kit's {@link TestSocket}), read as
- * these tests read events: `events` so far, `waitFor(name)` answering the
- * event's data.
- */
-export async function listen(client: TestClient): Promise<{
-  readonly events: HeardEvent[];
-  waitFor(event: string, ms?: number): Promise<Record<string, unknown>>;
-  close(): void;
-}> {
-  const socket = await TestSocket.open(client.baseUrl, { token: client.token });
-  return {
-    get events() {
-      return socket.frames.flatMap((f) => (f.event ? [{ event: f.event, data: f.data ?? {} }] : []));
-    },
-    async waitFor(event, ms) {
-      return (await socket.waitFor(event, ms)).data ?? {};
-    },
-    close: () => void socket.close(),
-  };
 }

@@ -2,17 +2,23 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Channel, Team, User } from "#common/wire.ts";
+import { channelSchema, userSchema } from "#common/wire-schemas.ts";
 import { ApiClient, channelPosts, eventually, pageOf, uniqueName, type TestClient, type TestServer } from "#testing";
 import { testWorkflowFile } from "../cli/workflow-commands.ts";
 import { STATIC_CATALOG } from "../common/static-catalog.ts";
-import { API, applyWorkflow, channelPosts, eventually, finishedRuns, startWorkflowServer } from "./test-server.ts";
+import { workflowSchema } from "../common/wire.ts";
+import { API, applyWorkflow, finishedRuns, startWorkflowServer } from "./test-server.ts";
 
 /** The Incident plugin's answer, as far as these tests read it (plugins do not import each other). */
 const incidentSchema = z.looseObject({
   id: z.string(),
+  name: z.string(),
   channel_id: z.string(),
+  current_stage: z.string(),
+  status: z.string(),
   checklist: z.array(z.looseObject({ id: z.string(), title: z.string(), checked: z.boolean() })),
 });
+type Incident = z.infer<typeof incidentSchema>;
 
 const INCIDENT_API = "/plugins/incident/api/v1";
 const shippedDir = path.resolve(import.meta.dirname, "../../../workflows");
@@ -25,15 +31,6 @@ let status: Channel;
 let oncall: Channel;
 let shipped: Map<string, string>;
 
-interface Incident {
-  id: string;
-  name: string;
-  channel_id: string;
-  current_stage: string;
-  status: string;
-  checklist: Array<{ id: string; title: string; checked: boolean }>;
-}
-
 beforeAll(async () => {
   // The shipped examples, from the real workflows directory, for the team "ops".
   server = await startWorkflowServer({ incident: true, workflowsDir: shippedDir });
@@ -43,15 +40,15 @@ beforeAll(async () => {
   status = await server.createChannel(admin, { teamId: ops.id, name: "status" });
   oncall = await server.createChannel(admin, { teamId: ops.id, name: "oncall" });
   // As docs/workflows.md says: the bot gets the memberships its workflows need.
-  const bot = (await admin.get("/api/v4/users/username/workflow-bot")).body as User;
+  const bot = (await admin.get("/api/v4/users/username/workflow-bot", userSchema)).body;
   await server.addToChannel(admin, { channel: status, user: bot });
   await server.addToChannel(admin, { channel: oncall, user: bot });
   // The team exists now: re-enabling the plugin applies the directory again.
   expect((await admin.post("/api/v4/plugins/workflow/disable")).status).toBe(200);
   expect((await admin.post("/api/v4/plugins/workflow/enable")).status).toBe(200);
   const list = await eventually(async () => {
-    const res = await admin.get(`${API}/workflows?team_id=${ops.id}`);
-    return res.status === 200 && res.body.length === 3 ? (res.body as Array<{ id: string; name: string }>) : undefined;
+    const res = await admin.get(`${API}/workflows?team_id=${ops.id}`, z.array(workflowSchema));
+    return res.status === 200 && res.body.length === 3 ? res.body : undefined;
   });
   shipped = new Map(list.map((w) => [w.name, w.id]));
 });
@@ -60,13 +57,13 @@ afterAll(async () => server.close());
 async function incidents(): Promise<Incident[]> {
   const res = await admin.get(`${INCIDENT_API}/incidents?team_id=${ops.id}&per_page=200`, pageOf(incidentSchema));
   expect(res.status).toBe(200);
-  return res.body.items as Incident[];
+  return res.body.items;
 }
 
 async function startIncident(name: string): Promise<Incident> {
-  const res = await admin.post(`${INCIDENT_API}/incidents`, { name, team_id: ops.id, channel_name: uniqueName("inc") });
+  const res = await admin.post(`${INCIDENT_API}/incidents`, { name, team_id: ops.id, channel_name: uniqueName("inc") }, incidentSchema);
   expect(res.status).toBe(201);
-  return res.body as Incident;
+  return res.body;
 }
 
 const postsWith = async (channel: Channel, text: string) => (await channelPosts(admin, channel.id)).filter((p) => p.message.includes(text));
@@ -90,7 +87,7 @@ describe("shipped examples, end to end", () => {
     expect(all).toHaveLength(before + 1);
     const incident = all.find((i) => i.name === "SEV1: SEV1: checkout is down")!;
     expect(incident.status).toBe("active");
-    const channel = (await admin.get(`/api/v4/channels/${incident.channel_id}`)).body as Channel;
+    const channel = (await admin.get(`/api/v4/channels/${incident.channel_id}`, channelSchema)).body;
     expect(channel.name).toBe(`sev1-${post.id}`);
     expect(await postsWith(status, `started an incident: ~sev1-${post.id}`)).toHaveLength(1);
   });
@@ -113,7 +110,7 @@ describe("shipped examples, end to end", () => {
     const incident = await startIncident("Queue backlog");
     const added = await admin.post(`${INCIDENT_API}/incidents/${incident.id}/checklist`, { title: "Page on-call" }, incidentSchema);
     expect(added.status).toBe(201);
-    const itemId = (added.body.checklist as Incident["checklist"]).find((i) => i.title === "Page on-call")!.id;
+    const itemId = added.body.checklist.find((i) => i.title === "Page on-call")!.id;
     expect((await admin.put(`${INCIDENT_API}/incidents/${incident.id}/checklist/${itemId}`, { checked: true })).status).toBe(200);
     await finishedRuns(admin, shipped.get("Page on-call from the checklist")!);
     const [page] = await postsWith(oncall, "on-call is paged for **Queue backlog**");
@@ -175,10 +172,10 @@ steps:
       source: recordTo(log, "incident_ended", "{}", "ended {{trigger.name}} at stage {{trigger.stage}}"),
     });
     const incident = await startIncident("Trigger tour");
-    const channelName = ((await admin.get(`/api/v4/channels/${incident.channel_id}`)).body as Channel).name;
+    const channelName = (await admin.get(`/api/v4/channels/${incident.channel_id}`, channelSchema)).body.name;
     const add = async (title: string) => {
       const res = await admin.post(`${INCIDENT_API}/incidents/${incident.id}/checklist`, { title }, incidentSchema);
-      return (res.body.checklist as Incident["checklist"]).find((i) => i.title === title)!.id;
+      return res.body.checklist.find((i) => i.title === title)!.id;
     };
     const keep = await add("Keep me");
     const drop = await add("Drop me");
@@ -201,7 +198,7 @@ steps:
 
   it("change_checklist_item, change_stage and end_incident act on an incident named by its channel", async () => {
     const incident = await startIncident("Action tour");
-    const channelName = ((await admin.get(`/api/v4/channels/${incident.channel_id}`)).body as Channel).name;
+    const channelName = (await admin.get(`/api/v4/channels/${incident.channel_id}`, channelSchema)).body.name;
     const wf = await applyWorkflow(admin, {
       teamId: ops.id,
       source: `name: Wrap up
@@ -225,7 +222,7 @@ steps:
     const [run] = await finishedRuns(admin, wf.id);
     expect(run).toMatchObject({ status: "succeeded", error: "" });
     expect(run!.steps[2]!.output).toMatchObject({ stage: "Resolved", previous_stage: "Triage" });
-    const after = (await admin.get(`${INCIDENT_API}/incidents/${incident.id}`)).body as Incident;
+    const after = (await admin.get(`${INCIDENT_API}/incidents/${incident.id}`, incidentSchema)).body;
     expect(after).toMatchObject({ status: "ended", current_stage: "Resolved" });
     expect(after.checklist.find((i) => i.title === "Verify the fix")).toMatchObject({ checked: true });
   });
@@ -252,7 +249,7 @@ steps:
     const [run] = await finishedRuns(admin, wf.id);
     expect(run!.status).toBe("failed");
     expect(run!.error).toMatch(/^step 1 \(end_incident\) failed: /);
-    expect(((await admin.get(`${INCIDENT_API}/incidents/${secret.body.id}`)).body as Incident).status).toBe("active");
+    expect((await admin.get(`${INCIDENT_API}/incidents/${secret.body.id}`, incidentSchema)).body.status).toBe("active");
   });
 });
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import type { User } from "#common/wire.ts";
-import { startTestServer, type TestClient, type TestServer } from "#testing";
+import { startTestServer, TestSocket, type TestClient, type TestServer } from "#testing";
 import { API, applyWorkflow, runsOf, startWorkflowServer } from "./test-server.ts";
 
 let first: TestServer;
@@ -43,30 +42,16 @@ describe("two processes", () => {
   it("send custom_workflow_run_finished to system admins only", async () => {
     const bob = await first.createUser();
     const team = await first.createTeam(admin);
-    const listen = (client: TestClient) =>
-      new Promise<{ events: string[]; ws: WebSocket }>((resolve) => {
-        const events: string[] = [];
-        const ws = new WebSocket(`${first.url.replace("http", "ws")}/api/v4/websocket`, {
-          headers: { authorization: `Bearer ${client.token}` },
-        });
-        ws.on("message", (raw) => {
-          const message = JSON.parse(raw.toString()) as { event?: string };
-          if (message.event === "hello") resolve({ events, ws });
-          if (message.event) events.push(message.event);
-        });
-      });
-    const [adminSocket, bobSocket] = await Promise.all([listen(admin), listen(bob)]);
+    const [adminSocket, bobSocket] = await Promise.all([TestSocket.of(admin), TestSocket.of(bob)]);
     const wf = await applyWorkflow(admin, {
       teamId: team.id,
       source: `name: Hook\nteam: ${team.name}\nrun_as: ${admin.user.username}\ntrigger: {type: webhook}\nsteps:\n  - action: create_channel\n    with: {name: "made-{{trigger.n}}"}\n`,
     });
     expect((await first.anonymous.post(new URL(wf.webhook_url!).pathname, { n: 1 })).status).toBe(200);
-    for (let i = 0; i < 100 && !adminSocket.events.includes("custom_workflow_run_finished"); i++)
-      await new Promise((r) => setTimeout(r, 50));
+    await adminSocket.waitFor("custom_workflow_run_finished");
     await new Promise((r) => setTimeout(r, 200));
-    adminSocket.ws.close();
-    bobSocket.ws.close();
-    expect(adminSocket.events).toContain("custom_workflow_run_finished");
-    expect(bobSocket.events).not.toContain("custom_workflow_run_finished");
+    await Promise.all([adminSocket.close(), bobSocket.close()]);
+    expect(adminSocket.frames.map((f) => f.event)).toContain("custom_workflow_run_finished");
+    expect(bobSocket.frames.map((f) => f.event)).not.toContain("custom_workflow_run_finished");
   });
 });

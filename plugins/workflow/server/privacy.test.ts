@@ -10,13 +10,14 @@ import { z } from "zod";
 import { channelMemberSchema } from "#common/wire-schemas.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
-import { API, applyWorkflow, channelPosts, finishedRuns, runsOf, startWorkflowServer } from "./test-server.ts";
+import { API, applyWorkflow, finishedRuns, runsOf, startWorkflowServer } from "./test-server.ts";
 import { channelPosts } from "#testing";
 
 /** The Incident plugin's answer, as far as these tests read it (plugins do not import each other). */
 const incidentSchema = z.looseObject({
   id: z.string(),
   channel_id: z.string(),
+  status: z.string(),
   checklist: z.array(z.looseObject({ id: z.string(), title: z.string(), checked: z.boolean() })),
 });
 
@@ -239,6 +240,6 @@ describe("workflows and private channels", () => {
       expect(run!.error).toBe(`step 1 (end_incident) failed: incident: no incident with id ${hidden.body.id}`);
       expect(run!.error).not.toContain("Quiet");
     }
-    expect((await insider.get(`${INCIDENT_API}/incidents/${hidden.body.id}`)).body.status).toBe("active");
+    expect((await insider.get(`${INCIDENT_API}/incidents/${hidden.body.id}`, incidentSchema)).body.status).toBe("active");
   });
 });

@@ -6,10 +6,8 @@
  */
 import os from "node:os";
 import path from "node:path";
-import { channelPosts, eventually, startServerWithPlugins, type TestClient, type TestServer } from "#testing";
-import { runPageSchema, type RunJson } from "../common/wire.ts";
-
-export { channelPosts, eventually };
+import { eventually, expectBody, startServerWithPlugins, type TestClient, type TestServer } from "#testing";
+import { runPageSchema, workflowSchema, type RunJson, type WorkflowJson } from "../common/wire.ts";
 
 /**
  * A test server with the Workflow plugin enabled (and the Incident plugin with `incident: true`).
@@ -32,13 +30,10 @@ export function setWorkflowsDir(server: TestServer, dir: string): void {
 export const API = "/plugins/workflow/api/v1";
 
 /** Apply a workflow; throws unless 200/201. */
-export async function applyWorkflow(
-  client: TestClient,
-  props: { teamId: string; source: string },
-): Promise<{ id: string; version: number; webhook_url?: string; enabled: boolean }> {
+export async function applyWorkflow(client: TestClient, props: { teamId: string; source: string }): Promise<WorkflowJson> {
   const res = await client.post(`${API}/workflows`, { team_id: props.teamId, source: props.source });
   if (res.status !== 201 && res.status !== 200) throw new Error(`apply: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
+  return expectBody(res, workflowSchema);
 }
 
 /** The runs of a workflow, newest first. */

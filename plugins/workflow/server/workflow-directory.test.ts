@@ -2,9 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TestClient, TestServer } from "#testing";
+import { eventually, type TestClient, type TestServer } from "#testing";
 import type { WorkflowJson } from "../common/wire.ts";
-import { API, eventually, startWorkflowServer } from "./test-server.ts";
+import { API, startWorkflowServer } from "./test-server.ts";
 
 let server: TestServer;
 let admin: TestClient;

@@ -8,8 +8,8 @@ import { z } from "zod";
 import { apiErrorBodySchema, commandResponseSchema } from "#common/wire-schemas.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import { channelPosts, eventually, expectBody, pageOf, uniqueName, withIdSchema, type TestClient, type TestServer } from "#testing";
-import { MAX_DEPTH } from "../common/wire.ts";
-import { API, applyWorkflow, channelPosts, eventually, finishedRuns, runsOf, setWorkflowsDir, startWorkflowServer } from "./test-server.ts";
+import { MAX_DEPTH, workflowSchema } from "../common/wire.ts";
+import { API, applyWorkflow, finishedRuns, runsOf, setWorkflowsDir, startWorkflowServer } from "./test-server.ts";
 
 let server: TestServer;
 let admin: TestClient & { user: User };
@@ -216,7 +216,7 @@ describe("running workflows", () => {
     expect(
       expectBody(list, z.array(z.looseObject({ id: z.string(), name: z.string(), last_run: z.unknown() }))).find(
         (w: { id: string }) => w.id === wf.id,
-      ).last_run,
+      )?.last_run,
     ).toMatchObject({ id: run!.id, status: "succeeded" });
   });
 
@@ -341,7 +341,7 @@ describe("running workflows", () => {
     await server.createPost(admin, { channelId: alerts.id, message: "toggle-me 1" });
     await new Promise((r) => setTimeout(r, 400));
     expect(await runsOf(admin, wf.id)).toHaveLength(0);
-    expect((await admin.post(`${API}/workflows/${wf.id}/enable`)).body.enabled).toBe(true);
+    expect((await admin.post(`${API}/workflows/${wf.id}/enable`, {}, workflowSchema)).body.enabled).toBe(true);
     await server.createPost(admin, { channelId: alerts.id, message: "toggle-me 2" });
     const [run] = await finishedRuns(admin, wf.id);
     expect(run!.trigger_values.message).toBe("toggle-me 2");
@@ -422,7 +422,7 @@ describe("subscription triggers", () => {
     );
     expect(clash.status).toBe(409);
     expect(clash.body.message).toBe(`trigger: /${word}x is already registered by host`);
-    const names = (await admin.get(`${API}/workflows?team_id=${team.id}`)).body.map((w: { name: string }) => w.name);
+    const names = (await admin.get(`${API}/workflows?team_id=${team.id}`, z.array(workflowSchema))).body.map((w) => w.name);
     expect(names).not.toContain("Steal 2");
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { apiErrorBodySchema, commandResponseSchema, postListSchema } from "#common/wire-schemas.ts";
 import type { CommandArgs } from "#plugin-api";
-import type { Channel, PostList, Team, User } from "#common/wire.ts";
+import type { Channel, Team, User } from "#common/wire.ts";
 import { startTestServer, type TestClient, type TestServer } from "#testing";
 import { describeDialogSubmit, openTestDialog } from "../../plugins/dialog-cases.ts";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { apiErrorBodySchema, postListSchema } from "#common/wire-schemas.ts";
-import type { Channel, Post, PostList, Team, User } from "#common/wire.ts";
+import type { Channel, Post, Team, User } from "#common/wire.ts";
 import { expectBody, incomingHookSchema, startTestServer, type TestClient, type TestServer } from "#testing";
 
 type Client = TestClient & { user: User };

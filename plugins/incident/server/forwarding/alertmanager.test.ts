@@ -18,8 +18,8 @@ import type { Channel, Post, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import { FORWARDED_POST_TYPE } from "../../common/forwarded-post.ts";
 import type { Incident } from "../../common/types.ts";
-import { API, channelPosts, startIncident, startIncidentServer } from "../test-server.ts";
-import { channelPosts, incomingHookSchema, withIdSchema } from "#testing";
+import { API, startIncident, startIncidentServer } from "../test-server.ts";
+import { channelPosts, eventually, incomingHookSchema, itemAt, withIdSchema, type EventuallyOptions } from "#testing";
 
 const alertmanagerBin = process.env.ALERTMANAGER_PATH ?? "/usr/bin/prometheus-alertmanager";
 const haveAlertmanager = fs.existsSync(alertmanagerBin);
@@ -92,24 +92,20 @@ async function startAlertmanager(props: { dir: string; hookUrl: string }): Promi
       clearTimeout(timer);
     },
   };
-  await waitFor(am, "Alertmanager to answer GET /-/ready", async () => {
-    if (child.exitCode !== null) throw new Error(`Alertmanager exited with code ${child.exitCode}:\n${output}`);
-    const res = await fetch(`${am.url}/-/ready`).catch(() => undefined);
-    return res?.status === 200 ? true : undefined;
-  });
+  await eventually(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`Alertmanager exited with code ${child.exitCode}:\n${output}`);
+      const res = await fetch(`${am.url}/-/ready`).catch(() => undefined);
+      return res?.status === 200 ? true : undefined;
+    },
+    withLog(am, "Alertmanager to answer GET /-/ready"),
+  );
   return am;
 }
 
-/** Poll `probe` until it returns a value, for at most WAIT_MS; the error names what was awaited and shows Alertmanager's log. */
-async function waitFor<T>(am: Pick<Alertmanager, "log"> | undefined, what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`gave up after ${WAIT_MS} ms waiting for ${what}\n--- Alertmanager log ---\n${am?.log() ?? ""}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+/** The kit's `eventually` as this file waits: up to WAIT_MS, and Alertmanager's log in the timeout message. */
+function withLog(am: Pick<Alertmanager, "log"> | undefined, what: string): EventuallyOptions {
+  return { ms: WAIT_MS, intervalMs: 200, what: () => `${what}\n--- Alertmanager log ---\n${am?.log() ?? ""}` };
 }
 
 /** Send alerts to Alertmanager's API, as Prometheus does. */
@@ -178,10 +174,7 @@ describe.skipIf(!haveAlertmanager)("a real Alertmanager posting to a Sitrep inco
       { labels: { alertname: "HighLatency", instance: "db-prod", severity: "critical" }, annotations: { summary: "p99 latency above 2s" } },
     ]);
 
-    const [post] = await waitFor(am, "the db-prod notification in ~alerts", async () => {
-      const posts = await alertPosts("db-prod");
-      return posts.length ? posts : undefined;
-    });
+    const post = await eventually(async () => (await alertPosts("db-prod"))[0], withLog(am, "the db-prod notification in ~alerts"));
     expect(post.props).toMatchObject({ from_webhook: "true", webhook_display_name: "Prometheus", override_username: "alertmanager" });
     const attachments = post.props.attachments as Array<Record<string, unknown>>;
     expect(attachments).toHaveLength(1);
@@ -197,13 +190,10 @@ describe.skipIf(!haveAlertmanager)("a real Alertmanager posting to a Sitrep inco
       mrkdwn_in: expect.arrayContaining(["text"]),
       title_link: `${am!.url}/#/alerts?receiver=sitrep-alerts`,
     });
-    expect(attachments[0].text).toContain("*critical* p99 latency above 2s");
-    expect(attachments[0].text).toContain("instance=db-prod");
+    expect(itemAt(attachments, 0, "attachment").text).toContain("*critical* p99 latency above 2s");
+    expect(itemAt(attachments, 0, "attachment").text).toContain("instance=db-prod");
 
-    const [copy] = await waitFor(am, "the forwarded copy in the incident channel", async () => {
-      const copies = await forwarded();
-      return copies.length ? copies : undefined;
-    });
+    const copy = await eventually(async () => (await forwarded())[0], withLog(am, "the forwarded copy in the incident channel"));
     const permalink = `${server.config.siteUrl}/${team.name}/pl/${post.id}`;
     expect(copy.type).toBe("custom_incident_forwarded");
     expect(copy.props).toMatchObject({
@@ -226,11 +216,8 @@ describe.skipIf(!haveAlertmanager)("a real Alertmanager posting to a Sitrep inco
         annotations: { summary: "p99 latency above 1s" },
       },
     ]);
-    const [post] = await waitFor(am, "the web-staging notification in ~alerts", async () => {
-      const posts = await alertPosts("web-staging");
-      return posts.length ? posts : undefined;
-    });
-    expect((post.props.attachments as Array<{ title: string }>)[0].title).toBe("[FIRING:1] HighLatency on web-staging");
+    const post = await eventually(async () => (await alertPosts("web-staging"))[0], withLog(am, "the web-staging notification in ~alerts"));
+    expect(itemAt(post.props.attachments as Array<{ title: string }>, 0, "attachment").title).toBe("[FIRING:1] HighLatency on web-staging");
     const copies = await forwarded();
     expect(copies.map((copy) => copy.props.source_post_id)).not.toContain(post.id);
     expect(copies.some((copy) => copy.message.includes("web-staging"))).toBe(false);
@@ -245,13 +232,14 @@ describe.skipIf(!haveAlertmanager)("a real Alertmanager posting to a Sitrep inco
         endsAt: now,
       },
     ]);
-    const resolved = await waitFor(am, "the [RESOLVED] db-prod notification in ~alerts", async () => {
-      const posts = await alertPosts("[RESOLVED] HighLatency on db-prod");
-      return posts.length ? posts[0] : undefined;
-    });
-    expect((resolved.props.attachments as Array<{ color: string }>)[0].color).toBe("good");
-    const copy = await waitFor(am, "the forwarded resolution", async () =>
-      (await forwarded()).find((p) => p.props.source_post_id === resolved.id),
+    const resolved = await eventually(
+      async () => (await alertPosts("[RESOLVED] HighLatency on db-prod"))[0],
+      withLog(am, "the [RESOLVED] db-prod notification in ~alerts"),
+    );
+    expect(itemAt(resolved.props.attachments as Array<{ color: string }>, 0, "attachment").color).toBe("good");
+    const copy = await eventually(
+      async () => (await forwarded()).find((p) => p.props.source_post_id === resolved.id),
+      withLog(am, "the forwarded resolution"),
     );
     expect(copy.props.permalink).toBe(`${server.config.siteUrl}/${team.name}/pl/${resolved.id}`);
   });

@@ -11,8 +11,8 @@ import type { Channel, Post, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import { FORWARDED_POST_TYPE } from "../../common/forwarded-post.ts";
 import type { Incident } from "../../common/types.ts";
-import { API, channelPosts, slash, startIncident, startIncidentServer } from "../test-server.ts";
-import { channelPosts, expectBody, incomingHookSchema, withIdSchema } from "#testing";
+import { API, slash, startIncident, startIncidentServer } from "../test-server.ts";
+import { channelPosts, expectBody, incomingHookSchema, itemAt, withIdSchema } from "#testing";
 
 type Client = TestClient & { user: User };
 
@@ -95,7 +95,7 @@ describe("message forwarding", () => {
 
     const copies = await forwarded(incident);
     expect(copies).toHaveLength(1);
-    const [copy] = copies;
+    const copy = itemAt(copies, 0, "forwarded copy");
     const permalink = `${server.config.siteUrl}/${w.team.name}/pl/${original.id}`;
     expect(copy.props).toMatchObject({
       incident_id: incident.id,
@@ -172,8 +172,8 @@ describe("message forwarding", () => {
       ["support", alice.user.username],
       ["alerts", "alertmanager"],
     ]);
-    expect(copies[1].props.excerpt).toContain("db-prod");
-    expect(copies[1].props.rule_indexes).toEqual([1]);
+    expect(itemAt(copies, 1, "forwarded copy").props.excerpt).toContain("db-prod");
+    expect(itemAt(copies, 1, "forwarded copy").props.rule_indexes).toEqual([1]);
   });
 
   it("drops posts with an excluded keyword, and needs every keyword with match: all", async () => {
@@ -230,7 +230,7 @@ describe("message forwarding", () => {
     const firstCopies = await forwarded(first);
     const secondCopies = await forwarded(second);
     expect(firstCopies.map((p) => p.props.excerpt)).toEqual(["db-prod latency"]);
-    expect(firstCopies[0].props.rule_indexes).toEqual([0, 1, 2]);
+    expect(itemAt(firstCopies, 0, "forwarded copy").props.rule_indexes).toEqual([0, 1, 2]);
     expect(secondCopies.map((p) => p.props.excerpt)).toEqual(["db-prod latency", "db-prod seen from the war room"]);
     // The copies themselves (in public incident channels, full of "db-prod") were not forwarded again.
     expect(secondCopies.filter((p) => p.props.source_channel_id === first.channel_id).map((p) => p.props.author_id)).toEqual([
@@ -270,7 +270,7 @@ describe("message forwarding", () => {
     expect(reload.status).toBe(200);
     expect(expectBody(reload, commandResponseSchema).text).toBe(`Reloaded 1 forwarding rule of **${incident.name}** from its playbook.`);
     const read = await admin.get(`${API}/incidents/${incident.id}`, incidentAnswerSchema);
-    expect(read.body.forwarding[0].keywords).toEqual(["beta"]);
+    expect(itemAt(read.body.forwarding, 0, "forwarding rule").keywords).toEqual(["beta"]);
     expect(read.body.playbook_version).toBe(incident.playbook_version);
     const record = (await channelPosts(admin, incident.channel_id)).find((p) => p.props.action === "rules_reloaded");
     expect(record?.message).toContain("reloaded the forwarding rules from the playbook **Outage** (v2)");

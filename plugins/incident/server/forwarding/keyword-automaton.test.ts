@@ -3,7 +3,7 @@ import { KeywordAutomaton } from "./keyword-automaton.ts";
 
 function found(keywords: string[], text: string): string[] {
   const automaton = new KeywordAutomaton(keywords);
-  return [...automaton.scan(text)].map((id) => keywords[id]).sort();
+  return [...automaton.scan(text)].flatMap((id) => keywords[id] ?? []).sort();
 }
 
 describe("KeywordAutomaton", () => {
@@ -60,7 +60,7 @@ describe("KeywordAutomaton", () => {
       const text = word(40);
       const naive = keywords.filter((keyword) => {
         for (let i = text.indexOf(keyword); i >= 0; i = text.indexOf(keyword, i + 1)) {
-          const before = i > 0 ? text[i - 1] : " ";
+          const before = text[i - 1] ?? " ";
           const after = text[i + keyword.length] ?? " ";
           if (!/[\p{L}\p{N}_]/u.test(before) && !/[\p{L}\p{N}_]/u.test(after)) return true;
         }

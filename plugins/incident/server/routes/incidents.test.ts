@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiErrorBodySchema } from "#common/wire-schemas.ts";
+import { z } from "zod";
+import { apiErrorBodySchema, channelSchema, userSchema } from "#common/wire-schemas.ts";
 import { incidentAnswerSchema } from "../../common/types.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import type { TestClient, TestServer } from "#testing";
 import type { Incident } from "../../common/types.ts";
-import { API, channelPosts, listen, startIncident, startIncidentServer, teamWithMembers } from "../test-server.ts";
-import { channelPosts, pageOf } from "#testing";
+import { API, startIncident, startIncidentServer, teamWithMembers } from "../test-server.ts";
+import { channelPosts, itemAt, pageOf, refusalWith, TestSocket } from "#testing";
 
 type Client = TestClient & { user: User };
 let server: TestServer;
@@ -20,9 +21,11 @@ beforeAll(async () => {
   server = await startIncidentServer();
   const made = await teamWithMembers(server, 3);
   team = made.team;
-  [alice, bob, carol] = made.users;
+  alice = itemAt(made.users, 0, "member");
+  bob = itemAt(made.users, 1, "member");
+  carol = itemAt(made.users, 2, "member");
   outsider = await server.createUser();
-  bot = (await alice.get("/api/v4/users/username/incident")).body;
+  bot = (await alice.get("/api/v4/users/username/incident", userSchema)).body;
 });
 afterAll(async () => server?.close());
 
@@ -64,7 +67,11 @@ describe("starting an incident through the API", () => {
 
   it("refuses a taken channel name with a free suggestion, and an invalid one with a valid suggestion", async () => {
     await startIncident(alice, { name: "Queue stuck", team_id: team.id });
-    const taken = await alice.post(`${API}/incidents`, { name: "Queue stuck", team_id: team.id }, apiErrorBodySchema);
+    const taken = await alice.post(
+      `${API}/incidents`,
+      { name: "Queue stuck", team_id: team.id },
+      refusalWith(z.looseObject({ suggestion: z.string() })),
+    );
     expect(taken.status).toBe(400);
     expect(taken.body.id).toBe("incident.channel.taken");
     expect(taken.body.message).toMatch(/^channel_name: a channel named "queue-stuck" already exists in this team; try "queue-stuck-\w+"$/);
@@ -104,7 +111,7 @@ describe("starting an incident through the API", () => {
   it("makes the channel private with private: true", async () => {
     const incident = await startIncident(alice, { name: "Secret", team_id: team.id, private: true });
     expect(incident.private).toBe(true);
-    expect((await alice.get(`/api/v4/channels/${incident.channel_id}`)).body.type).toBe("P");
+    expect((await alice.get(`/api/v4/channels/${incident.channel_id}`, channelSchema)).body.type).toBe("P");
   });
 });
 
@@ -147,13 +154,13 @@ describe("listing and reading", () => {
 
 describe("permissions", () => {
   it("hides a private incident from non-members in list, get and events; members and system admins see it", async () => {
-    const carolSocket = await listen(carol);
-    const bobSocket = await listen(bob);
+    const carolSocket = await TestSocket.of(carol);
+    const bobSocket = await TestSocket.of(bob);
     const incident = await startIncident(alice, { name: "Private breach", team_id: team.id, private: true });
     await alice.post(`/api/v4/channels/${incident.channel_id}/members`, { user_id: bob.user.id });
     await alice.patch(`${API}/incidents/${incident.id}`, { current_stage: "Investigating" });
     const update = await bobSocket.waitFor("custom_incident_incident_updated");
-    expect((update.incident as Incident).private).toBe(true);
+    expect(incidentAnswerSchema.parse(update.data?.incident).private).toBe(true);
 
     const list = await carol.get(`${API}/incidents?team_id=${team.id}`, pageOf(incidentAnswerSchema));
     expect(list.body.items.map((i: Incident) => i.id)).not.toContain(incident.id);
@@ -165,17 +172,19 @@ describe("permissions", () => {
     expect((await bob.get(`${API}/incidents/${incident.id}`)).status).toBe(200);
     expect((await (await server.admin()).get(`${API}/incidents/${incident.id}`)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 300));
-    const leaked = carolSocket.events.filter((e) => e.event.startsWith("custom_incident_") && JSON.stringify(e.data).includes(incident.id));
+    const leaked = carolSocket.frames.filter(
+      (f) => f.event?.startsWith("custom_incident_") && JSON.stringify(f.data ?? {}).includes(incident.id),
+    );
     expect(leaked).toEqual([]);
-    carolSocket.close();
-    bobSocket.close();
+    await carolSocket.close();
+    await bobSocket.close();
   });
 
   it("shows a public incident to team members outside its channel, who must join to change it", async () => {
-    const carolSocket = await listen(carol);
+    const carolSocket = await TestSocket.of(carol);
     const incident = await startIncident(alice, { name: "Public outage", team_id: team.id });
     const created = await carolSocket.waitFor("custom_incident_incident_created");
-    expect((created.incident as Incident).id).toBe(incident.id);
+    expect(incidentAnswerSchema.parse(created.data?.incident).id).toBe(incident.id);
     expect((await carol.get(`${API}/incidents/${incident.id}`)).status).toBe(200);
     const list = await carol.get(`${API}/incidents?team_id=${team.id}&status=active`, pageOf(incidentAnswerSchema));
     expect(list.body.items.map((i: Incident) => i.id)).toContain(incident.id);
@@ -187,13 +196,13 @@ describe("permissions", () => {
     expect((await outsider.get(`${API}/incidents/${incident.id}`)).status).toBe(404);
     await carol.post(`/api/v4/channels/${incident.channel_id}/members`, { user_id: carol.user.id });
     expect((await carol.patch(`${API}/incidents/${incident.id}`, { current_stage: "Mitigated" })).status).toBe(200);
-    carolSocket.close();
+    await carolSocket.close();
   });
 });
 
 describe("changing an incident", () => {
   it("changes stage and commander, each posted by the bot naming who did it, with events", async () => {
-    const socket = await listen(alice);
+    const socket = await TestSocket.of(alice);
     const incident = await startIncident(alice, { name: "Stage walk", team_id: team.id });
     const staged = await alice.patch(`${API}/incidents/${incident.id}`, { current_stage: "investigating" }, incidentAnswerSchema);
     expect(staged.status).toBe(200);
@@ -225,18 +234,19 @@ describe("changing an incident", () => {
       [bot.id, "stage_changed", `@${alice.user.username} changed the stage from Triage to Investigating`],
       [bot.id, "commander_changed", `@${alice.user.username} changed the commander from @${alice.user.username} to @${bob.user.username}`],
     ]);
-    expect(updates[1].props).toMatchObject({
+    expect(itemAt(updates, 1, "update post").props).toMatchObject({
       incident_id: incident.id,
       actor_id: alice.user.id,
       from_stage: "Triage",
       to_stage: "Investigating",
     });
     await socket.waitFor("custom_incident_incident_updated");
-    const actions = socket.events
-      .filter((e) => e.event === "custom_incident_incident_updated" && (e.data.incident as Incident).id === incident.id)
-      .map((e) => e.data.action);
+    const actions = socket
+      .events("custom_incident_incident_updated")
+      .filter((f) => incidentAnswerSchema.parse(f.data?.incident).id === incident.id)
+      .map((f) => f.data?.action);
     expect(actions).toEqual(["started", "stage_changed", "commander_changed"]);
-    socket.close();
+    await socket.close();
   });
 
   it("adds, checks, unchecks and removes checklist items, each posted with who did it", async () => {
@@ -265,12 +275,12 @@ describe("changing an incident", () => {
     const noTitle = await alice.post(`${API}/incidents/${incident.id}/checklist`, {}, apiErrorBodySchema);
     expect(noTitle.body.message).toBe("title: is required");
 
-    const item = added.body.checklist[0];
+    const item = itemAt(added.body.checklist, 0, "checklist item");
     const checked = await bob.put(`${API}/incidents/${incident.id}/checklist/${item.id}`, { checked: true });
     expect(checked.status).toBe(403);
     const byAlice = await alice.put(`${API}/incidents/${incident.id}/checklist/${item.id}`, { checked: true }, incidentAnswerSchema);
     expect(byAlice.body.checklist[0]).toMatchObject({ checked: true, checked_by: alice.user.id });
-    expect(byAlice.body.checklist[0].checked_at).toBeGreaterThan(0);
+    expect(itemAt(byAlice.body.checklist, 0, "checklist item").checked_at).toBeGreaterThan(0);
     const unchecked = await alice.put(`${API}/incidents/${incident.id}/checklist/${item.id}`, { checked: false }, incidentAnswerSchema);
     expect(unchecked.body.checklist[0]).toMatchObject({ checked: false, checked_by: "", checked_at: 0 });
     const badBody = await alice.put(`${API}/incidents/${incident.id}/checklist/${item.id}`, { checked: "yes" }, apiErrorBodySchema);
@@ -296,14 +306,14 @@ describe("changing an incident", () => {
   });
 
   it("ends an incident with a post, then refuses every change with 409", async () => {
-    const socket = await listen(alice);
+    const socket = await TestSocket.of(alice);
     const incident = await startIncident(alice, { name: "Ending", team_id: team.id });
     const ended = await alice.post(`${API}/incidents/${incident.id}/end`, {}, incidentAnswerSchema);
     expect(ended.status).toBe(200);
     expect(ended.body.status).toBe("ended");
     expect(ended.body.end_at).toBeGreaterThanOrEqual(incident.create_at);
     const event = await socket.waitFor("custom_incident_incident_ended");
-    expect((event.incident as Incident).id).toBe(incident.id);
+    expect(incidentAnswerSchema.parse(event.data?.incident).id).toBe(incident.id);
     const last = (await channelPosts(alice, incident.channel_id)).at(-1)!;
     expect(last).toMatchObject({ user_id: bot.id, type: "custom_incident_update", props: { action: "ended", actor_id: alice.user.id } });
     expect(last.message).toMatch(new RegExp(`^@${alice.user.username} ended the incident \\*\\*Ending\\*\\* after `));
@@ -316,6 +326,6 @@ describe("changing an incident", () => {
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ id: "incident.ended", message: 'incident "Ending" has ended; it can no longer be changed' });
     }
-    socket.close();
+    await socket.close();
   });
 });
