@@ -39,8 +39,11 @@ export function tmpDir(prefix: string): { dir: string; remove(): void } {
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A Sitrep server on a SQLite file under `dir`, listening on 127.0.0.1 only. */
-export async function startBenchServer(dir: string): Promise<RunningServer> {
+/**
+ * A Sitrep server on a SQLite file under `dir` (or, given `postgres`, in a
+ * schema of that PostgreSQL database), listening on 127.0.0.1 only.
+ */
+export async function startBenchServer(dir: string, postgres?: { databaseUrl: string; pgSchema: string }): Promise<RunningServer> {
   const empty = path.join(dir, "empty");
   fs.mkdirSync(empty, { recursive: true });
   const config = loadConfig(
@@ -53,7 +56,8 @@ export async function startBenchServer(dir: string): Promise<RunningServer> {
       port: 0,
       host: "127.0.0.1",
       dataDir: path.join(dir, "data"),
-      databaseUrl: undefined,
+      databaseUrl: postgres?.databaseUrl,
+      pgSchema: postgres?.pgSchema,
       prepackagedPluginsDir: empty,
       logLevel: "silent",
     },

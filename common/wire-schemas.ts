@@ -87,6 +87,15 @@ export const channelMemberSchema = wireObject({
   mention_count: z.number(),
 });
 
+/** An emoji reaction to a post: one per user, post and emoji name. */
+export const reactionSchema = wireObject({
+  user_id: z.string(),
+  post_id: z.string(),
+  emoji_name: z.string(),
+  create_at: z.number(),
+  channel_id: z.string(),
+});
+
 export const postSchema = wireObject({
   id: z.string(),
   channel_id: z.string(),
@@ -105,6 +114,10 @@ export const postSchema = wireObject({
    * that a post made before threads, or built by a client, still parses.
    */
   reply_count: z.optional(z.number()),
+  /** True when the post has reactions (Mattermost omits it while false). */
+  has_reactions: z.optional(z.boolean()),
+  /** What Mattermost attaches to a read post; here its reactions, when it has any. */
+  metadata: z.optional(wireObject({ reactions: z.optional(z.array(reactionSchema)) })),
 });
 
 /** `GET /channels/{id}/posts`: ids newest first, and the posts by id. */
@@ -114,6 +127,20 @@ export const postListSchema = wireObject({
   next_post_id: z.string(),
   prev_post_id: z.string(),
   has_next: z.boolean(),
+});
+
+/**
+ * `POST /teams/{id}/posts/search`: matching posts newest first, with
+ * `matches` (post id → the searched words found in it, for highlighting).
+ */
+export const postSearchResultsSchema = wireObject({
+  order: z.array(z.string()),
+  posts: z.record(z.string(), postSchema),
+  matches: z.record(z.string(), z.array(z.string())),
+  next_post_id: z.string(),
+  prev_post_id: z.string(),
+  has_next: z.boolean(),
+  first_inaccessible_post_time: z.number(),
 });
 
 /** The error body of every 4xx/5xx answer. */
@@ -278,6 +305,9 @@ export const postDeletedEventDataSchema = wireObject({ post: jsonStringOf(postSc
 
 /** The answer of `DELETE /api/v4/posts/{id}` and other routes that report only success. */
 export const statusOkSchema = wireObject({ status: z.literal("OK") });
+
+/** `data` of `reaction_added` and `reaction_removed`: the reaction as a JSON string, as Mattermost sends it. */
+export const reactionEventDataSchema = wireObject({ reaction: jsonStringOf(reactionSchema) });
 
 /** `data` of the `open_dialog` event. */
 export const openDialogEventDataSchema = wireObject({

@@ -17,6 +17,10 @@ export type ChannelMember = z.infer<typeof schemas.channelMemberSchema>;
 export type Post = z.infer<typeof schemas.postSchema>;
 /** `GET /channels/{id}/posts`: ids newest first, and the posts by id. */
 export type PostList = z.infer<typeof schemas.postListSchema>;
+/** `POST /teams/{id}/posts/search`: matching posts newest first, and the searched words found in each. */
+export type PostSearchResults = z.infer<typeof schemas.postSearchResultsSchema>;
+/** An emoji reaction to a post. */
+export type Reaction = z.infer<typeof schemas.reactionSchema>;
 /** The error body of every 4xx/5xx answer. */
 export type ApiErrorBody = z.infer<typeof schemas.apiErrorBodySchema>;
 /** A WebSocket event as Mattermost sends it. */

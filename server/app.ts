@@ -27,6 +27,8 @@ import { registerPresenceRoutes } from "./api/v4/presence.ts";
 import { registerClientBootstrapRoutes } from "./api/v4/client-bootstrap.ts";
 import { registerUserAutocompleteRoutes } from "./api/v4/user-autocomplete.ts";
 import { registerPostRoutes } from "./api/v4/posts.ts";
+import { registerPostSearchRoutes } from "./api/v4/post-search.ts";
+import { registerReactionRoutes } from "./api/v4/reactions.ts";
 import { registerCommandRoutes } from "./api/v4/commands.ts";
 import { registerWebhookRoutes } from "./api/v4/webhooks.ts";
 import { registerPluginRoutes } from "./api/v4/plugins.ts";
@@ -148,6 +150,8 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   registerPresenceRoutes(app, host);
   registerClientBootstrapRoutes(app, host);
   registerPostRoutes(app, host);
+  registerPostSearchRoutes(app, host);
+  registerReactionRoutes(app, host);
   registerCommandRoutes(app, host);
   registerWebhookRoutes(app, host);
   registerConfigRoutes(app, host);

@@ -118,6 +118,17 @@ export interface PostsTable {
   delete_at: number;
 }
 
+/** An emoji reaction: one per post, user and emoji name. */
+export interface ReactionsTable {
+  post_id: string;
+  user_id: string;
+  /** Mattermost's emoji name, e.g. `+1`, `white_check_mark`. */
+  emoji_name: string;
+  /** The post's channel, so an event about the reaction is addressed without reading the post. */
+  channel_id: string;
+  create_at: number;
+}
+
 export interface IncomingWebhooksTable {
   id: string;
   channel_id: string;
@@ -203,6 +214,7 @@ export interface Database {
   channels: ChannelsTable;
   channel_members: ChannelMembersTable;
   posts: PostsTable;
+  reactions: ReactionsTable;
   incoming_webhooks: IncomingWebhooksTable;
   plugins: PluginsTable;
   plugin_kv: PluginKvTable;

@@ -11,6 +11,7 @@ import { accessChannel } from "../../policies/channel.ts";
 import { accessPost } from "../../policies/post.ts";
 import { postDeleter, postPatchSchema, postPatcher } from "../../services/post-edits.ts";
 import { newPostSchema, postCreator, postThread, postsOfChannel } from "../../services/posts.ts";
+import { withReactions, withReactionsInList } from "../../services/reactions.ts";
 import { pageQuerySchema } from "#common/limits.ts";
 import { hostRoute } from "../route.ts";
 
@@ -48,7 +49,11 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     policy: "can read the post's channel",
     params: z.object({ id: z.string() }),
     response: postSchema,
-    handler: async ({ params, user }) => (await accessPost(host, { user, postId: params.id })).post,
+    handler: async ({ params, user }) => {
+      const { post } = await accessPost(host, { user, postId: params.id });
+      const [withTheirReactions] = await withReactions(host, [post]);
+      return withTheirReactions ?? post;
+    },
   });
 
   hostRoute(app, host, {
@@ -62,7 +67,10 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     response: postListSchema,
     handler: async ({ params, query, user }) => {
       const { post } = await accessPost(host, { user, postId: params.id });
-      return postThread(host, { post, direction: query.direction, skipFetchThreads: query.skipFetchThreads === "true" });
+      return withReactionsInList(
+        host,
+        await postThread(host, { post, direction: query.direction, skipFetchThreads: query.skipFetchThreads === "true" }),
+      );
     },
   });
 
@@ -108,7 +116,7 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     response: postListSchema,
     handler: async ({ params, query, user }) => {
       const channel = await accessChannel(host, { user, channelId: params.id });
-      return postsOfChannel(host, {
+      const list = await postsOfChannel(host, {
         channelId: channel.id,
         page: query.page,
         perPage: query.per_page,
@@ -116,6 +124,7 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
         after: query.after,
         since: query.since,
       });
+      return withReactionsInList(host, list);
     },
   });
 }

@@ -2,7 +2,7 @@
  * @module db/migrations/host
  * Versioned migrations of the host's tables. Append new ones; never edit an applied one.
  */
-import type { Kysely, Migration } from "kysely";
+import { sql, type Kysely, type Migration } from "kysely";
 import { columnTypes, type Dialect } from "../column-types.ts";
 import { migrateLegacyAllowlist } from "../../http/connections-setting.ts";
 
@@ -230,6 +230,52 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
           .createTable("user_activity")
           .addColumn("user_id", t.id, (c) => c.primaryKey())
           .addColumn("last_activity_at", t.time, (c) => c.notNull())
+          .execute();
+      },
+    },
+    // Full-text search of posts (services/post-search.ts), existing posts included.
+    "0008_post_search": {
+      async up(db: Kysely<unknown>) {
+        if (dialect === "postgres") {
+          // The `simple` configuration (lowercase, no stemming, no stop words) of the message with punctuation made spaces:
+          // the words SQLite's tokenizer cuts (PostgreSQL's parser would keep `db-01.prod.example.com` as one host name).
+          // services/post-search.ts repeats this expression exactly, so the index serves its queries.
+          await sql`CREATE INDEX posts_message_search ON posts USING gin (to_tsvector('simple', regexp_replace(message, '[[:punct:][:space:]]+', ' ', 'g')))`.execute(
+            db,
+          );
+          return;
+        }
+        // An external-content FTS5 index over posts.message, keyed by the posts' rowid and kept in step by triggers,
+        // so every writer of posts (the post path, edits, deletes, imports) updates it. Diacritics are kept, as in
+        // PostgreSQL's `simple` configuration. A VACUUM may renumber rowids: `INSERT INTO posts_fts(posts_fts) VALUES('rebuild')`.
+        await sql`CREATE VIRTUAL TABLE posts_fts USING fts5(message, content='posts', content_rowid='rowid', tokenize='unicode61 remove_diacritics 0')`.execute(
+          db,
+        );
+        await sql`CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN
+          INSERT INTO posts_fts(rowid, message) VALUES (new.rowid, new.message);
+        END`.execute(db);
+        await sql`CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN
+          INSERT INTO posts_fts(posts_fts, rowid, message) VALUES ('delete', old.rowid, old.message);
+        END`.execute(db);
+        await sql`CREATE TRIGGER posts_fts_update AFTER UPDATE OF message ON posts BEGIN
+          INSERT INTO posts_fts(posts_fts, rowid, message) VALUES ('delete', old.rowid, old.message);
+          INSERT INTO posts_fts(rowid, message) VALUES (new.rowid, new.message);
+        END`.execute(db);
+        // Index the posts written before this migration.
+        await sql`INSERT INTO posts_fts(posts_fts) VALUES ('rebuild')`.execute(db);
+      },
+    },
+    // Emoji reactions to posts (services/reactions.ts): one row per post, user and emoji; the key serves "a post's reactions".
+    "0009_reactions": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("reactions")
+          .addColumn("post_id", t.id, (c) => c.notNull())
+          .addColumn("user_id", t.id, (c) => c.notNull())
+          .addColumn("emoji_name", "text", (c) => c.notNull())
+          .addColumn("channel_id", t.id, (c) => c.notNull())
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .addPrimaryKeyConstraint("reactions_pk", ["post_id", "user_id", "emoji_name"])
           .execute();
       },
     },

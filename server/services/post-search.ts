@@ -1,0 +1,165 @@
+/**
+ * @module services/post-search
+ * Full-text search of posts (`POST /api/v4/teams/{id}/posts/search`): one
+ * query — the searcher's readable channels, `from:` and `in:`, deleted and
+ * system posts left out, newest first — with one dialect-specific part, the
+ * text match: SQLite FTS5 (`posts_fts`, kept in step with `posts` by
+ * triggers, migration 0008) or PostgreSQL full-text search (a GIN index on
+ * the `simple` configuration's vector of the message with punctuation turned
+ * into spaces, so `db-01.prod.example.com` has the word `prod` on both
+ * dialects). The terms are cut into words once (services/search-terms.ts),
+ * so both dialects search for the same words. Mattermost's `on:`, `before:`
+ * and `after:` are not read (they are searched as words).
+ */
+import { sql, type RawBuilder } from "kysely";
+import { z } from "zod";
+import { pageQuerySchema } from "#common/limits.ts";
+import type { Post, PostSearchResults } from "#common/wire.ts";
+import { badRequest } from "../errors.ts";
+import type { Host } from "../host.ts";
+import { accessBrowsableTeam, type Actor } from "../policies/team.ts";
+import { presentPosts } from "./posts.ts";
+import { parseSearchTerms, searchWords, type SearchTerm } from "./search-terms.ts";
+
+/** The longest search accepted, in characters. */
+export const SEARCH_TERMS_MAX = 1024;
+
+/** The body of a search, as Client4's `searchPostsWithParams` sends it (its other fields are accepted and ignored). */
+export const searchRequestSchema = pageQuerySchema().extend({
+  terms: z
+    .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
+    .trim()
+    .min(1, "must not be empty")
+    .max(SEARCH_TERMS_MAX, `must be at most ${SEARCH_TERMS_MAX} characters`),
+  is_or_search: z.boolean({ error: "must be true or false" }).default(false),
+});
+
+/** One dialect's text match: the condition on `p` (posts) for the terms, all of them or any. */
+export interface TextMatch {
+  condition(props: { terms: SearchTerm[]; any: boolean }): RawBuilder<boolean>;
+}
+
+/**
+ * The FTS5 query of terms: each a quoted phrase of its words (`*` after a
+ * prefix), joined by spaces (AND) or `OR`. Words are letters and digits only,
+ * so nothing in them is FTS5 syntax.
+ * @example fts5Query({ terms: [{ words: ["error", "rate"], prefix: false }], any: false }) // '"error rate"'
+ */
+export function fts5Query(props: { terms: SearchTerm[]; any: boolean }): string {
+  return props.terms.map((t) => `"${t.words.join(" ")}"${t.prefix ? "*" : ""}`).join(props.any ? " OR " : " ");
+}
+
+/**
+ * The `to_tsquery` text of terms: each the phrase of its quoted words
+ * (`<->`, `:*` after a prefix), joined by `&` or `|`.
+ * @example tsQuery({ terms: [{ words: ["error", "rate"], prefix: false }], any: false }) // "('error' <-> 'rate')"
+ */
+export function tsQuery(props: { terms: SearchTerm[]; any: boolean }): string {
+  return props.terms
+    .map((t) => `(${t.words.map((w, i) => `'${w}'${t.prefix && i === t.words.length - 1 ? ":*" : ""}`).join(" <-> ")})`)
+    .join(props.any ? " | " : " & ");
+}
+
+/** The expression migration 0008 indexes on PostgreSQL, on posts as `p`; queries repeat it exactly so the index serves them. */
+export const POSTGRES_SEARCH_VECTOR_SQL = "to_tsvector('simple', regexp_replace(p.message, '[[:punct:][:space:]]+', ' ', 'g'))";
+/** {@link POSTGRES_SEARCH_VECTOR_SQL} for the query builder. */
+export const POSTGRES_SEARCH_VECTOR = sql.raw<string>(POSTGRES_SEARCH_VECTOR_SQL);
+
+/** The text match of each dialect. */
+export const TEXT_MATCH: Record<Host["dialect"], TextMatch> = {
+  sqlite: {
+    condition: (props) => sql<boolean>`p.rowid IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ${fts5Query(props)})`,
+  },
+  postgres: {
+    condition: (props) => sql<boolean>`${POSTGRES_SEARCH_VECTOR} @@ to_tsquery('simple', ${tsQuery(props)})`,
+  },
+};
+
+/**
+ * Search a team's posts for a user: posts of the team's public channels
+ * (the searcher is on the team, or a system admin), of the channels they are
+ * a member of in the team, and of their direct and group messages — never
+ * another private channel, another's DM, a deleted post or a system message.
+ * A 404 for a team the user may not look inside; a 400 for terms with no word
+ * and no filter.
+ */
+export async function postSearcher(
+  host: Host,
+  props: { user: Actor; teamId: string; terms: string; isOrSearch: boolean; page: number; perPage: number },
+): Promise<PostSearchResults> {
+  const parsed = parseSearchTerms(props.terms);
+  if (parsed.terms.length === 0 && parsed.fromUsernames.length === 0 && parsed.inChannels.length === 0)
+    throw badRequest("api.post.search.terms", "terms: must contain a word, a quoted phrase, from: or in:");
+  const team = await accessBrowsableTeam(host, { user: props.user, teamId: props.teamId });
+  // The readable channels (and the authors of `from:`) first, as lists: with them the planner picks the
+  // cheaper of the text index and the channel's posts by time (one `in:` channel), as it would for a bare query.
+  let channels = host.db
+    .selectFrom("channels as c")
+    .select("c.id")
+    .where("c.delete_at", "=", 0)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("c.team_id", "=", team.id), eb("c.type", "=", "O")]),
+        eb.and([
+          // Direct and group messages belong to no team.
+          eb.or([eb("c.team_id", "=", team.id), eb("c.team_id", "=", "")]),
+          eb("c.id", "in", eb.selectFrom("channel_members").select("channel_id").where("user_id", "=", props.user.id)),
+        ]),
+      ]),
+    );
+  if (parsed.inChannels.length > 0) channels = channels.where("c.name", "in", parsed.inChannels);
+  const channelIds = (await channels.execute()).map((c) => c.id);
+  const authorIds =
+    parsed.fromUsernames.length > 0
+      ? (await host.db.selectFrom("users").select("id").where("username", "in", parsed.fromUsernames).execute()).map((u) => u.id)
+      : null;
+  if (channelIds.length === 0 || authorIds?.length === 0) return searchResults({ page: [], terms: parsed.terms, hasNext: false });
+  let query = host.db
+    .selectFrom("posts as p")
+    .selectAll("p")
+    .where("p.delete_at", "=", 0)
+    .where("p.type", "not like", "system_%")
+    .where("p.channel_id", "in", channelIds);
+  if (authorIds) query = query.where("p.user_id", "in", authorIds);
+  const textMatch = TEXT_MATCH[host.dialect];
+  if (parsed.terms.length > 0) query = query.where(textMatch.condition({ terms: parsed.terms, any: props.isOrSearch }));
+  if (parsed.excluded.length > 0) query = query.where(sql<boolean>`NOT (${textMatch.condition({ terms: parsed.excluded, any: true })})`);
+  const rows = await query
+    .orderBy("p.create_at", "desc")
+    .orderBy("p.id", "desc")
+    .limit(props.perPage + 1)
+    .offset(props.page * props.perPage)
+    .execute();
+  const page = await presentPosts(host, rows.slice(0, props.perPage));
+  return searchResults({ page, terms: parsed.terms, hasNext: rows.length > props.perPage });
+}
+
+/** A page of found posts on the wire, each with the searched words found in it. */
+function searchResults(props: { page: Post[]; terms: SearchTerm[]; hasNext: boolean }): PostSearchResults {
+  const posts: Record<string, Post> = {};
+  const matches: Record<string, string[]> = {};
+  for (const post of props.page) {
+    posts[post.id] = post;
+    matches[post.id] = matchedWords(post.message, props.terms);
+  }
+  return {
+    order: props.page.map((p) => p.id),
+    posts,
+    matches,
+    next_post_id: "",
+    prev_post_id: "",
+    has_next: props.hasNext,
+    first_inaccessible_post_time: 0,
+  };
+}
+
+/** The words of a message that a term's word (or prefix) matches, as written in the message, each once. */
+function matchedWords(message: string, terms: SearchTerm[]): string[] {
+  const wanted = terms.flatMap((t) => t.words.map((w, i) => ({ word: w.toLowerCase(), prefix: t.prefix && i === t.words.length - 1 })));
+  const found = new Set<string>();
+  for (const word of searchWords(message)) {
+    const lower = word.toLowerCase();
+    if (wanted.some((w) => (w.prefix ? lower.startsWith(w.word) : lower === w.word))) found.add(word);
+  }
+  return [...found];
+}
