@@ -7,7 +7,7 @@
  * existence is never revealed.
  */
 import { isDirectOrGroup, isSystemAdmin, type Channel } from "#common/wire.ts";
-import { notFound } from "../errors.ts";
+import { forbidden, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { getChannel, isChannelMember } from "../services/channels.ts";
 import { isTeamMember } from "../services/teams.ts";
@@ -65,3 +65,16 @@ export async function channelMemberAddRefusal(
   if (!(await isTeamMember(host, props.channel.team_id, props.targetId))) return "target_not_on_team";
   return null;
 }
+
+/**
+ * Whether `actor` may change a channel they can read — its properties, its
+ * privacy from public to private, archiving it, removing its other members:
+ * its members (Mattermost's `channel_user` role holds these permissions by
+ * default) and system admins (but a direct or group message only its members).
+ */
+export async function canManageChannel(host: Host, actor: Actor, channel: Pick<Channel, "id" | "type">): Promise<boolean> {
+  return canPostInChannel(host, actor, channel);
+}
+
+/** The 403 of a channel the caller may read but not change. */
+export const channelManageForbidden = (what: string) => forbidden(`You must be a member of the channel to ${what}.`);
