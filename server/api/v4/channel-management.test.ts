@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { apiErrorBodySchema, channelSchema, statusOkSchema } from "#common/wire-schemas.ts";
+import { apiErrorBodySchema, channelSchema, channelUpdatedEventDataSchema, statusOkSchema } from "#common/wire-schemas.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import {
   expectBody,
@@ -53,7 +53,7 @@ function expectError(res: ApiResponse, status: number, message: string | RegExp)
 }
 
 const NOT_FOUND = "channel not found, or you do not have access to it";
-const channelUpdatedData = z.object({ channel: z.string().transform((s) => channelSchema.parse(JSON.parse(s))) });
+const channelUpdatedData = channelUpdatedEventDataSchema;
 
 describe("PUT /api/v4/channels/{id}/patch", () => {
   it("patches display name, purpose and header with Client4; the members get channel_updated", async () => {
