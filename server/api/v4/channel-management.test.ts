@@ -6,7 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { apiErrorBodySchema, channelSchema, channelUpdatedEventDataSchema, statusOkSchema } from "#common/wire-schemas.ts";
+import {
+  apiErrorBodySchema,
+  channelSchema,
+  channelUpdatedEventDataSchema,
+  postListSchema,
+  postSchema,
+  statusOkSchema,
+} from "#common/wire-schemas.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import {
   expectBody,
@@ -215,9 +222,9 @@ describe("PUT /api/v4/channels/{id}/privacy", () => {
 });
 
 describe("DELETE /api/v4/channels/{id}", () => {
-  it("archives a channel with Client4: channel_deleted to its members; no new posts, gone from lists", async () => {
+  it("archives a channel with Client4: channel_deleted to its members; posts stay readable to members, none new, gone from lists", async () => {
     const channel = await privateChannel(bob.user);
-    await server.createPost(alice, { channelId: channel.id, message: "before the archive" });
+    const before = await server.createPost(alice, { channelId: channel.id, message: "before the archive" });
     const socket = await officialSocket(bob);
     try {
       expect(await officialClient(alice).deleteChannel(channel.id)).toEqual({ status: "OK" });
@@ -226,7 +233,19 @@ describe("DELETE /api/v4/channels/{id}", () => {
     } finally {
       socket.close();
     }
-    expectError(await bob.post("/api/v4/posts", { channel_id: channel.id, message: "after" }), 404, `channel_id: ${NOT_FOUND}`);
+    expectError(
+      await bob.post("/api/v4/posts", { channel_id: channel.id, message: "after" }),
+      400,
+      "channel_id: the channel is archived; nothing can be posted in it",
+    );
+    expectError(await carol.post("/api/v4/posts", { channel_id: channel.id, message: "outsider" }), 404, `channel_id: ${NOT_FOUND}`);
+    const read = await bob.get(`/api/v4/channels/${channel.id}`, channelSchema);
+    expect(read.body.delete_at).toBeGreaterThan(0);
+    const posts = await bob.get(`/api/v4/channels/${channel.id}/posts`, postListSchema);
+    expect(Object.values(posts.body.posts).map((p) => p.message)).toContain("before the archive");
+    const one = await bob.get(`/api/v4/posts/${before.id}`, postSchema);
+    expect(one.body.message).toBe("before the archive");
+    expectError(await carol.get(`/api/v4/channels/${channel.id}/posts`), 404, NOT_FOUND);
     const mine = await bob.get(`/api/v4/users/me/teams/${team.id}/channels`, z.array(channelSchema));
     expect(mine.body.map((c) => c.id)).not.toContain(channel.id);
   });
@@ -240,6 +259,6 @@ describe("DELETE /api/v4/channels/{id}", () => {
     expect((await admin.delete(`/api/v4/channels/${open.id}`, statusOkSchema)).status).toBe(200);
     const townSquare = await alice.get(`/api/v4/teams/${team.id}/channels/name/town-square`, channelSchema);
     expectError(await alice.delete(`/api/v4/channels/${townSquare.body.id}`), 400, "channel: Town Square cannot be archived");
-    expectError(await alice.get(`/api/v4/channels/${open.id}`), 404, NOT_FOUND);
+    expect((await alice.get(`/api/v4/channels/${open.id}`, channelSchema)).body.delete_at).toBeGreaterThan(0);
   });
 });

@@ -74,7 +74,7 @@ export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
     policy: "can read the channel",
     params: idParams,
     response: channelSchema,
-    handler: ({ params, user }) => accessChannel(host, { user, channelId: params.id }),
+    handler: ({ params, user }) => accessChannel(host, { user, channelId: params.id, archived: "readable" }),
   });
 
   hostRoute(app, host, {

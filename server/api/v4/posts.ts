@@ -50,7 +50,7 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     params: z.object({ id: z.string() }),
     response: postSchema,
     handler: async ({ params, user }) => {
-      const { post } = await accessPost(host, { user, postId: params.id });
+      const { post } = await accessPost(host, { user, postId: params.id, archived: "readable" });
       const [withTheirReactions] = await withReactions(host, [post]);
       return withTheirReactions ?? post;
     },
@@ -66,7 +66,7 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     query: threadQuerySchema,
     response: postListSchema,
     handler: async ({ params, query, user }) => {
-      const { post } = await accessPost(host, { user, postId: params.id });
+      const { post } = await accessPost(host, { user, postId: params.id, archived: "readable" });
       return withReactionsInList(
         host,
         await postThread(host, { post, direction: query.direction, skipFetchThreads: query.skipFetchThreads === "true" }),
@@ -115,7 +115,7 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     query: listQuerySchema,
     response: postListSchema,
     handler: async ({ params, query, user }) => {
-      const channel = await accessChannel(host, { user, channelId: params.id });
+      const channel = await accessChannel(host, { user, channelId: params.id, archived: "readable" });
       const list = await postsOfChannel(host, {
         channelId: channel.id,
         page: query.page,
