@@ -96,6 +96,31 @@ export const reactionSchema = wireObject({
   channel_id: z.string(),
 });
 
+/** An uploaded file's metadata (Mattermost's `FileInfo`); `post_id` is empty until a post attaches it. */
+export const fileInfoSchema = wireObject({
+  id: z.string(),
+  user_id: z.string(),
+  post_id: z.string(),
+  channel_id: z.string(),
+  create_at: z.number(),
+  update_at: z.number(),
+  delete_at: z.number(),
+  name: z.string(),
+  extension: z.string(),
+  size: z.number(),
+  /** Sniffed from the bytes, never taken from the uploader. */
+  mime_type: z.string(),
+  width: z.optional(z.number()),
+  height: z.optional(z.number()),
+  has_preview_image: z.boolean(),
+});
+
+/** `POST /api/v4/files`: the stored files, in the order sent. */
+export const fileUploadResponseSchema = wireObject({
+  file_infos: z.array(fileInfoSchema),
+  client_ids: z.array(z.string()),
+});
+
 export const postSchema = wireObject({
   id: z.string(),
   channel_id: z.string(),
@@ -116,8 +141,10 @@ export const postSchema = wireObject({
   reply_count: z.optional(z.number()),
   /** True when the post has reactions (Mattermost omits it while false). */
   has_reactions: z.optional(z.boolean()),
-  /** What Mattermost attaches to a read post; here its reactions, when it has any. */
-  metadata: z.optional(wireObject({ reactions: z.optional(z.array(reactionSchema)) })),
+  /** The ids of the files attached to the post (Mattermost omits it when there are none). */
+  file_ids: z.optional(z.array(z.string())),
+  /** What Mattermost attaches to a read post; here its reactions and files, when it has any. */
+  metadata: z.optional(wireObject({ reactions: z.optional(z.array(reactionSchema)), files: z.optional(z.array(fileInfoSchema)) })),
 });
 
 /** `GET /channels/{id}/posts`: ids newest first, and the posts by id. */

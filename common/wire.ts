@@ -21,6 +21,8 @@ export type PostList = z.infer<typeof schemas.postListSchema>;
 export type PostSearchResults = z.infer<typeof schemas.postSearchResultsSchema>;
 /** An emoji reaction to a post. */
 export type Reaction = z.infer<typeof schemas.reactionSchema>;
+/** An uploaded file's metadata. */
+export type FileInfo = z.infer<typeof schemas.fileInfoSchema>;
 /** The error body of every 4xx/5xx answer. */
 export type ApiErrorBody = z.infer<typeof schemas.apiErrorBodySchema>;
 /** A WebSocket event as Mattermost sends it. */

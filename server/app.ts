@@ -33,6 +33,8 @@ import { registerCommandRoutes } from "./api/v4/commands.ts";
 import { registerWebhookRoutes } from "./api/v4/webhooks.ts";
 import { registerPluginRoutes } from "./api/v4/plugins.ts";
 import { registerConfigRoutes } from "./api/v4/config.ts";
+import { registerFileRoutes } from "./api/v4/files.ts";
+import { MAX_FILES_PER_POST, maxFileBytes } from "./services/files.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -159,6 +161,11 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   await app.register(async (pluginRoutes) => {
     await pluginRoutes.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1 } });
     registerPluginRoutes(pluginRoutes, host);
+  });
+  // Uploads stop reading a file at the configured limit (a 413), so no upload is buffered beyond it.
+  await app.register(async (fileRoutes) => {
+    await fileRoutes.register(multipart, { limits: { fileSize: maxFileBytes(host), files: MAX_FILES_PER_POST + 1, fields: 20 } });
+    registerFileRoutes(fileRoutes, host);
   });
 
   app.server.on("upgrade", (request, socket, head) => {

@@ -27,6 +27,8 @@ export interface Config {
   webDistDir: string;
   /** Budget of a `messageWillBePosted` hook, and of the wait for `onMessagePosted` hooks, in ms. */
   hookTimeoutMs: number;
+  /** The largest file an upload may hold, in MB (`SITREP_MAX_FILE_MB`). */
+  maxFileMb: number;
   /** Log level for the server's logger. */
   logLevel: string;
   /**
@@ -66,6 +68,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     prepackagedPluginsDir: path.resolve(env.SITREP_PREPACKAGED_PLUGINS_DIR ?? path.join(root, "dist/plugins")),
     webDistDir: path.resolve(env.SITREP_WEB_DIR ?? path.join(root, "dist/web")),
     hookTimeoutMs: Number(env.SITREP_HOOK_TIMEOUT_MS ?? 2000),
+    maxFileMb: Number(env.SITREP_MAX_FILE_MB ?? 50),
     allowedInternalConnections: env.SITREP_ALLOWED_INTERNAL_CONNECTIONS ?? "",
     logLevel: env.SITREP_LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
     env: { ...env },

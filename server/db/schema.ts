@@ -129,6 +129,32 @@ export interface ReactionsTable {
   create_at: number;
 }
 
+/** An uploaded file's metadata (Mattermost's FileInfo); `post_id` is empty until a post attaches it. */
+export interface FileInfosTable {
+  id: string;
+  user_id: string;
+  channel_id: string;
+  post_id: string;
+  name: string;
+  /** The name's extension, lowercase, without the dot. */
+  extension: string;
+  size: number;
+  /** Sniffed from the bytes, never the client's word. */
+  mime_type: string;
+  /** Pixels of an image; 0 otherwise. */
+  width: number;
+  height: number;
+  create_at: number;
+  update_at: number;
+  delete_at: number;
+}
+
+/** An uploaded file's bytes, on PostgreSQL only (SQLite keeps them under `<dataDir>/files`). */
+export interface FileContentsTable {
+  file_id: string;
+  content: Uint8Array;
+}
+
 export interface IncomingWebhooksTable {
   id: string;
   channel_id: string;
@@ -215,6 +241,8 @@ export interface Database {
   channel_members: ChannelMembersTable;
   posts: PostsTable;
   reactions: ReactionsTable;
+  file_infos: FileInfosTable;
+  file_contents: FileContentsTable;
   incoming_webhooks: IncomingWebhooksTable;
   plugins: PluginsTable;
   plugin_kv: PluginKvTable;

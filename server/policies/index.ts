@@ -7,6 +7,7 @@
  * caller can phrase it.
  */
 export * from "./channel.ts";
+export * from "./file.ts";
 export * from "./post.ts";
 export * from "./team.ts";
 export * from "./user.ts";

@@ -13,6 +13,7 @@ import { AppError, badRequest, forbidden, fromZodError, notFound } from "../erro
 import type { Host } from "../host.ts";
 import { canPostInChannel, canReadChannel } from "../policies/channel.ts";
 import { getChannelRow } from "./channels.ts";
+import { checkAttachable, filesAttacher, MAX_FILES_PER_POST, postWithFiles } from "./files.ts";
 import { postMentions } from "./mentions.ts";
 
 /** Mattermost's limit on a post's props (attachments included), so one post cannot be megabytes sent to every member. */
@@ -36,6 +37,8 @@ export const newPostSchema = z.object({
   root_id: z.string().optional(),
   type: z.string().max(64).optional(),
   props: postPropsSchema.optional(),
+  /** Uploads (`POST /api/v4/files`) by the author to this channel, not yet attached to a post. */
+  file_ids: z.array(z.string()).max(MAX_FILES_PER_POST, `must list at most ${MAX_FILES_PER_POST} files`).optional(),
 });
 
 /** Refuse a post with neither text nor an attachment (on create and on edit alike). */
@@ -236,7 +239,9 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
   const parsed = newPostSchema.safeParse(props.input);
   if (!parsed.success) throw fromZodError(parsed.error, "api.post.create.invalid");
   const input = parsed.data;
-  checkNotEmpty(input);
+  const fileIds = input.file_ids ?? [];
+  // A post of files alone is a post, as in Mattermost.
+  if (fileIds.length === 0) checkNotEmpty(input);
   if (input.type && props.author.via !== "plugin") {
     // Post types are cards rendered as a plugin's own (e.g. the Incident bot's updates); people could forge them.
     throw badRequest("api.post.create.type", `type: "${input.type}" is reserved for the system and plugins`);
@@ -261,6 +266,7 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
     throw forbidden("You must be a member of this channel to post in it.");
   }
   if (input.root_id) await checkRoot(host, { rootId: input.root_id, channelId: channel.id });
+  await checkAttachable(host, { fileIds, userId: props.author.user.id, channelId: channel.id });
   const now = Date.now();
   const draft: Post = {
     id: newId(),
@@ -286,9 +292,13 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
   }
   const mentions = await postMentions(host, { post: checked.post, channel });
   await host.postWriter.write(checked.post, mentions);
+  const files = await filesAttacher(host, { fileIds, postId: checked.post.id });
   // A reply carries its thread's count, as the root does, so a client can show it without asking.
   const rootId = checked.post.root_id;
-  const post: Post = { ...checked.post, reply_count: rootId ? ((await replyCounts(host, [rootId])).get(rootId) ?? 0) : 0 };
+  const post: Post = postWithFiles(
+    { ...checked.post, reply_count: rootId ? ((await replyCounts(host, [rootId])).get(rootId) ?? 0) : 0 },
+    files,
+  );
   host.caches.channels.bumpCounters(channel.id, now);
   // Other processes re-read the channel's counters (unread state) instead of showing stale ones.
   host.caches.invalidateElsewhere({ kind: "channel", id: channel.id });

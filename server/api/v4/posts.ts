@@ -11,6 +11,7 @@ import { accessChannel } from "../../policies/channel.ts";
 import { accessPost } from "../../policies/post.ts";
 import { postDeleter, postPatchSchema, postPatcher } from "../../services/post-edits.ts";
 import { newPostSchema, postCreator, postThread, postsOfChannel } from "../../services/posts.ts";
+import { withFiles, withFilesInList } from "../../services/files.ts";
 import { withReactions, withReactionsInList } from "../../services/reactions.ts";
 import { pageQuerySchema } from "#common/limits.ts";
 import { hostRoute } from "../route.ts";
@@ -51,8 +52,8 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     response: postSchema,
     handler: async ({ params, user }) => {
       const { post } = await accessPost(host, { user, postId: params.id, archived: "readable" });
-      const [withTheirReactions] = await withReactions(host, [post]);
-      return withTheirReactions ?? post;
+      const [withTheirFiles] = await withFiles(host, await withReactions(host, [post]));
+      return withTheirFiles ?? post;
     },
   });
 
@@ -67,9 +68,12 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     response: postListSchema,
     handler: async ({ params, query, user }) => {
       const { post } = await accessPost(host, { user, postId: params.id, archived: "readable" });
-      return withReactionsInList(
+      return withFilesInList(
         host,
-        await postThread(host, { post, direction: query.direction, skipFetchThreads: query.skipFetchThreads === "true" }),
+        await withReactionsInList(
+          host,
+          await postThread(host, { post, direction: query.direction, skipFetchThreads: query.skipFetchThreads === "true" }),
+        ),
       );
     },
   });
@@ -124,7 +128,7 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
         after: query.after,
         since: query.since,
       });
-      return withReactionsInList(host, list);
+      return withFilesInList(host, await withReactionsInList(host, list));
     },
   });
 }

@@ -279,5 +279,34 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    // Uploaded files (services/files.ts): their metadata here; their bytes under `<dataDir>/files` on SQLite and in
+    // `file_contents` on PostgreSQL, so every process serves them. `post_id` is empty until a post attaches the file.
+    "0010_files": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("file_infos")
+          .addColumn("id", t.id, (c) => c.primaryKey())
+          .addColumn("user_id", t.id, (c) => c.notNull())
+          .addColumn("channel_id", t.id, (c) => c.notNull())
+          .addColumn("post_id", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("extension", "text", (c) => c.notNull())
+          .addColumn("size", t.time, (c) => c.notNull())
+          .addColumn("mime_type", "text", (c) => c.notNull())
+          .addColumn("width", t.int, (c) => c.notNull().defaultTo(0))
+          .addColumn("height", t.int, (c) => c.notNull().defaultTo(0))
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .addColumn("update_at", t.time, (c) => c.notNull())
+          .addColumn("delete_at", t.time, (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.createIndex("file_infos_post_id").on("file_infos").column("post_id").where("post_id", "<>", "").execute();
+        if (dialect === "postgres")
+          await db.schema
+            .createTable("file_contents")
+            .addColumn("file_id", t.id, (c) => c.primaryKey())
+            .addColumn("content", t.blob, (c) => c.notNull())
+            .execute();
+      },
+    },
   };
 }
