@@ -249,6 +249,12 @@ export interface HooksApi {
   /** Runs after a user is added to a channel. */
   onChannelMemberAdded(hook: (event: { channelId: string; userId: string }) => void | Promise<void>): Disposable;
   /**
+   * Runs after a user is removed from a channel or leaves it (`removerId` is
+   * the user themselves then); cannot affect it. Runs on the process that
+   * removed the member only.
+   */
+  onChannelMemberRemoved(hook: (event: { channelId: string; userId: string; removerId: string }) => void | Promise<void>): Disposable;
+  /**
    * Runs after a team (with its Town Square) is committed; cannot affect it.
    * With several server processes it runs only on the process that created the
    * team, so what it does must be stored in the database, not in memory.

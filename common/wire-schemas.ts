@@ -350,3 +350,19 @@ export const membershipEventDataSchema = wireObject({
   user_id: z.optional(z.string()),
   channel_id: z.optional(z.string()),
 });
+
+/** `data` of `channel_updated`: the channel as it now reads, as a JSON string (as Mattermost sends it). */
+export const channelUpdatedEventDataSchema = wireObject({ channel: jsonStringOf(channelSchema) });
+
+/**
+ * `data` of `user_removed`: to the removed user `{channel_id, remover_id}`, to
+ * the channel's remaining members `{user_id, remover_id}`, as Mattermost sends them.
+ */
+export const userRemovedEventDataSchema = wireObject({
+  channel_id: z.optional(z.string()),
+  user_id: z.optional(z.string()),
+  remover_id: z.string(),
+});
+
+/** `data` of `channel_deleted` (archived) and of `channel_converted` (`delete_at` absent). */
+export const channelDeletedEventDataSchema = wireObject({ channel_id: z.string(), delete_at: z.optional(z.number()) });

@@ -240,6 +240,7 @@ export function createPluginContext(props: {
       onMessageUpdated: (hook) => registrations.add(host.hooks.registerUpdated(pluginId, hook)),
       onMessageDeleted: (hook) => registrations.add(host.hooks.registerDeleted(pluginId, hook)),
       onChannelMemberAdded: (hook) => registrations.add(host.hooks.registerMemberAdded(pluginId, hook)),
+      onChannelMemberRemoved: (hook) => registrations.add(host.hooks.registerMemberRemoved(pluginId, hook)),
       onTeamCreated: (hook) => registrations.add(host.hooks.registerTeamCreated(pluginId, hook)),
     },
 

@@ -10,6 +10,7 @@ import { TIMED_OUT, withTimeout } from "#common/with-timeout.ts";
 type WillBePostedHook = (post: Post) => WillBePostedResult | Promise<WillBePostedResult>;
 type PostedHook = (post: Post) => void | Promise<void>;
 type MemberAddedHook = (event: { channelId: string; userId: string }) => void | Promise<void>;
+type MemberRemovedHook = (event: { channelId: string; userId: string; removerId: string }) => void | Promise<void>;
 type TeamCreatedHook = (team: Team) => void | Promise<void>;
 
 interface Entry<F> {
@@ -27,6 +28,7 @@ export class HookRegistry {
   private readonly updated: Array<Entry<PostedHook>> = [];
   private readonly deleted: Array<Entry<PostedHook>> = [];
   private readonly memberAdded: Array<Entry<MemberAddedHook>> = [];
+  private readonly memberRemoved: Array<Entry<MemberRemovedHook>> = [];
   private readonly teamCreated: Array<Entry<TeamCreatedHook>> = [];
   /** Hooks still running, so tests and shutdown can wait for them. */
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -57,6 +59,9 @@ export class HookRegistry {
   }
   registerMemberAdded(pluginId: string, fn: MemberAddedHook): Disposable {
     return this.add(this.memberAdded, { pluginId, fn });
+  }
+  registerMemberRemoved(pluginId: string, fn: MemberRemovedHook): Disposable {
+    return this.add(this.memberRemoved, { pluginId, fn });
   }
   registerTeamCreated(pluginId: string, fn: TeamCreatedHook): Disposable {
     return this.add(this.teamCreated, { pluginId, fn });
@@ -113,6 +118,11 @@ export class HookRegistry {
   /** Start `onChannelMemberAdded` hooks without waiting for them. */
   fireMemberAdded(event: { channelId: string; userId: string }): void {
     for (const entry of [...this.memberAdded]) this.track(entry.pluginId, "onChannelMemberAdded", () => entry.fn(event));
+  }
+
+  /** Start `onChannelMemberRemoved` hooks (after the membership is deleted) without waiting for them. */
+  fireMemberRemoved(event: { channelId: string; userId: string; removerId: string }): void {
+    for (const entry of [...this.memberRemoved]) this.track(entry.pluginId, "onChannelMemberRemoved", () => entry.fn(event));
   }
 
   /** Start `onTeamCreated` hooks without waiting for them. */

@@ -7,9 +7,9 @@
  * existence is never revealed.
  */
 import { isDirectOrGroup, isSystemAdmin, type Channel } from "#common/wire.ts";
-import { notFound } from "../errors.ts";
+import { forbidden, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
-import { getChannel, isChannelMember } from "../services/channels.ts";
+import { getChannel, getChannelOrArchived, isChannelMember } from "../services/channels.ts";
 import { isTeamMember } from "../services/teams.ts";
 import type { Actor } from "./team.ts";
 
@@ -34,9 +34,15 @@ export async function canPostInChannel(host: Host, user: Actor, channel: Pick<Ch
 /** The 404 of a channel the caller may not read, or that does not exist. */
 export const channelNotFound = () => notFound("channel", "channel not found, or you do not have access to it");
 
-/** The channel if the user may read it ({@link canReadChannel}), or a 404 that reveals nothing. */
-export async function accessChannel(host: Host, props: { user: Actor; channelId: string }): Promise<Channel> {
-  const channel = await getChannel(host, props.channelId);
+/**
+ * The channel if the user may read it ({@link canReadChannel}), or a 404 that
+ * reveals nothing. An archived channel answers 404 unless `archived` is
+ * `"readable"`: its posts stay readable to who could read them (as in
+ * Mattermost), but nothing new happens in it.
+ */
+export async function accessChannel(host: Host, props: { user: Actor; channelId: string; archived?: "readable" }): Promise<Channel> {
+  const channel =
+    props.archived === "readable" ? await getChannelOrArchived(host, props.channelId) : await getChannel(host, props.channelId);
   if (!channel || !(await canReadChannel(host, props.user, channel))) throw channelNotFound();
   return channel;
 }
@@ -65,3 +71,16 @@ export async function channelMemberAddRefusal(
   if (!(await isTeamMember(host, props.channel.team_id, props.targetId))) return "target_not_on_team";
   return null;
 }
+
+/**
+ * Whether `actor` may change a channel they can read — its properties, its
+ * privacy from public to private, archiving it, removing its other members:
+ * its members (Mattermost's `channel_user` role holds these permissions by
+ * default) and system admins (but a direct or group message only its members).
+ */
+export async function canManageChannel(host: Host, actor: Actor, channel: Pick<Channel, "id" | "type">): Promise<boolean> {
+  return canPostInChannel(host, actor, channel);
+}
+
+/** The 403 of a channel the caller may read but not change. */
+export const channelManageForbidden = (what: string) => forbidden(`You must be a member of the channel to ${what}.`);

@@ -10,7 +10,7 @@
 import { isSystemAdmin, type Channel, type Post } from "#common/wire.ts";
 import { notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
-import { getChannel } from "../services/channels.ts";
+import { getChannel, getChannelOrArchived } from "../services/channels.ts";
 import { getPost } from "../services/posts.ts";
 import { getUserRow } from "../services/users.ts";
 import { canReadChannel } from "./channel.ts";
@@ -19,10 +19,19 @@ import type { Actor } from "./team.ts";
 /** The 404 of a post the caller may not read, or that does not exist (or no longer). */
 export const postNotFound = () => notFound("post", "post not found, or you do not have access to it");
 
-/** The live post and its channel if the user may read the channel ({@link canReadChannel}), or a 404 that reveals nothing. */
-export async function accessPost(host: Host, props: { user: Actor; postId: string }): Promise<{ post: Post; channel: Channel }> {
+/**
+ * The live post and its channel if the user may read the channel
+ * ({@link canReadChannel}), or a 404 that reveals nothing. A post of an
+ * archived channel answers 404 unless `archived` is `"readable"` (to read it,
+ * never to change it).
+ */
+export async function accessPost(
+  host: Host,
+  props: { user: Actor; postId: string; archived?: "readable" },
+): Promise<{ post: Post; channel: Channel }> {
   const post = await getPost(host, props.postId);
-  const channel = post ? await getChannel(host, post.channel_id) : null;
+  const fetchChannel = props.archived === "readable" ? getChannelOrArchived : getChannel;
+  const channel = post ? await fetchChannel(host, post.channel_id) : null;
   if (!post || !channel || !(await canReadChannel(host, props.user, channel))) throw postNotFound();
   return { post, channel };
 }

@@ -65,6 +65,12 @@ export async function getChannel(host: Host, channelId: string): Promise<Channel
   return row && row.delete_at === 0 ? presentChannel(row) : null;
 }
 
+/** The channel even when archived (`delete_at` set), for reading what was said in it; null when there is none. */
+export async function getChannelOrArchived(host: Host, channelId: string): Promise<Channel | null> {
+  const row = await getChannelRow(host, channelId);
+  return row ? presentChannel(row) : null;
+}
+
 export async function getChannelByName(host: Host, teamId: string, name: string): Promise<Channel | null> {
   const row = await host.db
     .selectFrom("channels")

@@ -249,7 +249,16 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
   // Only the webhook route may say a post came from a webhook or override its author's name.
   if (props.author.via === "api" && input.props) input.props = withoutWebhookProps(input.props);
   const channel = await getChannelRow(host, input.channel_id);
-  if (!channel || channel.delete_at !== 0) throw notFound("channel", "channel_id: channel not found, or you do not have access to it");
+  if (!channel) throw notFound("channel", "channel_id: channel not found, or you do not have access to it");
+  if (channel.delete_at !== 0) {
+    // An archived channel stays readable to who could read it (as in Mattermost); nobody posts in it.
+    if (!props.author.trusted && !(await canReadChannel(host, props.author.user, channel)))
+      throw notFound("channel", "channel_id: channel not found, or you do not have access to it");
+    throw badRequest(
+      "api.post.create_post.can_not_post_to_deleted.error",
+      "channel_id: the channel is archived; nothing can be posted in it",
+    );
+  }
   if (!props.author.trusted && !(await canPostInChannel(host, props.author.user, channel))) {
     // A private channel's outsiders learn nothing, not even that it exists.
     if (!(await canReadChannel(host, props.author.user, channel)))

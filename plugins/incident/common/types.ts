@@ -152,6 +152,14 @@ export const INCIDENT_EVENTS = {
   ended: "incident_ended",
 } as const;
 
+/**
+ * Realtime event (WebSocket name `custom_incident_incident_removed`, data
+ * `{incident_id, channel_id}`) to a user removed from a private incident's
+ * channel (or who left it): the incident is no longer theirs to see, so the
+ * RHS and lists drop it.
+ */
+export const INCIDENT_REMOVED_EVENT = "incident_removed";
+
 export interface IncidentEventData {
   incident: Incident;
   /** What changed (on `incident_updated`). */

@@ -3,7 +3,7 @@
  * The one way a change is made known: the bot's update post in the incident
  * channel (who did what), the realtime events, and the workflow trigger.
  */
-import { UPDATE_POST_TYPE, INCIDENT_EVENTS, type Incident, type UpdateAction } from "../common/types.ts";
+import { UPDATE_POST_TYPE, INCIDENT_EVENTS, INCIDENT_REMOVED_EVENT, type Incident, type UpdateAction } from "../common/types.ts";
 import { presentIncident } from "./presenter.ts";
 import type { IncidentDeps, IncidentTriggerName } from "./incident-deps.ts";
 import type { IncidentRecord } from "./store.ts";
@@ -91,4 +91,19 @@ async function triggerValues(deps: IncidentDeps, incident: IncidentRecord, actor
 export async function mention(deps: IncidentDeps, userId: string): Promise<string> {
   const user = await deps.ctx.users.get(userId);
   return user ? `@${user.username}` : "someone";
+}
+
+/**
+ * Tell a user who left (or was removed from) a channel that its private
+ * incidents are gone for them ({@link INCIDENT_REMOVED_EVENT}); public
+ * incidents stay readable to the team, so nothing is sent for them.
+ */
+export async function announceIncidentsRemoved(deps: IncidentDeps, props: { channelId: string; userId: string }): Promise<void> {
+  const incidents = await deps.store.listIncidents({ channelId: props.channelId });
+  for (const incident of incidents.filter((i) => i.private))
+    deps.ctx.realtime.publish(
+      INCIDENT_REMOVED_EVENT,
+      { incident_id: incident.id, channel_id: incident.channel_id },
+      { userId: props.userId },
+    );
 }

@@ -3,7 +3,8 @@
  * The Incident plugin's server entry: `activate(ctx)` migrates its tables,
  * makes sure of its bot, registers the workflow triggers, routes, `/incident`,
  * the start dialog and the workflow actions, then applies the playbooks
- * directory (and, when a team is created, that team's files).
+ * directory (and, when a team is created, that team's files); a user who
+ * leaves a private incident's channel is told the incident is gone.
  * Everything registered is disposed by the host on disable; data stays.
  *
  * The dependencies ({@link IncidentDeps}) are complete when built: the
@@ -14,6 +15,7 @@
  * own subcommand; the core never imports it.
  */
 import type { PluginContext } from "#plugin-api";
+import { announceIncidentsRemoved } from "./announcer.ts";
 import { registerActions, registerTriggers } from "./automation.ts";
 import { activateForwarding } from "./forwarding/index.ts";
 import { incidentChangeEmitter } from "./incident-changes.ts";
@@ -54,6 +56,8 @@ export async function activateIncident(ctx: PluginContext): Promise<ActivatedInc
     const forTeam = await applyPlaybookDirectory(deps, { dir, team });
     if (forTeam) ctx.log.info(`applied ${forTeam} playbook file(s) from ${dir} to the new team ${team.name}`);
   });
+  // A private incident disappears at once for whoever leaves its channel (they can no longer read it).
+  ctx.hooks.onChannelMemberRemoved((event) => announceIncidentsRemoved(deps, event));
   return { deps, command };
 }
 

@@ -4,14 +4,16 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { channelMemberSchema, channelSchema } from "#common/wire-schemas.ts";
-import type { User } from "#common/wire.ts";
+import { channelMemberSchema, channelSchema, statusOkSchema } from "#common/wire-schemas.ts";
+import { isSystemAdmin, type User } from "#common/wire.ts";
 import { badRequest, forbidden, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
 import {
   accessBrowsableTeam,
   accessChannel,
+  canManageChannel,
   canReadChannel,
+  channelManageForbidden,
   channelMemberAddRefusal,
   channelNotFound,
   requireSelfOrAdmin,
@@ -28,6 +30,14 @@ import {
   newChannelSchema,
   publicChannels,
 } from "../../services/channels.ts";
+import {
+  channelArchiver,
+  channelMemberRemover,
+  channelPatcher,
+  channelPatchSchema,
+  channelPrivacyChanger,
+  channelPrivacySchema,
+} from "../../services/channel-management.ts";
 import { pageQuerySchema } from "#common/limits.ts";
 import { hostRoute } from "../route.ts";
 
@@ -64,7 +74,7 @@ export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
     policy: "can read the channel",
     params: idParams,
     response: channelSchema,
-    handler: ({ params, user }) => accessChannel(host, { user, channelId: params.id }),
+    handler: ({ params, user }) => accessChannel(host, { user, channelId: params.id, archived: "readable" }),
   });
 
   hostRoute(app, host, {
@@ -184,6 +194,75 @@ export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
       await accessChannel(host, { user, channelId: body.channel_id });
       await channelViewer(host, { channelId: body.channel_id, userId: user.id });
       return { status: "OK", last_viewed_at_times: { [body.channel_id]: Date.now() } };
+    },
+  });
+
+  hostRoute(app, host, {
+    method: "PUT",
+    path: "/api/v4/channels/:id/patch",
+    access: "user",
+    summary: "Change a channel's display name, purpose or header",
+    policy: "can read the channel; channel member or system admin",
+    params: idParams,
+    body: channelPatchSchema,
+    invalidId: "api.channel.patch.invalid",
+    response: channelSchema,
+    handler: async ({ params, body, user }) => {
+      const channel = await accessChannel(host, { user, channelId: params.id });
+      if (!(await canManageChannel(host, user, channel))) throw channelManageForbidden("change it");
+      return channelPatcher(host, { channel, patch: body });
+    },
+  });
+
+  hostRoute(app, host, {
+    method: "PUT",
+    path: "/api/v4/channels/:id/privacy",
+    access: "user",
+    summary: "Make a channel private (P) or public (O)",
+    policy: "can read the channel; to private: channel member or system admin; to public: system admin",
+    params: idParams,
+    body: channelPrivacySchema,
+    invalidId: "api.channel.update_channel_privacy.invalid",
+    response: channelSchema,
+    handler: async ({ params, body, user }) => {
+      const channel = await accessChannel(host, { user, channelId: params.id });
+      if (body.privacy === "O" && channel.type === "P" && !isSystemAdmin(user))
+        throw forbidden("Only system admins may make a private channel public.");
+      if (!(await canManageChannel(host, user, channel))) throw channelManageForbidden("change its privacy");
+      return channelPrivacyChanger(host, { channel, privacy: body.privacy });
+    },
+  });
+
+  hostRoute(app, host, {
+    method: "DELETE",
+    path: "/api/v4/channels/:id",
+    access: "user",
+    summary: "Archive a channel",
+    policy: "can read the channel; channel member or system admin",
+    params: idParams,
+    response: statusOkSchema,
+    handler: async ({ params, user }) => {
+      const channel = await accessChannel(host, { user, channelId: params.id });
+      if (!(await canManageChannel(host, user, channel))) throw channelManageForbidden("archive it");
+      await channelArchiver(host, { channel });
+      return { status: "OK" };
+    },
+  });
+
+  hostRoute(app, host, {
+    method: "DELETE",
+    path: "/api/v4/channels/:id/members/:userId",
+    access: "user",
+    summary: "Leave a channel, or remove another member from it",
+    policy: "can read the channel; the member themselves, another channel member or a system admin",
+    params: z.object({ id: z.string(), userId: z.string() }),
+    response: statusOkSchema,
+    handler: async ({ params, user }) => {
+      const channel = await accessChannel(host, { user, channelId: params.id });
+      if (params.userId !== user.id && !(await canManageChannel(host, user, channel)))
+        throw channelManageForbidden("remove others from it");
+      await channelMemberRemover(host, { channel, userId: params.userId, removerId: user.id });
+      return { status: "OK" };
     },
   });
 }

@@ -51,7 +51,7 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     params: z.object({ id: z.string() }),
     response: postSchema,
     handler: async ({ params, user }) => {
-      const { post } = await accessPost(host, { user, postId: params.id });
+      const { post } = await accessPost(host, { user, postId: params.id, archived: "readable" });
       const [withTheirFiles] = await withFiles(host, await withReactions(host, [post]));
       return withTheirFiles ?? post;
     },
@@ -67,7 +67,7 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     query: threadQuerySchema,
     response: postListSchema,
     handler: async ({ params, query, user }) => {
-      const { post } = await accessPost(host, { user, postId: params.id });
+      const { post } = await accessPost(host, { user, postId: params.id, archived: "readable" });
       return withFilesInList(
         host,
         await withReactionsInList(
@@ -119,7 +119,7 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     query: listQuerySchema,
     response: postListSchema,
     handler: async ({ params, query, user }) => {
-      const channel = await accessChannel(host, { user, channelId: params.id });
+      const channel = await accessChannel(host, { user, channelId: params.id, archived: "readable" });
       const list = await postsOfChannel(host, {
         channelId: channel.id,
         page: query.page,

@@ -1,0 +1,101 @@
+/**
+ * @module services/channel-management
+ * Changing a channel after it is made, as Mattermost's API v4 does: patch its
+ * display name, purpose and header, remove a member (or leave), change its
+ * privacy, archive it. Who may do each is decided in `policies/channel.ts`;
+ * this module stores the change, drops the cached rows in every process (so
+ * the realtime delivery predicate and every read see it at once) and
+ * publishes the event to whoever may see the channel.
+ */
+import { z } from "zod";
+import { LIMITS } from "#common/limits.ts";
+import { isDirectOrGroup, type Channel } from "#common/wire.ts";
+import type { EventScope } from "#plugin-api";
+import type { ChannelsTable } from "../db/schema.ts";
+import { badRequest, notFound } from "../errors.ts";
+import type { Host } from "../host.ts";
+import { getChannelRow, isChannelMember, presentChannel } from "./channels.ts";
+import { DEFAULT_CHANNEL } from "./teams.ts";
+
+/** The body of `PUT /api/v4/channels/{id}/patch`: Mattermost's field limits. */
+export const channelPatchSchema = z.object({
+  display_name: z.string().trim().min(1, "is required").max(LIMITS.displayNameMax).optional(),
+  purpose: z.string().max(250).optional(),
+  header: z.string().max(1024).optional(),
+});
+
+/** The body of `PUT /api/v4/channels/{id}/privacy`. */
+export const channelPrivacySchema = z.object({ privacy: z.enum(["O", "P"], "must be O (public) or P (private)") });
+
+/** Who may see a channel's events: the team for a public channel, its members otherwise. */
+export function channelAudience(channel: Pick<Channel, "id" | "team_id" | "type">): EventScope {
+  return channel.type === "O" ? { teamId: channel.team_id } : { channelId: channel.id };
+}
+
+/** Store a changed channel row, drop it from every process's cache and publish `channel_updated`. */
+async function storeChannelChange(host: Host, props: { channel: Channel; changes: Partial<ChannelsTable> }): Promise<Channel> {
+  const changes = { ...props.changes, update_at: Date.now() };
+  await host.db.updateTable("channels").set(changes).where("id", "=", props.channel.id).execute();
+  host.caches.invalidate({ kind: "channel", id: props.channel.id });
+  const row = await getChannelRow(host, props.channel.id);
+  if (!row) throw notFound("channel", "channel not found");
+  const updated = presentChannel(row);
+  host.realtime.publish("channel_updated", { channel: JSON.stringify(updated) }, channelAudience(updated));
+  return updated;
+}
+
+/** Patch a channel's display name, purpose and header; fields left out stay as they are. */
+export async function channelPatcher(
+  host: Host,
+  props: { channel: Channel; patch: z.output<typeof channelPatchSchema> },
+): Promise<Channel> {
+  const { display_name, purpose, header } = props.patch;
+  const changes: Partial<ChannelsTable> = {};
+  if (display_name !== undefined) changes.display_name = display_name;
+  if (purpose !== undefined) changes.purpose = purpose;
+  if (header !== undefined) changes.header = header;
+  return storeChannelChange(host, { channel: props.channel, changes });
+}
+
+/** Refuse what no one may do to a team's Town Square or to a direct or group message. */
+function refuseFixedChannel(channel: Channel, props: { id: string; what: string }): void {
+  if (isDirectOrGroup(channel)) throw badRequest(`${props.id}.direct`, `channel: a direct or group message cannot be ${props.what}`);
+  if (channel.name === DEFAULT_CHANNEL.name)
+    throw badRequest(`${props.id}.default`, `channel: ${DEFAULT_CHANNEL.display_name} cannot be ${props.what}`);
+}
+
+/** Make a channel public (`O`) or private (`P`); Town Square and direct or group messages keep theirs. */
+export async function channelPrivacyChanger(host: Host, props: { channel: Channel; privacy: "O" | "P" }): Promise<Channel> {
+  refuseFixedChannel(props.channel, { id: "api.channel.update_channel_privacy", what: "converted" });
+  if (props.channel.type === props.privacy) return props.channel;
+  const updated = await storeChannelChange(host, { channel: props.channel, changes: { type: props.privacy } });
+  host.realtime.publish("channel_converted", { channel_id: updated.id }, { channelId: updated.id });
+  return updated;
+}
+
+/** Archive a channel (`delete_at` set): it leaves every list, and nobody posts in it any more. */
+export async function channelArchiver(host: Host, props: { channel: Channel }): Promise<void> {
+  refuseFixedChannel(props.channel, { id: "api.channel.delete_channel", what: "archived" });
+  const now = Date.now();
+  await host.db.updateTable("channels").set({ delete_at: now, update_at: now }).where("id", "=", props.channel.id).execute();
+  host.caches.invalidate({ kind: "channel", id: props.channel.id });
+  host.realtime.publish("channel_deleted", { channel_id: props.channel.id, delete_at: now }, channelAudience(props.channel));
+}
+
+/**
+ * Remove a member from a channel (`removerId` is the member themselves when
+ * they leave). The removed user is told with `user_removed {channel_id,
+ * remover_id}`, the remaining members with `user_removed {user_id,
+ * remover_id}`; the member cache is dropped in every process first, so the
+ * removed user gets no further event of the channel.
+ */
+export async function channelMemberRemover(host: Host, props: { channel: Channel; userId: string; removerId: string }): Promise<void> {
+  refuseFixedChannel(props.channel, { id: "api.channel.remove_user_from_channel", what: "left" });
+  if (!(await isChannelMember(host, props.channel.id, props.userId)))
+    throw notFound("channel_member", "user_id: not a member of this channel");
+  await host.db.deleteFrom("channel_members").where("channel_id", "=", props.channel.id).where("user_id", "=", props.userId).execute();
+  host.caches.invalidate({ kind: "members", channelId: props.channel.id });
+  host.realtime.publish("user_removed", { channel_id: props.channel.id, remover_id: props.removerId }, { userId: props.userId });
+  host.realtime.publish("user_removed", { user_id: props.userId, remover_id: props.removerId }, { channelId: props.channel.id });
+  host.hooks.fireMemberRemoved({ channelId: props.channel.id, userId: props.userId, removerId: props.removerId });
+}
