@@ -109,6 +109,30 @@ describe("composer", () => {
     e2e.assertNoConsoleErrors();
   });
 
+  test("/dep pasted at once still gets its suggestions; the list is fetched once per session, not per /", async () => {
+    const admin = await e2e.server.admin();
+    const { team } = await createTeamWithTownSquare(e2e.server, admin);
+    const { page } = await e2e.open({ user: admin, path: `/${team.name}/channels/town-square` });
+    let fetches = 0;
+    page.on("request", (request) => {
+      if (request.url().includes("/api/v4/commands/autocomplete")) fetches += 1;
+    });
+    const composer = page.getByRole("textbox", { name: /Write to/ });
+    await composer.waitFor();
+    const list = page.getByRole("listbox", { name: "Slash commands" });
+
+    await composer.fill("/dep"); // never exactly "/": the list must not wait for it
+    await list.waitFor();
+    await expect(list.getByRole("option").allTextContents()).resolves.toEqual([expect.stringContaining("/deploy")]);
+    await composer.fill("");
+    await composer.fill("/fo");
+    await expect(list.getByRole("option").allTextContents()).resolves.toEqual([expect.stringContaining("/form")]);
+    await composer.fill("/");
+    await expect(list.getByRole("option").count()).resolves.toBe(3);
+    expect(fetches).toBeLessThanOrEqual(1);
+    e2e.assertNoConsoleErrors();
+  });
+
   test("goto_location navigates inside the app", async () => {
     const admin = await e2e.server.admin();
     const { team } = await createTeamWithTownSquare(e2e.server, admin);

@@ -4,20 +4,21 @@
  * close) and `/commands` go to the server instead of being posted.
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
-import type { Channel, CommandAutocomplete } from "#common/wire.ts";
+import type { Channel } from "#common/wire.ts";
 import { LIMITS } from "#common/limits.ts";
 import { errorMessage } from "../api/client.ts";
 import { suggestionsFor, type Suggestion } from "../composer/suggestions.ts";
-import { autocompleteLoader, commandExecutor } from "../store/commands.ts";
+import { commandExecutor, commandsEnsurer } from "../store/commands.ts";
 import { postSender } from "../store/posts.ts";
 import { useServices } from "../store/services.ts";
+import { useStore } from "../store/store.ts";
 import { CommandSuggestions } from "./CommandSuggestions.tsx";
 import { FormError } from "./FormError.tsx";
 
 export function Composer({ channel }: { channel: Channel }) {
   const services = useServices();
   const [text, setText] = useState("");
-  const [commands, setCommands] = useState<CommandAutocomplete[] | null>(null);
+  const commands = useStore(services.store, (s) => s.commands);
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -25,20 +26,17 @@ export function Composer({ channel }: { channel: Channel }) {
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const listId = useId();
 
-  // A fresh list each time a command is started: plugins come and go.
+  // The list is loaded once per session (and again when plugins change, see
+  // realtime/events.ts) and filtered here, so `/inc` typed or pasted before it
+  // arrives still gets its suggestions the moment it does.
   const startsCommand = text.startsWith("/") && !text.includes(" ");
-  const justSlash = text === "/";
+  const wantsCommands = text.startsWith("/");
   useEffect(() => {
-    if (!justSlash) return;
-    let cancelled = false;
-    autocompleteLoader(services).then(
-      (list) => !cancelled && setCommands(list),
-      () => !cancelled && setCommands([]),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [justSlash, services]);
+    if (wantsCommands && commands === undefined) void commandsEnsurer(services).catch(() => undefined);
+  }, [wantsCommands, commands, services]);
+  useEffect(() => {
+    void commandsEnsurer(services).catch(() => undefined);
+  }, [services]);
 
   useEffect(() => {
     setText("");
@@ -129,7 +127,7 @@ export function Composer({ channel }: { channel: Channel }) {
       }}
     >
       {open && <CommandSuggestions id={listId} suggestions={suggestions} active={activeIndex} onPick={pick} />}
-      {!open && startsCommand && commands === null && text.length > 0 && (
+      {!open && startsCommand && commands === undefined && text.length > 0 && (
         <p className="suggestions-loading muted" role="status">
           Loading commands…
         </p>

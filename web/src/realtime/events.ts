@@ -8,6 +8,7 @@ import type * as z from "zod/mini";
 import { membershipEventDataSchema, openDialogEventDataSchema, postedEventDataSchema } from "#common/wire-schemas.ts";
 import type { Post, WebSocketEvent } from "#common/wire.ts";
 import { channelsLoader, channelViewer } from "../store/channels.ts";
+import { commandsEnsurer } from "../store/commands.ts";
 import { postReceiver } from "../store/posts.ts";
 import type { Services } from "../store/services.ts";
 import { teamsLoader } from "../store/teams.ts";
@@ -76,6 +77,7 @@ export function eventApplier(services: Services, event: WebSocketEvent): void {
     case "plugin_disabled":
     case "plugin_statuses_changed":
       void services.plugins.sync();
+      void commandsEnsurer(services, { refresh: true }).catch(() => undefined);
       break;
     case "open_dialog": {
       const data = payloadOf(services, event, openDialogEventDataSchema);

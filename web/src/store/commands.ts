@@ -14,6 +14,26 @@ export function autocompleteLoader(services: Pick<Services, "api">): Promise<Com
   return services.api.get("/api/v4/commands/autocomplete", z.array(commandAutocompleteSchema));
 }
 
+const loading = new WeakMap<Services["store"], Promise<void>>();
+
+/**
+ * Load the autocomplete list into the store once per session (`refresh`: again,
+ * e.g. after a plugin was enabled or disabled), so the composer filters it
+ * locally however fast `/inc` is typed or pasted. A failed load leaves it
+ * unloaded, to be tried again at the next `/`.
+ */
+export function commandsEnsurer(services: Pick<Services, "api" | "store">, props: { refresh?: boolean } = {}): Promise<void> {
+  const { store } = services;
+  const pending = loading.get(store);
+  if (pending) return props.refresh ? pending.then(() => commandsEnsurer(services, props)) : pending;
+  if (!props.refresh && store.get().commands !== undefined) return Promise.resolve();
+  const load = autocompleteLoader(services)
+    .then((commands) => store.update((s) => ({ ...s, commands })))
+    .finally(() => loading.delete(store));
+  loading.set(store, load);
+  return load;
+}
+
 /**
  * Run `/trigger args` in a channel. The server's error (e.g. the 404 of an
  * unknown trigger) is shown as an ephemeral post; `goto_location` navigates.

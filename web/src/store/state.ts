@@ -2,7 +2,7 @@
  * @module store/state
  * The shape of the web app's state and the pure updates on it.
  */
-import type { Channel, ChannelMember, Dialog, Post, Team, User } from "#common/wire.ts";
+import type { Channel, ChannelMember, CommandAutocomplete, Dialog, Post, Team, User } from "#common/wire.ts";
 
 /** A channel's loaded posts: ids oldest first. */
 export interface ChannelPosts {
@@ -43,6 +43,11 @@ export interface AppState {
   viewedChannel: Channel | null;
   /** Why the last server answer or event the app could not read was refused, until dismissed. */
   wireError: string | null;
+  /**
+   * The slash commands for the composer's autocomplete, loaded once per
+   * session and again when a plugin is enabled or disabled (`undefined` until loaded).
+   */
+  commands: CommandAutocomplete[] | undefined;
 }
 
 export const initialState: AppState = {
@@ -59,6 +64,7 @@ export const initialState: AppState = {
   currentChannelId: null,
   viewedChannel: null,
   wireError: null,
+  commands: undefined,
 };
 
 /** Merge posts into a channel's list, keeping it sorted oldest first and without duplicates. */

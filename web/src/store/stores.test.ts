@@ -8,6 +8,7 @@ import type { Channel, Post, Team } from "#common/wire.ts";
 import { startTestServer, type TestClient, type TestServer } from "#testing";
 import { ApiClient, ApiError } from "../api/client.ts";
 import { channelsLoader, channelViewer } from "./channels.ts";
+import { commandsEnsurer } from "./commands.ts";
 import { ephemeralPoster, latestPostsLoader, olderPostsLoader, postReceiver, postSender } from "./posts.ts";
 import { initialState, isUnread, withPosts, type AppState } from "./state.ts";
 import { Store } from "./store.ts";
@@ -18,14 +19,17 @@ let alice: TestClient & { user: { id: string } };
 let team: Team;
 let channel: Channel;
 
-/** The app's services, as one browser has them, signed in as `client`. */
+/** The app's services, as one browser has them, signed in as `client`; `requests` lists the paths it asked for. */
 function appFor(client: TestClient) {
+  const requests: string[] = [];
   const api = new ApiClient({
     baseUrl: server.url,
-    fetch: (input, init) =>
-      fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${client.token}` } }),
+    fetch: (input, init) => {
+      requests.push(new URL(String(input)).pathname);
+      return fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${client.token}` } });
+    },
   });
-  return { api, store: new Store<AppState>(initialState) };
+  return { api, store: new Store<AppState>(initialState), requests };
 }
 
 beforeAll(async () => {
@@ -111,6 +115,19 @@ describe("posts", () => {
     expect((error as ApiError).status).toBe(404);
     expect((error as ApiError).message).toBe("channel_id: channel not found, or you do not have access to it");
     expect(Object.keys(app.store.get().posts)).toHaveLength(0);
+  });
+});
+
+describe("slash commands", () => {
+  it("commandsEnsurer loads the autocomplete list once per session, shares a load in flight, and reloads on refresh", async () => {
+    const app = appFor(alice);
+    const autocompletes = () => app.requests.filter((p) => p === "/api/v4/commands/autocomplete").length;
+    await Promise.all([commandsEnsurer(app), commandsEnsurer(app)]);
+    await commandsEnsurer(app);
+    expect(autocompletes()).toBe(1);
+    expect(app.store.get().commands).toEqual([]);
+    await commandsEnsurer(app, { refresh: true });
+    expect(autocompletes()).toBe(2);
   });
 });
 
