@@ -190,10 +190,15 @@ interface RawQuery {
  * The same query as one raw statement of the dialect: what a bare search over this table would run, with
  * the searcher's channels at hand as a list (`in:` narrows them to its channel).
  */
-function rawQuery(props: { workspace: SearchWorkspace; parsed: ParsedSearch; any: boolean; dialect: "sqlite" | "postgres" }): RawQuery {
+function rawQuery(props: {
+  workspace: SearchWorkspace;
+  parsed: ParsedSearch;
+  matchAny: boolean;
+  dialect: "sqlite" | "postgres";
+}): RawQuery {
   const { workspace, parsed, dialect } = props;
   const channelIds = parsed.inChannels.length ? [workspace.inChannel.id] : workspace.readableIds;
-  const text = { terms: parsed.terms, any: props.any };
+  const text = { terms: parsed.terms, matchAny: props.matchAny };
   let n = 0;
   const p = () => (dialect === "postgres" ? `$${++n}` : "?");
   const conditions = [
@@ -223,7 +228,7 @@ async function measure(props: {
 }): Promise<{ routeMs: number; rawMs: number; perQuery: string }> {
   const queries = queryMix(props.workspace);
   const raws = queries.map((q) =>
-    rawQuery({ workspace: props.workspace, parsed: parseSearchTerms(q.terms), any: q.is_or_search, dialect: props.dialect }),
+    rawQuery({ workspace: props.workspace, parsed: parseSearchTerms(q.terms), matchAny: q.is_or_search, dialect: props.dialect }),
   );
   const url = `${props.sitrep.url}/api/v4/teams/${props.workspace.teamId}/posts/search`;
   const bodies = queries.map((q) => ({ ...q, per_page: PER_PAGE }));

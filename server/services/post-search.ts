@@ -34,30 +34,36 @@ export const searchRequestSchema = pageQuerySchema().extend({
   is_or_search: z.boolean({ error: "must be true or false" }).default(false),
 });
 
-/** One dialect's text match: the condition on `p` (posts) for the terms, all of them or any. */
+/** Terms to match, and whether one of them suffices (`is_or_search`) or all must match. */
+export interface TermsQuery {
+  terms: SearchTerm[];
+  matchAny: boolean;
+}
+
+/** One dialect's text match: the condition on `p` (posts) for the terms. */
 export interface TextMatch {
-  condition(props: { terms: SearchTerm[]; any: boolean }): RawBuilder<boolean>;
+  condition(query: TermsQuery): RawBuilder<boolean>;
 }
 
 /**
  * The FTS5 query of terms: each a quoted phrase of its words (`*` after a
  * prefix), joined by spaces (AND) or `OR`. Words are letters and digits only,
  * so nothing in them is FTS5 syntax.
- * @example fts5Query({ terms: [{ words: ["error", "rate"], prefix: false }], any: false }) // '"error rate"'
+ * @example fts5Query({ terms: [{ words: ["error", "rate"], prefix: false }], matchAny: false }) // '"error rate"'
  */
-export function fts5Query(props: { terms: SearchTerm[]; any: boolean }): string {
-  return props.terms.map((t) => `"${t.words.join(" ")}"${t.prefix ? "*" : ""}`).join(props.any ? " OR " : " ");
+export function fts5Query(props: TermsQuery): string {
+  return props.terms.map((t) => `"${t.words.join(" ")}"${t.prefix ? "*" : ""}`).join(props.matchAny ? " OR " : " ");
 }
 
 /**
  * The `to_tsquery` text of terms: each the phrase of its quoted words
  * (`<->`, `:*` after a prefix), joined by `&` or `|`.
- * @example tsQuery({ terms: [{ words: ["error", "rate"], prefix: false }], any: false }) // "('error' <-> 'rate')"
+ * @example tsQuery({ terms: [{ words: ["error", "rate"], prefix: false }], matchAny: false }) // "('error' <-> 'rate')"
  */
-export function tsQuery(props: { terms: SearchTerm[]; any: boolean }): string {
+export function tsQuery(props: TermsQuery): string {
   return props.terms
     .map((t) => `(${t.words.map((w, i) => `'${w}'${t.prefix && i === t.words.length - 1 ? ":*" : ""}`).join(" <-> ")})`)
-    .join(props.any ? " | " : " & ");
+    .join(props.matchAny ? " | " : " & ");
 }
 
 /** The expression migration 0008 indexes on PostgreSQL, on posts as `p`; queries repeat it exactly so the index serves them. */
@@ -122,8 +128,9 @@ export async function postSearcher(
     .where("p.channel_id", "in", channelIds);
   if (authorIds) query = query.where("p.user_id", "in", authorIds);
   const textMatch = TEXT_MATCH[host.dialect];
-  if (parsed.terms.length > 0) query = query.where(textMatch.condition({ terms: parsed.terms, any: props.isOrSearch }));
-  if (parsed.excluded.length > 0) query = query.where(sql<boolean>`NOT (${textMatch.condition({ terms: parsed.excluded, any: true })})`);
+  if (parsed.terms.length > 0) query = query.where(textMatch.condition({ terms: parsed.terms, matchAny: props.isOrSearch }));
+  if (parsed.excluded.length > 0)
+    query = query.where(sql<boolean>`NOT (${textMatch.condition({ terms: parsed.excluded, matchAny: true })})`);
   const rows = await query
     .orderBy("p.create_at", "desc")
     .orderBy("p.id", "desc")

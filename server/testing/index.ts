@@ -19,3 +19,4 @@ export { ApiClient } from "../cli/client.ts";
 export { createPluginCli } from "../cli/plugin-cli.ts";
 export * from "./second-process.ts";
 export * from "./mattermost-client.ts";
+export * from "./old-workspace.ts";

@@ -3,34 +3,15 @@
  * main's migrations, with posts in it) opens with this version, keeps every
  * row, and its old posts are searchable; posts written afterwards are too.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import type { Kysely } from "kysely";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { newId } from "#common/ids.ts";
-import { testDatabaseUrl, testDialect } from "#testing";
-import { loadConfig } from "../../config.ts";
-import { createHost } from "../../host.ts";
+import { workspaceBefore } from "#testing";
 import { postSearcher } from "../../services/post-search.ts";
-import { dropPgSchema, migrate, openDatabase } from "../index.ts";
-import { hostMigrations } from "./host.ts";
-
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-search-migration-"));
-const pgSchema = testDialect === "postgres" ? `t_${newId()}` : undefined;
-const databaseUrl = testDialect === "postgres" ? testDatabaseUrl : undefined;
-
-afterAll(async () => {
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  if (pgSchema) await dropPgSchema(testDatabaseUrl, pgSchema);
-});
 
 describe("migrations 0008_post_search and 0009_reactions", () => {
   it("opens a workspace with posts made before search, and finds its old posts", async () => {
-    const old = await openDatabase({ dataDir, pgSchema, databaseUrl });
-    const before = Object.fromEntries(Object.entries(hostMigrations(old.dialect)).filter(([name]) => name < "0008"));
-    expect(Object.keys(before)).toContain("0001_workspace");
-    await migrate({ db: old.views().typed<unknown>() satisfies Kysely<unknown>, namespace: "host", migrations: before });
+    const old = await workspaceBefore("0008");
+    expect(old.applied).toContain("0001_workspace");
     const now = Date.now();
     const [userId, teamId, channelId] = [newId(), newId(), newId()];
     await old.db
@@ -106,9 +87,8 @@ describe("migrations 0008_post_search and 0009_reactions", () => {
         })),
       )
       .execute();
-    await old.close();
 
-    const host = await createHost(loadConfig({ NODE_ENV: "test" }, { dataDir, pgSchema, databaseUrl, port: 0, host: "127.0.0.1" }));
+    const host = await old.upgrade();
     try {
       const search = (terms: string) =>
         postSearcher(host, { user: { id: userId, roles: "system_user" }, teamId, terms, isOrSearch: false, page: 0, perPage: 60 });

@@ -3,40 +3,21 @@
  * (0001–0005): it opens, keeps every post, and the new thread reads
  * (`reply_count`, the thread) work on the posts it already held.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import type { Kysely } from "kysely";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { newId } from "#common/ids.ts";
-import { testDatabaseUrl, testDialect } from "#testing";
-import { loadConfig } from "../../config.ts";
-import { createHost } from "../../host.ts";
+import { workspaceBefore } from "#testing";
 import { getPost, postThread } from "../../services/posts.ts";
-import { dropPgSchema, migrate, openDatabase } from "../index.ts";
-import { hostMigrations } from "./host.ts";
-
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-threads-migration-"));
-const pgSchema = testDialect === "postgres" ? `t_${newId()}` : undefined;
-const databaseUrl = testDialect === "postgres" ? testDatabaseUrl : undefined;
-
-afterAll(async () => {
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  if (pgSchema) await dropPgSchema(testDatabaseUrl, pgSchema);
-});
 
 describe("migration 0006_post_threads", () => {
   it("opens a workspace of the previous version, keeping its posts, and counts the replies it already had", async () => {
-    const old = await openDatabase({ dataDir, pgSchema, databaseUrl });
-    const previous = Object.fromEntries(Object.entries(hostMigrations(old.dialect)).filter(([name]) => name < "0006"));
-    expect(Object.keys(previous)).toEqual([
+    const old = await workspaceBefore("0006");
+    expect(old.applied).toEqual([
       "0001_workspace",
       "0002_realtime_events",
       "0003_jobs",
       "0004_system_config",
       "0005_http_allowlist_to_internal_connections",
     ]);
-    await migrate({ db: old.db as unknown as Kysely<unknown>, namespace: "host", migrations: previous });
     const row = { channel_id: newId(), user_id: newId(), message: "", type: "", props: "{}", update_at: 1, edit_at: 0, delete_at: 0 };
     const rootId = newId();
     const replyIds = [newId(), newId()];
@@ -47,9 +28,8 @@ describe("migration 0006_post_threads", () => {
         ...replyIds.map((id, i) => ({ ...row, id, root_id: rootId, message: `reply ${i}`, create_at: 2 + i })),
       ])
       .execute();
-    await old.close();
 
-    const host = await createHost(loadConfig({ NODE_ENV: "test" }, { dataDir, pgSchema, databaseUrl, port: 0, host: "127.0.0.1" }));
+    const host = await old.upgrade();
     try {
       const root = await getPost(host, rootId);
       expect(root).toMatchObject({ id: rootId, message: "root", reply_count: 2 });
