@@ -2,47 +2,27 @@
  * Two real Sitrep processes on one PostgreSQL schema: realtime events and cache
  * invalidations cross between them through LISTEN/NOTIFY.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiErrorBodySchema, channelSchema, postSchema, userSchema } from "#common/wire-schemas.ts";
 import type { Channel, Post, Team, User } from "#common/wire.ts";
 import {
   eventually,
+  startSecondProcess,
   startTestServer,
-  testDatabaseUrl,
   testDialect,
   TestClient,
   TestSocket,
+  type SecondProcess,
   type SocketFrame,
   type TestServer,
 } from "#testing";
-
-const root = path.resolve(import.meta.dirname, "../..");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const postedWith = (postId: string) => (f: SocketFrame) => f.event === "posted" && (JSON.parse(String(f.data?.post)) as Post).id === postId;
 
 describe.skipIf(testDialect !== "postgres")("two Sitrep processes on one PostgreSQL", () => {
   let server: TestServer;
-  let child: ChildProcess;
+  let second: SecondProcess | undefined;
   let childUrl: string;
-  let childOutput = "";
-  let tmp: string;
   let alice: TestClient & { user: User };
   let bob: TestClient & { user: User };
   let team: Team;
@@ -57,51 +37,16 @@ describe.skipIf(testDialect !== "postgres")("two Sitrep processes on one Postgre
     channel = await server.createChannel(alice, { teamId: team.id, type: "P" });
     await server.addToChannel(alice, { channel, user: bob.user });
 
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-second-"));
-    fs.mkdirSync(path.join(tmp, "prepackaged"));
-    const port = await freePort();
-    childUrl = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [path.join(root, "bin/sitrep.mjs"), "serve"], {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        PORT: String(port),
-        SITREP_HOST: "127.0.0.1",
-        DATABASE_URL: testDatabaseUrl,
-        SITREP_PG_SCHEMA: server.config.pgSchema,
-        SITREP_DATA_DIR: path.join(tmp, "data"),
-        SITREP_PREPACKAGED_PLUGINS_DIR: path.join(tmp, "prepackaged"),
-        SITREP_PLAYBOOKS_DIR: path.join(tmp, "no-playbooks"),
-        SITREP_WORKFLOWS_DIR: path.join(tmp, "no-workflows"),
-        SITREP_LOG_LEVEL: "warn",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout!.on("data", (chunk: Buffer) => (childOutput += chunk.toString()));
-    child.stderr!.on("data", (chunk: Buffer) => (childOutput += chunk.toString()));
-    await eventually(
-      () => {
-        if (child.exitCode !== null) throw new Error(`the second process exited (${child.exitCode}):\n${childOutput}`);
-        return childOutput.includes("listening");
-      },
-      { ms: 45_000, intervalMs: 50, what: () => `the second process to start:\n${childOutput}` },
-    );
+    second = await startSecondProcess(server);
+    childUrl = second.url;
     const ping = await fetch(`${childUrl}/api/v4/system/ping`);
     expect(ping.status).toBe(200);
   });
 
   afterAll(async () => {
     for (const socket of sockets) await socket.close();
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await second?.close();
     await server?.close();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it("serves the same workspace from the second process", async () => {

@@ -10,16 +10,24 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Channel, Post, Team, User } from "#common/wire.ts";
-import type { TestClient, TestServer } from "#testing";
 import { FORWARDED_POST_TYPE } from "../../common/forwarded-post.ts";
 import type { Incident } from "../../common/types.ts";
 import { API, startIncident, startIncidentServer } from "../test-server.ts";
-import { channelPosts, eventually, incomingHookSchema, itemAt, withIdSchema, type EventuallyOptions } from "#testing";
+import {
+  channelPosts,
+  eventually,
+  freePort,
+  incomingHookSchema,
+  itemAt,
+  withIdSchema,
+  type EventuallyOptions,
+  type TestClient,
+  type TestServer,
+} from "#testing";
 
 const alertmanagerBin = process.env.ALERTMANAGER_PATH ?? "/usr/bin/prometheus-alertmanager";
 const haveAlertmanager = fs.existsSync(alertmanagerBin);
@@ -35,19 +43,6 @@ if (!haveAlertmanager) {
 }
 
 type Client = TestClient & { user: User };
-
-/** A port nobody listens on right now, on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** A running Alertmanager process with its log kept for failure messages. */
 interface Alertmanager {
