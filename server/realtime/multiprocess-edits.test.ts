@@ -12,17 +12,11 @@ import {
   startTestServer,
   testDialect,
   TestClient,
+  postEvent,
   TestSocket,
   type SecondProcess,
-  type SocketFrame,
   type TestServer,
 } from "#testing";
-
-/** Whether a frame is `event` about the post `postId` (its `data.post` parsed with the event's schema). */
-function about(event: "post_edited" | "post_deleted", postId: string): (frame: SocketFrame) => boolean {
-  const schema = event === "post_edited" ? postEditedEventDataSchema : postDeletedEventDataSchema;
-  return (frame) => frame.event === event && schema.safeParse(frame.data).data?.post.id === postId;
-}
 
 describe.skipIf(testDialect !== "postgres")("edits and deletes across two Sitrep processes on one PostgreSQL", () => {
   let server: TestServer;
@@ -57,7 +51,7 @@ describe.skipIf(testDialect !== "postgres")("edits and deletes across two Sitrep
     const post = await server.createPost(alice, { channelId: channel.id, message: "typo in hre" });
     const edited = await alice.put(`/api/v4/posts/${post.id}/patch`, { message: "typo in here" }, postSchema);
     expect(edited.status).toBe(200);
-    const frame = await onChild.waitFor(about("post_edited", post.id), 10_000);
+    const frame = await onChild.waitFor(postEvent("post_edited", post.id), 10_000);
     expect(postEditedEventDataSchema.parse(frame.data).post).toMatchObject({ message: "typo in here", edit_at: edited.body.edit_at });
     const viaChild = new TestClient(childUrl, bob.token, bob.user);
     const read = await viaChild.get(`/api/v4/posts/${post.id}`, postSchema);
@@ -71,10 +65,10 @@ describe.skipIf(testDialect !== "postgres")("edits and deletes across two Sitrep
     const made = await viaChild.post("/api/v4/posts", { channel_id: channel.id, message: "made there" }, postSchema);
     expect(made.status).toBe(201);
     expect((await viaChild.put(`/api/v4/posts/${made.body.id}/patch`, { message: "edited there" }, postSchema)).status).toBe(200);
-    const edited = await onHere.waitFor(about("post_edited", made.body.id), 10_000);
+    const edited = await onHere.waitFor(postEvent("post_edited", made.body.id), 10_000);
     expect(postEditedEventDataSchema.parse(edited.data).post.message).toBe("edited there");
     expect((await viaChild.delete(`/api/v4/posts/${made.body.id}`)).status).toBe(200);
-    const deleted = await onHere.waitFor(about("post_deleted", made.body.id), 10_000);
+    const deleted = await onHere.waitFor(postEvent("post_deleted", made.body.id), 10_000);
     expect(postDeletedEventDataSchema.parse(deleted.data).delete_by).toBe(alice.user.id);
     for (const client of [bob, new TestClient(childUrl, bob.token, bob.user)]) {
       const gone = await client.get(`/api/v4/posts/${made.body.id}`, apiErrorBodySchema);

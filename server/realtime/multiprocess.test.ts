@@ -4,20 +4,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiErrorBodySchema, channelSchema, postSchema, userSchema } from "#common/wire-schemas.ts";
-import type { Channel, Post, Team, User } from "#common/wire.ts";
+import type { Channel, Team, User } from "#common/wire.ts";
 import {
   eventually,
+  postEvent,
   startSecondProcess,
   startTestServer,
   testDialect,
   TestClient,
   TestSocket,
   type SecondProcess,
-  type SocketFrame,
   type TestServer,
 } from "#testing";
-
-const postedWith = (postId: string) => (f: SocketFrame) => f.event === "posted" && (JSON.parse(String(f.data?.post)) as Post).id === postId;
 
 describe.skipIf(testDialect !== "postgres")("two Sitrep processes on one PostgreSQL", () => {
   let server: TestServer;
@@ -65,18 +63,18 @@ describe.skipIf(testDialect !== "postgres")("two Sitrep processes on one Postgre
     sockets.push(onChild, onHere);
 
     const here = await server.createPost(alice, { channelId: channel.id, message: "made in process one" });
-    const crossed = await onChild.waitFor(postedWith(here.id), 10_000);
+    const crossed = await onChild.waitFor(postEvent("posted", here.id), 10_000);
     expect(JSON.parse(String(crossed.data?.post))).toMatchObject({ id: here.id, message: "made in process one", channel_id: channel.id });
     expect(crossed.seq).toBe(1);
 
     const viaChild = new TestClient(childUrl, alice.token, alice.user);
     const there = await viaChild.post("/api/v4/posts", { channel_id: channel.id, message: "made in process two" }, postSchema);
     expect(there.status).toBe(201);
-    const back = await onHere.waitFor(postedWith(there.body.id), 10_000);
+    const back = await onHere.waitFor(postEvent("posted", there.body.id), 10_000);
     expect(JSON.parse(String(back.data?.post))).toMatchObject({ message: "made in process two", user_id: alice.user.id });
     // Each process also delivers to its own clients.
-    await onChild.waitFor(postedWith(there.body.id), 10_000);
-    await onHere.waitFor(postedWith(here.id), 10_000);
+    await onChild.waitFor(postEvent("posted", there.body.id), 10_000);
+    await onHere.waitFor(postEvent("posted", here.id), 10_000);
   });
 
   it("invalidates the other process's caches: a member added here receives posts made there", async () => {
@@ -97,8 +95,8 @@ describe.skipIf(testDialect !== "postgres")("two Sitrep processes on one Postgre
     expect(added.status).toBe(201);
     await onChild.waitFor((f) => f.event === "user_added" && f.data?.user_id === carol.user.id, 10_000);
     const after = await viaChild.post("/api/v4/posts", { channel_id: channel.id, message: "after carol" }, postSchema);
-    await onChild.waitFor(postedWith(after.body.id), 10_000);
-    expect(onChild.frames.some(postedWith(before.body.id))).toBe(false);
+    await onChild.waitFor(postEvent("posted", after.body.id), 10_000);
+    expect(onChild.frames.some(postEvent("posted", before.body.id))).toBe(false);
     expect((await carolViaChild.get(`/api/v4/channels/${channel.id}`)).status).toBe(200);
   });
 

@@ -5,6 +5,7 @@
  * events a test expects.
  */
 import WebSocket from "ws";
+import { postDeletedEventDataSchema, postedEventDataSchema, postEditedEventDataSchema } from "#common/wire-schemas.ts";
 import { eventually } from "./eventually.ts";
 
 /** One frame from the server: an event, or a reply to an action. */
@@ -113,4 +114,20 @@ export class TestSocket {
     this.ws.close();
     await done;
   }
+}
+
+const postEventSchemas = {
+  posted: postedEventDataSchema,
+  post_edited: postEditedEventDataSchema,
+  post_deleted: postDeletedEventDataSchema,
+} as const;
+
+/**
+ * A {@link TestSocket.waitFor} predicate: the frame is `event` about the post
+ * `postId` (its `data.post` parsed with the event's wire schema).
+ * @example await socket.waitFor(postEvent("post_edited", post.id));
+ */
+export function postEvent(event: keyof typeof postEventSchemas, postId: string): (frame: SocketFrame) => boolean {
+  const schema = postEventSchemas[event];
+  return (frame) => frame.event === event && schema.safeParse(frame.data).data?.post.id === postId;
 }

@@ -13,18 +13,12 @@ import {
   startTestServer,
   testDialect,
   TestClient,
+  postEvent,
   TestSocket,
   type SecondProcess,
-  type SocketFrame,
   type TestServer,
   type UserClient,
 } from "#testing";
-
-/** Whether a frame is `posted` of the post `postId`. */
-const postedOf =
-  (postId: string) =>
-  (frame: SocketFrame): boolean =>
-    frame.event === "posted" && postedEventDataSchema.safeParse(frame.data).data?.post.id === postId;
 
 describe.skipIf(testDialect !== "postgres")("removing a member across two Sitrep processes on one PostgreSQL", () => {
   let server: TestServer;
@@ -59,7 +53,7 @@ describe.skipIf(testDialect !== "postgres")("removing a member across two Sitrep
     // The other process caches the channel's members while Bob still reads and receives.
     expect((await bobThere.get(`/api/v4/channels/${channel.id}/posts`, postListSchema)).status).toBe(200);
     const before = await server.createPost(alice, { channelId: channel.id, message: "before" });
-    await bobSocket.waitFor(postedOf(before.id), 10_000);
+    await bobSocket.waitFor(postEvent("posted", before.id), 10_000);
 
     expect((await alice.delete(`/api/v4/channels/${channel.id}/members/${bob.user.id}`, statusOkSchema)).status).toBe(200);
     const removed = await bobSocket.waitFor((f) => f.event === "user_removed", 10_000);
@@ -73,8 +67,8 @@ describe.skipIf(testDialect !== "postgres")("removing a member across two Sitrep
 
     const here = await server.createPost(alice, { channelId: channel.id, message: "after, made here" });
     const there = await aliceThere.post("/api/v4/posts", { channel_id: channel.id, message: "after, made there" }, postSchema);
-    await aliceSocket.waitFor(postedOf(here.id), 10_000);
-    await aliceSocket.waitFor(postedOf(there.body.id), 10_000);
+    await aliceSocket.waitFor(postEvent("posted", here.id), 10_000);
+    await aliceSocket.waitFor(postEvent("posted", there.body.id), 10_000);
     expect(bobSocket.frames.filter((f) => f.event === "posted").map((f) => postedEventDataSchema.parse(f.data).post.id)).toEqual([
       before.id,
     ]);
