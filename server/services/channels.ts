@@ -115,6 +115,34 @@ export async function channelMembers(host: Host, channelId: string): Promise<Cha
   return rows.map(presentChannelMember);
 }
 
+/** A new channel's row: no posts yet, created (and last posted in) `now`. */
+export function newChannelRow(props: {
+  teamId: string;
+  name: string;
+  displayName: string;
+  type: ChannelsTable["type"];
+  creatorId: string;
+  header?: string;
+  purpose?: string;
+  now: number;
+}): ChannelsTable {
+  return {
+    id: newId(),
+    team_id: props.teamId,
+    name: props.name,
+    display_name: props.displayName,
+    type: props.type,
+    header: props.header ?? "",
+    purpose: props.purpose ?? "",
+    creator_id: props.creatorId,
+    create_at: props.now,
+    update_at: props.now,
+    delete_at: 0,
+    last_post_at: props.now,
+    total_msg_count: 0,
+  };
+}
+
 /** Create a channel; the creator becomes its first member (and admin). */
 export async function channelCreator(host: Host, props: { input: unknown; creator: User; skipTeamCheck?: boolean }): Promise<Channel> {
   const parsed = newChannelSchema.safeParse(props.input);
@@ -135,21 +163,16 @@ export async function channelCreator(host: Host, props: { input: unknown; creato
     );
   }
   const now = Date.now();
-  const row: ChannelsTable = {
-    id: newId(),
-    team_id: input.team_id,
+  const row = newChannelRow({
+    teamId: input.team_id,
     name: input.name,
-    display_name: input.display_name,
+    displayName: input.display_name,
     type: input.type,
-    header: input.header ?? "",
-    purpose: input.purpose ?? "",
-    creator_id: props.creator.id,
-    create_at: now,
-    update_at: now,
-    delete_at: 0,
-    last_post_at: now,
-    total_msg_count: 0,
-  };
+    header: input.header,
+    purpose: input.purpose,
+    creatorId: props.creator.id,
+    now,
+  });
   try {
     await host.db.transaction().execute(async (trx) => {
       await trx.insertInto("channels").values(row).execute();

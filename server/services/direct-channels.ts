@@ -7,12 +7,11 @@
  * admins included — is `policies/channel.ts`.
  */
 import { createHash } from "node:crypto";
-import { newId } from "#common/ids.ts";
 import type { Channel, User } from "#common/wire.ts";
 import type { ChannelsTable } from "../db/schema.ts";
 import { badRequest, forbidden } from "../errors.ts";
 import type { Host } from "../host.ts";
-import { presentChannel } from "./channels.ts";
+import { newChannelRow, presentChannel } from "./channels.ts";
 
 /** Members of a group message, the creator included (Mattermost's limits). */
 export const GROUP_MEMBERS = { min: 3, max: 8 } as const;
@@ -89,26 +88,6 @@ async function openChannel(
   return { channel: presentChannel(props.row), created: true };
 }
 
-/** A new channel row with no team. */
-function teamlessRow(props: { type: "D" | "G"; name: string; displayName: string; creatorId: string }): ChannelsTable {
-  const now = Date.now();
-  return {
-    id: newId(),
-    team_id: "",
-    name: props.name,
-    display_name: props.displayName,
-    type: props.type,
-    header: "",
-    purpose: "",
-    creator_id: props.creatorId,
-    create_at: now,
-    update_at: now,
-    delete_at: 0,
-    last_post_at: now,
-    total_msg_count: 0,
-  };
-}
-
 /**
  * Open the direct channel of two people (`[me, other]`, or `[me, me]` for
  * notes to self), creating it the first time; idempotent. The caller must be
@@ -123,7 +102,14 @@ export async function directChannelOpener(
   await activeUsers(host, props.userIds);
   const memberIds = [...new Set(props.userIds)];
   const { channel, created } = await openChannel(host, {
-    row: teamlessRow({ type: "D", name: directChannelName(props.userIds), displayName: "", creatorId: props.creator.id }),
+    row: newChannelRow({
+      teamId: "",
+      type: "D",
+      name: directChannelName(props.userIds),
+      displayName: "",
+      creatorId: props.creator.id,
+      now: Date.now(),
+    }),
     memberIds,
   });
   if (created) {
@@ -147,7 +133,9 @@ export async function groupChannelOpener(host: Host, props: { creator: Pick<User
     );
   const users = await activeUsers(host, memberIds);
   const { channel, created } = await openChannel(host, {
-    row: teamlessRow({
+    row: newChannelRow({
+      teamId: "",
+      now: Date.now(),
       type: "G",
       name: groupChannelName(memberIds),
       displayName: groupDisplayName([...users.values()].map((u) => u.username)),

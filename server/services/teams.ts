@@ -9,7 +9,7 @@ import type { Team, TeamMember } from "#common/wire.ts";
 import type { TeamMembersTable, TeamsTable } from "../db/schema.ts";
 import { badRequest, conflict, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
-import { channelMemberAdder } from "./channels.ts";
+import { channelMemberAdder, newChannelRow } from "./channels.ts";
 
 export const newTeamSchema = z.object({
   name: nameSchema.refine((n) => !RESERVED_TEAM_NAMES.includes(n), "is reserved for a page of the app; choose another name"),
@@ -58,29 +58,19 @@ export async function teamCreator(host: Host, props: { input: unknown; creatorId
       .insertInto("team_members")
       .values({ team_id: row.id, user_id: props.creatorId, roles: "team_user team_admin", create_at: now, delete_at: 0 })
       .execute();
-    const channelId = newId();
-    await trx
-      .insertInto("channels")
-      .values({
-        id: channelId,
-        team_id: row.id,
-        name: DEFAULT_CHANNEL.name,
-        display_name: DEFAULT_CHANNEL.display_name,
-        type: "O",
-        header: "",
-        purpose: "",
-        creator_id: props.creatorId,
-        create_at: now,
-        update_at: now,
-        delete_at: 0,
-        last_post_at: now,
-        total_msg_count: 0,
-      })
-      .execute();
+    const townSquare = newChannelRow({
+      teamId: row.id,
+      name: DEFAULT_CHANNEL.name,
+      displayName: DEFAULT_CHANNEL.display_name,
+      type: "O",
+      creatorId: props.creatorId,
+      now,
+    });
+    await trx.insertInto("channels").values(townSquare).execute();
     await trx
       .insertInto("channel_members")
       .values({
-        channel_id: channelId,
+        channel_id: townSquare.id,
         user_id: props.creatorId,
         roles: "channel_user channel_admin",
         last_viewed_at: now,
