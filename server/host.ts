@@ -22,7 +22,7 @@ import { PostWriter } from "./services/posts.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { JobScheduler } from "./jobs/jobs.ts";
 import { OutboundHttp } from "./http/outbound.ts";
-import { AllowedConnectionsSetting } from "./http/connections-setting.ts";
+import { AllowedConnectionsSetting, type ConfigDb } from "./http/connections-setting.ts";
 
 export interface Host {
   readonly config: Config;
@@ -92,7 +92,9 @@ export async function createHost(config: Config): Promise<Host> {
     clock,
     jobs,
     bus,
-    outbound: new OutboundHttp(new AllowedConnectionsSetting({ db, bus, envValue: config.allowedInternalConnections, log })),
+    outbound: new OutboundHttp(
+      new AllowedConnectionsSetting({ db: workspace.views().typed<ConfigDb>(), bus, envValue: config.allowedInternalConnections, log }),
+    ),
     caches,
     realtime,
     hooks,

@@ -5,7 +5,6 @@
  * actions `post_message`, `create_channel`, `add_user_to_channel`,
  * `http_request`. Called once by the server at start, before plugins start.
  */
-import type { Kysely } from "kysely";
 import type { Disposable } from "#plugin-api";
 import type { Host } from "../host.ts";
 import { hostActions } from "./host-actions.ts";
@@ -20,7 +19,7 @@ export const HOST_PLUGIN_ID = "host";
  * from the post path. Returns one disposable for all of it.
  */
 export async function registerHostAutomation(host: Host): Promise<Disposable> {
-  await migrateScheduleClaims(host.db as unknown as Kysely<unknown>);
+  await migrateScheduleClaims(host.workspace.views().typed<unknown>());
   const log = host.log.child({ plugin_id: HOST_PLUGIN_ID });
   const disposables: Disposable[] = [];
   const automation = host.automation.forPlugin(HOST_PLUGIN_ID, (d) => {

@@ -5,7 +5,6 @@
  * `/deploy`), `webhook` (an HTTP POST to a workflow's hook URL, served by the
  * Workflow plugin) and `schedule` (cron, run once across processes).
  */
-import type { Kysely } from "kysely";
 import type { Disposable, FiredTrigger, TriggerDefinition } from "#plugin-api";
 import { containsText, keywordList, keywordMatches, postText } from "#common/text-match.ts";
 import { isDirectOrGroup, type Post } from "#common/wire.ts";
@@ -149,7 +148,7 @@ export function scheduleTrigger(host: Host, onError: (error: unknown) => void): 
     subscribe(subscription, fire): Disposable {
       parseCron(subscription.where.cron, subscription.where.timezone);
       return scheduleTicks({
-        db: host.db as unknown as Kysely<unknown>,
+        db: host.workspace.views().typed<unknown>(),
         key: `schedule:${subscription.key}`,
         cron: String(subscription.where.cron),
         timezone: typeof subscription.where.timezone === "string" ? subscription.where.timezone : undefined,

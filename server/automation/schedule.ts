@@ -19,9 +19,9 @@ export interface ScheduleClaimsTable {
   claimed_at: number;
 }
 
-interface ClaimsDb {
+type ClaimsDb = {
   automation_schedule_claims: ScheduleClaimsTable;
-}
+};
 
 /** Longest wait of one timer; a later tick is reached by waiting again (setTimeout's limit is ~24.8 days). */
 const MAX_WAIT_MS = 60 * 60 * 1000;
@@ -55,7 +55,7 @@ export async function migrateScheduleClaims(db: Kysely<unknown>): Promise<void> 
  * once; every other insert hits the primary key and does nothing.
  */
 export async function claimScheduleTick(db: Kysely<unknown>, props: { key: string; tickAt: number }): Promise<boolean> {
-  const claims = db as Kysely<ClaimsDb>;
+  const claims = db.withTables<ClaimsDb>();
   const result = await claims
     .insertInto("automation_schedule_claims")
     .values({ subscription_key: props.key, tick_at: props.tickAt, claimed_at: Date.now() })

@@ -10,7 +10,6 @@
  */
 import type { Kysely } from "kysely";
 import { z } from "zod";
-import type { Database } from "../db/schema.ts";
 import { badRequest } from "../errors.ts";
 import type { EventBus } from "../realtime/bus.ts";
 import { legacyAllowlistEntries, mergeAllowed, parseAllowedConnections, type AllowedConnections } from "./internal-address.ts";
@@ -26,7 +25,8 @@ export class AllowedConnectionsSetting {
 
   constructor(
     private readonly props: {
-      db: Kysely<Database>;
+      /** A builder of the tables it reads (`workspace.views().typed<ConfigDb>()`). */
+      db: Kysely<ConfigDb>;
       bus: EventBus;
       /** The environment's value (`SITREP_ALLOWED_INTERNAL_CONNECTIONS`). */
       envValue: string;
@@ -55,14 +55,14 @@ export class AllowedConnectionsSetting {
   async set(value: string): Promise<void> {
     const { problems } = parseAllowedConnections(value);
     if (problems.length) throw badRequest("api.config.invalid", `${ALLOWED_SETTING}: ${problems.join("; ")}`);
-    await writeStored(this.props.db as unknown as Kysely<unknown>, value.trim());
+    await writeStored(this.props.db, value.trim());
     this.cached = undefined;
     this.props.bus.publish(TOPIC, { name: ALLOWED_SETTING });
   }
 
   private load() {
     this.cached ??= (async () => {
-      const stored = await readStored(this.props.db as unknown as Kysely<unknown>);
+      const stored = await readStored(this.props.db);
       return { stored, allowed: mergeAllowed(this.fromEnv, parseAllowedConnections(stored).allowed) };
     })().catch((error: unknown) => {
       this.cached = undefined;
@@ -72,26 +72,22 @@ export class AllowedConnectionsSetting {
   }
 }
 
-/** The table as the data migration sees it (it runs before the host's types are current). */
-interface ConfigDb {
+/** The tables the setting and its data migration read (the migration runs before the host's types are current). */
+export type ConfigDb = {
   system_config: { name: string; value: string };
   plugins: { id: string; settings: string };
-}
+};
 
-async function readStored(db: Kysely<unknown>): Promise<string> {
-  const row = await (db as Kysely<ConfigDb>)
-    .selectFrom("system_config")
-    .select("value")
-    .where("name", "=", ALLOWED_SETTING)
-    .executeTakeFirst();
+async function readStored(db: Kysely<ConfigDb>): Promise<string> {
+  const row = await db.selectFrom("system_config").select("value").where("name", "=", ALLOWED_SETTING).executeTakeFirst();
   if (!row) return "";
   const parsed = storedValue.safeParse(JSON.parse(row.value));
   return parsed.success ? parsed.data : "";
 }
 
-async function writeStored(db: Kysely<unknown>, value: string): Promise<void> {
+async function writeStored(db: Kysely<ConfigDb>, value: string): Promise<void> {
   const text = JSON.stringify(value);
-  await (db as Kysely<ConfigDb>)
+  await db
     .insertInto("system_config")
     .values({ name: ALLOWED_SETTING, value: text })
     .onConflict((oc) => oc.column("name").doUpdateSet({ value: text }))
@@ -115,8 +111,8 @@ export function legacyEntriesOf(value: unknown): string[] {
  * The data migration: add the Workflow plugin's stored `http_allowlist`
  * entries to the stored setting (once; a host migration runs it).
  */
-export async function migrateLegacyAllowlist(db: Kysely<unknown>): Promise<void> {
-  const row = await (db as Kysely<ConfigDb>).selectFrom("plugins").select("settings").where("id", "=", "workflow").executeTakeFirst();
+export async function migrateLegacyAllowlist(db: Kysely<ConfigDb>): Promise<void> {
+  const row = await db.selectFrom("plugins").select("settings").where("id", "=", "workflow").executeTakeFirst();
   if (!row) return;
   let settings: unknown;
   try {

@@ -4,7 +4,7 @@
  */
 import { sql, type Kysely, type Migration } from "kysely";
 import { columnTypes, type Dialect } from "../column-types.ts";
-import { migrateLegacyAllowlist } from "../../http/connections-setting.ts";
+import { migrateLegacyAllowlist, type ConfigDb } from "../../http/connections-setting.ts";
 
 /** The host's migrations for a dialect, keyed by an ordered name. */
 export function hostMigrations(dialect: Dialect): Record<string, Migration> {
@@ -197,7 +197,7 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
     // The Workflow plugin's `http_allowlist` entries become AllowedUntrustedInternalConnections, once.
     "0005_http_allowlist_to_internal_connections": {
       async up(db: Kysely<unknown>) {
-        await migrateLegacyAllowlist(db);
+        await migrateLegacyAllowlist(db.withTables<ConfigDb>());
       },
     },
     // Threads: a thread's replies by root (`reply_count`, `GET /posts/{id}/thread`, deleting a root with its
