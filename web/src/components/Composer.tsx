@@ -28,15 +28,13 @@ export function Composer({ channel }: { channel: Channel }) {
 
   // The list is loaded once per session (and again when plugins change, see
   // realtime/events.ts) and filtered here, so `/inc` typed or pasted before it
-  // arrives still gets its suggestions the moment it does.
+  // arrives still gets its suggestions the moment it does. A failed load is
+  // tried again when a command is next started.
   const startsCommand = text.startsWith("/") && !text.includes(" ");
   const wantsCommands = text.startsWith("/");
   useEffect(() => {
-    if (wantsCommands && commands === undefined) void commandsEnsurer(services).catch(() => undefined);
+    if (commands === undefined) void commandsEnsurer(services).catch(() => undefined);
   }, [wantsCommands, commands, services]);
-  useEffect(() => {
-    void commandsEnsurer(services).catch(() => undefined);
-  }, [services]);
 
   useEffect(() => {
     setText("");
