@@ -14,6 +14,7 @@ import { Attachments } from "./Attachments.tsx";
 import { Link } from "./Link.tsx";
 import { Markdown } from "./Markdown.tsx";
 import { PluginBoundary } from "./PluginBoundary.tsx";
+import { PostFiles } from "./PostFiles.tsx";
 
 function formatTime(ms: number): string {
   const date = new Date(ms);
@@ -86,6 +87,7 @@ export const PostItem = memo(function PostItem({
             <Attachments value={post.props.attachments} />
           </>
         )}
+        <PostFiles post={post} />
       </div>
     </li>
   );

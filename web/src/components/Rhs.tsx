@@ -1,28 +1,60 @@
-/** The right-hand sidebar: the plugin panel that is open, if any. */
+/**
+ * The right-hand sidebar: the host's own view when one is open (a thread,
+ * search results), otherwise the plugin panel that is open, if any.
+ */
+import { useEffect, type ReactNode } from "react";
 import { useServices } from "../store/services.ts";
 import { useWebLocation } from "../store/location.ts";
 import { useStore } from "../store/store.ts";
 import { PluginBoundary } from "./PluginBoundary.tsx";
+import { SearchPanel } from "./SearchPanel.tsx";
+import { ThreadPanel } from "./ThreadPanel.tsx";
 
-export function Rhs() {
-  const { plugins, store } = useServices();
-  const panel = useStore(plugins.contributions, (c) => c.rhs.find((r) => r.key === c.openRhs));
-  const location = useWebLocation(store);
-  if (!panel || !location) return null;
-  const Component = panel.component;
+/** The sidebar's frame: a title, a close button and the body. */
+function RhsFrame({ title, onClose, children }: { title: string; onClose(): void; children: ReactNode }) {
   return (
-    <aside className="rhs" aria-label={panel.title}>
+    <aside className="rhs" aria-label={title}>
       <header className="rhs-header">
-        <h2>{panel.title}</h2>
-        <button type="button" className="icon-button" aria-label={`Close ${panel.title}`} onClick={() => plugins.setOpenRhs(null)}>
+        <h2>{title}</h2>
+        <button type="button" className="icon-button" aria-label={`Close ${title}`} onClick={onClose}>
           <span aria-hidden="true">×</span>
         </button>
       </header>
-      <div className="rhs-body">
-        <PluginBoundary pluginId={panel.pluginId} key={panel.key}>
-          <Component host={plugins.webHostFor(panel.pluginId)} location={location} />
-        </PluginBoundary>
-      </div>
+      <div className="rhs-body">{children}</div>
     </aside>
+  );
+}
+
+export function Rhs() {
+  const { plugins, store } = useServices();
+  const view = useStore(store, (s) => s.rhs);
+  const panel = useStore(plugins.contributions, (c) => c.rhs.find((r) => r.key === c.openRhs));
+  const openKey = useStore(plugins.contributions, (c) => c.openRhs);
+  const location = useWebLocation(store);
+  // A plugin opening its panel replaces the host's view, as in Mattermost.
+  useEffect(() => {
+    if (openKey) store.update((s) => (s.rhs ? { ...s, rhs: null } : s));
+  }, [openKey, store]);
+  const closeView = () => store.update((s) => ({ ...s, rhs: null }));
+  if (view?.kind === "thread")
+    return (
+      <RhsFrame title="Thread" onClose={closeView}>
+        <ThreadPanel key={view.rootId} rootId={view.rootId} />
+      </RhsFrame>
+    );
+  if (view?.kind === "search")
+    return (
+      <RhsFrame title="Search results" onClose={closeView}>
+        <SearchPanel key={view.terms} terms={view.terms} />
+      </RhsFrame>
+    );
+  if (!panel || !location) return null;
+  const Component = panel.component;
+  return (
+    <RhsFrame title={panel.title} onClose={() => plugins.setOpenRhs(null)}>
+      <PluginBoundary pluginId={panel.pluginId} key={panel.key}>
+        <Component host={plugins.webHostFor(panel.pluginId)} location={location} />
+      </PluginBoundary>
+    </RhsFrame>
   );
 }

@@ -21,6 +21,13 @@ export interface OpenDialog {
 
 export type ConnectionState = "connecting" | "open" | "reconnecting";
 
+/**
+ * What the host shows in the right-hand sidebar instead of the plugin panel:
+ * a post's thread or search results. `null` shows the open plugin panel (if
+ * any); closing a host view brings that panel back.
+ */
+export type RhsView = { kind: "thread"; rootId: string } | { kind: "search"; terms: string } | null;
+
 export interface AppState {
   /** `undefined` while the session is being checked, `null` when signed out. */
   me: User | null | undefined;
@@ -48,6 +55,8 @@ export interface AppState {
    * session and again when a plugin is enabled or disabled (`undefined` until loaded).
    */
   commands: CommandAutocomplete[] | undefined;
+  /** The host's right-hand sidebar view (a thread, search results), over the plugin panel. */
+  rhs: RhsView;
 }
 
 export const initialState: AppState = {
@@ -65,6 +74,7 @@ export const initialState: AppState = {
   viewedChannel: null,
   wireError: null,
   commands: undefined,
+  rhs: null,
 };
 
 /** Merge posts into a channel's list, keeping it sorted oldest first and without duplicates. */
