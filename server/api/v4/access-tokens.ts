@@ -25,7 +25,12 @@ import { auditRecorder } from "../../services/audits.ts";
 import { getUser } from "../../services/users.ts";
 import { hostRoute } from "../route.ts";
 
-const tokenIdBody = z.object({ token_id: z.string().min(1, "is required").max(26, "must be a token id") });
+const tokenIdBody = z.object({
+  token_id: z
+    .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
+    .min(1, "is required")
+    .max(26, "must be a token id"),
+});
 const userParams = z.object({ userId: z.string() });
 const okSchema = z.object({ status: z.literal("OK") });
 
