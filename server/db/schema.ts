@@ -55,6 +55,8 @@ export interface LoginThrottleTable {
 
 /** A security-relevant action (Mattermost's Audit): sign-ins, role changes, tokens, plugins, workflows, deactivations. */
 export interface AuditsTable {
+  /** The order entries were written in (ids are random; times may tie). */
+  seq: Generated<number>;
   id: string;
   create_at: number;
   /** Who did it, or "" when nobody signed in (a failed sign-in of an unknown login id). */

@@ -19,7 +19,7 @@ import { clockOf } from "../auth/sessions.ts";
 const EXTRA_INFO_MAX = 1024;
 
 /** An audit entry as `GET /api/v4/audits` answers it. */
-export type Audit = AuditsTable;
+export type Audit = Omit<AuditsTable, "seq">;
 
 /** What an entry says; the rest comes from the request that caused it, when there is one. */
 export interface AuditEntry {
@@ -42,7 +42,7 @@ function requestPath(request: FastifyRequest): string {
 /** Record an action in the audit log. */
 export async function auditRecorder(host: Pick<Host, "db" | "config">, entry: AuditEntry): Promise<void> {
   const { request } = entry;
-  const row: AuditsTable = {
+  const row: Audit = {
     id: newId(),
     create_at: clockOf(host.config).now(),
     user_id: entry.userId ?? request?.auth?.user.id ?? "",
@@ -54,13 +54,12 @@ export async function auditRecorder(host: Pick<Host, "db" | "config">, entry: Au
   await host.db.insertInto("audits").values(row).execute();
 }
 
-/** A page of the audit log, newest first. */
+/** A page of the audit log, newest first (in the order written). */
 export async function auditLister(host: Pick<Host, "db">, props: { page: number; perPage: number }): Promise<Audit[]> {
   return host.db
     .selectFrom("audits")
-    .selectAll()
-    .orderBy("create_at", "desc")
-    .orderBy("id", "desc")
+    .select(["id", "create_at", "user_id", "action", "extra_info", "ip_address", "session_id"])
+    .orderBy("seq", "desc")
     .limit(props.perPage)
     .offset(props.page * props.perPage)
     .execute();

@@ -318,10 +318,14 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("key", "text", (c) => c.primaryKey())
           .addColumn("tat", t.time, (c) => c.notNull())
           .execute();
-        // Mattermost's Audits table (`GET /api/v4/audits`), newest first.
+        // Mattermost's Audits table (`GET /api/v4/audits`), newest first: `seq` is the order written, since ids are
+        // random and several entries may share a millisecond.
         await db.schema
           .createTable("audits")
-          .addColumn("id", t.id, (c) => c.primaryKey())
+          .addColumn("seq", dialect === "postgres" ? "bigserial" : "integer", (c) =>
+            dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn("id", t.id, (c) => c.notNull().unique())
           .addColumn("create_at", t.time, (c) => c.notNull())
           .addColumn("user_id", "text", (c) => c.notNull().defaultTo(""))
           .addColumn("action", "text", (c) => c.notNull())
@@ -329,7 +333,6 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("ip_address", "text", (c) => c.notNull().defaultTo(""))
           .addColumn("session_id", "text", (c) => c.notNull().defaultTo(""))
           .execute();
-        await db.schema.createIndex("audits_create_at").on("audits").column("create_at").execute();
         // 0: the token never expires (every token made before this migration).
         await db.schema
           .alterTable("user_access_tokens")
