@@ -58,6 +58,8 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
     ...fastifyLogging(host.log),
     bodyLimit: 50 * 1024 * 1024,
     forceCloseConnections: true,
+    // `request.ip` is the client behind a listed proxy (its X-Forwarded-For), else the TCP peer.
+    ...(host.config.trustedProxies.length ? { trustProxy: host.config.trustedProxies } : {}),
     // The router's own refusals (a malformed %-escape, a path segment over 100 characters), in the API's error shape.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;

@@ -65,6 +65,13 @@ export interface Config {
    * 0: never). Personal access tokens are not affected.
    */
   sessionIdleMinutes: number;
+  /**
+   * Reverse proxies whose `X-Forwarded-For` names the client
+   * (`SITREP_TRUSTED_PROXIES`: addresses or CIDR ranges, comma-separated;
+   * none by default, when the TCP peer is the client). The client address is
+   * what sign-in throttling counts per address and the audit log records.
+   */
+  trustedProxies: string[];
   /** The password check of sign-ins; argon2's when absent (tests count what it checks). */
   passwordVerifier?: PasswordVerifier;
 }
@@ -104,6 +111,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginRatePerAccount: wholeNumberSetting(env, "SITREP_LOGIN_RATE_PER_ACCOUNT", 10),
     // Mattermost's default: 30 days, as long as a session lasts.
     sessionIdleMinutes: wholeNumberSetting(env, "SITREP_SESSION_IDLE_MINUTES", 43_200),
+    trustedProxies: (env.SITREP_TRUSTED_PROXIES ?? "")
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean),
     env: { ...env },
     ...overrides,
   };

@@ -32,7 +32,7 @@ function postFrom(props: {
         path: target.pathname,
         method: "POST",
         localAddress: props.localAddress,
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload), ...props.headers },
       },
       (response) => {
         let text = "";
@@ -183,6 +183,21 @@ describe("POST /api/v4/users/login under throttling", () => {
     expect(elsewhere.status).toBe(401);
   });
 
+  it("ignores X-Forwarded-For unless the peer is a trusted proxy: a client cannot pick its own address", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await postFrom({
+        url: server.url,
+        path: "/api/v4/users/login",
+        body: { login_id: `spoof-${i}`, password: "wrong-password" },
+        localAddress: "127.0.0.9",
+        headers: { "x-forwarded-for": `198.51.100.${i}` },
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+  });
+
   it("never uses the budget up with successful sign-ins", async () => {
     const dana = await server.createUser({ password: "dana-secret" });
     for (let i = 0; i < 10; i++) {
@@ -224,6 +239,38 @@ describe("POST /api/v4/users/login under throttling", () => {
         localAddress: "127.0.0.8",
       });
       expect(res.status).toBe(201);
+    }
+  });
+});
+
+describe("behind a trusted proxy (SITREP_TRUSTED_PROXIES)", () => {
+  it("counts and audits the client X-Forwarded-For names, each client on its own budget", async () => {
+    const server = await startTestServer({ trustedProxies: ["127.0.0.1"], loginRatePerAddress: 2, loginRatePerAccount: 0 });
+    try {
+      const via = (client: string, loginId: string) =>
+        server.anonymous.request(
+          "POST",
+          "/api/v4/users/login",
+          { login_id: loginId, password: "wrong-password" },
+          { "x-forwarded-for": client },
+        );
+      expect([
+        (await via("203.0.113.5", "a")).status,
+        (await via("203.0.113.5", "b")).status,
+        (await via("203.0.113.5", "c")).status,
+      ]).toEqual([401, 401, 429]);
+      expect((await via("203.0.113.6", "d")).status).toBe(401);
+      const row = await server.host.db
+        .selectFrom("audits")
+        .select("ip_address")
+        .where("extra_info", "=", "failure - login_id=a")
+        .executeTakeFirstOrThrow();
+      expect(row.ip_address).toBe("203.0.113.5");
+      const { loadConfig } = await import("../config.ts");
+      expect(loadConfig({ SITREP_TRUSTED_PROXIES: "10.0.0.1, 10.1.0.0/16" }).trustedProxies).toEqual(["10.0.0.1", "10.1.0.0/16"]);
+      expect(loadConfig({}).trustedProxies).toEqual([]);
+    } finally {
+      await server.close();
     }
   });
 });
