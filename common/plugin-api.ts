@@ -617,6 +617,23 @@ export interface JobsApi {
   cancel(kind: string, key: string): Promise<void>;
 }
 
+/**
+ * The host's audit log of security-relevant actions (`GET /api/v4/audits`,
+ * the System Console's Audit log): a plugin records what changes who may do
+ * what, or what runs as whom (the Workflow plugin: workflows applied, enabled,
+ * disabled, deleted).
+ */
+export interface AuditApi {
+  /**
+   * Record an action. Given the plugin route request that caused it, the
+   * entry takes that request's path as its action, its caller, session and
+   * client address; without one (a file applied at start) the action is
+   * `plugin:<id>` unless `action` names it.
+   * @example await ctx.audit.record({ request: req, extraInfo: `success - workflow_id=${id}` });
+   */
+  record(entry: { request?: PluginRequest<unknown, unknown, unknown>; action?: string; extraInfo: string }): Promise<void>;
+}
+
 /** What a plugin receives in `activate`. */
 export interface PluginContext {
   /** The plugin's manifest. */
@@ -659,6 +676,8 @@ export interface PluginContext {
   readonly timers: TimersApi;
   /** Run-once-across-processes jobs. */
   readonly jobs: JobsApi;
+  /** The host's audit log. */
+  readonly audit: AuditApi;
   /**
    * The directories the manifest declares (`directories`), resolved to
    * absolute paths from the host's configuration; read these, not `process.env`.

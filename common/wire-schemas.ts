@@ -366,3 +366,34 @@ export const userRemovedEventDataSchema = wireObject({
 
 /** `data` of `channel_deleted` (archived) and of `channel_converted` (`delete_at` absent). */
 export const channelDeletedEventDataSchema = wireObject({ channel_id: z.string(), delete_at: z.optional(z.number()) });
+
+/**
+ * An entry of the audit log (`GET /api/v4/audits`, Mattermost's Audit): a
+ * security-relevant action — `action` the request path (or what a plugin
+ * names), `extra_info` what happened (`success`, `failure - login_id=…`).
+ */
+export const auditSchema = wireObject({
+  id: z.string(),
+  create_at: z.number(),
+  /** Who acted; "" when nobody signed in (a failed sign-in of an unknown login id). */
+  user_id: z.string(),
+  action: z.string(),
+  extra_info: z.string(),
+  ip_address: z.string(),
+  session_id: z.string(),
+});
+
+const userAccessTokenShape = {
+  id: z.string(),
+  user_id: z.string(),
+  description: z.string(),
+  is_active: z.boolean(),
+  /** When it stops working; 0 never. */
+  expires_at: z.number(),
+};
+
+/** A personal access token as `GET /api/v4/users/{id}/tokens` lists it (Mattermost's UserAccessToken, without the secret). */
+export const userAccessTokenSchema = wireObject(userAccessTokenShape);
+
+/** The answer of `POST /api/v4/users/{id}/tokens`: the token with its secret, shown this once. */
+export const createdUserAccessTokenSchema = wireObject({ ...userAccessTokenShape, token: z.string() });

@@ -23,6 +23,10 @@ export type PostSearchResults = z.infer<typeof schemas.postSearchResultsSchema>;
 export type Reaction = z.infer<typeof schemas.reactionSchema>;
 /** An uploaded file's metadata. */
 export type FileInfo = z.infer<typeof schemas.fileInfoSchema>;
+/** An entry of the audit log (`GET /api/v4/audits`). */
+export type Audit = z.infer<typeof schemas.auditSchema>;
+/** A personal access token, without its secret. */
+export type UserAccessToken = z.infer<typeof schemas.userAccessTokenSchema>;
 /** The error body of every 4xx/5xx answer. */
 export type ApiErrorBody = z.infer<typeof schemas.apiErrorBodySchema>;
 /** A WebSocket event as Mattermost sends it. */

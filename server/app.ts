@@ -11,7 +11,7 @@ import multipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
 import { ZodError } from "zod";
 import type { ApiErrorBody } from "#common/wire.ts";
-import { AppError, forbidden, fromZodError, isExpectedError } from "./errors.ts";
+import { AppError, forbidden, fromZodError, isExpectedError, TooManyRequestsError } from "./errors.ts";
 import type { Host } from "./host.ts";
 import { fastifyLogging } from "./log.ts";
 import { sessionFromToken } from "./auth/sessions.ts";
@@ -19,6 +19,8 @@ import { bearerToken } from "./auth/bearer-token.ts";
 import { bodyProblem, urlProblem } from "./api/input-guard.ts";
 import { presentUser } from "./services/users.ts";
 import { registerUserRoutes } from "./api/v4/users.ts";
+import { registerAccessTokenRoutes } from "./api/v4/access-tokens.ts";
+import { registerAuditRoutes } from "./api/v4/audits.ts";
 import { registerSystemRoutes } from "./api/v4/system.ts";
 import { registerTeamRoutes } from "./api/v4/teams.ts";
 import { registerChannelRoutes } from "./api/v4/channels.ts";
@@ -56,6 +58,8 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
     ...fastifyLogging(host.log),
     bodyLimit: 50 * 1024 * 1024,
     forceCloseConnections: true,
+    // `request.ip` is the client behind a listed proxy (its X-Forwarded-For), else the TCP peer.
+    ...(host.config.trustedProxies.length ? { trustProxy: host.config.trustedProxies } : {}),
     // The router's own refusals (a malformed %-escape, a path segment over 100 characters), in the API's error shape.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
@@ -117,6 +121,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     let body: ApiErrorBody;
+    if (error instanceof TooManyRequestsError) void reply.header("retry-after", String(error.retryAfterSeconds));
     if (isExpectedError(error)) {
       body = {
         id: error.id,
@@ -145,6 +150,8 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
 
   registerSystemRoutes(app, host);
   registerUserRoutes(app, host);
+  registerAccessTokenRoutes(app, host);
+  registerAuditRoutes(app, host);
   registerTeamRoutes(app, host);
   registerChannelRoutes(app, host);
   registerDirectChannelRoutes(app, host);

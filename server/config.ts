@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import type { PluginManifest } from "#plugin-api";
+import type { PasswordVerifier } from "./auth/passwords.ts";
 import type { Clock } from "./clock.ts";
 
 export interface Config {
@@ -50,6 +51,41 @@ export interface Config {
   pluginDirectories?: Record<string, Record<string, string>>;
   /** The clock the host keeps time by; the system's when absent (tests give a `ManualClock`). */
   clock?: Clock;
+  /**
+   * Failed sign-in attempts one address may make per minute, in bursts of as
+   * many (`SITREP_LOGIN_RATE_PER_ADDRESS`; 0 turns the limit off). Failed
+   * sign-ups (a taken username or email) count too.
+   */
+  loginRatePerAddress: number;
+  /** Failed sign-in attempts per minute on one login id, from anywhere (`SITREP_LOGIN_RATE_PER_ACCOUNT`; 0: off). */
+  loginRatePerAccount: number;
+  /**
+   * Minutes without a request after which a signed-in session ends
+   * (`SITREP_SESSION_IDLE_MINUTES`, Mattermost's SessionIdleTimeoutInMinutes;
+   * 0: never). Personal access tokens are not affected.
+   */
+  sessionIdleMinutes: number;
+  /**
+   * Reverse proxies whose `X-Forwarded-For` names the client
+   * (`SITREP_TRUSTED_PROXIES`: addresses or CIDR ranges, comma-separated;
+   * none by default, when the TCP peer is the client). The client address is
+   * what sign-in throttling counts per address and the audit log records.
+   */
+  trustedProxies: string[];
+  /** The password check of sign-ins; argon2's when absent (tests count what it checks). */
+  passwordVerifier?: PasswordVerifier;
+}
+
+/**
+ * A setting that is a whole number of at least 0: `fallback` when unset, an
+ * error naming the variable when it is anything else.
+ */
+function wholeNumberSetting(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name}: must be a whole number of at least 0, not "${raw}"`);
+  return value;
 }
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -71,6 +107,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxFileMb: Number(env.SITREP_MAX_FILE_MB ?? 50),
     allowedInternalConnections: env.SITREP_ALLOWED_INTERNAL_CONNECTIONS ?? "",
     logLevel: env.SITREP_LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
+    loginRatePerAddress: wholeNumberSetting(env, "SITREP_LOGIN_RATE_PER_ADDRESS", 30),
+    loginRatePerAccount: wholeNumberSetting(env, "SITREP_LOGIN_RATE_PER_ACCOUNT", 10),
+    // Mattermost's default: 30 days, as long as a session lasts.
+    sessionIdleMinutes: wholeNumberSetting(env, "SITREP_SESSION_IDLE_MINUTES", 43_200),
+    trustedProxies: (env.SITREP_TRUSTED_PROXIES ?? "")
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean),
     env: { ...env },
     ...overrides,
   };

@@ -21,6 +21,15 @@ export const forbidden = (message = "You do not have the permission to do that."
 /** 404: nothing there, or nothing the caller may see. */
 export const notFound = (what: string, message?: string) =>
   new AppError({ status: 404, id: `app.${what}.not_found`, message: message ?? `${what} not found.` });
+/** 429: too many attempts; the error handler sends `Retry-After` with it. */
+export class TooManyRequestsError extends AppError {
+  /** Whole seconds until the caller may try again, at least 1. */
+  readonly retryAfterSeconds: number;
+  constructor(props: { id: string; message: string; retryAfterSeconds: number }) {
+    super({ status: 429, id: props.id, message: props.message });
+    this.retryAfterSeconds = Math.max(1, Math.ceil(props.retryAfterSeconds));
+  }
+}
 /** 409: conflicts with what exists. */
 export const conflict = (id: string, message: string, details?: unknown) => new AppError({ status: 409, id, message, details });
 

@@ -23,6 +23,7 @@ import { systemClock, type Clock } from "./clock.ts";
 import { JobScheduler } from "./jobs/jobs.ts";
 import { OutboundHttp } from "./http/outbound.ts";
 import { AllowedConnectionsSetting, type ConfigDb } from "./http/connections-setting.ts";
+import { accountSweeper } from "./auth/account-sweeper.ts";
 
 export interface Host {
   readonly config: Config;
@@ -83,6 +84,8 @@ export async function createHost(config: Config): Promise<Host> {
     // Called at activation, after `host` below exists: a plugin's context reaches the host's services.
     createContext: (request) => createPluginContext({ host, ...request }),
   });
+  // Created below, started once `host` exists; stopped first on close.
+  let sweeper: { dispose(): void } = { dispose() {} };
   const host: Host = {
     config,
     workspace,
@@ -105,6 +108,7 @@ export async function createHost(config: Config): Promise<Host> {
     routes: new RouteTable(),
     postWriter: new PostWriter({ db, dialect }),
     async close() {
+      sweeper.dispose();
       await plugins.stop();
       await jobs.stop();
       await hooks.idle();
@@ -114,5 +118,6 @@ export async function createHost(config: Config): Promise<Host> {
       await workspace.close();
     },
   };
+  sweeper = accountSweeper(host);
   return host;
 }

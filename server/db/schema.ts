@@ -41,6 +41,32 @@ export interface UserAccessTokensTable {
   description: string;
   is_active: number;
   create_at: number;
+  /** When the token stops working; 0 never (0013). */
+  expires_at: Generated<number>;
+}
+
+/** A throttled sign-in key and its GCRA theoretical arrival time (auth/login-throttle.ts). */
+export interface LoginThrottleTable {
+  /** `address:<ip or /64>` or `account:<login id>`. */
+  key: string;
+  /** The time at which the key's budget is whole again; attempts are allowed while it is at most a window ahead. */
+  tat: number;
+}
+
+/** A security-relevant action (Mattermost's Audit): sign-ins, role changes, tokens, plugins, workflows, deactivations. */
+export interface AuditsTable {
+  /** The order entries were written in (ids are random; times may tie). */
+  seq: Generated<number>;
+  id: string;
+  create_at: number;
+  /** Who did it, or "" when nobody signed in (a failed sign-in of an unknown login id). */
+  user_id: string;
+  /** The request path, as Mattermost records it (e.g. `/api/v4/users/login`), or what a plugin names. */
+  action: string;
+  /** What happened, e.g. `success`, `failure - login_id=alice`. */
+  extra_info: string;
+  ip_address: string;
+  session_id: string;
 }
 
 export interface TeamsTable {
@@ -235,6 +261,8 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   user_access_tokens: UserAccessTokensTable;
+  login_throttle: LoginThrottleTable;
+  audits: AuditsTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;
   channels: ChannelsTable;

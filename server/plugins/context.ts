@@ -26,6 +26,8 @@ import { ephemeralSender, getPost, postCreator } from "../services/posts.ts";
 import { getTeam, getTeamByName, isTeamMember, teamMemberAdder } from "../services/teams.ts";
 import { botEnsurer, getUser, getUserByUsername, getUsers } from "../services/users.ts";
 import type { PluginRouter } from "./router.ts";
+import { originalRequest } from "./plugin-http.ts";
+import { auditRecorder } from "../services/audits.ts";
 import { TableScope } from "./table-scope.ts";
 
 /** Longest key the KV store takes. */
@@ -65,7 +67,7 @@ export class Registrations {
   /** Dispose everything, newest first. One failing dispose does not stop the others. */
   disposeAll(): void {
     this.closed = true;
-    while (this.items.length) safeDispose(this.items.pop()!, this.log);
+    for (let item = this.items.pop(); item; item = this.items.pop()) safeDispose(item, this.log);
   }
 
   get size(): number {
@@ -341,6 +343,16 @@ export function createPluginContext(props: {
     clock: { now: () => host.clock.now() },
     timers: ownedTimers({ clock: host.clock, track: (disposable) => registrations.add(disposable), log }),
     jobs: host.jobs.forPlugin(pluginId, (disposable) => registrations.add(disposable)),
+    audit: {
+      record: async (entry) => {
+        const request = entry.request ? originalRequest(entry.request) : undefined;
+        await auditRecorder(host, {
+          request,
+          action: entry.action ?? (request ? undefined : `plugin:${pluginId}`),
+          extraInfo: entry.extraInfo,
+        });
+      },
+    },
     directories: pluginDirectories(host.config, manifest),
 
     track: (disposable) => registrations.add(disposable),

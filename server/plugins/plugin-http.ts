@@ -15,6 +15,14 @@ import { AppError, forbidden, isExpectedError, unauthorized } from "../errors.ts
 import type { Logger } from "../log.ts";
 import type { PluginRoute, PluginRouter } from "./router.ts";
 
+/** The HTTP request behind each plugin request being served, for `ctx.audit` to read its caller, path and address. */
+const originals = new WeakMap<object, FastifyRequest>();
+
+/** The HTTP request a plugin route request came from, while it is being served (and as long as the plugin keeps it). */
+export function originalRequest(request: PluginRequest<unknown, unknown, unknown>): FastifyRequest | undefined {
+  return originals.get(request);
+}
+
 /** Header and query values as plain strings (the last one when repeated). */
 function flatten(record: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -86,6 +94,7 @@ export async function servePluginRoute(props: {
     user: request.auth?.user ?? null,
     headers: flatten(request.headers),
   };
+  originals.set(pluginRequest, request);
   let result: unknown;
   try {
     result = await route.handler(pluginRequest);

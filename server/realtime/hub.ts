@@ -16,9 +16,9 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { z } from "zod";
 import { newId } from "#common/ids.ts";
-import type { EventScope } from "#plugin-api";
+import type { Disposable, EventScope } from "#plugin-api";
 import type { Host } from "../host.ts";
-import { sessionFromToken } from "../auth/sessions.ts";
+import { clockOf, sessionFromToken } from "../auth/sessions.ts";
 import { bearerToken } from "../auth/bearer-token.ts";
 import {
   LoggedEvents,
@@ -62,6 +62,8 @@ interface Connection {
   resumes: { connectionId: string; sequenceNumber: number } | null;
   /** Frames of one connection are handled in the order they came, as Mattermost does. */
   inbox: Promise<void>;
+  /** Closes the socket when its session expires (a personal access token's `expires_at`, a session's length). */
+  expiry: Disposable | null;
 }
 
 /** What a closed connection leaves for a resume. */
@@ -237,6 +239,7 @@ export class RealtimeHub {
       positions: new Float64Array(RESUME_WINDOW),
       resumes: resumeRequest(request),
       inbox: Promise.resolve(),
+      expiry: null,
     };
     // The upgrade's own sign-in comes first in the inbox: frames sent right after the upgrade wait for it.
     if (found)
@@ -302,6 +305,10 @@ export class RealtimeHub {
     if (conn.userId) this.detach(conn);
     conn.userId = auth.user.id;
     conn.tokenHash = auth.session.token_hash;
+    conn.expiry?.dispose();
+    const clock = clockOf(this.host.config);
+    const expiresAt = auth.session.expires_at;
+    conn.expiry = expiresAt ? clock.setTimeout(() => conn.ws.close(4001, "session ended"), expiresAt - clock.now()) : null;
     if (seqReply !== null) conn.ws.send(JSON.stringify({ status: "OK", seq_reply: seqReply }));
     const userId = auth.user.id;
     // A resume runs between deliveries, so no event slips between the replay and live delivery.
@@ -407,6 +414,7 @@ export class RealtimeHub {
   /** Forget a closed socket; a signed-in one leaves what a resume needs. */
   private drop(conn: Connection): void {
     if (!this.all.delete(conn)) return;
+    conn.expiry?.dispose();
     this.detach(conn);
     if (!conn.userId) return;
     const now = Date.now();

@@ -2,7 +2,6 @@
  * @module services/users
  * Users: sign-up, lookup, roles, deactivation, bot accounts.
  */
-import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
 import { newId } from "#common/ids.ts";
 import { LIMITS, usernameSchema } from "#common/limits.ts";
@@ -10,6 +9,7 @@ import { systemAdminRole, systemUserRole, type User } from "#common/wire.ts";
 import type { UsersTable } from "../db/schema.ts";
 import { AppError, badRequest, conflict, forbidden, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "../auth/passwords.ts";
 
 /** A system admin's roles, as Mattermost writes them. */
 const ADMIN_ROLES = `${systemAdminRole} ${systemUserRole}`;
@@ -43,41 +43,51 @@ export function presentUser(row: UsersTable): User {
   };
 }
 
-export async function hashPassword(password: string): Promise<string> {
-  return hash(password, { algorithm: 2 /* Argon2id */ });
-}
-
-export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
-  if (!passwordHash) return false;
-  try {
-    return await verify(passwordHash, password);
-  } catch {
-    return false;
-  }
-}
+/** How a sign-in's credentials checked out: the account, or the refusal and the account it named ("" for none). */
+export type CredentialsCheck = { ok: true; user: User } | { ok: false; accountId: string; error: AppError };
 
 /**
  * The account behind a login id (username or email, any case) and password,
- * or a 401: one answer for an unknown id, a bot and a wrong password, so
- * nothing tells which; a deactivated account is told so.
+ * or the refusal: one answer for an unknown id, a bot and a wrong password
+ * (a deactivated account's included), and one password hash checked for
+ * each — the dummy one when the id names no account with a password — so
+ * neither the answer nor the work tells which. A deactivated account given
+ * its right password is told so, as Mattermost does.
  */
-export async function credentialsChecker(host: Host, props: { loginId: string; password: string }): Promise<User> {
+export async function credentialsChecker(
+  host: Pick<Host, "db" | "config">,
+  props: { loginId: string; password: string },
+): Promise<CredentialsCheck> {
   const login = props.loginId.trim().toLowerCase();
   const row = await host.db
     .selectFrom("users")
     .selectAll()
     .where((eb) => eb.or([eb("username", "=", login), eb("email", "=", login)]))
     .executeTakeFirst();
-  if (!row || row.is_bot || !(await verifyPassword(row.password_hash, props.password))) {
-    throw new AppError({
-      status: 401,
-      id: "api.user.login.invalid_credentials_email_username",
-      message: "Enter a valid email or username and/or password.",
-    });
-  }
-  if (row.delete_at)
-    throw new AppError({ status: 401, id: "api.user.login.inactive", message: "Login failed because your account has been deactivated." });
-  return presentUser(row);
+  const checkable = row && !row.is_bot && row.password_hash ? row : null;
+  const verify = host.config.passwordVerifier ?? verifyPassword;
+  const matches = await verify(checkable?.password_hash ?? DUMMY_PASSWORD_HASH, props.password);
+  if (!checkable || !matches)
+    return {
+      ok: false,
+      accountId: row?.id ?? "",
+      error: new AppError({
+        status: 401,
+        id: "api.user.login.invalid_credentials_email_username",
+        message: "Enter a valid email or username and/or password.",
+      }),
+    };
+  if (checkable.delete_at)
+    return {
+      ok: false,
+      accountId: checkable.id,
+      error: new AppError({
+        status: 401,
+        id: "api.user.login.inactive",
+        message: "Login failed because your account has been deactivated.",
+      }),
+    };
+  return { ok: true, user: presentUser(checkable) };
 }
 
 /** A page of users by username, optionally only those in a team, in a channel, or not in a channel. */

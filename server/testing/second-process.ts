@@ -36,10 +36,14 @@ export interface SecondProcess {
 }
 
 /**
- * Start a second process on `server`'s PostgreSQL schema and wait until it listens.
+ * Start a second process on `server`'s PostgreSQL schema and wait until it listens;
+ * `env` sets more of its variables (a limit the test needs low).
  * @example const second = await startSecondProcess(server); await TestSocket.open(second.url, { token });
  */
-export async function startSecondProcess(server: Pick<TestServer, "config">): Promise<SecondProcess> {
+export async function startSecondProcess(
+  server: Pick<TestServer, "config">,
+  props: { env?: Record<string, string> } = {},
+): Promise<SecondProcess> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sitrep-second-"));
   fs.mkdirSync(path.join(tmp, "prepackaged"));
   const port = await freePort();
@@ -57,6 +61,7 @@ export async function startSecondProcess(server: Pick<TestServer, "config">): Pr
       SITREP_PLAYBOOKS_DIR: path.join(tmp, "no-playbooks"),
       SITREP_WORKFLOWS_DIR: path.join(tmp, "no-workflows"),
       SITREP_LOG_LEVEL: "warn",
+      ...props.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -16,7 +16,7 @@ import { parseDocument } from "yaml";
 import type { PluginContext } from "#plugin-api";
 import { expectedError } from "#common/plugin-errors.ts";
 import type { Team } from "#common/wire.ts";
-import { workflowApplier } from "./commands/workflow-applier.ts";
+import { auditedWorkflow, workflowApplier } from "./commands/workflow-applier.ts";
 import type { WorkflowDeps } from "./deps.ts";
 
 /** The workflows directory, as the host resolved the manifest's `directories.workflows`. */
@@ -58,7 +58,8 @@ export async function applyWorkflowDirectory(deps: WorkflowDeps, props: { dir: s
         });
         continue;
       }
-      await workflowApplier(deps, { teamId: team.id, source, actor: null, unchangedOnly: true });
+      const result = await workflowApplier(deps, { teamId: team.id, source, actor: null, unchangedOnly: true });
+      if (result.changed) await ctx.audit.record({ extraInfo: `${auditedWorkflow(result.workflow)} applied from ${full}` });
       applied++;
     } catch (error) {
       const expected = expectedError(error);

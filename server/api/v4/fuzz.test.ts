@@ -91,8 +91,29 @@ const routes: Record<string, JsonRoute> = {
     method: "POST",
     path: () => `/api/v4/users/${alice.user.id}/tokens`,
     caller: () => alice,
-    body: () => ({ description: "ci" }),
+    body: () => ({ description: "ci", expires_at: 0 }),
     required: ["description"],
+  },
+  "POST /api/v4/users/tokens/revoke": {
+    method: "POST",
+    path: () => "/api/v4/users/tokens/revoke",
+    caller: () => alice,
+    body: () => ({ token_id: "n".repeat(26) }),
+    required: ["token_id"],
+  },
+  "POST /api/v4/users/tokens/disable": {
+    method: "POST",
+    path: () => "/api/v4/users/tokens/disable",
+    caller: () => alice,
+    body: () => ({ token_id: "n".repeat(26) }),
+    required: ["token_id"],
+  },
+  "POST /api/v4/users/tokens/enable": {
+    method: "POST",
+    path: () => "/api/v4/users/tokens/enable",
+    caller: () => alice,
+    body: () => ({ token_id: "n".repeat(26) }),
+    required: ["token_id"],
   },
   "POST /api/v4/teams": {
     method: "POST",
@@ -283,7 +304,12 @@ function sweep(name: string, route: JsonRoute): void {
 describe.each(Object.entries(routes))("%s", (name, route) => sweep(name, route));
 
 describe("paging", () => {
-  const lists = () => [`/api/v4/channels/${channel.id}/posts`, "/api/v4/users", `/api/v4/teams/${team.id}/channels`];
+  const lists = () => [
+    `/api/v4/channels/${channel.id}/posts`,
+    "/api/v4/users",
+    `/api/v4/teams/${team.id}/channels`,
+    `/api/v4/users/${alice.user.id}/tokens`,
+  ];
   const bad: Array<[string, string]> = [
     ["page=-1", "page"],
     ["per_page=0", "per_page"],

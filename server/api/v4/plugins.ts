@@ -10,6 +10,7 @@ import { z } from "zod";
 import { pluginListSchema, pluginManifestSummarySchema, webappPluginSchema } from "#common/wire-schemas.ts";
 import { badRequest } from "../../errors.ts";
 import type { Host } from "../../host.ts";
+import { auditRecorder } from "../../services/audits.ts";
 import { hostRoute } from "../route.ts";
 
 const idParams = z.object({ id: z.string() });
@@ -41,7 +42,9 @@ export function registerPluginRoutes(app: FastifyInstance, host: Host): void {
       const file = await request.file();
       if (!file || file.fieldname !== "plugin") throw missing();
       const bundle = await file.toBuffer();
-      return host.plugins.install({ bundle, force: query.force === "true" });
+      const installed = await host.plugins.install({ bundle, force: query.force === "true" });
+      await auditRecorder(host, { request, extraInfo: `success - plugin_id=${installed.id} version=${installed.version}` });
+      return installed;
     },
   });
 
@@ -53,8 +56,9 @@ export function registerPluginRoutes(app: FastifyInstance, host: Host): void {
       summary: `${action === "enable" ? "Enable" : "Disable"} a plugin on every process`,
       params: idParams,
       response: okSchema,
-      handler: async ({ params }) => {
+      handler: async ({ params, request }) => {
         await (action === "enable" ? host.plugins.enable(params.id) : host.plugins.disable(params.id));
+        await auditRecorder(host, { request, extraInfo: `success - plugin_id=${params.id}` });
         return { status: "OK" };
       },
     });
@@ -68,8 +72,9 @@ export function registerPluginRoutes(app: FastifyInstance, host: Host): void {
     params: idParams,
     query: z.object({ purge: flag }),
     response: okSchema,
-    handler: async ({ params, query }) => {
+    handler: async ({ params, query, request }) => {
       await host.plugins.uninstall(params.id, { purge: query.purge === "true" });
+      await auditRecorder(host, { request, extraInfo: `success - plugin_id=${params.id}${query.purge === "true" ? " purge=true" : ""}` });
       return { status: "OK" };
     },
   });
@@ -93,7 +98,11 @@ export function registerPluginRoutes(app: FastifyInstance, host: Host): void {
     body: z.record(z.string(), z.unknown(), "must be an object of setting values"),
     invalidId: "api.plugin.settings.invalid",
     response: z.record(z.string(), z.unknown()),
-    handler: ({ params, body }) => host.plugins.updateSettings(params.id, body),
+    handler: async ({ params, body, request }) => {
+      const settings = await host.plugins.updateSettings(params.id, body);
+      await auditRecorder(host, { request, extraInfo: `success - plugin_id=${params.id} settings=${Object.keys(body).sort().join(",")}` });
+      return settings;
+    },
   });
 
   hostRoute(app, host, {

@@ -9,7 +9,10 @@ import { userSchema } from "#common/wire-schemas.ts";
 import { isSystemAdmin, type User } from "#common/wire.ts";
 import { notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
-import { accessTokenCreator, sessionEnder, sessionStarter } from "../../auth/sessions.ts";
+import { sessionEnder, sessionStarter } from "../../auth/sessions.ts";
+import { signInAttemptTaker, signUpAttemptChecker } from "../../auth/login-throttle.ts";
+import { expectedError } from "#common/errors.ts";
+import { auditRecorder } from "../../services/audits.ts";
 import { canBrowseTeam, canReadChannel, canSeeEmail, requireSelfOrAdmin, type Actor } from "../../policies/index.ts";
 import { getChannel } from "../../services/channels.ts";
 import {
@@ -57,12 +60,22 @@ export function registerUserRoutes(app: FastifyInstance, host: Host): void {
     path: "/api/v4/users",
     access: "none",
     summary: "Sign up (the first user becomes system admin), or create a user as an admin",
-    policy: "open sign-up, or a system admin",
     body: newUserSchema,
     invalidId: "api.user.create.invalid",
     response: userSchema,
     status: 201,
-    handler: ({ body, user }) => userCreator(host, { input: body, byAdmin: user ? isSystemAdmin(user) : false }),
+    // A taken username or email counts against the address as a failed sign-in does, so probing for accounts is as slow.
+    policy: "open sign-up, or a system admin; refused sign-ups (taken username or email) are throttled per address",
+    handler: async ({ body, user, request }) => {
+      const byAdmin = user ? isSystemAdmin(user) : false;
+      const attempt = byAdmin ? null : await signUpAttemptChecker(host, { ip: request.ip });
+      try {
+        return await userCreator(host, { input: body, byAdmin });
+      } catch (error) {
+        if (attempt && expectedError(error)?.status === 409) await attempt.failed();
+        throw error;
+      }
+    },
   });
 
   hostRoute(app, host, {
@@ -73,9 +86,19 @@ export function registerUserRoutes(app: FastifyInstance, host: Host): void {
     body: loginSchema,
     invalidId: "api.user.login.invalid",
     response: userSchema,
-    handler: async ({ body, reply }) => {
-      const user = await credentialsChecker(host, { loginId: body.login_id, password: body.password });
-      const { token, csrf } = await sessionStarter(host, { userId: user.id });
+    policy: "throttled per address and per login id (429 with Retry-After); every attempt is audited",
+    handler: async ({ body, reply, request }) => {
+      const attempt = await signInAttemptTaker(host, { ip: request.ip, loginId: body.login_id });
+      const checked = await credentialsChecker(host, { loginId: body.login_id, password: body.password });
+      if (!checked.ok) {
+        const reason = checked.error.id === "api.user.login.inactive" ? " (deactivated)" : "";
+        await auditRecorder(host, { request, userId: checked.accountId, extraInfo: `failure - login_id=${body.login_id}${reason}` });
+        throw checked.error;
+      }
+      await attempt.succeeded();
+      const { user } = checked;
+      const { token, csrf, session } = await sessionStarter(host, { userId: user.id });
+      await auditRecorder(host, { request, userId: user.id, sessionId: session.id, extraInfo: "success" });
       setSessionCookies(reply, { token, csrf, userId: user.id, secure: host.config.siteUrl.startsWith("https:") });
       reply.header("Token", token);
       return user;
@@ -182,8 +205,9 @@ export function registerUserRoutes(app: FastifyInstance, host: Host): void {
     params: userParams,
     body: z.object({ roles: z.string().min(1, "is required") }),
     response: okSchema,
-    handler: async ({ params, body }) => {
-      await rolesUpdater(host, { userId: params.userId, roles: body.roles });
+    handler: async ({ params, body, request }) => {
+      const user = await rolesUpdater(host, { userId: params.userId, roles: body.roles });
+      await auditRecorder(host, { request, extraInfo: `user=${user.id} roles=${user.roles}` });
       return { status: "OK" };
     },
   });
@@ -196,27 +220,11 @@ export function registerUserRoutes(app: FastifyInstance, host: Host): void {
     policy: "self or system admin",
     params: userParams,
     response: okSchema,
-    handler: async ({ params, user: viewer }) => {
+    handler: async ({ params, user: viewer, request }) => {
       requireSelfOrAdmin({ viewer, userId: params.userId, message: "Only system admins may deactivate other users." });
       await userDeactivator(host, { userId: params.userId });
+      await auditRecorder(host, { request, extraInfo: `user=${params.userId} deactivated` });
       return { status: "OK" };
-    },
-  });
-
-  hostRoute(app, host, {
-    method: "POST",
-    path: "/api/v4/users/:userId/tokens",
-    access: "user",
-    summary: "Create a personal access token",
-    policy: "self or system admin",
-    params: userParams,
-    body: z.object({ description: z.string().min(1, "is required").max(255) }),
-    status: 201,
-    handler: async ({ params, body, user: viewer }) => {
-      requireSelfOrAdmin({ viewer, userId: params.userId, message: "You may create tokens only for yourself." });
-      const user = await getUser(host, params.userId);
-      if (!user || user.delete_at) throw notFound("user", "user not found");
-      return accessTokenCreator(host, { userId: user.id, description: body.description });
     },
   });
 }

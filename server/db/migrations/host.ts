@@ -308,5 +308,40 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
             .execute();
       },
     },
+    // Accounts under attack (issue 16): sign-in throttling shared by every process, the audit log, an optional expiry
+    // of personal access tokens, and idle sessions found by their last activity.
+    "0013_accounts": {
+      async up(db: Kysely<unknown>) {
+        // One row per throttled key (`address:<ip>`, `account:<login id>`): its GCRA theoretical arrival time (auth/login-throttle.ts).
+        await db.schema
+          .createTable("login_throttle")
+          .addColumn("key", "text", (c) => c.primaryKey())
+          .addColumn("tat", t.time, (c) => c.notNull())
+          .execute();
+        // Mattermost's Audits table (`GET /api/v4/audits`), newest first: `seq` is the order written, since ids are
+        // random and several entries may share a millisecond.
+        await db.schema
+          .createTable("audits")
+          .addColumn("seq", dialect === "postgres" ? "bigserial" : "integer", (c) =>
+            dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn("id", t.id, (c) => c.notNull().unique())
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .addColumn("user_id", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("action", "text", (c) => c.notNull())
+          .addColumn("extra_info", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("ip_address", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("session_id", "text", (c) => c.notNull().defaultTo(""))
+          .execute();
+        // 0: the token never expires (every token made before this migration).
+        await db.schema
+          .alterTable("user_access_tokens")
+          .addColumn("expires_at", t.time, (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.createIndex("user_access_tokens_user_id").on("user_access_tokens").column("user_id").execute();
+        // The idle-session sweep reads sessions by their last activity.
+        await db.schema.createIndex("sessions_last_activity_at").on("sessions").column("last_activity_at").execute();
+      },
+    },
   };
 }

@@ -37,10 +37,17 @@ function keyProblem(source: string, key: string, reason: string): WorkflowIssue 
   return { line: line >= 0 ? line + 1 : 1, column: 1, path: key, reason };
 }
 
+/** How the audit log names a workflow (`ctx.audit`): its id, name, team and the identity it runs as. */
+export function auditedWorkflow(workflow: WorkflowRecord): string {
+  return `workflow_id=${workflow.id} name=${JSON.stringify(workflow.name)} team_id=${workflow.team_id} run_as=${workflow.run_as_user_id}`;
+}
+
 /** The outcome of an apply. */
 export interface AppliedWorkflow {
   workflow: WorkflowRecord;
   created: boolean;
+  /** False when `unchangedOnly` found the stored source identical and stored nothing. */
+  changed: boolean;
 }
 
 /**
@@ -64,7 +71,7 @@ export async function workflowApplier(
   if (!runAs || runAs.delete_at) throw invalidWorkflow([keyProblem(props.source, "run_as", `no active user "${spec.run_as}"`)]);
 
   const existing = await store.byName(team.id, spec.name);
-  if (existing && props.unchangedOnly && existing.source === props.source) return { workflow: existing, created: false };
+  if (existing && props.unchangedOnly && existing.source === props.source) return { workflow: existing, created: false, changed: false };
   const now = Date.now();
   const workflow: WorkflowRecord = {
     id: existing?.id ?? newId(),
@@ -97,5 +104,5 @@ export async function workflowApplier(
     }
     throw error;
   }
-  return { workflow, created: !existing };
+  return { workflow, created: !existing, changed: true };
 }

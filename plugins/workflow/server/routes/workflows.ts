@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { Disposable } from "#plugin-api";
 import { applyWorkflowRequestSchema, idParamsSchema, listWorkflowsQuerySchema, statusOkSchema, workflowSchema } from "../../common/wire.ts";
 import { workflowJsonSchema } from "../../common/workflow.ts";
-import { workflowApplier } from "../commands/workflow-applier.ts";
+import { auditedWorkflow, workflowApplier } from "../commands/workflow-applier.ts";
 import { workflowDeleter } from "../commands/workflow-deleter.ts";
 import { workflowToggler } from "../commands/workflow-toggler.ts";
 import type { WorkflowDeps } from "../deps.ts";
@@ -41,6 +41,10 @@ export function registerWorkflowRoutes(deps: WorkflowDeps): Disposable[] {
       async handler(req) {
         const actor = requireSystemAdmin(req.user, "apply workflows");
         const applied = await workflowApplier(deps, { teamId: req.body.team_id, source: req.body.source, actor });
+        await ctx.audit.record({
+          request: req,
+          extraInfo: `success - ${applied.created ? "created" : "replaced"} ${auditedWorkflow(applied.workflow)}`,
+        });
         return { status: applied.created ? 201 : 200, body: await presentOneWorkflow(deps, applied.workflow) };
       },
     }),
@@ -79,7 +83,9 @@ export function registerWorkflowRoutes(deps: WorkflowDeps): Disposable[] {
         async handler(req) {
           requireSystemAdmin(req.user, `${verb} workflows`);
           const workflow = await existingWorkflow(deps, req.params.id);
-          return presentOneWorkflow(deps, await workflowToggler(deps, { workflow, enabled: verb === "enable" }));
+          const toggled = await workflowToggler(deps, { workflow, enabled: verb === "enable" });
+          await ctx.audit.record({ request: req, extraInfo: `success - ${verb}d ${auditedWorkflow(toggled)}` });
+          return presentOneWorkflow(deps, toggled);
         },
       }),
     ),
@@ -92,7 +98,9 @@ export function registerWorkflowRoutes(deps: WorkflowDeps): Disposable[] {
       response: statusOkSchema,
       async handler(req) {
         requireSystemAdmin(req.user, "delete workflows");
-        await workflowDeleter(deps, { workflow: await existingWorkflow(deps, req.params.id) });
+        const workflow = await existingWorkflow(deps, req.params.id);
+        await workflowDeleter(deps, { workflow });
+        await ctx.audit.record({ request: req, extraInfo: `success - deleted ${auditedWorkflow(workflow)}` });
         return { status: "OK" };
       },
     }),

@@ -1,6 +1,6 @@
 /**
  * `/admin_console/...`: the system console, for system admins only.
- * Sections: plugins, users, and the pages plugins registered.
+ * Sections: plugins, users, the audit log, and the pages plugins registered.
  */
 import { useEffect } from "react";
 import { isSystemAdmin } from "#common/wire.ts";
@@ -10,6 +10,7 @@ import { paths } from "../../router/router.ts";
 import { useWebLocation } from "../../store/location.ts";
 import { useServices } from "../../store/services.ts";
 import { useStore } from "../../store/store.ts";
+import { AuditsAdmin } from "./AuditsAdmin.tsx";
 import { PluginsAdmin } from "./PluginsAdmin.tsx";
 import { UsersAdmin } from "./UsersAdmin.tsx";
 
@@ -61,6 +62,7 @@ export function AdminConsolePage({ section, pluginId }: { section: string; plugi
 
   let content;
   if (section === "users") content = <UsersAdmin />;
+  else if (section === "audits") content = <AuditsAdmin />;
   else if (section === "plugin" && pluginId) content = <PluginAdminPage pluginId={pluginId} />;
   else content = <PluginsAdmin />;
   const current = (key: string) => (key === (section === "plugin" ? pluginId : section) ? "page" : undefined);
@@ -78,6 +80,11 @@ export function AdminConsolePage({ section, pluginId }: { section: string; plugi
           <li>
             <Link to={paths.admin("users")} aria-current={current("users")}>
               Users
+            </Link>
+          </li>
+          <li>
+            <Link to={paths.admin("audits")} aria-current={current("audits")}>
+              Audit log
             </Link>
           </li>
           {pluginPages.map((p) => (
