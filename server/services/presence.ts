@@ -62,17 +62,34 @@ async function touchActivity(host: PresenceDb, props: { userId: string; now: num
     .execute();
 }
 
-/** A process got its first socket of a user. True when the user was offline everywhere before (now online). */
+/** Whether a process other than `processId` holds a live presence row of the user. */
+async function onlineElsewhere(host: PresenceDb, props: { processId: string; userId: string; now: number }): Promise<boolean> {
+  const row = await host.db
+    .selectFrom("user_presence")
+    .select("user_id")
+    .where("user_id", "=", props.userId)
+    .where("process_id", "<>", props.processId)
+    .where("seen_at", ">", props.now - PRESENCE_STALE_MS)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * A process got its first socket of a user. True when no other process has
+ * one (the user is online now). The row is written before the others are
+ * read, as {@link presenceLeft} deletes before it reads: when one process
+ * joins while another leaves, the last of the two to read tells the status
+ * the user ends with (at worst an online is told twice).
+ */
 export async function presenceJoined(host: PresenceDb, props: { processId: string; userId: string }): Promise<boolean> {
   const now = Date.now();
-  const wasOnline = (await onlineUserIds(host, [props.userId], now)).size > 0;
   await host.db
     .insertInto("user_presence")
     .values({ process_id: props.processId, user_id: props.userId, seen_at: now })
     .onConflict((oc) => oc.columns(["process_id", "user_id"]).doUpdateSet({ seen_at: now }))
     .execute();
   await touchActivity(host, { userId: props.userId, now });
-  return !wasOnline;
+  return !(await onlineElsewhere(host, { ...props, now }));
 }
 
 /** A process closed its last socket of a user. True when no process has one now (the user went offline). */
@@ -80,7 +97,7 @@ export async function presenceLeft(host: PresenceDb, props: { processId: string;
   const now = Date.now();
   await host.db.deleteFrom("user_presence").where("process_id", "=", props.processId).where("user_id", "=", props.userId).execute();
   await touchActivity(host, { userId: props.userId, now });
-  return (await onlineUserIds(host, [props.userId], now)).size === 0;
+  return !(await onlineElsewhere(host, { ...props, now }));
 }
 
 /**
