@@ -310,13 +310,19 @@ export const directAddedEventDataSchema = wireObject({
 /** `data` of the `typing` event: who types, and in which thread (`parent_id` "" for the channel). */
 export const typingEventDataSchema = wireObject({ parent_id: z.string(), user_id: z.string() });
 
-/** A user's presence, as `POST /api/v4/users/status/ids` lists it and `status_change` carries it. */
+/** A user's presence: online, away, do not disturb or offline. */
+const statusSchema = z.enum(["online", "away", "dnd", "offline"]);
+
+/** A user's presence, as `POST /api/v4/users/status/ids` lists it. */
 export const userStatusSchema = wireObject({
   user_id: z.string(),
-  status: z.enum(["online", "away", "dnd", "offline"]),
+  status: statusSchema,
   manual: z.boolean(),
   last_activity_at: z.number(),
 });
+
+/** `data` of the `status_change` event: whose status changed, and to what. */
+export const statusChangeEventDataSchema = wireObject({ status: statusSchema, user_id: z.string() });
 
 /** `GET /api/v4/users/autocomplete`: matching users, and with `in_channel` those of the team outside the channel. */
 export const userAutocompleteSchema = wireObject({

@@ -10,8 +10,12 @@ let sample = "";
 
 const clock = () => performance.timeOrigin + performance.now();
 
+/** A client's own `status_change` (online, soon after hello) is not the frame a round waits for. */
+const STATUS_CHANGE = Buffer.from('{"event":"status_change"');
+
 function onFrame(data) {
   if (!round) return;
+  if (Buffer.isBuffer(data) && data.subarray(0, STATUS_CHANGE.length).equals(STATUS_CHANGE)) return;
   round.received++;
   if (!sample) sample = data.toString();
   if (round.received === round.expected) {

@@ -30,7 +30,14 @@ import {
 } from "./event-log.ts";
 import { membershipsFor, shouldSendEvent } from "./should-send-event.ts";
 import { channelMemberIds } from "../services/channels.ts";
-import { PRESENCE_HEARTBEAT_MS, presenceCleared, presenceHeartbeat, presenceJoined, presenceLeft } from "../services/presence.ts";
+import {
+  PRESENCE_HEARTBEAT_MS,
+  presenceCleared,
+  presenceHeartbeat,
+  presenceJoined,
+  presenceLeft,
+  statusAudience,
+} from "../services/presence.ts";
 
 /**
  * How many of a connection's last frames can be sent again when it resumes
@@ -123,7 +130,10 @@ export class RealtimeHub {
     if (!host.bus.crossesProcesses)
       this.inPresenceOrder(() => presenceCleared(host, { processId: host.bus.processId, everyoneElse: true }));
     this.heartbeatTimer = setInterval(() => {
-      this.inPresenceOrder(() => presenceHeartbeat(host, { processId: host.bus.processId }));
+      this.inPresenceOrder(async () => {
+        // Users whose only sockets were on a process that died are offline now: say so.
+        for (const userId of await presenceHeartbeat(host, { processId: host.bus.processId })) await this.statusChanged(userId, "offline");
+      });
     }, PRESENCE_HEARTBEAT_MS);
     this.heartbeatTimer.unref();
     host.bus.subscribe((message) => {
@@ -387,16 +397,24 @@ export class RealtimeHub {
 
   /**
    * This process got its first socket of a user, or closed its last: record
-   * it for `POST /users/status/ids`. No `status_change` event goes out:
-   * Mattermost sends it only to the user themselves (their other clients
-   * poll statuses), and on connect it would sit between `hello` and the
-   * events every client and test expects next.
+   * it for `POST /users/status/ids`, and when the user's status changed
+   * (their first socket on any process, or their last gone) send
+   * `status_change` (services/presence.ts says to whom).
    */
   private presenceChanged(userId: string, status: "online" | "offline"): void {
     const processId = this.host.bus.processId;
-    this.inPresenceOrder(() =>
-      status === "online" ? presenceJoined(this.host, { processId, userId }) : presenceLeft(this.host, { processId, userId }),
-    );
+    this.inPresenceOrder(async () => {
+      const changed =
+        status === "online" ? await presenceJoined(this.host, { processId, userId }) : await presenceLeft(this.host, { processId, userId });
+      if (changed) await this.statusChanged(userId, status);
+    });
+  }
+
+  /** Mattermost's `status_change` `{status, user_id}`: to the user, and to the online members of their direct and group messages. */
+  private async statusChanged(userId: string, status: "online" | "offline"): Promise<void> {
+    const data = { status, user_id: userId };
+    this.publish("status_change", data, { userId });
+    for (const other of await statusAudience(this.host, { userId })) this.publish("status_change", data, { userId: other });
   }
 
   /**
@@ -483,10 +501,11 @@ export class RealtimeHub {
   async close(): Promise<void> {
     if (this.trimTimer) clearInterval(this.trimTimer);
     clearInterval(this.heartbeatTimer);
-    await this.writes;
     // This process's sockets end with it: it vouches for nobody's presence any more.
     this.inPresenceOrder(() => presenceCleared(this.host, { processId: this.host.bus.processId }));
     await this.presence;
+    // After the presence steps, which may publish status changes.
+    await this.writes;
     for (const conn of this.all) conn.ws.terminate();
     this.all.clear();
     this.byUser.clear();

@@ -3,7 +3,7 @@
  * invalidations cross between them through LISTEN/NOTIFY.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiErrorBodySchema, channelSchema, postSchema, userSchema } from "#common/wire-schemas.ts";
+import { apiErrorBodySchema, channelSchema, postSchema, statusChangeEventDataSchema, userSchema } from "#common/wire-schemas.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import {
   eventually,
@@ -65,7 +65,8 @@ describe.skipIf(testDialect !== "postgres")("two Sitrep processes on one Postgre
     const here = await server.createPost(alice, { channelId: channel.id, message: "made in process one" });
     const crossed = await onChild.waitFor(postEvent("posted", here.id), 10_000);
     expect(JSON.parse(String(crossed.data?.post))).toMatchObject({ id: here.id, message: "made in process one", channel_id: channel.id });
-    expect(crossed.seq).toBe(1);
+    // Numbered per connection, with no gap: hello is 0, then each event (Bob's status_change among them) the next.
+    expect(crossed.seq).toBe(onChild.frames.filter((f) => f.event).indexOf(crossed));
 
     const viaChild = new TestClient(childUrl, alice.token, alice.user);
     const there = await viaChild.post("/api/v4/posts", { channel_id: channel.id, message: "made in process two" }, postSchema);
@@ -115,6 +116,37 @@ describe.skipIf(testDialect !== "postgres")("two Sitrep processes on one Postgre
     );
     expect(after.body.total_msg_count).toBe(before.body.total_msg_count + 1);
     expect(after.body.last_post_at).toBe(post.create_at);
+  });
+
+  it("tells a direct message's other member here when a user comes online there, and offline when their last socket on either goes", async () => {
+    const erin = await server.createUser();
+    expect((await alice.post("/api/v4/channels/direct", [alice.user.id, erin.user.id])).status).toBe(201);
+    const partner = await TestSocket.open(server.url, { token: alice.token });
+    sockets.push(partner);
+    const erinStatuses = () =>
+      partner.events("status_change").flatMap((e) => {
+        const data = statusChangeEventDataSchema.parse(e.data);
+        return data.user_id === erin.user.id ? [data.status] : [];
+      });
+    const onChild = await TestSocket.open(childUrl, { token: erin.token });
+    await eventually(() => erinStatuses().length === 1, { ms: 10_000, what: "erin online, from the other process" });
+    // A socket here too: Erin was online already (presence is shared), so nobody is told again.
+    const presenceRows = async () =>
+      (await server.host.db.selectFrom("user_presence").select("process_id").where("user_id", "=", erin.user.id).execute()).length;
+    const here = await TestSocket.open(server.url, { token: erin.token });
+    await eventually(async () => (await presenceRows()) === 2, { what: "erin's presence on both processes" });
+    // Closing the other process's socket leaves her online here; closing this one too takes her offline.
+    await onChild.close();
+    await eventually(async () => (await presenceRows()) === 1, { what: "erin's presence on this process only" });
+    await here.close();
+    await eventually(() => erinStatuses().length === 2, { ms: 10_000, what: "erin offline" });
+    expect(erinStatuses()).toEqual(["online", "offline"]);
+    // Erin's own socket was told she is online (of Alice's own status it may hear too: they share a direct message).
+    const ownStatuses = onChild
+      .events("status_change")
+      .map((e) => statusChangeEventDataSchema.parse(e.data))
+      .filter((d) => d.user_id === erin.user.id);
+    expect(ownStatuses).toEqual([{ status: "online", user_id: erin.user.id }]);
   });
 
   it("ends a session everywhere: logging out here closes the socket there", async () => {

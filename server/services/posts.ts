@@ -369,31 +369,57 @@ export async function getPost(host: Pick<Host, "db">, postId: string): Promise<P
   return post ?? null;
 }
 
+/** How to page through a thread, as Mattermost's `GET /posts/{id}/thread` takes it. */
+export interface ThreadPaging {
+  /** Posts of the thread per page (the asked-for post aside); 0 for all of them. */
+  perPage: number;
+  /** `down`: oldest first, pages go forward in time; `up` (or none): newest first, pages go back. */
+  direction?: "up" | "down";
+  /** Start after this time: posts later than it (`down`) or earlier (`up`). */
+  fromCreateAt?: number;
+  /** With {@link fromCreateAt}: start after this post among those created at that very time. */
+  fromPost?: string;
+  /** Only the asked-for post, none of its thread. */
+  skipFetchThreads?: boolean;
+}
+
 /**
- * A post's whole thread (its root and every live reply) as Mattermost's
- * `GET /posts/{id}/thread` answers: `order` oldest first for `direction:
- * "down"` (what Client4 asks for), newest first otherwise, the posts by id.
- * With `skipFetchThreads` only the post itself.
+ * A page of a post's thread as Mattermost's `GET /posts/{id}/thread`
+ * answers it: the asked-for post first, always, then the page of the thread
+ * (its root and live replies, the asked-for post left out) in `direction`'s
+ * order, from `fromCreateAt`/`fromPost` on; `has_next` when the thread goes
+ * on past the page (the next page starts from the page's last post).
  */
-export async function postThread(
-  host: Pick<Host, "db">,
-  props: { post: Post; direction?: "up" | "down"; skipFetchThreads?: boolean },
-): Promise<PostList> {
-  const rootId = threadIdOf(props.post);
-  const ascending = props.direction === "down";
-  const rows = props.skipFetchThreads
-    ? await host.db.selectFrom("posts").selectAll().where("id", "=", props.post.id).where("delete_at", "=", 0).execute()
-    : await host.db
-        .selectFrom("posts")
-        .selectAll()
-        .where((eb) => eb.or([eb("id", "=", rootId), eb.and([eb("root_id", "=", rootId), eb("root_id", "<>", "")])]))
-        .where("delete_at", "=", 0)
-        .orderBy("create_at", ascending ? "asc" : "desc")
-        .orderBy("id", ascending ? "asc" : "desc")
-        .execute();
-  const posts: Record<string, Post> = {};
-  for (const post of await presentPosts(host, rows)) posts[post.id] = post;
-  return { order: rows.map((r) => r.id), posts, next_post_id: "", prev_post_id: "", has_next: false };
+export async function postThread(host: Pick<Host, "db">, props: { post: Post; paging: ThreadPaging }): Promise<PostList> {
+  const { post, paging } = props;
+  const posts: Record<string, Post> = { [post.id]: post };
+  const order = [post.id];
+  if (paging.skipFetchThreads) return { order, posts, next_post_id: "", prev_post_id: "", has_next: false };
+  const rootId = threadIdOf(post);
+  const ascending = paging.direction === "down";
+  let query = host.db
+    .selectFrom("posts")
+    .selectAll()
+    .where((eb) => eb.or([eb("id", "=", rootId), eb.and([eb("root_id", "=", rootId), eb("root_id", "<>", "")])]))
+    .where("delete_at", "=", 0);
+  const from = paging.fromCreateAt;
+  if (from !== undefined && from > 0) {
+    const op = ascending ? ">" : "<";
+    const fromPost = paging.fromPost;
+    query = fromPost
+      ? query.where((eb) => eb.or([eb("create_at", op, from), eb.and([eb("create_at", "=", from), eb("id", op, fromPost)])]))
+      : query.where("create_at", op, from);
+  }
+  query = query.orderBy("create_at", ascending ? "asc" : "desc").orderBy("id", ascending ? "asc" : "desc");
+  if (paging.perPage > 0) query = query.limit(paging.perPage + 1);
+  const rows = await query.execute();
+  const hasNext = paging.perPage > 0 && rows.length > paging.perPage;
+  const page = (hasNext ? rows.slice(0, paging.perPage) : rows).filter((r) => r.id !== post.id);
+  for (const p of await presentPosts(host, page)) {
+    posts[p.id] = p;
+    order.push(p.id);
+  }
+  return { order, posts, next_post_id: "", prev_post_id: "", has_next: hasNext };
 }
 
 /**

@@ -7,6 +7,14 @@
  * refreshed for {@link PRESENCE_STALE_MS} (its process died) counts for
  * nothing, so a crash leaves nobody online for long. `user_activity` keeps
  * when each user last connected or disconnected, for `last_activity_at`.
+ *
+ * A change of status (online on a user's first socket anywhere, offline when
+ * their last one closes or its process stops refreshing it) is told with
+ * Mattermost's `status_change` `{status, user_id}` to the user themselves (as
+ * Mattermost does) and to the online members of their direct and group
+ * messages, whose sidebars show it. Everyone else polls `POST
+ * /users/status/ids`, as Mattermost's clients do: telling every teammate of
+ * every connect would cost a frame per pair of users on a busy morning.
  */
 import type { UserStatus } from "#common/wire.ts";
 import type { Host } from "../host.ts";
@@ -54,17 +62,34 @@ async function touchActivity(host: PresenceDb, props: { userId: string; now: num
     .execute();
 }
 
-/** A process got its first socket of a user. True when the user was offline everywhere before (now online). */
+/** Whether a process other than `processId` holds a live presence row of the user. */
+async function onlineElsewhere(host: PresenceDb, props: { processId: string; userId: string; now: number }): Promise<boolean> {
+  const row = await host.db
+    .selectFrom("user_presence")
+    .select("user_id")
+    .where("user_id", "=", props.userId)
+    .where("process_id", "<>", props.processId)
+    .where("seen_at", ">", props.now - PRESENCE_STALE_MS)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * A process got its first socket of a user. True when no other process has
+ * one (the user is online now). The row is written before the others are
+ * read, as {@link presenceLeft} deletes before it reads: when one process
+ * joins while another leaves, the last of the two to read tells the status
+ * the user ends with (at worst an online is told twice).
+ */
 export async function presenceJoined(host: PresenceDb, props: { processId: string; userId: string }): Promise<boolean> {
   const now = Date.now();
-  const wasOnline = (await onlineUserIds(host, [props.userId], now)).size > 0;
   await host.db
     .insertInto("user_presence")
     .values({ process_id: props.processId, user_id: props.userId, seen_at: now })
     .onConflict((oc) => oc.columns(["process_id", "user_id"]).doUpdateSet({ seen_at: now }))
     .execute();
   await touchActivity(host, { userId: props.userId, now });
-  return !wasOnline;
+  return !(await onlineElsewhere(host, { ...props, now }));
 }
 
 /** A process closed its last socket of a user. True when no process has one now (the user went offline). */
@@ -72,12 +97,48 @@ export async function presenceLeft(host: PresenceDb, props: { processId: string;
   const now = Date.now();
   await host.db.deleteFrom("user_presence").where("process_id", "=", props.processId).where("user_id", "=", props.userId).execute();
   await touchActivity(host, { userId: props.userId, now });
-  return (await onlineUserIds(host, [props.userId], now)).size === 0;
+  return !(await onlineElsewhere(host, { ...props, now }));
 }
 
-/** Refresh this process's presence rows, so they stay counted. */
-export async function presenceHeartbeat(host: PresenceDb, props: { processId: string }): Promise<void> {
-  await host.db.updateTable("user_presence").set({ seen_at: Date.now() }).where("process_id", "=", props.processId).execute();
+/**
+ * Refresh this process's presence rows, so they stay counted, and take away
+ * the rows of processes that stopped refreshing theirs. Answers the users who
+ * are offline now because of it: each stale row is deleted by one process
+ * only, so one of them tells.
+ */
+export async function presenceHeartbeat(host: PresenceDb, props: { processId: string }): Promise<string[]> {
+  const now = Date.now();
+  await host.db.updateTable("user_presence").set({ seen_at: now }).where("process_id", "=", props.processId).execute();
+  const stale = await host.db
+    .deleteFrom("user_presence")
+    .where("seen_at", "<=", now - PRESENCE_STALE_MS)
+    .returning("user_id")
+    .execute();
+  if (stale.length === 0) return [];
+  const userIds = [...new Set(stale.map((r) => r.user_id))];
+  const online = await onlineUserIds(host, userIds, now);
+  return userIds.filter((id) => !online.has(id));
+}
+
+/**
+ * Who hears of a user's status change besides the user: the members of their
+ * direct and group messages who are online now (nobody else has a socket to
+ * tell).
+ */
+export async function statusAudience(host: PresenceDb, props: { userId: string }): Promise<string[]> {
+  const rows = await host.db
+    .selectFrom("channel_members as mine")
+    .innerJoin("channels as c", "c.id", "mine.channel_id")
+    .innerJoin("channel_members as other", "other.channel_id", "mine.channel_id")
+    .innerJoin("user_presence as p", "p.user_id", "other.user_id")
+    .select("other.user_id")
+    .distinct()
+    .where("mine.user_id", "=", props.userId)
+    .where("c.type", "in", ["D", "G"])
+    .where("other.user_id", "<>", props.userId)
+    .where("p.seen_at", ">", Date.now() - PRESENCE_STALE_MS)
+    .execute();
+  return rows.map((r) => r.user_id);
 }
 
 /**

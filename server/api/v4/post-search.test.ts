@@ -166,6 +166,90 @@ describe("searchPosts (Client4)", () => {
   });
 });
 
+describe("date filters, in the searcher's time zone", () => {
+  /** A post made now, then dated `iso` (as if it had been said then). */
+  async function postedAt(iso: string, message: string): Promise<Post> {
+    const made = await post(alice, pub, message);
+    await server.host.db
+      .updateTable("posts")
+      .set({ create_at: Date.parse(iso) })
+      .where("id", "=", made.id)
+      .execute();
+    return made;
+  }
+
+  beforeAll(async () => {
+    await postedAt("2024-04-30T23:30:00Z", "sevzulu paged late on the last of April");
+    await postedAt("2024-05-01T10:00:00Z", "sevzulu paged on the first of May");
+    await postedAt("2024-05-02T00:30:00Z", "sevzulu paged just after midnight on the second");
+  });
+
+  const search = async (terms: string, timeZoneOffset?: number) => {
+    const results = await client4(bob).searchPostsWithParams(team.id, {
+      terms,
+      is_or_search: false,
+      ...(timeZoneOffset === undefined ? {} : { time_zone_offset: timeZoneOffset }),
+    });
+    return results.order.map((id) => results.posts[id]?.message ?? `missing ${id}`);
+  };
+
+  it("on:, before: and after: a day (UTC unless time_zone_offset says otherwise), with words or alone", async () => {
+    expect(await search("sevzulu on:2024-05-01")).toEqual(["sevzulu paged on the first of May"]);
+    expect(await search("sevzulu on:2024-5-1")).toEqual(["sevzulu paged on the first of May"]);
+    expect(await search("on:2024-05-01")).toEqual(["sevzulu paged on the first of May"]);
+    expect(await search("sevzulu after:2024-05-01")).toEqual(["sevzulu paged just after midnight on the second"]);
+    expect(await search("sevzulu before:2024-05-01")).toEqual(["sevzulu paged late on the last of April"]);
+    expect(await search("sevzulu after:2024-04-30 before:2024-05-02")).toEqual(["sevzulu paged on the first of May"]);
+    // In UTC+1 the first of May began at 23:00 UTC on the 30th and ended at 23:00 UTC on the first.
+    expect(await search("sevzulu on:2024-05-01", 3600)).toEqual([
+      "sevzulu paged on the first of May",
+      "sevzulu paged late on the last of April",
+    ]);
+    // In UTC−1 half past midnight UTC on the second is still the first.
+    expect(await search("sevzulu on:2024-05-01", -3600)).toEqual([
+      "sevzulu paged just after midnight on the second",
+      "sevzulu paged on the first of May",
+    ]);
+  });
+
+  it("leaves out -on:, -before: and -after: a day, and -from: and -in:", async () => {
+    expect(await search("sevzulu -on:2024-05-01")).toEqual([
+      "sevzulu paged just after midnight on the second",
+      "sevzulu paged late on the last of April",
+    ]);
+    expect(await search("sevzulu -before:2024-05-01 -after:2024-05-01")).toEqual(["sevzulu paged on the first of May"]);
+    expect(await found(bob, `deploy -from:${alice.user.username}`)).toEqual([
+      "ops: deploy frozen until the error-rate alert clears",
+      "Rolling back the deploy of payments-api",
+    ]);
+    expect(await found(bob, "deploy -in:ops-room")).toEqual([
+      "Rolling back the deploy of payments-api",
+      "Deploy 4812 finished: error rate back to normal",
+    ]);
+    expect(await found(bob, `deploy -in:ops-room -from:${bob.user.username}`)).toEqual(["Deploy 4812 finished: error rate back to normal"]);
+  });
+});
+
+describe("archived channels", () => {
+  it("are searched only with include_deleted_channels, and then only by who could read them", async () => {
+    const archived = await server.createChannel(alice, { teamId: team.id, name: "old-war-room", type: "P" });
+    await server.addToChannel(alice, { channel: archived, user: bob.user });
+    await post(alice, archived, "postmortem draft for the quokka outage");
+    expect((await alice.delete(`/api/v4/channels/${archived.id}`)).status).toBe(200);
+    const withArchived = async (person: Person) => {
+      const results = await client4(person).searchPostsWithParams(team.id, {
+        terms: "quokka",
+        is_or_search: false,
+        include_deleted_channels: true,
+      });
+      return results.order.map((id) => results.posts[id]?.message);
+    };
+    expect(await found(bob, "quokka")).toEqual([]);
+    expect(await withArchived(bob)).toEqual(["postmortem draft for the quokka outage"]);
+    expect(await withArchived(carol)).toEqual([]);
+  });
+});
+
 describe("search after edits and deletes through the API", () => {
   it("finds an edited post by its new words only, and a deleted one not at all", async () => {
     const edited = await post(bob, pub, "pager storm from the old alertmanager");
@@ -232,7 +316,26 @@ describe("bad input", () => {
     expect(await refused({ terms: 12 })).toEqual({ status: 400, message: "terms: must be a string" });
     expect(await refused({ terms: "   " })).toEqual({ status: 400, message: "terms: must not be empty" });
     expect(await refused({ terms: "x".repeat(1025) })).toEqual({ status: 400, message: "terms: must be at most 1024 characters" });
-    expect(await refused({ terms: "#- *" })).toEqual({ status: 400, message: "terms: must contain a word, a quoted phrase, from: or in:" });
+    expect(await refused({ terms: "#- *" })).toEqual({
+      status: 400,
+      message: "terms: must contain a word, a quoted phrase, from:, in:, on:, before: or after:",
+    });
+    expect(await refused({ terms: "deploy on:2024-13-01 after:yesterday" })).toEqual({
+      status: 400,
+      message: 'terms: "on:2024-13-01", "after:yesterday" must name a day as YYYY-MM-DD',
+    });
+    expect(await refused({ terms: "deploy", time_zone_offset: "UTC+2" })).toEqual({
+      status: 400,
+      message: "time_zone_offset: must be a number of seconds",
+    });
+    expect(await refused({ terms: "deploy", time_zone_offset: 15 * 3600 })).toEqual({
+      status: 400,
+      message: "time_zone_offset: must be -50400 to 50400 seconds",
+    });
+    expect(await refused({ terms: "deploy", include_deleted_channels: "yes" })).toEqual({
+      status: 400,
+      message: "include_deleted_channels: must be true or false",
+    });
     expect(await refused({ terms: "deploy", is_or_search: "yes" })).toEqual({
       status: 400,
       message: "is_or_search: must be true or false",

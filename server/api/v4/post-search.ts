@@ -17,7 +17,7 @@ export function registerPostSearchRoutes(app: FastifyInstance, host: Host): void
     method: "POST",
     path: "/api/v4/teams/:teamId/posts/search",
     access: "user",
-    summary: "Search a team's posts: words, quoted phrases, from:user, in:channel; newest first",
+    summary: "Search a team's posts: words, quoted phrases, from:, in:, on:, before:, after:, -exclusions; newest first",
     policy: "team member (or system admin); only posts of channels the caller may read",
     params: z.object({ teamId: z.string() }),
     body: searchRequestSchema,
@@ -31,6 +31,8 @@ export function registerPostSearchRoutes(app: FastifyInstance, host: Host): void
         isOrSearch: body.is_or_search,
         page: body.page,
         perPage: body.per_page,
+        timeZoneOffset: body.time_zone_offset,
+        includeArchived: body.include_deleted_channels,
       });
       return withReactionsInList(host, results);
     },

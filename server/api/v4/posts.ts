@@ -13,14 +13,29 @@ import { postDeleter, postPatchSchema, postPatcher } from "../../services/post-e
 import { newPostSchema, postCreator, postThread, postsOfChannel } from "../../services/posts.ts";
 import { withFiles, withFilesInList } from "../../services/files.ts";
 import { withReactions, withReactionsInList } from "../../services/reactions.ts";
-import { pageQuerySchema } from "#common/limits.ts";
+import { LIMITS, pageQuerySchema } from "#common/limits.ts";
 import { hostRoute } from "../route.ts";
 
-/** Client4's `getPostThread` query; paging options it sends (`perPage`, `fromPost`, …) are accepted and the whole thread answered. */
-const threadQuerySchema = z.object({
-  direction: z.enum(["up", "down"]).optional(),
-  skipFetchThreads: z.enum(["true", "false"]).optional(),
-});
+/**
+ * `GET /posts/{id}/thread`'s query, as Client4's `getPostThread` and
+ * `getPaginatedPostThread` send it (its other parameters, such as
+ * `collapsedThreads`, are accepted and not read).
+ */
+const threadQuerySchema = z
+  .object({
+    perPage: z.coerce
+      .number({ error: "must be a number" })
+      .int("must be a whole number")
+      .min(0, `must be 0 (all) to ${LIMITS.perPageMax}`)
+      .max(LIMITS.perPageMax, `must be 0 (all) to ${LIMITS.perPageMax}`)
+      .default(0),
+    fromCreateAt: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more").optional(),
+    fromPost: z.string().max(26, "must be a post id").optional(),
+    direction: z.enum(["up", "down"], "must be up or down").optional(),
+    skipFetchThreads: z.enum(["true", "false"], "must be true or false").optional(),
+  })
+  // As Mattermost: a post to start from is one of those created at `fromCreateAt`.
+  .refine((q) => !q.fromPost || (q.fromCreateAt ?? 0) > 0, { message: "is required with fromPost", path: ["fromCreateAt"] });
 
 const listQuerySchema = pageQuerySchema().extend({
   before: z.string().optional(),
@@ -61,7 +76,7 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     method: "GET",
     path: "/api/v4/posts/:id/thread",
     access: "user",
-    summary: "A post's thread: its root and every reply",
+    summary: "A page of a post's thread: the post, then its root and replies (perPage, fromCreateAt, fromPost, direction)",
     policy: "can read the post's channel",
     params: z.object({ id: z.string() }),
     query: threadQuerySchema,
@@ -72,7 +87,16 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
         host,
         await withReactionsInList(
           host,
-          await postThread(host, { post, direction: query.direction, skipFetchThreads: query.skipFetchThreads === "true" }),
+          await postThread(host, {
+            post,
+            paging: {
+              perPage: query.perPage,
+              direction: query.direction,
+              fromCreateAt: query.fromCreateAt,
+              fromPost: query.fromPost,
+              skipFetchThreads: query.skipFetchThreads === "true",
+            },
+          }),
         ),
       );
     },

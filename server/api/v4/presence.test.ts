@@ -1,11 +1,18 @@
 /**
  * Presence and client bootstrap, as official clients use them: Client4
- * `getStatusesByIds` (online while a WebSocket is open, offline after), the `user_typing` action's `typing` event (to the
+ * `getStatusesByIds` (online while a WebSocket is open, offline after),
+ * `status_change` (to the user and their direct and group messages' members), the `user_typing` action's `typing` event (to the
  * channel's other members only, never about a channel the typist cannot
  * read), and `getClientConfig` / `getClientLicenseOld`, readable anonymously.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiErrorBodySchema, channelSchema, typingEventDataSchema, userStatusSchema } from "#common/wire-schemas.ts";
+import {
+  apiErrorBodySchema,
+  channelSchema,
+  statusChangeEventDataSchema,
+  typingEventDataSchema,
+  userStatusSchema,
+} from "#common/wire-schemas.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import { z } from "zod";
 import { eventually, officialClient, officialSocket, startTestServer, TestSocket, type TestClient, type TestServer } from "#testing";
@@ -46,6 +53,7 @@ describe("statuses", () => {
       expect(await statusOf(bob)).toBe("offline");
       const bobSocket = await TestSocket.open(server.url, { token: bob.token });
       await eventually(async () => (await statusOf(bob)) === "online" || undefined, { what: "bob online" });
+      await bobSocket.waitFor("status_change");
       // A second socket of the same user changes nothing; closing one of two leaves them online.
       const second = await TestSocket.open(server.url, { token: bob.token });
       await second.close();
@@ -54,10 +62,52 @@ describe("statuses", () => {
       expect(status?.last_activity_at).toBeGreaterThan(0);
       await bobSocket.close();
       await eventually(async () => (await statusOf(bob)) === "offline" || undefined, { what: "bob offline" });
-      // Nothing is broadcast (see realtime/hub.ts): the other clients poll, as Mattermost's do.
-      expect(watcher.events.filter((e) => e.event === "status_change")).toEqual([]);
+      // Bob's own socket was told he is online; Alice shares no direct message with him, so she polls, as Mattermost's clients do.
+      expect(bobSocket.events("status_change").map((e) => statusChangeEventDataSchema.parse(e.data))).toEqual([
+        { status: "online", user_id: bob.user.id },
+      ]);
+      const aboutBob = watcher.events.filter((e) => e.event === "status_change" && JSON.stringify(e.data).includes(bob.user.id));
+      expect(aboutBob).toEqual([]);
     } finally {
       watcher.close();
+    }
+  });
+
+  it("status_change {status, user_id} tells the user and their direct and group messages' members when they come online and go offline", async () => {
+    const dave = await server.createUser();
+    const erin = await server.createUser();
+    await officialClient(alice).createDirectChannel([alice.user.id, dave.user.id]);
+    await officialClient(erin).createGroupChannel([erin.user.id, dave.user.id, bob.user.id]);
+    const partner = await officialSocket(alice);
+    const groupMember = await TestSocket.open(server.url, { token: erin.token });
+    const stranger = await TestSocket.open(server.url, { token: (await server.createUser()).token });
+    const daveStatuses = (events: Array<{ event?: string; data?: unknown }>) =>
+      events.flatMap((e) => {
+        if (e.event !== "status_change") return [];
+        const data = statusChangeEventDataSchema.parse(e.data);
+        return data.user_id === dave.user.id ? [data.status] : [];
+      });
+    try {
+      const first = await TestSocket.open(server.url, { token: dave.token });
+      await partner.waitFor("status_change", (e) => daveStatuses([e]).includes("online"));
+      await groupMember.waitFor((f) => daveStatuses([f]).includes("online"));
+      await first.waitFor("status_change");
+      expect(daveStatuses(first.frames)).toEqual(["online"]);
+      // A second socket, and closing one of two, change nothing.
+      const second = await TestSocket.open(server.url, { token: dave.token });
+      await first.close();
+      await second.close();
+      await partner.waitFor("status_change", (e) => daveStatuses([e]).includes("offline"));
+      await groupMember.waitFor((f) => daveStatuses([f]).includes("offline"));
+      expect(daveStatuses(partner.events)).toEqual(["online", "offline"]);
+      expect(daveStatuses(groupMember.frames)).toEqual(["online", "offline"]);
+      expect(daveStatuses(second.frames)).toEqual([]);
+      // Someone who shares no direct or group message with Dave hears nothing of him.
+      expect(daveStatuses(stranger.frames)).toEqual([]);
+    } finally {
+      partner.close();
+      await groupMember.close();
+      await stranger.close();
     }
   });
 

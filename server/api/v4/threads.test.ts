@@ -88,8 +88,8 @@ describe("threads, edits and deletes with @mattermost/client", () => {
       expect(thread.order).toEqual([root.id, reply.id]);
       expect(thread.posts[root.id]).toMatchObject({ message: "db is slow", reply_count: 1 });
       expect(thread.posts[reply.id]).toMatchObject({ message: "looking", reply_count: 1 });
-      // Asked for by a reply's id, the thread is the same.
-      expect((await bobClient.getPostThread(reply.id)).order).toEqual([root.id, reply.id]);
+      // Asked for by a reply's id, the same posts, the asked-for one first (as Mattermost answers).
+      expect((await bobClient.getPostThread(reply.id)).order).toEqual([reply.id, root.id]);
       expect((await bobClient.getPosts(pub.id, 0, 60)).posts[root.id]?.reply_count).toBe(1);
 
       const edited = await aliceClient.patchPost({ id: root.id, message: "db is slow (primary)" } as never);
@@ -154,11 +154,96 @@ describe("POST /api/v4/posts with root_id", () => {
     expect(list.find((p) => p.id === root.id)?.reply_count).toBe(2);
     expect(list.some((p) => p.id === first.id)).toBe(false);
     const thread = expectBody(await alice.get(`/api/v4/posts/${root.id}/thread?direction=up`), postListSchema);
-    expect(thread.order).toEqual([replies[2]?.id, replies[1]?.id, root.id]);
+    // The asked-for post first, then the thread newest first.
+    expect(thread.order).toEqual([root.id, replies[2]?.id, replies[1]?.id]);
     expect(Object.values(thread.posts).map((p) => p.reply_count)).toEqual([2, 2, 2]);
     // An ordinary post counts nothing.
     const lone = await server.createPost(alice, { channelId: pub.id, message: "alone" });
     expect(expectBody(await alice.get(`/api/v4/posts/${lone.id}`), postSchema).reply_count).toBe(0);
+  });
+});
+
+describe("GET /api/v4/posts/{id}/thread paging (Client4 getPaginatedPostThread)", () => {
+  /** A root and five replies, three of them created at the same millisecond (so pages break ties by id). */
+  async function threadOfSix(): Promise<{ root: Post; replies: Post[] }> {
+    const { alice, bob, pub } = seed;
+    const root = await server.createPost(alice, { channelId: pub.id, message: "paged root" });
+    const made: Post[] = [];
+    for (const n of [1, 2, 3, 4, 5])
+      made.push(expectBody(await bob.post("/api/v4/posts", { channel_id: pub.id, message: `reply ${n}`, root_id: root.id }), postSchema));
+    const tie = (made[4]?.create_at ?? 0) + 10;
+    const tied = made.slice(1, 4).map((r) => r.id);
+    await server.host.db.updateTable("posts").set({ create_at: tie }).where("id", "in", tied).execute();
+    await server.host.db
+      .updateTable("posts")
+      .set({ create_at: tie + 10 })
+      .where("id", "=", made[4]?.id ?? "")
+      .execute();
+    const replies = made
+      .map((r) => ({ ...r, create_at: tied.includes(r.id) ? tie : r.id === made[4]?.id ? tie + 10 : r.create_at }))
+      .sort((a, b) => a.create_at - b.create_at || (a.id < b.id ? -1 : 1));
+    return { root, replies };
+  }
+
+  /** Every page from the first, following has_next from each page's last post, as a client pages. */
+  async function allPages(rootId: string, direction: "up" | "down"): Promise<string[][]> {
+    const client = client4(seed.bob.token);
+    const pages: string[][] = [];
+    let from: { fromCreateAt?: number; fromPost?: string } = {};
+    for (;;) {
+      const page = await client.getPaginatedPostThread(rootId, { perPage: 2, direction, ...from });
+      pages.push(page.order);
+      const lastId = page.order[page.order.length - 1] ?? "";
+      const last = page.posts[lastId];
+      if (!page.has_next || !last) return pages;
+      from = { fromCreateAt: last.create_at, fromPost: last.id };
+    }
+  }
+
+  it("pages down, oldest first, the asked-for post first on every page, each post once, has_next until the last page", async () => {
+    const { root, replies } = await threadOfSix();
+    const ids = replies.map((r) => r.id);
+    expect(await allPages(root.id, "down")).toEqual([
+      [root.id, ids[0]],
+      [root.id, ids[1], ids[2]],
+      [root.id, ids[3], ids[4]],
+    ]);
+  });
+
+  it("pages up, newest first, down to the root", async () => {
+    const { root, replies } = await threadOfSix();
+    const ids = replies.map((r) => r.id).reverse();
+    expect(await allPages(root.id, "up")).toEqual([
+      [root.id, ids[0], ids[1]],
+      [root.id, ids[2], ids[3]],
+      [root.id, ids[4]],
+    ]);
+  });
+
+  it("answers the whole thread without perPage (fetchAll), and only the post with skipFetchThreads", async () => {
+    const { root, replies } = await threadOfSix();
+    const client = client4(seed.bob.token);
+    const all = await client.getPaginatedPostThread(root.id, { fetchAll: true, direction: "down" });
+    expect(all.order).toEqual([root.id, ...replies.map((r) => r.id)]);
+    expect(all.has_next).toBe(false);
+    const alone = await client.getPaginatedPostThread(replies[2]?.id ?? "", { fetchThreads: false });
+    expect(alone.order).toEqual([replies[2]?.id]);
+    const list = expectBody(await seed.bob.get(`/api/v4/posts/${root.id}/thread?perPage=1&direction=down`), postListSchema);
+    expect(list).toMatchObject({ order: [root.id], next_post_id: "", prev_post_id: "", has_next: true });
+  });
+
+  it("refuses bad paging with a 400 naming the parameter", async () => {
+    const { root } = await threadOfSix();
+    const bad = async (query: string) => {
+      const res = await seed.bob.get(`/api/v4/posts/${root.id}/thread?${query}`, apiErrorBodySchema);
+      return [res.status, res.body.message];
+    };
+    expect(await bad("perPage=201")).toEqual([400, "perPage: must be 0 (all) to 200"]);
+    expect(await bad("perPage=-1")).toEqual([400, "perPage: must be 0 (all) to 200"]);
+    expect(await bad("perPage=lots")).toEqual([400, "perPage: must be a number"]);
+    expect(await bad(`fromPost=${root.id}`)).toEqual([400, "fromCreateAt: is required with fromPost"]);
+    expect(await bad("fromCreateAt=soon")).toEqual([400, "fromCreateAt: must be a number"]);
+    expect(await bad("direction=sideways")).toEqual([400, "direction: must be up or down"]);
   });
 });
 

@@ -34,7 +34,7 @@ describe("migration 0006_post_threads", () => {
       const root = await getPost(host, rootId);
       expect(root).toMatchObject({ id: rootId, message: "root", reply_count: 2 });
       if (!root) throw new Error("the root post was lost");
-      const thread = await postThread(host, { post: root, direction: "down" });
+      const thread = await postThread(host, { post: root, paging: { perPage: 0, direction: "down" } });
       expect(thread.order).toEqual([rootId, ...replyIds]);
       expect(Object.values(thread.posts).map((p) => p.message)).toEqual(["root", "reply 0", "reply 1"]);
     } finally {
