@@ -333,7 +333,9 @@ const severityNameSchema = z
   .min(1, "must not be empty")
   .max(INCIDENT_LIMITS.severityNameMax, `must be at most ${INCIDENT_LIMITS.severityNameMax} characters`);
 /** A user id, or "" for nobody. */
-const userIdOrNone = z.union([idSchema, z.literal("")], { error: 'must be a user id (26 lowercase letters and digits) or "" for nobody' });
+const userIdOrNone = z
+  .string({ error: 'must be a user id (26 lowercase letters and digits) or "" for nobody' })
+  .regex(/^(?:[a-z0-9]{26})?$/, 'must be a user id (26 lowercase letters and digits) or "" for nobody');
 
 /**
  * `POST /incidents`. `channel_id` runs the incident in that existing channel
