@@ -17,7 +17,17 @@ describe("parsePlaybook", () => {
     const minimal = parsePlaybook("name: Minimal\n");
     expect(minimal).toEqual({
       ok: true,
-      spec: { name: "Minimal", description: "", channel: { private: false }, invite: [], checklist: [], fields: {}, forwarding: [] },
+      spec: {
+        name: "Minimal",
+        description: "",
+        channel: { private: false },
+        invite: [],
+        checklist: [],
+        fields: {},
+        forwarding: [],
+        roles: [],
+        broadcast: [],
+      },
     });
     expect(playbookStages(minimal.ok ? minimal.spec : {})).toEqual(["Triage", "Investigating", "Mitigated", "Resolved"]);
     const withField = parsePlaybook("name: F\nfields:\n  service:\ninvite: ['@alice']\nforwarding:\n  - from: ['~alerts']\n");
@@ -36,7 +46,12 @@ describe("parsePlaybook", () => {
       problems: [
         { line: 3, column: 12, path: "channel.private", reason: "must be true or false" },
         { line: 6, column: 5, path: "stages.0.checklst", reason: 'unknown key "checklst"; did you mean "checklist"?' },
-        { line: 8, column: 11, path: "forwarding.0.from", reason: 'must be a list of channel names or "*"' },
+        {
+          line: 8,
+          column: 11,
+          path: "forwarding.0.from",
+          reason: 'must be a list of channel names, e.g. [alerts, support], or "*" (also ["*"]) for every public channel',
+        },
         { line: 9, column: 12, path: "forwarding.0.match", reason: "must be any or all" },
       ],
     });

@@ -17,6 +17,10 @@ export const INCIDENT_API_BASE = "/plugins/incident/api/v1";
 /** Stages of an incident started without a playbook. */
 export const DEFAULT_STAGES = ["Triage", "Investigating", "Mitigated", "Resolved"] as const;
 
+/** Severities of an incident started without a playbook, most severe first, and the default one. */
+export const DEFAULT_SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4"] as const;
+export const DEFAULT_SEVERITY = "SEV3";
+
 /** Limits shared by the server checks and the web forms. */
 export const INCIDENT_LIMITS = {
   nameMax: 128,
@@ -25,6 +29,12 @@ export const INCIDENT_LIMITS = {
   fieldValueMax: 1024,
   playbookSourceMax: 256 * 1024,
   playbookFilesMax: 100,
+  /** A status update's markdown (a post's limit). */
+  statusUpdateMax: 16_383,
+  severityNameMax: 32,
+  roleNameMax: 32,
+  /** Users invited at start through the API. */
+  inviteMax: 100,
 } as const;
 
 export type IncidentStatus = "active" | "ended";
@@ -39,6 +49,10 @@ export interface ChecklistItem {
   checked_by: string;
   /** When it was checked; 0 when unchecked. */
   checked_at: number;
+  /** Who is on it; "" when nobody. */
+  assignee_user_id: string;
+  /** When it is due (ms since the epoch); 0 when it has no due time (yet: a playbook `due` counts from entering its stage). */
+  due_at: number;
 }
 
 /**
@@ -70,6 +84,20 @@ export interface Incident {
   forwarding: ForwardingRule[];
   /** True when the incident channel is private. */
   private: boolean;
+  /** One of `severities`. */
+  severity: string;
+  /** The severities it may take, most severe first (the playbook's, else SEV1–SEV4). */
+  severities: string[];
+  /** The playbook's roles besides the commander, each with its holder's user id ("" when nobody holds it). */
+  roles: Record<string, string>;
+  /** When the last status update was posted; 0 before the first. */
+  last_status_update_at: number;
+  /** How often a status update is expected (the playbook's `update_every`), ms; 0 when no reminders. */
+  update_every_ms: number;
+  /** True for a drill. */
+  drill: boolean;
+  /** True when the incident created its channel; false when it runs in an existing one (`--here`, `channel_id`). */
+  channel_created: boolean;
   status: IncidentStatus;
   create_at: number;
   /** When anything about it last changed: a newer event replaces an older one. */
@@ -108,32 +136,53 @@ export interface PlaybookProblem {
   file?: string;
 }
 
-/** What each update post (`custom_incident_update`) and event is about. */
+/** What each update post (`custom_incident_update`) and `incident_updated` event is about. */
 export const UPDATE_ACTIONS = [
   "started",
   "stage_changed",
+  "severity_changed",
   "commander_changed",
+  "role_changed",
   "checklist_item_added",
   "checklist_item_removed",
   "checklist_item_checked",
   "checklist_item_unchecked",
+  "checklist_item_assigned",
+  "checklist_item_due_changed",
+  "status_update_posted",
+  "timeline_event_added",
+  "timeline_event_removed",
   "rules_reloaded",
   "ended",
 ] as const;
 export type UpdateAction = (typeof UPDATE_ACTIONS)[number];
+
+/**
+ * Bot posts (`custom_incident_update`, props `action`) that tell, but change
+ * nothing: the reminder to the commander that a status update is overdue
+ * (`status_update_due`, props `{commander_user_id, last_update_at, due_at}`)
+ * and an overdue checklist item (`checklist_item_overdue`, props
+ * `{item_id, item_title, item_number, assignee_user_id, due_at}`). No
+ * `incident_updated` event goes with them.
+ */
+export const NOTICE_ACTIONS = ["status_update_due", "checklist_item_overdue"] as const;
+export type NoticeAction = (typeof NOTICE_ACTIONS)[number];
 
 /** The post type of the bot's update posts, rendered as cards by the web plugin. */
 export const UPDATE_POST_TYPE = "custom_incident_update";
 
 /**
  * Props of a `custom_incident_update` post. Besides these, each action adds its own:
- * stage_changed `{from_stage, to_stage}`, commander_changed `{from_user_id, to_user_id}`,
- * checklist_item_* `{item_id, item_title, item_stage, item_number}`,
- * started `{incident_name, commander_user_id, playbook_name, stage}`, ended `{incident_name, duration_ms}`.
+ * stage_changed `{from_stage, to_stage}`, severity_changed `{from_severity, to_severity}`,
+ * commander_changed `{from_user_id, to_user_id}`, role_changed `{role, from_user_id, to_user_id}`,
+ * checklist_item_* `{item_id, item_title, item_stage, item_number}` (assigned adds
+ * `{from_user_id, to_user_id}`, due_changed `{due_at}`), status_update_posted `{status_update_id}`,
+ * timeline_event_added / _removed `{entry_id, post_id}`,
+ * started `{incident_name, commander_user_id, playbook_name, stage, severity, drill}`, ended `{incident_name, duration_ms}`.
  */
 export interface UpdatePostProps {
   incident_id: string;
-  action: UpdateAction;
+  action: UpdateAction | NoticeAction;
   actor_id: string;
   [key: string]: unknown;
 }
@@ -166,6 +215,109 @@ export interface IncidentEventData {
   action?: UpdateAction;
 }
 
+// ---- timeline ---------------------------------------------------------------
+
+/** The kinds of timeline entry (DESIGN.md section 10). */
+export const TIMELINE_TYPES = [
+  "incident_started",
+  "stage_changed",
+  "severity_changed",
+  "commander_changed",
+  "role_changed",
+  "checklist_item_added",
+  "checklist_item_removed",
+  "checklist_item_checked",
+  "checklist_item_unchecked",
+  "checklist_item_assigned",
+  "status_update",
+  "event_from_post",
+  "message_forwarded",
+  "alert_received",
+  "rules_reloaded",
+  "retrospective_published",
+  "incident_ended",
+] as const;
+export type TimelineType = (typeof TIMELINE_TYPES)[number];
+
+/**
+ * One entry of an incident's timeline: what happened, when, who did it, and
+ * the post that records it (the bot's update post; for `event_from_post` the
+ * post added; for `message_forwarded` the copy in the incident channel).
+ * Only `event_from_post` entries can be removed.
+ */
+export interface TimelineEntry {
+  id: string;
+  incident_id: string;
+  type: TimelineType;
+  create_at: number;
+  /** Who did it ("" for the system, e.g. a forwarding rule's copy). */
+  actor_user_id: string;
+  /** One line of markdown, e.g. "@alice changed the severity from SEV3 to SEV1". */
+  summary: string;
+  /** "" when no post records it. */
+  post_id: string;
+  /** What the type adds, e.g. `{from, to}` for stage_changed and severity_changed, `{role, user_id}` for role_changed. */
+  details: Record<string, string | number | boolean | null>;
+}
+
+/**
+ * Realtime events of the timeline, to those who may see the incident:
+ * `custom_incident_timeline_entry_added` `{incident_id, entry: TimelineEntry}` and
+ * `custom_incident_timeline_entry_removed` `{incident_id, entry_id}`.
+ */
+export const TIMELINE_EVENTS = { added: "timeline_entry_added", removed: "timeline_entry_removed" } as const;
+
+// ---- status updates ---------------------------------------------------------
+
+/** The post type of a status update, in the incident channel and in each broadcast channel. */
+export const STATUS_UPDATE_POST_TYPE = "custom_incident_status_update";
+
+/** What happened to a status update's copy in one of the playbook's `broadcast` channels. */
+export interface BroadcastOutcome {
+  /** The name given in the playbook. */
+  channel_name: string;
+  /** "" when no such channel. */
+  channel_id: string;
+  status: "posted" | "skipped";
+  /** The copy; "" when skipped. */
+  post_id: string;
+  /** Why it was skipped; "" when posted. */
+  reason: string;
+}
+
+/** A status update (`POST /incidents/{id}/status-updates`). */
+export interface StatusUpdate {
+  id: string;
+  incident_id: string;
+  /** Markdown. */
+  message: string;
+  author_user_id: string;
+  /** The card in the incident channel. */
+  post_id: string;
+  /** The incident's severity and stage when it was posted. */
+  severity: string;
+  stage: string;
+  create_at: number;
+  broadcast: BroadcastOutcome[];
+}
+
+/**
+ * Props of a `custom_incident_status_update` post: `{incident_id, incident_name,
+ * status_update_id, author_user_id, severity, stage, channel_id, channel_name}` (the
+ * incident channel's), and `broadcast: true` on the copies in broadcast channels.
+ */
+export interface StatusUpdatePostProps {
+  incident_id: string;
+  incident_name: string;
+  status_update_id: string;
+  author_user_id: string;
+  severity: string;
+  stage: string;
+  channel_id: string;
+  channel_name: string;
+  broadcast: boolean;
+}
+
 // ---- request bodies -------------------------------------------------------
 
 const idSchema = z.string().regex(/^[a-z0-9]{26}$/, "must be an id (26 lowercase letters and digits)");
@@ -175,20 +327,43 @@ const titleSchema = z
   .min(1, "must not be empty")
   .max(INCIDENT_LIMITS.itemTitleMax, `must be at most ${INCIDENT_LIMITS.itemTitleMax} characters`);
 
-/** `POST /incidents`. */
+const severityNameSchema = z
+  .string({ error: "must be a severity name, e.g. SEV1" })
+  .trim()
+  .min(1, "must not be empty")
+  .max(INCIDENT_LIMITS.severityNameMax, `must be at most ${INCIDENT_LIMITS.severityNameMax} characters`);
+/** A user id, or "" for nobody. */
+const userIdOrNone = z
+  .string({ error: 'must be a user id (26 lowercase letters and digits) or "" for nobody' })
+  .regex(/^(?:[a-z0-9]{26})?$/, 'must be a user id (26 lowercase letters and digits) or "" for nobody');
+
+/**
+ * `POST /incidents`. `channel_id` runs the incident in that existing channel
+ * (the caller must be a member) instead of creating one; `post_id` puts that
+ * post on the timeline (started from a message); `invite` adds those users.
+ */
 export const createIncidentSchema = z.object({
   name: z.string().trim().min(1, "must not be empty").max(INCIDENT_LIMITS.nameMax, `must be at most ${INCIDENT_LIMITS.nameMax} characters`),
   team_id: idSchema,
   channel_name: z.string().trim().optional(),
+  channel_id: z.union([idSchema, z.literal("")]).optional(),
   playbook_id: z.union([idSchema, z.literal("")]).optional(),
-  private: z.boolean().optional(),
+  private: z.boolean({ error: "must be true or false" }).optional(),
   fields: z
     .record(z.string(), z.string().max(INCIDENT_LIMITS.fieldValueMax, `must be at most ${INCIDENT_LIMITS.fieldValueMax} characters`))
     .optional(),
+  severity: severityNameSchema.optional(),
+  commander_user_id: z.union([idSchema, z.literal("")]).optional(),
+  invite: z
+    .array(idSchema, { error: "must be a list of user ids" })
+    .max(INCIDENT_LIMITS.inviteMax, `must list at most ${INCIDENT_LIMITS.inviteMax} users`)
+    .optional(),
+  drill: z.boolean({ error: "must be true or false" }).optional(),
+  post_id: z.union([idSchema, z.literal("")]).optional(),
 });
 export type CreateIncidentRequest = z.infer<typeof createIncidentSchema>;
 
-/** `PATCH /incidents/{id}`. */
+/** `PATCH /incidents/{id}`: any of these; `roles` sets only the roles it names (`""` clears one). */
 export const patchIncidentSchema = z
   .object({
     commander_user_id: idSchema.optional(),
@@ -198,6 +373,8 @@ export const patchIncidentSchema = z
       .min(1, "must not be empty")
       .max(INCIDENT_LIMITS.stageNameMax, `must be at most ${INCIDENT_LIMITS.stageNameMax} characters`)
       .optional(),
+    severity: severityNameSchema.optional(),
+    roles: z.record(z.string(), userIdOrNone, { error: "must be a map of role names to user ids" }).optional(),
   })
   .strict();
 export type PatchIncidentRequest = z.infer<typeof patchIncidentSchema>;
@@ -209,9 +386,39 @@ export const addChecklistItemSchema = z.object({
 });
 export type AddChecklistItemRequest = z.infer<typeof addChecklistItemSchema>;
 
-/** `PUT /incidents/{id}/checklist/{item_id}`. */
-export const setChecklistItemSchema = z.object({ checked: z.boolean({ error: "must be true or false" }) });
+/** `PUT /incidents/{id}/checklist/{item_id}`: any of these (at least one); `assignee_user_id: ""` unassigns, `due_at: 0` clears. */
+export const setChecklistItemSchema = z
+  .object({
+    checked: z.boolean({ error: "must be true or false" }).optional(),
+    assignee_user_id: userIdOrNone.optional(),
+    due_at: z
+      .number({ error: "must be a time in ms since the epoch, or 0 for none" })
+      .int("must be a whole number")
+      .min(0, "must be 0 or more")
+      .optional(),
+  })
+  .strict()
+  .refine((body) => body.checked !== undefined || body.assignee_user_id !== undefined || body.due_at !== undefined, {
+    message: "give checked, assignee_user_id or due_at",
+  });
 export type SetChecklistItemRequest = z.infer<typeof setChecklistItemSchema>;
+
+/** `POST /incidents/{id}/status-updates`. */
+export const postStatusUpdateSchema = z.object({
+  message: z
+    .string({ error: "must be a string" })
+    .trim()
+    .min(1, "must not be empty")
+    .max(INCIDENT_LIMITS.statusUpdateMax, `must be at most ${INCIDENT_LIMITS.statusUpdateMax} characters`),
+});
+export type PostStatusUpdateRequest = z.infer<typeof postStatusUpdateSchema>;
+
+/** `GET /incidents/{id}/status-updates` query: newest first. */
+export const listStatusUpdatesQuerySchema = pageQuerySchema();
+
+/** `POST /incidents/{id}/timeline`: add a post the caller may read. */
+export const addTimelineEntrySchema = z.object({ post_id: idSchema });
+export type AddTimelineEntryRequest = z.infer<typeof addTimelineEntrySchema>;
 
 /** `GET /incidents` query. */
 export const listIncidentsQuerySchema = pageQuerySchema().extend({
@@ -250,8 +457,8 @@ export type ApplyPlaybooksRequest = z.infer<typeof applyPlaybooksSchema>;
 /** `GET /playbooks` query. */
 export const listPlaybooksQuerySchema = z.object({ team_id: idSchema });
 
-/** `POST /incidents/dialog`: open the start dialog in the caller's browser. */
-export const openStartDialogSchema = z.object({ team_id: idSchema, channel_id: idSchema });
+/** `POST /incidents/dialog`: open the start dialog in the caller's browser; `post_id` starts it from that message (quoted, put on the timeline). */
+export const openStartDialogSchema = z.object({ team_id: idSchema, channel_id: idSchema, post_id: idSchema.optional() });
 
 // ---- answers --------------------------------------------------------------
 // What the routes answer, for the host's route table (OpenAPI); typed against
@@ -267,6 +474,8 @@ export const checklistItemAnswerSchema = z.object({
   checked: z.boolean(),
   checked_by: z.string(),
   checked_at: z.number(),
+  assignee_user_id: z.string(),
+  due_at: z.number(),
 }) satisfies z.ZodType<ChecklistItem>;
 
 /** An {@link Incident} as the API answers it. */
@@ -286,11 +495,54 @@ export const incidentAnswerSchema = z.object({
   checklist: z.array(checklistItemAnswerSchema),
   forwarding: z.array(forwardingRuleSchema),
   private: z.boolean(),
+  severity: z.string(),
+  severities: z.array(z.string()),
+  roles: z.record(z.string(), z.string()),
+  last_status_update_at: z.number(),
+  update_every_ms: z.number(),
+  drill: z.boolean(),
+  channel_created: z.boolean(),
   status: z.enum(["active", "ended"]),
   create_at: z.number(),
   update_at: z.number(),
   end_at: z.number(),
 }) satisfies z.ZodType<Incident>;
+
+/** A {@link TimelineEntry} as the API answers it. */
+export const timelineEntryAnswerSchema = z.object({
+  id: z.string(),
+  incident_id: z.string(),
+  type: z.enum(TIMELINE_TYPES),
+  create_at: z.number(),
+  actor_user_id: z.string(),
+  summary: z.string(),
+  post_id: z.string(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+}) satisfies z.ZodType<TimelineEntry>;
+
+/** `GET /incidents/{id}/timeline`: oldest first. */
+export const timelineAnswerSchema = z.object({ items: z.array(timelineEntryAnswerSchema) });
+
+/** A {@link StatusUpdate} as the API answers it. */
+export const statusUpdateAnswerSchema = z.object({
+  id: z.string(),
+  incident_id: z.string(),
+  message: z.string(),
+  author_user_id: z.string(),
+  post_id: z.string(),
+  severity: z.string(),
+  stage: z.string(),
+  create_at: z.number(),
+  broadcast: z.array(
+    z.object({
+      channel_name: z.string(),
+      channel_id: z.string(),
+      status: z.enum(["posted", "skipped"]),
+      post_id: z.string(),
+      reason: z.string(),
+    }),
+  ),
+}) satisfies z.ZodType<StatusUpdate>;
 
 /** A {@link Playbook} as the API answers it. */
 export const playbookAnswerSchema = playbookSpecSchema.omit({ team: true }).extend({

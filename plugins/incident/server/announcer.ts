@@ -1,12 +1,23 @@
 /**
  * @module incident/server/announcer
  * The one way a change is made known: the bot's update post in the incident
- * channel (who did what), the realtime events, and the workflow trigger.
+ * channel (who did what), the timeline entry, the realtime events, and the
+ * workflow trigger.
  */
-import { UPDATE_POST_TYPE, INCIDENT_EVENTS, INCIDENT_REMOVED_EVENT, type Incident, type UpdateAction } from "../common/types.ts";
+import {
+  UPDATE_POST_TYPE,
+  INCIDENT_EVENTS,
+  INCIDENT_REMOVED_EVENT,
+  type Incident,
+  type NoticeAction,
+  type TimelineEntry,
+  type UpdateAction,
+} from "../common/types.ts";
+import type { NewPost } from "#plugin-api";
 import { presentIncident } from "./presenter.ts";
 import type { IncidentDeps, IncidentTriggerName } from "./incident-deps.ts";
 import type { IncidentRecord } from "./store.ts";
+import { incidentScope, recordTimelineEntry, summaryOf, TIMELINE_TYPE_OF } from "./timeline.ts";
 
 /** A change to announce. */
 export interface Announcement {
@@ -19,6 +30,17 @@ export interface Announcement {
   props?: Record<string, unknown>;
   /** The workflow trigger to fire, with values beyond the common ones. */
   trigger?: { name: IncidentTriggerName; values?: Record<string, unknown> };
+  /** The post's type, when not an update card (a status update is its own card). */
+  postType?: string;
+  /** The timeline entry's details and, when not the message's first line, its summary. */
+  timeline?: { details?: TimelineEntry["details"]; summary?: string };
+}
+
+/** What an announcement left: the incident as it is now, the bot's post ("" if it failed), the timeline entry. */
+export interface Announced {
+  incident: Incident;
+  postId: string;
+  entry: TimelineEntry | null;
 }
 
 /**
@@ -28,34 +50,73 @@ export interface Announcement {
  * logged: the change itself is already stored.
  */
 export async function announceChange(deps: IncidentDeps, announcement: Announcement): Promise<Incident> {
-  const { ctx, store, bot } = deps;
+  return (await announce(deps, announcement)).incident;
+}
+
+/** {@link announceChange}, answering the post and the timeline entry too. */
+export async function announce(deps: IncidentDeps, announcement: Announcement): Promise<Announced> {
+  const { store } = deps;
   const fresh = (await store.getIncident(announcement.incident.id)) ?? announcement.incident;
   const incident = presentIncident(fresh, await store.listItems(fresh.id));
-  const post = {
+  const postId = await postAsBot(deps, {
     channelId: fresh.channel_id,
-    userId: bot.id,
+    userId: deps.bot.id,
     message: announcement.message,
-    type: UPDATE_POST_TYPE,
+    type: announcement.postType ?? UPDATE_POST_TYPE,
     props: { incident_id: fresh.id, action: announcement.action, actor_id: announcement.actorId, ...announcement.props },
-  };
-  try {
-    await ctx.posts.create(post);
-  } catch (error) {
-    // Someone may have removed the bot from the channel: add it back once.
-    try {
-      await ctx.channels.addMember({ channelId: fresh.channel_id, userId: bot.id });
-      await ctx.posts.create(post);
-    } catch {
-      ctx.log.error("could not post the incident update", { incident_id: fresh.id, action: announcement.action, error: String(error) });
-    }
-  }
+  });
+  const type = TIMELINE_TYPE_OF[announcement.action];
+  const entry = type
+    ? await recordTimelineEntry(deps, {
+        incident: fresh,
+        type,
+        actorId: announcement.actorId,
+        summary: announcement.timeline?.summary ?? summaryOf(announcement.message),
+        postId,
+        details: announcement.timeline?.details,
+      })
+    : null;
   publishIncident(deps, incident, announcement.action);
   await deps.changes.fire({ incident: fresh, action: announcement.action });
   if (announcement.trigger) {
     const values = { ...(await triggerValues(deps, fresh, announcement.actorId)), ...announcement.trigger.values };
     deps.fire(announcement.trigger.name, { teamId: fresh.team_id, channelId: fresh.channel_id, values });
   }
-  return incident;
+  return { incident, postId, entry };
+}
+
+/**
+ * Post as the bot in the incident channel; if that fails (someone removed the
+ * bot), add it back and try once more. Answers the post's id, "" when it
+ * could not post (logged): the change itself is already stored.
+ */
+export async function postAsBot(deps: IncidentDeps, post: NewPost): Promise<string> {
+  const { ctx, bot } = deps;
+  try {
+    return (await ctx.posts.create(post)).id;
+  } catch (error) {
+    try {
+      await ctx.channels.addMember({ channelId: post.channelId, userId: bot.id });
+      return (await ctx.posts.create(post)).id;
+    } catch {
+      ctx.log.error("could not post in the incident channel", { channel_id: post.channelId, type: post.type, error: String(error) });
+      return "";
+    }
+  }
+}
+
+/** A bot post that tells but changes nothing (a reminder, an overdue item): no event, no timeline entry. */
+export async function postNotice(
+  deps: IncidentDeps,
+  props: { incident: IncidentRecord; action: NoticeAction; message: string; props?: Record<string, unknown> },
+): Promise<string> {
+  return postAsBot(deps, {
+    channelId: props.incident.channel_id,
+    userId: deps.bot.id,
+    message: props.message,
+    type: UPDATE_POST_TYPE,
+    props: { incident_id: props.incident.id, action: props.action, actor_id: deps.bot.id, ...props.props },
+  });
 }
 
 /**
@@ -63,7 +124,7 @@ export async function announceChange(deps: IncidentDeps, announcement: Announcem
  * public incident, the channel's members for a private one.
  */
 export function publishIncident(deps: IncidentDeps, incident: Incident, action: UpdateAction): void {
-  const scope = incident.private ? { channelId: incident.channel_id } : { teamId: incident.team_id };
+  const scope = incidentScope(incident);
   if (action === "started") deps.ctx.realtime.publish(INCIDENT_EVENTS.created, { incident }, scope);
   deps.ctx.realtime.publish(INCIDENT_EVENTS.updated, { incident, action }, scope);
   if (action === "ended") deps.ctx.realtime.publish(INCIDENT_EVENTS.ended, { incident }, scope);
@@ -82,6 +143,8 @@ async function triggerValues(deps: IncidentDeps, incident: IncidentRecord, actor
     commander_user_id: incident.commander_user_id,
     playbook: incident.playbook_name,
     stage: incident.current_stage,
+    severity: incident.severity,
+    drill: incident.drill,
     actor: actor?.username ?? "",
     actor_user_id: actorId,
   };

@@ -1,10 +1,14 @@
 /**
  * @module incident/server/automation
- * What the plugin offers workflows (DESIGN.md section 6): the triggers
- * incident_started, stage_changed, checklist_item_changed, incident_ended,
- * and the actions start_incident, change_stage, change_checklist_item,
- * end_incident. Actions run the same commands as everything else, with the
- * permissions of the workflow's `run_as` user and never more.
+ * What the plugin offers workflows (DESIGN.md sections 6 and 10), named as
+ * the catalog names things — triggers for what happened, actions for what to
+ * do: the triggers incident_started, stage_changed, severity_changed,
+ * role_changed, checklist_item_changed, checklist_item_assigned,
+ * status_update_posted, incident_ended, and the actions start_incident,
+ * change_stage, change_severity, assign_role, change_checklist_item,
+ * assign_checklist_item, post_status_update, end_incident. Actions run the
+ * same commands as everything else, with the permissions of the workflow's
+ * `run_as` user and never more.
  */
 import { z } from "zod";
 import type { AutomationParam, FiredTrigger, PluginContext } from "#plugin-api";
@@ -15,6 +19,11 @@ import { checklistChanger, type ChecklistChange } from "./commands/checklist-cha
 import { incidentEnder } from "./commands/incident-ender.ts";
 import { incidentStarter } from "./commands/incident-starter.ts";
 import { stageChanger } from "./commands/stage-changer.ts";
+import { severityChanger } from "./commands/severity-changer.ts";
+import { roleAssigner } from "./commands/role-assigner.ts";
+import { itemAssigner, itemDueSetter } from "./commands/item-assigner.ts";
+import { statusUpdatePoster } from "./commands/status-update-poster.ts";
+import { parseDuration } from "../common/playbook.ts";
 import { visibleIncident } from "./policies.ts";
 import type { IncidentDeps, IncidentTriggerName, TriggerFirer } from "./incident-deps.ts";
 import type { IncidentRecord } from "./store.ts";
@@ -32,6 +41,8 @@ const COMMON_VALUES: Record<string, AutomationParam> = {
   commander_user_id: str("The commander's user id"),
   playbook: str('The playbook\'s name ("" without one)'),
   stage: str("The current stage"),
+  severity: str("The current severity"),
+  drill: { type: "boolean", description: "True for a drill" },
   actor: str("Username of who made the change"),
   actor_user_id: str("User id of who made the change"),
 };
@@ -76,6 +87,7 @@ export function registerTriggers(ctx: PluginContext): TriggerFirer {
   trigger("incident_started", "An incident was started", {
     channel_name: str("The incident channel's name"),
     playbook: str("The playbook's name"),
+    severity: str("The severity it started with"),
   });
   trigger(
     "stage_changed",
@@ -97,6 +109,48 @@ export function registerTriggers(ctx: PluginContext): TriggerFirer {
       item_stage: str('The item\'s stage ("" when none)'),
     },
   );
+  trigger(
+    "severity_changed",
+    "An incident's severity changed",
+    { severity: str("The new severity"), previous_severity: str("The severity before"), channel_name: str("The incident channel's name") },
+    { previous_severity: str("The severity before") },
+  );
+  trigger(
+    "role_changed",
+    "A role of an incident (scribe, comms, ...) was assigned or left unassigned",
+    {
+      role: str("The role"),
+      user: str('The new holder\'s username ("" when unassigned)'),
+      channel_name: str("The incident channel's name"),
+    },
+    {
+      role: str("The role"),
+      user: str('The new holder\'s username ("" when unassigned)'),
+      user_id: str('The new holder\'s user id ("" when unassigned)'),
+      previous_user: str('The previous holder\'s username ("" when none)'),
+    },
+  );
+  trigger(
+    "checklist_item_assigned",
+    "A checklist item was assigned to someone, or unassigned",
+    {
+      item: str("The item's title"),
+      assignee: str('The assignee\'s username ("" when unassigned)'),
+      channel_name: str("The incident channel's name"),
+    },
+    {
+      item: str("The item's title"),
+      item_stage: str('The item\'s stage ("" when none)'),
+      assignee: str('The assignee\'s username ("" when unassigned)'),
+      assignee_user_id: str('The assignee\'s user id ("" when unassigned)'),
+    },
+  );
+  trigger(
+    "status_update_posted",
+    "A status update was posted",
+    { channel_name: str("The incident channel's name") },
+    { message: str("The update's text (markdown)"), status_update_id: str("The status update's id") },
+  );
   trigger("incident_ended", "An incident ended", { channel_name: str("The incident channel's name") });
   return (name, event) => handles.get(name)?.fire(event);
 }
@@ -114,22 +168,116 @@ export function registerActions(deps: IncidentDeps): void {
       playbook: optionalText("A playbook of the team, by name"),
       private: z.boolean().optional().describe("Make the channel private"),
       fields: z.array(z.string()).optional().describe("Playbook fields as key=value"),
+      severity: optionalText("One of the playbook's severities (default: its default_severity)"),
+      commander: optionalText("The commander's username (default: the workflow's run_as)"),
+      channel_id: optionalText("Run the incident in this existing channel (run_as must be a member)"),
+      drill: z.boolean().optional().describe("Mark the incident as a drill"),
     }),
     returns: { incident_id: str("The incident's id"), channel_id: str("The channel's id"), channel_name: str("The channel's name") },
     async run({ params, actorId, teamId }) {
+      const commander = params.commander ? await userNamed(deps, params.commander, "commander") : undefined;
       const result = await incidentStarter(deps, {
         actorId,
         teamId,
         name: params.name,
         channelName: params.channel_name || undefined,
+        channelId: params.channel_id || undefined,
         playbookName: params.playbook || undefined,
         private: params.private === true,
         fields: parseFields(params.fields),
+        severity: params.severity || undefined,
+        commanderUserId: commander?.id,
+        drill: params.drill === true,
+        paramNames: { commander_user_id: "commander" },
       });
       return { incident_id: result.incident.id, channel_id: result.incident.channel_id, channel_name: result.incident.channel_name };
     },
     preview: ({ params }) =>
-      `start incident "${params.name}"${params.playbook ? ` with playbook "${params.playbook}"` : ""}${params.channel_name ? ` in ~${params.channel_name}` : ""}`,
+      `start ${params.drill ? "drill" : "incident"} "${params.name}"${params.severity ? ` (${params.severity})` : ""}${params.playbook ? ` with playbook "${params.playbook}"` : ""}${params.channel_name ? ` in ~${params.channel_name}` : ""}`,
+  });
+
+  ctx.automation.registerAction({
+    name: "change_severity",
+    description: "Change an incident's severity",
+    parameters: z.object({ ...INCIDENT_REF, severity: requiredText("One of the incident's severities, e.g. SEV1") }),
+    returns: { incident_id: str("The incident's id"), severity: str("The severity now"), previous_severity: str("The severity before") },
+    async run({ params, actorId, teamId }) {
+      const incident = await findIncident(deps, { ref: params, actorId, teamId });
+      const result = await severityChanger(deps, { incidentId: incident.id, actorId, severity: params.severity });
+      return { incident_id: incident.id, severity: result.to, previous_severity: result.from };
+    },
+    preview: ({ params }) => `change the severity of ${describeRef(params)} to ${params.severity}`,
+  });
+
+  ctx.automation.registerAction({
+    name: "assign_role",
+    description: "Assign a role of an incident (commander, or one of its playbook's roles) to a user",
+    parameters: z.object({
+      ...INCIDENT_REF,
+      role: requiredText("commander, or one of the playbook's roles"),
+      user: optionalText('A username; "" (or absent) leaves the role unassigned'),
+    }),
+    returns: { incident_id: str("The incident's id"), role: str("The role"), user_id: str('The holder\'s user id ("" when unassigned)') },
+    async run({ params, actorId, teamId }) {
+      const incident = await findIncident(deps, { ref: params, actorId, teamId });
+      const user = params.user ? await userNamed(deps, params.user, "user") : null;
+      const result = await roleAssigner(deps, {
+        incidentId: incident.id,
+        actorId,
+        role: params.role,
+        userId: user?.id ?? "",
+        param: "role",
+      });
+      return { incident_id: incident.id, role: result.role, user_id: user?.id ?? "" };
+    },
+    preview: ({ params }) =>
+      `assign the role ${params.role} of ${describeRef(params)} to ${params.user ? `@${params.user.replace(/^@/, "")}` : "nobody"}`,
+  });
+
+  ctx.automation.registerAction({
+    name: "assign_checklist_item",
+    description: "Assign a checklist item to a user (or nobody), optionally with a due time",
+    parameters: z.object({
+      ...INCIDENT_REF,
+      item: requiredText("The item's title (or #n, its number)"),
+      user: optionalText('A username; "" (or absent) unassigns'),
+      due: optionalText("Due this long from now, e.g. 15m or 1h"),
+    }),
+    returns: {
+      incident_id: str("The incident's id"),
+      item_id: str("The item's id"),
+      assignee_user_id: str('The assignee\'s user id ("" when none)'),
+    },
+    async run({ params, actorId, teamId }) {
+      const incident = await findIncident(deps, { ref: params, actorId, teamId });
+      const item = await findItem(deps, incident, params.item);
+      const user = params.user ? await userNamed(deps, params.user, "user") : null;
+      const dueMs = params.due ? parseDuration(params.due) : null;
+      if (params.due && dueMs === null)
+        throw invalid("incident.automation.param", `due: "${params.due}" must be a duration such as 15m or 1h`);
+      await itemAssigner(deps, { incidentId: incident.id, actorId, itemId: item.id, assigneeUserId: user?.id ?? "", param: "user" });
+      if (dueMs !== null) await itemDueSetter(deps, { incidentId: incident.id, actorId, itemId: item.id, dueAt: ctx.clock.now() + dueMs });
+      return { incident_id: incident.id, item_id: item.id, assignee_user_id: user?.id ?? "" };
+    },
+    preview: ({ params }) =>
+      `assign checklist item "${params.item}" of ${describeRef(params)} to ${params.user ? `@${params.user.replace(/^@/, "")}` : "nobody"}${params.due ? `, due in ${params.due}` : ""}`,
+  });
+
+  ctx.automation.registerAction({
+    name: "post_status_update",
+    description: "Post a status update (in the incident channel and its playbook's broadcast channels)",
+    parameters: z.object({ ...INCIDENT_REF, message: requiredText("The update, in markdown") }),
+    returns: {
+      incident_id: str("The incident's id"),
+      status_update_id: str("The status update's id"),
+      post_id: str("The update's post in the incident channel"),
+    },
+    async run({ params, actorId, teamId }) {
+      const incident = await findIncident(deps, { ref: params, actorId, teamId });
+      const update = await statusUpdatePoster(deps, { incidentId: incident.id, actorId, message: params.message });
+      return { incident_id: incident.id, status_update_id: update.id, post_id: update.post_id };
+    },
+    preview: ({ params }) => `post a status update in ${describeRef(params)}: ${params.message}`,
   });
 
   ctx.automation.registerAction({
@@ -210,6 +358,14 @@ async function findItem(deps: IncidentDeps, incident: IncidentRecord, text: stri
     : (items.find((i) => i.title === text) ?? items.find((i) => i.title.toLowerCase() === text.trim().toLowerCase()));
   if (!item) throw invalid("incident.checklist.item_not_found", `item: no checklist item "${text}" in incident "${incident.name}"`);
   return item;
+}
+
+/** A user by username (with or without `@`); else 400 naming `param`. */
+async function userNamed(deps: IncidentDeps, username: string, param: string) {
+  const name = username.trim().replace(/^@/, "");
+  const user = await deps.ctx.users.getByUsername(name);
+  if (!user) throw invalid("incident.automation.user", `${param}: no user @${name}`);
+  return user;
 }
 
 /** `key=value` entries as playbook fields. */

@@ -35,6 +35,15 @@ const incident: IncidentRecord = {
   create_at: 1,
   update_at: 1,
   end_at: 0,
+  severity: "SEV3",
+  severities: ["SEV1", "SEV2", "SEV3", "SEV4"],
+  roles: {},
+  broadcast: [],
+  update_every_ms: 0,
+  last_status_update_at: 0,
+  reminded_due_at: 0,
+  drill: false,
+  channel_created: true,
 };
 const change: IncidentChange = { incident, action: "started" };
 

@@ -11,7 +11,15 @@ import type { IncidentChangeEmitter } from "./incident-changes.ts";
 import type { IncidentStore } from "./store.ts";
 
 /** The names of the triggers the plugin offers (DESIGN.md section 6). */
-export type IncidentTriggerName = "incident_started" | "stage_changed" | "checklist_item_changed" | "incident_ended";
+export type IncidentTriggerName =
+  | "incident_started"
+  | "stage_changed"
+  | "severity_changed"
+  | "role_changed"
+  | "checklist_item_changed"
+  | "checklist_item_assigned"
+  | "status_update_posted"
+  | "incident_ended";
 
 /** Fires one of the plugin's workflow triggers. */
 export type TriggerFirer = (name: IncidentTriggerName, event: Omit<FiredTrigger, "trigger" | "depth">) => void;

@@ -78,8 +78,26 @@ describe("workflow triggers and actions", () => {
   it("offers the triggers and actions in the catalog", () => {
     const catalog = server.host.automation.catalog();
     const mine = (list: Array<{ name: string; plugin_id: string }>) => list.filter((t) => t.plugin_id === "incident").map((t) => t.name);
-    expect(mine(catalog.triggers)).toEqual(["checklist_item_changed", "incident_ended", "incident_started", "stage_changed"]);
-    expect(mine(catalog.actions)).toEqual(["change_checklist_item", "change_stage", "end_incident", "start_incident"]);
+    expect(mine(catalog.triggers)).toEqual([
+      "checklist_item_assigned",
+      "checklist_item_changed",
+      "incident_ended",
+      "incident_started",
+      "role_changed",
+      "severity_changed",
+      "stage_changed",
+      "status_update_posted",
+    ]);
+    expect(mine(catalog.actions)).toEqual([
+      "assign_checklist_item",
+      "assign_role",
+      "change_checklist_item",
+      "change_severity",
+      "change_stage",
+      "end_incident",
+      "post_status_update",
+      "start_incident",
+    ]);
     const started = catalog.triggers.find((t) => t.name === "incident_started")!;
     expect(Object.keys(started.parameters)).toContain("channel_name");
     expect(Object.keys(catalog.triggers.find((t) => t.name === "checklist_item_changed")!.parameters)).toEqual(

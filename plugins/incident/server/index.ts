@@ -2,7 +2,8 @@
  * @module incident/server
  * The Incident plugin's server entry: `activate(ctx)` migrates its tables,
  * makes sure of its bot, registers the workflow triggers, routes, `/incident`,
- * the start dialog and the workflow actions, then applies the playbooks
+ * the start dialog, the workflow actions and the reminder jobs, makes
+ * timeline entries follow the posts they quote, then applies the playbooks
  * directory (and, when a team is created, that team's files); a user who
  * leaves a private incident's channel is told the incident is gone.
  * Everything registered is disposed by the host on disable; data stays.
@@ -23,6 +24,10 @@ import type { IncidentDeps } from "./incident-deps.ts";
 import { applyPlaybookDirectory, playbooksDirectory } from "./playbook-directory.ts";
 import { registerIncidentRoutes } from "./routes/incidents.ts";
 import { registerPlaybookRoutes } from "./routes/playbooks.ts";
+import { registerStatusUpdateRoutes } from "./routes/status-updates.ts";
+import { registerTimelineRoutes } from "./routes/timeline.ts";
+import { registerReminders } from "./reminders.ts";
+import { followQuotedPosts } from "./timeline.ts";
 import { addBuiltinSubcommands, IncidentCommand } from "./slash-command.ts";
 import { IncidentStore } from "./store.ts";
 
@@ -44,7 +49,11 @@ export async function activateIncident(ctx: PluginContext): Promise<ActivatedInc
   const deps: IncidentDeps = { ctx, store, bot, fire: registerTriggers(ctx), changes: incidentChangeEmitter(ctx) };
   registerActions(deps);
   registerIncidentRoutes(deps);
+  registerTimelineRoutes(deps);
+  registerStatusUpdateRoutes(deps);
   registerPlaybookRoutes(deps);
+  registerReminders(deps);
+  followQuotedPosts(deps);
   const command = new IncidentCommand(deps);
   addBuiltinSubcommands(command, deps);
   command.register();

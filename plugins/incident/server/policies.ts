@@ -27,16 +27,23 @@ export async function visibleIncident(deps: IncidentDeps, props: { userId: strin
 
 /**
  * The incident, if the user may change it: 404 when not visible, 403 when not
- * a channel member, 409 when ended.
+ * a channel member, 409 when ended (unless `allowEnded`: timeline additions
+ * go on after the end).
  */
-export async function changeableIncident(deps: IncidentDeps, props: { userId: string; incidentId: string }): Promise<IncidentRecord> {
+export async function changeableIncident(
+  deps: IncidentDeps,
+  props: { userId: string; incidentId: string; allowEnded?: boolean },
+): Promise<IncidentRecord> {
   const incident = await visibleIncident(deps, props);
-  await assertMayChange(deps, { userId: props.userId, incident });
+  await assertMayChange(deps, { userId: props.userId, incident, allowEnded: props.allowEnded });
   return incident;
 }
 
 /** Throws unless the user may change this (visible) incident. */
-export async function assertMayChange(deps: IncidentDeps, props: { userId: string; incident: IncidentRecord }): Promise<void> {
+export async function assertMayChange(
+  deps: IncidentDeps,
+  props: { userId: string; incident: IncidentRecord; allowEnded?: boolean },
+): Promise<void> {
   const { incident } = props;
   if (!(await deps.ctx.channels.isMember(incident.channel_id, props.userId))) {
     const user = await deps.ctx.users.get(props.userId);
@@ -47,7 +54,8 @@ export async function assertMayChange(deps: IncidentDeps, props: { userId: strin
       );
     }
   }
-  if (incident.status === "ended") throw conflict("incident.ended", `incident "${incident.name}" has ended; it can no longer be changed`);
+  if (incident.status === "ended" && !props.allowEnded)
+    throw conflict("incident.ended", `incident "${incident.name}" has ended; it can no longer be changed`);
 }
 
 /** The team, if the user belongs to it (system admins: any team); else 404, the same answer as for no team. */

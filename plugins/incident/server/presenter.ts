@@ -24,6 +24,13 @@ export function presentIncident(incident: IncidentRecord, items: readonly Checkl
     checklist: orderChecklist(items, incident.stages).map(presentItem),
     forwarding: incident.forwarding,
     private: incident.private,
+    severity: incident.severity,
+    severities: incident.severities,
+    roles: incident.roles,
+    last_status_update_at: incident.last_status_update_at,
+    update_every_ms: incident.update_every_ms,
+    drill: incident.drill,
+    channel_created: incident.channel_created,
     status: incident.status,
     create_at: incident.create_at,
     update_at: incident.update_at,
@@ -39,6 +46,8 @@ export function presentItem(item: ChecklistItemRecord): ChecklistItem {
     checked: item.checked,
     checked_by: item.checked_by,
     checked_at: item.checked_at,
+    assignee_user_id: item.assignee_user_id,
+    due_at: item.due_at,
   };
 }
 

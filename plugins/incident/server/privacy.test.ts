@@ -241,6 +241,7 @@ describe("realtime: the outsider's socket", () => {
       "custom_incident_incident_created",
       "custom_incident_incident_ended",
       "custom_incident_incident_updated",
+      "custom_incident_timeline_entry_added",
       "posted",
     ]);
     watcher.ws.close();

@@ -197,8 +197,18 @@ describe("/incident", () => {
     expect(res.status).toBe(200);
     const { dialog } = openDialogEventDataSchema.parse((await socket.waitFor("open_dialog")).data);
     expect(dialog.title).toBe("Start incident");
-    expect(dialog.elements.map((e) => e.name)).toEqual(["name", "channel_name", "playbook", "field.service"]);
-    const playbookId = itemAt(dialog.elements, 2, "dialog element").options!.find((o) => o.text === "Web outage")!.value;
+    expect(dialog.elements.map((e) => e.name)).toEqual([
+      "name",
+      "channel_name",
+      "here",
+      "playbook",
+      "severity",
+      "commander",
+      "private",
+      "drill",
+      "field.service",
+    ]);
+    const playbookId = itemAt(dialog.elements, 3, "dialog element").options!.find((o) => o.text === "Web outage")!.value;
     const missing = await alice.post("/api/v4/actions/dialogs/submit", {
       callback_id: dialog.callback_id,
       submission: { name: "From dialog", playbook: playbookId },
@@ -232,7 +242,21 @@ describe("parseStartArgs", () => {
       playbookName: undefined,
       fields: { a: "1", b: "2=3" },
       private: true,
+      severity: undefined,
+      commander: undefined,
+      invite: [],
+      here: false,
+      drill: false,
     });
+    expect(parseStartArgs(["DB", "--severity", "sev1", "--commander", "@bob", "--here", "--drill", "--invite", "@a,b"])).toMatchObject({
+      name: "DB",
+      severity: "sev1",
+      commander: "@bob",
+      invite: ["@a", "b"],
+      here: true,
+      drill: true,
+    });
+    expect(() => parseStartArgs(["DB", "--here", "--channel", "x"])).toThrow("--here: runs the incident in this channel");
     expect(() => parseStartArgs(["--field", "a"])).toThrow('--field: "a" must look like key=value');
     expect(() => parseStartArgs(["x", "--colour", "red"])).toThrow("--colour: unknown option");
   });

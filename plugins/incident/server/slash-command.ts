@@ -13,6 +13,10 @@ import { commanderChanger } from "./commands/commander-changer.ts";
 import { formatDuration, incidentEnder } from "./commands/incident-ender.ts";
 import { incidentStarter } from "./commands/incident-starter.ts";
 import { stageChanger } from "./commands/stage-changer.ts";
+import { severityChanger } from "./commands/severity-changer.ts";
+import { roleAssigner } from "./commands/role-assigner.ts";
+import { itemAssigner } from "./commands/item-assigner.ts";
+import { statusUpdatePoster } from "./commands/status-update-poster.ts";
 import { canSeeIncident } from "./policies.ts";
 import type { IncidentDeps } from "./incident-deps.ts";
 import { openStartDialog } from "./start-dialog.ts";
@@ -117,17 +121,43 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
     return item;
   };
 
+  /** A user by `@username`; else 400 naming the flag or argument. */
+  const userNamed = async (raw: string, param: string) => {
+    const username = raw.trim().replace(/^@/, "");
+    const user = username ? await ctx.users.getByUsername(username) : null;
+    if (!user) throw invalid("incident.command.user", `${param}: no user @${username}`);
+    return user;
+  };
+
   command.add({
     name: "start",
-    hint: "<name> [--channel <channel-name>] [--playbook <name>] [--field key=value ...] [--private]",
+    hint: "<name> [--severity <name>] [--commander @user] [--here | --channel <channel-name>] [--playbook <name>] [--field key=value ...] [--private] [--drill]",
     description: "Start an incident (no arguments: a dialog asks)",
     async execute({ args, call }) {
       if (args.length === 0) {
         await openStartDialog(deps, { userId: call.userId, teamId: call.teamId, channelId: call.channelId });
         return ephemeral("");
       }
-      const options = parseStartArgs(args);
-      const result = await incidentStarter(deps, { actorId: call.userId, teamId: call.teamId, ...options, channelParam: "--channel" });
+      const { commander, invite, here, ...options } = parseStartArgs(args);
+      const commanderUser = commander ? await userNamed(commander, "--commander") : null;
+      const invitees = [];
+      for (const username of invite) invitees.push((await userNamed(username, "--invite")).id);
+      const result = await incidentStarter(deps, {
+        actorId: call.userId,
+        teamId: call.teamId,
+        ...options,
+        channelId: here ? call.channelId : undefined,
+        commanderUserId: commanderUser?.id,
+        inviteUserIds: invitees,
+        paramNames: {
+          channel_name: "--channel",
+          channel_id: "--here",
+          severity: "--severity",
+          commander_user_id: "--commander",
+          invite: "--invite",
+          private: "--private",
+        },
+      });
       const team = await ctx.teams.get(call.teamId);
       const notes = result.notes.length ? `\n${result.notes.join("\n")}` : "";
       return {
@@ -255,6 +285,106 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
   });
 
   command.add({
+    name: "severity",
+    hint: "<name>",
+    description: "Change the severity",
+    inIncidentChannel: true,
+    async execute({ args, call, incident }) {
+      const wanted = args.join(" ").trim();
+      if (!wanted)
+        throw invalid(
+          "incident.command.usage",
+          `usage: /incident severity <name>; the severity is ${incident.severity}, the severities are ${incident.severities.join(", ")}`,
+        );
+      const result = await severityChanger(deps, { incidentId: incident.id, actorId: call.userId, severity: wanted });
+      return ephemeral(result.changed ? `Severity changed from ${result.from} to ${result.to}.` : `The severity is already ${result.to}.`);
+    },
+  });
+
+  command.add({
+    name: "role",
+    hint: "<role> @user|none",
+    description: "Assign a role (commander, or one of the playbook's roles)",
+    inIncidentChannel: true,
+    async execute({ args, call, incident }) {
+      const [role, who] = args;
+      const roles = ["commander", ...Object.keys(incident.roles)];
+      if (!role || !who || args.length > 2)
+        throw invalid("incident.command.usage", `usage: /incident role <role> @user (or none); roles: ${roles.join(", ")}`);
+      const user = who.toLowerCase() === "none" ? null : await userNamed(who, "user");
+      const result = await roleAssigner(deps, {
+        incidentId: incident.id,
+        actorId: call.userId,
+        role,
+        userId: user?.id ?? "",
+        param: "role",
+      });
+      if (!result.changed)
+        return ephemeral(user ? `@${user.username} already holds the role ${result.role}.` : `Nobody holds the role ${result.role}.`);
+      return ephemeral(user ? `@${user.username} now holds the role ${result.role}.` : `The role ${result.role} is unassigned.`);
+    },
+  });
+
+  command.add({
+    name: "assign",
+    hint: "<n> @user|none",
+    description: "Assign checklist item n",
+    inIncidentChannel: true,
+    async execute({ args, call, incident }) {
+      if (args.length !== 2) throw invalid("incident.command.usage", "usage: /incident assign <n> @user (or none)");
+      const item = await itemByNumber(incident, args[0], "/incident assign <n> @user");
+      const who = args[1] ?? "";
+      const user = who.toLowerCase() === "none" ? null : await userNamed(who, "user");
+      const result = await itemAssigner(deps, {
+        incidentId: incident.id,
+        actorId: call.userId,
+        itemId: item.id,
+        assigneeUserId: user?.id ?? "",
+        param: "user",
+      });
+      if (!result.changed) return ephemeral(`Item ${result.number} is already ${user ? `assigned to @${user.username}` : "unassigned"}.`);
+      return ephemeral(user ? `Assigned item ${result.number} "${item.title}" to @${user.username}.` : `Unassigned item ${result.number}.`);
+    },
+  });
+
+  command.add({
+    name: "update",
+    hint: "<text>",
+    description: "Post a status update (copied to the playbook's broadcast channels)",
+    inIncidentChannel: true,
+    async execute({ call, incident }) {
+      // The text as typed, line breaks and all: everything after `/incident update`.
+      const message = call.command.replace(/^\s*\/?\S+\s+\S+/, "").trim();
+      if (!message) throw invalid("incident.command.usage", "usage: /incident update <text>");
+      const update = await statusUpdatePoster(deps, { incidentId: incident.id, actorId: call.userId, message });
+      const posted = update.broadcast.filter((b) => b.status === "posted").map((b) => `~${b.channel_name}`);
+      const skipped = update.broadcast.filter((b) => b.status === "skipped").map((b) => `~${b.channel_name} (${b.reason})`);
+      return ephemeral(
+        [
+          "Status update posted.",
+          posted.length ? `Copied to ${posted.join(", ")}.` : "",
+          skipped.length ? `Not copied to ${skipped.join(", ")}.` : "",
+        ]
+          .filter(Boolean)
+          .join(" "),
+      );
+    },
+  });
+
+  command.add({
+    name: "timeline",
+    description: "Show the incident's timeline",
+    inIncidentChannel: true,
+    async execute({ call, incident }) {
+      if (!(await canSeeIncident(deps, { userId: call.userId, incident })))
+        throw invalid("incident.command.not_incident_channel", "/incident timeline must be run in an incident channel you can read.");
+      const entries = await store.listTimeline(incident.id);
+      const lines = entries.map((e) => `- ${new Date(e.create_at).toISOString().slice(0, 16).replace("T", " ")} ${e.summary}`);
+      return ephemeral(`Timeline of **${incident.name}** (${entries.length}):\n${lines.join("\n")}`);
+    },
+  });
+
+  command.add({
     name: "end",
     description: "End the incident",
     inIncidentChannel: true,
@@ -270,31 +400,47 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
     execute() {
       return ephemeral(
         [
-          "/incident start <name> [--channel <channel-name>] [--playbook <name>] [--field key=value ...] — start an incident (no arguments: a dialog)",
+          "/incident start <name> [--severity <name>] [--commander @user] [--here | --channel <channel-name>] [--playbook <name>] [--field key=value ...] [--private] [--drill] — start an incident (no arguments: a dialog)",
           "/incident list — the team's active incidents",
-          "In an incident channel: /incident info, /incident stage <name|next|prev>, /incident check <n>, /incident uncheck <n>, /incident add <text>, /incident remove <n>, /incident commander @user, /incident end",
+          "In an incident channel: /incident info, /incident stage <name|next|prev>, /incident severity <name>, /incident role <role> @user, /incident check <n>, /incident uncheck <n>, /incident add <text>, /incident remove <n>, /incident assign <n> @user, /incident commander @user, /incident update <text>, /incident timeline, /incident end",
         ].join("\n"),
       );
     },
   });
 }
 
-/**
- * `/incident start` arguments: the name (words before and between flags) and
- * `--channel`, `--playbook`, `--field key=value` (repeatable), `--private`.
- */
-export function parseStartArgs(args: readonly string[]): {
+/** The options of `/incident start`, users still as usernames. */
+export interface StartArgs {
   name: string;
   channelName?: string;
   playbookName?: string;
   fields: Record<string, string>;
   private?: boolean;
-} {
+  severity?: string;
+  /** `--commander @user`: the username. */
+  commander?: string;
+  /** `--invite @a,@b` (repeatable): usernames. */
+  invite: string[];
+  here: boolean;
+  drill: boolean;
+}
+
+/**
+ * `/incident start` arguments: the name (words before and between flags) and
+ * `--channel`, `--here`, `--playbook`, `--field key=value` (repeatable),
+ * `--severity`, `--commander @user`, `--invite @a,@b`, `--private`, `--drill`.
+ */
+export function parseStartArgs(args: readonly string[]): StartArgs {
   const words: string[] = [];
   const fields: Record<string, string> = {};
+  const invite: string[] = [];
   let channelName: string | undefined;
   let playbookName: string | undefined;
   let isPrivate: boolean | undefined;
+  let severity: string | undefined;
+  let commander: string | undefined;
+  let here = false;
+  let drill = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? "";
     const [flag, inline] =
@@ -311,6 +457,17 @@ export function parseStartArgs(args: readonly string[]): {
     if (flag === "--channel") channelName = value();
     else if (flag === "--playbook") playbookName = value();
     else if (flag === "--private") isPrivate = true;
+    else if (flag === "--here") here = true;
+    else if (flag === "--drill") drill = true;
+    else if (flag === "--severity") severity = value();
+    else if (flag === "--commander") commander = value();
+    else if (flag === "--invite")
+      invite.push(
+        ...value()
+          .split(",")
+          .map((u) => u.trim())
+          .filter(Boolean),
+      );
     else if (flag === "--field" || arg.startsWith("--field=")) {
       const pair = arg.startsWith("--field=") ? arg.slice("--field=".length) : value();
       const eq = pair.indexOf("=");
@@ -319,7 +476,7 @@ export function parseStartArgs(args: readonly string[]): {
     } else if (arg.startsWith("--"))
       throw invalid(
         "incident.command.usage",
-        `${arg}: unknown option; /incident start takes --channel, --playbook, --field key=value and --private`,
+        `${arg}: unknown option; /incident start takes --severity, --commander, --here, --channel, --playbook, --field key=value, --invite, --private and --drill`,
       );
     else words.push(arg);
   }
@@ -329,7 +486,9 @@ export function parseStartArgs(args: readonly string[]): {
       "incident.command.usage",
       'usage: /incident start <name> [--channel <channel-name>] [--playbook <name>] [--field key=value ...]; put quotes around a name with spaces: "DB down"',
     );
-  return { name, channelName, playbookName, fields, private: isPrivate };
+  if (here && channelName !== undefined)
+    throw invalid("incident.command.usage", "--here: runs the incident in this channel; leave out --channel, or leave out --here");
+  return { name, channelName, playbookName, fields, private: isPrivate, severity, commander, invite, here, drill };
 }
 
 /** `/incident info`: the incident with its numbered checklist, grouped by stage. */
@@ -338,11 +497,22 @@ export async function describeIncident(deps: IncidentDeps, incident: IncidentRec
   const commander = await deps.ctx.users.get(incident.commander_user_id);
   const lines = [
     `**${incident.name}** (#${incident.seq}, ${incident.status}${incident.status === "ended" ? "" : `, started ${formatDuration(Date.now() - incident.create_at)} ago`})`,
-    `Commander: @${commander?.username ?? "unknown"} · Stage: ${incident.current_stage} (${incident.stages.join(" → ")}) · Playbook: ${incident.playbook_name ? `${incident.playbook_name} v${incident.playbook_version}` : "none"}`,
+    `Commander: @${commander?.username ?? "unknown"} · Severity: ${incident.severity} · Stage: ${incident.current_stage} (${incident.stages.join(" → ")}) · Playbook: ${incident.playbook_name ? `${incident.playbook_name} v${incident.playbook_version}` : "none"}${incident.drill ? " · Drill" : ""}`,
   ];
+  const roleEntries = Object.entries(incident.roles);
+  if (roleEntries.length) {
+    const holders = new Map((await deps.ctx.users.getMany(roleEntries.map(([, id]) => id).filter(Boolean))).map((u) => [u.id, u.username]));
+    lines.push(
+      `Roles: ${roleEntries.map(([role, id]) => `${role} ${id ? `@${holders.get(id) ?? "unknown"}` : "(unassigned)"}`).join(", ")}`,
+    );
+  }
   const fieldEntries = Object.entries(incident.fields);
   if (fieldEntries.length) lines.push(`Fields: ${fieldEntries.map(([k, v]) => `${k}=${v}`).join(", ")}`);
   lines.push(`Checklist (${items.filter((i) => i.checked).length}/${items.length} done):`);
+  const now = deps.ctx.clock.now();
+  const assignees = new Map(
+    (await deps.ctx.users.getMany([...new Set(items.map((i) => i.assignee_user_id).filter(Boolean))])).map((u) => [u.id, u.username]),
+  );
   let group: string | null | undefined;
   items.forEach((item, index) => {
     const stage = item.stage !== null && incident.stages.includes(item.stage) ? item.stage : null;
@@ -350,7 +520,13 @@ export async function describeIncident(deps: IncidentDeps, incident: IncidentRec
       lines.push(stage === null ? "_No stage_" : `_${stage}_`);
       group = stage;
     }
-    lines.push(`${index + 1}. [${item.checked ? "x" : " "}] ${item.title}`);
+    const due =
+      item.due_at && !item.checked
+        ? ` · due ${new Date(item.due_at).toISOString().slice(11, 16)} UTC${item.due_at < now ? " (overdue)" : ""}`
+        : "";
+    lines.push(
+      `${index + 1}. [${item.checked ? "x" : " "}] ${item.title}${item.assignee_user_id ? ` · @${assignees.get(item.assignee_user_id) ?? "unknown"}` : ""}${due}`,
+    );
   });
   if (!items.length) lines.push("(empty: /incident add <text>)");
   return lines.join("\n");

@@ -5,9 +5,10 @@
  * booleans are 0/1 integers so both dialects read them alike.
  */
 import { sql, type Kysely, type Transaction } from "kysely";
+import { newId } from "#common/ids.ts";
 import type { PluginMigration, StorageApi } from "#plugin-api";
 import { forwardingRuleSchema, playbookSpecSchema, type ForwardingRule, type PlaybookSpec } from "../common/playbook.ts";
-import type { IncidentStatus } from "../common/types.ts";
+import type { BroadcastOutcome, IncidentStatus, StatusUpdate, TimelineEntry, TimelineType } from "../common/types.ts";
 import { z } from "zod";
 
 export interface IncidentsTable {
@@ -34,6 +35,19 @@ export interface IncidentsTable {
   create_at: number;
   update_at: number;
   end_at: number;
+  severity: string;
+  /** JSON `string[]`, most severe first. */
+  severities: string;
+  /** JSON `Record<string, string>`: role → user id ("" when nobody). */
+  roles: string;
+  /** JSON `string[]`: channel names status updates are copied to. */
+  broadcast: string;
+  update_every_ms: number;
+  last_status_update_at: number;
+  /** The due time of the last overdue period the commander was reminded of (so each period reminds once). */
+  reminded_due_at: number;
+  drill: number;
+  channel_created: number;
 }
 
 export interface ChecklistItemsTable {
@@ -45,6 +59,39 @@ export interface ChecklistItemsTable {
   checked: number;
   checked_by: string;
   checked_at: number;
+  assignee_user_id: string;
+  due_at: number;
+  /** The playbook's `due`, ms after entering the item's stage; 0 without one. */
+  due_after_ms: number;
+  /** The playbook's `assignee` when it names a role: filled when the role is. */
+  assignee_role: string;
+  /** The `due_at` the bot last said was overdue (once per due time). */
+  overdue_notified_at: number;
+}
+
+export interface TimelineTable {
+  id: string;
+  incident_id: string;
+  type: TimelineType;
+  create_at: number;
+  actor_user_id: string;
+  summary: string;
+  post_id: string;
+  /** JSON of the entry's details. */
+  details: string;
+}
+
+export interface StatusUpdatesTable {
+  id: string;
+  incident_id: string;
+  message: string;
+  author_user_id: string;
+  post_id: string;
+  severity: string;
+  stage: string;
+  create_at: number;
+  /** JSON `BroadcastOutcome[]`. */
+  broadcast: string;
 }
 
 export interface PlaybooksTable {
@@ -63,6 +110,8 @@ export interface IncidentTables {
   incident_incidents: IncidentsTable;
   incident_checklist_items: ChecklistItemsTable;
   incident_playbooks: PlaybooksTable;
+  incident_timeline: TimelineTable;
+  incident_status_updates: StatusUpdatesTable;
 }
 
 export type IncidentDb = Kysely<IncidentTables> | Transaction<IncidentTables>;
@@ -135,19 +184,188 @@ export const migrations: Record<string, PluginMigration> = {
       await db.schema.createIndex("incident_playbooks_team_name").on("incident_playbooks").columns(["team_id", "name"]).unique().execute();
     },
   },
+  "0002_response": {
+    // Severity, roles, status updates, reminders, due times, the timeline, incidents in existing channels (DESIGN.md section 10).
+    async up(db, dialect) {
+      const time = sql.raw(dialect === "postgres" ? "bigint" : "integer");
+      const id = sql.raw(dialect === "postgres" ? "varchar(26)" : "text");
+      const severities = JSON.stringify(["SEV1", "SEV2", "SEV3", "SEV4"]);
+      // One column per statement: SQLite's ALTER TABLE adds one at a time.
+      const incidentColumns: Array<[string, RawBuilderType, string]> = [
+        ["severity", sql.raw("text"), "'SEV3'"],
+        ["severities", sql.raw("text"), `'${severities}'`],
+        ["roles", sql.raw("text"), "'{}'"],
+        ["broadcast", sql.raw("text"), "'[]'"],
+        ["update_every_ms", time, "0"],
+        ["last_status_update_at", time, "0"],
+        ["reminded_due_at", time, "0"],
+        ["drill", sql.raw("integer"), "0"],
+        // Every incident of the previous version made its own channel.
+        ["channel_created", sql.raw("integer"), "1"],
+      ];
+      for (const [name, type, fallback] of incidentColumns)
+        await db.schema
+          .alterTable("incident_incidents")
+          .addColumn(name, type, (c) => c.notNull().defaultTo(sql.raw(fallback)))
+          .execute();
+      const itemColumns: Array<[string, RawBuilderType, string]> = [
+        ["assignee_user_id", sql.raw("text"), "''"],
+        ["due_at", time, "0"],
+        ["due_after_ms", time, "0"],
+        ["assignee_role", sql.raw("text"), "''"],
+        ["overdue_notified_at", time, "0"],
+      ];
+      for (const [name, type, fallback] of itemColumns)
+        await db.schema
+          .alterTable("incident_checklist_items")
+          .addColumn(name, type, (c) => c.notNull().defaultTo(sql.raw(fallback)))
+          .execute();
+      // One active incident per channel, now that incidents can run in existing channels.
+      await sql`CREATE UNIQUE INDEX incident_incidents_channel_active ON incident_incidents (channel_id) WHERE status = 'active'`.execute(
+        db,
+      );
+
+      await db.schema
+        .createTable("incident_timeline")
+        .addColumn("id", id, (c) => c.primaryKey())
+        .addColumn("incident_id", id, (c) => c.notNull())
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("create_at", time, (c) => c.notNull())
+        .addColumn("actor_user_id", "text", (c) => c.notNull().defaultTo(""))
+        .addColumn("summary", "text", (c) => c.notNull())
+        .addColumn("post_id", "text", (c) => c.notNull().defaultTo(""))
+        .addColumn("details", "text", (c) => c.notNull().defaultTo("{}"))
+        .execute();
+      await db.schema.createIndex("incident_timeline_incident").on("incident_timeline").columns(["incident_id", "create_at"]).execute();
+      // A deleted or edited post finds the entries that quote it.
+      await db.schema.createIndex("incident_timeline_post").on("incident_timeline").column("post_id").execute();
+
+      await db.schema
+        .createTable("incident_status_updates")
+        .addColumn("id", id, (c) => c.primaryKey())
+        .addColumn("incident_id", id, (c) => c.notNull())
+        .addColumn("message", "text", (c) => c.notNull())
+        .addColumn("author_user_id", "text", (c) => c.notNull())
+        .addColumn("post_id", "text", (c) => c.notNull().defaultTo(""))
+        .addColumn("severity", "text", (c) => c.notNull())
+        .addColumn("stage", "text", (c) => c.notNull())
+        .addColumn("create_at", time, (c) => c.notNull())
+        .addColumn("broadcast", "text", (c) => c.notNull().defaultTo("[]"))
+        .execute();
+      await db.schema
+        .createIndex("incident_status_updates_incident")
+        .on("incident_status_updates")
+        .columns(["incident_id", "create_at"])
+        .execute();
+
+      // The timeline of the incidents already there, from what their rows tell: the start, each checked item, the end
+      // (so history and metrics, which read the timeline, count them too).
+      await backfillTimeline(db);
+    },
+  },
 };
 
+type RawBuilderType = ReturnType<typeof sql.raw>;
+
+/** The timeline rows of the previous version's incidents: their start, each checked item, their end. */
+async function backfillTimeline(db: Kysely<unknown>): Promise<void> {
+  const incidents = await sql<{ id: string; create_at: number; end_at: number; status: string; commander_user_id: string; name: string }>`
+    SELECT id, create_at, end_at, status, commander_user_id, name FROM incident_incidents`.execute(db);
+  const items = await sql<{ id: string; incident_id: string; title: string; checked_by: string; checked_at: number }>`
+    SELECT id, incident_id, title, checked_by, checked_at FROM incident_checklist_items WHERE checked = 1`.execute(db);
+  const entries: TimelineTable[] = [];
+  const entry = (props: Omit<TimelineTable, "id" | "post_id">) => entries.push({ id: newId(), post_id: "", ...props });
+  for (const row of incidents.rows) {
+    entry({
+      incident_id: row.id,
+      type: "incident_started",
+      create_at: Number(row.create_at),
+      actor_user_id: row.commander_user_id,
+      summary: `Started the incident **${row.name}**`,
+      details: "{}",
+    });
+    if (row.status === "ended")
+      entry({
+        incident_id: row.id,
+        type: "incident_ended",
+        create_at: Number(row.end_at),
+        actor_user_id: "",
+        summary: `Ended the incident **${row.name}**`,
+        details: "{}",
+      });
+  }
+  for (const row of items.rows)
+    entry({
+      incident_id: row.incident_id,
+      type: "checklist_item_checked",
+      create_at: Number(row.checked_at),
+      actor_user_id: row.checked_by,
+      summary: `Checked: ${row.title}`,
+      details: JSON.stringify({ item_id: row.id, item_title: row.title }),
+    });
+  const typed = db.withTables<Pick<IncidentTables, "incident_timeline">>();
+  for (let i = 0; i < entries.length; i += 200)
+    await typed
+      .insertInto("incident_timeline")
+      .values(entries.slice(i, i + 200))
+      .execute();
+}
+
+/** The columns of an incident row that hold JSON or 0/1. */
+type EncodedIncidentColumns =
+  "fields" | "stages" | "forwarding" | "private" | "severities" | "roles" | "broadcast" | "drill" | "channel_created";
+
 /** An incident row with its JSON columns parsed. */
-export interface IncidentRecord extends Omit<IncidentsTable, "fields" | "stages" | "forwarding" | "private"> {
+export interface IncidentRecord extends Omit<IncidentsTable, EncodedIncidentColumns> {
   fields: Record<string, string>;
   stages: string[];
   forwarding: ForwardingRule[];
   private: boolean;
+  severities: string[];
+  roles: Record<string, string>;
+  broadcast: string[];
+  drill: boolean;
+  channel_created: boolean;
 }
 
 /** A checklist item row with `checked` as a boolean. */
 export interface ChecklistItemRecord extends Omit<ChecklistItemsTable, "checked"> {
   checked: boolean;
+}
+
+/** What may change on an incident row (`update_at` is set by the store). */
+export type IncidentPatch = Partial<
+  Pick<
+    IncidentRecord,
+    "commander_user_id" | "current_stage" | "status" | "end_at" | "forwarding" | "severity" | "roles" | "last_status_update_at"
+  >
+>;
+
+/** What may change on a checklist item. */
+export type ItemPatch = Partial<Pick<ChecklistItemRecord, "assignee_user_id" | "due_at" | "assignee_role" | "overdue_notified_at">>;
+
+/** A new, unchecked checklist item with nobody on it and no due time. */
+export function newChecklistItem(props: {
+  incidentId: string;
+  title: string;
+  stage: string | null;
+  position: number;
+}): ChecklistItemRecord {
+  return {
+    id: newId(),
+    incident_id: props.incidentId,
+    title: props.title,
+    stage: props.stage,
+    position: props.position,
+    checked: false,
+    checked_by: "",
+    checked_at: 0,
+    assignee_user_id: "",
+    due_at: 0,
+    due_after_ms: 0,
+    assignee_role: "",
+    overdue_notified_at: 0,
+  };
 }
 
 /** A playbook row with its spec parsed. */
@@ -158,21 +376,59 @@ export interface PlaybookRecord extends Omit<PlaybooksTable, "spec"> {
 const fieldsJson = z.record(z.string(), z.string());
 const stagesJson = z.array(z.string());
 const forwardingJson = z.array(forwardingRuleSchema);
+const detailsJson = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+const broadcastJson = z.array(
+  z.object({
+    channel_name: z.string(),
+    channel_id: z.string(),
+    status: z.enum(["posted", "skipped"]),
+    post_id: z.string(),
+    reason: z.string(),
+  }),
+);
 
 function readIncident(row: IncidentsTable): IncidentRecord {
   return {
     ...row,
     seq: Number(row.seq),
     playbook_version: Number(row.playbook_version),
+    create_at: Number(row.create_at),
+    update_at: Number(row.update_at),
+    end_at: Number(row.end_at),
     fields: fieldsJson.parse(JSON.parse(row.fields)),
     stages: stagesJson.parse(JSON.parse(row.stages)),
     forwarding: forwardingJson.parse(JSON.parse(row.forwarding)),
     private: Number(row.private) === 1,
+    severities: stagesJson.parse(JSON.parse(row.severities)),
+    roles: fieldsJson.parse(JSON.parse(row.roles)),
+    broadcast: stagesJson.parse(JSON.parse(row.broadcast)),
+    update_every_ms: Number(row.update_every_ms),
+    last_status_update_at: Number(row.last_status_update_at),
+    reminded_due_at: Number(row.reminded_due_at),
+    drill: Number(row.drill) === 1,
+    channel_created: Number(row.channel_created) === 1,
   };
 }
 
 function readItem(row: ChecklistItemsTable): ChecklistItemRecord {
-  return { ...row, position: Number(row.position), checked: Number(row.checked) === 1, checked_at: Number(row.checked_at) };
+  return {
+    ...row,
+    position: Number(row.position),
+    checked: Number(row.checked) === 1,
+    checked_at: Number(row.checked_at),
+    due_at: Number(row.due_at),
+    due_after_ms: Number(row.due_after_ms),
+    overdue_notified_at: Number(row.overdue_notified_at),
+  };
+}
+
+function readTimelineEntry(row: TimelineTable): TimelineEntry {
+  return { ...row, create_at: Number(row.create_at), details: detailsJson.parse(JSON.parse(row.details)) };
+}
+
+function readStatusUpdate(row: StatusUpdatesTable): StatusUpdate {
+  const broadcast: BroadcastOutcome[] = broadcastJson.parse(JSON.parse(row.broadcast));
+  return { ...row, create_at: Number(row.create_at), broadcast };
 }
 
 function readPlaybook(row: PlaybooksTable): PlaybookRecord {
@@ -248,17 +504,56 @@ export class IncidentStore {
     if (items.length) await db.insertInto("incident_checklist_items").values(items.map(writeItem)).execute();
   }
 
-  async updateIncident(
-    id: string,
-    patch: Partial<Pick<IncidentRecord, "commander_user_id" | "current_stage" | "status" | "end_at" | "forwarding">>,
-    db: IncidentDb = this.db,
-  ): Promise<void> {
-    const { forwarding, ...rest } = patch;
+  async updateIncident(id: string, patch: IncidentPatch, db: IncidentDb = this.db): Promise<void> {
+    const { forwarding, roles, ...rest } = patch;
     await db
       .updateTable("incident_incidents")
-      .set({ ...rest, ...(forwarding ? { forwarding: JSON.stringify(forwarding) } : {}), update_at: Date.now() })
+      .set({
+        ...rest,
+        ...(forwarding ? { forwarding: JSON.stringify(forwarding) } : {}),
+        ...(roles ? { roles: JSON.stringify(roles) } : {}),
+        update_at: Date.now(),
+      })
       .where("id", "=", id)
       .execute();
+  }
+
+  /** Count the active incidents of a channel (one at most). */
+  async activeIncidentOfChannel(channelId: string, db: IncidentDb = this.db): Promise<IncidentRecord | null> {
+    const row = await db
+      .selectFrom("incident_incidents")
+      .selectAll()
+      .where("channel_id", "=", channelId)
+      .where("status", "=", "active")
+      .executeTakeFirst();
+    return row ? readIncident(row) : null;
+  }
+
+  /**
+   * Take the reminder of the overdue period that ends at `dueAt`: true for the
+   * one caller that moves `reminded_due_at` up to it, false for any other
+   * (another process, a retry) — so each period reminds once.
+   */
+  async claimReminder(props: { incidentId: string; dueAt: number }): Promise<boolean> {
+    const result = await this.db
+      .updateTable("incident_incidents")
+      .set({ reminded_due_at: props.dueAt })
+      .where("id", "=", props.incidentId)
+      .where("reminded_due_at", "<", props.dueAt)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Take the overdue notice of an item's due time: true once per `dueAt` (see {@link claimReminder}). */
+  async claimOverdueNotice(props: { itemId: string; dueAt: number }): Promise<boolean> {
+    const result = await this.db
+      .updateTable("incident_checklist_items")
+      .set({ overdue_notified_at: props.dueAt })
+      .where("id", "=", props.itemId)
+      .where("due_at", "=", props.dueAt)
+      .where("overdue_notified_at", "<", props.dueAt)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async listItems(incidentId: string, db: IncidentDb = this.db): Promise<ChecklistItemRecord[]> {
@@ -269,6 +564,11 @@ export class IncidentStore {
       .orderBy("position")
       .execute();
     return rows.map(readItem);
+  }
+
+  async getItem(itemId: string, db: IncidentDb = this.db): Promise<ChecklistItemRecord | null> {
+    const row = await db.selectFrom("incident_checklist_items").selectAll().where("id", "=", itemId).executeTakeFirst();
+    return row ? readItem(row) : null;
   }
 
   async nextItemPosition(incidentId: string, db: IncidentDb = this.db): Promise<number> {
@@ -292,12 +592,90 @@ export class IncidentStore {
       .execute();
   }
 
+  async updateItem(itemId: string, patch: ItemPatch, db: IncidentDb = this.db): Promise<void> {
+    await db.updateTable("incident_checklist_items").set(patch).where("id", "=", itemId).execute();
+  }
+
   async deleteItem(itemId: string, db: IncidentDb = this.db): Promise<void> {
     await db.deleteFrom("incident_checklist_items").where("id", "=", itemId).execute();
   }
 
   async touchIncident(id: string, db: IncidentDb = this.db): Promise<void> {
     await db.updateTable("incident_incidents").set({ update_at: Date.now() }).where("id", "=", id).execute();
+  }
+
+  async insertTimelineEntry(entry: TimelineEntry, db: IncidentDb = this.db): Promise<void> {
+    await db
+      .insertInto("incident_timeline")
+      .values({ ...entry, details: JSON.stringify(entry.details) })
+      .execute();
+  }
+
+  /** An incident's timeline, oldest first. */
+  async listTimeline(incidentId: string): Promise<TimelineEntry[]> {
+    const rows = await this.db
+      .selectFrom("incident_timeline")
+      .selectAll()
+      .where("incident_id", "=", incidentId)
+      .orderBy("create_at")
+      .orderBy("id")
+      .execute();
+    return rows.map(readTimelineEntry);
+  }
+
+  async getTimelineEntry(incidentId: string, entryId: string): Promise<TimelineEntry | null> {
+    const row = await this.db
+      .selectFrom("incident_timeline")
+      .selectAll()
+      .where("incident_id", "=", incidentId)
+      .where("id", "=", entryId)
+      .executeTakeFirst();
+    return row ? readTimelineEntry(row) : null;
+  }
+
+  async deleteTimelineEntry(entryId: string): Promise<void> {
+    await this.db.deleteFrom("incident_timeline").where("id", "=", entryId).execute();
+  }
+
+  /** The entries of these types that point at a post. */
+  async timelineEntriesOfPost(postId: string, types: readonly TimelineType[]): Promise<TimelineEntry[]> {
+    const rows = await this.db
+      .selectFrom("incident_timeline")
+      .selectAll()
+      .where("post_id", "=", postId)
+      .where("type", "in", [...types])
+      .execute();
+    return rows.map(readTimelineEntry);
+  }
+
+  async setTimelineSummary(entryId: string, summary: string): Promise<void> {
+    await this.db.updateTable("incident_timeline").set({ summary }).where("id", "=", entryId).execute();
+  }
+
+  async insertStatusUpdate(update: StatusUpdate, db: IncidentDb = this.db): Promise<void> {
+    await db
+      .insertInto("incident_status_updates")
+      .values({ ...update, broadcast: JSON.stringify(update.broadcast) })
+      .execute();
+  }
+
+  /** A page of an incident's status updates, newest first, and how many there are. */
+  async listStatusUpdates(props: { incidentId: string; page: number; perPage: number }): Promise<{ items: StatusUpdate[]; total: number }> {
+    const rows = await this.db
+      .selectFrom("incident_status_updates")
+      .selectAll()
+      .where("incident_id", "=", props.incidentId)
+      .orderBy("create_at", "desc")
+      .orderBy("id", "desc")
+      .limit(props.perPage)
+      .offset(props.page * props.perPage)
+      .execute();
+    const count = await this.db
+      .selectFrom("incident_status_updates")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .where("incident_id", "=", props.incidentId)
+      .executeTakeFirst();
+    return { items: rows.map(readStatusUpdate), total: Number(count?.n ?? 0) };
   }
 
   async getPlaybook(id: string): Promise<PlaybookRecord | null> {
@@ -352,6 +730,11 @@ function writeIncident(incident: IncidentRecord): IncidentsTable {
     stages: JSON.stringify(incident.stages),
     forwarding: JSON.stringify(incident.forwarding),
     private: incident.private ? 1 : 0,
+    severities: JSON.stringify(incident.severities),
+    roles: JSON.stringify(incident.roles),
+    broadcast: JSON.stringify(incident.broadcast),
+    drill: incident.drill ? 1 : 0,
+    channel_created: incident.channel_created ? 1 : 0,
   };
 }
 

@@ -6,7 +6,9 @@
  */
 import type { Channel, Team, User } from "#common/wire.ts";
 import { expectBody, startServerWithPlugins, type TestClient, type TestServer } from "#testing";
-import { incidentAnswerSchema, type Incident } from "../common/types.ts";
+import { z } from "zod";
+import { channelMemberSchema } from "#common/wire-schemas.ts";
+import { incidentAnswerSchema, timelineAnswerSchema, type CreateIncidentRequest, type Incident, type TimelineEntry } from "../common/types.ts";
 
 /**
  * A test server with the Incident plugin built and enabled. `playbooksDir`
@@ -30,7 +32,7 @@ export function slash(client: TestClient, props: { channel: Channel; command: st
 /** Start an incident through the API; throws unless 201. */
 export async function startIncident(
   client: TestClient,
-  body: { name: string; team_id: string; channel_name?: string; playbook_id?: string; private?: boolean; fields?: Record<string, string> },
+  body: CreateIncidentRequest,
 ): Promise<Incident> {
   const res = await client.post(`${API}/incidents`, body);
   if (res.status !== 201) throw new Error(`start: ${res.status} ${JSON.stringify(res.body)}`);
@@ -52,4 +54,24 @@ export async function teamWithMembers(
     users.push(user);
   }
   return { team, town, users };
+}
+
+/** Apply a playbook to a team; throws unless 200/201. Returns its id. */
+export async function applyPlaybook(client: TestClient, props: { teamId: string; source: string }): Promise<string> {
+  const res = await client.post(`${API}/playbooks`, { team_id: props.teamId, source: props.source });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`playbook: ${res.status} ${JSON.stringify(res.body)}`);
+  return expectBody(res, z.looseObject({ id: z.string() })).id;
+}
+
+/** The user's `mention_count` in a channel, as Mattermost's `getMyChannelMembers` reads it. */
+export async function mentionCount(client: TestClient, props: { teamId: string; channelId: string }): Promise<number> {
+  const res = await client.get(`/api/v4/users/me/teams/${props.teamId}/channels/members`, z.array(channelMemberSchema));
+  return res.body.find((m) => m.channel_id === props.channelId)?.mention_count ?? 0;
+}
+
+/** An incident's timeline; throws unless 200. */
+export async function timelineOf(client: TestClient, incidentId: string): Promise<TimelineEntry[]> {
+  const res = await client.get(`${API}/incidents/${incidentId}/timeline`);
+  if (res.status !== 200) throw new Error(`timeline: ${res.status} ${JSON.stringify(res.body)}`);
+  return expectBody(res, timelineAnswerSchema).items;
 }

@@ -25,6 +25,8 @@ const checklistItemSchema = z.object({
     z.transform((v) => v ?? ""),
   ),
   checked_at: z._default(z.number(), 0),
+  assignee_user_id: z._default(z.string(), ""),
+  due_at: z._default(z.number(), 0),
 });
 
 const forwardingRuleSchema = z.object({
@@ -52,6 +54,13 @@ export const incidentSchema: z.ZodMiniType<Incident> = z.object({
   checklist: z._default(z.array(checklistItemSchema), []),
   forwarding: z._default(z.array(forwardingRuleSchema), []),
   private: z._default(z.boolean(), false),
+  severity: z._default(z.string(), ""),
+  severities: z._default(z.array(z.string()), []),
+  roles: z._default(z.record(z.string(), z.string()), {}),
+  last_status_update_at: z._default(z.number(), 0),
+  update_every_ms: z._default(z.number(), 0),
+  drill: z._default(z.boolean(), false),
+  channel_created: z._default(z.boolean(), true),
   status: z.enum(["active", "ended"]),
   create_at: z.number(),
   update_at: z._default(z.number(), 0),

@@ -2,14 +2,13 @@
  * @module incident/server/commands/checklist-changer
  * Add, check, uncheck and remove checklist items.
  */
-import { newId } from "#common/ids.ts";
 import { invalid, notFound } from "#common/plugin-errors.ts";
 import { findStage, orderChecklist } from "../../common/checklist.ts";
 import { INCIDENT_LIMITS, type Incident, type UpdateAction } from "../../common/types.ts";
 import { announceChange, mention } from "../announcer.ts";
 import { changeableIncident } from "../policies.ts";
 import type { IncidentDeps } from "../incident-deps.ts";
-import type { ChecklistItemRecord, IncidentRecord } from "../store.ts";
+import { newChecklistItem, type ChecklistItemRecord, type IncidentRecord } from "../store.ts";
 
 /**
  * One change. `add`: `stage` absent → the current stage, null → not tied to a stage.
@@ -48,16 +47,7 @@ export async function checklistChanger(
     if (title.length > INCIDENT_LIMITS.itemTitleMax)
       throw invalid("incident.checklist.title", `title: must be at most ${INCIDENT_LIMITS.itemTitleMax} characters`);
     const stage = change.stage === undefined ? incident.current_stage : change.stage === null ? null : stageNamed(incident, change.stage);
-    const item: ChecklistItemRecord = {
-      id: newId(),
-      incident_id: incident.id,
-      title,
-      stage,
-      position: await store.nextItemPosition(incident.id),
-      checked: false,
-      checked_by: "",
-      checked_at: 0,
-    };
+    const item = newChecklistItem({ incidentId: incident.id, title, stage, position: await store.nextItemPosition(incident.id) });
     await store.transaction(async (trx) => {
       await store.insertItem(item, trx);
       await store.touchIncident(incident.id, trx);
@@ -77,7 +67,7 @@ export async function checklistChanger(
     return announced(found, "checklist_item_removed", number);
   }
   if (found.checked === change.checked) return { incident: null, item: found, number, changed: false };
-  const now = Date.now();
+  const now = deps.ctx.clock.now();
   await store.transaction(async (trx) => {
     await store.setItemChecked({ itemId: found.id, checked: change.checked, by: props.actorId, at: now }, trx);
     await store.touchIncident(incident.id, trx);
@@ -101,8 +91,11 @@ function stageNamed(incident: IncidentRecord, name: string): string {
   return stage;
 }
 
-/** What happened to an item: the checklist's update actions. */
-export type ChecklistAction = Extract<UpdateAction, `checklist_item_${string}`>;
+/** What happened to an item: the checklist's update actions that the `checklist_item_changed` trigger reports. */
+export type ChecklistAction = Extract<
+  UpdateAction,
+  "checklist_item_added" | "checklist_item_removed" | "checklist_item_checked" | "checklist_item_unchecked"
+>;
 
 /** Each action's verb, in the bot's post ("removed item 2") and as the trigger's `action` value alike. */
 const VERBS: Record<ChecklistAction, "added" | "removed" | "checked" | "unchecked"> = {
@@ -129,6 +122,7 @@ async function announce(
     actorId: props.actorId,
     message,
     props: { item_id: item.id, item_title: item.title, item_stage: item.stage, item_number: props.number },
+    timeline: { details: { item_id: item.id, item_title: item.title, item_number: props.number } },
     trigger: { name: "checklist_item_changed", values: { action: verb, item: item.title, item_stage: item.stage ?? "" } },
   });
 }

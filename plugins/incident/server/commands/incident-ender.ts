@@ -6,12 +6,14 @@ import type { Incident } from "../../common/types.ts";
 import { announceChange, mention } from "../announcer.ts";
 import { changeableIncident } from "../policies.ts";
 import type { IncidentDeps } from "../incident-deps.ts";
+import { cancelReminders } from "../reminders.ts";
 
 /** End the incident; an ended one answers 409. */
 export async function incidentEnder(deps: IncidentDeps, props: { incidentId: string; actorId: string }): Promise<Incident> {
   const incident = await changeableIncident(deps, { userId: props.actorId, incidentId: props.incidentId });
-  const endAt = Date.now();
+  const endAt = deps.ctx.clock.now();
   await deps.store.updateIncident(incident.id, { status: "ended", end_at: endAt });
+  await cancelReminders(deps, incident);
   const duration = endAt - incident.create_at;
   return announceChange(deps, {
     incident,
@@ -19,6 +21,7 @@ export async function incidentEnder(deps: IncidentDeps, props: { incidentId: str
     actorId: props.actorId,
     message: `${await mention(deps, props.actorId)} ended the incident **${incident.name}** after ${formatDuration(duration)}`,
     props: { incident_name: incident.name, duration_ms: duration },
+    timeline: { details: { duration_ms: duration } },
     trigger: { name: "incident_ended" },
   });
 }

@@ -1,38 +1,76 @@
 /**
  * @module incident/server/commands/incident-starter
- * Start an incident: create its channel, add the commander, the bot and the
- * playbook's invitees, copy the playbook's stages, checklist and forwarding
- * rules, and post the opening message. The HTTP API, the slash command, the
+ * Start an incident: create its channel (or take an existing one), add the
+ * commander, the bot, the playbook's invitees and the assignees, copy the
+ * playbook's stages, severities, roles, checklist (with due times and
+ * assignees), broadcast channels and forwarding rules, post the opening
+ * message, put the message it started from on the timeline, and schedule the
+ * reminders. The HTTP API, the slash command, the
  * start dialog and the workflow action all start incidents here.
  */
 import { newId } from "#common/ids.ts";
 import { LIMITS, nameSchema, slugify } from "#common/limits.ts";
-import { expectedError, invalid, notAllowed, notFound } from "#common/plugin-errors.ts";
-import type { Channel } from "#common/wire.ts";
-import { playbookStages } from "../../common/playbook.ts";
+import { conflict, expectedError, invalid, notAllowed, notFound } from "#common/plugin-errors.ts";
+import type { Channel, User } from "#common/wire.ts";
+import { orderChecklist } from "../../common/checklist.ts";
+import { itemParts, parseDuration, playbookSeverities, playbookStages, type PlaybookItem } from "../../common/playbook.ts";
 import { incidentTemplateValues, renderForwardingRules, renderTemplate, type TemplateValues } from "../../common/templates.ts";
 import { DEFAULT_STAGES, type Incident } from "../../common/types.ts";
 import { announceChange } from "../announcer.ts";
 import { visibleTeam } from "../policies.ts";
 import type { IncidentDeps } from "../incident-deps.ts";
-import type { ChecklistItemRecord, IncidentRecord, PlaybookRecord } from "../store.ts";
+import { scheduleItemDue, scheduleStatusReminder } from "../reminders.ts";
+import { newChecklistItem, type ChecklistItemRecord, type IncidentRecord, type PlaybookRecord } from "../store.ts";
+import { recordPostEvent, timelinePost } from "../timeline.ts";
+
+/** How the caller names each start parameter in errors: the API's names by default, the slash command's flags. */
+export interface StartParamNames {
+  channel_name: string;
+  channel_id: string;
+  severity: string;
+  commander_user_id: string;
+  invite: string;
+  post_id: string;
+  private: string;
+}
+
+const API_PARAM_NAMES: StartParamNames = {
+  channel_name: "channel_name",
+  channel_id: "channel_id",
+  severity: "severity",
+  commander_user_id: "commander_user_id",
+  invite: "invite",
+  post_id: "post_id",
+  private: "private",
+};
 
 /** What starting needs. */
 export interface IncidentStartProps {
-  /** Who starts it; becomes the commander. */
+  /** Who starts it; the commander unless `commanderUserId` names another. */
   actorId: string;
   teamId: string;
   name: string;
   /** The channel's name; else the playbook's template; else the name made a channel name. */
   channelName?: string;
+  /** Run in this existing channel (the actor must be a member) instead of creating one. */
+  channelId?: string;
   /** A playbook by id or by name (case-insensitive). */
   playbookId?: string;
   playbookName?: string;
   /** True makes the channel private whatever the playbook says. */
   private?: boolean;
   fields?: Record<string, string>;
-  /** How the caller names the channel in errors: `channel_name` (API) or `--channel`. */
-  channelParam?: string;
+  /** One of the playbook's severities (case-insensitive); default: its `default_severity`. */
+  severity?: string;
+  /** The commander, when not the actor. */
+  commanderUserId?: string;
+  /** Users added to the channel besides the playbook's invitees. */
+  inviteUserIds?: string[];
+  drill?: boolean;
+  /** Started from this message: it goes on the timeline. */
+  postId?: string;
+  /** How the caller names the parameters in errors (default: the API's field names). */
+  paramNames?: Partial<StartParamNames>;
 }
 
 /** The started incident, and notes for the starter (e.g. skipped invitees). */
@@ -41,10 +79,10 @@ export interface IncidentStartResult {
   notes: string[];
 }
 
-/** Start an incident. Throws PluginError for bad input or permissions. */
+/** Start an incident. Throws PluginError for bad input or permissions; nothing is created then. */
 export async function incidentStarter(deps: IncidentDeps, props: IncidentStartProps): Promise<IncidentStartResult> {
   const { ctx, store } = deps;
-  const channelParam = props.channelParam ?? "channel_name";
+  const names: StartParamNames = { ...API_PARAM_NAMES, ...props.paramNames };
   const name = props.name.trim();
   if (!name) throw invalid("incident.name.invalid", "name: must not be empty");
   const actor = await ctx.users.get(props.actorId);
@@ -53,31 +91,53 @@ export async function incidentStarter(deps: IncidentDeps, props: IncidentStartPr
 
   const playbook = await findPlaybook(deps, props);
   const fields = resolveFields(playbook, props.fields ?? {});
+  const { severities, defaultSeverity } = playbookSeverities(playbook?.spec ?? null);
+  const severity = props.severity ? severityNamed(severities, props.severity, names.severity) : defaultSeverity;
+  const commander = props.commanderUserId
+    ? await teamPerson(deps, { userId: props.commanderUserId, teamId: team.id, param: names.commander_user_id })
+    : actor;
+  const wantsPrivate = props.private === true || playbook?.spec.channel.private === true;
+  const existing = props.channelId
+    ? await existingChannel(deps, { channelId: props.channelId, actorId: actor.id, teamId: team.id, wantsPrivate, names })
+    : null;
+  const post = props.postId
+    ? await timelinePost(deps, {
+        userId: actor.id,
+        postId: props.postId,
+        incident: { channel_id: existing?.id ?? "", team_id: team.id },
+        param: names.post_id,
+      })
+    : null;
+  const invitees = await inviteesOf(deps, { userIds: props.inviteUserIds ?? [], teamId: team.id, param: names.invite });
+
   const seq = await store.nextSeq(team.id);
   // One instant for `{{date}}` and `create_at`, so `/incident rules reload` renders the same values.
-  const startedAt = Date.now();
-  const values = incidentTemplateValues({ name, createAt: startedAt, seq, commander: actor.username, fields });
+  const startedAt = ctx.clock.now();
+  const values = incidentTemplateValues({ name, createAt: startedAt, seq, commander: commander.username, fields });
 
-  const channelName = chooseChannelName({ explicit: props.channelName, playbook, values, channelParam });
-  const isPrivate = props.private === true || playbook?.spec.channel.private === true;
-  const channel = await createChannel(deps, {
-    teamId: team.id,
-    name: channelName,
-    displayName: name,
-    isPrivate,
-    creatorId: actor.id,
-    purpose: playbook?.spec.description ?? "",
-    channelParam,
-  });
+  const channel =
+    existing ??
+    (await createChannel(deps, {
+      teamId: team.id,
+      name: chooseChannelName({ explicit: props.channelName, playbook, values, channelParam: names.channel_name }),
+      displayName: name,
+      isPrivate: wantsPrivate,
+      creatorId: actor.id,
+      purpose: playbook?.spec.description ?? "",
+      channelParam: names.channel_name,
+    }));
 
   const notes: string[] = [];
   await ctx.channels.addMember({ channelId: channel.id, userId: deps.bot.id });
+  if (!(await ctx.channels.isMember(channel.id, commander.id)))
+    await ctx.channels.addMember({ channelId: channel.id, userId: commander.id, actorId: actor.id });
   for (const username of playbook?.spec.invite ?? []) {
     const user = await ctx.users.getByUsername(username);
     if (!user || user.delete_at) notes.push(`@${username} was not invited: no such user.`);
     else if (!(await ctx.teams.isMember(team.id, user.id))) notes.push(`@${username} was not invited: not a member of the team.`);
     else await ctx.channels.addMember({ channelId: channel.id, userId: user.id, actorId: actor.id });
   }
+  for (const user of invitees) await ctx.channels.addMember({ channelId: channel.id, userId: user.id, actorId: actor.id });
 
   const stages = playbook ? playbookStages(playbook.spec) : [...DEFAULT_STAGES];
   const incident: IncidentRecord = {
@@ -87,7 +147,7 @@ export async function incidentStarter(deps: IncidentDeps, props: IncidentStartPr
     channel_name: channel.name,
     name,
     seq,
-    commander_user_id: actor.id,
+    commander_user_id: commander.id,
     playbook_id: playbook?.id ?? "",
     playbook_version: playbook?.version ?? 0,
     playbook_name: playbook?.name ?? "",
@@ -100,14 +160,31 @@ export async function incidentStarter(deps: IncidentDeps, props: IncidentStartPr
     create_at: startedAt,
     update_at: startedAt,
     end_at: 0,
+    severity,
+    severities,
+    roles: Object.fromEntries((playbook?.spec.roles ?? []).map((role) => [role, ""])),
+    broadcast: playbook?.spec.broadcast ?? [],
+    update_every_ms: playbook?.spec.update_every ? (parseDuration(playbook.spec.update_every) ?? 0) : 0,
+    last_status_update_at: 0,
+    reminded_due_at: 0,
+    drill: props.drill === true,
+    channel_created: existing === null,
   };
-  const items = checklistFromPlaybook({ playbook, incidentId: incident.id, values });
+  const items = await checklistFromPlaybook(deps, { playbook, incident, values, notes });
   await insertWithSeq(deps, incident, items);
 
   const playbookText = playbook ? `${playbook.name} (v${playbook.version})` : "none";
+  const ordered = orderChecklist(items, stages);
+  const assigned = ordered.flatMap((item, i) => (item.assignee_user_id ? [{ item, number: i + 1 }] : []));
+  const usernames = new Map(
+    (await ctx.users.getMany([...new Set(assigned.map((a) => a.item.assignee_user_id))])).map((u) => [u.id, u.username]),
+  );
   const lines = [
-    `@${actor.username} started the incident **${name}**.`,
-    `Commander: @${actor.username} · Playbook: ${playbookText} · Stage: ${incident.current_stage}`,
+    `${incident.drill ? "**[Drill]** " : ""}@${actor.username} started the incident **${name}**.`,
+    `Commander: @${commander.username} · Severity: ${severity} · Playbook: ${playbookText} · Stage: ${incident.current_stage}`,
+    ...assigned.map(
+      ({ item, number }) => `Item ${number} "${item.title}" is assigned to @${usernames.get(item.assignee_user_id) ?? "someone"}`,
+    ),
     ...notes,
   ];
   const presented = await announceChange(deps, {
@@ -117,14 +194,89 @@ export async function incidentStarter(deps: IncidentDeps, props: IncidentStartPr
     message: lines.join("\n"),
     props: {
       incident_name: name,
-      commander_user_id: actor.id,
+      commander_user_id: commander.id,
       playbook_name: incident.playbook_name,
       stage: incident.current_stage,
+      severity,
+      drill: incident.drill,
       notes,
     },
+    timeline: { details: { severity, commander_user_id: commander.id, drill: incident.drill, channel_created: incident.channel_created } },
     trigger: { name: "incident_started" },
   });
+  if (post) await recordPostEvent(deps, { incident, post, actorId: actor.id });
+  await scheduleStatusReminder(deps, incident);
+  for (const item of items) await scheduleItemDue(deps, item);
   return { incident: presented, notes };
+}
+
+/** The severity of this list named (case-insensitively), in the list's spelling; else 400 listing them. */
+export function severityNamed(severities: readonly string[], wanted: string, param = "severity"): string {
+  const found = severities.find((s) => s.toLowerCase() === wanted.trim().toLowerCase());
+  if (!found)
+    throw invalid(
+      "incident.severity.invalid",
+      `${param}: "${wanted.trim()}" is not a severity of this incident; use one of ${severities.join(", ")}`,
+    );
+  return found;
+}
+
+/** An active person of the team (a commander, an assignee, an invitee); else 400 naming `param`. */
+export async function teamPerson(deps: IncidentDeps, props: { userId: string; teamId: string; param: string }): Promise<User> {
+  const user = await deps.ctx.users.get(props.userId);
+  if (!user || user.delete_at) throw invalid("incident.user.not_found", `${props.param}: no active user with id ${props.userId}`);
+  if (user.is_bot) throw invalid("incident.user.bot", `${props.param}: @${user.username} is a bot; it must be a person`);
+  if (!(await deps.ctx.teams.isMember(props.teamId, user.id)))
+    throw invalid("incident.user.not_in_team", `${props.param}: @${user.username} is not a member of the incident's team`);
+  return user;
+}
+
+async function inviteesOf(deps: IncidentDeps, props: { userIds: string[]; teamId: string; param: string }): Promise<User[]> {
+  const users: User[] = [];
+  for (const [i, userId] of [...new Set(props.userIds)].entries())
+    users.push(await teamPerson(deps, { userId, teamId: props.teamId, param: `${props.param}.${i}` }));
+  return users;
+}
+
+/**
+ * The existing channel an incident is to run in: readable, of the team, not a
+ * direct message, the actor a member, private if the incident must be, and
+ * free of another active incident.
+ */
+async function existingChannel(
+  deps: IncidentDeps,
+  props: { channelId: string; actorId: string; teamId: string; wantsPrivate: boolean; names: StartParamNames },
+): Promise<Channel> {
+  const { ctx, store } = deps;
+  const param = props.names.channel_id;
+  const channel = await ctx.channels.get(props.channelId);
+  if (!channel || !(await ctx.channels.canRead(props.actorId, channel.id)))
+    throw notFound("incident.channel.not_found", `${param}: no channel with id ${props.channelId} that you can read`);
+  if (channel.type === "D" || channel.type === "G")
+    throw invalid("incident.channel.direct", `${param}: an incident cannot run in a direct or group message; start it in a channel`);
+  if (channel.team_id !== props.teamId) throw invalid("incident.channel.other_team", `${param}: ~${channel.name} is in another team`);
+  if (channel.delete_at) throw invalid("incident.channel.archived", `${param}: ~${channel.name} is archived`);
+  if (!(await ctx.channels.isMember(channel.id, props.actorId)))
+    throw notAllowed(
+      "incident.channel.not_member",
+      `${param}: you must be a member of ~${channel.name} to run an incident in it; join it first`,
+    );
+  if (props.wantsPrivate && channel.type !== "P")
+    throw invalid(
+      "incident.channel.public",
+      `${props.names.private}: a private incident cannot run in the public channel ~${channel.name}, which the whole team can read; start it in a new channel or in a private one`,
+    );
+  const running = await store.activeIncidentOfChannel(channel.id);
+  if (running) throw channelTaken(channel, running, param);
+  return channel;
+}
+
+function channelTaken(channel: Pick<Channel, "name">, running: Pick<IncidentRecord, "id" | "name" | "seq">, param: string) {
+  return conflict(
+    "incident.channel.has_incident",
+    `${param}: ~${channel.name} already runs the active incident "${running.name}" (#${running.seq}); end it first, or start this one in another channel`,
+    { incident_id: running.id },
+  );
 }
 
 async function findPlaybook(deps: IncidentDeps, props: IncidentStartProps): Promise<PlaybookRecord | null> {
@@ -231,37 +383,79 @@ async function createChannel(
   }
 }
 
-function checklistFromPlaybook(props: {
-  playbook: PlaybookRecord | null;
-  incidentId: string;
-  values: TemplateValues;
-}): ChecklistItemRecord[] {
+/**
+ * The incident's items from the playbook: titles rendered, due times of the
+ * first stage's and stage-less items counted from the start (the others' when
+ * their stage is entered), assignees resolved — `commander`, a role (filled
+ * when the role is assigned), or a username (added to the channel).
+ */
+async function checklistFromPlaybook(
+  deps: IncidentDeps,
+  props: { playbook: PlaybookRecord | null; incident: IncidentRecord; values: TemplateValues; notes: string[] },
+): Promise<ChecklistItemRecord[]> {
   const spec = props.playbook?.spec;
   if (!spec) return [];
-  const entries: Array<{ title: string; stage: string | null }> = [
-    ...(spec.stages ?? []).flatMap((stage) => stage.checklist.map((title) => ({ title, stage: stage.name }))),
-    ...spec.checklist.map((title) => ({ title, stage: null })),
+  const { incident } = props;
+  const entries: Array<{ item: PlaybookItem; stage: string | null }> = [
+    ...(spec.stages ?? []).flatMap((stage) => stage.checklist.map((item) => ({ item, stage: stage.name }))),
+    ...spec.checklist.map((item) => ({ item, stage: null })),
   ];
-  return entries.map((entry, i) => ({
-    id: newId(),
-    incident_id: props.incidentId,
-    title: renderTemplate(entry.title, props.values).trim() || entry.title,
-    stage: entry.stage,
-    position: i + 1,
-    checked: false,
-    checked_by: "",
-    checked_at: 0,
-  }));
+  const items: ChecklistItemRecord[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const parts = itemParts(entry.item);
+    const item = newChecklistItem({
+      incidentId: incident.id,
+      title: renderTemplate(parts.title, props.values).trim() || parts.title,
+      stage: entry.stage,
+      position: i + 1,
+    });
+    item.due_after_ms = parts.due ? (parseDuration(parts.due) ?? 0) : 0;
+    if (item.due_after_ms && (entry.stage === null || entry.stage === incident.current_stage))
+      item.due_at = incident.create_at + item.due_after_ms;
+    const assignee = parts.assignee?.replace(/^@/, "");
+    if (assignee === "commander") item.assignee_user_id = incident.commander_user_id;
+    else if (assignee && spec.roles.includes(assignee)) item.assignee_role = assignee;
+    else if (assignee)
+      item.assignee_user_id = await playbookAssignee(deps, { username: assignee, incident, title: item.title, notes: props.notes });
+    items.push(item);
+  }
+  return items;
 }
 
-/** Insert the incident; when another start took the same team number meanwhile, take the next. */
+/** A playbook item's assignee by username, added to the channel; "" (with a note) when they cannot be. */
+async function playbookAssignee(
+  deps: IncidentDeps,
+  props: { username: string; incident: IncidentRecord; title: string; notes: string[] },
+): Promise<string> {
+  const { ctx } = deps;
+  const user = await ctx.users.getByUsername(props.username);
+  if (!user || user.delete_at || user.is_bot) {
+    props.notes.push(`Item "${props.title}" was not assigned to @${props.username}: no such person.`);
+    return "";
+  }
+  if (!(await ctx.teams.isMember(props.incident.team_id, user.id))) {
+    props.notes.push(`Item "${props.title}" was not assigned to @${props.username}: not a member of the team.`);
+    return "";
+  }
+  await ctx.channels.addMember({ channelId: props.incident.channel_id, userId: user.id });
+  return user.id;
+}
+
+/**
+ * Insert the incident; when another start took the same team number
+ * meanwhile, take the next. Another start that took the same existing
+ * channel meanwhile (the one-active-incident-per-channel index) is a 409.
+ */
 async function insertWithSeq(deps: IncidentDeps, incident: IncidentRecord, items: ChecklistItemRecord[]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await deps.store.transaction((trx) => deps.store.insertIncident(trx, incident, items));
       return;
     } catch (error) {
-      if (attempt >= 5 || !/unique|duplicate/i.test(String(error))) throw error;
+      if (!/unique|duplicate/i.test(String(error))) throw error;
+      const running = await deps.store.activeIncidentOfChannel(incident.channel_id);
+      if (running) throw channelTaken({ name: incident.channel_name }, running, "channel_id");
+      if (attempt >= 5) throw error;
       incident.seq = await deps.store.nextSeq(incident.team_id);
     }
   }

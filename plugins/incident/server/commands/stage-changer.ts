@@ -8,6 +8,7 @@ import type { Incident } from "../../common/types.ts";
 import { announceChange, mention } from "../announcer.ts";
 import { changeableIncident } from "../policies.ts";
 import type { IncidentDeps } from "../incident-deps.ts";
+import { startStageClocks } from "../reminders.ts";
 import type { IncidentRecord } from "../store.ts";
 
 /** The outcome: the incident, and whether anything changed. */
@@ -31,12 +32,14 @@ export async function stageChanger(
   const to = resolveStage(incident, props.stage);
   if (to === from) return { incident: null, changed: false, from, to };
   await deps.store.updateIncident(incident.id, { current_stage: to });
+  await startStageClocks(deps, incident, to);
   const presented = await announceChange(deps, {
     incident,
     action: "stage_changed",
     actorId: props.actorId,
     message: `${await mention(deps, props.actorId)} changed the stage from ${from} to ${to}`,
     props: { from_stage: from, to_stage: to },
+    timeline: { details: { from, to } },
     trigger: { name: "stage_changed", values: { stage: to, previous_stage: from } },
   });
   return { incident: presented, changed: true, from, to };

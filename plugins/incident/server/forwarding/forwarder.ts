@@ -101,6 +101,8 @@ export class IncidentForwarder {
       botUserId: string;
       /** Every active incident, from the database. */
       loadActive(): Promise<ForwardingIncident[]>;
+      /** Told of each copy made (the incident's timeline records it); a failure is logged. */
+      onCopied?(copied: { incidentId: string; copy: Post; source: Post }): Promise<void>;
     },
   ) {
     const { ctx } = props;
@@ -260,13 +262,14 @@ export class IncidentForwarder {
     for (const match of matches) {
       const props: ForwardedPostProps = { ...base, incident_id: match.incidentId, rule_indexes: match.ruleIndexes };
       try {
-        await ctx.posts.create({
+        const copy = await ctx.posts.create({
           channelId: match.incidentChannelId,
           userId: botUserId,
           type: FORWARDED_POST_TYPE,
           message: forwardedMessage(props),
           props: { ...props },
         });
+        await this.props.onCopied?.({ incidentId: match.incidentId, copy, source: post });
       } catch (error) {
         ctx.log.warn("could not forward a post", { incident_id: match.incidentId, post_id: post.id, error: String(error) });
       }

@@ -8,6 +8,7 @@
  */
 import type { IncidentDeps } from "../incident-deps.ts";
 import type { IncidentCommand } from "../slash-command.ts";
+import { forwardedSummary, recordTimelineEntry } from "../timeline.ts";
 import { IncidentForwarder } from "./forwarder.ts";
 import { rulesSubcommand } from "./rules-reloader.ts";
 
@@ -15,7 +16,29 @@ import { rulesSubcommand } from "./rules-reloader.ts";
 export async function activateForwarding(props: { deps: IncidentDeps; command: IncidentCommand }): Promise<IncidentForwarder> {
   const { deps, command } = props;
   const { ctx, store, bot } = deps;
-  const forwarder = new IncidentForwarder({ ctx, botUserId: bot.id, loadActive: () => store.listIncidents({ status: "active" }) });
+  const forwarder = new IncidentForwarder({
+    ctx,
+    botUserId: bot.id,
+    loadActive: () => store.listIncidents({ status: "active" }),
+    // Each copy is on its incident's timeline, by the original's author.
+    async onCopied({ incidentId, copy, source }) {
+      const incident = await store.getIncident(incidentId);
+      const summary = forwardedSummary(copy);
+      if (!incident || summary === null) return;
+      await recordTimelineEntry(deps, {
+        incident,
+        type: "message_forwarded",
+        actorId: source.user_id,
+        summary,
+        postId: copy.id,
+        details: {
+          source_post_id: source.id,
+          source_channel_id: source.channel_id,
+          source_channel_name: String(copy.props.source_channel_name ?? ""),
+        },
+      });
+    },
+  });
   await forwarder.activate();
   deps.changes.onDidChangeIncident(async ({ incident, action }) => {
     if (action === "started") await forwarder.track(incident);

@@ -254,7 +254,16 @@ describe("changing an incident", () => {
     const added = await alice.post(`${API}/incidents/${incident.id}/checklist`, { title: "Page the DBA" }, incidentAnswerSchema);
     expect(added.status).toBe(201);
     expect(added.body.checklist).toEqual([
-      { id: expect.any(String), title: "Page the DBA", stage: "Triage", checked: false, checked_by: "", checked_at: 0 },
+      {
+        id: expect.any(String),
+        title: "Page the DBA",
+        stage: "Triage",
+        checked: false,
+        checked_by: "",
+        checked_at: 0,
+        assignee_user_id: "",
+        due_at: 0,
+      },
     ]);
     const loose = await alice.post(`${API}/incidents/${incident.id}/checklist`, { title: "Tell customers", stage: null });
     const later = await alice.post(

@@ -23,6 +23,10 @@ import { commanderChanger } from "../commands/commander-changer.ts";
 import { incidentEnder } from "../commands/incident-ender.ts";
 import { incidentStarter } from "../commands/incident-starter.ts";
 import { stageChanger } from "../commands/stage-changer.ts";
+import { severityChanger } from "../commands/severity-changer.ts";
+import { roleAssigner } from "../commands/role-assigner.ts";
+import { itemAssigner, itemDueSetter } from "../commands/item-assigner.ts";
+import { patchChecker } from "../commands/patch-checker.ts";
 import type { IncidentDeps } from "../incident-deps.ts";
 import { canSeeIncident, visibleIncident } from "../policies.ts";
 import { presentIncident } from "../presenter.ts";
@@ -88,9 +92,15 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
         teamId: body.team_id,
         name: body.name,
         channelName: body.channel_name || undefined,
+        channelId: body.channel_id || undefined,
         playbookId: body.playbook_id || undefined,
         private: body.private,
         fields: body.fields,
+        severity: body.severity,
+        commanderUserId: body.commander_user_id || undefined,
+        inviteUserIds: body.invite,
+        drill: body.drill,
+        postId: body.post_id || undefined,
       });
       return reply(201, result.incident);
     },
@@ -104,7 +114,12 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
     invalidId: "incident.dialog.invalid",
     response: z.object({}),
     async handler(req) {
-      await openStartDialog(deps, { userId: userId(req), teamId: req.body.team_id, channelId: req.body.channel_id });
+      await openStartDialog(deps, {
+        userId: userId(req),
+        teamId: req.body.team_id,
+        channelId: req.body.channel_id,
+        postId: req.body.post_id,
+      });
       return reply(200, {});
     },
   });
@@ -124,7 +139,7 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "PATCH",
     path: `${BASE}/:id`,
-    summary: "Change the commander and/or the stage",
+    summary: "Change the commander, stage, severity and/or roles",
     params: incidentParams,
     body: patchIncidentSchema,
     invalidId: "incident.patch.invalid",
@@ -133,11 +148,14 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
       const { body } = req;
       const actorId = userId(req);
       const incidentId = req.params.id;
+      // Everything is checked before anything changes, so a bad role or severity leaves the incident as it was.
+      await patchChecker(deps, { incidentId, actorId, body });
       if (body.commander_user_id !== undefined)
         await commanderChanger(deps, { incidentId, actorId, commanderUserId: body.commander_user_id });
       if (body.current_stage !== undefined) await stageChanger(deps, { incidentId, actorId, stage: body.current_stage });
-      if (body.commander_user_id === undefined && body.current_stage === undefined)
-        await visibleIncident(deps, { userId: actorId, incidentId });
+      if (body.severity !== undefined) await severityChanger(deps, { incidentId, actorId, severity: body.severity });
+      for (const [role, holder] of Object.entries(body.roles ?? {}))
+        await roleAssigner(deps, { incidentId, actorId, role, userId: holder });
       return reply(200, await current(incidentId));
     },
   });
@@ -170,14 +188,22 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "PUT",
     path: `${BASE}/:id/checklist/:itemId`,
-    summary: "Check or uncheck a checklist item",
+    summary: "Check or uncheck a checklist item, assign it, set its due time",
     params: itemParams,
     body: setChecklistItemSchema,
     invalidId: "incident.checklist.invalid",
     response: incidentAnswerSchema,
     async handler(req) {
-      const change: ChecklistChange = { kind: "set", itemId: req.params.itemId, checked: req.body.checked };
-      return changeChecklist({ status: 200, incidentId: req.params.id, actorId: userId(req), change });
+      const { body } = req;
+      const actorId = userId(req);
+      const incidentId = req.params.id;
+      const itemId = req.params.itemId;
+      if (body.assignee_user_id !== undefined)
+        await itemAssigner(deps, { incidentId, actorId, itemId, assigneeUserId: body.assignee_user_id });
+      if (body.due_at !== undefined) await itemDueSetter(deps, { incidentId, actorId, itemId, dueAt: body.due_at });
+      if (body.checked !== undefined)
+        await checklistChanger(deps, { incidentId, actorId, change: { kind: "set", itemId, checked: body.checked } });
+      return reply(200, await current(incidentId));
     },
   });
 

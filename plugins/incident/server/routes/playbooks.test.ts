@@ -104,11 +104,11 @@ forwarding:
     expect(expectBody(res, apiErrorBodySchema).id).toBe("incident.playbook.invalid");
     expect(expectBody(res, apiErrorBodySchema).details).toEqual([
       { line: 2, column: 1, path: "tema", reason: 'unknown key "tema"; did you mean "team"?' },
-      { line: 5, column: 21, path: "stages.0.checklist.1", reason: "must be a string" },
+      { line: 5, column: 21, path: "stages.0.checklist.1", reason: "must be a title, or {title, due, assignee}" },
       { line: 6, column: 5, path: "stages.1.name", reason: "is required" },
     ]);
     expect(expectBody(res, apiErrorBodySchema).message).toBe(
-      'source: the playbook is invalid, 3 problems: 2:1: tema: unknown key "tema"; did you mean "team"?; 5:21: stages.0.checklist.1: must be a string; 6:5: stages.1.name: is required',
+      'source: the playbook is invalid, 3 problems: 2:1: tema: unknown key "tema"; did you mean "team"?; 5:21: stages.0.checklist.1: must be a title, or {title, due, assignee}; 6:5: stages.1.name: is required',
     );
     const regex = await apply(alice, 'name: R\nforwarding:\n  - from: [alerts]\n    regex: "ERR-[0-9"\n');
     expect(expectBody(regex, apiErrorBodySchema).details).toEqual([

@@ -14,11 +14,18 @@ import { Icon, type IconName } from "./icons.tsx";
 const ACTIONS: Record<UpdateAction, { icon: IconName; label: string }> = {
   started: { icon: "siren", label: "Incident started" },
   stage_changed: { icon: "stages", label: "Stage changed" },
+  severity_changed: { icon: "siren", label: "Severity changed" },
   commander_changed: { icon: "user", label: "Commander changed" },
+  role_changed: { icon: "user", label: "Role assigned" },
   checklist_item_added: { icon: "plus", label: "Checklist item added" },
   checklist_item_removed: { icon: "minus", label: "Checklist item removed" },
   checklist_item_checked: { icon: "check", label: "Checklist item checked" },
   checklist_item_unchecked: { icon: "box", label: "Checklist item unchecked" },
+  checklist_item_assigned: { icon: "user", label: "Checklist item assigned" },
+  checklist_item_due_changed: { icon: "box", label: "Checklist item due time changed" },
+  status_update_posted: { icon: "megaphone", label: "Status update" },
+  timeline_event_added: { icon: "plus", label: "Added to the timeline" },
+  timeline_event_removed: { icon: "minus", label: "Removed from the timeline" },
   rules_reloaded: { icon: "mail", label: "Forwarding rules reloaded" },
   ended: { icon: "flag", label: "Incident ended" },
 };
