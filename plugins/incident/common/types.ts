@@ -118,6 +118,7 @@ export const UPDATE_ACTIONS = [
   "checklist_item_checked",
   "checklist_item_unchecked",
   "rules_reloaded",
+  "rules_switched_off",
   "ended",
 ] as const;
 export type UpdateAction = (typeof UPDATE_ACTIONS)[number];

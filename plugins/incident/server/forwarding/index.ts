@@ -10,12 +10,18 @@ import type { IncidentDeps } from "../incident-deps.ts";
 import type { IncidentCommand } from "../slash-command.ts";
 import { IncidentForwarder } from "./forwarder.ts";
 import { rulesSubcommand } from "./rules-reloader.ts";
+import { forwardingRulesSwitcher } from "./rules-switcher.ts";
 
 /** Wire forwarding into an activated Incident plugin; returns the forwarder. */
 export async function activateForwarding(props: { deps: IncidentDeps; command: IncidentCommand }): Promise<IncidentForwarder> {
   const { deps, command } = props;
   const { ctx, store, bot } = deps;
-  const forwarder = new IncidentForwarder({ ctx, botUserId: bot.id, loadActive: () => store.listIncidents({ status: "active" }) });
+  const forwarder = new IncidentForwarder({
+    ctx,
+    botUserId: bot.id,
+    loadActive: () => store.listIncidents({ status: "active" }),
+    switchOffRules: ({ incidentId }) => forwardingRulesSwitcher(deps, { incidentId }),
+  });
   await forwarder.activate();
   deps.changes.onDidChangeIncident(async ({ incident, action }) => {
     if (action === "started") await forwarder.track(incident);

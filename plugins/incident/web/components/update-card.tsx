@@ -20,6 +20,7 @@ const ACTIONS: Record<UpdateAction, { icon: IconName; label: string }> = {
   checklist_item_checked: { icon: "check", label: "Checklist item checked" },
   checklist_item_unchecked: { icon: "box", label: "Checklist item unchecked" },
   rules_reloaded: { icon: "mail", label: "Forwarding rules reloaded" },
+  rules_switched_off: { icon: "minus", label: "Forwarding rules switched off" },
   ended: { icon: "flag", label: "Incident ended" },
 };
 
