@@ -25,6 +25,12 @@ export const INCIDENT_LIMITS = {
   fieldValueMax: 1024,
   playbookSourceMax: 256 * 1024,
   playbookFilesMax: 100,
+  /** Characters of all the sources of one `POST /playbooks/apply` together. */
+  playbookApplyMax: 1024 * 1024,
+  /** Bytes of the JSON body of `POST /playbooks` (a source at its limit, escaped, fits). */
+  playbookBodyMax: 1024 * 1024 + 64 * 1024,
+  /** Bytes of the JSON body of `POST /playbooks/apply`. */
+  playbookApplyBodyMax: 4 * 1024 * 1024 + 64 * 1024,
 } as const;
 
 export type IncidentStatus = "active" | "ended";
@@ -244,7 +250,11 @@ export const applyPlaybooksSchema = z.object({
       }),
     )
     .min(1, "must list at least one file")
-    .max(INCIDENT_LIMITS.playbookFilesMax, `must list at most ${INCIDENT_LIMITS.playbookFilesMax} files`),
+    .max(INCIDENT_LIMITS.playbookFilesMax, `must list at most ${INCIDENT_LIMITS.playbookFilesMax} files`)
+    .refine(
+      (files) => files.reduce((total, file) => total + file.source.length, 0) <= INCIDENT_LIMITS.playbookApplyMax,
+      `the sources must total at most ${INCIDENT_LIMITS.playbookApplyMax} characters; apply them in several calls`,
+    ),
 });
 export type ApplyPlaybooksRequest = z.infer<typeof applyPlaybooksSchema>;
 
