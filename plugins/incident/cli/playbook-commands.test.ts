@@ -31,7 +31,7 @@ describe("sitrep playbook lint", () => {
     expect(lines).toEqual([
       `${good}: ok (playbook "Good")`,
       `${bad}:4:18: stages.0.checklist.0: unknown field "{{fields.svc}}": the playbook declares no fields`,
-      `${bad}:7:12: forwarding.0.regex: the regex does not compile: Invalid regular expression: /(/i: Unterminated group`,
+      `${bad}:7:12: forwarding.0.regex: the regex is not valid RE2 syntax: missing closing ): \`(\``,
       `${path.join(dir, "missing.yaml")}:0:0: cannot read the file: ENOENT`,
     ]);
   });

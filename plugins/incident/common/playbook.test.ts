@@ -103,7 +103,7 @@ describe("parsePlaybook", () => {
       'x.yaml:7:24: stages.1.checklist.0: unknown field "{{fields.nope}}": the playbook\'s fields are service',
       'x.yaml:11:11: forwarding.0.from: a rule reading every channel ("*") needs keywords, regex or authors',
       "x.yaml:12:12: forwarding.1.from.0: \"Alerts\" is not a channel name: may contain only lowercase letters, digits, '-' and '_', and must start with a letter or digit",
-      "x.yaml:13:12: forwarding.1.regex: the regex does not compile: Invalid regular expression: /a(/i: Unterminated group",
+      "x.yaml:13:12: forwarding.1.regex: the regex is not valid RE2 syntax: missing closing ): `a(`",
       'x.yaml:14:44: forwarding.1.keywords.1: unclosed "{{": a template variable looks like {{name}}',
     ]);
   });

@@ -14,6 +14,7 @@ import {
   type SourceProblem,
   type SourceResult,
 } from "#common/yaml-source.ts";
+import { compileForwardingRegex } from "./forwarding-regex.ts";
 import { lintTemplate } from "./templates.ts";
 
 const itemTitle = z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(256, "must be at most 256 characters");
@@ -97,8 +98,10 @@ export const forwardingRuleSchema = z.strictObject({
     .array(nonEmpty, { error: "must be a list of strings" })
     .default([])
     .describe("Posts containing any of these whole words are not forwarded."),
-  /** A JavaScript regular expression, matched case-insensitively. */
-  regex: nonEmpty.optional().describe("A regular expression (JavaScript syntax), matched case-insensitively."),
+  /** A regular expression in RE2 syntax (no lookaround, no backreferences), matched case-insensitively anywhere in the text. */
+  regex: nonEmpty
+    .optional()
+    .describe("A regular expression in RE2 syntax (no lookaround, no backreferences), matched case-insensitively anywhere in the post."),
   /** Usernames, bot names or webhook display names. */
   authors: z
     .array(nonEmpty, { error: "must be a list of strings" })
@@ -295,11 +298,8 @@ export function parsePlaybook(source: string): ParsedPlaybook {
     rule.keywords.forEach((k, j) => template(["forwarding", i, "keywords", j], k));
     rule.exclude_keywords.forEach((k, j) => template(["forwarding", i, "exclude_keywords", j], k));
     if (rule.regex !== undefined) {
-      try {
-        new RegExp(rule.regex, "i");
-      } catch (error) {
-        add(["forwarding", i, "regex"], `the regex does not compile: ${(error as Error).message}`);
-      }
+      const compiled = compileForwardingRegex(rule.regex);
+      if (!compiled.ok) add(["forwarding", i, "regex"], compiled.reason);
     }
     const everyChannel = rule.from === "*" || rule.from.includes("*");
     if (Array.isArray(rule.from) && rule.from.includes("*") && rule.from.length > 1)

@@ -35,6 +35,12 @@ export const INCIDENT_LIMITS = {
   roleNameMax: 32,
   /** Users invited at start through the API. */
   inviteMax: 100,
+  /** Characters of all the sources of one `POST /playbooks/apply` together. */
+  playbookApplyMax: 1024 * 1024,
+  /** Bytes of the JSON body of `POST /playbooks` (a source at its limit, escaped, fits). */
+  playbookBodyMax: 1024 * 1024 + 64 * 1024,
+  /** Bytes of the JSON body of `POST /playbooks/apply`. */
+  playbookApplyBodyMax: 4 * 1024 * 1024 + 64 * 1024,
 } as const;
 
 export type IncidentStatus = "active" | "ended";
@@ -153,6 +159,7 @@ export const UPDATE_ACTIONS = [
   "timeline_event_added",
   "timeline_event_removed",
   "rules_reloaded",
+  "rules_switched_off",
   "ended",
 ] as const;
 export type UpdateAction = (typeof UPDATE_ACTIONS)[number];
@@ -450,7 +457,11 @@ export const applyPlaybooksSchema = z.object({
       }),
     )
     .min(1, "must list at least one file")
-    .max(INCIDENT_LIMITS.playbookFilesMax, `must list at most ${INCIDENT_LIMITS.playbookFilesMax} files`),
+    .max(INCIDENT_LIMITS.playbookFilesMax, `must list at most ${INCIDENT_LIMITS.playbookFilesMax} files`)
+    .refine(
+      (files) => files.reduce((total, file) => total + file.source.length, 0) <= INCIDENT_LIMITS.playbookApplyMax,
+      `the sources must total at most ${INCIDENT_LIMITS.playbookApplyMax} characters; apply them in several calls`,
+    ),
 });
 export type ApplyPlaybooksRequest = z.infer<typeof applyPlaybooksSchema>;
 

@@ -556,6 +556,31 @@ export class IncidentStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /**
+   * Change an active incident's stored forwarding rules, only if no one
+   * changed them meanwhile (compare-and-set on the stored text): of several
+   * processes doing the same change at once, exactly one gets the result.
+   * `change` answers the new rules, or null to leave them; the answer is
+   * null unless this call stored them.
+   */
+  async changeForwardingOnce(
+    id: string,
+    change: (rules: ForwardingRule[]) => ForwardingRule[] | null,
+  ): Promise<{ before: ForwardingRule[]; after: ForwardingRule[] } | null> {
+    const row = await this.db.selectFrom("incident_incidents").select(["forwarding", "status"]).where("id", "=", id).executeTakeFirst();
+    if (!row || row.status !== "active") return null;
+    const before = forwardingJson.parse(JSON.parse(row.forwarding));
+    const after = change(before);
+    if (!after) return null;
+    const result = await this.db
+      .updateTable("incident_incidents")
+      .set({ forwarding: JSON.stringify(after), update_at: Date.now() })
+      .where("id", "=", id)
+      .where("forwarding", "=", row.forwarding)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1 ? { before, after } : null;
+  }
+
   async listItems(incidentId: string, db: IncidentDb = this.db): Promise<ChecklistItemRecord[]> {
     const rows = await db
       .selectFrom("incident_checklist_items")

@@ -5,6 +5,7 @@
  */
 import { newId } from "#common/ids.ts";
 import { invalid } from "#common/plugin-errors.ts";
+import { capProblems } from "#common/yaml-source.ts";
 import { parsePlaybook, type PlaybookSpec } from "../../common/playbook.ts";
 import type { PlaybookProblem } from "../../common/types.ts";
 import type { IncidentDeps } from "../incident-deps.ts";
@@ -30,6 +31,8 @@ export async function playbookApplier(
   const specs: Array<{ spec: PlaybookSpec; source: string; file?: string }> = [];
   const names = new Map<string, string>();
   for (const file of props.files) {
+    // Each file is read in one go (up to a few hundred ms for the largest); other requests are served in between.
+    await new Promise((resolve) => setImmediate(resolve));
     const withFile = (p: Omit<PlaybookProblem, "file">): PlaybookProblem => (file.path ? { ...p, file: file.path } : p);
     const parsed = parsePlaybook(file.source);
     if (!parsed.ok) {
@@ -62,13 +65,16 @@ export async function playbookApplier(
     specs.push({ spec, source: file.source, file: file.path });
   }
   if (problems.length) {
+    // Counted before the list is cut to its first problems (details end with a line saying how many more).
+    const total = problems.length;
+    capProblems(problems);
     const shown = problems
       .slice(0, 3)
       .map((p) => `${p.file ? `${p.file}:` : ""}${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ""}${p.reason}`);
-    const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : "";
+    const more = total > 3 ? ` (and ${total - 3} more)` : "";
     throw invalid(
       "incident.playbook.invalid",
-      `source: the playbook is invalid, ${problems.length} problem${problems.length === 1 ? "" : "s"}: ${shown.join("; ")}${more}`,
+      `source: the playbook is invalid, ${total} problem${total === 1 ? "" : "s"}: ${shown.join("; ")}${more}`,
       problems,
     );
   }

@@ -32,7 +32,7 @@ import type { Post } from "#common/wire.ts";
 import { FORWARDED_POST_TYPE, forwardedPostPropsSchema, type ForwardedPostProps } from "../../common/forwarded-post.ts";
 import type { ForwardingRule } from "../../common/playbook.ts";
 import { forwardableText } from "./post-text.ts";
-import { ForwardingRuleIndex, type ForwardingMatch, type SourceChannel } from "./rule-index.ts";
+import { ForwardingRuleIndex, type BrokenRule, type ForwardingMatch, type SourceChannel } from "./rule-index.ts";
 
 /** How often each process checks whether another one changed the rules. */
 export const REFRESH_INTERVAL_MS = 5_000;
@@ -103,17 +103,17 @@ export class IncidentForwarder {
       loadActive(): Promise<ForwardingIncident[]>;
       /** Told of each copy made (the incident's timeline records it); a failure is logged. */
       onCopied?(copied: { incidentId: string; copy: Post; source: Post }): Promise<void>;
+      /**
+       * Switch off an incident's rules whose regex does not compile (a rule
+       * stored before regexes were RE2), with a post in its channel; the rules
+       * now stored, or null when another process did it first or nothing was left to do.
+       */
+      switchOffRules(props: { incidentId: string }): Promise<readonly ForwardingRule[] | null>;
     },
   ) {
     const { ctx } = props;
     this.usernames = new NameCache(async (id) => (await ctx.users.get(id))?.username);
     this.teamNames = new NameCache(async (id) => (await ctx.teams.get(id))?.name);
-    this.index.onBrokenRule = ({ incidentId, ruleIndex, reason }) =>
-      ctx.log.warn("forwarding rule has a regex that does not compile; it never matches", {
-        incident_id: incidentId,
-        rule: ruleIndex,
-        reason,
-      });
   }
 
   /** Load the active incidents' rules, hook into new posts, and keep in step with other processes. */
@@ -131,7 +131,8 @@ export class IncidentForwarder {
 
   /** Index an incident's current rules (after a start or `/incident rules reload`), or drop them if it ended. */
   async track(incident: ForwardingIncident): Promise<void> {
-    this.apply(incident);
+    const broken = this.apply(incident);
+    if (broken.length) await this.switchOff(incident, broken);
     await this.bumpGeneration();
   }
 
@@ -141,12 +142,13 @@ export class IncidentForwarder {
     await this.bumpGeneration();
   }
 
-  private apply(incident: ForwardingIncident): void {
+  /** Index an incident's rules; answers those whose regex does not compile (indexed, never matching). */
+  private apply(incident: ForwardingIncident): BrokenRule[] {
     if (incident.status !== "active" || incident.forwarding.length === 0) {
       this.index.removeIncident(incident.id);
-      return;
+      return [];
     }
-    this.index.upsertIncident({
+    return this.index.upsertIncident({
       incidentId: incident.id,
       teamId: incident.team_id,
       channelId: incident.channel_id,
@@ -157,8 +159,36 @@ export class IncidentForwarder {
   private async reloadAll(): Promise<void> {
     const incidents = await this.props.loadActive();
     this.index.clear();
-    for (const incident of incidents) this.apply(incident);
+    const withBroken: Array<{ incident: ForwardingIncident; broken: BrokenRule[] }> = [];
+    for (const incident of incidents) {
+      const broken = this.apply(incident);
+      if (broken.length) withBroken.push({ incident, broken });
+    }
     this.index.prepare();
+    if (withBroken.length === 0) return;
+    for (const { incident, broken } of withBroken) await this.switchOff(incident, broken);
+    await this.bumpGeneration();
+  }
+
+  /**
+   * Rules whose regex does not compile never match; they are also switched
+   * off in storage, with a post in the incident channel, so the incident's
+   * members learn why nothing arrives from them (once: the store switches
+   * them off only where they are still on).
+   */
+  private async switchOff(incident: ForwardingIncident, broken: readonly BrokenRule[]): Promise<void> {
+    const { ctx } = this.props;
+    ctx.log.warn("forwarding rules have a regex that does not compile; switching them off", {
+      incident_id: incident.id,
+      rules: broken.map((b) => b.ruleIndex),
+      reasons: broken.map((b) => b.reason),
+    });
+    try {
+      const rules = await this.props.switchOffRules({ incidentId: incident.id });
+      if (rules) this.apply({ ...incident, forwarding: rules });
+    } catch (error) {
+      ctx.log.error("could not switch off forwarding rules", { incident_id: incident.id, error: String(error) });
+    }
   }
 
   private async bumpGeneration(): Promise<void> {

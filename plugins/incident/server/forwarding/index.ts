@@ -11,6 +11,7 @@ import type { IncidentCommand } from "../slash-command.ts";
 import { forwardedSummary, recordTimelineEntry } from "../timeline.ts";
 import { IncidentForwarder } from "./forwarder.ts";
 import { rulesSubcommand } from "./rules-reloader.ts";
+import { forwardingRulesSwitcher } from "./rules-switcher.ts";
 
 /** Wire forwarding into an activated Incident plugin; returns the forwarder. */
 export async function activateForwarding(props: { deps: IncidentDeps; command: IncidentCommand }): Promise<IncidentForwarder> {
@@ -38,6 +39,7 @@ export async function activateForwarding(props: { deps: IncidentDeps; command: I
         },
       });
     },
+    switchOffRules: ({ incidentId }) => forwardingRulesSwitcher(deps, { incidentId }),
   });
   await forwarder.activate();
   deps.changes.onDidChangeIncident(async ({ incident, action }) => {

@@ -104,13 +104,35 @@ describe("ForwardingRuleIndex", () => {
     expect(await incidents(index, post({ message: "db-prod ERR-500" }))).toEqual(["inc1"]);
   });
 
-  it("never matches with a regex that does not compile, and says so", async () => {
-    const broken: string[] = [];
+  it("never matches with a regex that does not compile, and says which rule and why", async () => {
     const index = new ForwardingRuleIndex();
-    index.onBrokenRule = ({ reason }) => broken.push(reason);
-    index.upsertIncident({ incidentId: "inc1", teamId: TEAM, channelId: "inc1", rules: [{ from: ["alerts"], regex: "(" }] });
-    expect(await incidents(index, post({ message: "(" }))).toEqual([]);
-    expect(broken).toHaveLength(1);
+    const broken = index.upsertIncident({
+      incidentId: "inc1",
+      teamId: TEAM,
+      channelId: "inc1",
+      rules: [
+        { from: ["alerts"], keywords: ["db"] },
+        { from: ["alerts"], regex: "(" },
+        { from: ["alerts"], regex: "(?=db)d" },
+      ],
+    });
+    expect(await incidents(index, post({ message: "( d" }))).toEqual([]);
+    expect(broken).toEqual([
+      { ruleIndex: 1, reason: "the regex is not valid RE2 syntax: missing closing ): `(`" },
+      {
+        ruleIndex: 2,
+        reason:
+          "the regex is not valid RE2 syntax: invalid or unsupported Perl syntax: `(?=`; RE2 syntax has no lookaround ((?=, (?!, (?<=, (?<!) and no backreferences (\\1)",
+      },
+    ]);
+    expect(await incidents(index, post({ message: "db" }))).toEqual(["inc1"]);
+  });
+
+  it("runs a regex in time linear in the text: RE2 semantics, no backtracking", async () => {
+    // `(a+)+$` against a run of a's and one other character backtracks exponentially in JavaScript's engine.
+    const index = indexWith([{ from: ["alerts"], regex: "(a+)+$" }]);
+    expect(await incidents(index, post({ message: `${"a".repeat(5_000)}!` }))).toEqual([]);
+    expect(await incidents(index, post({ message: "xaaaa" }))).toEqual(["inc1"]);
   });
 
   it("checks authors: usernames, and for webhook posts the override username and display name", async () => {

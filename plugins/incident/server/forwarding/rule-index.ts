@@ -22,6 +22,7 @@
  * is recompiled.
  */
 import type { Post } from "#common/wire.ts";
+import { compileForwardingRegex, type ForwardingRegex } from "../../common/forwarding-regex.ts";
 import type { ForwardingRule } from "../../common/playbook.ts";
 import { KeywordAutomaton, normalizeKeyword } from "./keyword-automaton.ts";
 import { authorNames, forwardableText } from "./post-text.ts";
@@ -74,6 +75,12 @@ export interface ForwardingMatch {
   ruleIndexes: number[];
 }
 
+/** A rule whose regex does not compile: its position in the incident's list, and why. */
+export interface BrokenRule {
+  ruleIndex: number;
+  reason: string;
+}
+
 /** A rule as the index keeps it (opaque outside the index). */
 export interface CompiledRule {
   incident: IndexedIncident;
@@ -91,7 +98,8 @@ export interface CompiledRule {
   triggerIds: number[];
   excludeIds: number[];
   matchAll: boolean;
-  regex: RegExp | null;
+  /** RE2, linear in the text (forwarding-regex.ts). */
+  regex: ForwardingRegex | null;
   /** Lowercased names, or null when any author will do. */
   authors: ReadonlySet<string> | null;
   /** Set when the regex does not compile: the rule never matches. */
@@ -155,8 +163,6 @@ export class ForwardingRuleIndex {
   private delta: KeywordAutomaton | null = null;
   /** How many automatons were built: for tests and diagnostics. */
   builds = 0;
-  /** Called when a rule's regex does not compile. */
-  onBrokenRule?: (props: { incidentId: string; ruleIndex: number; reason: string }) => void;
 
   /** Number of active rules. */
   get ruleCount(): number {
@@ -173,13 +179,18 @@ export class ForwardingRuleIndex {
     return this.incidents.has(incidentId);
   }
 
-  /** Add an incident's rules, or replace them (after `/incident rules reload`). */
-  upsertIncident(incident: IndexedIncident): void {
+  /**
+   * Add an incident's rules, or replace them (after `/incident rules reload`).
+   * Answers the rules whose regex does not compile: they are kept, and never match.
+   */
+  upsertIncident(incident: IndexedIncident): BrokenRule[] {
     this.removeIncident(incident.incidentId);
-    if (incident.rules.length === 0) return;
-    const compiled = incident.rules.map((rule, index) => this.compile(incident, rule, index));
+    if (incident.rules.length === 0) return [];
+    const broken: BrokenRule[] = [];
+    const compiled = incident.rules.map((rule, index) => this.compile(incident, rule, index, broken));
     this.incidents.set(incident.incidentId, compiled);
     for (const rule of compiled) this.link(rule);
+    return broken;
   }
 
   /** Drop an incident's rules (it ended). */
@@ -210,17 +221,13 @@ export class ForwardingRuleIndex {
     return id;
   }
 
-  private compile(incident: IndexedIncident, rule: ForwardingRuleInput, index: number): CompiledRule {
+  private compile(incident: IndexedIncident, rule: ForwardingRuleInput, index: number, broken: BrokenRule[]): CompiledRule {
     const { all, names } = sources(rule.from);
-    let regex: RegExp | null = null;
-    let broken = false;
+    let regex: ForwardingRegex | null = null;
     if (rule.regex) {
-      try {
-        regex = new RegExp(rule.regex, "i");
-      } catch (error) {
-        broken = true;
-        this.onBrokenRule?.({ incidentId: incident.incidentId, ruleIndex: index, reason: String(error) });
-      }
+      const compiled = compileForwardingRegex(rule.regex);
+      if (compiled.ok) regex = compiled.regex;
+      else broken.push({ ruleIndex: index, reason: compiled.reason });
     }
     const authors = cleanList(rule.authors).map((name) => name.replace(/^@/, ""));
     const keywordIds = cleanList(rule.keywords).map((keyword) => this.keywordId(keyword));
@@ -236,7 +243,7 @@ export class ForwardingRuleIndex {
       matchAll,
       regex,
       authors: authors.length ? new Set(authors) : null,
-      broken,
+      broken: Boolean(rule.regex) && regex === null,
       sourceIndexed: keywordIds.length === 0 || (!matchAll && regex !== null),
     };
   }

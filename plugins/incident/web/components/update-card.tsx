@@ -27,6 +27,7 @@ const ACTIONS: Record<UpdateAction, { icon: IconName; label: string }> = {
   timeline_event_added: { icon: "plus", label: "Added to the timeline" },
   timeline_event_removed: { icon: "minus", label: "Removed from the timeline" },
   rules_reloaded: { icon: "mail", label: "Forwarding rules reloaded" },
+  rules_switched_off: { icon: "minus", label: "Forwarding rules switched off" },
   ended: { icon: "flag", label: "Incident ended" },
 };
 

@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { newId } from "#common/ids.ts";
 import type { PluginContext } from "#plugin-api";
 import { invalid } from "#common/plugin-errors.ts";
+import { capProblems } from "#common/yaml-source.ts";
 import type { User } from "#common/wire.ts";
 import { STATIC_CATALOG } from "../../common/static-catalog.ts";
 import { parseWorkflow, type LintCatalog, type WorkflowIssue } from "../../common/workflow.ts";
@@ -26,6 +27,7 @@ export function lintCatalog(ctx: PluginContext): LintCatalog {
 
 /** A 400 listing each problem with its line and column; `details` has them as data. */
 export function invalidWorkflow(problems: WorkflowIssue[]): Error {
+  capProblems(problems);
   const listed = problems.map((p) => `line ${p.line}, column ${p.column}: ${p.path ? `${p.path}: ` : ""}${p.reason}`).join("; ");
   return invalid("workflow.invalid", `source: the workflow is invalid: ${listed}`, problems);
 }
