@@ -53,7 +53,7 @@ export async function incidentStarter(deps: IncidentDeps, props: IncidentStartPr
 
   const playbook = await findPlaybook(deps, props);
   const fields = resolveFields(playbook, props.fields ?? {});
-  const seq = await store.nextSeq(team.id);
+  const seq = await store.takeSeq(team.id);
   // One instant for `{{date}}` and `create_at`, so `/incident rules reload` renders the same values.
   const startedAt = Date.now();
   const values = incidentTemplateValues({ name, createAt: startedAt, seq, commander: actor.username, fields });
@@ -69,15 +69,6 @@ export async function incidentStarter(deps: IncidentDeps, props: IncidentStartPr
     purpose: playbook?.spec.description ?? "",
     channelParam,
   });
-
-  const notes: string[] = [];
-  await ctx.channels.addMember({ channelId: channel.id, userId: deps.bot.id });
-  for (const username of playbook?.spec.invite ?? []) {
-    const user = await ctx.users.getByUsername(username);
-    if (!user || user.delete_at) notes.push(`@${username} was not invited: no such user.`);
-    else if (!(await ctx.teams.isMember(team.id, user.id))) notes.push(`@${username} was not invited: not a member of the team.`);
-    else await ctx.channels.addMember({ channelId: channel.id, userId: user.id, actorId: actor.id });
-  }
 
   const stages = playbook ? playbookStages(playbook.spec) : [...DEFAULT_STAGES];
   const incident: IncidentRecord = {
@@ -102,7 +93,11 @@ export async function incidentStarter(deps: IncidentDeps, props: IncidentStartPr
     end_at: 0,
   };
   const items = checklistFromPlaybook({ playbook, incidentId: incident.id, values });
-  await insertWithSeq(deps, incident, items);
+  const notes = await withChannelRemovedOnFailure(deps, channel, async () => {
+    const invited = await invitedMembers(deps, { channel, playbook, actorId: actor.id });
+    await store.transaction((trx) => store.insertIncident(trx, incident, items));
+    return invited;
+  });
 
   const playbookText = playbook ? `${playbook.name} (v${playbook.version})` : "none";
   const lines = [
@@ -125,6 +120,43 @@ export async function incidentStarter(deps: IncidentDeps, props: IncidentStartPr
     trigger: { name: "incident_started" },
   });
   return { incident: presented, notes };
+}
+
+/**
+ * Run the steps of a start that follow the channel's creation; if one fails,
+ * the channel goes too (when nobody but bots has used it yet), so a failed
+ * start leaves no channel without an incident, and its name is free again.
+ */
+async function withChannelRemovedOnFailure<T>(deps: IncidentDeps, channel: Channel, steps: () => Promise<T>): Promise<T> {
+  try {
+    return await steps();
+  } catch (error) {
+    try {
+      if (!(await deps.ctx.channels.deleteUnused(channel.id)))
+        deps.ctx.log.warn("incident start failed; its channel is kept, someone already posted in it", { channel_id: channel.id });
+    } catch (cleanup) {
+      deps.ctx.log.error("incident start failed, and so did removing its channel", { channel_id: channel.id, error: String(cleanup) });
+    }
+    throw error;
+  }
+}
+
+/** Add the bot and the playbook's invitees to the channel; notes say who could not be invited, and why. */
+async function invitedMembers(
+  deps: IncidentDeps,
+  props: { channel: Channel; playbook: PlaybookRecord | null; actorId: string },
+): Promise<string[]> {
+  const { channel } = props;
+  const notes: string[] = [];
+  await deps.ctx.channels.addMember({ channelId: channel.id, userId: deps.bot.id });
+  for (const username of props.playbook?.spec.invite ?? []) {
+    const user = await deps.ctx.users.getByUsername(username);
+    if (!user || user.delete_at) notes.push(`@${username} was not invited: no such user.`);
+    else if (!(await deps.ctx.teams.isMember(channel.team_id, user.id)))
+      notes.push(`@${username} was not invited: not a member of the team.`);
+    else await deps.ctx.channels.addMember({ channelId: channel.id, userId: user.id, actorId: props.actorId });
+  }
+  return notes;
 }
 
 async function findPlaybook(deps: IncidentDeps, props: IncidentStartProps): Promise<PlaybookRecord | null> {
@@ -252,17 +284,4 @@ function checklistFromPlaybook(props: {
     checked_by: "",
     checked_at: 0,
   }));
-}
-
-/** Insert the incident; when another start took the same team number meanwhile, take the next. */
-async function insertWithSeq(deps: IncidentDeps, incident: IncidentRecord, items: ChecklistItemRecord[]): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await deps.store.transaction((trx) => deps.store.insertIncident(trx, incident, items));
-      return;
-    } catch (error) {
-      if (attempt >= 5 || !/unique|duplicate/i.test(String(error))) throw error;
-      incident.seq = await deps.store.nextSeq(incident.team_id);
-    }
-  }
 }
