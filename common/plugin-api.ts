@@ -126,6 +126,14 @@ export interface ChannelsApi {
   canRead(userId: string, channelId: string): Promise<boolean>;
   /** True when the user may post in the channel (same as canRead, plus not deactivated). */
   canPost(userId: string, channelId: string): Promise<boolean>;
+  /**
+   * Remove a channel for good (row, members, the bots' posts) if nobody but
+   * bots has used it — no post from a person, no file, no incoming webhook:
+   * what a plugin created and then could not finish, such as the channel of
+   * an incident start that failed. Answers false, changing nothing, when a
+   * person has used it; true when it is gone. Its members get `channel_deleted`.
+   */
+  deleteUnused(channelId: string): Promise<boolean>;
 }
 
 /** Input of {@link PostsApi.create}. */
@@ -425,6 +433,15 @@ export interface StorageApi {
    * @example await ctx.storage.sql`select count(*) as n from incident_incidents`.execute(ctx.storage.db())
    */
   sql<T = unknown>(strings: TemplateStringsArray, ...values: unknown[]): RawBuilder<T>;
+  /**
+   * The unique key a failed write collided with, the same on both dialects,
+   * or null for any other error: a plugin turns a write that lost a race for
+   * a name into its own 409. (Left alone, such an error is answered with a
+   * generic 409 naming the column.) `columns` is empty when the database
+   * names only the index.
+   * @example if (ctx.storage.uniqueViolation(error)?.table === "incident_playbooks") throw conflict(...)
+   */
+  uniqueViolation(error: unknown): { table: string; columns: string[] } | null;
 }
 
 /** A small key-value store per plugin; values are JSON. */

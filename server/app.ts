@@ -11,7 +11,7 @@ import multipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
 import { ZodError } from "zod";
 import type { ApiErrorBody } from "#common/wire.ts";
-import { AppError, forbidden, fromZodError, isExpectedError, TooManyRequestsError } from "./errors.ts";
+import { AppError, expectedOf, forbidden, fromZodError, TooManyRequestsError } from "./errors.ts";
 import type { Host } from "./host.ts";
 import { fastifyLogging } from "./log.ts";
 import { sessionFromToken } from "./auth/sessions.ts";
@@ -122,12 +122,13 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     let body: ApiErrorBody;
     if (error instanceof TooManyRequestsError) void reply.header("retry-after", String(error.retryAfterSeconds));
-    if (isExpectedError(error)) {
+    const expected = expectedOf(error);
+    if (expected) {
       body = {
-        id: error.id,
-        message: error.message,
-        status_code: error.status,
-        ...(error.details !== undefined ? { details: error.details } : {}),
+        id: expected.id,
+        message: expected.message,
+        status_code: expected.status,
+        ...(expected.details !== undefined ? { details: expected.details } : {}),
       };
     } else if (error instanceof ZodError) {
       const appError = fromZodError(error);

@@ -5,6 +5,7 @@
  */
 import type { ZodError } from "zod";
 import { zodProblem } from "#common/zod-problem.ts";
+import { uniqueConflict } from "./db/unique-violation.ts";
 
 /** An expected failure, answered with its status and message (the one class, from `common/errors.ts`). */
 export { SitrepError as AppError } from "#common/errors.ts";
@@ -42,9 +43,13 @@ export function fromZodError(error: ZodError, id = "api.validation"): AppError {
 }
 
 /**
- * True for an expected failure from anywhere: an {@link AppError}, or a plugin's
- * `PluginError` (a bundled copy of the class, so matched by shape, not `instanceof`).
+ * What an error answers with when it is not a bug: an expected failure from
+ * anywhere (an {@link AppError}, or a plugin's `PluginError`: a bundled copy
+ * of the class, so matched by shape, not `instanceof`), or a write refused by a unique index (a
+ * request that lost a race for a name), which is a 409 naming the field. The
+ * one place that decides, for the app's error handler, plugin routes, slash
+ * commands and dialogs. Null for a bug (a 500).
  */
-export function isExpectedError(error: unknown): error is Error & ExpectedError {
-  return expectedError(error) !== null;
+export function expectedOf(error: unknown): ExpectedError | null {
+  return expectedError(error) ?? uniqueConflict(error);
 }

@@ -41,6 +41,11 @@ pg.types.setTypeParser(20, (value) => Number(value));
 
 export type { Dialect } from "./column-types.ts";
 
+/** The `application_name` of a workspace's pooled PostgreSQL connections: `sitrep-<schema>`. */
+export function pgApplicationName(schema: string): string {
+  return `sitrep-${schema}`;
+}
+
 /** An open workspace database. */
 export interface WorkspaceDb {
   db: Kysely<Database>;
@@ -155,7 +160,13 @@ export async function openDatabase(props: {
 }): Promise<WorkspaceDb> {
   if (props.databaseUrl) {
     const schema = props.pgSchema ?? "public";
-    const pgConfig: pg.PoolConfig = { connectionString: props.databaseUrl, max: 10, options: `-c search_path=${schema}` };
+    const pgConfig: pg.PoolConfig = {
+      connectionString: props.databaseUrl,
+      max: 10,
+      options: `-c search_path=${schema}`,
+      // Who a backend belongs to in pg_stat_activity: an operator (or a test) can find, or end, one workspace's connections.
+      application_name: pgApplicationName(schema),
+    };
     if (schema !== "public") {
       const admin = new pg.Client({ connectionString: props.databaseUrl });
       await admin.connect();
@@ -177,6 +188,22 @@ export async function openDatabase(props: {
   return { db, views, dialect: "sqlite", close: () => db.destroy() };
 }
 
+/** What runs a query: a Kysely instance or a transaction of one. */
+type QueryRunner = Parameters<ReturnType<typeof sql>["execute"]>[0];
+
+/**
+ * Make transactions that take the same `key` run one after another, across
+ * processes: on PostgreSQL a transaction-scoped advisory lock, per schema,
+ * released at commit or rollback; SQLite runs one transaction at a time
+ * already. For a check-then-write no unique index can decide, such as "is
+ * this the workspace's first user?".
+ * @example await db.transaction().execute(async (trx) => { await transactionLock(trx, "users.create"); ... })
+ */
+export async function transactionLock(trx: QueryRunner, key: string): Promise<void> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter)
+    await sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.' || ${key}))`.execute(trx);
+}
+
 /** One versioned schema change; `up` runs inside the migration run's transaction. */
 export interface Migration {
   up(db: Kysely<unknown>): Promise<void>;
@@ -196,12 +223,11 @@ export interface Migration {
  */
 export async function migrate(props: { db: Kysely<unknown>; namespace: string; migrations: Record<string, Migration> }): Promise<void> {
   const table = props.namespace === "host" ? "migrations_host" : `migrations_plugin_${props.namespace.replace(/[^a-z0-9_]/g, "_")}`;
-  const postgres = props.db.getExecutor().adapter instanceof PostgresAdapter;
   const pending = Object.entries(props.migrations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   let current = "";
   try {
     await props.db.transaction().execute(async (trx) => {
-      if (postgres) await sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.' || ${table}))`.execute(trx);
+      await transactionLock(trx, table);
       await sql`CREATE TABLE IF NOT EXISTS ${sql.table(table)} (name varchar(255) PRIMARY KEY, timestamp varchar(255) NOT NULL)`.execute(
         trx,
       );

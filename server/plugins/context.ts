@@ -7,6 +7,7 @@
 import type { Migration } from "kysely";
 import type { Disposable, PluginContext, PluginManifest, PluginMigration } from "#plugin-api";
 import { migrate } from "../db/index.ts";
+import { uniqueViolation } from "../db/unique-violation.ts";
 import { badRequest, conflict } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { ownedTimers } from "../clock.ts";
@@ -21,6 +22,7 @@ import {
   getChannelByName,
   isChannelMember,
 } from "../services/channels.ts";
+import { unusedChannelRemover } from "../services/channel-management.ts";
 import { botPostsFinder, livePost, postDeleter, postPatcher } from "../services/post-edits.ts";
 import { ephemeralSender, getPost, postCreator } from "../services/posts.ts";
 import { getTeam, getTeamByName, isTeamMember, teamMemberAdder } from "../services/teams.ts";
@@ -194,6 +196,7 @@ export function createPluginContext(props: {
         const [user, channel] = await Promise.all([getUser(host, userId), getChannel(host, channelId)]);
         return Boolean(user && !user.delete_at && channel && (await canPostInChannel(host, user, channel)));
       },
+      deleteUnused: (channelId) => unusedChannelRemover(host, { channelId }),
     },
 
     posts: {
@@ -299,6 +302,10 @@ export function createPluginContext(props: {
       },
       db: <Tables>() => ownTables.typed<Tables>(),
       sql: (strings, ...values) => tables.sql(strings, ...values),
+      uniqueViolation(error) {
+        const violation = uniqueViolation(error);
+        return violation && { table: violation.table, columns: violation.columns };
+      },
     },
 
     kv: {

@@ -13,7 +13,7 @@ import { z } from "zod";
 import { newId } from "#common/ids.ts";
 import type { DialogsApi } from "#plugin-api";
 import type { Dialog } from "#common/wire.ts";
-import { AppError, forbidden, isExpectedError, notFound } from "../errors.ts";
+import { AppError, expectedOf, forbidden, notFound } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { EventBus } from "../realtime/bus.ts";
 import type { RealtimeHub } from "../realtime/hub.ts";
@@ -177,8 +177,9 @@ export class DialogRegistry {
     this.submitHere(request).then(
       (result) => reply({ requestId: request.requestId, result }),
       (error: unknown) => {
-        if (isExpectedError(error))
-          return reply({ requestId: request.requestId, error: { status: error.status, id: error.id, message: error.message } });
+        const expected = expectedOf(error);
+        if (expected)
+          return reply({ requestId: request.requestId, error: { status: expected.status, id: expected.id, message: expected.message } });
         this.log.error("dialog submitted from another process failed", {
           callback_id: request.callbackId,
           error: error instanceof Error ? (error.stack ?? error.message) : String(error),

@@ -99,3 +99,51 @@ export async function channelMemberRemover(host: Host, props: { channel: Channel
   host.realtime.publish("user_removed", { user_id: props.userId, remover_id: props.removerId }, { channelId: props.channel.id });
   host.hooks.fireMemberRemoved({ channelId: props.channel.id, userId: props.userId, removerId: props.removerId });
 }
+
+/**
+ * Remove a channel for good — its row, its members, and the bots' posts in it
+ * with their reactions — when nobody but bots has used it: no post from a
+ * person, no uploaded file, no incoming webhook. What a plugin made and could
+ * not finish (an incident start that failed after creating its channel) goes
+ * without a trace, and its name is free again. Answers false, changing
+ * nothing, when a person has used the channel; true when it is gone (or never
+ * was). The members are told with `channel_deleted`, as for an archive.
+ */
+export async function unusedChannelRemover(host: Host, props: { channelId: string }): Promise<boolean> {
+  const row = await host.db.selectFrom("channels").selectAll().where("id", "=", props.channelId).executeTakeFirst();
+  if (!row) return true;
+  const channel = presentChannel(row);
+  refuseFixedChannel(channel, { id: "api.channel.permanent_delete", what: "deleted" });
+  const members = await host.db.transaction().execute(async (trx) => {
+    // The row locked first: a post's counter update in the channel waits for this to end.
+    let locked = trx.selectFrom("channels").select("id").where("id", "=", channel.id);
+    if (host.dialect === "postgres") locked = locked.forUpdate();
+    if (!(await locked.executeTakeFirst())) return [];
+    const used = await Promise.all([
+      trx
+        .selectFrom("posts")
+        .innerJoin("users", "users.id", "posts.user_id")
+        .select("posts.id")
+        .where("posts.channel_id", "=", channel.id)
+        .where("users.is_bot", "=", 0)
+        .limit(1)
+        .executeTakeFirst(),
+      trx.selectFrom("file_infos").select("id").where("channel_id", "=", channel.id).limit(1).executeTakeFirst(),
+      trx.selectFrom("incoming_webhooks").select("id").where("channel_id", "=", channel.id).limit(1).executeTakeFirst(),
+    ]);
+    if (used.some(Boolean)) return null;
+    const memberRows = await trx.selectFrom("channel_members").select("user_id").where("channel_id", "=", channel.id).execute();
+    await trx.deleteFrom("reactions").where("channel_id", "=", channel.id).execute();
+    await trx.deleteFrom("posts").where("channel_id", "=", channel.id).execute();
+    await trx.deleteFrom("channel_members").where("channel_id", "=", channel.id).execute();
+    await trx.deleteFrom("channels").where("id", "=", channel.id).execute();
+    return memberRows.map((m) => m.user_id);
+  });
+  if (members === null) return false;
+  host.caches.invalidate({ kind: "channel", id: channel.id });
+  host.caches.invalidate({ kind: "members", channelId: channel.id });
+  // The members are gone from the table: each is told by id, as a channel audience would no longer reach them.
+  const event = { channel_id: channel.id, team_id: channel.team_id, delete_at: Date.now() };
+  for (const userId of members) host.realtime.publish("channel_deleted", event, { userId });
+  return true;
+}

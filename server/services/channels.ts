@@ -8,6 +8,7 @@ import { newId } from "#common/ids.ts";
 import { LIMITS, nameSchema } from "#common/limits.ts";
 import { isDirectOrGroup, type Channel, type ChannelMember, type User } from "#common/wire.ts";
 import type { ChannelMembersTable, ChannelsTable } from "../db/schema.ts";
+import { uniqueViolation } from "../db/unique-violation.ts";
 import { badRequest, conflict, forbidden, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { canBrowseTeam } from "../policies/team.ts";
@@ -190,7 +191,7 @@ export async function channelCreator(host: Host, props: { input: unknown; creato
     });
   } catch (error) {
     // Two creators racing for one name: the unique constraint decides.
-    if (String(error).match(/unique|duplicate/i)) {
+    if (uniqueViolation(error)?.table === "channels") {
       const suggestion = await suggestChannelName(host, input.team_id, input.name);
       throw conflict(
         "store.sql_channel.save_channel.exists",

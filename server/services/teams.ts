@@ -7,6 +7,7 @@ import { newId } from "#common/ids.ts";
 import { nameSchema, RESERVED_TEAM_NAMES } from "#common/limits.ts";
 import type { Team, TeamMember } from "#common/wire.ts";
 import type { TeamMembersTable, TeamsTable } from "../db/schema.ts";
+import { uniqueViolation } from "../db/unique-violation.ts";
 import { badRequest, conflict, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { channelMemberAdder, newChannelRow } from "./channels.ts";
@@ -50,10 +51,17 @@ export async function teamCreator(host: Host, props: { input: unknown; creatorId
     update_at: now,
     delete_at: 0,
   };
+  const nameTaken = () => conflict("api.team.name_taken", `name: a team named "${input.name}" already exists`);
   await host.db.transaction().execute(async (trx) => {
     const taken = await trx.selectFrom("teams").select("id").where("name", "=", input.name).executeTakeFirst();
-    if (taken) throw conflict("api.team.name_taken", `name: a team named "${input.name}" already exists`);
-    await trx.insertInto("teams").values(row).execute();
+    if (taken) throw nameTaken();
+    try {
+      await trx.insertInto("teams").values(row).execute();
+    } catch (error) {
+      // Created by another request since the check: the unique name decides, with the same answer.
+      if (uniqueViolation(error)?.table === "teams") throw nameTaken();
+      throw error;
+    }
     await trx
       .insertInto("team_members")
       .values({ team_id: row.id, user_id: props.creatorId, roles: "team_user team_admin", create_at: now, delete_at: 0 })

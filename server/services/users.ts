@@ -6,6 +6,7 @@ import { z } from "zod";
 import { newId } from "#common/ids.ts";
 import { LIMITS, usernameSchema } from "#common/limits.ts";
 import { systemAdminRole, systemUserRole, type User } from "#common/wire.ts";
+import { transactionLock } from "../db/index.ts";
 import type { UsersTable } from "../db/schema.ts";
 import { AppError, badRequest, conflict, forbidden, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
@@ -122,6 +123,11 @@ export async function userLister(
 /**
  * Create a user. The first user of the workspace becomes `system_admin`; later
  * sign-ups need open sign-up, unless an admin creates them (`byAdmin`).
+ * Sign-ups run one at a time (a lock no other write takes): "is this the
+ * first user?" and "is the name taken?" are read and written in one step,
+ * so twenty people signing up at once on a new workspace make one admin, and
+ * a username or email taken at the same moment is the same 409 as one taken
+ * before. The password is hashed before, outside the lock.
  */
 export async function userCreator(host: Host, props: { input: unknown; byAdmin?: boolean; admin?: boolean }): Promise<User> {
   const parsed = newUserSchema.safeParse(props.input);
@@ -130,6 +136,7 @@ export async function userCreator(host: Host, props: { input: unknown; byAdmin?:
   const passwordHash = await hashPassword(input.password);
   const now = Date.now();
   return host.db.transaction().execute(async (trx) => {
+    await transactionLock(trx, "users.create");
     const existing = await trx.selectFrom("users").select("id").where("is_bot", "=", 0).limit(1).executeTakeFirst();
     const first = !existing;
     if (!first && !host.config.openSignup && !props.byAdmin)

@@ -106,7 +106,14 @@ export interface PlaybooksTable {
   update_at: number;
 }
 
+/** The last incident number taken in each team (`{{seq}}`). */
+export interface TeamSeqsTable {
+  team_id: string;
+  seq: number;
+}
+
 export interface IncidentTables {
+  incident_team_seqs: TeamSeqsTable;
   incident_incidents: IncidentsTable;
   incident_checklist_items: ChecklistItemsTable;
   incident_playbooks: PlaybooksTable;
@@ -261,6 +268,17 @@ export const migrations: Record<string, PluginMigration> = {
       // The timeline of the incidents already there, from what their rows tell: the start, each checked item, the end
       // (so history and metrics, which read the timeline, count them too).
       await backfillTimeline(db);
+    },
+  },
+  // Incident numbers taken in one atomic step: concurrent starts read the same max(seq) and all but one failed.
+  // No rows are copied: a team's first number taken after this seeds its row from its incidents (IncidentStore.takeSeq).
+  "0003_team_seqs": {
+    async up(db, dialect) {
+      await db.schema
+        .createTable("incident_team_seqs")
+        .addColumn("team_id", sql.raw(dialect === "postgres" ? "varchar(26)" : "text"), (c) => c.primaryKey())
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .execute();
     },
   },
 };
@@ -490,13 +508,27 @@ export class IncidentStore {
   }
 
   /** The team's next incident number. */
-  async nextSeq(teamId: string, db: IncidentDb = this.db): Promise<number> {
+  /**
+   * Take the team's next incident number, in one statement, so concurrent
+   * starts never get the same one: the counter row is bumped, or made from
+   * the team's highest number so far when the team has none. A start that
+   * fails after this leaves its number unused.
+   */
+  async takeSeq(teamId: string): Promise<number> {
+    const db = this.db;
     const row = await db
-      .selectFrom("incident_incidents")
-      .select((eb) => eb.fn.max("seq").as("max"))
-      .where("team_id", "=", teamId)
-      .executeTakeFirst();
-    return Number(row?.max ?? 0) + 1;
+      .insertInto("incident_team_seqs")
+      .values({
+        team_id: teamId,
+        seq: db
+          .selectFrom("incident_incidents")
+          .select((eb) => eb(eb.fn.coalesce(eb.fn.max("seq"), eb.lit(0)), "+", 1).as("next"))
+          .where("team_id", "=", teamId),
+      })
+      .onConflict((oc) => oc.column("team_id").doUpdateSet((eb) => ({ seq: eb("incident_team_seqs.seq", "+", 1) })))
+      .returning("seq")
+      .executeTakeFirstOrThrow();
+    return Number(row.seq);
   }
 
   async insertIncident(db: IncidentDb, incident: IncidentRecord, items: ChecklistItemRecord[]): Promise<void> {

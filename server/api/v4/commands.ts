@@ -6,7 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { CommandResponse } from "#plugin-api";
 import { commandAutocompleteSchema, commandResponseSchema, dialogSubmitResultSchema } from "#common/wire-schemas.ts";
-import { AppError, badRequest, isExpectedError, notFound } from "../../errors.ts";
+import { AppError, badRequest, expectedOf, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
 import { splitArgs } from "../../commands/split-args.ts";
 import { accessChannel } from "../../policies/channel.ts";
@@ -59,7 +59,7 @@ export function registerCommandRoutes(app: FastifyInstance, host: Host): void {
           teamId: channel.team_id,
         });
       } catch (error) {
-        if (isExpectedError(error)) throw error;
+        if (expectedOf(error)) throw error;
         host.log.error("slash command failed", { trigger, plugin_id: command.pluginId, error: String(error) });
         throw badRequest(
           "api.command.execute_command.failed",

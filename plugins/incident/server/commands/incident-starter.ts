@@ -110,7 +110,7 @@ export async function incidentStarter(deps: IncidentDeps, props: IncidentStartPr
     : null;
   const invitees = await inviteesOf(deps, { userIds: props.inviteUserIds ?? [], teamId: team.id, param: names.invite });
 
-  const seq = await store.nextSeq(team.id);
+  const seq = await store.takeSeq(team.id);
   // One instant for `{{date}}` and `create_at`, so `/incident rules reload` renders the same values.
   const startedAt = ctx.clock.now();
   const values = incidentTemplateValues({ name, createAt: startedAt, seq, commander: commander.username, fields });
@@ -126,18 +126,6 @@ export async function incidentStarter(deps: IncidentDeps, props: IncidentStartPr
       purpose: playbook?.spec.description ?? "",
       channelParam: names.channel_name,
     }));
-
-  const notes: string[] = [];
-  await ctx.channels.addMember({ channelId: channel.id, userId: deps.bot.id });
-  if (!(await ctx.channels.isMember(channel.id, commander.id)))
-    await ctx.channels.addMember({ channelId: channel.id, userId: commander.id, actorId: actor.id });
-  for (const username of playbook?.spec.invite ?? []) {
-    const user = await ctx.users.getByUsername(username);
-    if (!user || user.delete_at) notes.push(`@${username} was not invited: no such user.`);
-    else if (!(await ctx.teams.isMember(team.id, user.id))) notes.push(`@${username} was not invited: not a member of the team.`);
-    else await ctx.channels.addMember({ channelId: channel.id, userId: user.id, actorId: actor.id });
-  }
-  for (const user of invitees) await ctx.channels.addMember({ channelId: channel.id, userId: user.id, actorId: actor.id });
 
   const stages = playbook ? playbookStages(playbook.spec) : [...DEFAULT_STAGES];
   const incident: IncidentRecord = {
@@ -170,8 +158,12 @@ export async function incidentStarter(deps: IncidentDeps, props: IncidentStartPr
     drill: props.drill === true,
     channel_created: existing === null,
   };
-  const items = await checklistFromPlaybook(deps, { playbook, incident, values, notes });
-  await insertWithSeq(deps, incident, items);
+  const { notes, items } = await withChannelRemovedOnFailure(deps, existing ? null : channel, async () => {
+    const invited = await invitedMembers(deps, { channel, playbook, actorId: actor.id, commander, invitees });
+    const checklist = await checklistFromPlaybook(deps, { playbook, incident, values, notes: invited });
+    await insertIncident(deps, incident, checklist);
+    return { notes: invited, items: checklist };
+  });
 
   const playbookText = playbook ? `${playbook.name} (v${playbook.version})` : "none";
   const ordered = orderChecklist(items, stages);
@@ -277,6 +269,51 @@ function channelTaken(channel: Pick<Channel, "name">, running: Pick<IncidentReco
     `${param}: ~${channel.name} already runs the active incident "${running.name}" (#${running.seq}); end it first, or start this one in another channel`,
     { incident_id: running.id },
   );
+}
+
+/**
+ * Run the steps of a start that follow the channel's creation; if one fails,
+ * the channel it created goes too (when nobody but bots has used it yet), so
+ * a failed start leaves no channel without an incident, and its name is free
+ * again. An existing channel (`created` null) is never removed.
+ */
+async function withChannelRemovedOnFailure<T>(deps: IncidentDeps, created: Channel | null, steps: () => Promise<T>): Promise<T> {
+  try {
+    return await steps();
+  } catch (error) {
+    if (!created) throw error;
+    try {
+      if (!(await deps.ctx.channels.deleteUnused(created.id)))
+        deps.ctx.log.warn("incident start failed; its channel is kept, someone already posted in it", { channel_id: created.id });
+    } catch (cleanup) {
+      deps.ctx.log.error("incident start failed, and so did removing its channel", { channel_id: created.id, error: String(cleanup) });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Add the bot, the commander, the playbook's invitees and the start's
+ * invitees to the channel; notes say who could not be invited, and why.
+ */
+async function invitedMembers(
+  deps: IncidentDeps,
+  props: { channel: Channel; playbook: PlaybookRecord | null; actorId: string; commander: User; invitees: User[] },
+): Promise<string[]> {
+  const { ctx } = deps;
+  const { channel, actorId } = props;
+  const notes: string[] = [];
+  await ctx.channels.addMember({ channelId: channel.id, userId: deps.bot.id });
+  if (!(await ctx.channels.isMember(channel.id, props.commander.id)))
+    await ctx.channels.addMember({ channelId: channel.id, userId: props.commander.id, actorId });
+  for (const username of props.playbook?.spec.invite ?? []) {
+    const user = await ctx.users.getByUsername(username);
+    if (!user || user.delete_at) notes.push(`@${username} was not invited: no such user.`);
+    else if (!(await ctx.teams.isMember(channel.team_id, user.id))) notes.push(`@${username} was not invited: not a member of the team.`);
+    else await ctx.channels.addMember({ channelId: channel.id, userId: user.id, actorId });
+  }
+  for (const user of props.invitees) await ctx.channels.addMember({ channelId: channel.id, userId: user.id, actorId });
+  return notes;
 }
 
 async function findPlaybook(deps: IncidentDeps, props: IncidentStartProps): Promise<PlaybookRecord | null> {
@@ -442,21 +479,16 @@ async function playbookAssignee(
 }
 
 /**
- * Insert the incident; when another start took the same team number
- * meanwhile, take the next. Another start that took the same existing
- * channel meanwhile (the one-active-incident-per-channel index) is a 409.
+ * Insert the incident. Another start that took the same existing channel
+ * meanwhile (the one-active-incident-per-channel index) is a 409.
  */
-async function insertWithSeq(deps: IncidentDeps, incident: IncidentRecord, items: ChecklistItemRecord[]): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await deps.store.transaction((trx) => deps.store.insertIncident(trx, incident, items));
-      return;
-    } catch (error) {
-      if (!/unique|duplicate/i.test(String(error))) throw error;
-      const running = await deps.store.activeIncidentOfChannel(incident.channel_id);
-      if (running) throw channelTaken({ name: incident.channel_name }, running, "channel_id");
-      if (attempt >= 5) throw error;
-      incident.seq = await deps.store.nextSeq(incident.team_id);
-    }
+async function insertIncident(deps: IncidentDeps, incident: IncidentRecord, items: ChecklistItemRecord[]): Promise<void> {
+  try {
+    await deps.store.transaction((trx) => deps.store.insertIncident(trx, incident, items));
+  } catch (error) {
+    if (!deps.ctx.storage.uniqueViolation(error)) throw error;
+    const running = await deps.store.activeIncidentOfChannel(incident.channel_id);
+    if (running) throw channelTaken({ name: incident.channel_name }, running, "channel_id");
+    throw error;
   }
 }

@@ -4,7 +4,7 @@
  * every file is validated first, then all are written in one transaction.
  */
 import { newId } from "#common/ids.ts";
-import { invalid } from "#common/plugin-errors.ts";
+import { conflict, invalid } from "#common/plugin-errors.ts";
 import { capProblems } from "#common/yaml-source.ts";
 import { parsePlaybook, type PlaybookSpec } from "../../common/playbook.ts";
 import type { PlaybookProblem } from "../../common/types.ts";
@@ -79,16 +79,35 @@ export async function playbookApplier(
     );
   }
 
+  try {
+    return await storeSpecs(deps, { teamId: team.id, specs });
+  } catch (error) {
+    // Another apply created one of these names since this one looked: the unique (team, name) decided.
+    if (deps.ctx.storage.uniqueViolation(error)?.table === "incident_playbooks")
+      throw conflict(
+        "incident.playbook.name_taken",
+        `name: another request created a playbook of the same name at the same moment; apply again to replace it`,
+      );
+    throw error;
+  }
+}
+
+/** Write validated playbooks in one transaction: create each new name, replace a changed one. */
+async function storeSpecs(
+  deps: IncidentDeps,
+  props: { teamId: string; specs: Array<{ spec: PlaybookSpec; source: string }> },
+): Promise<AppliedPlaybook[]> {
   const { store } = deps;
+  const { teamId, specs } = props;
   return store.transaction(async (trx) => {
     const applied: AppliedPlaybook[] = [];
     for (const { spec, source } of specs) {
       const now = Date.now();
-      const existing = await store.getPlaybookByName(team.id, spec.name, trx);
+      const existing = await store.getPlaybookByName(teamId, spec.name, trx);
       if (!existing) {
         const playbook: PlaybookRecord = {
           id: newId(),
-          team_id: team.id,
+          team_id: teamId,
           name: spec.name,
           version: 1,
           source,
