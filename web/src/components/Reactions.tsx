@@ -2,12 +2,13 @@
  * A post's reactions: one chip per emoji with its count, naming who reacted
  * (tooltip and accessible name); a click adds or takes back one's own.
  */
+import { useEffect } from "react";
 import { emojiFor } from "#common/emoji.ts";
 import type { Post, User } from "#common/wire.ts";
 import { reactionGroups } from "../store/reactions.ts";
 import { useServices } from "../store/services.ts";
 import { useStore } from "../store/store.ts";
-import { displayName } from "../store/users.ts";
+import { displayName, usersEnsurer } from "../store/users.ts";
 
 /** "You", "alice and you", "alice, bob and you": the reactors, the viewer last. */
 export function reactorNames(props: { userIds: string[]; meId: string | undefined; users: Record<string, User> }): string {
@@ -18,10 +19,15 @@ export function reactorNames(props: { userIds: string[]; meId: string | undefine
 }
 
 export function Reactions({ post, canReact, onToggle }: { post: Post; canReact: boolean; onToggle(emojiName: string): void }) {
-  const { store } = useServices();
-  const users = useStore(store, (s) => s.users);
-  const meId = useStore(store, (s) => s.me?.id);
+  const services = useServices();
+  const users = useStore(services.store, (s) => s.users);
+  const meId = useStore(services.store, (s) => s.me?.id);
   const groups = reactionGroups(post);
+  // The reactors are named: fetch those not cached yet.
+  const reactors = groups.flatMap((g) => g.userIds).join(",");
+  useEffect(() => {
+    if (reactors) void usersEnsurer(services, reactors.split(",")).catch(() => undefined);
+  }, [reactors, services]);
   if (groups.length === 0) return null;
   return (
     <div className="reactions" role="group" aria-label="Reactions">
