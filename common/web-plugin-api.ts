@@ -103,6 +103,19 @@ export interface RhsHandle extends Disposable {
   toggle(): void;
 }
 
+/** An item a plugin adds to every post's "⋯" menu. */
+export interface PostMenuAction {
+  /** The item's label, e.g. "Add to incident timeline". */
+  text: string;
+  /**
+   * Which posts show the item (all when absent). It runs on every render of a
+   * menu, so keep it quick and pure; one that throws hides the item.
+   */
+  filter?(post: Post): boolean;
+  /** Runs when the item is chosen, with the post and where the user is. */
+  action(post: Post, location: WebLocation): void;
+}
+
 /** What a plugin can add to the web app. */
 export interface WebPluginRegistry {
   /** A right-hand sidebar panel; returns handles to show, hide or toggle it. */
@@ -111,6 +124,11 @@ export interface WebPluginRegistry {
   registerChannelHeaderButton(props: { icon: ReactNode; label: string; action(location: WebLocation): void }): Disposable;
   /** Render posts of `type` (e.g. `custom_incident_update`) with a component (a card). */
   registerPostTypeComponent(type: string, component: ComponentType<PostTypeProps>): Disposable;
+  /**
+   * An item in the "⋯" menu of posts (Mattermost's `registerPostDropdownMenuAction`),
+   * below the host's own items, e.g. "Start incident from this message".
+   */
+  registerPostMenuAction(props: PostMenuAction): Disposable;
   /** Receive WebSocket events, e.g. `custom_incident_incident_updated`. */
   registerWebSocketEventHandler(event: string, handler: (event: WebSocketEvent) => void): Disposable;
   /** A page in the admin console under Plugins → the plugin's name. */

@@ -1,7 +1,9 @@
 /**
  * The message box: Enter sends, Shift+Enter adds a line; `/` opens the
  * slash-command autocomplete (arrows to move, Enter or Tab to pick, Esc to
- * close) and `/commands` go to the server instead of being posted.
+ * close) and `/commands` go to the server instead of being posted. Up in an
+ * empty box edits your last message there (as in Mattermost). With `rootId`
+ * it is a thread's reply box.
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import type { Channel } from "#common/wire.ts";
@@ -9,13 +11,23 @@ import { LIMITS } from "#common/limits.ts";
 import { errorMessage } from "../api/client.ts";
 import { suggestionsFor, type Suggestion } from "../composer/suggestions.ts";
 import { commandExecutor, commandsEnsurer } from "../store/commands.ts";
-import { postSender } from "../store/posts.ts";
+import { lastEditablePost, postEditOpener, postSender } from "../store/posts.ts";
 import { useServices } from "../store/services.ts";
 import { useStore } from "../store/store.ts";
 import { CommandSuggestions } from "./CommandSuggestions.tsx";
 import { FormError } from "./FormError.tsx";
 
-export function Composer({ channel }: { channel: Channel }) {
+export function Composer({
+  channel,
+  rootId,
+  focusKey,
+}: {
+  channel: Channel;
+  /** Reply to this thread instead of posting in the channel. */
+  rootId?: string;
+  /** The box takes the focus again whenever this changes (e.g. Reply on a post of the open thread). */
+  focusKey?: unknown;
+}) {
   const services = useServices();
   const [text, setText] = useState("");
   const commands = useStore(services.store, (s) => s.commands);
@@ -40,7 +52,11 @@ export function Composer({ channel }: { channel: Channel }) {
     setText("");
     setError(null);
     inputRef.current?.focus();
-  }, [channel.id]);
+  }, [channel.id, rootId]);
+
+  useEffect(() => {
+    if (focusKey !== undefined) inputRef.current?.focus();
+  }, [focusKey]);
 
   const suggestions = dismissed || !commands ? [] : suggestionsFor(text, commands);
   const open = suggestions.length > 0;
@@ -68,7 +84,7 @@ export function Composer({ channel }: { channel: Channel }) {
         setText("");
         await commandExecutor(services, { channelId: channel.id, teamId: channel.team_id, command: message });
       } else {
-        await postSender(services, { channelId: channel.id, message: message.startsWith("//") ? message.slice(1) : message });
+        await postSender(services, { channelId: channel.id, rootId, message: message.startsWith("//") ? message.slice(1) : message });
         setText("");
       }
     } catch (e) {
@@ -114,7 +130,15 @@ export function Composer({ channel }: { channel: Channel }) {
       event.preventDefault();
       void send();
     }
+    if (event.key === "ArrowUp" && !text && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      const last = lastEditablePost(services.store.get(), { channelId: channel.id, rootId });
+      if (last) {
+        event.preventDefault();
+        postEditOpener(services, { postId: last.id, location: rootId ? "rhs" : "center" });
+      }
+    }
   };
+  const label = rootId ? "Reply in thread" : `Write to ${channel.display_name}`;
 
   return (
     <form
@@ -133,7 +157,7 @@ export function Composer({ channel }: { channel: Channel }) {
       <FormError message={error} />
       <div className="composer-row">
         <label htmlFor={`${listId}-input`} className="visually-hidden">
-          Write to {channel.display_name}
+          {label}
         </label>
         <textarea
           id={`${listId}-input`}
@@ -141,7 +165,7 @@ export function Composer({ channel }: { channel: Channel }) {
           className="composer-input"
           rows={1}
           maxLength={LIMITS.postMessageMax}
-          placeholder={`Write to ${channel.display_name}`}
+          placeholder={rootId ? "Reply…" : label}
           value={text}
           onChange={(e) => change(e.target.value)}
           onKeyDown={keyDown}
@@ -155,7 +179,7 @@ export function Composer({ channel }: { channel: Channel }) {
         </button>
       </div>
       <p id={`${listId}-help`} className="composer-help muted">
-        Enter to send, Shift+Enter for a new line, / for commands.
+        Enter to send, Shift+Enter for a new line, / for commands, Up to edit your last message.
       </p>
     </form>
   );

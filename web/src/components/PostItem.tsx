@@ -1,20 +1,32 @@
 /**
  * One post: author, time, and the message (markdown + attachments), or the
- * card a plugin registered for its type.
+ * card a plugin registered for its type; "(edited)", its reactions, and in
+ * the channel its thread's reply count. On hover or focus: Reply, Add
+ * reaction and the "⋯" menu (edit inline, delete after a confirm).
  */
-import { memo } from "react";
+import { memo, useState } from "react";
 import type { Post } from "#common/wire.ts";
+import { errorMessage } from "../api/client.ts";
 import { postTypeRenderer } from "../plugins/contributions.ts";
 import { useWebLocation } from "../store/location.ts";
+import { isLocalPost, isPostDeletable, isPostEditable, postEditOpener } from "../store/posts.ts";
+import { reactionAdder, reactionToggler } from "../store/reactions.ts";
 import { useServices } from "../store/services.ts";
+import type { PostLocation } from "../store/state.ts";
 import { useStore } from "../store/store.ts";
+import { threadOpener } from "../store/threads.ts";
 import { displayName } from "../store/users.ts";
 import { paths } from "../router/router.ts";
 import { Attachments } from "./Attachments.tsx";
+import { DeletePostDialog } from "./DeletePostDialog.tsx";
+import { FormError } from "./FormError.tsx";
 import { Link } from "./Link.tsx";
 import { Markdown } from "./Markdown.tsx";
 import { PluginBoundary } from "./PluginBoundary.tsx";
+import { PostActions, type PostAbilities } from "./PostActions.tsx";
+import { PostEditBox } from "./PostEditBox.tsx";
 import { PostFiles } from "./PostFiles.tsx";
+import { Reactions } from "./Reactions.tsx";
 
 function formatTime(ms: number): string {
   const date = new Date(ms);
@@ -36,30 +48,56 @@ function PluginPost({ post }: { post: Post }) {
   );
 }
 
+/** The DOM id of a post's element where it is shown (a root is in the channel and in its thread). */
+export function postElementId(postId: string, location: PostLocation): string {
+  return location === "center" ? `post-${postId}` : `rhs-post-${postId}`;
+}
+
 export const PostItem = memo(function PostItem({
   post,
   teamName,
   highlighted,
   compact,
+  location = "center",
 }: {
   post: Post;
   teamName: string;
   highlighted: boolean;
   compact: boolean;
+  /** Where it is shown: the channel (with its reply count) or its thread in the RHS. */
+  location?: PostLocation;
 }) {
-  const { store, plugins } = useServices();
+  const services = useServices();
+  const { store, plugins } = services;
   const author = useStore(store, (s) => s.users[post.user_id]);
+  const me = useStore(store, (s) => s.me);
+  const isMember = useStore(store, (s) => s.members[post.channel_id] !== undefined);
+  const editing = useStore(store, (s) => s.editing?.postId === post.id && s.editing.location === location);
   const hasRenderer = useStore(plugins.contributions, (c) => postTypeRenderer(c, post.type) !== undefined);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   const ephemeral = post.type === "system_ephemeral";
   const overrideName =
     post.props.from_webhook === "true" && typeof post.props.override_username === "string" ? post.props.override_username : "";
   const name = overrideName || displayName(author);
-  const local = post.id.startsWith("local-");
+  const local = isLocalPost(post);
+  const conversational = isMember && !ephemeral && !local && !post.type.startsWith("system_");
+  const abilities: PostAbilities = {
+    canReply: conversational,
+    canReact: conversational,
+    canEdit: isPostEditable(post, { me, author }),
+    canDelete: isPostDeletable(post, me),
+  };
+  const replies = location === "center" && !post.root_id ? (post.reply_count ?? 0) : 0;
+  const attempt = (work: Promise<unknown>) => {
+    setError(null);
+    work.catch((e: unknown) => setError(errorMessage(e)));
+  };
 
   return (
     <li
-      className={`post${ephemeral ? " ephemeral" : ""}${highlighted ? " highlighted" : ""}${compact && !ephemeral ? " compact" : ""}`}
-      id={`post-${post.id}`}
+      className={`post${ephemeral ? " ephemeral" : ""}${highlighted ? " highlighted" : ""}${compact && !ephemeral ? " compact" : ""}${editing ? " editing" : ""}`}
+      id={postElementId(post.id, location)}
       data-post-id={post.id}
     >
       <div className="post-header">
@@ -79,7 +117,9 @@ export const PostItem = memo(function PostItem({
         {ephemeral && <span className="ephemeral-note">(Only visible to you)</span>}
       </div>
       <div className="post-body">
-        {hasRenderer ? (
+        {editing ? (
+          <PostEditBox post={post} onEmptied={() => setConfirmDelete(true)} />
+        ) : hasRenderer ? (
           <PluginPost post={post} />
         ) : (
           <>
@@ -87,8 +127,35 @@ export const PostItem = memo(function PostItem({
             <Attachments value={post.props.attachments} />
           </>
         )}
+        {post.edit_at > 0 && !editing && (
+          <span className="post-edited muted" title={`Edited ${formatTime(post.edit_at)}`}>
+            (edited)
+          </span>
+        )}
         <PostFiles post={post} />
+        <Reactions
+          post={post}
+          canReact={abilities.canReact}
+          onToggle={(emojiName) => attempt(reactionToggler(services, { postId: post.id, emojiName }))}
+        />
+        {replies > 0 && (
+          <button type="button" className="link-button reply-count" onClick={() => threadOpener(services, post)}>
+            {replies} {replies === 1 ? "reply" : "replies"}
+          </button>
+        )}
+        <FormError message={error} />
       </div>
+      {!ephemeral && !local && (
+        <PostActions
+          post={post}
+          abilities={abilities}
+          onReply={() => threadOpener(services, post)}
+          onReact={(emojiName) => attempt(reactionAdder(services, { postId: post.id, emojiName }))}
+          onEdit={() => postEditOpener(services, { postId: post.id, location })}
+          onDelete={() => setConfirmDelete(true)}
+        />
+      )}
+      {confirmDelete && <DeletePostDialog post={post} onClose={() => setConfirmDelete(false)} />}
     </li>
   );
 });

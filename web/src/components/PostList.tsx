@@ -1,13 +1,16 @@
 /**
  * The posts of a channel, oldest at the top. Scrolling to the top loads
  * older posts; new posts keep the view at the bottom when it was there.
+ * Threads are collapsed (Mattermost's collapsed reply threads): replies are
+ * not listed here; their root shows how many there are and opens the thread.
  */
-import { useEffect, useLayoutEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef } from "react";
 import type { Channel } from "#common/wire.ts";
 import { olderPostsLoader } from "../store/posts.ts";
 import { useServices } from "../store/services.ts";
 import { useStore } from "../store/store.ts";
-import { PostItem } from "./PostItem.tsx";
+import { threadOpener } from "../store/threads.ts";
+import { PostItem, postElementId } from "./PostItem.tsx";
 
 const NEAR_PX = 80;
 const SAME_AUTHOR_MS = 5 * 60 * 1000;
@@ -20,7 +23,7 @@ export function PostList({ channel, teamName, highlightPostId }: { channel: Chan
   const stickToBottom = useRef(true);
   const previous = useRef<{ first?: string; height: number }>({ height: 0 });
 
-  const order = list?.order ?? [];
+  const order = useMemo(() => (list?.order ?? []).filter((id) => posts[id]?.root_id === ""), [list, posts]);
   const firstId = order[0];
 
   // Keep the reader's place: at the bottom for new posts, still for older ones.
@@ -33,16 +36,26 @@ export function PostList({ channel, teamName, highlightPostId }: { channel: Chan
       el.scrollTop = el.scrollHeight;
     }
     previous.current = { first: firstId, height: el.scrollHeight };
+    // Too few roots to scroll (a page of mostly replies): load older ones until it scrolls or there are no more.
+    if (list?.hasMore && !list.loadingOlder && el.scrollHeight <= el.clientHeight)
+      void olderPostsLoader(services, channel.id).catch(() => undefined);
   });
 
   useEffect(() => {
     stickToBottom.current = true;
   }, [channel.id]);
 
+  // A permalink to a reply opens its thread, with its root highlighted in the channel.
+  const highlightedRootId = (highlightPostId && posts[highlightPostId]?.root_id) || "";
+  const highlightId = highlightedRootId || highlightPostId;
   useEffect(() => {
-    if (!highlightPostId || !order.includes(highlightPostId)) return;
-    document.getElementById(`post-${highlightPostId}`)?.scrollIntoView({ block: "center" });
-  }, [highlightPostId, order]);
+    if (highlightedRootId) threadOpener(services, { id: highlightedRootId, root_id: "" });
+  }, [highlightedRootId, services]);
+
+  useEffect(() => {
+    if (!highlightId || !order.includes(highlightId)) return;
+    document.getElementById(postElementId(highlightId, "center"))?.scrollIntoView({ block: "center" });
+  }, [highlightId, order]);
 
   const onScroll = () => {
     const el = ref.current;
@@ -77,7 +90,7 @@ export function PostList({ channel, teamName, highlightPostId }: { channel: Chan
           const before = previousId === undefined ? undefined : posts[previousId];
           const compact =
             !!before && before.user_id === post.user_id && before.type === post.type && post.create_at - before.create_at < SAME_AUTHOR_MS;
-          return <PostItem key={id} post={post} teamName={teamName} highlighted={id === highlightPostId} compact={compact} />;
+          return <PostItem key={id} post={post} teamName={teamName} highlighted={id === highlightId} compact={compact} location="center" />;
         })}
       </ol>
     </div>

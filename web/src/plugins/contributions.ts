@@ -4,7 +4,8 @@
  * disabled plugin's additions can be removed together.
  */
 import type { ComponentType, ReactNode } from "react";
-import type { PluginComponentProps, PostTypeProps, WebLocation } from "#common/web-plugin-api.ts";
+import type { PluginComponentProps, PostMenuAction, PostTypeProps, WebLocation } from "#common/web-plugin-api.ts";
+import type { Post } from "#common/wire.ts";
 
 export interface RhsContribution {
   /** Unique across plugins: `pluginId:id`. */
@@ -29,6 +30,11 @@ export interface PostTypeContribution {
   component: ComponentType<PostTypeProps>;
 }
 
+export interface PostMenuActionContribution extends PostMenuAction {
+  key: string;
+  pluginId: string;
+}
+
 export interface AdminPageContribution {
   key: string;
   pluginId: string;
@@ -40,6 +46,8 @@ export interface Contributions {
   rhs: RhsContribution[];
   headerButtons: HeaderButtonContribution[];
   postTypes: PostTypeContribution[];
+  /** Items of posts' "⋯" menus, in the order registered. */
+  postMenuActions: PostMenuActionContribution[];
   adminPages: AdminPageContribution[];
   /** Key of the RHS panel shown, or null. */
   openRhs: string | null;
@@ -47,9 +55,33 @@ export interface Contributions {
   loaded: string[];
 }
 
-export const noContributions: Contributions = { rhs: [], headerButtons: [], postTypes: [], adminPages: [], openRhs: null, loaded: [] };
+export const noContributions: Contributions = {
+  rhs: [],
+  headerButtons: [],
+  postTypes: [],
+  postMenuActions: [],
+  adminPages: [],
+  openRhs: null,
+  loaded: [],
+};
 
 /** The renderer for a post type; the latest registration wins. */
 export function postTypeRenderer(contributions: Contributions, type: string): PostTypeContribution | undefined {
   return contributions.postTypes.findLast((contribution) => contribution.type === type);
+}
+
+/**
+ * The plugins' post-menu items for one post: those whose `filter` accepts it.
+ * A filter that throws hides its item (and is reported), never the menu.
+ */
+export function postMenuActionsFor(contributions: Contributions, post: Post): PostMenuActionContribution[] {
+  return contributions.postMenuActions.filter((item) => {
+    if (!item.filter) return true;
+    try {
+      return item.filter(post) === true;
+    } catch (error) {
+      console.warn(`Sitrep: plugin ${item.pluginId}'s post menu filter for "${item.text}" failed`, error);
+      return false;
+    }
+  });
 }

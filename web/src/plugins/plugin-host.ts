@@ -166,6 +166,11 @@ export class PluginHost {
         store.update((c) => ({ ...c, postTypes: [...c.postTypes, { key, pluginId, type, component }] }));
         return own(() => store.update((c) => ({ ...c, postTypes: c.postTypes.filter((p) => p.key !== key) })));
       },
+      registerPostMenuAction: ({ text, filter, action }) => {
+        const key = nextKey();
+        store.update((c) => ({ ...c, postMenuActions: [...c.postMenuActions, { key, pluginId, text, filter, action }] }));
+        return own(() => store.update((c) => ({ ...c, postMenuActions: c.postMenuActions.filter((a) => a.key !== key) })));
+      },
       registerWebSocketEventHandler: (event, handler) => {
         const entry: EventHandler = { pluginId, event, handler };
         this.handlers = [...this.handlers, entry];

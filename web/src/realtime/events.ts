@@ -5,11 +5,20 @@
  * reported and skipped. Every event is also handed to the plugins' handlers.
  */
 import type * as z from "zod/mini";
-import { membershipEventDataSchema, openDialogEventDataSchema, postedEventDataSchema } from "#common/wire-schemas.ts";
+import {
+  membershipEventDataSchema,
+  openDialogEventDataSchema,
+  postDeletedEventDataSchema,
+  postEditedEventDataSchema,
+  postedEventDataSchema,
+  reactionEventDataSchema,
+} from "#common/wire-schemas.ts";
 import type { Post, WebSocketEvent } from "#common/wire.ts";
 import { channelsLoader, channelViewer } from "../store/channels.ts";
 import { commandsEnsurer } from "../store/commands.ts";
-import { postReceiver } from "../store/posts.ts";
+import { postReceiver, withoutPost, withPostEdited } from "../store/posts.ts";
+import { withoutReaction, withReaction } from "../store/reactions.ts";
+import { threadLoader } from "../store/threads.ts";
 import type { Services } from "../store/services.ts";
 import { teamsLoader } from "../store/teams.ts";
 
@@ -53,6 +62,23 @@ export function eventApplier(services: Services, event: WebSocketEvent): void {
     case "posted": {
       const data = payloadOf(services, event, postedEventDataSchema);
       if (data) onPosted(services, data.post);
+      break;
+    }
+    case "post_edited": {
+      const data = payloadOf(services, event, postEditedEventDataSchema);
+      if (data) services.store.update((s) => withPostEdited(s, data.post));
+      break;
+    }
+    case "post_deleted": {
+      const data = payloadOf(services, event, postDeletedEventDataSchema);
+      if (data) services.store.update((s) => withoutPost(s, { post: data.post, replyCount: data.post.reply_count }));
+      break;
+    }
+    case "reaction_added":
+    case "reaction_removed": {
+      const data = payloadOf(services, event, reactionEventDataSchema);
+      const apply = event.event === "reaction_added" ? withReaction : withoutReaction;
+      if (data) services.store.update((s) => apply(s, data.reaction));
       break;
     }
     case "ephemeral_message": {
@@ -103,5 +129,6 @@ export function resyncer(services: Services, reloadPosts: (channelId: string) =>
   void teamsLoader(services).catch(() => undefined);
   for (const teamId of Object.keys(state.channels)) void channelsLoader(services, teamId).catch(() => undefined);
   if (state.currentChannelId) void reloadPosts(state.currentChannelId).catch(() => undefined);
+  if (state.rhs?.kind === "thread") void threadLoader(services, state.rhs.rootId);
   void services.plugins.sync();
 }

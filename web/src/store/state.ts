@@ -12,6 +12,21 @@ export interface ChannelPosts {
   loadingOlder: boolean;
 }
 
+/** Where a post is shown: the channel in the center, or its thread in the right-hand sidebar. */
+export type PostLocation = "center" | "rhs";
+
+/**
+ * A thread opened in the right-hand sidebar: its post ids oldest first (the
+ * root first). `deleted` when its root was deleted while it was open,
+ * `missing` when the server answered that it does not exist (or not for this user).
+ */
+export interface ThreadPosts {
+  order: string[];
+  status: "loaded" | "deleted" | "missing";
+  /** Why it is missing: the server's message. */
+  message?: string;
+}
+
 /** An interactive dialog the server asked to open. */
 export interface OpenDialog {
   dialog: Dialog;
@@ -57,6 +72,10 @@ export interface AppState {
   commands: CommandAutocomplete[] | undefined;
   /** The host's right-hand sidebar view (a thread, search results), over the plugin panel. */
   rhs: RhsView;
+  /** Threads loaded for the right-hand sidebar, by root post id (absent while loading). */
+  threads: Record<string, ThreadPosts>;
+  /** The post being edited inline, and where (a root shows in the center and in its thread), or null. */
+  editing: { postId: string; location: PostLocation } | null;
 }
 
 export const initialState: AppState = {
@@ -75,6 +94,8 @@ export const initialState: AppState = {
   wireError: null,
   commands: undefined,
   rhs: null,
+  threads: {},
+  editing: null,
 };
 
 /** Merge posts into a channel's list, keeping it sorted oldest first and without duplicates. */

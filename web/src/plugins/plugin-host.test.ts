@@ -1,0 +1,132 @@
+/**
+ * The plugin host's post-menu extension point (`registerPostMenuAction`, as
+ * Mattermost's `registerPostDropdownMenuAction`): items listed per post by
+ * their filter, a throwing filter hiding only its item, and every item gone
+ * when its plugin is disabled.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { WebHost, WebLocation, WebPluginModule } from "#common/web-plugin-api.ts";
+import type { Post, User, WebappPlugin } from "#common/wire.ts";
+import { ApiClient } from "../api/client.ts";
+import { postMenuActionsFor } from "./contributions.ts";
+import { PluginHost } from "./plugin-host.ts";
+
+const post = (props: Partial<Post> = {}): Post => ({
+  id: "p1",
+  channel_id: "c1",
+  user_id: "u1",
+  root_id: "",
+  message: "db-1 is down",
+  type: "",
+  props: {},
+  create_at: 1,
+  update_at: 1,
+  edit_at: 0,
+  delete_at: 0,
+  ...props,
+});
+
+const user: User = {
+  id: "u1",
+  username: "alice",
+  email: "",
+  first_name: "",
+  last_name: "",
+  nickname: "",
+  roles: "system_user",
+  is_bot: false,
+  create_at: 0,
+  update_at: 0,
+  delete_at: 0,
+};
+const location: WebLocation = { user, team: null, channel: null };
+
+/** A plugin host whose server lists `enabled` as the plugins with web code, and whose bundles are these modules. */
+function hostWith(enabled: WebappPlugin[], modules: Record<string, WebPluginModule>) {
+  const api = new ApiClient({ fetch: () => Promise.resolve(new Response(JSON.stringify(enabled), { status: 200 })) });
+  const webHost = (pluginId: string): WebHost => ({
+    pluginId,
+    fetch: () => Promise.reject(new Error("not used here")),
+    location: () => location,
+    navigate: () => undefined,
+    executeCommand: () => Promise.resolve(),
+    useUser: () => undefined,
+    useTeamUsers: () => [],
+  });
+  return new PluginHost({
+    api,
+    createWebHost: webHost,
+    importBundle: (url) => {
+      const module = modules[url];
+      return module ? Promise.resolve(module) : Promise.reject(new Error(`no bundle at ${url}`));
+    },
+  });
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("registerPostMenuAction", () => {
+  it("lists a plugin's items for the posts their filters accept; choosing one gets the post and location", async () => {
+    const chosen: Array<{ post: Post; location: WebLocation }> = [];
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const incident: WebPluginModule = {
+      register(registry) {
+        registry.registerPostMenuAction({
+          text: "Start incident from this message",
+          action: (p, l) => chosen.push({ post: p, location: l }),
+        });
+        registry.registerPostMenuAction({
+          text: "Add to incident timeline",
+          filter: (p) => p.type === "",
+          action: () => undefined,
+        });
+        registry.registerPostMenuAction({
+          text: "Broken",
+          filter: () => {
+            throw new Error("filter bug");
+          },
+          action: () => undefined,
+        });
+      },
+    };
+    const host = hostWith([{ id: "incident", version: "1.0.0", bundle_path: "/incident.js" }], { "/incident.js": incident });
+    await host.sync();
+
+    const forPlain = postMenuActionsFor(host.contributions.get(), post());
+    expect(forPlain.map((a) => [a.pluginId, a.text])).toEqual([
+      ["incident", "Start incident from this message"],
+      ["incident", "Add to incident timeline"],
+    ]);
+    expect(postMenuActionsFor(host.contributions.get(), post({ type: "custom_incident_update" })).map((a) => a.text)).toEqual([
+      "Start incident from this message",
+    ]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining(`plugin incident's post menu filter for "Broken" failed`), expect.any(Error));
+
+    forPlain[0]?.action(post(), location);
+    expect(chosen).toEqual([{ post: post(), location }]);
+  });
+
+  it("removes a plugin's items when it is disabled, and a disposed item at once", async () => {
+    const enabled: WebappPlugin[] = [{ id: "incident", version: "1.0.0", bundle_path: "/incident.js" }];
+    let disposeOne: () => void = () => undefined;
+    const module: WebPluginModule = {
+      register(registry) {
+        const first = registry.registerPostMenuAction({ text: "One", action: () => undefined });
+        registry.registerPostMenuAction({ text: "Two", action: () => undefined });
+        disposeOne = () => first.dispose();
+      },
+    };
+    const host = hostWith(enabled, { "/incident.js": module });
+    await host.sync();
+    expect(host.contributions.get().postMenuActions.map((a) => a.text)).toEqual(["One", "Two"]);
+    disposeOne();
+    expect(host.contributions.get().postMenuActions.map((a) => a.text)).toEqual(["Two"]);
+
+    enabled.length = 0; // the admin disabled it: the server lists it no more
+    await host.sync();
+    expect(host.contributions.get().postMenuActions).toEqual([]);
+    expect(postMenuActionsFor(host.contributions.get(), post())).toEqual([]);
+  });
+});
