@@ -2,7 +2,7 @@
  * @module store/state
  * The shape of the web app's state and the pure updates on it.
  */
-import type { Channel, ChannelMember, CommandAutocomplete, Dialog, Post, Team, User } from "#common/wire.ts";
+import type { Channel, ChannelMember, CommandAutocomplete, Dialog, Post, Team, User, UserStatus } from "#common/wire.ts";
 
 /** A channel's loaded posts: ids oldest first. */
 export interface ChannelPosts {
@@ -57,6 +57,15 @@ export interface AppState {
   commands: CommandAutocomplete[] | undefined;
   /** The host's right-hand sidebar view (a thread, search results), over the plugin panel. */
   rhs: RhsView;
+  // ---- presence, membership and notices (mentions, DMs, channel management) ----
+  /** Who is typing where: by `typingKey(channelId, parentId)`, the typists' ids and until when to show them (ms). */
+  typing: Record<string, Record<string, number>>;
+  /** Users' presence by user id, as far as loaded (`POST /users/status/ids`, `status_change`). */
+  statuses: Record<string, UserStatus["status"]>;
+  /** The member ids of the channels whose member list is open, kept live by `user_added` / `user_removed`. */
+  channelMemberIds: Record<string, string[]>;
+  /** A note for the user about something that happened to them (removed from the channel in view), until dismissed. */
+  notice: string | null;
 }
 
 export const initialState: AppState = {
@@ -75,6 +84,10 @@ export const initialState: AppState = {
   wireError: null,
   commands: undefined,
   rhs: null,
+  typing: {},
+  statuses: {},
+  channelMemberIds: {},
+  notice: null,
 };
 
 /** Merge posts into a channel's list, keeping it sorted oldest first and without duplicates. */
