@@ -310,13 +310,19 @@ export const directAddedEventDataSchema = wireObject({
 /** `data` of the `typing` event: who types, and in which thread (`parent_id` "" for the channel). */
 export const typingEventDataSchema = wireObject({ parent_id: z.string(), user_id: z.string() });
 
+/** A presence: Mattermost's four. */
+const presenceSchema = z.enum(["online", "away", "dnd", "offline"]);
+
 /** A user's presence, as `POST /api/v4/users/status/ids` lists it and `status_change` carries it. */
 export const userStatusSchema = wireObject({
   user_id: z.string(),
-  status: z.enum(["online", "away", "dnd", "offline"]),
+  status: presenceSchema,
   manual: z.boolean(),
   last_activity_at: z.number(),
 });
+
+/** `data` of the `status_change` event: a user's new presence. */
+export const statusChangeEventDataSchema = wireObject({ user_id: z.string(), status: presenceSchema });
 
 /** `GET /api/v4/users/autocomplete`: matching users, and with `in_channel` those of the team outside the channel. */
 export const userAutocompleteSchema = wireObject({

@@ -8,7 +8,6 @@
  */
 import type { Services } from "./services.ts";
 import type { AppState } from "./state.ts";
-import { displayName } from "./users.ts";
 
 /** Mattermost's `TimeBetweenUserTypingUpdatesMilliseconds`: the least time between two `user_typing` of one composer. */
 export const TYPING_SEND_INTERVAL_MS = 5000;
@@ -58,11 +57,6 @@ export function typingText(names: readonly string[]): string {
   if (names.length === 1) return `${names[0]} is typing…`;
   if (names.length <= 3) return `${names.slice(0, -1).join(", ")} and ${names.at(-1)} are typing…`;
   return `${names.slice(0, 2).join(", ")} and ${names.length - 2} others are typing…`;
-}
-
-/** The names of `typistsOf`, as the UI shows people. */
-export function typistNames(state: AppState, props: { channelId: string; parentId: string; now: number }): string[] {
-  return typistsOf(state, props).map((id) => displayName(state.users[id]));
 }
 
 const expiries = new WeakMap<Services["store"], Map<string, ReturnType<typeof setTimeout>>>();
