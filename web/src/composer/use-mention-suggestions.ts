@@ -41,12 +41,14 @@ export function useMentionSuggestions(props: {
   const [answer, setAnswer] = useState<Answer | null>(null);
   const pendingCaret = useRef<number | null>(null);
 
-  // The caret moves by typing, arrows and clicks; follow it.
+  // The caret also moves without the text changing (arrows, clicks): render again then. Not on
+  // `input`: a render from a native listener there would run before React's onChange and put the
+  // old text back into the box.
   useEffect(() => {
     const box = input.current;
     if (!box) return;
     const follow = () => setCaret(box.selectionStart);
-    const events = ["input", "keyup", "click", "focus"] as const;
+    const events = ["keyup", "click", "select"] as const;
     for (const name of events) box.addEventListener(name, follow);
     return () => {
       for (const name of events) box.removeEventListener(name, follow);
@@ -61,7 +63,10 @@ export function useMentionSuggestions(props: {
     box.setSelectionRange(target, target);
   });
 
-  const query = mentionQueryAt(text, Math.min(caret ?? text.length, text.length));
+  // After typing, the box already holds the new text and its caret; after a pick, the caret goes where it was placed.
+  const box = input.current;
+  const at = pendingCaret.current ?? (box && box.value === text ? box.selectionStart : caret) ?? text.length;
+  const query = mentionQueryAt(text, Math.min(at, text.length));
   const prefix = query?.prefix ?? null;
 
   useEffect(() => {

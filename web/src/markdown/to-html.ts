@@ -35,8 +35,9 @@ export function escapeHtml(text: string): string {
 export function markdownToHtml(markdown: string, options: { mentionKeys?: readonly string[] } = {}): string {
   const keys = new Set(options.mentionKeys ?? []);
   const tokens = marked.lexer(markdown);
+  // walkTokens answers with its callbacks' results (promises for async ones); these are synchronous.
   if (keys.size > 0)
-    marked.walkTokens(tokens, (token) => {
+    void marked.walkTokens(tokens, (token) => {
       if (isMentionToken(token)) token.me = keys.has(token.name);
     });
   return marked.parser(tokens);
