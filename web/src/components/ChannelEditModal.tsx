@@ -35,7 +35,7 @@ export function ChannelEditModal({ channel, onClose }: { channel: Channel; onClo
             <input
               id="channel-edit-name"
               required
-              autoFocus
+              data-autofocus
               maxLength={LIMITS.displayNameMax}
               value={displayName}
               onChange={(e) => setDisplayName(e.target.value)}

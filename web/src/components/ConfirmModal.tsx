@@ -23,7 +23,7 @@ export function ConfirmModal(props: {
           <button type="button" className="button" onClick={props.onClose}>
             Cancel
           </button>
-          <button type="submit" className={`button ${props.danger ? "danger" : "primary"}`} disabled={busy} autoFocus>
+          <button type="submit" className={`button ${props.danger ? "danger" : "primary"}`} disabled={busy} data-autofocus>
             {props.confirmLabel}
           </button>
         </div>

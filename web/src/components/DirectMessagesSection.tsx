@@ -44,46 +44,49 @@ export function DirectMessagesSection({
   );
 
   return (
-    <section className="channel-section" aria-labelledby="section-direct-messages">
-      <div className="section-heading">
-        <h2 id="section-direct-messages">Direct messages</h2>
-        <button
-          type="button"
-          className="icon-button section-add"
-          aria-label="Write a direct message"
-          title="Write a direct message"
-          onClick={() => setPicking(true)}
-        >
-          <span aria-hidden="true">+</span>
-        </button>
-      </div>
-      {direct.length === 0 ? (
-        <p className="sidebar-empty small">Nobody yet: “+” to write to someone.</p>
-      ) : (
-        <ul>
-          {direct.map((channel) => {
-            const member = members[channel.id];
-            const unread = channel.id !== currentChannelId && isUnread(channel, member);
-            const mentions = channel.id !== currentChannelId ? mentionCountOf(member) : 0;
-            const teammateId = teammates.get(channel.id);
-            return (
-              <li key={channel.id}>
-                <Link
-                  to={paths.channel(team.name, channel.name)}
-                  className={`channel-link${unread ? " unread" : ""}`}
-                  aria-current={channel.id === currentChannelId ? "page" : undefined}
-                  onClick={onNavigate}
-                >
-                  {teammateId ? <StatusDot userId={teammateId} /> : <ChannelIcon type={channel.type} />}
-                  <span className="channel-name">{channel.display_name}</span>
-                  {unread && mentions === 0 && <span className="visually-hidden"> (unread)</span>}
-                  <MentionBadge count={mentions} />
-                </Link>
-              </li>
-            );
-          })}
-        </ul>
-      )}
+    <>
+      <section className="channel-section" aria-labelledby="section-direct-messages">
+        <div className="section-heading">
+          <h2 id="section-direct-messages">Direct messages</h2>
+          <button
+            type="button"
+            className="icon-button section-add"
+            aria-label="Write a direct message"
+            title="Write a direct message"
+            onClick={() => setPicking(true)}
+          >
+            <span aria-hidden="true">+</span>
+          </button>
+        </div>
+        {direct.length === 0 ? (
+          <p className="sidebar-empty small">Nobody yet: “+” to write to someone.</p>
+        ) : (
+          <ul>
+            {direct.map((channel) => {
+              const member = members[channel.id];
+              const unread = channel.id !== currentChannelId && isUnread(channel, member);
+              const mentions = channel.id !== currentChannelId ? mentionCountOf(member) : 0;
+              const teammateId = teammates.get(channel.id);
+              return (
+                <li key={channel.id}>
+                  <Link
+                    to={paths.channel(team.name, channel.name)}
+                    className={`channel-link${unread ? " unread" : ""}`}
+                    aria-current={channel.id === currentChannelId ? "page" : undefined}
+                    onClick={onNavigate}
+                  >
+                    {teammateId ? <StatusDot userId={teammateId} /> : <ChannelIcon type={channel.type} />}
+                    <span className="channel-name">{channel.display_name}</span>
+                    {unread && mentions === 0 && <span className="visually-hidden"> (unread)</span>}
+                    <MentionBadge count={mentions} />
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </section>
+      {/* Outside the section, whose heading styles would reach the modal's title. */}
       {picking && me && (
         <UserPickerModal
           title="Direct messages"
@@ -100,6 +103,6 @@ export function DirectMessagesSection({
           }}
         />
       )}
-    </section>
+    </>
   );
 }

@@ -148,7 +148,7 @@ export function UserPickerModal(props: UserPickerProps) {
         ref={inputRef}
         type="text"
         role="combobox"
-        autoFocus
+        data-autofocus
         autoComplete="off"
         value={term}
         disabled={full}
