@@ -2,11 +2,8 @@
  * The app: checks the session, keeps the WebSocket and the plugins in step
  * with it, and shows the page for the current address.
  */
-import { useEffect, useMemo } from "react";
-import { RealtimeSocket } from "./realtime/socket.ts";
-import { eventApplier, resyncer } from "./realtime/events.ts";
+import { useEffect } from "react";
 import { matchRoute, paths, useRoute } from "./router/router.ts";
-import { latestPostsLoader } from "./store/posts.ts";
 import { ServicesContext, type Services } from "./store/services.ts";
 import { sessionChecker } from "./store/session.ts";
 import { useStore } from "./store/store.ts";
@@ -22,7 +19,7 @@ import { DialogModal } from "./components/DialogModal.tsx";
 import { WireErrorBanner } from "./components/WireErrorBanner.tsx";
 
 export function App({ services }: { services: Services }) {
-  const { store, router, plugins } = services;
+  const { store, router, plugins, socket } = services;
   const me = useStore(store, (s) => s.me);
   const location = useRoute(router);
   const route = matchRoute(location.pathname);
@@ -31,18 +28,6 @@ export function App({ services }: { services: Services }) {
   useEffect(() => {
     sessionChecker(services).catch(() => store.update((s) => ({ ...s, me: null })));
   }, [services, store]);
-
-  const socket = useMemo(
-    () =>
-      new RealtimeSocket({
-        wire: services.wire,
-        onEvent: (event) => eventApplier(services, event),
-        onStateChange: (connection) => store.update((s) => (s.connection === connection ? s : { ...s, connection })),
-        onResync: () => resyncer(services, (channelId) => latestPostsLoader(services, channelId)),
-        onSessionEnded: () => store.update((s) => ({ ...s, me: null })),
-      }),
-    [services, store],
-  );
 
   // Signed in: connect, load teams and plugins; signed out: tear down.
   const userId = me?.id;

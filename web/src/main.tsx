@@ -7,9 +7,12 @@ import { ApiClient } from "./api/client.ts";
 import { WireParser } from "./api/wire-parser.ts";
 import { App } from "./App.tsx";
 import { PluginHost } from "./plugins/plugin-host.ts";
+import { eventApplier, resyncer } from "./realtime/events.ts";
+import { RealtimeSocket } from "./realtime/socket.ts";
 import { shareModules } from "./plugins/shared-modules.ts";
 import { createWebHost } from "./plugins/web-host.ts";
 import { Router } from "./router/router.ts";
+import { latestPostsLoader } from "./store/posts.ts";
 import type { Services } from "./store/services.ts";
 import { initialState } from "./store/state.ts";
 import { Store } from "./store/store.ts";
@@ -30,6 +33,14 @@ const services: Services = {
   store,
   router,
   plugins: new PluginHost({ api, createWebHost: (pluginId) => createWebHost({ api, store, router }, pluginId) }),
+  // The callbacks run once the socket is started (App.tsx), when `services` is whole.
+  socket: new RealtimeSocket({
+    wire,
+    onEvent: (event) => eventApplier(services, event),
+    onStateChange: (connection) => store.update((s) => (s.connection === connection ? s : { ...s, connection })),
+    onResync: () => resyncer(services, (channelId) => latestPostsLoader(services, channelId)),
+    onSessionEnded: () => store.update((s) => ({ ...s, me: null })),
+  }),
 };
 
 createRoot(document.getElementById("root")!).render(

@@ -121,6 +121,19 @@ export class IncidentStore {
     this.set({ incidents: { ...this.state.incidents, [incident.id]: incident }, channelNames });
   }
 
+  /**
+   * The user may no longer see an incident (removed from its private
+   * channel): it leaves every list, and a detail of it goes back to the list.
+   */
+  remove(incidentId: string): void {
+    if (!this.state.incidents[incidentId] && !(this.state.view.kind === "detail" && this.state.view.incidentId === incidentId)) return;
+    const incidents = { ...this.state.incidents };
+    delete incidents[incidentId];
+    const view =
+      this.state.view.kind === "detail" && this.state.view.incidentId === incidentId ? { kind: "list" as const } : this.state.view;
+    this.set({ incidents, view });
+  }
+
   /** Parses and stores an incident from any source; ignores what isn't one. */
   receive(value: unknown): Incident | null {
     const parsed = incidentSchema.safeParse(typeof value === "string" ? safeJson(value) : value);

@@ -15,7 +15,7 @@ import { Icon } from "./components/icons.tsx";
 import { UpdateCard } from "./components/update-card.tsx";
 import { FORWARDED_POST, ForwardedCard } from "./forwarded-card.tsx";
 import { Clock, IncidentStore } from "./incident-store.ts";
-import { EVENTS, PLUGIN_ID, UPDATE_POST } from "./constants.ts";
+import { EVENTS, PLUGIN_ID, REMOVED_EVENT, UPDATE_POST } from "./constants.ts";
 
 /** The plugin's events, each carrying the whole incident in `data.incident` (docs/incident.md). */
 const EVENT_NAMES = Object.values(EVENTS).map((name) => `custom_${PLUGIN_ID}_${name}`);
@@ -59,6 +59,11 @@ export function register(registry: WebPluginRegistry, host: WebHost): void {
     if (!incident) void store.reloadAll();
   };
   for (const name of EVENT_NAMES) registry.registerWebSocketEventHandler(name, onIncidentEvent);
+  // Removed from a private incident's channel: the incident is gone for this user, at once.
+  registry.registerWebSocketEventHandler(`custom_${PLUGIN_ID}_${REMOVED_EVENT}`, (event) => {
+    const incidentId = event.data.incident_id;
+    if (typeof incidentId === "string") store.remove(incidentId);
+  });
   // After a reconnect, events may have been missed: read the lists again.
   registry.registerWebSocketEventHandler("hello", () => void store.reloadAll());
 }

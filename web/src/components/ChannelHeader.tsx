@@ -4,6 +4,7 @@ import { useWebLocation } from "../store/location.ts";
 import { useServices } from "../store/services.ts";
 import { useStore } from "../store/store.ts";
 import { ChannelIcon } from "./ChannelIcon.tsx";
+import { ChannelMenu } from "./ChannelMenu.tsx";
 import { Markdown } from "./Markdown.tsx";
 
 export function ChannelHeader({
@@ -43,6 +44,7 @@ export function ChannelHeader({
         </h1>
         {channel?.header && <Markdown text={channel.header} className="channel-header-text" />}
       </div>
+      {channel && <ChannelMenu key={channel.id} channel={channel} />}
       {channel && buttons.length > 0 && (
         <div className="header-buttons" role="group" aria-label="Plugin actions">
           {buttons.map((b) => (

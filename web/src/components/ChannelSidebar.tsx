@@ -1,6 +1,7 @@
 /**
- * The team's channels (public and private sections, unread in bold), the
- * user menu, and the buttons to browse and create channels.
+ * The team's channels (public and private sections, unread in bold, mention
+ * counts), the direct messages, the user menu, and the buttons to browse and
+ * create channels.
  */
 import { useState } from "react";
 import { isSystemAdmin, type Channel, type Team } from "#common/wire.ts";
@@ -9,10 +10,14 @@ import { useServices } from "../store/services.ts";
 import { logoutStarter } from "../store/session.ts";
 import { isUnread } from "../store/state.ts";
 import { useStore } from "../store/store.ts";
+import { mentionCountOf } from "../store/unreads.ts";
 import { BrowseChannelsModal } from "./BrowseChannelsModal.tsx";
 import { ChannelIcon } from "./ChannelIcon.tsx";
 import { CreateChannelModal } from "./CreateChannelModal.tsx";
+import { DirectMessagesSection } from "./DirectMessagesSection.tsx";
 import { Link } from "./Link.tsx";
+import { MentionBadge } from "./MentionBadge.tsx";
+import { NotificationBanner } from "./NotificationBanner.tsx";
 
 function ChannelSection({
   title,
@@ -37,6 +42,7 @@ function ChannelSection({
       <ul>
         {channels.map((channel) => {
           const unread = channel.id !== currentChannelId && isUnread(channel, members[channel.id]);
+          const mentions = channel.id !== currentChannelId ? mentionCountOf(members[channel.id]) : 0;
           return (
             <li key={channel.id}>
               <Link
@@ -47,7 +53,8 @@ function ChannelSection({
               >
                 <ChannelIcon type={channel.type} />
                 <span className="channel-name">{channel.display_name}</span>
-                {unread && <span className="visually-hidden"> (unread)</span>}
+                {unread && mentions === 0 && <span className="visually-hidden"> (unread)</span>}
+                <MentionBadge count={mentions} />
               </Link>
             </li>
           );
@@ -108,7 +115,9 @@ export function ChannelSidebar({ team, onNavigate }: { team: Team; onNavigate():
           currentChannelId={currentChannelId}
           onNavigate={onNavigate}
         />
+        <DirectMessagesSection team={team} currentChannelId={currentChannelId} onNavigate={onNavigate} />
       </div>
+      <NotificationBanner />
       <footer className="sidebar-footer">
         {me && isSystemAdmin(me) && (
           <Link to={paths.admin()} className="sidebar-footer-link">

@@ -10,11 +10,14 @@ import type { Channel } from "#common/wire.ts";
 import { LIMITS } from "#common/limits.ts";
 import { errorMessage } from "../api/client.ts";
 import { suggestionsFor, type Suggestion } from "../composer/suggestions.ts";
+import { useMentionSuggestions } from "../composer/use-mention-suggestions.ts";
 import { commandExecutor, commandsEnsurer } from "../store/commands.ts";
 import { lastEditablePost, postEditOpener, postSender } from "../store/posts.ts";
 import { useServices } from "../store/services.ts";
 import { useStore } from "../store/store.ts";
+import { typingSender } from "../store/typing.ts";
 import { CommandSuggestions } from "./CommandSuggestions.tsx";
+import { MentionSuggestions } from "./MentionSuggestions.tsx";
 import { FormError } from "./FormError.tsx";
 
 export function Composer({
@@ -58,11 +61,14 @@ export function Composer({
     if (focusKey !== undefined) inputRef.current?.focus();
   }, [focusKey]);
 
-  const suggestions = dismissed || !commands ? [] : suggestionsFor(text, commands);
+  const mentions = useMentionSuggestions({ channel, text, input: inputRef });
+  const commandSuggestions = dismissed || !commands ? [] : suggestionsFor(text, commands);
+  const suggestions = dismissed ? [] : commandSuggestions.length > 0 ? commandSuggestions : mentions.suggestions;
   const open = suggestions.length > 0;
   const activeIndex = Math.min(active, Math.max(0, suggestions.length - 1));
 
   const change = (value: string) => {
+    if (value.length > text.length) typingSender(services, { channelId: channel.id });
     setText(value);
     setDismissed(false);
     setActive(0);
@@ -71,6 +77,7 @@ export function Composer({
 
   const pick = (suggestion: Suggestion) => {
     change(suggestion.complete);
+    mentions.placeCaret(suggestion.caret);
     inputRef.current?.focus();
   };
 
@@ -148,7 +155,12 @@ export function Composer({
         void send();
       }}
     >
-      {open && <CommandSuggestions id={listId} suggestions={suggestions} active={activeIndex} onPick={pick} />}
+      {open && commandSuggestions.length > 0 && (
+        <CommandSuggestions id={listId} suggestions={suggestions} active={activeIndex} onPick={pick} />
+      )}
+      {open && commandSuggestions.length === 0 && (
+        <MentionSuggestions id={listId} suggestions={suggestions} active={activeIndex} onPick={pick} />
+      )}
       {!open && startsCommand && commands === undefined && text.length > 0 && (
         <p className="suggestions-loading muted" role="status">
           Loading commands…

@@ -1,6 +1,7 @@
 /**
- * A modal window on the native `<dialog>`: focus stays inside, Esc closes
- * (through `onClose`), and focus returns where it was.
+ * A modal window on the native `<dialog>`: focus stays inside (on the
+ * element marked `data-autofocus` when there is one), Esc closes (through
+ * `onClose`), and focus returns where it was.
  */
 import { useEffect, useId, useRef, type ReactNode } from "react";
 
@@ -23,6 +24,8 @@ export function Modal({ title, onClose, children, className }: ModalProps) {
     if (!dialog) return;
     const previous = document.activeElement as HTMLElement | null;
     if (!dialog.open) dialog.showModal();
+    // showModal() focuses the first focusable element (React's autoFocus has no attribute it would see): a field may ask instead.
+    dialog.querySelector<HTMLElement>("[data-autofocus]")?.focus();
     return () => {
       dialog.close();
       previous?.focus?.();

@@ -13,6 +13,10 @@ export interface Suggestion {
   label: string;
   hint: string;
   description: string;
+  /** Where the caret goes once picked (the end of `complete` when absent), e.g. after a mention typed mid-message. */
+  caret?: number;
+  /** The group it is listed under, e.g. "Channel members" (none for slash commands). */
+  section?: string;
 }
 
 /**

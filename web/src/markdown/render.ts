@@ -6,20 +6,9 @@
  * opened in a new tab with `rel="noopener noreferrer"`.
  */
 import DOMPurify from "dompurify";
-import { Marked } from "marked";
+import { markdownToHtml } from "./to-html.ts";
 
 const SAFE_URL = /^(?:https?:|mailto:|\/(?!\/)|#)/i;
-
-const marked = new Marked({
-  gfm: true,
-  breaks: true,
-  async: false,
-  renderer: {
-    html({ text }) {
-      return escapeHtml(text);
-    },
-  },
-});
 
 const purifier = DOMPurify(window);
 purifier.addHook("afterSanitizeAttributes", (node) => {
@@ -44,22 +33,18 @@ const PURIFY_CONFIG = {
   ADD_ATTR: ["target"],
 };
 
-/** Escape text for HTML. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
-}
-
 /** Sanitize HTML for insertion into the page. */
 export function sanitizeHtml(html: string): string {
   return purifier.sanitize(html, PURIFY_CONFIG);
 }
 
 /**
- * Render a message's markdown to sanitized HTML.
+ * Render a message's markdown to sanitized HTML; mentions of `mentionKeys`
+ * (see markdown/to-html.ts) stand out as the reader's.
  * @example renderMarkdown("**hi** <script>x()</script>") // "<p><strong>hi</strong> &lt;script&gt;x()&lt;/script&gt;</p>"
  */
-export function renderMarkdown(markdown: string): string {
-  return sanitizeHtml(marked.parse(markdown) as string);
+export function renderMarkdown(markdown: string, options: { mentionKeys?: readonly string[] } = {}): string {
+  return sanitizeHtml(markdownToHtml(markdown, options));
 }
 
 /** A URL that may be used in an `href`, or undefined. */

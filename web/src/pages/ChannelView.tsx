@@ -11,6 +11,7 @@ import { Composer } from "../components/Composer.tsx";
 import { FormError } from "../components/FormError.tsx";
 import { Link } from "../components/Link.tsx";
 import { PostList } from "../components/PostList.tsx";
+import { TypingIndicator } from "../components/TypingIndicator.tsx";
 import { channelByName, channelJoiner, channelViewer } from "../store/channels.ts";
 import { latestPostsLoader } from "../store/posts.ts";
 import { useServices } from "../store/services.ts";
@@ -71,10 +72,6 @@ export function ChannelView({
     return () => services.store.update((s) => ({ ...s, currentChannelId: s.currentChannelId === channelId ? null : s.currentChannelId }));
   }, [channelId, services]);
 
-  useEffect(() => {
-    document.title = channel ? `${channel.display_name} · ${team.display_name} · Sitrep` : `${team.display_name} · Sitrep`;
-  }, [channel, team.display_name]);
-
   if (!channel) {
     const missing = lookup.status === "missing" && !mine;
     return (
@@ -112,7 +109,10 @@ export function ChannelView({
       <ChannelHeader channel={channel} onMenu={onMenu} menuOpen={menuOpen} />
       <PostList channel={channel} teamName={team.name} highlightPostId={highlightPostId} />
       {isMember ? (
-        <Composer channel={channel} />
+        <>
+          <Composer channel={channel} />
+          <TypingIndicator channelId={channel.id} />
+        </>
       ) : (
         <div className="join-bar">
           <p>You are viewing ~{channel.name} without being a member.</p>

@@ -10,6 +10,8 @@ import { errorMessage } from "../api/client.ts";
 import { ChannelSidebar } from "../components/ChannelSidebar.tsx";
 import { Rhs } from "../components/Rhs.tsx";
 import { TeamSidebar } from "../components/TeamSidebar.tsx";
+import { WorkspaceNotice } from "../components/WorkspaceNotice.tsx";
+import { useUnreadTracking } from "../notifications/use-unread-tracking.ts";
 import { paths, type Route } from "../router/router.ts";
 import { channelsLoader } from "../store/channels.ts";
 import { useServices } from "../store/services.ts";
@@ -28,6 +30,7 @@ export function WorkspacePage({ route }: { route: WorkspaceRoute }) {
   const channels = useStore(services.store, (s) => (team ? s.channels[team.id] : undefined));
   const [menuOpen, setMenuOpen] = useState(false);
   const [permalink, setPermalink] = useState<Permalink>({ status: "loading" });
+  useUnreadTracking(services);
 
   useEffect(() => {
     if (!team) return;
@@ -110,7 +113,10 @@ export function WorkspacePage({ route }: { route: WorkspaceRoute }) {
         <TeamSidebar teams={teams} currentTeamId={team.id} />
         <ChannelSidebar team={team} onNavigate={() => setMenuOpen(false)} />
       </div>
-      {center}
+      <div className="center-column">
+        <WorkspaceNotice />
+        {center}
+      </div>
       <Rhs />
     </div>
   );

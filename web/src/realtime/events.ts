@@ -6,53 +6,93 @@
  */
 import type * as z from "zod/mini";
 import {
+  channelDeletedEventDataSchema,
+  channelSchema,
+  channelUpdatedEventDataSchema,
   membershipEventDataSchema,
   openDialogEventDataSchema,
   postDeletedEventDataSchema,
   postEditedEventDataSchema,
   postedEventDataSchema,
   reactionEventDataSchema,
+  statusChangeEventDataSchema,
+  typingEventDataSchema,
+  userRemovedEventDataSchema,
 } from "#common/wire-schemas.ts";
 import type { Post, WebSocketEvent } from "#common/wire.ts";
-import { channelsLoader, channelViewer } from "../store/channels.ts";
+import { notificationFor, notificationShower } from "../notifications/desktop.ts";
+import { withMemberIds } from "../store/channel-management.ts";
+import { channelDropper, channelReceiver, channelsLoader, channelViewer } from "../store/channels.ts";
 import { commandsEnsurer } from "../store/commands.ts";
 import { postReceiver, withoutPost, withPostEdited } from "../store/posts.ts";
 import { withoutReaction, withReaction } from "../store/reactions.ts";
 import { threadLoader } from "../store/threads.ts";
+import { directChannelReceiver } from "../store/direct-channels.ts";
 import type { Services } from "../store/services.ts";
+import { statusReceiver } from "../store/statuses.ts";
 import { teamsLoader } from "../store/teams.ts";
+import { typingReceiver, withoutTypist } from "../store/typing.ts";
+import { channelById, withPostCounted } from "../store/unreads.ts";
+import { displayName, usersEnsurer } from "../store/users.ts";
 
 /** The event's `data` parsed with `schema`, or null (reported) when it does not match. */
 function payloadOf<T>(services: Services, event: WebSocketEvent, schema: z.ZodMiniType<T>): T | null {
   return services.wire.parseOrNull(schema, event.data, `the "${event.event}" event`);
 }
 
-function onPosted(services: Services, post: Post): void {
+/** True while the tab is in the background (no document outside a browser: never). */
+function tabHidden(): boolean {
+  return typeof document !== "undefined" && document.visibilityState === "hidden";
+}
+
+function onPosted(services: Services, post: Post, mentions: readonly string[]): void {
   const state = services.store.get();
-  const teamId = Object.entries(state.channels).find(([, channels]) => channels.some((c) => c.id === post.channel_id))?.[0];
-  if (teamId) {
-    const mine = post.user_id === state.me?.id;
-    services.store.update((s) => {
-      const teamChannels = s.channels[teamId];
-      const channels = teamChannels
-        ? {
-            ...s.channels,
-            [teamId]: teamChannels.map((c) =>
-              c.id === post.channel_id ? { ...c, total_msg_count: c.total_msg_count + 1, last_post_at: post.create_at } : c,
-            ),
-          }
-        : s.channels;
-      const member = s.members[post.channel_id];
-      const members = mine && member ? { ...s.members, [post.channel_id]: { ...member, msg_count: member.msg_count + 1 } } : s.members;
-      return { ...s, channels, members };
-    });
-    if (post.channel_id === state.currentChannelId && document.visibilityState !== "hidden") void channelViewer(services, post.channel_id);
+  const channel = channelById(state, post.channel_id);
+  if (channel) {
+    const viewing = post.channel_id === state.currentChannelId && !tabHidden();
+    services.store.update((s) => withPostCounted(s, { post, mentions, viewing }));
+    if (viewing) void channelViewer(services, post.channel_id);
+    void desktopNotifier(services, { post, mentions });
   } else {
     // A channel the sidebar does not list yet (e.g. just added): reload it.
     const eventTeam = state.currentTeamId;
     if (eventTeam) void channelsLoader(services, eventTeam).catch(() => undefined);
   }
+  // Their message is here: they no longer type it.
+  services.store.update((s) => withoutTypist(s, { channelId: post.channel_id, parentId: post.root_id, userId: post.user_id }));
   postReceiver(services, post);
+}
+
+/** A browser notification for a mention or a direct message while the tab is hidden. */
+async function desktopNotifier(services: Services, props: { post: Post; mentions: readonly string[] }): Promise<void> {
+  const state = services.store.get();
+  const channel = channelById(state, props.post.channel_id);
+  const me = state.me;
+  const team = state.teams?.find((t) => t.id === (channel?.team_id || state.currentTeamId));
+  if (!channel || !me || !team) return;
+  const hidden = tabHidden();
+  if (!notificationFor({ ...props, channel, me, senderName: "", teamName: team.name, hidden })) return;
+  await usersEnsurer(services, [props.post.user_id]).catch(() => undefined);
+  const senderName = displayName(services.store.get().users[props.post.user_id]);
+  const notification = notificationFor({ ...props, channel, me, senderName, teamName: team.name, hidden });
+  if (notification) notificationShower(services, notification);
+}
+
+/** The user lost a channel (removed, or left): why, for the note in Town Square. */
+function removalNotice(services: Services, removerId: string): (channelName: string) => string {
+  const state = services.store.get();
+  if (removerId === state.me?.id) return (name) => `You left ${name}.`;
+  const remover = state.users[removerId];
+  return (name) => (remover ? `${displayName(remover)} removed you from ${name}.` : `You were removed from ${name}.`);
+}
+
+/** A direct or group message the user is in was made: into the sidebar. */
+function onDirectAdded(services: Services, channelId: string): void {
+  if (!channelId) return;
+  services.api
+    .get(`/api/v4/channels/${channelId}`, channelSchema)
+    .then((channel) => directChannelReceiver(services, channel))
+    .catch(() => undefined);
 }
 
 /** Apply one event to the app's state, then give it to the plugins. */
@@ -61,7 +101,7 @@ export function eventApplier(services: Services, event: WebSocketEvent): void {
   switch (event.event) {
     case "posted": {
       const data = payloadOf(services, event, postedEventDataSchema);
-      if (data) onPosted(services, data.post);
+      if (data) onPosted(services, data.post, data.mentions ?? []);
       break;
     }
     case "post_edited": {
@@ -94,6 +134,48 @@ export function eventApplier(services: Services, event: WebSocketEvent): void {
     case "user_added": {
       const data = payloadOf(services, event, membershipEventDataSchema);
       if (data?.team_id && data.user_id === state.me?.id) void channelsLoader(services, data.team_id).catch(() => undefined);
+      const { user_id: userId, channel_id: channelId } = data ?? {};
+      if (userId && channelId)
+        services.store.update((s) => withMemberIds(s, channelId, (ids) => (ids.includes(userId) ? ids : [...ids, userId])));
+      break;
+    }
+    case "channel_updated": {
+      const data = payloadOf(services, event, channelUpdatedEventDataSchema);
+      if (data) channelReceiver(services, data.channel);
+      break;
+    }
+    case "user_removed": {
+      const data = payloadOf(services, event, userRemovedEventDataSchema);
+      if (!data) break;
+      // To the removed user: `channel_id`; to the channel's remaining members: `user_id`.
+      if (data.channel_id) {
+        channelDropper(services, { channelId: data.channel_id, dropPosts: true, notice: removalNotice(services, data.remover_id) });
+      } else if (data.user_id) {
+        const userId = data.user_id;
+        services.store.update((s) => withMemberIds(s, event.broadcast.channel_id, (ids) => ids.filter((id) => id !== userId)));
+      }
+      break;
+    }
+    case "channel_deleted": {
+      const data = payloadOf(services, event, channelDeletedEventDataSchema);
+      if (data) channelDropper(services, { channelId: data.channel_id, dropPosts: false, notice: (name) => `${name} was archived.` });
+      break;
+    }
+    case "direct_added":
+    case "group_added":
+      onDirectAdded(services, event.broadcast.channel_id);
+      break;
+    case "typing": {
+      const data = payloadOf(services, event, typingEventDataSchema);
+      if (data && event.broadcast.channel_id) {
+        typingReceiver(services, { channelId: event.broadcast.channel_id, parentId: data.parent_id, userId: data.user_id });
+        void usersEnsurer(services, [data.user_id]).catch(() => undefined);
+      }
+      break;
+    }
+    case "status_change": {
+      const data = payloadOf(services, event, statusChangeEventDataSchema);
+      if (data) statusReceiver(services, { userId: data.user_id, status: data.status });
       break;
     }
     case "added_to_team":

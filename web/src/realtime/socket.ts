@@ -31,6 +31,7 @@ export class RealtimeSocket {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = true;
   private everOpened = false;
+  private actionSeq = 0;
 
   constructor(private readonly props: RealtimeSocketProps) {}
 
@@ -46,6 +47,19 @@ export class RealtimeSocket {
     this.timer = null;
     this.ws?.close(1000, "bye");
     this.ws = null;
+  }
+
+  /**
+   * Send an action to the server (Mattermost's `{action, seq, data}`, e.g.
+   * `user_typing`). False when the socket is not open: actions are not
+   * queued, they only matter now.
+   */
+  send(action: string, data: Record<string, unknown>): boolean {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+    this.actionSeq += 1;
+    ws.send(JSON.stringify({ action, seq: this.actionSeq, data }));
+    return true;
   }
 
   private connect(): void {

@@ -10,6 +10,7 @@ import type { Router } from "../router/router.ts";
 import type { Store } from "./store.ts";
 import type { AppState } from "./state.ts";
 import type { PluginHost } from "../plugins/plugin-host.ts";
+import type { RealtimeSocket } from "../realtime/socket.ts";
 
 export interface Services {
   api: ApiClient;
@@ -18,6 +19,8 @@ export interface Services {
   store: Store<AppState>;
   router: Router;
   plugins: PluginHost;
+  /** The tab's WebSocket: started and stopped by the app with the session; actions (typing) go out on it. */
+  socket: RealtimeSocket;
 }
 
 export const ServicesContext = createContext<Services | null>(null);

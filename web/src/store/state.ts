@@ -2,7 +2,7 @@
  * @module store/state
  * The shape of the web app's state and the pure updates on it.
  */
-import type { Channel, ChannelMember, CommandAutocomplete, Dialog, Post, Team, User } from "#common/wire.ts";
+import type { Channel, ChannelMember, CommandAutocomplete, Dialog, Post, Team, User, UserStatus } from "#common/wire.ts";
 
 /** A channel's loaded posts: ids oldest first. */
 export interface ChannelPosts {
@@ -76,6 +76,15 @@ export interface AppState {
   threads: Record<string, ThreadPosts>;
   /** The post being edited inline, and where (a root shows in the center and in its thread), or null. */
   editing: { postId: string; location: PostLocation } | null;
+  // ---- presence, membership and notices (mentions, DMs, channel management) ----
+  /** Who is typing where: by `typingKey(channelId, parentId)`, the typists' ids and until when to show them (ms). */
+  typing: Record<string, Record<string, number>>;
+  /** Users' presence by user id, as far as loaded (`POST /users/status/ids`, `status_change`). */
+  statuses: Record<string, UserStatus["status"]>;
+  /** The member ids of the channels whose member list is open, kept live by `user_added` / `user_removed`. */
+  channelMemberIds: Record<string, string[]>;
+  /** A note for the user about something that happened to them (removed from the channel in view), until dismissed. */
+  notice: string | null;
 }
 
 export const initialState: AppState = {
@@ -96,6 +105,10 @@ export const initialState: AppState = {
   rhs: null,
   threads: {},
   editing: null,
+  typing: {},
+  statuses: {},
+  channelMemberIds: {},
+  notice: null,
 };
 
 /** Merge posts into a channel's list, keeping it sorted oldest first and without duplicates. */

@@ -20,11 +20,7 @@ export async function usersEnsurer(services: Deps, ids: string[]): Promise<void>
   missing.forEach((id) => pending.add(id));
   try {
     const users = await services.api.post("/api/v4/users/ids", missing, z.array(userSchema));
-    services.store.update((s) => {
-      const next = { ...s.users };
-      for (const user of users) next[user.id] = user;
-      return { ...s, users: next };
-    });
+    usersCacher(services, users);
   } finally {
     missing.forEach((id) => pending.delete(id));
   }
@@ -33,12 +29,18 @@ export async function usersEnsurer(services: Deps, ids: string[]): Promise<void>
 /** Users of a team, for pickers; also cached by id. */
 export async function teamUsersLoader(services: Deps, teamId: string): Promise<User[]> {
   const users = await services.api.get("/api/v4/users", z.array(userSchema), { in_team: teamId, per_page: 200 });
+  usersCacher(services, users);
+  return users;
+}
+
+/** Put users the server sent (in any answer) into the cache by id. */
+export function usersCacher(services: Pick<Services, "store">, users: readonly User[]): void {
+  if (users.length === 0) return;
   services.store.update((s) => {
     const next = { ...s.users };
     for (const user of users) next[user.id] = user;
     return { ...s, users: next };
   });
-  return users;
 }
 
 /** How a user is named in the UI: a bot by its display name, a person by nickname or username. */

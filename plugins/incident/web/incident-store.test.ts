@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import type { WebHost } from "#common/web-plugin-api.ts";
+import { IncidentStore } from "./incident-store.ts";
+
+/** The store's view of the host; `remove` and `receive` never reach the server. */
+const host: WebHost = {
+  pluginId: "incident",
+  fetch: () => Promise.reject(new Error("no server in this test")),
+  location: () => {
+    throw new Error("no location in this test");
+  },
+  navigate: () => undefined,
+  executeCommand: () => Promise.resolve(),
+  useUser: () => undefined,
+  useTeamUsers: () => [],
+};
+
+function incident(id: string, channelId: string) {
+  return {
+    id,
+    name: `Incident ${id}`,
+    team_id: "t1",
+    channel_id: channelId,
+    commander_user_id: "u1",
+    current_stage: "Triage",
+    stages: [{ name: "Triage" }],
+    checklist: [],
+    status: "active",
+    create_at: 1,
+    update_at: 2,
+    end_at: 0,
+  };
+}
+
+describe("IncidentStore.remove (custom_incident_incident_removed)", () => {
+  it("drops the incident from the lists, and a detail of it goes back to the list", () => {
+    const store = new IncidentStore(host);
+    store.receive(incident("i1", "c1"));
+    store.receive(incident("i2", "c2"));
+    store.open("i1");
+    let notified = 0;
+    store.subscribe(() => notified++);
+    store.remove("i1");
+    expect(Object.keys(store.getSnapshot().incidents)).toEqual(["i2"]);
+    expect(store.getSnapshot().view).toEqual({ kind: "list" });
+    expect(notified).toBe(1);
+  });
+
+  it("keeps the view on another incident, and changes nothing for an incident it never had", () => {
+    const store = new IncidentStore(host);
+    store.receive(incident("i1", "c1"));
+    store.receive(incident("i2", "c2"));
+    store.open("i2");
+    store.remove("i1");
+    expect(store.getSnapshot().view).toMatchObject({ kind: "detail", incidentId: "i2" });
+    const before = store.getSnapshot();
+    store.remove("unknown");
+    expect(store.getSnapshot()).toBe(before);
+  });
+});
