@@ -5,6 +5,7 @@ import { useServices } from "../store/services.ts";
 import { useStore } from "../store/store.ts";
 import { ChannelIcon } from "./ChannelIcon.tsx";
 import { Markdown } from "./Markdown.tsx";
+import { SearchBox } from "./SearchBox.tsx";
 
 export function ChannelHeader({
   channel,
@@ -43,6 +44,7 @@ export function ChannelHeader({
         </h1>
         {channel?.header && <Markdown text={channel.header} className="channel-header-text" />}
       </div>
+      <SearchBox />
       {channel && buttons.length > 0 && (
         <div className="header-buttons" role="group" aria-label="Plugin actions">
           {buttons.map((b) => (

@@ -13,6 +13,7 @@ import { postSender } from "../store/posts.ts";
 import { useServices } from "../store/services.ts";
 import { useStore } from "../store/store.ts";
 import { CommandSuggestions } from "./CommandSuggestions.tsx";
+import { AttachButton, ComposerFiles, DropOverlay, useDraftFiles, useFileDrop } from "./ComposerFiles.tsx";
 import { FormError } from "./FormError.tsx";
 
 export function Composer({ channel }: { channel: Channel }) {
@@ -25,6 +26,8 @@ export function Composer({ channel }: { channel: Channel }) {
   const [sending, setSending] = useState(false);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const listId = useId();
+  const files = useDraftFiles({ channelId: channel.id });
+  const drop = useFileDrop(files.add);
 
   // The list is loaded once per session (and again when plugins change, see
   // realtime/events.ts) and filtered here, so `/inc` typed or pasted before it
@@ -60,7 +63,8 @@ export function Composer({ channel }: { channel: Channel }) {
 
   const send = async () => {
     const message = text.trim();
-    if (!message || sending) return;
+    // A message may be files alone; it waits for their uploads to end.
+    if ((!message && files.fileIds.length === 0) || sending || files.uploading) return;
     setSending(true);
     setError(null);
     try {
@@ -68,8 +72,13 @@ export function Composer({ channel }: { channel: Channel }) {
         setText("");
         await commandExecutor(services, { channelId: channel.id, teamId: channel.team_id, command: message });
       } else {
-        await postSender(services, { channelId: channel.id, message: message.startsWith("//") ? message.slice(1) : message });
+        await postSender(services, {
+          channelId: channel.id,
+          message: message.startsWith("//") ? message.slice(1) : message,
+          fileIds: files.fileIds,
+        });
         setText("");
+        files.clear();
       }
     } catch (e) {
       setError(errorMessage(e));
@@ -123,7 +132,10 @@ export function Composer({ channel }: { channel: Channel }) {
         e.preventDefault();
         void send();
       }}
+      {...drop.handlers}
     >
+      <DropOverlay active={drop.dragging} target={channel.display_name} />
+      <ComposerFiles files={files} />
       {open && <CommandSuggestions id={listId} suggestions={suggestions} active={activeIndex} onPick={pick} />}
       {!open && startsCommand && commands === undefined && text.length > 0 && (
         <p className="suggestions-loading muted" role="status">
@@ -132,6 +144,7 @@ export function Composer({ channel }: { channel: Channel }) {
       )}
       <FormError message={error} />
       <div className="composer-row">
+        <AttachButton files={files} />
         <label htmlFor={`${listId}-input`} className="visually-hidden">
           Write to {channel.display_name}
         </label>
@@ -145,12 +158,17 @@ export function Composer({ channel }: { channel: Channel }) {
           value={text}
           onChange={(e) => change(e.target.value)}
           onKeyDown={keyDown}
+          onPaste={files.onPaste}
           aria-autocomplete="list"
           aria-controls={open ? listId : undefined}
           aria-activedescendant={open ? `${listId}-${activeIndex}` : undefined}
           aria-describedby={`${listId}-help`}
         />
-        <button type="submit" className="button primary" disabled={sending || !text.trim()}>
+        <button
+          type="submit"
+          className="button primary"
+          disabled={sending || files.uploading || (!text.trim() && files.fileIds.length === 0)}
+        >
           Send
         </button>
       </div>

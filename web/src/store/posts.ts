@@ -78,9 +78,10 @@ export function ephemeralPoster(services: Deps, props: { channelId: string; mess
   });
 }
 
-/** Post a message to a channel. */
-export async function postSender(services: Deps, props: { channelId: string; message: string }): Promise<Post> {
-  const post = await services.api.post("/api/v4/posts", { channel_id: props.channelId, message: props.message }, postSchema);
+/** Post a message to a channel, with the ids of uploaded files (store/files.ts) when it carries some. */
+export async function postSender(services: Deps, props: { channelId: string; message: string; fileIds?: string[] }): Promise<Post> {
+  const files = props.fileIds?.length ? { file_ids: props.fileIds } : {};
+  const post = await services.api.post("/api/v4/posts", { channel_id: props.channelId, message: props.message, ...files }, postSchema);
   postReceiver(services, post);
   return post;
 }

@@ -3,6 +3,7 @@
  * The shape of the web app's state and the pure updates on it.
  */
 import type { Channel, ChannelMember, CommandAutocomplete, Dialog, Post, Team, User } from "#common/wire.ts";
+import type { PendingFile } from "./files.ts";
 
 /** A channel's loaded posts: ids oldest first. */
 export interface ChannelPosts {
@@ -57,6 +58,8 @@ export interface AppState {
   commands: CommandAutocomplete[] | undefined;
   /** The host's right-hand sidebar view (a thread, search results), over the plugin panel. */
   rhs: RhsView;
+  /** Files being uploaded or uploaded for the next message, by draft (a channel, or a thread: store/files.ts `draftKey`). */
+  pendingFiles: Record<string, PendingFile[]>;
 }
 
 export const initialState: AppState = {
@@ -75,6 +78,7 @@ export const initialState: AppState = {
   wireError: null,
   commands: undefined,
   rhs: null,
+  pendingFiles: {},
 };
 
 /** Merge posts into a channel's list, keeping it sorted oldest first and without duplicates. */
