@@ -35,6 +35,8 @@ export interface RequestOptions {
   /** JSON-encoded unless it is FormData. */
   body?: unknown;
   query?: Record<string, string | number | boolean | undefined>;
+  /** Cancels the request (it rejects with an `AbortError`). */
+  signal?: AbortSignal;
 }
 
 type Query = RequestOptions["query"];
@@ -73,8 +75,9 @@ export class ApiClient {
     const { url, headers, body } = this.prepared(path, method, options);
     let response: Response;
     try {
-      response = await (this.props.fetch ?? fetch)(url, { method, headers, body, credentials: "same-origin" });
-    } catch {
+      response = await (this.props.fetch ?? fetch)(url, { method, headers, body, credentials: "same-origin", signal: options.signal });
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
       throw networkError();
     }
     return this.answerOf(path, { status: response.status, text: await response.text() });
@@ -95,7 +98,7 @@ export class ApiClient {
     options: { onProgress?: ProgressListener; signal?: AbortSignal } = {},
   ): Promise<T> {
     if (this.props.fetch || typeof XMLHttpRequest === "undefined") {
-      const answer = await this.read(schema, path, { method: "POST", body: form });
+      const answer = await this.read(schema, path, { method: "POST", body: form, signal: options.signal });
       options.onProgress?.({ loaded: 1, total: 1 });
       return answer;
     }
