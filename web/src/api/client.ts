@@ -7,6 +7,7 @@
 import type * as z from "zod/mini";
 import { apiErrorBodySchema } from "#common/wire-schemas.ts";
 import type { ApiErrorBody } from "#common/wire.ts";
+import { xhrSender, type ProgressListener, type RawAnswer } from "./upload.ts";
 import { WireParser } from "./wire-parser.ts";
 
 /** A failed request: the server's `{id, message, status_code}`. */
@@ -34,9 +35,16 @@ export interface RequestOptions {
   /** JSON-encoded unless it is FormData. */
   body?: unknown;
   query?: Record<string, string | number | boolean | undefined>;
+  /** Cancels the request (it rejects with an `AbortError`). */
+  signal?: AbortSignal;
 }
 
 type Query = RequestOptions["query"];
+
+/** The failure of a request that got no answer at all. */
+function networkError(): ApiError {
+  return new ApiError({ id: "web.network", message: "Cannot reach the server; check your connection.", status_code: 0 });
+}
 
 /** `/api/v4/channels/{id}/posts` for `/api/v4/channels/8x…/posts`: one name per route in messages. */
 function routeOf(path: string): string {
@@ -64,6 +72,53 @@ export class ApiClient {
    */
   async request(path: string, options: RequestOptions = {}): Promise<unknown> {
     const method = (options.method ?? "GET").toUpperCase();
+    const { url, headers, body } = this.prepared(path, method, options);
+    let response: Response;
+    try {
+      response = await (this.props.fetch ?? fetch)(url, { method, headers, body, credentials: "same-origin", signal: options.signal });
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      throw networkError();
+    }
+    return this.answerOf(path, { status: response.status, text: await response.text() });
+  }
+
+  /**
+   * `POST path` with a multipart body, its answer parsed with `schema`,
+   * telling `onProgress` how much of the body has been sent. In the browser
+   * it goes through `XMLHttpRequest` (the transport that reports upload
+   * progress); with a `fetch` of its own (the store tests) through that, with
+   * one progress report at the end. `signal` cancels it (rejects with an
+   * `AbortError`).
+   */
+  async upload<T>(
+    path: string,
+    form: FormData,
+    schema: z.ZodMiniType<T>,
+    options: { onProgress?: ProgressListener; signal?: AbortSignal } = {},
+  ): Promise<T> {
+    if (this.props.fetch || typeof XMLHttpRequest === "undefined") {
+      const answer = await this.read(schema, path, { method: "POST", body: form, signal: options.signal });
+      options.onProgress?.({ loaded: 1, total: 1 });
+      return answer;
+    }
+    const { url, headers } = this.prepared(path, "POST", {});
+    let raw: RawAnswer;
+    try {
+      raw = await xhrSender({ method: "POST", url, headers, body: form, onProgress: options.onProgress, signal: options.signal });
+    } catch (error) {
+      if (error instanceof DOMException && error.name === "AbortError") throw error;
+      throw networkError();
+    }
+    return this.wire.parse(schema, this.answerOf(path, raw), `POST ${routeOf(path)}`);
+  }
+
+  /** The URL, headers and encoded body of a request. */
+  private prepared(
+    path: string,
+    method: string,
+    options: RequestOptions,
+  ): { url: string; headers: Record<string, string>; body?: BodyInit } {
     const headers: Record<string, string> = { "X-Requested-With": "XMLHttpRequest" };
     if (method !== "GET" && method !== "HEAD") headers["X-CSRF-Token"] = readCookie("MMCSRF");
     let body: BodyInit | undefined;
@@ -79,27 +134,25 @@ export class ApiClient {
       const text = params.toString();
       if (text) url += (url.includes("?") ? "&" : "?") + text;
     }
-    let response: Response;
-    try {
-      response = await (this.props.fetch ?? fetch)(url, { method, headers, body, credentials: "same-origin" });
-    } catch {
-      throw new ApiError({ id: "web.network", message: "Cannot reach the server; check your connection.", status_code: 0 });
-    }
-    const text = await response.text();
+    return { url, headers, body };
+  }
+
+  /** The parsed body of an answer (JSON, or the text when it is not JSON); an {@link ApiError} for a 4xx/5xx. */
+  private answerOf(path: string, answer: RawAnswer): unknown {
     let parsed: unknown = undefined;
-    if (text) {
+    if (answer.text) {
       try {
-        parsed = JSON.parse(text);
+        parsed = JSON.parse(answer.text);
       } catch {
-        parsed = text;
+        parsed = answer.text;
       }
     }
-    if (!response.ok) {
-      if (response.status === 401 && !path.startsWith("/api/v4/users/login")) this.props.onUnauthorized?.();
+    if (answer.status < 200 || answer.status > 299) {
+      if (answer.status === 401 && !path.startsWith("/api/v4/users/login")) this.props.onUnauthorized?.();
       // Not every failure is the API's own (a proxy's 502 page): fall back to the status.
       const body = apiErrorBodySchema.safeParse(parsed);
       throw new ApiError(
-        body.success ? body.data : { id: "web.http", message: `The server answered ${response.status}.`, status_code: response.status },
+        body.success ? body.data : { id: "web.http", message: `The server answered ${answer.status}.`, status_code: answer.status },
       );
     }
     return parsed;

@@ -6,6 +6,7 @@ import { useStore } from "../store/store.ts";
 import { ChannelIcon } from "./ChannelIcon.tsx";
 import { ChannelMenu } from "./ChannelMenu.tsx";
 import { Markdown } from "./Markdown.tsx";
+import { SearchBox } from "./SearchBox.tsx";
 
 export function ChannelHeader({
   channel,
@@ -44,6 +45,7 @@ export function ChannelHeader({
         </h1>
         {channel?.header && <Markdown text={channel.header} className="channel-header-text" />}
       </div>
+      <SearchBox />
       {channel && <ChannelMenu key={channel.id} channel={channel} />}
       {channel && buttons.length > 0 && (
         <div className="header-buttons" role="group" aria-label="Plugin actions">

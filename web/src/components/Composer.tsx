@@ -18,6 +18,7 @@ import { useStore } from "../store/store.ts";
 import { typingSender } from "../store/typing.ts";
 import { CommandSuggestions } from "./CommandSuggestions.tsx";
 import { MentionSuggestions } from "./MentionSuggestions.tsx";
+import { AttachButton, ComposerFiles, DropOverlay, useDraftFiles, useFileDrop } from "./ComposerFiles.tsx";
 import { FormError } from "./FormError.tsx";
 
 export function Composer({
@@ -40,6 +41,8 @@ export function Composer({
   const [sending, setSending] = useState(false);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const listId = useId();
+  const files = useDraftFiles({ channelId: channel.id, rootId });
+  const drop = useFileDrop(files.add);
 
   // The list is loaded once per session (and again when plugins change, see
   // realtime/events.ts) and filtered here, so `/inc` typed or pasted before it
@@ -83,7 +86,8 @@ export function Composer({
 
   const send = async () => {
     const message = text.trim();
-    if (!message || sending) return;
+    // A message may be files alone; it waits for their uploads to end.
+    if ((!message && files.fileIds.length === 0) || sending || files.uploading) return;
     setSending(true);
     setError(null);
     try {
@@ -91,8 +95,14 @@ export function Composer({
         setText("");
         await commandExecutor(services, { channelId: channel.id, teamId: channel.team_id, command: message });
       } else {
-        await postSender(services, { channelId: channel.id, rootId, message: message.startsWith("//") ? message.slice(1) : message });
+        await postSender(services, {
+          channelId: channel.id,
+          rootId,
+          message: message.startsWith("//") ? message.slice(1) : message,
+          fileIds: files.fileIds,
+        });
         setText("");
+        files.clear();
       }
     } catch (e) {
       setError(errorMessage(e));
@@ -154,7 +164,10 @@ export function Composer({
         e.preventDefault();
         void send();
       }}
+      {...drop.handlers}
     >
+      <DropOverlay active={drop.dragging} target={channel.display_name} />
+      <ComposerFiles files={files} />
       {open && commandSuggestions.length > 0 && (
         <CommandSuggestions id={listId} suggestions={suggestions} active={activeIndex} onPick={pick} />
       )}
@@ -168,6 +181,7 @@ export function Composer({
       )}
       <FormError message={error} />
       <div className="composer-row">
+        <AttachButton files={files} />
         <label htmlFor={`${listId}-input`} className="visually-hidden">
           {label}
         </label>
@@ -181,12 +195,17 @@ export function Composer({
           value={text}
           onChange={(e) => change(e.target.value)}
           onKeyDown={keyDown}
+          onPaste={files.onPaste}
           aria-autocomplete="list"
           aria-controls={open ? listId : undefined}
           aria-activedescendant={open ? `${listId}-${activeIndex}` : undefined}
           aria-describedby={`${listId}-help`}
         />
-        <button type="submit" className="button primary" disabled={sending || !text.trim()}>
+        <button
+          type="submit"
+          className="button primary"
+          disabled={sending || files.uploading || (!text.trim() && files.fileIds.length === 0)}
+        >
           Send
         </button>
       </div>

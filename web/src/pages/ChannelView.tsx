@@ -8,6 +8,7 @@ import type { Channel, Team } from "#common/wire.ts";
 import { ApiError, errorMessage } from "../api/client.ts";
 import { ChannelHeader } from "../components/ChannelHeader.tsx";
 import { Composer } from "../components/Composer.tsx";
+import { DropOverlay, useDraftDrop } from "../components/ComposerFiles.tsx";
 import { FormError } from "../components/FormError.tsx";
 import { Link } from "../components/Link.tsx";
 import { PostList } from "../components/PostList.tsx";
@@ -59,6 +60,8 @@ export function ChannelView({
   }, [mine, myChannels, services, team.id, channelName]);
 
   const channel = mine ?? (lookup.status === "ok" ? lookup.channel : null);
+  // Files dropped anywhere on a channel one is in go to its composer.
+  const drop = useDraftDrop(mine ? { channelId: mine.id } : null);
   const channelId = channel?.id;
 
   useEffect(() => {
@@ -105,7 +108,8 @@ export function ChannelView({
   };
 
   return (
-    <main className="center" id="main">
+    <main className="center" id="main" {...drop.handlers}>
+      <DropOverlay active={drop.dragging} target={channel.display_name} />
       <ChannelHeader channel={channel} onMenu={onMenu} menuOpen={menuOpen} />
       <PostList channel={channel} teamName={team.name} highlightPostId={highlightPostId} />
       {isMember ? (

@@ -227,11 +227,16 @@ export function ephemeralPoster(services: Deps, props: { channelId: string; mess
   });
 }
 
-/** Post a message to a channel, or a reply to the thread of `rootId`. */
-export async function postSender(services: Deps, props: { channelId: string; message: string; rootId?: string }): Promise<Post> {
+/** Post a message to a channel, or a reply to the thread of `rootId`, with the ids of uploaded files (store/files.ts) when it carries some. */
+export async function postSender(
+  services: Deps,
+  props: { channelId: string; message: string; rootId?: string; fileIds?: string[] },
+): Promise<Post> {
+  const files = props.fileIds?.length ? { file_ids: props.fileIds } : {};
+  const root = props.rootId ? { root_id: props.rootId } : {};
   const post = await services.api.post(
     "/api/v4/posts",
-    { channel_id: props.channelId, message: props.message, ...(props.rootId ? { root_id: props.rootId } : {}) },
+    { channel_id: props.channelId, message: props.message, ...root, ...files },
     postSchema,
   );
   postReceiver(services, post);

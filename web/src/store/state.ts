@@ -3,6 +3,7 @@
  * The shape of the web app's state and the pure updates on it.
  */
 import type { Channel, ChannelMember, CommandAutocomplete, Dialog, Post, Team, User, UserStatus } from "#common/wire.ts";
+import type { PendingFile } from "./files.ts";
 
 /** A channel's loaded posts: ids oldest first. */
 export interface ChannelPosts {
@@ -85,6 +86,8 @@ export interface AppState {
   channelMemberIds: Record<string, string[]>;
   /** A note for the user about something that happened to them (removed from the channel in view), until dismissed. */
   notice: string | null;
+  /** Files being uploaded or uploaded for the next message, by draft (a channel, or a thread: store/files.ts `draftKey`). */
+  pendingFiles: Record<string, PendingFile[]>;
 }
 
 export const initialState: AppState = {
@@ -109,6 +112,7 @@ export const initialState: AppState = {
   statuses: {},
   channelMemberIds: {},
   notice: null,
+  pendingFiles: {},
 };
 
 /** Merge posts into a channel's list, keeping it sorted oldest first and without duplicates. */

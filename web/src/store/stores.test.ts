@@ -6,12 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Channel, Post, Team } from "#common/wire.ts";
 import { startTestServer, type TestClient, type TestServer } from "#testing";
-import { ApiClient, ApiError } from "../api/client.ts";
+import { ApiError } from "../api/client.ts";
 import { channelsLoader, channelViewer } from "./channels.ts";
 import { commandsEnsurer } from "./commands.ts";
 import { ephemeralPoster, latestPostsLoader, olderPostsLoader, postReceiver, postSender } from "./posts.ts";
-import { initialState, isUnread, withPosts, type AppState } from "./state.ts";
+import { initialState, isUnread, withPosts } from "./state.ts";
 import { Store } from "./store.ts";
+import { testApp } from "./test-app.ts";
 import { displayName, usersEnsurer } from "./users.ts";
 
 let server: TestServer;
@@ -19,17 +20,9 @@ let alice: TestClient & { user: { id: string } };
 let team: Team;
 let channel: Channel;
 
-/** The app's services, as one browser has them, signed in as `client`; `requests` lists the paths it asked for. */
+/** The app's services, as one browser has them, signed in as `client`. */
 function appFor(client: TestClient) {
-  const requests: string[] = [];
-  const api = new ApiClient({
-    baseUrl: server.url,
-    fetch: (input, init) => {
-      requests.push(new URL(String(input)).pathname);
-      return fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${client.token}` } });
-    },
-  });
-  return { api, store: new Store<AppState>(initialState), requests };
+  return testApp(server.url, client);
 }
 
 beforeAll(async () => {
