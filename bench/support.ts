@@ -11,7 +11,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { newId, newToken } from "#common/ids.ts";
 import type { Channel, User } from "#common/wire.ts";
-import { loadConfig } from "../server/config.ts";
+import { loadConfig, type Config } from "../server/config.ts";
 import { hashToken } from "../server/auth/sessions.ts";
 import type { SessionsTable, UsersTable } from "../server/db/schema.ts";
 import { startServer, type RunningServer } from "../server/server.ts";
@@ -43,7 +43,11 @@ export function tmpDir(prefix: string): { dir: string; remove(): void } {
  * A Sitrep server on a SQLite file under `dir` (or, given `postgres`, in a
  * schema of that PostgreSQL database), listening on 127.0.0.1 only.
  */
-export async function startBenchServer(dir: string, postgres?: { databaseUrl: string; pgSchema: string }): Promise<RunningServer> {
+export async function startBenchServer(
+  dir: string,
+  postgres?: { databaseUrl: string; pgSchema: string },
+  overrides: Partial<Config> = {},
+): Promise<RunningServer> {
   const empty = path.join(dir, "empty");
   fs.mkdirSync(empty, { recursive: true });
   const config = loadConfig(
@@ -60,6 +64,7 @@ export async function startBenchServer(dir: string, postgres?: { databaseUrl: st
       pgSchema: postgres?.pgSchema,
       prepackagedPluginsDir: empty,
       logLevel: "silent",
+      ...overrides,
     },
   );
   return startServer(config);

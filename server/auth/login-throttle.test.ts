@@ -21,6 +21,7 @@ function postFrom(props: {
   path: string;
   body: unknown;
   localAddress: string;
+  headers?: Record<string, string>;
 }): Promise<{ status: number; body: unknown; retryAfter?: string }> {
   const target = new URL(props.path, props.url);
   const payload = JSON.stringify(props.body);
