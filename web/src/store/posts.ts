@@ -26,37 +26,29 @@ export function isLocalPost(post: Pick<Post, "id">): boolean {
 
 /**
  * Drop the posts of a channel's list that a fresh newest page shows are gone
- * (deleted while this browser was not listening): those since the page's
- * oldest post, or all of them when the page is the whole channel.
+ * (deleted while this browser was not listening): of those listed when the
+ * page was asked for (`asked`; what arrived since stays), those since the
+ * page's oldest post, or all of them when the page is the whole channel.
  */
-function withoutVanished(state: AppState, channelId: string, page: Post[]): AppState {
-  const known = state.postsByChannel[channelId];
-  if (!known) return state;
-  const onPage = new Set(page.map((p) => p.id));
-  const since = page.length >= PAGE_SIZE ? Math.min(...page.map((p) => p.create_at)) : -Infinity;
-  // A post newer than the page's newest arrived while the page was on its way.
-  const until = Math.max(...page.map((p) => p.create_at));
-  const gone = known.order
+function withoutVanished(state: AppState, props: { page: Post[]; asked: ReadonlySet<string> }): AppState {
+  const onPage = new Set(props.page.map((p) => p.id));
+  const since = props.page.length >= PAGE_SIZE ? Math.min(...props.page.map((p) => p.create_at)) : -Infinity;
+  const gone = [...props.asked]
     .map((id) => state.posts[id])
     .filter(
-      (p): p is Post =>
-        p !== undefined &&
-        !isLocalPost(p) &&
-        p.type !== "system_ephemeral" &&
-        !onPage.has(p.id) &&
-        p.create_at >= since &&
-        p.create_at <= until,
+      (p): p is Post => p !== undefined && !isLocalPost(p) && p.type !== "system_ephemeral" && !onPage.has(p.id) && p.create_at >= since,
     );
   return gone.reduce((s, post) => withoutPost(s, { post }), state);
 }
 
 /** Load the newest page of a channel (again, e.g. after a reconnect). */
 export async function latestPostsLoader(services: Deps, channelId: string): Promise<void> {
+  const asked = new Set(services.store.get().postsByChannel[channelId]?.order);
   const list = await services.api.get(`/api/v4/channels/${channelId}/posts`, postListSchema, { per_page: PAGE_SIZE });
   const posts = postsOf(list);
   const known = services.store.get().postsByChannel[channelId];
   services.store.update((s) =>
-    withPosts(withoutVanished(s, channelId, posts), channelId, posts, known ? {} : { hasMore: posts.length >= PAGE_SIZE }),
+    withPosts(withoutVanished(s, { page: posts, asked }), channelId, posts, known ? {} : { hasMore: posts.length >= PAGE_SIZE }),
   );
   void usersEnsurer(
     services,
