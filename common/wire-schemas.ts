@@ -370,7 +370,7 @@ export const userRemovedEventDataSchema = wireObject({
   remover_id: z.string(),
 });
 
-/** `data` of `channel_deleted` (archived) and of `channel_converted` (`delete_at` absent). */
+/** `data` of `channel_deleted` (archived), and of `channel_converted` and `channel_restored` (`delete_at` absent). */
 export const channelDeletedEventDataSchema = wireObject({ channel_id: z.string(), delete_at: z.optional(z.number()) });
 
 /**

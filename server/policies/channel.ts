@@ -7,11 +7,11 @@
  * existence is never revealed.
  */
 import { isDirectOrGroup, isSystemAdmin, type Channel } from "#common/wire.ts";
-import { forbidden, notFound } from "../errors.ts";
+import { AppError, forbidden, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { getChannel, getChannelOrArchived, isChannelMember } from "../services/channels.ts";
 import { isTeamMember } from "../services/teams.ts";
-import type { Actor } from "./team.ts";
+import { isTeamAdmin, type Actor } from "./team.ts";
 
 /**
  * Who may read a channel: its members; anyone on the team for a public one;
@@ -80,6 +80,22 @@ export async function channelMemberAddRefusal(
  */
 export async function canManageChannel(host: Host, actor: Actor, channel: Pick<Channel, "id" | "type">): Promise<boolean> {
   return canPostInChannel(host, actor, channel);
+}
+
+/**
+ * The 403 of something new in an archived channel that its readers asked for
+ * (a reaction, an upload): the channel stays readable, nothing is added to it.
+ * `id` is Mattermost's (`api.reaction.save.archived_channel.app_error`, …).
+ */
+export const archivedChannelForbidden = (id: string, what: string) =>
+  new AppError({ status: 403, id, message: `channel: the channel is archived; ${what}` });
+
+/**
+ * Whether `actor` may bring an archived channel back: system admins and the
+ * admins of its team (Mattermost's `manage_team`), among those who may read it.
+ */
+export async function canRestoreChannel(host: Host, actor: Actor, channel: Pick<Channel, "team_id">): Promise<boolean> {
+  return isSystemAdmin(actor) || (channel.team_id !== "" && (await isTeamAdmin(host, actor, channel.team_id)));
 }
 
 /** The 403 of a channel the caller may read but not change. */

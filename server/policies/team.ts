@@ -49,6 +49,12 @@ export async function accessBrowsableTeam(host: Host, props: { user: Actor; team
   return team;
 }
 
+/** Whether a user is an admin of a team (Mattermost's `team_admin` role, which holds `manage_team`). */
+export async function isTeamAdmin(host: Host, user: Actor, teamId: string): Promise<boolean> {
+  const member = await getTeamMember(host, teamId, user.id);
+  return member?.roles.split(" ").includes("team_admin") ?? false;
+}
+
 /** Why {@link teamMemberAddRefusal} refuses: an invite-only team needs an admin; adding others needs membership. */
 export type TeamMemberAddRefusal = "invite_only" | "not_a_member";
 
@@ -61,11 +67,9 @@ export async function teamMemberAddRefusal(
   host: Host,
   props: { actor: Actor; team: Pick<Team, "id" | "type">; userId: string },
 ): Promise<TeamMemberAddRefusal | null> {
-  if (isSystemAdmin(props.actor)) return null;
-  const actorMember = await getTeamMember(host, props.team.id, props.actor.id);
-  if (actorMember?.roles.split(" ").includes("team_admin")) return null;
+  if (isSystemAdmin(props.actor) || (await isTeamAdmin(host, props.actor, props.team.id))) return null;
   if (props.team.type !== "O") return "invite_only";
-  if (props.userId !== props.actor.id && !actorMember) return "not_a_member";
+  if (props.userId !== props.actor.id && !(await isTeamMember(host, props.team.id, props.actor.id))) return "not_a_member";
   return null;
 }
 

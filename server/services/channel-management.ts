@@ -1,24 +1,25 @@
 /**
  * @module services/channel-management
  * Changing a channel after it is made, as Mattermost's API v4 does: patch its
- * display name, purpose and header, remove a member (or leave), change its
- * privacy, archive it. Who may do each is decided in `policies/channel.ts`;
+ * name, display name, purpose and header, remove a member (or leave), change
+ * its privacy, archive it and bring it back. Who may do each is decided in `policies/channel.ts`;
  * this module stores the change, drops the cached rows in every process (so
  * the realtime delivery predicate and every read see it at once) and
  * publishes the event to whoever may see the channel.
  */
 import { z } from "zod";
-import { LIMITS } from "#common/limits.ts";
+import { LIMITS, nameSchema } from "#common/limits.ts";
 import { isDirectOrGroup, type Channel } from "#common/wire.ts";
 import type { EventScope } from "#plugin-api";
 import type { ChannelsTable } from "../db/schema.ts";
-import { badRequest, notFound } from "../errors.ts";
+import { type AppError, badRequest, conflict, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
-import { getChannelRow, isChannelMember, presentChannel } from "./channels.ts";
+import { getChannelRow, isChannelMember, presentChannel, suggestChannelName } from "./channels.ts";
 import { DEFAULT_CHANNEL } from "./teams.ts";
 
-/** The body of `PUT /api/v4/channels/{id}/patch`: Mattermost's field limits. */
+/** The body of `PUT /api/v4/channels/{id}/patch`: Mattermost's field limits (a new name as on create). */
 export const channelPatchSchema = z.object({
+  name: nameSchema.optional(),
   display_name: z.string().trim().min(1, "is required").max(LIMITS.displayNameMax).optional(),
   purpose: z.string().max(250).optional(),
   header: z.string().max(1024).optional(),
@@ -44,17 +45,57 @@ async function storeChannelChange(host: Host, props: { channel: Channel; changes
   return updated;
 }
 
-/** Patch a channel's display name, purpose and header; fields left out stay as they are. */
+/** The 409 of a name another channel of the team has, with a free one to try. */
+async function channelNameTaken(host: Host, props: { teamId: string; name: string }): Promise<AppError> {
+  const suggestion = await suggestChannelName(host, props.teamId, props.name);
+  return conflict(
+    "store.sql_channel.update.exists.app_error",
+    `name: a channel named "${props.name}" already exists in this team; try "${suggestion}"`,
+    { suggestion },
+  );
+}
+
+/**
+ * Patch a channel's name, display name, purpose and header; fields left out
+ * stay as they are. A new name is checked as on create, must be free in the
+ * team (archived channels keep theirs: a 409), and neither Town Square nor a
+ * direct or group message is renamed (a 400, as Mattermost).
+ */
 export async function channelPatcher(
   host: Host,
   props: { channel: Channel; patch: z.output<typeof channelPatchSchema> },
 ): Promise<Channel> {
-  const { display_name, purpose, header } = props.patch;
+  const { name, display_name, purpose, header } = props.patch;
+  const { channel } = props;
   const changes: Partial<ChannelsTable> = {};
+  if (name !== undefined && name !== channel.name) {
+    if (isDirectOrGroup(channel))
+      throw badRequest(
+        "api.channel.patch_update_channel.update_direct_or_group_messages_not_allowed.app_error",
+        "name: a direct or group message's name cannot be changed",
+      );
+    if (channel.name === DEFAULT_CHANNEL.name)
+      throw badRequest("api.channel.update_channel.tried.app_error", `name: ${DEFAULT_CHANNEL.display_name} cannot be renamed`);
+    const taken = await host.db
+      .selectFrom("channels")
+      .select("id")
+      .where("team_id", "=", channel.team_id)
+      .where("name", "=", name)
+      .executeTakeFirst();
+    if (taken) throw await channelNameTaken(host, { teamId: channel.team_id, name });
+    changes.name = name;
+  }
   if (display_name !== undefined) changes.display_name = display_name;
   if (purpose !== undefined) changes.purpose = purpose;
   if (header !== undefined) changes.header = header;
-  return storeChannelChange(host, { channel: props.channel, changes });
+  try {
+    return await storeChannelChange(host, { channel, changes });
+  } catch (error) {
+    // Two renames racing for one name: the unique constraint decides.
+    if (changes.name && String(error).match(/unique|duplicate/i))
+      throw await channelNameTaken(host, { teamId: channel.team_id, name: changes.name });
+    throw error;
+  }
 }
 
 /** Refuse what no one may do to a team's Town Square or to a direct or group message. */
@@ -80,6 +121,23 @@ export async function channelArchiver(host: Host, props: { channel: Channel }): 
   await host.db.updateTable("channels").set({ delete_at: now, update_at: now }).where("id", "=", props.channel.id).execute();
   host.caches.invalidate({ kind: "channel", id: props.channel.id });
   host.realtime.publish("channel_deleted", { channel_id: props.channel.id, delete_at: now }, channelAudience(props.channel));
+}
+
+/**
+ * Bring an archived channel back (Mattermost's `restore`): `delete_at` 0, so it
+ * is listed and posted in again; `channel_restored {channel_id}` to whoever may
+ * see it. A 400 for a channel that is not archived.
+ */
+export async function channelRestorer(host: Host, props: { channel: Channel }): Promise<Channel> {
+  if (props.channel.delete_at === 0)
+    throw badRequest("api.channel.restore_channel.restored.app_error", "channel: is not archived; there is nothing to restore");
+  await host.db.updateTable("channels").set({ delete_at: 0, update_at: Date.now() }).where("id", "=", props.channel.id).execute();
+  host.caches.invalidate({ kind: "channel", id: props.channel.id });
+  const row = await getChannelRow(host, props.channel.id);
+  if (!row) throw notFound("channel", "channel not found");
+  const restored = presentChannel(row);
+  host.realtime.publish("channel_restored", { channel_id: restored.id }, channelAudience(restored));
+  return restored;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Post, Reaction } from "#common/wire.ts";
 import type { ReactionsTable } from "../db/schema.ts";
 import { forbidden } from "../errors.ts";
 import type { Host } from "../host.ts";
-import { canPostInChannel } from "../policies/channel.ts";
+import { archivedChannelForbidden, canPostInChannel } from "../policies/channel.ts";
 import { accessPost } from "../policies/post.ts";
 import type { Actor } from "../policies/team.ts";
 
@@ -38,16 +38,22 @@ export function presentReaction(row: ReactionsTable): Reaction {
   return { user_id: row.user_id, post_id: row.post_id, emoji_name: row.emoji_name, create_at: row.create_at, channel_id: row.channel_id };
 }
 
-/** The post if the user may read its channel (else one 404) and may react in it: members, and system admins. */
-async function reactablePost(host: Host, props: { user: Actor; postId: string }): Promise<Post> {
-  const { post, channel } = await accessPost(host, props);
+/**
+ * The post if the user may read its channel (else one 404) and may react in
+ * it: members, and system admins; never in an archived channel (a 403 with
+ * Mattermost's id for adding, `save`, or taking back, `delete`).
+ */
+async function reactablePost(host: Host, props: { user: Actor; postId: string; change: "save" | "delete" }): Promise<Post> {
+  const { post, channel } = await accessPost(host, { user: props.user, postId: props.postId, archived: "readable" });
   if (!(await canPostInChannel(host, props.user, channel))) throw forbidden("You must be a member of this channel to react to its posts.");
+  if (channel.delete_at !== 0)
+    throw archivedChannelForbidden(`api.reaction.${props.change}.archived_channel.app_error`, "reactions can no longer change");
   return post;
 }
 
 /** The post's reactions, oldest first, if the user may read it (else a 404). */
 export async function reactionsOfPost(host: Host, props: { user: Actor; postId: string }): Promise<Reaction[]> {
-  const { post } = await accessPost(host, props);
+  const { post } = await accessPost(host, { ...props, archived: "readable" });
   const rows = await host.db
     .selectFrom("reactions")
     .selectAll()
@@ -61,7 +67,7 @@ export async function reactionsOfPost(host: Host, props: { user: Actor; postId: 
 /** React to a post as the caller; the stored reaction (the first one when it was there already). */
 export async function reactionAdder(host: Host, props: { user: Actor; input: z.output<typeof newReactionSchema> }): Promise<Reaction> {
   if (props.input.user_id !== props.user.id) throw forbidden("user_id: you may only add your own reactions.");
-  const post = await reactablePost(host, { user: props.user, postId: props.input.post_id });
+  const post = await reactablePost(host, { user: props.user, postId: props.input.post_id, change: "save" });
   const row: ReactionsTable = {
     post_id: post.id,
     user_id: props.user.id,
@@ -96,7 +102,7 @@ export async function reactionRemover(
   props: { user: Actor; userId: string; postId: string; emojiName: string },
 ): Promise<void> {
   if (props.userId !== props.user.id) throw forbidden("You may only remove your own reactions.");
-  const post = await reactablePost(host, { user: props.user, postId: props.postId });
+  const post = await reactablePost(host, { user: props.user, postId: props.postId, change: "delete" });
   const removed = await host.db
     .deleteFrom("reactions")
     .where("post_id", "=", post.id)

@@ -9,7 +9,10 @@ import { z } from "zod";
 import {
   apiErrorBodySchema,
   channelSchema,
+  channelDeletedEventDataSchema,
   channelUpdatedEventDataSchema,
+  fileInfoSchema,
+  fileUploadResponseSchema,
   postListSchema,
   postSchema,
   statusOkSchema,
@@ -17,6 +20,7 @@ import {
 import type { Channel, Team, User } from "#common/wire.ts";
 import {
   expectBody,
+  itemAt,
   officialClient,
   officialSocket,
   startTestServer,
@@ -108,6 +112,63 @@ describe("PUT /api/v4/channels/{id}/patch", () => {
     expectError(await alice.put(`/api/v4/channels/${channel.id}/patch`, { header: "x".repeat(1025), purpose: "ok" }), 400, /header/);
     const read = await alice.get(`/api/v4/channels/${channel.id}`, channelSchema);
     expect(read.body).toMatchObject({ display_name: channel.display_name, purpose: channel.purpose, header: channel.header });
+  });
+});
+
+describe("renaming with PUT /api/v4/channels/{id}/patch {name}", () => {
+  it("renames with Client4: channel_updated carries the new name, the channel is found by it and no longer by the old one", async () => {
+    const channel = await privateChannel(bob.user);
+    const socket = await officialSocket(bob);
+    const name = `renamed-${channel.name}`.slice(0, 64);
+    try {
+      const patched = await officialClient(alice).patchChannel(channel.id, { name });
+      expect(patched).toMatchObject({ id: channel.id, name, display_name: channel.display_name });
+      const event = await socket.waitFor("channel_updated", (e) => channelUpdatedData.safeParse(e.data).data?.channel.id === channel.id);
+      expect(channelUpdatedData.parse(event.data).channel.name).toBe(name);
+    } finally {
+      socket.close();
+    }
+    expect((await bob.get(`/api/v4/teams/${team.id}/channels/name/${name}`, channelSchema)).body.id).toBe(channel.id);
+    expectError(await bob.get(`/api/v4/teams/${team.id}/channels/name/${channel.name}`), 404, NOT_FOUND);
+  });
+
+  it("refuses a name another channel of the team has (archived ones too) with a 409, and an invalid one with a 400; nothing changes", async () => {
+    const channel = await privateChannel();
+    const other = await server.createChannel(alice, { teamId: team.id, type: "O" });
+    const archived = await server.createChannel(alice, { teamId: team.id, type: "O" });
+    expect((await alice.delete(`/api/v4/channels/${archived.id}`)).status).toBe(200);
+    for (const taken of [other.name, archived.name]) {
+      const res = await alice.put(`/api/v4/channels/${channel.id}/patch`, { name: taken }, apiErrorBodySchema);
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ id: "store.sql_channel.update.exists.app_error" });
+      expect(res.body.message).toMatch(new RegExp(`^name: a channel named "${taken}" already exists in this team; try "${taken}-\\d+"$`));
+    }
+    for (const bad of ["UPPER", "a", "-dash-first", "spaces here", "x".repeat(65)]) {
+      const res = await alice.put(`/api/v4/channels/${channel.id}/patch`, { name: bad }, apiErrorBodySchema);
+      expect(res.status, bad).toBe(400);
+      expect(res.body).toMatchObject({ id: "api.channel.patch.invalid" });
+      expect(res.body.message, bad).toMatch(/^name: /);
+    }
+    expect((await alice.get(`/api/v4/channels/${channel.id}`, channelSchema)).body.name).toBe(channel.name);
+    // The same name again is no change, and no conflict with itself.
+    expect((await alice.put(`/api/v4/channels/${channel.id}/patch`, { name: channel.name }, channelSchema)).status).toBe(200);
+  });
+
+  it("keeps the names of Town Square and of direct and group messages (400, Mattermost's ids)", async () => {
+    const townSquare = await alice.get(`/api/v4/teams/${team.id}/channels/name/town-square`, channelSchema);
+    const renameTown = await alice.put(`/api/v4/channels/${townSquare.body.id}/patch`, { name: "lobby" }, apiErrorBodySchema);
+    expect(renameTown.status).toBe(400);
+    expect(renameTown.body).toMatchObject({
+      id: "api.channel.update_channel.tried.app_error",
+      message: "name: Town Square cannot be renamed",
+    });
+    const dm = await officialClient(alice).createDirectChannel([alice.user.id, bob.user.id]);
+    const renameDm = await alice.put(`/api/v4/channels/${dm.id}/patch`, { name: "our-secret" }, apiErrorBodySchema);
+    expect(renameDm.status).toBe(400);
+    expect(renameDm.body).toMatchObject({
+      id: "api.channel.patch_update_channel.update_direct_or_group_messages_not_allowed.app_error",
+      message: "name: a direct or group message's name cannot be changed",
+    });
   });
 });
 
@@ -260,5 +321,115 @@ describe("DELETE /api/v4/channels/{id}", () => {
     const townSquare = await alice.get(`/api/v4/teams/${team.id}/channels/name/town-square`, channelSchema);
     expectError(await alice.delete(`/api/v4/channels/${townSquare.body.id}`), 400, "channel: Town Square cannot be archived");
     expect((await alice.get(`/api/v4/channels/${open.id}`, channelSchema)).body.delete_at).toBeGreaterThan(0);
+  });
+});
+
+describe("an archived channel's posts and files", () => {
+  /** The smallest valid PNG: 1 × 1 pixel. */
+  const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+  const uploadForm = (channelId: string) => {
+    const data = new FormData();
+    data.append("channel_id", channelId);
+    data.append("files", new Blob([new Uint8Array(PNG)], { type: "image/png" }), "graph.png");
+    return data;
+  };
+
+  it("stay readable to its members; no reaction, upload or edit is taken (403 and 400 with Mattermost's ids), outsiders get 404", async () => {
+    const channel = await privateChannel(bob.user);
+    const uploaded = await bob.request("POST", "/api/v4/files", uploadForm(channel.id), {}, fileUploadResponseSchema);
+    expect(uploaded.status).toBe(201);
+    const file = itemAt(uploaded.body.file_infos, 0, "the upload");
+    const post = expectBody(
+      await bob.post("/api/v4/posts", { channel_id: channel.id, message: "the graph", file_ids: [file.id] }),
+      postSchema,
+    );
+    const reaction = { user_id: bob.user.id, post_id: post.id, emoji_name: "eyes" };
+    expect((await bob.post("/api/v4/reactions", reaction)).status).toBe(200);
+    expect((await alice.delete(`/api/v4/channels/${channel.id}`)).status).toBe(200);
+
+    // Readable: the post with its reactions, its files' metadata and bytes.
+    expect((await bob.get(`/api/v4/posts/${post.id}/reactions`, z.array(z.object({ emoji_name: z.string() })))).body).toMatchObject([
+      { emoji_name: "eyes" },
+    ]);
+    expect((await bob.get(`/api/v4/posts/${post.id}/files/info`, z.array(fileInfoSchema))).body.map((f) => f.id)).toEqual([file.id]);
+    expect((await bob.get(`/api/v4/files/${file.id}/info`, fileInfoSchema)).body.id).toBe(file.id);
+    const bytes = await fetch(`${server.url}/api/v4/files/${file.id}`, { headers: { authorization: `Bearer ${bob.token}` } });
+    expect(bytes.status).toBe(200);
+    expect(Buffer.from(await bytes.arrayBuffer()).equals(PNG)).toBe(true);
+
+    // Nothing new: reactions either way, uploads, edits.
+    const refusal = async (res: ApiResponse) => ({ status: res.status, body: expectBody(res, apiErrorBodySchema) });
+    expect(await refusal(await bob.post("/api/v4/reactions", { ...reaction, emoji_name: "fire" }))).toMatchObject({
+      status: 403,
+      body: {
+        id: "api.reaction.save.archived_channel.app_error",
+        message: "channel: the channel is archived; reactions can no longer change",
+      },
+    });
+    expect(await refusal(await bob.delete(`/api/v4/users/${bob.user.id}/posts/${post.id}/reactions/eyes`))).toMatchObject({
+      status: 403,
+      body: { id: "api.reaction.delete.archived_channel.app_error" },
+    });
+    expect(await refusal(await bob.request("POST", "/api/v4/files", uploadForm(channel.id)))).toMatchObject({
+      status: 403,
+      body: {
+        id: "api.file.upload_file.archived_channel.app_error",
+        message: "channel: the channel is archived; no files can be uploaded to it",
+      },
+    });
+    expect(await refusal(await bob.put(`/api/v4/posts/${post.id}/patch`, { message: "rewritten" }))).toMatchObject({
+      status: 400,
+      body: { id: "api.post.patch_post.can_not_update_post_in_deleted.error" },
+    });
+    expect((await bob.get(`/api/v4/posts/${post.id}/reactions`, z.array(z.object({ emoji_name: z.string() })))).body).toHaveLength(1);
+    expect((await bob.get(`/api/v4/posts/${post.id}`, postSchema)).body.message).toBe("the graph");
+
+    // Who could not read it still cannot: the same 404 as for nothing at all.
+    expectError(await carol.get(`/api/v4/posts/${post.id}/reactions`), 404, "post not found, or you do not have access to it");
+    expectError(await carol.get(`/api/v4/files/${file.id}/info`), 404, "file not found, or you do not have access to it");
+    expectError(await carol.request("POST", "/api/v4/files", uploadForm(channel.id)), 404, NOT_FOUND);
+  });
+});
+
+describe("POST /api/v4/channels/{id}/restore", () => {
+  it("brings an archived channel back with Client4 (unarchiveChannel): channel_restored to its members, listed and posted in again", async () => {
+    const channel = await privateChannel(bob.user);
+    expect((await alice.delete(`/api/v4/channels/${channel.id}`)).status).toBe(200);
+    const socket = await officialSocket(bob);
+    try {
+      const restored = await officialClient(alice).unarchiveChannel(channel.id);
+      expect(restored).toMatchObject({ id: channel.id, delete_at: 0, name: channel.name });
+      const event = await socket.waitFor("channel_restored");
+      expect(channelDeletedEventDataSchema.parse(event.data)).toEqual({ channel_id: channel.id });
+    } finally {
+      socket.close();
+    }
+    const mine = await bob.get(`/api/v4/users/me/teams/${team.id}/channels`, z.array(channelSchema));
+    expect(mine.body.map((c) => c.id)).toContain(channel.id);
+    expect((await bob.post("/api/v4/posts", { channel_id: channel.id, message: "back in business" })).status).toBe(201);
+  });
+
+  it("lets team admins and system admins restore; refuses members (403), outsiders and removed members (404), anonymous (401)", async () => {
+    const channel = await privateChannel(bob.user, carol.user);
+    expect((await alice.delete(`/api/v4/channels/${channel.id}/members/${carol.user.id}`)).status).toBe(200);
+    expect((await alice.delete(`/api/v4/channels/${channel.id}`)).status).toBe(200);
+    const restore = (who: { post: UserClient["post"] }) => who.post(`/api/v4/channels/${channel.id}/restore`);
+    expectError(await server.anonymous.post(`/api/v4/channels/${channel.id}/restore`), 401, /signed in/);
+    expectError(await restore(bob), 403, "Only team admins and system admins may restore a channel.");
+    expectError(await restore(carol), 404, NOT_FOUND);
+    expect((await alice.get(`/api/v4/channels/${channel.id}`, channelSchema)).body.delete_at).toBeGreaterThan(0);
+    expect((await restore(admin)).status).toBe(200);
+    // Not archived any more: nothing to restore.
+    const again = await alice.post(`/api/v4/channels/${channel.id}/restore`, undefined, apiErrorBodySchema);
+    expect(again.status).toBe(400);
+    expect(again.body).toMatchObject({
+      id: "api.channel.restore_channel.restored.app_error",
+      message: "channel: is not archived; there is nothing to restore",
+    });
+    // A public channel: a team member who is no admin may read it, not restore it; its team admin may.
+    const open = await server.createChannel(bob, { teamId: team.id, type: "O" });
+    expect((await bob.delete(`/api/v4/channels/${open.id}`)).status).toBe(200);
+    expectError(await carol.post(`/api/v4/channels/${open.id}/restore`), 403, "Only team admins and system admins may restore a channel.");
+    expect((await alice.post(`/api/v4/channels/${open.id}/restore`, undefined, channelSchema)).body.delete_at).toBe(0);
   });
 });

@@ -13,6 +13,7 @@ import {
   accessChannel,
   canManageChannel,
   canReadChannel,
+  canRestoreChannel,
   channelManageForbidden,
   channelMemberAddRefusal,
   channelNotFound,
@@ -37,6 +38,7 @@ import {
   channelPatchSchema,
   channelPrivacyChanger,
   channelPrivacySchema,
+  channelRestorer,
 } from "../../services/channel-management.ts";
 import { pageQuerySchema } from "#common/limits.ts";
 import { hostRoute } from "../route.ts";
@@ -201,7 +203,7 @@ export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
     method: "PUT",
     path: "/api/v4/channels/:id/patch",
     access: "user",
-    summary: "Change a channel's display name, purpose or header",
+    summary: "Change a channel's name, display name, purpose or header",
     policy: "can read the channel; channel member or system admin",
     params: idParams,
     body: channelPatchSchema,
@@ -246,6 +248,21 @@ export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
       if (!(await canManageChannel(host, user, channel))) throw channelManageForbidden("archive it");
       await channelArchiver(host, { channel });
       return { status: "OK" };
+    },
+  });
+
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/channels/:id/restore",
+    access: "user",
+    summary: "Bring an archived channel back",
+    policy: "can read the channel; team admin or system admin",
+    params: idParams,
+    response: channelSchema,
+    handler: async ({ params, user }) => {
+      const channel = await accessChannel(host, { user, channelId: params.id, archived: "readable" });
+      if (!(await canRestoreChannel(host, user, channel))) throw forbidden("Only team admins and system admins may restore a channel.");
+      return channelRestorer(host, { channel });
     },
   });
 

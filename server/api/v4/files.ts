@@ -155,7 +155,7 @@ export function registerFileRoutes(app: FastifyInstance, host: Host): void {
     params: idParams,
     response: z.array(fileInfoSchema),
     handler: async ({ params, user }) => {
-      const { post } = await accessPost(host, { user, postId: params.id });
+      const { post } = await accessPost(host, { user, postId: params.id, archived: "readable" });
       return (await filesOfPosts(host, [post.id])).get(post.id) ?? [];
     },
   });

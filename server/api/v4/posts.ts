@@ -14,6 +14,7 @@ import { newPostSchema, postCreator, postThread, postsOfChannel } from "../../se
 import { withFiles, withFilesInList } from "../../services/files.ts";
 import { withReactions, withReactionsInList } from "../../services/reactions.ts";
 import { LIMITS, pageQuerySchema } from "#common/limits.ts";
+import { badRequest } from "../../errors.ts";
 import { hostRoute } from "../route.ts";
 
 /**
@@ -107,13 +108,19 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     path: "/api/v4/posts/:id/patch",
     access: "user",
     summary: "Edit a post's message (or props)",
-    policy: "the author only, never a bot's, webhook's or system post; system admins neither",
+    policy: "the author only, never a bot's, webhook's or system post; system admins neither; not in an archived channel",
     params: z.object({ id: z.string() }),
     body: postPatchSchema,
     invalidId: "api.post.patch.invalid",
     response: postSchema,
     handler: async ({ params, body, user }) => {
-      const { post } = await accessPost(host, { user, postId: params.id });
+      const { post, channel } = await accessPost(host, { user, postId: params.id, archived: "readable" });
+      // Readable, as Mattermost keeps an archived channel's posts, but no longer changed.
+      if (channel.delete_at !== 0)
+        throw badRequest(
+          "api.post.patch_post.can_not_update_post_in_deleted.error",
+          "channel_id: the channel is archived; its posts can no longer be edited",
+        );
       return postPatcher(host, { post, changer: { user }, patch: body });
     },
   });
