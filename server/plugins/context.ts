@@ -27,6 +27,7 @@ import { getTeam, getTeamByName, isTeamMember, teamMemberAdder } from "../servic
 import { botEnsurer, getUser, getUserByUsername, getUsers } from "../services/users.ts";
 import type { PluginRouter } from "./router.ts";
 import { TableScope } from "./table-scope.ts";
+import { BODY_LIMITS } from "../api/body-limit.ts";
 
 /** Longest key the KV store takes. */
 const KV_KEY_MAX = 150;
@@ -247,6 +248,9 @@ export function createPluginContext(props: {
     http: {
       route(route) {
         if (!route.path.startsWith("/")) throw pluginMistake("path", `"${route.path}" must start with /`);
+        const limit = route.maxBodyBytes;
+        if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > BODY_LIMITS.pluginRouteMax))
+          throw pluginMistake("maxBodyBytes", `${limit} must be a whole number of bytes from 1 to ${BODY_LIMITS.pluginRouteMax}`);
         const served = router.add(route);
         const listed = host.routes.add({
           method: route.method,
@@ -258,6 +262,7 @@ export function createPluginContext(props: {
           query: route.query,
           body: route.body,
           response: route.response,
+          maxBodyBytes: limit,
         });
         return registrations.add({
           dispose() {

@@ -10,7 +10,9 @@ import { z } from "zod";
 import { pluginListSchema, pluginManifestSummarySchema, webappPluginSchema } from "#common/wire-schemas.ts";
 import { badRequest } from "../../errors.ts";
 import type { Host } from "../../host.ts";
+import { BODY_LIMITS, bodyTooLarge, limitedBody } from "../body-limit.ts";
 import { hostRoute } from "../route.ts";
+import { isFileTooLarge } from "./files.ts";
 
 const idParams = z.object({ id: z.string() });
 const flag = z.enum(["true", "false"]).optional();
@@ -40,7 +42,13 @@ export function registerPluginRoutes(app: FastifyInstance, host: Host): void {
       if (!request.isMultipart()) throw missing();
       const file = await request.file();
       if (!file || file.fieldname !== "plugin") throw missing();
-      const bundle = await file.toBuffer();
+      let bundle: Buffer;
+      try {
+        bundle = await file.toBuffer();
+      } catch (error) {
+        if (isFileTooLarge(error)) throw bodyTooLarge({ limit: BODY_LIMITS.pluginBundle, method: "POST", url: "/api/v4/plugins" });
+        throw error;
+      }
       return host.plugins.install({ bundle, force: query.force === "true" });
     },
   });
@@ -118,5 +126,20 @@ export function registerPluginRoutes(app: FastifyInstance, host: Host): void {
   });
 
   // Plugin routes: the runtime validates and records each one (owner = plugin id) and dispatches here.
-  app.all("/plugins/:id/*", async (request, reply) => host.plugins.handleHttp(request, reply));
+  // One Fastify route serves them all: each plugin route's own body limit is checked on the stream, before parsing.
+  app.all(
+    "/plugins/:id/*",
+    {
+      bodyLimit: BODY_LIMITS.pluginRouteMax,
+      preParsing: async (request, _reply, payload) =>
+        limitedBody({
+          payload,
+          contentLength: request.headers["content-length"],
+          limit: host.plugins.bodyLimitFor(request.method, request.url),
+          method: request.method,
+          url: request.url,
+        }),
+    },
+    async (request, reply) => host.plugins.handleHttp(request, reply),
+  );
 }

@@ -15,6 +15,7 @@ import { withFiles, withFilesInList } from "../../services/files.ts";
 import { withReactions, withReactionsInList } from "../../services/reactions.ts";
 import { pageQuerySchema } from "#common/limits.ts";
 import { hostRoute } from "../route.ts";
+import { BODY_LIMITS } from "../body-limit.ts";
 
 /** Client4's `getPostThread` query; paging options it sends (`perPage`, `fromPost`, …) are accepted and the whole thread answered. */
 const threadQuerySchema = z.object({
@@ -36,6 +37,7 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     summary: "Create a post",
     policy: "channel member (or system admin)",
     body: newPostSchema,
+    maxBodyBytes: BODY_LIMITS.posts,
     invalidId: "api.post.create.invalid",
     response: postSchema,
     status: 201,
@@ -86,6 +88,7 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     policy: "the author only, never a bot's, webhook's or system post; system admins neither",
     params: z.object({ id: z.string() }),
     body: postPatchSchema,
+    maxBodyBytes: BODY_LIMITS.posts,
     invalidId: "api.post.patch.invalid",
     response: postSchema,
     handler: async ({ params, body, user }) => {

@@ -25,6 +25,7 @@ import {
 } from "../../services/users.ts";
 import { pageQuerySchema } from "#common/limits.ts";
 import { hostRoute } from "../route.ts";
+import { BODY_LIMITS } from "../body-limit.ts";
 
 // No account has a longer username, email or password, so longer input is refused before any lookup or hashing.
 const loginSchema = z.object({
@@ -59,6 +60,7 @@ export function registerUserRoutes(app: FastifyInstance, host: Host): void {
     summary: "Sign up (the first user becomes system admin), or create a user as an admin",
     policy: "open sign-up, or a system admin",
     body: newUserSchema,
+    maxBodyBytes: BODY_LIMITS.credentials,
     invalidId: "api.user.create.invalid",
     response: userSchema,
     status: 201,
@@ -71,6 +73,7 @@ export function registerUserRoutes(app: FastifyInstance, host: Host): void {
     access: "none",
     summary: "Log in: the user, the session token in the Token header and the MMAUTHTOKEN cookie",
     body: loginSchema,
+    maxBodyBytes: BODY_LIMITS.credentials,
     invalidId: "api.user.login.invalid",
     response: userSchema,
     handler: async ({ body, reply }) => {
