@@ -32,6 +32,16 @@ export interface Config {
   /** Log level for the server's logger. */
   logLevel: string;
   /**
+   * WebSocket connections one address may hold at once, signed in or not
+   * (`SITREP_WS_PER_ADDRESS`, 0 for no limit). Behind a reverse proxy every
+   * connection comes from the proxy's address: raise it there.
+   */
+  wsPerAddress: number;
+  /** WebSocket connections one user may hold at once (`SITREP_WS_PER_USER`, 0 for no limit). */
+  wsPerUser: number;
+  /** How long a WebSocket may stay open without signing in (`SITREP_WS_AUTH_TIMEOUT_MS`). */
+  wsAuthTimeoutMs: number;
+  /**
    * Internal addresses outbound requests may reach besides the stored
    * `ServiceSettings.AllowedUntrustedInternalConnections` (hosts, `host:port`,
    * CIDR ranges, space-separated).
@@ -71,9 +81,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxFileMb: Number(env.SITREP_MAX_FILE_MB ?? 50),
     allowedInternalConnections: env.SITREP_ALLOWED_INTERNAL_CONNECTIONS ?? "",
     logLevel: env.SITREP_LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
+    wsPerAddress: wholeNumber(env, "SITREP_WS_PER_ADDRESS", 1_000),
+    wsPerUser: wholeNumber(env, "SITREP_WS_PER_USER", 50),
+    wsAuthTimeoutMs: wholeNumber(env, "SITREP_WS_AUTH_TIMEOUT_MS", 5_000),
     env: { ...env },
     ...overrides,
   };
+}
+
+/**
+ * A setting that is a whole number of 0 or more, or its default when unset;
+ * anything else stops the start with a message naming the variable.
+ */
+function wholeNumber(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name}: must be a whole number of 0 or more (got "${raw}")`);
+  return value;
 }
 
 /**
