@@ -5,7 +5,7 @@
  * ratio; the process exits 1 when a case misses its target. Add a case by
  * appending it to `cases`.
  */
-import type { BenchCase } from "./support.ts";
+import { benchSettingsLine, type BenchCase } from "./support.ts";
 import { p1Forwarding } from "./forwarding-p1.ts";
 import { p2PostPath } from "./p2-post-path.ts";
 import { p3Fanout } from "./p3-fanout.ts";
@@ -23,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const selected = wanted.length ? cases.filter((c) => wanted.includes(c.id)) : cases;
   let missed = 0;
+  console.log(`settings: ${benchSettingsLine()}`);
   for (const benchCase of selected) {
     console.log(`running ${benchCase.id}: ${benchCase.title} ...`);
     const started = Date.now();

@@ -10,7 +10,7 @@
 import http from "node:http";
 import path from "node:path";
 import { WebSocketServer } from "ws";
-import { BenchWorker, median, now, seedWorkspace, startBenchServer, tmpDir, type BenchCase } from "./support.ts";
+import { benchSettingsLine, BenchWorker, median, now, seedWorkspace, startBenchServer, tmpDir, type BenchCase } from "./support.ts";
 
 const CLIENTS = 5000;
 const ROUNDS = 6;
@@ -98,7 +98,7 @@ export const p3Fanout: BenchCase = {
       return {
         ratio,
         met: ratio <= TARGET,
-        line: `P3 fan-out to ${CLIENTS} clients: ${sitrepMs.toFixed(1)} ms, raw ws broadcast: ${rawMs.toFixed(1)} ms, ratio ${ratio.toFixed(2)} (target <= ${TARGET}; medians of ${sitrepTimes.length} rounds each)`,
+        line: `P3 fan-out to ${CLIENTS} clients: ${sitrepMs.toFixed(1)} ms, raw ws broadcast: ${rawMs.toFixed(1)} ms, ratio ${ratio.toFixed(2)} (target <= ${TARGET}; medians of ${sitrepTimes.length} rounds each; ${benchSettingsLine()})`,
       };
     } finally {
       await worker.stop();

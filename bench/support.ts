@@ -40,6 +40,24 @@ export function tmpDir(prefix: string): { dir: string; remove(): void } {
 }
 
 /**
+ * The limits every bench server runs with, set as a deployment sets them
+ * (environment variables) and printed with the results: the cases connect
+ * thousands of users' WebSockets from one address, past the defaults.
+ */
+export const BENCH_SETTINGS = {
+  SITREP_WS_PER_ADDRESS: "20000",
+  SITREP_WS_PER_USER: "50",
+  SITREP_WS_AUTH_TIMEOUT_MS: "60000",
+} as const;
+
+/** `SITREP_WS_PER_ADDRESS=20000 ...`, for a result line. */
+export function benchSettingsLine(): string {
+  return Object.entries(BENCH_SETTINGS)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(" ");
+}
+
+/**
  * A Sitrep server on a SQLite file under `dir` (or, given `postgres`, in a
  * schema of that PostgreSQL database), listening on 127.0.0.1 only.
  */
@@ -52,6 +70,7 @@ export async function startBenchServer(
   fs.mkdirSync(empty, { recursive: true });
   const config = loadConfig(
     {
+      ...BENCH_SETTINGS,
       SITREP_LOG_LEVEL: "silent",
       SITREP_PLAYBOOKS_DIR: path.join(dir, "no-playbooks"),
       SITREP_WORKFLOWS_DIR: path.join(dir, "no-workflows"),

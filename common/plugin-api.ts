@@ -313,6 +313,11 @@ export interface RouteDefinition<
   query?: Q;
   /** Schema of the JSON body. */
   body?: B;
+  /**
+   * The largest body the route accepts, in bytes (default 1 MiB, at most
+   * 16 MiB). Checked before the body is read: a larger one is a 413 naming the limit.
+   */
+  maxBodyBytes?: number;
   /** Schema of the answer, for the route table and OpenAPI; not enforced at run time. */
   response?: ZodType;
   /** Answers with JSON (any value) or `{status, body}`; throw {@link PluginError} for 4xx. */

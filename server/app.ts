@@ -16,7 +16,8 @@ import type { Host } from "./host.ts";
 import { fastifyLogging } from "./log.ts";
 import { sessionFromToken } from "./auth/sessions.ts";
 import { bearerToken } from "./auth/bearer-token.ts";
-import { bodyProblem, urlProblem } from "./api/input-guard.ts";
+import { bodyProblem, jsonBodyProblem, urlProblem } from "./api/input-guard.ts";
+import { BODY_LIMITS, bodyTooLarge } from "./api/body-limit.ts";
 import { presentUser } from "./services/users.ts";
 import { registerUserRoutes } from "./api/v4/users.ts";
 import { registerAccessTokenRoutes } from "./api/v4/access-tokens.ts";
@@ -56,7 +57,8 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   const app = Fastify({
     // Request logs through the host's pino logger, each entry with its request_id.
     ...fastifyLogging(host.log),
-    bodyLimit: 50 * 1024 * 1024,
+    // Routes declare larger or smaller limits (`maxBodyBytes`); this is the limit of those that declare none.
+    bodyLimit: BODY_LIMITS.default,
     forceCloseConnections: true,
     // `request.ip` is the client behind a listed proxy (its X-Forwarded-For), else the TCP peer.
     ...(host.config.trustedProxies.length ? { trustProxy: host.config.trustedProxies } : {}),
@@ -76,7 +78,8 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   const parseJson = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
-    void parseJson(request, String(body), (error, value) => done(error ?? bodyProblem(value), error ? undefined : value));
+    const text = String(body);
+    void parseJson(request, text, (error, value) => done(error ?? jsonBodyProblem(text, value), error ? undefined : value));
   });
 
   // Slack-style webhook senders may post a form with a `payload` field.
@@ -133,6 +136,10 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
     } else if (error instanceof ZodError) {
       const appError = fromZodError(error);
       body = { id: appError.id, message: appError.message, status_code: 400, details: appError.details };
+    } else if ("code" in error && error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      const limit = request.routeOptions.bodyLimit ?? BODY_LIMITS.default;
+      const tooLarge = bodyTooLarge({ limit, method: request.method, url: request.url });
+      body = { id: tooLarge.id, message: tooLarge.message, status_code: tooLarge.status };
     } else if ("statusCode" in error && typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
       // Fastify's own client errors: bad JSON, too large, wrong content type.
       const message =
@@ -167,7 +174,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   registerConfigRoutes(app, host);
   // Multipart is for plugin uploads only: registered for the whole app it adds two async hooks to every request.
   await app.register(async (pluginRoutes) => {
-    await pluginRoutes.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1 } });
+    await pluginRoutes.register(multipart, { limits: { fileSize: BODY_LIMITS.pluginBundle, files: 1 } });
     registerPluginRoutes(pluginRoutes, host);
   });
   // Uploads stop reading a file at the configured limit (a 413), so no upload is buffered beyond it.

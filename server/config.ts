@@ -33,6 +33,16 @@ export interface Config {
   /** Log level for the server's logger. */
   logLevel: string;
   /**
+   * WebSocket connections one address may hold at once, signed in or not
+   * (`SITREP_WS_PER_ADDRESS`, 0 for no limit). Behind a reverse proxy every
+   * connection comes from the proxy's address: raise it there.
+   */
+  wsPerAddress: number;
+  /** WebSocket connections one user may hold at once (`SITREP_WS_PER_USER`, 0 for no limit). */
+  wsPerUser: number;
+  /** How long a WebSocket may stay open without signing in (`SITREP_WS_AUTH_TIMEOUT_MS`). */
+  wsAuthTimeoutMs: number;
+  /**
    * Internal addresses outbound requests may reach besides the stored
    * `ServiceSettings.AllowedUntrustedInternalConnections` (hosts, `host:port`,
    * CIDR ranges, space-separated).
@@ -84,7 +94,7 @@ function wholeNumberSetting(env: Record<string, string | undefined>, name: strin
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name}: must be a whole number of at least 0, not "${raw}"`);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name}: must be a whole number of at least 0, not "${raw}"`);
   return value;
 }
 
@@ -115,11 +125,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .split(",")
       .map((p) => p.trim())
       .filter(Boolean),
+    wsPerAddress: wholeNumberSetting(env, "SITREP_WS_PER_ADDRESS", 1_000),
+    wsPerUser: wholeNumberSetting(env, "SITREP_WS_PER_USER", 50),
+    wsAuthTimeoutMs: wholeNumberSetting(env, "SITREP_WS_AUTH_TIMEOUT_MS", 5_000),
     env: { ...env },
     ...overrides,
   };
 }
 
+/**
+ * A setting that is a whole number of 0 or more, or its default when unset;
+ * anything else stops the start with a message naming the variable.
+ */
 /**
  * A plugin's declared directories (manifest `directories`) as absolute paths:
  * the config's `pluginDirectories` entry, else the variable it names in the

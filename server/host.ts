@@ -72,7 +72,7 @@ export async function createHost(config: Config): Promise<Host> {
   const jobs = new JobScheduler({ db, dialect, clock, log, processId: bus.processId });
   const caches = new Caches(bus);
   const hooks = new HookRegistry({ timeoutMs: config.hookTimeoutMs, log });
-  const realtime = new RealtimeHub({ bus, db, log, caches, config });
+  const realtime = new RealtimeHub({ bus, db, log, caches, config, clock });
   const dialogs = new DialogRegistry({ realtime, bus, log });
   const plugins = new PluginManager({
     db,

@@ -27,6 +27,8 @@ export interface RouteEntry {
   response?: $ZodType;
   /** Extra checks the route makes beyond `access` (e.g. "channel member"), for the authorization matrix. */
   policy?: string;
+  /** The largest body it accepts, in bytes (`BODY_LIMITS.default` when not given); a larger one is a 413, before parsing. */
+  maxBodyBytes?: number;
 }
 
 /** Every route of one host, in the order they were added. */

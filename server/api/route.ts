@@ -15,8 +15,8 @@
  * 4. the handler, with the parsed values and the caller, answering with the
  *    route's `status` (200 unless declared).
  *
- * The input guard, CSRF check and content-type parsers of `app.ts` run before
- * all of this, as Fastify hooks and parsers.
+ * The body limit (`maxBodyBytes`, body-limit.ts), input guard, CSRF check and
+ * content-type parsers of `app.ts` run before all of this, as Fastify hooks and parsers.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z, ZodType } from "zod";
@@ -93,6 +93,8 @@ export function hostRoute<
   app.route({
     method: definition.method,
     url: definition.path,
+    // Checked by Fastify before the body is parsed; the error handler names the limit (body-limit.ts).
+    ...(definition.maxBodyBytes !== undefined ? { bodyLimit: definition.maxBodyBytes } : {}),
     handler: async (request, reply) => {
       const user = callerOf(request, definition.access);
       const rawParams = resolveMe(request.params, user);

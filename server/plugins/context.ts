@@ -31,6 +31,7 @@ import type { PluginRouter } from "./router.ts";
 import { originalRequest } from "./plugin-http.ts";
 import { auditRecorder } from "../services/audits.ts";
 import { TableScope } from "./table-scope.ts";
+import { BODY_LIMITS } from "../api/body-limit.ts";
 
 /** Longest key the KV store takes. */
 const KV_KEY_MAX = 150;
@@ -252,6 +253,9 @@ export function createPluginContext(props: {
     http: {
       route(route) {
         if (!route.path.startsWith("/")) throw pluginMistake("path", `"${route.path}" must start with /`);
+        const limit = route.maxBodyBytes;
+        if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > BODY_LIMITS.pluginRouteMax))
+          throw pluginMistake("maxBodyBytes", `${limit} must be a whole number of bytes from 1 to ${BODY_LIMITS.pluginRouteMax}`);
         const served = router.add(route);
         const listed = host.routes.add({
           method: route.method,
@@ -263,6 +267,7 @@ export function createPluginContext(props: {
           query: route.query,
           body: route.body,
           response: route.response,
+          maxBodyBytes: limit,
         });
         return registrations.add({
           dispose() {

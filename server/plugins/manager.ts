@@ -32,6 +32,7 @@ import { notInstalled, PluginRows } from "./plugin-rows.ts";
 import { installPrepackaged } from "./prepackaged.ts";
 import { purgePluginData } from "./purge.ts";
 import { isAssetAddress, missingAsset, readWebAsset } from "./web-assets.ts";
+import { BODY_LIMITS } from "../api/body-limit.ts";
 
 export type { PluginStatus, WebappPlugin };
 
@@ -272,15 +273,30 @@ export class PluginManager {
   }
 
   /** Serve `/plugins/{id}/...` from the plugin's router. */
+  /**
+   * The body limit of the plugin route a request is for (its `maxBodyBytes`),
+   * or the default when no route matches (the request is answered 404 later).
+   */
+  bodyLimitFor(method: string, url: string): number {
+    const { id, pathname } = pluginTarget(url);
+    return this.lifecycle.get(id)?.router.match(method, pathname)?.route.maxBodyBytes ?? BODY_LIMITS.default;
+  }
+
   async handleHttp(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-    const pathname = new URL(request.url, "http://plugin.invalid").pathname;
-    const [, id = "", rest = ""] = /^\/plugins\/([^/]+)(\/.*)?$/.exec(pathname) ?? [];
+    const { id, pathname } = pluginTarget(request.url);
     const plugin = this.lifecycle.get(id);
     if (!plugin) throw notFound("plugin", `Plugin "${id}" is not installed or not enabled.`);
-    return servePluginRoute({ pluginId: id, router: plugin.router, pathname: rest || "/", request, reply, log: this.deps.log });
+    return servePluginRoute({ pluginId: id, router: plugin.router, pathname, request, reply, log: this.deps.log });
   }
 
   private announce(id: string): void {
     this.deps.bus.publish(TOPIC, { id });
   }
+}
+
+/** `/plugins/{id}/rest?query` → the plugin's id and the path below its prefix (`/` at least). */
+function pluginTarget(url: string): { id: string; pathname: string } {
+  const full = new URL(url, "http://plugin.invalid").pathname;
+  const [, id = "", rest = ""] = /^\/plugins\/([^/]+)(\/.*)?$/.exec(full) ?? [];
+  return { id, pathname: rest || "/" };
 }

@@ -10,6 +10,12 @@
  * otherwise a fresh hello with a new connection id (the client reloads). A
  * process whose PostgreSQL LISTEN connection dropped reads the missed events
  * back from the log table.
+ *
+ * Limits (settings, config.ts): a connection that has not signed in
+ * (`authentication_challenge`, or a token or cookie at the upgrade) within
+ * `SITREP_WS_AUTH_TIMEOUT_MS` is closed; one address holds at most
+ * `SITREP_WS_PER_ADDRESS` connections (more upgrades are answered 429), one
+ * user at most `SITREP_WS_PER_USER` (a sign-in past it is refused and closed).
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
@@ -59,6 +65,10 @@ const CATCH_UP_SLACK_MS = 5_000;
 interface Connection {
   ws: WebSocket;
   id: string;
+  /** The peer's address, for the per-address limit. */
+  address: string;
+  /** Closes the connection unless it signs in in time; disposed when it does. */
+  authDeadline: Disposable | null;
   userId: string | null;
   tokenHash: string | null;
   /** The seq of the next frame to this connection. */
@@ -84,7 +94,7 @@ interface ParkedConnection {
 }
 
 /** What the hub uses of the host: it is built before the host is whole. */
-export type RealtimeHubDeps = Pick<Host, "bus" | "db" | "log" | "caches" | "config">;
+export type RealtimeHubDeps = Pick<Host, "bus" | "db" | "log" | "caches" | "config" | "clock">;
 
 const TOPIC = "ws.event";
 
@@ -99,6 +109,8 @@ export class RealtimeHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly all = new Set<Connection>();
+  /** Open connections by peer address, signed in or not. */
+  private readonly byAddress = new Map<string, number>();
   private readonly recent = new RecentEvents({ capacity: RECENT_EVENTS_CAPACITY, maxAgeMs: RECENT_EVENTS_MAX_AGE_MS });
   /** Closed connections by id, oldest first. */
   private readonly parked = new Map<string, ParkedConnection>();
@@ -202,14 +214,20 @@ export class RealtimeHub {
    */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (!this.originAllowed(request)) {
-      const body = JSON.stringify({
+      refuseUpgrade(socket, {
+        status: 403,
         id: "api.web_socket.origin.app_error",
         message: "Origin: a WebSocket signed in by cookie must come from this site.",
-        status_code: 403,
       });
-      socket.end(
-        `HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-      );
+      return;
+    }
+    const limit = this.host.config.wsPerAddress;
+    if (limit > 0 && (this.byAddress.get(addressOf(request)) ?? 0) >= limit) {
+      refuseUpgrade(socket, {
+        status: 429,
+        id: "api.web_socket.too_many_connections",
+        message: `This address already holds ${limit} WebSocket connections, the most one address may (SITREP_WS_PER_ADDRESS).`,
+      });
       return;
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => {
@@ -243,6 +261,8 @@ export class RealtimeHub {
     const conn: Connection = {
       ws,
       id: newId(),
+      address: addressOf(request),
+      authDeadline: null,
       userId: null,
       tokenHash: null,
       seq: 0,
@@ -257,6 +277,12 @@ export class RealtimeHub {
         this.host.log.warn("websocket sign-in failed", { error: String(error) }),
       );
     this.all.add(conn);
+    this.byAddress.set(conn.address, (this.byAddress.get(conn.address) ?? 0) + 1);
+    const timeout = this.host.config.wsAuthTimeoutMs;
+    conn.authDeadline = this.host.clock.setTimeout(() => {
+      if (conn.userId === null && this.all.has(conn))
+        conn.ws.close(POLICY_VIOLATION, `authentication_challenge not received within ${timeout} ms`);
+    }, timeout);
     ws.on("close", () => this.drop(conn));
     ws.on("error", () => this.drop(conn));
     ws.on("message", (raw) => {
@@ -312,6 +338,18 @@ export class RealtimeHub {
       return;
     }
     const resumes = conn.userId === null ? conn.resumes : null;
+    if (this.overUserLimit(auth.user.id, resumes)) {
+      const limit = this.host.config.wsPerUser;
+      const message = `this user already holds ${limit} WebSocket connections, the most one user may (SITREP_WS_PER_USER)`;
+      if (seqReply !== null)
+        conn.ws.send(
+          JSON.stringify({ status: "FAIL", seq_reply: seqReply, error: { id: "api.web_socket.too_many_connections", message } }),
+        );
+      conn.ws.close(POLICY_VIOLATION, `more than ${limit} connections for this user`);
+      return;
+    }
+    conn.authDeadline?.dispose();
+    conn.authDeadline = null;
     if (conn.userId) this.detach(conn);
     conn.userId = auth.user.id;
     conn.tokenHash = auth.session.token_hash;
@@ -331,6 +369,14 @@ export class RealtimeHub {
       seq: null,
     };
     this.sendTo(conn, envelopePrefix(hello), this.recent.head);
+  }
+
+  /** Whether signing in one more connection for a user passes the per-user limit (a resume replacing its old socket does not). */
+  private overUserLimit(userId: string, resumes: Connection["resumes"]): boolean {
+    const limit = this.host.config.wsPerUser;
+    const open = this.byUser.get(userId);
+    if (limit === 0 || !open || open.size < limit) return false;
+    return !resumes || ![...open].some((c) => c.id === resumes.connectionId);
   }
 
   /**
@@ -433,6 +479,10 @@ export class RealtimeHub {
   private drop(conn: Connection): void {
     if (!this.all.delete(conn)) return;
     conn.expiry?.dispose();
+    conn.authDeadline?.dispose();
+    const left = (this.byAddress.get(conn.address) ?? 1) - 1;
+    if (left > 0) this.byAddress.set(conn.address, left);
+    else this.byAddress.delete(conn.address);
     this.detach(conn);
     if (!conn.userId) return;
     const now = Date.now();
@@ -508,10 +558,28 @@ export class RealtimeHub {
     await this.writes;
     for (const conn of this.all) conn.ws.terminate();
     this.all.clear();
+    this.byAddress.clear();
     this.byUser.clear();
     this.parked.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+/** The WebSocket close code for a limit: 1008, policy violation. */
+const POLICY_VIOLATION = 1008;
+
+/** The peer address of an upgrade (the proxy's, behind a reverse proxy). */
+function addressOf(request: IncomingMessage): string {
+  return request.socket.remoteAddress ?? "";
+}
+
+/** Answer an upgrade with an HTTP error in the API's shape, instead of the handshake. */
+function refuseUpgrade(socket: Duplex, error: { status: number; id: string; message: string }): void {
+  const body = JSON.stringify({ id: error.id, message: error.message, status_code: error.status });
+  const reason = error.status === 429 ? "Too Many Requests" : "Forbidden";
+  socket.end(
+    `HTTP/1.1 ${error.status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 /** `{"event":..,"data":..,"broadcast":..,"seq":` — Mattermost's envelope, up to the seq. */

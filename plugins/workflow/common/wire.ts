@@ -88,6 +88,12 @@ export const hookBodySchema = z.record(z.string(), z.unknown(), {
   error: "must be a JSON object; its keys become {{trigger.<key>}} values",
 });
 
+/** Characters of a workflow's YAML source. */
+export const WORKFLOW_SOURCE_MAX = 100_000;
+
+/** Bytes of the JSON body of `POST /workflows` (a source at its limit, escaped, fits). */
+export const WORKFLOW_BODY_MAX = 512 * 1024;
+
 /** The body of `POST /workflows`: the team and the workflow's YAML. */
 export const applyWorkflowRequestSchema = z.object({
   team_id: z.string({ error: "is required" }).length(26, "must be a 26-character id"),
@@ -96,7 +102,7 @@ export const applyWorkflowRequestSchema = z.object({
   source: z
     .string({ error: "is required: the workflow's YAML" })
     .min(1, "is required: the workflow's YAML")
-    .max(100_000, "must be at most 100000 characters")
+    .max(WORKFLOW_SOURCE_MAX, `must be at most ${WORKFLOW_SOURCE_MAX} characters`)
     .prefault(""),
 });
 

@@ -8,7 +8,8 @@ import { z } from "zod";
 import { apiErrorBodySchema, commandResponseSchema } from "#common/wire-schemas.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import { channelPosts, eventually, expectBody, pageOf, uniqueName, withIdSchema, type TestClient, type TestServer } from "#testing";
-import { MAX_DEPTH, workflowSchema } from "../common/wire.ts";
+import { SOURCE_LIMITS } from "#common/yaml-source.ts";
+import { MAX_DEPTH, WORKFLOW_BODY_MAX, workflowSchema } from "../common/wire.ts";
 import { API, applyWorkflow, finishedRuns, runsOf, setWorkflowsDir, startWorkflowServer } from "./test-server.ts";
 
 let server: TestServer;
@@ -87,6 +88,30 @@ describe("applying workflows", () => {
     const missing = await admin.post(`${API}/workflows`, { team_id: team.id }, apiErrorBodySchema);
     expect(missing.status).toBe(400);
     expect(missing.body.message).toBe("source: is required: the workflow's YAML");
+  });
+
+  it("lists at most the problem limit, and refuses a body over the route's limit before reading it", async () => {
+    const keys = Array.from({ length: 3_000 }, (_, i) => `    k${i}: 1`).join("\n");
+    const source = `name: Many\nrun_as: ${admin.user.username}\ntrigger:\n  type: message_posted\n  where:\n${keys}\nsteps:\n  - action: post_message\n`;
+    const res = await admin.post(`${API}/workflows`, { team_id: team.id, source }, apiErrorBodySchema);
+    expect(res.status).toBe(400);
+    const details = z.array(z.looseObject({ reason: z.string() })).parse(res.body.details);
+    expect(details).toHaveLength(SOURCE_LIMITS.problems + 1);
+    expect(details[0]?.reason).toBe('"k0" is not a condition of message_posted; known: channel, contains, keywords, from_user');
+    expect(details.at(-1)?.reason).toMatch(/^\.\.\. and \d+ more problems \(the first 100 are listed\)$/);
+    expect(res.body.message).toMatch(/more problems \(the first 100 are listed\)$/);
+
+    const surrogate = await admin.post(`${API}/workflows`, { team_id: team.id, source: "name: Deploy \udfff\n" }, apiErrorBodySchema);
+    expect(surrogate.status).toBe(400);
+    expect(surrogate.body.message).toBe(
+      "source: must not contain a lone UTF-16 surrogate (U+D800 to U+DFFF without its pair): it is not valid Unicode text",
+    );
+
+    const big = await admin.post(`${API}/workflows`, { team_id: team.id, source: "x".repeat(WORKFLOW_BODY_MAX) }, apiErrorBodySchema);
+    expect(big.status).toBe(413);
+    expect(big.body.message).toBe(
+      `body: is larger than the limit of 512 KiB (${WORKFLOW_BODY_MAX} bytes) for POST /plugins/workflow/api/v1/workflows`,
+    );
   });
 
   it("checks the team and the run_as user", async () => {

@@ -37,7 +37,7 @@ const uploadQuerySchema = z.object({
 });
 
 /** Multipart's own size refusal (the stream reached `limits.fileSize`). */
-function isFileTooLarge(error: unknown): boolean {
+export function isFileTooLarge(error: unknown): boolean {
   return error instanceof Error && "code" in error && error.code === "FST_REQ_FILE_TOO_LARGE";
 }
 

@@ -11,7 +11,9 @@ import { pluginListSchema, pluginManifestSummarySchema, webappPluginSchema } fro
 import { badRequest } from "../../errors.ts";
 import type { Host } from "../../host.ts";
 import { auditRecorder } from "../../services/audits.ts";
+import { BODY_LIMITS, bodyTooLarge, limitedBody } from "../body-limit.ts";
 import { hostRoute } from "../route.ts";
+import { isFileTooLarge } from "./files.ts";
 
 const idParams = z.object({ id: z.string() });
 const flag = z.enum(["true", "false"]).optional();
@@ -41,7 +43,13 @@ export function registerPluginRoutes(app: FastifyInstance, host: Host): void {
       if (!request.isMultipart()) throw missing();
       const file = await request.file();
       if (!file || file.fieldname !== "plugin") throw missing();
-      const bundle = await file.toBuffer();
+      let bundle: Buffer;
+      try {
+        bundle = await file.toBuffer();
+      } catch (error) {
+        if (isFileTooLarge(error)) throw bodyTooLarge({ limit: BODY_LIMITS.pluginBundle, method: "POST", url: "/api/v4/plugins" });
+        throw error;
+      }
       const installed = await host.plugins.install({ bundle, force: query.force === "true" });
       await auditRecorder(host, { request, extraInfo: `success - plugin_id=${installed.id} version=${installed.version}` });
       return installed;
@@ -127,5 +135,20 @@ export function registerPluginRoutes(app: FastifyInstance, host: Host): void {
   });
 
   // Plugin routes: the runtime validates and records each one (owner = plugin id) and dispatches here.
-  app.all("/plugins/:id/*", async (request, reply) => host.plugins.handleHttp(request, reply));
+  // One Fastify route serves them all: each plugin route's own body limit is checked on the stream, before parsing.
+  app.all(
+    "/plugins/:id/*",
+    {
+      bodyLimit: BODY_LIMITS.pluginRouteMax,
+      preParsing: async (request, _reply, payload) =>
+        limitedBody({
+          payload,
+          contentLength: request.headers["content-length"],
+          limit: host.plugins.bodyLimitFor(request.method, request.url),
+          method: request.method,
+          url: request.url,
+        }),
+    },
+    async (request, reply) => host.plugins.handleHttp(request, reply),
+  );
 }

@@ -16,6 +16,7 @@ import { withReactions, withReactionsInList } from "../../services/reactions.ts"
 import { LIMITS, pageQuerySchema } from "#common/limits.ts";
 import { badRequest } from "../../errors.ts";
 import { hostRoute } from "../route.ts";
+import { BODY_LIMITS } from "../body-limit.ts";
 
 /**
  * `GET /posts/{id}/thread`'s query, as Client4's `getPostThread` and
@@ -52,6 +53,7 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     summary: "Create a post",
     policy: "channel member (or system admin)",
     body: newPostSchema,
+    maxBodyBytes: BODY_LIMITS.posts,
     invalidId: "api.post.create.invalid",
     response: postSchema,
     status: 201,
@@ -111,6 +113,7 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     policy: "the author only, never a bot's, webhook's or system post; system admins neither; not in an archived channel",
     params: z.object({ id: z.string() }),
     body: postPatchSchema,
+    maxBodyBytes: BODY_LIMITS.posts,
     invalidId: "api.post.patch.invalid",
     response: postSchema,
     handler: async ({ params, body, user }) => {

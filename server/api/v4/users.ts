@@ -28,6 +28,7 @@ import {
 } from "../../services/users.ts";
 import { pageQuerySchema } from "#common/limits.ts";
 import { hostRoute } from "../route.ts";
+import { BODY_LIMITS } from "../body-limit.ts";
 
 // No account has a longer username, email or password, so longer input is refused before any lookup or hashing.
 const loginSchema = z.object({
@@ -61,6 +62,7 @@ export function registerUserRoutes(app: FastifyInstance, host: Host): void {
     access: "none",
     summary: "Sign up (the first user becomes system admin), or create a user as an admin",
     body: newUserSchema,
+    maxBodyBytes: BODY_LIMITS.credentials,
     invalidId: "api.user.create.invalid",
     response: userSchema,
     status: 201,
@@ -84,6 +86,7 @@ export function registerUserRoutes(app: FastifyInstance, host: Host): void {
     access: "none",
     summary: "Log in: the user, the session token in the Token header and the MMAUTHTOKEN cookie",
     body: loginSchema,
+    maxBodyBytes: BODY_LIMITS.credentials,
     invalidId: "api.user.login.invalid",
     response: userSchema,
     policy: "throttled per address and per login id (429 with Retry-After); every attempt is audited",

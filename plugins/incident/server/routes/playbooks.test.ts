@@ -7,7 +7,8 @@ import { apiErrorBodySchema, channelMemberSchema, commandResponseSchema, teamSch
 import type { Team, User } from "#common/wire.ts";
 import { ApiClient, channelPosts, expectBody, itemAt, pageOf, refusalWith, withIdSchema, type TestClient, type TestServer } from "#testing";
 import { playbookJsonSchema } from "../../common/playbook-schema.ts";
-import { incidentAnswerSchema, pageAnswerSchema, playbookAnswerSchema } from "../../common/types.ts";
+import { INCIDENT_LIMITS, incidentAnswerSchema, pageAnswerSchema, playbookAnswerSchema } from "../../common/types.ts";
+import { SOURCE_LIMITS } from "#common/yaml-source.ts";
 import { applyPlaybookFiles } from "../../cli/playbook-commands.ts";
 import { API, slash, startIncident, startIncidentServer, teamWithMembers } from "../test-server.ts";
 
@@ -313,5 +314,72 @@ describe("the playbooks directory", () => {
     await admin.post("/api/v4/plugins/incident/disable");
     await admin.post("/api/v4/plugins/incident/enable");
     expect((await admin.get(`${API}/playbooks?team_id=${created.body.id}`, pageOf(playbookAnswerSchema))).body.items[0]?.version).toBe(2);
+  });
+});
+
+describe("playbook sizes", () => {
+  const keys = (count: number) => Array.from({ length: count }, (_, i) => `k${i}: 1`).join("\n");
+
+  it("gives up on a file of more keys than the limit at once, and lists at most the problem limit", async () => {
+    const many = await apply(alice, `name: Keys\n${keys(16_000)}\n`);
+    expect(many.status).toBe(400);
+    expect(expectBody(many, apiErrorBodySchema).message).toBe(
+      `source: the playbook is invalid, 1 problem: ${SOURCE_LIMITS.keys + 1}:6: holds more than ${SOURCE_LIMITS.keys} keys`,
+    );
+    const unknown = await apply(alice, `name: Keys\n${keys(4_000)}\n`);
+    expect(unknown.status).toBe(400);
+    const body = expectBody(unknown, apiErrorBodySchema);
+    expect(body.message).toMatch(/^source: the playbook is invalid, 4000 problems: 2:1: k0: unknown key "k0"; .* \(and 3997 more\)$/);
+    const details = z.array(z.looseObject({ reason: z.string() })).parse(body.details);
+    expect(details).toHaveLength(SOURCE_LIMITS.problems + 1);
+    expect(details.at(-1)?.reason).toBe(
+      `... and ${4_000 - SOURCE_LIMITS.problems} more problems (the first ${SOURCE_LIMITS.problems} are listed)`,
+    );
+    // Three such files at once: one answer, still capped.
+    const files = [1, 2, 3].map((n) => ({ path: `keys${n}.yaml`, source: `name: Keys ${n}\n${keys(4_000)}\n` }));
+    const all = await alice.post(`${API}/playbooks/apply`, { team_id: team.id, files }, apiErrorBodySchema);
+    expect(all.status).toBe(400);
+    expect(all.body.message).toMatch(/^source: the playbook is invalid, 12000 problems: keys1\.yaml:2:1: /);
+    expect(z.array(z.unknown()).parse(all.body.details)).toHaveLength(SOURCE_LIMITS.problems + 1);
+  });
+
+  it("refuses a playbook whose name holds a lone UTF-16 surrogate, before it is read", async () => {
+    const res = await apply(alice, "name: Outage \ud800\n");
+    expect(res.status).toBe(400);
+    expect(expectBody(res, apiErrorBodySchema)).toEqual({
+      id: "api.request.lone_surrogate",
+      message: "source: must not contain a lone UTF-16 surrogate (U+D800 to U+DFFF without its pair): it is not valid Unicode text",
+      status_code: 400,
+    });
+  });
+
+  it("refuses a body over the route's limit before reading it, and an apply whose sources total too much", async () => {
+    const big = await alice.post(
+      `${API}/playbooks`,
+      { team_id: team.id, source: "x".repeat(INCIDENT_LIMITS.playbookBodyMax) },
+      apiErrorBodySchema,
+    );
+    expect(big.status).toBe(413);
+    expect(big.body.message).toBe(
+      `body: is larger than the limit of 1.1 MiB (${INCIDENT_LIMITS.playbookBodyMax} bytes) for POST /plugins/incident/api/v1/playbooks`,
+    );
+    // Under the body limit, the source's own limit names the field.
+    const long = await alice.post(
+      `${API}/playbooks`,
+      { team_id: team.id, source: "x".repeat(INCIDENT_LIMITS.playbookSourceMax + 1) },
+      apiErrorBodySchema,
+    );
+    expect(long.status).toBe(400);
+    expect(long.body.message).toBe(`source: must be at most ${INCIDENT_LIMITS.playbookSourceMax} characters`);
+    const source = `name: Filler\ndescription: "${"d".repeat(3_900)}"\n`;
+    const files = Array.from({ length: 5 }, (_, i) => ({
+      path: `f${i}.yaml`,
+      source: source.padEnd(INCIDENT_LIMITS.playbookSourceMax - 10, "#"),
+    }));
+    const total = await alice.post(`${API}/playbooks/apply`, { team_id: team.id, files }, apiErrorBodySchema);
+    expect(total.status).toBe(400);
+    expect(total.body.message).toBe(
+      `files: the sources must total at most ${INCIDENT_LIMITS.playbookApplyMax} characters; apply them in several calls`,
+    );
   });
 });

@@ -12,6 +12,7 @@ import {
   appliedPlaybooksAnswerSchema,
   applyPlaybookSchema,
   applyPlaybooksSchema,
+  INCIDENT_LIMITS,
   listPlaybooksQuerySchema,
   okAnswerSchema,
   pageAnswerSchema,
@@ -73,6 +74,7 @@ export function registerPlaybookRoutes(deps: IncidentDeps): void {
     path: BASE,
     summary: "Create or replace the playbook named in the source",
     body: applyPlaybookSchema,
+    maxBodyBytes: INCIDENT_LIMITS.playbookBodyMax,
     invalidId: "incident.playbook.invalid",
     response: playbookAnswerSchema,
     async handler(req) {
@@ -89,6 +91,7 @@ export function registerPlaybookRoutes(deps: IncidentDeps): void {
     path: `${BASE}/apply`,
     summary: "Create or replace several playbooks, all or nothing",
     body: applyPlaybooksSchema,
+    maxBodyBytes: INCIDENT_LIMITS.playbookApplyBodyMax,
     invalidId: "incident.playbook.invalid",
     response: appliedPlaybooksAnswerSchema,
     async handler(req) {

@@ -8,7 +8,14 @@
  */
 import { z } from "zod";
 import type { Disposable } from "#plugin-api";
-import { applyWorkflowRequestSchema, idParamsSchema, listWorkflowsQuerySchema, statusOkSchema, workflowSchema } from "../../common/wire.ts";
+import {
+  applyWorkflowRequestSchema,
+  WORKFLOW_BODY_MAX,
+  idParamsSchema,
+  listWorkflowsQuerySchema,
+  statusOkSchema,
+  workflowSchema,
+} from "../../common/wire.ts";
 import { workflowJsonSchema } from "../../common/workflow.ts";
 import { auditedWorkflow, workflowApplier } from "../commands/workflow-applier.ts";
 import { workflowDeleter } from "../commands/workflow-deleter.ts";
@@ -37,6 +44,7 @@ export function registerWorkflowRoutes(deps: WorkflowDeps): Disposable[] {
       summary: "Apply a workflow: create it, or replace the team's workflow of the same name (201 when created)",
       invalidId,
       body: applyWorkflowRequestSchema,
+      maxBodyBytes: WORKFLOW_BODY_MAX,
       response: workflowSchema,
       async handler(req) {
         const actor = requireSystemAdmin(req.user, "apply workflows");
