@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import type { PluginManifest } from "#plugin-api";
+import type { DestinationStream } from "pino";
 import type { Clock } from "./clock.ts";
 
 export interface Config {
@@ -27,6 +28,8 @@ export interface Config {
   webDistDir: string;
   /** Budget of a `messageWillBePosted` hook, and of the wait for `onMessagePosted` hooks, in ms. */
   hookTimeoutMs: number;
+  /** How long a `messageWillBePosted` hook that timed out twice in a row is skipped, in ms (`SITREP_HOOK_COOLDOWN_MS`). */
+  hookCooldownMs: number;
   /** The largest file an upload may hold, in MB (`SITREP_MAX_FILE_MB`). */
   maxFileMb: number;
   /** Log level for the server's logger. */
@@ -50,6 +53,8 @@ export interface Config {
   pluginDirectories?: Record<string, Record<string, string>>;
   /** The clock the host keeps time by; the system's when absent (tests give a `ManualClock`). */
   clock?: Clock;
+  /** Where the log goes; stderr when absent (tests read the entries they expect). */
+  logDestination?: DestinationStream;
 }
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -68,6 +73,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     prepackagedPluginsDir: path.resolve(env.SITREP_PREPACKAGED_PLUGINS_DIR ?? path.join(root, "dist/plugins")),
     webDistDir: path.resolve(env.SITREP_WEB_DIR ?? path.join(root, "dist/web")),
     hookTimeoutMs: Number(env.SITREP_HOOK_TIMEOUT_MS ?? 2000),
+    hookCooldownMs: Number(env.SITREP_HOOK_COOLDOWN_MS ?? 60_000),
     maxFileMb: Number(env.SITREP_MAX_FILE_MB ?? 50),
     allowedInternalConnections: env.SITREP_ALLOWED_INTERNAL_CONNECTIONS ?? "",
     logLevel: env.SITREP_LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
