@@ -246,6 +246,11 @@ export const pluginStatusSchema = wireObject({
   enabled: z.boolean(),
   /** Why an enabled plugin is not active (its last activation failed), if it is not. */
   error: z.optional(z.string()),
+  /**
+   * Set while a `messageWillBePosted` hook of the plugin is skipped, in the
+   * answering process, after timing out twice in a row: until when (ms since the epoch).
+   */
+  before_post_hook_skipped_until: z.optional(z.number()),
 });
 
 /** `GET /api/v4/plugins`. */

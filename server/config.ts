@@ -5,6 +5,7 @@
 import path from "node:path";
 import type { PluginManifest } from "#plugin-api";
 import type { PasswordVerifier } from "./auth/passwords.ts";
+import type { DestinationStream } from "pino";
 import type { Clock } from "./clock.ts";
 
 export interface Config {
@@ -28,6 +29,8 @@ export interface Config {
   webDistDir: string;
   /** Budget of a `messageWillBePosted` hook, and of the wait for `onMessagePosted` hooks, in ms. */
   hookTimeoutMs: number;
+  /** How long a `messageWillBePosted` hook that timed out twice in a row is skipped, in ms (`SITREP_HOOK_COOLDOWN_MS`). */
+  hookCooldownMs: number;
   /** The largest file an upload may hold, in MB (`SITREP_MAX_FILE_MB`). */
   maxFileMb: number;
   /** Log level for the server's logger. */
@@ -84,6 +87,8 @@ export interface Config {
   trustedProxies: string[];
   /** The password check of sign-ins; argon2's when absent (tests count what it checks). */
   passwordVerifier?: PasswordVerifier;
+  /** Where the log goes; stderr when absent (tests read the entries they expect). */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -114,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     prepackagedPluginsDir: path.resolve(env.SITREP_PREPACKAGED_PLUGINS_DIR ?? path.join(root, "dist/plugins")),
     webDistDir: path.resolve(env.SITREP_WEB_DIR ?? path.join(root, "dist/web")),
     hookTimeoutMs: Number(env.SITREP_HOOK_TIMEOUT_MS ?? 2000),
+    hookCooldownMs: Number(env.SITREP_HOOK_COOLDOWN_MS ?? 60_000),
     maxFileMb: Number(env.SITREP_MAX_FILE_MB ?? 50),
     allowedInternalConnections: env.SITREP_ALLOWED_INTERNAL_CONNECTIONS ?? "",
     logLevel: env.SITREP_LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),

@@ -56,7 +56,7 @@ export interface Host {
 
 /** Open the database, migrate it, and build the host's parts in order. Plugins start with `host.plugins.start()`. */
 export async function createHost(config: Config): Promise<Host> {
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, { destination: config.logDestination });
   const workspace = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: config.pgSchema });
   await migrateHost(workspace);
   const { db, dialect } = workspace;
@@ -71,7 +71,7 @@ export async function createHost(config: Config): Promise<Host> {
   const clock = config.clock ?? systemClock;
   const jobs = new JobScheduler({ db, dialect, clock, log, processId: bus.processId });
   const caches = new Caches(bus);
-  const hooks = new HookRegistry({ timeoutMs: config.hookTimeoutMs, log });
+  const hooks = new HookRegistry({ timeoutMs: config.hookTimeoutMs, cooldownMs: config.hookCooldownMs, now: () => clock.now(), log });
   const realtime = new RealtimeHub({ bus, db, log, caches, config, clock });
   const dialogs = new DialogRegistry({ realtime, bus, log });
   const plugins = new PluginManager({
@@ -81,6 +81,7 @@ export async function createHost(config: Config): Promise<Host> {
     log,
     config,
     realtime,
+    hooks,
     // Called at activation, after `host` below exists: a plugin's context reaches the host's services.
     createContext: (request) => createPluginContext({ host, ...request }),
   });

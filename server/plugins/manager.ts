@@ -24,6 +24,7 @@ import { badRequest, conflict, notFound } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { EventBus } from "../realtime/bus.ts";
 import type { RealtimeHub } from "../realtime/hub.ts";
+import type { HookRegistry } from "./hooks.ts";
 import { readBundle, settingValueSchema } from "./bundle.ts";
 import { effectiveSettings } from "./context.ts";
 import { errorMessage, PluginLifecycle, type ContextRequest } from "./lifecycle.ts";
@@ -49,6 +50,8 @@ export interface PluginManagerDeps {
   config: Pick<Config, "dataDir" | "prepackagedPluginsDir">;
   /** Tells browsers a plugin was enabled or disabled. */
   realtime: Pick<RealtimeHub, "publish">;
+  /** Whose before-post hooks are skipped after timing out, for the list. */
+  hooks: Pick<HookRegistry, "beforePostSkippedUntil">;
   /** Build the context one activation of a plugin receives. */
   createContext(request: ContextRequest): PluginContext;
 }
@@ -101,6 +104,7 @@ export class PluginManager {
     for (const row of await this.rows.summaries()) {
       const active = this.lifecycle.runs(row.id, row.checksum);
       const error = row.enabled && !active ? this.lifecycle.failure(row.id) : undefined;
+      const skippedUntil = active ? this.deps.hooks.beforePostSkippedUntil(row.id) : 0;
       const status: PluginStatus = {
         id: row.id,
         name: row.manifest.name,
@@ -109,6 +113,7 @@ export class PluginManager {
         active,
         enabled: row.enabled === 1,
         ...(error ? { error } : {}),
+        ...(skippedUntil ? { before_post_hook_skipped_until: skippedUntil } : {}),
       };
       (active ? result.active : result.inactive).push(status);
     }

@@ -20,3 +20,4 @@ export { createPluginCli } from "../cli/plugin-cli.ts";
 export * from "./second-process.ts";
 export * from "./mattermost-client.ts";
 export * from "./old-workspace.ts";
+export * from "./log-capture.ts";

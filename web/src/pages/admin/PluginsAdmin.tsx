@@ -156,6 +156,12 @@ export function PluginsAdmin() {
                   </span>
                   <span className={`status ${p.active ? "on" : "off"}`}>{p.active ? "Enabled" : "Disabled"}</span>
                   {p.description && <p className="muted">{p.description}</p>}
+                  {p.before_post_hook_skipped_until ? (
+                    <p className="notice" role="note">
+                      Its messageWillBePosted hook timed out twice in a row: skipped until{" "}
+                      {new Date(p.before_post_hook_skipped_until).toLocaleTimeString()}, posts go through unchanged meanwhile.
+                    </p>
+                  ) : null}
                 </div>
                 <div className="row-actions">
                   {p.active ? (
