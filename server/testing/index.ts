@@ -20,3 +20,5 @@ export { createPluginCli } from "../cli/plugin-cli.ts";
 export * from "./second-process.ts";
 export * from "./mattermost-client.ts";
 export * from "./old-workspace.ts";
+// The clock tests move by hand (`config.clock`), for reminders, due times and retries.
+export { ManualClock } from "../clock.ts";
