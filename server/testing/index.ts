@@ -21,3 +21,5 @@ export * from "./second-process.ts";
 export * from "./mattermost-client.ts";
 export * from "./old-workspace.ts";
 export * from "./log-capture.ts";
+// The clock tests move by hand (`config.clock`), for reminders, due times and retries.
+export { ManualClock } from "../clock.ts";

@@ -5,7 +5,7 @@
  * kit's `startServerWithPlugins`), plus small helpers for its API and slash commands.
  */
 import type { Channel, Team, User } from "#common/wire.ts";
-import { expectBody, startServerWithPlugins, type TestClient, type TestServer } from "#testing";
+import { expectBody, startServerWithPlugins, type ManualClock, type TestClient, type TestServer } from "#testing";
 import { z } from "zod";
 import { channelMemberSchema } from "#common/wire-schemas.ts";
 import {
@@ -19,13 +19,13 @@ import {
 /**
  * A test server with the Incident plugin built and enabled. `playbooksDir`
  * becomes the plugin's `ctx.directories.playbooks` (the harness's override;
- * without it, a directory that does not exist).
+ * without it, a directory that does not exist); `clock` the host's clock.
  */
-export function startIncidentServer(props: { playbooksDir?: string } = {}): Promise<TestServer> {
-  return startServerWithPlugins(
-    ["incident"],
-    props.playbooksDir ? { pluginDirectories: { incident: { playbooks: props.playbooksDir } } } : {},
-  );
+export function startIncidentServer(props: { playbooksDir?: string; clock?: ManualClock } = {}): Promise<TestServer> {
+  return startServerWithPlugins(["incident"], {
+    ...(props.playbooksDir ? { pluginDirectories: { incident: { playbooks: props.playbooksDir } } } : {}),
+    ...(props.clock ? { clock: props.clock } : {}),
+  });
 }
 
 export const API = "/plugins/incident/api/v1";

@@ -166,7 +166,7 @@ export async function timelineEntryRemover(
   if (entry.type !== "event_from_post")
     throw invalid(
       "incident.timeline.not_removable",
-      `entry_id: a ${entry.type} entry is a record of the incident and cannot be removed; only entries added from posts (event_from_post) can`,
+      `entry_id: this ${entry.type} entry is a record of the incident and cannot be removed; only entries added from posts (event_from_post) can`,
     );
   await removeEntry(deps, incident, entry);
 }
