@@ -1,10 +1,14 @@
 /**
  * Channel management from the header's menu, live in every open browser:
  * rename and header, make private, members (add, remove) with a removed
- * member losing the channel at once, leave, archive.
+ * member losing the channel at once (a private incident's too, from the
+ * Incidents sidebar), leave, archive.
  */
+import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { incidentAnswerSchema } from "../plugins/incident/common/types.ts";
 import { createTeamWithTownSquare, startE2E, type E2E } from "./harness.ts";
+import { buildIncidentBundle, openRhs, waitConnected } from "./incident-helpers.ts";
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -139,6 +143,39 @@ describe("channel settings", () => {
     const listed = await admin.get(`/api/v4/users/${admin.user.id}/teams/${team.id}/channels`);
     expect(listed.status).toBe(200);
     expect(JSON.stringify(listed.body)).not.toContain(channel.id);
+    e2e.assertNoConsoleErrors();
+  });
+
+  // Last in the file: it installs the Incident plugin on this server.
+  test("a member removed from a private incident's channel loses the incident from the open Incidents sidebar at once", async () => {
+    const admin = await e2e.server.admin();
+    const alice = await e2e.server.createUser();
+    const bob = await e2e.server.createUser();
+    const { team } = await createTeamWithTownSquare(e2e.server, admin, { members: [alice, bob] });
+    const form = new FormData();
+    const bundle = fs.readFileSync(await buildIncidentBundle());
+    form.append("plugin", new Blob([new Uint8Array(bundle)], { type: "application/gzip" }), "incident.tar.gz");
+    expect((await admin.request("POST", "/api/v4/plugins", form)).status).toBe(201);
+    expect((await admin.post("/api/v4/plugins/incident/enable")).status).toBe(200);
+    const started = await alice.post(
+      "/plugins/incident/api/v1/incidents",
+      { name: "Quiet breach", team_id: team.id, channel_name: "quiet-breach", private: true },
+      incidentAnswerSchema,
+    );
+    expect(started.status).toBe(201);
+    const incident = started.body;
+    expect((await alice.post(`/api/v4/channels/${incident.channel_id}/members`, { user_id: bob.user.id })).status).toBe(201);
+
+    const b = await e2e.open({ user: bob, path: `/${team.name}/channels/quiet-breach` });
+    await waitConnected(b.page);
+    const panel = await openRhs(b.page);
+    await panel.getByRole("heading", { name: "Quiet breach" }).waitFor({ timeout: 10_000 });
+
+    expect((await alice.delete(`/api/v4/channels/${incident.channel_id}/members/${bob.user.id}`)).status).toBe(200);
+    await b.page.waitForURL("**/channels/town-square", { timeout: 10_000 });
+    await panel.getByRole("heading", { name: "Active incidents" }).waitFor({ timeout: 10_000 });
+    await expect(panel.getByText("Quiet breach").count()).resolves.toBe(0);
+    await expect(b.page.getByRole("link", { name: "quiet-breach" }).count()).resolves.toBe(0);
     e2e.assertNoConsoleErrors();
   });
 });
