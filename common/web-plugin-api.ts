@@ -54,6 +54,31 @@ export interface WebHost {
   useUser(userId: string | null | undefined): User | undefined;
   /** The users of the current team, for pickers. */
   useTeamUsers(): User[];
+  /**
+   * The web app's modal for picking people (search as you type, arrows and
+   * Enter, one or several), as its direct-message and add-members dialogs
+   * use it: render it while it should show, e.g. to pick an assignee.
+   */
+  UserPicker: ComponentType<UserPickerProps>;
+}
+
+/** Props of {@link WebHost.UserPicker}. */
+export interface UserPickerProps {
+  title: string;
+  /** The button that goes on with the people picked, e.g. "Go" or "Assign". */
+  submitLabel: string;
+  /** Offer the members of this team (everyone the user may see when absent). */
+  teamId?: string;
+  /** How many people may be picked; with 1, picking someone goes on at once. */
+  max?: number;
+  /** People not to offer (the user themselves, those already chosen). */
+  excludeIds?: readonly string[];
+  /** A line under the search box, e.g. what the pick will do. */
+  help?: string;
+  /** Go on with the people picked; a rejection's message is shown and the picker stays open. */
+  onSubmit(users: User[]): Promise<void>;
+  /** Esc, Cancel or the close button. */
+  onClose(): void;
 }
 
 /** Marks a {@link WebFetchError}, whichever bundle's copy of the class made it. */

@@ -6,6 +6,8 @@
  * under the other person's composer.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { channelSchema } from "#common/wire-schemas.ts";
+import { expectBody } from "#testing";
 import { createTeamWithTownSquare, startE2E, type E2E } from "./harness.ts";
 
 let e2e: E2E;
@@ -121,6 +123,88 @@ describe("mentions", () => {
     // For alice the mention of bobby is marked, not as hers.
     const own = a.page.locator(".post", { hasText: "the deploy is stuck" });
     await expect(own.locator(`[data-mention="bobby${s}"]`).getAttribute("data-mention-me")).resolves.toBeNull();
+    e2e.assertNoConsoleErrors();
+  });
+
+  test("a mention or a DM while the tab is hidden shows a desktop notification that leads to the channel; the banner asks once", async () => {
+    const admin = await e2e.server.admin();
+    const s = suffix();
+    const alice = await e2e.server.createUser({ username: `alice${s}` });
+    const bob = await e2e.server.createUser({ username: `bob${s}` });
+    const { team, channel } = await createTeamWithTownSquare(e2e.server, admin, { members: [alice, bob] });
+    const ops = await e2e.server.createChannel(admin, { teamId: team.id, name: "ops" });
+    await e2e.server.addToChannel(admin, { channel: ops, user: bob.user });
+    await e2e.server.addToChannel(admin, { channel: ops, user: alice.user });
+
+    // Bob has not decided: the banner asks; "Not now" is remembered.
+    const first = await e2e.open({ user: bob, path: `/${team.name}/channels/town-square` });
+    const banner = first.page.getByRole("region", { name: "Desktop notifications" });
+    await banner.waitFor();
+    expect(await e2e.axe(first.page)).toEqual([]);
+    await banner.getByRole("button", { name: "Not now" }).click();
+    await banner.waitFor({ state: "detached" });
+    await first.page.reload();
+    await first.page.getByRole("textbox", { name: /Write to/ }).waitFor();
+    await expect(banner.count()).resolves.toBe(0);
+
+    // Allowed, and the tab hidden: each notification the page makes is recorded.
+    const b = await e2e.open({ user: bob });
+    await b.context.grantPermissions(["notifications"]);
+    await b.context.addInitScript(() => {
+      const shown: Notification[] = [];
+      const state = { hidden: false };
+      Object.assign(window, { __shown: shown, __tab: state });
+      const Native = window.Notification;
+      window.Notification = class extends Native {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          shown.push(this);
+        }
+      };
+      Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (state.hidden ? "hidden" : "visible") });
+    });
+    await b.page.goto(`/${team.name}/channels/town-square`);
+    await b.page.locator(".connection").waitFor({ state: "detached" });
+    await expect(b.page.getByRole("region", { name: "Desktop notifications" }).count()).resolves.toBe(0);
+    const shown = () =>
+      b.page.evaluate(() => (window as unknown as { __shown: Notification[] }).__shown.map((n) => ({ title: n.title, body: n.body })));
+    const hide = (hidden: boolean) =>
+      b.page.evaluate((value) => {
+        (window as unknown as { __tab: { hidden: boolean } }).__tab.hidden = value;
+        document.dispatchEvent(new Event("visibilitychange"));
+      }, hidden);
+
+    // Visible: nothing. Hidden: a post without a mention, nothing; a mention, a notification.
+    await e2e.server.createPost(alice, { channelId: ops.id, message: `@${bob.user.username} visible, no notification` });
+    await b.page.getByRole("link", { name: "ops (1 mention)" }).waitFor({ timeout: 10_000 });
+    await hide(true);
+    await e2e.server.createPost(alice, { channelId: ops.id, message: "no mention, no notification" });
+    await e2e.server.createPost(alice, { channelId: ops.id, message: `@${bob.user.username} the disk is full` });
+    await b.page.waitForFunction(() => (window as unknown as { __shown: unknown[] }).__shown.length === 1, undefined, { timeout: 10_000 });
+    await expect(shown()).resolves.toEqual([{ title: "ops", body: `alice${s}: @${bob.user.username} the disk is full` }]);
+    // The title counts what arrived in the hidden tab, in the channel in view too.
+    await e2e.server.createPost(alice, { channelId: channel.id, message: `@${bob.user.username} in town square` });
+    await b.page.waitForFunction(() => document.title.startsWith("(3) Town Square"), undefined, { timeout: 10_000 });
+    // Back in front: the channel in view is read; the others keep their mentions.
+    await hide(false);
+    await b.page.waitForFunction(() => document.title.startsWith("(2) Town Square"), undefined, { timeout: 10_000 });
+    await hide(true);
+
+    // A direct message notifies without a mention; clicking the notification opens the channel.
+    const dm = await alice.post("/api/v4/channels/direct", [alice.user.id, bob.user.id]);
+    expect(dm.status).toBe(201);
+    const dmChannel = expectBody(dm, channelSchema);
+    await e2e.server.createPost(alice, { channelId: dmChannel.id, message: "call me" });
+    await b.page.waitForFunction(() => (window as unknown as { __shown: unknown[] }).__shown.length === 3, undefined, { timeout: 10_000 });
+    await expect(shown().then((list) => list.at(-1))).resolves.toEqual({ title: `alice${s}`, body: `alice${s}: call me` });
+    await b.page.evaluate(() => {
+      const last = (window as unknown as { __shown: Notification[] }).__shown.at(-1);
+      last?.onclick?.(new Event("click"));
+    });
+    await b.page.waitForURL(`**/${team.name}/channels/${dmChannel.name}`);
+    await b.page.getByText("call me").waitFor();
+    // Opened from the notification, the DM is read: the two mentions in ops are left.
+    await b.page.waitForFunction((name) => document.title.startsWith(`(2) ${name} · `), `alice${s}`);
     e2e.assertNoConsoleErrors();
   });
 });

@@ -13,6 +13,7 @@ const host: WebHost = {
   executeCommand: () => Promise.resolve(),
   useUser: () => undefined,
   useTeamUsers: () => [],
+  UserPicker: () => null,
 };
 
 function incident(id: string, channelId: string) {

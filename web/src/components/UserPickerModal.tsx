@@ -3,10 +3,12 @@
  * autocomplete, in a team when given), arrows to move, Enter to add the
  * highlighted person, Backspace in the empty box to take the last one back,
  * Enter again (or the button) to go on. Used for direct and group messages
- * and for adding channel members; nothing in it is about either.
+ * and for adding channel members, and offered to plugins as
+ * `WebHost.UserPicker`; nothing in it is about any of them.
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { userAutocompleteSchema } from "#common/wire-schemas.ts";
+import type { UserPickerProps } from "#common/web-plugin-api.ts";
 import type { User } from "#common/wire.ts";
 import { errorMessage } from "../api/client.ts";
 import { fullNameOf } from "../composer/mention-suggestions.ts";
@@ -19,23 +21,6 @@ import { StatusDot } from "./StatusDot.tsx";
 
 /** The pause in typing before the server is asked. */
 const SEARCH_DEBOUNCE_MS = 150;
-
-export interface UserPickerProps {
-  title: string;
-  /** The button that goes on with the people picked, e.g. "Go" or "Add". */
-  submitLabel: string;
-  /** Offer the members of this team (everyone the user may see when absent). */
-  teamId?: string;
-  /** How many people may be picked; with 1, picking someone goes on at once. */
-  max?: number;
-  /** People not to offer (the user themselves, a channel's members). */
-  excludeIds?: readonly string[];
-  /** A line under the search box, e.g. what the pick will do. */
-  help?: string;
-  /** Go on with the people picked; a rejection's message is shown and the modal stays open. */
-  onSubmit(users: User[]): Promise<void>;
-  onClose(): void;
-}
 
 export function UserPickerModal(props: UserPickerProps) {
   const services = useServices();

@@ -8,6 +8,7 @@ import * as z from "zod/mini";
 import { WebFetchError, type WebHost, type WebLocation } from "#common/web-plugin-api.ts";
 import type { User } from "#common/wire.ts";
 import { ApiError, type ApiClient } from "../api/client.ts";
+import { UserPickerModal } from "../components/UserPickerModal.tsx";
 import type { Router } from "../router/router.ts";
 import { commandExecutor } from "../store/commands.ts";
 import { webLocation } from "../store/location.ts";
@@ -56,6 +57,7 @@ export function createWebHost(services: { api: ApiClient; store: Store<AppState>
       }, [teamId]);
       return users;
     },
+    UserPicker: UserPickerModal,
   };
 }
 
