@@ -10,6 +10,7 @@ import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import type { Channel, User } from "#common/wire.ts";
 import { startTestServer, type TestClient, type TestServer } from "#testing";
+import type { Config } from "../server/config.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 export const screenshotsDir = path.join(root, "e2e", "screenshots");
@@ -50,11 +51,11 @@ export interface E2E {
 }
 
 /**
- * Start a server and a browser for one test file.
+ * Start a server (with `config` over the test defaults, e.g. a small `maxFileMb`) and a browser for one test file.
  * @example const e2e = await startE2E(); const alice = await e2e.server.createUser(); const { page } = await e2e.open({ user: alice, path: "/" });
  */
-export async function startE2E(): Promise<E2E> {
-  const server = await startTestServer();
+export async function startE2E(props: { config?: Partial<Config> } = {}): Promise<E2E> {
+  const server = await startTestServer(props.config);
   if (!fs.existsSync(path.join(server.config.webDistDir, "index.html"))) {
     await server.close();
     throw new Error(`The web app is not built at ${server.config.webDistDir}: run \`node scripts/build.mjs\` first.`);

@@ -18,7 +18,8 @@ import {
 } from "../store/files.ts";
 import { useServices } from "../store/services.ts";
 import { useStore } from "../store/store.ts";
-import { FILE_KIND_LOOK, fileKind, fileUrls, formatFileSize, isInlineImage } from "./file-display.ts";
+import { fileKind, fileUrls, formatFileSize, isInlineImage } from "./file-display.ts";
+import { FileIcon, PaperclipIcon } from "./FileIcon.tsx";
 
 /** A draft's files and what a composer does with them. */
 export interface DraftFiles {
@@ -136,7 +137,7 @@ export function AttachButton({ files, disabled }: { files: DraftFiles; disabled?
         disabled={disabled}
         onClick={() => input.current?.click()}
       >
-        <span aria-hidden="true">📎</span>
+        <PaperclipIcon />
       </button>
       <input
         ref={input}
@@ -158,7 +159,8 @@ export function AttachButton({ files, disabled }: { files: DraftFiles; disabled?
 /** One picked file: icon or thumbnail, name, size, progress or failure, and its remove button. */
 function PendingFileItem({ file, draft }: { file: PendingFile; draft: Draft }) {
   const services = useServices();
-  const kind = fileKind({ mime_type: file.info?.mime_type ?? file.type, extension: /\.(\w+)$/.exec(file.name)?.[1] ?? "" });
+  const extension = /\.(\w+)$/.exec(file.name)?.[1] ?? "";
+  const kind = fileKind({ mime_type: file.info?.mime_type ?? file.type, extension });
   const thumbnail = file.info && isInlineImage(file.info) ? fileUrls(file.info.id).preview : null;
   const remove = (event: MouseEvent<HTMLButtonElement>) => {
     // The button goes away with the file: focus returns to the message box.
@@ -168,13 +170,7 @@ function PendingFileItem({ file, draft }: { file: PendingFile; draft: Draft }) {
   const percent = file.size > 0 ? Math.round((100 * file.sent) / file.size) : 100;
   return (
     <li className={`pending-file ${file.status}`} data-status={file.status}>
-      {thumbnail ? (
-        <img className="pending-file-thumbnail" src={thumbnail} alt="" />
-      ) : (
-        <span className="file-icon" aria-hidden="true">
-          {FILE_KIND_LOOK[kind].icon}
-        </span>
-      )}
+      {thumbnail ? <img className="pending-file-thumbnail" src={thumbnail} alt="" /> : <FileIcon kind={kind} extension={extension} />}
       <span className="pending-file-text">
         <span className="pending-file-name" title={file.name}>
           {file.name}

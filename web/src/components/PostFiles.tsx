@@ -9,6 +9,7 @@ import type { FileInfo, Post } from "#common/wire.ts";
 import { postFilesLoader } from "../store/files.ts";
 import { useServices } from "../store/services.ts";
 import { FILE_KIND_LOOK, fileKind, fileUrls, formatFileSize, isInlineImage, previewSize } from "./file-display.ts";
+import { FileIcon } from "./FileIcon.tsx";
 import { Modal } from "./Modal.tsx";
 
 /** The largest a preview is shown in a post. */
@@ -72,12 +73,11 @@ function ImageFile({ file }: { file: FileInfo }) {
 
 /** Any other file: a card with its icon, name (the download link), kind and size. */
 function FileCard({ file }: { file: FileInfo }) {
-  const look = FILE_KIND_LOOK[fileKind(file)];
+  const kind = fileKind(file);
+  const look = FILE_KIND_LOOK[kind];
   return (
     <div className="file-card">
-      <span className="file-icon" aria-hidden="true">
-        {look.icon}
-      </span>
+      <FileIcon kind={kind} extension={file.extension} />
       <span className="file-card-text">
         <a className="file-card-name" href={fileUrls(file.id).file} download={file.name} title={`Download ${file.name}`}>
           {file.name}

@@ -106,7 +106,7 @@ export function SearchBox() {
         ref={input}
         type="search"
         className="search-input"
-        placeholder="Search messages"
+        placeholder="Search"
         autoComplete="off"
         value={terms}
         onChange={(event) => {

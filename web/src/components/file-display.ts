@@ -70,17 +70,17 @@ export function fileKind(file: Pick<FileInfo, "mime_type" | "extension">): FileK
   return "other";
 }
 
-/** The icon (decorative: it sits beside the name and label) and the words of each kind. */
-export const FILE_KIND_LOOK: Record<FileKind, { icon: string; label: string }> = {
-  image: { icon: "🖼️", label: "Image" },
-  pdf: { icon: "📕", label: "PDF" },
-  text: { icon: "📄", label: "Text" },
-  code: { icon: "📝", label: "Code" },
-  archive: { icon: "🗜️", label: "Archive" },
-  audio: { icon: "🎵", label: "Audio" },
-  video: { icon: "🎞️", label: "Video" },
-  document: { icon: "📊", label: "Document" },
-  other: { icon: "📎", label: "File" },
+/** The colour of each kind's icon (decorative: it sits beside the name and label) and the words for it. */
+export const FILE_KIND_LOOK: Record<FileKind, { color: string; label: string }> = {
+  image: { color: "#7b3fc4", label: "Image" },
+  pdf: { color: "#c62828", label: "PDF" },
+  text: { color: "#5b6070", label: "Text" },
+  code: { color: "#1c58d9", label: "Code" },
+  archive: { color: "#8d6e1a", label: "Archive" },
+  audio: { color: "#00838f", label: "Audio" },
+  video: { color: "#ad1457", label: "Video" },
+  document: { color: "#2e7d32", label: "Document" },
+  other: { color: "#5b6070", label: "File" },
 };
 
 /** Whether a file shows inline as an image: a raster type the server serves inline (never SVG). */
