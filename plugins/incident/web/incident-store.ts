@@ -256,14 +256,15 @@ export class IncidentStore {
     await Promise.all(Object.keys(this.state.timelines).map((id) => this.loadTimeline(id).catch(() => undefined)));
   }
 
-  /** A `timeline_entry_added` event (or an answer): added once, in time order, to a loaded timeline. */
+  /** A `timeline_entry_added` event (or an answer): added (or replaced) in time order in a loaded timeline. */
   receiveTimelineEntry(value: unknown): void {
     const parsed = timelineEntrySchema.safeParse(value);
     if (!parsed.success) return;
     const entry = parsed.data;
     const current = this.state.timelines[entry.incident_id];
-    if (!current || current.some((e) => e.id === entry.id)) return;
-    const items = [...current, entry].sort((x, y) => x.create_at - y.create_at);
+    if (!current) return;
+    // The same entry again carries a newer summary (e.g. its post was edited): it replaces the old one.
+    const items = [...current.filter((e) => e.id !== entry.id), entry].sort((x, y) => x.create_at - y.create_at);
     this.set({ timelines: { ...this.state.timelines, [entry.incident_id]: items } });
   }
 
