@@ -2,13 +2,13 @@
  * @module components/timeline
  * The incident's timeline tab: every event with time and actor, oldest
  * first, kept live by the `timeline_entry_*` events; entries added from a
- * post can be removed.
+ * post can be removed. Each summary names its actor ("@alice changed …").
  */
 import { useEffect, useId, useState } from "react";
 import { useIncidentPlugin, useIncidentState } from "../context.tsx";
+import { inlineMarkdown } from "../inline-markdown.tsx";
 import type { Incident, TimelineEntry } from "../incident-types.ts";
 import { ErrorText, useAction } from "./use-action.tsx";
-import { UserName } from "./user-name.tsx";
 
 export function TimelineTab({ incident }: { incident: Incident }) {
   const { store } = useIncidentPlugin();
@@ -56,12 +56,7 @@ function TimelineRow({ entry }: { entry: TimelineEntry }) {
       <time dateTime={at.toISOString()} title={at.toLocaleString()} className="incident-hint">
         {at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
       </time>{" "}
-      <span className="incident-timeline-summary">{entry.summary}</span>
-      {entry.actor_user_id ? (
-        <span className="incident-check-by">
-          by <UserName userId={entry.actor_user_id} />
-        </span>
-      ) : null}
+      <span className="incident-timeline-summary">{inlineMarkdown(entry.summary)}</span>
       {entry.type === "event_from_post" ? (
         <button
           type="button"
