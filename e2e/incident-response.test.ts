@@ -99,6 +99,13 @@ describe("running the response in the browser", () => {
     await b.page.getByRole("link", { name: /DB down.*\(1 mention\)|db-down.*\(1 mention\)/i }).waitFor({ timeout: 10_000 });
     await timeline(b.page).locator('[data-type="checklist_item_assigned"]').first().waitFor();
 
+    // Roles of the playbook are assigned in the detail too.
+    await alicePanel.getByLabel("scribe", { exact: true }).selectOption({ label: "@bob" });
+    await timeline(b.page)
+      .locator('[data-type="role_changed"]')
+      .getByText(/scribe/)
+      .waitFor();
+
     // A status update from the RHS form: copied to ~status, in front of Bob.
     const message = alicePanel.getByLabel("Message (markdown)");
     await expect(message.inputValue()).resolves.toBe("");
@@ -135,6 +142,30 @@ describe("running the response in the browser", () => {
     await bobRow.locator(".incident-row-last-update time").waitFor();
     await e2e.screenshot(a.page, "incident-response-detail");
     expect(await e2e.axe(a.page)).toEqual([]);
+    e2e.assertNoConsoleErrors();
+  });
+
+  test("Bob starts an incident from a message of ~status: the dialog quotes it and the message opens the new timeline", async () => {
+    await send(b.page, "checkout errors spiking on web-2");
+    const errors = post(b.page, "checkout errors spiking on web-2");
+    await errors.hover();
+    await errors.getByRole("button", { name: "More actions" }).click();
+    await b.page.getByRole("menuitem", { name: "Start incident from this message" }).click();
+    const dialog = b.page.getByRole("dialog", { name: "Start incident from a message" });
+    await dialog.getByText("checkout errors spiking on web-2").waitFor();
+    await dialog.getByLabel(/^Name/).fill("Checkout errors");
+    await dialog.getByRole("button", { name: "Start" }).click();
+    await dialog.waitFor({ state: "detached" });
+
+    const row = rhs(b.page)
+      .getByRole("listitem")
+      .filter({ has: b.page.getByRole("button", { name: "Checkout errors", exact: true }) });
+    await row.getByRole("button", { name: "Checkout errors", exact: true }).click();
+    await rhs(b.page).getByRole("tab", { name: "Timeline" }).click();
+    await timeline(b.page)
+      .locator('[data-type="event_from_post"]')
+      .getByText(/checkout errors spiking on web-2/)
+      .waitFor();
     e2e.assertNoConsoleErrors();
   });
 });
