@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parse } from "zod/v4/core";
 import type { WebHost } from "#common/web-plugin-api.ts";
 import { IncidentStore } from "./incident-store.ts";
 
@@ -57,5 +58,34 @@ describe("IncidentStore.remove (custom_incident_incident_removed)", () => {
     const before = store.getSnapshot();
     store.remove("unknown");
     expect(store.getSnapshot()).toBe(before);
+  });
+});
+
+function entry(id: string, createAt: number, summary = `entry ${id}`) {
+  return { id, incident_id: "i1", type: "event_from_post", create_at: createAt, actor_user_id: "u1", summary, post_id: "p1", details: {} };
+}
+
+/** A host whose server answers the timeline GET with `items`, parsed by the route's schema like the real host does. */
+function timelineHost(items: unknown[]): WebHost {
+  return { ...host, fetch: (path, init) => Promise.resolve(parse(init.schema, path.endsWith("/timeline") ? { items } : {})) };
+}
+
+describe("IncidentStore timeline (custom_incident_timeline_entry_added / _removed)", () => {
+  it("adds live entries in time order once, replaces a re-sent one and drops a removed one", async () => {
+    const store = new IncidentStore(timelineHost([entry("e1", 10), entry("e3", 30)]));
+    store.receiveTimelineEntry(entry("e0", 5));
+    expect(store.getSnapshot().timelines.i1).toBeUndefined(); // not loaded: nothing to keep live
+    await store.loadTimeline("i1");
+    store.receiveTimelineEntry(entry("e2", 20));
+    store.receiveTimelineEntry(entry("e2", 20));
+    store.receiveTimelineEntry(entry("e3", 30, "edited summary"));
+    store.receiveTimelineEntry({ id: "bad" });
+    expect(store.getSnapshot().timelines.i1?.map((e) => [e.id, e.summary])).toEqual([
+      ["e1", "entry e1"],
+      ["e2", "entry e2"],
+      ["e3", "edited summary"],
+    ]);
+    store.dropTimelineEntry("i1", "e2");
+    expect(store.getSnapshot().timelines.i1?.map((e) => e.id)).toEqual(["e1", "e3"]);
   });
 });

@@ -6,22 +6,46 @@
  * `useSyncExternalStore`; HTTP answers and WebSocket events both land in
  * {@link IncidentStore.upsert}, so every open view updates live.
  */
+import * as z from "zod/mini";
 import { WebFetchError, type WebHost } from "#common/web-plugin-api.ts";
 import { channelSchema } from "#common/wire-schemas.ts";
 import type { CreateIncidentRequest } from "../common/types.ts";
 import { API_BASE as API } from "./constants.ts";
-import { incidentListSchema, incidentSchema, playbookListSchema, type Incident, type PlaybookSummary } from "./incident-types.ts";
+import {
+  incidentListSchema,
+  incidentSchema,
+  okSchema,
+  playbookListSchema,
+  statusUpdatePageSchema,
+  statusUpdateSchema,
+  timelineEntrySchema,
+  timelineSchema,
+  type Incident,
+  type PlaybookSummary,
+  type StatusUpdate,
+  type TimelineEntry,
+} from "./incident-types.ts";
 
 /**
  * Which screen the RHS shows. `focus` is set when the user asked for it, so
  * the screen takes keyboard focus; an automatic switch (entering an incident
  * channel) leaves focus where it was.
  */
-export type RhsView = ({ kind: "list" } | { kind: "detail"; incidentId: string } | { kind: "start" }) & { focus?: boolean };
+export type RhsView = (
+  | { kind: "list" }
+  | { kind: "detail"; incidentId: string; tab?: DetailTab }
+  | { kind: "start" }
+  /** Choosing the incident whose timeline gets a post (its channel runs none). */
+  | { kind: "pick-timeline"; postId: string }
+) & { focus?: boolean };
+
+export type DetailTab = "overview" | "timeline";
 
 export interface ViewOptions {
   /** Move keyboard focus to the new screen. */
   focus?: boolean;
+  /** The detail's tab (overview when absent). */
+  tab?: DetailTab;
 }
 
 /** Load state of one team's active list. */
@@ -39,6 +63,12 @@ export interface IncidentState {
   /** Channel names by channel id, for links. */
   channelNames: Readonly<Record<string, string>>;
   playbooks: Readonly<Record<string, PlaybookSummary[]>>;
+  /** Timelines loaded (oldest first), by incident id; kept live by the timeline events. */
+  timelines: Readonly<Record<string, readonly TimelineEntry[]>>;
+  /** The last status update of each incident whose updates were read (null: none yet). */
+  lastUpdates: Readonly<Record<string, StatusUpdate | null>>;
+  /** The outcome of a post-menu action, shown atop the RHS until the next one. */
+  notice: { text: string; error: boolean } | null;
 }
 
 /** An error thrown by an action, with what the server said beyond the message. */
@@ -70,7 +100,16 @@ export function activeIncidents(state: IncidentState, teamId: string | undefined
 }
 
 export class IncidentStore {
-  private state: IncidentState = { incidents: {}, teams: {}, view: { kind: "list" }, channelNames: {}, playbooks: {} };
+  private state: IncidentState = {
+    incidents: {},
+    teams: {},
+    view: { kind: "list" },
+    channelNames: {},
+    playbooks: {},
+    timelines: {},
+    lastUpdates: {},
+    notice: null,
+  };
   private readonly listeners = new Set<() => void>();
   private readonly channelLookups = new Set<string>();
 
@@ -97,12 +136,25 @@ export class IncidentStore {
   // ---- views ----
 
   open(incidentId: string, options: ViewOptions = {}): void {
-    this.set({ view: { kind: "detail", incidentId, focus: options.focus } });
+    this.set({ view: { kind: "detail", incidentId, focus: options.focus, tab: options.tab } });
     if (!this.state.incidents[incidentId]) void this.loadIncident(incidentId).catch(() => undefined);
   }
 
   showList(options: ViewOptions = {}): void {
     this.set({ view: { kind: "list", focus: options.focus } });
+  }
+
+  /** Switches the open detail's tab (keeps focus where it is: the tab the user chose). */
+  showTab(tab: DetailTab): void {
+    if (this.state.view.kind === "detail") this.set({ view: { ...this.state.view, focus: false, tab } });
+  }
+
+  pickTimelineIncident(postId: string): void {
+    this.set({ view: { kind: "pick-timeline", postId, focus: true } });
+  }
+
+  setNotice(notice: IncidentState["notice"]): void {
+    this.set({ notice });
   }
 
   showStart(): void {
@@ -193,6 +245,91 @@ export class IncidentStore {
     return undefined;
   }
 
+  /** Reads an incident's timeline; the timeline events keep it live afterwards. */
+  async loadTimeline(incidentId: string): Promise<void> {
+    const { items } = await this.host.fetch(`${API}/incidents/${incidentId}/timeline`, { schema: timelineSchema });
+    this.set({ timelines: { ...this.state.timelines, [incidentId]: items } });
+  }
+
+  /** Reads again every timeline already loaded (after a reconnect). */
+  async reloadTimelines(): Promise<void> {
+    await Promise.all(Object.keys(this.state.timelines).map((id) => this.loadTimeline(id).catch(() => undefined)));
+  }
+
+  /** A `timeline_entry_added` event (or an answer): added (or replaced) in time order in a loaded timeline. */
+  receiveTimelineEntry(value: unknown): void {
+    const parsed = timelineEntrySchema.safeParse(value);
+    if (!parsed.success) return;
+    const entry = parsed.data;
+    const current = this.state.timelines[entry.incident_id];
+    if (!current) return;
+    // The same entry again carries a newer summary (e.g. its post was edited): it replaces the old one.
+    const items = [...current.filter((e) => e.id !== entry.id), entry].sort((x, y) => x.create_at - y.create_at);
+    this.set({ timelines: { ...this.state.timelines, [entry.incident_id]: items } });
+  }
+
+  /** A `timeline_entry_removed` event (or an answer). */
+  dropTimelineEntry(incidentId: string, entryId: string): void {
+    const current = this.state.timelines[incidentId];
+    if (!current?.some((e) => e.id === entryId)) return;
+    this.set({ timelines: { ...this.state.timelines, [incidentId]: current.filter((e) => e.id !== entryId) } });
+  }
+
+  async addToTimeline(incidentId: string, postId: string): Promise<TimelineEntry> {
+    const entry = await this.host.fetch(`${API}/incidents/${incidentId}/timeline`, {
+      method: "POST",
+      body: { post_id: postId },
+      schema: timelineEntrySchema,
+    });
+    this.receiveTimelineEntry(entry);
+    return entry;
+  }
+
+  async removeTimelineEntry(incidentId: string, entryId: string): Promise<void> {
+    await this.host.fetch(`${API}/incidents/${incidentId}/timeline/${entryId}`, { method: "DELETE", schema: okSchema });
+    this.dropTimelineEntry(incidentId, entryId);
+  }
+
+  /** The incident's last status update (for the form's prefill). */
+  async loadLastUpdate(incidentId: string): Promise<StatusUpdate | null> {
+    const page = await this.host.fetch(`${API}/incidents/${incidentId}/status-updates?page=0&per_page=1`, {
+      schema: statusUpdatePageSchema,
+    });
+    const last = page.items[0] ?? null;
+    this.set({ lastUpdates: { ...this.state.lastUpdates, [incidentId]: last } });
+    return last;
+  }
+
+  async postStatusUpdate(incidentId: string, message: string): Promise<StatusUpdate> {
+    const update = await this.host.fetch(`${API}/incidents/${incidentId}/status-updates`, {
+      method: "POST",
+      body: { message },
+      schema: statusUpdateSchema,
+    });
+    this.set({ lastUpdates: { ...this.state.lastUpdates, [incidentId]: update } });
+    return update;
+  }
+
+  /** The active incident run in a channel, if the user can see one. */
+  async incidentOfChannel(channelId: string): Promise<Incident | null> {
+    const known = Object.values(this.state.incidents).find((i) => i.channel_id === channelId && i.status === "active");
+    if (known) return known;
+    const list = await this.host.fetch(`${API}/incidents?channel_id=${encodeURIComponent(channelId)}&per_page=10`, {
+      schema: incidentListSchema,
+    });
+    for (const incident of list.items) this.upsert(incident);
+    return list.items.find((i) => i.status === "active") ?? list.items[0] ?? null;
+  }
+
+  /** Opens the start dialog with a message quoted (`POST /incidents/dialog`). */
+  async openStartDialog(input: { teamId: string; channelId: string; postId?: string }): Promise<void> {
+    await this.host.fetch(`${API}/incidents/dialog`, {
+      method: "POST",
+      body: { team_id: input.teamId, channel_id: input.channelId, post_id: input.postId },
+      schema: z.object({}),
+    });
+  }
+
   async loadPlaybooks(teamId: string): Promise<PlaybookSummary[]> {
     const { items: playbooks } = await this.host.fetch(`${API}/playbooks?team_id=${encodeURIComponent(teamId)}`, {
       schema: playbookListSchema,
@@ -248,6 +385,24 @@ export class IncidentStore {
 
   async removeItem(incidentId: string, itemId: string): Promise<Incident> {
     return this.change(incidentId, { path: `${API}/incidents/${incidentId}/checklist/${itemId}`, method: "DELETE" });
+  }
+
+  private patch(incidentId: string, body: Record<string, unknown>): Promise<Incident> {
+    return this.change(incidentId, { path: `${API}/incidents/${incidentId}`, method: "PATCH", body });
+  }
+
+  async changeSeverity(incidentId: string, severity: string): Promise<Incident> {
+    return this.patch(incidentId, { severity });
+  }
+
+  /** `userId` "" unassigns the role. */
+  async assignRole(incidentId: string, role: string, userId: string): Promise<Incident> {
+    return this.patch(incidentId, { roles: { [role]: userId } });
+  }
+
+  /** `assignee_user_id` "" unassigns; `due_at` 0 clears. */
+  async changeItem(incidentId: string, itemId: string, body: { assignee_user_id?: string; due_at?: number }): Promise<Incident> {
+    return this.change(incidentId, { path: `${API}/incidents/${incidentId}/checklist/${itemId}`, method: "PUT", body });
   }
 
   async end(incidentId: string): Promise<Incident> {

@@ -10,9 +10,10 @@
  * browser bundle about a tenth of the size.
  */
 import * as z from "zod/mini";
-import type { ChecklistItem, Incident } from "../common/types.ts";
+import { TIMELINE_TYPES } from "./constants.ts";
+import type { ChecklistItem, Incident, StatusUpdate, TimelineEntry } from "../common/types.ts";
 
-export type { ChecklistItem, Incident };
+export type { ChecklistItem, Incident, StatusUpdate, TimelineEntry };
 export type ForwardingRule = Incident["forwarding"][number];
 
 const checklistItemSchema = z.object({
@@ -112,3 +113,46 @@ export const updatePostPropsSchema = z.looseObject({
   incident_id: z.optional(z.string()),
   incident_name: z.optional(z.string()),
 });
+
+/** One timeline entry (`GET /incidents/{id}/timeline`, `timeline_entry_added`). */
+export const timelineEntrySchema: z.ZodMiniType<TimelineEntry> = z.object({
+  id: z.string(),
+  incident_id: z.string(),
+  type: z.enum(TIMELINE_TYPES),
+  create_at: z.number(),
+  actor_user_id: z._default(z.string(), ""),
+  summary: z._default(z.string(), ""),
+  post_id: z._default(z.string(), ""),
+  details: z._default(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])), {}),
+});
+
+export const timelineSchema = z.object({ items: z.array(timelineEntrySchema) });
+
+/** One status update (`POST`/`GET /incidents/{id}/status-updates`). */
+export const statusUpdateSchema: z.ZodMiniType<StatusUpdate> = z.object({
+  id: z.string(),
+  incident_id: z.string(),
+  message: z.string(),
+  author_user_id: z._default(z.string(), ""),
+  post_id: z._default(z.string(), ""),
+  severity: z._default(z.string(), ""),
+  stage: z._default(z.string(), ""),
+  create_at: z.number(),
+  broadcast: z._default(
+    z.array(
+      z.object({
+        channel_name: z.string(),
+        channel_id: z.string(),
+        status: z.enum(["posted", "skipped"]),
+        post_id: z.string(),
+        reason: z.string(),
+      }),
+    ),
+    [],
+  ),
+});
+
+export const statusUpdatePageSchema = z.object({ items: z.array(statusUpdateSchema), total_count: z._default(z.number(), 0) });
+
+/** `{status: "OK"}`. */
+export const okSchema = z.object({ status: z.literal("OK") });

@@ -15,7 +15,8 @@ import { Icon } from "./components/icons.tsx";
 import { UpdateCard } from "./components/update-card.tsx";
 import { FORWARDED_POST, ForwardedCard } from "./forwarded-card.tsx";
 import { Clock, IncidentStore } from "./incident-store.ts";
-import { EVENTS, PLUGIN_ID, REMOVED_EVENT, UPDATE_POST } from "./constants.ts";
+import { EVENTS, PLUGIN_ID, REMOVED_EVENT, TIMELINE_EVENTS, UPDATE_POST } from "./constants.ts";
+import { registerPostMenuActions } from "./post-menu.ts";
 
 /** The plugin's events, each carrying the whole incident in `data.incident` (docs/incident.md). */
 const EVENT_NAMES = Object.values(EVENTS).map((name) => `custom_${PLUGIN_ID}_${name}`);
@@ -64,6 +65,17 @@ export function register(registry: WebPluginRegistry, host: WebHost): void {
     const incidentId = event.data.incident_id;
     if (typeof incidentId === "string") store.remove(incidentId);
   });
-  // After a reconnect, events may have been missed: read the lists again.
-  registry.registerWebSocketEventHandler("hello", () => void store.reloadAll());
+  registry.registerWebSocketEventHandler(`custom_${PLUGIN_ID}_${TIMELINE_EVENTS.added}`, (event) => {
+    store.receiveTimelineEntry(event.data.entry);
+  });
+  registry.registerWebSocketEventHandler(`custom_${PLUGIN_ID}_${TIMELINE_EVENTS.removed}`, (event) => {
+    const { incident_id: incidentId, entry_id: entryId } = event.data;
+    if (typeof incidentId === "string" && typeof entryId === "string") store.dropTimelineEntry(incidentId, entryId);
+  });
+  registerPostMenuActions(registry, context);
+  // After a reconnect, events may have been missed: read the lists (and open timelines) again.
+  registry.registerWebSocketEventHandler("hello", () => {
+    void store.reloadAll();
+    void store.reloadTimelines();
+  });
 }

@@ -107,6 +107,27 @@ const css = `
 .incident-card-body { display: flex; flex-direction: column; gap: 4px; min-width: 0; }
 .incident-card-message { margin: 0; overflow-wrap: anywhere; white-space: pre-wrap; }
 .incident-visually-hidden { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+/* response: severity, roles, assignees, status updates, timeline */
+.incident-severity { display: inline-block; font-size: 0.75rem; font-weight: 600; border-radius: 4px; padding: 1px 6px; border: 1px solid; vertical-align: middle; }
+.incident-severity-0 { background: #fde2e1; color: #8a1c14; border-color: #e8a29c; }
+.incident-severity-1 { background: #feead6; color: #7a3e00; border-color: #f0b67a; }
+.incident-severity-2 { background: #fff4c2; color: #5c4a00; border-color: #e2cc66; }
+.incident-severity-3 { background: #e1ecfb; color: #173f7a; border-color: #9dbbe8; }
+.incident-overdue { color: #b3261e; font-weight: 600; }
+.incident-check-overdue { border-left: 3px solid #b3261e; padding-left: 4px; background: #fdf0ef; }
+.incident-check-overdue .incident-check-by.incident-overdue { color: #9b1f18; }
+.incident-check-assign { display: flex; flex-wrap: wrap; gap: 4px; width: 100%; padding-left: 22px; }
+.incident-check-assign .incident-select, .incident-check-assign .incident-input { font-size: 0.8rem; padding: 2px 4px; max-width: 48%; }
+.incident-tabs { display: flex; gap: 4px; border-bottom: 1px solid var(--incident-border); margin: 6px 0; }
+.incident-tab { background: none; border: none; border-bottom: 2px solid transparent; padding: 4px 10px; cursor: pointer; color: var(--incident-fg); font: inherit; }
+.incident-tab[aria-selected="true"] { border-bottom-color: var(--incident-accent); font-weight: 600; }
+.incident-tab:focus-visible { outline: 2px solid var(--incident-accent); outline-offset: 1px; }
+.incident-status-form { display: flex; flex-direction: column; gap: 6px; }
+.incident-status-text { width: 100%; box-sizing: border-box; font: inherit; resize: vertical; }
+.incident-timeline { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 6px; }
+.incident-timeline-entry { border-left: 2px solid var(--incident-border); padding-left: 8px; font-size: 0.85rem; overflow-wrap: anywhere; }
+.incident-timeline-event_from_post { border-left-color: var(--incident-accent); }
+.incident-role { margin: 2px 0; }
 `;
 
 let users = 0;

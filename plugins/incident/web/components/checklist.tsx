@@ -1,15 +1,17 @@
 /**
  * @module components/checklist
  * An incident's checklist grouped by stage, numbered like `/incident info`
- * numbers it: check, uncheck, add and remove items.
+ * numbers it: check, uncheck, add and remove items, assign them and set
+ * their due time; overdue items stand out.
  */
 import { useId, useRef, useState, type FormEvent } from "react";
 import { LIMITS } from "../constants.ts";
-import { useIncidentPlugin } from "../context.tsx";
+import { useIncidentPlugin, useNow } from "../context.tsx";
 import { checklistGroups, checklistProgress } from "../format.ts";
 import type { ChecklistItem, Incident } from "../incident-types.ts";
 import { ErrorText, useAction } from "./use-action.tsx";
 import { UserName } from "./user-name.tsx";
+import { UserSelect } from "./user-select.tsx";
 
 /** Value of the stage select for items that belong to no stage. */
 const NO_STAGE = "";
@@ -70,6 +72,8 @@ function ChecklistRow({
   // Shown at once while the change is on its way; the server's answer (or an error) replaces it.
   const [optimistic, setOptimistic] = useState<boolean | null>(null);
   const checked = optimistic ?? item.checked;
+  const now = useNow();
+  const overdue = !item.checked && item.due_at > 0 && now > item.due_at;
   const toggle = async (value: boolean) => {
     setOptimistic(value);
     try {
@@ -79,7 +83,7 @@ function ChecklistRow({
     }
   };
   return (
-    <li className="incident-check" data-item-id={item.id}>
+    <li className={`incident-check${overdue ? " incident-check-overdue" : ""}`} data-item-id={item.id}>
       <span className="incident-check-num" aria-hidden="true">
         {number}.
       </span>
@@ -98,6 +102,17 @@ function ChecklistRow({
             checked by <UserName userId={item.checked_by} />
           </span>
         ) : null}
+        {!editable && item.assignee_user_id ? (
+          <span className="incident-check-by">
+            assigned to <UserName userId={item.assignee_user_id} />
+          </span>
+        ) : null}
+        {item.due_at > 0 ? (
+          <span className={`incident-check-by${overdue ? " incident-overdue" : ""}`}>
+            {overdue ? "overdue since " : "due "}
+            <time dateTime={new Date(item.due_at).toISOString()}>{formatDue(item.due_at)}</time>
+          </span>
+        ) : null}
       </label>
       {editable ? (
         <button
@@ -111,8 +126,71 @@ function ChecklistRow({
           <span aria-hidden="true">✕</span>
         </button>
       ) : null}
+      {editable ? <ItemAssignment incident={incident} item={item} number={number} /> : null}
       <ErrorText error={action.error} id={`${id}-error`} />
     </li>
+  );
+}
+
+/** "14:30" today, else "Dec 2, 14:30". */
+function formatDue(at: number): string {
+  const date = new Date(at);
+  const time = date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return date.toDateString() === new Date().toDateString()
+    ? time
+    : `${date.toLocaleDateString([], { month: "short", day: "numeric" })}, ${time}`;
+}
+
+/** `<input type="datetime-local">` value of a time (local), "" for none. */
+function localInputValue(at: number): string {
+  if (at <= 0) return "";
+  const d = new Date(at);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** The item's assignee (a team member or nobody) and due time, changed on the spot. */
+function ItemAssignment({ incident, item, number }: { incident: Incident; item: ChecklistItem; number: number }) {
+  const { store } = useIncidentPlugin();
+  const action = useAction();
+  const id = useId();
+  // The due time being typed; sent when the field is left or Enter pressed (not on every keystroke).
+  const [draft, setDraft] = useState<string | null>(null);
+  const commitDue = () => {
+    if (draft === null) return;
+    const dueAt = draft ? new Date(draft).getTime() : 0;
+    setDraft(null);
+    if (!Number.isNaN(dueAt) && dueAt !== item.due_at) void action.run(() => store.changeItem(incident.id, item.id, { due_at: dueAt }));
+  };
+  return (
+    <div className="incident-check-assign">
+      <UserSelect
+        id={`${id}-assignee`}
+        label={`Assignee of item ${number}`}
+        className="incident-assignee-select"
+        value={item.assignee_user_id}
+        allowNone
+        disabled={action.pending}
+        onChange={(userId) => void action.run(() => store.changeItem(incident.id, item.id, { assignee_user_id: userId }))}
+      />
+      <input
+        type="datetime-local"
+        className="incident-input incident-due-input"
+        aria-label={`Due time of item ${number}`}
+        value={draft ?? localInputValue(item.due_at)}
+        disabled={action.pending}
+        onChange={(event) => setDraft(event.target.value)}
+        onBlur={commitDue}
+        onKeyDown={(event) => {
+          if (event.key === "Enter") commitDue();
+          if (event.key === "Escape" && draft !== null) {
+            event.stopPropagation();
+            setDraft(null);
+          }
+        }}
+      />
+      <ErrorText error={action.error} />
+    </div>
   );
 }
 

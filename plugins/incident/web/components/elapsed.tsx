@@ -6,7 +6,7 @@ import { useNow } from "../context.tsx";
 import { describeElapsed, formatElapsed } from "../format.ts";
 
 /** "12m", "1h 05m": ticks without reload; stops at the end time of an ended incident. */
-export function Elapsed({ since, until }: { since: number; until?: number }) {
+export function Elapsed({ since, until, label = "Started" }: { since: number; until?: number; label?: string }) {
   const now = useNow();
   const end = until && until > 0 ? until : now;
   const ms = end - since;
@@ -14,7 +14,7 @@ export function Elapsed({ since, until }: { since: number; until?: number }) {
     <time
       className="incident-elapsed"
       dateTime={new Date(since).toISOString()}
-      title={`Started ${new Date(since).toLocaleString()} (${describeElapsed(ms)})`}
+      title={`${label} ${new Date(since).toLocaleString()} (${describeElapsed(ms)})`}
     >
       {formatElapsed(ms)}
     </time>

@@ -1,18 +1,35 @@
 /**
  * @module components/incident-detail
  * One incident in the RHS: channel link, commander and stage (changeable),
- * the checklist by stage, forwarding rules, and ending it.
+ * severity, roles, the checklist by stage, status updates, forwarding rules
+ * and ending it; a second tab shows the live timeline.
  */
 import { useEffect, useId, useRef, useState } from "react";
 import type { WebLocation } from "#common/web-plugin-api.ts";
 import { useIncidentPlugin, useIncidentState } from "../context.tsx";
+import type { DetailTab } from "../incident-store.ts";
 import type { ForwardingRule, Incident } from "../incident-types.ts";
 import { ChecklistSection } from "./checklist.tsx";
 import { Elapsed } from "./elapsed.tsx";
+import { RolesSection } from "./roles.tsx";
+import { SeverityBadge, SeverityPicker } from "./severity.tsx";
+import { StatusUpdateForm } from "./status-update-form.tsx";
+import { TimelineTab } from "./timeline.tsx";
 import { ErrorText, useAction } from "./use-action.tsx";
 import { UserName } from "./user-name.tsx";
+import { UserSelect } from "./user-select.tsx";
 
-export function IncidentDetail({ incidentId, location, focus }: { incidentId: string; location: WebLocation; focus: boolean }) {
+export function IncidentDetail({
+  incidentId,
+  location,
+  focus,
+  tab,
+}: {
+  incidentId: string;
+  location: WebLocation;
+  focus: boolean;
+  tab: DetailTab;
+}) {
   const { store } = useIncidentPlugin();
   const state = useIncidentState();
   const incident = state.incidents[incidentId];
@@ -36,6 +53,7 @@ export function IncidentDetail({ incidentId, location, focus }: { incidentId: st
         <button type="button" className="incident-btn" onClick={() => store.showList({ focus: true })}>
           <span aria-hidden="true">← </span>All incidents
         </button>
+        {incident ? <SeverityBadge incident={incident} /> : null}
         {incident ? (
           <span className={`incident-badge${incident.status === "ended" ? " incident-badge-ended" : ""}`}>
             {incident.status === "ended" ? "Ended" : "Active"}
@@ -47,10 +65,7 @@ export function IncidentDetail({ incidentId, location, focus }: { incidentId: st
           <h3 id={`incident-title-${incidentId}`} ref={headingRef} tabIndex={-1}>
             {incident.name}
           </h3>
-          <Overview incident={incident} location={location} />
-          <ChecklistSection incident={incident} />
-          <ForwardingSection rules={incident.forwarding ?? []} />
-          {incident.status === "active" ? <EndSection incident={incident} /> : null}
+          <DetailTabs incident={incident} location={location} tab={tab} />
         </>
       ) : loadError ? (
         <p role="alert" className="incident-alert">
@@ -62,6 +77,74 @@ export function IncidentDetail({ incidentId, location, focus }: { incidentId: st
         </p>
       )}
     </article>
+  );
+}
+
+const TABS: ReadonlyArray<{ id: DetailTab; label: string }> = [
+  { id: "overview", label: "Overview" },
+  { id: "timeline", label: "Timeline" },
+];
+
+/** Overview and Timeline tabs (arrow keys move between them, as in a WAI-ARIA tablist). */
+function DetailTabs({ incident, location, tab }: { incident: Incident; location: WebLocation; tab: DetailTab }) {
+  const { store } = useIncidentPlugin();
+  const setTab = (next: DetailTab) => store.showTab(next);
+  const id = useId();
+  const tabRefs = useRef<Partial<Record<DetailTab, HTMLButtonElement | null>>>({});
+  const move = (delta: number) => {
+    const index = TABS.findIndex((t) => t.id === tab);
+    const next = TABS[(index + delta + TABS.length) % TABS.length];
+    if (!next) return;
+    setTab(next.id);
+    tabRefs.current[next.id]?.focus();
+  };
+  return (
+    <>
+      <div
+        role="tablist"
+        aria-label="Incident views"
+        className="incident-tabs"
+        onKeyDown={(event) => {
+          if (event.key === "ArrowRight") move(1);
+          else if (event.key === "ArrowLeft") move(-1);
+          else return;
+          event.preventDefault();
+        }}
+      >
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            ref={(el) => {
+              tabRefs.current[t.id] = el;
+            }}
+            type="button"
+            role="tab"
+            id={`${id}-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`${id}-${t.id}-panel`}
+            tabIndex={tab === t.id ? 0 : -1}
+            className="incident-tab"
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`${id}-${tab}-panel`} aria-labelledby={`${id}-${tab}`} className="incident-tabpanel">
+        {tab === "overview" ? (
+          <>
+            <Overview incident={incident} location={location} />
+            <RolesSection incident={incident} />
+            <ChecklistSection incident={incident} />
+            {incident.status === "active" ? <StatusUpdateForm incident={incident} /> : null}
+            <ForwardingSection rules={incident.forwarding ?? []} />
+            {incident.status === "active" ? <EndSection incident={incident} /> : null}
+          </>
+        ) : (
+          <TimelineTab incident={incident} />
+        )}
+      </div>
+    </>
   );
 }
 
@@ -110,9 +193,14 @@ function Overview({ incident, location }: { incident: Incident; location: WebLoc
           </dd>
           <dt>Stage</dt>
           <dd>{incident.current_stage}</dd>
+          <dt>Severity</dt>
+          <dd>
+            <SeverityBadge incident={incident} />
+          </dd>
         </dl>
       ) : (
         <>
+          <SeverityPicker incident={incident} />
           <CommanderPicker incident={incident} />
           <StagePicker incident={incident} />
         </>
@@ -131,34 +219,21 @@ function FieldRow({ name, value }: { name: string; value: unknown }) {
 }
 
 function CommanderPicker({ incident }: { incident: Incident }) {
-  const { store, host } = useIncidentPlugin();
-  const users = host.useTeamUsers();
-  const commander = host.useUser(incident.commander_user_id);
+  const { store } = useIncidentPlugin();
   const action = useAction();
   const id = useId();
-  const options = users.filter((u) => u.delete_at === 0 || u.id === incident.commander_user_id);
-  if (commander && !options.some((u) => u.id === commander.id)) options.unshift(commander);
-  options.sort((a, b) => a.username.localeCompare(b.username));
-
   return (
     <div className="incident-field">
       <label htmlFor={id}>Commander</label>
-      <select
+      <UserSelect
         id={id}
-        className="incident-select incident-commander-select"
+        className="incident-commander-select"
         value={incident.commander_user_id}
+        allowNone={false}
         disabled={action.pending}
-        aria-describedby={action.error ? `${id}-error` : undefined}
-        onChange={(event) => void action.run(() => store.changeCommander(incident.id, event.target.value))}
-      >
-        {options.length === 0 ? <option value={incident.commander_user_id}>…</option> : null}
-        {options.map((user) => (
-          <option key={user.id} value={user.id}>
-            @{user.username}
-            {user.first_name || user.last_name ? ` (${`${user.first_name} ${user.last_name}`.trim()})` : ""}
-          </option>
-        ))}
-      </select>
+        describedBy={action.error ? `${id}-error` : undefined}
+        onChange={(userId) => void action.run(() => store.changeCommander(incident.id, userId))}
+      />
       <ErrorText error={action.error} id={`${id}-error`} />
     </div>
   );

@@ -1,14 +1,16 @@
 /**
  * @module components/incident-list
  * The RHS's first screen: the team's active incidents, each with commander,
- * stage, checklist progress (expandable) and live time since start.
+ * severity, stage, checklist progress (expandable), live time since start
+ * and since the last status update.
  */
 import { useEffect, useId, useRef, useState } from "react";
-import { useIncidentPlugin, useIncidentState } from "../context.tsx";
+import { useIncidentPlugin, useIncidentState, useNow } from "../context.tsx";
 import { checklistGroups, checklistProgress } from "../format.ts";
 import type { Incident } from "../incident-types.ts";
 import { activeIncidents } from "../incident-store.ts";
 import { Elapsed } from "./elapsed.tsx";
+import { SeverityBadge } from "./severity.tsx";
 import { UserName } from "./user-name.tsx";
 
 export function IncidentList({ teamId, focus }: { teamId: string; focus: boolean }) {
@@ -64,7 +66,8 @@ function IncidentRow({ incident }: { incident: Incident }) {
       <h4 className="incident-row-name">
         <button type="button" className="incident-row-open" onClick={() => store.open(incident.id, { focus: true })}>
           {incident.name}
-        </button>
+        </button>{" "}
+        <SeverityBadge incident={incident} />
       </h4>
       <dl className="incident-meta">
         <dt>Commander</dt>
@@ -76,6 +79,10 @@ function IncidentRow({ incident }: { incident: Incident }) {
         <dt>Elapsed</dt>
         <dd>
           <Elapsed since={incident.create_at} />
+        </dd>
+        <dt>Last update</dt>
+        <dd className="incident-row-last-update">
+          <LastUpdate incident={incident} />
         </dd>
       </dl>
       <div className="incident-row-foot">
@@ -110,5 +117,23 @@ function IncidentRow({ incident }: { incident: Incident }) {
         ) : null}
       </div>
     </li>
+  );
+}
+
+/** Time since the last status update (or "none yet"); marked overdue past the playbook's `update_every`. */
+function LastUpdate({ incident }: { incident: Incident }) {
+  const now = useNow();
+  const overdue = incident.update_every_ms > 0 && now > (incident.last_status_update_at || incident.create_at) + incident.update_every_ms;
+  return (
+    <span className={overdue ? "incident-overdue" : undefined}>
+      {incident.last_status_update_at > 0 ? (
+        <>
+          <Elapsed since={incident.last_status_update_at} label="Last update" /> ago
+        </>
+      ) : (
+        "none yet"
+      )}
+      {overdue ? " (update due)" : ""}
+    </span>
   );
 }

@@ -11,6 +11,7 @@ import { useIncidentStyles } from "../styles.ts";
 import { IncidentDetail } from "./incident-detail.tsx";
 import { IncidentList } from "./incident-list.tsx";
 import { StartForm } from "./start-form.tsx";
+import { TimelinePicker } from "./timeline-picker.tsx";
 
 export function IncidentsRhs({ location }: { location: WebLocation }) {
   useIncidentStyles();
@@ -39,10 +40,20 @@ export function IncidentsRhs({ location }: { location: WebLocation }) {
 
   return (
     <div className="incident-rhs">
+      {state.notice ? (
+        <p role={state.notice.error ? "alert" : "status"} className={state.notice.error ? "incident-alert" : "incident-hint"}>
+          {state.notice.text}{" "}
+          <button type="button" className="incident-link-btn" onClick={() => store.setNotice(null)}>
+            Dismiss
+          </button>
+        </p>
+      ) : null}
       {!teamId ? (
         <p className="incident-empty">Pick a team to see its incidents.</p>
       ) : view.kind === "detail" && !otherTeam ? (
-        <IncidentDetail incidentId={view.incidentId} location={location} focus={view.focus === true} />
+        <IncidentDetail incidentId={view.incidentId} location={location} focus={view.focus === true} tab={view.tab ?? "overview"} />
+      ) : view.kind === "pick-timeline" ? (
+        <TimelinePicker teamId={teamId} postId={view.postId} />
       ) : view.kind === "start" ? (
         <StartForm teamId={teamId} />
       ) : (
