@@ -52,6 +52,7 @@ function hostWith(enabled: WebappPlugin[], modules: Record<string, WebPluginModu
     executeCommand: () => Promise.resolve(),
     useUser: () => undefined,
     useTeamUsers: () => [],
+    UserPicker: () => null,
   });
   return new PluginHost({
     api,
