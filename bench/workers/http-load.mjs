@@ -1,4 +1,4 @@
-// Load generator for bench P2, in its own thread so it does not share the
+// Load generator for bench P2 and P2M, in its own thread so it does not share the
 // server's event loop: a fixed number of POSTs over keep-alive connections
 // with bounded concurrency, to 127.0.0.1 only. Another instance holds a few
 // WebSocket clients that count the `posted` events they receive.
@@ -48,11 +48,15 @@ function post(agent, url, headers, payload) {
   });
 }
 
-async function load({ url, token, body, total, concurrency }) {
+/** POSTs `total` requests; with `bodies`, request n sends `bodies[n % bodies.length]` (a message mix), else `body` each time. */
+async function load({ url, token, body, bodies, total, concurrency }) {
   loopbackOnly(url);
-  const payload = JSON.stringify(body);
-  const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(payload) };
-  if (token) headers.authorization = `Bearer ${token}`;
+  const requests = (bodies ?? [body]).map((b) => {
+    const payload = JSON.stringify(b);
+    const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(payload) };
+    if (token) headers.authorization = `Bearer ${token}`;
+    return { payload, headers };
+  });
   // node:http with keep-alive costs the client less than fetch, so the client is not what is measured.
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   let next = 0;
@@ -61,6 +65,7 @@ async function load({ url, token, body, total, concurrency }) {
   const start = performance.now();
   async function lane() {
     while (next < total) {
+      const { payload, headers } = requests[next % requests.length];
       next++;
       const res = await post(agent, url, headers, payload);
       if (res.status !== 201) {
