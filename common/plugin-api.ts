@@ -220,6 +220,12 @@ export interface CommandDefinition {
   hint?: string;
   /** Subcommands for autocomplete. */
   subcommands?: Array<{ name: string; hint?: string; description: string }>;
+  /**
+   * The one team the command belongs to (e.g. a team's workflow): it is listed
+   * in autocomplete only to that team's members, and run only in that team's
+   * channels (elsewhere it answers as an unknown command). Absent: every team.
+   */
+  teamId?: string;
   /** Runs the command. Throw a {@link PluginError} for a user mistake; its message is shown. */
   execute(args: CommandArgs): Promise<CommandResponse> | CommandResponse;
 }

@@ -287,8 +287,9 @@ describe("subscriptions", () => {
       { channel_id: elsewhere.id, team_id: other.id, command: `/${word}` },
       apiErrorBodySchema,
     );
-    expect(wrongTeam.status).toBe(400);
-    expect(wrongTeam.body.message).toBe(`/${word} runs a workflow of another team.`);
+    // Another team's workflow is not there at all: the same answer as a word nobody registered.
+    expect(wrongTeam.status).toBe(404);
+    expect(wrongTeam.body.message).toBe(`Command with a trigger of '/${word}' not found.`);
     sub.dispose();
     const gone = await admin.post(
       "/api/v4/commands/execute",

@@ -8,7 +8,7 @@
 import type { Disposable, FiredTrigger, TriggerDefinition } from "#plugin-api";
 import { containsText, keywordList, keywordMatches, postText } from "#common/text-match.ts";
 import { isDirectOrGroup, type Post } from "#common/wire.ts";
-import { AppError, badRequest } from "../errors.ts";
+import { badRequest } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { getChannel } from "../services/channels.ts";
 import { getUser } from "../services/users.ts";
@@ -90,10 +90,9 @@ export function slashCommandTrigger(host: Host): TriggerDefinition {
         trigger: word,
         description: `Run the workflow "${subscription.label}"`,
         hint: "[text]",
+        // Listed and run in the workflow's team only: other teams never learn of it.
+        teamId: subscription.teamId,
         async execute(args) {
-          if (args.teamId !== subscription.teamId) {
-            throw new AppError({ status: 400, id: "automation.slash_command.team", message: `/${word} runs a workflow of another team.` });
-          }
           const [user, channel] = await Promise.all([getUser(host, args.userId), getChannel(host, args.channelId)]);
           const text = args.command.replace(/^\/\S+\s*/, "");
           fire({

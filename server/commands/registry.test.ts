@@ -2,21 +2,22 @@ import { describe, expect, it } from "vitest";
 import { CommandRegistry } from "./registry.ts";
 
 const noop = () => ({ text: "" });
+const anywhere = { teamId: "" };
 
 describe("CommandRegistry", () => {
   it("gives a trigger one owner and frees it on dispose", () => {
     const registry = new CommandRegistry();
     const first = registry.register("incident", { trigger: "/Incident", description: "Incidents", execute: noop });
-    expect(registry.get("INCIDENT")?.pluginId).toBe("incident");
+    expect(registry.get("INCIDENT", anywhere)?.pluginId).toBe("incident");
     expect(() => registry.register("other", { trigger: "incident", description: "Mine", execute: noop })).toThrow(
       "trigger: /incident is already registered by incident",
     );
     first.dispose();
-    expect(registry.get("incident")).toBeUndefined();
+    expect(registry.get("incident", anywhere)).toBeUndefined();
     const second = registry.register("other", { trigger: "incident", description: "Mine", execute: noop });
     // A stale disposable does not remove the new owner's command.
     first.dispose();
-    expect(registry.get("incident")?.pluginId).toBe("other");
+    expect(registry.get("incident", anywhere)?.pluginId).toBe("other");
     second.dispose();
   });
 
@@ -30,7 +31,7 @@ describe("CommandRegistry", () => {
       subcommands: [{ name: "go", description: "Go", hint: "<where>" }],
       execute: noop,
     });
-    expect(registry.autocomplete()).toEqual([
+    expect(registry.autocomplete({ teamIds: new Set() })).toEqual([
       {
         trigger: "alpha",
         plugin_id: "a",
@@ -40,5 +41,19 @@ describe("CommandRegistry", () => {
       },
       { trigger: "zeta", plugin_id: "b", description: "Z", hint: "", subcommands: [] },
     ]);
+  });
+
+  it("offers and runs a team's command in that team only", () => {
+    const registry = new CommandRegistry();
+    registry.register("host", { trigger: "deploy", description: "Team A's workflow", teamId: "team-a", execute: noop });
+    registry.register("host", { trigger: "everywhere", description: "Any team", execute: noop });
+    const triggers = (teamIds: string[]) => registry.autocomplete({ teamIds: new Set(teamIds) }).map((c) => c.trigger);
+    expect(triggers(["team-a", "team-b"])).toEqual(["deploy", "everywhere"]);
+    expect(triggers(["team-b"])).toEqual(["everywhere"]);
+    expect(triggers([])).toEqual(["everywhere"]);
+    expect(registry.get("deploy", { teamId: "team-a" })?.definition.description).toBe("Team A's workflow");
+    expect(registry.get("deploy", { teamId: "team-b" })).toBeUndefined();
+    expect(registry.get("deploy", { teamId: "" })).toBeUndefined();
+    expect(registry.get("everywhere", { teamId: "" })?.pluginId).toBe("host");
   });
 });

@@ -29,13 +29,23 @@ export class CommandRegistry {
     };
   }
 
-  get(trigger: string): Registered | undefined {
-    return this.commands.get(trigger.toLowerCase());
+  /**
+   * The command of a trigger where it may run: in a channel of `teamId` ("" for
+   * a direct message), a command of another team is not there at all.
+   */
+  get(trigger: string, where: { teamId: string }): Registered | undefined {
+    const found = this.commands.get(trigger.toLowerCase());
+    return found && inTeams(found, new Set([where.teamId])) ? found : undefined;
   }
 
-  /** Autocomplete data of every command, sorted by trigger. */
-  autocomplete(): CommandAutocomplete[] {
+  /**
+   * Autocomplete data of the commands offered in `teamIds` (the teams a user
+   * belongs to, or one team): every team's, and those of these teams, sorted
+   * by trigger. A team's workflow trigger is never shown outside it.
+   */
+  autocomplete(props: { teamIds: ReadonlySet<string> }): CommandAutocomplete[] {
     return [...this.commands.entries()]
+      .filter(([, entry]) => inTeams(entry, props.teamIds))
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([trigger, { pluginId, definition }]) => ({
         trigger,
@@ -45,4 +55,10 @@ export class CommandRegistry {
         subcommands: (definition.subcommands ?? []).map((s) => ({ name: s.name, hint: s.hint ?? "", description: s.description })),
       }));
   }
+}
+
+/** Whether a command is offered in one of these teams: one without a team is offered in all. */
+function inTeams(entry: Registered, teamIds: ReadonlySet<string>): boolean {
+  const teamId = entry.definition.teamId;
+  return teamId === undefined || teamIds.has(teamId);
 }

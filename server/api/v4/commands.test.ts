@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { apiErrorBodySchema, commandResponseSchema, postListSchema } from "#common/wire-schemas.ts";
+import { z } from "zod";
+import { apiErrorBodySchema, commandAutocompleteSchema, commandResponseSchema, postListSchema } from "#common/wire-schemas.ts";
 import type { CommandArgs } from "#plugin-api";
 import type { Channel, Team, User } from "#common/wire.ts";
 import { startTestServer, type TestClient, type TestServer } from "#testing";
@@ -127,6 +128,49 @@ describe("GET /api/v4/commands/autocomplete", () => {
     const anon = await server.anonymous.get("/api/v4/commands/autocomplete", apiErrorBodySchema);
     expect(anon.status).toBe(401);
     expect(anon.body.message).toBe("You must be signed in to do that.");
+  });
+});
+
+describe("autocomplete and teams", () => {
+  it("shows a team's workflow trigger only to the team's members, an invite-only team's too, and runs it only there", async () => {
+    // Alice owns an invite-only team with a workflow triggered by a slash command; Bob is not in it.
+    const secret = await server.createTeam(alice, { type: "I" });
+    const room = await server.createChannel(alice, { teamId: secret.id, type: "O" });
+    const word = `launch${Date.now().toString(36)}`;
+    const subscription = server.host.automation.subscribe("slash_command", {
+      key: "wf-secret",
+      teamId: secret.id,
+      where: { trigger: word },
+      label: "Launch codes",
+    });
+    try {
+      const triggers = async (client: TestClient, path = "/api/v4/commands/autocomplete") =>
+        (await client.get(path, z.array(commandAutocompleteSchema))).body.map((c) => c.trigger);
+      expect(await triggers(alice)).toEqual(expect.arrayContaining(["echo", word]));
+      expect(await triggers(alice, `/api/v4/teams/${secret.id}/commands/autocomplete`)).toContain(word);
+      // In another team of hers, only that team's (and every team's) commands.
+      expect(await triggers(alice, `/api/v4/teams/${team.id}/commands/autocomplete`)).not.toContain(word);
+      expect(await triggers(bob)).toContain("echo");
+      expect(await triggers(bob)).not.toContain(word);
+      expect(await triggers(bob, `/api/v4/teams/${team.id}/commands/autocomplete`)).not.toContain(word);
+      const peek = await bob.get(`/api/v4/teams/${secret.id}/commands/autocomplete`, apiErrorBodySchema);
+      expect(peek.status).toBe(404);
+      expect(peek.body.message).toBe("team not found, or you are not a member of it");
+
+      // Run outside its team, it is an unknown command: nothing tells Bob it exists.
+      const elsewhere = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, command: `/${word}` }, apiErrorBodySchema);
+      expect(elsewhere.status).toBe(404);
+      expect(elsewhere.body).toEqual({
+        id: "api.command.execute_command.not_found.app_error",
+        message: `Command with a trigger of '/${word}' not found.`,
+        status_code: 404,
+      });
+      const inTeam = await alice.post("/api/v4/commands/execute", { channel_id: room.id, command: `/${word} go` }, commandResponseSchema);
+      expect(inTeam.status).toBe(200);
+      expect(inTeam.body.text).toBe('Workflow "Launch codes" triggered.');
+    } finally {
+      subscription.dispose();
+    }
   });
 });
 

