@@ -29,9 +29,9 @@ export function buildCli(): Command {
       const { startServer } = await import("../server.ts");
       const config = loadConfig();
       const { createLogger } = await import("../log.ts");
-      // A stray rejection in a plugin or a socket handler is logged, never fatal to the workspace.
-      const log = createLogger(config.logLevel);
-      process.on("unhandledRejection", (reason) => log.error("unhandled rejection", { error: reason }));
+      const { extractedPluginsDir, processFaultHandlers } = await import("../plugins/faults.ts");
+      // A plugin's stray exception or rejection is logged against it, never fatal to the workspace.
+      processFaultHandlers({ log: createLogger(config.logLevel), pluginsDir: extractedPluginsDir(config.dataDir) });
       const server = await startServer(config);
       console.log(`Sitrep is listening on ${config.siteUrl} (port ${server.port}, database ${server.host.dialect})`);
       const stop = async () => {

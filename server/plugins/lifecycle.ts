@@ -147,9 +147,19 @@ export class PluginLifecycle {
     }
   }
 
-  /** The extracted folder of a row's bundle, extracting it on first use. */
+  /**
+   * The extracted folder of a row's bundle, extracting it on first use. The
+   * folder of all bundles says its `.js` files are ES modules (bundles are
+   * built as such): without that, Node reads them as CommonJS wherever the
+   * data directory is outside a `"type": "module"` package, e.g. /var/lib/sitrep.
+   */
   async extracted(row: Pick<PluginRow, "id" | "checksum" | "bundle">): Promise<string> {
     const dir = path.join(this.deps.pluginsDir, row.id, row.checksum);
+    const scope = path.join(this.deps.pluginsDir, "package.json");
+    if (!fs.existsSync(scope)) {
+      fs.mkdirSync(this.deps.pluginsDir, { recursive: true });
+      fs.writeFileSync(scope, `${JSON.stringify({ type: "module", private: true })}\n`);
+    }
     if (bundleExtracted(dir)) return dir;
     const read = await readBundle(Buffer.from(row.bundle));
     extractBundle({ files: read.files, dir });

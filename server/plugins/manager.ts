@@ -11,7 +11,6 @@
  * this file: `plugin-http.ts` (dispatch), `web-assets.ts`, `prepackaged.ts`,
  * `purge.ts`.
  */
-import path from "node:path";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Kysely } from "kysely";
 import { z } from "zod";
@@ -27,6 +26,7 @@ import type { RealtimeHub } from "../realtime/hub.ts";
 import type { HookRegistry } from "./hooks.ts";
 import { readBundle, settingValueSchema } from "./bundle.ts";
 import { effectiveSettings } from "./context.ts";
+import { extractedPluginsDir } from "./faults.ts";
 import { errorMessage, PluginLifecycle, type ContextRequest } from "./lifecycle.ts";
 import { servePluginRoute } from "./plugin-http.ts";
 import { notInstalled, PluginRows } from "./plugin-rows.ts";
@@ -67,7 +67,7 @@ export class PluginManager {
     this.lifecycle = new PluginLifecycle({
       rows: this.rows,
       log: deps.log,
-      pluginsDir: path.join(deps.config.dataDir, "plugins"),
+      pluginsDir: extractedPluginsDir(deps.config.dataDir),
       createContext: (request) => deps.createContext(request),
     });
   }
