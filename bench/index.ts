@@ -9,9 +9,10 @@ import type { BenchCase } from "./support.ts";
 import { p1Forwarding } from "./forwarding-p1.ts";
 import { p2PostPath } from "./p2-post-path.ts";
 import { p3Fanout } from "./p3-fanout.ts";
+import { p4IncidentStart } from "./p4-incident-start.ts";
 import { p7Search } from "./p7-search.ts";
 
-export const cases: BenchCase[] = [p1Forwarding, p2PostPath, p3Fanout, p7Search];
+export const cases: BenchCase[] = [p1Forwarding, p2PostPath, p3Fanout, p4IncidentStart, p7Search];
 
 async function main(argv: string[]): Promise<number> {
   const wanted = argv.map((a) => a.toUpperCase());
