@@ -9,10 +9,11 @@ import { benchSettingsLine, type BenchCase } from "./support.ts";
 import { p1Forwarding } from "./forwarding-p1.ts";
 import { p2mPostPathMix, p2PostPath } from "./p2-post-path.ts";
 import { p3Fanout } from "./p3-fanout.ts";
+import { p4IncidentStart } from "./p4-incident-start.ts";
 import { p7Search } from "./p7-search.ts";
 import { a1SignIn } from "./a1-sign-in.ts";
 
-export const cases: BenchCase[] = [p1Forwarding, p2PostPath, p2mPostPathMix, p3Fanout, p7Search, a1SignIn];
+export const cases: BenchCase[] = [p1Forwarding, p2PostPath, p2mPostPathMix, p3Fanout, p4IncidentStart, p7Search, a1SignIn];
 
 async function main(argv: string[]): Promise<number> {
   const wanted = argv.map((a) => a.toUpperCase());
