@@ -127,8 +127,8 @@ describe("WebSocket settings", () => {
       wsAuthTimeoutMs: 1_500,
     });
     expect(() => loadConfig({ SITREP_WS_PER_USER: "lots" })).toThrow(
-      'SITREP_WS_PER_USER: must be a whole number of 0 or more (got "lots")',
+      'SITREP_WS_PER_USER: must be a whole number of at least 0, not "lots"',
     );
-    expect(() => loadConfig({ SITREP_WS_PER_ADDRESS: "-1" })).toThrow("SITREP_WS_PER_ADDRESS: must be a whole number of 0 or more");
+    expect(() => loadConfig({ SITREP_WS_PER_ADDRESS: "-1" })).toThrow("SITREP_WS_PER_ADDRESS: must be a whole number of at least 0");
   });
 });

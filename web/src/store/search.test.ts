@@ -66,7 +66,7 @@ describe("postsSearcher", () => {
     expect(error).toBeInstanceOf(ApiError);
     expect(error instanceof ApiError && [error.status, error.message]).toEqual([
       400,
-      "terms: must contain a word, a quoted phrase, from: or in:",
+      "terms: must contain a word, a quoted phrase, from:, in:, on:, before: or after:",
     ]);
   });
 });
