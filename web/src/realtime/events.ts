@@ -54,9 +54,13 @@ function onPosted(services: Services, post: Post, mentions: readonly string[]): 
     if (viewing) void channelViewer(services, post.channel_id);
     void desktopNotifier(services, { post, mentions });
   } else {
-    // A channel the sidebar does not list yet (e.g. just added): reload it.
+    // A channel the sidebar does not list yet (e.g. a direct message whose first post came before
+    // `direct_added` was read): reload the channels, whose counts include this post, then notify.
     const eventTeam = state.currentTeamId;
-    if (eventTeam) void channelsLoader(services, eventTeam).catch(() => undefined);
+    if (eventTeam)
+      void channelsLoader(services, eventTeam)
+        .then(() => desktopNotifier(services, { post, mentions }))
+        .catch(() => undefined);
   }
   // Their message is here: they no longer type it.
   services.store.update((s) => withoutTypist(s, { channelId: post.channel_id, parentId: post.root_id, userId: post.user_id }));
