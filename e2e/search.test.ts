@@ -95,6 +95,8 @@ describe("search", () => {
     const admin = await e2e.server.admin();
     const { team } = await createTeamWithTownSquare(e2e.server, admin, { name: "nothing-here" });
     const { page } = await e2e.open({ user: admin, path: `/${team.name}/channels/town-square` });
+    // The channel in view first: the header of the loading page is replaced, and with it what its box held.
+    await page.getByRole("textbox", { name: /Write to/ }).waitFor();
     const box = page.getByRole("searchbox", { name: "Search messages" });
     await box.fill("xylophonequartet");
     await box.press("Enter");
