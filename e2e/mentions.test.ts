@@ -10,6 +10,16 @@ import { channelSchema } from "#common/wire-schemas.ts";
 import { expectBody } from "#testing";
 import { createTeamWithTownSquare, startE2E, type E2E } from "./harness.ts";
 
+/** What the notification test's init script puts on the page's window. */
+declare global {
+  interface Window {
+    /** Every notification the page made, in order. */
+    __shown: Notification[];
+    /** Whether the tab reads as hidden (`document.visibilityState`). */
+    __tab: { hidden: boolean };
+  }
+}
+
 let e2e: E2E;
 beforeAll(async () => {
   e2e = await startE2E();
@@ -153,7 +163,8 @@ describe("mentions", () => {
     await b.context.addInitScript(() => {
       const shown: Notification[] = [];
       const state = { hidden: false };
-      Object.assign(window, { __shown: shown, __tab: state });
+      window.__shown = shown;
+      window.__tab = state;
       const Native = window.Notification;
       window.Notification = class extends Native {
         constructor(title: string, options?: NotificationOptions) {
@@ -166,11 +177,10 @@ describe("mentions", () => {
     await b.page.goto(`/${team.name}/channels/town-square`);
     await b.page.locator(".connection").waitFor({ state: "detached" });
     await expect(b.page.getByRole("region", { name: "Desktop notifications" }).count()).resolves.toBe(0);
-    const shown = () =>
-      b.page.evaluate(() => (window as unknown as { __shown: Notification[] }).__shown.map((n) => ({ title: n.title, body: n.body })));
+    const shown = () => b.page.evaluate(() => window.__shown.map((n) => ({ title: n.title, body: n.body })));
     const hide = (hidden: boolean) =>
       b.page.evaluate((value) => {
-        (window as unknown as { __tab: { hidden: boolean } }).__tab.hidden = value;
+        window.__tab.hidden = value;
         document.dispatchEvent(new Event("visibilitychange"));
       }, hidden);
 
@@ -180,7 +190,7 @@ describe("mentions", () => {
     await hide(true);
     await e2e.server.createPost(alice, { channelId: ops.id, message: "no mention, no notification" });
     await e2e.server.createPost(alice, { channelId: ops.id, message: `@${bob.user.username} the disk is full` });
-    await b.page.waitForFunction(() => (window as unknown as { __shown: unknown[] }).__shown.length === 1, undefined, { timeout: 10_000 });
+    await b.page.waitForFunction(() => window.__shown.length === 1, undefined, { timeout: 10_000 });
     await expect(shown()).resolves.toEqual([{ title: "ops", body: `alice${s}: @${bob.user.username} the disk is full` }]);
     // The title counts what arrived in the hidden tab, in the channel in view too.
     await e2e.server.createPost(alice, { channelId: channel.id, message: `@${bob.user.username} in town square` });
@@ -195,10 +205,10 @@ describe("mentions", () => {
     expect(dm.status).toBe(201);
     const dmChannel = expectBody(dm, channelSchema);
     await e2e.server.createPost(alice, { channelId: dmChannel.id, message: "call me" });
-    await b.page.waitForFunction(() => (window as unknown as { __shown: unknown[] }).__shown.length === 3, undefined, { timeout: 10_000 });
+    await b.page.waitForFunction(() => window.__shown.length === 3, undefined, { timeout: 10_000 });
     await expect(shown().then((list) => list.at(-1))).resolves.toEqual({ title: `alice${s}`, body: `alice${s}: call me` });
     await b.page.evaluate(() => {
-      const last = (window as unknown as { __shown: Notification[] }).__shown.at(-1);
+      const last = window.__shown.at(-1);
       last?.onclick?.(new Event("click"));
     });
     await b.page.waitForURL(`**/${team.name}/channels/${dmChannel.name}`);

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { pageQuerySchema } from "#common/limits.ts";
+import { TIMELINE_TYPES, type TimelineType } from "./timeline-types.ts";
 import { forwardingRuleSchema, playbookSpecSchema, type ForwardingRule, type PlaybookSpec } from "./playbook.ts";
 
 /** The plugin id: URL prefix, table prefix, event prefix (`custom_incident_*`). */
@@ -224,27 +225,7 @@ export interface IncidentEventData {
 
 // ---- timeline ---------------------------------------------------------------
 
-/** The kinds of timeline entry (DESIGN.md section 10). */
-export const TIMELINE_TYPES = [
-  "incident_started",
-  "stage_changed",
-  "severity_changed",
-  "commander_changed",
-  "role_changed",
-  "checklist_item_added",
-  "checklist_item_removed",
-  "checklist_item_checked",
-  "checklist_item_unchecked",
-  "checklist_item_assigned",
-  "status_update",
-  "event_from_post",
-  "message_forwarded",
-  "alert_received",
-  "rules_reloaded",
-  "retrospective_published",
-  "incident_ended",
-] as const;
-export type TimelineType = (typeof TIMELINE_TYPES)[number];
+export { TIMELINE_TYPES, type TimelineType };
 
 /**
  * One entry of an incident's timeline: what happened, when, who did it, and
@@ -370,7 +351,7 @@ export const createIncidentSchema = z.object({
 });
 export type CreateIncidentRequest = z.infer<typeof createIncidentSchema>;
 
-/** `PATCH /incidents/{id}`: any of these; `roles` sets only the roles it names (`""` clears one). */
+/** `PATCH /incidents/{id}`: one or more of these; `roles` sets only the roles it names (`""` clears one). */
 export const patchIncidentSchema = z
   .object({
     commander_user_id: idSchema.optional(),
@@ -393,7 +374,7 @@ export const addChecklistItemSchema = z.object({
 });
 export type AddChecklistItemRequest = z.infer<typeof addChecklistItemSchema>;
 
-/** `PUT /incidents/{id}/checklist/{item_id}`: any of these (at least one); `assignee_user_id: ""` unassigns, `due_at: 0` clears. */
+/** `PUT /incidents/{id}/checklist/{item_id}`: one or more of these; `assignee_user_id: ""` unassigns, `due_at: 0` clears. */
 export const setChecklistItemSchema = z
   .object({
     checked: z.boolean({ error: "must be true or false" }).optional(),

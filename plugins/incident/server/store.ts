@@ -81,18 +81,8 @@ export interface TimelineTable {
   details: string;
 }
 
-export interface StatusUpdatesTable {
-  id: string;
-  incident_id: string;
-  message: string;
-  author_user_id: string;
-  post_id: string;
-  severity: string;
-  stage: string;
-  create_at: number;
-  /** JSON `BroadcastOutcome[]`. */
-  broadcast: string;
-}
+/** A status update's row: the wire shape, with `broadcast` as JSON of its `BroadcastOutcome[]`. */
+export type StatusUpdatesTable = Omit<StatusUpdate, "broadcast"> & { broadcast: string };
 
 export interface PlaybooksTable {
   id: string;

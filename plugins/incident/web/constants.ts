@@ -14,7 +14,6 @@ import type {
   INCIDENT_REMOVED_EVENT,
   STATUS_UPDATE_POST_TYPE,
   TIMELINE_EVENTS as SERVER_TIMELINE_EVENTS,
-  TIMELINE_TYPES as SERVER_TIMELINE_TYPES,
   UPDATE_POST_TYPE,
 } from "../common/types.ts";
 
@@ -28,22 +27,4 @@ export const LIMITS: Pick<typeof INCIDENT_LIMITS, "nameMax" | "itemTitleMax"> = 
 /** Timeline events: `{incident_id, entry}` and `{incident_id, entry_id}`. */
 export const TIMELINE_EVENTS: typeof SERVER_TIMELINE_EVENTS = { added: "timeline_entry_added", removed: "timeline_entry_removed" };
 export const STATUS_UPDATE_POST: typeof STATUS_UPDATE_POST_TYPE = "custom_incident_status_update";
-export const TIMELINE_TYPES: typeof SERVER_TIMELINE_TYPES = [
-  "incident_started",
-  "stage_changed",
-  "severity_changed",
-  "commander_changed",
-  "role_changed",
-  "checklist_item_added",
-  "checklist_item_removed",
-  "checklist_item_checked",
-  "checklist_item_unchecked",
-  "checklist_item_assigned",
-  "status_update",
-  "event_from_post",
-  "message_forwarded",
-  "alert_received",
-  "rules_reloaded",
-  "retrospective_published",
-  "incident_ended",
-];
+export { TIMELINE_TYPES } from "../common/timeline-types.ts";
