@@ -329,7 +329,9 @@ export class RealtimeHub {
       const limit = this.host.config.wsPerUser;
       const message = `this user already holds ${limit} WebSocket connections, the most one user may (SITREP_WS_PER_USER)`;
       if (seqReply !== null)
-        conn.ws.send(JSON.stringify({ status: "FAIL", seq_reply: seqReply, error: { id: "api.web_socket.too_many_connections", message } }));
+        conn.ws.send(
+          JSON.stringify({ status: "FAIL", seq_reply: seqReply, error: { id: "api.web_socket.too_many_connections", message } }),
+        );
       conn.ws.close(POLICY_VIOLATION, `more than ${limit} connections for this user`);
       return;
     }

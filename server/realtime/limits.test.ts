@@ -126,7 +126,9 @@ describe("WebSocket settings", () => {
       wsPerUser: 7,
       wsAuthTimeoutMs: 1_500,
     });
-    expect(() => loadConfig({ SITREP_WS_PER_USER: "lots" })).toThrow('SITREP_WS_PER_USER: must be a whole number of 0 or more (got "lots")');
+    expect(() => loadConfig({ SITREP_WS_PER_USER: "lots" })).toThrow(
+      'SITREP_WS_PER_USER: must be a whole number of 0 or more (got "lots")',
+    );
     expect(() => loadConfig({ SITREP_WS_PER_ADDRESS: "-1" })).toThrow("SITREP_WS_PER_ADDRESS: must be a whole number of 0 or more");
   });
 });
