@@ -8,7 +8,13 @@ import type { Channel, Team, User } from "#common/wire.ts";
 import { expectBody, startServerWithPlugins, type ManualClock, type TestClient, type TestServer } from "#testing";
 import { z } from "zod";
 import { channelMemberSchema } from "#common/wire-schemas.ts";
-import { incidentAnswerSchema, timelineAnswerSchema, type CreateIncidentRequest, type Incident, type TimelineEntry } from "../common/types.ts";
+import {
+  incidentAnswerSchema,
+  timelineAnswerSchema,
+  type CreateIncidentRequest,
+  type Incident,
+  type TimelineEntry,
+} from "../common/types.ts";
 
 /**
  * A test server with the Incident plugin built and enabled. `playbooksDir`
@@ -30,10 +36,7 @@ export function slash(client: TestClient, props: { channel: Channel; command: st
 }
 
 /** Start an incident through the API; throws unless 201. */
-export async function startIncident(
-  client: TestClient,
-  body: CreateIncidentRequest,
-): Promise<Incident> {
+export async function startIncident(client: TestClient, body: CreateIncidentRequest): Promise<Incident> {
   const res = await client.post(`${API}/incidents`, body);
   if (res.status !== 201) throw new Error(`start: ${res.status} ${JSON.stringify(res.body)}`);
   return expectBody(res, incidentAnswerSchema);
