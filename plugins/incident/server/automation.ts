@@ -24,6 +24,7 @@ import { roleAssigner } from "./commands/role-assigner.ts";
 import { itemAssigner, itemDueSetter } from "./commands/item-assigner.ts";
 import { statusUpdatePoster } from "./commands/status-update-poster.ts";
 import { parseDuration } from "../common/playbook.ts";
+import { userNamed } from "./user-lookup.ts";
 import { visibleIncident } from "./policies.ts";
 import type { IncidentDeps, IncidentTriggerName, TriggerFirer } from "./incident-deps.ts";
 import type { IncidentRecord } from "./store.ts";
@@ -175,7 +176,7 @@ export function registerActions(deps: IncidentDeps): void {
     }),
     returns: { incident_id: str("The incident's id"), channel_id: str("The channel's id"), channel_name: str("The channel's name") },
     async run({ params, actorId, teamId }) {
-      const commander = params.commander ? await userNamed(deps, params.commander, "commander") : undefined;
+      const commander = params.commander ? await userNamed(deps, { username: params.commander, param: "commander" }) : undefined;
       const result = await incidentStarter(deps, {
         actorId,
         teamId,
@@ -220,7 +221,7 @@ export function registerActions(deps: IncidentDeps): void {
     returns: { incident_id: str("The incident's id"), role: str("The role"), user_id: str('The holder\'s user id ("" when unassigned)') },
     async run({ params, actorId, teamId }) {
       const incident = await findIncident(deps, { ref: params, actorId, teamId });
-      const user = params.user ? await userNamed(deps, params.user, "user") : null;
+      const user = params.user ? await userNamed(deps, { username: params.user, param: "user" }) : null;
       const result = await roleAssigner(deps, {
         incidentId: incident.id,
         actorId,
@@ -251,7 +252,7 @@ export function registerActions(deps: IncidentDeps): void {
     async run({ params, actorId, teamId }) {
       const incident = await findIncident(deps, { ref: params, actorId, teamId });
       const item = await findItem(deps, incident, params.item);
-      const user = params.user ? await userNamed(deps, params.user, "user") : null;
+      const user = params.user ? await userNamed(deps, { username: params.user, param: "user" }) : null;
       const dueMs = params.due ? parseDuration(params.due) : null;
       if (params.due && dueMs === null)
         throw invalid("incident.automation.param", `due: "${params.due}" must be a duration such as 15m or 1h`);
@@ -358,14 +359,6 @@ async function findItem(deps: IncidentDeps, incident: IncidentRecord, text: stri
     : (items.find((i) => i.title === text) ?? items.find((i) => i.title.toLowerCase() === text.trim().toLowerCase()));
   if (!item) throw invalid("incident.checklist.item_not_found", `item: no checklist item "${text}" in incident "${incident.name}"`);
   return item;
-}
-
-/** A user by username (with or without `@`); else 400 naming `param`. */
-async function userNamed(deps: IncidentDeps, username: string, param: string) {
-  const name = username.trim().replace(/^@/, "");
-  const user = await deps.ctx.users.getByUsername(name);
-  if (!user) throw invalid("incident.automation.user", `${param}: no user @${name}`);
-  return user;
 }
 
 /** `key=value` entries as playbook fields. */

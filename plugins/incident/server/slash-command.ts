@@ -17,6 +17,7 @@ import { severityChanger } from "./commands/severity-changer.ts";
 import { roleAssigner } from "./commands/role-assigner.ts";
 import { itemAssigner } from "./commands/item-assigner.ts";
 import { statusUpdatePoster } from "./commands/status-update-poster.ts";
+import { userNamed } from "./user-lookup.ts";
 import { canSeeIncident } from "./policies.ts";
 import type { IncidentDeps } from "./incident-deps.ts";
 import { openStartDialog } from "./start-dialog.ts";
@@ -122,12 +123,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
   };
 
   /** A user by `@username`; else 400 naming the flag or argument. */
-  const userNamed = async (raw: string, param: string) => {
-    const username = raw.trim().replace(/^@/, "");
-    const user = username ? await ctx.users.getByUsername(username) : null;
-    if (!user) throw invalid("incident.command.user", `${param}: no user @${username}`);
-    return user;
-  };
+  const userNamedIn = (username: string, param: string) => userNamed(deps, { username, param });
 
   command.add({
     name: "start",
@@ -139,9 +135,9 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
         return ephemeral("");
       }
       const { commander, invite, here, ...options } = parseStartArgs(args);
-      const commanderUser = commander ? await userNamed(commander, "--commander") : null;
+      const commanderUser = commander ? await userNamedIn(commander, "--commander") : null;
       const invitees = [];
-      for (const username of invite) invitees.push((await userNamed(username, "--invite")).id);
+      for (const username of invite) invitees.push((await userNamedIn(username, "--invite")).id);
       const result = await incidentStarter(deps, {
         actorId: call.userId,
         teamId: call.teamId,
@@ -275,10 +271,8 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
     description: "Hand over command",
     inIncidentChannel: true,
     async execute({ args, call, incident }) {
-      const username = (args[0] ?? "").replace(/^@/, "").trim();
-      if (!username) throw invalid("incident.command.usage", "usage: /incident commander @user");
-      const user = await ctx.users.getByUsername(username);
-      if (!user) throw invalid("incident.commander.not_found", `commander: no user @${username}`);
+      if (!args[0]?.replace(/^@/, "").trim()) throw invalid("incident.command.usage", "usage: /incident commander @user");
+      const user = await userNamedIn(args[0], "commander");
       const result = await commanderChanger(deps, { incidentId: incident.id, actorId: call.userId, commanderUserId: user.id });
       return ephemeral(result.changed ? `@${user.username} is now the commander.` : `@${user.username} is already the commander.`);
     },
@@ -311,7 +305,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
       const roles = ["commander", ...Object.keys(incident.roles)];
       if (!role || !who || args.length > 2)
         throw invalid("incident.command.usage", `usage: /incident role <role> @user (or none); roles: ${roles.join(", ")}`);
-      const user = who.toLowerCase() === "none" ? null : await userNamed(who, "user");
+      const user = who.toLowerCase() === "none" ? null : await userNamedIn(who, "user");
       const result = await roleAssigner(deps, {
         incidentId: incident.id,
         actorId: call.userId,
@@ -334,7 +328,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
       if (args.length !== 2) throw invalid("incident.command.usage", "usage: /incident assign <n> @user (or none)");
       const item = await itemByNumber(incident, args[0], "/incident assign <n> @user");
       const who = args[1] ?? "";
-      const user = who.toLowerCase() === "none" ? null : await userNamed(who, "user");
+      const user = who.toLowerCase() === "none" ? null : await userNamedIn(who, "user");
       const result = await itemAssigner(deps, {
         incidentId: incident.id,
         actorId: call.userId,
