@@ -11,7 +11,7 @@ import multipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
 import { ZodError } from "zod";
 import type { ApiErrorBody } from "#common/wire.ts";
-import { AppError, expectedOf, forbidden, fromZodError } from "./errors.ts";
+import { AppError, databaseUnavailableOf, expectedOf, forbidden, fromZodError } from "./errors.ts";
 import type { Host } from "./host.ts";
 import { fastifyLogging } from "./log.ts";
 import { sessionFromToken } from "./auth/sessions.ts";
@@ -118,7 +118,12 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     let body: ApiErrorBody;
     const expected = expectedOf(error);
-    if (expected) {
+    const unavailable = expected ? null : databaseUnavailableOf(error);
+    if (unavailable) {
+      // The loss itself is logged once, by the database's health; each request it fails is noted at a lower level.
+      request.log.warn({ method: request.method, url: request.url, error: String(error) }, "request failed: the database is unreachable");
+      body = { id: unavailable.id, message: unavailable.message, status_code: unavailable.status };
+    } else if (expected) {
       body = {
         id: expected.id,
         message: expected.message,

@@ -21,3 +21,4 @@ export * from "./second-process.ts";
 export * from "./mattermost-client.ts";
 export * from "./old-workspace.ts";
 export * from "./log-capture.ts";
+export * from "./pg-proxy.ts";
