@@ -1,6 +1,7 @@
 /**
  * @module bench
- * `npm run bench` runs every case; `npm run bench -- P2` runs the named ones.
+ * `npm run bench` runs every case; `npm run bench -- P2` runs the named ones
+ * (in any case: `npm run bench -- durability`).
  * Each case measures Sitrep and its baseline in the same run and prints the
  * ratio; the process exits 1 when a case misses its target. Add a case by
  * appending it to `cases`.
@@ -12,8 +13,9 @@ import { p3Fanout } from "./p3-fanout.ts";
 import { p4IncidentStart } from "./p4-incident-start.ts";
 import { p7Search } from "./p7-search.ts";
 import { a1SignIn } from "./a1-sign-in.ts";
+import { durability } from "./durability.ts";
 
-export const cases: BenchCase[] = [p1Forwarding, p2PostPath, p2mPostPathMix, p3Fanout, p4IncidentStart, p7Search, a1SignIn];
+export const cases: BenchCase[] = [p1Forwarding, p2PostPath, p2mPostPathMix, p3Fanout, p4IncidentStart, p7Search, a1SignIn, durability];
 
 async function main(argv: string[]): Promise<number> {
   const wanted = argv.map((a) => a.toUpperCase());

@@ -11,7 +11,7 @@ import multipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
 import { ZodError } from "zod";
 import type { ApiErrorBody } from "#common/wire.ts";
-import { AppError, expectedOf, forbidden, fromZodError, TooManyRequestsError } from "./errors.ts";
+import { AppError, databaseUnavailableOf, expectedOf, forbidden, fromZodError, TooManyRequestsError } from "./errors.ts";
 import type { Host } from "./host.ts";
 import { fastifyLogging } from "./log.ts";
 import { sessionFromToken } from "./auth/sessions.ts";
@@ -126,7 +126,12 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
     let body: ApiErrorBody;
     if (error instanceof TooManyRequestsError) void reply.header("retry-after", String(error.retryAfterSeconds));
     const expected = expectedOf(error);
-    if (expected) {
+    const unavailable = expected ? null : databaseUnavailableOf(error);
+    if (unavailable) {
+      // The loss itself is logged once, by the database's health; each request it fails is noted at a lower level.
+      request.log.warn({ method: request.method, url: request.url, error: String(error) }, "request failed: the database is unreachable");
+      body = { id: unavailable.id, message: unavailable.message, status_code: unavailable.status };
+    } else if (expected) {
       body = {
         id: expected.id,
         message: expected.message,

@@ -6,6 +6,7 @@
 import type { ZodError } from "zod";
 import { zodProblem } from "#common/zod-problem.ts";
 import { uniqueConflict } from "./db/unique-violation.ts";
+import { isConnectionError } from "./db/health.ts";
 
 /** An expected failure, answered with its status and message (the one class, from `common/errors.ts`). */
 export { SitrepError as AppError } from "#common/errors.ts";
@@ -52,4 +53,19 @@ export function fromZodError(error: ZodError, id = "api.validation"): AppError {
  */
 export function expectedOf(error: unknown): ExpectedError | null {
   return expectedError(error) ?? uniqueConflict(error);
+}
+
+/**
+ * The 503 of a request that failed because the database could not be
+ * reached or its connection broke (db/health.ts): not the caller's mistake
+ * and not a bug, and likely to succeed when tried again shortly. Null for
+ * any other error.
+ */
+export function databaseUnavailableOf(error: unknown): AppError | null {
+  if (!isConnectionError(error)) return null;
+  return new AppError({
+    status: 503,
+    id: "api.context.database_unavailable",
+    message: "The database cannot be reached at the moment; try again shortly.",
+  });
 }

@@ -57,12 +57,12 @@ export interface Host {
 /** Open the database, migrate it, and build the host's parts in order. Plugins start with `host.plugins.start()`. */
 export async function createHost(config: Config): Promise<Host> {
   const log = createLogger(config.logLevel, { destination: config.logDestination });
-  const workspace = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: config.pgSchema });
+  const workspace = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: config.pgSchema, log });
   await migrateHost(workspace);
   const { db, dialect } = workspace;
   let bus: EventBus;
   if (workspace.pgConfig) {
-    const pgBus = new PgBus({ pgConfig: workspace.pgConfig, schema: workspace.pgSchema ?? "public", db });
+    const pgBus = new PgBus({ pgConfig: workspace.pgConfig, schema: workspace.pgSchema ?? "public", db, log });
     await pgBus.start();
     bus = pgBus;
   } else {

@@ -24,7 +24,9 @@ import {
   sql,
   DefaultConnectionProvider,
   DefaultQueryExecutor,
+  type CompiledQuery,
   type DatabaseConnection,
+  type QueryResult,
   type Dialect as KyselyDialect,
   type Driver,
   type KyselyPlugin,
@@ -35,11 +37,16 @@ import type { Database } from "./schema.ts";
 import type { Dialect } from "./column-types.ts";
 import { hostMigrations } from "./migrations/host.ts";
 import { withStatementCache } from "./statement-cache.ts";
+import { DatabaseHealth } from "./health.ts";
+import type { Logger } from "../log.ts";
 
 // PostgreSQL returns bigint (int8) as a string; every bigint here is a millisecond time.
 pg.types.setTypeParser(20, (value) => Number(value));
 
 export type { Dialect } from "./column-types.ts";
+
+/** How long connecting to PostgreSQL may take before the attempt fails (and the request answers 503). */
+const PG_CONNECT_TIMEOUT_MS = 5_000;
 
 /** The `application_name` of a workspace's pooled PostgreSQL connections: `sitrep-<schema>`. */
 export function pgApplicationName(schema: string): string {
@@ -54,6 +61,8 @@ export interface WorkspaceDb {
   pgConfig?: pg.PoolConfig;
   /** PostgreSQL schema used (tests give each run its own); `public` by default. */
   pgSchema?: string;
+  /** Whether the database is reachable (always, for SQLite): what ping reports and requests answer 503 by. */
+  health: DatabaseHealth;
   /**
    * Query builders on the same database, sharing its connections (and, on
    * SQLite, its one-connection lock, so transactions never interleave), that
@@ -69,20 +78,51 @@ export interface DatabaseViews {
   typed<Tables>(): Kysely<Tables>;
 }
 
+/** What the drivers of one database share: the outcome observer, and which wrapper stands for which connection. */
+interface DriverShared {
+  /** Told of every query's outcome (db/health.ts); absent on SQLite. */
+  observe?: DatabaseHealth["observe"];
+  inner: WeakMap<DatabaseConnection, DatabaseConnection>;
+}
+
+/** A connection whose every query's outcome is reported, so a lost database is noticed by the first query that finds out. */
+class ObservedConnection implements DatabaseConnection {
+  constructor(
+    private readonly inner: DatabaseConnection,
+    private readonly observe: NonNullable<DriverShared["observe"]>,
+  ) {}
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    try {
+      const result = await this.inner.executeQuery<R>(query);
+      this.observe({ ok: true });
+      return result;
+    } catch (error) {
+      this.observe({ ok: false, error });
+      throw error;
+    }
+  }
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(query, chunkSize);
+  }
+}
+
 /**
  * One driver behind several Kysely instances: `init` runs once, and only the
  * owner's `destroy` closes it (each Kysely wraps its dialect's driver and
- * would otherwise open, or close, the pool on its own).
+ * would otherwise open, or close, the pool on its own). With an observer, its
+ * connections report each query's outcome; the inner driver always gets its
+ * own connection objects back.
  */
 class SharedDriver implements Driver {
   private initialized?: Promise<void>;
   constructor(
     private readonly inner: Driver,
     private readonly owner: boolean,
+    private readonly shared: DriverShared = { inner: new WeakMap() },
   ) {}
   /** The same driver for another Kysely instance, which must not close it. */
   borrowed(): SharedDriver {
-    const view = new SharedDriver(this.inner, false);
+    const view = new SharedDriver(this.inner, false, this.shared);
     view.initialized = this.init();
     return view;
   }
@@ -92,28 +132,51 @@ class SharedDriver implements Driver {
   }
   async acquireConnection(): Promise<DatabaseConnection> {
     await this.init();
-    return this.inner.acquireConnection();
+    const observe = this.shared.observe;
+    if (!observe) return this.inner.acquireConnection();
+    let connection: DatabaseConnection;
+    try {
+      connection = await this.inner.acquireConnection();
+    } catch (error) {
+      observe({ ok: false, error });
+      throw error;
+    }
+    const wrapped = new ObservedConnection(connection, observe);
+    this.shared.inner.set(wrapped, connection);
+    return wrapped;
+  }
+  private unwrap(connection: DatabaseConnection): DatabaseConnection {
+    return this.shared.inner.get(connection) ?? connection;
   }
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.inner.beginTransaction(connection, settings);
+    return this.inner.beginTransaction(this.unwrap(connection), settings);
   }
   commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.commitTransaction(connection);
+    return this.inner.commitTransaction(this.unwrap(connection));
   }
   rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.rollbackTransaction(connection);
+    return this.inner.rollbackTransaction(this.unwrap(connection));
   }
   releaseConnection(connection: DatabaseConnection): Promise<void> {
-    return this.inner.releaseConnection(connection);
+    return this.inner.releaseConnection(this.unwrap(connection));
   }
-  async savepoint(...args: Parameters<NonNullable<Driver["savepoint"]>>): Promise<void> {
-    await this.inner.savepoint?.(...args);
+  async savepoint(
+    connection: DatabaseConnection,
+    ...args: Parameters<NonNullable<Driver["savepoint"]>> extends [unknown, ...infer Rest] ? Rest : never
+  ): Promise<void> {
+    await this.inner.savepoint?.(this.unwrap(connection), ...args);
   }
-  async rollbackToSavepoint(...args: Parameters<NonNullable<Driver["rollbackToSavepoint"]>>): Promise<void> {
-    await this.inner.rollbackToSavepoint?.(...args);
+  async rollbackToSavepoint(
+    connection: DatabaseConnection,
+    ...args: Parameters<NonNullable<Driver["rollbackToSavepoint"]>> extends [unknown, ...infer Rest] ? Rest : never
+  ): Promise<void> {
+    await this.inner.rollbackToSavepoint?.(this.unwrap(connection), ...args);
   }
-  async releaseSavepoint(...args: Parameters<NonNullable<Driver["releaseSavepoint"]>>): Promise<void> {
-    await this.inner.releaseSavepoint?.(...args);
+  async releaseSavepoint(
+    connection: DatabaseConnection,
+    ...args: Parameters<NonNullable<Driver["releaseSavepoint"]>> extends [unknown, ...infer Rest] ? Rest : never
+  ): Promise<void> {
+    await this.inner.releaseSavepoint?.(this.unwrap(connection), ...args);
   }
   async destroy(): Promise<void> {
     if (this.owner) await this.inner.destroy();
@@ -121,8 +184,8 @@ class SharedDriver implements Driver {
 }
 
 /** The host's Kysely, and views of the same database sharing its driver. */
-function sharedDatabase(dialect: KyselyDialect): { db: Kysely<Database>; views: WorkspaceDb["views"] } {
-  const driver = new SharedDriver(dialect.createDriver(), true);
+function sharedDatabase(dialect: KyselyDialect, observe?: DriverShared["observe"]): { db: Kysely<Database>; views: WorkspaceDb["views"] } {
+  const driver = new SharedDriver(dialect.createDriver(), true, { observe, inner: new WeakMap() });
   const borrowed = driver.borrowed();
   const withDriver = (d: Driver): KyselyDialect => ({
     createDriver: () => d,
@@ -157,7 +220,10 @@ export async function openDatabase(props: {
   dataDir: string;
   pgSchema?: string;
   sqliteFile?: string;
+  /** Where connection losses and recoveries are logged. */
+  log?: Pick<Logger, "warn" | "info">;
 }): Promise<WorkspaceDb> {
+  const log = props.log ?? { warn() {}, info() {} };
   if (props.databaseUrl) {
     const schema = props.pgSchema ?? "public";
     const pgConfig: pg.PoolConfig = {
@@ -166,6 +232,9 @@ export async function openDatabase(props: {
       options: `-c search_path=${schema}`,
       // Who a backend belongs to in pg_stat_activity: an operator (or a test) can find, or end, one workspace's connections.
       application_name: pgApplicationName(schema),
+      // A server that does not answer is found out: a connect gives up, a dead peer is noticed by TCP keepalive.
+      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+      keepAlive: true,
     };
     if (schema !== "public") {
       const admin = new pg.Client({ connectionString: props.databaseUrl });
@@ -174,8 +243,29 @@ export async function openDatabase(props: {
       await admin.end();
     }
     const pool = new pg.Pool(pgConfig);
-    const { db, views } = sharedDatabase(new PostgresDialect({ pool }));
-    return { db, views, dialect: "postgres", pgConfig, pgSchema: schema, close: () => db.destroy() };
+    let probe: () => Promise<void> = async () => {};
+    const health = new DatabaseHealth({ probe: () => probe(), log });
+    // An idle connection ended by the server (a restart, a failover, pg_terminate_backend) is an 'error' event
+    // of the pool: without a listener, Node would end the process. The pool drops that client and connects anew.
+    pool.on("error", (error) => health.connectionLost(error));
+    // The same for a client in use (between the statements of a transaction, say): the pool listens only to idle ones.
+    pool.on("connect", (client) => client.on("error", (error) => health.connectionLost(error)));
+    const { db, views } = sharedDatabase(new PostgresDialect({ pool }), (outcome) => health.observe(outcome));
+    probe = async () => {
+      await sql`SELECT 1`.execute(db);
+    };
+    return {
+      db,
+      views,
+      dialect: "postgres",
+      pgConfig,
+      pgSchema: schema,
+      health,
+      async close() {
+        health.close();
+        await db.destroy();
+      },
+    };
   }
   const file = props.sqliteFile ?? path.join(props.dataDir, "sitrep.db");
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -185,7 +275,9 @@ export async function openDatabase(props: {
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
   const { db, views } = sharedDatabase(new SqliteDialect({ database: withStatementCache(sqlite) }));
-  return { db, views, dialect: "sqlite", close: () => db.destroy() };
+  // A file does not go away: nothing observes it, and it stays up.
+  const health = new DatabaseHealth({ probe: async () => {}, log });
+  return { db, views, dialect: "sqlite", health, close: () => db.destroy() };
 }
 
 /** What runs a query: a Kysely instance or a transaction of one. */

@@ -39,6 +39,10 @@ export class AllowedConnectionsSetting {
     props.bus.subscribe((message) => {
       if (message.topic === TOPIC) this.cached = undefined;
     });
+    // A change announced during a gap of the bus was missed: read the setting again.
+    props.bus.onReconnect(() => {
+      this.cached = undefined;
+    });
   }
 
   /** What is allowed now: the environment's entries and the stored ones. */

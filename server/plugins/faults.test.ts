@@ -138,7 +138,12 @@ describe("a real server process with a faulty plugin", () => {
     const bundles = path.join(tmp, "bundles");
     fs.mkdirSync(bundles);
     fs.writeFileSync(path.join(bundles, "faulty.tar.gz"), faulty);
-    proc = await startServerProcess({ dataDir: path.join(tmp, "data"), pgSchema, prepackagedPluginsDir: bundles });
+    proc = await startServerProcess({
+      dataDir: path.join(tmp, "data"),
+      databaseUrl: pgSchema ? testDatabaseUrl : undefined,
+      pgSchema,
+      prepackagedPluginsDir: bundles,
+    });
   });
   afterAll(async () => {
     await proc?.close();

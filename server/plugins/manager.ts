@@ -61,6 +61,7 @@ export class PluginManager {
   private readonly rows: PluginRows;
   private readonly lifecycle: PluginLifecycle;
   private unsubscribe?: () => void;
+  private unsubscribeGap?: () => void;
 
   constructor(private readonly deps: PluginManagerDeps) {
     this.rows = new PluginRows(deps.db);
@@ -85,6 +86,15 @@ export class PluginManager {
           log.error("plugin change from another process could not be applied", { plugin_id: parsed.data.id, error: errorMessage(error) }),
         );
     });
+    // Changes announced while the bus had a gap were missed: every plugin is brought in line with its row again.
+    this.unsubscribeGap = bus.onReconnect(() => {
+      void this.lifecycle
+        .serial(async () => {
+          const ids = new Set([...(await this.rows.ids()), ...this.lifecycle.all().map((p) => p.manifest.id)]);
+          for (const id of ids) await this.lifecycle.converge(id);
+        })
+        .catch((error: unknown) => log.error("plugins could not be brought in line after a bus gap", { error: errorMessage(error) }));
+    });
     await this.lifecycle.serial(async () => {
       await installPrepackaged({ dir: this.deps.config.prepackagedPluginsDir, rows: this.rows, log, announce: (id) => this.announce(id) });
       await this.lifecycle.startAll(await this.rows.enabled());
@@ -95,6 +105,8 @@ export class PluginManager {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.unsubscribeGap?.();
+    this.unsubscribeGap = undefined;
     await this.lifecycle.serial(() => this.lifecycle.stopAll());
   }
 

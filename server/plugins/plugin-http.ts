@@ -11,7 +11,7 @@ import type { ZodType } from "zod";
 import { isSystemAdmin } from "#common/wire.ts";
 import { zodProblem } from "#common/zod-problem.ts";
 import type { PluginRequest } from "#plugin-api";
-import { AppError, expectedOf, forbidden, unauthorized } from "../errors.ts";
+import { AppError, databaseUnavailableOf, expectedOf, forbidden, unauthorized } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { PluginRoute, PluginRouter } from "./router.ts";
 
@@ -99,7 +99,7 @@ export async function servePluginRoute(props: {
   try {
     result = await route.handler(pluginRequest);
   } catch (error) {
-    if (!expectedOf(error))
+    if (!expectedOf(error) && !databaseUnavailableOf(error))
       props.log.error("plugin route failed", {
         plugin_id: pluginId,
         method: request.method,

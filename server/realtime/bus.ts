@@ -3,11 +3,22 @@
  * The event bus between Sitrep processes. With SQLite there is one process and
  * the bus is local; with PostgreSQL, messages cross processes through
  * LISTEN/NOTIFY (large ones through the `bus_messages` table).
+ *
+ * The LISTEN connection can drop (a database restart, a failover, a backend
+ * ended by an operator): it is opened again with backoff, and the reconnect
+ * handlers are told of the gap before anything received after it, so they
+ * read back what was missed (the realtime log) or drop what may be stale
+ * (caches). A message published while the database is unreachable is sent
+ * again for a while rather than lost.
  */
 import pg from "pg";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
+import { z } from "zod";
 import { newId } from "#common/ids.ts";
+import { whileUnreachable } from "../db/health.ts";
+import { pgApplicationName } from "../db/index.ts";
 import type { Database } from "../db/schema.ts";
+import type { Logger } from "../log.ts";
 
 /** A message on the bus. `origin` is the sending process's id. */
 export interface BusMessage {
@@ -15,6 +26,8 @@ export interface BusMessage {
   payload: unknown;
   origin: string;
 }
+
+const busMessageSchema = z.object({ topic: z.string(), payload: z.unknown(), origin: z.string() });
 
 export interface EventBus {
   /** This process's id. */
@@ -73,7 +86,11 @@ export class LocalBus extends BaseBus {
 }
 
 const NOTIFY_LIMIT = 7000; // PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
-const RECONNECT_DELAY_MS = 500;
+/** The first wait before listening again after a drop, and the longest (the wait doubles while attempts fail). */
+const RECONNECT_FIRST_MS = 250;
+const RECONNECT_MAX_MS = 10_000;
+/** How long a publish is tried again while the database is unreachable, before it is given up (and logged). */
+const PUBLISH_RETRY_MS = 30_000;
 
 /** Several processes on one PostgreSQL: LISTEN/NOTIFY on a channel named after the schema. */
 export class PgBus extends BaseBus {
@@ -82,8 +99,11 @@ export class PgBus extends BaseBus {
   private readonly channel: string;
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
+  private reconnectDelay = RECONNECT_FIRST_MS;
 
-  constructor(private readonly props: { pgConfig: pg.PoolConfig; schema: string; db: Kysely<Database> }) {
+  constructor(
+    private readonly props: { pgConfig: pg.PoolConfig; schema: string; db: Kysely<Database>; log: Pick<Logger, "warn" | "error" | "info"> },
+  ) {
     super();
     this.channel = `sitrep_${props.schema}`.replace(/[^a-z0-9_]/gi, "_").toLowerCase();
   }
@@ -99,7 +119,12 @@ export class PgBus extends BaseBus {
    */
   private async connect(gapFrom: number | null): Promise<void> {
     // Named after the process, so an operator (or a test) can tell each process's listener in pg_stat_activity.
-    const client = new pg.Client({ connectionString: this.props.pgConfig.connectionString, application_name: this.listenerName });
+    const client = new pg.Client({
+      connectionString: this.props.pgConfig.connectionString,
+      application_name: this.listenerName,
+      connectionTimeoutMillis: this.props.pgConfig.connectionTimeoutMillis,
+      keepAlive: true,
+    });
     const early: string[] = [];
     let listening = false;
     client.on("notification", (n) => {
@@ -108,9 +133,13 @@ export class PgBus extends BaseBus {
       else early.push(n.payload);
     });
     let dropped = false;
-    const drop = () => {
+    const drop = (error?: unknown) => {
       if (dropped) return;
       dropped = true;
+      if (listening && !this.closed)
+        this.props.log.warn("the realtime LISTEN connection dropped; listening again, then reading back what was missed", {
+          error: error instanceof Error ? error.message : "connection ended",
+        });
       if (this.listener === client) this.listener = undefined;
       void client.end().catch(() => {});
       // Listen again; what was sent in between is read back by the reconnect handlers (the realtime log).
@@ -131,36 +160,61 @@ export class PgBus extends BaseBus {
       return;
     }
     this.listener = client;
-    if (gapFrom !== null) for (const handler of this.reconnectHandlers) handler({ from: gapFrom });
+    this.reconnectDelay = RECONNECT_FIRST_MS;
+    if (gapFrom !== null) {
+      this.props.log.info("listening again for realtime events", { gap_ms: Date.now() - gapFrom });
+      for (const handler of this.reconnectHandlers) handler({ from: gapFrom });
+    }
     listening = true;
     for (const payload of early) void this.receive(payload);
   }
 
+  /** Listen again after the current backoff, which doubles (up to {@link RECONNECT_MAX_MS}) until an attempt succeeds. */
   private reconnectLater(gapFrom: number): void {
-    setTimeout(() => {
+    const delay = this.reconnectDelay;
+    this.reconnectDelay = Math.min(delay * 2, RECONNECT_MAX_MS);
+    const timer = setTimeout(() => {
       if (!this.closed) void this.connect(gapFrom).catch(() => {});
-    }, RECONNECT_DELAY_MS);
+    }, delay);
+    timer.unref();
   }
 
-  /** The `application_name` of this process's LISTEN connection. */
+  /**
+   * The `application_name` of this process's LISTEN connection: the
+   * workspace's (`sitrep-<schema>`, as its pool's) and the process's id, so
+   * an operator or a test finds every connection of a workspace by prefix and
+   * each process's listener by name. At most 63 characters, PostgreSQL's limit.
+   */
   get listenerName(): string {
-    return `sitrep-listen-${this.processId}`;
+    return `${pgApplicationName(this.props.schema).slice(0, 63 - 1 - this.processId.length)}/${this.processId}`;
   }
 
   private async receive(raw: string): Promise<void> {
-    let text = raw;
-    if (raw.startsWith("@")) {
-      const row = await this.props.db.selectFrom("bus_messages").select("payload").where("id", "=", raw.slice(1)).executeTakeFirst();
-      if (!row) return;
-      text = row.payload;
+    try {
+      let text = raw;
+      if (raw.startsWith("@")) {
+        const id = raw.slice(1);
+        const row = await whileUnreachable(
+          () => this.props.db.selectFrom("bus_messages").select("payload").where("id", "=", id).executeTakeFirst(),
+          { maxMs: PUBLISH_RETRY_MS },
+        );
+        if (!row) return;
+        text = row.payload;
+      }
+      const message = busMessageSchema.safeParse(JSON.parse(text));
+      if (message.success) this.deliver(message.data);
+      else this.props.log.error("bus message of an unknown shape", { error: message.error.message });
+    } catch (error) {
+      this.props.log.error("bus message could not be read", { error: String(error) });
     }
-    this.deliver(JSON.parse(text) as BusMessage);
   }
 
   publish(topic: string, payload: unknown): void {
     const text = JSON.stringify({ topic, payload, origin: this.processId } satisfies BusMessage);
-    // Keep order between messages of this process.
-    this.queue = this.queue.then(() => this.send(text)).catch((error) => console.error("bus publish failed", error));
+    // Keep order between messages of this process; a short gap in the database delays them, it does not lose them.
+    this.queue = this.queue
+      .then(() => whileUnreachable(() => this.send(text), { maxMs: PUBLISH_RETRY_MS }))
+      .catch((error: unknown) => this.props.log.error("bus publish failed; the message is lost", { topic, error: String(error) }));
   }
 
   private async send(text: string): Promise<void> {
@@ -175,7 +229,6 @@ export class PgBus extends BaseBus {
         .where("create_at", "<", Date.now() - 60_000)
         .execute();
     }
-    const { sql } = await import("kysely");
     await sql`SELECT pg_notify(${this.channel}, ${payload})`.execute(this.props.db);
   }
 

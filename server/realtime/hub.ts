@@ -36,6 +36,7 @@ import {
 } from "./event-log.ts";
 import { membershipsFor, shouldSendEvent } from "./should-send-event.ts";
 import { channelMemberIds } from "../services/channels.ts";
+import { whileUnreachable } from "../db/health.ts";
 import {
   PRESENCE_HEARTBEAT_MS,
   presenceCleared,
@@ -61,6 +62,14 @@ const TRIM_INTERVAL_MS = 60_000;
  * a later one was delivered, and processes' clocks differ a little.
  */
 const CATCH_UP_SLACK_MS = 5_000;
+/**
+ * How long a log write or a catch-up read is tried again while the database
+ * is unreachable: an event whose change was committed is not dropped for a
+ * short gap (a restart, a failover, backends ended), and delivery waits in order.
+ */
+const UNREACHABLE_RETRY_MS = 30_000;
+/** Sessions looked up per query when the sockets are checked again after a gap. */
+const SESSION_CHECK_BATCH = 500;
 
 interface Connection {
   ws: WebSocket;
@@ -157,6 +166,11 @@ export class RealtimeHub {
     host.bus.onReconnect((gap) => this.enqueue(() => this.catchUp(gap), "catch-up"));
     host.caches.onInvalidate((inv) => {
       if (inv.kind === "session") this.closeWhere((c) => c.tokenHash === inv.tokenHash);
+      // A logout or a deactivation may have been missed: each socket's session is checked again.
+      if (inv.kind === "everything")
+        this.closeUnlessSessionLive().catch((error: unknown) =>
+          host.log.error("checking the sockets' sessions after a gap failed", { error: String(error) }),
+        );
       if (inv.kind === "user") {
         // A deactivated user's sockets close; a changed role is re-read on reconnect.
         void host.db
@@ -199,7 +213,7 @@ export class RealtimeHub {
     this.writes = this.writes.then(async () => {
       let seq: number | null = null;
       try {
-        seq = await logged.append({ event, data, broadcast });
+        seq = await whileUnreachable(() => logged.append({ event, data, broadcast }), { maxMs: UNREACHABLE_RETRY_MS });
       } catch (error) {
         this.host.log.error("writing the realtime log failed; the event goes out unlogged", { event, error: String(error) });
       }
@@ -523,12 +537,35 @@ export class RealtimeHub {
 
   /** After a LISTEN gap: deliver, in sequence order, the logged events not delivered here. */
   private async catchUp(gap: { from: number }): Promise<void> {
-    if (!this.logged) return;
-    const missed = await this.logged.since({
-      afterSeq: this.lastSeq > 0 ? this.lastSeq : null,
-      fromTime: Math.max(gap.from - CATCH_UP_SLACK_MS, this.startedAt),
-    });
+    const logged = this.logged;
+    if (!logged) return;
+    const query = { afterSeq: this.lastSeq > 0 ? this.lastSeq : null, fromTime: Math.max(gap.from - CATCH_UP_SLACK_MS, this.startedAt) };
+    const missed = await whileUnreachable(() => logged.since(query), { maxMs: UNREACHABLE_RETRY_MS });
     for (const event of missed) await this.deliver(event);
+  }
+
+  /** Close every socket whose session ended (or whose user was deactivated) while this process could not be told. */
+  private async closeUnlessSessionLive(): Promise<void> {
+    const hashes = [...new Set([...this.all].flatMap((c) => (c.tokenHash ? [c.tokenHash] : [])))];
+    const live = new Set<string>();
+    const now = Date.now();
+    for (let i = 0; i < hashes.length; i += SESSION_CHECK_BATCH) {
+      const batch = hashes.slice(i, i + SESSION_CHECK_BATCH);
+      const rows = await whileUnreachable(
+        () =>
+          this.host.db
+            .selectFrom("sessions")
+            .innerJoin("users", "users.id", "sessions.user_id")
+            .select("sessions.token_hash")
+            .where("sessions.token_hash", "in", batch)
+            .where("users.delete_at", "=", 0)
+            .where((eb) => eb.or([eb("sessions.expires_at", "=", 0), eb("sessions.expires_at", ">", now)]))
+            .execute(),
+        { maxMs: UNREACHABLE_RETRY_MS },
+      );
+      for (const row of rows) live.add(row.token_hash);
+    }
+    this.closeWhere((c) => c.tokenHash !== null && !live.has(c.tokenHash));
   }
 
   /**

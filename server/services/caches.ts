@@ -2,6 +2,9 @@
  * @module services/caches
  * In-memory caches of hot rows (sessions, channels, channel members), kept
  * correct across processes: every change publishes an invalidation on the bus.
+ * Invalidations are not logged: when the bus had a gap (a dropped PostgreSQL
+ * LISTEN connection), any of them may have been missed, so everything is
+ * dropped and read again (`{kind: "everything"}`).
  */
 import type { ChannelsTable, SessionsTable, UsersTable } from "../db/schema.ts";
 import type { EventBus } from "../realtime/bus.ts";
@@ -11,7 +14,9 @@ export type Invalidation =
   | { kind: "session"; tokenHash: string }
   | { kind: "channel"; id: string }
   | { kind: "members"; channelId: string }
-  | { kind: "plugins" };
+  | { kind: "plugins" }
+  /** Every cached row may be stale: the bus had a gap, and invalidations sent meanwhile were missed. */
+  | { kind: "everything" };
 
 const TOPIC = "cache.invalidate";
 
@@ -59,6 +64,7 @@ export class Caches {
   private readonly listeners = new Set<(inv: Invalidation) => void>();
 
   constructor(private readonly bus: EventBus) {
+    bus.onReconnect(() => this.apply({ kind: "everything" }));
     bus.subscribe((message) => {
       if (message.topic !== TOPIC) return;
       const { onlyElsewhere, ...inv } = message.payload as Invalidation & { onlyElsewhere?: boolean };
@@ -99,6 +105,11 @@ export class Caches {
         this.members.delete(inv.channelId);
         break;
       case "plugins":
+        break;
+      case "everything":
+        this.sessions.deleteWhere(() => true);
+        this.channels.deleteWhere(() => true);
+        this.members.deleteWhere(() => true);
         break;
     }
     for (const listener of this.listeners) listener(inv);

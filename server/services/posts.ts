@@ -8,6 +8,7 @@ import { z } from "zod";
 import { newId } from "#common/ids.ts";
 import { LIMITS } from "#common/limits.ts";
 import type { Post, PostList, User } from "#common/wire.ts";
+import { isConnectionError, whileUnreachable } from "../db/health.ts";
 import type { PostsTable } from "../db/schema.ts";
 import { AppError, badRequest, forbidden, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
@@ -134,7 +135,16 @@ const POST_WRITES = { sqlite: buildPostWrites("sqlite"), postgres: buildPostWrit
  * post. Each `write` still resolves only once its post is committed, so the
  * API answers and `posted` goes out after the commit, as before. If a group
  * fails, its posts are retried one by one, so one bad post fails alone.
+ *
+ * A commit that fails because the database connection broke (a restart, a
+ * failover, a backend ended) is tried again on a new connection for up to
+ * {@link POST_RETRY_MS}: the posts' ids are fixed, so when the first attempt
+ * did commit before the answer was lost, the posts are found stored and
+ * nothing is written twice.
  */
+/** How long a group of posts is tried again while the database is unreachable, before its requests answer 503. */
+const POST_RETRY_MS = 10_000;
+
 export class PostWriter {
   private queue: Array<{ post: Post; mentions: readonly string[]; done: (error?: unknown) => void }> = [];
   private draining = false;
@@ -165,18 +175,38 @@ export class PostWriter {
     while (this.queue.length > 0) {
       const group = this.queue.splice(0);
       try {
-        await this.commit(group);
+        await this.commitAcrossGaps(group);
         for (const g of group) g.done();
       } catch (error) {
         if (group.length === 1) group[0]?.done(error);
         else
           for (const g of group)
-            await this.commit([g]).then(
+            await this.commitAcrossGaps([g]).then(
               () => g.done(),
               (e: unknown) => g.done(e),
             );
       }
     }
+  }
+
+  /** {@link commit}, tried again on a new connection while the database is unreachable; stored is done. */
+  private async commitAcrossGaps(group: ReadonlyArray<{ post: Post; mentions: readonly string[] }>): Promise<void> {
+    try {
+      await this.commit(group);
+      return;
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+    }
+    await whileUnreachable(
+      async () => {
+        // The lost attempt may have committed: then every post of the group is there (one transaction), and that is all.
+        const ids = group.map((g) => g.post.id);
+        const stored = await this.host.db.selectFrom("posts").select("id").where("id", "in", ids).execute();
+        if (stored.length === ids.length) return;
+        await this.commit(group);
+      },
+      { maxMs: POST_RETRY_MS },
+    );
   }
 
   private async commit(group: ReadonlyArray<{ post: Post; mentions: readonly string[] }>): Promise<void> {

@@ -23,3 +23,4 @@ export * from "./old-workspace.ts";
 export * from "./log-capture.ts";
 // The clock tests move by hand (`config.clock`), for reminders, due times and retries.
 export { ManualClock } from "../clock.ts";
+export * from "./pg-proxy.ts";

@@ -14,6 +14,12 @@ describe("GET /api/v4/system/ping", () => {
     expect(res.body).toEqual({ status: "OK", database: testDialect, ActiveSearchBackend: "database" });
     expect(res.headers.get("content-type")).toBe("application/json");
   });
+
+  it("adds database_status with get_server_status=true, as Mattermost does", async () => {
+    const res = await server.anonymous.get("/api/v4/system/ping?get_server_status=true&use_rest_semantics=true");
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: "OK", database: testDialect, database_status: "OK", ActiveSearchBackend: "database" });
+  });
 });
 
 describe("unknown API routes", () => {
