@@ -15,7 +15,7 @@ import type { Host } from "../../host.ts";
 import { hostRoute } from "../route.ts";
 
 /** The Mattermost server version Sitrep's API v4 subset follows (the WebSocket `hello` says the same). */
-const MATTERMOST_VERSION = "9.11.0";
+export const MATTERMOST_VERSION = "9.11.0";
 /** Mattermost's default upload limit, Sitrep's too (`SITREP_MAX_FILE_MB`, 50 MB). */
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
