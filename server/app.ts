@@ -37,6 +37,7 @@ import { registerWebhookRoutes } from "./api/v4/webhooks.ts";
 import { registerPluginRoutes } from "./api/v4/plugins.ts";
 import { registerConfigRoutes } from "./api/v4/config.ts";
 import { registerOpenApiRoutes } from "./api/v4/openapi.ts";
+import { registerOidcRoutes } from "./api/v4/oidc.ts";
 import { registerFileRoutes } from "./api/v4/files.ts";
 import { MAX_FILES_PER_POST, maxFileBytes } from "./services/files.ts";
 
@@ -179,6 +180,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   registerWebhookRoutes(app, host);
   registerConfigRoutes(app, host);
   registerOpenApiRoutes(app, host);
+  registerOidcRoutes(app, host);
   // Multipart is for plugin uploads only: registered for the whole app it adds two async hooks to every request.
   await app.register(async (pluginRoutes) => {
     await pluginRoutes.register(multipart, { limits: { fileSize: BODY_LIMITS.pluginBundle, files: 1 } });

@@ -85,10 +85,61 @@ export interface Config {
    * what sign-in throttling counts per address and the audit log records.
    */
   trustedProxies: string[];
+  /**
+   * Sign-in through the company's OpenID Connect provider (`SITREP_OIDC_ISSUER`,
+   * `SITREP_OIDC_CLIENT_ID`, `SITREP_OIDC_CLIENT_SECRET`; auth/oidc.ts), or
+   * undefined when no issuer is set.
+   */
+  oidc?: OidcSettings;
+  /**
+   * Whether people may sign in with a password (`SITREP_PASSWORD_LOGIN`, true
+   * by default). Turned off, it stays on until a system admin has signed in
+   * through the provider, so no workspace locks its admins out.
+   */
+  passwordLogin: boolean;
   /** The password check of sign-ins; argon2's when absent (tests count what it checks). */
   passwordVerifier?: PasswordVerifier;
   /** Where the log goes; stderr when absent (tests read the entries they expect). */
   logDestination?: DestinationStream;
+}
+
+/** The OpenID Connect provider people sign in through. */
+export interface OidcSettings {
+  /** The provider's issuer URL; plain HTTP only on a loopback address (a provider run beside Sitrep, or a test's). */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The sign-in button's label, "Sign in with <name>" (`SITREP_OIDC_NAME`, default "single sign-on"). */
+  name: string;
+  /** Members of this group become system admins, and others stop being ones (`SITREP_OIDC_ADMIN_GROUP`; "" for none). */
+  adminGroup: string;
+  /** The claim that lists a user's groups (`SITREP_OIDC_GROUPS_CLAIM`, default `groups`). */
+  groupsClaim: string;
+}
+
+/** The OpenID Connect settings of an environment: none without an issuer, an error naming what is missing or wrong. */
+function oidcSettings(env: Record<string, string | undefined>): OidcSettings | undefined {
+  const issuer = env.SITREP_OIDC_ISSUER?.trim();
+  if (!issuer) return undefined;
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new Error(`SITREP_OIDC_ISSUER: "${issuer}" is not a URL`);
+  }
+  const loopback = ["127.0.0.1", "[::1]", "localhost"].includes(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback))
+    throw new Error(`SITREP_OIDC_ISSUER: "${issuer}" must be https (plain http only on a loopback address)`);
+  const clientId = env.SITREP_OIDC_CLIENT_ID?.trim();
+  if (!clientId) throw new Error("SITREP_OIDC_CLIENT_ID: is required when SITREP_OIDC_ISSUER is set");
+  return {
+    issuer,
+    clientId,
+    clientSecret: env.SITREP_OIDC_CLIENT_SECRET ?? "",
+    name: env.SITREP_OIDC_NAME?.trim() || "single sign-on",
+    adminGroup: env.SITREP_OIDC_ADMIN_GROUP?.trim() ?? "",
+    groupsClaim: env.SITREP_OIDC_GROUPS_CLAIM?.trim() || "groups",
+  };
 }
 
 /**
@@ -134,6 +185,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wsPerAddress: wholeNumberSetting(env, "SITREP_WS_PER_ADDRESS", 1_000),
     wsPerUser: wholeNumberSetting(env, "SITREP_WS_PER_USER", 50),
     wsAuthTimeoutMs: wholeNumberSetting(env, "SITREP_WS_AUTH_TIMEOUT_MS", 5_000),
+    oidc: oidcSettings(env),
+    passwordLogin: env.SITREP_PASSWORD_LOGIN !== "false",
     env: { ...env },
     ...overrides,
   };

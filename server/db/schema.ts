@@ -21,6 +21,24 @@ export interface UsersTable {
   delete_at: number;
 }
 
+/** A provider account linked to a user (migration 0018). */
+export interface UserIdentitiesTable {
+  provider: string;
+  subject: string;
+  user_id: string;
+  create_at: number;
+  last_login_at: number;
+}
+
+/** An OpenID Connect sign-in under way: what the answer from the provider must match. */
+export interface OidcLoginsTable {
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  redirect_to: string;
+  create_at: number;
+}
+
 export interface SessionsTable {
   id: string;
   /** sha256 of the bearer token; the token itself is never stored. */
@@ -260,6 +278,8 @@ export interface Database {
   realtime_events: RealtimeEventsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  user_identities: UserIdentitiesTable;
+  oidc_logins: OidcLoginsTable;
   user_access_tokens: UserAccessTokensTable;
   login_throttle: LoginThrottleTable;
   audits: AuditsTable;

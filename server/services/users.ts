@@ -133,29 +133,53 @@ export async function userCreator(host: Host, props: { input: unknown; byAdmin?:
   const parsed = newUserSchema.safeParse(props.input);
   if (!parsed.success) throw fromZodError(parsed.error, "api.user.create.invalid");
   const input = parsed.data;
-  const passwordHash = await hashPassword(input.password);
+  return personInserter(host, {
+    person: {
+      username: input.username,
+      email: input.email,
+      password_hash: await hashPassword(input.password),
+      first_name: input.first_name ?? "",
+      last_name: input.last_name ?? "",
+      nickname: input.nickname ?? "",
+    },
+    signUp: props.byAdmin ? "by_admin" : "open_only",
+    admin: props.admin,
+  });
+}
+
+/** The fields of a person's account that its creator chooses. */
+export type NewPerson = Pick<UsersTable, "username" | "email" | "password_hash" | "first_name" | "last_name" | "nickname">;
+
+/**
+ * Insert a person's account (not a bot) in one transaction: the first person
+ * becomes a system admin; after that, `open_only` refuses while sign-up is
+ * closed (an admin's creation, `by_admin`, and a single sign-on provider's,
+ * `provider`, do not); a taken username or email is a 409 naming which.
+ */
+export async function personInserter(
+  host: Host,
+  props: { person: NewPerson; signUp: "open_only" | "by_admin" | "provider"; admin?: boolean },
+): Promise<User> {
+  const { person } = props;
+  const email = person.email.toLowerCase();
   const now = Date.now();
   return host.db.transaction().execute(async (trx) => {
     await transactionLock(trx, "users.create");
     const existing = await trx.selectFrom("users").select("id").where("is_bot", "=", 0).limit(1).executeTakeFirst();
     const first = !existing;
-    if (!first && !host.config.openSignup && !props.byAdmin)
+    if (!first && !host.config.openSignup && props.signUp === "open_only")
       throw forbidden("Sign-up is closed on this workspace; ask a system admin for an account.");
     const taken = await trx
       .selectFrom("users")
       .select(["username", "email"])
-      .where((eb) => eb.or([eb("username", "=", input.username), eb("email", "=", input.email.toLowerCase())]))
+      .where((eb) => eb.or([eb("username", "=", person.username), eb("email", "=", email)]))
       .executeTakeFirst();
-    if (taken?.username === input.username) throw conflict("api.user.username_taken", `username: "${input.username}" is already taken`);
+    if (taken?.username === person.username) throw conflict("api.user.username_taken", `username: "${person.username}" is already taken`);
     if (taken) throw conflict("api.user.email_taken", `email: an account with this email already exists`);
     const row: UsersTable = {
+      ...person,
       id: newId(),
-      username: input.username,
-      email: input.email.toLowerCase(),
-      password_hash: passwordHash,
-      first_name: input.first_name ?? "",
-      last_name: input.last_name ?? "",
-      nickname: input.nickname ?? "",
+      email,
       roles: first || props.admin ? ADMIN_ROLES : USER_ROLES,
       is_bot: 0,
       bot_owner_id: "",

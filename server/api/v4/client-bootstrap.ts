@@ -13,6 +13,7 @@ import { z } from "zod";
 import { LIMITS } from "#common/limits.ts";
 import type { Host } from "../../host.ts";
 import { hostRoute } from "../route.ts";
+import { passwordLoginOpen } from "../../auth/oidc.ts";
 
 /** The Mattermost server version Sitrep's API v4 subset follows (the WebSocket `hello` says the same). */
 export const MATTERMOST_VERSION = "9.11.0";
@@ -33,7 +34,10 @@ export function registerClientBootstrapRoutes(app: FastifyInstance, host: Host):
     invalidId: "api.context.invalid_param.app_error",
     response: z.record(z.string(), z.string()),
     handler: async () => {
+      const passwordOpen = await passwordLoginOpen(host);
+      const password = String(passwordOpen);
       const signUp = String(host.config.openSignup);
+      const oidc = host.config.oidc;
       return {
         SiteURL: host.config.siteUrl,
         SiteName: "Sitrep",
@@ -47,17 +51,18 @@ export function registerClientBootstrapRoutes(app: FastifyInstance, host: Host):
         TelemetryId: "",
         DefaultClientLocale: "en",
         AvailableLocales: "en",
-        EnableSignUpWithEmail: signUp,
+        EnableSignUpWithEmail: String(host.config.openSignup && passwordOpen),
         EnableOpenServer: signUp,
         EnableUserCreation: "true",
-        EnableSignInWithEmail: "true",
-        EnableSignInWithUsername: "true",
+        EnableSignInWithEmail: password,
+        EnableSignInWithUsername: password,
         EnableLdap: "false",
         EnableSaml: "false",
         EnableSignUpWithGitLab: "false",
         EnableSignUpWithGoogle: "false",
         EnableSignUpWithOffice365: "false",
-        EnableSignUpWithOpenId: "false",
+        EnableSignUpWithOpenId: String(oidc !== undefined),
+        OpenIdButtonText: oidc ? `Sign in with ${oidc.name}` : "",
         EnableMultifactorAuthentication: "false",
         EnforceMultifactorAuthentication: "false",
         EnableCommands: "true",

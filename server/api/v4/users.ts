@@ -7,7 +7,8 @@ import { z } from "zod";
 import { LIMITS } from "#common/limits.ts";
 import { userSchema } from "#common/wire-schemas.ts";
 import { isSystemAdmin, type User } from "#common/wire.ts";
-import { notFound } from "../../errors.ts";
+import { AppError, notFound } from "../../errors.ts";
+import { passwordLoginOpen } from "../../auth/oidc.ts";
 import type { Host } from "../../host.ts";
 import { sessionEnder, sessionStarter } from "../../auth/sessions.ts";
 import { signInAttemptTaker, signUpAttemptChecker } from "../../auth/login-throttle.ts";
@@ -48,7 +49,18 @@ export function presentUserTo(viewer: Actor, user: User): User {
   return canSeeEmail(viewer, user) ? user : { ...user, email: "" };
 }
 
-function setSessionCookies(reply: FastifyReply, props: { token: string; csrf: string; userId: string; secure: boolean }) {
+/** A 403 while password sign-in (and sign-up) is turned off and an admin can sign in through the provider. */
+async function requirePasswordLoginOpen(host: Host): Promise<void> {
+  if (await passwordLoginOpen(host)) return;
+  throw new AppError({
+    status: 403,
+    id: "api.user.login.password_disabled",
+    message: `Password sign-in is turned off on this workspace; sign in with ${host.config.oidc?.name ?? "single sign-on"}.`,
+  });
+}
+
+/** The cookies of a signed-in browser: the session (HTTP-only), the user id, and the CSRF token the web app sends back. */
+export function setSessionCookies(reply: FastifyReply, props: { token: string; csrf: string; userId: string; secure: boolean }) {
   const base = { path: "/", sameSite: "lax" as const, secure: props.secure, maxAge: 30 * 24 * 60 * 60 };
   reply.setCookie("MMAUTHTOKEN", props.token, { ...base, httpOnly: true });
   reply.setCookie("MMUSERID", props.userId, base);
@@ -70,6 +82,7 @@ export function registerUserRoutes(app: FastifyInstance, host: Host): void {
     policy: "open sign-up, or a system admin; refused sign-ups (taken username or email) are throttled per address",
     handler: async ({ body, user, request }) => {
       const byAdmin = user ? isSystemAdmin(user) : false;
+      if (!byAdmin) await requirePasswordLoginOpen(host);
       const attempt = byAdmin ? null : await signUpAttemptChecker(host, { ip: request.ip });
       try {
         return await userCreator(host, { input: body, byAdmin });
@@ -91,6 +104,7 @@ export function registerUserRoutes(app: FastifyInstance, host: Host): void {
     response: userSchema,
     policy: "throttled per address and per login id (429 with Retry-After); every attempt is audited",
     handler: async ({ body, reply, request }) => {
+      await requirePasswordLoginOpen(host);
       const attempt = await signInAttemptTaker(host, { ip: request.ip, loginId: body.login_id });
       const checked = await credentialsChecker(host, { loginId: body.login_id, password: body.password });
       if (!checked.ok) {

@@ -343,5 +343,30 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex("sessions_last_activity_at").on("sessions").column("last_activity_at").execute();
       },
     },
+    // Single sign-on (issue 15): who each provider account is here, and the sign-ins under way.
+    "0018_sign_in_providers": {
+      async up(db: Kysely<unknown>) {
+        // One row per provider account linked to a user (`provider` is "openid"; `subject` the ID token's `sub`).
+        await db.schema
+          .createTable("user_identities")
+          .addColumn("provider", "text", (c) => c.notNull())
+          .addColumn("subject", "text", (c) => c.notNull())
+          .addColumn("user_id", t.id, (c) => c.notNull())
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .addColumn("last_login_at", t.time, (c) => c.notNull())
+          .addPrimaryKeyConstraint("user_identities_pk", ["provider", "subject"])
+          .execute();
+        await db.schema.createIndex("user_identities_user_id").on("user_identities").column("user_id").execute();
+        // A sign-in sent to the provider and not back yet: used once, by whichever process the browser returns to.
+        await db.schema
+          .createTable("oidc_logins")
+          .addColumn("state", "text", (c) => c.primaryKey())
+          .addColumn("nonce", "text", (c) => c.notNull())
+          .addColumn("code_verifier", "text", (c) => c.notNull())
+          .addColumn("redirect_to", "text", (c) => c.notNull())
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
