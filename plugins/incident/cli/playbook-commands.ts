@@ -2,13 +2,15 @@
  * @module incident/cli/playbook-commands
  * `sitrep playbook lint <files...>` (offline: the same parser as the server)
  * and `sitrep playbook apply <files...> --team <name>` (over the HTTP API of a
- * running server, all files or none).
+ * running server, all files or none), and `sitrep playbook import <export.json>`
+ * (a Mattermost Playbooks export as a playbook YAML; playbook-import.ts).
  */
 import fs from "node:fs";
 import { z } from "zod";
 import { CliFailure, isCliFailure, type CliOutput, type CliServerClient, type PluginCli } from "#common/plugin-cli-api.ts";
 import { formatProblems, sourceProblemSchema } from "#common/yaml-source.ts";
 import { parsePlaybook } from "../common/playbook.ts";
+import { registerPlaybookImport } from "./playbook-import.ts";
 
 /** Progress of a long command (see `PluginCli.progress`). */
 type Progress = PluginCli["progress"];
@@ -108,4 +110,5 @@ export function registerPlaybookCommands(cli: PluginCli): void {
   apply.action(async (files: string[], opts: { team: string; url?: string; token?: string }) => {
     await applyPlaybookFiles({ files, team: opts.team, client: client(opts), progress: cli.progress }, cli.out);
   });
+  registerPlaybookImport(cli, playbook);
 }
