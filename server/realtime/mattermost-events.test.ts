@@ -162,11 +162,12 @@ describe("a reconnect of the official WebSocketClient", () => {
   /**
    * Bob's client (with a second socket of his keeping him online, so no
    * status_change of his own joins what he misses) goes away; `count` posts
-   * he may see are made; it reconnects with its connection id and sequence
+   * he may see are made and delivered; it reconnects with its connection id and sequence
    * number. Answers its events, its URLs, and how often it was told to reload.
    */
   async function missWhileAway(tag: string, count: number) {
     await socketOf(seed.bob);
+    const watcher = await socketOf(seed.alice);
     const bob = await socketOf(seed.bob);
     const connectionId = String(dataOf(await bob.waitFor("hello")).connection_id);
     await server.createPost(seed.alice, { channelId: seed.pub.id, message: `${tag} before` });
@@ -175,6 +176,8 @@ describe("a reconnect of the official WebSocketClient", () => {
     bob.client.close();
     await eventually(() => server.host.realtime.connectionCount < before, { what: "the server to see the close" });
     for (let n = 1; n <= count; n++) await server.createPost(seed.alice, { channelId: seed.pub.id, message: `${tag} missed ${n}` });
+    // Delivered (to the kept connection's queue too) once Alice's socket has the last: deliveries keep their order.
+    await watcher.waitFor("posted", isPost(`${tag} missed ${count}`));
     const seenBefore = bob.events.length;
     bob.client.initialize(`${server.url.replace(/^http/, "ws")}/api/v4/websocket`, seed.bob.token ?? "");
     // Signed in again: resumed (what it missed sent first) or given a fresh hello.
