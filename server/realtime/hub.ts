@@ -139,7 +139,7 @@ export class RealtimeHub {
   private readonly parked = new Map<string, ParkedConnection>();
   /** The same, by user then id: delivery fills their queues. */
   private readonly parkedByUser = new Map<string, Map<string, ParkedConnection>>();
-  /** The log table, on PostgreSQL; with SQLite the ring is the whole log. */
+  /** The log table, on PostgreSQL; with SQLite (one process) none. */
   private readonly logged: LoggedEvents | null;
   private readonly trimTimer: NodeJS.Timeout | null = null;
   /** The highest log sequence number delivered here. */
