@@ -329,6 +329,9 @@ export const userStatusSchema = wireObject({
 /** `data` of the `status_change` event: whose status changed, and to what. */
 export const statusChangeEventDataSchema = wireObject({ status: statusSchema, user_id: z.string() });
 
+/** `multiple_channels_viewed`: the channels the user marked read (on any of their connections), with their new `last_viewed_at`. */
+export const channelsViewedEventDataSchema = wireObject({ channel_times: z.record(z.string(), z.number()) });
+
 /** `GET /api/v4/users/autocomplete`: matching users, and with `in_channel` those of the team outside the channel. */
 export const userAutocompleteSchema = wireObject({
   users: z.array(userSchema),

@@ -46,6 +46,14 @@ export interface Config {
   /** How long a WebSocket may stay open without signing in (`SITREP_WS_AUTH_TIMEOUT_MS`). */
   wsAuthTimeoutMs: number;
   /**
+   * Events a closed WebSocket connection keeps for its resume
+   * (`SITREP_WS_RESUME_BUFFER`; Mattermost's send queue holds 256): one more,
+   * and its reconnect gets a fresh hello. 0: no resume, every reconnect does.
+   */
+  wsResumeBuffer: number;
+  /** How long a closed WebSocket connection is kept for a resume, in ms (`SITREP_WS_RESUME_KEEP_MS`). */
+  wsResumeKeepMs: number;
+  /**
    * Internal addresses outbound requests may reach besides the stored
    * `ServiceSettings.AllowedUntrustedInternalConnections` (hosts, `host:port`,
    * CIDR ranges, space-separated).
@@ -187,6 +195,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wsAuthTimeoutMs: wholeNumberSetting(env, "SITREP_WS_AUTH_TIMEOUT_MS", 5_000),
     oidc: oidcSettings(env),
     passwordLogin: env.SITREP_PASSWORD_LOGIN !== "false",
+    wsResumeBuffer: wholeNumberSetting(env, "SITREP_WS_RESUME_BUFFER", 256),
+    wsResumeKeepMs: wholeNumberSetting(env, "SITREP_WS_RESUME_KEEP_MS", 120_000),
     env: { ...env },
     ...overrides,
   };

@@ -4,9 +4,8 @@
  * number: on PostgreSQL the id of its row in `realtime_events`, written by the
  * publishing process before the event crosses the bus, so a process whose
  * LISTEN connection dropped reads what it missed; with SQLite (one process)
- * the position in this process's buffer. Each process also keeps the events it
- * delivered, in delivery order, in a ring bounded by count and age: what a
- * reconnecting WebSocket missed is replayed from there.
+ * none. Each process remembers the sequence numbers it delivered last, so an
+ * event read back after a gap is not delivered twice.
  */
 import { z } from "zod";
 import type { Kysely } from "kysely";
@@ -14,20 +13,12 @@ import type { EventScope } from "#plugin-api";
 import type { Database } from "../db/schema.ts";
 
 /**
- * How many delivered events a process keeps for replay. A client reconnects
- * within seconds of a dropped socket (@mattermost/client retries after 3 s
- * plus up to 2 s of jitter); 4,096 events cover that window for a busy
- * workspace (hundreds of events a second) while holding at most a few MB of
- * encoded frames. A reconnect that needs older events gets a fresh hello.
+ * How many log sequence numbers of delivered events a process remembers, so
+ * that a catch-up after a LISTEN gap, which reads back a few seconds before
+ * the gap, does not deliver an event twice: far more than a busy workspace
+ * publishes in those seconds.
  */
 export const RECENT_EVENTS_CAPACITY = 4096;
-
-/**
- * How long a delivered event, and a closed connection's resume state, are
- * kept: past two minutes the client has been backing off for a while and a
- * reload (what a fresh hello asks for) is the better answer.
- */
-export const RECENT_EVENTS_MAX_AGE_MS = 2 * 60_000;
 
 /** How long rows stay in `realtime_events`: far longer than a LISTEN reconnect takes. */
 export const LOGGED_EVENTS_MAX_AGE_MS = 10 * 60_000;
@@ -56,81 +47,28 @@ export const wireEventSchema: z.ZodType<WireEvent> = z.object({
   seq: z.number().int().nullable(),
 });
 
-/** One delivered event in a process's ring. */
-export interface DeliveredEvent {
-  /** 1, 2, 3… in the order this process delivered its events. */
-  position: number;
-  event: WireEvent;
-  /** The envelope up to the per-connection seq (see the hub's `envelopePrefix`). */
-  prefix: Buffer;
-  at: number;
-}
-
-/** The events this process delivered recently, by delivery position. */
+/** The log sequence numbers of the events this process delivered last, at most `capacity` of them. */
 export class RecentEvents {
-  private readonly slots: (DeliveredEvent | undefined)[];
+  private readonly slots: (number | undefined)[];
   private readonly seqs = new Set<number>();
-  private newest = 0;
-  private oldest = 1;
+  private next = 0;
 
-  constructor(private readonly props: { capacity: number; maxAgeMs: number; now?: () => number }) {
-    this.slots = new Array<DeliveredEvent | undefined>(props.capacity);
+  constructor(private readonly props: { capacity: number }) {
+    this.slots = new Array<number | undefined>(props.capacity);
   }
 
-  /** Position of the newest event delivered; 0 before the first. */
-  get head(): number {
-    return this.newest;
-  }
-
-  /** Keep a delivered event; returns it with its position. */
-  append(event: WireEvent, prefix: Buffer): DeliveredEvent {
-    const entry: DeliveredEvent = { position: this.newest + 1, event, prefix, at: this.now() };
-    const index = entry.position % this.props.capacity;
+  /** Remember a delivered event's sequence number, forgetting the oldest past the capacity. */
+  add(seq: number): void {
+    const index = this.next++ % this.props.capacity;
     const evicted = this.slots[index];
-    if (evicted) this.forget(evicted);
-    this.slots[index] = entry;
-    this.newest = entry.position;
-    if (event.seq !== null) this.seqs.add(event.seq);
-    return entry;
+    if (evicted !== undefined) this.seqs.delete(evicted);
+    this.slots[index] = seq;
+    this.seqs.add(seq);
   }
 
-  /** True when the event with this log sequence number was delivered and is still held. */
+  /** True when the event with this log sequence number was delivered and is still remembered. */
   holds(seq: number): boolean {
     return this.seqs.has(seq);
-  }
-
-  /** Every held event from `position` on, in order; null when some of them are no longer held. */
-  since(position: number): DeliveredEvent[] | null {
-    this.expire();
-    if (position > this.newest) return [];
-    if (position < this.oldest) return null;
-    const found: DeliveredEvent[] = [];
-    for (let p = position; p <= this.newest; p++) {
-      const entry = this.slots[p % this.props.capacity];
-      if (!entry || entry.position !== p) return null;
-      found.push(entry);
-    }
-    return found;
-  }
-
-  private expire(): void {
-    const cutoff = this.now() - this.props.maxAgeMs;
-    for (;;) {
-      const index = this.oldest % this.props.capacity;
-      const entry = this.slots[index];
-      if (!entry || entry.position !== this.oldest || entry.at >= cutoff) return;
-      this.slots[index] = undefined;
-      this.forget(entry);
-    }
-  }
-
-  private forget(entry: DeliveredEvent): void {
-    if (entry.event.seq !== null) this.seqs.delete(entry.event.seq);
-    this.oldest = Math.max(this.oldest, entry.position + 1);
-  }
-
-  private now(): number {
-    return this.props.now ? this.props.now() : Date.now();
   }
 }
 

@@ -4,12 +4,16 @@
  * of events to the connections that may see them (one rule:
  * should-send-event.ts). Events go through the bus, so a post made on one
  * process reaches clients of another, and each gets a sequence number in the
- * event log (event-log.ts): a client that reconnects with Mattermost's
- * `connection_id` and `sequence_number` gets what it missed, in order, with no
- * new hello, when it lands on the same process while those events are held;
- * otherwise a fresh hello with a new connection id (the client reloads). A
- * process whose PostgreSQL LISTEN connection dropped reads the missed events
- * back from the log table.
+ * event log (event-log.ts). A closed connection is kept for a resume, as
+ * Mattermost keeps it: its last {@link RESUME_WINDOW} frames (those in flight
+ * when the socket died) and a queue of the events it may see delivered since,
+ * at most `SITREP_WS_RESUME_BUFFER` of them, for `SITREP_WS_RESUME_KEEP_MS`.
+ * A client that reconnects with Mattermost's `connection_id` and
+ * `sequence_number` to the same process while it is kept gets what it missed,
+ * in order, with no new hello; otherwise (queue overflowed, kept too long,
+ * another process) a fresh hello with a new connection id, and the client
+ * reloads. A process whose PostgreSQL LISTEN connection dropped reads the
+ * missed events back from the log table.
  *
  * Limits (settings, config.ts): a connection that has not signed in
  * (`authentication_challenge`, or a token or cookie at the upgrade) within
@@ -18,6 +22,7 @@
  * user at most `SITREP_WS_PER_USER` (a sign-in past it is refused and closed).
  */
 import type { IncomingMessage } from "node:http";
+import { hostname } from "node:os";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { z } from "zod";
@@ -26,14 +31,7 @@ import type { Disposable, EventScope } from "#plugin-api";
 import type { Host } from "../host.ts";
 import { clockOf, sessionFromToken } from "../auth/sessions.ts";
 import { bearerToken } from "../auth/bearer-token.ts";
-import {
-  LoggedEvents,
-  RECENT_EVENTS_CAPACITY,
-  RECENT_EVENTS_MAX_AGE_MS,
-  RecentEvents,
-  wireEventSchema,
-  type WireEvent,
-} from "./event-log.ts";
+import { LoggedEvents, RECENT_EVENTS_CAPACITY, RecentEvents, wireEventSchema, type WireEvent } from "./event-log.ts";
 import { membershipsFor, shouldSendEvent } from "./should-send-event.ts";
 import { channelMemberIds } from "../services/channels.ts";
 import { whileUnreachable } from "../db/health.ts";
@@ -44,6 +42,8 @@ import {
   presenceJoined,
   presenceLeft,
   statusAudience,
+  onlineStatusMap,
+  statusMapOf,
 } from "../services/presence.ts";
 
 /**
@@ -82,8 +82,8 @@ interface Connection {
   tokenHash: string | null;
   /** The seq of the next frame to this connection. */
   seq: number;
-  /** The log position of each of the last {@link RESUME_WINDOW} frames, by seq. */
-  positions: Float64Array;
+  /** The last {@link RESUME_WINDOW} frames sent, by seq (each up to its seq: see {@link envelopePrefix}). */
+  sent: Buffer[];
   /** Mattermost's `connection_id` and `sequence_number` of the upgrade: the connection this one resumes. */
   resumes: { connectionId: string; sequenceNumber: number } | null;
   /** Frames of one connection are handled in the order they came, as Mattermost does. */
@@ -94,11 +94,14 @@ interface Connection {
 
 /** What a closed connection leaves for a resume. */
 interface ParkedConnection {
+  id: string;
   userId: string;
+  /** The seq its next frame would have had. */
   seq: number;
-  positions: Float64Array;
-  /** The log position up to which the connection was live. */
-  current: number;
+  sent: Buffer[];
+  /** The events delivered since it closed that it may see, in order (Mattermost's send queue). */
+  queue: Buffer[];
+  /** When it closed. */
   at: number;
 }
 
@@ -112,7 +115,18 @@ const typingSchema = z.object({
   channel_id: z.string().length(26),
   parent_id: z.string().max(26).default(""),
 });
+/** `data` of the `get_statuses_by_ids` action. */
+const statusesByIdsSchema = z.object({
+  user_ids: z
+    .array(z.string().length(26, "each must be a 26-character id"), "must be a list of user ids")
+    .min(1, "must list at least one user id")
+    .max(1000, "must list at most 1000 ids"),
+});
+/** What a reply to an action carries besides its status: `data`, or for a FAIL the `error`. */
+type ActionReply = { data?: Record<string, unknown> } | { error: { id: string; message: string } };
 const SERVER_VERSION = "9.11.0.sitrep";
+/** `server_hostname` of the hello: which process a client reached (Mattermost's `os.Hostname()`). */
+const SERVER_HOSTNAME = hostname();
 
 export class RealtimeHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -120,10 +134,12 @@ export class RealtimeHub {
   private readonly all = new Set<Connection>();
   /** Open connections by peer address, signed in or not. */
   private readonly byAddress = new Map<string, number>();
-  private readonly recent = new RecentEvents({ capacity: RECENT_EVENTS_CAPACITY, maxAgeMs: RECENT_EVENTS_MAX_AGE_MS });
+  private readonly recent = new RecentEvents({ capacity: RECENT_EVENTS_CAPACITY });
   /** Closed connections by id, oldest first. */
   private readonly parked = new Map<string, ParkedConnection>();
-  /** The log table, on PostgreSQL; with SQLite the ring is the whole log. */
+  /** The same, by user then id: delivery fills their queues. */
+  private readonly parkedByUser = new Map<string, Map<string, ParkedConnection>>();
+  /** The log table, on PostgreSQL; with SQLite (one process) none. */
   private readonly logged: LoggedEvents | null;
   private readonly trimTimer: NodeJS.Timeout | null = null;
   /** The highest log sequence number delivered here. */
@@ -280,7 +296,7 @@ export class RealtimeHub {
       userId: null,
       tokenHash: null,
       seq: 0,
-      positions: new Float64Array(RESUME_WINDOW),
+      sent: new Array<Buffer>(RESUME_WINDOW),
       resumes: resumeRequest(request),
       inbox: Promise.resolve(),
       expiry: null,
@@ -325,12 +341,32 @@ export class RealtimeHub {
       return;
     }
     if (message.action === "user_typing" && conn.userId) await this.typing(conn.userId, typingSchema.safeParse(message.data));
+    const reply = message.action === "ping" || conn.userId ? await this.answer(message.action, message.data) : {};
     if (message.seq !== undefined && conn.ws.readyState === conn.ws.OPEN) {
-      // Unknown actions (typing, ping) are acknowledged, as Mattermost does for ping.
-      conn.ws.send(
-        JSON.stringify({ status: "OK", seq_reply: message.seq, data: message.action === "ping" ? { text: "pong" } : undefined }),
-      );
+      // Other actions (typing, presence) are acknowledged, as Mattermost does.
+      conn.ws.send(JSON.stringify({ status: "error" in reply ? "FAIL" : "OK", seq_reply: message.seq, ...reply }));
     }
+  }
+
+  /**
+   * The `data` (or the `error`) of the reply to a signed-in connection's
+   * action, as Mattermost answers it: `ping` a pong, `get_statuses` the
+   * status of every user online, `get_statuses_by_ids` the status of each of
+   * `user_ids` (`{user_id: status}`); nothing for the rest.
+   */
+  private async answer(action: string | undefined, data: unknown): Promise<ActionReply> {
+    if (action === "ping") return { data: { text: "pong" } };
+    if (action === "get_statuses") return { data: await onlineStatusMap(this.host) };
+    if (action !== "get_statuses_by_ids") return {};
+    const parsed = statusesByIdsSchema.safeParse(data);
+    if (!parsed.success)
+      return {
+        error: {
+          id: "api.websocket_handler.invalid_param.app_error",
+          message: `Invalid user_ids parameter: ${parsed.error.issues[0]?.message ?? "a list of user ids"}`,
+        },
+      };
+    return { data: await statusMapOf(this.host, parsed.data.user_ids) };
   }
 
   private async authenticate(conn: Connection, token: string, seqReply: number | null): Promise<void> {
@@ -378,11 +414,11 @@ export class RealtimeHub {
     this.join(conn, userId);
     const hello: WireEvent = {
       event: "hello",
-      data: { server_version: SERVER_VERSION, connection_id: conn.id },
+      data: { server_version: SERVER_VERSION, connection_id: conn.id, server_hostname: SERVER_HOSTNAME },
       broadcast: { userId },
       seq: null,
     };
-    this.sendTo(conn, envelopePrefix(hello), this.recent.head);
+    this.sendTo(conn, envelopePrefix(hello));
   }
 
   /** Whether signing in one more connection for a user passes the per-user limit (a resume replacing its old socket does not). */
@@ -396,9 +432,10 @@ export class RealtimeHub {
   /**
    * Continue a closed connection on this socket, as Mattermost does: the
    * frames from the client's `sequence_number` on are sent again, then the
-   * events delivered since it closed that it may see, with the seqs the client
-   * expects and no hello. False (a fresh hello follows) when the connection is
-   * unknown here, another user's, or what it missed is no longer held.
+   * events queued for it since it closed, with the seqs the client expects and
+   * no hello. False (a fresh hello follows) when the connection is not kept
+   * here (unknown, another user's, kept too long, its queue overflowed) or the
+   * frames the client lacks are older than the {@link RESUME_WINDOW}.
    */
   private async resume(conn: Connection, userId: string, wanted: { connectionId: string; sequenceNumber: number }): Promise<boolean> {
     // A socket of that connection whose close was not seen yet (a dead network) is replaced by this one.
@@ -407,25 +444,63 @@ export class RealtimeHub {
         this.drop(old);
         old.ws.terminate();
       }
+    this.expireParked();
     const parked = this.parked.get(wanted.connectionId);
     if (!parked || parked.userId !== userId) return false;
     const s = wanted.sequenceNumber;
     // seq 0 is the hello: a client that has a connection id has had it.
     if (s < 1 || s > parked.seq || parked.seq - s >= RESUME_WINDOW) return false;
-    const from = s < parked.seq ? (parked.positions[s & (RESUME_WINDOW - 1)] ?? 0) : parked.current + 1;
-    const missed = this.recent.since(from);
-    if (!missed) return false;
-    this.parked.delete(wanted.connectionId);
-    conn.id = wanted.connectionId;
-    conn.seq = s;
-    conn.positions = parked.positions;
-    const recipient = { userId };
-    for (const entry of missed) {
-      const memberships = await membershipsFor(this.host, entry.event.broadcast);
-      if (shouldSendEvent(recipient, entry.event, memberships)) this.sendTo(conn, entry.prefix, entry.position);
+    const lost: Buffer[] = [];
+    for (let seq = s; seq < parked.seq; seq++) {
+      const frame = parked.sent[seq & (RESUME_WINDOW - 1)];
+      if (!frame) return false;
+      lost.push(frame);
     }
+    this.unpark(parked);
+    conn.id = parked.id;
+    conn.seq = s;
+    conn.sent = parked.sent;
+    for (const prefix of [...lost, ...parked.queue]) this.sendTo(conn, prefix);
     if (this.all.has(conn)) this.join(conn, userId);
     return true;
+  }
+
+  /** Keep a closed connection for a resume (oldest dropped first past the limit). */
+  private park(conn: Connection, userId: string): void {
+    if (this.host.config.wsResumeBuffer === 0) return;
+    const parked: ParkedConnection = { id: conn.id, userId, seq: conn.seq, sent: conn.sent, queue: [], at: Date.now() };
+    this.unpark(parked);
+    this.parked.set(parked.id, parked);
+    let mine = this.parkedByUser.get(userId);
+    if (!mine) this.parkedByUser.set(userId, (mine = new Map()));
+    mine.set(parked.id, parked);
+    for (const oldest of this.parked.values()) {
+      if (this.parked.size <= PARKED_LIMIT) break;
+      this.unpark(oldest);
+    }
+    this.expireParked();
+  }
+
+  /** Forget a kept connection: resumed, overflowed or expired. */
+  private unpark(parked: Pick<ParkedConnection, "id" | "userId">): void {
+    this.parked.delete(parked.id);
+    const mine = this.parkedByUser.get(parked.userId);
+    if (mine?.delete(parked.id) && mine.size === 0) this.parkedByUser.delete(parked.userId);
+  }
+
+  /** Forget the connections kept longer than `SITREP_WS_RESUME_KEEP_MS` (the map is oldest first). */
+  private expireParked(): void {
+    const cutoff = Date.now() - this.host.config.wsResumeKeepMs;
+    for (const parked of this.parked.values()) {
+      if (parked.at >= cutoff) return;
+      this.unpark(parked);
+    }
+  }
+
+  /** Queue an event for a kept connection; past `SITREP_WS_RESUME_BUFFER` it is forgotten (its reconnect gets a fresh hello). */
+  private queueFor(parked: ParkedConnection, prefix: Buffer): void {
+    if (parked.queue.length >= this.host.config.wsResumeBuffer) this.unpark(parked);
+    else parked.queue.push(prefix);
   }
 
   private join(conn: Connection, userId: string): void {
@@ -498,15 +573,7 @@ export class RealtimeHub {
     if (left > 0) this.byAddress.set(conn.address, left);
     else this.byAddress.delete(conn.address);
     this.detach(conn);
-    if (!conn.userId) return;
-    const now = Date.now();
-    this.parked.delete(conn.id);
-    this.parked.set(conn.id, { userId: conn.userId, seq: conn.seq, positions: conn.positions, current: this.recent.head, at: now });
-    // Oldest first: drop those too old, or past the limit.
-    for (const [id, parked] of this.parked) {
-      if (parked.at >= now - RECENT_EVENTS_MAX_AGE_MS && this.parked.size <= PARKED_LIMIT) break;
-      this.parked.delete(id);
-    }
+    if (conn.userId) this.park(conn, conn.userId);
   }
 
   private closeWhere(match: (c: Connection) => boolean): void {
@@ -525,14 +592,19 @@ export class RealtimeHub {
       this.lastSeq = Math.max(this.lastSeq, event.seq);
     }
     const memberships = await membershipsFor(this.host, event.broadcast);
-    const entry = this.recent.append(event, envelopePrefix(event));
+    if (event.seq !== null) this.recent.add(event.seq);
+    const prefix = envelopePrefix(event);
     const about = event.broadcast;
+    this.expireParked();
     if ("userId" in about) {
-      for (const conn of this.byUser.get(about.userId) ?? []) this.sendTo(conn, entry.prefix, entry.position);
+      for (const conn of this.byUser.get(about.userId) ?? []) this.sendTo(conn, prefix);
+      for (const parked of this.parkedByUser.get(about.userId)?.values() ?? []) this.queueFor(parked, prefix);
       return;
     }
     for (const [userId, set] of this.byUser)
-      if (shouldSendEvent({ userId }, event, memberships)) for (const conn of set) this.sendTo(conn, entry.prefix, entry.position);
+      if (shouldSendEvent({ userId }, event, memberships)) for (const conn of set) this.sendTo(conn, prefix);
+    for (const [userId, mine] of this.parkedByUser)
+      if (shouldSendEvent({ userId }, event, memberships)) for (const parked of mine.values()) this.queueFor(parked, prefix);
   }
 
   /** After a LISTEN gap: deliver, in sequence order, the logged events not delivered here. */
@@ -573,8 +645,8 @@ export class RealtimeHub {
    * once; each connection gets a copy of those bytes with its seq appended,
    * sent as a text frame (no per-connection JSON or string encoding).
    */
-  private sendTo(conn: Connection, prefix: Buffer, position: number): void {
-    conn.positions[conn.seq & (RESUME_WINDOW - 1)] = position;
+  private sendTo(conn: Connection, prefix: Buffer): void {
+    conn.sent[conn.seq & (RESUME_WINDOW - 1)] = prefix;
     const seq = String(conn.seq++);
     // A socket closing before its close event counts the frame as sent and lost: a resume sends it again.
     if (conn.ws.readyState !== conn.ws.OPEN) return;
@@ -598,6 +670,7 @@ export class RealtimeHub {
     this.byAddress.clear();
     this.byUser.clear();
     this.parked.clear();
+    this.parkedByUser.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }

@@ -4,8 +4,9 @@
  * `WebConn.ShouldSendEvent` does. A publisher says what an event is about (its
  * `EventScope`: a channel, a team, one user, the system admins, or everyone);
  * this predicate decides for each connection, from the connection's user and
- * that user's memberships. Live delivery and the replay of a resumed
- * connection both ask it, so a replay never shows what delivery would not.
+ * that user's memberships. Delivery asks it for open connections and for
+ * closed ones kept for a resume alike, so a replay never shows what live
+ * delivery would not.
  */
 import type { EventScope } from "#plugin-api";
 import type { Host } from "../host.ts";

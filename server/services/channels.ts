@@ -203,9 +203,8 @@ export async function channelCreator(host: Host, props: { input: unknown; creato
   }
   host.caches.invalidate({ kind: "members", channelId: row.id });
   const channel = presentChannel(row);
-  if (channel.type === "O")
-    host.realtime.publish("channel_created", { channel_id: channel.id, team_id: channel.team_id }, { teamId: channel.team_id });
-  else host.realtime.publish("channel_created", { channel_id: channel.id, team_id: channel.team_id }, { userId: props.creator.id });
+  // To the creator only, public or private, as Mattermost's CreateChannelWithUser: the rest of the team is not in it.
+  host.realtime.publish("channel_created", { channel_id: channel.id, team_id: channel.team_id }, { userId: props.creator.id });
   return channel;
 }
 
@@ -301,14 +300,24 @@ export async function publicChannels(host: Host, props: { teamId: string; page: 
   return rows.map(presentChannel);
 }
 
-/** Mark a channel read for a user: `last_viewed_at` now, `msg_count` caught up and no mentions left. */
-export async function channelViewer(host: Host, props: { channelId: string; userId: string }): Promise<void> {
+/**
+ * Mark a channel read for a user: `last_viewed_at` now, `msg_count` caught up
+ * and no mentions left. Answers the new `last_viewed_at`, which Mattermost's
+ * `multiple_channels_viewed` `{channel_times}` tells every connection of the
+ * user, so their other tabs and devices clear the channel's unread state too.
+ */
+export async function channelViewer(host: Host, props: { channelId: string; userId: string }): Promise<number> {
   const channel = await host.db.selectFrom("channels").select(["total_msg_count"]).where("id", "=", props.channelId).executeTakeFirst();
   if (!channel) throw notFound("channel", "channel not found");
-  await host.db
+  const now = Date.now();
+  const updated = await host.db
     .updateTable("channel_members")
-    .set({ last_viewed_at: Date.now(), msg_count: channel.total_msg_count, mention_count: 0 })
+    .set({ last_viewed_at: now, msg_count: channel.total_msg_count, mention_count: 0 })
     .where("channel_id", "=", props.channelId)
     .where("user_id", "=", props.userId)
-    .execute();
+    .executeTakeFirst();
+  // A channel the user is not a member of has no read state to sync.
+  if (updated.numUpdatedRows > 0n)
+    host.realtime.publish("multiple_channels_viewed", { channel_times: { [props.channelId]: now } }, { userId: props.userId });
+  return now;
 }

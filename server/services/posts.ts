@@ -343,6 +343,8 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
       team_id: channel.team_id,
       // Mattermost sends the mentioned members' ids only when there are some.
       ...(mentions.length > 0 ? { mentions: JSON.stringify(mentions) } : {}),
+      // The author is active: clients show them online (Mattermost's REST `?set_online=false` is not served).
+      set_online: true,
     },
     { channelId: channel.id },
   );

@@ -54,6 +54,22 @@ export async function userStatuses(host: PresenceDb, userIds: readonly string[])
   }));
 }
 
+/** Every user online now, on any process: what the WebSocket's `get_statuses` answers, `{user_id: "online"}`. */
+export async function onlineStatusMap(host: PresenceDb): Promise<Record<string, UserStatus["status"]>> {
+  const rows = await host.db
+    .selectFrom("user_presence")
+    .select("user_id")
+    .distinct()
+    .where("seen_at", ">", Date.now() - PRESENCE_STALE_MS)
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.user_id, "online" as const]));
+}
+
+/** The status of each of `userIds` by id, as the WebSocket's `get_statuses_by_ids` answers. */
+export async function statusMapOf(host: PresenceDb, userIds: readonly string[]): Promise<Record<string, UserStatus["status"]>> {
+  return Object.fromEntries((await userStatuses(host, userIds)).map((s) => [s.user_id, s.status]));
+}
+
 async function touchActivity(host: PresenceDb, props: { userId: string; now: number }): Promise<void> {
   await host.db
     .insertInto("user_activity")

@@ -36,12 +36,22 @@ export function officialClient(user: Pick<TestClient, "baseUrl" | "token">): Ins
 
 /**
  * The official WebSocketClient of `user`, connected (its `hello` received),
- * recording every event in `events` (Node 20 has no global WebSocket, which
- * the library reads `WebSocket.OPEN` from: `ws` stands in while any is open).
+ * recording every event in `events`, every URL it connected to in `urls`,
+ * and how often it was told to reload (`reloads()`: its missed-message
+ * listeners fired, as the webapp's refetch everything) (Node 20 has no global
+ * WebSocket, which the library reads `WebSocket.OPEN` from: `ws` stands in
+ * while any is open). `client` is the WebSocketClient itself, for its actions;
+ * `props.url` may send a connection elsewhere (another process).
  * @example const socket = await officialSocket(bob); await socket.waitFor("posted"); socket.close();
  */
-export async function officialSocket(user: Pick<TestClient, "baseUrl" | "token">): Promise<{
+export async function officialSocket(
+  user: Pick<TestClient, "baseUrl" | "token">,
+  props: { url?: (url: string) => string } = {},
+): Promise<{
+  client: InstanceType<typeof WebSocketClient>;
   events: OfficialEvent[];
+  urls: string[];
+  reloads(): number;
   waitFor(event: string, match?: (e: OfficialEvent) => boolean): Promise<OfficialEvent>;
   close(): void;
 }> {
@@ -51,15 +61,27 @@ export async function officialSocket(user: Pick<TestClient, "baseUrl" | "token">
     shared.lentWebSocket = !("WebSocket" in globalThis);
     if (shared.lentWebSocket) Object.assign(globalThis, { WebSocket: NodeWebSocket });
   }
-  const ws = new WebSocketClient({ newWebSocketFn: (url: string) => new NodeWebSocket(url) as unknown as WebSocket });
+  const urls: string[] = [];
+  const ws = new WebSocketClient({
+    newWebSocketFn: (url: string) => {
+      urls.push(url);
+      return new NodeWebSocket(props.url ? props.url(url) : url) as unknown as WebSocket;
+    },
+  });
   const events: OfficialEvent[] = [];
   ws.addMessageListener((msg) => void events.push(msg));
+  // With a missed-message listener the client keeps its connection id and reconnects with it, as the webapp does.
+  let reloads = 0;
+  ws.addMissedMessageListener(() => void (reloads += 1));
   ws.initialize(`${user.baseUrl.replace(/^http/, "ws")}/api/v4/websocket`, user.token ?? "");
   const waitFor = (event: string, match: (e: OfficialEvent) => boolean = () => true) =>
     eventually(() => events.find((e) => e.event === event && match(e)), { what: `${event} on the official WebSocketClient` });
   await waitFor("hello");
   return {
+    client: ws,
     events,
+    urls,
+    reloads: () => reloads,
     waitFor,
     close() {
       ws.close();

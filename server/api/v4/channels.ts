@@ -194,8 +194,8 @@ export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
     response: z.object({ status: z.literal("OK"), last_viewed_at_times: z.record(z.string(), z.number()) }),
     handler: async ({ body, user }) => {
       await accessChannel(host, { user, channelId: body.channel_id });
-      await channelViewer(host, { channelId: body.channel_id, userId: user.id });
-      return { status: "OK", last_viewed_at_times: { [body.channel_id]: Date.now() } };
+      const viewedAt = await channelViewer(host, { channelId: body.channel_id, userId: user.id });
+      return { status: "OK", last_viewed_at_times: { [body.channel_id]: viewedAt } };
     },
   });
 

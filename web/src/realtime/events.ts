@@ -9,6 +9,7 @@ import {
   channelDeletedEventDataSchema,
   channelSchema,
   channelUpdatedEventDataSchema,
+  channelsViewedEventDataSchema,
   membershipEventDataSchema,
   openDialogEventDataSchema,
   postDeletedEventDataSchema,
@@ -32,7 +33,7 @@ import type { Services } from "../store/services.ts";
 import { statusReceiver } from "../store/statuses.ts";
 import { teamsLoader } from "../store/teams.ts";
 import { typingReceiver, withoutTypist } from "../store/typing.ts";
-import { channelById, withPostCounted } from "../store/unreads.ts";
+import { channelById, withChannelViewed, withPostCounted } from "../store/unreads.ts";
 import { displayName, usersEnsurer } from "../store/users.ts";
 
 /** The event's `data` parsed with `schema`, or null (reported) when it does not match. */
@@ -175,6 +176,12 @@ export function eventApplier(services: Services, event: WebSocketEvent): void {
         typingReceiver(services, { channelId: event.broadcast.channel_id, parentId: data.parent_id, userId: data.user_id });
         void usersEnsurer(services, [data.user_id]).catch(() => undefined);
       }
+      break;
+    }
+    case "multiple_channels_viewed": {
+      // Read on another tab or device: read here too.
+      const times = payloadOf(services, event, channelsViewedEventDataSchema)?.channel_times ?? {};
+      for (const [channelId, now] of Object.entries(times)) services.store.update((s) => withChannelViewed(s, { channelId, now }));
       break;
     }
     case "status_change": {
