@@ -14,6 +14,7 @@ import type { ApiErrorBody } from "#common/wire.ts";
 import { AppError, databaseUnavailableOf, expectedOf, forbidden, fromZodError, TooManyRequestsError } from "./errors.ts";
 import type { Host } from "./host.ts";
 import { fastifyLogging } from "./log.ts";
+import { registerSecurityHeaders, withSecurityHeaders } from "./http/security-headers.ts";
 import { sessionFromToken } from "./auth/sessions.ts";
 import { bearerToken } from "./auth/bearer-token.ts";
 import { bodyProblem, jsonBodyProblem, urlProblem } from "./api/input-guard.ts";
@@ -37,6 +38,7 @@ import { registerWebhookRoutes } from "./api/v4/webhooks.ts";
 import { registerPluginRoutes } from "./api/v4/plugins.ts";
 import { registerConfigRoutes } from "./api/v4/config.ts";
 import { registerFileRoutes } from "./api/v4/files.ts";
+import { registerImageProxyRoutes } from "./api/v4/image-proxy.ts";
 import { MAX_FILES_PER_POST, maxFileBytes } from "./services/files.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -67,11 +69,13 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
       const reason =
         error.code === "FST_ERR_MAX_PARAM_LENGTH" ? "a segment is longer than 100 characters" : "is not a valid URL (a malformed %-escape)";
-      void reply
+      void withSecurityHeaders(reply)
         .status(status)
         .send({ id: `api.request.${error.code.toLowerCase()}`, message: `path: ${reason}`, status_code: status } satisfies ApiErrorBody);
     },
   });
+  // First, so every answer carries them, errors and the not-found page included.
+  await registerSecurityHeaders(app);
   await app.register(cookie);
 
   // JSON as Fastify parses it, then refused if it holds what no route can handle (input-guard.ts).
@@ -177,6 +181,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   registerCommandRoutes(app, host);
   registerWebhookRoutes(app, host);
   registerConfigRoutes(app, host);
+  registerImageProxyRoutes(app, host);
   // Multipart is for plugin uploads only: registered for the whole app it adds two async hooks to every request.
   await app.register(async (pluginRoutes) => {
     await pluginRoutes.register(multipart, { limits: { fileSize: BODY_LIMITS.pluginBundle, files: 1 } });
