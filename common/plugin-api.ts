@@ -29,8 +29,13 @@ export interface PluginManifest {
   description?: string;
   /** Built server code, relative to the bundle root. */
   server?: { entry: string };
-  /** Built web code (an ES module exporting `register(registry)`), relative to the bundle root. */
-  web?: { entry: string };
+  /**
+   * Built web code (an ES module exporting `register(registry)`), relative to
+   * the bundle root, and its CSS files (in the entry's folder or below), which
+   * the web app loads as `<link rel="stylesheet">` while the plugin is
+   * enabled: pages run under a strict CSP, so a plugin never adds `<style>`.
+   */
+  web?: { entry: string; styles?: string[] };
   /**
    * Built command-line code (an ES module exporting `register(cli)`, see
    * `common/plugin-cli-api.ts`), relative to the bundle root: the plugin's

@@ -272,6 +272,8 @@ export const webappPluginSchema = wireObject({
   version: z.string(),
   /** URL of the ES module exporting `register(registry)`. */
   bundle_path: z.string(),
+  /** URLs of its CSS files (manifest `web.styles`), when it has any. */
+  style_paths: z.optional(z.array(z.string())),
 });
 
 /**

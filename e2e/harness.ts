@@ -3,7 +3,9 @@
  * Browser tests against a real in-process server: starts the server (built
  * web app from `dist/web`), launches Debian's Chromium through
  * playwright-core, signs users in, collects console errors (a test fails on
- * any), runs axe-core and saves screenshots to `e2e/screenshots/`.
+ * any), records every Content-Security-Policy violation of every page (the
+ * file fails on any, allowed or not: see {@link CSP_LISTENER}), runs axe-core
+ * and saves screenshots to `e2e/screenshots/`.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -27,6 +29,18 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
+/** The page function that reports a CSP violation to the test (`exposeBinding`). */
+const CSP_BINDING = "__sitrepCspViolation";
+
+/**
+ * Runs in every page before its own scripts (`addInitScript`, exempt from the
+ * page's CSP like the binding it calls): each `securitypolicyviolation` event
+ * is reported with its directive, the blocked address and where it happened.
+ */
+const CSP_LISTENER = `document.addEventListener("securitypolicyviolation", (e) => {
+  window.${CSP_BINDING}(e.effectiveDirective + " blocked " + (e.blockedURI || "inline") + " at " + e.sourceFile + ":" + e.lineNumber + " (" + (e.sample || "no sample") + ")");
+});`;
+
 /** A page of one browser context, with the console errors it logged. */
 export interface TestPage {
   page: Page;
@@ -41,7 +55,7 @@ export interface E2E {
   browser: Browser;
   /** A new browser context (own cookies), signed in as `user` when given. */
   open(props?: { user?: TestClient & { user: User }; path?: string; viewport?: { width: number; height: number } }): Promise<TestPage>;
-  /** Fails when any page logged an unexpected console error since the last call. */
+  /** Fails when any page logged an unexpected console error, or met a CSP violation, since the last call. */
   assertNoConsoleErrors(): void;
   /** Save a full-window screenshot as `e2e/screenshots/<name>.png`. */
   screenshot(page: Page, name: string): Promise<void>;
@@ -62,12 +76,19 @@ export async function startE2E(props: { config?: Partial<Config> } = {}): Promis
   }
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
   const pages: TestPage[] = [];
+  /** CSP violations of every page, not yet reported by `assertNoConsoleErrors`; `close` fails on any left. */
+  const cspViolations: string[] = [];
+  const takeViolations = () => cspViolations.splice(0).map((v) => `CSP violation: ${v}`);
 
   return {
     server,
     browser,
     async open(props = {}) {
       const context = await browser.newContext({ baseURL: server.url, viewport: props.viewport ?? { width: 1280, height: 800 } });
+      await context.exposeBinding(CSP_BINDING, (source, text: string) => {
+        cspViolations.push(`${text} on ${source.page.url()}`);
+      });
+      await context.addInitScript({ content: CSP_LISTENER });
       const page = await context.newPage();
       const errors: string[] = [];
       const allowed: RegExp[] = [];
@@ -89,7 +110,7 @@ export async function startE2E(props: { config?: Partial<Config> } = {}): Promis
       return testPage;
     },
     assertNoConsoleErrors() {
-      const all = pages.flatMap((p) => p.errors.splice(0));
+      const all = [...takeViolations(), ...pages.flatMap((p) => p.errors.splice(0))];
       if (all.length > 0) throw new Error(`console errors:\n${all.join("\n")}`);
     },
     async screenshot(page, name) {
@@ -97,7 +118,8 @@ export async function startE2E(props: { config?: Partial<Config> } = {}): Promis
       await page.screenshot({ path: path.join(screenshotsDir, `${name}.png`) });
     },
     async axe(page) {
-      await page.addScriptTag({ path: AXE_PATH });
+      // Evaluated, not added as a <script>: the page's CSP allows no inline script.
+      await page.evaluate(fs.readFileSync(AXE_PATH, "utf8"));
       const result = await page.evaluate(async () => {
         const axe = (
           window as unknown as {
@@ -117,6 +139,8 @@ export async function startE2E(props: { config?: Partial<Config> } = {}): Promis
     async close() {
       await browser.close().catch(() => undefined);
       await server.close();
+      const left = takeViolations();
+      if (left.length > 0) throw new Error(`the pages met Content-Security-Policy violations:\n${left.join("\n")}`);
     },
   };
 }

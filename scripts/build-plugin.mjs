@@ -1,7 +1,8 @@
 // Build one plugin into a bundle: `<dir>/server/index.ts` → server/index.js and
 // `<dir>/cli/index.ts` → cli/index.js (ESM for Node, everything but Node
 // built-ins bundled in), `<dir>/web/index.tsx` → web/index.js (ESM for
-// browsers, sharing the host's React through `globalThis.__SITREP__`), then
+// browsers, sharing the host's React through `globalThis.__SITREP__`) with the
+// CSS files plugin.json names in `web.styles`, then
 // plugin.json + server/ + cli/ + web/ → `<outDir>/<id>.tar.gz`.
 // From a shell: `node scripts/build-plugin.mjs <plugin dir> [out dir]` (default dist/plugins).
 import fs from "node:fs";
@@ -117,6 +118,11 @@ export async function buildPlugin({ dir, outDir, minify = false }) {
         plugins: [sharedModules],
       });
       manifest.web = { ...manifest.web, entry: "web/index.js" };
+      // CSS ships as the files the manifest names (`web.styles`), copied as they are: the host links them.
+      for (const style of manifest.web.styles ?? []) {
+        fs.mkdirSync(path.dirname(path.join(staging, style)), { recursive: true });
+        fs.copyFileSync(path.join(dir, style), path.join(staging, style));
+      }
     }
     fs.writeFileSync(path.join(staging, "plugin.json"), JSON.stringify(manifest, null, 2) + "\n");
     fs.mkdirSync(outDir, { recursive: true });

@@ -14,6 +14,7 @@ import type { ApiErrorBody } from "#common/wire.ts";
 import { AppError, databaseUnavailableOf, expectedOf, forbidden, fromZodError, TooManyRequestsError } from "./errors.ts";
 import type { Host } from "./host.ts";
 import { fastifyLogging } from "./log.ts";
+import { registerSecurityHeaders, withSecurityHeaders } from "./http/security-headers.ts";
 import { sessionFromToken } from "./auth/sessions.ts";
 import { bearerToken } from "./auth/bearer-token.ts";
 import { bodyProblem, jsonBodyProblem, urlProblem } from "./api/input-guard.ts";
@@ -39,6 +40,7 @@ import { registerConfigRoutes } from "./api/v4/config.ts";
 import { registerOpenApiRoutes } from "./api/v4/openapi.ts";
 import { registerOidcRoutes } from "./api/v4/oidc.ts";
 import { registerFileRoutes } from "./api/v4/files.ts";
+import { registerImageProxyRoutes } from "./api/v4/image-proxy.ts";
 import { MAX_FILES_PER_POST, maxFileBytes } from "./services/files.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -69,11 +71,13 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
       const reason =
         error.code === "FST_ERR_MAX_PARAM_LENGTH" ? "a segment is longer than 100 characters" : "is not a valid URL (a malformed %-escape)";
-      void reply
+      void withSecurityHeaders(reply)
         .status(status)
         .send({ id: `api.request.${error.code.toLowerCase()}`, message: `path: ${reason}`, status_code: status } satisfies ApiErrorBody);
     },
   });
+  // First, so every answer carries them, errors and the not-found page included.
+  await registerSecurityHeaders(app);
   await app.register(cookie);
 
   // JSON as Fastify parses it, then refused if it holds what no route can handle (input-guard.ts).
@@ -181,6 +185,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   registerConfigRoutes(app, host);
   registerOpenApiRoutes(app, host);
   registerOidcRoutes(app, host);
+  registerImageProxyRoutes(app, host);
   // Multipart is for plugin uploads only: registered for the whole app it adds two async hooks to every request.
   await app.register(async (pluginRoutes) => {
     await pluginRoutes.register(multipart, { limits: { fileSize: BODY_LIMITS.pluginBundle, files: 1 } });

@@ -33,6 +33,8 @@ export interface Config {
   hookCooldownMs: number;
   /** The largest file an upload may hold, in MB (`SITREP_MAX_FILE_MB`). */
   maxFileMb: number;
+  /** Whether remote images in messages are served through the image proxy (`SITREP_IMAGE_PROXY`, `off` turns them off). */
+  imageProxy: boolean;
   /** Log level for the server's logger. */
   logLevel: string;
   /**
@@ -162,6 +164,14 @@ function wholeNumberSetting(env: Record<string, string | undefined>, name: strin
   return value;
 }
 
+/** A setting that is `on` or `off`: `fallback` when unset, an error naming the variable when it is anything else. */
+function onOffSetting(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (raw === "on" || raw === "off") return raw === "on";
+  throw new Error(`${name}: must be "on" or "off", not "${raw}"`);
+}
+
 const root = path.resolve(import.meta.dirname, "..");
 
 /** Read the configuration from an environment (process.env by default). */
@@ -181,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     hookCooldownMs: Number(env.SITREP_HOOK_COOLDOWN_MS ?? 60_000),
     maxFileMb: Number(env.SITREP_MAX_FILE_MB ?? 50),
     allowedInternalConnections: env.SITREP_ALLOWED_INTERNAL_CONNECTIONS ?? "",
+    imageProxy: onOffSetting(env, "SITREP_IMAGE_PROXY", true),
     logLevel: env.SITREP_LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
     loginRatePerAddress: wholeNumberSetting(env, "SITREP_LOGIN_RATE_PER_ADDRESS", 30),
     loginRatePerAccount: wholeNumberSetting(env, "SITREP_LOGIN_RATE_PER_ACCOUNT", 10),

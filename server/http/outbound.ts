@@ -36,6 +36,11 @@ export const ALLOWED_SETTING = "ServiceSettings.AllowedUntrustedInternalConnecti
 const fetchError = (kind: "refused" | "timeout" | "too_large" | "failed", message: string) =>
   new AppError({ status: kind === "refused" ? 403 : 424, id: `http.fetch.${kind}`, message });
 
+/** An answer as the host's own calls get it: also the body's bytes (the image proxy passes them on). */
+export interface HostResponse extends OutboundResponse {
+  bytes: Buffer;
+}
+
 /** Options of the host's own calls: the plugin-facing ones, and further entries allowed for this call only. */
 export interface HostRequestInit extends OutboundRequestInit {
   /** Also allowed for this call (the `http_request` action's legacy `http_allowlist`). */
@@ -46,11 +51,7 @@ export interface HostRequestInit extends OutboundRequestInit {
  * Fetch a URL under the internal-address rule.
  * @example const res = await outboundFetch({ url, init: { method: "POST", body }, allowed: await setting.allowed() })
  */
-export async function outboundFetch(props: {
-  url: string;
-  init?: HostRequestInit;
-  allowed: AllowedConnections;
-}): Promise<OutboundResponse> {
+export async function outboundFetch(props: { url: string; init?: HostRequestInit; allowed: AllowedConnections }): Promise<HostResponse> {
   const init = props.init ?? {};
   const timeoutMs = init.timeoutMs ?? FETCH_TIMEOUT_MS;
   const maxBytes = init.maxBytes ?? FETCH_MAX_BYTES;
@@ -115,7 +116,7 @@ function requestOnce(props: {
   timeoutMs: number;
   signal: AbortSignal;
   allows(p: { hostname: string; ip: string; port: string }): boolean;
-}): Promise<Omit<OutboundResponse, "url">> {
+}): Promise<Omit<HostResponse, "url">> {
   const { url } = props;
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
   const port = url.port || (url.protocol === "https:" ? "443" : "80");
@@ -173,7 +174,8 @@ function requestOnce(props: {
         const answerHeaders: Record<string, string> = {};
         for (const [name, value] of Object.entries(res.headers))
           if (value !== undefined) answerHeaders[name] = Array.isArray(value) ? value.join(", ") : value;
-        resolve({ status: res.statusCode ?? 0, headers: answerHeaders, text: Buffer.concat(chunks).toString("utf8") });
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: answerHeaders, text: bytes.toString("utf8"), bytes });
       });
     });
     req.on("error", (error) => {
@@ -192,13 +194,14 @@ export class OutboundHttp {
   constructor(readonly setting: AllowedConnectionsSetting) {}
 
   /** Fetch as the host (`alsoAllowed` may add entries for this call). */
-  async fetch(url: string, init?: HostRequestInit): Promise<OutboundResponse> {
+  async fetch(url: string, init?: HostRequestInit): Promise<HostResponse> {
     return outboundFetch({ url, init, allowed: await this.setting.allowed() });
   }
 
   /** Fetch for a plugin: only the plugin-facing options are taken. */
   async fetchForPlugin(url: string, init: OutboundRequestInit = {}): Promise<OutboundResponse> {
     const { method, headers, body, timeoutMs, maxBytes, maxRedirects } = init;
-    return this.fetch(url, { method, headers, body, timeoutMs, maxBytes, maxRedirects });
+    const answer = await this.fetch(url, { method, headers, body, timeoutMs, maxBytes, maxRedirects });
+    return { status: answer.status, headers: answer.headers, url: answer.url, text: answer.text };
   }
 }

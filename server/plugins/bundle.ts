@@ -41,7 +41,15 @@ export const manifestSchema = z
     version: z.string("is required").regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/, "must be a semantic version such as 1.2.3"),
     description: z.string().max(1000).optional(),
     server: z.object({ entry: bundlePathSchema }).optional(),
-    web: z.object({ entry: bundlePathSchema }).optional(),
+    web: z
+      .object({
+        entry: bundlePathSchema,
+        styles: z
+          .array(bundlePathSchema.regex(/\.css$/, "must name a .css file"))
+          .max(20)
+          .optional(),
+      })
+      .optional(),
     cli: z.object({ entry: bundlePathSchema }).optional(),
     directories: z
       .record(
@@ -192,6 +200,7 @@ export async function readBundle(bundle: Buffer): Promise<ReadBundle> {
     ["server.entry", manifest.server?.entry],
     ["web.entry", manifest.web?.entry],
     ["cli.entry", manifest.cli?.entry],
+    ...(manifest.web?.styles ?? []).map((style, index) => [`web.styles.${index}`, style] as const),
   ] as const) {
     if (entry !== undefined && !files.has(normalizeEntryPath(entry) ?? "")) {
       throw badRequest("api.plugin.manifest.invalid", `plugin.json: ${field}: "${entry}" is not a file in the bundle`);

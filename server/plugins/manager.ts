@@ -268,7 +268,8 @@ export class PluginManager {
               {
                 id: p.manifest.id,
                 version: p.manifest.version,
-                bundle_path: `/static/plugins/${p.manifest.id}/${p.checksum}/${p.manifest.web.entry.replace(/^\.\//, "")}`,
+                bundle_path: webAssetPath(p, p.manifest.web.entry),
+                ...(p.manifest.web.styles?.length ? { style_paths: p.manifest.web.styles.map((style) => webAssetPath(p, style)) } : {}),
               },
             ]
           : [],
@@ -316,4 +317,9 @@ function pluginTarget(url: string): { id: string; pathname: string } {
   const full = new URL(url, "http://plugin.invalid").pathname;
   const [, id = "", rest = ""] = /^\/plugins\/([^/]+)(\/.*)?$/.exec(full) ?? [];
   return { id, pathname: rest || "/" };
+}
+
+/** The address of a file of a running plugin's web code. */
+function webAssetPath(plugin: { manifest: { id: string }; checksum: string }, file: string): string {
+  return `/static/plugins/${plugin.manifest.id}/${plugin.checksum}/${file.replace(/^\.\//, "")}`;
 }

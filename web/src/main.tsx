@@ -1,6 +1,8 @@
 /**
  * The web app's entry: build the app's services, then render.
  */
+// First: no zod parser compiled with `new Function` under the CSP.
+import "#common/csp-safe-zod.ts";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { ApiClient } from "./api/client.ts";

@@ -9,7 +9,6 @@ import * as z from "zod/mini";
 import type { PostTypeProps } from "#common/web-plugin-api.ts";
 import type { FORWARDED_POST_TYPE, ForwardedPostProps } from "../common/forwarded-post.ts";
 import { Icon } from "./components/icons.tsx";
-import { useIncidentStyles } from "./styles.ts";
 
 /**
  * The post type this card renders; restated (typed as the original) so the
@@ -41,7 +40,6 @@ function appPath(permalink: string): string | null {
 }
 
 export function ForwardedCard({ post, host }: PostTypeProps) {
-  useIncidentStyles();
   const parsed = z.safeParse(cardPropsSchema, post.props ?? {});
   if (!parsed.success) {
     return <p className="incident-card-message">{post.message}</p>;

@@ -6,6 +6,8 @@
  * WebSocket events. Everything is registered through the host's registry,
  * which disposes it all when the plugin is disabled.
  */
+// First: no zod parser compiled with `new Function` under the CSP.
+import "#common/csp-safe-zod.ts";
 import type { ComponentType } from "react";
 import type { PluginComponentProps, PostTypeProps, WebHost, WebPluginRegistry } from "#common/web-plugin-api.ts";
 import type { WebSocketEvent } from "#common/wire.ts";

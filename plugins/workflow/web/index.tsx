@@ -6,6 +6,8 @@
  * are theirs. Everything is registered through the host's registry, which
  * disposes it all when the plugin is disabled.
  */
+// First: no zod parser compiled with `new Function` under the CSP.
+import "#common/csp-safe-zod.ts";
 import type { WebPluginRegistry } from "#common/web-plugin-api.ts";
 import { runFinished, WorkflowsPage } from "./workflows-page.tsx";
 

@@ -9,7 +9,6 @@ import { useCallback, useEffect, useState } from "react";
 import { z } from "zod";
 import type { PluginComponentProps, WebHost } from "#common/web-plugin-api.ts";
 import { runPageSchema, workflowSchema, type RunJson, type WorkflowJson } from "../common/wire.ts";
-import { useWorkflowStyles } from "./styles.ts";
 
 const API = "/plugins/workflow/api/v1";
 
@@ -211,7 +210,6 @@ function RunItem({ run }: { run: RunJson }) {
 
 /** The System Console page. */
 export function WorkflowsPage({ host }: PluginComponentProps) {
-  useWorkflowStyles();
   const [failedOnly, setFailedOnly] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
   const { workflows, runs, error, reload } = useWorkflowData(host, { failedOnly, workflowId: selected });

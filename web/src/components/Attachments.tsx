@@ -1,8 +1,10 @@
 /**
  * Slack-style message attachments (`props.attachments`), as alert senders
  * and webhooks post them. Every value is untrusted: text goes through the
- * markdown sanitizer, links and images only to http(s).
+ * markdown sanitizer, links only to http(s), images (http(s) only) through the
+ * image proxy.
  */
+import { proxiedImageSrc } from "../markdown/image-proxy.ts";
 import { safeHref } from "../markdown/render.ts";
 import { Markdown } from "./Markdown.tsx";
 
@@ -33,7 +35,8 @@ function Attachment({ attachment }: { attachment: Record<string, unknown> }) {
   const title = str(attachment.title);
   const titleLink = httpUrl(attachment.title_link);
   const authorLink = httpUrl(attachment.author_link);
-  const image = httpUrl(attachment.image_url);
+  const imageUrl = httpUrl(attachment.image_url);
+  const image = imageUrl && proxiedImageSrc(imageUrl, window.location.origin);
   const fields = Array.isArray(attachment.fields) ? (attachment.fields as AttachmentField[]).filter((f) => f && typeof f === "object") : [];
   const text = str(attachment.text) || (!title && !fields.length ? str(attachment.fallback) : "");
   return (

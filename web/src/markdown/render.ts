@@ -3,9 +3,11 @@
  * Post markdown to safe HTML. Raw HTML in a message is shown as text (as
  * Mattermost does), and the output is sanitized by DOMPurify anyway: no
  * scripts, no event handlers, links only to http(s), mailto or the app itself,
- * opened in a new tab with `rel="noopener noreferrer"`.
+ * opened in a new tab with `rel="noopener noreferrer"`, remote images through
+ * the server's image proxy.
  */
 import DOMPurify from "dompurify";
+import { proxiedImageSrc } from "./image-proxy.ts";
 import { markdownToHtml } from "./to-html.ts";
 
 const SAFE_URL = /^(?:https?:|mailto:|\/(?!\/)|#)/i;
@@ -19,8 +21,10 @@ purifier.addHook("afterSanitizeAttributes", (node) => {
     node.setAttribute("rel", "noopener noreferrer");
   }
   if (node.tagName === "IMG") {
-    const src = node.getAttribute("src") ?? "";
-    if (!/^https?:/i.test(src.trim()) && !src.startsWith("/")) node.removeAttribute("src");
+    // Remote images through the server's image proxy (markdown/image-proxy.ts); anything not http(s) dropped.
+    const src = proxiedImageSrc(node.getAttribute("src") ?? "", window.location.origin);
+    if (src === undefined) node.removeAttribute("src");
+    else node.setAttribute("src", src);
     node.setAttribute("loading", "lazy");
     if (!node.hasAttribute("alt")) node.setAttribute("alt", "");
   }

@@ -37,7 +37,7 @@ export function LoginPage() {
   const services = useServices();
   const me = useStore(services.store, (s) => s.me);
   const { search } = useRoute(services.router);
-  const redirectTo = safeRedirect(new URLSearchParams(search).get("redirect_to"));
+  const redirectTo = safeRedirect(new URLSearchParams(search).get("redirect_to"), window.location.origin);
   const [loginId, setLoginId] = useState("");
   const [password, setPassword] = useState("");
   const [signIn, setSignIn] = useState<z.infer<typeof signInConfigSchema> | null>(null);

@@ -15,7 +15,7 @@ export function SignupPage() {
   const services = useServices();
   const me = useStore(services.store, (s) => s.me);
   const { search } = useRoute(services.router);
-  const redirectTo = safeRedirect(new URLSearchParams(search).get("redirect_to"));
+  const redirectTo = safeRedirect(new URLSearchParams(search).get("redirect_to"), window.location.origin);
   const [form, setForm] = useState({ email: "", username: "", password: "" });
 
   useEffect(() => {

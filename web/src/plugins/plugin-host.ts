@@ -1,8 +1,8 @@
 /**
  * @module plugins/plugin-host
  * Loads the web code of enabled plugins, gives each its own registry (as
- * Mattermost's `PluginRegistry`), and disposes everything a plugin added when
- * it is disabled — in every open tab, without a reload.
+ * Mattermost's `PluginRegistry`), links its CSS files, and disposes everything
+ * a plugin added when it is disabled — in every open tab, without a reload.
  */
 import type { Disposable, RhsHandle, WebHost, WebPluginModule, WebPluginRegistry } from "#common/web-plugin-api.ts";
 import * as z from "zod/mini";
@@ -96,6 +96,7 @@ export class PluginHost {
     const loaded: LoadedPlugin = { bundlePath: plugin.bundle_path, disposables: new Set(), live: true };
     this.plugins.set(plugin.id, loaded);
     this.contributions.update((c) => ({ ...c, loaded: [...c.loaded, plugin.id] }));
+    if (plugin.style_paths?.length) loaded.disposables.add(linkStyles(plugin.id, plugin.style_paths));
     try {
       const module = (await (this.props.importBundle ?? ((url: string) => import(/* @vite-ignore */ url)))(
         plugin.bundle_path,
@@ -185,4 +186,21 @@ export class PluginHost {
       },
     };
   }
+}
+
+/**
+ * Put a plugin's CSS files in the page as `<link rel="stylesheet">` (never
+ * `<style>`: the page's CSP allows styles only as files of the origin);
+ * disposing removes them.
+ */
+function linkStyles(pluginId: string, paths: readonly string[]): Disposable {
+  const links = paths.map((href) => {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    link.dataset.plugin = pluginId;
+    document.head.appendChild(link);
+    return link;
+  });
+  return { dispose: () => links.forEach((link) => link.remove()) };
 }

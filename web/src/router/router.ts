@@ -88,11 +88,23 @@ export const paths = {
   admin: (section = "plugins") => `/admin_console/${section}`,
 };
 
+/** Control characters (browsers drop tabs and newlines from URLs: `/\t/evil.example` is `//evil.example`) and backslashes (read as `/`). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNSAFE_IN_REDIRECT = /[\u0000-\u001f\u007f-\u009f\\]/;
+
 /**
- * Only same-site paths are followed after login, so `redirect_to` cannot send
- * a user to another site.
+ * Only same-origin paths are followed after login, so `redirect_to` cannot
+ * send a user to another site: a value that is not a path, holds a control
+ * character or a backslash, or resolves to another origin is `/`.
+ * @example safeRedirect("/team/channels/x", location.origin) // "/team/channels/x"; safeRedirect("/\t/evil.example", location.origin) // "/"
  */
-export function safeRedirect(value: string | null): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
-  return value;
+export function safeRedirect(value: string | null, origin: string): string {
+  if (!value || !value.startsWith("/") || UNSAFE_IN_REDIRECT.test(value)) return "/";
+  let url: URL;
+  try {
+    url = new URL(value, origin);
+  } catch {
+    return "/";
+  }
+  return url.origin === origin ? `${url.pathname}${url.search}${url.hash}` : "/";
 }

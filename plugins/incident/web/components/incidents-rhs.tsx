@@ -7,14 +7,12 @@ import { useEffect } from "react";
 import type { WebLocation } from "#common/web-plugin-api.ts";
 import { useIncidentPlugin, useIncidentState } from "../context.tsx";
 import { activeIncidents } from "../incident-store.ts";
-import { useIncidentStyles } from "../styles.ts";
 import { IncidentDetail } from "./incident-detail.tsx";
 import { IncidentList } from "./incident-list.tsx";
 import { StartForm } from "./start-form.tsx";
 import { TimelinePicker } from "./timeline-picker.tsx";
 
 export function IncidentsRhs({ location }: { location: WebLocation }) {
-  useIncidentStyles();
   const { store } = useIncidentPlugin();
   const state = useIncidentState();
   const teamId = location.team?.id;

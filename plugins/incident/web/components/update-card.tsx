@@ -7,7 +7,6 @@ import type { PostTypeProps } from "#common/web-plugin-api.ts";
 import type { UpdateAction } from "../../common/types.ts";
 import { useIncidentPlugin, useIncidentState } from "../context.tsx";
 import { updatePostPropsSchema } from "../incident-types.ts";
-import { useIncidentStyles } from "../styles.ts";
 import { Icon, type IconName } from "./icons.tsx";
 
 /** Icon and a short label for each action the bot records (typed against the server's list). */
@@ -49,7 +48,6 @@ function plainText(markdown: string): string {
 }
 
 export function UpdateCard({ post }: PostTypeProps) {
-  useIncidentStyles();
   const { store, showRhs } = useIncidentPlugin();
   const known = useIncidentState().incidents;
   const parsed = updatePostPropsSchema.safeParse(post.props ?? {});
