@@ -7,6 +7,7 @@
  * member's first unread one, so a client opens the channel there.
  */
 import { z } from "zod";
+import { queryFlagSchema } from "#common/limits.ts";
 import type { Channel, ChannelUnreadAt, Post, PostList } from "#common/wire.ts";
 import { notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
@@ -98,9 +99,9 @@ export const postsUnreadQuerySchema = z.object({
     .min(1, "must be 1 to 200")
     .max(200, "must be 1 to 200")
     .default(60),
-  skipFetchThreads: z.enum(["true", "false"], "must be true or false").optional(),
-  collapsedThreads: z.enum(["true", "false"], "must be true or false").optional(),
-  collapsedThreadsExtended: z.enum(["true", "false"], "must be true or false").optional(),
+  skipFetchThreads: queryFlagSchema(),
+  collapsedThreads: queryFlagSchema(),
+  collapsedThreadsExtended: queryFlagSchema(),
 });
 
 /**
@@ -116,8 +117,8 @@ export async function postsAroundLastUnread(
   const state = await unreadState(host, props);
   const shape = {
     channelId: channel.id,
-    collapsedThreads: query.collapsedThreads === "true",
-    skipFetchThreads: query.skipFetchThreads === "true",
+    collapsedThreads: query.collapsedThreads,
+    skipFetchThreads: query.skipFetchThreads,
   };
   let firstUnread = host.db
     .selectFrom("posts")

@@ -9,6 +9,7 @@
  * member of is not listed.
  */
 import { z } from "zod";
+import { queryFlagSchema } from "#common/limits.ts";
 import type { Channel, User, UserThread, UserThreadList } from "#common/wire.ts";
 import type { ThreadMembershipsTable } from "../db/schema.ts";
 import { notFound } from "../errors.ts";
@@ -35,11 +36,11 @@ export const userThreadsQuerySchema = z.object({
   after: z.string().optional(),
   /** Threads changed after this time. */
   since: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more").optional(),
-  unread: z.enum(["true", "false"], "must be true or false").optional(),
-  extended: z.enum(["true", "false"], "must be true or false").optional(),
-  deleted: z.enum(["true", "false"], "must be true or false").optional(),
-  totalsOnly: z.enum(["true", "false"], "must be true or false").optional(),
-  threadsOnly: z.enum(["true", "false"], "must be true or false").optional(),
+  unread: queryFlagSchema(),
+  extended: queryFlagSchema(),
+  deleted: queryFlagSchema(),
+  totalsOnly: queryFlagSchema(),
+  threadsOnly: queryFlagSchema(),
 });
 
 /** What the replies of these threads come to for one reader: count, last reply, unread, participants. */
@@ -93,6 +94,7 @@ async function presentThreads(
   host: Host,
   props: { viewer: Actor; memberships: Array<ThreadMembershipsTable & { root_delete_at: number }>; extended: boolean },
 ): Promise<UserThread[]> {
+  if (props.memberships.length === 0) return [];
   const stats = await replyStats(host, props.memberships);
   const rootRows = await host.db
     .selectFrom("posts")
@@ -138,10 +140,8 @@ export async function userThreadsOf(
   props: { viewer: Actor; userId: string; teamId: string; query: z.output<typeof userThreadsQuerySchema> },
 ): Promise<UserThreadList> {
   const { query } = props;
-  const memberships = (await membershipsInTeam(host, props)).filter(
-    (m) => m.following === 1 && (query.deleted === "true" || m.root_delete_at === 0),
-  );
-  const all = (await presentThreads(host, { viewer: props.viewer, memberships, extended: query.extended === "true" })).sort(
+  const memberships = (await membershipsInTeam(host, props)).filter((m) => m.following === 1 && (query.deleted || m.root_delete_at === 0));
+  const all = (await presentThreads(host, { viewer: props.viewer, memberships, extended: query.extended })).sort(
     (a, b) => b.last_reply_at - a.last_reply_at || b.id.localeCompare(a.id),
   );
   const totals = {
@@ -150,7 +150,7 @@ export async function userThreadsOf(
     total_unread_mentions: all.reduce((n, t) => n + t.unread_mentions, 0),
     total_unread_urgent_mentions: 0,
   };
-  if (query.totalsOnly === "true") return { threads: [], ...totals };
+  if (query.totalsOnly) return { threads: [], ...totals };
   let page = all;
   // Mattermost reads 0 (what Client4 sends by default) as no `since`.
   if (query.since) {
@@ -158,13 +158,13 @@ export async function userThreadsOf(
     const changed = new Set(memberships.filter((m) => m.last_updated > since).map((m) => m.post_id));
     page = page.filter((t) => changed.has(t.id));
   }
-  if (query.unread === "true") page = page.filter((t) => t.unread_replies > 0);
+  if (query.unread) page = page.filter((t) => t.unread_replies > 0);
   const cut = (id: string | undefined) => (id ? page.findIndex((t) => t.id === id) : -1);
   const beforeAt = cut(query.before);
   if (beforeAt >= 0) page = page.slice(beforeAt + 1);
   const afterAt = cut(query.after);
   if (afterAt >= 0) page = page.slice(Math.max(0, afterAt - query.per_page), afterAt);
-  return { threads: page.slice(0, query.per_page), ...(query.threadsOnly === "true" ? { ...totals, total: 0 } : totals) };
+  return { threads: page.slice(0, query.per_page), ...(query.threadsOnly ? { ...totals, total: 0 } : totals) };
 }
 
 /** One thread as `userId` sees it; a 404 when they are not a member of it (or of its channel). */

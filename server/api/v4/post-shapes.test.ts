@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postEditedEventDataSchema } from "#common/wire-schemas.ts";
-import { officialClient, officialSocket, startTestServer, type TeamSeed, type TestServer, type UserClient } from "#testing";
+import { clientRefusal, officialClient, officialSocket, startTestServer, type TeamSeed, type TestServer, type UserClient } from "#testing";
 import { pinnedPostCount } from "../../services/pins.ts";
 import { parseHashtags } from "../../services/posts.ts";
 
@@ -33,15 +33,6 @@ async function postMany(author: UserClient, channelId: string, messages: string[
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   return posts;
-}
-
-/** A Client4 call's refusal, as the client hands it over: status and message. */
-async function refusal(call: Promise<unknown>): Promise<{ status_code?: number; message?: string }> {
-  const error: unknown = await call.then(
-    () => new Error("the call succeeded"),
-    (e: unknown) => e,
-  );
-  return { status_code: (error as { status_code?: number }).status_code, message: (error as Error).message };
 }
 
 describe("post fields", () => {
@@ -119,8 +110,8 @@ describe("PostList cursors", () => {
     expect(changed.posts[p3.id]).toMatchObject({ message: "", delete_at: expect.any(Number) as number });
     expect(changed.posts[p3.id]?.delete_at).toBeGreaterThan(0);
 
-    const unknown = await refusal(ac.getPostsBefore(channel.id, seed.pub.id, 0, 2));
-    expect(unknown).toEqual({ status_code: 400, message: "before: no post with this id in this channel" });
+    const unknown = await clientRefusal(ac.getPostsBefore(channel.id, seed.pub.id, 0, 2));
+    expect(unknown).toMatchObject({ status_code: 400, message: "before: no post with this id in this channel" });
   });
 
   it("leaves replies out with collapsedThreads=true and sends a reply's root beside it otherwise", async () => {
@@ -177,13 +168,13 @@ describe("pinned posts", () => {
     if (!pubPost || !privPost) throw new Error("posts missing");
     const outsider = await server.createUser();
     await seed.alice.post(`/api/v4/teams/${seed.team.id}/members`, { team_id: seed.team.id, user_id: outsider.user.id });
-    expect(await refusal(officialClient(outsider).pinPost(pubPost.id))).toEqual({
+    expect(await clientRefusal(officialClient(outsider).pinPost(pubPost.id))).toMatchObject({
       status_code: 403,
       message: "You must be a member of the channel to pin its posts.",
     });
     for (const call of [bc.pinPost(privPost.id), oc.unpinPost(privPost.id)])
-      expect(await refusal(call)).toEqual({ status_code: 404, message: "post not found, or you do not have access to it" });
-    expect(await refusal(bc.getPinnedPosts(seed.priv.id))).toEqual({
+      expect(await clientRefusal(call)).toMatchObject({ status_code: 404, message: "post not found, or you do not have access to it" });
+    expect(await clientRefusal(bc.getPinnedPosts(seed.priv.id))).toMatchObject({
       status_code: 404,
       message: "channel not found, or you do not have access to it",
     });
@@ -237,11 +228,11 @@ describe("mark as unread and the first unread post", () => {
     } finally {
       bobWs.close();
     }
-    expect(await refusal(bc.markPostAsUnread(seed.alice.user.id, two.id))).toEqual({
+    expect(await clientRefusal(bc.markPostAsUnread(seed.alice.user.id, two.id))).toMatchObject({
       status_code: 403,
       message: "You may mark posts unread only for yourself.",
     });
-    expect(await refusal(officialClient(seed.olga).getPostsUnread(seed.priv.id, seed.olga.user.id))).toEqual({
+    expect(await clientRefusal(officialClient(seed.olga).getPostsUnread(seed.priv.id, seed.olga.user.id))).toMatchObject({
       status_code: 404,
       message: "channel not found, or you do not have access to it",
     });

@@ -17,7 +17,7 @@ import { channelUnreadSetter, postsAroundLastUnread, postsUnreadQuerySchema } fr
 import { withFiles, withFilesInList } from "../../services/files.ts";
 import { getChannelOrArchived } from "../../services/channels.ts";
 import { withReactions, withReactionsInList } from "../../services/reactions.ts";
-import { LIMITS, pageQuerySchema } from "#common/limits.ts";
+import { LIMITS, pageQuerySchema, queryFlagSchema } from "#common/limits.ts";
 import { badRequest, forbidden } from "../../errors.ts";
 import { hostRoute } from "../route.ts";
 import { BODY_LIMITS } from "../body-limit.ts";
@@ -38,22 +38,20 @@ const threadQuerySchema = z
     fromCreateAt: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more").optional(),
     fromPost: z.string().max(26, "must be a post id").optional(),
     direction: z.enum(["up", "down"], "must be up or down").optional(),
-    skipFetchThreads: z.enum(["true", "false"], "must be true or false").optional(),
+    skipFetchThreads: queryFlagSchema(),
   })
   // As Mattermost: a post to start from is one of those created at `fromCreateAt`.
   .refine((q) => !q.fromPost || (q.fromCreateAt ?? 0) > 0, { message: "is required with fromPost", path: ["fromCreateAt"] });
-
-const trueOrFalse = z.enum(["true", "false"], "must be true or false").optional();
 
 const listQuerySchema = pageQuerySchema().extend({
   before: z.string().optional(),
   after: z.string().optional(),
   since: z.coerce.number({ error: "must be a number" }).int("must be a whole number").optional(),
   /** Root posts only, as the web app asks with collapsed reply threads on. */
-  collapsedThreads: trueOrFalse,
+  collapsedThreads: queryFlagSchema(),
   /** Accepted; Sitrep's root posts always carry `reply_count` and `last_reply_at` is in the threads' answers. */
-  collapsedThreadsExtended: trueOrFalse,
-  skipFetchThreads: trueOrFalse,
+  collapsedThreadsExtended: queryFlagSchema(),
+  skipFetchThreads: queryFlagSchema(),
 });
 
 /** Mattermost's cap on `POST /posts/ids`. */
@@ -111,7 +109,7 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
               direction: query.direction,
               fromCreateAt: query.fromCreateAt,
               fromPost: query.fromPost,
-              skipFetchThreads: query.skipFetchThreads === "true",
+              skipFetchThreads: query.skipFetchThreads,
             },
           }),
         ),
@@ -175,8 +173,8 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
         before: query.before,
         after: query.after,
         since: query.since,
-        collapsedThreads: query.collapsedThreads === "true",
-        skipFetchThreads: query.skipFetchThreads === "true",
+        collapsedThreads: query.collapsedThreads,
+        skipFetchThreads: query.skipFetchThreads,
       });
       return withFilesInList(host, await withReactionsInList(host, list));
     },

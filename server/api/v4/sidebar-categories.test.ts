@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sidebarCategoriesSchema } from "#common/wire-schemas.ts";
-import { expectBody, officialClient, startTestServer, type TeamSeed, type TestServer } from "#testing";
+import { clientRefusal, expectBody, officialClient, startTestServer, type TeamSeed, type TestServer } from "#testing";
 
 let server: TestServer;
 let seed: TeamSeed;
@@ -20,16 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-
-/** A Client4 call's refusal, as the client hands it over: status, message and error id. */
-async function refusal(call: Promise<unknown>): Promise<{ status_code?: number; message?: string; server_error_id?: string }> {
-  const error: unknown = await call.then(
-    () => new Error("the call succeeded"),
-    (e: unknown) => e,
-  );
-  const e = error as { status_code?: number; server_error_id?: string };
-  return { status_code: e.status_code, message: (error as Error).message, server_error_id: e.server_error_id };
-}
 
 describe("sidebar categories", () => {
   it("answers Favorites, Channels and Direct Messages with the user's channels", async () => {
@@ -59,11 +49,11 @@ describe("sidebar categories", () => {
     // Bob is not in the private channel: it is not in his sidebar.
     const bobs = await officialClient(seed.bob).getChannelCategories(seed.bob.user.id, seed.team.id);
     expect(bobs.categories[1]?.channel_ids).not.toContain(seed.priv.id);
-    expect(await refusal(officialClient(seed.bob).getChannelCategories(seed.alice.user.id, seed.team.id))).toMatchObject({
+    expect(await clientRefusal(officialClient(seed.bob).getChannelCategories(seed.alice.user.id, seed.team.id))).toMatchObject({
       status_code: 403,
       message: "You may read only your own sidebar.",
     });
-    expect(await refusal(ac.getChannelCategory(seed.alice.user.id, seed.team.id, "custom_nope"))).toMatchObject({
+    expect(await clientRefusal(ac.getChannelCategory(seed.alice.user.id, seed.team.id, "custom_nope"))).toMatchObject({
       status_code: 404,
       message: "categoryId: no such category of this user in this team",
     });
@@ -80,7 +70,7 @@ describe("sessions and tokens", () => {
     const tokens = await ac.getUserAccessTokensForUser(seed.alice.user.id, 0, 10);
     expect(tokens.map((t) => [t.id, t.description, t.is_active])).toEqual([[token.id, "ci bot", true]]);
     expect(tokens[0]).not.toHaveProperty("token");
-    expect(await refusal(officialClient(seed.bob).getSessions(seed.alice.user.id))).toMatchObject({
+    expect(await clientRefusal(officialClient(seed.bob).getSessions(seed.alice.user.id))).toMatchObject({
       status_code: 403,
       message: "You may list only your own sessions.",
     });
@@ -133,7 +123,7 @@ describe("channel members", () => {
     expect(await ac.addToChannel(seed.bob.user.id, channel.id)).toMatchObject({ user_id: seed.bob.user.id, channel_id: channel.id });
 
     const other = await server.createChannel(seed.alice, { teamId: seed.team.id, name: "none-added" });
-    expect(await refusal(ac.addToChannels([carol.user.id, seed.olga.user.id], other.id))).toMatchObject({
+    expect(await clientRefusal(ac.addToChannels([carol.user.id, seed.olga.user.id], other.id))).toMatchObject({
       status_code: 403,
       message: `user_ids: ${seed.olga.user.id} is not a member of this channel's team.`,
     });
@@ -155,7 +145,7 @@ describe("what Sitrep does not have", () => {
       [ac.getCustomEmojiByName("parrot"), 501, "api.emoji.disabled.app_error"],
       [ac.getCustomEmojisByNames(["parrot"]), 501, "api.emoji.disabled.app_error"],
     ] as const;
-    for (const [call, status, id] of off) expect(await refusal(call)).toMatchObject({ status_code: status, server_error_id: id });
+    for (const [call, status, id] of off) expect(await clientRefusal(call)).toMatchObject({ status_code: status, server_error_id: id });
     const userTerms = await seed.alice.get(`/api/v4/users/${seed.alice.user.id}/terms_of_service`);
     expect([userTerms.status, (userTerms.body as { id?: string }).id]).toEqual([
       404,

@@ -7,7 +7,7 @@
  * channel they may not read.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { officialClient, startTestServer, type TeamSeed, type TestServer } from "#testing";
+import { clientRefusal, officialClient, startTestServer, type TeamSeed, type TestServer } from "#testing";
 
 let server: TestServer;
 let seed: TeamSeed;
@@ -19,15 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-
-/** A Client4 call's refusal, as the client hands it over: status and message. */
-async function refusal(call: Promise<unknown>): Promise<{ status_code?: number; message?: string }> {
-  const error: unknown = await call.then(
-    () => new Error("the call succeeded"),
-    (e: unknown) => e,
-  );
-  return { status_code: (error as { status_code?: number }).status_code, message: (error as Error).message };
-}
 
 describe("collapsed reply threads", () => {
   it("follows the replier, the root's author and the mentioned, and lists their threads with unread counts", async () => {
@@ -108,25 +99,25 @@ describe("collapsed reply threads", () => {
     const [ac, bc, oc] = [officialClient(seed.alice), officialClient(seed.bob), officialClient(seed.olga)];
     const secret = await ac.createPost({ channel_id: seed.priv.id, message: "secret root" } as never);
     await ac.createPost({ channel_id: seed.priv.id, root_id: secret.id, message: "secret reply" } as never);
-    expect(await refusal(bc.getUserThreads(seed.alice.user.id, seed.team.id, {}))).toEqual({
+    expect(await clientRefusal(bc.getUserThreads(seed.alice.user.id, seed.team.id, {}))).toMatchObject({
       status_code: 403,
       message: "You may act only on your own threads.",
     });
-    expect(await refusal(bc.getUserThread(seed.bob.user.id, seed.team.id, secret.id))).toEqual({
+    expect(await clientRefusal(bc.getUserThread(seed.bob.user.id, seed.team.id, secret.id))).toMatchObject({
       status_code: 404,
       message: "post not found, or you do not have access to it",
     });
-    expect(await refusal(bc.updateThreadFollowForUser(seed.bob.user.id, seed.team.id, secret.id, true))).toEqual({
+    expect(await clientRefusal(bc.updateThreadFollowForUser(seed.bob.user.id, seed.team.id, secret.id, true))).toMatchObject({
       status_code: 404,
       message: "post not found, or you do not have access to it",
     });
-    expect(await refusal(oc.getUserThreads(seed.olga.user.id, seed.team.id, {}))).toEqual({
+    expect(await clientRefusal(oc.getUserThreads(seed.olga.user.id, seed.team.id, {}))).toMatchObject({
       status_code: 404,
       message: "team not found, or you are not a member of it",
     });
     // Bob follows nothing he has not taken part in: a thread he never touched is not his.
     const root = await ac.createPost({ channel_id: seed.pub.id, message: "quiet" } as never);
-    expect(await refusal(bc.getUserThread(seed.bob.user.id, seed.team.id, root.id))).toEqual({
+    expect(await clientRefusal(bc.getUserThread(seed.bob.user.id, seed.team.id, root.id))).toMatchObject({
       status_code: 404,
       message: "threadId: you are not a member of this thread",
     });

@@ -9,6 +9,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { queryFlagSchema } from "#common/limits.ts";
 import { statusOkSchema, userThreadListSchema, userThreadSchema } from "#common/wire-schemas.ts";
 import type { Channel, User } from "#common/wire.ts";
 import type { Host } from "../../host.ts";
@@ -25,7 +26,7 @@ import { hostRoute } from "../route.ts";
 
 const teamParams = z.object({ userId: z.string(), teamId: z.string() });
 const threadParams = teamParams.extend({ threadId: z.string() });
-const extendedQuery = z.object({ extended: z.enum(["true", "false"], "must be true or false").optional() });
+const extendedQuery = z.object({ extended: queryFlagSchema() });
 const timestampSchema = z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more");
 
 export function registerUserThreadRoutes(app: FastifyInstance, host: Host): void {
@@ -84,7 +85,7 @@ export function registerUserThreadRoutes(app: FastifyInstance, host: Host): void
     response: userThreadSchema,
     handler: async ({ params, query, user }) => {
       await ownThread({ params, user });
-      return userThreadOf(host, { viewer: user, ...params, extended: query.extended === "true" });
+      return userThreadOf(host, { viewer: user, ...params, extended: query.extended });
     },
   });
 
