@@ -175,7 +175,7 @@ export const postSchema = wireObject({
   hashtags: z.optional(z.string()),
   /** Mattermost's id of the post this one was copied from when edited; Sitrep edits in place, so always "". */
   original_id: z.optional(z.string()),
-  /** The id the client gave its optimistic copy, echoed by `POST /posts` (and its `posted` event) only. */
+  /** The id the client gave its optimistic copy, echoed by `POST /posts` (and its `posted` event); "" on every other answer. */
   pending_post_id: z.optional(z.string()),
   /** Collapsed reply threads, on a root: its last reply's time and whether the reader follows it. */
   last_reply_at: z.optional(z.number()),

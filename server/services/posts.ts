@@ -96,13 +96,25 @@ function embedsOf(props: Record<string, unknown>): Array<{ type: string }> | und
 /** The fields Mattermost derives from a post's message, props and pin for every answer. */
 function derivedFields(post: { message: string; props: Record<string, unknown>; pinned: boolean }) {
   const embeds = embedsOf(post.props);
-  return { is_pinned: post.pinned, hashtags: parseHashtags(post.message), original_id: "", metadata: embeds ? { embeds } : {} };
+  return {
+    is_pinned: post.pinned,
+    hashtags: parseHashtags(post.message),
+    original_id: "",
+    // Mattermost sends it on every post; only the create answer fills it (with the client's id).
+    pending_post_id: "",
+    metadata: embeds ? { embeds } : {},
+  };
 }
 
-/** A post just made (not yet read back), with the fields every answer has ({@link presentPost}). */
-export function presentNewPost(post: Post): Post {
-  const derived = derivedFields({ message: post.message, props: post.props, pinned: false });
-  return { ...post, ...derived, metadata: { ...post.metadata, ...derived.metadata } };
+/**
+ * A post made or changed here (not read back), with the fields every answer
+ * has ({@link presentPost}) worked out again from its message and props; its
+ * reactions and files kept.
+ */
+export function withDerivedFields(post: Post): Post {
+  const derived = derivedFields({ message: post.message, props: post.props, pinned: post.is_pinned ?? false });
+  const { reactions, files } = post.metadata ?? {};
+  return { ...post, ...derived, metadata: { ...derived.metadata, ...(reactions ? { reactions } : {}), ...(files ? { files } : {}) } };
 }
 
 /** A stored post as the API shows it, with its thread's reply count (see {@link presentPosts}). */
@@ -386,7 +398,7 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
   if (rootId) await replyFollowers(host, { reply: checked.post, mentions });
   const post: Post = postWithFiles(
     {
-      ...presentNewPost(checked.post),
+      ...withDerivedFields(checked.post),
       reply_count: rootId ? ((await replyCounts(host, [rootId])).get(rootId) ?? 0) : 0,
       pending_post_id: input.pending_post_id ?? "",
     },

@@ -54,8 +54,12 @@ describe("post fields", () => {
     });
     const read = await ac.getPost(created.id);
     expect(read).toMatchObject({ id: created.id, is_pinned: false, hashtags: "#incident #db-01", original_id: "", metadata: {} });
-    // Only the create answer (and its event) echoes the client's id.
-    expect(read).not.toHaveProperty("pending_post_id");
+    // Only the create answer (and its event) echoes the client's id; a read post has it empty, as in Mattermost.
+    expect(read.pending_post_id).toBe("");
+    // An edit works the hashtags out again, in its answer and when read.
+    const edited = await ac.patchPost({ id: created.id, message: "now #resolved" } as never);
+    expect(edited).toMatchObject({ hashtags: "#resolved", is_pinned: false });
+    expect((await ac.getPost(created.id)).hashtags).toBe("#resolved");
   });
 
   it("embeds a post's attachments as Mattermost's metadata does", async () => {
@@ -172,8 +176,8 @@ describe("pinned posts", () => {
       status_code: 403,
       message: "You must be a member of the channel to pin its posts.",
     });
-    for (const call of [bc.pinPost(privPost.id), oc.unpinPost(privPost.id)])
-      expect(await clientRefusal(call)).toMatchObject({ status_code: 404, message: "post not found, or you do not have access to it" });
+    for (const call of [() => bc.pinPost(privPost.id), () => oc.unpinPost(privPost.id)])
+      expect(await clientRefusal(call())).toMatchObject({ status_code: 404, message: "post not found, or you do not have access to it" });
     expect(await clientRefusal(bc.getPinnedPosts(seed.priv.id))).toMatchObject({
       status_code: 404,
       message: "channel not found, or you do not have access to it",

@@ -7,7 +7,7 @@
  * off.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sidebarCategoriesSchema } from "#common/wire-schemas.ts";
+import { apiErrorBodySchema, sidebarCategoriesSchema } from "#common/wire-schemas.ts";
 import { clientRefusal, expectBody, officialClient, startTestServer, type TeamSeed, type TestServer } from "#testing";
 
 let server: TestServer;
@@ -136,21 +136,35 @@ describe("channel members", () => {
 describe("what Sitrep does not have", () => {
   it("answers as Mattermost's unlicensed server, or one with the feature off, does", async () => {
     const ac = officialClient(seed.alice);
+    // Each called in turn (a thunk), so no refusal goes unhandled while another is awaited.
     const off = [
-      [ac.getTermsOfService(), 404, "app.terms_of_service.get.no_rows.app_error"],
-      [ac.getDataRetentionPolicy(), 501, "ent.data_retention.generic.license.error"],
-      [ac.getGroups({}), 501, "api.ldap_groups.license_error"],
-      [ac.getUserDrafts(seed.team.id), 501, "api.drafts.disabled.app_error"],
-      [ac.getCustomEmojis(), 501, "api.emoji.disabled.app_error"],
-      [ac.getCustomEmojiByName("parrot"), 501, "api.emoji.disabled.app_error"],
-      [ac.getCustomEmojisByNames(["parrot"]), 501, "api.emoji.disabled.app_error"],
+      [() => ac.getTermsOfService(), 404, "app.terms_of_service.get.no_rows.app_error"],
+      [() => ac.getDataRetentionPolicy(), 501, "ent.data_retention.generic.license.error"],
+      [() => ac.getGroups({}), 501, "api.ldap_groups.license_error"],
+      [() => ac.getUserDrafts(seed.team.id), 501, "api.drafts.disabled.app_error"],
+      [() => ac.getCustomEmojis(), 501, "api.emoji.disabled.app_error"],
+      [() => ac.getCustomEmojiByName("parrot"), 501, "api.emoji.disabled.app_error"],
+      [() => ac.getCustomEmojisByNames(["parrot"]), 501, "api.emoji.disabled.app_error"],
+      [() => ac.getCustomEmoji("emojiid"), 501, "api.emoji.disabled.app_error"],
+      [() => ac.searchCustomEmoji("par"), 501, "api.emoji.disabled.app_error"],
+      [() => ac.autocompleteCustomEmoji("par"), 501, "api.emoji.disabled.app_error"],
+      [() => ac.getDataRetentionCustomPolicies(), 501, "ent.data_retention.generic.license.error"],
+      [() => ac.getGroupsByUserId(seed.alice.user.id), 501, "api.ldap_groups.license_error"],
+      [() => ac.upsertDraft({ channel_id: seed.pub.id, message: "draft" } as never, "conn"), 501, "api.drafts.disabled.app_error"],
+      [() => ac.deleteDraft(seed.pub.id, "", "conn"), 501, "api.drafts.disabled.app_error"],
+      [() => ac.deleteDraft(seed.pub.id, "rootid", "conn"), 501, "api.drafts.disabled.app_error"],
     ] as const;
-    for (const [call, status, id] of off) expect(await clientRefusal(call)).toMatchObject({ status_code: status, server_error_id: id });
-    const userTerms = await seed.alice.get(`/api/v4/users/${seed.alice.user.id}/terms_of_service`);
-    expect([userTerms.status, (userTerms.body as { id?: string }).id]).toEqual([
-      404,
-      "app.user_terms_of_service.get_by_user.no_rows.app_error",
-    ]);
+    for (const [call, status, id] of off) expect(await clientRefusal(call())).toMatchObject({ status_code: status, server_error_id: id });
+    // Routes the mobile app calls that this Client4 has no method for.
+    const raw = [
+      [`/api/v4/users/${seed.alice.user.id}/terms_of_service`, 404, "app.user_terms_of_service.get_by_user.no_rows.app_error"],
+      ["/api/v4/users/me/data_retention/team_policies", 501, "ent.data_retention.generic.license.error"],
+      ["/api/v4/users/me/data_retention/channel_policies", 501, "ent.data_retention.generic.license.error"],
+    ] as const;
+    for (const [path, status, id] of raw) {
+      const res = await seed.alice.get(path, apiErrorBodySchema);
+      expect([res.status, res.body.id]).toEqual([status, id]);
+    }
     const limits = await ac.getServerLimits();
     expect(limits.data).toMatchObject({ maxUsersLimit: 0, maxUsersHardLimit: 0 });
     expect(limits.data.activeUserCount).toBeGreaterThanOrEqual(3);
