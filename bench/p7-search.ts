@@ -24,6 +24,7 @@ import { z } from "zod";
 import { newId } from "#common/ids.ts";
 import type { Channel, User } from "#common/wire.ts";
 import { dropPgSchema } from "../server/db/index.ts";
+import type { Insertable } from "kysely";
 import type { PostsTable } from "../server/db/schema.ts";
 import type { RunningServer } from "../server/server.ts";
 import { channelCreator } from "../server/services/channels.ts";
@@ -135,7 +136,7 @@ async function seedSearchWorkspace(sitrep: RunningServer): Promise<SearchWorkspa
   const seedStarted = Date.now();
   await sitrep.host.db.transaction().execute(async (trx) => {
     for (let i = 0; i < POSTS; i += 1000) {
-      const rows: PostsTable[] = [];
+      const rows: Array<Insertable<PostsTable>> = [];
       for (let j = i; j < Math.min(POSTS, i + 1000); j++) {
         const channel = itemAt(channels, Math.floor(next() * channels.length), "channel");
         const author = itemAt(authors, Math.floor(next() * authors.length), "author");

@@ -87,3 +87,14 @@ export function pageQuerySchema(props: { perPageDefault?: number; messages?: Pag
       .default(props.perPageDefault ?? LIMITS.perPageDefault),
   });
 }
+
+/**
+ * A `true`/`false` query parameter as Mattermost's clients send one
+ * (`collapsedThreads=true`), read as a boolean; absent is false.
+ */
+export function queryFlagSchema() {
+  return z
+    .enum(["true", "false"], "must be true or false")
+    .optional()
+    .transform((value) => value === "true");
+}

@@ -76,6 +76,8 @@ export const channelSchema = wireObject({
   delete_at: z.number(),
   last_post_at: z.number(),
   total_msg_count: z.number(),
+  /** Root posts only, what collapsed reply threads count (Mattermost's field; optional for channels built by clients). */
+  total_msg_count_root: z.optional(z.number()),
 });
 
 export const channelMemberSchema = wireObject({
@@ -85,6 +87,19 @@ export const channelMemberSchema = wireObject({
   last_viewed_at: z.number(),
   msg_count: z.number(),
   mention_count: z.number(),
+  /** Root posts read, and unread mentions in root posts (what collapsed reply threads show). */
+  msg_count_root: z.number(),
+  mention_count_root: z.number(),
+  /** Sitrep has no urgent posts: always 0. */
+  urgent_mention_count: z.number(),
+  /** The member's notification settings for the channel, Mattermost's defaults where not set. */
+  notify_props: z.record(z.string(), z.string()),
+  /** When the membership last changed (read, mentioned, its settings). */
+  last_update_at: z.number(),
+  /** Mattermost's scheme roles: every member is a channel user, a channel admin is `scheme_admin`. */
+  scheme_user: z.boolean(),
+  scheme_admin: z.boolean(),
+  scheme_guest: z.boolean(),
 });
 
 /** An emoji reaction to a post: one per user, post and emoji name. */
@@ -143,8 +158,28 @@ export const postSchema = wireObject({
   has_reactions: z.optional(z.boolean()),
   /** The ids of the files attached to the post (Mattermost omits it when there are none). */
   file_ids: z.optional(z.array(z.string())),
-  /** What Mattermost attaches to a read post; here its reactions and files, when it has any. */
-  metadata: z.optional(wireObject({ reactions: z.optional(z.array(reactionSchema)), files: z.optional(z.array(fileInfoSchema)) })),
+  /**
+   * What Mattermost attaches to a read post: its embeds (a `message_attachment` one for a post with attachments),
+   * reactions and files, each only when there are some.
+   */
+  metadata: z.optional(
+    wireObject({
+      embeds: z.optional(z.array(wireObject({ type: z.string(), url: z.optional(z.string()) }))),
+      reactions: z.optional(z.array(reactionSchema)),
+      files: z.optional(z.array(fileInfoSchema)),
+    }),
+  ),
+  /** Pinned to its channel (`POST /posts/{id}/pin`). */
+  is_pinned: z.optional(z.boolean()),
+  /** The message's hashtags, space-separated, as Mattermost parses them. */
+  hashtags: z.optional(z.string()),
+  /** Mattermost's id of the post this one was copied from when edited; Sitrep edits in place, so always "". */
+  original_id: z.optional(z.string()),
+  /** The id the client gave its optimistic copy, echoed by `POST /posts` (and its `posted` event); "" on every other answer. */
+  pending_post_id: z.optional(z.string()),
+  /** Collapsed reply threads, on a root: its last reply's time and whether the reader follows it. */
+  last_reply_at: z.optional(z.number()),
+  is_following: z.optional(z.boolean()),
 });
 
 /** `GET /channels/{id}/posts`: ids newest first, and the posts by id. */
@@ -413,3 +448,79 @@ export const userAccessTokenSchema = wireObject(userAccessTokenShape);
 
 /** The answer of `POST /api/v4/users/{id}/tokens`: the token with its secret, shown this once. */
 export const createdUserAccessTokenSchema = wireObject({ ...userAccessTokenShape, token: z.string() });
+
+/** A collapsed reply thread as its reader sees it (`GET /users/{id}/teams/{id}/threads`, Mattermost's `ThreadResponse`). */
+export const userThreadSchema = wireObject({
+  id: z.string(),
+  reply_count: z.number(),
+  last_reply_at: z.number(),
+  last_viewed_at: z.number(),
+  /** Who replied, latest last: `{id}` only, or the users with `extended=true`. */
+  participants: z.array(z.union([userSchema, wireObject({ id: z.string() })])),
+  post: postSchema,
+  unread_replies: z.number(),
+  unread_mentions: z.number(),
+  /** Sitrep has no urgent posts: always 0. */
+  unread_urgent_mentions: z.number(),
+  is_following: z.boolean(),
+  delete_at: z.number(),
+});
+
+/** A page of a user's threads in a team, with totals over all of them. */
+export const userThreadListSchema = wireObject({
+  threads: z.array(userThreadSchema),
+  total: z.number(),
+  total_unread_threads: z.number(),
+  total_unread_mentions: z.number(),
+  total_unread_urgent_mentions: z.number(),
+});
+
+/** A sidebar category with its channels (Mattermost's `SidebarCategoryWithChannels`). */
+export const sidebarCategorySchema = wireObject({
+  id: z.string(),
+  user_id: z.string(),
+  team_id: z.string(),
+  sort_order: z.number(),
+  /** "" (the default: by name), "recent", "alpha" or "manual". */
+  sorting: z.enum(["", "recent", "alpha", "manual"]),
+  /** An "incidents" section may join these as `custom`. */
+  type: z.enum(["favorites", "channels", "direct_messages", "custom"]),
+  display_name: z.string(),
+  muted: z.boolean(),
+  collapsed: z.boolean(),
+  channel_ids: z.array(z.string()),
+});
+
+/** `GET /users/{id}/teams/{id}/channels/categories`: the categories and their order. */
+export const sidebarCategoriesSchema = wireObject({ categories: z.array(sidebarCategorySchema), order: z.array(z.string()) });
+
+/** A signed-in session as its user sees it (Mattermost's sanitized `Session`: `token` always ""). */
+export const sessionInfoSchema = wireObject({
+  id: z.string(),
+  token: z.string(),
+  create_at: z.number(),
+  expires_at: z.number(),
+  last_activity_at: z.number(),
+  user_id: z.string(),
+  device_id: z.string(),
+  roles: z.string(),
+  is_oauth: z.boolean(),
+  expired_notify: z.boolean(),
+  /** `{type: "UserAccessToken", user_access_token_id}` for a personal access token's session. */
+  props: z.record(z.string(), z.string()),
+  team_members: z.array(teamMemberSchema),
+  local: z.boolean(),
+});
+
+/** Where a member's reading of a channel stands (`set_unread`'s answer, Mattermost's `ChannelUnreadAt`). */
+export const channelUnreadAtSchema = wireObject({
+  team_id: z.string(),
+  user_id: z.string(),
+  channel_id: z.string(),
+  msg_count: z.number(),
+  mention_count: z.number(),
+  msg_count_root: z.number(),
+  mention_count_root: z.number(),
+  urgent_mention_count: z.number(),
+  last_viewed_at: z.number(),
+});

@@ -27,6 +27,18 @@ export type FileInfo = z.infer<typeof schemas.fileInfoSchema>;
 export type Audit = z.infer<typeof schemas.auditSchema>;
 /** A personal access token, without its secret. */
 export type UserAccessToken = z.infer<typeof schemas.userAccessTokenSchema>;
+/** A collapsed reply thread as its reader sees it. */
+export type UserThread = z.infer<typeof schemas.userThreadSchema>;
+/** A page of a user's threads in a team, with totals. */
+export type UserThreadList = z.infer<typeof schemas.userThreadListSchema>;
+/** A sidebar category with its channels. */
+export type SidebarCategory = z.infer<typeof schemas.sidebarCategorySchema>;
+/** A user's sidebar categories in a team, and their order. */
+export type SidebarCategories = z.infer<typeof schemas.sidebarCategoriesSchema>;
+/** A signed-in session as its user sees it. */
+export type SessionInfo = z.infer<typeof schemas.sessionInfoSchema>;
+/** Where a member's reading of a channel stands. */
+export type ChannelUnreadAt = z.infer<typeof schemas.channelUnreadAtSchema>;
 /** The error body of every 4xx/5xx answer. */
 export type ApiErrorBody = z.infer<typeof schemas.apiErrorBodySchema>;
 /** A WebSocket event as Mattermost sends it. */

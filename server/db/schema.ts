@@ -121,6 +121,11 @@ export interface ChannelsTable {
   delete_at: number;
   last_post_at: number;
   total_msg_count: number;
+  /**
+   * Root posts only (Mattermost's `TotalMsgCountRoot`). Always there when read (0 by default); optional so that
+   * this type stays the row type read and written alike, and rows of earlier versions need not name it.
+   */
+  total_msg_count_root?: number;
 }
 
 export interface ChannelMembersTable {
@@ -132,6 +137,13 @@ export interface ChannelMembersTable {
   /** Mentions since the member last viewed the channel (0007). */
   mention_count: Generated<number>;
   create_at: number;
+  /** Root posts read, and unread mentions in root posts (Mattermost's `*_root` counts). */
+  msg_count_root: Generated<number>;
+  mention_count_root: Generated<number>;
+  /** When the membership last changed (read, mentioned, its settings). */
+  last_update_at: Generated<number>;
+  /** JSON text: the member's notification settings for the channel, as set (Mattermost's defaults fill the rest). */
+  notify_props: Generated<string>;
 }
 
 /** A process that holds open WebSockets of a user (services/presence.ts); `seen_at` is refreshed while it lives. */
@@ -160,6 +172,21 @@ export interface PostsTable {
   update_at: number;
   edit_at: number;
   delete_at: number;
+  /** 1 when pinned to the channel. */
+  is_pinned: Generated<number>;
+}
+
+/** A user's place in a thread (collapsed reply threads): following it, read up to `last_viewed`. */
+export interface ThreadMembershipsTable {
+  /** The thread's root post. */
+  post_id: string;
+  user_id: string;
+  following: number;
+  last_viewed: number;
+  /** The last reply (or change of the membership), for listing threads newest first. */
+  last_updated: number;
+  /** Replies after `last_viewed` that mention the user. */
+  unread_mentions: number;
 }
 
 /** An emoji reaction: one per post, user and emoji name. */
@@ -289,6 +316,7 @@ export interface Database {
   channel_members: ChannelMembersTable;
   posts: PostsTable;
   reactions: ReactionsTable;
+  thread_memberships: ThreadMembershipsTable;
   file_infos: FileInfosTable;
   file_contents: FileContentsTable;
   incoming_webhooks: IncomingWebhooksTable;

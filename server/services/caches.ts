@@ -48,9 +48,15 @@ export class RowCache<K, V> {
 /** Channel rows, whose post counters move with each post written. */
 export class ChannelCache extends RowCache<string, ChannelsTable> {
   /** A post was committed in the channel at `at`: count it, as the committed UPDATE did. */
-  bumpCounters(channelId: string, at: number): void {
+  bumpCounters(channelId: string, at: number, root = false): void {
     const row = this.get(channelId);
-    if (row) this.set(channelId, { ...row, last_post_at: at, total_msg_count: row.total_msg_count + 1 });
+    if (row)
+      this.set(channelId, {
+        ...row,
+        last_post_at: at,
+        total_msg_count: row.total_msg_count + 1,
+        total_msg_count_root: (row.total_msg_count_root ?? 0) + (root ? 1 : 0),
+      });
   }
 }
 

@@ -37,7 +37,28 @@ export function presentChannel(row: ChannelsTable): Channel {
     delete_at: row.delete_at,
     last_post_at: row.last_post_at,
     total_msg_count: row.total_msg_count,
+    total_msg_count_root: row.total_msg_count_root ?? 0,
   };
+}
+
+/** Mattermost's notification settings of a new channel membership (`GetDefaultChannelNotifyProps`). */
+export const DEFAULT_CHANNEL_NOTIFY_PROPS: Readonly<Record<string, string>> = {
+  desktop: "default",
+  email: "default",
+  push: "default",
+  mark_unread: "all",
+  ignore_channel_mentions: "default",
+  channel_auto_follow_threads: "off",
+};
+
+/** The notification settings a member set, from their stored JSON. */
+function storedNotifyProps(stored: string): Record<string, string> {
+  return z.record(z.string(), z.string()).catch({}).parse(JSON.parse(stored));
+}
+
+/** A membership's stored notification settings over Mattermost's defaults. */
+function notifyPropsOf(stored: string): Record<string, string> {
+  return { ...DEFAULT_CHANNEL_NOTIFY_PROPS, ...storedNotifyProps(stored) };
 }
 
 /** A channel membership on the wire. */
@@ -49,6 +70,14 @@ export function presentChannelMember(row: Selectable<ChannelMembersTable>): Chan
     last_viewed_at: row.last_viewed_at,
     msg_count: row.msg_count,
     mention_count: row.mention_count,
+    msg_count_root: row.msg_count_root,
+    mention_count_root: row.mention_count_root,
+    urgent_mention_count: 0,
+    notify_props: notifyPropsOf(row.notify_props),
+    last_update_at: row.last_update_at,
+    scheme_user: true,
+    scheme_admin: row.roles.split(" ").includes("channel_admin"),
+    scheme_guest: false,
   };
 }
 
@@ -186,6 +215,7 @@ export async function channelCreator(host: Host, props: { input: unknown; creato
           last_viewed_at: now,
           msg_count: 0,
           create_at: now,
+          last_update_at: now,
         })
         .execute();
     });
@@ -229,7 +259,15 @@ export async function channelMemberAdder(
       .execute();
     await host.db
       .insertInto("channel_members")
-      .values({ channel_id: channel.id, user_id: props.userId, roles: "channel_user", last_viewed_at: 0, msg_count: 0, create_at: now })
+      .values({
+        channel_id: channel.id,
+        user_id: props.userId,
+        roles: "channel_user",
+        last_viewed_at: 0,
+        msg_count: 0,
+        create_at: now,
+        last_update_at: now,
+      })
       .onConflict((oc) => oc.columns(["channel_id", "user_id"]).doNothing())
       .execute();
     host.caches.invalidate({ kind: "members", channelId: channel.id });
@@ -301,18 +339,30 @@ export async function publicChannels(host: Host, props: { teamId: string; page: 
 }
 
 /**
- * Mark a channel read for a user: `last_viewed_at` now, `msg_count` caught up
- * and no mentions left. Answers the new `last_viewed_at`, which Mattermost's
- * `multiple_channels_viewed` `{channel_times}` tells every connection of the
- * user, so their other tabs and devices clear the channel's unread state too.
+ * Mark a channel read for a user: `last_viewed_at` now, `msg_count` (and its
+ * root count) caught up and no mentions left. Answers the new
+ * `last_viewed_at`, which Mattermost's `multiple_channels_viewed`
+ * `{channel_times}` tells every connection of the user, so their other tabs
+ * and devices clear the channel's unread state too.
  */
 export async function channelViewer(host: Host, props: { channelId: string; userId: string }): Promise<number> {
-  const channel = await host.db.selectFrom("channels").select(["total_msg_count"]).where("id", "=", props.channelId).executeTakeFirst();
+  const channel = await host.db
+    .selectFrom("channels")
+    .select(["total_msg_count", "total_msg_count_root"])
+    .where("id", "=", props.channelId)
+    .executeTakeFirst();
   if (!channel) throw notFound("channel", "channel not found");
   const now = Date.now();
   const updated = await host.db
     .updateTable("channel_members")
-    .set({ last_viewed_at: now, msg_count: channel.total_msg_count, mention_count: 0 })
+    .set({
+      last_viewed_at: now,
+      last_update_at: now,
+      msg_count: channel.total_msg_count,
+      msg_count_root: channel.total_msg_count_root ?? 0,
+      mention_count: 0,
+      mention_count_root: 0,
+    })
     .where("channel_id", "=", props.channelId)
     .where("user_id", "=", props.userId)
     .executeTakeFirst();
@@ -320,4 +370,50 @@ export async function channelViewer(host: Host, props: { channelId: string; user
   if (updated.numUpdatedRows > 0n)
     host.realtime.publish("multiple_channels_viewed", { channel_times: { [props.channelId]: now } }, { userId: props.userId });
   return now;
+}
+
+/** A notification level of Mattermost's channel settings. */
+const notifyLevel = () => z.enum(["default", "all", "mention", "none"], "must be default, all, mention or none").optional();
+
+/** The body of `PUT /channels/{id}/members/{userId}/notify_props`: the settings to change, by Mattermost's names (`ChannelNotifyProps`). */
+export const channelNotifyPropsSchema = z
+  .object({
+    desktop: notifyLevel(),
+    email: notifyLevel(),
+    push: notifyLevel(),
+    mark_unread: z.enum(["all", "mention"], "must be all or mention").optional(),
+    ignore_channel_mentions: z.enum(["default", "off", "on"], "must be default, off or on").optional(),
+    channel_auto_follow_threads: z.enum(["off", "on"], "must be off or on").optional(),
+    desktop_threads: notifyLevel(),
+    push_threads: notifyLevel(),
+    email_threads: notifyLevel(),
+    desktop_sound: z.enum(["default", "on", "off"], "must be default, on or off").optional(),
+    desktop_notification_sound: z.string().max(64, "must be at most 64 characters").optional(),
+  })
+  // Other keys (Client4 sends `channel_id` and `user_id` among them) are not settings: dropped, as Mattermost does.
+  .strip();
+
+/** Change a member's notification settings for a channel (merged into what was set); 404 when not a member. */
+export async function channelNotifyPropsUpdater(
+  host: Host,
+  props: { channelId: string; userId: string; notifyProps: z.output<typeof channelNotifyPropsSchema> },
+): Promise<ChannelMember> {
+  const row = await host.db
+    .selectFrom("channel_members")
+    .select("notify_props")
+    .where("channel_id", "=", props.channelId)
+    .where("user_id", "=", props.userId)
+    .executeTakeFirst();
+  if (!row) throw notFound("channel_member", "user_id: not a member of this channel");
+  const stored = storedNotifyProps(row.notify_props);
+  for (const [key, value] of Object.entries(props.notifyProps)) if (value !== undefined) stored[key] = value;
+  await host.db
+    .updateTable("channel_members")
+    .set({ notify_props: JSON.stringify(stored), last_update_at: Date.now() })
+    .where("channel_id", "=", props.channelId)
+    .where("user_id", "=", props.userId)
+    .execute();
+  const member = await getChannelMember(host, props.channelId, props.userId);
+  if (!member) throw notFound("channel_member", "user_id: not a member of this channel");
+  return member;
 }

@@ -17,7 +17,15 @@ import { badRequest, forbidden, fromZodError } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { canDeletePost, POST_EDIT_REFUSALS, postEditRefusal, postNotFound } from "../policies/post.ts";
 import type { Actor } from "../policies/team.ts";
-import { checkNotEmpty, getPost, postMessageSchema, postPropsSchema, presentPosts, withoutWebhookProps } from "./posts.ts";
+import {
+  checkNotEmpty,
+  getPost,
+  postMessageSchema,
+  postPropsSchema,
+  presentPosts,
+  withDerivedFields,
+  withoutWebhookProps,
+} from "./posts.ts";
 
 /** The body of `PUT /api/v4/posts/{id}/patch`: Mattermost's `PostPatch` fields that Sitrep stores. */
 export const postPatchSchema = z.object({
@@ -60,7 +68,7 @@ export async function postPatcher(host: Host, props: { post: Post; changer: Post
     .where("delete_at", "=", 0)
     .executeTakeFirst();
   if (result.numUpdatedRows === 0n) throw postNotFound();
-  const post: Post = { ...props.post, message, props: postProps, edit_at: now, update_at: now };
+  const post: Post = withDerivedFields({ ...props.post, message, props: postProps, edit_at: now, update_at: now });
   host.realtime.publish("post_edited", { post: JSON.stringify(post) }, { channelId: post.channel_id });
   host.hooks.fireUpdated(post);
   return post;

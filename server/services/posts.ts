@@ -3,7 +3,7 @@
  * The post path: validate → permission → `messageWillBePosted` hooks → insert →
  * realtime `posted` → `onMessagePosted` hooks (after commit, not awaited).
  */
-import { CompiledQuery } from "kysely";
+import { CompiledQuery, type Selectable } from "kysely";
 import { z } from "zod";
 import { newId } from "#common/ids.ts";
 import { LIMITS } from "#common/limits.ts";
@@ -16,6 +16,7 @@ import { canPostInChannel, canReadChannel } from "../policies/channel.ts";
 import { getChannelRow } from "./channels.ts";
 import { checkAttachable, filesAttacher, MAX_FILES_PER_POST, postWithFiles } from "./files.ts";
 import { postMentions } from "./mentions.ts";
+import { replyFollowers } from "./thread-memberships.ts";
 
 /** Mattermost's limit on a post's props (attachments included), so one post cannot be megabytes sent to every member. */
 export const POST_PROPS_MAX = 800_000;
@@ -40,6 +41,8 @@ export const newPostSchema = z.object({
   props: postPropsSchema.optional(),
   /** Uploads (`POST /api/v4/files`) by the author to this channel, not yet attached to a post. */
   file_ids: z.array(z.string()).max(MAX_FILES_PER_POST, `must list at most ${MAX_FILES_PER_POST} files`).optional(),
+  /** The id of the client's optimistic copy (`userId:time`), echoed so the client replaces it. */
+  pending_post_id: z.string().max(64, "must be at most 64 characters").optional(),
 });
 
 /** Refuse a post with neither text nor an attachment (on create and on edit alike). */
@@ -57,8 +60,66 @@ export function withoutWebhookProps(props: Record<string, unknown>): Record<stri
   return kept;
 }
 
+/** Mattermost's longest `hashtags` value; more are dropped at a space. */
+const HASHTAGS_MAX = 1000;
+
+/** A word Mattermost counts as a hashtag: `#`, a letter, then letters, digits, `-`, `_` or `.`, not ending in punctuation. */
+const HASHTAG = /^#\p{L}[\p{L}\p{N}\-_.]*[\p{L}\p{N}]$/u;
+
+/**
+ * A message's hashtags as Mattermost's `ParseHashtags` finds them: words cut
+ * at anything but letters, digits, `#`, `-`, `_` and `.`, those that are
+ * hashtags kept once each in the order written, space-separated, at most
+ * {@link HASHTAGS_MAX} characters.
+ */
+export function parseHashtags(message: string): string {
+  const tags = new Set<string>();
+  for (const word of message.split(/[^\p{L}\p{N}#\-_.]+/u)) {
+    const trimmed = word.replace(/[-_.]+$/, "");
+    if (HASHTAG.test(trimmed)) tags.add(trimmed);
+  }
+  let joined = "";
+  for (const tag of tags) {
+    const next = joined ? `${joined} ${tag}` : tag;
+    if (next.length > HASHTAGS_MAX) break;
+    joined = next;
+  }
+  return joined;
+}
+
+/** A post's `metadata.embeds`: a `message_attachment` embed when it has attachments (links are not previewed). */
+function embedsOf(props: Record<string, unknown>): Array<{ type: string }> | undefined {
+  const attachments = props.attachments;
+  return Array.isArray(attachments) && attachments.length > 0 ? [{ type: "message_attachment" }] : undefined;
+}
+
+/** The fields Mattermost derives from a post's message, props and pin for every answer. */
+function derivedFields(post: { message: string; props: Record<string, unknown>; pinned: boolean }) {
+  const embeds = embedsOf(post.props);
+  return {
+    is_pinned: post.pinned,
+    hashtags: parseHashtags(post.message),
+    original_id: "",
+    // Mattermost sends it on every post; only the create answer fills it (with the client's id).
+    pending_post_id: "",
+    metadata: embeds ? { embeds } : {},
+  };
+}
+
+/**
+ * A post made or changed here (not read back), with the fields every answer
+ * has ({@link presentPost}) worked out again from its message and props; its
+ * reactions and files kept.
+ */
+export function withDerivedFields(post: Post): Post {
+  const derived = derivedFields({ message: post.message, props: post.props, pinned: post.is_pinned ?? false });
+  const { reactions, files } = post.metadata ?? {};
+  return { ...post, ...derived, metadata: { ...derived.metadata, ...(reactions ? { reactions } : {}), ...(files ? { files } : {}) } };
+}
+
 /** A stored post as the API shows it, with its thread's reply count (see {@link presentPosts}). */
-export function presentPost(row: PostsTable, replyCount = 0): Post {
+export function presentPost(row: Selectable<PostsTable>, replyCount = 0): Post {
+  const props = JSON.parse(row.props) as Record<string, unknown>;
   return {
     id: row.id,
     channel_id: row.channel_id,
@@ -66,12 +127,13 @@ export function presentPost(row: PostsTable, replyCount = 0): Post {
     root_id: row.root_id,
     message: row.message,
     type: row.type,
-    props: JSON.parse(row.props) as Record<string, unknown>,
+    props,
     create_at: row.create_at,
     update_at: row.update_at,
     edit_at: row.edit_at,
     delete_at: row.delete_at,
     reply_count: replyCount,
+    ...derivedFields({ message: row.message, props, pinned: row.is_pinned === 1 }),
   };
 }
 
@@ -98,7 +160,7 @@ export async function replyCounts(host: Pick<Host, "db">, rootIds: readonly stri
 }
 
 /** Stored posts as the API shows them, each with its thread's `reply_count` (Mattermost's `ReplyCount`), in one query. */
-export async function presentPosts(host: Pick<Host, "db">, rows: readonly PostsTable[]): Promise<Post[]> {
+export async function presentPosts(host: Pick<Host, "db">, rows: ReadonlyArray<Selectable<PostsTable>>): Promise<Post[]> {
   const counts = await replyCounts(host, rows.map(threadIdOf));
   return rows.map((row) => presentPost(row, counts.get(threadIdOf(row)) ?? 0));
 }
@@ -119,11 +181,11 @@ function buildPostWrites(dialect: Host["dialect"]): {
   const p = () => (dialect === "postgres" ? `$${++n}` : "?");
   const insertPost = `INSERT INTO posts (id, channel_id, user_id, root_id, message, type, props, create_at, update_at, edit_at, delete_at) VALUES (${Array.from({ length: 11 }, p).join(", ")})`;
   n = 0;
-  const countPost = `UPDATE channels SET last_post_at = ${p()}, total_msg_count = total_msg_count + ${p()} WHERE id = ${p()}`;
+  const countPost = `UPDATE channels SET last_post_at = ${p()}, total_msg_count = total_msg_count + ${p()}, total_msg_count_root = total_msg_count_root + ${p()} WHERE id = ${p()}`;
   n = 0;
-  const markReadByAuthor = `UPDATE channel_members SET last_viewed_at = ${p()}, msg_count = msg_count + ${p()} WHERE channel_id = ${p()} AND user_id = ${p()}`;
+  const markReadByAuthor = `UPDATE channel_members SET last_viewed_at = ${p()}, last_update_at = ${p()}, msg_count = msg_count + ${p()}, msg_count_root = msg_count_root + ${p()} WHERE channel_id = ${p()} AND user_id = ${p()}`;
   n = 0;
-  const countMention = `UPDATE channel_members SET mention_count = mention_count + ${p()} WHERE channel_id = ${p()} AND user_id = ${p()}`;
+  const countMention = `UPDATE channel_members SET last_update_at = ${p()}, mention_count = mention_count + ${p()}, mention_count_root = mention_count_root + ${p()} WHERE channel_id = ${p()} AND user_id = ${p()}`;
   return { insertPost, countPost, markReadByAuthor, countMention };
 }
 const POST_WRITES = { sqlite: buildPostWrites("sqlite"), postgres: buildPostWrites("postgres") };
@@ -212,22 +274,23 @@ export class PostWriter {
   private async commit(group: ReadonlyArray<{ post: Post; mentions: readonly string[] }>): Promise<void> {
     const posts = group.map((g) => g.post);
     const writes = POST_WRITES[this.host.dialect];
-    const mentioned = new Map<string, { channelId: string; userId: string; count: number }>();
+    // Each counter counts every post, and its `_root` twin the root posts only (Mattermost's `*_root` counts).
+    const mentioned = new Map<string, { channelId: string; userId: string; count: number; roots: number; at: number }>();
     for (const { post, mentions } of group)
       for (const userId of mentions) {
         const key = `${post.channel_id}:${userId}`;
-        const m = mentioned.get(key) ?? { channelId: post.channel_id, userId, count: 0 };
-        mentioned.set(key, { ...m, count: m.count + 1 });
+        const m = mentioned.get(key) ?? { channelId: post.channel_id, userId, count: 0, roots: 0, at: 0 };
+        mentioned.set(key, { ...m, count: m.count + 1, roots: m.roots + rootCount(post), at: Math.max(m.at, post.create_at) });
       }
-    const channels = new Map<string, { count: number; at: number }>();
+    const channels = new Map<string, { count: number; roots: number; at: number }>();
     // The author has read their own posts.
-    const authors = new Map<string, { channelId: string; userId: string; count: number; at: number }>();
+    const authors = new Map<string, { channelId: string; userId: string; count: number; roots: number; at: number }>();
     for (const post of posts) {
-      const c = channels.get(post.channel_id) ?? { count: 0, at: 0 };
-      channels.set(post.channel_id, { count: c.count + 1, at: Math.max(c.at, post.create_at) });
+      const c = channels.get(post.channel_id) ?? { count: 0, roots: 0, at: 0 };
+      channels.set(post.channel_id, { count: c.count + 1, roots: c.roots + rootCount(post), at: Math.max(c.at, post.create_at) });
       const key = `${post.channel_id}:${post.user_id}`;
-      const a = authors.get(key) ?? { channelId: post.channel_id, userId: post.user_id, count: 0, at: 0 };
-      authors.set(key, { ...a, count: a.count + 1, at: Math.max(a.at, post.create_at) });
+      const a = authors.get(key) ?? { channelId: post.channel_id, userId: post.user_id, count: 0, roots: 0, at: 0 };
+      authors.set(key, { ...a, count: a.count + 1, roots: a.roots + rootCount(post), at: Math.max(a.at, post.create_at) });
     }
     await this.host.db.transaction().execute(async (trx) => {
       for (const post of posts) {
@@ -247,12 +310,19 @@ export class PostWriter {
           ]),
         );
       }
-      for (const [channelId, c] of channels) await trx.executeQuery(CompiledQuery.raw(writes.countPost, [c.at, c.count, channelId]));
+      for (const [channelId, c] of channels)
+        await trx.executeQuery(CompiledQuery.raw(writes.countPost, [c.at, c.count, c.roots, channelId]));
       for (const a of authors.values())
-        await trx.executeQuery(CompiledQuery.raw(writes.markReadByAuthor, [a.at, a.count, a.channelId, a.userId]));
-      for (const m of mentioned.values()) await trx.executeQuery(CompiledQuery.raw(writes.countMention, [m.count, m.channelId, m.userId]));
+        await trx.executeQuery(CompiledQuery.raw(writes.markReadByAuthor, [a.at, a.at, a.count, a.roots, a.channelId, a.userId]));
+      for (const m of mentioned.values())
+        await trx.executeQuery(CompiledQuery.raw(writes.countMention, [m.at, m.count, m.roots, m.channelId, m.userId]));
     });
   }
+}
+
+/** 1 for a root post, 0 for a reply: what a `_root` counter adds for it. */
+function rootCount(post: Pick<Post, "root_id">): number {
+  return post.root_id ? 0 : 1;
 }
 
 /** Who is posting, and through what; plugins may set a post type, people may not. */
@@ -325,11 +395,16 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
   const files = await filesAttacher(host, { fileIds, postId: checked.post.id });
   // A reply carries its thread's count, as the root does, so a client can show it without asking.
   const rootId = checked.post.root_id;
+  if (rootId) await replyFollowers(host, { reply: checked.post, mentions });
   const post: Post = postWithFiles(
-    { ...checked.post, reply_count: rootId ? ((await replyCounts(host, [rootId])).get(rootId) ?? 0) : 0 },
+    {
+      ...withDerivedFields(checked.post),
+      reply_count: rootId ? ((await replyCounts(host, [rootId])).get(rootId) ?? 0) : 0,
+      pending_post_id: input.pending_post_id ?? "",
+    },
     files,
   );
-  host.caches.channels.bumpCounters(channel.id, now);
+  host.caches.channels.bumpCounters(channel.id, now, !rootId);
   // Other processes re-read the channel's counters (unread state) instead of showing stale ones.
   host.caches.invalidateElsewhere({ kind: "channel", id: channel.id });
   host.realtime.publish(
@@ -393,6 +468,19 @@ export function ephemeralSender(
   return post;
 }
 
+/** The live posts with these ids (those there are), newest first, with their `reply_count`. */
+export async function postsByIds(host: Pick<Host, "db">, postIds: readonly string[]): Promise<Post[]> {
+  const rows = await host.db
+    .selectFrom("posts")
+    .selectAll()
+    .where("id", "in", [...new Set(postIds)])
+    .where("delete_at", "=", 0)
+    .orderBy("create_at", "desc")
+    .orderBy("id", "desc")
+    .execute();
+  return presentPosts(host, rows);
+}
+
 /** A live (not deleted) post by id, with its `reply_count`, or null. */
 export async function getPost(host: Pick<Host, "db">, postId: string): Promise<Post | null> {
   const row = await host.db.selectFrom("posts").selectAll().where("id", "=", postId).where("delete_at", "=", 0).executeTakeFirst();
@@ -454,58 +542,146 @@ export async function postThread(host: Pick<Host, "db">, props: { post: Post; pa
   return { order, posts, next_post_id: "", prev_post_id: "", has_next: hasNext };
 }
 
+/** What `GET /channels/{id}/posts` asks for, as Client4's `getPosts`, `getPostsBefore`, `getPostsAfter` and `getPostsSince` send it. */
+export interface ChannelPostsQuery {
+  channelId: string;
+  page: number;
+  perPage: number;
+  /** Older than this post (newest first); `page` pages on from it. */
+  before?: string;
+  /** Newer than this post (still listed newest first); `page` pages on from it. */
+  after?: string;
+  /** Every post changed (`update_at`) after this time, deleted ones included, so a client can catch up. */
+  since?: number;
+  /** Root posts only (collapsed reply threads): replies are read through their thread. */
+  collapsedThreads?: boolean;
+  /** Leave out the root posts of listed replies (which are otherwise in `posts`, not in `order`). */
+  skipFetchThreads?: boolean;
+}
+
+/** A position in a channel's timeline: a post's time, its id breaking ties. */
+interface TimelinePoint {
+  create_at: number;
+  id: string;
+}
+
+/** Mattermost's cap on `since` (`GetPostsSince`): the client catches up in one answer. */
+const SINCE_MAX = 1000;
+
+/** The live posts of a channel (root posts only with `collapsedThreads`). */
+function livePostsOf(host: Pick<Host, "db">, props: { channelId: string; collapsedThreads?: boolean }) {
+  const query = host.db.selectFrom("posts").where("channel_id", "=", props.channelId).where("delete_at", "=", 0);
+  return props.collapsedThreads ? query.where("root_id", "=", "") : query;
+}
+
 /**
- * A page of a channel's posts, newest first, as Mattermost lists them.
- * `before`/`after` page from a post id; otherwise `page`/`per_page`.
+ * The id of the live post next to `point` in the channel's timeline, newer
+ * (`after`) or older (`before`), or "" when there is none — Mattermost's
+ * `GetPostIdAfterTime`/`GetPostIdBeforeTime`, with ties broken by id.
  */
-export async function postsOfChannel(
-  host: Host,
-  props: { channelId: string; page: number; perPage: number; before?: string; after?: string; since?: number },
-): Promise<PostList> {
-  let query = host.db.selectFrom("posts").selectAll().where("channel_id", "=", props.channelId).where("delete_at", "=", 0);
-  if (props.since !== undefined) query = query.where("create_at", ">", props.since);
-  if (props.before) {
-    const anchor = await host.db
-      .selectFrom("posts")
-      .select(["create_at", "id"])
-      .where("id", "=", props.before)
-      .where("channel_id", "=", props.channelId)
-      .executeTakeFirst();
-    if (!anchor) throw badRequest("api.post.list.before", "before: no post with this id in this channel");
-    query = query.where((eb) =>
-      eb.or([eb("create_at", "<", anchor.create_at), eb.and([eb("create_at", "=", anchor.create_at), eb("id", "<", anchor.id)])]),
-    );
-  }
-  if (props.after) {
-    const anchor = await host.db
-      .selectFrom("posts")
-      .select(["create_at", "id"])
-      .where("id", "=", props.after)
-      .where("channel_id", "=", props.channelId)
-      .executeTakeFirst();
-    if (!anchor) throw badRequest("api.post.list.after", "after: no post with this id in this channel");
-    query = query.where((eb) =>
-      eb.or([eb("create_at", ">", anchor.create_at), eb.and([eb("create_at", "=", anchor.create_at), eb("id", ">", anchor.id)])]),
-    );
-  }
-  const ascending = Boolean(props.after);
-  const rows = await query
-    .orderBy("create_at", ascending ? "asc" : "desc")
-    .orderBy("id", ascending ? "asc" : "desc")
-    .limit(props.perPage + 1)
-    .offset(props.before || props.after ? 0 : props.page * props.perPage)
-    .execute();
-  const hasMore = rows.length > props.perPage;
-  const page = rows.slice(0, props.perPage);
-  if (ascending) page.reverse();
-  const posts: Record<string, Post> = {};
-  for (const post of await presentPosts(host, page)) posts[post.id] = post;
-  const order = page.map((r) => r.id);
+async function neighbourPostId(
+  host: Pick<Host, "db">,
+  props: { channelId: string; collapsedThreads?: boolean; point: TimelinePoint; side: "before" | "after" },
+): Promise<string> {
+  const op = props.side === "after" ? ">" : "<";
+  const direction = props.side === "after" ? "asc" : "desc";
+  const { point } = props;
+  const row = await livePostsOf(host, props)
+    .select("id")
+    .where((eb) => eb.or([eb("create_at", op, point.create_at), eb.and([eb("create_at", "=", point.create_at), eb("id", op, point.id)])]))
+    .orderBy("create_at", direction)
+    .orderBy("id", direction)
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id ?? "";
+}
+
+/** The post a `before`/`after` cursor names, in this channel; a 400 naming the field when it is not there. */
+async function cursorPoint(host: Pick<Host, "db">, props: { channelId: string; postId: string; field: "before" | "after" }) {
+  const anchor = await host.db
+    .selectFrom("posts")
+    .select(["create_at", "id"])
+    .where("id", "=", props.postId)
+    .where("channel_id", "=", props.channelId)
+    .executeTakeFirst();
+  if (!anchor) throw badRequest(`api.post.list.${props.field}`, `${props.field}: no post with this id in this channel`);
+  return anchor;
+}
+
+/** A list's `posts` with the root posts of its replies added (not to `order`), as Mattermost sends them. */
+async function withThreadRoots(host: Pick<Host, "db">, posts: Record<string, Post>): Promise<Record<string, Post>> {
+  const missing = [...new Set(Object.values(posts).map((p) => p.root_id))].filter((id) => id && !posts[id]);
+  if (missing.length === 0) return posts;
+  const rows = await host.db.selectFrom("posts").selectAll().where("id", "in", missing).where("delete_at", "=", 0).execute();
+  const roots = await presentPosts(host, rows);
+  return { ...posts, ...Object.fromEntries(roots.map((p) => [p.id, p])) };
+}
+
+/** A deleted post as `since` lists it: its id, times and place kept, what it said gone. */
+function deletedShell(post: Post): Post {
+  return { ...post, message: "", props: {}, hashtags: "", metadata: {} };
+}
+
+/** `since`: every post changed after the time, newest first, with no cursors (as Mattermost answers it). */
+async function postsChangedSince(host: Pick<Host, "db">, query: ChannelPostsQuery & { since: number }): Promise<PostList> {
+  let select = host.db.selectFrom("posts").selectAll().where("channel_id", "=", query.channelId).where("update_at", ">", query.since);
+  if (query.collapsedThreads) select = select.where("root_id", "=", "");
+  const rows = await select.orderBy("create_at", "desc").orderBy("id", "desc").limit(SINCE_MAX).execute();
+  const shown = (await presentPosts(host, rows)).map((p) => (p.delete_at ? deletedShell(p) : p));
+  const posts = Object.fromEntries(shown.map((p) => [p.id, p]));
   return {
-    order,
-    posts,
-    next_post_id: ascending && hasMore ? (order[0] ?? "") : "",
-    prev_post_id: !ascending && hasMore ? (order[order.length - 1] ?? "") : "",
-    has_next: ascending ? hasMore : false,
+    order: shown.map((p) => p.id),
+    posts: query.skipFetchThreads || query.collapsedThreads ? posts : await withThreadRoots(host, posts),
+    next_post_id: "",
+    prev_post_id: "",
+    has_next: false,
+  };
+}
+
+/**
+ * A page of a channel's posts, newest first, as Mattermost lists them:
+ * `page`/`per_page` from the newest, or from a `before`/`after` post;
+ * `since` for what changed. The cursors are Mattermost's
+ * (`AddCursorIdsForPostList`): `prev_post_id` is the post just older than
+ * the page and `next_post_id` the one just newer, "" when there is none; the
+ * first page after `after` has it as `prev_post_id`, the first before
+ * `before` has it as `next_post_id`. `has_next`: `next_post_id` is not "".
+ */
+export async function postsOfChannel(host: Host, query: ChannelPostsQuery): Promise<PostList> {
+  if (query.since !== undefined) return postsChangedSince(host, { ...query, since: query.since });
+  let select = livePostsOf(host, query).selectAll();
+  const before = query.before ? await cursorPoint(host, { channelId: query.channelId, postId: query.before, field: "before" }) : undefined;
+  const after = query.after ? await cursorPoint(host, { channelId: query.channelId, postId: query.after, field: "after" }) : undefined;
+  if (before)
+    select = select.where((eb) =>
+      eb.or([eb("create_at", "<", before.create_at), eb.and([eb("create_at", "=", before.create_at), eb("id", "<", before.id)])]),
+    );
+  if (after)
+    select = select.where((eb) =>
+      eb.or([eb("create_at", ">", after.create_at), eb.and([eb("create_at", "=", after.create_at), eb("id", ">", after.id)])]),
+    );
+  const direction = after && !before ? "asc" : "desc";
+  const rows = await select
+    .orderBy("create_at", direction)
+    .orderBy("id", direction)
+    .limit(query.perPage)
+    .offset(query.page * query.perPage)
+    .execute();
+  if (direction === "asc") rows.reverse();
+  const listed = await presentPosts(host, rows);
+  const newest = rows[0];
+  const oldest = rows[rows.length - 1];
+  const side = { channelId: query.channelId, collapsedThreads: query.collapsedThreads };
+  let next = newest ? await neighbourPostId(host, { ...side, point: newest, side: "after" }) : "";
+  let prev = oldest ? await neighbourPostId(host, { ...side, point: oldest, side: "before" }) : "";
+  if (query.before && query.page === 0) next = query.before;
+  if (query.after && query.page === 0) prev = query.after;
+  const posts = Object.fromEntries(listed.map((p) => [p.id, p]));
+  return {
+    order: listed.map((p) => p.id),
+    posts: query.skipFetchThreads || query.collapsedThreads ? posts : await withThreadRoots(host, posts),
+    next_post_id: next,
+    prev_post_id: prev,
+    has_next: next !== "",
   };
 }

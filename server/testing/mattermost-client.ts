@@ -91,3 +91,27 @@ export async function officialSocket(
     },
   };
 }
+
+/** How a Client4 call was refused, as the client hands it over (`ClientError`). */
+export interface ClientRefusal {
+  status_code?: number;
+  message: string;
+  server_error_id?: string;
+}
+
+/** The refusal of a Client4 call: its status, message and Mattermost error id; throws when the call succeeds. */
+export async function clientRefusal(call: Promise<unknown>): Promise<ClientRefusal> {
+  const error = await call.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof Error)) throw new Error("the call succeeded (or failed with something other than an Error)");
+  const field = (name: string): unknown => (name in error ? Reflect.get(error, name) : undefined);
+  const status = field("status_code");
+  const id = field("server_error_id");
+  return {
+    status_code: typeof status === "number" ? status : undefined,
+    message: error.message,
+    server_error_id: typeof id === "string" ? id : undefined,
+  };
+}

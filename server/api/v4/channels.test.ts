@@ -244,7 +244,7 @@ describe("POST /api/v4/channels/{id}/members", () => {
     expect(outsider.body.message).toBe(NOT_FOUND);
     const bad = await alice.post(`/api/v4/channels/${priv.id}/members`, {}, apiErrorBodySchema);
     expect(bad.status).toBe(400);
-    expect(bad.body.message).toBe("user_id: Invalid input: expected string, received undefined");
+    expect(bad.body.message).toBe("user_id: is required (or user_ids)");
     const anon = await server.anonymous.post(`/api/v4/channels/${pub.id}/members`, { user_id: bob.user.id }, apiErrorBodySchema);
     expect(anon.status).toBe(401);
     expect(anon.body.message).toBe("You must be signed in to do that.");

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { channelMemberSchema, channelSchema, statusOkSchema } from "#common/wire-schemas.ts";
-import { isSystemAdmin, type User } from "#common/wire.ts";
+import { isSystemAdmin, type ChannelMember, type User } from "#common/wire.ts";
 import { badRequest, forbidden, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
 import {
@@ -24,6 +24,8 @@ import {
   channelMemberAdder,
   channelMembers,
   channelMembersOfUser,
+  channelNotifyPropsSchema,
+  channelNotifyPropsUpdater,
   channelsOfUser,
   channelViewer,
   getChannelByName,
@@ -46,6 +48,23 @@ import { hostRoute } from "../route.ts";
 const idParams = z.object({ id: z.string() });
 const userTeamParams = z.object({ userId: z.string(), teamId: z.string() });
 const teamParams = z.object({ teamId: z.string() });
+
+/** Mattermost's largest `user_ids` list in one `POST /channels/{id}/members`. */
+const ADD_MEMBERS_MAX = 256;
+
+/** `POST /channels/{id}/members`: one `user_id`, or `user_ids` (Client4's `addToChannels`, the web app's "Add members"). */
+const addMembersSchema = z
+  .object({
+    user_id: z.string().min(1, "is required").optional(),
+    user_ids: z
+      .array(z.string().min(1, "must not be empty"))
+      .min(1, "must list at least one user")
+      .max(ADD_MEMBERS_MAX, `must list at most ${ADD_MEMBERS_MAX} users`)
+      .optional(),
+    /** The thread the web app added the members from; accepted, not read. */
+    post_root_id: z.string().optional(),
+  })
+  .refine((b) => b.user_id !== undefined || b.user_ids !== undefined, { message: "is required (or user_ids)", path: ["user_id"] });
 
 export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
   /** `/users/:userId/teams/:teamId/...`: the caller's own (or any, for admins), in a team they may look inside. */
@@ -166,20 +185,47 @@ export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
     method: "POST",
     path: "/api/v4/channels/:id/members",
     access: "user",
-    summary: "Add a member to a channel (or join a public one)",
-    policy: "can read the channel; channel member to add others; the added user on the team",
+    summary: "Add a member (user_id) or several (user_ids) to a channel, or join a public one",
+    policy: "can read the channel; channel member to add others; the added users on the team",
     params: idParams,
-    body: z.object({ user_id: z.string().min(1, "is required") }),
-    response: channelMemberSchema,
+    body: addMembersSchema,
+    response: z.union([channelMemberSchema, z.array(channelMemberSchema)]),
     status: 201,
     handler: async ({ params, body, user }) => {
       const channel = await accessChannel(host, { user, channelId: params.id });
-      const refusal = await channelMemberAddRefusal(host, { actor: user, channel, targetId: body.user_id });
-      if (refusal === "not_a_member") throw forbidden("You must be a member of the channel to add others to it.");
-      if (refusal === "target_not_on_team") throw forbidden("user_id: the user is not a member of this channel's team.");
-      if (refusal === "direct_or_group")
-        throw badRequest("api.channel.add_member.direct", "channel: the members of a direct or group message are fixed when it is made");
-      return channelMemberAdder(host, { channelId: channel.id, userId: body.user_id, actorId: user.id });
+      const targets = body.user_ids ?? [body.user_id ?? ""];
+      // Every user checked before any is added, so a refused list adds nobody.
+      for (const targetId of targets) {
+        const refusal = await channelMemberAddRefusal(host, { actor: user, channel, targetId });
+        if (refusal === "not_a_member") throw forbidden("You must be a member of the channel to add others to it.");
+        if (refusal === "target_not_on_team")
+          throw forbidden(`${body.user_ids ? `user_ids: ${targetId}` : "user_id: the user"} is not a member of this channel's team.`);
+        if (refusal === "direct_or_group")
+          throw badRequest("api.channel.add_member.direct", "channel: the members of a direct or group message are fixed when it is made");
+      }
+      const added: ChannelMember[] = [];
+      for (const targetId of targets)
+        added.push(await channelMemberAdder(host, { channelId: channel.id, userId: targetId, actorId: user.id }));
+      // As Mattermost: one member for `user_id`, the list for `user_ids`.
+      return body.user_ids ? added : added[0];
+    },
+  });
+
+  hostRoute(app, host, {
+    method: "PUT",
+    path: "/api/v4/channels/:id/members/:userId/notify_props",
+    access: "user",
+    summary: "Change a member's notification settings for the channel (desktop, email, push, mark_unread, ...)",
+    policy: "self or system admin; can read the channel; the user is a member",
+    params: z.object({ id: z.string(), userId: z.string() }),
+    body: channelNotifyPropsSchema,
+    invalidId: "api.channel.update_channel_notify_props.invalid",
+    response: statusOkSchema,
+    handler: async ({ params, body, user }) => {
+      requireSelfOrAdmin({ viewer: user, userId: params.userId, message: "You may change only your own notification settings." });
+      const channel = await accessChannel(host, { user, channelId: params.id, archived: "readable" });
+      await channelNotifyPropsUpdater(host, { channelId: channel.id, userId: params.userId, notifyProps: body });
+      return { status: "OK" };
     },
   });
 

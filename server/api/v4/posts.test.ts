@@ -198,7 +198,8 @@ describe("GET /api/v4/channels/{id}/posts", () => {
     }
     expect(pages).toEqual([all.order.slice(0, 2), all.order.slice(2, 4), all.order.slice(4)]);
     const first = await bob.get(`/api/v4/channels/${channel.id}/posts?page=0&per_page=2`, postListSchema);
-    expect(first.body.prev_post_id).toBe(all.order[1]);
+    // As Mattermost: the post just before the page, not the page's own oldest.
+    expect(first.body.prev_post_id).toBe(all.order[2]);
   });
 
   it("pages with before and after a post id", async () => {

@@ -343,6 +343,71 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex("sessions_last_activity_at").on("sessions").column("last_activity_at").execute();
       },
     },
+    // Mattermost clients unchanged (issue 11): pinned posts, root-post counters (Mattermost's `*_root` fields, what
+    // collapsed threads show), a membership's notification settings and last change, and who follows which thread
+    // (collapsed reply threads). Existing rows are counted as they stand.
+    "0015_pins_threads": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable("posts")
+          .addColumn("is_pinned", t.int, (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createIndex("posts_pinned")
+          .on("posts")
+          .columns(["channel_id", "create_at"])
+          .where(sql.ref("is_pinned"), "=", 1)
+          .execute();
+        await db.schema
+          .alterTable("channels")
+          .addColumn("total_msg_count_root", t.int, (c) => c.notNull().defaultTo(0))
+          .execute();
+        for (const [column, type, value] of [
+          ["msg_count_root", t.int, 0],
+          ["mention_count_root", t.int, 0],
+          ["last_update_at", t.time, 0],
+          ["notify_props", "text", "{}"],
+        ] as const)
+          await db.schema
+            .alterTable("channel_members")
+            .addColumn(column, type, (c) => c.notNull().defaultTo(value))
+            .execute();
+        await sql`UPDATE channels SET total_msg_count_root = (SELECT count(*) FROM posts WHERE posts.channel_id = channels.id AND posts.root_id = '')`.execute(
+          db,
+        );
+        // What a member had read of the root posts: those created by the time they last viewed the channel.
+        await sql`UPDATE channel_members SET last_update_at = CASE WHEN last_viewed_at > create_at THEN last_viewed_at ELSE create_at END,
+          msg_count_root = (SELECT count(*) FROM posts WHERE posts.channel_id = channel_members.channel_id AND posts.root_id = ''
+            AND posts.create_at <= channel_members.last_viewed_at)`.execute(db);
+        await db.schema
+          .createTable("thread_memberships")
+          .addColumn("post_id", t.id, (c) => c.notNull())
+          .addColumn("user_id", t.id, (c) => c.notNull())
+          .addColumn("following", t.int, (c) => c.notNull().defaultTo(1))
+          .addColumn("last_viewed", t.time, (c) => c.notNull().defaultTo(0))
+          .addColumn("last_updated", t.time, (c) => c.notNull())
+          .addColumn("unread_mentions", t.int, (c) => c.notNull().defaultTo(0))
+          .addPrimaryKeyConstraint("thread_memberships_pk", ["post_id", "user_id"])
+          .execute();
+        await db.schema.createIndex("thread_memberships_user_id").on("thread_memberships").columns(["user_id", "last_updated"]).execute();
+        // The threads there already were: their root's author and each replier follow them, having read up to their own
+        // last post in it or to when they last viewed its channel, whichever is later.
+        await sql`INSERT INTO thread_memberships (post_id, user_id, following, last_viewed, last_updated, unread_mentions)
+          SELECT p.thread_id, p.user_id, 1,
+            CASE WHEN COALESCE(cm.last_viewed_at, 0) > p.last_at THEN cm.last_viewed_at ELSE p.last_at END, p.last_at, 0
+          FROM (
+            SELECT thread_id, user_id, max(create_at) AS last_at FROM (
+              SELECT root_id AS thread_id, user_id, create_at FROM posts WHERE root_id <> '' AND delete_at = 0
+              UNION ALL
+              SELECT roots.id, roots.user_id, roots.create_at FROM posts roots
+                WHERE roots.root_id = '' AND roots.delete_at = 0
+                AND EXISTS (SELECT 1 FROM posts r WHERE r.root_id = roots.id AND r.delete_at = 0)
+            ) AS participants GROUP BY thread_id, user_id
+          ) AS p
+          INNER JOIN posts roots ON roots.id = p.thread_id
+          LEFT JOIN channel_members cm ON cm.channel_id = roots.channel_id AND cm.user_id = p.user_id`.execute(db);
+      },
+    },
     // Single sign-on (issue 15): who each provider account is here, and the sign-ins under way.
     "0018_sign_in_providers": {
       async up(db: Kysely<unknown>) {

@@ -20,7 +20,20 @@ it("opens a workspace made before 0007, keeping its channel memberships with no 
   try {
     const kept = await host.db.selectFrom("channel_members").selectAll().execute();
     expect(kept).toEqual([
-      { channel_id: channelId, user_id: userId, roles: "channel_user", last_viewed_at: 5, msg_count: 3, create_at: 1, mention_count: 0 },
+      {
+        channel_id: channelId,
+        user_id: userId,
+        roles: "channel_user",
+        last_viewed_at: 5,
+        msg_count: 3,
+        create_at: 1,
+        mention_count: 0,
+        // Added by 0015_pins_threads, counted from the posts there were (none).
+        msg_count_root: 0,
+        mention_count_root: 0,
+        last_update_at: 5,
+        notify_props: "{}",
+      },
     ]);
     expect(await host.db.selectFrom("user_presence").selectAll().execute()).toEqual([]);
     expect(await host.db.selectFrom("user_activity").selectAll().execute()).toEqual([]);

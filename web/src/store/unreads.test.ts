@@ -21,7 +21,23 @@ function channel(props: Partial<Channel> & { id: string; team_id: string }): Cha
 }
 
 function member(channelId: string, props: Partial<ChannelMember> = {}): ChannelMember {
-  return { channel_id: channelId, user_id: "me", roles: "channel_user", last_viewed_at: 0, msg_count: 0, mention_count: 0, ...props };
+  return {
+    channel_id: channelId,
+    user_id: "me",
+    roles: "channel_user",
+    last_viewed_at: 0,
+    msg_count: 0,
+    mention_count: 0,
+    msg_count_root: 0,
+    mention_count_root: 0,
+    urgent_mention_count: 0,
+    notify_props: {},
+    last_update_at: 0,
+    scheme_user: true,
+    scheme_admin: false,
+    scheme_guest: false,
+    ...props,
+  };
 }
 
 function post(props: Partial<Post> & { channel_id: string; user_id: string }): Post {
