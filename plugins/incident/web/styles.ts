@@ -128,23 +128,31 @@ const css = `
 .incident-timeline-entry { border-left: 2px solid var(--incident-border); padding-left: 8px; font-size: 0.85rem; overflow-wrap: anywhere; }
 .incident-timeline-event_from_post { border-left-color: var(--incident-accent); }
 .incident-role { margin: 2px 0; }
+.incident-drill { display: inline-block; font-size: 0.75rem; font-weight: 700; padding: 0 6px; border-radius: 4px; background: #8e44ad; color: #fff; margin-left: 6px; }
 `;
 
-let users = 0;
+/** How many mounted components use each style element, by id. */
+const users = new Map<string, number>();
 
-/** Puts the plugin's CSS in the page while the calling component is mounted. */
-export function useIncidentStyles(): void {
+/** Puts `css` in the page as the `<style id>` element while any component calling this with that id is mounted. */
+export function useStyleElement(id: string, text: string): void {
   useInsertionEffect(() => {
-    users += 1;
-    if (!document.getElementById(STYLE_ID)) {
+    users.set(id, (users.get(id) ?? 0) + 1);
+    if (!document.getElementById(id)) {
       const style = document.createElement("style");
-      style.id = STYLE_ID;
-      style.textContent = css;
+      style.id = id;
+      style.textContent = text;
       document.head.appendChild(style);
     }
     return () => {
-      users -= 1;
-      if (users === 0) document.getElementById(STYLE_ID)?.remove();
+      const left = (users.get(id) ?? 1) - 1;
+      users.set(id, left);
+      if (left === 0) document.getElementById(id)?.remove();
     };
-  }, []);
+  }, [id, text]);
+}
+
+/** Puts the plugin's CSS in the page while the calling component is mounted. */
+export function useIncidentStyles(): void {
+  useStyleElement(STYLE_ID, css);
 }
