@@ -331,8 +331,23 @@ export interface RouteDefinition<
   maxBodyBytes?: number;
   /** Schema of the answer, for the route table and OpenAPI; not enforced at run time. */
   response?: ZodType;
-  /** Answers with JSON (any value) or `{status, body}`; throw {@link PluginError} for 4xx. */
+  /**
+   * Answers with JSON (any value) or `{status, body}`, or text with its own
+   * type ({@link PluginTextAnswer}); throw {@link PluginError} for 4xx.
+   */
   handler(req: PluginRequest<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown> | unknown;
+}
+
+/**
+ * A route's answer that is not JSON, e.g. a markdown export: sent as it is
+ * with `content_type`; with `filename`, as a download (`Content-Disposition: attachment`).
+ */
+export interface PluginTextAnswer {
+  status: number;
+  text: string;
+  /** e.g. `text/markdown; charset=utf-8`. */
+  content_type: string;
+  filename?: string;
 }
 
 /** Options of {@link HttpApi.fetch}. */

@@ -121,6 +121,27 @@ export interface PostTypeProps extends PluginComponentProps {
   post: Post;
 }
 
+/** Props of a plugin page (`/{team}/{path}/...`). */
+export interface PluginPageProps extends PluginComponentProps {
+  /** The path's segments after `/{team}/{path}`, e.g. `["4f…"]` for `/ops/incidents/4f…`. */
+  subpath: string[];
+}
+
+/** A page a plugin adds under each team (Mattermost's `registerNeedsTeamRoute`). */
+export interface PluginPage {
+  /** The first segment after the team, e.g. `incidents` for `/{team}/incidents`; not `channels` or `pl`. */
+  path: string;
+  /** The page's title (the document title while it shows). */
+  title: string;
+  component: ComponentType<PluginPageProps>;
+}
+
+/** An entry of the team menu at the top of the channel sidebar (Mattermost's `registerMainMenuAction`). */
+export interface MainMenuAction {
+  text: string;
+  action(location: WebLocation): void;
+}
+
 /** Controls of a registered right-hand sidebar. */
 export interface RhsHandle extends Disposable {
   show(): void;
@@ -156,6 +177,10 @@ export interface WebPluginRegistry {
   registerPostMenuAction(props: PostMenuAction): Disposable;
   /** Receive WebSocket events, e.g. `custom_incident_incident_updated`. */
   registerWebSocketEventHandler(event: string, handler: (event: WebSocketEvent) => void): Disposable;
+  /** A page at `/{team}/{path}` (and below it) in every team; the center of the workspace shows it. */
+  registerPage(props: PluginPage): Disposable;
+  /** An entry in the team menu, e.g. "Incidents" opening the plugin's page. */
+  registerMainMenuAction(props: MainMenuAction): Disposable;
   /** A page in the admin console under Plugins → the plugin's name. */
   registerAdminConsolePage(props: { title: string; component: ComponentType<PluginComponentProps> }): Disposable;
 }

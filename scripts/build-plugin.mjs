@@ -103,8 +103,11 @@ export async function buildPlugin({ dir, outDir, minify = false }) {
     const webEntry = path.join(dir, "web", "index.tsx");
     if (fs.existsSync(webEntry)) {
       await esbuild.build({
-        entryPoints: [webEntry],
-        outfile: path.join(staging, "web", "index.js"),
+        entryPoints: { index: webEntry },
+        // Dynamic import() becomes a chunk beside index.js (e.g. charts only the pages that draw them load).
+        outdir: path.join(staging, "web"),
+        splitting: true,
+        chunkNames: "chunks/[name]-[hash]",
         bundle: true,
         format: "esm",
         platform: "browser",

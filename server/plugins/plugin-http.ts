@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ZodType } from "zod";
 import { isSystemAdmin } from "#common/wire.ts";
 import { zodProblem } from "#common/zod-problem.ts";
-import type { PluginRequest } from "#plugin-api";
+import type { PluginRequest, PluginTextAnswer } from "#plugin-api";
 import { AppError, databaseUnavailableOf, expectedOf, forbidden, unauthorized } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { PluginRoute, PluginRouter } from "./router.ts";
@@ -42,6 +42,21 @@ function isStatusAnswer(value: unknown): value is { status: number; body: unknow
   const status = "status" in value ? value.status : undefined;
   return (
     keys.length === 2 && keys.includes("body") && typeof status === "number" && Number.isInteger(status) && status >= 200 && status <= 599
+  );
+}
+
+/** A handler's text answer: `{status, text, content_type}`, and `filename` to offer it as a download. */
+function isTextAnswer(value: unknown): value is PluginTextAnswer {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return false;
+  const keys = Object.keys(value).filter((k) => k !== "filename");
+  return (
+    keys.length === 3 &&
+    "status" in value &&
+    typeof value.status === "number" &&
+    "text" in value &&
+    typeof value.text === "string" &&
+    "content_type" in value &&
+    typeof value.content_type === "string"
   );
 }
 
@@ -107,6 +122,10 @@ export async function servePluginRoute(props: {
         error: error instanceof Error ? (error.stack ?? error.message) : String(error),
       });
     throw error;
+  }
+  if (isTextAnswer(result)) {
+    if (result.filename) reply.header("content-disposition", `attachment; filename="${result.filename.replace(/[^\w.-]/g, "_")}"`);
+    return reply.status(result.status).type(result.content_type).send(result.text);
   }
   const answer = isStatusAnswer(result) ? result : { status: 200, body: result === undefined ? { status: "OK" } : result };
   return reply

@@ -123,6 +123,9 @@ export const playbookFieldSchema = z.strictObject({
 });
 export type PlaybookField = z.infer<typeof playbookFieldSchema>;
 
+/** The longest retrospective template (a post's limit). */
+const RETROSPECTIVE_TEMPLATE_MAX = 16_383;
+
 const FIELD_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /** The YAML format of a playbook. */
@@ -192,6 +195,15 @@ export const playbookSpecSchema = z
       .max(20, "must list at most 20 channels")
       .default([])
       .describe("Channels each status update is copied to (a private incident's: private channels only)."),
+    retrospective: z
+      .strictObject({
+        template: z
+          .string({ error: "must be a string" })
+          .max(RETROSPECTIVE_TEMPLATE_MAX, `must be at most ${RETROSPECTIVE_TEMPLATE_MAX} characters`)
+          .describe("Markdown the retrospective starts from, rendered with the incident's template values ({{name}}, {{fields.x}}, ...)."),
+      })
+      .optional()
+      .describe("The incident's retrospective, written in the web app and published to the channel."),
     fields: z
       .record(
         z
@@ -294,6 +306,7 @@ export function parsePlaybook(source: string): ParsedPlaybook {
     if (!valid.success) add(["broadcast", i], `"${name}" is not a channel name: ${valid.error.issues[0]?.message ?? "invalid"}`);
   });
   if (spec.channel.name_template) template(["channel", "name_template"], spec.channel.name_template);
+  if (spec.retrospective) template(["retrospective", "template"], spec.retrospective.template);
   spec.forwarding.forEach((rule, i) => {
     rule.keywords.forEach((k, j) => template(["forwarding", i, "keywords", j], k));
     rule.exclude_keywords.forEach((k, j) => template(["forwarding", i, "exclude_keywords", j], k));
@@ -346,8 +359,10 @@ const KNOWN_KEYS: Record<string, string[]> = {
     "roles",
     "update_every",
     "broadcast",
+    "retrospective",
   ],
   channel: ["name_template", "private"],
+  retrospective: ["template"],
   stages: ["name", "checklist"],
   checklist: ["title", "due", "assignee"],
   fields: ["required", "description", "default"],

@@ -408,14 +408,7 @@ export const listStatusUpdatesQuerySchema = pageQuerySchema();
 export const addTimelineEntrySchema = z.object({ post_id: idSchema });
 export type AddTimelineEntryRequest = z.infer<typeof addTimelineEntrySchema>;
 
-/** `GET /incidents` query. */
-export const listIncidentsQuerySchema = pageQuerySchema().extend({
-  team_id: idSchema.optional(),
-  channel_id: idSchema.optional(),
-  status: z.enum(["active", "ended", "all"], { error: "must be active, ended or all" }).optional(),
-  commander_user_id: idSchema.optional(),
-});
-export type ListIncidentsQuery = z.infer<typeof listIncidentsQuerySchema>;
+/** `GET /incidents` query: see `historyQuerySchema` in review-types.ts. */
 
 /** `POST /playbooks`: create or replace the playbook named in `source`. */
 export const applyPlaybookSchema = z.object({

@@ -109,6 +109,31 @@ export interface IncidentTables {
   incident_playbooks: PlaybooksTable;
   incident_timeline: TimelineTable;
   incident_status_updates: StatusUpdatesTable;
+  incident_retrospectives: RetrospectivesTable;
+  incident_follow_ups: FollowUpsTable;
+}
+
+/** An incident's retrospective (migration 0005_review); no row until it is first written or the incident started with a template. */
+export interface RetrospectivesTable {
+  incident_id: string;
+  text: string;
+  /** Goes up by one with each save; a save names the version it edited (`base_version`). */
+  version: number;
+  update_at: number;
+  updated_by: string;
+  /** When it was last published; 0 before. */
+  published_at: number;
+}
+
+/** A follow-up item of an incident's retrospective (migration 0005_review). */
+export interface FollowUpsTable {
+  id: string;
+  incident_id: string;
+  title: string;
+  assignee_user_id: string;
+  done: number;
+  create_at: number;
+  update_at: number;
 }
 
 export type IncidentDb = Kysely<IncidentTables> | Transaction<IncidentTables>;
@@ -271,6 +296,38 @@ export const migrations: Record<string, PluginMigration> = {
         .execute();
     },
   },
+  // Retrospectives and follow-ups, and the indexes history and metrics read by (DESIGN.md section 10, review).
+  "0005_review": {
+    async up(db, dialect) {
+      const id = sql.raw(dialect === "postgres" ? "varchar(26)" : "text");
+      const time = sql.raw(dialect === "postgres" ? "bigint" : "integer");
+      await db.schema
+        .createTable("incident_retrospectives")
+        .addColumn("incident_id", id, (c) => c.primaryKey())
+        .addColumn("text", "text", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("update_at", time, (c) => c.notNull())
+        .addColumn("updated_by", "text", (c) => c.notNull().defaultTo(""))
+        .addColumn("published_at", time, (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable("incident_follow_ups")
+        .addColumn("id", id, (c) => c.primaryKey())
+        .addColumn("incident_id", id, (c) => c.notNull())
+        .addColumn("title", "text", (c) => c.notNull())
+        .addColumn("assignee_user_id", "text", (c) => c.notNull().defaultTo(""))
+        .addColumn("done", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("create_at", time, (c) => c.notNull())
+        .addColumn("update_at", time, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("incident_follow_ups_incident").on("incident_follow_ups").columns(["incident_id", "create_at"]).execute();
+      // History pages of every status sorted by start or end, and the metrics' scan of a team's incidents.
+      await db.schema.createIndex("incident_incidents_team_create").on("incident_incidents").columns(["team_id", "create_at"]).execute();
+      await db.schema.createIndex("incident_incidents_team_end").on("incident_incidents").columns(["team_id", "end_at"]).execute();
+      // The metrics read only the timeline entries that mark a start, a stage change, an update or the end.
+      await db.schema.createIndex("incident_timeline_type").on("incident_timeline").columns(["type", "incident_id", "create_at"]).execute();
+    },
+  },
 };
 
 type RawBuilderType = ReturnType<typeof sql.raw>;
@@ -395,7 +452,8 @@ const broadcastJson = z.array(
   }),
 );
 
-function readIncident(row: IncidentsTable): IncidentRecord {
+/** An incident row with its JSON and 0/1 columns read. */
+export function readIncident(row: IncidentsTable): IncidentRecord {
   return {
     ...row,
     seq: Number(row.seq),

@@ -1,7 +1,8 @@
 /**
  * @module incident/web
  * The Incident plugin's web side: the "Incidents" RHS (list, detail, start
- * form), a channel-header button toggling it, cards for the bot's
+ * form), the Incidents page (history, incident pages, metrics) with its
+ * team-menu entry, a channel-header button toggling the RHS, cards for the bot's
  * `custom_incident_update` posts, and live updates from the plugin's
  * WebSocket events. Everything is registered through the host's registry,
  * which disposes it all when the plugin is disabled.
@@ -19,6 +20,7 @@ import { FORWARDED_POST, ForwardedCard } from "./forwarded-card.tsx";
 import { Clock, IncidentStore } from "./incident-store.ts";
 import { EVENTS, PLUGIN_ID, REMOVED_EVENT, TIMELINE_EVENTS, UPDATE_POST } from "./constants.ts";
 import { registerPostMenuActions } from "./post-menu.ts";
+import { IncidentsPage } from "./pages/history-page.tsx";
 
 /** The plugin's events, each carrying the whole incident in `data.incident` (docs/incident.md). */
 const EVENT_NAMES = Object.values(EVENTS).map((name) => `custom_${PLUGIN_ID}_${name}`);
@@ -75,6 +77,12 @@ export function register(registry: WebPluginRegistry, host: WebHost): void {
     if (typeof incidentId === "string" && typeof entryId === "string") store.dropTimelineEntry(incidentId, entryId);
   });
   registerPostMenuActions(registry, context);
+  // The history, incident pages and metrics (DESIGN.md section 10), reached from the team menu and the RHS.
+  registry.registerPage({ path: "incidents", title: "Incidents", component: provide(IncidentsPage, "IncidentsPage") });
+  registry.registerMainMenuAction({
+    text: "Incidents",
+    action: (location) => location.team && host.navigate(`/${location.team.name}/incidents`),
+  });
   // After a reconnect, events may have been missed: read the lists (and open timelines) again.
   registry.registerWebSocketEventHandler("hello", () => {
     void store.reloadAll();

@@ -18,6 +18,7 @@ import { DirectMessagesSection } from "./DirectMessagesSection.tsx";
 import { Link } from "./Link.tsx";
 import { MentionBadge } from "./MentionBadge.tsx";
 import { NotificationBanner } from "./NotificationBanner.tsx";
+import { TeamMenuActions } from "./TeamMenuActions.tsx";
 
 function ChannelSection({
   title,
@@ -87,6 +88,7 @@ export function ChannelSidebar({ team, onNavigate }: { team: Team; onNavigate():
           )}
         </p>
       </header>
+      <TeamMenuActions />
       <div className="sidebar-actions">
         <button type="button" className="button small" onClick={() => setModal("browse")}>
           Browse channels

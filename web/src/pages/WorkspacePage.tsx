@@ -1,7 +1,7 @@
 /**
  * The team workspace (Mattermost's layout): team sidebar, channel sidebar,
  * the channel in the center, and the right-hand sidebar. Handles
- * `/{team}`, `/{team}/channels/{channel}` and `/{team}/pl/{post_id}`.
+ * `/{team}`, `/{team}/channels/{channel}`, `/{team}/pl/{post_id}` and plugin pages `/{team}/{path}/...`.
  */
 import { useEffect, useState } from "react";
 import { channelSchema, postSchema } from "#common/wire-schemas.ts";
@@ -19,8 +19,9 @@ import { useStore } from "../store/store.ts";
 import { DEFAULT_CHANNEL } from "../store/teams.ts";
 import { ChannelView } from "./ChannelView.tsx";
 import { NotFoundPage } from "./NotFoundPage.tsx";
+import { PluginPageView } from "../components/PluginPageView.tsx";
 
-type WorkspaceRoute = Extract<Route, { page: "team" | "channel" | "permalink" }>;
+type WorkspaceRoute = Extract<Route, { page: "team" | "channel" | "permalink" | "plugin_page" }>;
 type Permalink = { status: "loading" } | { status: "ok"; channel: Channel; post: Post } | { status: "missing"; message: string };
 
 export function WorkspacePage({ route }: { route: WorkspaceRoute }) {
@@ -85,7 +86,8 @@ export function WorkspacePage({ route }: { route: WorkspaceRoute }) {
 
   let center;
   const menu = () => setMenuOpen((v) => !v);
-  if (route.page === "channel") center = <ChannelView team={team} channelName={route.channel} onMenu={menu} menuOpen={menuOpen} />;
+  if (route.page === "plugin_page") center = <PluginPageView path={route.path} subpath={route.subpath} />;
+  else if (route.page === "channel") center = <ChannelView team={team} channelName={route.channel} onMenu={menu} menuOpen={menuOpen} />;
   else if (route.page === "permalink" && permalink.status === "ok")
     center = (
       <ChannelView team={team} channelName={permalink.channel.name} highlightPostId={permalink.post.id} onMenu={menu} menuOpen={menuOpen} />

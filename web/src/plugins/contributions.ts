@@ -4,7 +4,14 @@
  * disabled plugin's additions can be removed together.
  */
 import type { ComponentType, ReactNode } from "react";
-import type { PluginComponentProps, PostMenuAction, PostTypeProps, WebLocation } from "#common/web-plugin-api.ts";
+import type {
+  MainMenuAction,
+  PluginComponentProps,
+  PluginPage,
+  PostMenuAction,
+  PostTypeProps,
+  WebLocation,
+} from "#common/web-plugin-api.ts";
 import type { Post } from "#common/wire.ts";
 
 export interface RhsContribution {
@@ -42,6 +49,16 @@ export interface AdminPageContribution {
   component: ComponentType<PluginComponentProps>;
 }
 
+export interface PageContribution extends PluginPage {
+  key: string;
+  pluginId: string;
+}
+
+export interface MainMenuContribution extends MainMenuAction {
+  key: string;
+  pluginId: string;
+}
+
 export interface Contributions {
   rhs: RhsContribution[];
   headerButtons: HeaderButtonContribution[];
@@ -49,6 +66,10 @@ export interface Contributions {
   /** Items of posts' "⋯" menus, in the order registered. */
   postMenuActions: PostMenuActionContribution[];
   adminPages: AdminPageContribution[];
+  /** Pages under `/{team}/`; the latest registration of a path wins. */
+  pages: PageContribution[];
+  /** Team menu entries, in the order registered. */
+  mainMenuActions: MainMenuContribution[];
   /** Key of the RHS panel shown, or null. */
   openRhs: string | null;
   /** Ids of the plugins whose web code is loaded. */
@@ -61,9 +82,16 @@ export const noContributions: Contributions = {
   postTypes: [],
   postMenuActions: [],
   adminPages: [],
+  pages: [],
+  mainMenuActions: [],
   openRhs: null,
   loaded: [],
 };
+
+/** The plugin page at `/{team}/{path}`, if one is registered. */
+export function pluginPageFor(contributions: Contributions, path: string): PageContribution | undefined {
+  return contributions.pages.findLast((page) => page.path === path);
+}
 
 /** The renderer for a post type; the latest registration wins. */
 export function postTypeRenderer(contributions: Contributions, type: string): PostTypeContribution | undefined {

@@ -179,6 +179,16 @@ export class PluginHost {
           this.handlers = this.handlers.filter((h) => h !== entry);
         });
       },
+      registerPage: ({ path, title, component }) => {
+        const key = nextKey();
+        store.update((c) => ({ ...c, pages: [...c.pages, { key, pluginId, path, title, component }] }));
+        return own(() => store.update((c) => ({ ...c, pages: c.pages.filter((p) => p.key !== key) })));
+      },
+      registerMainMenuAction: ({ text, action }) => {
+        const key = nextKey();
+        store.update((c) => ({ ...c, mainMenuActions: [...c.mainMenuActions, { key, pluginId, text, action }] }));
+        return own(() => store.update((c) => ({ ...c, mainMenuActions: c.mainMenuActions.filter((a) => a.key !== key) })));
+      },
       registerAdminConsolePage: ({ title, component }) => {
         const key = nextKey();
         store.update((c) => ({ ...c, adminPages: [...c.adminPages, { key, pluginId, title, component }] }));

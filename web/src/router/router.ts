@@ -60,6 +60,8 @@ export type Route =
   | { page: "team"; team: string }
   | { page: "channel"; team: string; channel: string }
   | { page: "permalink"; team: string; postId: string }
+  /** A plugin's page: `/{team}/{path}/{...subpath}`. */
+  | { page: "plugin_page"; team: string; path: string; subpath: string[] }
   | { page: "not_found" };
 
 /** Match a path to a route. */
@@ -77,6 +79,8 @@ export function matchRoute(pathname: string): Route {
   if (parts.length === 1) return { page: "team", team: first };
   if (second === "channels" && third && parts.length === 3) return { page: "channel", team: first, channel: third };
   if (second === "pl" && third && parts.length === 3) return { page: "permalink", team: first, postId: third };
+  if (second && second !== "channels" && second !== "pl")
+    return { page: "plugin_page", team: first, path: second, subpath: parts.slice(2) };
   return { page: "not_found" };
 }
 
@@ -86,6 +90,8 @@ export const paths = {
   permalink: (team: string, postId: string) => `/${encodeURIComponent(team)}/pl/${encodeURIComponent(postId)}`,
   login: (redirectTo?: string) => (redirectTo && redirectTo !== "/" ? `/login?redirect_to=${encodeURIComponent(redirectTo)}` : "/login"),
   admin: (section = "plugins") => `/admin_console/${section}`,
+  pluginPage: (team: string, path: string, ...subpath: string[]) =>
+    [team, path, ...subpath].map((part) => `/${encodeURIComponent(part)}`).join(""),
 };
 
 /** Control characters (browsers drop tabs and newlines from URLs: `/\t/evil.example` is `//evil.example`) and backslashes (read as `/`). */

@@ -53,7 +53,12 @@ export async function statusUpdatePoster(
     },
     trigger: { name: "status_update_posted", values: { message: props.message, status_update_id: id } },
   });
-  const broadcast = await broadcastUpdate(deps, { incident, text, props: { ...postProps, broadcast: true } });
+  const broadcast = await broadcastPost(deps, {
+    incident,
+    text,
+    type: STATUS_UPDATE_POST_TYPE,
+    props: { ...postProps, broadcast: true },
+  });
   const skipped = broadcast.filter((b) => b.status === "skipped");
   if (skipped.length)
     await postAsBot(deps, {
@@ -89,10 +94,13 @@ function oneLine(message: string): string {
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
-/** Copy the card to each broadcast channel the bot may post in; say why for each one skipped. */
-async function broadcastUpdate(
+/**
+ * Copy a post (a status update's card, a published retrospective) to each of
+ * the incident's broadcast channels the bot may post in; say why for each one skipped.
+ */
+export async function broadcastPost(
   deps: IncidentDeps,
-  props: { incident: IncidentRecord; text: string; props: StatusUpdatePostProps },
+  props: { incident: IncidentRecord; text: string; type: string; props: Record<string, unknown> },
 ): Promise<BroadcastOutcome[]> {
   const { ctx, bot } = deps;
   const outcomes: BroadcastOutcome[] = [];
@@ -114,7 +122,7 @@ async function broadcastUpdate(
         channelId: channel.id,
         userId: bot.id,
         message: props.text,
-        type: STATUS_UPDATE_POST_TYPE,
+        type: props.type,
         props: { ...props.props, incident_id: props.incident.id },
       });
       outcomes.push({ channel_name: name, channel_id: channel.id, status: "posted", post_id: post.id, reason: "" });

@@ -11,7 +11,6 @@ import {
   addChecklistItemSchema,
   createIncidentSchema,
   incidentAnswerSchema,
-  listIncidentsQuerySchema,
   openStartDialogSchema,
   pageAnswerSchema,
   patchIncidentSchema,
@@ -28,7 +27,10 @@ import { roleAssigner } from "../commands/role-assigner.ts";
 import { itemAssigner, itemDueSetter } from "../commands/item-assigner.ts";
 import { patchChecker } from "../commands/patch-checker.ts";
 import type { IncidentDeps } from "../incident-deps.ts";
-import { canSeeIncident, visibleIncident } from "../policies.ts";
+import { visibleIncident } from "../policies.ts";
+import { historyQuerySchema } from "../../common/review-types.ts";
+import { incidentLister } from "../history.ts";
+import { ReviewStore } from "../review-store.ts";
 import { presentIncident } from "../presenter.ts";
 import { openStartDialog } from "../start-dialog.ts";
 import { reply, userId } from "./handler-parts.ts";
@@ -42,6 +44,7 @@ const itemParams = z.object({ id: z.string(), itemId: z.string() });
 /** Register the incident routes; the host removes them on disable. */
 export function registerIncidentRoutes(deps: IncidentDeps): void {
   const { ctx, store } = deps;
+  const review = new ReviewStore(store);
   const current = async (incidentId: string): Promise<Incident> => {
     const incident = await store.getIncident(incidentId);
     if (!incident) throw invalid("incident.not_found", `incident: no incident with id ${incidentId}`);
@@ -57,24 +60,12 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "GET",
     path: BASE,
-    summary: "List the incidents the caller may see, paged",
-    query: listIncidentsQuerySchema,
+    summary: "List the incidents the caller may see: filtered, sorted and paged (DESIGN.md section 10)",
+    query: historyQuerySchema,
     invalidId: "incident.list.invalid",
     response: pageAnswerSchema(incidentAnswerSchema),
     async handler(req) {
-      const { query } = req;
-      const viewer = userId(req);
-      const all = await store.listIncidents({
-        teamId: query.team_id,
-        channelId: query.channel_id,
-        status: query.status === "all" ? undefined : query.status,
-        commanderUserId: query.commander_user_id,
-      });
-      const visible = [];
-      for (const incident of all) if (await canSeeIncident(deps, { userId: viewer, incident })) visible.push(incident);
-      const pageRows = visible.slice(query.page * query.per_page, (query.page + 1) * query.per_page);
-      const items = await Promise.all(pageRows.map(async (i) => presentIncident(i, await store.listItems(i.id))));
-      return reply(200, { items, total_count: visible.length });
+      return reply(200, await incidentLister(deps, { review, userId: userId(req), query: req.query }));
     },
   });
 

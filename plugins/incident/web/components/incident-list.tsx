@@ -68,6 +68,7 @@ function IncidentRow({ incident }: { incident: Incident }) {
           {incident.name}
         </button>{" "}
         <SeverityBadge incident={incident} />
+        {incident.drill ? <span className="incident-drill">Drill</span> : null}
       </h4>
       <dl className="incident-meta">
         <dt>Commander</dt>

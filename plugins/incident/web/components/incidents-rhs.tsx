@@ -13,7 +13,7 @@ import { StartForm } from "./start-form.tsx";
 import { TimelinePicker } from "./timeline-picker.tsx";
 
 export function IncidentsRhs({ location }: { location: WebLocation }) {
-  const { store } = useIncidentPlugin();
+  const { store, host } = useIncidentPlugin();
   const state = useIncidentState();
   const teamId = location.team?.id;
   const channelId = location.channel?.id;
@@ -57,6 +57,13 @@ export function IncidentsRhs({ location }: { location: WebLocation }) {
       ) : (
         <IncidentList teamId={teamId} focus={view.focus === true} />
       )}
+      {location.team ? (
+        <p>
+          <button type="button" className="incident-link-btn" onClick={() => host.navigate(`/${location.team?.name ?? ""}/incidents`)}>
+            Incident history and metrics
+          </button>
+        </p>
+      ) : null}
     </div>
   );
 }
