@@ -52,6 +52,7 @@ describe("importPlaybook", () => {
       "category_name: Sitrep lists active incident channels in its own Incidents section",
       "run_summary_template: Sitrep has no run summary; the status updates and the retrospective carry it",
       "metrics: Sitrep computes its metrics from the timeline instead of asking for numbers",
+      "create_channel_member_on_new_participant: the incident channel's members are its participants already",
     ]);
   });
 
@@ -75,6 +76,8 @@ describe("importPlaybook", () => {
       'checklists[1].items[1] "Decide whether to notify customers": description (Sitrep items have a title only)',
       "invited_group_ids: Sitrep has no groups; list the usernames in invite",
       "webhook_on_creation_urls: use a Sitrep event subscription (incident.incident_started)",
+      "create_channel_member_on_new_participant: the incident channel's members are its participants already",
+      "remove_channel_member_on_removed_participant: the incident channel's members are its participants already",
       "channel_mode: a Sitrep playbook always starts a new channel (or --here)",
     ]);
     const unnamed = importPlaybook(readJson(API));
@@ -105,7 +108,7 @@ describe("sitrep playbook import", () => {
     });
     expect(imported.status, imported.stderr).toBe(0);
     expect(imported.stdout.trim()).toBe(`${out}: playbook "Security incident"`);
-    expect(imported.stderr).toContain("not carried over (5):");
+    expect(imported.stderr).toContain("not carried over (7):");
     const lint = spawnSync("npx", ["tsx", "server/cli/index.ts", "playbook", "lint", out], { cwd: root, encoding: "utf8" });
     expect(lint.status, lint.stderr).toBe(0);
     expect(lint.stdout.trim()).toBe(`${out}: ok (playbook "Security incident")`);
@@ -113,6 +116,6 @@ describe("sitrep playbook import", () => {
     const printed = spawnSync("npx", ["tsx", "server/cli/index.ts", "playbook", "import", EXPORT], { cwd: root, encoding: "utf8" });
     expect(printed.status, printed.stderr).toBe(0);
     expect(printed.stdout).toMatch(/^# Imported from Mattermost Playbooks/);
-    expect(printed.stderr).toContain("not carried over (10):");
+    expect(printed.stderr).toContain("not carried over (11):");
   });
 });

@@ -94,6 +94,8 @@ const NOT_CARRIED: Record<string, string> = {
   channel_id: "a Sitrep playbook always starts a new channel (or --here)",
   channel_mode: "a Sitrep playbook always starts a new channel (or --here)",
   retrospective_reminder_interval_seconds: "Sitrep does not remind about the retrospective",
+  create_channel_member_on_new_participant: "the incident channel's members are its participants already",
+  remove_channel_member_on_removed_participant: "the incident channel's members are its participants already",
 };
 
 /** `seconds` as a Sitrep duration: `90m` → `1h30m`, `86400` → `24h`. */
