@@ -1,0 +1,256 @@
+/**
+ * The authorization matrix, generated from the route table (`host.routes.list()`):
+ * every host route × {anonymous, no team, team non-member, channel
+ * non-member, member, admin}, each against a fresh invite-only team with a
+ * private channel and a post of the member's in it.
+ *
+ * What each cell expects comes from the route's `access` and `policy`:
+ * `POLICY_KINDS` turns each policy text into a kind, and the kind says who
+ * is refused (no 2xx, no 5xx) and who is let through (no 401, 403 or 404,
+ * no 5xx — a 400 for an empty body is fine: it got past authorization).
+ * Routes without a policy are classified by `access` alone; a resource
+ * policy on a path without parameters (a list the policy filters, e.g.
+ * `GET /api/v4/teams`) has its access cells checked only. The allowed run
+ * after the refused, so a write that succeeds (a delete) comes last; a later
+ * allowed caller may then find the resource gone.
+ *
+ * Adding a route: nothing to do when its policy is one of `POLICY_KINDS`
+ * (or it has none) and its path parameters are ones `sampleValue` fills
+ * (`:id` under /channels, /teams, /posts or /users; `:teamId`, `:channelId`,
+ * `:postId`, `:userId`, `:name` of a team). A new policy text fails
+ * "classifies every policy": add a row. A route of a resource kind whose
+ * path the probes cannot fill fails "can sample every resource route": add
+ * the parameter to `sampleValue`, or the route to `UNSAMPLED` with the
+ * reason (its access cells are still checked).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Channel, Post, Team } from "#common/wire.ts";
+import { startTestServer, UserClient, type TestServer } from "#testing";
+import { samplePath } from "./route-probes.ts";
+import type { RouteEntry } from "./route-table.ts";
+
+/** Who calls: the columns of the matrix. */
+const ROLES = ["anonymous", "noTeam", "teamNonMember", "channelNonMember", "member", "admin"] as const;
+type Role = (typeof ROLES)[number];
+
+/**
+ * What a policy lets through, as a kind:
+ * - `open`: anyone, signed in or not; `signed-in`: any signed-in user; `admin`: system admins;
+ * - `team`: the team's members and system admins; `channel`: those who can read the private channel (its members) and system admins;
+ * - `self`: the user named by `:userId` (the member) and system admins; `post-author`: the post's author (the member) and system admins;
+ * - `author-only`: the post's author alone, not even system admins; `channel-admin`: team or system admins;
+ * - `unsampled`: depends on a body or query value, or a resource the fixture does not make: only the access cells are checked.
+ */
+type Kind = "open" | "signed-in" | "admin" | "team" | "channel" | "self" | "post-author" | "author-only" | "channel-admin" | "unsampled";
+
+/** Every policy text of the route table, by kind. A new text fails the test until it has a row. */
+const POLICY_KINDS: Record<string, Kind> = {
+  "can read the channel": "channel",
+  "can read the channel; channel member or system admin": "channel",
+  "team member; can read the channel": "channel",
+  "may post in the channel": "channel",
+  "can post in the channel": "channel",
+  "channel member (or system admin)": "channel",
+  "can read the channel; to private: channel member or system admin; to public: system admin": "channel",
+  "can read the channel; the member themselves, another channel member or a system admin": "channel",
+  "can read the channel; channel member to add others; the added user on the team": "channel",
+  "can read the channel; team admin or system admin": "channel-admin",
+  "can read the post's channel": "channel",
+  "can see the team": "team",
+  "team member": "team",
+  "team member (or system admin)": "team",
+  "team member (or system admin); only posts of channels the caller may read": "team",
+  "self or system admin": "self",
+  "self or system admin; team member": "self",
+  "the author, or a system admin": "post-author",
+  "the author only, never a bot's, webhook's or system post; system admins neither; not in an archived channel": "author-only",
+  "throttled per address and per login id (429 with Retry-After); every attempt is audited": "open",
+  "open sign-up, or a system admin; refused sign-ups (taken username or email) are throttled per address": "open",
+  "the hook's unguessable id; its owner can post in the target channel": "open",
+  "any user; the caller becomes a member": "signed-in",
+  "can read the file's post's channel (before it is attached, its upload's channel)": "unsampled",
+  "its owner or a system admin; 404 for anyone else": "unsampled",
+  "the user the dialog was opened for": "unsampled",
+  "the caller is user_id, and a member of the post's channel (or system admin)": "unsampled",
+  "the caller is userId, and a member of the post's channel (or system admin)": "unsampled",
+  "the caller is one of the two": "unsampled",
+  "open team: anyone joins, members add others; invite-only: team or system admins": "unsampled",
+  "in_team: team member; in_channel, not_in_channel: can read the channel": "unsampled",
+  "in_team: team member (or system admin); in_channel: can read the channel": "unsampled",
+  "a team's commands only to its members": "unsampled",
+};
+
+/** Resource routes whose resource cells are not checked here, and why (their access cells are). */
+const UNSAMPLED: Record<string, string> = {};
+
+/** Who each kind lets through, among the signed-in roles. */
+const ALLOWED: Record<Exclude<Kind, "unsampled" | "open" | "signed-in">, readonly Role[]> = {
+  admin: ["admin"],
+  team: ["channelNonMember", "member", "admin"],
+  channel: ["member", "admin"],
+  self: ["member", "admin"],
+  "post-author": ["member", "admin"],
+  "author-only": ["member"],
+  "channel-admin": ["admin"],
+};
+
+/** One route's fixture: a fresh member (a route may deactivate them), an invite-only team, its private channel, and the member's post in it. */
+interface Fixture {
+  member: UserClient;
+  team: Team;
+  channel: Channel;
+  post: Post;
+}
+
+let server: TestServer;
+let callers: Record<Exclude<Role, "anonymous">, UserClient>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const admin = await server.admin();
+  callers = {
+    admin,
+    noTeam: await server.createUser(),
+    teamNonMember: await server.createUser(),
+    channelNonMember: await server.createUser(),
+    member: await server.createUser(),
+  };
+  const elsewhere = await server.createTeam(admin, { type: "I" });
+  await joinTeam(elsewhere, callers.teamNonMember);
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const label = (entry: RouteEntry) => `${entry.method} ${entry.path}`;
+
+/** The kind of a route: its policy's, or its access's when it has none; undefined for a policy without a row. */
+function kindOf(entry: RouteEntry): Kind | undefined {
+  if (entry.policy !== undefined) return POLICY_KINDS[entry.policy];
+  return entry.access === "none" ? "open" : entry.access === "system_admin" ? "admin" : "signed-in";
+}
+
+/** Whether the kind's cells need a fixture's ids in the path. */
+const needsFixture = (kind: Kind) => !["open", "signed-in", "admin", "unsampled"].includes(kind);
+
+/** The value of a path parameter from a fixture, or undefined when the probes do not know it. */
+function sampleValue(entry: RouteEntry, param: string, fixture: Fixture): string | undefined {
+  const before = entry.path.slice(0, entry.path.indexOf(`:${param}`));
+  const under = (resource: string) => before.endsWith(`/${resource}/`);
+  if (param === "teamId" || (param === "id" && under("teams"))) return fixture.team.id;
+  if (param === "channelId" || (param === "id" && under("channels"))) return fixture.channel.id;
+  if (param === "postId" || (param === "id" && under("posts"))) return fixture.post.id;
+  if (param === "userId" || (param === "id" && under("users"))) return fixture.member.user.id;
+  if (param === "name" && before.endsWith("/teams/name/")) return fixture.team.name;
+  if (param === "name" && before.endsWith("/channels/name/")) return fixture.channel.name;
+  return undefined;
+}
+
+/** The route's path filled from a fixture, or undefined when a parameter cannot be. */
+function fixturePath(entry: RouteEntry, fixture: Fixture): string | undefined {
+  let missing = false;
+  const filled = entry.path.replace(/:([A-Za-z_]+)/g, (_match, param: string) => {
+    const value = sampleValue(entry, param, fixture);
+    if (value === undefined) missing = true;
+    return value ?? "";
+  });
+  return missing ? undefined : filled;
+}
+
+/** A fresh fixture: the member on an invite-only team and in its private channel, with a post; the channel non-member on the team only. */
+async function makeFixture(): Promise<Fixture> {
+  const member = await server.createUser();
+  callers.member = member;
+  const team = await server.createTeam(callers.admin, { type: "I" });
+  await joinTeam(team, callers.channelNonMember);
+  const channel = await server.createChannel(callers.admin, { teamId: team.id, type: "P" });
+  await server.addToChannel(callers.admin, { channel, user: member.user });
+  const post = await server.createPost(member, { channelId: channel.id, message: "matrix" });
+  return { member, team, channel, post };
+}
+
+/** Add a user to a team, as the admin. */
+async function joinTeam(team: Team, user: UserClient): Promise<void> {
+  const res = await callers.admin.post(`/api/v4/teams/${team.id}/members`, { team_id: team.id, user_id: user.user.id });
+  if (res.status !== 201) throw new Error(`joinTeam: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** Sign in again every caller whose session a route ended (logout, session revocation, deactivation undone). */
+async function signInAgain(): Promise<void> {
+  for (const role of ["admin", "noTeam", "teamNonMember", "channelNonMember"] as const) {
+    const caller = callers[role];
+    if ((await caller.get("/api/v4/users/me")).status !== 401) continue;
+    const login = await server.anonymous.post("/api/v4/users/login", { login_id: caller.user.username, password: "password-123" });
+    const token = login.headers.get("token");
+    if (login.status !== 200 || !token) throw new Error(`sign-in of ${role}: ${login.status} ${JSON.stringify(login.body)}`);
+    callers[role] = new UserClient(server.url, token, caller.user);
+  }
+}
+
+const bodyFor = (entry: RouteEntry) => (entry.method === "GET" || entry.method === "DELETE" ? undefined : {});
+
+describe("the authorization matrix", () => {
+  it("classifies every policy of the route table", () => {
+    const unknown = server.host.routes
+      .list()
+      .filter((entry) => kindOf(entry) === undefined)
+      .map((entry) => `${label(entry)}: "${entry.policy}"`);
+    expect(unknown, "add these policies to POLICY_KINDS").toEqual([]);
+  });
+
+  it("can sample every resource route from a fixture, or lists it in UNSAMPLED", async () => {
+    const fixture = await makeFixture();
+    const unsampled = server.host.routes
+      .list({ owner: "host" })
+      .filter((entry) => needsFixture(kindOf(entry) ?? "unsampled") && !UNSAMPLED[label(entry)] && !fixturePath(entry, fixture))
+      .map(label);
+    expect(unsampled, "teach sampleValue these parameters, or list the routes in UNSAMPLED").toEqual([]);
+  });
+
+  it("answers every cell of every host route as its access and policy say", async () => {
+    const problems: string[] = [];
+    let cells = 0;
+    for (const entry of server.host.routes.list({ owner: "host" })) {
+      const kind = kindOf(entry) ?? "unsampled";
+      // A resource kind on a path without parameters filters a list (GET /teams): only its access cells apply.
+      const sampled = needsFixture(kind) && entry.path.includes(":") && !UNSAMPLED[label(entry)];
+      /** Set once an allowed caller's write succeeded: a later allowed caller may then find the resource gone (404). */
+      let written = false;
+      // Every route gets its own member; resource routes their own team, channel and post too.
+      const fixture = sampled ? await makeFixture() : undefined;
+      if (!fixture) callers.member = await server.createUser();
+      const urlPath = (fixture && fixturePath(entry, fixture)) || samplePath(entry);
+      // The refused first, then the allowed, so a write that succeeds (a delete) runs last on its fixture.
+      const order: Role[] = [...ROLES].sort((a, b) => Number(allowedFor(kind, a)) - Number(allowedFor(kind, b)));
+      for (const role of order) {
+        const caller = role === "anonymous" ? server.anonymous : callers[role];
+        const res = await caller.request(entry.method, urlPath, bodyFor(entry));
+        cells += 1;
+        const cell = `${label(entry)} as ${role} (${kind}): ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`;
+        if (res.status >= 500) problems.push(`5xx: ${cell}`);
+        else if (role === "anonymous") {
+          if (entry.access !== "none" && res.status !== 401) problems.push(`expected 401: ${cell}`);
+        } else if (entry.access === "system_admin" && role !== "admin") {
+          if (res.status !== 403) problems.push(`expected 403: ${cell}`);
+        } else if (sampled) {
+          const allowed = allowedFor(kind, role);
+          if (!allowed && res.status < 300) problems.push(`expected a refusal: ${cell}`);
+          const refusals = written ? [401, 403] : [401, 403, 404];
+          if (allowed && refusals.includes(res.status)) problems.push(`expected to be let through: ${cell}`);
+          if (allowed && res.status < 300 && entry.method !== "GET") written = true;
+        }
+      }
+      await signInAgain();
+    }
+    expect(problems).toEqual([]);
+    expect(cells).toBeGreaterThan(300);
+  }, 600_000);
+});
+
+/** Whether a signed-in role is let through by a kind (anonymous callers never are, but on open routes). */
+function allowedFor(kind: Kind, role: Role): boolean {
+  if (kind === "open") return true;
+  if (role === "anonymous") return false;
+  if (kind === "signed-in" || kind === "unsampled") return true;
+  return ALLOWED[kind].includes(role);
+}
