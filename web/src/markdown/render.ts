@@ -2,15 +2,18 @@
  * @module markdown/render
  * Post markdown to safe HTML. Raw HTML in a message is shown as text (as
  * Mattermost does), and the output is sanitized by DOMPurify anyway: no
- * scripts, no event handlers, links only to http(s), mailto or the app itself,
- * opened in a new tab with `rel="noopener noreferrer"`.
+ * scripts, no event handlers, no inputs but task lists' read-only
+ * checkboxes, links only to http(s), mailto or the app itself, opened in a
+ * new tab with `rel="noopener noreferrer"`.
  */
 import DOMPurify from "dompurify";
+import { taskCheckboxSanitizer } from "./task-lists.ts";
 import { markdownToHtml } from "./to-html.ts";
 
 const SAFE_URL = /^(?:https?:|mailto:|\/(?!\/)|#)/i;
 
 const purifier = DOMPurify(window);
+purifier.addHook("uponSanitizeElement", taskCheckboxSanitizer);
 purifier.addHook("afterSanitizeAttributes", (node) => {
   if (node.tagName === "A") {
     const href = node.getAttribute("href") ?? "";
@@ -28,7 +31,7 @@ purifier.addHook("afterSanitizeAttributes", (node) => {
 
 const PURIFY_CONFIG = {
   ALLOWED_URI_REGEXP: SAFE_URL,
-  FORBID_TAGS: ["style", "form", "input", "button", "textarea", "select", "iframe", "object", "embed", "svg", "math"],
+  FORBID_TAGS: ["style", "form", "button", "textarea", "select", "iframe", "object", "embed", "svg", "math"],
   FORBID_ATTR: ["style", "id", "class"],
   ADD_ATTR: ["target"],
 };

@@ -6,6 +6,7 @@
  */
 import { Marked } from "marked";
 import { isMentionToken, mentionExtension } from "./mentions.ts";
+import { separateHeadingLines, taskCheckboxHtml } from "./task-lists.ts";
 
 const marked = new Marked(
   {
@@ -15,6 +16,9 @@ const marked = new Marked(
     renderer: {
       html({ text }) {
         return escapeHtml(text);
+      },
+      checkbox({ checked }) {
+        return taskCheckboxHtml(checked);
       },
     },
   },
@@ -34,7 +38,7 @@ export function escapeHtml(text: string): string {
  */
 export function markdownToHtml(markdown: string, options: { mentionKeys?: readonly string[] } = {}): string {
   const keys = new Set(options.mentionKeys ?? []);
-  const tokens = marked.lexer(markdown);
+  const tokens = marked.lexer(separateHeadingLines(markdown));
   // walkTokens answers with its callbacks' results (promises for async ones); these are synchronous.
   if (keys.size > 0)
     void marked.walkTokens(tokens, (token) => {
