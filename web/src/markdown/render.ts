@@ -7,13 +7,14 @@
  * new tab with `rel="noopener noreferrer"`.
  */
 import DOMPurify from "dompurify";
-import { taskCheckboxSanitizer } from "./task-lists.ts";
-import { markdownToHtml } from "./to-html.ts";
+import { taskCheckboxSanitizer, listAttributeKeeper } from "./task-lists.ts";
+import { markdownToHtml, type MarkdownReader } from "./to-html.ts";
 
 const SAFE_URL = /^(?:https?:|mailto:|\/(?!\/)|#)/i;
 
 const purifier = DOMPurify(window);
 purifier.addHook("uponSanitizeElement", taskCheckboxSanitizer);
+purifier.addHook("uponSanitizeAttribute", listAttributeKeeper);
 purifier.addHook("afterSanitizeAttributes", (node) => {
   if (node.tagName === "A") {
     const href = node.getAttribute("href") ?? "";
@@ -46,7 +47,7 @@ export function sanitizeHtml(html: string): string {
  * (see markdown/to-html.ts) stand out as the reader's.
  * @example renderMarkdown("**hi** <script>x()</script>") // "<p><strong>hi</strong> &lt;script&gt;x()&lt;/script&gt;</p>"
  */
-export function renderMarkdown(markdown: string, options: { mentionKeys?: readonly string[] } = {}): string {
+export function renderMarkdown(markdown: string, options: MarkdownReader = {}): string {
   return sanitizeHtml(markdownToHtml(markdown, options));
 }
 

@@ -5,8 +5,10 @@
  * its checklist as a numbered task list under one emphasized stage line per
  * stage; CommonMark would make such a line a lazy continuation of the item
  * above it, so it is set apart by a blank line first. Runs without a DOM,
- * except {@link taskCheckboxSanitizer}, which markdown/render.ts gives to DOMPurify.
+ * except {@link taskCheckboxSanitizer} and {@link listAttributeKeeper},
+ * the hooks markdown/render.ts gives to DOMPurify.
  */
+import type { UponSanitizeAttributeHookEvent } from "dompurify";
 
 /** Only the read-only checkbox of a task list item survives sanitizing; these are its attributes. */
 const CHECKBOX_ATTRIBUTES = new Set(["type", "checked", "disabled", "aria-label"]);
@@ -56,4 +58,15 @@ export function taskCheckboxSanitizer(node: Node): void {
   }
   for (const name of node.getAttributeNames()) if (!CHECKBOX_ATTRIBUTES.has(name)) node.removeAttribute(name);
   node.setAttribute("disabled", "");
+}
+
+/**
+ * DOMPurify's `uponSanitizeAttribute` hook for lists: keeps a checkbox's
+ * `type="checkbox"` and a numbered list's `start` (a stage's items go on from
+ * its number), which the URL rule for attribute values would drop.
+ */
+export function listAttributeKeeper(node: Element, event: UponSanitizeAttributeHookEvent): void {
+  const checkbox = node.tagName === "INPUT" && event.attrName === "type" && event.attrValue === "checkbox";
+  const start = node.tagName === "OL" && event.attrName === "start" && /^\d{1,9}$/.test(event.attrValue);
+  if (checkbox || start) event.forceKeepAttr = true;
 }
