@@ -59,7 +59,8 @@ export function App({ services }: { services: Services }) {
   else if (route.page === "root") page = <RootRedirect />;
   else if (route.page === "select_team") page = <SelectTeamPage />;
   else if (route.page === "admin") page = <AdminConsolePage section={route.section} pluginId={route.pluginId} />;
-  else if (route.page === "team" || route.page === "channel" || route.page === "permalink") page = <WorkspacePage route={route} />;
+  else if (route.page === "team" || route.page === "channel" || route.page === "permalink" || route.page === "messages")
+    page = <WorkspacePage route={route} />;
   else page = <NotFoundPage />;
 
   return (

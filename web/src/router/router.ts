@@ -60,6 +60,7 @@ export type Route =
   | { page: "team"; team: string }
   | { page: "channel"; team: string; channel: string }
   | { page: "permalink"; team: string; postId: string }
+  | { page: "messages"; team: string; username: string }
   | { page: "not_found" };
 
 /** Match a path to a route. */
@@ -77,6 +78,8 @@ export function matchRoute(pathname: string): Route {
   if (parts.length === 1) return { page: "team", team: first };
   if (second === "channels" && third && parts.length === 3) return { page: "channel", team: first, channel: third };
   if (second === "pl" && third && parts.length === 3) return { page: "permalink", team: first, postId: third };
+  if (second === "messages" && third?.startsWith("@") && parts.length === 3)
+    return { page: "messages", team: first, username: third.slice(1) };
   return { page: "not_found" };
 }
 
