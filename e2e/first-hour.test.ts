@@ -70,4 +70,64 @@ describe("the first hour of an incident", () => {
     await expect(alert.locator(".badge").textContent()).resolves.toBe("WEBHOOK");
     e2e.assertNoConsoleErrors();
   });
+
+  test("task lists, linked ~channels and @users, emoji, and a dark theme that follows the system and a toggle, with no axe violation in either", async () => {
+    const admin = await e2e.server.admin();
+    const bob = await e2e.server.createUser({ username: `bob${Date.now() % 100000}` });
+    const { team, channel } = await createTeamWithTownSquare(e2e.server, admin, { name: `md-${Date.now() % 100000}`, members: [bob] });
+    const alerts = await e2e.server.createChannel(admin, { teamId: team.id, name: "alerts" });
+    await e2e.server.createChannel(admin, { teamId: team.id, name: "secret-room", type: "P" });
+    await e2e.server.addToChannel(admin, { channel: alerts, user: bob.user });
+    await e2e.server.createPost(admin, {
+      channelId: channel.id,
+      message: `Checklist (1/2 done):\n_Triage_\n1. [x] Page the on-call\n_Mitigate_\n2. [ ] Roll back`,
+    });
+    await e2e.server.createPost(admin, {
+      channelId: channel.id,
+      message: `:smile: :smiley: see ~alerts, not ~secret-room; ask @${admin.user.username}`,
+    });
+    const { page } = await e2e.open({ user: bob, path: `/${team.name}/channels/town-square` });
+    const post = page.locator(".post", { hasText: "see" });
+    await post.waitFor();
+
+    // Task lists: one read-only box per item, the stage line a paragraph of its own.
+    const boxes = page.getByRole("checkbox", { name: /done/i });
+    await expect(boxes.count()).resolves.toBe(2);
+    await expect(boxes.first().isChecked()).resolves.toBe(true);
+    await expect(boxes.first().isDisabled()).resolves.toBe(true);
+    await expect(page.locator(".markdown p", { hasText: /^Mitigate$/ }).count()).resolves.toBe(1);
+    await expect(page.locator('.markdown ol[start="2"]').textContent()).resolves.toContain("Roll back");
+
+    // Emoji from the common table and from the larger one loaded on demand; ~secret-room stays text for a non-member.
+    await post.getByRole("img", { name: "smiley", exact: true }).waitFor();
+    await expect(post.getByRole("img", { name: "smile", exact: true }).textContent()).resolves.toBe("😄");
+    await expect(post.getByRole("link", { name: "~secret-room" }).count()).resolves.toBe(0);
+    await expect(post.textContent()).resolves.toContain("~secret-room");
+    await expect(post.getByRole("link", { name: `@${admin.user.username}` }).count()).resolves.toBe(1);
+
+    expect(await e2e.axe(page)).toEqual([]);
+    await e2e.screenshot(page, "first-hour-markdown-light");
+    await page.getByRole("button", { name: "Dark theme" }).click();
+    await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe("dark");
+    expect(await e2e.axe(page)).toEqual([]);
+    await e2e.screenshot(page, "first-hour-markdown-dark");
+    await page.reload();
+    await post.waitFor();
+    await expect(page.getByRole("button", { name: "Dark theme" }).getAttribute("aria-pressed")).resolves.toBe("true");
+
+    // A channel link opens the channel in the app.
+    await post.getByRole("link", { name: "~alerts" }).click();
+    await page.waitForURL(`**/${team.name}/channels/alerts`);
+    await page.getByRole("heading", { level: 1, name: "alerts" }).waitFor();
+
+    // With no pick, the system's dark setting is followed.
+    const fresh = await e2e.open({ user: bob });
+    await fresh.page.emulateMedia({ colorScheme: "dark" });
+    await fresh.page.goto(`/${team.name}/channels/town-square`);
+    await fresh.page.locator(".post", { hasText: "see" }).waitFor();
+    const background = await fresh.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe("rgb(22, 26, 34)");
+    expect(await e2e.axe(fresh.page)).toEqual([]);
+    e2e.assertNoConsoleErrors();
+  });
 });

@@ -10,6 +10,7 @@ import { useServices } from "../store/services.ts";
 import { logoutStarter } from "../store/session.ts";
 import { isUnread } from "../store/state.ts";
 import { useStore } from "../store/store.ts";
+import { themeToggler, useShownTheme } from "../store/theme.ts";
 import { mentionCountOf } from "../store/unreads.ts";
 import { BrowseChannelsModal } from "./BrowseChannelsModal.tsx";
 import { ChannelIcon } from "./ChannelIcon.tsx";
@@ -61,6 +62,16 @@ function ChannelSection({
         })}
       </ul>
     </section>
+  );
+}
+
+/** Switches between the light and the dark theme (kept in this browser). */
+function ThemeToggle() {
+  const theme = useShownTheme();
+  return (
+    <button type="button" className="link-button" aria-pressed={theme === "dark"} onClick={themeToggler}>
+      Dark theme
+    </button>
   );
 }
 
@@ -124,6 +135,7 @@ export function ChannelSidebar({ team, onNavigate }: { team: Team; onNavigate():
             System console
           </Link>
         )}
+        <ThemeToggle />
         <button
           type="button"
           className="link-button"
