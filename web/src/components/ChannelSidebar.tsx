@@ -1,7 +1,9 @@
 /**
- * The team's channels (public and private sections, unread in bold, mention
- * counts), the direct messages, the user menu, and the buttons to browse and
- * create channels.
+ * The team's channels (public and private sections, then the sections
+ * plugins registered, e.g. the Incident plugin's "Incidents"; unread in
+ * bold, mention counts; each section sorted naturally and collapsible, the
+ * choice kept per user in this browser), the direct messages, the user menu,
+ * the theme toggle, and the buttons to browse and create channels.
  */
 import { useState } from "react";
 import { isSystemAdmin, type Channel, type Team } from "#common/wire.ts";
@@ -10,6 +12,9 @@ import { useServices } from "../store/services.ts";
 import { logoutStarter } from "../store/session.ts";
 import { isUnread } from "../store/state.ts";
 import { useStore } from "../store/store.ts";
+import { sortedChannels } from "../store/channel-order.ts";
+import { collapsedSectionKeeper, collapsedSections } from "../store/sidebar-sections.ts";
+import { channelsBySection } from "../plugins/contributions.ts";
 import { themeToggler, useShownTheme } from "../store/theme.ts";
 import { mentionCountOf } from "../store/unreads.ts";
 import { BrowseChannelsModal } from "./BrowseChannelsModal.tsx";
@@ -26,22 +31,36 @@ function ChannelSection({
   team,
   currentChannelId,
   onNavigate,
+  sectionKey,
 }: {
   title: string;
   channels: Channel[];
   team: Team;
   currentChannelId: string | null;
   onNavigate(): void;
+  /** Keeps the user's collapsed choice. */
+  sectionKey: string;
 }) {
   const { store } = useServices();
   const members = useStore(store, (s) => s.members);
-  const id = `section-${title.replace(/\W+/g, "-").toLowerCase()}`;
+  const userId = useStore(store, (s) => s.me?.id ?? "");
+  const [collapsed, setCollapsed] = useState(() => collapsedSections(userId).has(sectionKey));
+  const id = `section-${sectionKey.replace(/\W+/g, "-").toLowerCase()}`;
   if (channels.length === 0) return null;
+  const toggle = () => {
+    setCollapsed(!collapsed);
+    collapsedSectionKeeper({ userId, sectionKey, collapsed: !collapsed });
+  };
   return (
     <section className="channel-section" aria-labelledby={id}>
-      <h2 id={id}>{title}</h2>
-      <ul>
-        {channels.map((channel) => {
+      <h2 id={id}>
+        <button type="button" className="section-toggle" aria-expanded={!collapsed} onClick={toggle}>
+          {title}
+          {collapsed && <span className="section-count"> ({channels.length})</span>}
+        </button>
+      </h2>
+      <ul hidden={collapsed}>
+        {sortedChannels(channels).map((channel) => {
           const unread = channel.id !== currentChannelId && isUnread(channel, members[channel.id]);
           const mentions = channel.id !== currentChannelId ? mentionCountOf(members[channel.id]) : 0;
           return (
@@ -82,8 +101,13 @@ export function ChannelSidebar({ team, onNavigate }: { team: Team; onNavigate():
   const channels = useStore(services.store, (s) => s.channels[team.id]);
   const connection = useStore(services.store, (s) => s.connection);
   const [modal, setModal] = useState<"create" | "browse" | null>(null);
-  const publicChannels = (channels ?? []).filter((c) => c.type === "O");
-  const privateChannels = (channels ?? []).filter((c) => c.type === "P");
+  const pluginSections = useStore(services.plugins.contributions, (c) => c.sidebarSections);
+  const split = channelsBySection(
+    pluginSections,
+    (channels ?? []).filter((c) => c.type === "O" || c.type === "P"),
+  );
+  const publicChannels = split.rest.filter((c) => c.type === "O");
+  const privateChannels = split.rest.filter((c) => c.type === "P");
 
   return (
     <nav className="channel-sidebar" aria-label="Channels">
@@ -113,6 +137,7 @@ export function ChannelSidebar({ team, onNavigate }: { team: Team; onNavigate():
           <p className="muted sidebar-empty">No channels yet: browse or create one.</p>
         ) : null}
         <ChannelSection
+          sectionKey="public"
           title="Public channels"
           channels={publicChannels}
           team={team}
@@ -120,12 +145,24 @@ export function ChannelSidebar({ team, onNavigate }: { team: Team; onNavigate():
           onNavigate={onNavigate}
         />
         <ChannelSection
+          sectionKey="private"
           title="Private channels"
           channels={privateChannels}
           team={team}
           currentChannelId={currentChannelId}
           onNavigate={onNavigate}
         />
+        {split.sections.map(({ section, channels: held }) => (
+          <ChannelSection
+            key={section.key}
+            sectionKey={section.key}
+            title={section.title}
+            channels={held}
+            team={team}
+            currentChannelId={currentChannelId}
+            onNavigate={onNavigate}
+          />
+        ))}
         <DirectMessagesSection team={team} currentChannelId={currentChannelId} onNavigate={onNavigate} />
       </div>
       <NotificationBanner />

@@ -4,8 +4,8 @@
  * disabled plugin's additions can be removed together.
  */
 import type { ComponentType, ReactNode } from "react";
-import type { PluginComponentProps, PostMenuAction, PostTypeProps, WebLocation } from "#common/web-plugin-api.ts";
-import type { Post } from "#common/wire.ts";
+import type { PluginComponentProps, PostMenuAction, PostTypeProps, SidebarSection, WebLocation } from "#common/web-plugin-api.ts";
+import type { Channel, Post } from "#common/wire.ts";
 
 export interface RhsContribution {
   /** Unique across plugins: `pluginId:id`. */
@@ -35,6 +35,14 @@ export interface PostMenuActionContribution extends PostMenuAction {
   pluginId: string;
 }
 
+export interface SidebarSectionContribution extends SidebarSection {
+  /** Unique across plugins: `pluginId:id`. */
+  key: string;
+  pluginId: string;
+  /** Bumped by `refresh()`, so the sidebar filters again. */
+  version: number;
+}
+
 export interface AdminPageContribution {
   key: string;
   pluginId: string;
@@ -49,6 +57,8 @@ export interface Contributions {
   /** Items of posts' "⋯" menus, in the order registered. */
   postMenuActions: PostMenuActionContribution[];
   adminPages: AdminPageContribution[];
+  /** Plugins' sections of the channel sidebar, in the order registered. */
+  sidebarSections: SidebarSectionContribution[];
   /** Key of the RHS panel shown, or null. */
   openRhs: string | null;
   /** Ids of the plugins whose web code is loaded. */
@@ -61,6 +71,7 @@ export const noContributions: Contributions = {
   postTypes: [],
   postMenuActions: [],
   adminPages: [],
+  sidebarSections: [],
   openRhs: null,
   loaded: [],
 };
@@ -84,4 +95,34 @@ export function postMenuActionsFor(contributions: Contributions, post: Post): Po
       return false;
     }
   });
+}
+
+/**
+ * The user's channels split into the plugins' sidebar sections: each channel
+ * goes to the first section whose filter accepts it; `rest` are the others.
+ * A filter that throws holds nothing (and is reported), never breaks the sidebar.
+ */
+export function channelsBySection(
+  sections: readonly SidebarSectionContribution[],
+  channels: readonly Channel[],
+): { sections: Array<{ section: SidebarSectionContribution; channels: Channel[] }>; rest: Channel[] } {
+  const failed = new Set<string>();
+  const accepts = (section: SidebarSectionContribution, channel: Channel) => {
+    if (failed.has(section.key)) return false;
+    try {
+      return section.filter(channel) === true;
+    } catch (error) {
+      failed.add(section.key);
+      console.warn(`Sitrep: plugin ${section.pluginId}'s sidebar section "${section.title}" failed`, error);
+      return false;
+    }
+  };
+  const filled = sections.map((section) => ({ section, channels: [] as Channel[] }));
+  const rest: Channel[] = [];
+  for (const channel of channels) {
+    const home = filled.find((entry) => accepts(entry.section, channel));
+    if (home) home.channels.push(channel);
+    else rest.push(channel);
+  }
+  return { sections: filled, rest };
 }
