@@ -162,6 +162,26 @@ export interface PostMenuAction {
   action(post: Post, location: WebLocation): void;
 }
 
+/** Controls of a registered sidebar section. */
+export interface SidebarSectionHandle extends Disposable {
+  /** Run the section's filter again (after what it reads changed, e.g. an incident ended). */
+  refresh(): void;
+}
+
+/** A section of the channel sidebar that a plugin fills, e.g. "Incidents". */
+export interface SidebarSection {
+  /** Stable within the plugin; keeps the user's collapsed choice across reloads. */
+  id: string;
+  /** The section's heading. */
+  title: string;
+  /**
+   * Which of the user's channels it holds (they leave the host's Public and
+   * Private sections). Runs on every render of the sidebar: keep it quick and
+   * pure; one that throws holds nothing.
+   */
+  filter(channel: Channel): boolean;
+}
+
 /** What a plugin can add to the web app. */
 export interface WebPluginRegistry {
   /** A right-hand sidebar panel; returns handles to show, hide or toggle it. */
@@ -181,6 +201,12 @@ export interface WebPluginRegistry {
   registerPage(props: PluginPage): Disposable;
   /** An entry in the team menu, e.g. "Incidents" opening the plugin's page. */
   registerMainMenuAction(props: MainMenuAction): Disposable;
+  /**
+   * A section of the channel sidebar holding the channels `filter` accepts,
+   * after the host's own sections, sorted like them; the user may collapse it
+   * (kept in their browser). Call `refresh()` when what the filter reads changes.
+   */
+  registerSidebarSection(props: SidebarSection): SidebarSectionHandle;
   /** A page in the admin console under Plugins → the plugin's name. */
   registerAdminConsolePage(props: { title: string; component: ComponentType<PluginComponentProps> }): Disposable;
 }

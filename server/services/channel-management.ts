@@ -16,6 +16,7 @@ import { type AppError, badRequest, conflict, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { getChannelRow, isChannelMember, presentChannel, suggestChannelName } from "./channels.ts";
 import { DEFAULT_CHANNEL } from "./teams.ts";
+import { membershipPoster } from "./membership-posts.ts";
 
 /** The body of `PUT /api/v4/channels/{id}/patch`: Mattermost's field limits (a new name as on create). */
 export const channelPatchSchema = z.object({
@@ -145,7 +146,8 @@ export async function channelRestorer(host: Host, props: { channel: Channel }): 
  * they leave). The removed user is told with `user_removed {channel_id,
  * remover_id}`, the remaining members with `user_removed {user_id,
  * remover_id}`; the member cache is dropped in every process first, so the
- * removed user gets no further event of the channel.
+ * removed user gets no further event of the channel. The channel is told
+ * ("@alice left the channel." or "… was removed from the channel.").
  */
 export async function channelMemberRemover(host: Host, props: { channel: Channel; userId: string; removerId: string }): Promise<void> {
   refuseFixedChannel(props.channel, { id: "api.channel.remove_user_from_channel", what: "left" });
@@ -156,6 +158,7 @@ export async function channelMemberRemover(host: Host, props: { channel: Channel
   host.realtime.publish("user_removed", { channel_id: props.channel.id, remover_id: props.removerId }, { userId: props.userId });
   host.realtime.publish("user_removed", { user_id: props.userId, remover_id: props.removerId }, { channelId: props.channel.id });
   host.hooks.fireMemberRemoved({ channelId: props.channel.id, userId: props.userId, removerId: props.removerId });
+  await membershipPoster(host, { kind: "removed", channelId: props.channel.id, userId: props.userId, actorId: props.removerId });
 }
 
 /**

@@ -12,6 +12,7 @@ import { uniqueViolation } from "../db/unique-violation.ts";
 import { badRequest, conflict, forbidden, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { canBrowseTeam } from "../policies/team.ts";
+import { membershipPoster } from "./membership-posts.ts";
 
 export const newChannelSchema = z.object({
   team_id: z.string().length(26, "must be a 26-character id"),
@@ -238,7 +239,11 @@ export async function channelCreator(host: Host, props: { input: unknown; creato
   return channel;
 }
 
-/** Add a user to a channel (and to its team when missing). Idempotent. */
+/**
+ * Add a user to a channel (and to its team when missing). Idempotent. A new
+ * member is announced in the channel ("@alice joined the channel.", or
+ * "added … by @bob" when `actorId` is someone else).
+ */
 export async function channelMemberAdder(
   host: Host,
   props: { channelId: string; userId: string; actorId?: string },
@@ -277,6 +282,7 @@ export async function channelMemberAdder(
       { channelId: channel.id },
     );
     host.hooks.fireMemberAdded({ channelId: channel.id, userId: props.userId });
+    await membershipPoster(host, { kind: "added", channelId: channel.id, userId: props.userId, actorId: props.actorId ?? props.userId });
   }
   const member = await getChannelMember(host, channel.id, props.userId);
   // Just written; gone only if the user was removed at the same moment.

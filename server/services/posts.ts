@@ -390,7 +390,8 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
       details: { plugin_id: checked.error.pluginId },
     });
   }
-  const mentions = await postMentions(host, { post: checked.post, channel });
+  // A system post (who joined, left, was added) names people without mentioning them, as in Mattermost.
+  const mentions = checked.post.type.startsWith("system_") ? [] : await postMentions(host, { post: checked.post, channel });
   await host.postWriter.write(checked.post, mentions);
   const files = await filesAttacher(host, { fileIds, postId: checked.post.id });
   // A reply carries its thread's count, as the root does, so a client can show it without asking.

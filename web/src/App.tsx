@@ -59,7 +59,13 @@ export function App({ services }: { services: Services }) {
   else if (route.page === "root") page = <RootRedirect />;
   else if (route.page === "select_team") page = <SelectTeamPage />;
   else if (route.page === "admin") page = <AdminConsolePage section={route.section} pluginId={route.pluginId} />;
-  else if (route.page === "team" || route.page === "channel" || route.page === "permalink" || route.page === "plugin_page")
+  else if (
+    route.page === "team" ||
+    route.page === "channel" ||
+    route.page === "permalink" ||
+    route.page === "plugin_page" ||
+    route.page === "messages"
+  )
     page = <WorkspacePage route={route} />;
   else page = <NotFoundPage />;
 

@@ -18,9 +18,11 @@ import { latestPostsLoader } from "./store/posts.ts";
 import type { Services } from "./store/services.ts";
 import { initialState } from "./store/state.ts";
 import { Store } from "./store/store.ts";
+import { themeStarter } from "./store/theme.ts";
 import "./styles.css";
 
 shareModules();
+themeStarter();
 const store = new Store(initialState);
 // Server data the app cannot read is shown (WireErrorBanner), not used.
 const wire = new WireParser({

@@ -268,13 +268,14 @@ describe("unread state: POST /api/v4/channels/members/me/view", () => {
     await server.addToChannel(alice, { channel, user: bob.user });
     await server.createPost(alice, { channelId: channel.id, message: "one" });
     await server.createPost(alice, { channelId: channel.id, message: "two" });
+    // Two posts and the system post of bob's joining ("added to the channel by @alice").
     const total = await bob.get(`/api/v4/channels/${channel.id}`, channelSchema);
-    expect(total.body.total_msg_count).toBe(2);
+    expect(total.body.total_msg_count).toBe(3);
     const before = await bob.get(`/api/v4/channels/${channel.id}/members/me`, channelMemberSchema);
     expect(before.status).toBe(200);
     expect(before.body.msg_count).toBe(0);
     // The author has read their own posts.
-    expect((await alice.get(`/api/v4/channels/${channel.id}/members/me`, channelMemberSchema)).body.msg_count).toBe(2);
+    expect((await alice.get(`/api/v4/channels/${channel.id}/members/me`, channelMemberSchema)).body.msg_count).toBe(3);
     const mine = await bob.get(`/api/v4/users/me/teams/${team.id}/channels/members`, z.array(channelMemberSchema));
     expect(mine.body.find((m: { channel_id: string }) => m.channel_id === channel.id)?.msg_count).toBe(0);
 
@@ -287,7 +288,7 @@ describe("unread state: POST /api/v4/channels/members/me/view", () => {
     expect(view.body.status).toBe("OK");
     expect(view.body.last_viewed_at_times[channel.id]).toBeGreaterThan(0);
     const after = await bob.get(`/api/v4/channels/${channel.id}/members/me`, channelMemberSchema);
-    expect(after.body.msg_count).toBe(2);
+    expect(after.body.msg_count).toBe(3);
     expect(after.body.last_viewed_at).toBeGreaterThan(before.body.last_viewed_at);
   });
 

@@ -38,7 +38,10 @@ export function registerClientBootstrapRoutes(app: FastifyInstance, host: Host):
       const password = String(passwordOpen);
       const signUp = String(host.config.openSignup);
       const oidc = host.config.oidc;
+      // Mattermost's NoAccounts: the sign-up page says the first account becomes the system admin.
+      const someone = await host.db.selectFrom("users").select("id").limit(1).executeTakeFirst();
       return {
+        NoAccounts: String(someone === undefined),
         SiteURL: host.config.siteUrl,
         SiteName: "Sitrep",
         Version: MATTERMOST_VERSION,

@@ -134,11 +134,12 @@ describe("POST /api/v4/posts", () => {
       Array.from({ length: 24 }, (_, i) => (i % 2 ? alice : bob).post("/api/v4/posts", { channel_id: channel.id, message: `burst ${i}` })),
     );
     expect(results.map((r) => r.status)).toEqual(Array(24).fill(201));
+    // The 24 and the system post of bob's joining, which alice made by adding him.
     const list = await alice.get(`/api/v4/channels/${channel.id}/posts?per_page=100`, postListSchema);
-    expect(list.body.order).toHaveLength(24);
-    expect((await alice.get(`/api/v4/channels/${channel.id}`, channelSchema)).body.total_msg_count).toBe(24);
+    expect(list.body.order).toHaveLength(25);
+    expect((await alice.get(`/api/v4/channels/${channel.id}`, channelSchema)).body.total_msg_count).toBe(25);
     // Each author has read their own posts, none of the other's.
-    expect((await alice.get(`/api/v4/channels/${channel.id}/members/me`, channelMemberSchema)).body.msg_count).toBe(12);
+    expect((await alice.get(`/api/v4/channels/${channel.id}/members/me`, channelMemberSchema)).body.msg_count).toBe(13);
     expect((await bob.get(`/api/v4/channels/${channel.id}/members/me`, channelMemberSchema)).body.msg_count).toBe(12);
   });
 
@@ -182,7 +183,8 @@ describe("GET /api/v4/channels/{id}/posts", () => {
   });
 
   it("answers {order, posts}, newest first", () => {
-    expect(all.order).toHaveLength(5);
+    // Five posts and the system post of bob's joining.
+    expect(all.order).toHaveLength(6);
     expect(Object.keys(all.posts).sort()).toEqual([...all.order].sort());
     const times = all.order.map((id) => all.posts[id]?.create_at ?? 0);
     expect([...times].sort((a, b) => b - a)).toEqual(times);

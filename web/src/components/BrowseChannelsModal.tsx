@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import type { Channel } from "#common/wire.ts";
 import { errorMessage } from "../api/client.ts";
 import { paths } from "../router/router.ts";
+import { sortedChannels } from "../store/channel-order.ts";
 import { channelJoiner, publicChannelsLoader } from "../store/channels.ts";
 import { useServices } from "../store/services.ts";
 import { useStore } from "../store/store.ts";
@@ -21,7 +22,7 @@ export function BrowseChannelsModal({ teamId, teamName, onClose }: { teamId: str
   }, [services, teamId]);
 
   const memberOf = new Set((mine ?? []).map((c) => c.id));
-  const shown = (channels ?? []).filter((c) =>
+  const shown = sortedChannels(channels ?? []).filter((c) =>
     `${c.display_name} ${c.name} ${c.purpose}`.toLowerCase().includes(filter.trim().toLowerCase()),
   );
 

@@ -1,7 +1,9 @@
 /**
- * The team's channels (public and private sections, unread in bold, mention
- * counts), the direct messages, the user menu, and the buttons to browse and
- * create channels.
+ * The team's channels (public and private sections, then the sections
+ * plugins registered, e.g. the Incident plugin's "Incidents"; unread in
+ * bold, mention counts; each section sorted naturally and collapsible, the
+ * choice kept per user in this browser), the direct messages, the user menu,
+ * the theme toggle, and the buttons to browse and create channels.
  */
 import { useState } from "react";
 import { isSystemAdmin, type Channel, type Team } from "#common/wire.ts";
@@ -10,6 +12,10 @@ import { useServices } from "../store/services.ts";
 import { logoutStarter } from "../store/session.ts";
 import { isUnread } from "../store/state.ts";
 import { useStore } from "../store/store.ts";
+import { sortedChannels } from "../store/channel-order.ts";
+import { collapsedSectionKeeper, collapsedSections } from "../store/sidebar-sections.ts";
+import { channelsBySection } from "../plugins/contributions.ts";
+import { themeToggler, useShownTheme } from "../store/theme.ts";
 import { mentionCountOf } from "../store/unreads.ts";
 import { BrowseChannelsModal } from "./BrowseChannelsModal.tsx";
 import { ChannelIcon } from "./ChannelIcon.tsx";
@@ -26,22 +32,36 @@ function ChannelSection({
   team,
   currentChannelId,
   onNavigate,
+  sectionKey,
 }: {
   title: string;
   channels: Channel[];
   team: Team;
   currentChannelId: string | null;
   onNavigate(): void;
+  /** Keeps the user's collapsed choice. */
+  sectionKey: string;
 }) {
   const { store } = useServices();
   const members = useStore(store, (s) => s.members);
-  const id = `section-${title.replace(/\W+/g, "-").toLowerCase()}`;
+  const userId = useStore(store, (s) => s.me?.id ?? "");
+  const [collapsed, setCollapsed] = useState(() => collapsedSections(userId).has(sectionKey));
+  const id = `section-${sectionKey.replace(/\W+/g, "-").toLowerCase()}`;
   if (channels.length === 0) return null;
+  const toggle = () => {
+    setCollapsed(!collapsed);
+    collapsedSectionKeeper({ userId, sectionKey, collapsed: !collapsed });
+  };
   return (
     <section className="channel-section" aria-labelledby={id}>
-      <h2 id={id}>{title}</h2>
-      <ul>
-        {channels.map((channel) => {
+      <h2 id={id}>
+        <button type="button" className="section-toggle" aria-expanded={!collapsed} onClick={toggle}>
+          {title}
+          {collapsed && <span className="section-count"> ({channels.length})</span>}
+        </button>
+      </h2>
+      <ul hidden={collapsed}>
+        {sortedChannels(channels).map((channel) => {
           const unread = channel.id !== currentChannelId && isUnread(channel, members[channel.id]);
           const mentions = channel.id !== currentChannelId ? mentionCountOf(members[channel.id]) : 0;
           return (
@@ -65,6 +85,16 @@ function ChannelSection({
   );
 }
 
+/** Switches between the light and the dark theme (kept in this browser). */
+function ThemeToggle() {
+  const theme = useShownTheme();
+  return (
+    <button type="button" className="link-button" aria-pressed={theme === "dark"} onClick={themeToggler}>
+      Dark theme
+    </button>
+  );
+}
+
 export function ChannelSidebar({ team, onNavigate }: { team: Team; onNavigate(): void }) {
   const services = useServices();
   const currentChannelId = useStore(services.store, (s) => s.currentChannelId);
@@ -72,8 +102,13 @@ export function ChannelSidebar({ team, onNavigate }: { team: Team; onNavigate():
   const channels = useStore(services.store, (s) => s.channels[team.id]);
   const connection = useStore(services.store, (s) => s.connection);
   const [modal, setModal] = useState<"create" | "browse" | null>(null);
-  const publicChannels = (channels ?? []).filter((c) => c.type === "O");
-  const privateChannels = (channels ?? []).filter((c) => c.type === "P");
+  const pluginSections = useStore(services.plugins.contributions, (c) => c.sidebarSections);
+  const split = channelsBySection(
+    pluginSections,
+    (channels ?? []).filter((c) => c.type === "O" || c.type === "P"),
+  );
+  const publicChannels = split.rest.filter((c) => c.type === "O");
+  const privateChannels = split.rest.filter((c) => c.type === "P");
 
   return (
     <nav className="channel-sidebar" aria-label="Channels">
@@ -104,6 +139,7 @@ export function ChannelSidebar({ team, onNavigate }: { team: Team; onNavigate():
           <p className="muted sidebar-empty">No channels yet: browse or create one.</p>
         ) : null}
         <ChannelSection
+          sectionKey="public"
           title="Public channels"
           channels={publicChannels}
           team={team}
@@ -111,12 +147,24 @@ export function ChannelSidebar({ team, onNavigate }: { team: Team; onNavigate():
           onNavigate={onNavigate}
         />
         <ChannelSection
+          sectionKey="private"
           title="Private channels"
           channels={privateChannels}
           team={team}
           currentChannelId={currentChannelId}
           onNavigate={onNavigate}
         />
+        {split.sections.map(({ section, channels: held }) => (
+          <ChannelSection
+            key={section.key}
+            sectionKey={section.key}
+            title={section.title}
+            channels={held}
+            team={team}
+            currentChannelId={currentChannelId}
+            onNavigate={onNavigate}
+          />
+        ))}
         <DirectMessagesSection team={team} currentChannelId={currentChannelId} onNavigate={onNavigate} />
       </div>
       <NotificationBanner />
@@ -126,6 +174,7 @@ export function ChannelSidebar({ team, onNavigate }: { team: Team; onNavigate():
             System console
           </Link>
         )}
+        <ThemeToggle />
         <button
           type="button"
           className="link-button"

@@ -15,7 +15,6 @@ import { useServices } from "../store/services.ts";
 import type { PostLocation } from "../store/state.ts";
 import { useStore } from "../store/store.ts";
 import { threadOpener } from "../store/threads.ts";
-import { displayName } from "../store/users.ts";
 import { paths } from "../router/router.ts";
 import { Attachments } from "./Attachments.tsx";
 import { DeletePostDialog } from "./DeletePostDialog.tsx";
@@ -23,6 +22,7 @@ import { FormError } from "./FormError.tsx";
 import { Link } from "./Link.tsx";
 import { Markdown } from "./Markdown.tsx";
 import { PluginBoundary } from "./PluginBoundary.tsx";
+import { shownAuthor } from "./post-author.ts";
 import { PostActions, type PostAbilities } from "./PostActions.tsx";
 import { PostEditBox } from "./PostEditBox.tsx";
 import { PostFiles } from "./PostFiles.tsx";
@@ -77,9 +77,7 @@ export const PostItem = memo(function PostItem({
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const ephemeral = post.type === "system_ephemeral";
-  const overrideName =
-    post.props.from_webhook === "true" && typeof post.props.override_username === "string" ? post.props.override_username : "";
-  const name = overrideName || displayName(author);
+  const { name, badge } = shownAuthor(post, author);
   const local = isLocalPost(post);
   const conversational = isMember && !ephemeral && !local && !post.type.startsWith("system_");
   const abilities: PostAbilities = {
@@ -102,7 +100,7 @@ export const PostItem = memo(function PostItem({
     >
       <div className="post-header">
         <span className="post-author">{ephemeral && !author ? "System" : name}</span>
-        {author?.is_bot && <span className="badge">BOT</span>}
+        {badge && <span className="badge">{badge}</span>}
         {local ? (
           <time dateTime={new Date(post.create_at).toISOString()}>{formatTime(post.create_at)}</time>
         ) : (

@@ -10,15 +10,16 @@ import { olderPostsLoader } from "../store/posts.ts";
 import { useServices } from "../store/services.ts";
 import { useStore } from "../store/store.ts";
 import { threadOpener } from "../store/threads.ts";
+import { isGroupedWith } from "./post-author.ts";
 import { PostItem, postElementId } from "./PostItem.tsx";
 
 const NEAR_PX = 80;
-const SAME_AUTHOR_MS = 5 * 60 * 1000;
 
 export function PostList({ channel, teamName, highlightPostId }: { channel: Channel; teamName: string; highlightPostId?: string }) {
   const services = useServices();
   const list = useStore(services.store, (s) => s.postsByChannel[channel.id]);
   const posts = useStore(services.store, (s) => s.posts);
+  const users = useStore(services.store, (s) => s.users);
   const ref = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
   const previous = useRef<{ first?: string; height: number }>({ height: 0 });
@@ -88,8 +89,7 @@ export function PostList({ channel, teamName, highlightPostId }: { channel: Chan
           if (!post) return null;
           const previousId = order[i - 1];
           const before = previousId === undefined ? undefined : posts[previousId];
-          const compact =
-            !!before && before.user_id === post.user_id && before.type === post.type && post.create_at - before.create_at < SAME_AUTHOR_MS;
+          const compact = isGroupedWith({ post, before, users });
           return <PostItem key={id} post={post} teamName={teamName} highlighted={id === highlightId} compact={compact} location="center" />;
         })}
       </ol>

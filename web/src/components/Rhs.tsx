@@ -1,6 +1,7 @@
 /**
  * The right-hand sidebar: the host's own view when one is open (a thread,
- * search results), otherwise the plugin panel that is open, if any.
+ * search results), otherwise the plugin panel that is open, if any. Esc
+ * closes it (unless a dialog is open: Esc is the dialog's then).
  */
 import { useEffect, type ReactNode } from "react";
 import { useServices } from "../store/services.ts";
@@ -36,6 +37,17 @@ export function Rhs() {
     if (openKey) store.update((s) => (s.rhs ? { ...s, rhs: null } : s));
   }, [openKey, store]);
   const closeView = () => store.update((s) => ({ ...s, rhs: null }));
+  const open = view !== null || panel !== undefined;
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "Escape" || event.defaultPrevented || document.querySelector("[role='dialog'], [role='alertdialog']")) return;
+      store.update((s) => (s.rhs ? { ...s, rhs: null } : s));
+      plugins.setOpenRhs(null);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [open, store, plugins]);
   if (view?.kind === "thread")
     return (
       <RhsFrame title="Thread" onClose={closeView}>

@@ -5,9 +5,11 @@
  * or an address, outside code (marked keeps code spans and blocks apart, so
  * they are never looked at). Each becomes `<span data-mention="name">`; the
  * ones that mention the reader (their username or a channel-wide word) also
- * get `data-mention-me`, so they stand out.
+ * get `data-mention-me`, so they stand out. A mention of a user the reader
+ * knows is a link instead of a span (markdown/references.ts).
  */
 import type { MarkedExtension, Token, Tokens } from "marked";
+import { escapeAttr, internalLinkHtml } from "./links.ts";
 
 /** A mention token in marked's inline tokens. */
 export interface MentionToken extends Tokens.Generic {
@@ -17,6 +19,8 @@ export interface MentionToken extends Tokens.Generic {
   name: string;
   /** It mentions the reader. */
   me?: boolean;
+  /** Where the mention links to (the user's direct message), when the reader may open it. */
+  href?: string;
 }
 
 /** What comes right before an `@` that starts a mention: nothing, or a character that is not part of a word or address. */
@@ -26,10 +30,6 @@ const WORD_END = /[\p{L}\p{N}_.@-]$/u;
 
 /** The channel-wide words: they mention every reader. */
 export const CHANNEL_WIDE = ["channel", "all", "here"] as const;
-
-function escapeAttr(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** The marked extension that makes mention tokens and renders them as spans. */
 export function mentionExtension(): MarkedExtension {
@@ -54,7 +54,9 @@ export function mentionExtension(): MarkedExtension {
         renderer(token) {
           const name = typeof token.name === "string" ? token.name : "";
           const me = token.me === true ? ' data-mention-me=""' : "";
-          return `<span data-mention="${escapeAttr(name)}"${me}>${escapeAttr(token.raw)}</span>`;
+          const mention = ` data-mention="${escapeAttr(name)}"${me}`;
+          if (typeof token.href === "string") return internalLinkHtml({ href: token.href, text: token.raw, extra: mention });
+          return `<span${mention}>${escapeAttr(token.raw)}</span>`;
         },
       },
     ],

@@ -2,17 +2,21 @@
  * @module markdown/render
  * Post markdown to safe HTML. Raw HTML in a message is shown as text (as
  * Mattermost does), and the output is sanitized by DOMPurify anyway: no
- * scripts, no event handlers, links only to http(s), mailto or the app itself,
- * opened in a new tab with `rel="noopener noreferrer"`, remote images through
- * the server's image proxy.
+ * scripts, no event handlers, no inputs but task lists' read-only
+ * checkboxes, links only to http(s), mailto or the app itself, opened in a
+ * new tab with `rel="noopener noreferrer"`, remote images through the
+ * server's image proxy.
  */
 import DOMPurify from "dompurify";
 import { proxiedImageSrc } from "./image-proxy.ts";
-import { markdownToHtml } from "./to-html.ts";
+import { taskCheckboxSanitizer, listAttributeKeeper } from "./task-lists.ts";
+import { markdownToHtml, type MarkdownReader } from "./to-html.ts";
 
 const SAFE_URL = /^(?:https?:|mailto:|\/(?!\/)|#)/i;
 
 const purifier = DOMPurify(window);
+purifier.addHook("uponSanitizeElement", taskCheckboxSanitizer);
+purifier.addHook("uponSanitizeAttribute", listAttributeKeeper);
 purifier.addHook("afterSanitizeAttributes", (node) => {
   if (node.tagName === "A") {
     const href = node.getAttribute("href") ?? "";
@@ -32,7 +36,7 @@ purifier.addHook("afterSanitizeAttributes", (node) => {
 
 const PURIFY_CONFIG = {
   ALLOWED_URI_REGEXP: SAFE_URL,
-  FORBID_TAGS: ["style", "form", "input", "button", "textarea", "select", "iframe", "object", "embed", "svg", "math"],
+  FORBID_TAGS: ["style", "form", "button", "textarea", "select", "iframe", "object", "embed", "svg", "math"],
   FORBID_ATTR: ["style", "id", "class"],
   ADD_ATTR: ["target"],
 };
@@ -47,7 +51,7 @@ export function sanitizeHtml(html: string): string {
  * (see markdown/to-html.ts) stand out as the reader's.
  * @example renderMarkdown("**hi** <script>x()</script>") // "<p><strong>hi</strong> &lt;script&gt;x()&lt;/script&gt;</p>"
  */
-export function renderMarkdown(markdown: string, options: { mentionKeys?: readonly string[] } = {}): string {
+export function renderMarkdown(markdown: string, options: MarkdownReader = {}): string {
   return sanitizeHtml(markdownToHtml(markdown, options));
 }
 

@@ -1,5 +1,6 @@
 /**
- * `/signup`: create an account (the workspace's first becomes its admin) and sign in.
+ * `/signup`: create an account (the workspace's first becomes its admin,
+ * which the page says when the server has no account yet) and sign in.
  */
 import { useEffect, useState } from "react";
 import { FormError } from "../components/FormError.tsx";
@@ -10,6 +11,24 @@ import { safeRedirect, useRoute } from "../router/router.ts";
 import { useServices } from "../store/services.ts";
 import { signupStarter } from "../store/session.ts";
 import { useStore } from "../store/store.ts";
+import * as z from "zod/mini";
+
+/** True once the server said it has no account yet (`NoAccounts` of the client configuration). */
+function useFirstAccount(): boolean {
+  const { api } = useServices();
+  const [first, setFirst] = useState(false);
+  useEffect(() => {
+    let live = true;
+    api.get("/api/v4/config/client?format=old", z.looseObject({ NoAccounts: z.optional(z.string()) })).then(
+      (config) => live && setFirst(config.NoAccounts === "true"),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
+  return first;
+}
 
 export function SignupPage() {
   const services = useServices();
@@ -23,6 +42,7 @@ export function SignupPage() {
     if (me) services.router.navigate(redirectTo, { replace: true });
   }, [me, redirectTo, services.router]);
 
+  const firstAccount = useFirstAccount();
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
   const { submit, busy, error } = useFormSubmit(() =>
     signupStarter(services, { email: form.email.trim(), username: form.username.trim().toLowerCase(), password: form.password }),
@@ -32,6 +52,11 @@ export function SignupPage() {
     <main className="auth-page">
       <form className="auth-card" onSubmit={submit} aria-labelledby="signup-title">
         <h1 id="signup-title">Create your account</h1>
+        {firstAccount && (
+          <p className="notice" role="note">
+            This is the workspace&apos;s first account: it becomes the system admin.
+          </p>
+        )}
         <label htmlFor="signup-email">Email</label>
         <input id="signup-email" type="email" autoComplete="email" required value={form.email} onChange={set("email")} autoFocus />
         <label htmlFor="signup-username">Username</label>

@@ -1,10 +1,12 @@
 /**
  * The team workspace (Mattermost's layout): team sidebar, channel sidebar,
  * the channel in the center, and the right-hand sidebar. Handles
- * `/{team}`, `/{team}/channels/{channel}`, `/{team}/pl/{post_id}` and plugin pages `/{team}/{path}/...`.
+ * `/{team}`, `/{team}/channels/{channel}`, `/{team}/pl/{post_id}`,
+ * `/{team}/messages/@{username}` (opens the direct message with that user:
+ * where a linked `@user` in a message goes) and plugin pages `/{team}/{path}/...`.
  */
 import { useEffect, useState } from "react";
-import { channelSchema, postSchema } from "#common/wire-schemas.ts";
+import { channelSchema, postSchema, userSchema } from "#common/wire-schemas.ts";
 import type { Channel, Post } from "#common/wire.ts";
 import { errorMessage } from "../api/client.ts";
 import { ChannelSidebar } from "../components/ChannelSidebar.tsx";
@@ -14,6 +16,7 @@ import { WorkspaceNotice } from "../components/WorkspaceNotice.tsx";
 import { useUnreadTracking } from "../notifications/use-unread-tracking.ts";
 import { paths, type Route } from "../router/router.ts";
 import { channelsLoader } from "../store/channels.ts";
+import { directChannelOpener } from "../store/direct-channels.ts";
 import { useServices } from "../store/services.ts";
 import { useStore } from "../store/store.ts";
 import { DEFAULT_CHANNEL } from "../store/teams.ts";
@@ -21,7 +24,7 @@ import { ChannelView } from "./ChannelView.tsx";
 import { NotFoundPage } from "./NotFoundPage.tsx";
 import { PluginPageView } from "../components/PluginPageView.tsx";
 
-type WorkspaceRoute = Extract<Route, { page: "team" | "channel" | "permalink" | "plugin_page" }>;
+type WorkspaceRoute = Extract<Route, { page: "team" | "channel" | "permalink" | "plugin_page" | "messages" }>;
 type Permalink = { status: "loading" } | { status: "ok"; channel: Channel; post: Post } | { status: "missing"; message: string };
 
 export function WorkspacePage({ route }: { route: WorkspaceRoute }) {
@@ -54,6 +57,23 @@ export function WorkspacePage({ route }: { route: WorkspaceRoute }) {
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [menuOpen]);
+
+  // `/{team}/messages/@{username}`: open (or make) the direct message, then show it under its channel path.
+  const messagesTo = route.page === "messages" ? route.username : null;
+  const [messagesError, setMessagesError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!messagesTo || !team) return;
+    let cancelled = false;
+    setMessagesError(null);
+    (async () => {
+      const user = await services.api.get(`/api/v4/users/username/${encodeURIComponent(messagesTo)}`, userSchema);
+      const channel = await directChannelOpener(services, { userIds: [user.id] });
+      if (!cancelled) services.router.navigate(paths.channel(team.name, channel.name), { replace: true });
+    })().catch((e: unknown) => !cancelled && setMessagesError(errorMessage(e)));
+    return () => {
+      cancelled = true;
+    };
+  }, [messagesTo, team, services]);
 
   const postId = route.page === "permalink" ? route.postId : null;
   useEffect(() => {
@@ -91,6 +111,13 @@ export function WorkspacePage({ route }: { route: WorkspaceRoute }) {
   else if (route.page === "permalink" && permalink.status === "ok")
     center = (
       <ChannelView team={team} channelName={permalink.channel.name} highlightPostId={permalink.post.id} onMenu={menu} menuOpen={menuOpen} />
+    );
+  else if (route.page === "messages" && messagesError)
+    center = (
+      <main className="center center-message" id="main">
+        <h1>User not found</h1>
+        <p>{messagesError}</p>
+      </main>
     );
   else if (route.page === "permalink" && permalink.status === "missing")
     center = (

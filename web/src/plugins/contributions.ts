@@ -10,9 +10,10 @@ import type {
   PluginPage,
   PostMenuAction,
   PostTypeProps,
+  SidebarSection,
   WebLocation,
 } from "#common/web-plugin-api.ts";
-import type { Post } from "#common/wire.ts";
+import type { Channel, Post } from "#common/wire.ts";
 
 export interface RhsContribution {
   /** Unique across plugins: `pluginId:id`. */
@@ -40,6 +41,14 @@ export interface PostTypeContribution {
 export interface PostMenuActionContribution extends PostMenuAction {
   key: string;
   pluginId: string;
+}
+
+export interface SidebarSectionContribution extends SidebarSection {
+  /** Unique across plugins: `pluginId:id`. */
+  key: string;
+  pluginId: string;
+  /** Bumped by `refresh()`, so the sidebar filters again. */
+  version: number;
 }
 
 export interface AdminPageContribution {
@@ -70,6 +79,8 @@ export interface Contributions {
   pages: PageContribution[];
   /** Team menu entries, in the order registered. */
   mainMenuActions: MainMenuContribution[];
+  /** Plugins' sections of the channel sidebar, in the order registered. */
+  sidebarSections: SidebarSectionContribution[];
   /** Key of the RHS panel shown, or null. */
   openRhs: string | null;
   /** Ids of the plugins whose web code is loaded. */
@@ -84,6 +95,7 @@ export const noContributions: Contributions = {
   adminPages: [],
   pages: [],
   mainMenuActions: [],
+  sidebarSections: [],
   openRhs: null,
   loaded: [],
 };
@@ -112,4 +124,34 @@ export function postMenuActionsFor(contributions: Contributions, post: Post): Po
       return false;
     }
   });
+}
+
+/**
+ * The user's channels split into the plugins' sidebar sections: each channel
+ * goes to the first section whose filter accepts it; `rest` are the others.
+ * A filter that throws holds nothing (and is reported), never breaks the sidebar.
+ */
+export function channelsBySection(
+  sections: readonly SidebarSectionContribution[],
+  channels: readonly Channel[],
+): { sections: Array<{ section: SidebarSectionContribution; channels: Channel[] }>; rest: Channel[] } {
+  const failed = new Set<string>();
+  const accepts = (section: SidebarSectionContribution, channel: Channel) => {
+    if (failed.has(section.key)) return false;
+    try {
+      return section.filter(channel) === true;
+    } catch (error) {
+      failed.add(section.key);
+      console.warn(`Sitrep: plugin ${section.pluginId}'s sidebar section "${section.title}" failed`, error);
+      return false;
+    }
+  };
+  const filled = sections.map((section) => ({ section, channels: [] as Channel[] }));
+  const rest: Channel[] = [];
+  for (const channel of channels) {
+    const home = filled.find((entry) => accepts(entry.section, channel));
+    if (home) home.channels.push(channel);
+    else rest.push(channel);
+  }
+  return { sections: filled, rest };
 }

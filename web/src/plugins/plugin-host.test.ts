@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { WebHost, WebLocation, WebPluginModule } from "#common/web-plugin-api.ts";
 import type { Post, User, WebappPlugin } from "#common/wire.ts";
 import { ApiClient } from "../api/client.ts";
-import { postMenuActionsFor } from "./contributions.ts";
+import { channelsBySection, postMenuActionsFor } from "./contributions.ts";
 import { PluginHost } from "./plugin-host.ts";
 
 const post = (props: Partial<Post> = {}): Post => ({
@@ -129,5 +129,65 @@ describe("registerPostMenuAction", () => {
     await host.sync();
     expect(host.contributions.get().postMenuActions).toEqual([]);
     expect(postMenuActionsFor(host.contributions.get(), post())).toEqual([]);
+  });
+});
+
+describe("registerSidebarSection", () => {
+  const channel = (id: string, display_name: string) => ({
+    id,
+    team_id: "t1",
+    type: "O" as const,
+    name: id,
+    display_name,
+    header: "",
+    purpose: "",
+    creator_id: "u1",
+    create_at: 0,
+    update_at: 0,
+    delete_at: 0,
+    last_post_at: 0,
+    total_msg_count: 0,
+  });
+
+  it("holds the channels its filter accepts, refreshes when told, survives a throwing filter and goes with its plugin", async () => {
+    const enabled: WebappPlugin[] = [{ id: "incident", version: "1.0.0", bundle_path: "/incident.js" }];
+    const active = new Set(["inc-1"]);
+    let refresh: () => void = () => undefined;
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const module: WebPluginModule = {
+      register(registry) {
+        const section = registry.registerSidebarSection({ id: "active", title: "Incidents", filter: (c) => active.has(c.id) });
+        refresh = () => section.refresh();
+        registry.registerSidebarSection({
+          id: "broken",
+          title: "Broken",
+          filter: () => {
+            throw new Error("filter bug");
+          },
+        });
+      },
+    };
+    const host = hostWith(enabled, { "/incident.js": module });
+    await host.sync();
+    const channels = [channel("town-square", "Town Square"), channel("inc-1", "Incident 1"), channel("inc-2", "Incident 2")];
+    const split = () => channelsBySection(host.contributions.get().sidebarSections, channels);
+
+    expect(split().sections.map((s) => [s.section.key, s.section.title, s.channels.map((c) => c.id)])).toEqual([
+      ["incident:active", "Incidents", ["inc-1"]],
+      ["incident:broken", "Broken", []],
+    ]);
+    expect(split().rest.map((c) => c.id)).toEqual(["town-square", "inc-2"]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining(`plugin incident's sidebar section "Broken" failed`), expect.any(Error));
+
+    const before = host.contributions.get().sidebarSections;
+    active.add("inc-2");
+    refresh();
+    expect(host.contributions.get().sidebarSections).not.toBe(before);
+    expect(split().sections[0]?.channels.map((c) => c.id)).toEqual(["inc-1", "inc-2"]);
+
+    enabled.length = 0;
+    await host.sync();
+    expect(host.contributions.get().sidebarSections).toEqual([]);
+    expect(split().rest).toHaveLength(3);
   });
 });

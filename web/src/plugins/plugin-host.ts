@@ -20,6 +20,14 @@ interface LoadedPlugin {
   live: boolean;
 }
 
+/** Where the open RHS panel's key is kept for a reload (this tab only). */
+const OPEN_RHS_KEY = "sitrep.openRhs";
+
+/** The tab's sessionStorage; absent outside a browser (the unit tests). */
+function tabStorage(): Storage | undefined {
+  return typeof sessionStorage === "undefined" ? undefined : sessionStorage;
+}
+
 type EventHandler = { pluginId: string; event: string; handler: (event: WebSocketEvent) => void };
 
 export interface PluginHostProps {
@@ -75,9 +83,11 @@ export class PluginHost {
     return host;
   }
 
-  /** Show, hide or toggle an RHS panel by key (`null` closes it). */
+  /** Show, hide or toggle an RHS panel by key (`null` closes it); the choice outlives a reload of the page. */
   setOpenRhs(key: string | null): void {
     this.contributions.update((c) => (c.openRhs === key ? c : { ...c, openRhs: key }));
+    if (key) tabStorage()?.setItem(OPEN_RHS_KEY, key);
+    else tabStorage()?.removeItem(OPEN_RHS_KEY);
   }
 
   private async syncNow(): Promise<void> {
@@ -146,6 +156,8 @@ export class PluginHost {
       registerRightHandSidebarComponent: ({ id, title, component }): RhsHandle => {
         const key = nextKey(id);
         store.update((c) => ({ ...c, rhs: [...c.rhs.filter((r) => r.key !== key), { key, pluginId, title, component }] }));
+        // The panel that was open before the page reloaded opens again.
+        if (tabStorage()?.getItem(OPEN_RHS_KEY) === key) this.setOpenRhs(key);
         const disposable = own(() =>
           store.update((c) => ({ ...c, rhs: c.rhs.filter((r) => r.key !== key), openRhs: c.openRhs === key ? null : c.openRhs })),
         );
@@ -188,6 +200,20 @@ export class PluginHost {
         const key = nextKey();
         store.update((c) => ({ ...c, mainMenuActions: [...c.mainMenuActions, { key, pluginId, text, action }] }));
         return own(() => store.update((c) => ({ ...c, mainMenuActions: c.mainMenuActions.filter((a) => a.key !== key) })));
+      },
+      registerSidebarSection: ({ id, title, filter }) => {
+        const key = nextKey(id);
+        const section = { key, pluginId, id, title, filter, version: 0 };
+        store.update((c) => ({ ...c, sidebarSections: [...c.sidebarSections.filter((s) => s.key !== key), section] }));
+        const disposable = own(() => store.update((c) => ({ ...c, sidebarSections: c.sidebarSections.filter((s) => s.key !== key) })));
+        return {
+          dispose: () => disposable.dispose(),
+          refresh: () =>
+            store.update((c) => ({
+              ...c,
+              sidebarSections: c.sidebarSections.map((s) => (s.key === key ? { ...s, version: s.version + 1 } : s)),
+            })),
+        };
       },
       registerAdminConsolePage: ({ title, component }) => {
         const key = nextKey();

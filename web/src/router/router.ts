@@ -62,6 +62,7 @@ export type Route =
   | { page: "permalink"; team: string; postId: string }
   /** A plugin's page: `/{team}/{path}/{...subpath}`. */
   | { page: "plugin_page"; team: string; path: string; subpath: string[] }
+  | { page: "messages"; team: string; username: string }
   | { page: "not_found" };
 
 /** Match a path to a route. */
@@ -79,6 +80,8 @@ export function matchRoute(pathname: string): Route {
   if (parts.length === 1) return { page: "team", team: first };
   if (second === "channels" && third && parts.length === 3) return { page: "channel", team: first, channel: third };
   if (second === "pl" && third && parts.length === 3) return { page: "permalink", team: first, postId: third };
+  if (second === "messages" && third?.startsWith("@") && parts.length === 3)
+    return { page: "messages", team: first, username: third.slice(1) };
   if (second && second !== "channels" && second !== "pl")
     return { page: "plugin_page", team: first, path: second, subpath: parts.slice(2) };
   return { page: "not_found" };

@@ -8,6 +8,7 @@ import type { Channel, User } from "#common/wire.ts";
 import type { Services } from "./services.ts";
 import type { AppState } from "./state.ts";
 import { displayName, usersEnsurer } from "./users.ts";
+import { sortedChannels } from "./channel-order.ts";
 
 type Deps = Pick<Services, "api" | "store">;
 
@@ -93,7 +94,7 @@ export async function directChannelReceiver(services: Deps, channel: Channel): P
     const channels: AppState["channels"] = {};
     for (const [teamId, list] of Object.entries(s.channels)) {
       const rest = list.filter((c) => c.id !== named.id);
-      channels[teamId] = [...rest, named].sort((a, b) => a.display_name.localeCompare(b.display_name));
+      channels[teamId] = sortedChannels([...rest, named]);
     }
     return { ...s, channels, members: { ...s.members, [channel.id]: member } };
   });
