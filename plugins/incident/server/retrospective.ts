@@ -23,7 +23,8 @@ import type {
 } from "../common/review-types.ts";
 import { REVIEW_LIMITS } from "../common/review-types.ts";
 import type { BroadcastOutcome } from "../common/types.ts";
-import { incidentTemplateValues, renderTemplate } from "../common/templates.ts";
+import { renderTemplate } from "../common/templates.ts";
+import { templateValuesOf } from "./template-values.ts";
 import { mention, postAsBot } from "./announcer.ts";
 import { broadcastPost } from "./commands/status-update-poster.ts";
 import type { IncidentDeps } from "./incident-deps.ts";
@@ -53,15 +54,7 @@ export interface ReviewDeps extends IncidentDeps {
 export async function renderedTemplate(deps: IncidentDeps, incident: IncidentRecord): Promise<string> {
   const playbook = incident.playbook_id ? await deps.store.getPlaybook(incident.playbook_id) : null;
   const template = playbook?.spec.retrospective?.template ?? DEFAULT_RETROSPECTIVE_TEMPLATE;
-  const commander = await deps.ctx.users.get(incident.commander_user_id);
-  const values = incidentTemplateValues({
-    name: incident.name,
-    createAt: incident.create_at,
-    seq: incident.seq,
-    commander: commander?.username ?? "",
-    fields: incident.fields,
-  });
-  return renderTemplate(template, values).slice(0, REVIEW_LIMITS.retrospectiveMax);
+  return renderTemplate(template, await templateValuesOf(deps, incident)).slice(0, REVIEW_LIMITS.retrospectiveMax);
 }
 
 /** The unsaved retrospective (version 0) of an incident. */

@@ -9,6 +9,7 @@ import { newId } from "#common/ids.ts";
 import type { PluginMigration, StorageApi } from "#plugin-api";
 import { forwardingRuleSchema, playbookSpecSchema, type ForwardingRule, type PlaybookSpec } from "../common/playbook.ts";
 import type { BroadcastOutcome, IncidentStatus, StatusUpdate, TimelineEntry, TimelineType } from "../common/types.ts";
+import type { FollowUp, Retrospective } from "../common/review-types.ts";
 import { z } from "zod";
 
 export interface IncidentsTable {
@@ -113,28 +114,11 @@ export interface IncidentTables {
   incident_follow_ups: FollowUpsTable;
 }
 
-/** An incident's retrospective (migration 0005_review); no row until it is first written or the incident started with a template. */
-export interface RetrospectivesTable {
-  incident_id: string;
-  text: string;
-  /** Goes up by one with each save; a save names the version it edited (`base_version`). */
-  version: number;
-  update_at: number;
-  updated_by: string;
-  /** When it was last published; 0 before. */
-  published_at: number;
-}
+/** An incident's retrospective (migration 0005_review): the wire shape; no row until the incident starts or is first saved. */
+export type RetrospectivesTable = Retrospective;
 
-/** A follow-up item of an incident's retrospective (migration 0005_review). */
-export interface FollowUpsTable {
-  id: string;
-  incident_id: string;
-  title: string;
-  assignee_user_id: string;
-  done: number;
-  create_at: number;
-  update_at: number;
-}
+/** A follow-up item of an incident's retrospective (migration 0005_review): the wire shape, `done` as 0/1. */
+export type FollowUpsTable = Omit<FollowUp, "done"> & { done: number };
 
 export type IncidentDb = Kysely<IncidentTables> | Transaction<IncidentTables>;
 

@@ -8,7 +8,8 @@
  */
 import { invalid, notFound } from "#common/plugin-errors.ts";
 import type { ForwardingRule } from "../../common/playbook.ts";
-import { incidentTemplateValues, renderForwardingRules } from "../../common/templates.ts";
+import { renderForwardingRules } from "../../common/templates.ts";
+import { templateValuesOf } from "../template-values.ts";
 import type { Incident } from "../../common/types.ts";
 import { announceChange, mention } from "../announcer.ts";
 import { changeableIncident } from "../policies.ts";
@@ -39,7 +40,7 @@ export async function forwardingRulesReloader(
   deps: IncidentDeps,
   props: { incidentId: string; actorId: string; forwarder: IncidentForwarder },
 ): Promise<Incident> {
-  const { store, ctx } = deps;
+  const { store } = deps;
   const incident = await changeableIncident(deps, { userId: props.actorId, incidentId: props.incidentId });
   if (!incident.playbook_id) {
     throw invalid(
@@ -53,14 +54,7 @@ export async function forwardingRulesReloader(
       "incident.rules.playbook_not_found",
       `the playbook of incident "${incident.name}" no longer exists: there are no forwarding rules to reload`,
     );
-  const commander = await ctx.users.get(incident.commander_user_id);
-  const values = incidentTemplateValues({
-    name: incident.name,
-    createAt: incident.create_at,
-    seq: incident.seq,
-    commander: commander?.username ?? "",
-    fields: incident.fields,
-  });
+  const values = await templateValuesOf(deps, incident);
   const rules = renderForwardingRules(playbook.spec.forwarding, values);
   await store.updateIncident(incident.id, { forwarding: rules });
   await props.forwarder.track({ ...incident, forwarding: rules });
