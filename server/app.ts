@@ -33,6 +33,7 @@ import { registerPostRoutes } from "./api/v4/posts.ts";
 import { registerPostSearchRoutes } from "./api/v4/post-search.ts";
 import { registerReactionRoutes } from "./api/v4/reactions.ts";
 import { registerCommandRoutes } from "./api/v4/commands.ts";
+import { registerOutgoingWebhookRoutes } from "./api/v4/outgoing-webhooks.ts";
 import { registerWebhookRoutes } from "./api/v4/webhooks.ts";
 import { registerPluginRoutes } from "./api/v4/plugins.ts";
 import { registerConfigRoutes } from "./api/v4/config.ts";
@@ -176,6 +177,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   registerReactionRoutes(app, host);
   registerCommandRoutes(app, host);
   registerWebhookRoutes(app, host);
+  registerOutgoingWebhookRoutes(app, host);
   registerConfigRoutes(app, host);
   // Multipart is for plugin uploads only: registered for the whole app it adds two async hooks to every request.
   await app.register(async (pluginRoutes) => {

@@ -25,7 +25,7 @@ beforeAll(async () => {
   priv = await server.createChannel(alice, { teamId: team.id, type: "P" });
   await server.addToChannel(alice, { channel: pub, user: bob.user });
   server.host.commands.register("test", {
-    trigger: "echo",
+    trigger: "repeat",
     description: "Repeat the arguments",
     hint: "[words...]",
     subcommands: [{ name: "loud", description: "Shout them" }],
@@ -44,7 +44,7 @@ describe("POST /api/v4/commands/execute", () => {
     const res = await bob.post("/api/v4/commands/execute", {
       channel_id: pub.id,
       team_id: team.id,
-      command: '/echo start "DB down" --playbook "Service outage"',
+      command: '/repeat start "DB down" --playbook "Service outage"',
     });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -64,7 +64,7 @@ describe("POST /api/v4/commands/execute", () => {
   it("posts an in_channel answer as the caller", async () => {
     const res = await bob.post(
       "/api/v4/commands/execute",
-      { channel_id: pub.id, team_id: team.id, command: "/echo loud all clear" },
+      { channel_id: pub.id, team_id: team.id, command: "/repeat loud all clear" },
       commandResponseSchema,
     );
     expect(res.status).toBe(200);
@@ -86,25 +86,25 @@ describe("POST /api/v4/commands/execute", () => {
   });
 
   it("answers a command that throws with 400 and its message, not a 500", async () => {
-    const res = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, command: "/echo crash" }, apiErrorBodySchema);
+    const res = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, command: "/repeat crash" }, apiErrorBodySchema);
     expect(res.status).toBe(400);
-    expect(res.body.message).toBe("/echo failed: boom");
+    expect(res.body.message).toBe("/repeat failed: boom");
   });
 
   it("validates the body, naming the field", async () => {
-    const noSlash = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, command: "echo hi" }, apiErrorBodySchema);
+    const noSlash = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, command: "repeat hi" }, apiErrorBodySchema);
     expect(noSlash.status).toBe(400);
     expect(noSlash.body.message).toBe("command: must start with /");
-    const noChannel = await bob.post("/api/v4/commands/execute", { command: "/echo hi" }, apiErrorBodySchema);
+    const noChannel = await bob.post("/api/v4/commands/execute", { command: "/repeat hi" }, apiErrorBodySchema);
     expect(noChannel.status).toBe(400);
     expect(noChannel.body.message).toBe("channel_id: Invalid input: expected string, received undefined");
   });
 
   it("hides a private channel from its non-members and refuses anonymous callers", async () => {
-    const hidden = await bob.post("/api/v4/commands/execute", { channel_id: priv.id, command: "/echo hi" }, apiErrorBodySchema);
+    const hidden = await bob.post("/api/v4/commands/execute", { channel_id: priv.id, command: "/repeat hi" }, apiErrorBodySchema);
     expect(hidden.status).toBe(404);
     expect(hidden.body.message).toBe("channel not found, or you do not have access to it");
-    const anon = await server.anonymous.post("/api/v4/commands/execute", { channel_id: pub.id, command: "/echo hi" }, apiErrorBodySchema);
+    const anon = await server.anonymous.post("/api/v4/commands/execute", { channel_id: pub.id, command: "/repeat hi" }, apiErrorBodySchema);
     expect(anon.status).toBe(401);
     expect(anon.body.message).toBe("You must be signed in to do that.");
   });
@@ -113,7 +113,7 @@ describe("POST /api/v4/commands/execute", () => {
 describe("GET /api/v4/commands/autocomplete", () => {
   it("lists the registered triggers with hints", async () => {
     const expected = {
-      trigger: "echo",
+      trigger: "repeat",
       plugin_id: "test",
       description: "Repeat the arguments",
       hint: "[words...]",
@@ -146,11 +146,11 @@ describe("autocomplete and teams", () => {
     try {
       const triggers = async (client: TestClient, path = "/api/v4/commands/autocomplete") =>
         (await client.get(path, z.array(commandAutocompleteSchema))).body.map((c) => c.trigger);
-      expect(await triggers(alice)).toEqual(expect.arrayContaining(["echo", word]));
+      expect(await triggers(alice)).toEqual(expect.arrayContaining(["repeat", word]));
       expect(await triggers(alice, `/api/v4/teams/${secret.id}/commands/autocomplete`)).toContain(word);
       // In another team of hers, only that team's (and every team's) commands.
       expect(await triggers(alice, `/api/v4/teams/${team.id}/commands/autocomplete`)).not.toContain(word);
-      expect(await triggers(bob)).toContain("echo");
+      expect(await triggers(bob)).toContain("repeat");
       expect(await triggers(bob)).not.toContain(word);
       expect(await triggers(bob, `/api/v4/teams/${team.id}/commands/autocomplete`)).not.toContain(word);
       const peek = await bob.get(`/api/v4/teams/${secret.id}/commands/autocomplete`, apiErrorBodySchema);
