@@ -200,7 +200,7 @@ export function builtinCommands(host: Host): CommandDefinition[] {
       execute(args) {
         const lines = host.commands
           .autocomplete({ teamIds: new Set([args.teamId]) })
-          .map((c) => `- \`/${c.trigger}${c.hint ? ` ${c.hint}` : ""}\` ${c.description}`);
+          .map((c) => `- \`/${c.trigger}${c.auto_complete_hint ? ` ${c.auto_complete_hint}` : ""}\` ${c.auto_complete_desc}`);
         return { text: `Slash commands:\n${lines.join("\n")}` };
       },
     },

@@ -4,7 +4,8 @@
  * executes `/trigger args`.
  */
 import type { CommandDefinition, Disposable } from "#plugin-api";
-import type { CommandAutocomplete } from "#common/wire.ts";
+import type { SlashCommand } from "#common/wire.ts";
+import { mattermostCommand } from "#common/slash-command.ts";
 import { conflict } from "../errors.ts";
 
 interface Registered {
@@ -79,21 +80,24 @@ export class CommandRegistry {
   }
 
   /**
-   * Autocomplete data of the commands offered in `teamIds` (the teams a user
-   * belongs to, or one team): every team's, and those of these teams, sorted
-   * by trigger. A team's workflow trigger is never shown outside it.
+   * The commands offered in `teamIds` (the teams a user belongs to, or one
+   * team) as Mattermost `Command` objects: every team's, and those of these
+   * teams, sorted by trigger. A team's workflow trigger is never shown outside it.
    */
-  autocomplete(props: { teamIds: ReadonlySet<string> }): CommandAutocomplete[] {
+  autocomplete(props: { teamIds: ReadonlySet<string> }): SlashCommand[] {
     return [...this.commands.entries()]
       .filter(([, entry]) => inTeams(entry, props.teamIds))
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([trigger, { pluginId, definition }]) => ({
-        trigger,
-        plugin_id: pluginId,
-        description: definition.description,
-        hint: definition.hint ?? "",
-        subcommands: (definition.subcommands ?? []).map((s) => ({ name: s.name, hint: s.hint ?? "", description: s.description })),
-      }));
+      .map(([trigger, { pluginId, definition }]) =>
+        mattermostCommand({
+          trigger,
+          pluginId: pluginId === "host" ? "" : pluginId,
+          teamId: definition.teamId ?? "",
+          description: definition.description,
+          hint: definition.hint ?? "",
+          subcommands: definition.subcommands ?? [],
+        }),
+      );
   }
 }
 

@@ -10,7 +10,8 @@
  */
 import { z } from "zod";
 import { newId } from "#common/ids.ts";
-import { isSystemAdmin, type Channel, type User } from "#common/wire.ts";
+import { isSystemAdmin, type Channel, type SlashCommand, type User } from "#common/wire.ts";
+import { mattermostCommand } from "#common/slash-command.ts";
 import { normalTrigger } from "../commands/registry.ts";
 import type { CommandsTable } from "../db/schema.ts";
 import { AppError, notFound } from "../errors.ts";
@@ -143,18 +144,35 @@ export async function customCommandLister(host: Host, props: { user: User; teamI
   return (await query.orderBy("create_at").orderBy("id").execute()).map(presentCustomCommand);
 }
 
-/** A team's custom commands offered in autocomplete (every member sees them). */
-export async function autocompleteCustomCommands(host: Host, teamIds: readonly string[]): Promise<CustomCommand[]> {
+/**
+ * The custom commands of these teams as Mattermost `Command` objects for
+ * their members, tokens blanked (`autoCompleteOnly`: those offered in autocomplete).
+ */
+export async function listedCustomCommands(
+  host: Host,
+  props: { teamIds: readonly string[]; autoCompleteOnly: boolean },
+): Promise<SlashCommand[]> {
+  const { teamIds } = props;
   if (teamIds.length === 0) return [];
   const rows = await host.db
     .selectFrom("commands")
     .selectAll()
     .where("team_id", "in", teamIds)
     .where("delete_at", "=", 0)
-    .where("auto_complete", "=", 1)
+    .where("auto_complete", "in", props.autoCompleteOnly ? [1] : [0, 1])
     .orderBy("trigger")
     .execute();
-  return rows.map(presentCustomCommand);
+  return rows.map((row) =>
+    mattermostCommand({
+      trigger: row.trigger,
+      pluginId: "",
+      teamId: row.team_id,
+      description: row.auto_complete_desc,
+      hint: row.auto_complete_hint,
+      subcommands: [],
+      stored: { ...presentCustomCommand(row), token: "" },
+    }),
+  );
 }
 
 /** Change a command's fields; a new trigger is claimed like a new command's. */

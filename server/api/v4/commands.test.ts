@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { apiErrorBodySchema, commandAutocompleteSchema, commandResponseSchema, postListSchema } from "#common/wire-schemas.ts";
+import { apiErrorBodySchema, slashCommandSchema, commandResponseSchema, postListSchema } from "#common/wire-schemas.ts";
 import type { CommandArgs } from "#plugin-api";
 import type { Channel, Team, User } from "#common/wire.ts";
 import { startTestServer, type TestClient, type TestServer } from "#testing";
@@ -111,20 +111,36 @@ describe("POST /api/v4/commands/execute", () => {
 });
 
 describe("GET /api/v4/commands/autocomplete", () => {
-  it("lists the registered triggers with hints", async () => {
+  it("lists the registered triggers as Mattermost Command objects with autocomplete_data", async () => {
     const expected = {
+      id: "",
       trigger: "repeat",
       plugin_id: "test",
-      description: "Repeat the arguments",
-      hint: "[words...]",
-      subcommands: [{ name: "loud", hint: "", description: "Shout them" }],
+      team_id: "",
+      auto_complete: true,
+      auto_complete_desc: "Repeat the arguments",
+      auto_complete_hint: "[words...]",
+      autocomplete_data: {
+        Trigger: "repeat",
+        Hint: "[words...]",
+        HelpText: "Repeat the arguments",
+        RoleID: "",
+        Arguments: [],
+        SubCommands: [{ Trigger: "loud", Hint: "", HelpText: "Shout them", RoleID: "", Arguments: [], SubCommands: [] }],
+      },
     };
     const res = await bob.get("/api/v4/commands/autocomplete");
     expect(res.status).toBe(200);
-    expect(res.body).toContainEqual(expected);
+    expect(res.body).toContainEqual(expect.objectContaining(expected));
     const perTeam = await bob.get(`/api/v4/teams/${team.id}/commands/autocomplete`);
     expect(perTeam.status).toBe(200);
-    expect(perTeam.body).toContainEqual(expected);
+    expect(perTeam.body).toContainEqual(expect.objectContaining(expected));
+    const listed = await bob.get(`/api/v4/commands?team_id=${team.id}`, z.array(slashCommandSchema));
+    expect(listed.status).toBe(200);
+    expect(listed.body.map((c) => c.trigger)).toEqual(expect.arrayContaining(["repeat", "me", "join"]));
+    const noTeam = await bob.get("/api/v4/commands", apiErrorBodySchema);
+    expect(noTeam.status).toBe(400);
+    expect(noTeam.body.message).toBe("team_id: is required");
     const anon = await server.anonymous.get("/api/v4/commands/autocomplete", apiErrorBodySchema);
     expect(anon.status).toBe(401);
     expect(anon.body.message).toBe("You must be signed in to do that.");
@@ -145,7 +161,7 @@ describe("autocomplete and teams", () => {
     });
     try {
       const triggers = async (client: TestClient, path = "/api/v4/commands/autocomplete") =>
-        (await client.get(path, z.array(commandAutocompleteSchema))).body.map((c) => c.trigger);
+        (await client.get(path, z.array(slashCommandSchema))).body.map((c) => c.trigger);
       expect(await triggers(alice)).toEqual(expect.arrayContaining(["repeat", word]));
       expect(await triggers(alice, `/api/v4/teams/${secret.id}/commands/autocomplete`)).toContain(word);
       // In another team of hers, only that team's (and every team's) commands.

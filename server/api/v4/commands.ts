@@ -8,7 +8,8 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { CommandResponse } from "#plugin-api";
-import { commandAutocompleteSchema, commandResponseSchema, dialogSubmitResultSchema } from "#common/wire-schemas.ts";
+import type { SlashCommand } from "#common/wire.ts";
+import { commandResponseSchema, dialogSubmitResultSchema, slashCommandSchema } from "#common/wire-schemas.ts";
 import { AppError, badRequest, expectedOf, notFound } from "../../errors.ts";
 import type { Host } from "../../host.ts";
 import { splitArgs } from "../../commands/split-args.ts";
@@ -25,6 +26,7 @@ import {
   customCommandRunner,
   customCommandTokenRegenerator,
   customCommandUpdater,
+  listedCustomCommands,
   presentCustomCommand,
 } from "../../services/custom-commands.ts";
 import { ephemeralSender, postCreator } from "../../services/posts.ts";
@@ -108,12 +110,12 @@ export function registerCommandRoutes(app: FastifyInstance, host: Host): void {
     method: "GET",
     path: "/api/v4/commands/autocomplete",
     access: "user",
-    summary: "Autocomplete data of the slash commands of every team the caller belongs to",
+    summary: "The slash commands of every team the caller belongs to, as Mattermost `Command` objects",
     policy: "a team's commands only to its members",
-    response: z.array(commandAutocompleteSchema),
+    response: z.array(slashCommandSchema),
     handler: async ({ user }) => {
-      const teamIds = new Set((await teamsOfUser(host, user.id)).map((team) => team.id));
-      return host.commands.autocomplete({ teamIds });
+      const teamIds = (await teamsOfUser(host, user.id)).map((team) => team.id);
+      return offeredCommands(host, { teamIds, autoCompleteOnly: true });
     },
   });
 
@@ -121,13 +123,31 @@ export function registerCommandRoutes(app: FastifyInstance, host: Host): void {
     method: "GET",
     path: "/api/v4/teams/:teamId/commands/autocomplete",
     access: "user",
-    summary: "Autocomplete data of the slash commands of one team",
+    summary: "The slash commands of one team offered in autocomplete, as Mattermost `Command` objects",
     policy: "team member (or system admin)",
     params: z.object({ teamId: z.string() }),
-    response: z.array(commandAutocompleteSchema),
+    response: z.array(slashCommandSchema),
     handler: async ({ params, user }) => {
       const team = await accessBrowsableTeam(host, { user, teamId: params.teamId });
-      return host.commands.autocomplete({ teamIds: new Set([team.id]) });
+      return offeredCommands(host, { teamIds: [team.id], autoCompleteOnly: true });
+    },
+  });
+
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/commands",
+    access: "user",
+    summary: "A team's slash commands as Mattermost `Command` objects (`custom_only`: its custom commands the caller manages)",
+    policy: "team member (or system admin)",
+    query: z.object({
+      team_id: z.string({ error: "is required" }).min(1, "is required"),
+      custom_only: z.enum(["true", "false"], { error: "must be true or false" }).optional(),
+    }),
+    response: z.array(slashCommandSchema),
+    handler: async ({ query, user }) => {
+      const team = await accessBrowsableTeam(host, { user, teamId: query.team_id });
+      if (query.custom_only === "true") return customCommandLister(host, { user, teamId: team.id });
+      return offeredCommands(host, { teamIds: [team.id], autoCompleteOnly: false });
     },
   });
 
@@ -149,6 +169,13 @@ export function registerCommandRoutes(app: FastifyInstance, host: Host): void {
       return result.errors ? { errors: result.errors } : {};
     },
   });
+}
+
+/** The registered commands offered in these teams and their custom commands, by trigger. */
+async function offeredCommands(host: Host, props: { teamIds: readonly string[]; autoCompleteOnly: boolean }): Promise<SlashCommand[]> {
+  const registered = host.commands.autocomplete({ teamIds: new Set(props.teamIds) });
+  const custom = await listedCustomCommands(host, props);
+  return [...registered, ...custom].sort((a, b) => a.trigger.localeCompare(b.trigger));
 }
 
 const createCommandSchema = customCommandFieldsSchema.extend({ team_id: z.string().length(26, "must be a 26-character id") });

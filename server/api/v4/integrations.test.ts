@@ -324,6 +324,13 @@ describe("custom slash commands", () => {
     expect(changed.body).toMatchObject({ trigger: "crud2", method: "G" });
     const regen = await alice.put(`/api/v4/commands/${id}/regen_token`, {}, z.object({ token: z.string() }));
     expect(regen.body.token).not.toBe(created.body.token);
+    const offered = await bob.get(`/api/v4/teams/${team.id}/commands/autocomplete`, z.array(commandSchema));
+    expect(offered.body.find((c) => c.trigger === "deploy")).toMatchObject({
+      token: "",
+      auto_complete: true,
+      auto_complete_desc: "Deploy a service",
+    });
+    expect(offered.body.find((c) => c.trigger === "crud2")).toBeUndefined(); // not offered in autocomplete
     expect((await alice.delete(`/api/v4/commands/${id}`)).body).toEqual({ status: "OK" });
     const again = await alice.post("/api/v4/commands", { team_id: team.id, trigger: "crud2", url: `${receiverUrl}/crud` }, commandSchema);
     expect(again.status).toBe(201);
