@@ -82,6 +82,17 @@ export async function customCommandOf(host: Host, props: { teamId: string; trigg
   return row ?? null;
 }
 
+/** Claim a trigger for a team's custom command: a 409 when it names a command there, stored or registered. */
+async function triggerClaimer(host: Host, props: { teamId: string; trigger: string }): Promise<void> {
+  if (await customCommandOf(host, props))
+    throw new AppError({
+      status: 409,
+      id: "api.command.trigger_taken",
+      message: `trigger: /${props.trigger} is already a custom command of this team`,
+    });
+  host.commands.claimCustom(props);
+}
+
 /**
  * Create a team's custom command (the caller a member of the team: checked
  * by the caller); a 409 when the trigger names a command in that team.
@@ -91,13 +102,7 @@ export async function customCommandCreator(
   props: { creator: User; teamId: string; input: CustomCommandFields },
 ): Promise<CustomCommand> {
   const { input } = props;
-  if (await customCommandOf(host, { teamId: props.teamId, trigger: input.trigger }))
-    throw new AppError({
-      status: 409,
-      id: "api.command.trigger_taken",
-      message: `trigger: /${input.trigger} is already a custom command of this team`,
-    });
-  host.commands.claimCustom({ teamId: props.teamId, trigger: input.trigger });
+  await triggerClaimer(host, { teamId: props.teamId, trigger: input.trigger });
   const now = Date.now();
   const row: CommandsTable = {
     id: newId(),
@@ -179,15 +184,7 @@ export async function listedCustomCommands(
 export async function customCommandUpdater(host: Host, props: { row: CommandsTable; input: CustomCommandFields }): Promise<CustomCommand> {
   const { row, input } = props;
   const retriggered = input.trigger !== row.trigger;
-  if (retriggered) {
-    if (await customCommandOf(host, { teamId: row.team_id, trigger: input.trigger }))
-      throw new AppError({
-        status: 409,
-        id: "api.command.trigger_taken",
-        message: `trigger: /${input.trigger} is already a custom command of this team`,
-      });
-    host.commands.claimCustom({ teamId: row.team_id, trigger: input.trigger });
-  }
+  if (retriggered) await triggerClaimer(host, { teamId: row.team_id, trigger: input.trigger });
   const changes = { ...input, auto_complete: input.auto_complete ? 1 : 0, update_at: Math.max(Date.now(), row.update_at + 1) };
   await host.db.updateTable("commands").set(changes).where("id", "=", row.id).execute();
   if (retriggered) host.commands.releaseCustom({ teamId: row.team_id, trigger: row.trigger });
