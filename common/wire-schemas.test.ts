@@ -11,7 +11,7 @@ import {
   apiErrorBodySchema,
   channelMemberSchema,
   channelSchema,
-  commandAutocompleteSchema,
+  slashCommandSchema,
   commandResponseSchema,
   dialogSubmitResultSchema,
   jsonStringOf,
@@ -155,9 +155,9 @@ describe("wire schemas parse what the server answers", () => {
     const webapps = parsed(z.array(webappPluginSchema), (await alice.get("/api/v4/plugins/webapp")).body);
     expect(webapps.map((p) => p.id)).toEqual(["example"]);
 
-    const autocomplete = parsed(z.array(commandAutocompleteSchema), (await alice.get("/api/v4/commands/autocomplete")).body);
-    expect(autocomplete.find((c) => c.trigger === "example")?.subcommands.length).toBeGreaterThan(0);
-    parsed(z.array(commandAutocompleteSchema), (await alice.get(`/api/v4/teams/${team.id}/commands/autocomplete`)).body);
+    const autocomplete = parsed(z.array(slashCommandSchema), (await alice.get("/api/v4/commands/autocomplete")).body);
+    expect(autocomplete.find((c) => c.trigger === "example")?.autocomplete_data?.SubCommands.length).toBeGreaterThan(0);
+    parsed(z.array(slashCommandSchema), (await alice.get(`/api/v4/teams/${team.id}/commands/autocomplete`)).body);
     const execute = (command: string) => alice.post("/api/v4/commands/execute", { channel_id: channel.id, team_id: team.id, command });
     expect(parsed(commandResponseSchema, (await execute("/example ephemeral")).body).response_type).toBe("ephemeral");
     expect(parsed(commandResponseSchema, (await execute("/example channel wire-made")).body).goto_location).toBe(

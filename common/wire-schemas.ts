@@ -226,13 +226,49 @@ export const webSocketEventSchema = wireObject({
   seq: z.number(),
 });
 
-/** Autocomplete data for a slash command, as listed by `GET /api/v4/commands/autocomplete`. */
-export const commandAutocompleteSchema = wireObject({
+/** The fields of Mattermost's `AutocompleteData` (capitalised, as its Go struct has no JSON tags) one level down. */
+const autocompleteDataFields = {
+  Trigger: z.string(),
+  Hint: z.string(),
+  HelpText: z.string(),
+  RoleID: z.string(),
+  Arguments: z.array(z.unknown()),
+};
+
+/** Mattermost's `AutocompleteData` of a command: its subcommands, each with its own. */
+export const autocompleteDataSchema = wireObject({
+  ...autocompleteDataFields,
+  SubCommands: z.array(wireObject({ ...autocompleteDataFields, SubCommands: z.array(z.unknown()) })),
+});
+
+/**
+ * A slash command as Mattermost's `Command`: what `GET /api/v4/commands`,
+ * `GET /api/v4/teams/{id}/commands/autocomplete` (and Sitrep's
+ * `GET /api/v4/commands/autocomplete`, every team of the caller) list.
+ * Built-in and plugin commands have no `id`; a listed custom command's
+ * `token` is empty unless the caller manages it.
+ */
+export const slashCommandSchema = wireObject({
+  id: z.string(),
+  token: z.string(),
+  create_at: z.number(),
+  update_at: z.number(),
+  delete_at: z.number(),
+  creator_id: z.string(),
+  team_id: z.string(),
   trigger: z.string(),
-  plugin_id: z.string(),
+  method: z.string(),
+  username: z.string(),
+  icon_url: z.string(),
+  auto_complete: z.boolean(),
+  auto_complete_desc: z.string(),
+  auto_complete_hint: z.string(),
+  display_name: z.string(),
   description: z.string(),
-  hint: z.string(),
-  subcommands: z.array(wireObject({ name: z.string(), hint: z.string(), description: z.string() })),
+  url: z.string(),
+  plugin_id: z.string(),
+  autocomplete_data: z.optional(autocompleteDataSchema),
+  autocomplete_icon_data: z.optional(z.string()),
 });
 
 /** The answer of `POST /api/v4/commands/execute`. */

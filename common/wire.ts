@@ -43,8 +43,8 @@ export type ChannelUnreadAt = z.infer<typeof schemas.channelUnreadAtSchema>;
 export type ApiErrorBody = z.infer<typeof schemas.apiErrorBodySchema>;
 /** A WebSocket event as Mattermost sends it. */
 export type WebSocketEvent = z.infer<typeof schemas.webSocketEventSchema>;
-/** Autocomplete data for a slash command, as listed by `GET /api/v4/commands/autocomplete`. */
-export type CommandAutocomplete = z.infer<typeof schemas.commandAutocompleteSchema>;
+/** A slash command as Mattermost's `Command`, as the autocomplete routes list it. */
+export type SlashCommand = z.infer<typeof schemas.slashCommandSchema>;
 /** The answer of `POST /api/v4/commands/execute`. */
 export type CommandResponseBody = z.infer<typeof schemas.commandResponseSchema>;
 /** One field of an interactive dialog. */

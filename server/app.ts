@@ -37,6 +37,7 @@ import { registerUserThreadRoutes } from "./api/v4/user-threads.ts";
 import { registerPostSearchRoutes } from "./api/v4/post-search.ts";
 import { registerReactionRoutes } from "./api/v4/reactions.ts";
 import { registerCommandRoutes } from "./api/v4/commands.ts";
+import { registerOutgoingWebhookRoutes } from "./api/v4/outgoing-webhooks.ts";
 import { registerWebhookRoutes } from "./api/v4/webhooks.ts";
 import { registerPluginRoutes } from "./api/v4/plugins.ts";
 import { registerConfigRoutes } from "./api/v4/config.ts";
@@ -188,6 +189,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   registerReactionRoutes(app, host);
   registerCommandRoutes(app, host);
   registerWebhookRoutes(app, host);
+  registerOutgoingWebhookRoutes(app, host);
   registerConfigRoutes(app, host);
   registerOpenApiRoutes(app, host);
   registerOidcRoutes(app, host);

@@ -7,6 +7,7 @@ import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { createHost, type Host } from "./host.ts";
 import { registerHostAutomation } from "./automation/host-automation.ts";
+import { registerHostCommands } from "./commands/host-commands.ts";
 
 export interface RunningServer {
   host: Host;
@@ -21,6 +22,7 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const host = await createHost(config);
   const app = await createApp(host);
+  await registerHostCommands(host);
   await registerHostAutomation(host);
   await host.plugins.start();
   await app.listen({ port: config.port, host: config.host });

@@ -237,6 +237,52 @@ export interface IncomingWebhooksTable {
   icon_url: string;
   channel_locked: number;
   create_at: number;
+  /** Added by migration 0016; rows made before it carry their `create_at`. */
+  update_at: number;
+  delete_at: number;
+}
+
+/** Mattermost's outgoing webhooks (migration 0016): `trigger_words` and `callback_urls` are JSON arrays of strings. */
+export interface OutgoingWebhooksTable {
+  id: string;
+  token: string;
+  creator_id: string;
+  team_id: string;
+  /** "" when the hook fires on trigger words in any public channel of the team. */
+  channel_id: string;
+  trigger_words: string;
+  /** 0: the first word is a trigger word; 1: the first word starts with one. */
+  trigger_when: number;
+  callback_urls: string;
+  display_name: string;
+  description: string;
+  content_type: string;
+  username: string;
+  icon_url: string;
+  create_at: number;
+  update_at: number;
+  delete_at: number;
+}
+
+/** Mattermost's custom slash commands (migration 0016). */
+export interface CommandsTable {
+  id: string;
+  token: string;
+  creator_id: string;
+  team_id: string;
+  trigger: string;
+  /** "P" (POST) or "G" (GET). */
+  method: string;
+  url: string;
+  username: string;
+  icon_url: string;
+  auto_complete: number;
+  auto_complete_desc: string;
+  auto_complete_hint: string;
+  display_name: string;
+  description: string;
+  create_at: number;
+  update_at: number;
   delete_at: number;
 }
 
@@ -320,6 +366,8 @@ export interface Database {
   file_infos: FileInfosTable;
   file_contents: FileContentsTable;
   incoming_webhooks: IncomingWebhooksTable;
+  outgoing_webhooks: OutgoingWebhooksTable;
+  commands: CommandsTable;
   plugins: PluginsTable;
   plugin_kv: PluginKvTable;
   jobs: JobsTable;

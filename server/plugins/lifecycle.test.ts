@@ -3,7 +3,7 @@ import { z } from "zod";
 import {
   apiErrorBodySchema,
   channelSchema,
-  commandAutocompleteSchema,
+  slashCommandSchema,
   commandResponseSchema,
   pluginListSchema,
   postSchema,
@@ -145,9 +145,7 @@ describe("plugin lifecycle", () => {
     expect(JSON.parse(lastSeen.value)).not.toBe(unseen.id);
     expect(await kvKeys()).toContain("deactivated_at");
     expect(
-      (await admin.get("/api/v4/commands/autocomplete", z.array(commandAutocompleteSchema))).body.map(
-        (c: { trigger: string }) => c.trigger,
-      ),
+      (await admin.get("/api/v4/commands/autocomplete", z.array(slashCommandSchema))).body.map((c: { trigger: string }) => c.trigger),
     ).not.toContain("example");
 
     // Enable again: the data is all there; the tracked disposable was disposed once.

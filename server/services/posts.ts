@@ -22,7 +22,7 @@ import { replyFollowers } from "./thread-memberships.ts";
 export const POST_PROPS_MAX = 800_000;
 
 /** Props that only the incoming-webhook route sets; stripped from posts made through the API. */
-const WEBHOOK_PROPS = ["from_webhook", "override_username", "override_icon_url", "webhook_display_name"];
+const WEBHOOK_PROPS = ["from_webhook", "override_username", "override_icon_url", "override_icon_emoji", "webhook_display_name"];
 
 /** A post's message, as created and as edited. */
 export const postMessageSchema = z.string().max(LIMITS.postMessageMax, `must be at most ${LIMITS.postMessageMax} characters`);
@@ -51,6 +51,14 @@ export function checkNotEmpty(post: { message: string; props?: Record<string, un
   if (!post.message.trim() && !(Array.isArray(attachments) && attachments.length > 0)) {
     throw badRequest("api.post.create.empty", "message: must not be empty");
   }
+}
+
+/**
+ * Whether an author may give a post this type: plugins any; webhooks
+ * Mattermost's `slack_attachment` and `custom_*` types; people none.
+ */
+function mayUseType(via: PostAuthor["via"], type: string): boolean {
+  return via === "plugin" || (via === "webhook" && (type === "slack_attachment" || type.startsWith("custom_")));
 }
 
 /** Drop the props only the incoming-webhook route sets, from props a person or token sent. */
@@ -342,7 +350,7 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
   const fileIds = input.file_ids ?? [];
   // A post of files alone is a post, as in Mattermost.
   if (fileIds.length === 0) checkNotEmpty(input);
-  if (input.type && props.author.via !== "plugin") {
+  if (input.type && !mayUseType(props.author.via, input.type)) {
     // Post types are cards rendered as a plugin's own (e.g. the Incident bot's updates); people could forge them.
     throw badRequest("api.post.create.type", `type: "${input.type}" is reserved for the system and plugins`);
   }

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { apiErrorBodySchema, commandAutocompleteSchema, commandResponseSchema, postListSchema } from "#common/wire-schemas.ts";
+import { apiErrorBodySchema, slashCommandSchema, commandResponseSchema, postListSchema } from "#common/wire-schemas.ts";
 import type { CommandArgs } from "#plugin-api";
 import type { Channel, Team, User } from "#common/wire.ts";
 import { startTestServer, type TestClient, type TestServer } from "#testing";
@@ -25,7 +25,7 @@ beforeAll(async () => {
   priv = await server.createChannel(alice, { teamId: team.id, type: "P" });
   await server.addToChannel(alice, { channel: pub, user: bob.user });
   server.host.commands.register("test", {
-    trigger: "echo",
+    trigger: "repeat",
     description: "Repeat the arguments",
     hint: "[words...]",
     subcommands: [{ name: "loud", description: "Shout them" }],
@@ -44,7 +44,7 @@ describe("POST /api/v4/commands/execute", () => {
     const res = await bob.post("/api/v4/commands/execute", {
       channel_id: pub.id,
       team_id: team.id,
-      command: '/echo start "DB down" --playbook "Service outage"',
+      command: '/repeat start "DB down" --playbook "Service outage"',
     });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -64,7 +64,7 @@ describe("POST /api/v4/commands/execute", () => {
   it("posts an in_channel answer as the caller", async () => {
     const res = await bob.post(
       "/api/v4/commands/execute",
-      { channel_id: pub.id, team_id: team.id, command: "/echo loud all clear" },
+      { channel_id: pub.id, team_id: team.id, command: "/repeat loud all clear" },
       commandResponseSchema,
     );
     expect(res.status).toBe(200);
@@ -86,45 +86,61 @@ describe("POST /api/v4/commands/execute", () => {
   });
 
   it("answers a command that throws with 400 and its message, not a 500", async () => {
-    const res = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, command: "/echo crash" }, apiErrorBodySchema);
+    const res = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, command: "/repeat crash" }, apiErrorBodySchema);
     expect(res.status).toBe(400);
-    expect(res.body.message).toBe("/echo failed: boom");
+    expect(res.body.message).toBe("/repeat failed: boom");
   });
 
   it("validates the body, naming the field", async () => {
-    const noSlash = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, command: "echo hi" }, apiErrorBodySchema);
+    const noSlash = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, command: "repeat hi" }, apiErrorBodySchema);
     expect(noSlash.status).toBe(400);
     expect(noSlash.body.message).toBe("command: must start with /");
-    const noChannel = await bob.post("/api/v4/commands/execute", { command: "/echo hi" }, apiErrorBodySchema);
+    const noChannel = await bob.post("/api/v4/commands/execute", { command: "/repeat hi" }, apiErrorBodySchema);
     expect(noChannel.status).toBe(400);
     expect(noChannel.body.message).toBe("channel_id: Invalid input: expected string, received undefined");
   });
 
   it("hides a private channel from its non-members and refuses anonymous callers", async () => {
-    const hidden = await bob.post("/api/v4/commands/execute", { channel_id: priv.id, command: "/echo hi" }, apiErrorBodySchema);
+    const hidden = await bob.post("/api/v4/commands/execute", { channel_id: priv.id, command: "/repeat hi" }, apiErrorBodySchema);
     expect(hidden.status).toBe(404);
     expect(hidden.body.message).toBe("channel not found, or you do not have access to it");
-    const anon = await server.anonymous.post("/api/v4/commands/execute", { channel_id: pub.id, command: "/echo hi" }, apiErrorBodySchema);
+    const anon = await server.anonymous.post("/api/v4/commands/execute", { channel_id: pub.id, command: "/repeat hi" }, apiErrorBodySchema);
     expect(anon.status).toBe(401);
     expect(anon.body.message).toBe("You must be signed in to do that.");
   });
 });
 
 describe("GET /api/v4/commands/autocomplete", () => {
-  it("lists the registered triggers with hints", async () => {
+  it("lists the registered triggers as Mattermost Command objects with autocomplete_data", async () => {
     const expected = {
-      trigger: "echo",
+      id: "",
+      trigger: "repeat",
       plugin_id: "test",
-      description: "Repeat the arguments",
-      hint: "[words...]",
-      subcommands: [{ name: "loud", hint: "", description: "Shout them" }],
+      team_id: "",
+      auto_complete: true,
+      auto_complete_desc: "Repeat the arguments",
+      auto_complete_hint: "[words...]",
+      autocomplete_data: {
+        Trigger: "repeat",
+        Hint: "[words...]",
+        HelpText: "Repeat the arguments",
+        RoleID: "",
+        Arguments: [],
+        SubCommands: [{ Trigger: "loud", Hint: "", HelpText: "Shout them", RoleID: "", Arguments: [], SubCommands: [] }],
+      },
     };
     const res = await bob.get("/api/v4/commands/autocomplete");
     expect(res.status).toBe(200);
-    expect(res.body).toContainEqual(expected);
+    expect(res.body).toContainEqual(expect.objectContaining(expected));
     const perTeam = await bob.get(`/api/v4/teams/${team.id}/commands/autocomplete`);
     expect(perTeam.status).toBe(200);
-    expect(perTeam.body).toContainEqual(expected);
+    expect(perTeam.body).toContainEqual(expect.objectContaining(expected));
+    const listed = await bob.get(`/api/v4/commands?team_id=${team.id}`, z.array(slashCommandSchema));
+    expect(listed.status).toBe(200);
+    expect(listed.body.map((c) => c.trigger)).toEqual(expect.arrayContaining(["repeat", "me", "join"]));
+    const noTeam = await bob.get("/api/v4/commands", apiErrorBodySchema);
+    expect(noTeam.status).toBe(400);
+    expect(noTeam.body.message).toBe("team_id: is required");
     const anon = await server.anonymous.get("/api/v4/commands/autocomplete", apiErrorBodySchema);
     expect(anon.status).toBe(401);
     expect(anon.body.message).toBe("You must be signed in to do that.");
@@ -145,12 +161,12 @@ describe("autocomplete and teams", () => {
     });
     try {
       const triggers = async (client: TestClient, path = "/api/v4/commands/autocomplete") =>
-        (await client.get(path, z.array(commandAutocompleteSchema))).body.map((c) => c.trigger);
-      expect(await triggers(alice)).toEqual(expect.arrayContaining(["echo", word]));
+        (await client.get(path, z.array(slashCommandSchema))).body.map((c) => c.trigger);
+      expect(await triggers(alice)).toEqual(expect.arrayContaining(["repeat", word]));
       expect(await triggers(alice, `/api/v4/teams/${secret.id}/commands/autocomplete`)).toContain(word);
       // In another team of hers, only that team's (and every team's) commands.
       expect(await triggers(alice, `/api/v4/teams/${team.id}/commands/autocomplete`)).not.toContain(word);
-      expect(await triggers(bob)).toContain("echo");
+      expect(await triggers(bob)).toContain("repeat");
       expect(await triggers(bob)).not.toContain(word);
       expect(await triggers(bob, `/api/v4/teams/${team.id}/commands/autocomplete`)).not.toContain(word);
       const peek = await bob.get(`/api/v4/teams/${secret.id}/commands/autocomplete`, apiErrorBodySchema);

@@ -1,22 +1,32 @@
 /**
  * @module api/v4/webhooks
- * Incoming webhooks: create one for a channel, then post through it with a
- * Slack/Mattermost payload (`text`, `attachments`, `channel`, `username`, `icon_url`).
+ * Incoming webhooks as Mattermost serves them: create one for a channel, list
+ * (paged, by team), read, change and delete it, and post through it with a
+ * Slack/Mattermost payload in any of the encodings Mattermost reads
+ * (`services/incoming-webhook-payload.ts`). Outgoing webhooks are in
+ * `outgoing-webhooks.ts`.
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { LIMITS } from "#common/limits.ts";
-import { badRequest, forbidden, notFound } from "../../errors.ts";
+import { pageQuerySchema } from "#common/limits.ts";
+import { badRequest, forbidden } from "../../errors.ts";
 import type { Host } from "../../host.ts";
 import { accessChannel, canPostInChannel } from "../../policies/channel.ts";
-import { getChannelByName, getChannelRow } from "../../services/channels.ts";
-import { postCreator } from "../../services/posts.ts";
-import { getUser } from "../../services/users.ts";
-import { getIncomingWebhook, incomingWebhookCreator, incomingWebhooksOf } from "../../services/webhooks.ts";
+import { accessBrowsableTeam } from "../../policies/team.ts";
+import { decodeIncomingWebhookBody, incomingWebhookBodySchema } from "../../services/incoming-webhook-payload.ts";
+import {
+  accessIncomingWebhook,
+  incomingWebhookCreator,
+  incomingWebhookDeleter,
+  incomingWebhookLister,
+  incomingWebhookPoster,
+  incomingWebhookUpdater,
+} from "../../services/webhooks.ts";
 import { hostRoute } from "../route.ts";
 
-const createSchema = z.object({
-  channel_id: z.string().length(26, "must be a 26-character id"),
+const idSchema = z.string().length(26, "must be a 26-character id");
+
+const hookFieldsSchema = z.object({
   display_name: z.string().max(64).optional(),
   description: z.string().max(500).optional(),
   username: z.string().max(64).optional(),
@@ -24,35 +34,20 @@ const createSchema = z.object({
   channel_locked: z.boolean().optional(),
 });
 
-const attachmentSchema = z
-  .object({
-    fallback: z.string().optional(),
-    color: z.string().optional(),
-    pretext: z.string().optional(),
-    author_name: z.string().optional(),
-    title: z.string().optional(),
-    title_link: z.string().optional(),
-    text: z.string().optional(),
-    fields: z.array(z.object({ title: z.string().optional(), value: z.unknown().optional(), short: z.boolean().optional() })).optional(),
-    footer: z.string().optional(),
-  })
-  .passthrough();
+const createSchema = hookFieldsSchema.extend({ channel_id: idSchema });
 
-const payloadSchema = z.object({
-  text: z.string().max(LIMITS.postMessageMax, `must be at most ${LIMITS.postMessageMax} characters`).optional(),
-  attachments: z.array(attachmentSchema).max(100, "must hold at most 100 attachments").optional(),
-  // Slack senders (Alertmanager's slack_configs) write "#name": the limit is on the name after the prefix.
-  channel: z
-    .string()
-    .refine(
-      (name) => name.replace(/^[#~]/, "").length <= LIMITS.nameMax,
-      `must be at most ${LIMITS.nameMax} characters after an optional # or ~`,
-    )
-    .optional(),
-  username: z.string().max(64, "must be at most 64 characters").optional(),
-  icon_url: z.string().max(1024, "must be at most 1024 characters").optional(),
-  props: z.record(z.string(), z.unknown()).optional(),
-});
+/** Mattermost's `PUT /hooks/incoming/{id}` sends the whole hook; `id`, when sent, must be the path's. */
+const updateSchema = hookFieldsSchema.extend({ id: z.string().optional(), channel_id: idSchema.optional() });
+
+const listQuerySchema = pageQuerySchema({ perPageDefault: 60 }).extend({ team_id: z.string().optional() });
+
+/** The caller's right to aim a webhook at a channel: a member who may post there (404 for a private channel they cannot read). */
+async function webhookChannel(host: Host, props: { user: Parameters<typeof accessChannel>[1]["user"]; channelId: string }) {
+  const channel = await accessChannel(host, props);
+  if (!(await canPostInChannel(host, props.user, channel)))
+    throw forbidden("You must be a member of the channel to create a webhook for it.");
+  return channel;
+}
 
 export function registerWebhookRoutes(app: FastifyInstance, host: Host): void {
   hostRoute(app, host, {
@@ -65,9 +60,7 @@ export function registerWebhookRoutes(app: FastifyInstance, host: Host): void {
     invalidId: "api.webhook.create.invalid",
     status: 201,
     handler: async ({ body, user }) => {
-      const channel = await accessChannel(host, { user, channelId: body.channel_id });
-      if (!(await canPostInChannel(host, user, channel)))
-        throw forbidden("You must be a member of the channel to create a webhook for it.");
+      const channel = await webhookChannel(host, { user, channelId: body.channel_id });
       return incomingWebhookCreator(host, { channel, ownerId: user.id, input: body });
     },
   });
@@ -76,57 +69,86 @@ export function registerWebhookRoutes(app: FastifyInstance, host: Host): void {
     method: "GET",
     path: "/api/v4/hooks/incoming",
     access: "user",
-    summary: "The caller's incoming webhooks",
-    handler: ({ user }) => incomingWebhooksOf(host, user.id),
+    summary: "Incoming webhooks the caller manages, paged (`team_id`: one team's; its admins see all of them)",
+    policy: "own hooks; a team's all to its admins; every hook to system admins",
+    query: listQuerySchema,
+    handler: async ({ query, user }) => {
+      if (query.team_id) await accessBrowsableTeam(host, { user, teamId: query.team_id });
+      return incomingWebhookLister(host, { user, teamId: query.team_id, page: query.page, perPage: query.per_page });
+    },
   });
 
   hostRoute(app, host, {
-    method: "POST",
-    path: "/hooks/:id",
-    access: "none",
-    summary: "Post through an incoming webhook (Slack/Mattermost payload, JSON or a form's `payload`)",
-    policy: "the hook's unguessable id; its owner can post in the target channel",
+    method: "GET",
+    path: "/api/v4/hooks/incoming/:id",
+    access: "user",
+    summary: "Read an incoming webhook",
+    policy: "its owner, the team's admins, system admins (404 otherwise)",
     params: z.object({ id: z.string() }),
-    // No body at all (and `null`) is an empty payload, refused below for having no text.
-    body: z.preprocess((value) => value ?? {}, payloadSchema),
-    invalidId: "web.incoming_webhook.invalid",
-    response: z.literal("ok"),
-    handler: async ({ params, body: payload }) => {
-      const hook = await getIncomingWebhook(host, params.id);
-      if (!hook) throw notFound("webhook", "no incoming webhook with this id");
-      if (!payload.text?.trim() && !payload.attachments?.length)
-        throw badRequest("web.incoming_webhook.text.app_error", "text: no text or attachments were given");
-      const owner = await getUser(host, hook.user_id);
-      if (!owner || owner.delete_at) throw forbidden("The owner of this webhook has been deactivated.");
-      let channelId = hook.channel_id;
-      if (payload.channel && !hook.channel_locked) {
-        const target = await getChannelByName(host, hook.team_id, payload.channel.replace(/^[#~]/, ""));
-        if (!target || !(await canPostInChannel(host, owner, target)))
-          throw badRequest(
-            "web.incoming_webhook.channel.app_error",
-            `channel: "${payload.channel}" not found, or the webhook's owner cannot post there`,
-          );
-        channelId = target.id;
-      }
-      const channel = await getChannelRow(host, channelId);
-      if (!channel) throw notFound("channel", "the webhook's channel no longer exists");
-      const username = payload.username || hook.username || hook.display_name;
-      await postCreator(host, {
-        input: {
-          channel_id: channelId,
-          message: payload.text ?? "",
-          props: {
-            ...(payload.props ?? {}),
-            from_webhook: "true",
-            webhook_display_name: hook.display_name,
-            ...(username ? { override_username: username } : {}),
-            ...(payload.icon_url || hook.icon_url ? { override_icon_url: payload.icon_url || hook.icon_url } : {}),
-            ...(payload.attachments ? { attachments: payload.attachments } : {}),
-          },
-        },
-        author: { user: owner, via: "webhook", trusted: true },
-      });
-      return "ok";
+    handler: ({ params, user }) => accessIncomingWebhook(host, { user, hookId: params.id }),
+  });
+
+  hostRoute(app, host, {
+    method: "PUT",
+    path: "/api/v4/hooks/incoming/:id",
+    access: "user",
+    summary: "Change an incoming webhook (its channel: one of the same team the caller can post in)",
+    policy: "its owner, the team's admins, system admins (404 otherwise); can post in the new channel",
+    params: z.object({ id: z.string() }),
+    body: updateSchema,
+    invalidId: "api.webhook.update.invalid",
+    handler: async ({ params, body, user }) => {
+      if (body.id !== undefined && body.id !== params.id) throw badRequest("api.webhook.update.invalid", "id: must be the id in the path");
+      const hook = await accessIncomingWebhook(host, { user, hookId: params.id });
+      const channel =
+        body.channel_id && body.channel_id !== hook.channel_id
+          ? await webhookChannel(host, { user, channelId: body.channel_id })
+          : undefined;
+      if (channel && channel.team_id !== hook.team_id)
+        throw badRequest("api.webhook.team_mismatch.app_error", "channel_id: must be a channel of the webhook's team");
+      return incomingWebhookUpdater(host, { hook, channel, input: body });
     },
+  });
+
+  hostRoute(app, host, {
+    method: "DELETE",
+    path: "/api/v4/hooks/incoming/:id",
+    access: "user",
+    summary: "Delete an incoming webhook",
+    policy: "its owner, the team's admins, system admins (404 otherwise)",
+    params: z.object({ id: z.string() }),
+    handler: async ({ params, user }) => {
+      await incomingWebhookDeleter(host, await accessIncomingWebhook(host, { user, hookId: params.id }));
+      return { status: "OK" };
+    },
+  });
+
+  // Posting through a hook reads every body as Mattermost does (JSON whatever the type, forms, multipart), so its
+  // own context replaces the app's content-type parsers with one that keeps the bytes for the payload decoder.
+  void app.register(async (hooks) => {
+    hooks.removeAllContentTypeParsers();
+    hooks.addContentTypeParser("*", { parseAs: "buffer" }, (request, body, done) => {
+      const contentType = request.headers["content-type"] ?? "";
+      decodeIncomingWebhookBody({ contentType, body: Buffer.isBuffer(body) ? body : Buffer.from(body) }).then(
+        (payload) => done(null, payload),
+        (error: Error) => done(error, undefined),
+      );
+    });
+    hostRoute(hooks, host, {
+      method: "POST",
+      path: "/hooks/:id",
+      access: "none",
+      summary:
+        "Post through an incoming webhook (Slack/Mattermost payload: JSON of any content type, a form's `payload`, multipart fields)",
+      policy: "the hook's unguessable id; its owner can post in the target channel",
+      params: z.object({ id: z.string() }),
+      body: incomingWebhookBodySchema,
+      invalidId: "web.incoming_webhook.invalid",
+      response: z.literal("ok"),
+      handler: async ({ params, body, reply }) => {
+        await incomingWebhookPoster(host, { hookId: params.id, payload: body });
+        return reply.type("text/plain").send("ok");
+      },
+    });
   });
 }

@@ -433,5 +433,59 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    // Mattermost's integrations (issue 11): an incoming webhook's `update_at` (rows made before carry their `create_at`),
+    // outgoing webhooks (trigger words or a channel, POSTed to callback URLs) and custom slash commands (a team's
+    // trigger calling an external URL). Lists (`trigger_words`, `callback_urls`) are JSON text.
+    "0016_outgoing_hooks_commands": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable("incoming_webhooks")
+          .addColumn("update_at", t.time, (c) => c.notNull().defaultTo(0))
+          .execute();
+        await sql`UPDATE incoming_webhooks SET update_at = create_at`.execute(db);
+        await db.schema
+          .createTable("outgoing_webhooks")
+          .addColumn("id", t.id, (c) => c.primaryKey())
+          .addColumn("token", "text", (c) => c.notNull())
+          .addColumn("creator_id", t.id, (c) => c.notNull())
+          .addColumn("team_id", t.id, (c) => c.notNull())
+          .addColumn("channel_id", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("trigger_words", "text", (c) => c.notNull().defaultTo("[]"))
+          .addColumn("trigger_when", t.int, (c) => c.notNull().defaultTo(0))
+          .addColumn("callback_urls", "text", (c) => c.notNull().defaultTo("[]"))
+          .addColumn("display_name", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("description", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("content_type", "text", (c) => c.notNull().defaultTo("application/x-www-form-urlencoded"))
+          .addColumn("username", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("icon_url", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .addColumn("update_at", t.time, (c) => c.notNull())
+          .addColumn("delete_at", t.time, (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.createIndex("outgoing_webhooks_team_id").on("outgoing_webhooks").column("team_id").execute();
+        await db.schema
+          .createTable("commands")
+          .addColumn("id", t.id, (c) => c.primaryKey())
+          .addColumn("token", "text", (c) => c.notNull())
+          .addColumn("creator_id", t.id, (c) => c.notNull())
+          .addColumn("team_id", t.id, (c) => c.notNull())
+          .addColumn("trigger", "text", (c) => c.notNull())
+          .addColumn("method", "text", (c) => c.notNull().defaultTo("P"))
+          .addColumn("url", "text", (c) => c.notNull())
+          .addColumn("username", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("icon_url", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("auto_complete", t.int, (c) => c.notNull().defaultTo(0))
+          .addColumn("auto_complete_desc", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("auto_complete_hint", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("display_name", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("description", "text", (c) => c.notNull().defaultTo(""))
+          .addColumn("create_at", t.time, (c) => c.notNull())
+          .addColumn("update_at", t.time, (c) => c.notNull())
+          .addColumn("delete_at", t.time, (c) => c.notNull().defaultTo(0))
+          .execute();
+        // One live command per trigger and team; deleted ones keep their row (delete_at > 0) and free the trigger.
+        await sql`CREATE UNIQUE INDEX commands_team_trigger ON commands (team_id, ${sql.ref("trigger")}) WHERE delete_at = 0`.execute(db);
+      },
+    },
   };
 }

@@ -1,19 +1,25 @@
 import { describe, expect, it } from "vitest";
-import type { CommandAutocomplete } from "#common/wire.ts";
+import { mattermostCommand } from "#common/slash-command.ts";
+import type { SlashCommand } from "#common/wire.ts";
 import { suggestionsFor } from "./suggestions.ts";
 
-const commands: CommandAutocomplete[] = [
-  {
+const commands: SlashCommand[] = [
+  mattermostCommand({
     trigger: "incident",
-    plugin_id: "incident",
+    pluginId: "incident",
+    teamId: "",
     hint: "[start|end]",
     description: "Incidents",
     subcommands: [
       { name: "start", hint: "<name>", description: "Start one" },
       { name: "stage", hint: "<name>", description: "Change stage" },
     ],
+  }),
+  mattermostCommand({ trigger: "info", pluginId: "", teamId: "", hint: "", description: "About", subcommands: [] }),
+  {
+    ...mattermostCommand({ trigger: "internal", pluginId: "", teamId: "", hint: "", description: "Hidden", subcommands: [] }),
+    auto_complete: false,
   },
-  { trigger: "info", plugin_id: "host", hint: "", description: "About", subcommands: [] },
 ];
 
 describe("suggestionsFor", () => {

@@ -1,9 +1,11 @@
 /**
  * @module composer/suggestions
  * What the slash-command autocomplete offers for the composer's text:
- * triggers while the first word is typed, then the trigger's subcommands.
+ * triggers while the first word is typed, then the trigger's subcommands —
+ * read from Mattermost `Command` objects (`auto_complete`, `auto_complete_hint`,
+ * `auto_complete_desc`, `autocomplete_data.SubCommands`).
  */
-import type { CommandAutocomplete } from "#common/wire.ts";
+import type { SlashCommand } from "#common/wire.ts";
 
 export interface Suggestion {
   /** Stable within one list. */
@@ -23,29 +25,36 @@ export interface Suggestion {
  * Suggestions for the composer's text.
  * @example suggestionsFor("/inc", commands) // [{label: "/incident", complete: "/incident ", ...}]
  */
-export function suggestionsFor(text: string, commands: CommandAutocomplete[]): Suggestion[] {
+export function suggestionsFor(text: string, commands: SlashCommand[]): Suggestion[] {
   if (!text.startsWith("/") || text.includes("\n")) return [];
+  const offered = commands.filter((c) => c.auto_complete);
   const body = text.slice(1);
   const space = body.indexOf(" ");
   if (space === -1) {
     const prefix = body.toLowerCase();
-    return commands
+    return offered
       .filter((c) => c.trigger.toLowerCase().startsWith(prefix))
-      .map((c) => ({ id: c.trigger, complete: `/${c.trigger} `, label: `/${c.trigger}`, hint: c.hint, description: c.description }));
+      .map((c) => ({
+        id: c.trigger,
+        complete: `/${c.trigger} `,
+        label: `/${c.trigger}`,
+        hint: c.auto_complete_hint,
+        description: c.auto_complete_desc,
+      }));
   }
   const trigger = body.slice(0, space).toLowerCase();
   const rest = body.slice(space + 1);
   if (/\s/.test(rest)) return [];
-  const command = commands.find((c) => c.trigger.toLowerCase() === trigger);
+  const command = offered.find((c) => c.trigger.toLowerCase() === trigger);
   if (!command) return [];
   const prefix = rest.toLowerCase();
-  return command.subcommands
-    .filter((s) => s.name.toLowerCase().startsWith(prefix) && s.name.toLowerCase() !== prefix)
+  return (command.autocomplete_data?.SubCommands ?? [])
+    .filter((s) => s.Trigger.toLowerCase().startsWith(prefix) && s.Trigger.toLowerCase() !== prefix)
     .map((s) => ({
-      id: `${trigger}-${s.name}`,
-      complete: `/${command.trigger} ${s.name} `,
-      label: s.name,
-      hint: s.hint,
-      description: s.description,
+      id: `${trigger}-${s.Trigger}`,
+      complete: `/${command.trigger} ${s.Trigger} `,
+      label: s.Trigger,
+      hint: s.Hint,
+      description: s.HelpText,
     }));
 }

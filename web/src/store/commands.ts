@@ -3,15 +3,15 @@
  * Slash commands: the autocomplete list and running a command.
  */
 import * as z from "zod/mini";
-import { commandAutocompleteSchema, commandResponseSchema } from "#common/wire-schemas.ts";
-import type { CommandAutocomplete, CommandResponseBody } from "#common/wire.ts";
+import { slashCommandSchema, commandResponseSchema } from "#common/wire-schemas.ts";
+import type { SlashCommand, CommandResponseBody } from "#common/wire.ts";
 import { ApiError, errorMessage } from "../api/client.ts";
 import type { Services } from "./services.ts";
 import { ephemeralPoster } from "./posts.ts";
 
 /** The registered triggers with their subcommands and hints. */
-export function autocompleteLoader(services: Pick<Services, "api">): Promise<CommandAutocomplete[]> {
-  return services.api.get("/api/v4/commands/autocomplete", z.array(commandAutocompleteSchema));
+export function autocompleteLoader(services: Pick<Services, "api">): Promise<SlashCommand[]> {
+  return services.api.get("/api/v4/commands/autocomplete", z.array(slashCommandSchema));
 }
 
 const loading = new WeakMap<Services["store"], Promise<void>>();

@@ -2,7 +2,7 @@
  * @module store/state
  * The shape of the web app's state and the pure updates on it.
  */
-import type { Channel, ChannelMember, CommandAutocomplete, Dialog, Post, Team, User, UserStatus } from "#common/wire.ts";
+import type { Channel, ChannelMember, SlashCommand, Dialog, Post, Team, User, UserStatus } from "#common/wire.ts";
 import type { PendingFile } from "./files.ts";
 
 /** A channel's loaded posts: ids oldest first. */
@@ -70,7 +70,7 @@ export interface AppState {
    * The slash commands for the composer's autocomplete, loaded once per
    * session and again when a plugin is enabled or disabled (`undefined` until loaded).
    */
-  commands: CommandAutocomplete[] | undefined;
+  commands: SlashCommand[] | undefined;
   /** The host's right-hand sidebar view (a thread, search results), over the plugin panel. */
   rhs: RhsView;
   /** Threads loaded for the right-hand sidebar, by root post id (absent while loading). */
