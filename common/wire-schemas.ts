@@ -175,6 +175,10 @@ export const apiErrorBodySchema = wireObject({
   id: z.string(),
   message: z.string(),
   status_code: z.number(),
+  /** Mattermost's: always "" (the message says what is wrong). */
+  detailed_error: z.optional(z.string()),
+  /** The request's id, as its `X-Request-Id` header and the server's log entries give it. */
+  request_id: z.optional(z.string()),
   details: z.optional(z.unknown()),
 });
 

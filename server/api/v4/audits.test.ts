@@ -167,7 +167,7 @@ describe("GET /api/v4/audits", () => {
     const dave = await server.createUser();
     const res = await dave.get("/api/v4/audits", apiErrorBodySchema);
     expect(res.status).toBe(403);
-    expect(res.body).toEqual({ id: "api.context.permissions", message: "Only system admins may do that.", status_code: 403 });
+    expect(res.body).toMatchObject({ id: "api.context.permissions", message: "Only system admins may do that.", status_code: 403 });
     const anonymous = await server.anonymous.get("/api/v4/audits", apiErrorBodySchema);
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.message).toBe("You must be signed in to do that.");
