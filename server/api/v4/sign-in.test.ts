@@ -67,7 +67,7 @@ describe("a refused sign-in", () => {
     for (const c of cases) {
       checked.length = 0;
       const res = await login(c.loginId, "wrong-password");
-      expect({ what: c.what, status: res.status, body: res.body }).toEqual({ what: c.what, status: 401, body: INVALID });
+      expect({ what: c.what, status: res.status, body: res.body }).toMatchObject({ what: c.what, status: 401, body: INVALID });
       expect(res.headers.get("token"), c.what).toBeNull();
       expect(res.headers.getSetCookie(), c.what).toEqual([]);
       expect(checked, c.what).toEqual([c.hash]);
