@@ -13,11 +13,11 @@ import { newId, newToken } from "#common/ids.ts";
 import type { Channel, User } from "#common/wire.ts";
 import { loadConfig, type Config } from "../server/config.ts";
 import { hashToken } from "../server/auth/sessions.ts";
-import type { SessionsTable, UsersTable } from "../server/db/schema.ts";
+import type { SessionsTable, UserRow } from "../server/db/schema.ts";
 import { startServer, type RunningServer } from "../server/server.ts";
 import { channelCreator } from "../server/services/channels.ts";
 import { teamCreator } from "../server/services/teams.ts";
-import { presentUser } from "../server/services/users.ts";
+import { presentUser, USER_PROFILE_UNSET } from "../server/services/users.ts";
 
 /** What a benchmark case reports: one line with its figures, and whether the target was met. */
 export interface BenchOutcome {
@@ -102,11 +102,11 @@ export interface SeededWorkspace {
 export async function seedWorkspace(server: RunningServer, memberCount: number): Promise<SeededWorkspace> {
   const db = server.host.db;
   const now = Date.now();
-  const people: Array<{ row: UsersTable; token: string }> = [];
+  const people: Array<{ row: UserRow; token: string }> = [];
   for (let i = 0; i <= memberCount; i++) {
     const id = newId();
     const username = `bench${i}${id.slice(0, 6)}`;
-    const row: UsersTable = {
+    const row: UserRow = {
       id,
       username,
       email: `${username}@bench.invalid`,
@@ -120,6 +120,7 @@ export async function seedWorkspace(server: RunningServer, memberCount: number):
       create_at: now,
       update_at: now,
       delete_at: 0,
+      ...USER_PROFILE_UNSET,
     };
     people.push({ row, token: newToken() });
   }

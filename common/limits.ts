@@ -52,39 +52,34 @@ export function slugify(text: string): string {
   return slug.length >= LIMITS.nameMin ? slug : `${slug || "x"}-1`.slice(0, LIMITS.nameMax);
 }
 
-/** How {@link pageQuerySchema} phrases a refused paging value (the defaults suit most lists). */
-export interface PageMessages {
-  /** Not a number (`page=abc`). */
-  notNumber?: string;
-  /** Not a whole number (`per_page=1.5`). */
-  notWhole?: string;
-  /** `page` below 0. */
-  pageMin?: string;
-  /** `per_page` below 1. */
-  perPageMin?: string;
-  /** `per_page` above {@link LIMITS.perPageMax}. */
-  perPageMax?: string;
+/**
+ * A paging value as Mattermost reads it (`strconv.Atoi` of the first value
+ * given): a whole number written in digits, or `undefined` for anything else
+ * (absent, empty, `abc`, `1.5`, `1e20`). Numbers in a JSON body count as given.
+ */
+function pagingNumber(value: unknown): number | undefined {
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  if (typeof first === "number") return Number.isSafeInteger(first) ? first : undefined;
+  if (typeof first !== "string" || !/^[+-]?\d{1,16}$/.test(first)) return undefined;
+  return Number(first);
 }
 
 /**
- * The one paging query: `page` from 0 and `per_page` from 1 to
- * {@link LIMITS.perPageMax}, both from query strings (coerced), with defaults.
- * Extend it for a list's own filters.
+ * The one paging query, read as Mattermost reads it — never refused: `page`
+ * from 0 (a bad or negative page is 0), `per_page` from 1 to
+ * {@link LIMITS.perPageMax} (more is clamped to the maximum; a bad, zero or
+ * negative one is the default). Extend it for a list's own filters.
  * @example pageQuerySchema().extend({ in_team: z.string().optional() })
- * @example pageQuerySchema({ perPageDefault: 50, messages: { perPageMin: "must be 1 to 200", perPageMax: "must be 1 to 200" } })
+ * @example pageQuerySchema({ perPageDefault: 50 }).parse({ page: "-1", per_page: "500" }) // { page: 0, per_page: 200 }
  */
-export function pageQuerySchema(props: { perPageDefault?: number; messages?: PageMessages } = {}) {
-  const messages = props.messages ?? {};
-  const whole = () =>
-    z.coerce.number({ error: messages.notNumber ?? "must be a number" }).int(messages.notWhole ?? "must be a whole number");
+export function pageQuerySchema(props: { perPageDefault?: number } = {}) {
+  const perPageDefault = props.perPageDefault ?? LIMITS.perPageDefault;
   return z.object({
-    page: whole()
-      .min(0, messages.pageMin ?? "must be 0 or more")
-      .default(0),
-    per_page: whole()
-      .min(1, messages.perPageMin ?? "must be at least 1")
-      .max(LIMITS.perPageMax, messages.perPageMax ?? `must be at most ${LIMITS.perPageMax}`)
-      .default(props.perPageDefault ?? LIMITS.perPageDefault),
+    page: z.unknown().transform((value) => Math.max(0, pagingNumber(value) ?? 0)),
+    per_page: z.unknown().transform((value) => {
+      const perPage = pagingNumber(value);
+      return perPage === undefined || perPage < 1 ? perPageDefault : Math.min(perPage, LIMITS.perPageMax);
+    }),
   });
 }
 

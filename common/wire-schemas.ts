@@ -40,6 +40,23 @@ export const userSchema = wireObject({
   create_at: z.number(),
   update_at: z.number(),
   delete_at: z.number(),
+  // Mattermost's User fields below: the server always sends them; optional so older answers still parse.
+  /** `""`: Sitrep signs in with a password only. */
+  auth_service: z.optional(z.string()),
+  /** The person's locale, `en` unless they chose one. */
+  locale: z.optional(z.string()),
+  /** Mattermost's timezone object (each value a string). */
+  timezone: z.optional(z.record(z.string(), z.string())),
+  /** Mattermost's notification settings (each value a string: `"true"`, `"mention"`...). */
+  notify_props: z.optional(z.record(z.string(), z.string())),
+  /** Free-form props the person's clients set. */
+  props: z.optional(z.record(z.string(), z.string())),
+  /** A job title. */
+  position: z.optional(z.string()),
+  /** 0: no uploaded picture, `GET /users/{id}/image` draws initials. */
+  last_picture_update: z.optional(z.number()),
+  /** A bot's description (bots only). */
+  bot_description: z.optional(z.string()),
 });
 
 export const teamSchema = wireObject({
@@ -52,6 +69,17 @@ export const teamSchema = wireObject({
   create_at: z.number(),
   update_at: z.number(),
   delete_at: z.number(),
+  // Mattermost's Team fields (always sent; optional so older answers still parse).
+  /** True for an open team (`type` O). */
+  allow_open_invite: z.optional(z.boolean()),
+  /** "": Sitrep has no invite links. */
+  invite_id: z.optional(z.string()),
+  company_name: z.optional(z.string()),
+  email: z.optional(z.string()),
+  allowed_domains: z.optional(z.string()),
+  scheme_id: z.optional(z.string()),
+  group_constrained: z.optional(z.boolean()),
+  last_team_icon_update: z.optional(z.number()),
 });
 
 export const teamMemberSchema = wireObject({
@@ -59,6 +87,11 @@ export const teamMemberSchema = wireObject({
   user_id: z.string(),
   roles: z.string(),
   delete_at: z.number(),
+  // Mattermost's scheme flags, from `roles` (always sent; optional so older answers still parse).
+  scheme_user: z.optional(z.boolean()),
+  scheme_admin: z.optional(z.boolean()),
+  scheme_guest: z.optional(z.boolean()),
+  explicit_roles: z.optional(z.string()),
 });
 
 export const channelSchema = wireObject({
@@ -210,6 +243,10 @@ export const apiErrorBodySchema = wireObject({
   id: z.string(),
   message: z.string(),
   status_code: z.number(),
+  /** Mattermost's: always "" (the message says what is wrong). */
+  detailed_error: z.optional(z.string()),
+  /** The request's id, as its `X-Request-Id` header and the server's log entries give it. */
+  request_id: z.optional(z.string()),
   details: z.optional(z.unknown()),
 });
 

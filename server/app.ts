@@ -1,7 +1,9 @@
 /**
  * @module app
  * The HTTP server: Fastify with the Mattermost v4 subset, plugin routes, the
- * WebSocket upgrade and the web app. Errors leave as `{id, message, status_code}`.
+ * WebSocket upgrade and the web app. Errors leave as Mattermost's
+ * `{id, message, detailed_error, request_id, status_code}`; every answer
+ * carries `X-Version-Id` and `X-Request-Id`, as Mattermost's do.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -11,7 +13,7 @@ import multipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
 import { ZodError } from "zod";
 import type { ApiErrorBody } from "#common/wire.ts";
-import { AppError, databaseUnavailableOf, expectedOf, forbidden, fromZodError, TooManyRequestsError } from "./errors.ts";
+import { AppError, databaseUnavailableOf, expectedOf, fromZodError, TooManyRequestsError } from "./errors.ts";
 import type { Host } from "./host.ts";
 import { fastifyLogging } from "./log.ts";
 import { registerSecurityHeaders, withSecurityHeaders } from "./http/security-headers.ts";
@@ -20,6 +22,7 @@ import { bearerToken } from "./auth/bearer-token.ts";
 import { bodyProblem, jsonBodyProblem, urlProblem } from "./api/input-guard.ts";
 import { BODY_LIMITS, bodyTooLarge } from "./api/body-limit.ts";
 import { presentUser } from "./services/users.ts";
+import { VERSION_ID } from "./api/server-version.ts";
 import { registerUserRoutes } from "./api/v4/users.ts";
 import { registerAccessTokenRoutes } from "./api/v4/access-tokens.ts";
 import { registerAuditRoutes } from "./api/v4/audits.ts";
@@ -29,6 +32,10 @@ import { registerChannelRoutes } from "./api/v4/channels.ts";
 import { registerDirectChannelRoutes } from "./api/v4/direct-channels.ts";
 import { registerPresenceRoutes } from "./api/v4/presence.ts";
 import { registerClientBootstrapRoutes } from "./api/v4/client-bootstrap.ts";
+import { registerPreferenceRoutes } from "./api/v4/preferences.ts";
+import { registerRoleRoutes } from "./api/v4/roles.ts";
+import { registerBotRoutes } from "./api/v4/bots.ts";
+import { registerChannelLookupRoutes } from "./api/v4/channel-lookup.ts";
 import { registerUserAutocompleteRoutes } from "./api/v4/user-autocomplete.ts";
 import { registerPostRoutes } from "./api/v4/posts.ts";
 import { registerSidebarCategoryRoutes } from "./api/v4/sidebar-categories.ts";
@@ -48,6 +55,25 @@ import { registerImageProxyRoutes } from "./api/v4/image-proxy.ts";
 import { MAX_FILES_PER_POST, maxFileBytes } from "./services/files.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** An error body as Mattermost sends it: the request's id, and no detail beyond the message. */
+function errorBody(request: FastifyRequest, body: Omit<ApiErrorBody, "request_id" | "detailed_error">): ApiErrorBody {
+  return { ...body, detailed_error: "", request_id: request.id };
+}
+
+/**
+ * The refusal of a write signed in by cookie without the session's
+ * `X-CSRF-Token`: Mattermost's own answer when it refuses one (a 401 that
+ * makes its clients sign in again). Unlike Mattermost by default, Sitrep does
+ * not accept `X-Requested-With: XMLHttpRequest` instead of the token.
+ */
+function csrfRefusal(): AppError {
+  return new AppError({
+    status: 401,
+    id: "api.context.session_expired.app_error",
+    message: "X-CSRF-Token: missing or does not match the session; requests signed in by cookie must send it.",
+  });
+}
 
 /** The bearer token of a request, and whether it came from the cookie. */
 function requestToken(request: {
@@ -71,13 +97,13 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
     // `request.ip` is the client behind a listed proxy (its X-Forwarded-For), else the TCP peer.
     ...(host.config.trustedProxies.length ? { trustProxy: host.config.trustedProxies } : {}),
     // The router's own refusals (a malformed %-escape, a path segment over 100 characters), in the API's error shape.
-    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
       const reason =
         error.code === "FST_ERR_MAX_PARAM_LENGTH" ? "a segment is longer than 100 characters" : "is not a valid URL (a malformed %-escape)";
       void withSecurityHeaders(reply)
         .status(status)
-        .send({ id: `api.request.${error.code.toLowerCase()}`, message: `path: ${reason}`, status_code: status } satisfies ApiErrorBody);
+        .send(errorBody(request, { id: `api.request.${error.code.toLowerCase()}`, message: `path: ${reason}`, status_code: status }));
     },
   });
   // First, so every answer carries them, errors and the not-found page included.
@@ -111,8 +137,10 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
 
   // Mattermost answers `Content-Type: application/json` exactly, and Client4
   // parses a body only when the header is exactly that (JSON is UTF-8 anyway).
-  app.addHook("onSend", (_request, reply, payload, done) => {
+  app.addHook("onSend", (request, reply, payload, done) => {
     if (reply.getHeader("content-type") === "application/json; charset=utf-8") reply.header("content-type", "application/json");
+    reply.header("x-version-id", VERSION_ID);
+    reply.header("x-request-id", request.id);
     done(null, payload);
   });
 
@@ -126,8 +154,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
     if (!auth) return;
     if (found.fromCookie && !SAFE_METHODS.has(request.method)) {
       const csrf = request.headers["x-csrf-token"];
-      if (csrf !== auth.session.csrf_token)
-        throw forbidden("X-CSRF-Token: missing or does not match the session; requests signed in by cookie must send it.");
+      if (csrf !== auth.session.csrf_token) throw csrfRefusal();
     }
     request.auth = { user: presentUser(auth.user), session: auth.session, token: found.token };
   });
@@ -168,7 +195,7 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
       request.log.error({ method: request.method, url: request.url, error: error.stack ?? String(error) }, "unhandled error");
       body = { id: "api.internal", message: "An internal error occurred; it has been logged.", status_code: 500 };
     }
-    void reply.status(body.status_code).send(body);
+    void reply.status(body.status_code).send(errorBody(request, body));
   });
 
   registerSystemRoutes(app, host);
@@ -181,6 +208,10 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   registerUserAutocompleteRoutes(app, host);
   registerPresenceRoutes(app, host);
   registerClientBootstrapRoutes(app, host);
+  registerPreferenceRoutes(app, host);
+  registerRoleRoutes(app, host);
+  registerBotRoutes(app, host);
+  registerChannelLookupRoutes(app, host);
   registerPostRoutes(app, host);
   registerUserThreadRoutes(app, host);
   registerSidebarCategoryRoutes(app, host);
@@ -219,11 +250,13 @@ export async function createApp(host: Host): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => {
     const url = request.url;
     if (url.startsWith("/api/") || url.startsWith("/plugins/") || url.startsWith("/hooks/") || request.method !== "GET") {
-      return reply.status(404).send({
-        id: "api.context.404.app_error",
-        message: `Sorry, we could not find ${request.method} ${url.split("?")[0]}.`,
-        status_code: 404,
-      } satisfies ApiErrorBody);
+      return reply.status(404).send(
+        errorBody(request, {
+          id: "api.context.404.app_error",
+          message: `Sorry, we could not find ${request.method} ${url.split("?")[0]}.`,
+          status_code: 404,
+        }),
+      );
     }
     if (!hasWeb) return reply.status(503).type("text/plain").send("The web app is not built yet: run `npm run build`.");
     return reply.type("text/html").header("cache-control", "no-store").sendFile("index.html");

@@ -78,7 +78,7 @@ describe("body limits", () => {
   it("answers an anonymous 49 MB login at once with a 413 naming the limit, without reading the body", async () => {
     const res = await announceLargeBody({ path: "/api/v4/users/login", announced: 49 * 1024 * 1024, sent: 1024 });
     expect(res.status).toBe(413);
-    expect(apiErrorBodySchema.parse(res.body)).toEqual({
+    expect(apiErrorBodySchema.parse(res.body)).toMatchObject({
       id: "api.request.body_too_large",
       message: "body: is larger than the limit of 8 KiB (8192 bytes) for POST /api/v4/users/login",
       status_code: 413,
@@ -94,7 +94,7 @@ describe("body limits", () => {
 
   it("stops reading a body sent without a Content-Length at the limit", async () => {
     const signUp = await chunked("/api/v4/users", JSON.stringify({ username: "big", password: "x".repeat(20_000) }));
-    expect(signUp).toEqual({
+    expect(signUp).toMatchObject({
       status: 413,
       body: {
         id: "api.request.body_too_large",

@@ -127,7 +127,7 @@ describe("POST /api/v4/users/login under throttling", () => {
     }
     const throttled = await login("wrong-password");
     expect(throttled.status).toBe(429);
-    expect(throttled.body).toEqual({ id: TOO_MANY, message: "Too many failed attempts; try again in 30 seconds.", status_code: 429 });
+    expect(throttled.body).toMatchObject({ id: TOO_MANY, message: "Too many failed attempts; try again in 30 seconds.", status_code: 429 });
     expect(throttled.headers.get("retry-after")).toBe("30");
     const right = await login("carol-secret");
     expect(right.status).toBe(429);
@@ -170,7 +170,7 @@ describe("POST /api/v4/users/login under throttling", () => {
       });
       statuses.push(res.status);
       if (res.status === 429) {
-        expect(res.body).toEqual({ id: TOO_MANY, message: "Too many failed attempts; try again in 15 seconds.", status_code: 429 });
+        expect(res.body).toMatchObject({ id: TOO_MANY, message: "Too many failed attempts; try again in 15 seconds.", status_code: 429 });
         expect(res.retryAfter).toBe("15");
       }
     }
@@ -230,7 +230,7 @@ describe("POST /api/v4/users/login under throttling", () => {
     for (let i = 0; i < 5; i++) statuses.push((await taken(i)).status);
     expect(statuses).toEqual([409, 409, 409, 409, 429]);
     const refused = await taken(9);
-    expect(refused.body).toEqual({ id: TOO_MANY, message: "Too many failed attempts; try again in 15 seconds.", status_code: 429 });
+    expect(refused.body).toMatchObject({ id: TOO_MANY, message: "Too many failed attempts; try again in 15 seconds.", status_code: 429 });
     expect(refused.retryAfter).toBe("15");
     for (let i = 0; i < 6; i++) {
       const res = await postFrom({

@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import { newId, newToken } from "#common/ids.ts";
 import { systemClock, type Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
-import type { SessionsTable, UsersTable } from "../db/schema.ts";
+import type { SessionsTable, UserRow } from "../db/schema.ts";
 import type { Host } from "../host.ts";
 
 const SESSION_LENGTH_MS = 30 * 24 * 60 * 60 * 1000;
@@ -94,7 +94,7 @@ export async function sessionsByHashEnder(host: Pick<Host, "db" | "caches">, tok
  * use records the session's activity when the recorded time is older than
  * {@link activityWriteIntervalMs}; an idle session is ended.
  */
-export async function sessionFromToken(host: SessionDeps, token: string): Promise<{ session: SessionsTable; user: UsersTable } | null> {
+export async function sessionFromToken(host: SessionDeps, token: string): Promise<{ session: SessionsTable; user: UserRow } | null> {
   if (!token) return null;
   const tokenHash = hashToken(token);
   const now = clockOf(host.config).now();
@@ -125,7 +125,7 @@ export async function sessionFromToken(host: SessionDeps, token: string): Promis
 async function storedSession(
   host: SessionDeps,
   props: { token: string; tokenHash: string; now: number },
-): Promise<{ session: SessionsTable; user: UsersTable } | null> {
+): Promise<{ session: SessionsTable; user: UserRow } | null> {
   let session = await host.db.selectFrom("sessions").selectAll().where("token_hash", "=", props.tokenHash).executeTakeFirst();
   if (!session) {
     const pat = await host.db

@@ -3,7 +3,7 @@
  * Row types of the host's tables. Times are integer milliseconds; flags are 0/1
  * integers so both dialects read the same values.
  */
-import type { Generated } from "kysely";
+import type { Generated, Selectable } from "kysely";
 
 export interface UsersTable {
   id: string;
@@ -19,6 +19,18 @@ export interface UsersTable {
   create_at: number;
   update_at: number;
   delete_at: number;
+  /** Mattermost's `position` (a job title); "" until set (0014). */
+  position: Generated<string>;
+  /** A locale the person chose; "" for the workspace's default (0014). */
+  locale: Generated<string>;
+  /** Mattermost's timezone object as JSON; "" for the automatic default (0014). */
+  timezone: Generated<string>;
+  /** Mattermost's notify_props as JSON; "" for the defaults (0014). */
+  notify_props: Generated<string>;
+  /** Mattermost's free-form user props as JSON; "" for none (0014). */
+  props: Generated<string>;
+  /** A bot's description, `POST /api/v4/bots` (0014). */
+  bot_description: Generated<string>;
 }
 
 /** A provider account linked to a user (migration 0018). */
@@ -346,10 +358,22 @@ export interface RealtimeEventsTable {
   create_at: number;
 }
 
+/** A user row as read (and as written whole, every column given). */
+export type UserRow = Selectable<UsersTable>;
+
+/** A saved preference (Mattermost's Preferences): one value per user, category and name (0014). */
+export interface PreferencesTable {
+  user_id: string;
+  category: string;
+  name: string;
+  value: string;
+}
+
 export interface Database {
   bus_messages: BusMessagesTable;
   realtime_events: RealtimeEventsTable;
   users: UsersTable;
+  preferences: PreferencesTable;
   sessions: SessionsTable;
   user_identities: UserIdentitiesTable;
   oidc_logins: OidcLoginsTable;

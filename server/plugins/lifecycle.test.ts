@@ -128,7 +128,7 @@ describe("plugin lifecycle", () => {
     expect(expectBody(gone, apiErrorBodySchema).message).toBe("Command with a trigger of '/example' not found.");
     const route = await admin.get("/plugins/example/api/v1/notes");
     expect(route.status).toBe(404);
-    expect(route.body).toEqual({
+    expect(route.body).toMatchObject({
       id: "app.plugin.not_found",
       message: 'Plugin "example" is not installed or not enabled.',
       status_code: 404,
@@ -195,7 +195,7 @@ describe("plugin lifecycle", () => {
     ] as const) {
       const res = await admin.request(method, path);
       expect(res.status).toBe(404);
-      expect(res.body).toEqual({
+      expect(res.body).toMatchObject({
         id: "app.plugin.not_installed.app_error",
         message: 'Plugin "nothere" is not installed.',
         status_code: 404,
@@ -311,7 +311,7 @@ describe("plugin context", () => {
   it("answers a PluginError from a command with its status and message", async () => {
     const res = await command(admin, "/example fail");
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ id: "example.command.fail", message: "The example command failed on purpose.", status_code: 400 });
+    expect(res.body).toMatchObject({ id: "example.command.fail", message: "The example command failed on purpose.", status_code: 400 });
   });
 
   it("opens dialogs and hands the submission to the plugin", async () => {
@@ -388,13 +388,17 @@ describe("plugin context", () => {
   it("serves routes with params, JSON and {status, body} answers, 401 for anonymous callers and PluginError 4xx", async () => {
     const anonymous = await server.anonymous.get("/plugins/example/api/v1/notes");
     expect(anonymous.status).toBe(401);
-    expect(anonymous.body).toEqual({ id: "api.context.session_expired", message: "You must be signed in to do that.", status_code: 401 });
+    expect(anonymous.body).toMatchObject({
+      id: "api.context.session_expired",
+      message: "You must be signed in to do that.",
+      status_code: 401,
+    });
     const open = await server.anonymous.get("/plugins/example/api/v1/public?x=1&x=2&y=z");
     expect(open.status).toBe(200);
     expect(open.body).toEqual({ ok: true, user_id: null, query: { x: "2", y: "z" } });
     const invalid = await admin.post("/plugins/example/api/v1/notes", { text: "" });
     expect(invalid.status).toBe(400);
-    expect(invalid.body).toEqual({
+    expect(invalid.body).toMatchObject({
       id: "example.note.invalid",
       message: "text: is required",
       status_code: 400,
@@ -402,10 +406,10 @@ describe("plugin context", () => {
     });
     const missing = await admin.get("/plugins/example/api/v1/notes/nope");
     expect(missing.status).toBe(404);
-    expect(missing.body).toEqual({ id: "example.note.not_found", message: "No note nope.", status_code: 404 });
+    expect(missing.body).toMatchObject({ id: "example.note.not_found", message: "No note nope.", status_code: 404 });
     const noRoute = await admin.get("/plugins/example/api/v2/nothing");
     expect(noRoute.status).toBe(404);
-    expect(noRoute.body).toEqual({
+    expect(noRoute.body).toMatchObject({
       id: "api.plugin.route.not_found",
       message: 'Plugin "example" has no route GET /api/v2/nothing.',
       status_code: 404,

@@ -6,7 +6,7 @@
  * LISTEN connection), any of them may have been missed, so everything is
  * dropped and read again (`{kind: "everything"}`).
  */
-import type { ChannelsTable, SessionsTable, UsersTable } from "../db/schema.ts";
+import type { ChannelsTable, SessionsTable, UserRow } from "../db/schema.ts";
 import type { EventBus } from "../realtime/bus.ts";
 
 export type Invalidation =
@@ -63,7 +63,7 @@ export class ChannelCache extends RowCache<string, ChannelsTable> {
 /** The host's caches of hot rows, and their invalidation across processes. */
 export class Caches {
   /** token hash → the session and its user. */
-  readonly sessions = new RowCache<string, { session: SessionsTable; user: UsersTable }>();
+  readonly sessions = new RowCache<string, { session: SessionsTable; user: UserRow }>();
   readonly channels = new ChannelCache();
   /** channel id → ids of its members. */
   readonly members = new RowCache<string, Set<string>>();

@@ -140,10 +140,56 @@ export async function suggestChannelName(host: Host, teamId: string, name: strin
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 
-/** The members of a channel. */
-export async function channelMembers(host: Host, channelId: string): Promise<ChannelMember[]> {
-  const rows = await host.db.selectFrom("channel_members").selectAll().where("channel_id", "=", channelId).execute();
+/** A page of a channel's members, in the order they joined. */
+export async function channelMembers(host: Host, props: { channelId: string; page: number; perPage: number }): Promise<ChannelMember[]> {
+  const rows = await host.db
+    .selectFrom("channel_members")
+    .selectAll()
+    .where("channel_id", "=", props.channelId)
+    .orderBy("create_at")
+    .orderBy("user_id")
+    .limit(props.perPage)
+    .offset(props.page * props.perPage)
+    .execute();
   return rows.map(presentChannelMember);
+}
+
+/** A user's memberships of live channels, all of them (`page` undefined) or a page, by channel id. */
+export async function allChannelMembersOfUser(
+  host: Host,
+  props: { userId: string; page?: { page: number; perPage: number } },
+): Promise<ChannelMember[]> {
+  let query = host.db
+    .selectFrom("channel_members")
+    .innerJoin("channels", "channels.id", "channel_members.channel_id")
+    .selectAll("channel_members")
+    .where("channel_members.user_id", "=", props.userId)
+    .where("channels.delete_at", "=", 0)
+    .orderBy("channel_members.channel_id");
+  if (props.page) query = query.limit(props.page.perPage).offset(props.page.page * props.page.perPage);
+  return (await query.execute()).map(presentChannelMember);
+}
+
+/** Mattermost's ChannelStats, as Sitrep has them: members, files posted, and no guests (Sitrep has none). */
+export async function channelStats(
+  host: Host,
+  channelId: string,
+): Promise<{ channel_id: string; member_count: number; guest_count: number; files_count: number }> {
+  const members = await host.db
+    .selectFrom("channel_members")
+    .innerJoin("users", "users.id", "channel_members.user_id")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("channel_members.channel_id", "=", channelId)
+    .where("users.delete_at", "=", 0)
+    .executeTakeFirstOrThrow();
+  const files = await host.db
+    .selectFrom("file_infos")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("channel_id", "=", channelId)
+    .where("post_id", "<>", "")
+    .where("delete_at", "=", 0)
+    .executeTakeFirstOrThrow();
+  return { channel_id: channelId, member_count: Number(members.n), guest_count: 0, files_count: Number(files.n) };
 }
 
 /** A new channel's row: no posts yet, created (and last posted in) `now`. */

@@ -41,7 +41,7 @@ export const newPostSchema = z.object({
   props: postPropsSchema.optional(),
   /** Uploads (`POST /api/v4/files`) by the author to this channel, not yet attached to a post. */
   file_ids: z.array(z.string()).max(MAX_FILES_PER_POST, `must list at most ${MAX_FILES_PER_POST} files`).optional(),
-  /** The id of the client's optimistic copy (`userId:time`), echoed so the client replaces it. */
+  /** The client's id of its optimistic copy (`userId:timestamp`), echoed in the answer so it replaces that copy. */
   pending_post_id: z.string().max(64, "must be at most 64 characters").optional(),
 });
 

@@ -29,6 +29,15 @@ export function presentTeam(row: TeamsTable): Team {
     create_at: row.create_at,
     update_at: row.update_at,
     delete_at: row.delete_at,
+    // Mattermost's Team fields, as Sitrep has them: an open team is one anyone may join; no invite links, schemes or groups.
+    allow_open_invite: row.type === "O",
+    invite_id: "",
+    company_name: "",
+    email: "",
+    allowed_domains: "",
+    scheme_id: "",
+    group_constrained: false,
+    last_team_icon_update: 0,
   };
 }
 
@@ -104,7 +113,18 @@ export async function getTeamByName(host: Host, name: string): Promise<Team | nu
 
 /** A team membership on the wire. */
 export function presentTeamMember(row: TeamMembersTable): TeamMember {
-  return { team_id: row.team_id, user_id: row.user_id, roles: row.roles, delete_at: row.delete_at };
+  const roles = row.roles.split(" ");
+  return {
+    team_id: row.team_id,
+    user_id: row.user_id,
+    roles: row.roles,
+    delete_at: row.delete_at,
+    // Mattermost's scheme flags, from the roles Sitrep keeps (no custom schemes, no guests, no explicit roles).
+    scheme_user: roles.includes("team_user"),
+    scheme_admin: roles.includes("team_admin"),
+    scheme_guest: false,
+    explicit_roles: "",
+  };
 }
 
 /** Every live team, by display name. */
@@ -113,10 +133,105 @@ export async function allTeams(host: Host): Promise<Team[]> {
   return rows.map(presentTeam);
 }
 
-/** The current members of a team. */
-export async function teamMembers(host: Host, teamId: string): Promise<TeamMember[]> {
-  const rows = await host.db.selectFrom("team_members").selectAll().where("team_id", "=", teamId).where("delete_at", "=", 0).execute();
+/** A page of the current members of a team, in the order they joined. */
+export async function teamMembers(host: Host, props: { teamId: string; page: number; perPage: number }): Promise<TeamMember[]> {
+  const rows = await host.db
+    .selectFrom("team_members")
+    .selectAll()
+    .where("team_id", "=", props.teamId)
+    .where("delete_at", "=", 0)
+    .orderBy("create_at")
+    .orderBy("user_id")
+    .limit(props.perPage)
+    .offset(props.page * props.perPage)
+    .execute();
   return rows.map(presentTeamMember);
+}
+
+/** A user's current team memberships. */
+export async function teamMembershipsOfUser(host: Host, userId: string): Promise<TeamMember[]> {
+  const rows = await host.db
+    .selectFrom("team_members")
+    .innerJoin("teams", "teams.id", "team_members.team_id")
+    .selectAll("team_members")
+    .where("team_members.user_id", "=", userId)
+    .where("team_members.delete_at", "=", 0)
+    .where("teams.delete_at", "=", 0)
+    .execute();
+  return rows.map(presentTeamMember);
+}
+
+/** Mattermost's TeamUnread: a team's unread messages and mentions for one member, over the team's channels they are in. */
+export interface TeamUnread {
+  team_id: string;
+  msg_count: number;
+  mention_count: number;
+  msg_count_root: number;
+  mention_count_root: number;
+  thread_count: number;
+  thread_mention_count: number;
+  thread_urgent_mention_count: number;
+}
+
+/**
+ * The unread counts of each of a user's teams but `excludeTeamId`: messages
+ * posted since they last viewed each channel they are in, and the mentions
+ * among them. Sitrep counts replies with their channel (threads are not
+ * collapsed), so the root counts equal the totals and thread counts are 0.
+ */
+export async function teamUnreadsOfUser(host: Host, props: { userId: string; excludeTeamId?: string }): Promise<TeamUnread[]> {
+  let query = host.db
+    .selectFrom("team_members")
+    .innerJoin("teams", "teams.id", "team_members.team_id")
+    .leftJoin("channels", (join) => join.onRef("channels.team_id", "=", "team_members.team_id").on("channels.delete_at", "=", 0))
+    .leftJoin("channel_members", (join) =>
+      join.onRef("channel_members.channel_id", "=", "channels.id").onRef("channel_members.user_id", "=", "team_members.user_id"),
+    )
+    .select((eb) => [
+      "team_members.team_id as team_id",
+      eb.fn
+        .coalesce(eb.fn.sum<number>(eb("channels.total_msg_count", "-", eb.ref("channel_members.msg_count"))), eb.lit(0))
+        .as("msg_count"),
+      eb.fn.coalesce(eb.fn.sum<number>("channel_members.mention_count"), eb.lit(0)).as("mention_count"),
+    ])
+    .where("team_members.user_id", "=", props.userId)
+    .where("team_members.delete_at", "=", 0)
+    .where("teams.delete_at", "=", 0)
+    .groupBy("team_members.team_id");
+  if (props.excludeTeamId) query = query.where("team_members.team_id", "<>", props.excludeTeamId);
+  const rows = await query.orderBy("team_members.team_id").execute();
+  return rows.map((row) => {
+    const msgCount = Math.max(0, Number(row.msg_count));
+    const mentionCount = Number(row.mention_count);
+    return {
+      team_id: row.team_id,
+      msg_count: msgCount,
+      mention_count: mentionCount,
+      msg_count_root: msgCount,
+      mention_count_root: mentionCount,
+      thread_count: 0,
+      thread_mention_count: 0,
+      thread_urgent_mention_count: 0,
+    };
+  });
+}
+
+/** Mattermost's TeamStats: how many people are on the team, and how many of them are active. */
+export async function teamStats(
+  host: Host,
+  teamId: string,
+): Promise<{ team_id: string; total_member_count: number; active_member_count: number }> {
+  const row = await host.db
+    .selectFrom("team_members")
+    .innerJoin("users", "users.id", "team_members.user_id")
+    .select((eb) => [
+      eb.fn.countAll<number>().as("total"),
+      eb.fn.sum<number>(eb.case().when("users.delete_at", "=", 0).then(1).else(0).end()).as("active"),
+    ])
+    .where("team_members.team_id", "=", teamId)
+    .where("team_members.delete_at", "=", 0)
+    .executeTakeFirstOrThrow();
+  return { team_id: teamId, total_member_count: Number(row.total), active_member_count: Number(row.active ?? 0) };
 }
 
 export async function getTeamMember(host: Host, teamId: string, userId: string): Promise<TeamMember | null> {

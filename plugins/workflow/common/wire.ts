@@ -115,11 +115,8 @@ const anyOrId = z
 /** The query of `GET /workflows`: `team_id` narrows the list to one team. */
 export const listWorkflowsQuerySchema = z.object({ team_id: anyOrId });
 
-/** The query of a run list: `page` from 0, `per_page` 1 to 200 (default 50), `failed=true` for failed runs only. */
-export const runsPageQuerySchema = pageQuerySchema({
-  perPageDefault: 50,
-  messages: { perPageMin: "must be 1 to 200", perPageMax: "must be 1 to 200" },
-}).extend({
+/** The query of a run list: `page` from 0, `per_page` 1 to 200 (default 50; read as `pageQuerySchema` reads them), `failed=true` for failed runs only. */
+export const runsPageQuerySchema = pageQuerySchema({ perPageDefault: 50 }).extend({
   failed: z
     .string()
     .optional()

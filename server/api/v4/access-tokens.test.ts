@@ -118,7 +118,7 @@ describe("personal access tokens", () => {
       apiErrorBodySchema,
     );
     expect(past.status).toBe(400);
-    expect(past.body).toEqual({
+    expect(past.body).toMatchObject({
       id: "api.user.create_user_access_token.expires_at",
       message: "expires_at: must be in the future (milliseconds since the epoch), or 0 for never",
       status_code: 400,

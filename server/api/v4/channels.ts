@@ -158,10 +158,11 @@ export function registerChannelRoutes(app: FastifyInstance, host: Host): void {
     summary: "The members of a channel",
     policy: "can read the channel",
     params: idParams,
+    query: pageQuerySchema(),
     response: z.array(channelMemberSchema),
-    handler: async ({ params, user }) => {
+    handler: async ({ params, query, user }) => {
       const channel = await accessChannel(host, { user, channelId: params.id });
-      return channelMembers(host, channel.id);
+      return channelMembers(host, { channelId: channel.id, page: query.page, perPage: query.per_page });
     },
   });
 

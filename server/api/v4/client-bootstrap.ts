@@ -12,11 +12,10 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { LIMITS } from "#common/limits.ts";
 import type { Host } from "../../host.ts";
+import { AVAILABLE_LOCALES } from "../../services/users.ts";
 import { hostRoute } from "../route.ts";
 import { passwordLoginOpen } from "../../auth/oidc.ts";
-
-/** The Mattermost server version Sitrep's API v4 subset follows (the WebSocket `hello` says the same). */
-export const MATTERMOST_VERSION = "9.11.0";
+import { MATTERMOST_VERSION } from "../server-version.ts";
 /** Mattermost's default upload limit, Sitrep's too (`SITREP_MAX_FILE_MB`, 50 MB). */
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
@@ -53,7 +52,7 @@ export function registerClientBootstrapRoutes(app: FastifyInstance, host: Host):
         DiagnosticsEnabled: "false",
         TelemetryId: "",
         DefaultClientLocale: "en",
-        AvailableLocales: "en",
+        AvailableLocales: AVAILABLE_LOCALES.join(","),
         EnableSignUpWithEmail: String(host.config.openSignup && passwordOpen),
         EnableOpenServer: signUp,
         EnableUserCreation: "true",
@@ -74,7 +73,8 @@ export function registerClientBootstrapRoutes(app: FastifyInstance, host: Host):
         EnableOutgoingWebhooks: "false",
         EnablePostUsernameOverride: "true",
         EnablePostIconOverride: "true",
-        EnableBotAccountCreation: "false",
+        // System admins create bots (`POST /api/v4/bots`).
+        EnableBotAccountCreation: "true",
         EnableUserAccessTokens: "true",
         EnableCustomEmoji: "false",
         EnableFileAttachments: "true",

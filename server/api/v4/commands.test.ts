@@ -176,7 +176,7 @@ describe("autocomplete and teams", () => {
       // Run outside its team, it is an unknown command: nothing tells Bob it exists.
       const elsewhere = await bob.post("/api/v4/commands/execute", { channel_id: pub.id, command: `/${word}` }, apiErrorBodySchema);
       expect(elsewhere.status).toBe(404);
-      expect(elsewhere.body).toEqual({
+      expect(elsewhere.body).toMatchObject({
         id: "api.command.execute_command.not_found.app_error",
         message: `Command with a trigger of '/${word}' not found.`,
         status_code: 404,

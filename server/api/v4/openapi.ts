@@ -13,7 +13,7 @@ import type { Host } from "../../host.ts";
 import { notFound } from "../../errors.ts";
 import { openApiDocument, type OpenApiDocument } from "../openapi.ts";
 import { hostRoute } from "../route.ts";
-import { MATTERMOST_VERSION } from "./client-bootstrap.ts";
+import { MATTERMOST_VERSION } from "../server-version.ts";
 
 /** The host's document: every `/api/v4` (and other host) route. */
 function hostDocument(host: Host): OpenApiDocument {

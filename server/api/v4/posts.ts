@@ -69,7 +69,11 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     invalidId: "api.post.create.invalid",
     response: postSchema,
     status: 201,
-    handler: ({ body, user }) => postCreator(host, { input: body, author: { user, via: "api" } }),
+    handler: async ({ body, user }) => {
+      const post = await postCreator(host, { input: body, author: { user, via: "api" } });
+      // Mattermost's clients replace their optimistic copy with the answer carrying its pending_post_id.
+      return body.pending_post_id ? { ...post, pending_post_id: body.pending_post_id } : post;
+    },
   });
 
   hostRoute(app, host, {

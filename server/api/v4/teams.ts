@@ -15,8 +15,32 @@ import {
   teamMemberAddRefusal,
   visibleTeams,
 } from "../../policies/index.ts";
-import { allTeams, getTeam, newTeamSchema, teamCreator, teamMemberAdder, teamMembers, teamsOfUser } from "../../services/teams.ts";
+import {
+  allTeams,
+  getTeam,
+  newTeamSchema,
+  teamCreator,
+  teamMemberAdder,
+  teamMembers,
+  teamMembershipsOfUser,
+  teamsOfUser,
+  teamStats,
+  teamUnreadsOfUser,
+} from "../../services/teams.ts";
+import { pageQuerySchema } from "#common/limits.ts";
 import { hostRoute } from "../route.ts";
+
+const userParams = z.object({ userId: z.string() });
+const teamUnreadSchema = z.object({
+  team_id: z.string(),
+  msg_count: z.number(),
+  mention_count: z.number(),
+  msg_count_root: z.number(),
+  mention_count_root: z.number(),
+  thread_count: z.number(),
+  thread_mention_count: z.number(),
+  thread_urgent_mention_count: z.number(),
+});
 
 const idParams = z.object({ id: z.string() });
 
@@ -49,7 +73,7 @@ export function registerTeamRoutes(app: FastifyInstance, host: Host): void {
     access: "user",
     summary: "The teams a user belongs to",
     policy: "self or system admin",
-    params: z.object({ userId: z.string() }),
+    params: userParams,
     response: z.array(teamSchema),
     handler: async ({ params, user }) => {
       requireSelfOrAdmin({ viewer: user, userId: params.userId, message: "You may list only your own teams." });
@@ -106,10 +130,54 @@ export function registerTeamRoutes(app: FastifyInstance, host: Host): void {
     summary: "The members of a team",
     policy: "team member",
     params: idParams,
+    query: pageQuerySchema(),
+    response: z.array(teamMemberSchema),
+    handler: async ({ params, query, user }) => {
+      const team = await accessBrowsableTeam(host, { user, teamId: params.id, message: "team not found" });
+      return teamMembers(host, { teamId: team.id, page: query.page, perPage: query.per_page });
+    },
+  });
+
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/users/:userId/teams/members",
+    access: "user",
+    summary: "A user's team memberships (mattermost-redux's loadMe reads the caller's)",
+    policy: "self or system admin",
+    params: userParams,
     response: z.array(teamMemberSchema),
     handler: async ({ params, user }) => {
+      requireSelfOrAdmin({ viewer: user, userId: params.userId, message: "You may list only your own team memberships." });
+      return teamMembershipsOfUser(host, params.userId);
+    },
+  });
+
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/users/:userId/teams/unread",
+    access: "user",
+    summary: "Unread messages and mentions in each of a user's teams (but exclude_team)",
+    policy: "self or system admin",
+    params: userParams,
+    query: z.object({ exclude_team: z.string().optional(), include_collapsed_threads: z.string().optional() }),
+    response: z.array(teamUnreadSchema),
+    handler: async ({ params, query, user }) => {
+      requireSelfOrAdmin({ viewer: user, userId: params.userId, message: "You may read only your own unread counts." });
+      return teamUnreadsOfUser(host, { userId: params.userId, excludeTeamId: query.exclude_team });
+    },
+  });
+
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/teams/:id/stats",
+    access: "user",
+    summary: "How many people are on a team, and how many are active",
+    policy: "team member",
+    params: idParams,
+    response: z.object({ team_id: z.string(), total_member_count: z.number(), active_member_count: z.number() }),
+    handler: async ({ params, user }) => {
       const team = await accessBrowsableTeam(host, { user, teamId: params.id, message: "team not found" });
-      return teamMembers(host, team.id);
+      return teamStats(host, team.id);
     },
   });
 }

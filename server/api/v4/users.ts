@@ -16,6 +16,7 @@ import { expectedError } from "#common/errors.ts";
 import { auditRecorder } from "../../services/audits.ts";
 import { canBrowseTeam, canReadChannel, canSeeEmail, requireSelfOrAdmin, type Actor } from "../../policies/index.ts";
 import { getChannel } from "../../services/channels.ts";
+import { createHash } from "node:crypto";
 import {
   credentialsChecker,
   getUser,
@@ -26,7 +27,13 @@ import {
   userCreator,
   userDeactivator,
   userLister,
+  userPatcher,
+  userPatchSchema,
+  usersByUsernames,
+  userStats,
+  knownUserIds,
 } from "../../services/users.ts";
+import { usersMatching } from "../../services/user-autocomplete.ts";
 import { pageQuerySchema } from "#common/limits.ts";
 import { hostRoute } from "../route.ts";
 import { BODY_LIMITS } from "../body-limit.ts";
@@ -65,6 +72,35 @@ export function setSessionCookies(reply: FastifyReply, props: { token: string; c
   reply.setCookie("MMAUTHTOKEN", props.token, { ...base, httpOnly: true });
   reply.setCookie("MMUSERID", props.userId, base);
   reply.setCookie("MMCSRF", props.csrf, base);
+}
+
+/** `POST /users/search`, as Client4's `searchUsers` sends it (Mattermost's other fields are accepted and ignored). */
+const userSearchSchema = z.object({
+  term: z.string().max(64, "must be at most 64 characters"),
+  team_id: z.string().optional(),
+  in_channel_id: z.string().optional(),
+  not_in_channel_id: z.string().optional(),
+  limit: z.number("must be a number").int("must be a whole number").min(1, "must be 1 to 100").max(100, "must be 1 to 100").default(100),
+});
+
+/** The colours a generated avatar is drawn in, picked by the user's id. */
+const AVATAR_COLOURS = ["#1f6feb", "#8250df", "#bf3989", "#cf222e", "#bc4c00", "#4d2d00", "#1a7f37", "#0969da", "#6639ba", "#57606a"];
+
+/**
+ * A generated avatar: the user's initials (first and last name, else the
+ * username's first letter) on a colour picked by their id, as SVG.
+ */
+export function avatarSvg(user: Pick<User, "id" | "username" | "first_name" | "last_name">): string {
+  const initials = (
+    user.first_name && user.last_name ? `${user.first_name[0]}${user.last_name[0]}` : user.username.slice(0, 1)
+  ).toUpperCase();
+  const escaped = initials.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const colour = AVATAR_COLOURS[createHash("sha256").update(user.id).digest()[0]! % AVATAR_COLOURS.length];
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128" viewBox="0 0 128 128">` +
+    `<rect width="128" height="128" fill="${colour}"/>` +
+    `<text x="64" y="64" dy=".35em" text-anchor="middle" font-family="sans-serif" font-size="56" fill="#ffffff">${escaped}</text></svg>`
+  );
 }
 
 export function registerUserRoutes(app: FastifyInstance, host: Host): void {
@@ -199,6 +235,100 @@ export function registerUserRoutes(app: FastifyInstance, host: Host): void {
       return presentUserTo(viewer, user);
     },
   });
+
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/users/usernames",
+    access: "user",
+    summary: "Users by username (unknown names are left out)",
+    body: z.array(z.string().max(64, "must be at most 64 characters")).max(1000, "must list at most 1000 usernames"),
+    response: z.array(userSchema),
+    handler: async ({ body, user: viewer }) => (await usersByUsernames(host, body)).map((u) => presentUserTo(viewer, u)),
+  });
+
+  hostRoute(app, host, {
+    method: "POST",
+    path: "/api/v4/users/search",
+    access: "user",
+    summary: "Active users whose username or name starts with `term`, in a team or channel (or not in a channel)",
+    policy: "team_id: team member; in_channel_id, not_in_channel_id: can read the channel",
+    body: userSearchSchema,
+    invalidId: "api.user.search_users.invalid",
+    response: z.array(userSchema),
+    handler: async ({ body, user: viewer }) => {
+      if (body.team_id && !(await canBrowseTeam(host, viewer, body.team_id)))
+        throw notFound("team", "team_id: team not found, or you are not a member of it");
+      for (const [field, channelId] of [
+        ["in_channel_id", body.in_channel_id],
+        ["not_in_channel_id", body.not_in_channel_id],
+      ] as const) {
+        if (!channelId) continue;
+        const channel = await getChannel(host, channelId);
+        if (!channel || !(await canReadChannel(host, viewer, channel)))
+          throw notFound("channel", `${field}: channel not found, or you do not have access to it`);
+      }
+      const users = await usersMatching(host, {
+        name: body.term,
+        limit: body.limit,
+        teamId: body.team_id,
+        channelId: body.in_channel_id,
+        notInChannelId: body.not_in_channel_id,
+      });
+      return users.map((u) => presentUserTo(viewer, u));
+    },
+  });
+
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/users/known",
+    access: "user",
+    summary: "The ids of the people who share a channel with the caller",
+    response: z.array(z.string()),
+    handler: async ({ user }) => knownUserIds(host, user.id),
+  });
+
+  hostRoute(app, host, {
+    method: "GET",
+    path: "/api/v4/users/stats",
+    access: "user",
+    summary: "How many active people (not bots) the workspace has",
+    response: z.object({ total_users_count: z.number() }),
+    handler: async () => userStats(host),
+  });
+
+  hostRoute(app, host, {
+    method: "PUT",
+    path: "/api/v4/users/:userId/patch",
+    access: "user",
+    summary: "Change one's names, nickname, position, locale, timezone, notify_props or props",
+    policy: "self or system admin",
+    params: userParams,
+    body: userPatchSchema,
+    invalidId: "api.user.patch_user.invalid",
+    response: userSchema,
+    handler: async ({ params, body, user: viewer }) => {
+      requireSelfOrAdmin({ viewer, userId: params.userId, message: "You may change only your own profile." });
+      return presentUserTo(viewer, await userPatcher(host, { userId: params.userId, patch: body }));
+    },
+  });
+
+  for (const path of ["/api/v4/users/:userId/image", "/api/v4/users/:userId/image/default"])
+    hostRoute(app, host, {
+      method: "GET",
+      path,
+      access: "user",
+      summary: "A user's picture: generated from their initials (SVG), cacheable by its ETag",
+      params: userParams,
+      handler: async ({ params, request, reply }) => {
+        const user = await getUser(host, params.userId);
+        if (!user) throw notFound("user", "user not found");
+        const svg = avatarSvg(user);
+        const etag = `"${createHash("sha256").update(svg).digest("base64url").slice(0, 22)}"`;
+        void reply.header("etag", etag).header("cache-control", "private, max-age=3600");
+        if (request.headers["if-none-match"] === etag) return reply.status(304).send();
+        return reply.type("image/svg+xml").send(svg);
+      },
+    });
 
   hostRoute(app, host, {
     method: "GET",

@@ -487,5 +487,30 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
         await sql`CREATE UNIQUE INDEX commands_team_trigger ON commands (team_id, ${sql.ref("trigger")}) WHERE delete_at = 0`.execute(db);
       },
     },
+    // Mattermost clients at start-up (issue 11): saved preferences (favourites, display settings, flagged posts),
+    // the user fields of Mattermost's User that a person may set, and a bot's description.
+    "0014_preferences_bots": {
+      async up(db: Kysely<unknown>) {
+        // Mattermost's Preferences table: one value per user, category and name (services/preferences.ts).
+        await db.schema
+          .createTable("preferences")
+          .addColumn("user_id", t.id, (c) => c.notNull())
+          .addColumn("category", "text", (c) => c.notNull())
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("value", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("preferences_pk", ["user_id", "category", "name"])
+          .execute();
+        // Flagged (saved) posts are read by category and name (the post id) across users when a post goes.
+        await db.schema.createIndex("preferences_category_name").on("preferences").columns(["category", "name"]).execute();
+        // "" for each until the person sets it: presented as Mattermost's defaults (services/users.ts).
+        for (const column of ["position", "locale", "timezone", "notify_props", "props", "bot_description"])
+          await db.schema
+            .alterTable("users")
+            .addColumn(column, "text", (c) => c.notNull().defaultTo(""))
+            .execute();
+        // A plugin's bot kept its description as its nickname.
+        await sql`UPDATE users SET bot_description = nickname WHERE is_bot = 1`.execute(db);
+      },
+    },
   };
 }

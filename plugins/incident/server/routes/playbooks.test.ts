@@ -346,7 +346,7 @@ describe("playbook sizes", () => {
   it("refuses a playbook whose name holds a lone UTF-16 surrogate, before it is read", async () => {
     const res = await apply(alice, "name: Outage \ud800\n");
     expect(res.status).toBe(400);
-    expect(expectBody(res, apiErrorBodySchema)).toEqual({
+    expect(expectBody(res, apiErrorBodySchema)).toMatchObject({
       id: "api.request.lone_surrogate",
       message: "source: must not contain a lone UTF-16 surrogate (U+D800 to U+DFFF without its pair): it is not valid Unicode text",
       status_code: 400,
