@@ -87,7 +87,7 @@ describe("/incident", () => {
     );
   });
 
-  it("numbers items in stage order then stage-less; info, check, uncheck, add, remove, stage, commander, end", async () => {
+  it("numbers items in stage order then stage-less, each keeping its number; info, check, uncheck, add, remove, stage, commander, end", async () => {
     await slash(alice, { channel: town, command: '/incident start "Numbers" --playbook "Web outage" --field service=api' });
     const incident = await incidentOf("numbers");
     const channel = await channelOf(incident);
@@ -108,12 +108,14 @@ describe("/incident", () => {
     );
     const bad = await slash(alice, { channel, command: "/incident check 9" });
     expect(bad.status).toBe(400);
-    expect(expectBody(bad, apiErrorBodySchema).message).toBe("item: there is no item 9; the checklist has 4 items (see /incident info)");
+    expect(expectBody(bad, apiErrorBodySchema).message).toBe(
+      'item: there is no item 9; the checklist now has 1 "Assess impact", 2 "Page owner", 3 "Roll back", 4 "Retro" (see /incident info)',
+    );
     expect(expectBody(await slash(alice, { channel, command: "/incident check x" }), apiErrorBodySchema).message).toBe(
       "usage: /incident check <n> (the item's number, as /incident info shows it)",
     );
     expect(expectBody(await slash(alice, { channel, command: "/incident add Call the vendor" }), commandResponseSchema).text).toBe(
-      "Added item 3: Call the vendor",
+      "Added item 5: Call the vendor",
     );
     expect(expectBody(await slash(alice, { channel, command: "/incident remove 1" }), commandResponseSchema).text).toBe(
       "Removed item 1: Assess impact",
@@ -148,7 +150,7 @@ describe("/incident", () => {
     expect(expectBody(await slash(bob, { channel, command: "/incident end" }), commandResponseSchema).text).toBe(
       "Ended the incident **Numbers**.",
     );
-    const again = await slash(bob, { channel, command: "/incident check 1" });
+    const again = await slash(bob, { channel, command: "/incident check 2" });
     expect(again.status).toBe(409);
     expect(expectBody(again, apiErrorBodySchema).message).toBe('incident "Numbers" has ended; it can no longer be changed');
 
@@ -158,7 +160,7 @@ describe("/incident", () => {
     expect(records.slice(1)).toEqual([
       `${a} checked item 3: Roll back`,
       `${a} unchecked item 3: Roll back`,
-      `${a} added item 3 "Call the vendor" to Triage`,
+      `${a} added item 5 "Call the vendor" to Triage`,
       `${a} removed item 1: Assess impact`,
       `${a} changed the stage from Triage to Mitigation`,
       `${a} changed the stage from Mitigation to Triage`,

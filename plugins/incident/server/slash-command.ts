@@ -112,13 +112,8 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
       throw invalid("incident.command.usage", `usage: ${usage} (the item's number, as /incident info shows it)`);
     const n = Number(raw.replace("#", ""));
     const items = orderChecklist(await store.listItems(incident.id), incident.stages);
-    const item = items[n - 1];
-    if (n < 1 || !item) {
-      throw invalid(
-        "incident.checklist.item_not_found",
-        `item: there is no item ${n}; the checklist has ${items.length} item${items.length === 1 ? "" : "s"} (see /incident info)`,
-      );
-    }
+    const item = items.find((i) => i.number === n);
+    if (!item) throw invalid("incident.checklist.item_not_found", await missingItemMessage(deps, { incident, number: n, items }));
     return item;
   };
 
@@ -485,6 +480,28 @@ export function parseStartArgs(args: readonly string[]): StartArgs {
   return { name, channelName, playbookName, fields, private: isPrivate, severity, commander, invite, here, drill };
 }
 
+/** How many of the items now there a refusal names. */
+const ITEMS_NAMED_MAX = 10;
+
+/**
+ * Why `/incident check <n>` found nothing: the item that had the number (if
+ * it was removed) and the items there now, by number and title, so someone
+ * working from a stale list sees what changed instead of acting on another item.
+ */
+export async function missingItemMessage(
+  deps: IncidentDeps,
+  props: { incident: IncidentRecord; number: number; items: readonly ChecklistItemRecord[] },
+): Promise<string> {
+  const removed = (await deps.store.listTimeline(props.incident.id)).find(
+    (e) => e.type === "checklist_item_removed" && e.details.item_number === props.number,
+  );
+  const gone = removed ? `item ${props.number} "${String(removed.details.item_title)}" was removed` : `there is no item ${props.number}`;
+  if (!props.items.length) return `item: ${gone}; the checklist is empty (/incident add <text>)`;
+  const named = props.items.slice(0, ITEMS_NAMED_MAX).map((i) => `${i.number} "${i.title}"`);
+  const more = props.items.length > ITEMS_NAMED_MAX ? ` and ${props.items.length - ITEMS_NAMED_MAX} more` : "";
+  return `item: ${gone}; the checklist now has ${named.join(", ")}${more} (see /incident info)`;
+}
+
 /** `/incident info`: the incident with its numbered checklist, grouped by stage. */
 export async function describeIncident(deps: IncidentDeps, incident: IncidentRecord): Promise<string> {
   const items = orderChecklist(await deps.store.listItems(incident.id), incident.stages);
@@ -508,7 +525,7 @@ export async function describeIncident(deps: IncidentDeps, incident: IncidentRec
     (await deps.ctx.users.getMany([...new Set(items.map((i) => i.assignee_user_id).filter(Boolean))])).map((u) => [u.id, u.username]),
   );
   let group: string | null | undefined;
-  items.forEach((item, index) => {
+  items.forEach((item) => {
     const stage = item.stage !== null && incident.stages.includes(item.stage) ? item.stage : null;
     if (stage !== group) {
       lines.push(stage === null ? "_No stage_" : `_${stage}_`);
@@ -519,7 +536,7 @@ export async function describeIncident(deps: IncidentDeps, incident: IncidentRec
         ? ` · due ${new Date(item.due_at).toISOString().slice(11, 16)} UTC${item.due_at < now ? " (overdue)" : ""}`
         : "";
     lines.push(
-      `${index + 1}. [${item.checked ? "x" : " "}] ${item.title}${item.assignee_user_id ? ` · @${assignees.get(item.assignee_user_id) ?? "unknown"}` : ""}${due}`,
+      `${item.number}. [${item.checked ? "x" : " "}] ${item.title}${item.assignee_user_id ? ` · @${assignees.get(item.assignee_user_id) ?? "unknown"}` : ""}${due}`,
     );
   });
   if (!items.length) lines.push("(empty: /incident add <text>)");
