@@ -174,13 +174,13 @@ export class WorkflowEngine {
   }
 
   /**
-   * The person whose post or command fired the trigger (its `user_id` value),
-   * when it is a person: bots and webhooks' owners posting as an integration
-   * are nobody to credit or tell.
+   * The person whose post or command fired the trigger (its `user_id` value:
+   * for an incoming webhook's post, the hook's owner), when it is a person:
+   * a bot is nobody to credit or tell.
    */
   private async triggeringPerson(event: FiredTrigger): Promise<string | null> {
     const userId = event.values.user_id;
-    if (typeof userId !== "string" || !userId || event.values.from_webhook === true || event.values.webhook_display_name) return null;
+    if (typeof userId !== "string" || !userId) return null;
     const user = await this.deps.ctx.users.get(userId);
     return user && !user.is_bot && !user.delete_at ? user.id : null;
   }
