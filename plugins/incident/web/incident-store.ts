@@ -48,12 +48,18 @@ export interface ViewOptions {
   tab?: DetailTab;
 }
 
-/** Load state of one team's active list. */
+/** Load state of one team's active list: the first `pages` pages of {@link ACTIVE_PAGE} are held. */
 export interface TeamLoad {
   loading: boolean;
   loaded: boolean;
   error: string | null;
+  /** How many active incidents the user may see in the team (the server's `total_count`). */
+  total: number;
+  pages: number;
 }
+
+/** Active incidents read per page: a team with hundreds pages through them ("Show more"). */
+export const ACTIVE_PAGE = 50;
 
 export interface IncidentState {
   /** Every incident seen, by id (active and ended). */
@@ -112,6 +118,8 @@ export class IncidentStore {
   };
   private readonly listeners = new Set<() => void>();
   private readonly channelLookups = new Set<string>();
+  /** The channel the user is in: its active incident stays held whatever page it is on. */
+  private currentChannelId: string | undefined;
 
   constructor(private readonly host: WebHost) {}
 
@@ -194,32 +202,55 @@ export class IncidentStore {
     return parsed.data;
   }
 
+  /** Read the first page of the team's active incidents again (dropping the ones no longer active or visible). */
   async loadActive(teamId: string): Promise<void> {
+    await this.loadActivePage(teamId, 0);
+  }
+
+  /** Read the next page of the team's active incidents. */
+  async loadMoreActive(teamId: string): Promise<void> {
+    await this.loadActivePage(teamId, this.state.teams[teamId]?.pages ?? 0);
+  }
+
+  private async loadActivePage(teamId: string, page: number): Promise<void> {
     const previous = this.state.teams[teamId];
-    this.set({ teams: { ...this.state.teams, [teamId]: { loading: true, loaded: previous?.loaded ?? false, error: null } } });
+    const kept = { loaded: previous?.loaded ?? false, total: previous?.total ?? 0, pages: previous?.pages ?? 0 };
+    this.set({ teams: { ...this.state.teams, [teamId]: { ...kept, loading: true, error: null } } });
     try {
-      const list = await this.host.fetch(`${API}/incidents?team_id=${encodeURIComponent(teamId)}&status=active&per_page=200`, {
-        schema: incidentListSchema,
-      });
-      // Drop this team's active incidents the server no longer lists (ended or no longer visible).
+      const list = await this.host.fetch(
+        `${API}/incidents?team_id=${encodeURIComponent(teamId)}&status=active&page=${page}&per_page=${ACTIVE_PAGE}`,
+        { schema: incidentListSchema },
+      );
+      // A first page replaces what was held: this team's active incidents the server no longer lists go (ended or
+      // no longer visible), except the current channel's, which is read on its own.
       const incidents: Record<string, Incident> = {};
       for (const [id, incident] of Object.entries(this.state.incidents)) {
-        if (!(incident.team_id === teamId && incident.status === "active")) incidents[id] = incident;
+        const replaced = page === 0 && incident.team_id === teamId && incident.status === "active";
+        if (!replaced || incident.channel_id === this.currentChannelId) incidents[id] = incident;
       }
       const channelNames = { ...this.state.channelNames };
       for (const incident of list.items) {
         incidents[incident.id] = incident;
         if (incident.channel_name) channelNames[incident.channel_id] = incident.channel_name;
       }
-      this.set({ incidents, channelNames, teams: { ...this.state.teams, [teamId]: { loading: false, loaded: true, error: null } } });
+      const load: TeamLoad = { loading: false, loaded: true, error: null, total: list.total_count, pages: page + 1 };
+      this.set({ incidents, channelNames, teams: { ...this.state.teams, [teamId]: load } });
     } catch (error) {
-      this.set({
-        teams: {
-          ...this.state.teams,
-          [teamId]: { loading: false, loaded: previous?.loaded ?? false, error: toActionError(error).message },
-        },
-      });
+      this.set({ teams: { ...this.state.teams, [teamId]: { ...kept, loading: false, error: toActionError(error).message } } });
     }
+  }
+
+  /**
+   * Read the active incident of the channel the user is in, whichever page it
+   * falls on, so the RHS always opens it. Resolves to its id, or null.
+   */
+  async loadChannelIncident(props: { teamId: string; channelId: string }): Promise<string | null> {
+    this.currentChannelId = props.channelId;
+    const query = `team_id=${encodeURIComponent(props.teamId)}&channel_id=${encodeURIComponent(props.channelId)}&status=active`;
+    const list = await this.host.fetch(`${API}/incidents?${query}&per_page=1`, { schema: incidentListSchema });
+    const found = list.items[0];
+    if (found) this.upsert(found);
+    return found?.id ?? null;
   }
 
   /** Reloads every team list already shown, e.g. after the WebSocket reconnects. */
