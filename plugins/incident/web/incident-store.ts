@@ -8,7 +8,7 @@
  */
 import * as z from "zod/mini";
 import { WebFetchError, type WebHost } from "#common/web-plugin-api.ts";
-import { channelSchema } from "#common/wire-schemas.ts";
+import { channelMemberSchema, channelSchema } from "#common/wire-schemas.ts";
 import type { CreateIncidentRequest } from "../common/types.ts";
 import { API_BASE as API } from "./constants.ts";
 import {
@@ -75,6 +75,8 @@ export interface IncidentState {
   lastUpdates: Readonly<Record<string, StatusUpdate | null>>;
   /** The outcome of a post-menu action, shown atop the RHS until the next one. */
   notice: { text: string; error: boolean } | null;
+  /** Whether the user is a member of each incident channel looked at (changes need membership). */
+  memberships: Readonly<Record<string, boolean>>;
 }
 
 /** An error thrown by an action, with what the server said beyond the message. */
@@ -115,6 +117,7 @@ export class IncidentStore {
     timelines: {},
     lastUpdates: {},
     notice: null,
+    memberships: {},
   };
   private readonly listeners = new Set<() => void>();
   private readonly channelLookups = new Set<string>();
@@ -274,6 +277,30 @@ export class IncidentStore {
       .then((channel) => this.set({ channelNames: { ...this.state.channelNames, [channelId]: channel.name } }))
       .catch(() => this.channelLookups.delete(channelId));
     return undefined;
+  }
+
+  /** Whether the user is a member of the channel (404/403: not one), kept in `memberships`. */
+  async loadMembership(channelId: string): Promise<boolean> {
+    let member: boolean;
+    try {
+      await this.host.fetch(`/api/v4/channels/${channelId}/members/me`, { schema: channelMemberSchema });
+      member = true;
+    } catch (error) {
+      if (!(error instanceof WebFetchError) || (error.status !== 404 && error.status !== 403)) throw error;
+      member = false;
+    }
+    this.set({ memberships: { ...this.state.memberships, [channelId]: member } });
+    return member;
+  }
+
+  /** Join the incident's channel (public incidents: a team member may), so its controls work. */
+  async joinIncident(incident: Incident, userId: string): Promise<void> {
+    await this.host.fetch(`/api/v4/channels/${incident.channel_id}/members`, {
+      method: "POST",
+      body: { user_id: userId },
+      schema: channelMemberSchema,
+    });
+    this.set({ memberships: { ...this.state.memberships, [incident.channel_id]: true } });
   }
 
   /** Reads an incident's timeline; the timeline events keep it live afterwards. */

@@ -106,6 +106,8 @@ const css = `
 .incident-card-open { font-size: 0.85rem; }
 .incident-card-body { display: flex; flex-direction: column; gap: 4px; min-width: 0; }
 .incident-card-message { margin: 0; overflow-wrap: anywhere; white-space: pre-wrap; }
+.incident-controls { border: 0; margin: 0; padding: 0; min-width: 0; }
+.incident-join { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 6px 0; }
 .incident-visually-hidden { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 /* response: severity, roles, assignees, status updates, timeline */
 .incident-severity { display: inline-block; font-size: 0.75rem; font-weight: 600; border-radius: 4px; padding: 1px 6px; border: 1px solid; vertical-align: middle; }
