@@ -89,7 +89,7 @@ describe("checklist item numbers", () => {
     ]);
     const info = expectBody(await run(bob, "/incident info"), commandResponseSchema).text;
     expect(info).toContain("2. [ ] Page owner\n6. [ ] Tell support\n_Mitigation_\n3. [ ] Roll back\n_No stage_\n4. [x] Retro");
-  });
+  }, 90_000);
 });
 
 /** The two incident tables' columns as migrations 0001–0003 left them (the ones this test writes). */
@@ -201,5 +201,5 @@ describe("migration 0004_item_numbers", () => {
       [4, "Retro"],
       [5, "Tell support"],
     ]);
-  });
+  }, 90_000);
 });

@@ -97,15 +97,11 @@ describe("/incident", () => {
       "1. [ ] Assess impact\n2. [ ] Page owner\n_Mitigation_\n3. [ ] Roll back\n_No stage_\n4. [ ] Retro",
     );
 
-    expect(expectBody(await slash(alice, { channel, command: "/incident check 3" }), commandResponseSchema).text).toBe(
-      "Checked item 3: Roll back",
-    );
+    expect(expectBody(await slash(alice, { channel, command: "/incident check 3" }), commandResponseSchema).text).toBe("");
     expect(expectBody(await slash(alice, { channel, command: "/incident check 3" }), commandResponseSchema).text).toBe(
       "Item 3 is already checked.",
     );
-    expect(expectBody(await slash(alice, { channel, command: "/incident uncheck 3" }), commandResponseSchema).text).toBe(
-      "Unchecked item 3: Roll back",
-    );
+    expect(expectBody(await slash(alice, { channel, command: "/incident uncheck 3" }), commandResponseSchema).text).toBe("");
     const bad = await slash(alice, { channel, command: "/incident check 9" });
     expect(bad.status).toBe(400);
     expect(expectBody(bad, apiErrorBodySchema).message).toBe(
@@ -114,27 +110,17 @@ describe("/incident", () => {
     expect(expectBody(await slash(alice, { channel, command: "/incident check x" }), apiErrorBodySchema).message).toBe(
       "usage: /incident check <n> (the item's number, as /incident info shows it)",
     );
-    expect(expectBody(await slash(alice, { channel, command: "/incident add Call the vendor" }), commandResponseSchema).text).toBe(
-      "Added item 5: Call the vendor",
-    );
-    expect(expectBody(await slash(alice, { channel, command: "/incident remove 1" }), commandResponseSchema).text).toBe(
-      "Removed item 1: Assess impact",
-    );
+    expect(expectBody(await slash(alice, { channel, command: "/incident add Call the vendor" }), commandResponseSchema).text).toBe("");
+    expect(expectBody(await slash(alice, { channel, command: "/incident remove 1" }), commandResponseSchema).text).toBe("");
     const now = (await alice.get(`${API}/incidents/${incident.id}`)).body as Incident;
     expect(now.checklist.map((i) => i.title)).toEqual(["Page owner", "Call the vendor", "Roll back", "Retro"]);
 
-    expect(expectBody(await slash(alice, { channel, command: "/incident stage next" }), commandResponseSchema).text).toBe(
-      "Stage changed from Triage to Mitigation.",
-    );
-    expect(expectBody(await slash(alice, { channel, command: "/incident stage prev" }), commandResponseSchema).text).toBe(
-      "Stage changed from Mitigation to Triage.",
-    );
+    expect(expectBody(await slash(alice, { channel, command: "/incident stage next" }), commandResponseSchema).text).toBe("");
+    expect(expectBody(await slash(alice, { channel, command: "/incident stage prev" }), commandResponseSchema).text).toBe("");
     expect(expectBody(await slash(alice, { channel, command: "/incident stage prev" }), apiErrorBodySchema).message).toBe(
       "stage: the incident is already at its first stage (Triage)",
     );
-    expect(expectBody(await slash(alice, { channel, command: "/incident stage resolved" }), commandResponseSchema).text).toBe(
-      "Stage changed from Triage to Resolved.",
-    );
+    expect(expectBody(await slash(alice, { channel, command: "/incident stage resolved" }), commandResponseSchema).text).toBe("");
     const unknown = await slash(alice, { channel, command: "/incident stage Done" });
     expect(unknown.status).toBe(400);
     expect(expectBody(unknown, apiErrorBodySchema).message).toBe(
@@ -143,13 +129,11 @@ describe("/incident", () => {
 
     expect(
       expectBody(await slash(alice, { channel, command: `/incident commander @${bob.user.username}` }), commandResponseSchema).text,
-    ).toBe(`@${bob.user.username} is now the commander.`);
+    ).toBe("");
     expect(expectBody(await slash(alice, { channel, command: "/incident commander @nobody-here" }), apiErrorBodySchema).message).toBe(
       "commander: no user @nobody-here",
     );
-    expect(expectBody(await slash(bob, { channel, command: "/incident end" }), commandResponseSchema).text).toBe(
-      "Ended the incident **Numbers**.",
-    );
+    expect(expectBody(await slash(bob, { channel, command: "/incident end" }), commandResponseSchema).text).toBe("");
     const again = await slash(bob, { channel, command: "/incident check 2" });
     expect(again.status).toBe(409);
     expect(expectBody(again, apiErrorBodySchema).message).toBe('incident "Numbers" has ended; it can no longer be changed');

@@ -107,6 +107,8 @@ export class IncidentCommand {
 export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDeps): void {
   const { ctx, store } = deps;
   const ephemeral = (text: string): CommandResponse => ({ response_type: "ephemeral", text });
+  // A change the bot's card in the channel announces needs no echo under it; only "nothing changed" is said.
+  const announced = (): CommandResponse => ephemeral("");
   const itemByNumber = async (incident: IncidentRecord, raw: string | undefined, usage: string): Promise<ChecklistItemRecord> => {
     if (!raw || !/^#?\d+$/.test(raw))
       throw invalid("incident.command.usage", `usage: ${usage} (the item's number, as /incident info shows it)`);
@@ -200,9 +202,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
       if (!wanted)
         throw invalid("incident.command.usage", `usage: /incident stage <name|next|prev>; stages: ${incident.stages.join(", ")}`);
       const result = await stageChanger(deps, { incidentId: incident.id, actorId: call.userId, stage: wanted });
-      return ephemeral(
-        result.changed ? `Stage changed from ${result.from} to ${result.to}.` : `The incident is already in stage ${result.to}.`,
-      );
+      return result.changed ? announced() : ephemeral(`The incident is already in stage ${result.to}.`);
     },
   });
 
@@ -222,11 +222,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
           actorId: call.userId,
           change: { kind: "set", itemId: item.id, checked },
         });
-        return ephemeral(
-          result.changed
-            ? `${checked ? "Checked" : "Unchecked"} item ${result.number}: ${item.title}`
-            : `Item ${result.number} is already ${checked ? "checked" : "unchecked"}.`,
-        );
+        return result.changed ? announced() : ephemeral(`Item ${result.number} is already ${checked ? "checked" : "unchecked"}.`);
       },
     });
   }
@@ -239,8 +235,8 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
     async execute({ args, call, incident }) {
       const title = args.join(" ").trim();
       if (!title) throw invalid("incident.command.usage", "usage: /incident add <text>");
-      const result = await checklistChanger(deps, { incidentId: incident.id, actorId: call.userId, change: { kind: "add", title } });
-      return ephemeral(`Added item ${result.number}: ${result.item.title}`);
+      await checklistChanger(deps, { incidentId: incident.id, actorId: call.userId, change: { kind: "add", title } });
+      return announced();
     },
   });
 
@@ -251,12 +247,8 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
     inIncidentChannel: true,
     async execute({ args, call, incident }) {
       const item = await itemByNumber(incident, args[0], "/incident remove <n>");
-      const result = await checklistChanger(deps, {
-        incidentId: incident.id,
-        actorId: call.userId,
-        change: { kind: "remove", itemId: item.id },
-      });
-      return ephemeral(`Removed item ${result.number}: ${item.title}`);
+      await checklistChanger(deps, { incidentId: incident.id, actorId: call.userId, change: { kind: "remove", itemId: item.id } });
+      return announced();
     },
   });
 
@@ -269,7 +261,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
       if (!args[0]?.replace(/^@/, "").trim()) throw invalid("incident.command.usage", "usage: /incident commander @user");
       const user = await userNamedIn(args[0], "commander");
       const result = await commanderChanger(deps, { incidentId: incident.id, actorId: call.userId, commanderUserId: user.id });
-      return ephemeral(result.changed ? `@${user.username} is now the commander.` : `@${user.username} is already the commander.`);
+      return result.changed ? announced() : ephemeral(`@${user.username} is already the commander.`);
     },
   });
 
@@ -286,7 +278,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
           `usage: /incident severity <name>; the severity is ${incident.severity}, the severities are ${incident.severities.join(", ")}`,
         );
       const result = await severityChanger(deps, { incidentId: incident.id, actorId: call.userId, severity: wanted });
-      return ephemeral(result.changed ? `Severity changed from ${result.from} to ${result.to}.` : `The severity is already ${result.to}.`);
+      return result.changed ? announced() : ephemeral(`The severity is already ${result.to}.`);
     },
   });
 
@@ -310,7 +302,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
       });
       if (!result.changed)
         return ephemeral(user ? `@${user.username} already holds the role ${result.role}.` : `Nobody holds the role ${result.role}.`);
-      return ephemeral(user ? `@${user.username} now holds the role ${result.role}.` : `The role ${result.role} is unassigned.`);
+      return announced();
     },
   });
 
@@ -332,7 +324,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
         param: "user",
       });
       if (!result.changed) return ephemeral(`Item ${result.number} is already ${user ? `assigned to @${user.username}` : "unassigned"}.`);
-      return ephemeral(user ? `Assigned item ${result.number} "${item.title}" to @${user.username}.` : `Unassigned item ${result.number}.`);
+      return announced();
     },
   });
 
@@ -378,8 +370,8 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
     description: "End the incident",
     inIncidentChannel: true,
     async execute({ call, incident }) {
-      const ended = await incidentEnder(deps, { incidentId: incident.id, actorId: call.userId });
-      return ephemeral(`Ended the incident **${ended.name}**.`);
+      await incidentEnder(deps, { incidentId: incident.id, actorId: call.userId });
+      return announced();
     },
   });
 
