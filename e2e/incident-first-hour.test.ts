@@ -3,8 +3,9 @@
  * outside a public incident's channel sees its controls read-only with a
  * "Join" button (on 00a17c0 they were live and answered a "must be a member"
  * error that then stayed), joins and checks an item; the RHS shows the items'
- * own numbers, which stay put when another responder removes item 1; and the
- * list shows how many active incidents there are.
+ * own numbers, which stay put when another responder removes item 1; the
+ * list shows how many active incidents there are; and the commander picker
+ * offers no bots.
  */
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -82,6 +83,10 @@ describe("the first hour in the browser", () => {
         [2, false],
         [3, true],
       ]);
+    // The commander picker offers people only: Alice, not the Incident bot (which joined the team with the channel).
+    const commanders = await panel.getByLabel("Commander", { exact: true }).locator("option").allTextContents();
+    expect(commanders.some((o) => o.startsWith("@alice"))).toBe(true);
+    expect(commanders.some((o) => o.startsWith("@incident"))).toBe(false);
     // No stale error is left on the detail.
     expect(await panel.getByRole("alert").count()).toBe(0);
   });
