@@ -574,9 +574,20 @@ export interface ActionDefinition<P extends ZodObject = ZodObject> {
    * Do it as `actorId`, with that user's permissions and never more. Throw a
    * {@link PluginError} when the input or permission is wrong.
    */
-  run(input: { params: z.output<P>; actorId: string; teamId: string }): Promise<Record<string, unknown>>;
+  run(input: { params: z.output<P>; actorId: string; teamId: string; onBehalfOf?: ActionOnBehalfOf }): Promise<Record<string, unknown>>;
   /** Describe what `run` would do, without side effects (for `workflow test`). */
   preview?(input: { params: z.output<P>; actorId: string; teamId: string }): Promise<string> | string;
+}
+
+/**
+ * The person whose post or command started the workflow run an action belongs
+ * to (never a bot), and the workflow's name: the action still acts with
+ * `actorId`'s permissions, but credits the person ("@alice via workflow X")
+ * and may default to them (e.g. `start_incident`'s commander).
+ */
+export interface ActionOnBehalfOf {
+  userId: string;
+  workflow: string;
 }
 
 /** A trigger as the catalog lists it: plain data, no functions. */
@@ -611,10 +622,10 @@ export interface AutomationApi {
   ): Disposable & { fire(event: Omit<FiredTrigger, "trigger" | "depth" | "target">): void };
   /** Does the event meet `where`? The trigger's own `matches`, or equality of each condition. */
   matches(where: Record<string, unknown>, event: FiredTrigger): boolean;
-  /** Run an action by name; events it causes carry `depth + 1`. */
+  /** Run an action by name; events it causes carry `depth + 1`. `onBehalfOf`: the person a workflow run acts for. */
   runAction(
     name: string,
-    input: { params: Record<string, unknown>; actorId: string; teamId: string; depth: number },
+    input: { params: Record<string, unknown>; actorId: string; teamId: string; depth: number; onBehalfOf?: ActionOnBehalfOf },
   ): Promise<Record<string, unknown>>;
   /** Preview an action by name (no side effects). */
   previewAction(name: string, input: { params: Record<string, unknown>; actorId: string; teamId: string }): Promise<string>;

@@ -13,6 +13,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type {
   ActionDefinition,
+  ActionOnBehalfOf,
   AutomationApi,
   CatalogAction,
   CatalogTrigger,
@@ -202,11 +203,12 @@ export class AutomationRegistry {
   /** Run an action; triggers fired while it runs carry `depth + 1`. */
   async runAction(
     name: string,
-    input: { params: Record<string, unknown>; actorId: string; teamId: string; depth: number },
+    input: { params: Record<string, unknown>; actorId: string; teamId: string; depth: number; onBehalfOf?: ActionOnBehalfOf },
   ): Promise<Record<string, unknown>> {
     const action = this.offeredAction(name);
     const params = parsedParams(action.definition, input.params);
-    return this.depth.run(input.depth + 1, () => action.definition.run({ params, actorId: input.actorId, teamId: input.teamId }));
+    const { actorId, teamId, onBehalfOf } = input;
+    return this.depth.run(input.depth + 1, () => action.definition.run({ params, actorId, teamId, ...(onBehalfOf ? { onBehalfOf } : {}) }));
   }
 
   async previewAction(name: string, input: { params: Record<string, unknown>; actorId: string; teamId: string }): Promise<string> {

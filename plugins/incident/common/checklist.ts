@@ -2,7 +2,8 @@
  * @module incident/common/checklist
  * The one order of a checklist: every stage's items in stage order, then the
  * items not tied to a stage; within each group by position. Item numbers
- * (`/incident check 3`) count from 1 in this order, in the RHS as in chat.
+ * (`/incident check 3`) are the items' own (given at creation, never reused),
+ * so a list in this order may show them out of sequence.
  */
 
 /**

@@ -49,6 +49,8 @@ export type IncidentStatus = "active" | "ended";
 /** One checklist item. `stage` is a stage name, or null for an item not tied to a stage. */
 export interface ChecklistItem {
   id: string;
+  /** The item's number (`/incident check 4`): the next unused one of its incident when it was made, never reused or changed. */
+  number: number;
   title: string;
   stage: string | null;
   checked: boolean;
@@ -64,8 +66,8 @@ export interface ChecklistItem {
 
 /**
  * An incident as the API returns it. `checklist` is in display order: every
- * stage's items in stage order, then stage-less items; item number n (as
- * `/incident check n` uses it) is `checklist[n - 1]`.
+ * stage's items in stage order, then stage-less items; each item carries its
+ * `number` (as `/incident check n` uses it), which may be out of sequence.
  */
 export interface Incident {
   id: string;
@@ -454,6 +456,7 @@ export const openStartDialogSchema = z.object({ team_id: idSchema, channel_id: i
 /** A {@link ChecklistItem} as the API answers it. */
 export const checklistItemAnswerSchema = z.object({
   id: z.string(),
+  number: z.number(),
   title: z.string(),
   stage: z.string().nullable(),
   checked: z.boolean(),

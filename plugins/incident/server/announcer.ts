@@ -14,6 +14,7 @@ import {
   type UpdateAction,
 } from "../common/types.ts";
 import type { NewPost } from "#plugin-api";
+import { creditFor } from "./credit.ts";
 import { presentIncident } from "./presenter.ts";
 import type { IncidentDeps, IncidentTriggerName } from "./incident-deps.ts";
 import type { IncidentRecord } from "./store.ts";
@@ -150,8 +151,11 @@ async function triggerValues(deps: IncidentDeps, incident: IncidentRecord, actor
   };
 }
 
-/** "@alice", or "someone" for a user that no longer exists. */
+/** "@alice", "@alice via workflow \"X\"" when a workflow acts for alice, or "someone" for a user that no longer exists. */
 export async function mention(deps: IncidentDeps, userId: string): Promise<string> {
+  const credit = creditFor(userId);
+  const person = credit ? await deps.ctx.users.get(credit.userId) : null;
+  if (credit && person) return `@${person.username} via workflow "${credit.workflow}"`;
   const user = await deps.ctx.users.get(userId);
   return user ? `@${user.username}` : "someone";
 }

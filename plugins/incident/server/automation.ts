@@ -11,7 +11,8 @@
  * `run_as` user and never more.
  */
 import { z } from "zod";
-import type { AutomationParam, FiredTrigger, PluginContext } from "#plugin-api";
+import type { ActionOnBehalfOf, AutomationParam, FiredTrigger, PluginContext } from "#plugin-api";
+import { creditedAction } from "./credit.ts";
 import { oneOf } from "#common/automation-params.ts";
 import { invalid, notFound } from "#common/plugin-errors.ts";
 import { orderChecklist } from "../common/checklist.ts";
@@ -159,8 +160,10 @@ export function registerTriggers(ctx: PluginContext): TriggerFirer {
 /** Register the plugin's workflow actions: they run the same commands as the API, as the workflow's `run_as`. */
 export function registerActions(deps: IncidentDeps): void {
   const { ctx } = deps;
+  // Every action credits the person a workflow runs it for (see credit.ts).
+  const offer: PluginContext["automation"]["registerAction"] = (action) => ctx.automation.registerAction(creditedAction(action));
 
-  ctx.automation.registerAction({
+  offer({
     name: "start_incident",
     description: "Start an incident (its channel, checklist and opening post)",
     parameters: z.object({
@@ -170,26 +173,28 @@ export function registerActions(deps: IncidentDeps): void {
       private: z.boolean().optional().describe("Make the channel private"),
       fields: z.array(z.string()).optional().describe("Playbook fields as key=value"),
       severity: optionalText("One of the playbook's severities (default: its default_severity)"),
-      commander: optionalText("The commander's username (default: the workflow's run_as)"),
+      ...START_PEOPLE_PARAMS,
       channel_id: optionalText("Run the incident in this existing channel (run_as must be a member)"),
       drill: z.boolean().optional().describe("Mark the incident as a drill"),
     }),
     returns: { incident_id: str("The incident's id"), channel_id: str("The channel's id"), channel_name: str("The channel's name") },
-    async run({ params, actorId, teamId }) {
-      const commander = params.commander ? await userNamed(deps, { username: params.commander, param: "commander" }) : undefined;
+    async run({ params, actorId, teamId, onBehalfOf }) {
+      const people = await startPeople(deps, { params, onBehalfOf });
       const result = await incidentStarter(deps, {
         actorId,
         teamId,
         name: params.name,
         channelName: params.channel_name || undefined,
+        channelTemplate: params.channel_template ? workflowSafeTemplate(params.channel_template) : undefined,
         channelId: params.channel_id || undefined,
         playbookName: params.playbook || undefined,
         private: params.private === true,
         fields: parseFields(params.fields),
         severity: params.severity || undefined,
-        commanderUserId: commander?.id,
+        commanderUserId: people.commanderUserId,
+        inviteUserIds: people.inviteUserIds,
         drill: params.drill === true,
-        paramNames: { commander_user_id: "commander" },
+        paramNames: { commander_user_id: "commander", invite: "invitees", channel_name: "channel_name" },
       });
       return { incident_id: result.incident.id, channel_id: result.incident.channel_id, channel_name: result.incident.channel_name };
     },
@@ -197,7 +202,7 @@ export function registerActions(deps: IncidentDeps): void {
       `start ${params.drill ? "drill" : "incident"} "${params.name}"${params.severity ? ` (${params.severity})` : ""}${params.playbook ? ` with playbook "${params.playbook}"` : ""}${params.channel_name ? ` in ~${params.channel_name}` : ""}`,
   });
 
-  ctx.automation.registerAction({
+  offer({
     name: "change_severity",
     description: "Change an incident's severity",
     parameters: z.object({ ...INCIDENT_REF, severity: requiredText("One of the incident's severities, e.g. SEV1") }),
@@ -210,7 +215,7 @@ export function registerActions(deps: IncidentDeps): void {
     preview: ({ params }) => `change the severity of ${describeRef(params)} to ${params.severity}`,
   });
 
-  ctx.automation.registerAction({
+  offer({
     name: "assign_role",
     description: "Assign a role of an incident (commander, or one of its playbook's roles) to a user",
     parameters: z.object({
@@ -235,7 +240,7 @@ export function registerActions(deps: IncidentDeps): void {
       `assign the role ${params.role} of ${describeRef(params)} to ${params.user ? `@${params.user.replace(/^@/, "")}` : "nobody"}`,
   });
 
-  ctx.automation.registerAction({
+  offer({
     name: "assign_checklist_item",
     description: "Assign a checklist item to a user (or nobody), optionally with a due time",
     parameters: z.object({
@@ -264,7 +269,7 @@ export function registerActions(deps: IncidentDeps): void {
       `assign checklist item "${params.item}" of ${describeRef(params)} to ${params.user ? `@${params.user.replace(/^@/, "")}` : "nobody"}${params.due ? `, due in ${params.due}` : ""}`,
   });
 
-  ctx.automation.registerAction({
+  offer({
     name: "post_status_update",
     description: "Post a status update (in the incident channel and its playbook's broadcast channels)",
     parameters: z.object({ ...INCIDENT_REF, message: requiredText("The update, in markdown") }),
@@ -281,7 +286,7 @@ export function registerActions(deps: IncidentDeps): void {
     preview: ({ params }) => `post a status update in ${describeRef(params)}: ${params.message}`,
   });
 
-  ctx.automation.registerAction({
+  offer({
     name: "change_stage",
     description: "Change an incident's stage",
     parameters: z.object({ ...INCIDENT_REF, stage: requiredText("A stage name, next or prev") }),
@@ -294,7 +299,7 @@ export function registerActions(deps: IncidentDeps): void {
     preview: ({ params }) => `change the stage of ${describeRef(params)} to ${params.stage}`,
   });
 
-  ctx.automation.registerAction({
+  offer({
     name: "change_checklist_item",
     description: "Add, remove, check or uncheck a checklist item",
     parameters: z.object({
@@ -322,7 +327,7 @@ export function registerActions(deps: IncidentDeps): void {
     preview: ({ params }) => `${params.action} checklist item "${params.item}" of ${describeRef(params)}`,
   });
 
-  ctx.automation.registerAction({
+  offer({
     name: "end_incident",
     description: "End an incident",
     parameters: z.object(INCIDENT_REF),
@@ -337,6 +342,38 @@ export function registerActions(deps: IncidentDeps): void {
 }
 
 /** How an action names its incident (see {@link INCIDENT_REF}). */
+/** `start_incident`'s people: who commands and who is invited (kept together so other parameters merge apart). */
+const START_PEOPLE_PARAMS = {
+  commander: optionalText(
+    "The commander's username (default: the person whose post or command triggered the workflow; else the workflow's run_as)",
+  ),
+  invitees: z.array(z.string()).optional().describe("Usernames added to the incident channel"),
+  channel_template: optionalText(
+    "The channel's name as a template of the incident's values in single braces: {slug}, {seq}, {date}, {commander}, {name}, e.g. sev1-{date}-{seq}",
+  ),
+};
+
+/** The commander (named, else the person the run is for, else run_as) and the invitees of a workflow-started incident. */
+async function startPeople(
+  deps: IncidentDeps,
+  props: { params: { commander?: string | undefined; invitees?: string[] | undefined }; onBehalfOf?: ActionOnBehalfOf | undefined },
+): Promise<{ commanderUserId: string | undefined; inviteUserIds: string[] }> {
+  const { params } = props;
+  const named = params.commander ? await userNamed(deps, { username: params.commander, param: "commander" }) : null;
+  const inviteUserIds: string[] = [];
+  for (const username of params.invitees ?? []) inviteUserIds.push((await userNamed(deps, { username, param: "invitees" })).id);
+  return { commanderUserId: named?.id ?? props.onBehalfOf?.userId, inviteUserIds };
+}
+
+/**
+ * A channel template written for a workflow: `{seq}` in single braces (the
+ * workflow renders every `{{...}}` itself) becomes the playbook syntax `{{seq}}`.
+ * @example workflowSafeTemplate("sev1-{date}-{seq}") // "sev1-{{date}}-{{seq}}"
+ */
+export function workflowSafeTemplate(template: string): string {
+  return template.replace(/(?<!\{)\{\s*([A-Za-z_][\w.]*)\s*\}(?!\})/g, "{{$1}}");
+}
+
 type IncidentRef = { incident_id?: string | undefined; channel_name?: string | undefined };
 
 /** The incident an action names by `incident_id` or `channel_name`, if the actor may see it. */
@@ -355,7 +392,7 @@ async function findItem(deps: IncidentDeps, incident: IncidentRecord, text: stri
   const items = orderChecklist(await deps.store.listItems(incident.id), incident.stages);
   const number = /^#(\d+)$/.exec(text.trim());
   const item = number
-    ? items[Number(number[1]) - 1]
+    ? items.find((i) => i.number === Number(number[1]))
     : (items.find((i) => i.title === text) ?? items.find((i) => i.title.toLowerCase() === text.trim().toLowerCase()));
   if (!item) throw invalid("incident.checklist.item_not_found", `item: no checklist item "${text}" in incident "${incident.name}"`);
   return item;

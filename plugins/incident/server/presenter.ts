@@ -41,6 +41,7 @@ export function presentIncident(incident: IncidentRecord, items: readonly Checkl
 export function presentItem(item: ChecklistItemRecord): ChecklistItem {
   return {
     id: item.id,
+    number: item.number,
     title: item.title,
     stage: item.stage,
     checked: item.checked,

@@ -15,7 +15,6 @@
  * change starts those clocks ({@link startStageClocks}).
  */
 import type { Disposable } from "#plugin-api";
-import { orderChecklist } from "../common/checklist.ts";
 import { postNotice } from "./announcer.ts";
 import { formatDuration } from "./commands/incident-ender.ts";
 import type { IncidentDeps } from "./incident-deps.ts";
@@ -112,7 +111,7 @@ async function noticeOverdueItem(deps: IncidentDeps, itemId: string): Promise<vo
   if (!incident || incident.status !== "active") return;
   if (ctx.clock.now() < item.due_at) return scheduleItemDue(deps, item);
   if (!(await store.claimOverdueNotice({ itemId, dueAt: item.due_at }))) return;
-  const number = orderChecklist(await store.listItems(incident.id), incident.stages).findIndex((i) => i.id === item.id) + 1;
+  const number = item.number;
   const assignee = item.assignee_user_id ? await ctx.users.get(item.assignee_user_id) : null;
   await postNotice(deps, {
     incident,

@@ -87,7 +87,7 @@ describe("/incident", () => {
     );
   });
 
-  it("numbers items in stage order then stage-less; info, check, uncheck, add, remove, stage, commander, end", async () => {
+  it("numbers items in stage order then stage-less, each keeping its number; info, check, uncheck, add, remove, stage, commander, end", async () => {
     await slash(alice, { channel: town, command: '/incident start "Numbers" --playbook "Web outage" --field service=api' });
     const incident = await incidentOf("numbers");
     const channel = await channelOf(incident);
@@ -97,42 +97,30 @@ describe("/incident", () => {
       "1. [ ] Assess impact\n2. [ ] Page owner\n_Mitigation_\n3. [ ] Roll back\n_No stage_\n4. [ ] Retro",
     );
 
-    expect(expectBody(await slash(alice, { channel, command: "/incident check 3" }), commandResponseSchema).text).toBe(
-      "Checked item 3: Roll back",
-    );
+    expect(expectBody(await slash(alice, { channel, command: "/incident check 3" }), commandResponseSchema).text).toBe("");
     expect(expectBody(await slash(alice, { channel, command: "/incident check 3" }), commandResponseSchema).text).toBe(
       "Item 3 is already checked.",
     );
-    expect(expectBody(await slash(alice, { channel, command: "/incident uncheck 3" }), commandResponseSchema).text).toBe(
-      "Unchecked item 3: Roll back",
-    );
+    expect(expectBody(await slash(alice, { channel, command: "/incident uncheck 3" }), commandResponseSchema).text).toBe("");
     const bad = await slash(alice, { channel, command: "/incident check 9" });
     expect(bad.status).toBe(400);
-    expect(expectBody(bad, apiErrorBodySchema).message).toBe("item: there is no item 9; the checklist has 4 items (see /incident info)");
+    expect(expectBody(bad, apiErrorBodySchema).message).toBe(
+      'item: there is no item 9; the checklist now has 1 "Assess impact", 2 "Page owner", 3 "Roll back", 4 "Retro" (see /incident info)',
+    );
     expect(expectBody(await slash(alice, { channel, command: "/incident check x" }), apiErrorBodySchema).message).toBe(
       "usage: /incident check <n> (the item's number, as /incident info shows it)",
     );
-    expect(expectBody(await slash(alice, { channel, command: "/incident add Call the vendor" }), commandResponseSchema).text).toBe(
-      "Added item 3: Call the vendor",
-    );
-    expect(expectBody(await slash(alice, { channel, command: "/incident remove 1" }), commandResponseSchema).text).toBe(
-      "Removed item 1: Assess impact",
-    );
+    expect(expectBody(await slash(alice, { channel, command: "/incident add Call the vendor" }), commandResponseSchema).text).toBe("");
+    expect(expectBody(await slash(alice, { channel, command: "/incident remove 1" }), commandResponseSchema).text).toBe("");
     const now = (await alice.get(`${API}/incidents/${incident.id}`)).body as Incident;
     expect(now.checklist.map((i) => i.title)).toEqual(["Page owner", "Call the vendor", "Roll back", "Retro"]);
 
-    expect(expectBody(await slash(alice, { channel, command: "/incident stage next" }), commandResponseSchema).text).toBe(
-      "Stage changed from Triage to Mitigation.",
-    );
-    expect(expectBody(await slash(alice, { channel, command: "/incident stage prev" }), commandResponseSchema).text).toBe(
-      "Stage changed from Mitigation to Triage.",
-    );
+    expect(expectBody(await slash(alice, { channel, command: "/incident stage next" }), commandResponseSchema).text).toBe("");
+    expect(expectBody(await slash(alice, { channel, command: "/incident stage prev" }), commandResponseSchema).text).toBe("");
     expect(expectBody(await slash(alice, { channel, command: "/incident stage prev" }), apiErrorBodySchema).message).toBe(
       "stage: the incident is already at its first stage (Triage)",
     );
-    expect(expectBody(await slash(alice, { channel, command: "/incident stage resolved" }), commandResponseSchema).text).toBe(
-      "Stage changed from Triage to Resolved.",
-    );
+    expect(expectBody(await slash(alice, { channel, command: "/incident stage resolved" }), commandResponseSchema).text).toBe("");
     const unknown = await slash(alice, { channel, command: "/incident stage Done" });
     expect(unknown.status).toBe(400);
     expect(expectBody(unknown, apiErrorBodySchema).message).toBe(
@@ -141,14 +129,12 @@ describe("/incident", () => {
 
     expect(
       expectBody(await slash(alice, { channel, command: `/incident commander @${bob.user.username}` }), commandResponseSchema).text,
-    ).toBe(`@${bob.user.username} is now the commander.`);
+    ).toBe("");
     expect(expectBody(await slash(alice, { channel, command: "/incident commander @nobody-here" }), apiErrorBodySchema).message).toBe(
       "commander: no user @nobody-here",
     );
-    expect(expectBody(await slash(bob, { channel, command: "/incident end" }), commandResponseSchema).text).toBe(
-      "Ended the incident **Numbers**.",
-    );
-    const again = await slash(bob, { channel, command: "/incident check 1" });
+    expect(expectBody(await slash(bob, { channel, command: "/incident end" }), commandResponseSchema).text).toBe("");
+    const again = await slash(bob, { channel, command: "/incident check 2" });
     expect(again.status).toBe(409);
     expect(expectBody(again, apiErrorBodySchema).message).toBe('incident "Numbers" has ended; it can no longer be changed');
 
@@ -161,7 +147,7 @@ describe("/incident", () => {
     expect(records.slice(1)).toEqual([
       `${a} checked item 3: Roll back`,
       `${a} unchecked item 3: Roll back`,
-      `${a} added item 3 "Call the vendor" to Triage`,
+      `${a} added item 5 "Call the vendor" to Triage`,
       `${a} removed item 1: Assess impact`,
       `${a} changed the stage from Triage to Mitigation`,
       `${a} changed the stage from Mitigation to Triage`,

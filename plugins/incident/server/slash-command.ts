@@ -107,18 +107,15 @@ export class IncidentCommand {
 export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDeps): void {
   const { ctx, store } = deps;
   const ephemeral = (text: string): CommandResponse => ({ response_type: "ephemeral", text });
+  // A change the bot's card in the channel announces needs no echo under it; only "nothing changed" is said.
+  const announced = (): CommandResponse => ephemeral("");
   const itemByNumber = async (incident: IncidentRecord, raw: string | undefined, usage: string): Promise<ChecklistItemRecord> => {
     if (!raw || !/^#?\d+$/.test(raw))
       throw invalid("incident.command.usage", `usage: ${usage} (the item's number, as /incident info shows it)`);
     const n = Number(raw.replace("#", ""));
     const items = orderChecklist(await store.listItems(incident.id), incident.stages);
-    const item = items[n - 1];
-    if (n < 1 || !item) {
-      throw invalid(
-        "incident.checklist.item_not_found",
-        `item: there is no item ${n}; the checklist has ${items.length} item${items.length === 1 ? "" : "s"} (see /incident info)`,
-      );
-    }
+    const item = items.find((i) => i.number === n);
+    if (!item) throw invalid("incident.checklist.item_not_found", await missingItemMessage(deps, { incident, number: n, items }));
     return item;
   };
 
@@ -205,9 +202,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
       if (!wanted)
         throw invalid("incident.command.usage", `usage: /incident stage <name|next|prev>; stages: ${incident.stages.join(", ")}`);
       const result = await stageChanger(deps, { incidentId: incident.id, actorId: call.userId, stage: wanted });
-      return ephemeral(
-        result.changed ? `Stage changed from ${result.from} to ${result.to}.` : `The incident is already in stage ${result.to}.`,
-      );
+      return result.changed ? announced() : ephemeral(`The incident is already in stage ${result.to}.`);
     },
   });
 
@@ -227,11 +222,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
           actorId: call.userId,
           change: { kind: "set", itemId: item.id, checked },
         });
-        return ephemeral(
-          result.changed
-            ? `${checked ? "Checked" : "Unchecked"} item ${result.number}: ${item.title}`
-            : `Item ${result.number} is already ${checked ? "checked" : "unchecked"}.`,
-        );
+        return result.changed ? announced() : ephemeral(`Item ${result.number} is already ${checked ? "checked" : "unchecked"}.`);
       },
     });
   }
@@ -244,8 +235,8 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
     async execute({ args, call, incident }) {
       const title = args.join(" ").trim();
       if (!title) throw invalid("incident.command.usage", "usage: /incident add <text>");
-      const result = await checklistChanger(deps, { incidentId: incident.id, actorId: call.userId, change: { kind: "add", title } });
-      return ephemeral(`Added item ${result.number}: ${result.item.title}`);
+      await checklistChanger(deps, { incidentId: incident.id, actorId: call.userId, change: { kind: "add", title } });
+      return announced();
     },
   });
 
@@ -256,12 +247,8 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
     inIncidentChannel: true,
     async execute({ args, call, incident }) {
       const item = await itemByNumber(incident, args[0], "/incident remove <n>");
-      const result = await checklistChanger(deps, {
-        incidentId: incident.id,
-        actorId: call.userId,
-        change: { kind: "remove", itemId: item.id },
-      });
-      return ephemeral(`Removed item ${result.number}: ${item.title}`);
+      await checklistChanger(deps, { incidentId: incident.id, actorId: call.userId, change: { kind: "remove", itemId: item.id } });
+      return announced();
     },
   });
 
@@ -274,7 +261,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
       if (!args[0]?.replace(/^@/, "").trim()) throw invalid("incident.command.usage", "usage: /incident commander @user");
       const user = await userNamedIn(args[0], "commander");
       const result = await commanderChanger(deps, { incidentId: incident.id, actorId: call.userId, commanderUserId: user.id });
-      return ephemeral(result.changed ? `@${user.username} is now the commander.` : `@${user.username} is already the commander.`);
+      return result.changed ? announced() : ephemeral(`@${user.username} is already the commander.`);
     },
   });
 
@@ -291,7 +278,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
           `usage: /incident severity <name>; the severity is ${incident.severity}, the severities are ${incident.severities.join(", ")}`,
         );
       const result = await severityChanger(deps, { incidentId: incident.id, actorId: call.userId, severity: wanted });
-      return ephemeral(result.changed ? `Severity changed from ${result.from} to ${result.to}.` : `The severity is already ${result.to}.`);
+      return result.changed ? announced() : ephemeral(`The severity is already ${result.to}.`);
     },
   });
 
@@ -315,7 +302,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
       });
       if (!result.changed)
         return ephemeral(user ? `@${user.username} already holds the role ${result.role}.` : `Nobody holds the role ${result.role}.`);
-      return ephemeral(user ? `@${user.username} now holds the role ${result.role}.` : `The role ${result.role} is unassigned.`);
+      return announced();
     },
   });
 
@@ -337,7 +324,7 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
         param: "user",
       });
       if (!result.changed) return ephemeral(`Item ${result.number} is already ${user ? `assigned to @${user.username}` : "unassigned"}.`);
-      return ephemeral(user ? `Assigned item ${result.number} "${item.title}" to @${user.username}.` : `Unassigned item ${result.number}.`);
+      return announced();
     },
   });
 
@@ -383,8 +370,8 @@ export function addBuiltinSubcommands(command: IncidentCommand, deps: IncidentDe
     description: "End the incident",
     inIncidentChannel: true,
     async execute({ call, incident }) {
-      const ended = await incidentEnder(deps, { incidentId: incident.id, actorId: call.userId });
-      return ephemeral(`Ended the incident **${ended.name}**.`);
+      await incidentEnder(deps, { incidentId: incident.id, actorId: call.userId });
+      return announced();
     },
   });
 
@@ -485,6 +472,28 @@ export function parseStartArgs(args: readonly string[]): StartArgs {
   return { name, channelName, playbookName, fields, private: isPrivate, severity, commander, invite, here, drill };
 }
 
+/** How many of the items now there a refusal names. */
+const ITEMS_NAMED_MAX = 10;
+
+/**
+ * Why `/incident check <n>` found nothing: the item that had the number (if
+ * it was removed) and the items there now, by number and title, so someone
+ * working from a stale list sees what changed instead of acting on another item.
+ */
+export async function missingItemMessage(
+  deps: IncidentDeps,
+  props: { incident: IncidentRecord; number: number; items: readonly ChecklistItemRecord[] },
+): Promise<string> {
+  const removed = (await deps.store.listTimeline(props.incident.id)).find(
+    (e) => e.type === "checklist_item_removed" && e.details.item_number === props.number,
+  );
+  const gone = removed ? `item ${props.number} "${String(removed.details.item_title)}" was removed` : `there is no item ${props.number}`;
+  if (!props.items.length) return `item: ${gone}; the checklist is empty (/incident add <text>)`;
+  const named = props.items.slice(0, ITEMS_NAMED_MAX).map((i) => `${i.number} "${i.title}"`);
+  const more = props.items.length > ITEMS_NAMED_MAX ? ` and ${props.items.length - ITEMS_NAMED_MAX} more` : "";
+  return `item: ${gone}; the checklist now has ${named.join(", ")}${more} (see /incident info)`;
+}
+
 /** `/incident info`: the incident with its numbered checklist, grouped by stage. */
 export async function describeIncident(deps: IncidentDeps, incident: IncidentRecord): Promise<string> {
   const items = orderChecklist(await deps.store.listItems(incident.id), incident.stages);
@@ -508,7 +517,7 @@ export async function describeIncident(deps: IncidentDeps, incident: IncidentRec
     (await deps.ctx.users.getMany([...new Set(items.map((i) => i.assignee_user_id).filter(Boolean))])).map((u) => [u.id, u.username]),
   );
   let group: string | null | undefined;
-  items.forEach((item, index) => {
+  items.forEach((item) => {
     const stage = item.stage !== null && incident.stages.includes(item.stage) ? item.stage : null;
     if (stage !== group) {
       lines.push(stage === null ? "_No stage_" : `_${stage}_`);
@@ -519,7 +528,7 @@ export async function describeIncident(deps: IncidentDeps, incident: IncidentRec
         ? ` · due ${new Date(item.due_at).toISOString().slice(11, 16)} UTC${item.due_at < now ? " (overdue)" : ""}`
         : "";
     lines.push(
-      `${index + 1}. [${item.checked ? "x" : " "}] ${item.title}${item.assignee_user_id ? ` · @${assignees.get(item.assignee_user_id) ?? "unknown"}` : ""}${due}`,
+      `${item.number}. [${item.checked ? "x" : " "}] ${item.title}${item.assignee_user_id ? ` · @${assignees.get(item.assignee_user_id) ?? "unknown"}` : ""}${due}`,
     );
   });
   if (!items.length) lines.push("(empty: /incident add <text>)");

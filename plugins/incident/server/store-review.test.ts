@@ -88,6 +88,7 @@ describe("migration 0005_review", () => {
         reminded_due_at: 0,
         drill: 0,
         channel_created: 1,
+        item_seq: 0,
       })
       .execute();
     const entry = (type: "incident_started" | "incident_ended", at: number) => ({

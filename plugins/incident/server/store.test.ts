@@ -183,6 +183,7 @@ describe("migration 0002_response", () => {
       checklist: [
         {
           id: items[0]?.id,
+          number: 1,
           title: "Page DBA",
           stage: "Triage",
           checked: true,
@@ -191,7 +192,17 @@ describe("migration 0002_response", () => {
           assignee_user_id: "",
           due_at: 0,
         },
-        { id: items[1]?.id, title: "Retro", stage: null, checked: false, checked_by: "", checked_at: 0, assignee_user_id: "", due_at: 0 },
+        {
+          id: items[1]?.id,
+          number: 2,
+          title: "Retro",
+          stage: null,
+          checked: false,
+          checked_by: "",
+          checked_at: 0,
+          assignee_user_id: "",
+          due_at: 0,
+        },
       ],
       forwarding: JSON.parse(forwarding),
       private: false,

@@ -11,6 +11,7 @@ import { forwardingRuleSchema, playbookSpecSchema, type ForwardingRule, type Pla
 import type { BroadcastOutcome, IncidentStatus, StatusUpdate, TimelineEntry, TimelineType } from "../common/types.ts";
 import type { FollowUp, Retrospective } from "../common/review-types.ts";
 import { z } from "zod";
+import { orderChecklist } from "../common/checklist.ts";
 
 export interface IncidentsTable {
   id: string;
@@ -49,6 +50,8 @@ export interface IncidentsTable {
   reminded_due_at: number;
   drill: number;
   channel_created: number;
+  /** The last checklist item number taken (so a removed item's number is never given again). */
+  item_seq: number;
 }
 
 export interface ChecklistItemsTable {
@@ -57,6 +60,8 @@ export interface ChecklistItemsTable {
   title: string;
   stage: string | null;
   position: number;
+  /** The item's number: the next unused one of its incident when it was made, never changed (`/incident check 4`). */
+  number: number;
   checked: number;
   checked_by: string;
   checked_at: number;
@@ -280,6 +285,26 @@ export const migrations: Record<string, PluginMigration> = {
         .execute();
     },
   },
+  // Item numbers that stay put: they used to be positions in display order, so removing item 1 renumbered the rest.
+  "0004_item_numbers": {
+    async up(db) {
+      await db.schema
+        .alterTable("incident_incidents")
+        .addColumn("item_seq", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable("incident_checklist_items")
+        .addColumn("number", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await numberExistingItems(db);
+      await db.schema
+        .createIndex("incident_checklist_items_number")
+        .on("incident_checklist_items")
+        .columns(["incident_id", "number"])
+        .unique()
+        .execute();
+    },
+  },
   // Retrospectives and follow-ups, and the indexes history and metrics read by (DESIGN.md section 10, review).
   "0005_review": {
     async up(db, dialect) {
@@ -313,6 +338,30 @@ export const migrations: Record<string, PluginMigration> = {
     },
   },
 };
+
+/** Number every incident's items in the order they were shown (so "item 3" still means what people saw as 3). */
+async function numberExistingItems(db: Kysely<unknown>): Promise<void> {
+  const typed = db.withTables<Pick<IncidentTables, "incident_incidents" | "incident_checklist_items">>();
+  const incidents = await typed.selectFrom("incident_incidents").select(["id", "stages"]).execute();
+  for (const incident of incidents) {
+    const items = await typed
+      .selectFrom("incident_checklist_items")
+      .select(["id", "stage", "position"])
+      .where("incident_id", "=", incident.id)
+      .execute();
+    const ordered = orderChecklist(
+      items.map((i) => ({ ...i, position: Number(i.position) })),
+      stagesJson.parse(JSON.parse(incident.stages)),
+    );
+    for (const [index, item] of ordered.entries())
+      await typed
+        .updateTable("incident_checklist_items")
+        .set({ number: index + 1 })
+        .where("id", "=", item.id)
+        .execute();
+    await typed.updateTable("incident_incidents").set({ item_seq: ordered.length }).where("id", "=", incident.id).execute();
+  }
+}
 
 type RawBuilderType = ReturnType<typeof sql.raw>;
 
@@ -399,6 +448,7 @@ export function newChecklistItem(props: {
   title: string;
   stage: string | null;
   position: number;
+  number: number;
 }): ChecklistItemRecord {
   return {
     id: newId(),
@@ -406,6 +456,7 @@ export function newChecklistItem(props: {
     title: props.title,
     stage: props.stage,
     position: props.position,
+    number: props.number,
     checked: false,
     checked_by: "",
     checked_at: 0,
@@ -457,6 +508,7 @@ export function readIncident(row: IncidentsTable): IncidentRecord {
     reminded_due_at: Number(row.reminded_due_at),
     drill: Number(row.drill) === 1,
     channel_created: Number(row.channel_created) === 1,
+    item_seq: Number(row.item_seq),
   };
 }
 
@@ -464,6 +516,7 @@ function readItem(row: ChecklistItemsTable): ChecklistItemRecord {
   return {
     ...row,
     position: Number(row.position),
+    number: Number(row.number),
     checked: Number(row.checked) === 1,
     checked_at: Number(row.checked_at),
     due_at: Number(row.due_at),
@@ -667,6 +720,17 @@ export class IncidentStore {
       .where("incident_id", "=", incidentId)
       .executeTakeFirst();
     return Number(row?.max ?? 0) + 1;
+  }
+
+  /** Take the incident's next item number in one statement, so concurrent adds never share one and none is reused. */
+  async takeItemNumber(incidentId: string, db: IncidentDb = this.db): Promise<number> {
+    const row = await db
+      .updateTable("incident_incidents")
+      .set((eb) => ({ item_seq: eb("item_seq", "+", 1) }))
+      .where("id", "=", incidentId)
+      .returning("item_seq")
+      .executeTakeFirstOrThrow();
+    return Number(row.item_seq);
   }
 
   async insertItem(item: ChecklistItemRecord, db: IncidentDb = this.db): Promise<void> {

@@ -12,9 +12,9 @@ const incident = incidentSchema.parse({
   current_stage: "Triage",
   stages: [{ name: "Triage" }, { name: "Mitigation" }],
   checklist: [
-    { id: "a", title: "Assign", stage: "Triage", checked: true, checked_by: "u1", checked_at: 5 },
+    { id: "a", number: 1, title: "Assign", stage: "Triage", checked: true, checked_by: "u1", checked_at: 5 },
     { id: "b", title: "Roll back", stage: "Mitigation", checked: false, checked_by: "", checked_at: 0 },
-    { id: "c", title: "Retro", stage: null, checked: false, checked_by: "", checked_at: 0 },
+    { id: "c", number: 3, title: "Retro", stage: null, checked: false, checked_by: "", checked_at: 0 },
   ],
   status: "active",
   create_at: 1,
@@ -33,12 +33,12 @@ describe("formatElapsed", () => {
 });
 
 describe("checklist", () => {
-  it("groups by stage in stage order, stage-less items last, numbered across groups", () => {
+  it("groups by stage in stage order, stage-less items last, each item keeping its own number", () => {
     const groups = checklistGroups(incident);
-    expect(groups.map((g) => [g.stage, g.start, g.items.map((i) => i.id)])).toEqual([
-      ["Triage", 1, ["a"]],
-      ["Mitigation", 2, ["b"]],
-      [null, 3, ["c"]],
+    expect(groups.map((g) => [g.stage, g.items.map((i) => [i.id, i.number])])).toEqual([
+      ["Triage", [["a", 1]]],
+      ["Mitigation", [["b", 0]]],
+      [null, [["c", 3]]],
     ]);
     expect(checklistProgress(incident)).toEqual({ done: 1, total: 3 });
   });

@@ -34,9 +34,8 @@ export function describeElapsed(ms: number): string {
 /** One stage's items, or the stage-less ones (`stage: null`). */
 export interface ChecklistGroup {
   stage: string | null;
+  /** In display order; each shows its own `number`, which may be out of sequence. */
   items: ChecklistItem[];
-  /** Number of the group's first item: items are numbered from 1 across all groups. */
-  start: number;
 }
 
 /**
@@ -46,14 +45,9 @@ export interface ChecklistGroup {
 export function checklistGroups(incident: Incident): ChecklistGroup[] {
   const stageNames = incident.stages.map((s) => s.name);
   const groups: ChecklistGroup[] = [];
-  let next = 1;
-  for (const stage of stageNames) {
-    const items = incident.checklist.filter((i) => i.stage === stage);
-    groups.push({ stage, items, start: next });
-    next += items.length;
-  }
+  for (const stage of stageNames) groups.push({ stage, items: incident.checklist.filter((i) => i.stage === stage) });
   const loose = incident.checklist.filter((i) => i.stage === null || !stageNames.includes(i.stage));
-  if (loose.length > 0) groups.push({ stage: null, items: loose, start: next });
+  if (loose.length > 0) groups.push({ stage: null, items: loose });
   return groups;
 }
 

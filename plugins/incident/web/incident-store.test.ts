@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "zod/v4/core";
 import type { WebHost } from "#common/web-plugin-api.ts";
-import { IncidentStore } from "./incident-store.ts";
+import { ACTIVE_PAGE, activeIncidents, IncidentStore } from "./incident-store.ts";
 
 /** The store's view of the host; `remove` and `receive` never reach the server. */
 const host: WebHost = {
@@ -87,5 +87,42 @@ describe("IncidentStore timeline (custom_incident_timeline_entry_added / _remove
     ]);
     store.dropTimelineEntry("i1", "e2");
     expect(store.getSnapshot().timelines.i1?.map((e) => e.id)).toEqual(["e1", "e3"]);
+  });
+});
+
+/** A server of `count` active incidents (newest first) answering the list route's paging and channel filter. */
+function pagingHost(count: number): { host: WebHost; asked: string[] } {
+  const all = Array.from({ length: count }, (_, i) => ({ ...incident(`i${i}`, `c${i}`), create_at: count - i }));
+  const asked: string[] = [];
+  const fetch: WebHost["fetch"] = (path, init) => {
+    asked.push(path);
+    const query = new URLSearchParams(path.split("?")[1]);
+    const channelId = query.get("channel_id");
+    const matching = channelId ? all.filter((i) => i.channel_id === channelId) : all;
+    const page = Number(query.get("page") ?? 0);
+    const perPage = Number(query.get("per_page") ?? 60);
+    const items = matching.slice(page * perPage, (page + 1) * perPage);
+    return Promise.resolve(parse(init.schema, { items, total_count: matching.length }));
+  };
+  return { host: { ...host, fetch }, asked };
+}
+
+describe("IncidentStore active list (issue 12, defect 5: the RHS stopped at 200)", () => {
+  it("pages through hundreds of active incidents with a total, and always holds the current channel's incident", async () => {
+    const { host: server } = pagingHost(230);
+    const store = new IncidentStore(server);
+    const held = () => activeIncidents(store.getSnapshot(), "t1").length;
+    await store.loadActive("t1");
+    expect([held(), store.getSnapshot().teams.t1?.total]).toEqual([ACTIVE_PAGE, 230]);
+    for (let page = 1; held() < 230; page++) {
+      await store.loadMoreActive("t1");
+      expect(held()).toBe(Math.min(230, (page + 1) * ACTIVE_PAGE));
+    }
+    // In the channel of the oldest incident, after a fresh first page: it is read on its own and stays held.
+    const fresh = new IncidentStore(server);
+    expect(await fresh.loadChannelIncident({ teamId: "t1", channelId: "c229" })).toBe("i229");
+    await fresh.loadActive("t1");
+    expect(activeIncidents(fresh.getSnapshot(), "t1").map((i) => i.id)).toContain("i229");
+    expect(activeIncidents(fresh.getSnapshot(), "t1")).toHaveLength(ACTIVE_PAGE + 1);
   });
 });

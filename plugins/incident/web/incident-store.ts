@@ -8,7 +8,7 @@
  */
 import * as z from "zod/mini";
 import { WebFetchError, type WebHost } from "#common/web-plugin-api.ts";
-import { channelSchema } from "#common/wire-schemas.ts";
+import { channelMemberSchema, channelSchema } from "#common/wire-schemas.ts";
 import type { CreateIncidentRequest } from "../common/types.ts";
 import { API_BASE as API } from "./constants.ts";
 import {
@@ -48,12 +48,18 @@ export interface ViewOptions {
   tab?: DetailTab;
 }
 
-/** Load state of one team's active list. */
+/** Load state of one team's active list: the first `pages` pages of {@link ACTIVE_PAGE} are held. */
 export interface TeamLoad {
   loading: boolean;
   loaded: boolean;
   error: string | null;
+  /** How many active incidents the user may see in the team (the server's `total_count`). */
+  total: number;
+  pages: number;
 }
+
+/** Active incidents read per page: a team with hundreds pages through them ("Show more"). */
+export const ACTIVE_PAGE = 50;
 
 export interface IncidentState {
   /** Every incident seen, by id (active and ended). */
@@ -69,6 +75,8 @@ export interface IncidentState {
   lastUpdates: Readonly<Record<string, StatusUpdate | null>>;
   /** The outcome of a post-menu action, shown atop the RHS until the next one. */
   notice: { text: string; error: boolean } | null;
+  /** Whether the user is a member of each incident channel looked at (changes need membership). */
+  memberships: Readonly<Record<string, boolean>>;
 }
 
 /** An error thrown by an action, with what the server said beyond the message. */
@@ -109,9 +117,12 @@ export class IncidentStore {
     timelines: {},
     lastUpdates: {},
     notice: null,
+    memberships: {},
   };
   private readonly listeners = new Set<() => void>();
   private readonly channelLookups = new Set<string>();
+  /** The channel the user is in: its active incident stays held whatever page it is on. */
+  private currentChannelId: string | undefined;
 
   constructor(private readonly host: WebHost) {}
 
@@ -194,32 +205,55 @@ export class IncidentStore {
     return parsed.data;
   }
 
+  /** Read the first page of the team's active incidents again (dropping the ones no longer active or visible). */
   async loadActive(teamId: string): Promise<void> {
+    await this.loadActivePage(teamId, 0);
+  }
+
+  /** Read the next page of the team's active incidents. */
+  async loadMoreActive(teamId: string): Promise<void> {
+    await this.loadActivePage(teamId, this.state.teams[teamId]?.pages ?? 0);
+  }
+
+  private async loadActivePage(teamId: string, page: number): Promise<void> {
     const previous = this.state.teams[teamId];
-    this.set({ teams: { ...this.state.teams, [teamId]: { loading: true, loaded: previous?.loaded ?? false, error: null } } });
+    const kept = { loaded: previous?.loaded ?? false, total: previous?.total ?? 0, pages: previous?.pages ?? 0 };
+    this.set({ teams: { ...this.state.teams, [teamId]: { ...kept, loading: true, error: null } } });
     try {
-      const list = await this.host.fetch(`${API}/incidents?team_id=${encodeURIComponent(teamId)}&status=active&per_page=200`, {
-        schema: incidentListSchema,
-      });
-      // Drop this team's active incidents the server no longer lists (ended or no longer visible).
+      const list = await this.host.fetch(
+        `${API}/incidents?team_id=${encodeURIComponent(teamId)}&status=active&page=${page}&per_page=${ACTIVE_PAGE}`,
+        { schema: incidentListSchema },
+      );
+      // A first page replaces what was held: this team's active incidents the server no longer lists go (ended or
+      // no longer visible), except the current channel's, which is read on its own.
       const incidents: Record<string, Incident> = {};
       for (const [id, incident] of Object.entries(this.state.incidents)) {
-        if (!(incident.team_id === teamId && incident.status === "active")) incidents[id] = incident;
+        const replaced = page === 0 && incident.team_id === teamId && incident.status === "active";
+        if (!replaced || incident.channel_id === this.currentChannelId) incidents[id] = incident;
       }
       const channelNames = { ...this.state.channelNames };
       for (const incident of list.items) {
         incidents[incident.id] = incident;
         if (incident.channel_name) channelNames[incident.channel_id] = incident.channel_name;
       }
-      this.set({ incidents, channelNames, teams: { ...this.state.teams, [teamId]: { loading: false, loaded: true, error: null } } });
+      const load: TeamLoad = { loading: false, loaded: true, error: null, total: list.total_count, pages: page + 1 };
+      this.set({ incidents, channelNames, teams: { ...this.state.teams, [teamId]: load } });
     } catch (error) {
-      this.set({
-        teams: {
-          ...this.state.teams,
-          [teamId]: { loading: false, loaded: previous?.loaded ?? false, error: toActionError(error).message },
-        },
-      });
+      this.set({ teams: { ...this.state.teams, [teamId]: { ...kept, loading: false, error: toActionError(error).message } } });
     }
+  }
+
+  /**
+   * Read the active incident of the channel the user is in, whichever page it
+   * falls on, so the RHS always opens it. Resolves to its id, or null.
+   */
+  async loadChannelIncident(props: { teamId: string; channelId: string }): Promise<string | null> {
+    this.currentChannelId = props.channelId;
+    const query = `team_id=${encodeURIComponent(props.teamId)}&channel_id=${encodeURIComponent(props.channelId)}&status=active`;
+    const list = await this.host.fetch(`${API}/incidents?${query}&per_page=1`, { schema: incidentListSchema });
+    const found = list.items[0];
+    if (found) this.upsert(found);
+    return found?.id ?? null;
   }
 
   /** Reloads every team list already shown, e.g. after the WebSocket reconnects. */
@@ -243,6 +277,30 @@ export class IncidentStore {
       .then((channel) => this.set({ channelNames: { ...this.state.channelNames, [channelId]: channel.name } }))
       .catch(() => this.channelLookups.delete(channelId));
     return undefined;
+  }
+
+  /** Whether the user is a member of the channel (404/403: not one), kept in `memberships`. */
+  async loadMembership(channelId: string): Promise<boolean> {
+    let member: boolean;
+    try {
+      await this.host.fetch(`/api/v4/channels/${channelId}/members/me`, { schema: channelMemberSchema });
+      member = true;
+    } catch (error) {
+      if (!(error instanceof WebFetchError) || (error.status !== 404 && error.status !== 403)) throw error;
+      member = false;
+    }
+    this.set({ memberships: { ...this.state.memberships, [channelId]: member } });
+    return member;
+  }
+
+  /** Join the incident's channel (public incidents: a team member may), so its controls work. */
+  async joinIncident(incident: Incident, userId: string): Promise<void> {
+    await this.host.fetch(`/api/v4/channels/${incident.channel_id}/members`, {
+      method: "POST",
+      body: { user_id: userId },
+      schema: channelMemberSchema,
+    });
+    this.set({ memberships: { ...this.state.memberships, [incident.channel_id]: true } });
   }
 
   /** Reads an incident's timeline; the timeline events keep it live afterwards. */

@@ -18,6 +18,7 @@ export type ForwardingRule = Incident["forwarding"][number];
 
 const checklistItemSchema = z.object({
   id: z.string(),
+  number: z._default(z.number(), 0),
   title: z.string(),
   stage: z._default(z.nullable(z.string()), null),
   checked: z._default(z.boolean(), false),
@@ -68,7 +69,7 @@ export const incidentSchema: z.ZodMiniType<Incident> = z.object({
   end_at: z._default(z.number(), 0),
 });
 
-export const incidentListSchema = z.object({ items: z.array(incidentSchema) });
+export const incidentListSchema = z.object({ items: z.array(incidentSchema), total_count: z._default(z.number(), 0) });
 
 /** One field a playbook asks for at start. */
 export interface PlaybookFieldInfo {

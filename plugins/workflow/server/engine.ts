@@ -115,6 +115,8 @@ export class WorkflowEngine {
     const row = this.runRow(workflow, event, runId);
     await store.insertRun(row);
     const scope: TemplateScope = { trigger: event.values, steps: {} };
+    const person = await this.triggeringPerson(event);
+    const onBehalfOf = person ? { userId: person, workflow: workflow.name } : undefined;
     const actions = new Map(ctx.automation.catalog().actions.map((a) => [a.name, a]));
     let status: RunStatus = "succeeded";
     let runError = "";
@@ -136,6 +138,7 @@ export class WorkflowEngine {
             actorId: workflow.run_as_user_id,
             teamId: workflow.team_id,
             depth: event.depth,
+            ...(onBehalfOf ? { onBehalfOf } : {}),
           }),
           ACTION_TIMEOUT_MS,
           `${step.action} did not finish within ${ACTION_TIMEOUT_MS / 1000}s`,
@@ -163,8 +166,29 @@ export class WorkflowEngine {
       if (step.id) scope.steps[step.id] = output ?? {};
     }
     await store.finishRun({ id: runId, status, error: runError, durationMs: Date.now() - row.started_at });
-    if (status === "failed") ctx.log.warn("workflow run failed", { workflow_id: workflow.id, run_id: runId, error: runError });
+    if (status === "failed") {
+      ctx.log.warn("workflow run failed", { workflow_id: workflow.id, run_id: runId, error: runError });
+      this.tellPerson({ person, event, message: `Workflow "${workflow.name}" failed: ${runError}` });
+    }
     this.announce({ runId, workflowId: workflow.id, status, error: runError });
+  }
+
+  /**
+   * The person whose post or command fired the trigger (its `user_id` value:
+   * for an incoming webhook's post, the hook's owner), when it is a person:
+   * a bot is nobody to credit or tell.
+   */
+  private async triggeringPerson(event: FiredTrigger): Promise<string | null> {
+    const userId = event.values.user_id;
+    if (typeof userId !== "string" || !userId) return null;
+    const user = await this.deps.ctx.users.get(userId);
+    return user && !user.is_bot && !user.delete_at ? user.id : null;
+  }
+
+  /** Tell the person who triggered a run, where they did it, why it failed (run logs are system admins' only). */
+  private tellPerson(props: { person: string | null; event: FiredTrigger; message: string }): void {
+    if (!props.person || !props.event.channelId) return;
+    this.deps.ctx.posts.sendEphemeral({ userId: props.person, channelId: props.event.channelId, message: props.message });
   }
 
   /** Tell the system admins (run logs are theirs only) that a run ended. */

@@ -16,6 +16,8 @@ const incidentSchema = z.looseObject({
   channel_id: z.string(),
   current_stage: z.string(),
   status: z.string(),
+  commander_user_id: z.string(),
+  severity: z.string(),
   checklist: z.array(z.looseObject({ id: z.string(), title: z.string(), checked: z.boolean() })),
 });
 type Incident = z.infer<typeof incidentSchema>;
@@ -88,8 +90,10 @@ describe("shipped examples, end to end", () => {
     const incident = all.find((i) => i.name === "SEV1: SEV1: checkout is down")!;
     expect(incident.status).toBe("active");
     const channel = (await admin.get(`/api/v4/channels/${incident.channel_id}`, channelSchema)).body;
-    expect(channel.name).toBe(`sev1-${post.id}`);
-    expect(await postsWith(status, `started an incident: ~sev1-${post.id}`)).toHaveLength(1);
+    // A readable name from the incident's date and number, and the person who posted the alert commands it.
+    expect(channel.name).toMatch(/^sev1-\d{4}-\d{2}-\d{2}-\d+$/);
+    expect(incident).toMatchObject({ commander_user_id: post.user_id, severity: "SEV1" });
+    expect(await postsWith(status, `started an incident: ~${channel.name}`)).toHaveLength(1);
   });
 
   it("moving an incident to Resolved posts a summary in ~status", async () => {
@@ -131,7 +135,7 @@ describe("shipped examples, end to end", () => {
     );
     expect(result.matched).toBe(true);
     expect(result.steps.map((s) => s.input)).toEqual([
-      { name: "SEV1: SEV1: db down", channel_name: "sev1-p1" },
+      { name: "SEV1: SEV1: db down", channel_template: "sev1-{date}-{seq}", severity: "SEV1", invitees: [] },
       { channel: "status", message: "A SEV1 alert in ~alerts started an incident: ~<steps.start.channel_name>" },
     ]);
     expect(lines.at(-1)).toBe("dry run: nothing was changed");

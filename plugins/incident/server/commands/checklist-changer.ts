@@ -3,7 +3,7 @@
  * Add, check, uncheck and remove checklist items.
  */
 import { invalid, notFound } from "#common/plugin-errors.ts";
-import { findStage, orderChecklist } from "../../common/checklist.ts";
+import { findStage } from "../../common/checklist.ts";
 import { INCIDENT_LIMITS, type Incident, type UpdateAction } from "../../common/types.ts";
 import { announceChange, mention } from "../announcer.ts";
 import { changeableIncident } from "../policies.ts";
@@ -22,12 +22,12 @@ export type ChecklistChange =
 export interface ChecklistChangeResult {
   incident: Incident | null;
   item: ChecklistItemRecord;
-  /** The item's number (1-based, display order) before a removal, after any other change. */
+  /** The item's number (given when it was made, never changed). */
   number: number;
   changed: boolean;
 }
 
-/** Apply one checklist change as the actor. The checklist is read once; the item's number comes from that read. */
+/** Apply one checklist change as the actor. */
 export async function checklistChanger(
   deps: IncidentDeps,
   props: { incidentId: string; actorId: string; change: ChecklistChange },
@@ -47,18 +47,25 @@ export async function checklistChanger(
     if (title.length > INCIDENT_LIMITS.itemTitleMax)
       throw invalid("incident.checklist.title", `title: must be at most ${INCIDENT_LIMITS.itemTitleMax} characters`);
     const stage = change.stage === undefined ? incident.current_stage : change.stage === null ? null : stageNamed(incident, change.stage);
-    const item = newChecklistItem({ incidentId: incident.id, title, stage, position: await store.nextItemPosition(incident.id) });
-    await store.transaction(async (trx) => {
-      await store.insertItem(item, trx);
+    const position = await store.nextItemPosition(incident.id);
+    const item = await store.transaction(async (trx) => {
+      const added = newChecklistItem({
+        incidentId: incident.id,
+        title,
+        stage,
+        position,
+        number: await store.takeItemNumber(incident.id, trx),
+      });
+      await store.insertItem(added, trx);
       await store.touchIncident(incident.id, trx);
+      return added;
     });
-    return announced(item, "checklist_item_added", numberOf(incident, [...items, item], item.id));
+    return announced(item, "checklist_item_added", item.number);
   }
 
   const found = items.find((i) => i.id === change.itemId);
   if (!found) throw notFound("incident.checklist.item_not_found", `item_id: no checklist item ${change.itemId} in this incident`);
-  // Checking or removing moves no other item: the number from this read stays true (before a removal, as promised).
-  const number = numberOf(incident, items, found.id);
+  const number = found.number;
   if (change.kind === "remove") {
     await store.transaction(async (trx) => {
       await store.deleteItem(found.id, trx);
@@ -74,11 +81,6 @@ export async function checklistChanger(
   });
   const item = { ...found, checked: change.checked, checked_by: change.checked ? props.actorId : "", checked_at: change.checked ? now : 0 };
   return announced(item, change.checked ? "checklist_item_checked" : "checklist_item_unchecked", number);
-}
-
-/** The item's 1-based number in display order. */
-export function numberOf(incident: IncidentRecord, items: readonly ChecklistItemRecord[], itemId: string): number {
-  return orderChecklist(items, incident.stages).findIndex((i) => i.id === itemId) + 1;
 }
 
 function stageNamed(incident: IncidentRecord, name: string): string {

@@ -16,7 +16,7 @@ import { orderChecklist } from "../../common/checklist.ts";
 import { itemParts, parseDuration, playbookSeverities, playbookStages, type PlaybookItem } from "../../common/playbook.ts";
 import { incidentTemplateValues, renderForwardingRules, renderTemplate, type TemplateValues } from "../../common/templates.ts";
 import { DEFAULT_STAGES, type Incident } from "../../common/types.ts";
-import { announceChange } from "../announcer.ts";
+import { announceChange, mention } from "../announcer.ts";
 import { visibleTeam } from "../policies.ts";
 import type { IncidentDeps } from "../incident-deps.ts";
 import { scheduleItemDue, scheduleStatusReminder } from "../reminders.ts";
@@ -50,8 +50,10 @@ export interface IncidentStartProps {
   actorId: string;
   teamId: string;
   name: string;
-  /** The channel's name; else the playbook's template; else the name made a channel name. */
+  /** The channel's name; else `channelTemplate`; else the playbook's template; else the name made a channel name. */
   channelName?: string;
+  /** A channel name template in the playbook's syntax (`sev1-{{date}}-{{seq}}`), instead of the playbook's. */
+  channelTemplate?: string;
   /** Run in this existing channel (the actor must be a member) instead of creating one. */
   channelId?: string;
   /** A playbook by id or by name (case-insensitive). */
@@ -119,7 +121,13 @@ export async function incidentStarter(deps: IncidentDeps, props: IncidentStartPr
     existing ??
     (await createChannel(deps, {
       teamId: team.id,
-      name: chooseChannelName({ explicit: props.channelName, playbook, values, channelParam: names.channel_name }),
+      name: chooseChannelName({
+        explicit: props.channelName,
+        template: props.channelTemplate,
+        playbook,
+        values,
+        channelParam: names.channel_name,
+      }),
       displayName: name,
       isPrivate: wantsPrivate,
       creatorId: actor.id,
@@ -157,22 +165,24 @@ export async function incidentStarter(deps: IncidentDeps, props: IncidentStartPr
     reminded_due_at: 0,
     drill: props.drill === true,
     channel_created: existing === null,
+    item_seq: 0,
   };
   const { notes, items } = await withChannelRemovedOnFailure(deps, existing ? null : channel, async () => {
     const invited = await invitedMembers(deps, { channel, playbook, actorId: actor.id, commander, invitees });
     const checklist = await checklistFromPlaybook(deps, { playbook, incident, values, notes: invited });
+    incident.item_seq = checklist.length;
     await insertIncident(deps, incident, checklist);
     return { notes: invited, items: checklist };
   });
 
   const playbookText = playbook ? `${playbook.name} (v${playbook.version})` : "none";
   const ordered = orderChecklist(items, stages);
-  const assigned = ordered.flatMap((item, i) => (item.assignee_user_id ? [{ item, number: i + 1 }] : []));
+  const assigned = ordered.flatMap((item) => (item.assignee_user_id ? [{ item, number: item.number }] : []));
   const usernames = new Map(
     (await ctx.users.getMany([...new Set(assigned.map((a) => a.item.assignee_user_id))])).map((u) => [u.id, u.username]),
   );
   const lines = [
-    `${incident.drill ? "**[Drill]** " : ""}@${actor.username} started the incident **${name}**.`,
+    `${incident.drill ? "**[Drill]** " : ""}${await mention(deps, actor.id)} started the incident **${name}**.`,
     `Commander: @${commander.username} · Severity: ${severity} · Playbook: ${playbookText} · Stage: ${incident.current_stage}`,
     ...assigned.map(
       ({ item, number }) => `Item ${number} "${item.title}" is assigned to @${usernames.get(item.assignee_user_id) ?? "someone"}`,
@@ -362,6 +372,7 @@ function resolveFields(playbook: PlaybookRecord | null, given: Record<string, st
 
 function chooseChannelName(props: {
   explicit?: string;
+  template?: string | undefined;
   playbook: PlaybookRecord | null;
   values: TemplateValues;
   channelParam: string;
@@ -379,7 +390,7 @@ function chooseChannelName(props: {
     }
     return explicit;
   }
-  const template = props.playbook?.spec.channel.name_template;
+  const template = props.template || props.playbook?.spec.channel.name_template;
   return slugify(template ? renderTemplate(template, props.values) : props.values.name);
 }
 
@@ -445,6 +456,7 @@ async function checklistFromPlaybook(
       title: renderTemplate(parts.title, props.values).trim() || parts.title,
       stage: entry.stage,
       position: i + 1,
+      number: i + 1,
     });
     item.due_after_ms = parts.due ? (parseDuration(parts.due) ?? 0) : 0;
     if (item.due_after_ms && (entry.stage === null || entry.stage === incident.current_stage))

@@ -10,7 +10,6 @@ import { changeableIncident } from "../policies.ts";
 import type { IncidentDeps } from "../incident-deps.ts";
 import { scheduleItemDue } from "../reminders.ts";
 import type { ChecklistItemRecord, IncidentRecord } from "../store.ts";
-import { numberOf } from "./checklist-changer.ts";
 import { teamPerson } from "./incident-starter.ts";
 
 /** The outcome: the incident (null when nothing changed), the item and its number. */
@@ -29,7 +28,7 @@ async function changeableItem(
   const items = await deps.store.listItems(incident.id);
   const item = items.find((i) => i.id === props.itemId);
   if (!item) throw notFound("incident.checklist.item_not_found", `item_id: no checklist item ${props.itemId} in this incident`);
-  return { incident, item, number: numberOf(incident, items, item.id) };
+  return { incident, item, number: item.number };
 }
 
 /** Assign the item to `assigneeUserId` ("" for nobody). */

@@ -257,6 +257,7 @@ describe("changing an incident", () => {
     expect(added.body.checklist).toEqual([
       {
         id: expect.any(String),
+        number: 1,
         title: "Page the DBA",
         stage: "Triage",
         checked: false,
@@ -308,7 +309,7 @@ describe("changing an incident", () => {
     expect(messages.slice(1)).toEqual([
       `${who} added item 1 "Page the DBA" to Triage`,
       `${who} added item 2 "Tell customers" to the checklist (no stage)`,
-      `${who} added item 2 "Verify fix" to Resolved`,
+      `${who} added item 3 "Verify fix" to Resolved`,
       `${who} checked item 1: Page the DBA`,
       `${who} unchecked item 1: Page the DBA`,
       `${who} removed item 1: Page the DBA`,

@@ -30,20 +30,20 @@ export function ChecklistSection({ incident }: { incident: Incident }) {
           {`${done}/${total}`}
         </span>
       </h4>
-      {groups.map((group) => {
+      {groups.map((group, index) => {
         const current = group.stage !== null && group.stage === incident.current_stage;
         return (
           <div key={group.stage ?? "\u0000none"} className="incident-checklist-group" data-stage={group.stage ?? ""}>
-            <h5 id={`${headingId}-${group.start}-${group.stage ?? "none"}`}>
+            <h5 id={`${headingId}-${index}`}>
               {group.stage ?? "Any stage"}
               {current ? <span className="incident-stage-current"> · current</span> : null}
             </h5>
             {group.items.length === 0 ? (
               <p className="incident-empty incident-hint">No items.</p>
             ) : (
-              <ol className="incident-checklist" aria-labelledby={`${headingId}-${group.start}-${group.stage ?? "none"}`}>
-                {group.items.map((item, i) => (
-                  <ChecklistRow key={item.id} incident={incident} item={item} number={group.start + i} editable={editable} />
+              <ol className="incident-checklist" aria-labelledby={`${headingId}-${index}`}>
+                {group.items.map((item) => (
+                  <ChecklistRow key={item.id} incident={incident} item={item} number={item.number} editable={editable} />
                 ))}
               </ol>
             )}

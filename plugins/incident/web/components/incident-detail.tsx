@@ -4,8 +4,9 @@
  * severity, roles, the checklist by stage, status updates, forwarding rules
  * and ending it; a second tab shows the live timeline.
  */
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import type { WebLocation } from "#common/web-plugin-api.ts";
+import { isSystemAdmin } from "#common/wire.ts";
 import { useIncidentPlugin, useIncidentState } from "../context.tsx";
 import type { DetailTab } from "../incident-store.ts";
 import type { ForwardingRule, Incident } from "../incident-types.ts";
@@ -15,7 +16,7 @@ import { RolesSection } from "./roles.tsx";
 import { SeverityBadge, SeverityPicker } from "./severity.tsx";
 import { StatusUpdateForm } from "./status-update-form.tsx";
 import { TimelineTab } from "./timeline.tsx";
-import { ErrorText, useAction } from "./use-action.tsx";
+import { ActionScope, ErrorText, incidentActionScope, useAction } from "./use-action.tsx";
 import { UserName } from "./user-name.tsx";
 import { UserSelect } from "./user-select.tsx";
 
@@ -132,19 +133,56 @@ function DetailTabs({ incident, location, tab }: { incident: Incident; location:
       </div>
       <div role="tabpanel" id={`${id}-${tab}-panel`} aria-labelledby={`${id}-${tab}`} className="incident-tabpanel">
         {tab === "overview" ? (
-          <>
+          <MemberControls incident={incident} location={location}>
             <Overview incident={incident} location={location} />
             <RolesSection incident={incident} />
             <ChecklistSection incident={incident} />
             {incident.status === "active" ? <StatusUpdateForm incident={incident} /> : null}
             <ForwardingSection rules={incident.forwarding ?? []} />
             {incident.status === "active" ? <EndSection incident={incident} /> : null}
-          </>
+          </MemberControls>
         ) : (
           <TimelineTab incident={incident} />
         )}
       </div>
     </>
+  );
+}
+
+/**
+ * The incident's controls, scoped to it (errors clear when it or the user's
+ * membership changes), and read-only with a "Join" button for a user outside
+ * its channel, who may look but not change (system admins may change anyway).
+ */
+function MemberControls({ incident, location, children }: { incident: Incident; location: WebLocation; children: ReactNode }) {
+  const { store } = useIncidentPlugin();
+  const state = useIncidentState();
+  const member = state.memberships[incident.channel_id];
+  const join = useAction();
+  useEffect(() => {
+    void store.loadMembership(incident.channel_id).catch(() => undefined);
+  }, [store, incident.channel_id]);
+  const readOnly = incident.status === "active" && member === false && !isSystemAdmin(location.user);
+  return (
+    <ActionScope.Provider value={incidentActionScope({ incidentId: incident.id, updateAt: incident.update_at, member })}>
+      {readOnly ? (
+        <div className="incident-join" role="status">
+          <p className="incident-hint">You are not in this incident's channel: you can follow it here, and join to take part.</p>
+          <button
+            type="button"
+            className="incident-btn incident-btn-primary"
+            disabled={join.pending}
+            onClick={() => void join.run(() => store.joinIncident(incident, location.user.id))}
+          >
+            Join
+          </button>
+          <ErrorText error={join.error} />
+        </div>
+      ) : null}
+      <fieldset className="incident-controls" disabled={readOnly} aria-label={readOnly ? "Incident (read-only)" : undefined}>
+        {children}
+      </fieldset>
+    </ActionScope.Provider>
   );
 }
 

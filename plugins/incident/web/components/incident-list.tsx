@@ -28,7 +28,7 @@ export function IncidentList({ teamId, focus }: { teamId: string; focus: boolean
     <section className="incident-list-view" aria-labelledby={headingId}>
       <div className="incident-toolbar">
         <h3 id={headingId} ref={headingRef} tabIndex={-1}>
-          Active incidents
+          Active incidents{load?.loaded ? <span className="incident-count"> ({Math.max(load.total, incidents.length)})</span> : null}
         </h3>
         <button type="button" className="incident-btn incident-btn-primary" onClick={() => store.showStart()}>
           Start incident
@@ -50,6 +50,14 @@ export function IncidentList({ teamId, focus }: { teamId: string; focus: boolean
             <IncidentRow key={incident.id} incident={incident} />
           ))}
         </ul>
+      ) : null}
+      {load?.loaded && incidents.length < load.total ? (
+        <p className="incident-hint incident-more">
+          {`Showing ${incidents.length} of ${load.total}. `}
+          <button type="button" className="incident-btn" disabled={load.loading} onClick={() => void store.loadMoreActive(teamId)}>
+            Show more
+          </button>
+        </p>
       ) : null}
     </section>
   );
@@ -110,7 +118,7 @@ function IncidentRow({ incident }: { incident: Incident }) {
                   <li key={item.id} className={item.checked ? "incident-done" : undefined}>
                     <span aria-hidden="true">{item.checked ? "☑ " : "☐ "}</span>
                     <span className="incident-visually-hidden">{item.checked ? "Done: " : "To do: "}</span>
-                    {item.title}
+                    {`${item.number}. ${item.title}`}
                   </li>
                 ))}
             </ol>

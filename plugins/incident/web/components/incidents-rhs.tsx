@@ -22,7 +22,12 @@ export function IncidentsRhs({ location }: { location: WebLocation }) {
     if (teamId) void store.loadActive(teamId);
   }, [store, teamId]);
 
-  // Entering an incident's channel (or the list arriving while in one) opens its detail.
+  // The channel's own incident is read by itself: it may be on a page of the list not loaded yet.
+  useEffect(() => {
+    if (teamId && channelId) void store.loadChannelIncident({ teamId, channelId }).catch(() => undefined);
+  }, [store, teamId, channelId]);
+
+  // Entering an incident's channel (or its incident arriving while in it) opens its detail.
   const channelIncidentId = activeIncidents(state, teamId).find((i) => i.channel_id === channelId)?.id;
   useEffect(() => {
     if (channelIncidentId) store.open(channelIncidentId);

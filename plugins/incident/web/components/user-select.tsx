@@ -1,8 +1,8 @@
 /**
  * @module components/user-select
  * A select of the team's users (a plugin may not import the host's user
- * picker), with "Nobody" first when `allowNone`; the chosen user stays listed
- * even when no longer in the team list.
+ * picker), with "Nobody" first when `allowNone`; bots are left out; the chosen
+ * user stays listed even when no longer in the team list.
  */
 import { useIncidentPlugin } from "../context.tsx";
 
@@ -29,7 +29,8 @@ export function UserSelect({
   const { host } = useIncidentPlugin();
   const users = host.useTeamUsers();
   const chosen = host.useUser(value || undefined);
-  const options = users.filter((u) => u.delete_at === 0 || u.id === value);
+  // People only: a bot cannot command, hold a role or work an item (one already chosen stays shown).
+  const options = users.filter((u) => (u.delete_at === 0 && !u.is_bot) || u.id === value);
   if (chosen && !options.some((u) => u.id === chosen.id)) options.unshift(chosen);
   options.sort((a, b) => a.username.localeCompare(b.username));
   return (
