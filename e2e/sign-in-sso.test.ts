@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { userSchema } from "#common/wire-schemas.ts";
-import { freePort, startOidcProvider, type TestOidcProvider } from "#testing";
+import { freePort } from "#testing";
+import { startOidcProvider, type TestOidcProvider } from "../server/testing/oidc-provider.ts";
 import { CALLBACK_PATH } from "../server/auth/oidc.ts";
 import { startE2E, type E2E } from "./harness.ts";
 

@@ -9,18 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { apiErrorBodySchema, userSchema } from "#common/wire-schemas.ts";
-import {
-  browserFetch,
-  expectBody,
-  followSignIn,
-  freePort,
-  startOidcProvider,
-  startTestServer,
-  TestClient,
-  type CookieJar,
-  type TestOidcProvider,
-  type TestServer,
-} from "#testing";
+import { expectBody, freePort, startTestServer, TestClient, type TestServer } from "#testing";
+// Imported on its own, not through #testing: the provider and its web framework load only where a test uses them.
+import { browserFetch, followSignIn, startOidcProvider, type CookieJar, type TestOidcProvider } from "../testing/oidc-provider.ts";
 import { CALLBACK_PATH, STATE_COOKIE, usernameFrom } from "./oidc.ts";
 
 let idp: TestOidcProvider;

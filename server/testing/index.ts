@@ -24,4 +24,3 @@ export * from "./log-capture.ts";
 // The clock tests move by hand (`config.clock`), for reminders, due times and retries.
 export { ManualClock } from "../clock.ts";
 export * from "./pg-proxy.ts";
-export * from "./oidc-provider.ts";

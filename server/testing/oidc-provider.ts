@@ -6,7 +6,8 @@
  * a test adds, changes and removes while it runs. {@link followSignIn}
  * is a small browser for server tests: it follows redirects and submits the
  * provider's forms, and stops before the request that brings the answer back
- * to Sitrep, so a test can send it as is, or altered.
+ * to Sitrep, so a test can send it as is, or altered. Not exported by the
+ * test kit's index: `oidc-provider` (and Koa) load only in the tests that use it.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
