@@ -75,11 +75,20 @@ function pagingNumber(value: unknown): number | undefined {
 export function pageQuerySchema(props: { perPageDefault?: number } = {}) {
   const perPageDefault = props.perPageDefault ?? LIMITS.perPageDefault;
   return z.object({
-    page: z.unknown().transform((value) => Math.max(0, pagingNumber(value) ?? 0)),
-    per_page: z.unknown().transform((value) => {
-      const perPage = pagingNumber(value);
-      return perPage === undefined || perPage < 1 ? perPageDefault : Math.min(perPage, LIMITS.perPageMax);
-    }),
+    // Optional and of any type on the way in (a bad value reads as the default, never a 400), a number out.
+    page: z
+      .unknown()
+      .optional()
+      .describe("The page, from 0; anything else reads as 0")
+      .transform((value) => Math.max(0, pagingNumber(value) ?? 0)),
+    per_page: z
+      .unknown()
+      .optional()
+      .describe(`Items per page, at most ${LIMITS.perPageMax}; anything else reads as the default`)
+      .transform((value) => {
+        const perPage = pagingNumber(value);
+        return perPage === undefined || perPage < 1 ? perPageDefault : Math.min(perPage, LIMITS.perPageMax);
+      }),
   });
 }
 

@@ -59,7 +59,7 @@ describe("idle sessions", () => {
     expect(await recordedActivity(bob)).toBe(clock.now());
     await clock.advance(11 * MINUTE + 1);
     const idle = await bob.get("/api/v4/users/me", apiErrorBodySchema);
-    expect({ status: idle.status, body: idle.body }).toEqual({ status: 401, body: SIGNED_OUT });
+    expect({ status: idle.status, body: idle.body }).toMatchObject({ status: 401, body: SIGNED_OUT });
     expect(await recordedActivity(bob)).toBeUndefined();
   });
 

@@ -31,16 +31,17 @@ describe("CommandRegistry", () => {
       subcommands: [{ name: "go", description: "Go", hint: "<where>" }],
       execute: noop,
     });
-    expect(registry.autocomplete({ teamIds: new Set() })).toEqual([
-      {
-        trigger: "alpha",
-        plugin_id: "a",
-        description: "A",
-        hint: "[x]",
-        subcommands: [{ name: "go", hint: "<where>", description: "Go" }],
-      },
-      { trigger: "zeta", plugin_id: "b", description: "Z", hint: "", subcommands: [] },
-    ]);
+    // Mattermost `Command` objects, as `/teams/{id}/commands/autocomplete` answers them.
+    const listed = registry.autocomplete({ teamIds: new Set() });
+    expect(listed.map((c) => c.trigger)).toEqual(["alpha", "zeta"]);
+    expect(listed[0]).toMatchObject({
+      trigger: "alpha",
+      auto_complete: true,
+      auto_complete_desc: "A",
+      auto_complete_hint: "[x]",
+      autocomplete_data: { HelpText: "A", Hint: "[x]", SubCommands: [{ Trigger: "go", HelpText: "Go", Hint: "<where>" }] },
+    });
+    expect(listed[1]).toMatchObject({ trigger: "zeta", auto_complete_desc: "Z", auto_complete_hint: "" });
   });
 
   it("offers and runs a team's command in that team only", () => {

@@ -73,7 +73,11 @@ export function describeDialogSubmit(setup: () => DialogSetup): void {
     });
     const res = await other.post("/api/v4/actions/dialogs/submit", { callback_id: callbackId, submission: { name: "mine now" } });
     expect(res.status).toBe(403);
-    expect(res.body).toEqual({ id: "api.context.permissions", message: "This dialog was opened for another user.", status_code: 403 });
+    expect(res.body).toMatchObject({
+      id: "api.context.permissions",
+      message: "This dialog was opened for another user.",
+      status_code: 403,
+    });
   });
 
   it("returns errors for a missing required field, and the plugin's own errors, keeping the dialog open", async () => {

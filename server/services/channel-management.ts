@@ -164,7 +164,8 @@ export async function channelMemberRemover(host: Host, props: { channel: Channel
 /**
  * Remove a channel for good — its row, its members, and the bots' posts in it
  * with their reactions — when nobody but bots has used it: no post from a
- * person, no uploaded file, no incoming webhook. What a plugin made and could
+ * person (a membership's system post, such as "@bob added to the channel by
+ * @alice.", is not one), no uploaded file, no incoming webhook. What a plugin made and could
  * not finish (an incident start that failed after creating its channel) goes
  * without a trace, and its name is free again. Answers false, changing
  * nothing, when a person has used the channel; true when it is gone (or never
@@ -187,6 +188,8 @@ export async function unusedChannelRemover(host: Host, props: { channelId: strin
         .select("posts.id")
         .where("posts.channel_id", "=", channel.id)
         .where("users.is_bot", "=", 0)
+        // A membership's system post ("@alice joined the channel.") is nobody's use of the channel.
+        .where("posts.type", "not like", "system_%")
         .limit(1)
         .executeTakeFirst(),
       trx.selectFrom("file_infos").select("id").where("channel_id", "=", channel.id).limit(1).executeTakeFirst(),

@@ -278,7 +278,7 @@ describe("forwarding and private channels", () => {
     );
     expect(
       (await server.anonymous.post(`/hooks/${publicHook.body.id}`, { text: "db-prod via override hunter2", channel: "vault" })).status,
-    ).toBe(400);
+    ).toBe(404);
     await server.createPost(admin, { channelId: alerts.id, message: "db-prod public alert" });
     await server.host.hooks.idle();
     for (const incident of [visible, closed]) {

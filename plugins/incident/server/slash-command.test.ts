@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import {
   apiErrorBodySchema,
   channelSchema,
   commandResponseSchema,
   dialogSubmitResultSchema,
   openDialogEventDataSchema,
+  slashCommandSchema,
 } from "#common/wire-schemas.ts";
 import { incidentAnswerSchema } from "../common/types.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
@@ -174,8 +176,9 @@ describe("/incident", () => {
       /^\/incident frobnicate: unknown subcommand; use one of start, list, info, stage, /,
     );
     const auto = await alice.get("/api/v4/commands/autocomplete");
-    const incident = (auto.body as Array<{ trigger: string; subcommands: Array<{ name: string }> }>).find((c) => c.trigger === "incident")!;
-    expect(incident.subcommands.map((s) => s.name)).toEqual(
+    // Mattermost `Command` objects: the subcommands are in `autocomplete_data`.
+    const incident = expectBody(auto, z.array(slashCommandSchema)).find((c) => c.trigger === "incident");
+    expect(incident?.autocomplete_data?.SubCommands.map((s) => s.Trigger)).toEqual(
       expect.arrayContaining(["start", "end", "stage", "check", "uncheck", "add", "remove", "commander", "info", "list"]),
     );
   });

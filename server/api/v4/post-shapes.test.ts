@@ -9,7 +9,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postEditedEventDataSchema } from "#common/wire-schemas.ts";
-import { clientRefusal, officialClient, officialSocket, startTestServer, type TeamSeed, type TestServer, type UserClient } from "#testing";
+import {
+  channelPosts,
+  clientRefusal,
+  officialClient,
+  officialSocket,
+  startTestServer,
+  type TeamSeed,
+  type TestServer,
+  type UserClient,
+} from "#testing";
 import { pinnedPostCount } from "../../services/pins.ts";
 import { parseHashtags } from "../../services/posts.ts";
 
@@ -227,8 +236,11 @@ describe("mark as unread and the first unread post", () => {
       const total = (await ac.getChannel(channel.id)).total_msg_count;
       expect(member.msg_count).toBe(total - 3);
 
+      // Before "one" is the system post of Bob's joining ("@bob added to the channel by @alice."): the page's cursor back.
+      const added = (await channelPosts(seed.alice, channel.id)).find((p) => p.type === "system_add_to_channel");
+      expect(added?.props).toMatchObject({ addedUserId: seed.bob.user.id });
       const around = await bc.getPostsUnread(channel.id, seed.bob.user.id, 2, 1);
-      expect([around.order, around.next_post_id, around.prev_post_id]).toEqual([[three.id, two.id, one.id], four.id, ""]);
+      expect([around.order, around.next_post_id, around.prev_post_id]).toEqual([[three.id, two.id, one.id], four.id, added?.id]);
     } finally {
       bobWs.close();
     }

@@ -160,7 +160,7 @@ describe("incoming webhooks and private channels", () => {
     expect(hook.status).toBe(201);
     for (const channel of [secret.name, `#${secret.name}`, `~${secret.name}`]) {
       const res = await server.anonymous.post(`/hooks/${hook.body.id}`, { text: "injected", channel }, apiErrorBodySchema);
-      expect(res.status, channel).toBe(400);
+      expect(res.status, channel).toBe(404);
       expect(res.body.message).toBe(`channel: "${channel}" not found, or the webhook's owner cannot post there`);
     }
     // A channel that does not exist gets the same answer: the hook is no oracle for names.

@@ -94,10 +94,11 @@ describe("channel members", () => {
       notify_props: { desktop: "default", email: "default", push: "default", mark_unread: "all", ignore_channel_mentions: "default" },
     });
     expect(member.last_update_at).toBeGreaterThan(0);
-    expect(await ac.getMyChannelMember(channel.id)).toMatchObject({ scheme_admin: true, msg_count_root: 1 });
-    expect((await ac.getChannel(channel.id)).total_msg_count_root).toBe(1);
+    // Two root posts, as Mattermost counts them: the system post of Bob's joining ("@bob added to the channel by @alice.") and Alice's.
+    expect(await ac.getMyChannelMember(channel.id)).toMatchObject({ scheme_admin: true, msg_count_root: 2 });
+    expect((await ac.getChannel(channel.id)).total_msg_count_root).toBe(2);
     await bc.viewMyChannel(channel.id);
-    expect(await bc.getMyChannelMember(channel.id)).toMatchObject({ mention_count: 0, mention_count_root: 0, msg_count_root: 1 });
+    expect(await bc.getMyChannelMember(channel.id)).toMatchObject({ mention_count: 0, mention_count_root: 0, msg_count_root: 2 });
 
     expect(
       await bc.updateChannelNotifyProps({ channel_id: channel.id, user_id: seed.bob.user.id, mark_unread: "mention" } as never),

@@ -15,7 +15,7 @@ import { userThreadOf } from "../../services/user-threads.ts";
 describe("migration 0015_pins_threads", () => {
   it("opens a workspace of the previous version, keeping its rows and counting its root posts and threads", async () => {
     const old = await workspaceBefore("0015");
-    expect(old.applied.at(-1)).toBe("0013_accounts");
+    expect(old.applied.at(-1)).toBe("0014_preferences_bots");
     const [alice, bob, teamId, channelId, rootId, replyId, loneId] = [newId(), newId(), newId(), newId(), newId(), newId(), newId()];
     const person = {
       password_hash: "x",

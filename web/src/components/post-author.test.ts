@@ -21,7 +21,11 @@ describe("shownAuthor and isGroupedWith", () => {
     const channel = await server.createChannel(alice, { teamId: team.id });
     await server.createPost(alice, { channelId: channel.id, message: "silencing the disk alert" });
     await server.createPost(alice, { channelId: channel.id, message: "done" });
-    const hook = await alice.post("/api/v4/hooks/incoming", { channel_id: channel.id, display_name: "Alertmanager" }, incomingHookSchema);
+    const hook = await alice.post(
+      "/api/v4/hooks/incoming",
+      { channel_id: channel.id, display_name: "Alertmanager", username: "Alertmanager" },
+      incomingHookSchema,
+    );
     expect(hook.status).toBe(201);
     for (const body of [{ text: "FIRING disk full" }, { text: "FIRING cpu" }, { text: "RESOLVED", username: "grafana" }]) {
       const sent = await server.anonymous.post(`/hooks/${hook.body.id}`, body);
