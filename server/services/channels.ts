@@ -329,6 +329,8 @@ export async function channelMemberAdder(
     );
     host.hooks.fireMemberAdded({ channelId: channel.id, userId: props.userId });
     await membershipPoster(host, { kind: "added", channelId: channel.id, userId: props.userId, actorId: props.actorId ?? props.userId });
+    // The new member has read everything up to their own arrival, its post included (as in Mattermost).
+    await channelViewer(host, { channelId: channel.id, userId: props.userId });
   }
   const member = await getChannelMember(host, channel.id, props.userId);
   // Just written; gone only if the user was removed at the same moment.

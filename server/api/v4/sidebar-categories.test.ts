@@ -87,7 +87,8 @@ describe("channel members", () => {
     expect(member).toMatchObject({
       mention_count: 1,
       mention_count_root: 1,
-      msg_count_root: 0,
+      // Bob has read up to his own arrival (the root post of his joining), not Alice's post.
+      msg_count_root: 1,
       urgent_mention_count: 0,
       scheme_user: true,
       scheme_admin: false,
