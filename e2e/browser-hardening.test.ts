@@ -65,7 +65,7 @@ describe("browser hardening", () => {
     const admin = await e2e.server.admin();
     const { team } = await createTeamWithTownSquare(e2e.server, admin);
     const { page } = await e2e.open({ user: admin, path: `/${team.name}/channels/town-square` });
-    const sheet = page.locator('link[rel="stylesheet"][data-plugin="incident"]');
+    const sheet = page.locator('link[rel="stylesheet"][data-plugin="incident"][href$="/web/styles.css"]');
     await sheet.waitFor({ state: "attached" });
     await expect(sheet.getAttribute("href")).resolves.toMatch(/^\/static\/plugins\/incident\/[a-f0-9]{64}\/web\/styles\.css$/);
     await expect

@@ -60,7 +60,11 @@ describe("the first hour of an incident", () => {
     const admin = await e2e.server.admin();
     const { team, channel } = await createTeamWithTownSquare(e2e.server, admin, { name: `hook-${Date.now() % 100000}` });
     await e2e.server.createPost(admin, { channelId: channel.id, message: "silencing the disk alert" });
-    const hook = await admin.post("/api/v4/hooks/incoming", { channel_id: channel.id, display_name: "Alertmanager" }, incomingHookSchema);
+    const hook = await admin.post(
+      "/api/v4/hooks/incoming",
+      { channel_id: channel.id, display_name: "Alertmanager", username: "Alertmanager" },
+      incomingHookSchema,
+    );
     expect((await e2e.server.anonymous.post(`/hooks/${hook.body.id}`, { text: "FIRING disk full on db-1" })).status).toBe(200);
     const { page } = await e2e.open({ user: admin, path: `/${team.name}/channels/town-square` });
     const alert = page.locator(".post", { hasText: "FIRING disk full on db-1" });
