@@ -41,12 +41,14 @@ export function Rhs() {
   useEffect(() => {
     if (!open) return;
     const onKey = (event: KeyboardEvent) => {
-      if (event.key !== "Escape" || event.defaultPrevented || document.querySelector("[role='dialog'], [role='alertdialog']")) return;
+      // Read in the capture phase, before a dialog's own Esc closes it: Esc in a dialog is the dialog's alone.
+      const dialogOpen = document.querySelector("[role='dialog'], [role='alertdialog'], dialog[open]");
+      if (event.key !== "Escape" || event.defaultPrevented || dialogOpen) return;
       store.update((s) => (s.rhs ? { ...s, rhs: null } : s));
       plugins.setOpenRhs(null);
     };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
   }, [open, store, plugins]);
   if (view?.kind === "thread")
     return (
