@@ -41,7 +41,26 @@ function vitest(label, args, env) {
   passed += p;
   failed += f;
   parts.push(`${label}: ${p} passed, ${f} failed`);
+  if (result.status !== 0) parts.push(...failures(report));
   return result.status === 0;
+}
+
+/** What failed in a vitest JSON report, a line each, so the summary at the end of a long log names it. */
+function failures(report) {
+  if (!report) return ["  (no report: the run crashed before writing it)"];
+  const lines = [];
+  for (const file of report.testResults ?? []) {
+    const where = path.relative(root, file.name);
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === "failed");
+    for (const test of failedTests) lines.push(`  FAILED ${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    if (file.status === "failed" && failedTests.length === 0) lines.push(`  FAILED ${where}: ${firstLine(file.message)}`);
+  }
+  if (lines.length === 0) lines.push("  (no test failed: an unhandled error or a crash failed the run; see the log above)");
+  return lines;
+}
+
+function firstLine(text) {
+  return (text ?? "").split("\n")[0].slice(0, 300);
 }
 
 async function postgresAnswers() {
