@@ -13,7 +13,7 @@ import { ChannelMenu } from "./ChannelMenu.tsx";
 import { Markdown } from "./Markdown.tsx";
 import { SearchBox } from "./SearchBox.tsx";
 
-/** "👤 3": how many members the channel has, live; toggles the member list in the right-hand sidebar. */
+/** A person icon and "3": how many members the channel has, live; toggles the member list in the right-hand sidebar. */
 function MemberCountButton({ channel }: { channel: Channel }) {
   const services = useServices();
   const ids = useChannelMemberIds(services, channel.id);
@@ -29,7 +29,13 @@ function MemberCountButton({ channel }: { channel: Channel }) {
       aria-pressed={open}
       onClick={() => services.store.update((s) => ({ ...s, rhs: s.rhs?.kind === "members" ? null : { kind: "members" } }))}
     >
-      <span aria-hidden="true">👤</span> {ids.length}
+      <svg aria-hidden="true" className="member-count-icon" viewBox="0 0 16 16" width="14" height="14" focusable="false">
+        <path
+          fill="currentColor"
+          d="M8 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6Zm-5.5 6c-.3 0-.5-.2-.5-.5C2 11 4.7 9.5 8 9.5s6 1.5 6 4c0 .3-.2.5-.5.5h-11Z"
+        />
+      </svg>
+      {ids.length}
     </button>
   );
 }

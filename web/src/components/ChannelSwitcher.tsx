@@ -81,7 +81,13 @@ function SwitcherDialog({ team, onClose }: { team: Team; onClose(): void }) {
               go(channel);
             }}
           >
-            <ChannelIcon type={channel.type} />
+            {channel.type === "D" || channel.type === "G" ? (
+              <span aria-hidden="true" className="channel-icon">
+                @
+              </span>
+            ) : (
+              <ChannelIcon type={channel.type} />
+            )}
             <span className="user-option-name">{channel.display_name}</span>
             {(channel.type === "O" || channel.type === "P") && <span className="muted"> ~{channel.name}</span>}
             {unread && mentions === 0 && <span className="visually-hidden"> (unread)</span>}
