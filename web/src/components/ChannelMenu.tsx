@@ -7,7 +7,7 @@
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { isSystemAdmin, type Channel } from "#common/wire.ts";
-import { channelArchiver, channelMemberRemover, channelPrivacyChanger } from "../store/channel-management.ts";
+import { channelArchiver, channelPrivacyChanger } from "../store/channel-management.ts";
 import { channelDropper } from "../store/channels.ts";
 import { useServices } from "../store/services.ts";
 import { useStore } from "../store/store.ts";
@@ -15,6 +15,7 @@ import { DEFAULT_CHANNEL } from "../store/teams.ts";
 import { ChannelEditModal } from "./ChannelEditModal.tsx";
 import { ChannelMembersModal } from "./ChannelMembersModal.tsx";
 import { ConfirmModal } from "./ConfirmModal.tsx";
+import { LeaveChannelModal } from "./LeaveChannelModal.tsx";
 
 type Dialog = "members" | "add" | "edit" | "private" | "archive" | "leave" | null;
 
@@ -136,13 +137,7 @@ export function ChannelMenu({ channel }: { channel: Channel }) {
         </ul>
       )}
       {(dialog === "members" || dialog === "add") && (
-        <ChannelMembersModal
-          channel={channel}
-          canManage={isMember || isAdmin}
-          removable={(channel.type === "O" || channel.type === "P") && channel.name !== DEFAULT_CHANNEL}
-          startAdding={dialog === "add"}
-          onClose={closeDialog}
-        />
+        <ChannelMembersModal channel={channel} startAdding={dialog === "add"} onClose={closeDialog} />
       )}
       {dialog === "edit" && <ChannelEditModal channel={channel} onClose={closeDialog} />}
       {dialog === "private" && (
@@ -173,21 +168,7 @@ export function ChannelMenu({ channel }: { channel: Channel }) {
           <p>It leaves everyone’s sidebar and nobody can post in it any more; its messages stay readable.</p>
         </ConfirmModal>
       )}
-      {dialog === "leave" && me && (
-        <ConfirmModal
-          title={`Leave ${name}?`}
-          confirmLabel="Leave"
-          danger
-          onClose={closeDialog}
-          onConfirm={async () => {
-            await channelMemberRemover(services, { channelId: channel.id, userId: me.id });
-            closeDialog();
-            channelDropper(services, { channelId: channel.id, dropPosts: true, notice: (n) => `You left ${n}.` });
-          }}
-        >
-          <p>{channel.type === "P" ? "You will need to be added again to come back." : "You can join it again from Browse channels."}</p>
-        </ConfirmModal>
-      )}
+      {dialog === "leave" && <LeaveChannelModal channel={channel} onClose={closeDialog} />}
     </div>
   );
 }

@@ -18,6 +18,7 @@ import { channelsBySection } from "../plugins/contributions.ts";
 import { themeToggler, useShownTheme } from "../store/theme.ts";
 import { mentionCountOf } from "../store/unreads.ts";
 import { BrowseChannelsModal } from "./BrowseChannelsModal.tsx";
+import { ChannelItemMenu } from "./ChannelItemMenu.tsx";
 import { ChannelIcon } from "./ChannelIcon.tsx";
 import { CreateChannelModal } from "./CreateChannelModal.tsx";
 import { DirectMessagesSection } from "./DirectMessagesSection.tsx";
@@ -65,7 +66,7 @@ function ChannelSection({
           const unread = channel.id !== currentChannelId && isUnread(channel, members[channel.id]);
           const mentions = channel.id !== currentChannelId ? mentionCountOf(members[channel.id]) : 0;
           return (
-            <li key={channel.id}>
+            <li key={channel.id} className="channel-item">
               <Link
                 to={paths.channel(team.name, channel.name)}
                 className={`channel-link${unread ? " unread" : ""}`}
@@ -77,6 +78,7 @@ function ChannelSection({
                 {unread && mentions === 0 && <span className="visually-hidden"> (unread)</span>}
                 <MentionBadge count={mentions} />
               </Link>
+              <ChannelItemMenu channel={channel} />
             </li>
           );
         })}

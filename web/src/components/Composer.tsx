@@ -20,6 +20,7 @@ import { CommandSuggestions } from "./CommandSuggestions.tsx";
 import { MentionSuggestions } from "./MentionSuggestions.tsx";
 import { AttachButton, ComposerFiles, DropOverlay, useDraftFiles, useFileDrop } from "./ComposerFiles.tsx";
 import { FormError } from "./FormError.tsx";
+import { politeFocuser } from "./focus-polite.ts";
 
 export function Composer({
   channel,
@@ -54,10 +55,11 @@ export function Composer({
     if (commands === undefined) void commandsEnsurer(services).catch(() => undefined);
   }, [wantsCommands, commands, services]);
 
+  // On load and on a channel switch: the box takes the focus, unless a dialog or another field has it.
   useEffect(() => {
     setText("");
     setError(null);
-    inputRef.current?.focus();
+    politeFocuser(inputRef.current);
   }, [channel.id, rootId]);
 
   useEffect(() => {

@@ -1,5 +1,5 @@
 /**
- * A post's "⋯" menu (an ARIA menu button): Enter, Space or a click opens it
+ * A "⋯" menu (an ARIA menu button) of a post or a sidebar channel: Enter, Space or a click opens it
  * with the first item focused; arrows, Home and End move; Enter picks; Esc or
  * Tab closes it and focus goes back to the button.
  */
@@ -71,7 +71,18 @@ function MenuList({
 }
 
 /** The "⋯" button and, while open, its menu. */
-export function PostMenu({ label, items, onOpenChange }: { label: string; items: PostMenuItem[]; onOpenChange?(open: boolean): void }) {
+export function PostMenu({
+  label,
+  items,
+  onOpenChange,
+  className = "post-action",
+}: {
+  label: string;
+  items: PostMenuItem[];
+  onOpenChange?(open: boolean): void;
+  /** The button's class beside `icon-button`. */
+  className?: string;
+}) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const id = useId();
@@ -88,7 +99,7 @@ export function PostMenu({ label, items, onOpenChange }: { label: string; items:
       <button
         type="button"
         ref={button}
-        className="icon-button post-action"
+        className={`icon-button ${className}`}
         aria-label={label}
         title={label}
         aria-haspopup="menu"

@@ -1,12 +1,13 @@
 /**
  * The right-hand sidebar: the host's own view when one is open (a thread,
- * search results), otherwise the plugin panel that is open, if any. Esc
+ * search results, the channel's members), otherwise the plugin panel that is open, if any. Esc
  * closes it (unless a dialog is open: Esc is the dialog's then).
  */
 import { useEffect, type ReactNode } from "react";
 import { useServices } from "../store/services.ts";
 import { useWebLocation } from "../store/location.ts";
 import { useStore } from "../store/store.ts";
+import { ChannelMembersPanel } from "./ChannelMembersModal.tsx";
 import { PluginBoundary } from "./PluginBoundary.tsx";
 import { SearchPanel } from "./SearchPanel.tsx";
 import { ThreadPanel } from "./ThreadPanel.tsx";
@@ -32,6 +33,7 @@ export function Rhs() {
   const panel = useStore(plugins.contributions, (c) => c.rhs.find((r) => r.key === c.openRhs));
   const openKey = useStore(plugins.contributions, (c) => c.openRhs);
   const location = useWebLocation(store);
+  const channel = useStore(store, (s) => s.viewedChannel);
   // A plugin opening its panel replaces the host's view, as in Mattermost.
   useEffect(() => {
     if (openKey) store.update((s) => (s.rhs ? { ...s, rhs: null } : s));
@@ -60,6 +62,12 @@ export function Rhs() {
     return (
       <RhsFrame title="Search results" onClose={closeView}>
         <SearchPanel key={view.terms} terms={view.terms} />
+      </RhsFrame>
+    );
+  if (view?.kind === "members" && channel)
+    return (
+      <RhsFrame title="Members" onClose={closeView}>
+        <ChannelMembersPanel key={channel.id} channel={channel} />
       </RhsFrame>
     );
   if (!panel || !location) return null;

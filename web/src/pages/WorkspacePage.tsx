@@ -4,12 +4,14 @@
  * `/{team}`, `/{team}/channels/{channel}`, `/{team}/pl/{post_id}`,
  * `/{team}/messages/@{username}` (opens the direct message with that user:
  * where a linked `@user` in a message goes) and plugin pages `/{team}/{path}/...`.
+ * Ctrl+K (Cmd+K) opens the channel switcher anywhere in it.
  */
 import { useEffect, useState } from "react";
 import { channelSchema, postSchema, userSchema } from "#common/wire-schemas.ts";
 import type { Channel, Post } from "#common/wire.ts";
 import { errorMessage } from "../api/client.ts";
 import { ChannelSidebar } from "../components/ChannelSidebar.tsx";
+import { ChannelSwitcher } from "../components/ChannelSwitcher.tsx";
 import { Rhs } from "../components/Rhs.tsx";
 import { TeamSidebar } from "../components/TeamSidebar.tsx";
 import { WorkspaceNotice } from "../components/WorkspaceNotice.tsx";
@@ -147,6 +149,7 @@ export function WorkspacePage({ route }: { route: WorkspaceRoute }) {
         {center}
       </div>
       <Rhs />
+      <ChannelSwitcher team={team} />
     </div>
   );
 }

@@ -39,10 +39,11 @@ export type ConnectionState = "connecting" | "open" | "reconnecting";
 
 /**
  * What the host shows in the right-hand sidebar instead of the plugin panel:
- * a post's thread or search results. `null` shows the open plugin panel (if
- * any); closing a host view brings that panel back.
+ * a post's thread, search results, or the members of the channel in view
+ * (following it from channel to channel, as in Mattermost). `null` shows the
+ * open plugin panel (if any); closing a host view brings that panel back.
  */
-export type RhsView = { kind: "thread"; rootId: string } | { kind: "search"; terms: string } | null;
+export type RhsView = { kind: "thread"; rootId: string } | { kind: "search"; terms: string } | { kind: "members" } | null;
 
 export interface AppState {
   /** `undefined` while the session is being checked, `null` when signed out. */

@@ -1,44 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { Channel, ChannelMember, Post } from "#common/wire.ts";
+import type { Post } from "#common/wire.ts";
 import { initialState, type AppState } from "./state.ts";
+import { testChannel, testMember } from "./test-fixtures.ts";
 import { pageTitle, teamUnreads, unreadStatus, withChannelViewed, withPostCounted } from "./unreads.ts";
 
-function channel(props: Partial<Channel> & { id: string; team_id: string }): Channel {
-  return {
-    name: props.id,
-    display_name: props.id,
-    type: "O",
-    header: "",
-    purpose: "",
-    creator_id: "",
-    create_at: 1,
-    update_at: 1,
-    delete_at: 0,
-    last_post_at: 1,
-    total_msg_count: 0,
-    ...props,
-  };
-}
-
-function member(channelId: string, props: Partial<ChannelMember> = {}): ChannelMember {
-  return {
-    channel_id: channelId,
-    user_id: "me",
-    roles: "channel_user",
-    last_viewed_at: 0,
-    msg_count: 0,
-    mention_count: 0,
-    msg_count_root: 0,
-    mention_count_root: 0,
-    urgent_mention_count: 0,
-    notify_props: {},
-    last_update_at: 0,
-    scheme_user: true,
-    scheme_admin: false,
-    scheme_guest: false,
-    ...props,
-  };
-}
+const channel = testChannel;
+const member = testMember;
 
 function post(props: Partial<Post> & { channel_id: string; user_id: string }): Post {
   return { id: "p1", root_id: "", message: "", type: "", props: {}, create_at: 50, update_at: 50, edit_at: 0, delete_at: 0, ...props };
