@@ -389,7 +389,7 @@ describe("plugin context", () => {
     const anonymous = await server.anonymous.get("/plugins/example/api/v1/notes");
     expect(anonymous.status).toBe(401);
     expect(anonymous.body).toMatchObject({
-      id: "api.context.session_expired",
+      id: "api.context.session_expired.app_error",
       message: "You must be signed in to do that.",
       status_code: 401,
     });
