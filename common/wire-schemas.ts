@@ -377,8 +377,16 @@ export const pluginManifestSummarySchema = wireObject({
 /** What the web app needs to load a plugin's web code (`GET /api/v4/plugins/webapp`). */
 export const webappPluginSchema = wireObject({
   id: z.string(),
+  /**
+   * Mattermost's manifest fields, always sent: `name`, `description` and
+   * `webapp.bundle_path` (where Mattermost's web app looks). Sitrep's web app
+   * reads `bundle_path`, so it needs none of them.
+   */
+  name: z.optional(z.string()),
+  description: z.optional(z.string()),
   version: z.string(),
-  /** URL of the ES module exporting `register(registry)`. */
+  webapp: z.optional(wireObject({ bundle_path: z.string() })),
+  /** URL of the ES module exporting `register(registry)` (the same as `webapp.bundle_path`). */
   bundle_path: z.string(),
   /** URLs of its CSS files (manifest `web.styles`), when it has any. */
   style_paths: z.optional(z.array(z.string())),

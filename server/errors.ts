@@ -16,7 +16,7 @@ import { expectedError, type ExpectedError, SitrepError as AppError } from "#com
 export const badRequest = (id: string, message: string, details?: unknown) => new AppError({ status: 400, id, message, details });
 /** 401: no valid session or token. */
 export const unauthorized = (message = "You must be signed in to do that.") =>
-  new AppError({ status: 401, id: "api.context.session_expired", message });
+  new AppError({ status: 401, id: "api.context.session_expired.app_error", message });
 /** 403: signed in, but not allowed. */
 export const forbidden = (message = "You do not have the permission to do that.") =>
   new AppError({ status: 403, id: "api.context.permissions", message });

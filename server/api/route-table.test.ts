@@ -50,7 +50,7 @@ describe("the host route table", () => {
         expect({ route: label(entry), status: res.status, body: res.body }).toMatchObject({
           route: label(entry),
           status: 401,
-          body: { id: "api.context.session_expired", message: "You must be signed in to do that.", status_code: 401 },
+          body: { id: "api.context.session_expired.app_error", message: "You must be signed in to do that.", status_code: 401 },
         });
       }
     }

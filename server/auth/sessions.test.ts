@@ -11,7 +11,7 @@ import { eventually, startTestServer, TestClient, TestSocket, type TestServer, t
 import { ManualClock } from "../clock.ts";
 import { activityWriteIntervalMs, hashToken } from "./sessions.ts";
 
-const SIGNED_OUT = { id: "api.context.session_expired", message: "You must be signed in to do that.", status_code: 401 };
+const SIGNED_OUT = { id: "api.context.session_expired.app_error", message: "You must be signed in to do that.", status_code: 401 };
 const MINUTE = 60_000;
 
 const clock = new ManualClock(Date.now());

@@ -2,17 +2,19 @@
  * @module commands/builtins
  * The built-in slash commands Mattermost users type without thinking —
  * `/me`, `/shrug`, `/echo`, `/join`, `/leave`, `/msg`, `/header`, `/purpose`,
- * `/invite`, `/kick` (and `/remove`), `/search`, `/help` — registered by the
+ * `/invite`, `/kick` (and `/remove`), `/search`, `/away`, `/online`, `/dnd`,
+ * `/offline`, `/mute`, `/help` — registered by the
  * host before plugins and workflows, so their triggers are reserved. Each
  * checks what the matching REST route checks, through the same policies and
  * services; a user mistake is a 4xx whose message the composer shows.
  */
 import type { CommandArgs, CommandDefinition, CommandResponse } from "#plugin-api";
-import type { Channel, User } from "#common/wire.ts";
+import type { Channel, User, UserStatus } from "#common/wire.ts";
 import { badRequest, forbidden } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { canManageChannel, channelManageForbidden, channelMemberAddRefusal, channelNotFound, canReadChannel } from "../policies/channel.ts";
-import { channelMemberAdder, getChannel, getChannelByName } from "../services/channels.ts";
+import { channelMemberAdder, channelNotifyPropsUpdater, getChannel, getChannelByName, getChannelMember } from "../services/channels.ts";
+import { statusSetter } from "../services/presence.ts";
 import { channelMemberRemover, channelPatcher } from "../services/channel-management.ts";
 import { directChannelOpener } from "../services/direct-channels.ts";
 import { postSearcher } from "../services/post-search.ts";
@@ -46,6 +48,15 @@ async function namedChannel(host: Host, props: { user: User; teamId: string; nam
   if (!channel || !(await canReadChannel(host, props.user, channel)))
     throw badRequest("api.command.channel.not_found", `text: no channel ${props.name} you can see in this team`);
   return channel;
+}
+
+/** The channel a command names (`~name`, of the team it runs in), or the one it runs in when it names none. */
+async function namedOrHere(
+  host: Host,
+  props: { user: User; here: Channel; args: CommandArgs; name: string | undefined },
+): Promise<Channel> {
+  if (!props.name) return props.here;
+  return namedChannel(host, { user: props.user, teamId: props.here.team_id || props.args.teamId, name: props.name });
 }
 
 /** Where a channel is in the web app. */
@@ -93,6 +104,48 @@ function kickCommand(host: Host, trigger: string): CommandDefinition {
       if (target.id !== user.id && !(await canManageChannel(host, user, channel))) throw channelManageForbidden("remove others from it");
       await channelMemberRemover(host, { channel, userId: target.id, removerId: user.id });
       return { text: `@${target.username} was removed from the channel.` };
+    },
+  };
+}
+
+/** `/away`, `/online`, `/dnd`, `/offline`: set the caller's status, as `PUT /users/{id}/status` would; Mattermost's answers. */
+function statusCommand(host: Host, props: { status: UserStatus["status"]; description: string; text: string }): CommandDefinition {
+  return {
+    trigger: props.status,
+    description: props.description,
+    hint: "",
+    async execute(args) {
+      await statusSetter(host, { userId: args.userId, status: props.status });
+      return { text: props.text };
+    },
+  };
+}
+
+/**
+ * `/mute [~channel]`: mute or unmute a channel for the caller, as Mattermost's
+ * `ToggleMuteChannel` does — `notify_props.mark_unread` `mention` (muted: only
+ * mentions mark it unread) or back to `all`.
+ */
+function muteCommand(host: Host): CommandDefinition {
+  return {
+    trigger: "mute",
+    description: "Turn off desktop, email and push notifications for the current channel or the [channel] specified",
+    hint: "~[channel]",
+    async execute(args) {
+      const { user, channel: here } = await callerAndChannel(host, args);
+      const channel = await namedOrHere(host, { user, here, args, name: args.args[0] });
+      const member = await getChannelMember(host, channel.id, user.id);
+      if (!member) throw badRequest("api.command_mute.not_member.error", `text: you are not a member of ~${channel.name}`);
+      const muted = member.notify_props.mark_unread === "mention";
+      await channelNotifyPropsUpdater(host, {
+        channelId: channel.id,
+        userId: user.id,
+        notifyProps: { mark_unread: muted ? "all" : "mention" },
+      });
+      const shown = channel.type === "D" || channel.type === "G" ? "this channel" : `~${channel.name}`;
+      return {
+        text: muted ? `${shown} is now unmuted.` : `You will not receive notifications for ${shown} until channel mute is turned off.`,
+      };
     },
   };
 }
@@ -162,7 +215,7 @@ export function builtinCommands(host: Host): CommandDefinition[] {
       async execute(args) {
         const { user, channel: here } = await callerAndChannel(host, args);
         const target = await namedUser(host, args.args[0], "/invite @username ~channel");
-        const channel = args.args[1] ? await namedChannel(host, { user, teamId: here.team_id || args.teamId, name: args.args[1] }) : here;
+        const channel = await namedOrHere(host, { user, here, args, name: args.args[1] });
         const refusal = await channelMemberAddRefusal(host, { actor: user, channel, targetId: target.id });
         if (refusal === "not_a_member") throw forbidden("You must be a member of the channel to add others to it.");
         if (refusal === "target_not_on_team") throw forbidden(`@${target.username} is not a member of this channel's team.`);
@@ -193,6 +246,15 @@ export function builtinCommands(host: Host): CommandDefinition[] {
         return { text: lines.length ? `Messages matching "${terms}":\n${lines.join("\n")}` : `No messages match "${terms}".` };
       },
     },
+    statusCommand(host, { status: "away", description: "Set your status away", text: "You are now away" }),
+    statusCommand(host, { status: "online", description: "Set your status online", text: "You are now online" }),
+    statusCommand(host, {
+      status: "dnd",
+      description: "Do not disturb disables desktop and mobile push notifications",
+      text: "Do Not Disturb is enabled. You will not receive desktop or mobile push notifications until Do Not Disturb is turned off.",
+    }),
+    statusCommand(host, { status: "offline", description: "Set your status offline", text: "You are now offline" }),
+    muteCommand(host),
     {
       trigger: "help",
       description: "Show the slash commands you can use here",

@@ -171,6 +171,13 @@ export interface UserActivityTable {
   last_activity_at: number;
 }
 
+/** A status a user set by hand (`/away`, `/dnd`, `/offline`, `PUT /users/{id}/status`): it holds, connected or not, until they go back online. */
+export interface UserStatusesTable {
+  user_id: string;
+  status: "away" | "dnd" | "offline";
+  update_at: number;
+}
+
 export interface PostsTable {
   id: string;
   channel_id: string;
@@ -398,4 +405,5 @@ export interface Database {
   system_config: SystemConfigTable;
   user_presence: UserPresenceTable;
   user_activity: UserActivityTable;
+  user_statuses: UserStatusesTable;
 }

@@ -389,7 +389,7 @@ describe("plugin context", () => {
     const anonymous = await server.anonymous.get("/plugins/example/api/v1/notes");
     expect(anonymous.status).toBe(401);
     expect(anonymous.body).toMatchObject({
-      id: "api.context.session_expired",
+      id: "api.context.session_expired.app_error",
       message: "You must be signed in to do that.",
       status_code: 401,
     });
@@ -456,12 +456,18 @@ describe("plugin context", () => {
     const webapps = await admin.get("/api/v4/plugins/webapp");
     expect(webapps.status).toBe(200);
     const example = expectBody(webapps, z.array(webappPluginSchema)).find((w: { id: string }) => w.id === "example");
+    const bundlePath = expect.stringMatching(/^\/static\/plugins\/example\/[a-f0-9]{64}\/web\/index\.js$/);
     expect(example).toEqual({
       id: "example",
+      name: expect.any(String),
+      description: expect.any(String),
       version: "1.0.0",
-      bundle_path: expect.stringMatching(/^\/static\/plugins\/example\/[a-f0-9]{64}\/web\/index\.js$/),
+      webapp: { bundle_path: bundlePath },
+      bundle_path: bundlePath,
     });
     if (!example) throw new Error("no example among the web plugins");
+    // Mattermost's manifest list: `webapp.bundle_path` is where its web app's plugin loader looks.
+    expect(example.webapp?.bundle_path).toBe(example.bundle_path);
     const js = await admin.get(example.bundle_path);
     expect(js.status).toBe(200);
     expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");

@@ -257,7 +257,11 @@ export class PluginManager {
     return effectiveSettings(row.manifest, row.settings);
   }
 
-  /** Active plugins with web code, for the web app to import. */
+  /**
+   * Active plugins with web code, for the web app to import: Mattermost's
+   * manifest list (`webapp.bundle_path`), with Sitrep's `bundle_path` and
+   * `style_paths` beside it.
+   */
   async webapps(): Promise<WebappPlugin[]> {
     return this.lifecycle
       .all()
@@ -267,7 +271,10 @@ export class PluginManager {
           ? [
               {
                 id: p.manifest.id,
+                name: p.manifest.name,
+                description: p.manifest.description ?? "",
                 version: p.manifest.version,
+                webapp: { bundle_path: webAssetPath(p, p.manifest.web.entry) },
                 bundle_path: webAssetPath(p, p.manifest.web.entry),
                 ...(p.manifest.web.styles?.length ? { style_paths: p.manifest.web.styles.map((style) => webAssetPath(p, style)) } : {}),
               },

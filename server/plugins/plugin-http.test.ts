@@ -52,7 +52,7 @@ describe("plugin routes validated by the host", () => {
   it("enforces auth: system_admin answers 401 to anonymous callers and 403 to other users", async () => {
     const anonymous = await server.anonymous.get("/plugins/boundary/api/v1/admin");
     expect(anonymous.status).toBe(401);
-    expect(anonymous.body).toMatchObject({ id: "api.context.session_expired", message: "You must be signed in to do that." });
+    expect(anonymous.body).toMatchObject({ id: "api.context.session_expired.app_error", message: "You must be signed in to do that." });
     const other = await user.get("/plugins/boundary/api/v1/admin");
     expect(other.status).toBe(403);
     expect(other.body).toMatchObject({ id: "api.context.permissions", message: "Only system admins may do that." });

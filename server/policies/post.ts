@@ -43,8 +43,10 @@ export type PostEditRefusal = "not_author" | "bot_record" | "webhook_post" | "sy
  * Whether `editor` may edit `post`: null when allowed. A person edits only
  * their own posts (system admins included: DESIGN.md section 9 keeps what
  * someone said theirs); a plugin edits only its own bot's posts. Nobody edits
- * a bot's record through the API, a webhook's post (it is the sender's, not
- * the hook owner's words), or a system message.
+ * a plugin bot's record through the API, a webhook's post (it is the sender's,
+ * not the hook owner's words), or a system message. A bot account a person
+ * owns (`POST /api/v4/bots`) is a person's integration: signed in as itself
+ * (its access token), it edits its own posts, as status-updating bots do.
  */
 export async function postEditRefusal(
   host: Host,
@@ -54,7 +56,10 @@ export async function postEditRefusal(
   if (post.type.startsWith("system_")) return "system_message";
   const author = await getUserRow(host, post.user_id);
   if ("pluginId" in editor) return author?.is_bot === 1 && author.bot_owner_id === editor.pluginId ? null : "not_author";
-  if (author?.is_bot === 1) return "bot_record";
+  if (author?.is_bot === 1) {
+    const ownedByPerson = author.id === editor.user.id && (await getUserRow(host, author.bot_owner_id)) !== undefined;
+    return ownedByPerson ? null : "bot_record";
+  }
   if (post.props.from_webhook === "true") return "webhook_post";
   return post.user_id === editor.user.id ? null : "not_author";
 }

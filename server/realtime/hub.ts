@@ -32,6 +32,7 @@ import type { Host } from "../host.ts";
 import { clockOf, sessionFromToken } from "../auth/sessions.ts";
 import { bearerToken } from "../auth/bearer-token.ts";
 import { LoggedEvents, RECENT_EVENTS_CAPACITY, RecentEvents, wireEventSchema, type WireEvent } from "./event-log.ts";
+import type { UserStatus } from "#common/wire.ts";
 import { membershipsFor, shouldSendEvent } from "./should-send-event.ts";
 import { channelMemberIds } from "../services/channels.ts";
 import { whileUnreachable } from "../db/health.ts";
@@ -42,6 +43,7 @@ import {
   presenceJoined,
   presenceLeft,
   statusAudience,
+  hasManualStatus,
   onlineStatusMap,
   statusMapOf,
 } from "../services/presence.ts";
@@ -169,7 +171,8 @@ export class RealtimeHub {
     this.heartbeatTimer = setInterval(() => {
       this.inPresenceOrder(async () => {
         // Users whose only sockets were on a process that died are offline now: say so.
-        for (const userId of await presenceHeartbeat(host, { processId: host.bus.processId })) await this.statusChanged(userId, "offline");
+        for (const userId of await presenceHeartbeat(host, { processId: host.bus.processId }))
+          if (!(await hasManualStatus(host, userId))) await this.statusChanged(userId, "offline");
       });
     }, PRESENCE_HEARTBEAT_MS);
     this.heartbeatTimer.unref();
@@ -541,12 +544,13 @@ export class RealtimeHub {
     this.inPresenceOrder(async () => {
       const changed =
         status === "online" ? await presenceJoined(this.host, { processId, userId }) : await presenceLeft(this.host, { processId, userId });
-      if (changed) await this.statusChanged(userId, status);
+      // A status set by hand stays what others see, whatever the sockets do.
+      if (changed && !(await hasManualStatus(this.host, userId))) await this.statusChanged(userId, status);
     });
   }
 
   /** Mattermost's `status_change` `{status, user_id}`: to the user, and to the online members of their direct and group messages. */
-  private async statusChanged(userId: string, status: "online" | "offline"): Promise<void> {
+  async statusChanged(userId: string, status: UserStatus["status"]): Promise<void> {
     const data = { status, user_id: userId };
     this.publish("status_change", data, { userId });
     for (const other of await statusAudience(this.host, { userId })) this.publish("status_change", data, { userId: other });

@@ -10,6 +10,7 @@ import { isDirectOrGroup, type Channel, type ChannelMember, type User } from "#c
 import type { ChannelMembersTable, ChannelsTable } from "../db/schema.ts";
 import { uniqueViolation } from "../db/unique-violation.ts";
 import { badRequest, conflict, forbidden, fromZodError, notFound } from "../errors.ts";
+import { pinnedPostCount } from "./pins.ts";
 import type { Host } from "../host.ts";
 import { canBrowseTeam } from "../policies/team.ts";
 import { membershipPoster } from "./membership-posts.ts";
@@ -174,7 +175,7 @@ export async function allChannelMembersOfUser(
 export async function channelStats(
   host: Host,
   channelId: string,
-): Promise<{ channel_id: string; member_count: number; guest_count: number; files_count: number }> {
+): Promise<{ channel_id: string; member_count: number; guest_count: number; pinnedpost_count: number; files_count: number }> {
   const members = await host.db
     .selectFrom("channel_members")
     .innerJoin("users", "users.id", "channel_members.user_id")
@@ -189,7 +190,13 @@ export async function channelStats(
     .where("post_id", "<>", "")
     .where("delete_at", "=", 0)
     .executeTakeFirstOrThrow();
-  return { channel_id: channelId, member_count: Number(members.n), guest_count: 0, files_count: Number(files.n) };
+  return {
+    channel_id: channelId,
+    member_count: Number(members.n),
+    guest_count: 0,
+    pinnedpost_count: await pinnedPostCount(host, channelId),
+    files_count: Number(files.n),
+  };
 }
 
 /** A new channel's row: no posts yet, created (and last posted in) `now`. */

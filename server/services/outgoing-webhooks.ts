@@ -18,6 +18,7 @@ import { badRequest, conflict, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { isTeamAdmin } from "../policies/team.ts";
 import { getChannelRow } from "./channels.ts";
+import { managedHooksPage } from "./hook-lists.ts";
 import { integrationResponsePoster, readIntegrationResponse } from "./integration-response.ts";
 import { getTeam } from "./teams.ts";
 import { getUser } from "./users.ts";
@@ -137,27 +138,12 @@ export async function accessOutgoingWebhook(host: Host, props: { user: User; hoo
   return row;
 }
 
-/**
- * One page of the outgoing webhooks a user may manage, oldest first: of one
- * team or channel (all of them for the team's admins), else everyone's for
- * system admins and the caller's own for others.
- */
+/** One page of the outgoing webhooks a user may manage, of one team or channel ({@link managedHooksPage} says which). */
 export async function outgoingWebhookLister(
   host: Host,
   props: { user: User; teamId?: string; channelId?: string; page: number; perPage: number },
 ): Promise<OutgoingWebhook[]> {
-  const seesAll = isSystemAdmin(props.user) || (props.teamId !== undefined && (await isTeamAdmin(host, props.user, props.teamId)));
-  let query = host.db.selectFrom("outgoing_webhooks").selectAll().where("delete_at", "=", 0);
-  if (props.teamId) query = query.where("team_id", "=", props.teamId);
-  if (props.channelId) query = query.where("channel_id", "=", props.channelId);
-  if (!seesAll) query = query.where("creator_id", "=", props.user.id);
-  const rows = await query
-    .orderBy("create_at")
-    .orderBy("id")
-    .limit(props.perPage)
-    .offset(props.page * props.perPage)
-    .execute();
-  return rows.map(presentOutgoingWebhook);
+  return (await managedHooksPage(host, { table: "outgoing_webhooks", ...props })).map(presentOutgoingWebhook);
 }
 
 /** Change a hook's fields (checked like a new hook's). */

@@ -1,8 +1,10 @@
 /**
  * @module services/presence
  * Who is online: a user is `online` while some process holds an open
- * WebSocket of theirs, `offline` otherwise (Sitrep has no away or do-not-
- * disturb yet). Each process keeps one `user_presence` row per user it has
+ * WebSocket of theirs, `offline` otherwise — unless they set a status by hand
+ * (`/away`, `/dnd`, `/offline`, `PUT /users/{id}/status`): that one holds,
+ * connected or not, as Mattermost's manual statuses override the automatic
+ * ones, until they set `online` again, which goes back to automatic. Each process keeps one `user_presence` row per user it has
  * sockets of and refreshes them every {@link PRESENCE_HEARTBEAT_MS}; a row not
  * refreshed for {@link PRESENCE_STALE_MS} (its process died) counts for
  * nothing, so a crash leaves nobody online for long. `user_activity` keeps
@@ -39,22 +41,34 @@ export async function onlineUserIds(host: PresenceDb, userIds: readonly string[]
   return new Set(rows.map((r) => r.user_id));
 }
 
+/** The statuses set by hand of `userIds` (of everyone without it). */
+async function manualStatuses(host: PresenceDb, userIds?: readonly string[]): Promise<Map<string, UserStatus["status"]>> {
+  if (userIds?.length === 0) return new Map();
+  let query = host.db.selectFrom("user_statuses").select(["user_id", "status"]);
+  if (userIds) query = query.where("user_id", "in", [...new Set(userIds)]);
+  return new Map((await query.execute()).map((r) => [r.user_id, r.status]));
+}
+
 /** The status of each of `userIds` (once each, in their order), as `POST /users/status/ids` answers. */
 export async function userStatuses(host: PresenceDb, userIds: readonly string[]): Promise<UserStatus[]> {
   const ids = [...new Set(userIds)];
   const now = Date.now();
   const online = await onlineUserIds(host, ids, now);
+  const manual = await manualStatuses(host, ids);
   const activity = await host.db.selectFrom("user_activity").selectAll().where("user_id", "in", ids).execute();
   const lastActivity = new Map(activity.map((r) => [r.user_id, r.last_activity_at]));
   return ids.map((id) => ({
     user_id: id,
-    status: online.has(id) ? "online" : "offline",
-    manual: false,
+    status: manual.get(id) ?? (online.has(id) ? "online" : "offline"),
+    manual: manual.has(id),
     last_activity_at: lastActivity.get(id) ?? 0,
   }));
 }
 
-/** Every user online now, on any process: what the WebSocket's `get_statuses` answers, `{user_id: "online"}`. */
+/**
+ * What the WebSocket's `get_statuses` answers: every user online now, on any
+ * process, and everyone who set a status by hand, with their status.
+ */
 export async function onlineStatusMap(host: PresenceDb): Promise<Record<string, UserStatus["status"]>> {
   const rows = await host.db
     .selectFrom("user_presence")
@@ -62,7 +76,38 @@ export async function onlineStatusMap(host: PresenceDb): Promise<Record<string, 
     .distinct()
     .where("seen_at", ">", Date.now() - PRESENCE_STALE_MS)
     .execute();
-  return Object.fromEntries(rows.map((r) => [r.user_id, "online" as const]));
+  return { ...Object.fromEntries(rows.map((r) => [r.user_id, "online" as const])), ...Object.fromEntries(await manualStatuses(host)) };
+}
+
+/** Whether the user set a status by hand, which automatic changes (connecting, disconnecting) leave as it is. */
+export async function hasManualStatus(host: PresenceDb, userId: string): Promise<boolean> {
+  return (await manualStatuses(host, [userId])).size > 0;
+}
+
+/**
+ * Set a user's status by hand: `away`, `dnd` or `offline` hold until they set
+ * `online`, which goes back to automatic (online while connected). Tells the
+ * status they have now with `status_change`, and answers it.
+ * @example const status = await statusSetter(host, { userId, status: "dnd" });
+ */
+export async function statusSetter(
+  host: Pick<Host, "db" | "realtime">,
+  props: { userId: string; status: UserStatus["status"] },
+): Promise<UserStatus["status"]> {
+  const { userId, status } = props;
+  if (status === "online") await host.db.deleteFrom("user_statuses").where("user_id", "=", userId).execute();
+  else {
+    const now = Date.now();
+    await host.db
+      .insertInto("user_statuses")
+      .values({ user_id: userId, status, update_at: now })
+      .onConflict((oc) => oc.column("user_id").doUpdateSet({ status, update_at: now }))
+      .execute();
+  }
+  const [current] = await userStatuses(host, [userId]);
+  const now = current?.status ?? status;
+  await host.realtime.statusChanged(userId, now);
+  return now;
 }
 
 /** The status of each of `userIds` by id, as the WebSocket's `get_statuses_by_ids` answers. */

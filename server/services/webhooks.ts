@@ -17,6 +17,7 @@ import { canPostInChannel, canReadChannel } from "../policies/channel.ts";
 import { isTeamAdmin } from "../policies/team.ts";
 import { getChannelByName, getChannelRow } from "./channels.ts";
 import { directChannelOpener } from "./direct-channels.ts";
+import { managedHooksPage } from "./hook-lists.ts";
 import type { IncomingWebhookPayload, SlackAttachment } from "./incoming-webhook-payload.ts";
 import { postCreator } from "./posts.ts";
 import { SlackTextConverter } from "./slack-markup.ts";
@@ -68,29 +69,12 @@ export async function incomingWebhookCreator(
   return presentIncomingWebhook(row);
 }
 
-/**
- * One page of the incoming webhooks a user may manage, oldest first: in one
- * team (`teamId`) all of them for its admins and system admins, else the
- * caller's own there; without a team, every hook for system admins and the
- * caller's own for others.
- */
+/** One page of the incoming webhooks a user may manage, of one team or all ({@link managedHooksPage} says which). */
 export async function incomingWebhookLister(
   host: Host,
   props: { user: User; teamId?: string; page: number; perPage: number },
 ): Promise<IncomingWebhook[]> {
-  const seesAll = props.teamId
-    ? isSystemAdmin(props.user) || (await isTeamAdmin(host, props.user, props.teamId))
-    : isSystemAdmin(props.user);
-  let query = host.db.selectFrom("incoming_webhooks").selectAll().where("delete_at", "=", 0);
-  if (props.teamId) query = query.where("team_id", "=", props.teamId);
-  if (!seesAll) query = query.where("user_id", "=", props.user.id);
-  const rows = await query
-    .orderBy("create_at")
-    .orderBy("id")
-    .limit(props.perPage)
-    .offset(props.page * props.perPage)
-    .execute();
-  return rows.map(presentIncomingWebhook);
+  return (await managedHooksPage(host, { table: "incoming_webhooks", ...props })).map(presentIncomingWebhook);
 }
 
 /** A live incoming webhook by id, or null. */

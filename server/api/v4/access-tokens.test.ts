@@ -21,7 +21,7 @@ import {
 } from "#testing";
 import { ManualClock } from "../../clock.ts";
 
-const SIGNED_OUT = { id: "api.context.session_expired", message: "You must be signed in to do that.", status_code: 401 };
+const SIGNED_OUT = { id: "api.context.session_expired.app_error", message: "You must be signed in to do that.", status_code: 401 };
 const NO_TOKEN = { id: "app.user_access_token.not_found", message: "token_id: no such personal access token of yours", status_code: 404 };
 
 const clock = new ManualClock(Date.now());

@@ -51,10 +51,16 @@ export function registerChannelLookupRoutes(app: FastifyInstance, host: Host): v
     method: "GET",
     path: "/api/v4/channels/:id/stats",
     access: "user",
-    summary: "How many people are in a channel, and how many files were posted in it",
+    summary: "How many people are in a channel, and how many posts are pinned and files were posted in it",
     policy: "can read the channel",
     params: z.object({ id: z.string() }),
-    response: z.object({ channel_id: z.string(), member_count: z.number(), guest_count: z.number(), files_count: z.number() }),
+    response: z.object({
+      channel_id: z.string(),
+      member_count: z.number(),
+      guest_count: z.number(),
+      pinnedpost_count: z.number(),
+      files_count: z.number(),
+    }),
     handler: async ({ params, user }) => {
       const channel = await accessChannel(host, { user, channelId: params.id });
       return channelStats(host, channel.id);

@@ -19,7 +19,6 @@ import {
   type TestServer,
   type UserClient,
 } from "#testing";
-import { pinnedPostCount } from "../../services/pins.ts";
 import { parseHashtags } from "../../services/posts.ts";
 
 let server: TestServer;
@@ -163,12 +162,13 @@ describe("pinned posts", () => {
       expect((await ac.getPost(first.id)).is_pinned).toBe(true);
       const pinned = await ac.getPinnedPosts(channel.id);
       expect(pinned.order).toEqual([second.id, first.id]);
-      expect(await pinnedPostCount(server.host, channel.id)).toBe(2);
+      // The count Mattermost's channel header shows: the channel stats' pinnedpost_count.
+      expect(await bc.getChannelStats(channel.id)).toMatchObject({ channel_id: channel.id, pinnedpost_count: 2 });
 
       await ac.unpinPost(second.id);
       expect((await ac.getPinnedPosts(channel.id)).order).toEqual([first.id]);
       expect((await ac.getPost(second.id)).is_pinned).toBe(false);
-      expect(await pinnedPostCount(server.host, channel.id)).toBe(1);
+      expect((await bc.getChannelStats(channel.id)).pinnedpost_count).toBe(1);
     } finally {
       bobWs.close();
     }

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { channelUnreadAtSchema, postListSchema, postSchema, statusOkSchema } from "#common/wire-schemas.ts";
+import type { User } from "#common/wire.ts";
 import type { Host } from "../../host.ts";
 import { accessChannel, canPostInChannel, canReadChannel } from "../../policies/channel.ts";
 import { requireSelfOrAdmin } from "../../policies/index.ts";
@@ -121,26 +122,46 @@ export function registerPostRoutes(app: FastifyInstance, host: Host): void {
     },
   });
 
+  /** Edit one post for its author: readable, as Mattermost keeps an archived channel's posts, but no longer changed. */
+  const editPost = async (props: { postId: string; patch: unknown; user: User }) => {
+    const { post, channel } = await accessPost(host, { user: props.user, postId: props.postId, archived: "readable" });
+    if (channel.delete_at !== 0)
+      throw badRequest(
+        "api.post.patch_post.can_not_update_post_in_deleted.error",
+        "channel_id: the channel is archived; its posts can no longer be edited",
+      );
+    return postPatcher(host, { post, changer: { user: props.user }, patch: props.patch });
+  };
+  const editPolicy = "the author only, never a bot's, webhook's or system post; system admins neither; not in an archived channel";
+
   hostRoute(app, host, {
     method: "PUT",
     path: "/api/v4/posts/:id/patch",
     access: "user",
     summary: "Edit a post's message (or props)",
-    policy: "the author only, never a bot's, webhook's or system post; system admins neither; not in an archived channel",
+    policy: editPolicy,
     params: z.object({ id: z.string() }),
     body: postPatchSchema,
     maxBodyBytes: BODY_LIMITS.posts,
     invalidId: "api.post.patch.invalid",
     response: postSchema,
-    handler: async ({ params, body, user }) => {
-      const { post, channel } = await accessPost(host, { user, postId: params.id, archived: "readable" });
-      // Readable, as Mattermost keeps an archived channel's posts, but no longer changed.
-      if (channel.delete_at !== 0)
-        throw badRequest(
-          "api.post.patch_post.can_not_update_post_in_deleted.error",
-          "channel_id: the channel is archived; its posts can no longer be edited",
-        );
-      return postPatcher(host, { post, changer: { user }, patch: body });
+    handler: ({ params, body, user }) => editPost({ postId: params.id, patch: body, user }),
+  });
+
+  hostRoute(app, host, {
+    method: "PUT",
+    path: "/api/v4/posts/:id",
+    access: "user",
+    summary: "Update a post (Client4 updatePost, mattermost-client editPost): the post with its id; its message and props are stored",
+    policy: editPolicy,
+    params: z.object({ id: z.string() }),
+    body: postPatchSchema.extend({ id: z.string({ error: "must be the post's id" }) }),
+    maxBodyBytes: BODY_LIMITS.posts,
+    invalidId: "api.post.update.invalid",
+    response: postSchema,
+    handler: ({ params, body, user }) => {
+      if (body.id !== params.id) throw badRequest("api.context.invalid_param.app_error", "id: must be the id of the post in the URL");
+      return editPost({ postId: params.id, patch: { message: body.message, props: body.props }, user });
     },
   });
 

@@ -81,40 +81,44 @@ export function registerPreferenceRoutes(app: FastifyInstance, host: Host): void
     },
   });
 
-  hostRoute(app, host, {
+  /** `PUT /preferences` and `POST /preferences/delete`: the same checks, then save or delete the listed preferences. */
+  const preferenceListRoute = (props: {
+    method: "PUT" | "POST";
+    path: string;
+    summary: string;
+    invalidId: string;
+    change: typeof preferencesSaver;
+  }) =>
+    hostRoute(app, host, {
+      method: props.method,
+      path: props.path,
+      access: "user",
+      summary: props.summary,
+      policy: "self or system admin; every preference names the path's user",
+      params: userParams,
+      body: preferenceListSchema,
+      invalidId: props.invalidId,
+      response: okSchema,
+      handler: async ({ params, body, user }) => {
+        requireSelfOrAdmin({ viewer: user, userId: params.userId, message: NOT_YOURS });
+        requireAllOf(params.userId, body);
+        await props.change(host, { userId: params.userId, preferences: body });
+        return { status: "OK" };
+      },
+    });
+  preferenceListRoute({
     method: "PUT",
     path: "/api/v4/users/:userId/preferences",
-    access: "user",
     summary: "Save preferences (each replaces its category and name's value)",
-    policy: "self or system admin; every preference names the path's user",
-    params: userParams,
-    body: preferenceListSchema,
     invalidId: "api.preference.update_preferences.invalid",
-    response: okSchema,
-    handler: async ({ params, body, user }) => {
-      requireSelfOrAdmin({ viewer: user, userId: params.userId, message: NOT_YOURS });
-      requireAllOf(params.userId, body);
-      await preferencesSaver(host, { userId: params.userId, preferences: body });
-      return { status: "OK" };
-    },
+    change: preferencesSaver,
   });
-
-  hostRoute(app, host, {
+  preferenceListRoute({
     method: "POST",
     path: "/api/v4/users/:userId/preferences/delete",
-    access: "user",
     summary: "Delete preferences by category and name",
-    policy: "self or system admin; every preference names the path's user",
-    params: userParams,
-    body: preferenceListSchema,
     invalidId: "api.preference.delete_preferences.invalid",
-    response: okSchema,
-    handler: async ({ params, body, user }) => {
-      requireSelfOrAdmin({ viewer: user, userId: params.userId, message: NOT_YOURS });
-      requireAllOf(params.userId, body);
-      await preferencesDeleter(host, { userId: params.userId, preferences: body });
-      return { status: "OK" };
-    },
+    change: preferencesDeleter,
   });
 
   hostRoute(app, host, {

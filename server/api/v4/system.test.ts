@@ -61,6 +61,6 @@ describe("every answer", () => {
     await client.ping(false);
     expect(client.getServerVersion()).toBe("9.11.0.sitrep");
     const refusal: unknown = await client.getMe().catch((error: unknown) => error);
-    expect(refusal).toMatchObject({ status_code: 401, server_error_id: "api.context.session_expired" });
+    expect(refusal).toMatchObject({ status_code: 401, server_error_id: "api.context.session_expired.app_error" });
   });
 });

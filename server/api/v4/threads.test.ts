@@ -17,9 +17,20 @@ import {
   postListSchema,
   postSchema,
   statusOkSchema,
+  userSchema,
 } from "#common/wire-schemas.ts";
 import type { Post } from "#common/wire.ts";
-import { channelPosts, eventually, expectBody, startTestServer, TestSocket, uniqueName, type TeamSeed, type TestServer } from "#testing";
+import {
+  channelPosts,
+  eventually,
+  expectBody,
+  startTestServer,
+  TestSocket,
+  uniqueName,
+  UserClient,
+  type TeamSeed,
+  type TestServer,
+} from "#testing";
 import { botEnsurer } from "../../services/users.ts";
 import { postCreator } from "../../services/posts.ts";
 import { postDeleter, postPatcher } from "../../services/post-edits.ts";
@@ -314,6 +325,36 @@ describe("who may read a thread, edit and delete", () => {
     if (!hookPost) throw new Error("the webhook's post is missing");
     expectError(await alice.put(`/api/v4/posts/${hookPost.id}/patch`, { message: "all fine" }), 403, "Nobody edits a webhook's post.");
     expect(expectBody(await alice.get(`/api/v4/posts/${botPost.id}`), postSchema).message).toBe("incident started");
+  });
+});
+
+describe("a bot account's own posts (PUT /api/v4/posts/{id}, as mattermost-client's editPost sends it)", () => {
+  it("lets a bot a person owns edit its own posts signed in as itself, and nobody else", async () => {
+    const { alice, pub } = seed;
+    const admin = await server.admin();
+    const made = await admin.post("/api/v4/bots", { username: uniqueName("ops").replace(/-/g, ""), display_name: "Ops" });
+    const botId = z.object({ user_id: z.string() }).parse(made.body).user_id;
+    const tokenAnswer = await admin.post(`/api/v4/users/${botId}/tokens`, { description: "ops" });
+    const token = z.object({ token: z.string() }).parse(tokenAnswer.body).token;
+    await server.addToChannel(admin, { channel: pub, user: expectBody(await admin.get(`/api/v4/users/${botId}`), userSchema) });
+    const bot = new UserClient(server.url, token, expectBody(await admin.get(`/api/v4/users/${botId}`), userSchema));
+    const post = await server.createPost(bot, { channelId: pub.id, message: "deploy 1/3" });
+
+    const updated = await bot.put(`/api/v4/posts/${post.id}`, { id: post.id, message: "deploy 2/3" });
+    expect(updated.status).toBe(200);
+    expect(expectBody(updated, postSchema)).toMatchObject({ id: post.id, message: "deploy 2/3" });
+    expect(expectBody(updated, postSchema).edit_at).toBeGreaterThan(0);
+    const patched = await bot.put(`/api/v4/posts/${post.id}/patch`, { message: "deploy 3/3" });
+    expect(expectBody(patched, postSchema).message).toBe("deploy 3/3");
+
+    expectError(await bot.put(`/api/v4/posts/${post.id}`, { id: pub.id, message: "x" }), 400, "id: must be the id of the post in the URL");
+    expectError(await bot.put(`/api/v4/posts/${post.id}`, { message: "x" }), 400, "id: must be the post's id");
+    for (const caller of [alice, admin])
+      expectError(
+        await caller.put(`/api/v4/posts/${post.id}`, { id: post.id, message: "taken over" }),
+        403,
+        "Nobody edits a bot's post: it is the record of what happened.",
+      );
   });
 });
 

@@ -512,5 +512,16 @@ export function hostMigrations(dialect: Dialect): Record<string, Migration> {
         await sql`UPDATE users SET bot_description = nickname WHERE is_bot = 1`.execute(db);
       },
     },
+    // Statuses set by hand (issue 11: `/away`, `/dnd`, `/offline`): one row per user who set one; none means automatic.
+    "0019_manual_statuses": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("user_statuses")
+          .addColumn("user_id", t.id, (c) => c.primaryKey())
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("update_at", t.time, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
