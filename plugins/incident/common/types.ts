@@ -156,6 +156,7 @@ export const UPDATE_ACTIONS = [
   "checklist_item_removed",
   "checklist_item_checked",
   "checklist_item_unchecked",
+  "checklist_item_restored",
   "checklist_item_assigned",
   "checklist_item_due_changed",
   "status_update_posted",
