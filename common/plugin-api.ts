@@ -139,6 +139,15 @@ export interface ChannelsApi {
    * person has used it; true when it is gone. Its members get `channel_deleted`.
    */
   deleteUnused(channelId: string): Promise<boolean>;
+  /**
+   * Archive a channel as `actorId` did it through `DELETE /api/v4/channels/{id}`:
+   * the same permission (a member of the channel, or a system admin; never a
+   * team's Town Square or a direct message), `delete_at` set, `channel_deleted`
+   * to whoever may see it. Throws a {@link PluginError}-shaped error (404 no
+   * such channel, 403 not allowed, 400 a channel that cannot be archived);
+   * an archived channel is left as it is.
+   */
+  archive(props: { channelId: string; actorId: string }): Promise<void>;
 }
 
 /** Input of {@link PostsApi.create}. */
