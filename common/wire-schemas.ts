@@ -326,6 +326,13 @@ export const dialogElementSchema = wireObject({
   placeholder: z.optional(z.string()),
   help_text: z.optional(z.string()),
   options: z.optional(z.array(wireObject({ text: z.string(), value: z.string() }))),
+  /**
+   * Sitrep's addition: the element shows (and counts, its `optional` included)
+   * only while the element named `element` holds one of `values`, e.g. a
+   * playbook's fields only while that playbook is chosen. Clients that do not
+   * know it show every element.
+   */
+  show_when: z.optional(wireObject({ element: z.string(), values: z.array(z.string()) })),
 });
 
 export const dialogSchema = wireObject({
