@@ -594,14 +594,10 @@ export class IncidentStore {
     return row ? readIncident(row) : null;
   }
 
-  /** The channel, status and privacy of every incident of a team (for the sidebar: a few columns of each). */
-  async incidentChannelsOfTeam(teamId: string): Promise<Array<{ channel_id: string; status: IncidentStatus; private: boolean }>> {
-    const rows = await this.db
-      .selectFrom("incident_incidents")
-      .select(["channel_id", "status", "private"])
-      .where("team_id", "=", teamId)
-      .execute();
-    return rows.map((r) => ({ channel_id: r.channel_id, status: r.status, private: Number(r.private) === 1 }));
+  /** The team, channel, status and privacy of every incident (for the sidebar: a few columns of each). */
+  async incidentChannels(): Promise<Array<{ team_id: string; channel_id: string; status: IncidentStatus; private: boolean }>> {
+    const rows = await this.db.selectFrom("incident_incidents").select(["team_id", "channel_id", "status", "private"]).execute();
+    return rows.map((r) => ({ team_id: r.team_id, channel_id: r.channel_id, status: r.status, private: Number(r.private) === 1 }));
   }
 
   /** Incidents matching the filter, newest first. */

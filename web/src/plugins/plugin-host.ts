@@ -201,9 +201,9 @@ export class PluginHost {
         store.update((c) => ({ ...c, mainMenuActions: [...c.mainMenuActions, { key, pluginId, text, action }] }));
         return own(() => store.update((c) => ({ ...c, mainMenuActions: c.mainMenuActions.filter((a) => a.key !== key) })));
       },
-      registerSidebarSection: ({ id, title, filter }) => {
+      registerSidebarSection: ({ id, title, filter, hide }) => {
         const key = nextKey(id);
-        const section = { key, pluginId, id, title, filter, version: 0 };
+        const section = { key, pluginId, id, title, filter, hide, version: 0 };
         store.update((c) => ({ ...c, sidebarSections: [...c.sidebarSections.filter((s) => s.key !== key), section] }));
         const disposable = own(() => store.update((c) => ({ ...c, sidebarSections: c.sidebarSections.filter((s) => s.key !== key) })));
         return {
