@@ -83,6 +83,12 @@ export interface Contributions {
   sidebarSections: SidebarSectionContribution[];
   /** Key of the RHS panel shown, or null. */
   openRhs: string | null;
+  /**
+   * The panel that was open when its plugin was disabled: the RHS tells the
+   * user why it is gone (instead of vanishing) until they close it, or the
+   * plugin comes back and registers it again.
+   */
+  goneRhs: { key: string; title: string } | null;
   /** Ids of the plugins whose web code is loaded. */
   loaded: string[];
 }
@@ -97,6 +103,7 @@ export const noContributions: Contributions = {
   mainMenuActions: [],
   sidebarSections: [],
   openRhs: null,
+  goneRhs: null,
   loaded: [],
 };
 

@@ -222,3 +222,27 @@ describe("registerSidebarSection", () => {
     expect(split().rest).toHaveLength(3);
   });
 });
+
+describe("an open RHS panel whose plugin is disabled", () => {
+  it("leaves a notice in its place (issue 12) until closed, and opens again when the plugin comes back", async () => {
+    const enabled: WebappPlugin[] = [{ id: "incident", version: "1.0.0", bundle_path: "/incident.js" }];
+    let handle: { show(): void } | null = null;
+    const module: WebPluginModule = {
+      register(registry) {
+        handle = registry.registerRightHandSidebarComponent({ id: "rhs", title: "Incidents", component: () => null });
+      },
+    };
+    const host = hostWith(enabled, { "/incident.js": module });
+    await host.sync();
+    handle?.show();
+    expect(host.contributions.get().openRhs).toBe("incident:rhs");
+
+    enabled.length = 0; // the admin disabled it
+    await host.sync();
+    expect(host.contributions.get()).toMatchObject({ openRhs: null, goneRhs: { key: "incident:rhs", title: "Incidents" } });
+
+    enabled.push({ id: "incident", version: "1.0.0", bundle_path: "/incident.js" });
+    await host.sync();
+    expect(host.contributions.get()).toMatchObject({ openRhs: "incident:rhs", goneRhs: null });
+  });
+});

@@ -155,11 +155,21 @@ export class PluginHost {
     return {
       registerRightHandSidebarComponent: ({ id, title, component }): RhsHandle => {
         const key = nextKey(id);
-        store.update((c) => ({ ...c, rhs: [...c.rhs.filter((r) => r.key !== key), { key, pluginId, title, component }] }));
-        // The panel that was open before the page reloaded opens again.
-        if (tabStorage()?.getItem(OPEN_RHS_KEY) === key) this.setOpenRhs(key);
+        const cameBack = store.get().goneRhs?.key === key;
+        store.update((c) => ({
+          ...c,
+          rhs: [...c.rhs.filter((r) => r.key !== key), { key, pluginId, title, component }],
+          goneRhs: cameBack ? null : c.goneRhs,
+        }));
+        // The panel that was open before the page reloaded (or before its plugin was disabled) opens again.
+        if (cameBack || tabStorage()?.getItem(OPEN_RHS_KEY) === key) this.setOpenRhs(key);
         const disposable = own(() =>
-          store.update((c) => ({ ...c, rhs: c.rhs.filter((r) => r.key !== key), openRhs: c.openRhs === key ? null : c.openRhs })),
+          store.update((c) => ({
+            ...c,
+            rhs: c.rhs.filter((r) => r.key !== key),
+            openRhs: c.openRhs === key ? null : c.openRhs,
+            goneRhs: c.openRhs === key ? { key, title } : c.goneRhs,
+          })),
         );
         const alive = () => store.get().rhs.some((r) => r.key === key);
         return {
