@@ -30,6 +30,12 @@ export interface PluginManifest {
   /** Built server code, relative to the bundle root. */
   server?: { entry: string };
   /**
+   * A route of the plugin (e.g. `/api/v1/disable-warning`) answering
+   * `{message: string}` to a system admin: the System Console asks for a
+   * confirmation showing a non-empty message before disabling the plugin.
+   */
+  disable_warning?: string;
+  /**
    * Built web code (an ES module exporting `register(registry)`), relative to
    * the bundle root, and its CSS files (in the entry's folder or below), which
    * the web app loads as `<link rel="stylesheet">` while the plugin is

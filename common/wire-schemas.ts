@@ -362,6 +362,12 @@ export const pluginStatusSchema = wireObject({
   /** Why an enabled plugin is not active (its last activation failed), if it is not. */
   error: z.optional(z.string()),
   /**
+   * The plugin's route (under `/plugins/{id}`) answering `{message}` for a
+   * system admin about to disable it; the console asks for a confirmation
+   * showing a non-empty message (e.g. how many incidents are active).
+   */
+  disable_warning: z.optional(z.string()),
+  /**
    * Set while a `messageWillBePosted` hook of the plugin is skipped, in the
    * answering process, after timing out twice in a row: until when (ms since the epoch).
    */

@@ -594,6 +594,16 @@ export class IncidentStore {
     return row ? readIncident(row) : null;
   }
 
+  /** How many incidents are active, in every team (what disabling the plugin would leave without commands). */
+  async countActive(): Promise<number> {
+    const row = await this.db
+      .selectFrom("incident_incidents")
+      .select((eb) => eb.fn.countAll().as("count"))
+      .where("status", "=", "active")
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
+
   /** The team, channel, status and privacy of every incident (for the sidebar: a few columns of each). */
   async incidentChannels(): Promise<Array<{ team_id: string; channel_id: string; status: IncidentStatus; private: boolean }>> {
     const rows = await this.db.selectFrom("incident_incidents").select(["team_id", "channel_id", "status", "private"]).execute();

@@ -226,15 +226,15 @@ describe("registerSidebarSection", () => {
 describe("an open RHS panel whose plugin is disabled", () => {
   it("leaves a notice in its place (issue 12) until closed, and opens again when the plugin comes back", async () => {
     const enabled: WebappPlugin[] = [{ id: "incident", version: "1.0.0", bundle_path: "/incident.js" }];
-    let handle: { show(): void } | null = null;
+    const handles: Array<{ show(): void }> = [];
     const module: WebPluginModule = {
       register(registry) {
-        handle = registry.registerRightHandSidebarComponent({ id: "rhs", title: "Incidents", component: () => null });
+        handles.push(registry.registerRightHandSidebarComponent({ id: "rhs", title: "Incidents", component: () => null }));
       },
     };
     const host = hostWith(enabled, { "/incident.js": module });
     await host.sync();
-    handle?.show();
+    handles[0]?.show();
     expect(host.contributions.get().openRhs).toBe("incident:rhs");
 
     enabled.length = 0; // the admin disabled it
