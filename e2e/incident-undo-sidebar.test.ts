@@ -111,5 +111,17 @@ describe("undo, the Incidents sidebar section and the RHS start", () => {
     await expect.poll(() => new URL(a.page.url()).pathname).toBe(`/${team.name}/channels/from-the-rhs`);
     await incidents.getByRole("link", { name: /From the RHS/ }).waitFor();
     await e2e.screenshot(a.page, "incident-sidebar-section");
+
+    // The admin disables the plugin: the console first names the active incidents; Alice's open panel says why it is gone.
+    await showList(a.page);
+    const c = await e2e.open({ user: admin, path: "/admin_console/plugins" });
+    await c.page.getByRole("button", { name: "Disable Incident" }).click();
+    const confirm = c.page.getByRole("dialog", { name: "Disable Incident?" });
+    await confirm.getByText(/^4 incidents are active\. Disabling the Incident plugin stops/).waitFor();
+    await e2e.screenshot(c.page, "incident-disable-confirmation");
+    await confirm.getByRole("button", { name: "Disable" }).click();
+    await c.page.getByRole("button", { name: "Enable Incident" }).waitFor();
+    const gone = a.page.getByRole("complementary", { name: "Incidents" });
+    await gone.getByRole("status").filter({ hasText: "an administrator disabled the plugin" }).waitFor({ timeout: 15_000 });
   }, 120_000);
 });

@@ -198,7 +198,9 @@ export const playbookSpecSchema = z
     archive_on_end: z
       .boolean({ error: "must be true or false" })
       .optional()
-      .describe("Default false. Archive the incident's channel when it ends; only a channel the incident created, never one it ran in (--here, channel_id)."),
+      .describe(
+        "Default false. Archive the incident's channel when it ends; only a channel the incident created, never one it ran in (--here, channel_id).",
+      ),
     retrospective: z
       .strictObject({
         template: z

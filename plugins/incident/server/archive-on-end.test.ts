@@ -70,7 +70,16 @@ describe("migration 0008_archive_on_end", () => {
     const channelId = newId();
     await old.db
       .insertInto("teams")
-      .values({ id: teamId, name: `t-${teamId.slice(0, 8)}`, display_name: "Ops", type: "O", description: "", create_at: now, update_at: now, delete_at: 0 })
+      .values({
+        id: teamId,
+        name: `t-${teamId.slice(0, 8)}`,
+        display_name: "Ops",
+        type: "O",
+        description: "",
+        create_at: now,
+        update_at: now,
+        delete_at: 0,
+      })
       .execute();
     await old.db
       .insertInto("channels")
@@ -122,7 +131,11 @@ describe("migration 0008_archive_on_end", () => {
       channel_created: 1,
       item_seq: 0,
     };
-    await old.db.withTables<{ incident_incidents: Omit<IncidentsTable, "archive_on_end"> }>().insertInto("incident_incidents").values(row).execute();
+    await old.db
+      .withTables<{ incident_incidents: Omit<IncidentsTable, "archive_on_end"> }>()
+      .insertInto("incident_incidents")
+      .values(row)
+      .execute();
 
     server = await startServerWithPlugins(["incident"], await old.release());
     const admin = await server.admin();

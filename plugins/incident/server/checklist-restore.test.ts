@@ -77,7 +77,9 @@ describe("restoring a removed checklist item", () => {
     );
     const unknown = await alice.post(restorePath(incident, "nosuchitem"));
     expect(unknown.status).toBe(404);
-    expect(expectBody(unknown, apiErrorBodySchema).message).toBe("item_id: no removed checklist item nosuchitem in this incident to restore");
+    expect(expectBody(unknown, apiErrorBodySchema).message).toBe(
+      "item_id: no removed checklist item nosuchitem in this incident to restore",
+    );
 
     await alice.delete(`${API}/incidents/${incident.id}/checklist/${item.id}`);
     const stranger = await outsider.post(restorePath(incident, item.id));

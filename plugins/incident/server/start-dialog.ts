@@ -82,17 +82,15 @@ export async function openStartDialog(
     },
     // Right after the playbook: its fields, shown only while it is chosen.
     ...playbooks.flatMap((playbook) =>
-      Object.entries(playbook.spec.fields).map(
-        ([key, field]): DialogElement => ({
-          name: fieldElementName(playbook.id, key),
-          display_name: key,
-          type: "text",
-          optional: !field.required,
-          ...(field.default !== undefined ? { default: field.default } : {}),
-          ...(field.description ? { help_text: field.description } : {}),
-          show_when: { element: "playbook", values: [playbook.id] },
-        }),
-      ),
+      Object.entries(playbook.spec.fields).map(([key, field]): DialogElement => ({
+        name: fieldElementName(playbook.id, key),
+        display_name: key,
+        type: "text",
+        optional: !field.required,
+        ...(field.default !== undefined ? { default: field.default } : {}),
+        ...(field.description ? { help_text: field.description } : {}),
+        show_when: { element: "playbook", values: [playbook.id] },
+      })),
     ),
     {
       name: "severity",

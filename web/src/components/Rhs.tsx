@@ -69,8 +69,8 @@ export function Rhs() {
     return (
       <RhsFrame title={gone.title} onClose={closeGone}>
         <p className="rhs-notice" role="status">
-          This panel is gone: an administrator disabled the plugin that shows it. Nothing it holds was deleted; it comes back when
-          the plugin is enabled again.
+          This panel is gone: an administrator disabled the plugin that shows it. Nothing it holds was deleted; it comes back when the
+          plugin is enabled again.
         </p>
       </RhsFrame>
     );

@@ -70,7 +70,10 @@ export async function checklistChanger(
 
   if (change.kind === "restore") {
     if (items.some((i) => i.id === change.itemId))
-      throw conflict("incident.checklist.not_removed", `item_id: checklist item ${change.itemId} is on the checklist; only a removed item can be restored`);
+      throw conflict(
+        "incident.checklist.not_removed",
+        `item_id: checklist item ${change.itemId} is on the checklist; only a removed item can be restored`,
+      );
     const item = await removedItem(deps, { incident, itemId: change.itemId });
     await store.transaction(async (trx) => {
       await store.insertItem(item, trx);
