@@ -30,6 +30,12 @@ export interface PluginManifest {
   /** Built server code, relative to the bundle root. */
   server?: { entry: string };
   /**
+   * A route of the plugin (e.g. `/api/v1/disable-warning`) answering
+   * `{message: string}` to a system admin: the System Console asks for a
+   * confirmation showing a non-empty message before disabling the plugin.
+   */
+  disable_warning?: string;
+  /**
    * Built web code (an ES module exporting `register(registry)`), relative to
    * the bundle root, and its CSS files (in the entry's folder or below), which
    * the web app loads as `<link rel="stylesheet">` while the plugin is
@@ -139,6 +145,15 @@ export interface ChannelsApi {
    * person has used it; true when it is gone. Its members get `channel_deleted`.
    */
   deleteUnused(channelId: string): Promise<boolean>;
+  /**
+   * Archive a channel as `actorId` did it through `DELETE /api/v4/channels/{id}`:
+   * the same permission (a member of the channel, or a system admin; never a
+   * team's Town Square or a direct message), `delete_at` set, `channel_deleted`
+   * to whoever may see it. Throws a {@link PluginError}-shaped error (404 no
+   * such channel, 403 not allowed, 400 a channel that cannot be archived);
+   * an archived channel is left as it is.
+   */
+  archive(props: { channelId: string; actorId: string }): Promise<void>;
 }
 
 /** Input of {@link PostsApi.create}. */

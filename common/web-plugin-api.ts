@@ -180,6 +180,13 @@ export interface SidebarSection {
    * pure; one that throws holds nothing.
    */
   filter(channel: Channel): boolean;
+  /**
+   * Channels to leave out of the sidebar altogether, whichever section they
+   * would be in (e.g. ended incidents' channels, when the user chose so);
+   * the channel stays reachable by its address and "Browse channels".
+   * Quick and pure like `filter`; one that throws hides nothing.
+   */
+  hide?(channel: Channel): boolean;
 }
 
 /** What a plugin can add to the web app. */

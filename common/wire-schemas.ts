@@ -326,6 +326,13 @@ export const dialogElementSchema = wireObject({
   placeholder: z.optional(z.string()),
   help_text: z.optional(z.string()),
   options: z.optional(z.array(wireObject({ text: z.string(), value: z.string() }))),
+  /**
+   * Sitrep's addition: the element shows (and counts, its `optional` included)
+   * only while the element named `element` holds one of `values`, e.g. a
+   * playbook's fields only while that playbook is chosen. Clients that do not
+   * know it show every element.
+   */
+  show_when: z.optional(wireObject({ element: z.string(), values: z.array(z.string()) })),
 });
 
 export const dialogSchema = wireObject({
@@ -354,6 +361,12 @@ export const pluginStatusSchema = wireObject({
   enabled: z.boolean(),
   /** Why an enabled plugin is not active (its last activation failed), if it is not. */
   error: z.optional(z.string()),
+  /**
+   * The plugin's route (under `/plugins/{id}`) answering `{message}` for a
+   * system admin about to disable it; the console asks for a confirmation
+   * showing a non-empty message (e.g. how many incidents are active).
+   */
+  disable_warning: z.optional(z.string()),
   /**
    * Set while a `messageWillBePosted` hook of the plugin is skipped, in the
    * answering process, after timing out twice in a row: until when (ms since the epoch).

@@ -50,6 +50,15 @@ export type CommandResponseBody = z.infer<typeof schemas.commandResponseSchema>;
 /** One field of an interactive dialog. */
 export type DialogElement = z.infer<typeof schemas.dialogElementSchema>;
 export type Dialog = z.infer<typeof schemas.dialogSchema>;
+
+/**
+ * The elements of a dialog that show with these values: those without
+ * `show_when`, and those whose condition the named element's value meets.
+ * The web app renders these, and the server checks and passes on only these.
+ */
+export function shownDialogElements(elements: readonly DialogElement[], values: Readonly<Record<string, unknown>>): DialogElement[] {
+  return elements.filter((e) => !e.show_when || e.show_when.values.includes(String(values[e.show_when.element] ?? "")));
+}
 /** The answer of `POST /api/v4/actions/dialogs/submit`. */
 export type DialogSubmitResult = z.infer<typeof schemas.dialogSubmitResultSchema>;
 /** A plugin as `GET /api/v4/plugins` lists it. */

@@ -51,6 +51,10 @@ export const manifestSchema = z
       })
       .optional(),
     cli: z.object({ entry: bundlePathSchema }).optional(),
+    disable_warning: z
+      .string()
+      .regex(/^\/[A-Za-z0-9_/-]{1,200}$/, "must be a path under the plugin's routes, such as /api/v1/disable-warning")
+      .optional(),
     directories: z
       .record(
         z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, "directory names must be identifiers"),

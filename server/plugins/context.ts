@@ -8,21 +8,22 @@ import type { Migration } from "kysely";
 import type { Disposable, PluginContext, PluginManifest, PluginMigration } from "#plugin-api";
 import { migrate } from "../db/index.ts";
 import { uniqueViolation } from "../db/unique-violation.ts";
-import { badRequest, conflict } from "../errors.ts";
+import { badRequest, conflict, forbidden, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { ownedTimers } from "../clock.ts";
 import { pluginDirectories } from "../config.ts";
 import type { Logger } from "../log.ts";
-import { canPostInChannel, canReadChannel } from "../policies/channel.ts";
+import { canManageChannel, canPostInChannel, canReadChannel } from "../policies/channel.ts";
 import {
   channelCreator,
   channelMemberAdder,
   channelMemberIds,
   getChannel,
   getChannelByName,
+  getChannelOrArchived,
   isChannelMember,
 } from "../services/channels.ts";
-import { unusedChannelRemover } from "../services/channel-management.ts";
+import { channelArchiver, unusedChannelRemover } from "../services/channel-management.ts";
 import { botPostsFinder, livePost, postDeleter, postPatcher } from "../services/post-edits.ts";
 import { ephemeralSender, getPost, postCreator } from "../services/posts.ts";
 import { getTeam, getTeamByName, isTeamMember, teamMemberAdder } from "../services/teams.ts";
@@ -198,6 +199,16 @@ export function createPluginContext(props: {
         return Boolean(user && !user.delete_at && channel && (await canPostInChannel(host, user, channel)));
       },
       deleteUnused: (channelId) => unusedChannelRemover(host, { channelId }),
+      async archive(input) {
+        const actor = await requireUser(host, input.actorId, "actorId");
+        const channel = await getChannelOrArchived(host, input.channelId);
+        // Already archived: nothing to do, and nothing to tell about it.
+        if (channel?.delete_at) return;
+        if (!channel || !(await canReadChannel(host, actor, channel))) throw notFound("channel", "channelId: no such channel");
+        if (!(await canManageChannel(host, actor, channel)))
+          throw forbidden("actorId: may not archive this channel; only its members and system admins may");
+        await channelArchiver(host, { channel });
+      },
     },
 
     posts: {

@@ -12,7 +12,7 @@
 import { z } from "zod";
 import { newId } from "#common/ids.ts";
 import type { DialogsApi } from "#plugin-api";
-import type { Dialog } from "#common/wire.ts";
+import { shownDialogElements, type Dialog } from "#common/wire.ts";
 import { AppError, expectedOf, forbidden, notFound } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { EventBus } from "../realtime/bus.ts";
@@ -133,15 +133,18 @@ export class DialogRegistry {
       return {};
     }
     const missing: Record<string, string> = {};
-    for (const element of pending.props.dialog.elements) {
+    // Elements hidden by `show_when` neither count as required nor reach the plugin.
+    const shown = shownDialogElements(pending.props.dialog.elements, props.values);
+    for (const element of shown) {
       if (!element.optional && !(props.values[element.name] ?? "").trim()) missing[element.name] = `${element.display_name} is required.`;
     }
     if (Object.keys(missing).length) return { errors: missing };
+    const hidden = new Set(pending.props.dialog.elements.filter((e) => !shown.includes(e)).map((e) => e.name));
     const result = await pending.props.onSubmit({
       userId: props.userId,
       channelId: pending.props.channelId,
       teamId: pending.props.teamId,
-      values: props.values,
+      values: Object.fromEntries(Object.entries(props.values).filter(([name]) => !hidden.has(name))),
     });
     if (result && "errors" in result && Object.keys(result.errors).length) return { errors: result.errors };
     pending.done = true;

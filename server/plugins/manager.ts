@@ -126,6 +126,7 @@ export class PluginManager {
         enabled: row.enabled === 1,
         ...(error ? { error } : {}),
         ...(skippedUntil ? { before_post_hook_skipped_until: skippedUntil } : {}),
+        ...(row.manifest.disable_warning ? { disable_warning: row.manifest.disable_warning } : {}),
       };
       (active ? result.active : result.inactive).push(status);
     }

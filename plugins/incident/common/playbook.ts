@@ -195,6 +195,12 @@ export const playbookSpecSchema = z
       .max(20, "must list at most 20 channels")
       .default([])
       .describe("Channels each status update is copied to (a private incident's: private channels only)."),
+    archive_on_end: z
+      .boolean({ error: "must be true or false" })
+      .optional()
+      .describe(
+        "Default false. Archive the incident's channel when it ends; only a channel the incident created, never one it ran in (--here, channel_id).",
+      ),
     retrospective: z
       .strictObject({
         template: z
@@ -359,6 +365,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
     "roles",
     "update_every",
     "broadcast",
+    "archive_on_end",
     "retrospective",
   ],
   channel: ["name_template", "private"],

@@ -15,6 +15,7 @@ export const TIMELINE_TYPES = [
   "checklist_item_removed",
   "checklist_item_checked",
   "checklist_item_unchecked",
+  "checklist_item_restored",
   "checklist_item_assigned",
   "status_update",
   "event_from_post",

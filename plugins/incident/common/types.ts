@@ -107,6 +107,8 @@ export interface Incident {
   drill: boolean;
   /** True when the incident created its channel; false when it runs in an existing one (`--here`, `channel_id`). */
   channel_created: boolean;
+  /** True when its channel is archived at the end (the playbook's `archive_on_end`, and the incident created the channel). */
+  archive_on_end: boolean;
   status: IncidentStatus;
   create_at: number;
   /** When anything about it last changed: a newer event replaces an older one. */
@@ -156,6 +158,7 @@ export const UPDATE_ACTIONS = [
   "checklist_item_removed",
   "checklist_item_checked",
   "checklist_item_unchecked",
+  "checklist_item_restored",
   "checklist_item_assigned",
   "checklist_item_due_changed",
   "status_update_posted",
@@ -172,10 +175,11 @@ export type UpdateAction = (typeof UPDATE_ACTIONS)[number];
  * nothing: the reminder to the commander that a status update is overdue
  * (`status_update_due`, props `{commander_user_id, last_update_at, due_at}`)
  * and an overdue checklist item (`checklist_item_overdue`, props
- * `{item_id, item_title, item_number, assignee_user_id, due_at}`). No
- * `incident_updated` event goes with them.
+ * `{item_id, item_title, item_number, assignee_user_id, due_at}`), and a
+ * playbook's `archive_on_end` that could not archive the channel at the end
+ * (`channel_not_archived`). No `incident_updated` event goes with them.
  */
-export const NOTICE_ACTIONS = ["status_update_due", "checklist_item_overdue"] as const;
+export const NOTICE_ACTIONS = ["status_update_due", "checklist_item_overdue", "channel_not_archived"] as const;
 export type NoticeAction = (typeof NOTICE_ACTIONS)[number];
 
 /** The post type of the bot's update posts, rendered as cards by the web plugin. */
@@ -447,6 +451,9 @@ export const listPlaybooksQuerySchema = z.object({ team_id: idSchema });
 /** `POST /incidents/dialog`: open the start dialog in the caller's browser; `post_id` starts it from that message (quoted, put on the timeline). */
 export const openStartDialogSchema = z.object({ team_id: idSchema, channel_id: idSchema, post_id: idSchema.optional() });
 
+/** `PUT /sidebar`: the user's choice to hide ended incidents' channels from the sidebar. */
+export const sidebarPreferenceSchema = z.object({ hide_ended: z.boolean({ error: "must be true or false" }) });
+
 // ---- answers --------------------------------------------------------------
 // What the routes answer, for the host's route table (OpenAPI); typed against
 // the interfaces above, so a change to one that the other misses fails the
@@ -490,6 +497,7 @@ export const incidentAnswerSchema = z.object({
   update_every_ms: z.number(),
   drill: z.boolean(),
   channel_created: z.boolean(),
+  archive_on_end: z.boolean(),
   status: z.enum(["active", "ended"]),
   create_at: z.number(),
   update_at: z.number(),
@@ -554,3 +562,19 @@ export const appliedPlaybooksAnswerSchema = z.object({
 
 /** `{status: "OK"}`, the answer of a deletion. */
 export const okAnswerSchema = z.object({ status: z.literal("OK") });
+
+/**
+ * `GET /sidebar?team_id=`: the channels of the team's incidents the caller may
+ * see — where one runs now, and where all have ended — and whether the
+ * caller hides the ended ones.
+ */
+export interface SidebarAnswer {
+  active_channel_ids: string[];
+  ended_channel_ids: string[];
+  hide_ended: boolean;
+}
+export const sidebarAnswerSchema = z.object({
+  active_channel_ids: z.array(z.string()),
+  ended_channel_ids: z.array(z.string()),
+  hide_ended: z.boolean(),
+}) satisfies z.ZodType<SidebarAnswer>;

@@ -44,6 +44,7 @@ const incident: IncidentRecord = {
   reminded_due_at: 0,
   drill: false,
   channel_created: true,
+  archive_on_end: false,
   item_seq: 0,
 };
 const change: IncidentChange = { incident, action: "started" };

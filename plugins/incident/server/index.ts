@@ -27,6 +27,8 @@ import { registerPlaybookRoutes } from "./routes/playbooks.ts";
 import { registerReviewRoutes } from "./routes/review.ts";
 import { seedRetrospectives } from "./retrospective.ts";
 import { ReviewStore } from "./review-store.ts";
+import { registerDisableWarningRoute } from "./routes/disable-warning.ts";
+import { registerSidebarRoutes } from "./routes/sidebar.ts";
 import { registerStatusUpdateRoutes } from "./routes/status-updates.ts";
 import { registerTimelineRoutes } from "./routes/timeline.ts";
 import { registerReminders } from "./reminders.ts";
@@ -55,6 +57,8 @@ export async function activateIncident(ctx: PluginContext): Promise<ActivatedInc
   registerTimelineRoutes(deps);
   registerStatusUpdateRoutes(deps);
   registerPlaybookRoutes(deps);
+  registerSidebarRoutes(deps);
+  registerDisableWarningRoute(deps);
   const reviewDeps = { ...deps, review: new ReviewStore(store) };
   registerReviewRoutes(reviewDeps);
   seedRetrospectives(reviewDeps);

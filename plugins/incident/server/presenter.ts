@@ -31,6 +31,7 @@ export function presentIncident(incident: IncidentRecord, items: readonly Checkl
     update_every_ms: incident.update_every_ms,
     drill: incident.drill,
     channel_created: incident.channel_created,
+    archive_on_end: incident.archive_on_end && incident.channel_created,
     status: incident.status,
     create_at: incident.create_at,
     update_at: incident.update_at,

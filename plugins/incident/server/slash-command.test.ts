@@ -183,41 +183,52 @@ describe("/incident", () => {
     );
   });
 
-  it("opens the start dialog without arguments; submitting starts the incident, errors stay beside their field", async () => {
+  it("opens the start dialog without arguments: each playbook's fields show only while it is chosen, with their defaults; errors stay beside their field", async () => {
+    // Changed for issue 12 (defect 11): the fields were one list for every playbook, empty and all optional.
+    const region = await alice.post(`${API}/playbooks`, {
+      team_id: team.id,
+      source: "name: Region drill\nfields:\n  region: {default: eu-west-1, description: Where it runs}\n",
+    });
+    expect(region.status).toBe(201);
     const socket = await TestSocket.of(alice);
     const res = await slash(alice, { channel: town, command: "/incident start" });
     expect(res.status).toBe(200);
     const { dialog } = openDialogEventDataSchema.parse((await socket.waitFor("open_dialog")).data);
     expect(dialog.title).toBe("Start incident");
-    expect(dialog.elements.map((e) => e.name)).toEqual([
-      "name",
-      "channel_name",
-      "here",
-      "playbook",
-      "severity",
-      "commander",
-      "private",
-      "drill",
-      "field.service",
+    const options = itemAt(dialog.elements, 3, "dialog element").options ?? [];
+    const idOf = (name: string) => options.find((o) => o.text === name)?.value ?? "";
+    const web = idOf("Web outage");
+    const drill = idOf("Region drill");
+    expect(dialog.elements.map((e) => [e.name, e.optional ?? false, e.default ?? null, e.show_when?.values ?? null])).toEqual([
+      ["name", false, null, null],
+      ["channel_name", true, null, null],
+      ["here", true, "false", null],
+      ["playbook", false, "none", null],
+      [`field.${drill}.region`, true, "eu-west-1", [drill]],
+      [`field.${web}.service`, false, null, [web]],
+      ["severity", true, "default", null],
+      ["commander", true, null, null],
+      ["private", true, "false", null],
+      ["drill", true, "false", null],
     ]);
-    const playbookId = itemAt(dialog.elements, 3, "dialog element").options!.find((o) => o.text === "Web outage")!.value;
+    // The chosen playbook's required field is required; another playbook's is not asked for, nor passed on.
     const missing = await alice.post("/api/v4/actions/dialogs/submit", {
       callback_id: dialog.callback_id,
-      submission: { name: "From dialog", playbook: playbookId },
+      submission: { name: "From dialog", playbook: web, [`field.${drill}.region`]: "us-east-1" },
     });
-    expect(missing.body).toEqual({ errors: { "field.service": 'fields.service: required by playbook "Web outage"' } });
+    expect(missing.body).toEqual({ errors: { [`field.${web}.service`]: "service is required." } });
     const taken = await alice.post(
       "/api/v4/actions/dialogs/submit",
       {
         callback_id: dialog.callback_id,
-        submission: { name: "From dialog", channel_name: "web-down-now", playbook: playbookId, "field.service": "db" },
+        submission: { name: "From dialog", channel_name: "web-down-now", playbook: web, [`field.${web}.service`]: "db" },
       },
       dialogSubmitResultSchema,
     );
     expect(taken.body.errors?.channel_name).toMatch(/^channel_name: a channel named "web-down-now" already exists/);
     const done = await alice.post("/api/v4/actions/dialogs/submit", {
       callback_id: dialog.callback_id,
-      submission: { name: "From dialog", playbook: playbookId, "field.service": "db" },
+      submission: { name: "From dialog", playbook: web, [`field.${web}.service`]: "db", [`field.${drill}.region`]: "us-east-1" },
     });
     expect(done.status).toBe(200);
     expect(done.body).toEqual({});

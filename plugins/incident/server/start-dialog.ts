@@ -4,10 +4,11 @@
  * `POST /incidents/dialog`, and the post menu's "Start incident from this
  * message" with `post_id`): name, channel name or "run it here", playbook,
  * severity, commander, private, drill, and the fields of the team's
- * playbooks (DESIGN.md section 10's start fields). From a message, the
+ * playbooks (DESIGN.md section 10's start fields). Each playbook's fields
+ * show only while it is chosen (`show_when`), filled with their defaults and
+ * required as the playbook says. From a message, the
  * message is quoted at the top, names the incident by default, and goes on
- * the timeline. The chosen playbook's required fields are checked on submit,
- * and any error is shown beside the element it concerns.
+ * the timeline. Any error is shown beside the element it concerns.
  */
 import { expectedError, notFound } from "#common/plugin-errors.ts";
 import type { DialogElement, Post } from "#common/wire.ts";
@@ -45,14 +46,6 @@ export async function openStartDialog(
     (await ctx.channels.isMember(here.id, props.userId));
   const playbooks = await store.listPlaybooks(props.teamId);
   const severities = [...new Set([...DEFAULT_SEVERITY_NAMES, ...playbooks.flatMap((p) => p.spec.severities ?? [])])];
-  const fieldOwners = new Map<string, { required: string[]; optional: string[]; description?: string }>();
-  for (const playbook of playbooks) {
-    for (const [key, field] of Object.entries(playbook.spec.fields)) {
-      const entry = fieldOwners.get(key) ?? { required: [], optional: [], description: field.description };
-      (field.required ? entry.required : entry.optional).push(playbook.name);
-      fieldOwners.set(key, entry);
-    }
-  }
   const elements: DialogElement[] = [
     {
       name: "name",
@@ -87,6 +80,18 @@ export async function openStartDialog(
       default: NONE,
       options: [{ text: "None", value: NONE }, ...playbooks.map((p) => ({ text: p.name, value: p.id }))],
     },
+    // Right after the playbook: its fields, shown only while it is chosen.
+    ...playbooks.flatMap((playbook) =>
+      Object.entries(playbook.spec.fields).map(([key, field]): DialogElement => ({
+        name: fieldElementName(playbook.id, key),
+        display_name: key,
+        type: "text",
+        optional: !field.required,
+        ...(field.default !== undefined ? { default: field.default } : {}),
+        ...(field.description ? { help_text: field.description } : {}),
+        show_when: { element: "playbook", values: [playbook.id] },
+      })),
+    ),
     {
       name: "severity",
       display_name: "Severity",
@@ -113,19 +118,6 @@ export async function openStartDialog(
       default: "false",
       help_text: "A practice run, marked as a drill everywhere.",
     },
-    ...[...fieldOwners.entries()].map(([key, owner]): DialogElement => ({
-      name: `field.${key}`,
-      display_name: key,
-      type: "text",
-      optional: true,
-      help_text: [
-        owner.description,
-        owner.required.length ? `Required by ${owner.required.join(", ")}.` : "",
-        owner.optional.length ? `Used by ${owner.optional.join(", ")}.` : "",
-      ]
-        .filter(Boolean)
-        .join(" "),
-    })),
   ];
   ctx.dialogs.open({
     userId: props.userId,
@@ -141,10 +133,10 @@ export async function openStartDialog(
       const fields: Record<string, string> = {};
       const playbookId = submission.values.playbook && submission.values.playbook !== NONE ? submission.values.playbook : undefined;
       const chosen = playbookId ? playbooks.find((p) => p.id === playbookId) : undefined;
-      for (const [name, value] of Object.entries(submission.values)) {
-        const key = name.startsWith("field.") ? name.slice("field.".length) : null;
-        // Only the chosen playbook's fields are passed on; others' are ignored.
-        if (key && value.trim() && chosen && Object.hasOwn(chosen.spec.fields, key)) fields[key] = value.trim();
+      // Only the chosen playbook's fields are shown, so only they arrive; a cleared default is left to the playbook.
+      for (const key of Object.keys(chosen?.spec.fields ?? {})) {
+        const value = chosen ? submission.values[fieldElementName(chosen.id, key)]?.trim() : undefined;
+        if (value) fields[key] = value;
       }
       try {
         const { values } = submission;
@@ -174,16 +166,21 @@ export async function openStartDialog(
       } catch (error) {
         const expected = expectedError(error);
         if (!expected) throw error;
-        return { errors: { [elementFor(expected.message)]: expected.message } };
+        return { errors: { [elementFor(expected.message, playbookId)]: expected.message } };
       }
     },
   });
 }
 
+/** The element of one playbook's field. */
+function fieldElementName(playbookId: string, key: string): string {
+  return `field.${playbookId}.${key}`;
+}
+
 /** The dialog element an error message is about, from its `field:` prefix. */
-function elementFor(message: string): string {
+function elementFor(message: string, playbookId: string | undefined): string {
   const field = /^([a-z_.]+):/.exec(message)?.[1] ?? "name";
-  if (field.startsWith("fields.")) return `field.${field.slice("fields.".length)}`;
+  if (field.startsWith("fields.") && playbookId) return fieldElementName(playbookId, field.slice("fields.".length));
   if (field === "playbook" || field === "playbook_id") return "playbook";
   if (["channel_name", "here", "severity", "commander", "private", "drill"].includes(field)) return field;
   return "name";

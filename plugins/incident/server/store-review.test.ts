@@ -55,7 +55,11 @@ describe("migration 0005_review", () => {
         total_msg_count: 0,
       })
       .execute();
-    const db = old.db.withTables<Pick<IncidentTables, "incident_incidents" | "incident_timeline">>();
+    // The incident row as 0005 left it: without the columns of later migrations.
+    const db = old.db.withTables<{
+      incident_incidents: Omit<IncidentTables["incident_incidents"], "archive_on_end">;
+      incident_timeline: IncidentTables["incident_timeline"];
+    }>();
     const incidentId = newId();
     await db
       .insertInto("incident_incidents")

@@ -50,6 +50,8 @@ export interface IncidentsTable {
   reminded_due_at: number;
   drill: number;
   channel_created: number;
+  /** 1 when the playbook said `archive_on_end` at start: the channel is archived at the end, if the incident created it. */
+  archive_on_end: number;
   /** The last checklist item number taken (so a removed item's number is never given again). */
   item_seq: number;
 }
@@ -337,6 +339,15 @@ export const migrations: Record<string, PluginMigration> = {
       await db.schema.createIndex("incident_timeline_type").on("incident_timeline").columns(["type", "incident_id", "create_at"]).execute();
     },
   },
+  // A playbook's archive_on_end, copied at start like its stages (issue 12); incidents from before never archive.
+  "0008_archive_on_end": {
+    async up(db) {
+      await db.schema
+        .alterTable("incident_incidents")
+        .addColumn("archive_on_end", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
 };
 
 /** Number every incident's items in the order they were shown (so "item 3" still means what people saw as 3). */
@@ -411,7 +422,7 @@ async function backfillTimeline(db: Kysely<unknown>): Promise<void> {
 
 /** The columns of an incident row that hold JSON or 0/1. */
 type EncodedIncidentColumns =
-  "fields" | "stages" | "forwarding" | "private" | "severities" | "roles" | "broadcast" | "drill" | "channel_created";
+  "fields" | "stages" | "forwarding" | "private" | "severities" | "roles" | "broadcast" | "drill" | "channel_created" | "archive_on_end";
 
 /** An incident row with its JSON columns parsed. */
 export interface IncidentRecord extends Omit<IncidentsTable, EncodedIncidentColumns> {
@@ -424,6 +435,7 @@ export interface IncidentRecord extends Omit<IncidentsTable, EncodedIncidentColu
   broadcast: string[];
   drill: boolean;
   channel_created: boolean;
+  archive_on_end: boolean;
 }
 
 /** A checklist item row with `checked` as a boolean. */
@@ -508,6 +520,7 @@ export function readIncident(row: IncidentsTable): IncidentRecord {
     reminded_due_at: Number(row.reminded_due_at),
     drill: Number(row.drill) === 1,
     channel_created: Number(row.channel_created) === 1,
+    archive_on_end: Number(row.archive_on_end) === 1,
     item_seq: Number(row.item_seq),
   };
 }
@@ -579,6 +592,22 @@ export class IncidentStore {
       .orderBy("create_at", "desc")
       .executeTakeFirst();
     return row ? readIncident(row) : null;
+  }
+
+  /** How many incidents are active, in every team (what disabling the plugin would leave without commands). */
+  async countActive(): Promise<number> {
+    const row = await this.db
+      .selectFrom("incident_incidents")
+      .select((eb) => eb.fn.countAll().as("count"))
+      .where("status", "=", "active")
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
+
+  /** The team, channel, status and privacy of every incident (for the sidebar: a few columns of each). */
+  async incidentChannels(): Promise<Array<{ team_id: string; channel_id: string; status: IncidentStatus; private: boolean }>> {
+    const rows = await this.db.selectFrom("incident_incidents").select(["team_id", "channel_id", "status", "private"]).execute();
+    return rows.map((r) => ({ team_id: r.team_id, channel_id: r.channel_id, status: r.status, private: Number(r.private) === 1 }));
   }
 
   /** Incidents matching the filter, newest first. */
@@ -888,6 +917,7 @@ function writeIncident(incident: IncidentRecord): IncidentsTable {
     broadcast: JSON.stringify(incident.broadcast),
     drill: incident.drill ? 1 : 0,
     channel_created: incident.channel_created ? 1 : 0,
+    archive_on_end: incident.archive_on_end ? 1 : 0,
   };
 }
 

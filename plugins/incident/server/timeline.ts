@@ -28,6 +28,7 @@ export const TIMELINE_TYPE_OF: Partial<Record<UpdateAction, TimelineType>> = {
   checklist_item_removed: "checklist_item_removed",
   checklist_item_checked: "checklist_item_checked",
   checklist_item_unchecked: "checklist_item_unchecked",
+  checklist_item_restored: "checklist_item_restored",
   checklist_item_assigned: "checklist_item_assigned",
   status_update_posted: "status_update",
   rules_reloaded: "rules_reloaded",

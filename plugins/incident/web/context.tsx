@@ -7,11 +7,14 @@
 import { createContext, useContext, useSyncExternalStore } from "react";
 import type { WebHost } from "#common/web-plugin-api.ts";
 import type { Clock, IncidentState, IncidentStore } from "./incident-store.ts";
+import type { IncidentSidebar } from "./sidebar.ts";
 
 export interface IncidentPluginContext {
   store: IncidentStore;
   clock: Clock;
   host: WebHost;
+  /** The sidebar section's data and the user's "Hide ended" choice. */
+  sidebar: IncidentSidebar;
   /** Opens the Incidents RHS (no-op until it is registered). */
   showRhs(): void;
 }

@@ -445,6 +445,11 @@ export class IncidentStore {
     return this.change(incidentId, { path: `${API}/incidents/${incidentId}/checklist/${itemId}`, method: "DELETE" });
   }
 
+  /** Put a removed item back as it was (same number and state). */
+  async restoreItem(incidentId: string, itemId: string): Promise<Incident> {
+    return this.change(incidentId, { path: `${API}/incidents/${incidentId}/checklist/${itemId}/restore`, method: "POST" });
+  }
+
   private patch(incidentId: string, body: Record<string, unknown>): Promise<Incident> {
     return this.change(incidentId, { path: `${API}/incidents/${incidentId}`, method: "PATCH", body });
   }

@@ -63,6 +63,7 @@ export const incidentSchema: z.ZodMiniType<Incident> = z.object({
   update_every_ms: z._default(z.number(), 0),
   drill: z._default(z.boolean(), false),
   channel_created: z._default(z.boolean(), true),
+  archive_on_end: z._default(z.boolean(), false),
   status: z.enum(["active", "ended"]),
   create_at: z.number(),
   update_at: z._default(z.number(), 0),

@@ -21,6 +21,7 @@ import { Clock, IncidentStore } from "./incident-store.ts";
 import { EVENTS, PLUGIN_ID, REMOVED_EVENT, TIMELINE_EVENTS, UPDATE_POST } from "./constants.ts";
 import { registerPostMenuActions } from "./post-menu.ts";
 import { IncidentsPage } from "./pages/history-page.tsx";
+import { IncidentSidebar } from "./sidebar.ts";
 
 /** The plugin's events, each carrying the whole incident in `data.incident` (docs/incident.md). */
 const EVENT_NAMES = Object.values(EVENTS).map((name) => `custom_${PLUGIN_ID}_${name}`);
@@ -29,7 +30,12 @@ export function register(registry: WebPluginRegistry, host: WebHost): void {
   const store = new IncidentStore(host);
   const clock = new Clock(1000);
   let rhsHandle: { show(): void; toggle(): void } | null = null;
-  const context: IncidentPluginContext = { store, clock, host, showRhs: () => rhsHandle?.show() };
+  const sidebar = new IncidentSidebar(host);
+  const context: IncidentPluginContext = { store, clock, host, sidebar, showRhs: () => rhsHandle?.show() };
+  // The "Incidents" section of the channel sidebar (and "Hide ended"); read again when an incident starts or ends.
+  sidebar.register(registry);
+  const reloadSidebar = () => void sidebar.load().catch(() => undefined);
+  reloadSidebar();
 
   /** Gives a component the plugin's context; a named wrapper keeps React devtools readable. */
   function provide<P extends PluginComponentProps>(Inner: ComponentType<P>, name: string): ComponentType<P> {
@@ -59,6 +65,7 @@ export function register(registry: WebPluginRegistry, host: WebHost): void {
   registry.registerPostTypeComponent(FORWARDED_POST, ForwardedCard);
 
   const onIncidentEvent = (event: WebSocketEvent) => {
+    if (event.event !== `custom_${PLUGIN_ID}_${EVENTS.updated}`) reloadSidebar();
     const incident = store.receive(event.data.incident);
     // An event without the incident (or one we can't read) still means the list changed.
     if (!incident) void store.reloadAll();
@@ -85,6 +92,7 @@ export function register(registry: WebPluginRegistry, host: WebHost): void {
   });
   // After a reconnect, events may have been missed: read the lists (and open timelines) again.
   registry.registerWebSocketEventHandler("hello", () => {
+    reloadSidebar();
     void store.reloadAll();
     void store.reloadTimelines();
   });

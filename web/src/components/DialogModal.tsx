@@ -5,7 +5,7 @@
  */
 import { useEffect, useState, type FormEvent } from "react";
 import { dialogSubmitResultSchema } from "#common/wire-schemas.ts";
-import type { DialogElement, User } from "#common/wire.ts";
+import { shownDialogElements, type DialogElement, type User } from "#common/wire.ts";
 import { errorMessage } from "../api/client.ts";
 import type { OpenDialog } from "../store/state.ts";
 import { useServices } from "../store/services.ts";
@@ -28,12 +28,15 @@ function Field({
   value,
   error,
   users,
+  first,
   onChange,
 }: {
   element: DialogElement;
   value: string | boolean;
   error?: string;
   users: User[];
+  /** The dialog's first field: it takes the focus when the dialog opens. */
+  first: boolean;
   onChange(v: string | boolean): void;
 }) {
   const id = `dialog-${element.name}`;
@@ -41,6 +44,7 @@ function Field({
   const common = {
     id,
     name: element.name,
+    "data-autofocus": first ? "" : undefined,
     required: !element.optional,
     "aria-invalid": error ? true : undefined,
     "aria-describedby": describedBy,
@@ -106,6 +110,7 @@ function DialogForm({ open }: { open: OpenDialog }) {
   const [users, setUsers] = useState<User[]>([]);
   const [busy, setBusy] = useState(false);
   const needsUsers = dialog.elements.some((e) => e.type === "user");
+  const shown = shownDialogElements(dialog.elements, values);
 
   useEffect(() => {
     if (needsUsers && open.teamId) teamUsersLoader(services, open.teamId).then(setUsers, () => undefined);
@@ -131,7 +136,7 @@ function DialogForm({ open }: { open: OpenDialog }) {
     try {
       const result = await services.api.post(
         "/api/v4/actions/dialogs/submit",
-        submitBody({ submission: values }),
+        submitBody({ submission: Object.fromEntries(shown.map((e) => [e.name, values[e.name] ?? ""])) }),
         dialogSubmitResultSchema,
       );
       if (result.errors && Object.keys(result.errors).length > 0) setErrors(result.errors);
@@ -148,13 +153,14 @@ function DialogForm({ open }: { open: OpenDialog }) {
     <Modal title={dialog.title} onClose={cancel}>
       <form className="stack-form" onSubmit={submit} noValidate>
         {dialog.introduction_text && <Markdown text={dialog.introduction_text} className="dialog-intro" />}
-        {dialog.elements.map((element) => (
+        {shown.map((element, index) => (
           <Field
             key={element.name}
             element={element}
             value={values[element.name] ?? ""}
             error={errors[element.name]}
             users={users}
+            first={index === 0}
             onChange={(v) => setValues((prev) => ({ ...prev, [element.name]: v }))}
           />
         ))}

@@ -32,6 +32,7 @@ export function Rhs() {
   const view = useStore(store, (s) => s.rhs);
   const panel = useStore(plugins.contributions, (c) => c.rhs.find((r) => r.key === c.openRhs));
   const openKey = useStore(plugins.contributions, (c) => c.openRhs);
+  const gone = useStore(plugins.contributions, (c) => c.goneRhs);
   const location = useWebLocation(store);
   const channel = useStore(store, (s) => s.viewedChannel);
   // A plugin opening its panel replaces the host's view, as in Mattermost.
@@ -39,7 +40,8 @@ export function Rhs() {
     if (openKey) store.update((s) => (s.rhs ? { ...s, rhs: null } : s));
   }, [openKey, store]);
   const closeView = () => store.update((s) => ({ ...s, rhs: null }));
-  const open = view !== null || panel !== undefined;
+  const open = view !== null || panel !== undefined || gone !== null;
+  const closeGone = () => plugins.contributions.update((c) => ({ ...c, goneRhs: null }));
   useEffect(() => {
     if (!open) return;
     const onKey = (event: KeyboardEvent) => {
@@ -48,6 +50,7 @@ export function Rhs() {
       if (event.key !== "Escape" || event.defaultPrevented || dialogOpen) return;
       store.update((s) => (s.rhs ? { ...s, rhs: null } : s));
       plugins.setOpenRhs(null);
+      plugins.contributions.update((c) => (c.goneRhs ? { ...c, goneRhs: null } : c));
     };
     window.addEventListener("keydown", onKey, true);
     return () => window.removeEventListener("keydown", onKey, true);
@@ -68,6 +71,15 @@ export function Rhs() {
     return (
       <RhsFrame title="Members" onClose={closeView}>
         <ChannelMembersPanel key={channel.id} channel={channel} />
+      </RhsFrame>
+    );
+  if (!panel && gone)
+    return (
+      <RhsFrame title={gone.title} onClose={closeGone}>
+        <p className="rhs-notice" role="status">
+          This panel is gone: an administrator disabled the plugin that shows it. Nothing it holds was deleted; it comes back when the
+          plugin is enabled again.
+        </p>
       </RhsFrame>
     );
   if (!panel || !location) return null;

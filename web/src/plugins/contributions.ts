@@ -83,6 +83,12 @@ export interface Contributions {
   sidebarSections: SidebarSectionContribution[];
   /** Key of the RHS panel shown, or null. */
   openRhs: string | null;
+  /**
+   * The panel that was open when its plugin was disabled: the RHS tells the
+   * user why it is gone (instead of vanishing) until they close it, or the
+   * plugin comes back and registers it again.
+   */
+  goneRhs: { key: string; title: string } | null;
   /** Ids of the plugins whose web code is loaded. */
   loaded: string[];
 }
@@ -97,6 +103,7 @@ export const noContributions: Contributions = {
   mainMenuActions: [],
   sidebarSections: [],
   openRhs: null,
+  goneRhs: null,
   loaded: [],
 };
 
@@ -128,27 +135,32 @@ export function postMenuActionsFor(contributions: Contributions, post: Post): Po
 
 /**
  * The user's channels split into the plugins' sidebar sections: each channel
- * goes to the first section whose filter accepts it; `rest` are the others.
- * A filter that throws holds nothing (and is reported), never breaks the sidebar.
+ * goes to the first section whose filter accepts it; `rest` are the others;
+ * a channel some section's `hide` accepts is in none.
+ * A filter that throws holds nothing, a `hide` that throws hides nothing (both
+ * are reported); neither breaks the sidebar.
  */
 export function channelsBySection(
   sections: readonly SidebarSectionContribution[],
   channels: readonly Channel[],
 ): { sections: Array<{ section: SidebarSectionContribution; channels: Channel[] }>; rest: Channel[] } {
   const failed = new Set<string>();
-  const accepts = (section: SidebarSectionContribution, channel: Channel) => {
-    if (failed.has(section.key)) return false;
+  const holds = (section: SidebarSectionContribution, channel: Channel, test: "filter" | "hide") => {
+    const key = `${section.key}:${test}`;
+    if (failed.has(key)) return false;
     try {
-      return section.filter(channel) === true;
+      return test === "filter" ? section.filter(channel) === true : section.hide?.(channel) === true;
     } catch (error) {
-      failed.add(section.key);
-      console.warn(`Sitrep: plugin ${section.pluginId}'s sidebar section "${section.title}" failed`, error);
+      failed.add(key);
+      console.warn(`Sitrep: plugin ${section.pluginId}'s sidebar section "${section.title}" failed (${test})`, error);
       return false;
     }
   };
+  const accepts = (section: SidebarSectionContribution, channel: Channel) => holds(section, channel, "filter");
   const filled = sections.map((section) => ({ section, channels: [] as Channel[] }));
   const rest: Channel[] = [];
   for (const channel of channels) {
+    if (sections.some((section) => holds(section, channel, "hide"))) continue;
     const home = filled.find((entry) => accepts(entry.section, channel));
     if (home) home.channels.push(channel);
     else rest.push(channel);

@@ -149,6 +149,37 @@ describe("registerSidebarSection", () => {
     total_msg_count: 0,
   });
 
+  it("leaves out of every section the channels a section's hide accepts (issue 12: ended incidents' channels); a throwing hide hides nothing", async () => {
+    const enabled: WebappPlugin[] = [{ id: "incident", version: "1.0.0", bundle_path: "/incident.js" }];
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const module: WebPluginModule = {
+      register(registry) {
+        registry.registerSidebarSection({
+          id: "active",
+          title: "Incidents",
+          filter: (c) => c.id === "inc-1",
+          hide: (c) => c.id === "old-1",
+        });
+        registry.registerSidebarSection({
+          id: "broken",
+          title: "Broken",
+          filter: () => false,
+          hide: () => {
+            throw new Error("hide bug");
+          },
+        });
+      },
+    };
+    const host = hostWith(enabled, { "/incident.js": module });
+    await host.sync();
+    const channels = [channel("town-square", "Town Square"), channel("inc-1", "Incident 1"), channel("old-1", "Old incident")];
+    const split = channelsBySection(host.contributions.get().sidebarSections, channels);
+    expect(split.sections.map((s) => s.channels.map((c) => c.id))).toEqual([["inc-1"], []]);
+    expect(split.rest.map((c) => c.id)).toEqual(["town-square"]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining(`sidebar section "Broken" failed (hide)`), expect.any(Error));
+    warn.mockRestore();
+  });
+
   it("holds the channels its filter accepts, refreshes when told, survives a throwing filter and goes with its plugin", async () => {
     const enabled: WebappPlugin[] = [{ id: "incident", version: "1.0.0", bundle_path: "/incident.js" }];
     const active = new Set(["inc-1"]);
@@ -189,5 +220,29 @@ describe("registerSidebarSection", () => {
     await host.sync();
     expect(host.contributions.get().sidebarSections).toEqual([]);
     expect(split().rest).toHaveLength(3);
+  });
+});
+
+describe("an open RHS panel whose plugin is disabled", () => {
+  it("leaves a notice in its place (issue 12) until closed, and opens again when the plugin comes back", async () => {
+    const enabled: WebappPlugin[] = [{ id: "incident", version: "1.0.0", bundle_path: "/incident.js" }];
+    const handles: Array<{ show(): void }> = [];
+    const module: WebPluginModule = {
+      register(registry) {
+        handles.push(registry.registerRightHandSidebarComponent({ id: "rhs", title: "Incidents", component: () => null }));
+      },
+    };
+    const host = hostWith(enabled, { "/incident.js": module });
+    await host.sync();
+    handles[0]?.show();
+    expect(host.contributions.get().openRhs).toBe("incident:rhs");
+
+    enabled.length = 0; // the admin disabled it
+    await host.sync();
+    expect(host.contributions.get()).toMatchObject({ openRhs: null, goneRhs: { key: "incident:rhs", title: "Incidents" } });
+
+    enabled.push({ id: "incident", version: "1.0.0", bundle_path: "/incident.js" });
+    await host.sync();
+    expect(host.contributions.get()).toMatchObject({ openRhs: "incident:rhs", goneRhs: null });
   });
 });

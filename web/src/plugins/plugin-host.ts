@@ -155,11 +155,21 @@ export class PluginHost {
     return {
       registerRightHandSidebarComponent: ({ id, title, component }): RhsHandle => {
         const key = nextKey(id);
-        store.update((c) => ({ ...c, rhs: [...c.rhs.filter((r) => r.key !== key), { key, pluginId, title, component }] }));
-        // The panel that was open before the page reloaded opens again.
-        if (tabStorage()?.getItem(OPEN_RHS_KEY) === key) this.setOpenRhs(key);
+        const cameBack = store.get().goneRhs?.key === key;
+        store.update((c) => ({
+          ...c,
+          rhs: [...c.rhs.filter((r) => r.key !== key), { key, pluginId, title, component }],
+          goneRhs: cameBack ? null : c.goneRhs,
+        }));
+        // The panel that was open before the page reloaded (or before its plugin was disabled) opens again.
+        if (cameBack || tabStorage()?.getItem(OPEN_RHS_KEY) === key) this.setOpenRhs(key);
         const disposable = own(() =>
-          store.update((c) => ({ ...c, rhs: c.rhs.filter((r) => r.key !== key), openRhs: c.openRhs === key ? null : c.openRhs })),
+          store.update((c) => ({
+            ...c,
+            rhs: c.rhs.filter((r) => r.key !== key),
+            openRhs: c.openRhs === key ? null : c.openRhs,
+            goneRhs: c.openRhs === key ? { key, title } : c.goneRhs,
+          })),
         );
         const alive = () => store.get().rhs.some((r) => r.key === key);
         return {
@@ -201,9 +211,9 @@ export class PluginHost {
         store.update((c) => ({ ...c, mainMenuActions: [...c.mainMenuActions, { key, pluginId, text, action }] }));
         return own(() => store.update((c) => ({ ...c, mainMenuActions: c.mainMenuActions.filter((a) => a.key !== key) })));
       },
-      registerSidebarSection: ({ id, title, filter }) => {
+      registerSidebarSection: ({ id, title, filter, hide }) => {
         const key = nextKey(id);
-        const section = { key, pluginId, id, title, filter, version: 0 };
+        const section = { key, pluginId, id, title, filter, hide, version: 0 };
         store.update((c) => ({ ...c, sidebarSections: [...c.sidebarSections.filter((s) => s.key !== key), section] }));
         const disposable = own(() => store.update((c) => ({ ...c, sidebarSections: c.sidebarSections.filter((s) => s.key !== key) })));
         return {

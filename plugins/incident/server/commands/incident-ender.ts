@@ -3,19 +3,25 @@
  * End an incident: it keeps its channel and history, and refuses changes.
  */
 import type { Incident } from "../../common/types.ts";
-import { announceChange, mention } from "../announcer.ts";
+import { announceChange, mention, postNotice } from "../announcer.ts";
 import { changeableIncident } from "../policies.ts";
 import type { IncidentDeps } from "../incident-deps.ts";
 import { cancelReminders } from "../reminders.ts";
+import type { IncidentRecord } from "../store.ts";
 
-/** End the incident; an ended one answers 409. */
+/**
+ * End the incident; an ended one answers 409. With the playbook's
+ * `archive_on_end`, the channel is archived after the end is posted in it, as
+ * the one who ended it — but only a channel the incident created: one it ran
+ * in (`--here`, `channel_id`) was someone's before and stays.
+ */
 export async function incidentEnder(deps: IncidentDeps, props: { incidentId: string; actorId: string }): Promise<Incident> {
   const incident = await changeableIncident(deps, { userId: props.actorId, incidentId: props.incidentId });
   const endAt = deps.ctx.clock.now();
   await deps.store.updateIncident(incident.id, { status: "ended", end_at: endAt });
   await cancelReminders(deps, incident);
   const duration = endAt - incident.create_at;
-  return announceChange(deps, {
+  const ended = await announceChange(deps, {
     incident,
     action: "ended",
     actorId: props.actorId,
@@ -24,6 +30,24 @@ export async function incidentEnder(deps: IncidentDeps, props: { incidentId: str
     timeline: { details: { duration_ms: duration } },
     trigger: { name: "incident_ended" },
   });
+  if (incident.archive_on_end && incident.channel_created) await archiveChannel(deps, { incident, actorId: props.actorId });
+  return ended;
+}
+
+/** Archive the ended incident's channel; a refusal is told in the channel and logged (the end itself stands). */
+async function archiveChannel(deps: IncidentDeps, props: { incident: IncidentRecord; actorId: string }): Promise<void> {
+  const { ctx } = deps;
+  try {
+    await ctx.channels.archive({ channelId: props.incident.channel_id, actorId: props.actorId });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    ctx.log.warn("archive_on_end: the incident channel was not archived", { incident_id: props.incident.id, error: reason });
+    await postNotice(deps, {
+      incident: props.incident,
+      action: "channel_not_archived",
+      message: `The playbook archives this channel at the end, but it could not be archived: ${reason}`,
+    });
+  }
 }
 
 /**

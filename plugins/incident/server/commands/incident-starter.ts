@@ -165,6 +165,7 @@ export async function incidentStarter(deps: IncidentDeps, props: IncidentStartPr
     reminded_due_at: 0,
     drill: props.drill === true,
     channel_created: existing === null,
+    archive_on_end: playbook?.spec.archive_on_end === true,
     item_seq: 0,
   };
   const { notes, items } = await withChannelRemovedOnFailure(deps, existing ? null : channel, async () => {

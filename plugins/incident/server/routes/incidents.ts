@@ -209,4 +209,16 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
       return changeChecklist({ status: 200, incidentId: req.params.id, actorId: userId(req), change });
     },
   });
+
+  ctx.http.route({
+    method: "POST",
+    path: `${BASE}/:id/checklist/:itemId/restore`,
+    summary: "Put a removed checklist item back as it was, under its number (the RHS's Undo)",
+    params: itemParams,
+    response: incidentAnswerSchema,
+    async handler(req) {
+      const change: ChecklistChange = { kind: "restore", itemId: req.params.itemId };
+      return changeChecklist({ status: 200, incidentId: req.params.id, actorId: userId(req), change });
+    },
+  });
 }

@@ -21,6 +21,8 @@ export function ChecklistSection({ incident }: { incident: Incident }) {
   const { done, total } = checklistProgress(incident);
   const editable = incident.status === "active";
   const groups = checklistGroups(incident);
+  // The item last removed here, offered back until undone, dismissed or another is removed.
+  const [removed, setRemoved] = useState<ChecklistItem | null>(null);
 
   return (
     <section className="incident-section incident-checklist-section" aria-labelledby={headingId}>
@@ -43,15 +45,46 @@ export function ChecklistSection({ incident }: { incident: Incident }) {
             ) : (
               <ol className="incident-checklist" aria-labelledby={`${headingId}-${index}`}>
                 {group.items.map((item) => (
-                  <ChecklistRow key={item.id} incident={incident} item={item} number={item.number} editable={editable} />
+                  <ChecklistRow
+                    key={item.id}
+                    incident={incident}
+                    item={item}
+                    number={item.number}
+                    editable={editable}
+                    onRemoved={setRemoved}
+                  />
                 ))}
               </ol>
             )}
           </div>
         );
       })}
+      {editable && removed ? <UndoRemoval incident={incident} item={removed} onDone={() => setRemoved(null)} /> : null}
       {editable ? <AddItemForm incident={incident} /> : null}
     </section>
+  );
+}
+
+/** "Item 2 removed — Undo": puts the item back as it was, under its number. */
+function UndoRemoval({ incident, item, onDone }: { incident: Incident; item: ChecklistItem; onDone(): void }) {
+  const { store } = useIncidentPlugin();
+  const action = useAction();
+  const undo = async () => {
+    if (await action.run(() => store.restoreItem(incident.id, item.id))) onDone();
+  };
+  return (
+    <div className="incident-undo" role="status">
+      <span>
+        Item {item.number} “{item.title}” removed.
+      </span>
+      <button type="button" className="incident-btn" disabled={action.pending} onClick={() => void undo()}>
+        Undo
+      </button>
+      <button type="button" className="incident-btn incident-btn-icon" aria-label="Dismiss" title="Dismiss" onClick={onDone}>
+        <span aria-hidden="true">✕</span>
+      </button>
+      <ErrorText error={action.error} />
+    </div>
   );
 }
 
@@ -60,11 +93,14 @@ function ChecklistRow({
   item,
   number,
   editable,
+  onRemoved,
 }: {
   incident: Incident;
   item: ChecklistItem;
   number: number;
   editable: boolean;
+  /** After the server removed it: the section offers to undo. */
+  onRemoved(item: ChecklistItem): void;
 }) {
   const { store } = useIncidentPlugin();
   const action = useAction();
@@ -121,7 +157,12 @@ function ChecklistRow({
           aria-label={`Remove item ${number}: ${item.title}`}
           title="Remove item"
           disabled={action.pending}
-          onClick={() => void action.run(() => store.removeItem(incident.id, item.id))}
+          onClick={() =>
+            void action.run(async () => {
+              await store.removeItem(incident.id, item.id);
+              onRemoved(item);
+            })
+          }
         >
           <span aria-hidden="true">✕</span>
         </button>

@@ -4,7 +4,7 @@
  * severity, stage, checklist progress (expandable), live time since start
  * and since the last status update.
  */
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState, useSyncExternalStore } from "react";
 import { useIncidentPlugin, useIncidentState, useNow } from "../context.tsx";
 import { checklistGroups, checklistProgress } from "../format.ts";
 import type { Incident } from "../incident-types.ts";
@@ -12,6 +12,7 @@ import { activeIncidents } from "../incident-store.ts";
 import { Elapsed } from "./elapsed.tsx";
 import { SeverityBadge } from "./severity.tsx";
 import { UserName } from "./user-name.tsx";
+import { ErrorText, useAction } from "./use-action.tsx";
 
 export function IncidentList({ teamId, focus }: { teamId: string; focus: boolean }) {
   const { store } = useIncidentPlugin();
@@ -59,7 +60,32 @@ export function IncidentList({ teamId, focus }: { teamId: string; focus: boolean
           </button>
         </p>
       ) : null}
+      <HideEndedToggle />
     </section>
+  );
+}
+
+/** The user's choice, kept on the server: ended incidents' channels leave the sidebar. */
+function HideEndedToggle() {
+  const { sidebar } = useIncidentPlugin();
+  const hidden = useSyncExternalStore(sidebar.subscribe, sidebar.hidesEnded);
+  const action = useAction();
+  return (
+    <div className="incident-field incident-hide-ended">
+      <label className="incident-inline">
+        <input
+          type="checkbox"
+          checked={hidden}
+          disabled={action.pending}
+          onChange={(e) => {
+            const hide = e.target.checked;
+            void action.run(() => sidebar.setHideEnded(hide));
+          }}
+        />
+        Hide ended incidents' channels from the sidebar
+      </label>
+      <ErrorText error={action.error} />
+    </div>
   );
 }
 

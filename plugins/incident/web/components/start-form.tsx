@@ -1,7 +1,8 @@
 /**
  * @module components/start-form
  * "Start incident": name, channel name (optional; the server's error and
- * suggested free name are shown inline), playbook and its fields.
+ * suggested free name are shown inline), playbook and its fields. Once
+ * started, the user is taken to the incident's channel with its detail open.
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { LIMITS } from "../constants.ts";
@@ -29,7 +30,7 @@ function mentionsChannel(error: ActionError): boolean {
 }
 
 export function StartForm({ teamId }: { teamId: string }) {
-  const { store } = useIncidentPlugin();
+  const { store, host } = useIncidentPlugin();
   const state = useIncidentState();
   const playbooks = state.playbooks[teamId];
   const [playbookError, setPlaybookError] = useState<string | null>(null);
@@ -82,7 +83,10 @@ export function StartForm({ teamId }: { teamId: string }) {
         ...(isPrivate ? { private: true } : {}),
         ...(playbookFieldList.length ? { fields: values } : {}),
       });
-      store.open(incident.id, { focus: true });
+      store.open(incident.id);
+      // Into the new channel, as the slash command takes you there; the RHS shows the incident beside it.
+      const team = host.location().team;
+      if (team?.id === teamId) host.navigate(`/${team.name}/channels/${incident.channel_name}`);
     } catch (e) {
       const failure = toActionError(e);
       setError(failure);

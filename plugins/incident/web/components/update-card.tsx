@@ -20,6 +20,7 @@ const ACTIONS: Record<UpdateAction, { icon: IconName; label: string }> = {
   checklist_item_removed: { icon: "minus", label: "Checklist item removed" },
   checklist_item_checked: { icon: "check", label: "Checklist item checked" },
   checklist_item_unchecked: { icon: "box", label: "Checklist item unchecked" },
+  checklist_item_restored: { icon: "plus", label: "Checklist item restored" },
   checklist_item_assigned: { icon: "user", label: "Checklist item assigned" },
   checklist_item_due_changed: { icon: "box", label: "Checklist item due time changed" },
   status_update_posted: { icon: "megaphone", label: "Status update" },

@@ -1,8 +1,14 @@
-/** Plugins: upload a bundle, enable, disable, remove (optionally purging its data). */
+/**
+ * Plugins: upload a bundle, enable, disable (confirmed when the plugin's
+ * `disable_warning` route has something to say, e.g. active incidents),
+ * remove (optionally purging its data).
+ */
 import { useCallback, useEffect, useState, type FormEvent } from "react";
+import * as z from "zod/mini";
 import { pluginListSchema, pluginManifestSummarySchema } from "#common/wire-schemas.ts";
 import type { PluginStatus } from "#common/wire.ts";
 import { errorMessage } from "../../api/client.ts";
+import { ConfirmModal } from "../../components/ConfirmModal.tsx";
 import { FormError } from "../../components/FormError.tsx";
 import { Modal } from "../../components/Modal.tsx";
 import { useServices } from "../../store/services.ts";
@@ -51,6 +57,7 @@ export function PluginsAdmin() {
   const [force, setForce] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [removing, setRemoving] = useState<PluginStatus | null>(null);
+  const [confirmingDisable, setConfirmingDisable] = useState<{ plugin: PluginStatus; message: string } | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -82,6 +89,19 @@ export function PluginsAdmin() {
     } finally {
       setBusy(null);
     }
+  };
+
+  /** Disable at once, or first confirm what the plugin warns about (a failing warning route does not stand in the way). */
+  const disable = async (plugin: PluginStatus) => {
+    if (plugin.disable_warning) {
+      const path = `/plugins/${encodeURIComponent(plugin.id)}${plugin.disable_warning}`;
+      const warning = await api.get(path, z.object({ message: z.string() })).catch(() => null);
+      if (warning?.message) {
+        setConfirmingDisable({ plugin, message: warning.message });
+        return;
+      }
+    }
+    await act(plugin, "disable");
   };
 
   const upload = async (event: FormEvent) => {
@@ -169,7 +189,7 @@ export function PluginsAdmin() {
                       type="button"
                       className="button"
                       disabled={busy === p.id}
-                      onClick={() => void act(p, "disable")}
+                      onClick={() => void disable(p)}
                       aria-label={`Disable ${p.name}`}
                     >
                       Disable
@@ -194,6 +214,20 @@ export function PluginsAdmin() {
           </ul>
         )}
       </section>
+      {confirmingDisable && (
+        <ConfirmModal
+          title={`Disable ${confirmingDisable.plugin.name}?`}
+          confirmLabel="Disable"
+          danger
+          onConfirm={async () => {
+            setConfirmingDisable(null);
+            await act(confirmingDisable.plugin, "disable");
+          }}
+          onClose={() => setConfirmingDisable(null)}
+        >
+          <p>{confirmingDisable.message}</p>
+        </ConfirmModal>
+      )}
       {removing && (
         <RemoveDialog
           plugin={removing}
