@@ -13,7 +13,7 @@ import { incidentAnswerSchema } from "../plugins/incident/common/types.ts";
 import type { Team, User } from "#common/wire.ts";
 import { channelPosts, type TestClient } from "#testing";
 import { startE2E, type E2E } from "./harness.ts";
-import { buildIncidentBundle, waitConnected } from "./incident-helpers.ts";
+import { buildIncidentBundle, showList, waitConnected } from "./incident-helpers.ts";
 
 type SignedIn = TestClient & { user: User };
 const API = "/plugins/incident/api/v1";
@@ -40,7 +40,7 @@ afterAll(async () => {
   await e2e?.close();
 });
 
-async function start(body: { name: string; severity: string; channel_name: string }) {
+async function start(body: { name: string; severity: string; channel_name: string; drill?: boolean }) {
   const res = await alice.post(`${API}/incidents`, { ...body, team_id: team.id }, incidentAnswerSchema);
   expect(res.status).toBe(201);
   return res.body;
@@ -117,6 +117,33 @@ describe("reviewing incidents in the browser", () => {
       expect(await drawnPixels(figure)).toBeGreaterThan(100);
     }
     await e2e.screenshot(page, "incident-metrics");
+    e2e.assertNoConsoleErrors();
+  });
+
+  test("a drill is marked in its channel's header and in the RHS card; a real incident is not", async () => {
+    await start({ name: "Weekly failover drill", severity: "SEV2", channel_name: "failover-drill", drill: true });
+    await start({ name: "Queue backlog", severity: "SEV2", channel_name: "queue-backlog" });
+
+    const { page } = await e2e.open({ user: alice, path: `/${team.name}/channels/failover-drill` });
+    await waitConnected(page);
+    const header = page.getByRole("heading", { level: 1, name: /^Weekly failover drill/ });
+    await header.getByText("Drill", { exact: true }).waitFor();
+    await e2e.screenshot(page, "incident-drill-header");
+
+    const list = await showList(page);
+    const card = (name: string) => list.getByRole("listitem").filter({ has: page.getByRole("button", { name, exact: true }) });
+    await card("Weekly failover drill").getByText("Drill", { exact: true }).waitFor();
+    await card("Queue backlog").waitFor();
+    expect(await card("Queue backlog").getByText("Drill", { exact: true }).count()).toBe(0);
+
+    // The header of a real incident's channel, reached in the app, carries no mark.
+    await page
+      .getByRole("navigation", { name: "Channels" })
+      .getByRole("link", { name: /^Queue backlog/ })
+      .click();
+    const realHeader = page.getByRole("heading", { level: 1, name: /^Queue backlog/ });
+    await realHeader.waitFor();
+    expect(await realHeader.getByText("Drill", { exact: true }).count()).toBe(0);
     e2e.assertNoConsoleErrors();
   });
 });

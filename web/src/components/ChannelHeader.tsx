@@ -1,4 +1,4 @@
-/** The channel's name and header, the plugins' header buttons, and the narrow-screen menu button. */
+/** The channel's name (with the plugins' badges) and header, the plugins' header buttons, and the narrow-screen menu button. */
 import type { Channel } from "#common/wire.ts";
 import { useWebLocation } from "../store/location.ts";
 import { useServices } from "../store/services.ts";
@@ -6,6 +6,7 @@ import { useStore } from "../store/store.ts";
 import { ChannelIcon } from "./ChannelIcon.tsx";
 import { ChannelMenu } from "./ChannelMenu.tsx";
 import { Markdown } from "./Markdown.tsx";
+import { PluginBoundary } from "./PluginBoundary.tsx";
 import { SearchBox } from "./SearchBox.tsx";
 
 export function ChannelHeader({
@@ -20,6 +21,7 @@ export function ChannelHeader({
 }) {
   const { plugins, store } = useServices();
   const buttons = useStore(plugins.contributions, (c) => c.headerButtons);
+  const badges = useStore(plugins.contributions, (c) => c.headerBadges);
   const location = useWebLocation(store);
   return (
     <header className="channel-header">
@@ -38,6 +40,12 @@ export function ChannelHeader({
           {channel ? (
             <>
               <ChannelIcon type={channel.type} /> {channel.display_name}
+              {location &&
+                badges.map(({ key, pluginId, component: Badge }) => (
+                  <PluginBoundary key={key} pluginId={pluginId} fallback={null}>
+                    <Badge host={plugins.webHostFor(pluginId)} location={location} channel={channel} />
+                  </PluginBoundary>
+                ))}
             </>
           ) : (
             "Sitrep"
