@@ -9,6 +9,7 @@
  */
 import type { Kysely, RawBuilder } from "kysely";
 import type { z, ZodObject, ZodType } from "zod";
+import type { $ZodType } from "zod/v4/core";
 import type { Channel, Dialog, Post, Team, User } from "./wire.ts";
 
 /** Something that can be undone: a registration, a subscription. */
@@ -344,8 +345,8 @@ export interface RouteDefinition<
    * 16 MiB). Checked before the body is read: a larger one is a 413 naming the limit.
    */
   maxBodyBytes?: number;
-  /** Schema of the answer, for the route table and OpenAPI; not enforced at run time. */
-  response?: ZodType;
+  /** Schema of the answer (classic zod or `zod/mini`, which a plugin may share with its web side), for the route table and OpenAPI; not enforced at run time. */
+  response?: $ZodType;
   /**
    * Answers with JSON (any value) or `{status, body}`, or text with its own
    * type ({@link PluginTextAnswer}); throw {@link PluginError} for 4xx.

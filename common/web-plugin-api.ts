@@ -116,6 +116,11 @@ export interface PluginComponentProps {
   location: WebLocation;
 }
 
+/** Props of a channel header badge: the channel whose header it is in. */
+export interface ChannelHeaderBadgeProps extends PluginComponentProps {
+  channel: Channel;
+}
+
 /** Props of a post-type renderer. */
 export interface PostTypeProps extends PluginComponentProps {
   post: Post;
@@ -195,6 +200,13 @@ export interface WebPluginRegistry {
   registerRightHandSidebarComponent(props: { id?: string; title: string; component: ComponentType<PluginComponentProps> }): RhsHandle;
   /** A button in the channel header; `label` is its accessible name and tooltip. */
   registerChannelHeaderButton(props: { icon: ReactNode; label: string; action(location: WebLocation): void }): Disposable;
+  /**
+   * A mark beside the channel's name in its header, e.g. the Incident plugin's
+   * "Drill": the component renders with the channel shown and may render
+   * nothing for channels it does not mark. Kept small (a word or an icon with
+   * an accessible name); one that throws is left out, the header stays.
+   */
+  registerChannelHeaderBadge(props: { component: ComponentType<ChannelHeaderBadgeProps> }): Disposable;
   /** Render posts of `type` (e.g. `custom_incident_update`) with a component (a card). */
   registerPostTypeComponent(type: string, component: ComponentType<PostTypeProps>): Disposable;
   /**

@@ -2,7 +2,8 @@
 // `<dir>/cli/index.ts` → cli/index.js (ESM for Node, everything but Node
 // built-ins bundled in), `<dir>/web/index.tsx` → web/index.js (ESM for
 // browsers, sharing the host's React through `globalThis.__SITREP__`) with the
-// CSS files plugin.json names in `web.styles`, then
+// CSS files plugin.json names in `web.styles` (bundled: they may `@import` a
+// package's CSS), then
 // plugin.json + server/ + cli/ + web/ → `<outDir>/<id>.tar.gz`.
 // From a shell: `node scripts/build-plugin.mjs <plugin dir> [out dir]` (default dist/plugins).
 import fs from "node:fs";
@@ -121,10 +122,17 @@ export async function buildPlugin({ dir, outDir, minify = false }) {
         plugins: [sharedModules],
       });
       manifest.web = { ...manifest.web, entry: "web/index.js" };
-      // CSS ships as the files the manifest names (`web.styles`), copied as they are: the host links them.
+      // CSS ships as the files the manifest names (`web.styles`), which the host links. Each is
+      // bundled, so one may `@import` a package's stylesheet (e.g. a chart library's) by name.
       for (const style of manifest.web.styles ?? []) {
-        fs.mkdirSync(path.dirname(path.join(staging, style)), { recursive: true });
-        fs.copyFileSync(path.join(dir, style), path.join(staging, style));
+        await esbuild.build({
+          entryPoints: [path.join(dir, style)],
+          outfile: path.join(staging, style),
+          bundle: true,
+          minify,
+          logLevel: "warning",
+          legalComments: "none",
+        });
       }
     }
     fs.writeFileSync(path.join(staging, "plugin.json"), JSON.stringify(manifest, null, 2) + "\n");

@@ -83,3 +83,37 @@ export async function workspaceBefore(migration: string, plugin?: PluginStorageB
     },
   };
 }
+
+/**
+ * An open team and open channels in it, written straight into a workspace's
+ * host tables (the rows a plugin's old storage points at in a plugin
+ * migration test, whose host tables are current). Channel display names are
+ * their names.
+ * @example const { team, channelIds } = await oldTeamWithChannels(old.db, { at: now, channels: ["db-down"] });
+ */
+export async function oldTeamWithChannels(
+  db: Kysely<Database>,
+  props: { at: number; channels: readonly string[] },
+): Promise<{ team: { id: string; name: string }; channelIds: string[] }> {
+  const team = { id: newId(), name: `team-${newId().slice(0, 8)}` };
+  const stamps = { create_at: props.at, update_at: props.at, delete_at: 0 };
+  await db
+    .insertInto("teams")
+    .values({ ...team, display_name: "Ops", type: "O", description: "", ...stamps })
+    .execute();
+  const channels = props.channels.map((name) => ({
+    id: newId(),
+    team_id: team.id,
+    name,
+    display_name: name,
+    type: "O" as const,
+    header: "",
+    purpose: "",
+    creator_id: "",
+    ...stamps,
+    last_post_at: 0,
+    total_msg_count: 0,
+  }));
+  if (channels.length) await db.insertInto("channels").values(channels).execute();
+  return { team, channelIds: channels.map((c) => c.id) };
+}

@@ -2,8 +2,8 @@
  * @module incident/common/review-types
  * Wire types and request schemas of the review half of DESIGN.md section 10:
  * the retrospective and its follow-ups, the export, the history filters of
- * `GET /incidents`, `GET /stats` and a drill's report. The web side parses
- * answers with its own `zod/mini` schemas (web/review-types.ts).
+ * `GET /incidents`, `GET /stats` and a drill's report. The answers' schemas,
+ * shared with the web side, are in review-answers.ts.
  */
 import { z } from "zod";
 import { pageQuerySchema } from "#common/limits.ts";
@@ -47,15 +47,6 @@ export interface Retrospective {
   published_at: number;
 }
 
-export const retrospectiveAnswerSchema = z.object({
-  incident_id: z.string(),
-  text: z.string(),
-  version: z.number(),
-  update_at: z.number(),
-  updated_by: z.string(),
-  published_at: z.number(),
-}) satisfies z.ZodType<Retrospective>;
-
 /** `PUT /incidents/{id}/retrospective`: `base_version` is the version the text was edited from. */
 export const saveRetrospectiveSchema = z.object({
   text: z
@@ -79,16 +70,6 @@ export interface FollowUp {
   create_at: number;
   update_at: number;
 }
-
-export const followUpAnswerSchema = z.object({
-  id: z.string(),
-  incident_id: z.string(),
-  title: z.string(),
-  assignee_user_id: z.string(),
-  done: z.boolean(),
-  create_at: z.number(),
-  update_at: z.number(),
-}) satisfies z.ZodType<FollowUp>;
 
 const followUpTitle = z
   .string({ error: "must be a string" })
@@ -116,9 +97,6 @@ export const patchFollowUpSchema = z
     message: "give title, assignee_user_id or done",
   });
 export type PatchFollowUpRequest = z.infer<typeof patchFollowUpSchema>;
-
-/** `GET /incidents/{id}/follow-ups`: oldest first. */
-export const followUpsAnswerSchema = z.object({ items: z.array(followUpAnswerSchema) });
 
 // ---- export ---------------------------------------------------------------
 
@@ -192,22 +170,6 @@ export interface IncidentStats {
   resolved: Array<{ incident_id: string; create_at: number; time_to_resolve_ms: number; severity: string }>;
 }
 
-const countMap = z.record(z.string(), z.number());
-export const statsAnswerSchema = z.object({
-  count: z.number(),
-  active: z.number(),
-  mean_time_to_resolve_ms: z.number().nullable(),
-  median_time_to_resolve_ms: z.number().nullable(),
-  mean_time_to_first_update_ms: z.number().nullable(),
-  median_time_to_first_update_ms: z.number().nullable(),
-  by_severity: countMap,
-  by_playbook: countMap,
-  playbook_names: z.record(z.string(), z.string()),
-  time_in_stage_ms: z.record(z.string(), countMap),
-  by_week: z.array(z.object({ week_start: z.number(), count: z.number(), by_severity: countMap })),
-  resolved: z.array(z.object({ incident_id: z.string(), create_at: z.number(), time_to_resolve_ms: z.number(), severity: z.string() })),
-}) satisfies z.ZodType<IncidentStats>;
-
 // ---- drill report ---------------------------------------------------------
 
 /** How the team did against the playbook's due times and update interval (`GET /incidents/{id}/report`). */
@@ -230,24 +192,3 @@ export interface ResponseReport {
   items_missed: number;
   items: Array<{ id: string; title: string; due_at: number; checked_at: number; outcome: "on_time" | "late" | "missed" | "open" }>;
 }
-
-export const responseReportAnswerSchema = z.object({
-  incident_id: z.string(),
-  drill: z.boolean(),
-  update_every_ms: z.number(),
-  time_to_first_update_ms: z.number().nullable(),
-  first_update_late: z.boolean(),
-  longest_update_gap_ms: z.number(),
-  items_with_due: z.number(),
-  items_done_late: z.number(),
-  items_missed: z.number(),
-  items: z.array(
-    z.object({
-      id: z.string(),
-      title: z.string(),
-      due_at: z.number(),
-      checked_at: z.number(),
-      outcome: z.enum(["on_time", "late", "missed", "open"]),
-    }),
-  ),
-}) satisfies z.ZodType<ResponseReport>;

@@ -9,7 +9,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { newId } from "#common/ids.ts";
 import { apiErrorBodySchema, channelSchema, commandResponseSchema } from "#common/wire-schemas.ts";
-import { channelPosts, expectBody, itemAt, startServerWithPlugins, workspaceBefore, type TestServer } from "#testing";
+import { channelPosts, expectBody, itemAt, oldTeamWithChannels, startServerWithPlugins, workspaceBefore, type TestServer } from "#testing";
 import { incidentAnswerSchema } from "../common/types.ts";
 import { migrations } from "./store.ts";
 import { API, applyPlaybook, slash, startIncident, startIncidentServer, teamWithMembers } from "./test-server.ts";
@@ -117,39 +117,10 @@ describe("migration 0004_item_numbers", () => {
   it("numbers a workspace's existing items in the order they were shown, and the incident runs on", async () => {
     const old = await workspaceBefore("~", { pluginId: "incident", migrations, before: "0004" });
     const now = Date.UTC(2029, 5, 1);
-    const teamId = newId();
-    const channelId = newId();
-    await old.db
-      .insertInto("teams")
-      .values({
-        id: teamId,
-        name: `t-${teamId.slice(0, 8)}`,
-        display_name: "Ops",
-        type: "O",
-        description: "",
-        create_at: now,
-        update_at: now,
-        delete_at: 0,
-      })
-      .execute();
-    await old.db
-      .insertInto("channels")
-      .values({
-        id: channelId,
-        team_id: teamId,
-        name: "db-down",
-        display_name: "DB down",
-        type: "O",
-        header: "",
-        purpose: "",
-        creator_id: "",
-        create_at: now,
-        update_at: now,
-        delete_at: 0,
-        last_post_at: 0,
-        total_msg_count: 0,
-      })
-      .execute();
+    const {
+      team: { id: teamId },
+      channelIds: [channelId = ""],
+    } = await oldTeamWithChannels(old.db, { at: now, channels: ["db-down"] });
     const v3 = old.db.withTables<Version3Tables>();
     const incidentId = newId();
     await v3

@@ -12,7 +12,12 @@ import { apiErrorBodySchema } from "#common/wire-schemas.ts";
 import type { Channel, Team, User } from "#common/wire.ts";
 import { channelPosts, expectBody, ManualClock, pageOf, type TestClient, type TestServer } from "#testing";
 import { z } from "zod";
-import { followUpAnswerSchema, responseReportAnswerSchema, retrospectiveAnswerSchema, statsAnswerSchema } from "../common/review-types.ts";
+import {
+  followUpAnswerSchema,
+  responseReportAnswerSchema,
+  retrospectiveAnswerSchema,
+  statsAnswerSchema,
+} from "../common/review-answers.ts";
 import { incidentAnswerSchema, type Incident } from "../common/types.ts";
 import { API, applyPlaybook, slash, startIncident, startIncidentServer } from "./test-server.ts";
 

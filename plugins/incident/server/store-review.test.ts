@@ -6,8 +6,8 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { newId } from "#common/ids.ts";
-import { expectBody, pageOf, startServerWithPlugins, workspaceBefore, type TestServer } from "#testing";
-import { retrospectiveAnswerSchema, statsAnswerSchema } from "../common/review-types.ts";
+import { expectBody, oldTeamWithChannels, pageOf, startServerWithPlugins, workspaceBefore, type TestServer } from "#testing";
+import { retrospectiveAnswerSchema, statsAnswerSchema } from "../common/review-answers.ts";
 import { incidentAnswerSchema } from "../common/types.ts";
 import { migrations, type IncidentTables } from "./store.ts";
 import { API, timelineOf } from "./test-server.ts";
@@ -22,39 +22,10 @@ describe("migration 0005_review", () => {
   it("opens a workspace of the previous version: incidents and timeline kept, retrospectives, follow-ups and stats work on them", async () => {
     const old = await workspaceBefore("~", { pluginId: "incident", migrations, before: "0005" });
     const now = Date.UTC(2029, 5, 1);
-    const team = { id: newId(), name: `team-${newId().slice(0, 8)}` };
-    const channelId = newId();
-    await old.db
-      .insertInto("teams")
-      .values({
-        id: team.id,
-        name: team.name,
-        display_name: "Ops",
-        type: "O",
-        description: "",
-        create_at: now,
-        update_at: now,
-        delete_at: 0,
-      })
-      .execute();
-    await old.db
-      .insertInto("channels")
-      .values({
-        id: channelId,
-        team_id: team.id,
-        name: "db-down",
-        display_name: "DB down",
-        type: "O",
-        header: "",
-        purpose: "",
-        creator_id: "",
-        create_at: now,
-        update_at: now,
-        delete_at: 0,
-        last_post_at: 0,
-        total_msg_count: 0,
-      })
-      .execute();
+    const {
+      team,
+      channelIds: [channelId = ""],
+    } = await oldTeamWithChannels(old.db, { at: now, channels: ["db-down"] });
     // The incident row as 0005 left it: without the columns of later migrations.
     const db = old.db.withTables<{
       incident_incidents: Omit<IncidentTables["incident_incidents"], "archive_on_end">;

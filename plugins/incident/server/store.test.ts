@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { newId } from "#common/ids.ts";
 import { apiErrorBodySchema, channelSchema } from "#common/wire-schemas.ts";
-import { expectBody, startServerWithPlugins, workspaceBefore, type TestServer } from "#testing";
+import { expectBody, oldTeamWithChannels, startServerWithPlugins, workspaceBefore, type TestServer } from "#testing";
 import { incidentAnswerSchema, playbookAnswerSchema } from "../common/types.ts";
 import { migrations } from "./store.ts";
 import { API, startIncident, timelineOf } from "./test-server.ts";
@@ -67,40 +67,7 @@ describe("migration 0002_response", () => {
   it("opens a workspace of the previous version: every incident, item and playbook kept, new fields defaulted, timeline rebuilt", async () => {
     const old = await workspaceBefore("~", { pluginId: "incident", migrations, before: "0002" });
     const now = Date.UTC(2029, 5, 1);
-    const team = { id: newId(), name: `team-${newId().slice(0, 8)}` };
-    const channels = [newId(), newId()];
-    await old.db
-      .insertInto("teams")
-      .values({
-        id: team.id,
-        name: team.name,
-        display_name: "Ops",
-        type: "O",
-        description: "",
-        create_at: now,
-        update_at: now,
-        delete_at: 0,
-      })
-      .execute();
-    for (const [i, id] of channels.entries())
-      await old.db
-        .insertInto("channels")
-        .values({
-          id,
-          team_id: team.id,
-          name: `db-down-${i}`,
-          display_name: `DB down ${i}`,
-          type: "O",
-          header: "",
-          purpose: "",
-          creator_id: "",
-          create_at: now,
-          update_at: now,
-          delete_at: 0,
-          last_post_at: 0,
-          total_msg_count: 0,
-        })
-        .execute();
+    const { team, channelIds: channels } = await oldTeamWithChannels(old.db, { at: now, channels: ["db-down-0", "db-down-1"] });
     const v1 = old.db.withTables<Version1Tables>();
     const commander = newId();
     const forwarding = JSON.stringify([{ from: ["alerts"], keywords: ["db"], exclude_keywords: [], authors: [], match: "any" }]);

@@ -2,7 +2,8 @@
  * @module incident/web
  * The Incident plugin's web side: the "Incidents" RHS (list, detail, start
  * form), the Incidents page (history, incident pages, metrics) with its
- * team-menu entry, a channel-header button toggling the RHS, cards for the bot's
+ * team-menu entry, a channel-header button toggling the RHS, a "Drill" badge in
+ * a drill incident's channel header, cards for the bot's
  * `custom_incident_update` posts, and live updates from the plugin's
  * WebSocket events. Everything is registered through the host's registry,
  * which disposes it all when the plugin is disabled.
@@ -10,10 +11,11 @@
 // First: no zod parser compiled with `new Function` under the CSP.
 import "#common/csp-safe-zod.ts";
 import type { ComponentType } from "react";
-import type { PluginComponentProps, PostTypeProps, WebHost, WebPluginRegistry } from "#common/web-plugin-api.ts";
+import type { ChannelHeaderBadgeProps, PluginComponentProps, PostTypeProps, WebHost, WebPluginRegistry } from "#common/web-plugin-api.ts";
 import type { WebSocketEvent } from "#common/wire.ts";
 import { IncidentContext, type IncidentPluginContext } from "./context.tsx";
 import { IncidentsRhs } from "./components/incidents-rhs.tsx";
+import { DrillBadge } from "./components/drill-badge.tsx";
 import { Icon } from "./components/icons.tsx";
 import { UpdateCard } from "./components/update-card.tsx";
 import { FORWARDED_POST, ForwardedCard } from "./forwarded-card.tsx";
@@ -60,6 +62,7 @@ export function register(registry: WebPluginRegistry, host: WebHost): void {
     label: "Incidents",
     action: () => rhs.toggle(),
   });
+  registry.registerChannelHeaderBadge({ component: provide<ChannelHeaderBadgeProps>(DrillBadge, "IncidentDrillBadge") });
 
   registry.registerPostTypeComponent(UPDATE_POST, provide<PostTypeProps>(UpdateCard, "IncidentUpdateCard"));
   registry.registerPostTypeComponent(FORWARDED_POST, ForwardedCard);

@@ -1,7 +1,7 @@
 /**
- * The channel's name and header, its member count (which opens the member
- * list in the right-hand sidebar), the plugins' header buttons, and the
- * narrow-screen menu button.
+ * The channel's name (with the plugins' badges) and header, its member count
+ * (which opens the member list in the right-hand sidebar), the plugins' header
+ * buttons, and the narrow-screen menu button.
  */
 import type { Channel } from "#common/wire.ts";
 import { useWebLocation } from "../store/location.ts";
@@ -11,6 +11,7 @@ import { useStore } from "../store/store.ts";
 import { ChannelIcon } from "./ChannelIcon.tsx";
 import { ChannelMenu } from "./ChannelMenu.tsx";
 import { Markdown } from "./Markdown.tsx";
+import { PluginBoundary } from "./PluginBoundary.tsx";
 import { SearchBox } from "./SearchBox.tsx";
 
 /** A person icon and "3": how many members the channel has, live; toggles the member list in the right-hand sidebar. */
@@ -52,6 +53,7 @@ export function ChannelHeader({
 }) {
   const { plugins, store } = useServices();
   const buttons = useStore(plugins.contributions, (c) => c.headerButtons);
+  const badges = useStore(plugins.contributions, (c) => c.headerBadges);
   const location = useWebLocation(store);
   return (
     <header className="channel-header">
@@ -70,6 +72,12 @@ export function ChannelHeader({
           {channel ? (
             <>
               <ChannelIcon type={channel.type} /> {channel.display_name}
+              {location &&
+                badges.map(({ key, pluginId, component: Badge }) => (
+                  <PluginBoundary key={key} pluginId={pluginId} fallback={null}>
+                    <Badge host={plugins.webHostFor(pluginId)} location={location} channel={channel} />
+                  </PluginBoundary>
+                ))}
             </>
           ) : (
             "Sitrep"

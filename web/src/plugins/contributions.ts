@@ -5,6 +5,7 @@
  */
 import type { ComponentType, ReactNode } from "react";
 import type {
+  ChannelHeaderBadgeProps,
   MainMenuAction,
   PluginComponentProps,
   PluginPage,
@@ -68,9 +69,18 @@ export interface MainMenuContribution extends MainMenuAction {
   pluginId: string;
 }
 
+/** A plugin's mark beside a channel's name in its header. */
+export interface HeaderBadgeContribution {
+  key: string;
+  pluginId: string;
+  component: ComponentType<ChannelHeaderBadgeProps>;
+}
+
 export interface Contributions {
   rhs: RhsContribution[];
   headerButtons: HeaderButtonContribution[];
+  /** Channel header badges, in the order registered. */
+  headerBadges: HeaderBadgeContribution[];
   postTypes: PostTypeContribution[];
   /** Items of posts' "⋯" menus, in the order registered. */
   postMenuActions: PostMenuActionContribution[];
@@ -96,6 +106,7 @@ export interface Contributions {
 export const noContributions: Contributions = {
   rhs: [],
   headerButtons: [],
+  headerBadges: [],
   postTypes: [],
   postMenuActions: [],
   adminPages: [],

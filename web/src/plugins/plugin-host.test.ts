@@ -2,7 +2,7 @@
  * The plugin host's post-menu extension point (`registerPostMenuAction`, as
  * Mattermost's `registerPostDropdownMenuAction`): items listed per post by
  * their filter, a throwing filter hiding only its item, and every item gone
- * when its plugin is disabled.
+ * when its plugin is disabled; sidebar sections and channel header badges.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { WebHost, WebLocation, WebPluginModule } from "#common/web-plugin-api.ts";
@@ -244,5 +244,30 @@ describe("an open RHS panel whose plugin is disabled", () => {
     enabled.push({ id: "incident", version: "1.0.0", bundle_path: "/incident.js" });
     await host.sync();
     expect(host.contributions.get()).toMatchObject({ openRhs: "incident:rhs", goneRhs: null });
+  });
+});
+
+describe("registerChannelHeaderBadge", () => {
+  it("lists the plugin's badges in the order registered, and removes them with the plugin", async () => {
+    const enabled: WebappPlugin[] = [{ id: "incident", version: "1.0.0", bundle_path: "/incident.js" }];
+    const Drill = () => null;
+    const Other = () => null;
+    const module: WebPluginModule = {
+      register(registry) {
+        registry.registerChannelHeaderBadge({ component: Drill });
+        registry.registerChannelHeaderBadge({ component: Other }).dispose();
+        registry.registerChannelHeaderBadge({ component: Other });
+      },
+    };
+    const host = hostWith(enabled, { "/incident.js": module });
+    await host.sync();
+    expect(host.contributions.get().headerBadges.map((b) => [b.pluginId, b.component])).toEqual([
+      ["incident", Drill],
+      ["incident", Other],
+    ]);
+
+    enabled.length = 0;
+    await host.sync();
+    expect(host.contributions.get().headerBadges).toEqual([]);
   });
 });

@@ -184,6 +184,11 @@ export class PluginHost {
         store.update((c) => ({ ...c, headerButtons: [...c.headerButtons, { key, pluginId, icon, label, action }] }));
         return own(() => store.update((c) => ({ ...c, headerButtons: c.headerButtons.filter((b) => b.key !== key) })));
       },
+      registerChannelHeaderBadge: ({ component }) => {
+        const key = nextKey();
+        store.update((c) => ({ ...c, headerBadges: [...c.headerBadges, { key, pluginId, component }] }));
+        return own(() => store.update((c) => ({ ...c, headerBadges: c.headerBadges.filter((b) => b.key !== key) })));
+      },
       registerPostTypeComponent: (type, component) => {
         const key = nextKey();
         store.update((c) => ({ ...c, postTypes: [...c.postTypes, { key, pluginId, type, component }] }));

@@ -7,15 +7,17 @@
  */
 import { z } from "zod";
 import {
-  createFollowUpSchema,
-  exportQuerySchema,
   followUpAnswerSchema,
   followUpsAnswerSchema,
-  patchFollowUpSchema,
   responseReportAnswerSchema,
   retrospectiveAnswerSchema,
-  saveRetrospectiveSchema,
   statsAnswerSchema,
+} from "../../common/review-answers.ts";
+import {
+  createFollowUpSchema,
+  exportQuerySchema,
+  patchFollowUpSchema,
+  saveRetrospectiveSchema,
   statsQuerySchema,
 } from "../../common/review-types.ts";
 import { okAnswerSchema } from "../../common/types.ts";

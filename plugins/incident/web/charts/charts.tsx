@@ -1,16 +1,22 @@
 /**
  * @module charts/charts
- * The review pages' charts, drawn as SVG: an incident's timeline (events on a
- * time axis, stage durations as bars), incidents per week by severity, time
- * to resolve over time, and time per stage per playbook. Loaded with a
- * dynamic `import()` by the incident and metrics pages only, so the RHS
- * bundle never carries it (docs/incident.md says why not a chart library).
- * Every chart has a text alternative (`aria-label` and a title per mark).
+ * The review pages' charts, drawn with uPlot (canvas): an incident's
+ * timeline (events on a time axis, stage durations as bars), incidents per
+ * week by severity, time to resolve over time, and time per stage per
+ * playbook. Loaded with a dynamic `import()` by the incident and metrics
+ * pages only, so the RHS bundle never carries uPlot (docs/incident.md has the
+ * comparison with the SVG module it replaced). uPlot's stylesheet is the
+ * plugin's `web/uplot.css` (plugin.json `web.styles`: the content policy
+ * forbids inline styles). A canvas has no marks a screen reader can read, so
+ * each chart is a `role="img"` figure whose `aria-label` states its figures.
  */
+import { useEffect, useMemo, useRef } from "react";
+import uPlot from "uplot";
 import type { IncidentStats } from "../../common/review-types.ts";
 import type { TimelineEntry } from "../../common/types.ts";
 
-const WIDTH = 720;
+/** The widest a chart is drawn, CSS pixels; narrower when its column is. */
+const WIDTH = 760;
 /** Colours of the severities, most severe first; more severities reuse the last. */
 const SEVERITY_COLOURS = ["#b3261e", "#e8710a", "#f2c200", "#1c58d9", "#5b6070"];
 const STAGE_COLOURS = ["#1c58d9", "#e8710a", "#1a7f37", "#8e44ad", "#b3261e", "#5b6070"];
@@ -25,13 +31,12 @@ export function shortDuration(ms: number): string {
   return `${h}h${m % 60 ? ` ${m % 60}m` : ""}`;
 }
 
-function utcTime(at: number): string {
-  return new Date(at).toISOString().slice(11, 16);
-}
+/** A duration axis's labels: `shortDuration`, with milliseconds below a second. */
+const durationValues = (_chart: uPlot, splits: number[]) =>
+  splits.map((ms) => (ms > 0 && ms < 1000 ? `${Math.round(ms)}ms` : shortDuration(ms)));
 
-function utcDate(at: number): string {
-  return new Date(at).toISOString().slice(0, 10);
-}
+/** Half a week, the margin either side of the week bars so the first and last are drawn whole. */
+const HALF_WEEK = 3.5 * 24 * 60 * 60 * 1000;
 
 /** A colour per severity, in the order given (most severe first). */
 function severityColour(severities: readonly string[], severity: string): string {
@@ -60,147 +65,232 @@ export function stageSpans(props: {
   return spans;
 }
 
-/** An incident's timeline: a bar per stage over time, and a mark per event above it. */
+/** x values are ms since the epoch, shown in UTC as everywhere in the review pages. */
+const UTC_MS: Pick<uPlot.Options, "ms" | "tzDate"> = { ms: 1, tzDate: (ms) => uPlot.tzDate(new Date(ms), "Etc/UTC") };
+
+/** A y scale from 0 to the largest value (at least 1). */
+const FROM_ZERO: uPlot.Scale = { range: (_chart, _min, max) => [0, Math.max(1, max)] };
+
+/** Axes in the page's text colour (a canvas has no `currentColor`). */
+function axis(colour: string, extra: uPlot.Axis = {}): uPlot.Axis {
+  return { stroke: colour, grid: { stroke: "rgba(128, 128, 128, 0.2)" }, ticks: { stroke: "rgba(128, 128, 128, 0.4)" }, ...extra };
+}
+
+/** A chart's options without its width, given the text colour of the page around it. */
+type ChartOptions = (colour: string) => Omit<uPlot.Options, "width">;
+
+/**
+ * One uPlot chart in a `role="img"` figure: made when the options or data
+ * change, resized with its column, destroyed on unmount.
+ */
+function UPlotFigure(props: { label: string; options: ChartOptions; data: uPlot.AlignedData; className?: string }) {
+  const { options, data } = props;
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const width = () => Math.min(WIDTH, element.clientWidth || WIDTH);
+    const built = options(getComputedStyle(element).color);
+    const chart = new uPlot({ ...built, width: width() }, data, element);
+    const resized = new ResizeObserver(() => {
+      if (width() !== chart.width) chart.setSize({ width: width(), height: built.height });
+    });
+    resized.observe(element);
+    return () => {
+      resized.disconnect();
+      chart.destroy();
+    };
+  }, [options, data]);
+  return <div ref={ref} className={`incident-chart ${props.className ?? ""}`} role="img" aria-label={props.label} />;
+}
+
+const bars = uPlot.paths.bars?.({ size: [0.8, 48], gap: 1 });
+const noLine: uPlot.Series.PathBuilder = () => null;
+
+/** An incident's timeline: a bar per stage over time (drawn on the canvas), a mark per event above it. */
 export function TimelineChart(props: { entries: readonly TimelineEntry[]; firstStage: string; start: number; end: number }) {
-  const { start } = props;
+  const { entries, firstStage, start } = props;
   const end = Math.max(props.end, start + 1);
-  const x = (at: number) => 10 + ((at - start) / (end - start)) * (WIDTH - 20);
-  const spans = stageSpans({ ...props, end });
-  const events = props.entries.filter((e) => e.type !== "stage_changed");
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => start + f * (end - start));
+  const spans = useMemo(() => stageSpans({ entries, firstStage, start, end }), [entries, firstStage, start, end]);
+  const data = useMemo<uPlot.AlignedData>(() => {
+    const events = entries.filter((e) => e.type !== "stage_changed");
+    const xs = [start, ...events.map((e) => e.create_at), end];
+    const mark = (update: boolean) => [null, ...events.map((e) => ((e.type === "status_update") === update ? 3 : null)), null];
+    return [xs, mark(true), mark(false)];
+  }, [entries, start, end]);
+  const options = useMemo<ChartOptions>(
+    () => (colour) => ({
+      height: 170,
+      ...UTC_MS,
+      legend: { show: false },
+      cursor: { show: false },
+      scales: { x: { time: true, range: [start, end] }, y: { range: [0, 4] } },
+      axes: [axis(colour), { show: false }],
+      series: [
+        {},
+        { label: "Status updates", paths: noLine, points: { show: true, size: 10, fill: "#1a7f37", stroke: "#1a7f37" } },
+        { label: "Events", paths: noLine, points: { show: true, size: 10, fill: "#1c58d9", stroke: "#1c58d9" } },
+      ],
+      hooks: {
+        draw: [
+          (chart) => {
+            // The stage bars: from y = 0.5 to 1.75 over each stage's time, labelled when wide enough.
+            const { ctx } = chart;
+            const top = chart.valToPos(1.75, "y", true);
+            const bottom = chart.valToPos(0.5, "y", true);
+            ctx.save();
+            ctx.font = `${Math.round(12 * devicePixelRatio)}px sans-serif`;
+            ctx.textBaseline = "middle";
+            ctx.textAlign = "left";
+            spans.forEach((s, i) => {
+              const left = chart.valToPos(s.from, "x", true);
+              const right = chart.valToPos(s.to, "x", true);
+              ctx.globalAlpha = 0.8;
+              ctx.fillStyle = STAGE_COLOURS[i % STAGE_COLOURS.length] ?? "#5b6070";
+              ctx.fillRect(left, top, Math.max(1, right - left), bottom - top);
+              ctx.globalAlpha = 1;
+              const text = `${s.stage} · ${shortDuration(s.to - s.from)}`;
+              if (ctx.measureText(text).width + 8 < right - left) {
+                ctx.fillStyle = "#fff";
+                ctx.fillText(text, left + 4, (top + bottom) / 2);
+              }
+            });
+            ctx.restore();
+          },
+        ],
+      },
+    }),
+    [spans, start, end],
+  );
+  const events = data[0].length - 2;
   return (
-    <svg
-      className="incident-chart incident-timeline-chart"
-      viewBox={`0 0 ${WIDTH} 150`}
-      role="img"
-      aria-label={`Timeline: ${props.entries.length} events; ${spans.map((s) => `${s.stage} ${shortDuration(s.to - s.from)}`).join(", ")}`}
-    >
-      <line x1={10} x2={WIDTH - 10} y1={60} y2={60} stroke="currentColor" strokeOpacity={0.3} />
-      {events.map((e) => (
-        <g key={e.id} className="incident-chart-event">
-          <line x1={x(e.create_at)} x2={x(e.create_at)} y1={30} y2={60} stroke="#5b6070" />
-          <circle cx={x(e.create_at)} cy={28} r={5} fill={e.type === "status_update" ? "#1a7f37" : "#1c58d9"}>
-            <title>{`${utcTime(e.create_at)} UTC · ${e.summary}`}</title>
-          </circle>
-        </g>
-      ))}
-      {spans.map((s, i) => (
-        <g key={`${s.stage}-${s.from}`} className="incident-chart-stage">
-          <rect
-            x={x(s.from)}
-            y={75}
-            width={Math.max(1, x(s.to) - x(s.from))}
-            height={30}
-            fill={STAGE_COLOURS[i % STAGE_COLOURS.length]}
-            fillOpacity={0.8}
-          >
-            <title>{`${s.stage}: ${shortDuration(s.to - s.from)}`}</title>
-          </rect>
-          {x(s.to) - x(s.from) > 60 ? (
-            <text x={x(s.from) + 4} y={95} fontSize={12} fill="#fff">
-              {`${s.stage} · ${shortDuration(s.to - s.from)}`}
-            </text>
-          ) : null}
-        </g>
-      ))}
-      {ticks.map((t) => (
-        <text key={t} x={x(t)} y={130} fontSize={11} textAnchor="middle" fill="currentColor">
-          {`${utcTime(t)} UTC`}
-        </text>
-      ))}
-    </svg>
+    <UPlotFigure
+      className="incident-timeline-chart"
+      label={`Timeline: ${events} events; ${spans.map((s) => `${s.stage} ${shortDuration(s.to - s.from)}`).join(", ")}`}
+      options={options}
+      data={data}
+    />
   );
 }
 
-/** Incidents per week, stacked by severity. */
+/** Incidents per week, stacked by severity (the most severe at the bottom). */
 export function WeeklyChart({ stats, severities }: { stats: IncidentStats; severities: readonly string[] }) {
   const weeks = stats.by_week;
-  const max = Math.max(1, ...weeks.map((w) => w.count));
-  const band = (WIDTH - 40) / Math.max(1, weeks.length);
+  // Stacked bars: series k is the sum of the first k+1 severities, drawn tallest first so each shorter one covers its part.
+  const shown = useMemo(() => severities.filter((s) => weeks.some((w) => w.by_severity[s])), [severities, weeks]);
+  const data = useMemo<uPlot.AlignedData>(() => {
+    const stacked = shown.map((_, k) => weeks.map((w) => shown.slice(0, k + 1).reduce((sum, s) => sum + (w.by_severity[s] ?? 0), 0)));
+    return [weeks.map((w) => w.week_start), ...stacked.reverse()];
+  }, [shown, weeks]);
+  const options = useMemo<ChartOptions>(
+    () => (colour) => ({
+      height: 220,
+      ...UTC_MS,
+      legend: { live: false },
+      scales: {
+        x: { time: true, range: (_chart, min, max) => [min - HALF_WEEK, max + HALF_WEEK] },
+        y: FROM_ZERO,
+      },
+      axes: [axis(colour), axis(colour, { values: (_chart, splits) => splits.map((n) => (Number.isInteger(n) ? String(n) : "")) })],
+      series: [
+        {},
+        ...[...shown].reverse().map((s) => ({
+          label: s,
+          paths: bars,
+          points: { show: false },
+          fill: severityColour(severities, s),
+          stroke: severityColour(severities, s),
+        })),
+      ],
+    }),
+    [shown, severities],
+  );
+  const peak = Math.max(0, ...weeks.map((w) => w.count));
   return (
-    <svg className="incident-chart" viewBox={`0 0 ${WIDTH} 200`} role="img" aria-label={`Incidents per week over ${weeks.length} weeks`}>
-      {weeks.map((week, i) => {
-        let y = 170;
-        return (
-          <g key={week.week_start}>
-            {severities
-              .filter((s) => week.by_severity[s])
-              .map((s) => {
-                const h = ((week.by_severity[s] ?? 0) / max) * 150;
-                y -= h;
-                return (
-                  <rect key={s} x={30 + i * band + 2} y={y} width={Math.max(2, band - 4)} height={h} fill={severityColour(severities, s)}>
-                    <title>{`Week of ${utcDate(week.week_start)}: ${week.by_severity[s] ?? 0} ${s}`}</title>
-                  </rect>
-                );
-              })}
-            <text x={30 + i * band + band / 2} y={188} fontSize={10} textAnchor="middle" fill="currentColor">
-              {utcDate(week.week_start).slice(5)}
-            </text>
-          </g>
-        );
-      })}
-      <text x={4} y={24} fontSize={11} fill="currentColor">
-        {max}
-      </text>
-    </svg>
+    <UPlotFigure
+      label={`Incidents per week over ${weeks.length} weeks; at most ${peak} in a week; by severity: ${shown.map((s) => `${s} ${stats.by_severity[s] ?? 0}`).join(", ")}`}
+      options={options}
+      data={data}
+    />
   );
 }
 
-/** Each resolved incident's time to resolve, by its start, as points joined by a line. */
+/** Each resolved incident's time to resolve, by its start: a line through every point, the points coloured by severity. */
 export function ResolveChart({ stats, severities }: { stats: IncidentStats; severities: readonly string[] }) {
   const points = stats.resolved;
-  const first = points[0]?.create_at ?? 0;
-  const last = Math.max(first + 1, points.at(-1)?.create_at ?? 1);
-  const max = Math.max(1, ...points.map((p) => p.time_to_resolve_ms));
-  const x = (at: number) => 40 + ((at - first) / (last - first)) * (WIDTH - 60);
-  const y = (ms: number) => 170 - (ms / max) * 150;
+  const shown = useMemo(() => severities.filter((s) => points.some((p) => p.severity === s)), [severities, points]);
+  const data = useMemo<uPlot.AlignedData>(
+    () => [
+      points.map((p) => p.create_at),
+      points.map((p) => p.time_to_resolve_ms),
+      ...shown.map((s) => points.map((p) => (p.severity === s ? p.time_to_resolve_ms : null))),
+    ],
+    [points, shown],
+  );
+  const options = useMemo<ChartOptions>(
+    () => (colour) => ({
+      height: 220,
+      ...UTC_MS,
+      legend: { live: false },
+      scales: { x: { time: true }, y: FROM_ZERO },
+      axes: [axis(colour), axis(colour, { size: 60, values: durationValues })],
+      series: [
+        {},
+        { label: "Time to resolve", stroke: "rgba(28, 88, 217, 0.5)", points: { show: false } },
+        ...shown.map((s) => ({
+          label: s,
+          paths: noLine,
+          points: { show: true, size: 7, fill: severityColour(severities, s), stroke: severityColour(severities, s) },
+        })),
+      ],
+    }),
+    [shown, severities],
+  );
+  const longest = Math.max(0, ...points.map((p) => p.time_to_resolve_ms));
   return (
-    <svg className="incident-chart" viewBox={`0 0 ${WIDTH} 200`} role="img" aria-label={`Time to resolve of ${points.length} incidents`}>
-      <polyline
-        fill="none"
-        stroke="#1c58d9"
-        strokeOpacity={0.5}
-        points={points.map((p) => `${x(p.create_at)},${y(p.time_to_resolve_ms)}`).join(" ")}
-      />
-      {points.map((p) => (
-        <circle key={p.incident_id} cx={x(p.create_at)} cy={y(p.time_to_resolve_ms)} r={4} fill={severityColour(severities, p.severity)}>
-          <title>{`${utcDate(p.create_at)} · ${p.severity} · ${shortDuration(p.time_to_resolve_ms)}`}</title>
-        </circle>
-      ))}
-      <text x={4} y={24} fontSize={11} fill="currentColor">
-        {shortDuration(max)}
-      </text>
-    </svg>
+    <UPlotFigure
+      label={`Time to resolve of ${points.length} incidents; the longest ${shortDuration(longest)}`}
+      options={options}
+      data={data}
+    />
   );
 }
 
-/** Mean time per stage, a row of bars per playbook. */
+/** Mean time per stage, a bar per playbook and stage. */
 export function StageChart({ stats }: { stats: IncidentStats }) {
-  const rows = Object.entries(stats.time_in_stage_ms).flatMap(([playbookId, stages]) =>
-    Object.entries(stages).map(([stage, ms]) => ({ playbook: stats.playbook_names[playbookId] || "No playbook", stage, ms })),
+  const rows = useMemo(
+    () =>
+      Object.entries(stats.time_in_stage_ms).flatMap(([playbookId, stages]) =>
+        Object.entries(stages).map(([stage, ms]) => ({ playbook: stats.playbook_names[playbookId] || "No playbook", stage, ms })),
+      ),
+    [stats],
   );
-  const max = Math.max(1, ...rows.map((r) => r.ms));
+  const data = useMemo<uPlot.AlignedData>(() => [rows.map((_, i) => i), rows.map((r) => r.ms)], [rows]);
+  const options = useMemo<ChartOptions>(
+    () => (colour) => ({
+      height: 240,
+      legend: { show: false },
+      scales: {
+        x: { time: false, range: [-0.5, Math.max(0.5, rows.length - 0.5)] },
+        y: FROM_ZERO,
+      },
+      axes: [
+        axis(colour, {
+          size: 50,
+          splits: () => rows.map((_, i) => i),
+          values: (_chart, splits) => splits.map((i) => (rows[i] ? `${rows[i].playbook}\n${rows[i].stage}` : "")),
+        }),
+        axis(colour, { size: 60, values: durationValues }),
+      ],
+      series: [{}, { label: "Mean time", paths: bars, points: { show: false }, fill: STAGE_COLOURS[0], stroke: STAGE_COLOURS[0] }],
+    }),
+    [rows],
+  );
   return (
-    <svg
-      className="incident-chart"
-      viewBox={`0 0 ${WIDTH} ${rows.length * 26 + 10}`}
-      role="img"
-      aria-label={`Mean time per stage: ${rows.map((r) => `${r.playbook} ${r.stage} ${shortDuration(r.ms)}`).join(", ")}`}
-    >
-      {rows.map((r, i) => (
-        <g key={`${r.playbook}-${r.stage}`}>
-          <text x={4} y={i * 26 + 22} fontSize={12} fill="currentColor">
-            {`${r.playbook} · ${r.stage}`}
-          </text>
-          <rect x={240} y={i * 26 + 8} width={Math.max(2, (r.ms / max) * (WIDTH - 330))} height={18} fill={STAGE_COLOURS[i % 6]}>
-            <title>{`${r.playbook} · ${r.stage}: ${shortDuration(r.ms)}`}</title>
-          </rect>
-          <text x={246 + (r.ms / max) * (WIDTH - 330)} y={i * 26 + 22} fontSize={12} fill="currentColor">
-            {shortDuration(r.ms)}
-          </text>
-        </g>
-      ))}
-    </svg>
+    <UPlotFigure
+      label={`Mean time per stage: ${rows.map((r) => `${r.playbook} ${r.stage} ${shortDuration(r.ms)}`).join(", ")}`}
+      options={options}
+      data={data}
+    />
   );
 }

@@ -7,7 +7,7 @@ import type { WebHost } from "#common/web-plugin-api.ts";
 import { API_BASE } from "../constants.ts";
 import type { Incident } from "../incident-types.ts";
 import { okSchema } from "../incident-types.ts";
-import { followUpListSchema, followUpSchema, type FollowUp } from "../review-types.ts";
+import { followUpsAnswerSchema, followUpAnswerSchema, type FollowUp } from "../review-types.ts";
 
 function Assignee({ host, userId }: { host: WebHost; userId: string }) {
   const user = host.useUser(userId);
@@ -23,14 +23,14 @@ export function FollowUps({ host, incident }: { host: WebHost; incident: Inciden
 
   useEffect(() => {
     void host
-      .fetch(url, { schema: followUpListSchema })
+      .fetch(url, { schema: followUpsAnswerSchema })
       .then((list) => setItems(list.items))
       .catch(fail);
   }, [host, url]);
 
   const add = async () => {
     try {
-      const item = await host.fetch(url, { method: "POST", body: { title }, schema: followUpSchema });
+      const item = await host.fetch(url, { method: "POST", body: { title }, schema: followUpAnswerSchema });
       setItems((list) => [...list, item]);
       setTitle("");
       setError("");
@@ -40,7 +40,7 @@ export function FollowUps({ host, incident }: { host: WebHost; incident: Inciden
   };
   const toggle = async (item: FollowUp) => {
     try {
-      const changed = await host.fetch(`${url}/${item.id}`, { method: "PATCH", body: { done: !item.done }, schema: followUpSchema });
+      const changed = await host.fetch(`${url}/${item.id}`, { method: "PATCH", body: { done: !item.done }, schema: followUpAnswerSchema });
       setItems((list) => list.map((i) => (i.id === item.id ? changed : i)));
     } catch (e) {
       fail(e);

@@ -11,7 +11,7 @@ import { WebFetchError, type WebHost } from "#common/web-plugin-api.ts";
 import { API_BASE } from "../constants.ts";
 import type { Incident } from "../incident-types.ts";
 import { inlineMarkdown } from "../inline-markdown.tsx";
-import { publishedSchema, retrospectiveConflictSchema, retrospectiveSchema } from "../review-types.ts";
+import { publishedSchema, retrospectiveConflictSchema, retrospectiveAnswerSchema } from "../review-types.ts";
 
 const SAVE_DELAY_MS = 1000;
 
@@ -42,7 +42,7 @@ export function RetrospectiveEditor({ host, incident }: { host: WebHost; inciden
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   useEffect(() => {
-    void host.fetch(url, { schema: retrospectiveSchema }).then((retro) => {
+    void host.fetch(url, { schema: retrospectiveAnswerSchema }).then((retro) => {
       version.current = retro.version;
       setText(retro.text);
     });
@@ -57,7 +57,7 @@ export function RetrospectiveEditor({ host, incident }: { host: WebHost; inciden
       const saved = await host.fetch(url, {
         method: "PUT",
         body: { text: value, base_version: version.current },
-        schema: retrospectiveSchema,
+        schema: retrospectiveAnswerSchema,
       });
       version.current = saved.version;
       setState("saved");

@@ -9,7 +9,7 @@ import { useEffect, useState } from "react";
 import type { PluginPageProps } from "#common/web-plugin-api.ts";
 import { API_BASE } from "../constants.ts";
 import { incidentSchema, timelineSchema, type Incident, type TimelineEntry } from "../incident-types.ts";
-import { reportSchema, type ResponseReport } from "../review-types.ts";
+import { responseReportAnswerSchema, type ResponseReport } from "../review-types.ts";
 import { SeverityBadge } from "../components/severity.tsx";
 import { FollowUps } from "../components/follow-ups.tsx";
 import { RetrospectiveEditor } from "../components/retrospective-editor.tsx";
@@ -40,7 +40,7 @@ export function IncidentPage({ host, location, incidentId }: PluginPageProps & {
     Promise.all([
       host.fetch(base, { schema: incidentSchema }),
       host.fetch(`${base}/timeline`, { schema: timelineSchema }),
-      host.fetch(`${base}/report`, { schema: reportSchema }),
+      host.fetch(`${base}/report`, { schema: responseReportAnswerSchema }),
     ])
       .then(([incident, timeline, report]) => live && setLoaded({ incident, timeline: timeline.items, report }))
       .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));

@@ -8,7 +8,7 @@
 import { useEffect, useState } from "react";
 import type { PluginPageProps } from "#common/web-plugin-api.ts";
 import { API_BASE } from "../constants.ts";
-import { statsSchema, type IncidentStats } from "../review-types.ts";
+import { statsAnswerSchema, type IncidentStats } from "../review-types.ts";
 import { useCharts } from "./use-charts.ts";
 
 /** The figures as CSV: one section per table, with a header row each. */
@@ -59,7 +59,7 @@ export function MetricsPage({ host, location }: PluginPageProps) {
     if (until) params.set("until", String(Date.parse(`${until}T00:00:00Z`) + 24 * 60 * 60 * 1000));
     let live = true;
     host
-      .fetch(`${API_BASE}/stats?${params.toString()}`, { schema: statsSchema })
+      .fetch(`${API_BASE}/stats?${params.toString()}`, { schema: statsAnswerSchema })
       .then((answer) => live && setStats(answer))
       .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
     return () => {
