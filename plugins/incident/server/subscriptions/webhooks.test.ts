@@ -139,7 +139,8 @@ describe("listing, reading, changing and deleting", () => {
     ]);
 
     const privateOne = await createWebhook(admin, { team_id: seed.team.id, url: `${URL}/p`, events: ["*"], include_private: true });
-    const adminOnly = "This subscription includes private incidents' events: only system admins may change it, delete it or read its delivery log.";
+    const adminOnly =
+      "This subscription includes private incidents' events: only system admins may change it, delete it or read its delivery log.";
     expect((await seed.alice.get(`${API}/webhooks/${privateOne.id}`)).status).toBe(200);
     expect(await refusal(seed.alice.patch(`${API}/webhooks/${privateOne.id}`, { url: "https://elsewhere.example.com/" }))).toEqual([
       403,
