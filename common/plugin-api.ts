@@ -101,8 +101,6 @@ export interface TeamsApi {
   getByName(name: string): Promise<Team | null>;
   /** True when the user belongs to the team. */
   isMember(teamId: string, userId: string): Promise<boolean>;
-  /** True when the user is an admin of the team (Mattermost's `team_admin`; system admins are not, unless also that). */
-  isAdmin(teamId: string, userId: string): Promise<boolean>;
 }
 
 /** Channels and their members. */

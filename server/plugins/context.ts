@@ -14,7 +14,6 @@ import { ownedTimers } from "../clock.ts";
 import { pluginDirectories } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { canPostInChannel, canReadChannel } from "../policies/channel.ts";
-import { isTeamAdmin } from "../policies/team.ts";
 import {
   channelCreator,
   channelMemberAdder,
@@ -166,7 +165,6 @@ export function createPluginContext(props: {
       get: (teamId) => getTeam(host, teamId),
       getByName: (name) => getTeamByName(host, name),
       isMember: (teamId, userId) => isTeamMember(host, teamId, userId),
-      isAdmin: (teamId, userId) => isTeamAdmin(host, { id: userId }, teamId),
     },
 
     channels: {

@@ -50,7 +50,7 @@ export async function accessBrowsableTeam(host: Host, props: { user: Actor; team
 }
 
 /** Whether a user is an admin of a team (Mattermost's `team_admin` role, which holds `manage_team`). */
-export async function isTeamAdmin(host: Host, user: Pick<Actor, "id">, teamId: string): Promise<boolean> {
+export async function isTeamAdmin(host: Host, user: Actor, teamId: string): Promise<boolean> {
   const member = await getTeamMember(host, teamId, user.id);
   return member?.roles.split(" ").includes("team_admin") ?? false;
 }
