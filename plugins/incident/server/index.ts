@@ -2,7 +2,8 @@
  * @module incident/server
  * The Incident plugin's server entry: `activate(ctx)` migrates its tables,
  * makes sure of its bot, registers the workflow triggers, routes, `/incident`,
- * the start dialog, the workflow actions and the reminder jobs, makes
+ * the start dialog, the workflow actions, the reminder jobs and event
+ * subscriptions (subscriptions/), makes
  * timeline entries follow the posts they quote, then applies the playbooks
  * directory (and, when a team is created, that team's files); a user who
  * leaves a private incident's channel is told the incident is gone.
@@ -32,6 +33,7 @@ import { registerSidebarRoutes } from "./routes/sidebar.ts";
 import { registerStatusUpdateRoutes } from "./routes/status-updates.ts";
 import { registerTimelineRoutes } from "./routes/timeline.ts";
 import { registerReminders } from "./reminders.ts";
+import { activateSubscriptions } from "./subscriptions/index.ts";
 import { followQuotedPosts } from "./timeline.ts";
 import { addBuiltinSubcommands, IncidentCommand } from "./slash-command.ts";
 import { IncidentStore } from "./store.ts";
@@ -63,6 +65,7 @@ export async function activateIncident(ctx: PluginContext): Promise<ActivatedInc
   registerReviewRoutes(reviewDeps);
   seedRetrospectives(reviewDeps);
   registerReminders(deps);
+  activateSubscriptions(deps);
   followQuotedPosts(deps);
   const command = new IncidentCommand(deps);
   addBuiltinSubcommands(command, deps);

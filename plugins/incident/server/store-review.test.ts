@@ -5,12 +5,11 @@
  * outline, version 0), follow-ups, history sorting and metrics.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { newId } from "#common/ids.ts";
-import { expectBody, oldTeamWithChannels, pageOf, startServerWithPlugins, workspaceBefore, type TestServer } from "#testing";
+import { expectBody, pageOf, startServerWithPlugins, workspaceBefore, type TestServer } from "#testing";
 import { retrospectiveAnswerSchema, statsAnswerSchema } from "../common/review-answers.ts";
 import { incidentAnswerSchema } from "../common/types.ts";
-import { migrations, type IncidentTables } from "./store.ts";
-import { API, timelineOf } from "./test-server.ts";
+import { migrations } from "./store.ts";
+import { API, oldIncident, timelineOf } from "./test-server.ts";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -22,64 +21,7 @@ describe("migration 0005_review", () => {
   it("opens a workspace of the previous version: incidents and timeline kept, retrospectives, follow-ups and stats work on them", async () => {
     const old = await workspaceBefore("~", { pluginId: "incident", migrations, before: "0005" });
     const now = Date.UTC(2029, 5, 1);
-    const {
-      team,
-      channelIds: [channelId = ""],
-    } = await oldTeamWithChannels(old.db, { at: now, channels: ["db-down"] });
-    // The incident row as 0005 left it: without the columns of later migrations.
-    const db = old.db.withTables<{
-      incident_incidents: Omit<IncidentTables["incident_incidents"], "archive_on_end">;
-      incident_timeline: IncidentTables["incident_timeline"];
-    }>();
-    const incidentId = newId();
-    await db
-      .insertInto("incident_incidents")
-      .values({
-        id: incidentId,
-        team_id: team.id,
-        channel_id: channelId,
-        channel_name: "db-down",
-        name: "DB down",
-        seq: 1,
-        commander_user_id: "",
-        playbook_id: "",
-        playbook_version: 0,
-        playbook_name: "",
-        fields: "{}",
-        stages: JSON.stringify(["Triage", "Resolved"]),
-        current_stage: "Resolved",
-        forwarding: "[]",
-        status: "ended",
-        private: 0,
-        create_at: now,
-        update_at: now,
-        end_at: now + 90_000,
-        severity: "SEV2",
-        severities: JSON.stringify(["SEV1", "SEV2", "SEV3", "SEV4"]),
-        roles: "{}",
-        broadcast: "[]",
-        update_every_ms: 0,
-        last_status_update_at: 0,
-        reminded_due_at: 0,
-        drill: 0,
-        channel_created: 1,
-        item_seq: 0,
-      })
-      .execute();
-    const entry = (type: "incident_started" | "incident_ended", at: number) => ({
-      id: newId(),
-      incident_id: incidentId,
-      type,
-      create_at: at,
-      actor_user_id: "",
-      summary: type,
-      post_id: "",
-      details: "{}",
-    });
-    await db
-      .insertInto("incident_timeline")
-      .values([entry("incident_started", now), entry("incident_ended", now + 90_000)])
-      .execute();
+    const { team, incidentId } = await oldIncident(old, { now, status: "ended" });
 
     server = await startServerWithPlugins(["incident"], await old.release());
     const admin = await server.admin();

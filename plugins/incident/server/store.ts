@@ -12,6 +12,7 @@ import type { BroadcastOutcome, IncidentStatus, StatusUpdate, TimelineEntry, Tim
 import type { FollowUp, Retrospective } from "../common/review-types.ts";
 import { z } from "zod";
 import { orderChecklist } from "../common/checklist.ts";
+import { subscriptionsMigration } from "./subscriptions/store.ts";
 
 export interface IncidentsTable {
   id: string;
@@ -339,6 +340,8 @@ export const migrations: Record<string, PluginMigration> = {
       await db.schema.createIndex("incident_timeline_type").on("incident_timeline").columns(["type", "incident_id", "create_at"]).execute();
     },
   },
+  // Event subscriptions, their deliveries and attempts (DESIGN.md section 11; subscriptions/store.ts).
+  "0007_subscriptions": subscriptionsMigration,
   // A playbook's archive_on_end, copied at start like its stages (issue 12); incidents from before never archive.
   "0008_archive_on_end": {
     async up(db) {

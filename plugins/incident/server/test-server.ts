@@ -5,7 +5,9 @@
  * kit's `startServerWithPlugins`), plus small helpers for its API and slash commands.
  */
 import type { Channel, Team, User } from "#common/wire.ts";
-import { expectBody, startServerWithPlugins, type ManualClock, type TestClient, type TestServer } from "#testing";
+import { newId } from "#common/ids.ts";
+import { expectBody, oldTeamWithChannels, startServerWithPlugins, type ManualClock, type OldWorkspace, type TestClient, type TestServer } from "#testing";
+import type { IncidentTables } from "./store.ts";
 import { z } from "zod";
 import { channelMemberSchema } from "#common/wire-schemas.ts";
 import {
@@ -77,4 +79,77 @@ export async function timelineOf(client: TestClient, incidentId: string): Promis
   const res = await client.get(`${API}/incidents/${incidentId}/timeline`);
   if (res.status !== 200) throw new Error(`timeline: ${res.status} ${JSON.stringify(res.body)}`);
   return expectBody(res, timelineAnswerSchema).items;
+}
+
+/**
+ * An incident as an earlier version left it in an old workspace (migration
+ * tests, with the columns of migrations up to 0005): its team, its public
+ * channel `db-down`, the incident "DB down" (`ended` 90 s after `now`, or
+ * `active`), and its timeline of `incident_started` (and `incident_ended`).
+ */
+export async function oldIncident(
+  old: OldWorkspace,
+  props: { now: number; status: "active" | "ended" },
+): Promise<{ team: { id: string; name: string }; channelId: string; incidentId: string }> {
+  const { now } = props;
+  const {
+    team,
+    channelIds: [channelId = ""],
+  } = await oldTeamWithChannels(old.db, { at: now, channels: ["db-down"] });
+  // The incident row as 0005 left it: without the columns of later migrations.
+  const db = old.db.withTables<{
+    incident_incidents: Omit<IncidentTables["incident_incidents"], "archive_on_end">;
+    incident_timeline: IncidentTables["incident_timeline"];
+  }>();
+  const incidentId = newId();
+  const ended = props.status === "ended";
+  await db
+    .insertInto("incident_incidents")
+    .values({
+      id: incidentId,
+      team_id: team.id,
+      channel_id: channelId,
+      channel_name: "db-down",
+      name: "DB down",
+      seq: 1,
+      commander_user_id: "",
+      playbook_id: "",
+      playbook_version: 0,
+      playbook_name: "",
+      fields: "{}",
+      stages: JSON.stringify(["Triage", "Resolved"]),
+      current_stage: ended ? "Resolved" : "Triage",
+      forwarding: "[]",
+      status: props.status,
+      private: 0,
+      create_at: now,
+      update_at: now,
+      end_at: ended ? now + 90_000 : 0,
+      severity: "SEV2",
+      severities: JSON.stringify(["SEV1", "SEV2", "SEV3", "SEV4"]),
+      roles: "{}",
+      broadcast: "[]",
+      update_every_ms: 0,
+      last_status_update_at: 0,
+      reminded_due_at: 0,
+      drill: 0,
+      channel_created: 1,
+      item_seq: 0,
+    })
+    .execute();
+  const entry = (type: "incident_started" | "incident_ended", at: number) => ({
+    id: newId(),
+    incident_id: incidentId,
+    type,
+    create_at: at,
+    actor_user_id: "",
+    summary: type,
+    post_id: "",
+    details: "{}",
+  });
+  await db
+    .insertInto("incident_timeline")
+    .values(ended ? [entry("incident_started", now), entry("incident_ended", now + 90_000)] : [entry("incident_started", now)])
+    .execute();
+  return { team, channelId, incidentId };
 }

@@ -75,6 +75,8 @@ export async function recordTimelineEntry(
   };
   await deps.store.insertTimelineEntry(entry);
   deps.ctx.realtime.publish(TIMELINE_EVENTS.added, { incident_id: entry.incident_id, entry }, incidentScope(props.incident));
+  // Extensions (event subscriptions) hear of every entry; a failing one never fails the change.
+  await deps.changes.fireTimelineEntry(entry);
   return entry;
 }
 

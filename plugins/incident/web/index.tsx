@@ -24,6 +24,7 @@ import { EVENTS, PLUGIN_ID, REMOVED_EVENT, TIMELINE_EVENTS, UPDATE_POST } from "
 import { registerPostMenuActions } from "./post-menu.ts";
 import { IncidentsPage } from "./pages/history-page.tsx";
 import { IncidentSidebar } from "./sidebar.ts";
+import { WebhooksAdminPage } from "./pages/webhooks-admin-page.tsx";
 
 /** The plugin's events, each carrying the whole incident in `data.incident` (docs/incident.md). */
 const EVENT_NAMES = Object.values(EVENTS).map((name) => `custom_${PLUGIN_ID}_${name}`);
@@ -93,6 +94,8 @@ export function register(registry: WebPluginRegistry, host: WebHost): void {
     text: "Incidents",
     action: (location) => location.team && host.navigate(`/${location.team.name}/incidents`),
   });
+  // Event subscriptions and their delivery log (DESIGN.md section 11), for system admins.
+  registry.registerAdminConsolePage({ id: "webhooks", title: "Event subscriptions", component: WebhooksAdminPage });
   // After a reconnect, events may have been missed: read the lists (and open timelines) again.
   registry.registerWebSocketEventHandler("hello", () => {
     reloadSidebar();
