@@ -101,6 +101,7 @@ async function seedIncidents(server: RunningServer, props: { teamId: string; end
           drill: i % 50 === 3 ? 1 : 0,
           channel_created: 1,
           item_seq: 0,
+          archive_on_end: 0,
         });
         const entry = (type: TimelineTable["type"], when: number, details: object): TimelineTable => ({
           id: newId(),
