@@ -9,6 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
+import pg from "pg";
 import { newId, newToken } from "#common/ids.ts";
 import type { Channel, User } from "#common/wire.ts";
 import { loadConfig, type Config } from "../server/config.ts";
@@ -31,6 +32,21 @@ export interface BenchCase {
   id: string;
   title: string;
   run(): Promise<BenchOutcome>;
+}
+
+/** The database URL the bench may use (127.0.0.1 only), when PostgreSQL answers there. */
+export async function benchPostgres(): Promise<string | null> {
+  const databaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  if (new URL(databaseUrl).hostname !== "127.0.0.1") return null;
+  const probe = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 1000 });
+  try {
+    await probe.connect();
+    return databaseUrl;
+  } catch {
+    return null;
+  } finally {
+    await probe.end().catch(() => {});
+  }
 }
 
 /** A fresh temporary directory, removed by the returned function. */
