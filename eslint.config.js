@@ -27,8 +27,20 @@ const betweenPlugins = pluginIds.map((id) => ({
   message: "a plugin never imports another plugin (DESIGN section 1): share through #plugin-api or #common/*",
 }));
 
-/** Test files and their helpers (shared cases, test servers, fixtures): the only files that may import the `#testing` kit. */
-const testFiles = ["**/*.test.ts", "**/*.test.tsx", "**/test-server.ts", "**/*-cases.ts", "**/testdata/**", "server/testing/**", "e2e/**"];
+/**
+ * Test files and their helpers (shared cases, test servers, fixtures), and the benchmarks (which measure
+ * what the tests prove, with the same servers and fault machinery): the only files that may import the `#testing` kit.
+ */
+const testFiles = [
+  "**/*.test.ts",
+  "**/*.test.tsx",
+  "**/test-server.ts",
+  "**/*-cases.ts",
+  "**/testdata/**",
+  "server/testing/**",
+  "e2e/**",
+  "bench/**",
+];
 
 /** A relative import of the test kit, e.g. `../../server/testing/harness.ts`. */
 const relativeTestKit = {

@@ -15,6 +15,7 @@ import { p5IncidentLists } from "./p5-incident-lists.ts";
 import { p7Search } from "./p7-search.ts";
 import { a1SignIn } from "./a1-sign-in.ts";
 import { durability } from "./durability.ts";
+import { hardening } from "./hardening.ts";
 
 export const cases: BenchCase[] = [
   p1Forwarding,
@@ -26,6 +27,7 @@ export const cases: BenchCase[] = [
   p7Search,
   a1SignIn,
   durability,
+  hardening,
 ];
 
 async function main(argv: string[]): Promise<number> {

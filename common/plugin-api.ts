@@ -317,6 +317,26 @@ export interface PluginRequest<Params = Record<string, string>, Query = Record<s
 export type RouteAccess = "none" | "user" | "system_admin";
 
 /**
+ * The kinds of {@link RoutePolicy}, as the authorization matrix
+ * (server/api/plugin-authorization-matrix.test.ts) checks them.
+ */
+export const ROUTE_POLICIES = ["open", "signed-in", "admin", "team", "team-admin", "channel", "input"] as const;
+
+/**
+ * Who a route lets through beyond its `auth`, declared on every route so the
+ * authorization matrix can check each caller kind (anonymous, no team, team
+ * non-member, channel non-member, channel member, system admin) against it:
+ * - `open`: anyone, signed in or not (`auth: "none"`; a secret in the path guards it, or nothing needs to);
+ * - `signed-in`: any signed-in user — also a list answered filtered to what the caller may see;
+ * - `admin`: system admins only (checked in the handler when `auth` is `user`, so the refusal can say what was refused);
+ * - `team`: the members of the team that the path's resource (`:id`) belongs to, and system admins;
+ * - `team-admin`: that team's admins, and system admins;
+ * - `channel`: whoever can read the channel of the path's resource (a private channel: its members), and system admins;
+ * - `input`: decided by a body or query value (a `team_id`, a post id): the matrix checks the `auth` cells only, so the route's own tests must cover the rest.
+ */
+export type RoutePolicy = (typeof ROUTE_POLICIES)[number];
+
+/**
  * A plugin HTTP route under `/plugins/{id}/`. The host validates `params`,
  * `query` and `body` with their zod schemas before the handler runs and answers
  * a 400 naming each field and reason when they do not parse; the same
@@ -332,6 +352,8 @@ export interface RouteDefinition<
   path: string;
   /** `user` (default) answers 401 to anonymous callers, `system_admin` also 403 to others. */
   auth?: RouteAccess;
+  /** Who the route lets through beyond `auth` (required: a route without one is refused on registration). */
+  policy: RoutePolicy;
   /** Error id of the 400 when `params`, `query` or `body` do not parse (default `<plugin id>.request.invalid`). */
   invalidId?: string;
   /** One line for the route table and OpenAPI. */

@@ -24,36 +24,18 @@
  * reason (its access cells are still checked).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Channel, Post, Team } from "#common/wire.ts";
-import { startTestServer, UserClient, type TestServer } from "#testing";
+import {
+  allowedFor,
+  cellProblem,
+  MatrixCallers,
+  refusedFirst,
+  startTestServer,
+  type Kind,
+  type MatrixFixture as Fixture,
+  type TestServer,
+} from "#testing";
 import { samplePath } from "./route-probes.ts";
 import type { RouteEntry } from "./route-table.ts";
-
-/** Who calls: the columns of the matrix. */
-const ROLES = ["anonymous", "noTeam", "teamNonMember", "channelNonMember", "member", "admin"] as const;
-type Role = (typeof ROLES)[number];
-
-/**
- * What a policy lets through, as a kind:
- * - `open`: anyone, signed in or not; `signed-in`: any signed-in user; `admin`: system admins;
- * - `team`: the team's members and system admins; `channel`: those who can read the private channel (its members) and system admins;
- * - `self`: the user named by `:userId` (the member) and system admins; `post-author`: the post's author (the member) and system admins;
- * - `author-only`: the post's author alone, not even system admins; `channel-admin`: team or system admins;
- * - `self-only`: the user named by `:userId` (the member) alone, not even system admins;
- * - `unsampled`: depends on a body or query value, or a resource the fixture does not make: only the access cells are checked.
- */
-type Kind =
-  | "open"
-  | "signed-in"
-  | "admin"
-  | "team"
-  | "channel"
-  | "self"
-  | "post-author"
-  | "author-only"
-  | "channel-admin"
-  | "self-only"
-  | "unsampled";
 
 /** Every policy text of the route table, by kind. A new text fails the test until it has a row. */
 const POLICY_KINDS: Record<string, Kind> = {
@@ -148,41 +130,12 @@ const FEATURE_OFF_501: Record<string, string> = {
   "GET /api/v4/emoji/:emojiId/image": "api.emoji.disabled.app_error",
 };
 
-/** Who each kind lets through, among the signed-in roles. */
-const ALLOWED: Record<Exclude<Kind, "unsampled" | "open" | "signed-in">, readonly Role[]> = {
-  admin: ["admin"],
-  team: ["channelNonMember", "member", "admin"],
-  channel: ["member", "admin"],
-  self: ["member", "admin"],
-  "post-author": ["member", "admin"],
-  "author-only": ["member"],
-  "channel-admin": ["admin"],
-  "self-only": ["member"],
-};
-
-/** One route's fixture: a fresh member (a route may deactivate them), an invite-only team, its private channel, and the member's post in it. */
-interface Fixture {
-  member: UserClient;
-  team: Team;
-  channel: Channel;
-  post: Post;
-}
-
 let server: TestServer;
-let callers: Record<Exclude<Role, "anonymous">, UserClient>;
+let callers: MatrixCallers;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const admin = await server.admin();
-  callers = {
-    admin,
-    noTeam: await server.createUser(),
-    teamNonMember: await server.createUser(),
-    channelNonMember: await server.createUser(),
-    member: await server.createUser(),
-  };
-  const elsewhere = await server.createTeam(admin, { type: "I" });
-  await joinTeam(elsewhere, callers.teamNonMember);
+  callers = await MatrixCallers.make(server);
 });
 afterAll(async () => {
   await server?.close();
@@ -226,36 +179,6 @@ function fixturePath(entry: RouteEntry, fixture: Fixture): string | undefined {
   return missing ? undefined : filled;
 }
 
-/** A fresh fixture: the member on an invite-only team and in its private channel, with a post; the channel non-member on the team only. */
-async function makeFixture(): Promise<Fixture> {
-  const member = await server.createUser();
-  callers.member = member;
-  const team = await server.createTeam(callers.admin, { type: "I" });
-  await joinTeam(team, callers.channelNonMember);
-  const channel = await server.createChannel(callers.admin, { teamId: team.id, type: "P" });
-  await server.addToChannel(callers.admin, { channel, user: member.user });
-  const post = await server.createPost(member, { channelId: channel.id, message: "matrix" });
-  return { member, team, channel, post };
-}
-
-/** Add a user to a team, as the admin. */
-async function joinTeam(team: Team, user: UserClient): Promise<void> {
-  const res = await callers.admin.post(`/api/v4/teams/${team.id}/members`, { team_id: team.id, user_id: user.user.id });
-  if (res.status !== 201) throw new Error(`joinTeam: ${res.status} ${JSON.stringify(res.body)}`);
-}
-
-/** Sign in again every caller whose session a route ended (logout, session revocation, deactivation undone). */
-async function signInAgain(): Promise<void> {
-  for (const role of ["admin", "noTeam", "teamNonMember", "channelNonMember"] as const) {
-    const caller = callers[role];
-    if ((await caller.get("/api/v4/users/me")).status !== 401) continue;
-    const login = await server.anonymous.post("/api/v4/users/login", { login_id: caller.user.username, password: "password-123" });
-    const token = login.headers.get("token");
-    if (login.status !== 200 || !token) throw new Error(`sign-in of ${role}: ${login.status} ${JSON.stringify(login.body)}`);
-    callers[role] = new UserClient(server.url, token, caller.user);
-  }
-}
-
 const bodyFor = (entry: RouteEntry) => (entry.method === "GET" || entry.method === "DELETE" ? undefined : {});
 
 describe("the authorization matrix", () => {
@@ -268,7 +191,7 @@ describe("the authorization matrix", () => {
   });
 
   it("can sample every resource route from a fixture, or lists it in UNSAMPLED", async () => {
-    const fixture = await makeFixture();
+    const fixture = await callers.fixture();
     const unsampled = server.host.routes
       .list({ owner: "host" })
       .filter((entry) => needsFixture(kindOf(entry) ?? "unsampled") && !UNSAMPLED[label(entry)] && !fixturePath(entry, fixture))
@@ -286,44 +209,24 @@ describe("the authorization matrix", () => {
       /** Set once an allowed caller's write succeeded: a later allowed caller may then find the resource gone (404). */
       let written = false;
       // Every route gets its own member; resource routes their own team, channel and post too.
-      const fixture = sampled ? await makeFixture() : undefined;
-      if (!fixture) callers.member = await server.createUser();
+      const fixture = sampled ? await callers.fixture() : undefined;
+      if (!fixture) await callers.freshMember();
       const urlPath = (fixture && fixturePath(entry, fixture)) || samplePath(entry);
-      // The refused first, then the allowed, so a write that succeeds (a delete) runs last on its fixture.
-      const order: Role[] = [...ROLES].sort((a, b) => Number(allowedFor(kind, a)) - Number(allowedFor(kind, b)));
-      for (const role of order) {
-        const caller = role === "anonymous" ? server.anonymous : callers[role];
-        const res = await caller.request(entry.method, urlPath, bodyFor(entry));
+      for (const role of refusedFirst(kind)) {
+        const res = await callers.client(role).request(entry.method, urlPath, bodyFor(entry));
         cells += 1;
         const cell = `${label(entry)} as ${role} (${kind}): ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`;
         const featureOff =
           res.status === 501 &&
           FEATURE_OFF_501[label(entry)] !== undefined &&
           (res.body as { id?: unknown } | undefined)?.id === FEATURE_OFF_501[label(entry)];
-        if (res.status >= 500 && !featureOff) problems.push(`5xx: ${cell}`);
-        else if (role === "anonymous") {
-          if (entry.access !== "none" && res.status !== 401) problems.push(`expected 401: ${cell}`);
-        } else if (entry.access === "system_admin" && role !== "admin") {
-          if (res.status !== 403) problems.push(`expected 403: ${cell}`);
-        } else if (sampled) {
-          const allowed = allowedFor(kind, role);
-          if (!allowed && res.status < 300) problems.push(`expected a refusal: ${cell}`);
-          const refusals = written ? [401, 403] : [401, 403, 404];
-          if (allowed && refusals.includes(res.status)) problems.push(`expected to be let through: ${cell}`);
-          if (allowed && res.status < 300 && entry.method !== "GET") written = true;
-        }
+        const problem = cellProblem({ cell, role, kind, access: entry.access, status: res.status, sampled, written, featureOff });
+        if (problem) problems.push(problem);
+        if (sampled && allowedFor(kind, role) && res.status < 300 && entry.method !== "GET") written = true;
       }
-      await signInAgain();
+      await callers.signInAgain();
     }
     expect(problems).toEqual([]);
     expect(cells).toBeGreaterThan(300);
   }, 600_000);
 });
-
-/** Whether a signed-in role is let through by a kind (anonymous callers never are, but on open routes). */
-function allowedFor(kind: Kind, role: Role): boolean {
-  if (kind === "open") return true;
-  if (role === "anonymous") return false;
-  if (kind === "signed-in" || kind === "unsampled") return true;
-  return ALLOWED[kind].includes(role);
-}

@@ -201,6 +201,8 @@ export class OidcSignIn {
       .values({ provider: OPENID_PROVIDER, subject: claims.sub, user_id: user.id, create_at: now, last_login_at: now })
       .onConflict((oc) => oc.columns(["provider", "subject"]).doNothing())
       .execute();
+    // A newly linked admin closes password sign-in (passwordLoginOpen) in every process.
+    this.host.caches.invalidate({ kind: "user", id: user.id });
     return user;
   }
 
@@ -253,18 +255,21 @@ export class OidcSignIn {
  * and even then until at least one active system admin has signed in through
  * the provider, so turning it off never locks the admins out.
  */
-export async function passwordLoginOpen(host: Pick<Host, "db" | "config">): Promise<boolean> {
+export async function passwordLoginOpen(host: Pick<Host, "db" | "config" | "caches">): Promise<boolean> {
   if (host.config.passwordLogin || !host.config.oidc) return true;
-  const admin = await host.db
-    .selectFrom("user_identities")
-    .innerJoin("users", "users.id", "user_identities.user_id")
-    .select("users.id")
-    .where("user_identities.provider", "=", OPENID_PROVIDER)
-    .where("users.delete_at", "=", 0)
-    .where("users.roles", "like", `%${systemAdminRole}%`)
-    .limit(1)
-    .executeTakeFirst();
-  return !admin;
+  // Held until a user changes (roles, deactivation, a provider identity linked: a `user` invalidation, in every process).
+  return host.caches.flag("passwordLoginOpen", async () => {
+    const admin = await host.db
+      .selectFrom("user_identities")
+      .innerJoin("users", "users.id", "user_identities.user_id")
+      .select("users.id")
+      .where("user_identities.provider", "=", OPENID_PROVIDER)
+      .where("users.delete_at", "=", 0)
+      .where("users.roles", "like", `%${systemAdminRole}%`)
+      .limit(1)
+      .executeTakeFirst();
+    return !admin;
+  });
 }
 
 /**

@@ -23,11 +23,11 @@ export async function activate(ctx) {
     },
   });
   const write = (name) => ctx.storage.db().insertInto("blind_names").values({ team_id: "t", name }).execute();
-  ctx.http.route({ method: "POST", path: "/names", async handler(req) {
+  ctx.http.route({ method: "POST", path: "/names", policy: "signed-in", async handler(req) {
     await write(req.body.name);
     return { status: 201, body: { name: req.body.name } };
   } });
-  ctx.http.route({ method: "POST", path: "/classify", async handler(req) {
+  ctx.http.route({ method: "POST", path: "/classify", policy: "signed-in", async handler(req) {
     try {
       await write(req.body.name);
       return { violation: null };

@@ -5,7 +5,7 @@
  * {@link Registrations}, which the host disposes when the plugin is disabled.
  */
 import type { Migration } from "kysely";
-import type { Disposable, PluginContext, PluginManifest, PluginMigration } from "#plugin-api";
+import { ROUTE_POLICIES, type Disposable, type PluginContext, type PluginManifest, type PluginMigration } from "#plugin-api";
 import { migrate } from "../db/index.ts";
 import { uniqueViolation } from "../db/unique-violation.ts";
 import { badRequest, conflict, forbidden, notFound } from "../errors.ts";
@@ -272,11 +272,15 @@ export function createPluginContext(props: {
         const limit = route.maxBodyBytes;
         if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > BODY_LIMITS.pluginRouteMax))
           throw pluginMistake("maxBodyBytes", `${limit} must be a whole number of bytes from 1 to ${BODY_LIMITS.pluginRouteMax}`);
+        // Uploaded bundles are JavaScript: the type that requires a policy does not reach them, so the host checks it too.
+        if (!(ROUTE_POLICIES as readonly unknown[]).includes(route.policy))
+          throw pluginMistake("policy", `${route.method} ${route.path} must declare a policy, one of ${ROUTE_POLICIES.join(", ")}`);
         const served = router.add(route);
         const listed = host.routes.add({
           method: route.method,
           path: `/plugins/${pluginId}${route.path}`,
           access: route.auth ?? "user",
+          policy: route.policy,
           owner: pluginId,
           summary: route.summary,
           params: route.params,

@@ -122,7 +122,7 @@ function throwLater(message) {
 export function activate(ctx) {
   throwLater("thrown from the plugin's own timer");
   void Promise.reject(new Error("a promise the plugin forgot"));
-  ctx.http.route({ method: "POST", path: "/boom", auth: "none", handler() {
+  ctx.http.route({ method: "POST", path: "/boom", policy: "open", auth: "none", handler() {
     throwLater("thrown again, on request");
     return { status: "OK" };
   } });

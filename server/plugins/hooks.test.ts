@@ -62,7 +62,7 @@ const hangingHook = makeBundle({
     "let calls = 0;",
     "export function activate(ctx) {",
     "  ctx.hooks.messageWillBePosted(() => { calls += 1; return new Promise(() => {}); });",
-    "  ctx.http.route({ method: 'GET', path: '/calls', handler: () => ({ calls }) });",
+    "  ctx.http.route({ method: 'GET', path: '/calls', policy: 'signed-in', handler: () => ({ calls }) });",
     "}",
     "",
   ].join("\n"),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { safeParse } from "zod";
 import { apiErrorBodySchema } from "#common/wire-schemas.ts";
-import { builtBundles, startTestServer, type TestClient, type TestServer } from "#testing";
+import { builtBundles, makeBundle, startTestServer, upload, type TestClient, type TestServer } from "#testing";
 import { boundaryDir } from "./testdata/helpers.ts";
 
 let server: TestServer;
@@ -17,6 +17,22 @@ beforeAll(async () => {
 afterAll(async () => server.close());
 
 describe("plugin routes validated by the host", () => {
+  it("refuses a route without a policy when the plugin activates, naming the field and the kinds", async () => {
+    const bundle = makeBundle({
+      manifest: { id: "nopolicy", name: "No policy", version: "1.0.0", server: { entry: "server/index.js" } },
+      server: `export function activate(ctx) { ctx.http.route({ method: "GET", path: "/x", handler: () => ({}) }); }`,
+    });
+    expect((await upload(admin, bundle)).status).toBe(201);
+    const enabled = await admin.post("/api/v4/plugins/nopolicy/enable");
+    expect(enabled.status).toBe(400);
+    expect(enabled.body).toMatchObject({
+      id: "app.plugin.activate.app_error",
+      message:
+        'Plugin "nopolicy" is enabled but failed to activate: policy: GET /x must declare a policy, one of open, signed-in, admin, team, team-admin, channel, input',
+    });
+    expect((await user.get("/plugins/nopolicy/x")).status).toBe(404);
+  });
+
   it("hands the handler params and query parsed (and coerced) by the route's schemas", async () => {
     const res = await user.get("/plugins/boundary/api/v1/items/7?loud=true");
     expect(res.status).toBe(200);

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { RouteDefinition } from "#plugin-api";
 import { PluginRouter } from "./router.ts";
 
-const route = (method: RouteDefinition["method"], path: string): RouteDefinition => ({ method, path, handler: () => path });
+const route = (method: RouteDefinition["method"], path: string): RouteDefinition => ({
+  method,
+  path,
+  policy: "signed-in",
+  handler: () => path,
+});
 
 describe("PluginRouter", () => {
   it("matches params, prefers literal segments whatever the order, and decodes segments", () => {

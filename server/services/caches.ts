@@ -20,6 +20,16 @@ export type Invalidation =
 
 const TOPIC = "cache.invalidate";
 
+/**
+ * The workspace facts {@link Caches.flag} holds:
+ * - `hasUsers`: someone has signed up. Held only once true: users are deactivated, never deleted,
+ *   so it never turns false again and needs no invalidation, in any process;
+ * - `passwordLoginOpen`: no active system admin has signed in through the provider yet (oidc.ts).
+ *   Dropped by every `user` invalidation (roles changed, deactivated, a provider identity linked),
+ *   here and, through the bus, in every other process.
+ */
+export type WorkspaceFlag = "hasUsers" | "passwordLoginOpen";
+
 /** Rows held by key. Callers read, remember and forget them; only the cache changes what it holds. */
 export class RowCache<K, V> {
   private readonly rows = new Map<K, V>();
@@ -67,6 +77,10 @@ export class Caches {
   readonly channels = new ChannelCache();
   /** channel id → ids of its members. */
   readonly members = new RowCache<string, Set<string>>();
+  /** Facts every anonymous page load asks (`GET /api/v4/config/client`), read through {@link Caches.flag}. */
+  private readonly flags = new RowCache<WorkspaceFlag, boolean>();
+  /** Bumped by every invalidation applied: a read that began before one may be stale, and is not kept. */
+  private generation = 0;
   private readonly listeners = new Set<(inv: Invalidation) => void>();
 
   constructor(private readonly bus: EventBus) {
@@ -90,6 +104,20 @@ export class Caches {
     this.bus.publish(TOPIC, inv);
   }
 
+  /**
+   * A workspace fact, read from the database only when this process does not hold it: `read` answers
+   * it, and the answer is held when `keep` says so (default: always) and no invalidation came while it
+   * was read. Which invalidations drop which fact is in {@link WorkspaceFlag}.
+   */
+  async flag(key: WorkspaceFlag, read: () => Promise<boolean>, keep: (value: boolean) => boolean = () => true): Promise<boolean> {
+    const held = this.flags.get(key);
+    if (held !== undefined) return held;
+    const before = this.generation;
+    const value = await read();
+    if (keep(value) && before === this.generation) this.flags.set(key, value);
+    return value;
+  }
+
   /** Be told of every invalidation, local or remote. */
   onInvalidate(listener: (inv: Invalidation) => void): () => void {
     this.listeners.add(listener);
@@ -97,9 +125,11 @@ export class Caches {
   }
 
   private apply(inv: Invalidation): void {
+    this.generation += 1;
     switch (inv.kind) {
       case "user":
         this.sessions.deleteWhere((entry) => entry.user.id === inv.id);
+        this.flags.delete("passwordLoginOpen");
         break;
       case "session":
         this.sessions.delete(inv.tokenHash);
@@ -116,6 +146,7 @@ export class Caches {
         this.sessions.deleteWhere(() => true);
         this.channels.deleteWhere(() => true);
         this.members.deleteWhere(() => true);
+        this.flags.deleteWhere(() => true);
         break;
     }
     for (const listener of this.listeners) listener(inv);

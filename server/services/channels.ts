@@ -307,42 +307,86 @@ export async function channelMemberAdder(
     throw badRequest("api.channel.add_member.direct", "channel: the members of a direct or group message are fixed when it is made");
   const user = await host.db.selectFrom("users").select(["id", "delete_at"]).where("id", "=", props.userId).executeTakeFirst();
   if (!user || user.delete_at) throw badRequest("api.channel.add_member.user", "user_id: no active user with this id");
-  const now = Date.now();
   const already = await isChannelMember(host, channel.id, props.userId);
-  if (!already) {
-    await host.db
-      .insertInto("team_members")
-      .values({ team_id: channel.team_id, user_id: props.userId, roles: "team_user", create_at: now, delete_at: 0 })
-      .onConflict((oc) => oc.columns(["team_id", "user_id"]).doUpdateSet({ delete_at: 0 }))
-      .execute();
-    await host.db
-      .insertInto("channel_members")
-      .values({
-        channel_id: channel.id,
-        user_id: props.userId,
-        roles: "channel_user",
-        last_viewed_at: 0,
-        msg_count: 0,
-        create_at: now,
-        last_update_at: now,
-      })
-      .onConflict((oc) => oc.columns(["channel_id", "user_id"]).doNothing())
-      .execute();
-    host.caches.invalidate({ kind: "members", channelId: channel.id });
-    host.realtime.publish(
-      "user_added",
-      { user_id: props.userId, team_id: channel.team_id, channel_id: channel.id },
-      { channelId: channel.id },
-    );
-    host.hooks.fireMemberAdded({ channelId: channel.id, userId: props.userId });
-    await membershipPoster(host, { kind: "added", channelId: channel.id, userId: props.userId, actorId: props.actorId ?? props.userId });
-    // The new member has read everything up to their own arrival, its post included (as in Mattermost).
-    await channelViewer(host, { channelId: channel.id, userId: props.userId });
-  }
+  if (!already) await newMemberAdder(host, { channel, userId: props.userId, actorId: props.actorId ?? props.userId });
   const member = await getChannelMember(host, channel.id, props.userId);
   // Just written; gone only if the user was removed at the same moment.
   if (!member) throw notFound("channel_member", "not a member of this channel");
   return member;
+}
+
+/** Refuses a member row that a concurrent add wrote first: that add announces the member, this one does nothing. */
+class AlreadyMember extends Error {}
+
+/**
+ * Write a new member (and their team membership), the system post that announces them and their read
+ * mark — up to their own arrival, its post included, as in Mattermost — in one transaction; then tell
+ * the channel, the plugins and the member's other sessions.
+ */
+async function newMemberAdder(host: Host, props: { channel: Channel; userId: string; actorId: string }): Promise<void> {
+  const { channel, userId } = props;
+  const now = Date.now();
+  let viewedAt = now;
+  try {
+    await membershipPoster(
+      host,
+      { kind: "added", channelId: channel.id, userId, actorId: props.actorId },
+      {
+        async before(trx) {
+          await trx
+            .insertInto("team_members")
+            .values({ team_id: channel.team_id, user_id: userId, roles: "team_user", create_at: now, delete_at: 0 })
+            .onConflict((oc) => oc.columns(["team_id", "user_id"]).doUpdateSet({ delete_at: 0 }))
+            .execute();
+          const inserted = await trx
+            .insertInto("channel_members")
+            .values({
+              channel_id: channel.id,
+              user_id: userId,
+              roles: "channel_user",
+              last_viewed_at: 0,
+              msg_count: 0,
+              create_at: now,
+              last_update_at: now,
+            })
+            .onConflict((oc) => oc.columns(["channel_id", "user_id"]).doNothing())
+            .executeTakeFirst();
+          if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) throw new AlreadyMember();
+        },
+        async after(trx) {
+          // The channel's counters now count the post of their joining.
+          viewedAt = Date.now();
+          const counted = trx.selectFrom("channels").where("id", "=", channel.id);
+          await trx
+            .updateTable("channel_members")
+            .set((eb) => ({
+              last_viewed_at: viewedAt,
+              last_update_at: viewedAt,
+              msg_count: counted.select("total_msg_count"),
+              msg_count_root: eb.fn.coalesce(counted.select("total_msg_count_root"), eb.lit(0)),
+              mention_count: 0,
+              mention_count_root: 0,
+            }))
+            .where("channel_id", "=", channel.id)
+            .where("user_id", "=", userId)
+            .execute();
+        },
+        committed() {
+          host.caches.invalidate({ kind: "members", channelId: channel.id });
+          host.realtime.publish(
+            "user_added",
+            { user_id: userId, team_id: channel.team_id, channel_id: channel.id },
+            { channelId: channel.id },
+          );
+          host.hooks.fireMemberAdded({ channelId: channel.id, userId });
+        },
+      },
+    );
+  } catch (error) {
+    if (error instanceof AlreadyMember) return;
+    throw error;
+  }
+  host.realtime.publish("multiple_channels_viewed", { channel_times: { [channel.id]: viewedAt } }, { userId });
 }
 
 export async function getChannelMember(host: Host, channelId: string, userId: string): Promise<ChannelMember | null> {

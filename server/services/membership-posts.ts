@@ -10,7 +10,7 @@
  */
 import type { Post } from "#common/wire.ts";
 import type { Host } from "../host.ts";
-import { postCreator } from "./posts.ts";
+import { postCreator, type PostAlongside } from "./posts.ts";
 
 /** A change of a channel's members: who, and who did it (the same user when they joined or left themselves). */
 export interface MembershipChange {
@@ -43,14 +43,31 @@ export function membershipPost(change: MembershipChange, names: { user: string; 
   };
 }
 
-/** Post the system message of a membership change, authored by whoever made it. */
-export async function membershipPoster(host: Host, change: MembershipChange): Promise<void> {
+/**
+ * Post the system message of a membership change, authored by whoever made it. With `alongside`, the
+ * change's own writes are committed in the post's transaction (the member added, their read mark).
+ */
+export async function membershipPoster(
+  host: Host,
+  change: MembershipChange,
+  alongside?: PostAlongside & { committed?(): void },
+): Promise<void> {
   const [user, actor] = await Promise.all([usernameOf(host, change.userId), usernameOf(host, change.actorId)]);
-  if (!user || !actor) return;
+  if (!user || !actor) {
+    // Nobody to name (an actor id that names no user): the change is made without its post.
+    if (alongside)
+      await host.db.transaction().execute(async (trx) => {
+        await alongside.before?.(trx);
+        await alongside.after?.(trx);
+      });
+    alongside?.committed?.();
+    return;
+  }
   const shown = membershipPost(change, { user: user.username, actor: actor.username });
   await postCreator(host, {
     input: { channel_id: change.channelId, ...shown },
     // The system posts these: typed like a plugin's post, and allowed in any channel the change touched.
     author: { user: actor, via: "plugin", trusted: true },
+    alongside,
   });
 }

@@ -3,13 +3,13 @@
  * The post path: validate → permission → `messageWillBePosted` hooks → insert →
  * realtime `posted` → `onMessagePosted` hooks (after commit, not awaited).
  */
-import { CompiledQuery, type Selectable } from "kysely";
+import { CompiledQuery, type Selectable, type Transaction } from "kysely";
 import { z } from "zod";
 import { newId } from "#common/ids.ts";
 import { LIMITS } from "#common/limits.ts";
 import type { Post, PostList, User } from "#common/wire.ts";
 import { isConnectionError, whileUnreachable } from "../db/health.ts";
-import type { PostsTable } from "../db/schema.ts";
+import type { Database, PostsTable } from "../db/schema.ts";
 import { AppError, badRequest, forbidden, fromZodError, notFound } from "../errors.ts";
 import type { Host } from "../host.ts";
 import { canPostInChannel, canReadChannel } from "../policies/channel.ts";
@@ -215,16 +215,38 @@ const POST_WRITES = { sqlite: buildPostWrites("sqlite"), postgres: buildPostWrit
 /** How long a group of posts is tried again while the database is unreachable, before its requests answer 503. */
 const POST_RETRY_MS = 10_000;
 
+/**
+ * Writes that belong with one post, committed in its transaction or not at all
+ * (a member added with the system post that announces it and their read mark).
+ * Either may throw to refuse the post; the group it was in is then written
+ * again without it. `before` runs ahead of the group's posts, `after` once they
+ * and the channels' counters are written.
+ */
+export interface PostAlongside {
+  before?(trx: Transaction<Database>): Promise<void>;
+  after?(trx: Transaction<Database>): Promise<void>;
+}
+
+/** One post queued for the next group commit. */
+interface QueuedPost {
+  post: Post;
+  mentions: readonly string[];
+  alongside?: PostAlongside;
+}
+
 export class PostWriter {
-  private queue: Array<{ post: Post; mentions: readonly string[]; done: (error?: unknown) => void }> = [];
+  private queue: Array<QueuedPost & { done: (error?: unknown) => void }> = [];
   private draining = false;
 
   constructor(private readonly host: Pick<Host, "db" | "dialect">) {}
 
-  /** Store a post; `mentions` (the members it mentions) each get one more unread mention, in the same transaction. */
-  write(post: Post, mentions: readonly string[] = []): Promise<void> {
+  /**
+   * Store a post; `mentions` (the members it mentions) each get one more unread mention, and
+   * `alongside`'s writes are made, in the same transaction.
+   */
+  write(post: Post, mentions: readonly string[] = [], alongside?: PostAlongside): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ post, mentions, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      this.queue.push({ post, mentions, alongside, done: (error) => (error === undefined ? resolve() : reject(error)) });
       // Start on the next turn of the event loop, so posts whose requests arrived in this one join the group.
       if (!this.draining) {
         this.draining = true;
@@ -260,7 +282,7 @@ export class PostWriter {
   }
 
   /** {@link commit}, tried again on a new connection while the database is unreachable; stored is done. */
-  private async commitAcrossGaps(group: ReadonlyArray<{ post: Post; mentions: readonly string[] }>): Promise<void> {
+  private async commitAcrossGaps(group: readonly QueuedPost[]): Promise<void> {
     try {
       await this.commit(group);
       return;
@@ -279,7 +301,7 @@ export class PostWriter {
     );
   }
 
-  private async commit(group: ReadonlyArray<{ post: Post; mentions: readonly string[] }>): Promise<void> {
+  private async commit(group: readonly QueuedPost[]): Promise<void> {
     const posts = group.map((g) => g.post);
     const writes = POST_WRITES[this.host.dialect];
     // Each counter counts every post, and its `_root` twin the root posts only (Mattermost's `*_root` counts).
@@ -301,6 +323,7 @@ export class PostWriter {
       authors.set(key, { ...a, count: a.count + 1, roots: a.roots + rootCount(post), at: Math.max(a.at, post.create_at) });
     }
     await this.host.db.transaction().execute(async (trx) => {
+      for (const { alongside } of group) await alongside?.before?.(trx);
       for (const post of posts) {
         await trx.executeQuery(
           CompiledQuery.raw(writes.insertPost, [
@@ -324,6 +347,7 @@ export class PostWriter {
         await trx.executeQuery(CompiledQuery.raw(writes.markReadByAuthor, [a.at, a.at, a.count, a.roots, a.channelId, a.userId]));
       for (const m of mentioned.values())
         await trx.executeQuery(CompiledQuery.raw(writes.countMention, [m.at, m.count, m.roots, m.channelId, m.userId]));
+      for (const { alongside } of group) await alongside?.after?.(trx);
     });
   }
 }
@@ -343,7 +367,15 @@ export interface PostAuthor {
 }
 
 /** Create a post through the full post path. */
-export async function postCreator(host: Host, props: { input: unknown; author: PostAuthor }): Promise<Post> {
+export async function postCreator(
+  host: Host,
+  props: {
+    input: unknown;
+    author: PostAuthor;
+    /** Writes committed with the post (see {@link PostAlongside}); `committed` runs after the commit, before `posted` goes out. */
+    alongside?: PostAlongside & { committed?(): void };
+  },
+): Promise<Post> {
   const parsed = newPostSchema.safeParse(props.input);
   if (!parsed.success) throw fromZodError(parsed.error, "api.post.create.invalid");
   const input = parsed.data;
@@ -400,7 +432,8 @@ export async function postCreator(host: Host, props: { input: unknown; author: P
   }
   // A system post (who joined, left, was added) names people without mentioning them, as in Mattermost.
   const mentions = checked.post.type.startsWith("system_") ? [] : await postMentions(host, { post: checked.post, channel });
-  await host.postWriter.write(checked.post, mentions);
+  await host.postWriter.write(checked.post, mentions, props.alongside);
+  props.alongside?.committed?.();
   const files = await filesAttacher(host, { fileIds, postId: checked.post.id });
   // A reply carries its thread's count, as the root does, so a client can show it without asking.
   const rootId = checked.post.root_id;

@@ -393,6 +393,15 @@ export async function userPatcher(host: Host, props: { userId: string; patch: z.
   return user;
 }
 
+/**
+ * Whether anyone has signed up (Mattermost's `NoAccounts` is its negation). Asked of the database only
+ * until the answer is yes: users are deactivated, never deleted, so yes stays yes in every process.
+ */
+export function workspaceHasUsers(host: Pick<Host, "db" | "caches">): Promise<boolean> {
+  const read = async () => (await host.db.selectFrom("users").select("id").limit(1).executeTakeFirst()) !== undefined;
+  return host.caches.flag("hasUsers", read, (hasUsers) => hasUsers);
+}
+
 export async function getUserRow(host: Host, userId: string): Promise<UserRow | undefined> {
   return host.db.selectFrom("users").selectAll().where("id", "=", userId).executeTakeFirst();
 }

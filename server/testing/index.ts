@@ -14,6 +14,8 @@ export * from "./expect-body.ts";
 export * from "./schemas.ts";
 export * from "./bundles.ts";
 export * from "./lists.ts";
+export * from "./authorization.ts";
+export * from "./backend-termination.ts";
 // The CLI side, for tests of plugins' commands: the host's client and the `PluginCli` a plugin's `register` receives.
 export { ApiClient } from "../cli/client.ts";
 export { createPluginCli } from "../cli/plugin-cli.ts";

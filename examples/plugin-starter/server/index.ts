@@ -13,6 +13,7 @@ export function activate(ctx: PluginContext): void {
   ctx.http.route({
     method: "POST",
     path: GREETINGS_PATH,
+    policy: "signed-in",
     auth: "user",
     summary: "Greet someone by name",
     body: greetingRequestSchema,

@@ -12,7 +12,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { LIMITS } from "#common/limits.ts";
 import type { Host } from "../../host.ts";
-import { AVAILABLE_LOCALES } from "../../services/users.ts";
+import { AVAILABLE_LOCALES, workspaceHasUsers } from "../../services/users.ts";
 import { hostRoute } from "../route.ts";
 import { passwordLoginOpen } from "../../auth/oidc.ts";
 import { MATTERMOST_VERSION } from "../server-version.ts";
@@ -38,9 +38,9 @@ export function registerClientBootstrapRoutes(app: FastifyInstance, host: Host):
       const signUp = String(host.config.openSignup);
       const oidc = host.config.oidc;
       // Mattermost's NoAccounts: the sign-up page says the first account becomes the system admin.
-      const someone = await host.db.selectFrom("users").select("id").limit(1).executeTakeFirst();
+      const hasUsers = await workspaceHasUsers(host);
       return {
-        NoAccounts: String(someone === undefined),
+        NoAccounts: String(!hasUsers),
         SiteURL: host.config.siteUrl,
         SiteName: "Sitrep",
         Version: MATTERMOST_VERSION,

@@ -60,6 +60,7 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "GET",
     path: BASE,
+    policy: "signed-in",
     summary: "List the incidents the caller may see: filtered, sorted and paged (DESIGN.md section 10)",
     query: historyQuerySchema,
     invalidId: "incident.list.invalid",
@@ -72,6 +73,7 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "POST",
     path: BASE,
+    policy: "input",
     summary: "Start an incident",
     body: createIncidentSchema,
     invalidId: "incident.create.invalid",
@@ -100,6 +102,7 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "POST",
     path: `${BASE}/dialog`,
+    policy: "input",
     summary: "Open the start dialog in the caller's browser",
     body: openStartDialogSchema,
     invalidId: "incident.dialog.invalid",
@@ -118,6 +121,7 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "GET",
     path: `${BASE}/:id`,
+    policy: "channel",
     summary: "One incident, with its checklist",
     params: incidentParams,
     response: incidentAnswerSchema,
@@ -130,6 +134,7 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "PATCH",
     path: `${BASE}/:id`,
+    policy: "channel",
     summary: "Change the commander, stage, severity and/or roles",
     params: incidentParams,
     body: patchIncidentSchema,
@@ -154,6 +159,7 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "POST",
     path: `${BASE}/:id/end`,
+    policy: "channel",
     summary: "End an incident",
     params: incidentParams,
     response: incidentAnswerSchema,
@@ -165,6 +171,7 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "POST",
     path: `${BASE}/:id/checklist`,
+    policy: "channel",
     summary: "Add a checklist item",
     params: incidentParams,
     body: addChecklistItemSchema,
@@ -179,6 +186,7 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "PUT",
     path: `${BASE}/:id/checklist/:itemId`,
+    policy: "channel",
     summary: "Check or uncheck a checklist item, assign it, set its due time",
     params: itemParams,
     body: setChecklistItemSchema,
@@ -201,6 +209,7 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "DELETE",
     path: `${BASE}/:id/checklist/:itemId`,
+    policy: "channel",
     summary: "Remove a checklist item",
     params: itemParams,
     response: incidentAnswerSchema,

@@ -49,6 +49,7 @@ export function registerPlaybookRoutes(deps: IncidentDeps): void {
     method: "GET",
     path: `${BASE}/schema`,
     auth: "none",
+    policy: "open",
     summary: "The JSON Schema of the playbook format",
     response: z.record(z.string(), z.unknown()),
     handler: () => reply(200, playbookJsonSchema()),
@@ -57,6 +58,7 @@ export function registerPlaybookRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "GET",
     path: BASE,
+    policy: "input",
     summary: "The team's playbooks",
     query: listPlaybooksQuerySchema,
     invalidId: "incident.playbooks.invalid",
@@ -72,6 +74,7 @@ export function registerPlaybookRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "POST",
     path: BASE,
+    policy: "input",
     summary: "Create or replace the playbook named in the source",
     body: applyPlaybookSchema,
     maxBodyBytes: INCIDENT_LIMITS.playbookBodyMax,
@@ -89,6 +92,7 @@ export function registerPlaybookRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "POST",
     path: `${BASE}/apply`,
+    policy: "input",
     summary: "Create or replace several playbooks, all or nothing",
     body: applyPlaybooksSchema,
     maxBodyBytes: INCIDENT_LIMITS.playbookApplyBodyMax,
@@ -105,6 +109,7 @@ export function registerPlaybookRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "GET",
     path: `${BASE}/:id`,
+    policy: "team",
     summary: "One playbook",
     params: playbookParams,
     response: playbookAnswerSchema,
@@ -116,6 +121,7 @@ export function registerPlaybookRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "DELETE",
     path: `${BASE}/:id`,
+    policy: "team",
     summary: "Delete a playbook",
     params: playbookParams,
     response: okAnswerSchema,

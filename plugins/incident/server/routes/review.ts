@@ -48,6 +48,7 @@ export function registerReviewRoutes(deps: ReviewDeps): void {
   ctx.http.route({
     method: "GET",
     path: `${BASE}/retrospective`,
+    policy: "channel",
     summary: "An incident's retrospective (version 0: the playbook's template, not yet saved)",
     params: incidentParams,
     response: retrospectiveAnswerSchema,
@@ -59,6 +60,7 @@ export function registerReviewRoutes(deps: ReviewDeps): void {
   ctx.http.route({
     method: "PUT",
     path: `${BASE}/retrospective`,
+    policy: "channel",
     summary: "Save the retrospective over base_version (409 with the current text when stale)",
     params: incidentParams,
     body: saveRetrospectiveSchema,
@@ -72,6 +74,7 @@ export function registerReviewRoutes(deps: ReviewDeps): void {
   ctx.http.route({
     method: "POST",
     path: `${BASE}/retrospective/publish`,
+    policy: "channel",
     summary: "Post the retrospective in the incident channel and the broadcast channels",
     params: incidentParams,
     response: z.object({ post_id: z.string(), broadcast: z.array(z.looseObject({})), retrospective: retrospectiveAnswerSchema }),
@@ -83,6 +86,7 @@ export function registerReviewRoutes(deps: ReviewDeps): void {
   ctx.http.route({
     method: "GET",
     path: `${BASE}/follow-ups`,
+    policy: "channel",
     summary: "An incident's follow-ups, oldest first",
     params: incidentParams,
     response: followUpsAnswerSchema,
@@ -94,6 +98,7 @@ export function registerReviewRoutes(deps: ReviewDeps): void {
   ctx.http.route({
     method: "POST",
     path: `${BASE}/follow-ups`,
+    policy: "channel",
     summary: "Add a follow-up",
     params: incidentParams,
     body: createFollowUpSchema,
@@ -107,6 +112,7 @@ export function registerReviewRoutes(deps: ReviewDeps): void {
   ctx.http.route({
     method: "PATCH",
     path: `${BASE}/follow-ups/:followUpId`,
+    policy: "channel",
     summary: "Change a follow-up's title, assignee or done",
     params: followUpParams,
     body: patchFollowUpSchema,
@@ -121,6 +127,7 @@ export function registerReviewRoutes(deps: ReviewDeps): void {
   ctx.http.route({
     method: "DELETE",
     path: `${BASE}/follow-ups/:followUpId`,
+    policy: "channel",
     summary: "Remove a follow-up",
     params: followUpParams,
     response: okAnswerSchema,
@@ -133,6 +140,7 @@ export function registerReviewRoutes(deps: ReviewDeps): void {
   ctx.http.route({
     method: "GET",
     path: `${BASE}/export`,
+    policy: "channel",
     summary: "The incident as one document: markdown (a download) or JSON",
     params: incidentParams,
     query: exportQuerySchema,
@@ -149,6 +157,7 @@ export function registerReviewRoutes(deps: ReviewDeps): void {
   ctx.http.route({
     method: "GET",
     path: `${BASE}/report`,
+    policy: "channel",
     summary: "How the response did against the playbook's due times and update interval (a drill's report)",
     params: incidentParams,
     response: responseReportAnswerSchema,
@@ -162,6 +171,7 @@ export function registerReviewRoutes(deps: ReviewDeps): void {
   ctx.http.route({
     method: "GET",
     path: "/api/v1/stats",
+    policy: "input",
     summary: "Metrics of a team's incidents, computed from their timelines (drills only with include_drills=true)",
     query: statsQuerySchema,
     invalidId: "incident.stats.invalid",

@@ -19,6 +19,7 @@ export function registerStatusUpdateRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "POST",
     path: BASE,
+    policy: "channel",
     summary: "Post a status update (the incident channel and the playbook's broadcast channels)",
     params: incidentParams,
     body: postStatusUpdateSchema,
@@ -33,6 +34,7 @@ export function registerStatusUpdateRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "GET",
     path: BASE,
+    policy: "channel",
     summary: "An incident's status updates, newest first, paged",
     params: incidentParams,
     query: listStatusUpdatesQuerySchema,

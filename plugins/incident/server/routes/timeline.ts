@@ -21,6 +21,7 @@ export function registerTimelineRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "GET",
     path: BASE,
+    policy: "channel",
     summary: "An incident's timeline, oldest first",
     params: incidentParams,
     response: timelineAnswerSchema,
@@ -33,6 +34,7 @@ export function registerTimelineRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "POST",
     path: BASE,
+    policy: "channel",
     summary: "Add a post the caller can read to an incident's timeline",
     params: incidentParams,
     body: addTimelineEntrySchema,
@@ -47,6 +49,7 @@ export function registerTimelineRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "DELETE",
     path: `${BASE}/:entryId`,
+    policy: "channel",
     summary: "Remove a timeline entry added from a post",
     params: entryParams,
     response: okAnswerSchema,

@@ -13,6 +13,7 @@ export function registerCatalogRoutes(deps: Pick<WorkflowDeps, "ctx">): Disposab
     ctx.http.route({
       method: "GET",
       path: "/api/v1/catalog",
+      policy: "signed-in",
       summary: "The triggers and actions the enabled plugins offer",
       handler: () => {
         const { triggers, actions } = ctx.automation.catalog();

@@ -18,6 +18,7 @@ export function registerHookRoutes(deps: WorkflowDeps): Disposable[] {
       method: "POST",
       path: "/api/v1/hooks/:id/:secret",
       auth: "none",
+      policy: "open",
       summary: "Fire a webhook workflow; the body's keys become {{trigger.<key>}} values",
       invalidId: "workflow.hook.body",
       params: hookParamsSchema,

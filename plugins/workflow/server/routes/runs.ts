@@ -20,6 +20,7 @@ export function registerRunRoutes(deps: WorkflowDeps): Disposable[] {
     ctx.http.route({
       method: "GET",
       path: "/api/v1/workflows/:id/runs",
+      policy: "admin",
       summary: "A workflow's runs, newest first",
       invalidId,
       params: idParamsSchema,
@@ -35,6 +36,7 @@ export function registerRunRoutes(deps: WorkflowDeps): Disposable[] {
     ctx.http.route({
       method: "GET",
       path: "/api/v1/runs",
+      policy: "admin",
       summary: "Runs of every workflow (or of one, with workflow_id), newest first",
       invalidId,
       query: runsQuerySchema,
@@ -48,6 +50,7 @@ export function registerRunRoutes(deps: WorkflowDeps): Disposable[] {
     ctx.http.route({
       method: "GET",
       path: "/api/v1/runs/:id",
+      policy: "admin",
       summary: "One run with its steps",
       invalidId,
       params: idParamsSchema,

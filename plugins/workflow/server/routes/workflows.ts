@@ -34,6 +34,7 @@ export function registerWorkflowRoutes(deps: WorkflowDeps): Disposable[] {
     ctx.http.route({
       method: "GET",
       path: `${BASE}/schema`,
+      policy: "signed-in",
       summary: "The JSON Schema of a workflow file",
       response: z.record(z.string(), z.unknown()),
       handler: () => workflowJsonSchema(),
@@ -41,6 +42,7 @@ export function registerWorkflowRoutes(deps: WorkflowDeps): Disposable[] {
     ctx.http.route({
       method: "POST",
       path: BASE,
+      policy: "admin",
       summary: "Apply a workflow: create it, or replace the team's workflow of the same name (201 when created)",
       invalidId,
       body: applyWorkflowRequestSchema,
@@ -59,6 +61,7 @@ export function registerWorkflowRoutes(deps: WorkflowDeps): Disposable[] {
     ctx.http.route({
       method: "GET",
       path: BASE,
+      policy: "admin",
       summary: "List workflows, of one team with team_id",
       invalidId,
       query: listWorkflowsQuerySchema,
@@ -71,6 +74,7 @@ export function registerWorkflowRoutes(deps: WorkflowDeps): Disposable[] {
     ctx.http.route({
       method: "GET",
       path: `${BASE}/:id`,
+      policy: "admin",
       summary: "Read a workflow",
       invalidId,
       params: idParamsSchema,
@@ -84,6 +88,7 @@ export function registerWorkflowRoutes(deps: WorkflowDeps): Disposable[] {
       ctx.http.route({
         method: "POST",
         path: `${BASE}/:id/${verb}`,
+        policy: "admin",
         summary: verb === "enable" ? "Enable a workflow: its trigger starts runs" : "Disable a workflow: its trigger starts no runs",
         invalidId,
         params: idParamsSchema,
@@ -100,6 +105,7 @@ export function registerWorkflowRoutes(deps: WorkflowDeps): Disposable[] {
     ctx.http.route({
       method: "DELETE",
       path: `${BASE}/:id`,
+      policy: "admin",
       summary: "Delete a workflow (its run log stays)",
       invalidId,
       params: idParamsSchema,

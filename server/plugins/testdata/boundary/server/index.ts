@@ -79,6 +79,7 @@ export async function activate(ctx: PluginContext): Promise<void> {
   ctx.http.route({
     method: "POST",
     path: "/api/v1/storage/:probe",
+    policy: "signed-in",
     params: z.object({ probe: z.string() }),
     async handler(req) {
       const db = ctx.storage.db<Tables>();
@@ -92,6 +93,7 @@ export async function activate(ctx: PluginContext): Promise<void> {
   ctx.http.route({
     method: "GET",
     path: "/api/v1/items/:n",
+    policy: "signed-in",
     summary: "Echo the parsed params and query",
     params: z.object({ n: z.coerce.number().int().min(1) }),
     query: z.object({ limit: z.coerce.number().int().max(50).default(10), loud: z.enum(["true", "false"]).optional() }),
@@ -101,16 +103,17 @@ export async function activate(ctx: PluginContext): Promise<void> {
   ctx.http.route({
     method: "POST",
     path: "/api/v1/items/:n",
+    policy: "signed-in",
     invalidId: "boundary.item.invalid",
     params: z.object({ n: z.coerce.number().int() }),
     body: z.object({ name: z.string().trim().min(1, "must not be empty"), count: z.number().int().default(1) }),
     handler: (req) => ({ status: 201, body: { n: req.params.n, body: req.body } }),
   });
 
-  ctx.http.route({ method: "GET", path: "/api/v1/admin", auth: "system_admin", handler: (req) => ({ admin: req.user?.username ?? null }) });
+  ctx.http.route({ method: "GET", path: "/api/v1/admin", policy: "admin", auth: "system_admin", handler: (req) => ({ admin: req.user?.username ?? null }) });
 
-  ctx.http.route({ method: "GET", path: "/api/v1/open", auth: "none", handler: (req) => ({ user: req.user?.username ?? null }) });
+  ctx.http.route({ method: "GET", path: "/api/v1/open", policy: "open", auth: "none", handler: (req) => ({ user: req.user?.username ?? null }) });
 
   // No schemas: the raw strings and body, as before schemas existed.
-  ctx.http.route({ method: "PUT", path: "/api/v1/raw/:id", handler: (req) => ({ params: req.params, query: req.query, body: req.body }) });
+  ctx.http.route({ method: "PUT", path: "/api/v1/raw/:id", policy: "signed-in", handler: (req) => ({ params: req.params, query: req.query, body: req.body }) });
 }

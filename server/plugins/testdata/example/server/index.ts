@@ -146,6 +146,7 @@ export async function activate(context: PluginContext): Promise<void> {
   c.http.route({
     method: "GET",
     path: "/api/v1/notes",
+    policy: "signed-in",
     async handler() {
       const notes = await db().selectFrom("example_notes").selectAll().orderBy("create_at").orderBy("id").execute();
       const tags = await db().selectFrom("example_tags").selectAll().execute();
@@ -156,6 +157,7 @@ export async function activate(context: PluginContext): Promise<void> {
   c.http.route({
     method: "POST",
     path: "/api/v1/notes",
+    policy: "signed-in",
     async handler(req) {
       const parsed = noteInput.safeParse(req.body ?? {});
       if (!parsed.success) {
@@ -169,6 +171,7 @@ export async function activate(context: PluginContext): Promise<void> {
   c.http.route({
     method: "GET",
     path: "/api/v1/notes/:id",
+    policy: "signed-in",
     async handler(req) {
       const note = await db().selectFrom("example_notes").selectAll().where("id", "=", req.params.id!).executeTakeFirst();
       if (!note) throw new PluginError({ status: 404, id: "example.note.not_found", message: `No note ${req.params.id}.` });
@@ -177,28 +180,30 @@ export async function activate(context: PluginContext): Promise<void> {
   });
 
   // A literal segment must win over `:id` whatever the order of registration.
-  c.http.route({ method: "GET", path: "/api/v1/notes/latest", handler: async () => (await db().selectFrom("example_notes").selectAll().orderBy("create_at", "desc").orderBy("id", "desc").executeTakeFirst()) ?? null });
+  c.http.route({ method: "GET", path: "/api/v1/notes/latest", policy: "signed-in", handler: async () => (await db().selectFrom("example_notes").selectAll().orderBy("create_at", "desc").orderBy("id", "desc").executeTakeFirst()) ?? null });
 
-  c.http.route({ method: "GET", path: "/api/v1/public", auth: "none", handler: (req) => ({ ok: true, user_id: req.user?.id ?? null, query: req.query }) });
+  c.http.route({ method: "GET", path: "/api/v1/public", policy: "open", auth: "none", handler: (req) => ({ ok: true, user_id: req.user?.id ?? null, query: req.query }) });
 
-  c.http.route({ method: "GET", path: "/api/v1/settings", handler: () => c.settings.get() });
+  c.http.route({ method: "GET", path: "/api/v1/settings", policy: "signed-in", handler: () => c.settings.get() });
 
   c.http.route({
     method: "PUT",
     path: "/api/v1/kv/:key",
+    policy: "signed-in",
     async handler(req) {
       const body = z.object({ value: z.unknown(), expire_in_seconds: z.number().optional() }).parse(req.body);
       await c.kv.set(req.params.key!, body.value, body.expire_in_seconds ? { expireInSeconds: body.expire_in_seconds } : undefined);
       return { status: 200, body: { key: req.params.key } };
     },
   });
-  c.http.route({ method: "GET", path: "/api/v1/kv/:key", handler: async (req) => ({ value: await c.kv.get(req.params.key!) }) });
-  c.http.route({ method: "DELETE", path: "/api/v1/kv/:key", handler: async (req) => void (await c.kv.delete(req.params.key!)) });
-  c.http.route({ method: "GET", path: "/api/v1/kv", handler: async (req) => ({ keys: await c.kv.list(req.query.prefix) }) });
+  c.http.route({ method: "GET", path: "/api/v1/kv/:key", policy: "signed-in", handler: async (req) => ({ value: await c.kv.get(req.params.key!) }) });
+  c.http.route({ method: "DELETE", path: "/api/v1/kv/:key", policy: "signed-in", handler: async (req) => void (await c.kv.delete(req.params.key!)) });
+  c.http.route({ method: "GET", path: "/api/v1/kv", policy: "signed-in", handler: async (req) => ({ keys: await c.kv.list(req.query.prefix) }) });
 
   c.http.route({
     method: "POST",
     path: "/api/v1/events",
+    policy: "signed-in",
     handler(req) {
       c.realtime.publish("pinged", { by: req.user!.id }, { userId: req.user!.id });
       return { sent: true };
@@ -208,6 +213,7 @@ export async function activate(context: PluginContext): Promise<void> {
   c.http.route({
     method: "GET",
     path: "/api/v1/probe",
+    policy: "signed-in",
     async handler(req) {
       const { channel_id: channelId = "", team_id: teamId = "", username = "" } = req.query;
       const me = req.user!.id;
@@ -231,11 +237,12 @@ export async function activate(context: PluginContext): Promise<void> {
     },
   });
 
-  c.http.route({ method: "GET", path: "/api/v1/posts/:id", handler: async (req) => (await c.posts.get(req.params.id!)) ?? { status: 404, body: { id: "example.post.not_found", message: "no post", status_code: 404 } } });
+  c.http.route({ method: "GET", path: "/api/v1/posts/:id", policy: "signed-in", handler: async (req) => (await c.posts.get(req.params.id!)) ?? { status: 404, body: { id: "example.post.not_found", message: "no post", status_code: 404 } } });
 
   c.http.route({
     method: "GET",
     path: "/api/v1/state",
+    policy: "signed-in",
     handler: () => ({ activations, tracked_disposals: trackedDisposals, site_url: c.siteUrl, manifest_id: c.manifest.id, dialect: c.storage.dialect, bot_id: bot.id }),
   });
 
