@@ -16,6 +16,7 @@ export function registerDisableWarningRoute(deps: IncidentDeps): void {
   deps.ctx.http.route({
     method: "GET",
     path: "/api/v1/disable-warning",
+    policy: "admin",
     summary: 'For a system admin about to disable the plugin: how many incidents are active ("" when none)',
     response: z.object({ message: z.string(), active: z.number() }),
     async handler(req) {

@@ -222,6 +222,7 @@ export function registerIncidentRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "POST",
     path: `${BASE}/:id/checklist/:itemId/restore`,
+    policy: "channel",
     summary: "Put a removed checklist item back as it was, under its number (the RHS's Undo)",
     params: itemParams,
     response: incidentAnswerSchema,

@@ -49,6 +49,7 @@ export function registerSidebarRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "GET",
     path: BASE,
+    policy: "signed-in",
     summary: "The incident channels of the caller's teams for the sidebar (active and ended) and the caller's hide-ended choice",
     invalidId: "incident.sidebar.invalid",
     response: sidebarAnswerSchema,
@@ -60,6 +61,7 @@ export function registerSidebarRoutes(deps: IncidentDeps): void {
   ctx.http.route({
     method: "PUT",
     path: BASE,
+    policy: "signed-in",
     summary: "Set the caller's choice to hide ended incidents' channels from the sidebar; answers the sidebar",
     body: sidebarPreferenceSchema,
     invalidId: "incident.sidebar.invalid",

@@ -46,6 +46,7 @@ export function registerWebhookRoutes(deps: DeliveryDeps): void {
   ctx.http.route({
     method: "POST",
     path: BASE,
+    policy: "input",
     summary: "Subscribe an address to a team's incident events (team or system admins; include_private: system admins)",
     body: createWebhookSchema,
     invalidId: "incident.webhook.invalid",
@@ -63,6 +64,7 @@ export function registerWebhookRoutes(deps: DeliveryDeps): void {
   ctx.http.route({
     method: "GET",
     path: BASE,
+    policy: "input",
     summary: "A team's event subscriptions (every team's for system admins without team_id); secrets are not shown",
     query: listWebhooksQuerySchema,
     invalidId: "incident.webhook.list.invalid",
@@ -75,6 +77,7 @@ export function registerWebhookRoutes(deps: DeliveryDeps): void {
   ctx.http.route({
     method: "GET",
     path: `${BASE}/:id`,
+    policy: "team-admin",
     summary: "One event subscription",
     params: webhookParams,
     response: webhookAnswerSchema,
@@ -86,6 +89,7 @@ export function registerWebhookRoutes(deps: DeliveryDeps): void {
   ctx.http.route({
     method: "PATCH",
     path: `${BASE}/:id`,
+    policy: "team-admin",
     summary: "Change an event subscription's url, events, include_private or active",
     params: webhookParams,
     body: patchWebhookSchema,
@@ -101,6 +105,7 @@ export function registerWebhookRoutes(deps: DeliveryDeps): void {
   ctx.http.route({
     method: "DELETE",
     path: `${BASE}/:id`,
+    policy: "team-admin",
     summary: "Delete an event subscription with its delivery log",
     params: webhookParams,
     response: webhookAnswerSchema,
@@ -114,6 +119,7 @@ export function registerWebhookRoutes(deps: DeliveryDeps): void {
   ctx.http.route({
     method: "GET",
     path: `${BASE}/:id/deliveries`,
+    policy: "team-admin",
     summary: "An event subscription's delivery log, newest first: status, response code, attempts, next attempt, last error",
     params: webhookParams,
     query: listDeliveriesQuerySchema,
