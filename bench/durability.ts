@@ -11,7 +11,6 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { z } from "zod";
 import { newId } from "#common/ids.ts";
 import { channelSchema, postListSchema, teamSchema, userSchema } from "#common/wire-schemas.ts";
@@ -19,7 +18,7 @@ import { buildPlugin } from "../scripts/build-plugin.mjs";
 import { freePort, startServerProcess, type ServerProcess } from "../scripts/server-process.ts";
 import { incidentAnswerSchema, type Incident } from "../plugins/incident/common/types.ts";
 import { dropPgSchema } from "../server/db/index.ts";
-import { tmpDir, type BenchCase } from "./support.ts";
+import { benchPostgres, tmpDir, type BenchCase } from "./support.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const INCIDENTS = "/plugins/incident/api/v1/incidents";
@@ -266,21 +265,6 @@ export function reportLine(r: DurabilityReport): string {
     `${r.acknowledged.checklist} checklist changes), ${r.unacknowledged} cut off or refused, lost ${lost} ` +
     `(${r.lost.posts} posts, ${r.lost.incidents} incidents, ${r.lost.checklist} checklist changes) [${(r.ms / 1000).toFixed(1)}s]`
   );
-}
-
-/** The database URL the bench may use (127.0.0.1 only), when PostgreSQL answers there. */
-async function benchPostgres(): Promise<string | null> {
-  const databaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-  if (new URL(databaseUrl).hostname !== "127.0.0.1") return null;
-  const probe = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 1000 });
-  try {
-    await probe.connect();
-    return databaseUrl;
-  } catch {
-    return null;
-  } finally {
-    await probe.end().catch(() => {});
-  }
 }
 
 /** The long version: six kills after 10 s of writing each, on SQLite and on PostgreSQL. */
