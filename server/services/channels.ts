@@ -308,7 +308,7 @@ export async function channelMemberAdder(
       .values({ team_id: channel.team_id, user_id: props.userId, roles: "team_user", create_at: now, delete_at: 0 })
       .onConflict((oc) => oc.columns(["team_id", "user_id"]).doUpdateSet({ delete_at: 0 }))
       .execute();
-    await host.db
+    const inserted = await host.db
       .insertInto("channel_members")
       .values({
         channel_id: channel.id,
@@ -320,7 +320,12 @@ export async function channelMemberAdder(
         last_update_at: now,
       })
       .onConflict((oc) => oc.columns(["channel_id", "user_id"]).doNothing())
-      .execute();
+      .executeTakeFirst();
+    // A member already after all (this process's member list was stale, or a concurrent add won): a no-op, announced by nobody.
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+      host.caches.members.delete(channel.id);
+      return memberOrNotFound(host, channel.id, props.userId);
+    }
     host.caches.invalidate({ kind: "members", channelId: channel.id });
     host.realtime.publish(
       "user_added",
@@ -332,8 +337,12 @@ export async function channelMemberAdder(
     // The new member has read everything up to their own arrival, its post included (as in Mattermost).
     await channelViewer(host, { channelId: channel.id, userId: props.userId });
   }
-  const member = await getChannelMember(host, channel.id, props.userId);
-  // Just written; gone only if the user was removed at the same moment.
+  return memberOrNotFound(host, channel.id, props.userId);
+}
+
+/** The member just added; gone only if the user was removed at the same moment. */
+async function memberOrNotFound(host: Host, channelId: string, userId: string): Promise<ChannelMember> {
+  const member = await getChannelMember(host, channelId, userId);
   if (!member) throw notFound("channel_member", "not a member of this channel");
   return member;
 }
