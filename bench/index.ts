@@ -14,8 +14,19 @@ import { p4IncidentStart } from "./p4-incident-start.ts";
 import { p7Search } from "./p7-search.ts";
 import { a1SignIn } from "./a1-sign-in.ts";
 import { durability } from "./durability.ts";
+import { busBurst } from "./bus.ts";
 
-export const cases: BenchCase[] = [p1Forwarding, p2PostPath, p2mPostPathMix, p3Fanout, p4IncidentStart, p7Search, a1SignIn, durability];
+export const cases: BenchCase[] = [
+  p1Forwarding,
+  p2PostPath,
+  p2mPostPathMix,
+  p3Fanout,
+  p4IncidentStart,
+  p7Search,
+  a1SignIn,
+  durability,
+  busBurst,
+];
 
 async function main(argv: string[]): Promise<number> {
   const wanted = argv.map((a) => a.toUpperCase());
