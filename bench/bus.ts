@@ -25,6 +25,7 @@ import {
   BenchWorker,
   itemAt,
   now,
+  percentile,
   seedMemberships,
   seedUsers,
   startBenchServer,
@@ -47,11 +48,6 @@ interface ObserverRead {
   firstAt: number;
   lastAt: number;
   probes: Array<{ sentAt: number; delayMs: number }>;
-}
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? itemAt(sorted, Math.min(sorted.length - 1, Math.floor(q * sorted.length))) : 0;
 }
 
 export const busBurst: BenchCase = {
@@ -141,8 +137,8 @@ export const busBurst: BenchCase = {
       collect(read, drainedAt);
       const crossed = read.counts.user_added + read.counts.posted;
       const crossingMs = read.lastAt - burstStart;
-      const p99During = quantile(probesDuring, 0.99);
-      const p99After = quantile(probesAfter, 0.99);
+      const p99During = percentile(probesDuring, 0.99);
+      const p99After = percentile(probesAfter, 0.99);
       const worst = Math.max(p99During, p99After);
       const lost = probesSent - probesDuring.length - probesAfter.length;
       return {
@@ -152,8 +148,8 @@ export const busBurst: BenchCase = {
           `BUS ${JOINS} joins in ${(burstMs / 1000).toFixed(1)} s (${((JOINS / burstMs) * 1000).toFixed(0)}/s) over ${channels.length} channels; ` +
           `${read.counts.user_added} user_added + ${read.counts.posted} posted crossed in ${(crossingMs / 1000).toFixed(1)} s (${((crossed / crossingMs) * 1000).toFixed(0)} events/s), ` +
           `drained ${((drainedAt - burstStart - burstMs) / 1000).toFixed(1)} s after the burst; ` +
-          `probe post delay during: p50 ${quantile(probesDuring, 0.5).toFixed(0)} ms p99 ${p99During.toFixed(0)} ms (${probesDuring.length}), ` +
-          `after: p50 ${quantile(probesAfter, 0.5).toFixed(0)} ms p99 ${p99After.toFixed(0)} ms (${probesAfter.length}), ${lost} probes lost ` +
+          `probe post delay during: p50 ${percentile(probesDuring, 0.5).toFixed(0)} ms p99 ${p99During.toFixed(0)} ms (${probesDuring.length}), ` +
+          `after: p50 ${percentile(probesAfter, 0.5).toFixed(0)} ms p99 ${p99After.toFixed(0)} ms (${probesAfter.length}), ${lost} probes lost ` +
           `(target p99 < ${TARGET_P99_MS} ms; load ${os.loadavg()[0]?.toFixed(1)})`,
       };
     } finally {

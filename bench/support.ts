@@ -233,6 +233,13 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? middle : (itemAt(sorted, mid - 1) + middle) / 2;
 }
 
+/** The `p`-quantile (0–1) of some numbers, the nearest one below (0 for none). */
+export function percentile(values: readonly number[] | Float64Array, p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
 /** Milliseconds on a clock shared by all threads of the process. */
 export function now(): number {
   return performance.timeOrigin + performance.now();

@@ -18,7 +18,7 @@ import { newId } from "#common/ids.ts";
 import { buildPlugin } from "../../scripts/build-plugin.mjs";
 import { startServerProcess, type ServerProcess } from "../../scripts/server-process.ts";
 import { dropPgSchema } from "../../server/db/index.ts";
-import { startBenchServer, tmpDir } from "../support.ts";
+import { percentile, startBenchServer, tmpDir } from "../support.ts";
 import { ACTION_WEIGHTS, FULL_PLAN, INCIDENT_ACTION_WEIGHTS, MODEL, OTHER_COUNTED, QUICK_PLAN, type RampPlan } from "./model.ts";
 import { seedLoadWorkspace, type LoadWorkspace } from "./workspace.ts";
 
@@ -149,13 +149,6 @@ interface WorkerSample extends GeneratorCounts {
   frames: number;
   open: number;
   running: number;
-}
-
-/** The p-th percentile of some numbers (0 for none). */
-function percentile(values: Float64Array, p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 }
 
 /** The settings line printed first: the server limits and the load model's figures. */

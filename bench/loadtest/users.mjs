@@ -71,6 +71,8 @@ class SimulatedUser {
 
   /** One request; its status and parsed body. Latency, 5xx, timeouts and 4xx are counted. */
   request(method, path, body) {
+    // A stopped user's action ends without more requests (and without counting any).
+    if (this.stopped) return Promise.resolve({ status: 0, body: null });
     return new Promise((resolve) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const headers = { authorization: `Bearer ${this.data.token}` };
@@ -115,6 +117,7 @@ class SimulatedUser {
 
   /** Open the WebSocket (resuming the last connection when asked) and wait until it is usable. */
   connect(resume) {
+    if (this.stopped) return Promise.resolve();
     const query = resume && this.connectionId ? `?connection_id=${this.connectionId}&sequence_number=${this.lastSeq + 1}` : "";
     return new Promise((resolve) => {
       const ws = new WebSocket(`${this.url.replace(/^http/, "ws")}/api/v4/websocket${query}`, {
