@@ -318,7 +318,8 @@ export class RealtimeHub {
       userId: null,
       tokenHash: null,
       seq: 0,
-      sent: new Array<Buffer>(RESUME_WINDOW),
+      // Grows as frames are sent, up to RESUME_WINDOW slots: an idle connection holds a few, not 128 (1 KB each).
+      sent: [],
       resumes: resumeRequest(request),
       inbox: Promise.resolve(),
       expiry: null,
