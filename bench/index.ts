@@ -16,6 +16,7 @@ import { p7Search } from "./p7-search.ts";
 import { a1SignIn } from "./a1-sign-in.ts";
 import { durability } from "./durability.ts";
 import { hardening } from "./hardening.ts";
+import { busBurst } from "./bus.ts";
 
 export const cases: BenchCase[] = [
   p1Forwarding,
@@ -28,6 +29,7 @@ export const cases: BenchCase[] = [
   a1SignIn,
   durability,
   hardening,
+  busBurst,
 ];
 
 async function main(argv: string[]): Promise<number> {

@@ -106,22 +106,31 @@ export async function startBenchServer(
 }
 
 export interface SeededWorkspace {
-  author: { user: User; token: string };
-  members: Array<{ user: User; token: string }>;
+  author: SeededUser;
+  members: SeededUser[];
   channel: Channel;
 }
 
+/** Users written straight into the database, each with a session token: no password hashing for thousands of them. */
+export interface SeededUser {
+  user: User;
+  token: string;
+}
+
 /**
- * One team, one public channel, an author and `memberCount` more members, each
- * with a session token. Rows are written in bulk, as a migration would.
+ * `count` users (the first a system admin when `firstIsAdmin`), each with a
+ * session valid for a day. Rows are written in bulk, as a migration would.
  */
-export async function seedWorkspace(server: RunningServer, memberCount: number): Promise<SeededWorkspace> {
+export async function seedUsers(
+  server: RunningServer,
+  props: { count: number; prefix?: string; firstIsAdmin?: boolean },
+): Promise<SeededUser[]> {
   const db = server.host.db;
   const now = Date.now();
   const people: Array<{ row: UserRow; token: string }> = [];
-  for (let i = 0; i <= memberCount; i++) {
+  for (let i = 0; i < props.count; i++) {
     const id = newId();
-    const username = `bench${i}${id.slice(0, 6)}`;
+    const username = `${props.prefix ?? "bench"}${i}${id.slice(0, 6)}`;
     const row: UserRow = {
       id,
       username,
@@ -130,7 +139,7 @@ export async function seedWorkspace(server: RunningServer, memberCount: number):
       first_name: "",
       last_name: "",
       nickname: "",
-      roles: i === 0 ? "system_admin system_user" : "system_user",
+      roles: i === 0 && props.firstIsAdmin ? "system_admin system_user" : "system_user",
       is_bot: 0,
       bot_owner_id: "",
       create_at: now,
@@ -140,9 +149,6 @@ export async function seedWorkspace(server: RunningServer, memberCount: number):
     };
     people.push({ row, token: newToken() });
   }
-  const [first, ...others] = people;
-  if (!first) throw new Error("seedWorkspace: no people were made");
-  const author = presentUser(first.row);
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < people.length; i += 500) {
       const batch = people.slice(i, i + 500);
@@ -163,6 +169,54 @@ export async function seedWorkspace(server: RunningServer, memberCount: number):
       await trx.insertInto("sessions").values(sessions).execute();
     }
   });
+  return people.map((p) => ({ user: presentUser(p.row), token: p.token }));
+}
+
+/** Make users members of a team and of some of its channels, in bulk (no membership posts, no events). */
+export async function seedMemberships(
+  server: RunningServer,
+  props: { teamId: string; userIds: readonly string[]; channels: ReadonlyArray<{ channelId: string; userIds: readonly string[] }> },
+): Promise<void> {
+  const db = server.host.db;
+  const now = Date.now();
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < props.userIds.length; i += 500) {
+      await trx
+        .insertInto("team_members")
+        .values(
+          props.userIds
+            .slice(i, i + 500)
+            .map((userId) => ({ team_id: props.teamId, user_id: userId, roles: "team_user", create_at: now, delete_at: 0 })),
+        )
+        .execute();
+    }
+    for (const { channelId, userIds } of props.channels)
+      for (let i = 0; i < userIds.length; i += 500)
+        await trx
+          .insertInto("channel_members")
+          .values(
+            userIds.slice(i, i + 500).map((userId) => ({
+              channel_id: channelId,
+              user_id: userId,
+              roles: "channel_user",
+              last_viewed_at: 0,
+              msg_count: 0,
+              create_at: now,
+            })),
+          )
+          .execute();
+  });
+  for (const { channelId } of props.channels) server.host.caches.invalidate({ kind: "members", channelId });
+}
+
+/**
+ * One team, one public channel, an author and `memberCount` more members, each
+ * with a session token. Rows are written in bulk, as a migration would.
+ */
+export async function seedWorkspace(server: RunningServer, memberCount: number): Promise<SeededWorkspace> {
+  const [first, ...others] = await seedUsers(server, { count: memberCount + 1, firstIsAdmin: true });
+  if (!first) throw new Error("seedWorkspace: no people were made");
+  const author = first.user;
   const team = await teamCreator(server.host, {
     input: { name: `bench-${newId().slice(0, 8)}`, display_name: "Bench", type: "O" },
     creatorId: author.id,
@@ -171,34 +225,9 @@ export async function seedWorkspace(server: RunningServer, memberCount: number):
     input: { team_id: team.id, name: "bench-room", display_name: "Bench room", type: "O" },
     creator: author,
   });
-  await db.transaction().execute(async (trx) => {
-    for (let i = 0; i < others.length; i += 500) {
-      const batch = others.slice(i, i + 500);
-      await trx
-        .insertInto("team_members")
-        .values(batch.map((p) => ({ team_id: team.id, user_id: p.row.id, roles: "team_user", create_at: now, delete_at: 0 })))
-        .execute();
-      await trx
-        .insertInto("channel_members")
-        .values(
-          batch.map((p) => ({
-            channel_id: channel.id,
-            user_id: p.row.id,
-            roles: "channel_user",
-            last_viewed_at: 0,
-            msg_count: 0,
-            create_at: now,
-          })),
-        )
-        .execute();
-    }
-  });
-  server.host.caches.invalidate({ kind: "members", channelId: channel.id });
-  return {
-    author: { user: author, token: first.token },
-    members: others.map((p) => ({ user: presentUser(p.row), token: p.token })),
-    channel,
-  };
+  const memberIds = others.map((p) => p.user.id);
+  await seedMemberships(server, { teamId: team.id, userIds: memberIds, channels: [{ channelId: channel.id, userIds: memberIds }] });
+  return { author: first, members: others, channel };
 }
 
 /**
@@ -217,6 +246,13 @@ export function median(values: number[]): number {
   const mid = Math.floor(sorted.length / 2);
   const middle = itemAt(sorted, mid, "value for the median");
   return sorted.length % 2 ? middle : (itemAt(sorted, mid - 1) + middle) / 2;
+}
+
+/** The `p`-quantile (0–1) of some numbers, the nearest one below (0 for none). */
+export function percentile(values: readonly number[] | Float64Array, p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 }
 
 /** Milliseconds on a clock shared by all threads of the process. */
@@ -260,5 +296,20 @@ export class BenchWorker {
 
   async stop(): Promise<void> {
     await this.worker.terminate();
+  }
+}
+
+/** The database URL the bench may use (127.0.0.1 only), when PostgreSQL answers there. */
+export async function benchPostgres(): Promise<string | null> {
+  const databaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  if (new URL(databaseUrl).hostname !== "127.0.0.1") return null;
+  const probe = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 1000 });
+  try {
+    await probe.connect();
+    return databaseUrl;
+  } catch {
+    return null;
+  } finally {
+    await probe.end().catch(() => {});
   }
 }

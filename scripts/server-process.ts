@@ -32,6 +32,8 @@ export async function freePort(): Promise<number> {
 export interface ServerProcess {
   url: string;
   port: number;
+  /** The operating system's id of the process (for its CPU time and memory in /proc). */
+  pid: number;
   /** Everything it wrote to stdout and stderr so far. */
   output(): string;
   /** Resolves with the exit code (or the signal) when the process ends. */
@@ -110,5 +112,5 @@ export async function startServerProcess(props: ServerProcessProps): Promise<Ser
     await close();
     throw error;
   }
-  return { url: `http://127.0.0.1:${port}`, port, output: () => output, exited, kill, close };
+  return { url: `http://127.0.0.1:${port}`, port, pid: child.pid ?? 0, output: () => output, exited, kill, close };
 }

@@ -137,7 +137,7 @@ export class DatabaseHealth {
  * is unreachable, for at most `maxMs`; any other error, or the last one,
  * is thrown. For background writes that must not be lost to a short gap
  * (the realtime log, the bus), never for a request's own writes.
- * @example await whileUnreachable(() => logged.append(event), { maxMs: 30_000 })
+ * @example await whileUnreachable(() => logged.appendAll([event]), { maxMs: 30_000 })
  */
 export async function whileUnreachable<T>(work: () => Promise<T>, props: { maxMs: number }): Promise<T> {
   const deadline = Date.now() + props.maxMs;

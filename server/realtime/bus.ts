@@ -99,6 +99,9 @@ export class PgBus extends BaseBus {
   private readonly channel: string;
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Messages published and not yet sent: sent together, packed into as few NOTIFYs as fit. */
+  private pending: string[] = [];
+  private flushQueued = false;
   private reconnectDelay = RECONNECT_FIRST_MS;
 
   constructor(
@@ -192,6 +195,11 @@ export class PgBus extends BaseBus {
   private async receive(raw: string): Promise<void> {
     try {
       let text = raw;
+      if (raw.startsWith("[")) {
+        // A packed NOTIFY: several messages of one process, in the order they were published.
+        for (const item of z.array(z.unknown()).parse(JSON.parse(raw))) this.deliverParsed(item);
+        return;
+      }
       if (raw.startsWith("@")) {
         const id = raw.slice(1);
         const row = await whileUnreachable(
@@ -201,20 +209,42 @@ export class PgBus extends BaseBus {
         if (!row) return;
         text = row.payload;
       }
-      const message = busMessageSchema.safeParse(JSON.parse(text));
-      if (message.success) this.deliver(message.data);
-      else this.props.log.error("bus message of an unknown shape", { error: message.error.message });
+      this.deliverParsed(JSON.parse(text));
     } catch (error) {
       this.props.log.error("bus message could not be read", { error: String(error) });
     }
   }
 
+  private deliverParsed(value: unknown): void {
+    const message = busMessageSchema.safeParse(value);
+    if (message.success) this.deliver(message.data);
+    else this.props.log.error("bus message of an unknown shape", { error: message.error.message });
+  }
+
+  /**
+   * Queue a message. Messages published while a send is under way go out
+   * together when it is done, packed as a JSON array into as few NOTIFYs as
+   * their size allows: under a burst (thousands of joins, each with its
+   * events and invalidations) one round trip to the database carries many
+   * messages instead of one, so the bus keeps up and a post published in the
+   * middle of the burst is not stuck behind a queue of single NOTIFYs.
+   */
   publish(topic: string, payload: unknown): void {
-    const text = JSON.stringify({ topic, payload, origin: this.processId } satisfies BusMessage);
+    this.pending.push(JSON.stringify({ topic, payload, origin: this.processId } satisfies BusMessage));
+    if (this.flushQueued) return;
+    this.flushQueued = true;
     // Keep order between messages of this process; a short gap in the database delays them, it does not lose them.
-    this.queue = this.queue
-      .then(() => whileUnreachable(() => this.send(text), { maxMs: PUBLISH_RETRY_MS }))
-      .catch((error: unknown) => this.props.log.error("bus publish failed; the message is lost", { topic, error: String(error) }));
+    this.queue = this.queue.then(() => this.flush());
+  }
+
+  /** Send everything pending, in order. */
+  private async flush(): Promise<void> {
+    this.flushQueued = false;
+    const texts = this.pending.splice(0);
+    for (const payload of packed(texts, NOTIFY_LIMIT))
+      await whileUnreachable(() => this.send(payload), { maxMs: PUBLISH_RETRY_MS }).catch((error: unknown) =>
+        this.props.log.error("bus publish failed; the messages are lost", { error: String(error) }),
+      );
   }
 
   private async send(text: string): Promise<void> {
@@ -237,4 +267,32 @@ export class PgBus extends BaseBus {
     await this.queue.catch(() => {});
     await this.listener?.end().catch(() => {});
   }
+}
+
+/**
+ * Messages (JSON texts, in order) packed into NOTIFY payloads: runs of them
+ * as JSON arrays of at most `limit` bytes, and a message too large to share
+ * one alone (sent through the `bus_messages` table).
+ */
+export function packed(texts: readonly string[], limit: number): string[] {
+  const payloads: string[] = [];
+  let run: string[] = [];
+  let runBytes = 2;
+  const close = () => {
+    if (run.length === 1 && run[0] !== undefined) payloads.push(run[0]);
+    else if (run.length > 1) payloads.push(`[${run.join(",")}]`);
+    run = [];
+    runBytes = 2;
+  };
+  for (const text of texts) {
+    const bytes = Buffer.byteLength(text) + 1;
+    if (runBytes + bytes > limit) close();
+    if (bytes + 2 > limit) payloads.push(text);
+    else {
+      run.push(text);
+      runBytes += bytes;
+    }
+  }
+  close();
+  return payloads;
 }

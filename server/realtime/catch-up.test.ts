@@ -92,7 +92,7 @@ describe.skipIf(testDialect !== "postgres")("a process whose LISTEN connection d
       .values({ payload: "{}", create_at: Date.now() - LOGGED_EVENTS_MAX_AGE_MS - 1000 })
       .returning("seq")
       .executeTakeFirstOrThrow();
-    const fresh = await log.append({ event: "custom_test_fresh", data: {}, broadcast: { all: true } });
+    const [fresh = 0] = await log.appendAll([{ event: "custom_test_fresh", data: {}, broadcast: { all: true } }]);
     await log.trim();
     const left = await a.host.db.selectFrom("realtime_events").select("seq").where("seq", "in", [stale.seq, fresh]).execute();
     expect(left.map((r) => r.seq)).toEqual([fresh]);

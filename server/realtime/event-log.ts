@@ -76,14 +76,17 @@ export class RecentEvents {
 export class LoggedEvents {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Store an event; returns its sequence number. */
-  async append(event: Omit<WireEvent, "seq">): Promise<number> {
-    const row = await this.db
+  /** Store events in one INSERT; returns their sequence numbers, in the same order. */
+  async appendAll(events: ReadonlyArray<Omit<WireEvent, "seq">>): Promise<number[]> {
+    if (events.length === 0) return [];
+    const createAt = Date.now();
+    const rows = await this.db
       .insertInto("realtime_events")
-      .values({ payload: JSON.stringify(event), create_at: Date.now() })
+      .values(events.map((event) => ({ payload: JSON.stringify(event), create_at: createAt })))
       .returning("seq")
-      .executeTakeFirstOrThrow();
-    return row.seq;
+      .execute();
+    // One statement takes its sequence numbers in the order of its rows.
+    return rows.map((r) => r.seq).sort((a, b) => a - b);
   }
 
   /**

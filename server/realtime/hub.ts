@@ -70,6 +70,8 @@ const CATCH_UP_SLACK_MS = 5_000;
  * short gap (a restart, a failover, backends ended), and delivery waits in order.
  */
 const UNREACHABLE_RETRY_MS = 30_000;
+/** Events stored by one INSERT into the log, at most (two parameters each, far below PostgreSQL's 65,535). */
+const LOG_BATCH_MAX = 1_000;
 /** Sessions looked up per query when the sockets are checked again after a gap. */
 const SESSION_CHECK_BATCH = 500;
 
@@ -152,6 +154,9 @@ export class RealtimeHub {
   private deliveries: Promise<void> = Promise.resolve();
   /** This process's log writes, in publish order. */
   private writes: Promise<void> = Promise.resolve();
+  /** Events published and not yet logged: the next log write takes them all. */
+  private unlogged: Array<Omit<WireEvent, "seq">> = [];
+  private logWriteQueued = false;
   /** Presence writes, one after another, so a quick connect and close never leave a user online. */
   private presence: Promise<void> = Promise.resolve();
   private readonly heartbeatTimer: NodeJS.Timeout;
@@ -229,15 +234,32 @@ export class RealtimeHub {
       return;
     }
     // On PostgreSQL the row is written first, so every process can read back an event its listener missed.
-    this.writes = this.writes.then(async () => {
-      let seq: number | null = null;
-      try {
-        seq = await whileUnreachable(() => logged.append({ event, data, broadcast }), { maxMs: UNREACHABLE_RETRY_MS });
-      } catch (error) {
-        this.host.log.error("writing the realtime log failed; the event goes out unlogged", { event, error: String(error) });
-      }
-      this.host.bus.publish(TOPIC, { event, data, broadcast, seq } satisfies WireEvent);
-    });
+    this.unlogged.push({ event, data, broadcast });
+    if (this.logWriteQueued) return;
+    this.logWriteQueued = true;
+    this.writes = this.writes.then(() => this.writeLog(logged));
+  }
+
+  /**
+   * Log the events published since the last write, in one INSERT, then hand
+   * them to the bus in order: under a burst, one round trip stores many
+   * events instead of one each.
+   */
+  private async writeLog(logged: LoggedEvents): Promise<void> {
+    const events = this.unlogged.splice(0, LOG_BATCH_MAX);
+    // More than one write takes: the rest go in the next one, queued behind this.
+    if (this.unlogged.length) this.writes = this.writes.then(() => this.writeLog(logged));
+    else this.logWriteQueued = false;
+    let seqs: Array<number | null> = events.map(() => null);
+    try {
+      seqs = await whileUnreachable(() => logged.appendAll(events), { maxMs: UNREACHABLE_RETRY_MS });
+    } catch (error) {
+      this.host.log.error("writing the realtime log failed; the events go out unlogged", {
+        events: events.map((e) => e.event).join(","),
+        error: String(error),
+      });
+    }
+    events.forEach((e, i) => this.host.bus.publish(TOPIC, { ...e, seq: seqs[i] ?? null } satisfies WireEvent));
   }
 
   /**
@@ -299,7 +321,8 @@ export class RealtimeHub {
       userId: null,
       tokenHash: null,
       seq: 0,
-      sent: new Array<Buffer>(RESUME_WINDOW),
+      // Grows as frames are sent, up to RESUME_WINDOW slots: an idle connection holds a few, not 128 (1 KB each).
+      sent: [],
       resumes: resumeRequest(request),
       inbox: Promise.resolve(),
       expiry: null,

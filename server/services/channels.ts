@@ -383,7 +383,12 @@ async function newMemberAdder(host: Host, props: { channel: Channel; userId: str
       },
     );
   } catch (error) {
-    if (error instanceof AlreadyMember) return;
+    // A member already after all (this process's member list was stale, or a concurrent add won): a no-op,
+    // announced by nobody; the stale list is dropped.
+    if (error instanceof AlreadyMember) {
+      host.caches.members.delete(channel.id);
+      return;
+    }
     throw error;
   }
   host.realtime.publish("multiple_channels_viewed", { channel_times: { [channel.id]: viewedAt } }, { userId });
