@@ -298,18 +298,3 @@ export class BenchWorker {
     await this.worker.terminate();
   }
 }
-
-/** The database URL the bench may use (127.0.0.1 only), when PostgreSQL answers there. */
-export async function benchPostgres(): Promise<string | null> {
-  const databaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-  if (new URL(databaseUrl).hostname !== "127.0.0.1") return null;
-  const probe = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 1000 });
-  try {
-    await probe.connect();
-    return databaseUrl;
-  } catch {
-    return null;
-  } finally {
-    await probe.end().catch(() => {});
-  }
-}
