@@ -207,8 +207,22 @@ export interface WebPluginRegistry {
    * (kept in their browser). Call `refresh()` when what the filter reads changes.
    */
   registerSidebarSection(props: SidebarSection): SidebarSectionHandle;
-  /** A page in the admin console under Plugins → the plugin's name. */
-  registerAdminConsolePage(props: { title: string; component: ComponentType<PluginComponentProps> }): Disposable;
+  /**
+   * A page in the System Console (system admins only), listed in its menu by
+   * `title`: at `/admin_console/plugins/<plugin id>`, or with `id` at
+   * `/admin_console/plugins/<plugin id>/<id>`, so one plugin may add several
+   * (the Incident plugin's alert sources and event subscriptions).
+   */
+  registerAdminConsolePage(props: AdminConsolePage): Disposable;
+}
+
+/** A System Console page of a plugin ({@link WebPluginRegistry.registerAdminConsolePage}). */
+export interface AdminConsolePage {
+  /** Tells the plugin's pages apart in the address: lowercase letters, digits and `-`; none for the plugin's main page. */
+  id?: string;
+  /** The menu entry and the page's heading. */
+  title: string;
+  component: ComponentType<PluginComponentProps>;
 }
 
 /** The module a plugin's web entry exports. */

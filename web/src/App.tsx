@@ -58,7 +58,7 @@ export function App({ services }: { services: Services }) {
     );
   else if (route.page === "root") page = <RootRedirect />;
   else if (route.page === "select_team") page = <SelectTeamPage />;
-  else if (route.page === "admin") page = <AdminConsolePage section={route.section} pluginId={route.pluginId} />;
+  else if (route.page === "admin") page = <AdminConsolePage section={route.section} pluginId={route.pluginId} pageId={route.pageId} />;
   else if (
     route.page === "team" ||
     route.page === "channel" ||

@@ -54,6 +54,8 @@ export interface SidebarSectionContribution extends SidebarSection {
 export interface AdminPageContribution {
   key: string;
   pluginId: string;
+  /** The page's id within the plugin ("" for its main page). */
+  pageId: string;
   title: string;
   component: ComponentType<PluginComponentProps>;
 }

@@ -10,6 +10,7 @@ import type { Post, User, WebappPlugin } from "#common/wire.ts";
 import { ApiClient } from "../api/client.ts";
 import { channelsBySection, postMenuActionsFor } from "./contributions.ts";
 import { PluginHost } from "./plugin-host.ts";
+import { matchRoute } from "../router/router.ts";
 
 const post = (props: Partial<Post> = {}): Post => ({
   id: "p1",
@@ -189,5 +190,58 @@ describe("registerSidebarSection", () => {
     await host.sync();
     expect(host.contributions.get().sidebarSections).toEqual([]);
     expect(split().rest).toHaveLength(3);
+  });
+});
+
+describe("registerAdminConsolePage", () => {
+  it("keeps several pages of one plugin apart by id, each at its own address, and drops them with the plugin", async () => {
+    const enabled: WebappPlugin[] = [{ id: "incident", version: "1.0.0", bundle_path: "/incident.js" }];
+    const Page = () => null;
+    const module: WebPluginModule = {
+      register(registry) {
+        registry.registerAdminConsolePage({ title: "Incidents", component: Page });
+        registry.registerAdminConsolePage({ id: "alert-sources", title: "Alert sources", component: Page });
+        registry.registerAdminConsolePage({ id: "event-subscriptions", title: "Event subscriptions", component: Page });
+      },
+    };
+    const host = hostWith(enabled, { "/incident.js": module });
+    await host.sync();
+    expect(host.contributions.get().adminPages.map((p) => [p.pluginId, p.pageId, p.title])).toEqual([
+      ["incident", "", "Incidents"],
+      ["incident", "alert-sources", "Alert sources"],
+      ["incident", "event-subscriptions", "Event subscriptions"],
+    ]);
+    expect(matchRoute("/admin_console/plugins/incident/alert-sources")).toEqual({
+      page: "admin",
+      section: "plugin",
+      pluginId: "incident",
+      pageId: "alert-sources",
+    });
+    expect(matchRoute("/admin_console/plugins/incident")).toEqual({ page: "admin", section: "plugin", pluginId: "incident", pageId: "" });
+
+    enabled.length = 0;
+    await host.sync();
+    expect(host.contributions.get().adminPages).toEqual([]);
+  });
+
+  it("refuses a page id that is not one lowercase path segment, naming it", async () => {
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    let thrown: unknown;
+    const module: WebPluginModule = {
+      register(registry) {
+        try {
+          registry.registerAdminConsolePage({ id: "Alert/Sources", title: "Alert sources", component: () => null });
+        } catch (e) {
+          thrown = e;
+        }
+      },
+    };
+    const host = hostWith([{ id: "incident", version: "1.0.0", bundle_path: "/incident.js" }], { "/incident.js": module });
+    await host.sync();
+    expect(String(thrown)).toContain(`id "Alert/Sources" must be lowercase letters, digits and -`);
+    expect(host.contributions.get().adminPages).toEqual([]);
+    error.mockRestore();
+    warn.mockRestore();
   });
 });

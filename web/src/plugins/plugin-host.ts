@@ -23,6 +23,9 @@ interface LoadedPlugin {
 /** Where the open RHS panel's key is kept for a reload (this tab only). */
 const OPEN_RHS_KEY = "sitrep.openRhs";
 
+/** A System Console page id: one path segment of `/admin_console/plugins/<plugin id>/<id>`. */
+const ADMIN_PAGE_ID = /^[a-z0-9][a-z0-9-]*$/;
+
 /** The tab's sessionStorage; absent outside a browser (the unit tests). */
 function tabStorage(): Storage | undefined {
   return typeof sessionStorage === "undefined" ? undefined : sessionStorage;
@@ -215,9 +218,15 @@ export class PluginHost {
             })),
         };
       },
-      registerAdminConsolePage: ({ title, component }) => {
+      registerAdminConsolePage: ({ id = "", title, component }) => {
+        if (id && !ADMIN_PAGE_ID.test(id)) throw new Error(`registerAdminConsolePage: id "${id}" must be lowercase letters, digits and -`);
         const key = nextKey();
-        store.update((c) => ({ ...c, adminPages: [...c.adminPages, { key, pluginId, title, component }] }));
+        // The latest registration of a page id wins, as for pages under a team.
+        const page = { key, pluginId, pageId: id, title, component };
+        store.update((c) => ({
+          ...c,
+          adminPages: [...c.adminPages.filter((p) => p.pluginId !== pluginId || p.pageId !== id), page],
+        }));
         return own(() => store.update((c) => ({ ...c, adminPages: c.adminPages.filter((p) => p.key !== key) })));
       },
     };

@@ -56,7 +56,8 @@ export type Route =
   | { page: "signup" }
   | { page: "root" }
   | { page: "select_team" }
-  | { page: "admin"; section: string; pluginId?: string }
+  /** A plugin's System Console page: `pageId` "" for its main one. */
+  | { page: "admin"; section: string; pluginId?: string; pageId?: string }
   | { page: "team"; team: string }
   | { page: "channel"; team: string; channel: string }
   | { page: "permalink"; team: string; postId: string }
@@ -68,13 +69,14 @@ export type Route =
 /** Match a path to a route. */
 export function matchRoute(pathname: string): Route {
   const parts = pathname.split("/").filter(Boolean).map(decodeURIComponent);
-  const [first, second, third] = parts;
+  const [first, second, third, fourth] = parts;
   if (first === undefined) return { page: "root" };
   if (first === "login" && parts.length === 1) return { page: "login" };
   if (first === "signup" && parts.length <= 2) return { page: "signup" };
   if (first === "select_team" || first === "create_team") return { page: "select_team" };
   if (first === "admin_console") {
-    if (second === "plugins" && third) return { page: "admin", section: "plugin", pluginId: third };
+    if (second === "plugins" && third && parts.length <= 4)
+      return { page: "admin", section: "plugin", pluginId: third, pageId: fourth ?? "" };
     return { page: "admin", section: second ?? "plugins" };
   }
   if (parts.length === 1) return { page: "team", team: first };

@@ -14,9 +14,14 @@ import { AuditsAdmin } from "./AuditsAdmin.tsx";
 import { PluginsAdmin } from "./PluginsAdmin.tsx";
 import { UsersAdmin } from "./UsersAdmin.tsx";
 
-function PluginAdminPage({ pluginId }: { pluginId: string }) {
+/** The address of a plugin's System Console page. */
+function adminPagePath(page: { pluginId: string; pageId: string }): string {
+  return paths.admin(["plugins", page.pluginId, ...(page.pageId ? [page.pageId] : [])].map(encodeURIComponent).join("/"));
+}
+
+function PluginAdminPage({ pluginId, pageId }: { pluginId: string; pageId: string }) {
   const { plugins, store } = useServices();
-  const page = useStore(plugins.contributions, (c) => c.adminPages.find((p) => p.pluginId === pluginId));
+  const page = useStore(plugins.contributions, (c) => c.adminPages.find((p) => p.pluginId === pluginId && p.pageId === pageId));
   const location = useWebLocation(store);
   if (!page) {
     return (
@@ -39,7 +44,7 @@ function PluginAdminPage({ pluginId }: { pluginId: string }) {
   );
 }
 
-export function AdminConsolePage({ section, pluginId }: { section: string; pluginId?: string }) {
+export function AdminConsolePage({ section, pluginId, pageId = "" }: { section: string; pluginId?: string; pageId?: string }) {
   const { store, plugins } = useServices();
   const me = useStore(store, (s) => s.me);
   const pluginPages = useStore(plugins.contributions, (c) => c.adminPages);
@@ -63,9 +68,11 @@ export function AdminConsolePage({ section, pluginId }: { section: string; plugi
   let content;
   if (section === "users") content = <UsersAdmin />;
   else if (section === "audits") content = <AuditsAdmin />;
-  else if (section === "plugin" && pluginId) content = <PluginAdminPage pluginId={pluginId} />;
+  else if (section === "plugin" && pluginId) content = <PluginAdminPage pluginId={pluginId} pageId={pageId} />;
   else content = <PluginsAdmin />;
-  const current = (key: string) => (key === (section === "plugin" ? pluginId : section) ? "page" : undefined);
+  const current = (key: string) => (key === section ? "page" : undefined);
+  const currentPlugin = (p: { pluginId: string; pageId: string }) =>
+    section === "plugin" && p.pluginId === pluginId && p.pageId === pageId ? "page" : undefined;
 
   return (
     <div className="admin-console">
@@ -89,7 +96,7 @@ export function AdminConsolePage({ section, pluginId }: { section: string; plugi
           </li>
           {pluginPages.map((p) => (
             <li key={p.key}>
-              <Link to={paths.admin(`plugins/${encodeURIComponent(p.pluginId)}`)} aria-current={current(p.pluginId)}>
+              <Link to={adminPagePath(p)} aria-current={currentPlugin(p)}>
                 {p.title}
               </Link>
             </li>
