@@ -101,6 +101,8 @@ export interface TeamsApi {
   getByName(name: string): Promise<Team | null>;
   /** True when the user belongs to the team. */
   isMember(teamId: string, userId: string): Promise<boolean>;
+  /** True when the user is an admin of the team (Mattermost's `team_admin` role); system admins are not, by this. */
+  isAdmin(teamId: string, userId: string): Promise<boolean>;
 }
 
 /** Channels and their members. */

@@ -31,6 +31,7 @@ import type { PluginRouter } from "./router.ts";
 import { originalRequest } from "./plugin-http.ts";
 import { auditRecorder } from "../services/audits.ts";
 import { TableScope } from "./table-scope.ts";
+import { isTeamAdmin } from "../policies/team.ts";
 import { BODY_LIMITS } from "../api/body-limit.ts";
 
 /** Longest key the KV store takes. */
@@ -165,6 +166,10 @@ export function createPluginContext(props: {
       get: (teamId) => getTeam(host, teamId),
       getByName: (name) => getTeamByName(host, name),
       isMember: (teamId, userId) => isTeamMember(host, teamId, userId),
+      isAdmin: async (teamId, userId) => {
+        const user = await getUser(host, userId);
+        return user !== null && !user.delete_at && (await isTeamAdmin(host, user, teamId));
+      },
     },
 
     channels: {

@@ -374,6 +374,7 @@ describe("plugin context", () => {
       team: team.name,
       team_by_name: team.id,
       team_member: false,
+      team_admin: false,
       channel: privateChannel.name,
       channel_by_name: privateChannel.id,
       channel_member: false,
@@ -382,7 +383,15 @@ describe("plugin context", () => {
       can_post: false,
     });
     const mine = await admin.get(`/plugins/example/api/v1/probe?channel_id=${privateChannel.id}&team_id=${team.id}&username=nobody`);
-    expect(mine.body).toMatchObject({ by_username: null, team_member: true, channel_member: true, can_read: true, can_post: true });
+    // The admin created the team, so holds its team_admin role.
+    expect(mine.body).toMatchObject({
+      by_username: null,
+      team_member: true,
+      team_admin: true,
+      channel_member: true,
+      can_read: true,
+      can_post: true,
+    });
   });
 
   it("serves routes with params, JSON and {status, body} answers, 401 for anonymous callers and PluginError 4xx", async () => {

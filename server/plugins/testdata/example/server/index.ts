@@ -220,6 +220,7 @@ export async function activate(context: PluginContext): Promise<void> {
         team: team?.name ?? null,
         team_by_name: (await c.teams.getByName(team?.name ?? ""))?.id ?? null,
         team_member: await c.teams.isMember(teamId, me),
+        team_admin: await c.teams.isAdmin(teamId, me),
         channel: channel?.name ?? null,
         channel_by_name: (await c.channels.getByName(teamId, channel?.name ?? ""))?.id ?? null,
         channel_member: await c.channels.isMember(channelId, me),
