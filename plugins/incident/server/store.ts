@@ -12,6 +12,7 @@ import type { BroadcastOutcome, IncidentStatus, StatusUpdate, TimelineEntry, Tim
 import type { FollowUp, Retrospective } from "../common/review-types.ts";
 import { z } from "zod";
 import { orderChecklist } from "../common/checklist.ts";
+import { alertsMigration } from "./alerts/alert-store.ts";
 
 export interface IncidentsTable {
   id: string;
@@ -337,6 +338,8 @@ export const migrations: Record<string, PluginMigration> = {
       await db.schema.createIndex("incident_timeline_type").on("incident_timeline").columns(["type", "incident_id", "create_at"]).execute();
     },
   },
+  // Alert sources and the deduplication of their alert groups (DESIGN.md section 11; alerts/alert-store.ts).
+  "0006_alerts": alertsMigration,
 };
 
 /** Number every incident's items in the order they were shown (so "item 3" still means what people saw as 3). */
