@@ -1,12 +1,15 @@
 /**
  * @module incident/cli
  * The Incident plugin's command-line entry (`cli.entry` of its bundle, see
- * common/plugin-cli-api.ts): `sitrep playbook lint|apply`.
+ * common/plugin-cli-api.ts): `sitrep playbook lint|apply|import` and
+ * `sitrep alert-source create|list|delete`.
  */
 import type { PluginCli } from "#common/plugin-cli-api.ts";
+import { registerAlertSourceCommands } from "./alert-source-commands.ts";
 import { registerPlaybookCommands } from "./playbook-commands.ts";
 
 /** Add the plugin's commands to `sitrep`. */
 export function register(cli: PluginCli): void {
   registerPlaybookCommands(cli);
+  registerAlertSourceCommands(cli);
 }
