@@ -12,10 +12,21 @@ import { p2mPostPathMix, p2PostPath } from "./p2-post-path.ts";
 import { p3Fanout } from "./p3-fanout.ts";
 import { p4IncidentStart } from "./p4-incident-start.ts";
 import { p7Search } from "./p7-search.ts";
+import { p8AlertIntake } from "./p8-alert-intake.ts";
 import { a1SignIn } from "./a1-sign-in.ts";
 import { durability } from "./durability.ts";
 
-export const cases: BenchCase[] = [p1Forwarding, p2PostPath, p2mPostPathMix, p3Fanout, p4IncidentStart, p7Search, a1SignIn, durability];
+export const cases: BenchCase[] = [
+  p1Forwarding,
+  p2PostPath,
+  p2mPostPathMix,
+  p3Fanout,
+  p4IncidentStart,
+  p7Search,
+  p8AlertIntake,
+  a1SignIn,
+  durability,
+];
 
 async function main(argv: string[]): Promise<number> {
   const wanted = argv.map((a) => a.toUpperCase());

@@ -47,7 +47,8 @@ export async function alertReceiver(
   const { source, notification } = props;
   const key = { source_id: source.id, key_hash: sha256(notification.groupKey) };
   const digest = notificationDigest(notification);
-  await alerts.touchSource(source.id, ctx.clock.now());
+  // At most once a second per source: a storm does not write the source's row per request.
+  if (Number(source.last_received_at) < ctx.clock.now() - 1000) await alerts.touchSource(source.id, ctx.clock.now());
   const waitUntil = ctx.clock.now() + WAIT_FOR_START_MS;
   let counted = false;
   for (;;) {
@@ -92,6 +93,9 @@ export async function alertReceiver(
       continue;
     }
     const repeat = row.digest === digest;
+    // A re-send of what was announced lately is answered from the row read, without a write to claim it.
+    if (repeat && row.status === notification.status && row.last_posted_at > now - REPEAT_AFTER_MS)
+      return { outcome: "repeated", incident_id: incident.id };
     const announced = await alerts.claimAnnouncement(key, {
       incidentId: incident.id,
       digest,

@@ -177,7 +177,7 @@ export class AlertStore {
     await this.db.updateTable("incident_alert_sources").set(patch).where("id", "=", id).execute();
   }
 
-  /** Remember when a notification arrived, at most once a second per source (a storm writes the row once a second, not per request). */
+  /** Remember when a notification arrived (the caller does it at most once a second per source). */
   async touchSource(id: string, at: number): Promise<void> {
     await this.db
       .updateTable("incident_alert_sources")
