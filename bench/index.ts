@@ -13,6 +13,7 @@ import { p3Fanout } from "./p3-fanout.ts";
 import { p4IncidentStart } from "./p4-incident-start.ts";
 import { p5IncidentLists } from "./p5-incident-lists.ts";
 import { p7Search } from "./p7-search.ts";
+import { p8AlertIntake } from "./p8-alert-intake.ts";
 import { a1SignIn } from "./a1-sign-in.ts";
 import { durability } from "./durability.ts";
 import { hardening } from "./hardening.ts";
@@ -26,6 +27,7 @@ export const cases: BenchCase[] = [
   p4IncidentStart,
   p5IncidentLists,
   p7Search,
+  p8AlertIntake,
   a1SignIn,
   durability,
   hardening,

@@ -18,9 +18,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { buildPlugin } from "../scripts/build-plugin.mjs";
 import { channelMemberAdder } from "../server/services/channels.ts";
-import { BenchWorker, median, seedWorkspace, startBenchServer, tmpDir, type BenchCase } from "./support.ts";
+import { BenchWorker, installIncidentPlugin, median, seedWorkspace, startBenchServer, tmpDir, type BenchCase } from "./support.ts";
 
 const ACTIVE = 1_000;
 const ROUNDS = 6;
@@ -75,24 +74,17 @@ export const p4IncidentStart: BenchCase = {
       const admin = seeded.author;
       const teamId = seeded.channel.team_id;
       const team = await server.host.db.selectFrom("teams").select("name").where("id", "=", teamId).executeTakeFirstOrThrow();
-      const api = async (method: string, urlPath: string, body?: unknown, form?: FormData) => {
+      const api = async (method: string, urlPath: string, body?: unknown) => {
         const res = await fetch(`${server.url}${urlPath}`, {
           method,
-          headers: {
-            authorization: `Bearer ${admin.token}`,
-            ...(form || body === undefined ? {} : { "content-type": "application/json" }),
-          },
-          body: form ?? (body === undefined ? undefined : JSON.stringify(body)),
+          headers: { authorization: `Bearer ${admin.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+          body: body === undefined ? undefined : JSON.stringify(body),
         });
         const text = await res.text();
         if (res.status >= 300) throw new Error(`${method} ${urlPath}: ${res.status} ${text.slice(0, 300)}`);
         return z.looseObject({}).parse(text ? JSON.parse(text) : {});
       };
-      const bundle = fs.readFileSync(await buildPlugin({ dir: path.resolve(import.meta.dirname, "../plugins/incident"), outDir: tmp.dir }));
-      const form = new FormData();
-      form.append("plugin", new Blob([new Uint8Array(bundle)], { type: "application/gzip" }), "incident.tar.gz");
-      await api("POST", "/api/v4/plugins", undefined, form);
-      await api("POST", "/api/v4/plugins/incident/enable");
+      await installIncidentPlugin({ server, token: admin.token, outDir: tmp.dir });
       const members = seeded.members.map((m) => m.user.username);
       const source = benchPlaybook({ team: team.name, invite: members.slice(0, 5), assignee: members[5] ?? admin.user.username });
       const playbook = z

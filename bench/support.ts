@@ -19,6 +19,7 @@ import { startServer, type RunningServer } from "../server/server.ts";
 import { channelCreator } from "../server/services/channels.ts";
 import { teamCreator } from "../server/services/teams.ts";
 import { presentUser, USER_PROFILE_UNSET } from "../server/services/users.ts";
+import { buildPlugin } from "../scripts/build-plugin.mjs";
 
 /** What a benchmark case reports: one line with its figures, and whether the target was met. */
 export interface BenchOutcome {
@@ -296,5 +297,24 @@ export class BenchWorker {
 
   async stop(): Promise<void> {
     await this.worker.terminate();
+  }
+}
+
+/**
+ * Build the Incident plugin with the real build script, upload it through
+ * the API and enable it, as an admin would (`token`: a system admin's).
+ */
+export async function installIncidentPlugin(props: { server: RunningServer; token: string; outDir: string }): Promise<void> {
+  const bundle = fs.readFileSync(
+    await buildPlugin({ dir: path.resolve(import.meta.dirname, "../plugins/incident"), outDir: props.outDir }),
+  );
+  const form = new FormData();
+  form.append("plugin", new Blob([new Uint8Array(bundle)], { type: "application/gzip" }), "incident.tar.gz");
+  for (const [urlPath, body] of [
+    ["/api/v4/plugins", form],
+    ["/api/v4/plugins/incident/enable", undefined],
+  ] as const) {
+    const res = await fetch(`${props.server.url}${urlPath}`, { method: "POST", headers: { authorization: `Bearer ${props.token}` }, body });
+    if (res.status >= 300) throw new Error(`POST ${urlPath}: ${res.status} ${(await res.text()).slice(0, 300)}`);
   }
 }

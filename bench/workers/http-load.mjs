@@ -48,8 +48,11 @@ function post(agent, url, headers, payload) {
   });
 }
 
-/** POSTs `total` requests; with `bodies`, request n sends `bodies[n % bodies.length]` (a message mix), else `body` each time. */
-async function load({ url, token, body, bodies, total, concurrency }) {
+/**
+ * POSTs `total` requests; with `bodies`, request n sends `bodies[n % bodies.length]` (a message mix), else `body` each time.
+ * An answer whose status is not in `okStatuses` (default [201]) counts as failed.
+ */
+async function load({ url, token, body, bodies, total, concurrency, okStatuses = [201] }) {
   loopbackOnly(url);
   const requests = (bodies ?? [body]).map((b) => {
     const payload = JSON.stringify(b);
@@ -68,7 +71,7 @@ async function load({ url, token, body, bodies, total, concurrency }) {
       const { payload, headers } = requests[next % requests.length];
       next++;
       const res = await post(agent, url, headers, payload);
-      if (res.status !== 201) {
+      if (!okStatuses.includes(res.status)) {
         failed++;
         firstFailure ||= `${res.status} ${res.text.slice(0, 200)}`;
       }

@@ -1,9 +1,11 @@
 /**
  * @module incident/cli
  * The Incident plugin's command-line entry (`cli.entry` of its bundle, see
- * common/plugin-cli-api.ts): `sitrep playbook lint|apply|import` and `sitrep webhook create|list|delete`.
+ * common/plugin-cli-api.ts): `sitrep playbook lint|apply|import`,
+ * `sitrep webhook create|list|delete` and `sitrep alert-source create|list|delete`.
  */
 import type { PluginCli } from "#common/plugin-cli-api.ts";
+import { registerAlertSourceCommands } from "./alert-source-commands.ts";
 import { registerPlaybookCommands } from "./playbook-commands.ts";
 import { registerWebhookCommands } from "./webhook-commands.ts";
 
@@ -11,4 +13,5 @@ import { registerWebhookCommands } from "./webhook-commands.ts";
 export function register(cli: PluginCli): void {
   registerPlaybookCommands(cli);
   registerWebhookCommands(cli);
+  registerAlertSourceCommands(cli);
 }

@@ -21,6 +21,7 @@ export const TIMELINE_TYPES = [
   "event_from_post",
   "message_forwarded",
   "alert_received",
+  "alert_resolved",
   "rules_reloaded",
   "retrospective_published",
   "incident_ended",

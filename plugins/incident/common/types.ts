@@ -166,6 +166,8 @@ export const UPDATE_ACTIONS = [
   "timeline_event_removed",
   "rules_reloaded",
   "rules_switched_off",
+  "alert_received",
+  "alert_resolved",
   "ended",
 ] as const;
 export type UpdateAction = (typeof UPDATE_ACTIONS)[number];
@@ -314,7 +316,7 @@ export interface StatusUpdatePostProps {
 
 // ---- request bodies -------------------------------------------------------
 
-const idSchema = z.string().regex(/^[a-z0-9]{26}$/, "must be an id (26 lowercase letters and digits)");
+export const idSchema = z.string().regex(/^[a-z0-9]{26}$/, "must be an id (26 lowercase letters and digits)");
 const titleSchema = z
   .string()
   .trim()

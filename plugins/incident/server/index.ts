@@ -17,6 +17,7 @@
  * own subcommand; the core never imports it.
  */
 import type { PluginContext } from "#plugin-api";
+import { activateAlerts } from "./alerts/index.ts";
 import { announceIncidentsRemoved } from "./announcer.ts";
 import { registerActions, registerTriggers } from "./automation.ts";
 import { activateForwarding } from "./forwarding/index.ts";
@@ -66,6 +67,7 @@ export async function activateIncident(ctx: PluginContext): Promise<ActivatedInc
   seedRetrospectives(reviewDeps);
   registerReminders(deps);
   activateSubscriptions(deps);
+  activateAlerts(deps);
   followQuotedPosts(deps);
   const command = new IncidentCommand(deps);
   addBuiltinSubcommands(command, deps);

@@ -12,6 +12,7 @@ import type { BroadcastOutcome, IncidentStatus, StatusUpdate, TimelineEntry, Tim
 import type { FollowUp, Retrospective } from "../common/review-types.ts";
 import { z } from "zod";
 import { orderChecklist } from "../common/checklist.ts";
+import { alertsMigration } from "./alerts/alert-store.ts";
 import { subscriptionsMigration } from "./subscriptions/store.ts";
 
 export interface IncidentsTable {
@@ -340,6 +341,8 @@ export const migrations: Record<string, PluginMigration> = {
       await db.schema.createIndex("incident_timeline_type").on("incident_timeline").columns(["type", "incident_id", "create_at"]).execute();
     },
   },
+  // Alert sources and the deduplication of their alert groups (DESIGN.md section 11; alerts/alert-store.ts).
+  "0006_alerts": alertsMigration,
   // Event subscriptions, their deliveries and attempts (DESIGN.md section 11; subscriptions/store.ts).
   "0007_subscriptions": subscriptionsMigration,
   // A playbook's archive_on_end, copied at start like its stages (issue 12); incidents from before never archive.

@@ -32,6 +32,8 @@ export const TIMELINE_TYPE_OF: Partial<Record<UpdateAction, TimelineType>> = {
   checklist_item_assigned: "checklist_item_assigned",
   status_update_posted: "status_update",
   rules_reloaded: "rules_reloaded",
+  alert_received: "alert_received",
+  alert_resolved: "alert_resolved",
   ended: "incident_ended",
 };
 

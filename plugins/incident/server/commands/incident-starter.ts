@@ -73,6 +73,8 @@ export interface IncidentStartProps {
   postId?: string;
   /** How the caller names the parameters in errors (default: the API's field names). */
   paramNames?: Partial<StartParamNames>;
+  /** Who the opening message says started it, in markdown (default: a mention of the actor), e.g. an alert source. */
+  startedBy?: string;
 }
 
 /** The started incident, and notes for the starter (e.g. skipped invitees). */
@@ -183,7 +185,7 @@ export async function incidentStarter(deps: IncidentDeps, props: IncidentStartPr
     (await ctx.users.getMany([...new Set(assigned.map((a) => a.item.assignee_user_id))])).map((u) => [u.id, u.username]),
   );
   const lines = [
-    `${incident.drill ? "**[Drill]** " : ""}${await mention(deps, actor.id)} started the incident **${name}**.`,
+    `${incident.drill ? "**[Drill]** " : ""}${props.startedBy ?? (await mention(deps, actor.id))} started the incident **${name}**.`,
     `Commander: @${commander.username} · Severity: ${severity} · Playbook: ${playbookText} · Stage: ${incident.current_stage}`,
     ...assigned.map(
       ({ item, number }) => `Item ${number} "${item.title}" is assigned to @${usernames.get(item.assignee_user_id) ?? "someone"}`,

@@ -8,7 +8,6 @@
  * Skipped, saying why, only when the binary is missing outside CI (`.ci/run`
  * installs it, so in CI a missing binary fails the file instead).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -18,103 +17,19 @@ import { FORWARDED_POST_TYPE } from "../../common/forwarded-post.ts";
 import type { Incident } from "../../common/types.ts";
 import { API, startIncident, startIncidentServer } from "../test-server.ts";
 import {
-  channelPosts,
-  eventually,
-  freePort,
-  incomingHookSchema,
-  itemAt,
-  withIdSchema,
-  type EventuallyOptions,
-  type TestClient,
-  type TestServer,
-} from "#testing";
+  ALERTMANAGER_WAIT_MS as WAIT_MS,
+  fireAlerts as fire,
+  requireAlertmanager,
+  startAlertmanager,
+  withLog,
+  type Alertmanager,
+} from "../testdata/alertmanager-process.ts";
+import { channelPosts, eventually, incomingHookSchema, itemAt, withIdSchema, type TestClient, type TestServer } from "#testing";
 
-const alertmanagerBin = process.env.ALERTMANAGER_PATH ?? "/usr/bin/prometheus-alertmanager";
-const haveAlertmanager = fs.existsSync(alertmanagerBin);
-const inCi = process.env.CI === "true" || process.env.CI === "1";
+const haveAlertmanager = requireAlertmanager("alertmanager.test.ts");
 const configTemplate = path.join(import.meta.dirname, "testdata", "alertmanager.yml");
-/** Every wait in this file gives up after this long. */
-const WAIT_MS = 30_000;
-
-if (!haveAlertmanager) {
-  const why = `alertmanager.test.ts: ${alertmanagerBin} is missing (apt-get install prometheus-alertmanager, or set ALERTMANAGER_PATH)`;
-  if (inCi) throw new Error(`${why}; CI installs it, so this is a broken CI image`);
-  console.warn(`${why}; skipping the real-Alertmanager tests`);
-}
 
 type Client = TestClient & { user: User };
-
-/** A running Alertmanager process with its log kept for failure messages. */
-interface Alertmanager {
-  url: string;
-  process: ChildProcess;
-  log: () => string;
-  stop: () => Promise<void>;
-}
-
-async function startAlertmanager(props: { dir: string; hookUrl: string }): Promise<Alertmanager> {
-  const configFile = path.join(props.dir, "am.yml");
-  fs.writeFileSync(configFile, fs.readFileSync(configTemplate, "utf8").replaceAll("__SITREP_HOOK_URL__", props.hookUrl));
-  const port = await freePort();
-  const child = spawn(
-    alertmanagerBin,
-    [
-      `--config.file=${configFile}`,
-      `--storage.path=${path.join(props.dir, "data")}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      `--web.external-url=http://127.0.0.1:${port}`,
-      "--cluster.listen-address=",
-      "--log.level=debug",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const am: Alertmanager = {
-    url: `http://127.0.0.1:${port}`,
-    process: child,
-    log: () => output,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-  await eventually(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`Alertmanager exited with code ${child.exitCode}:\n${output}`);
-      const res = await fetch(`${am.url}/-/ready`).catch(() => undefined);
-      return res?.status === 200 ? true : undefined;
-    },
-    withLog(am, "Alertmanager to answer GET /-/ready"),
-  );
-  return am;
-}
-
-/** The kit's `eventually` as this file waits: up to WAIT_MS, and Alertmanager's log in the timeout message. */
-function withLog(am: Pick<Alertmanager, "log"> | undefined, what: string): EventuallyOptions {
-  return { ms: WAIT_MS, intervalMs: 200, what: () => `${what}\n--- Alertmanager log ---\n${am?.log() ?? ""}` };
-}
-
-/** Send alerts to Alertmanager's API, as Prometheus does. */
-async function fire(
-  am: Alertmanager,
-  alerts: Array<{ labels: Record<string, string>; annotations?: Record<string, string>; endsAt?: string }>,
-): Promise<void> {
-  const res = await fetch(`${am.url}/api/v2/alerts`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(alerts.map((alert) => ({ generatorURL: "http://127.0.0.1/graph", ...alert }))),
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-}
 
 describe.skipIf(!haveAlertmanager)("a real Alertmanager posting to a Sitrep incoming webhook", { timeout: 2 * WAIT_MS }, () => {
   let server: TestServer;
@@ -143,7 +58,8 @@ describe.skipIf(!haveAlertmanager)("a real Alertmanager posting to a Sitrep inco
     expect(playbook.status, JSON.stringify(playbook.body)).toBe(201);
     incident = await startIncident(admin, { name: "DB latency", team_id: team.id, playbook_id: playbook.body.id });
 
-    am = await startAlertmanager({ dir: tmp, hookUrl: `${server.url}/hooks/${hookId}` });
+    const config = fs.readFileSync(configTemplate, "utf8").replaceAll("__SITREP_HOOK_URL__", `${server.url}/hooks/${hookId}`);
+    am = await startAlertmanager({ dir: tmp, config });
   });
 
   afterAll(async () => {

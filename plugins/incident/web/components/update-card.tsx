@@ -28,6 +28,8 @@ const ACTIONS: Record<UpdateAction, { icon: IconName; label: string }> = {
   timeline_event_removed: { icon: "minus", label: "Removed from the timeline" },
   rules_reloaded: { icon: "mail", label: "Forwarding rules reloaded" },
   rules_switched_off: { icon: "minus", label: "Forwarding rules switched off" },
+  alert_received: { icon: "siren", label: "Alert received" },
+  alert_resolved: { icon: "check", label: "Alert resolved" },
   ended: { icon: "flag", label: "Incident ended" },
 };
 
