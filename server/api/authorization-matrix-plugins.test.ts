@@ -66,7 +66,18 @@ const PLUGIN_SAMPLES: Record<string, (fixture: MatrixFixture, callers: MatrixCal
     const entry = expectBody(await member.post(`${INCIDENT}/incidents/${incident.id}/timeline`, { post_id: post.id }), withId);
     const source = `name: Matrix playbook ${team.name}\nstages:\n  - name: Triage\n`;
     const playbook = expectBody(await callers.clients.admin.post(`${INCIDENT}/playbooks`, { team_id: team.id, source }), withId);
+    const { admin } = callers.clients;
+    const alertSource = expectBody(
+      await admin.post(`${INCIDENT}/alert-sources`, { team_id: team.id, name: "Matrix", kind: "alertmanager" }),
+      withId,
+    );
+    const subscription = expectBody(
+      await admin.post(`${INCIDENT}/webhooks`, { team_id: team.id, url: "https://example.com/matrix", events: ["*"] }),
+      withId,
+    );
     return {
+      "alert-sources/:id": alertSource.id,
+      "webhooks/:id": subscription.id,
       "incidents/:id": incident.id,
       "checklist/:itemId": item.id,
       "follow-ups/:followUpId": followUp.id,

@@ -103,6 +103,7 @@ export function registerAlertRoutes(deps: AlertDeps): void {
   ctx.http.route({
     method: "POST",
     path: BASE,
+    policy: "input",
     summary: "Create an alert source; its URL (with the token) is answered this once",
     body: createAlertSourceSchema,
     invalidId: "incident.alert_source.invalid",
@@ -144,6 +145,7 @@ export function registerAlertRoutes(deps: AlertDeps): void {
   ctx.http.route({
     method: "GET",
     path: BASE,
+    policy: "input",
     summary: "List a team's alert sources (without their tokens)",
     query: listAlertSourcesQuerySchema,
     invalidId: "incident.alert_source.invalid",
@@ -157,6 +159,7 @@ export function registerAlertRoutes(deps: AlertDeps): void {
   ctx.http.route({
     method: "GET",
     path: `${BASE}/:id`,
+    policy: "team-admin",
     summary: "Read an alert source (without its token)",
     params: sourceParams,
     response: alertSourceAnswerSchema,
@@ -168,6 +171,7 @@ export function registerAlertRoutes(deps: AlertDeps): void {
   ctx.http.route({
     method: "PATCH",
     path: `${BASE}/:id`,
+    policy: "team-admin",
     summary: "Change an alert source; rotate_token answers a new URL and the old one stops working",
     params: sourceParams,
     body: patchAlertSourceSchema,
@@ -203,6 +207,7 @@ export function registerAlertRoutes(deps: AlertDeps): void {
   ctx.http.route({
     method: "DELETE",
     path: `${BASE}/:id`,
+    policy: "team-admin",
     summary: "Delete an alert source: its URL stops working; the incidents it started stay",
     params: sourceParams,
     response: okAnswerSchema,
@@ -217,6 +222,7 @@ export function registerAlertRoutes(deps: AlertDeps): void {
   ctx.http.route({
     method: "POST",
     path: `${INTAKE}/:token`,
+    policy: "open",
     auth: "none",
     summary: "Receive an Alertmanager (webhook_configs, version 4) or Grafana (webhook contact point) notification",
     params: z.object({ token: z.string() }),
