@@ -6,7 +6,15 @@
  */
 import type { Channel, Team, User } from "#common/wire.ts";
 import { newId } from "#common/ids.ts";
-import { expectBody, oldTeamWithChannels, startServerWithPlugins, type ManualClock, type OldWorkspace, type TestClient, type TestServer } from "#testing";
+import {
+  expectBody,
+  oldTeamWithChannels,
+  startServerWithPlugins,
+  type ManualClock,
+  type OldWorkspace,
+  type TestClient,
+  type TestServer,
+} from "#testing";
 import type { IncidentTables } from "./store.ts";
 import { z } from "zod";
 import { channelMemberSchema } from "#common/wire-schemas.ts";
