@@ -179,6 +179,7 @@ describe("migration 0002_response", () => {
       last_status_update_at: 0,
       update_every_ms: 0,
       drill: false,
+      archive_on_end: false,
       channel_created: true,
       status: "active",
       create_at: now,

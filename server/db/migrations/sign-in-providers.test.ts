@@ -54,6 +54,8 @@ describe("migration 0018_sign_in_providers", () => {
         .insertInto("user_identities")
         .values({ provider: OPENID_PROVIDER, subject: "sub-1", user_id: userId, create_at: now, last_login_at: now })
         .execute();
+      // Written here behind the services' back: say so, as linking an identity does (the answer is cached per user change).
+      host.caches.invalidate({ kind: "user", id: userId });
       expect(await passwordLoginOpen(host)).toBe(false);
       await host.db
         .insertInto("oidc_logins")
