@@ -12,7 +12,7 @@ import { WebhookVerificationError } from "standardwebhooks";
 import { itemAt, ManualClock, type TestServer, type UserClient } from "#testing";
 import type { Team } from "#common/wire.ts";
 import { API, startIncident, startIncidentServer } from "../test-server.ts";
-import { retryDelayMs } from "./delivery.ts";
+import { ORPHAN_AFTER_MS, retryDelayMs } from "./delivery.ts";
 import { allowInternal, createWebhook, deliveriesOf, startReceiver, verifyAt, type Receiver } from "./test-server.ts";
 
 const START = Date.UTC(2030, 0, 1, 9, 0, 0);
@@ -159,6 +159,29 @@ function gaps(times: readonly number[]): number[] {
 function pick(headers: Record<string, string>): Record<string, string> {
   return { "webhook-timestamp": headers["webhook-timestamp"] ?? "", "webhook-signature": headers["webhook-signature"] ?? "" };
 }
+
+describe("a delivery left without its job", () => {
+  it("is found by the sweep once overdue by ORPHAN_AFTER_MS and attempted again, once", async () => {
+    const hook = await receiver((n) => (n === 1 ? 500 : 200));
+    await allowInternal(admin, `127.0.0.1:${hook.port}`);
+    const webhook = await createWebhook(alice, { team_id: team.id, url: hook.url, events: ["incident.incident_started"] });
+    await startIncident(alice, { name: "Orphaned delivery", team_id: team.id });
+    await advance(SECOND);
+    expect(hook.requests.map((r) => r.answered)).toEqual([500]);
+    const pending = itemAt(await deliveriesOf(alice, webhook.id), 0, "delivery");
+    // As if the process had stopped after writing the next attempt's time, before scheduling its job.
+    const dropped = await server.host.db.deleteFrom("jobs").where("key", "=", pending.id).executeTakeFirst();
+    expect(Number(dropped.numDeletedRows)).toBe(1);
+    await advance(MINUTE);
+    expect(hook.requests).toHaveLength(1);
+    // The sweep (every 5 minutes) takes it once it is ORPHAN_AFTER_MS overdue.
+    await advance(ORPHAN_AFTER_MS + 5 * MINUTE);
+    expect(hook.requests.map((r) => r.answered)).toEqual([500, 200]);
+    expect(itemAt(await deliveriesOf(alice, webhook.id), 0, "delivery")).toMatchObject({ status: "delivered", attempts: 2 });
+    await advance(20 * MINUTE);
+    expect(hook.requests).toHaveLength(2);
+  });
+});
 
 describe("the host's rule for internal addresses", () => {
   it("refuses a loopback address the admin did not list, logs the reason as a failed delivery, and does not retry", async () => {

@@ -60,9 +60,37 @@ export interface DeliveryDeps extends IncidentDeps {
   readonly webhooks: WebhookStore;
 }
 
-/** Handle the delivery jobs in this process; disposed with the plugin. */
+/**
+ * A pending delivery whose attempt is this long overdue has no job behind it: a
+ * process stopped between writing the delivery (or its next attempt time) and
+ * scheduling the job. Longer than a job's claim (5 min), so a job another
+ * process is running is never scheduled a second time.
+ */
+export const ORPHAN_AFTER_MS = 10 * 60 * 1000;
+/** How often each process looks for such deliveries. */
+const ORPHAN_SWEEP_MS = 5 * 60 * 1000;
+
+/** Handle the delivery jobs in this process, and give orphaned deliveries their job again; disposed with the plugin. */
 export function registerDeliveryJobs(deps: DeliveryDeps): Disposable {
-  return deps.ctx.jobs.handle(DELIVERY_JOB, (job) => attemptDelivery(deps, job.key), { maxAttempts: JOB_RUNS });
+  const handled = deps.ctx.jobs.handle(DELIVERY_JOB, (job) => attemptDelivery(deps, job.key), { maxAttempts: JOB_RUNS });
+  void rescheduleOrphans(deps);
+  const sweep = deps.ctx.timers.setInterval(async () => void (await rescheduleOrphans(deps)), ORPHAN_SWEEP_MS);
+  return {
+    dispose() {
+      sweep.dispose();
+      handled.dispose();
+    },
+  };
+}
+
+/** Schedule the job of every pending delivery overdue by more than {@link ORPHAN_AFTER_MS}; answers how many. */
+export async function rescheduleOrphans(deps: DeliveryDeps): Promise<number> {
+  const { ctx, webhooks } = deps;
+  const now = ctx.clock.now();
+  const orphans = await webhooks.overdueDeliveries(now - ORPHAN_AFTER_MS);
+  for (const id of orphans) await ctx.jobs.schedule({ kind: DELIVERY_JOB, key: id, runAt: now });
+  if (orphans.length) ctx.log.warn("webhook deliveries had no job; scheduled again", { count: orphans.length });
+  return orphans.length;
 }
 
 /** Queue the event of a new timeline entry for every subscription that asked for it. */

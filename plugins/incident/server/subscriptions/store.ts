@@ -104,6 +104,12 @@ export const subscriptionsMigration: PluginMigration = {
       .on("incident_webhook_deliveries")
       .columns(["webhook_id", "create_at"])
       .execute();
+    // The sweep for pending deliveries left without a job (delivery.ts, rescheduleOrphans).
+    await db.schema
+      .createIndex("incident_webhook_deliveries_due")
+      .on("incident_webhook_deliveries")
+      .columns(["status", "next_attempt_at"])
+      .execute();
     await db.schema
       .createTable("incident_webhook_attempts")
       .addColumn("delivery_id", id, (c) => c.notNull())
@@ -246,6 +252,19 @@ export class WebhookStore {
 
   async insertDelivery(delivery: DeliveryRecord): Promise<void> {
     await this.db.insertInto("incident_webhook_deliveries").values(delivery).execute();
+  }
+
+  /** The ids of pending deliveries whose next attempt was due before `dueBefore` (at most 500, oldest first). */
+  async overdueDeliveries(dueBefore: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("incident_webhook_deliveries")
+      .select("id")
+      .where("status", "=", "pending")
+      .where("next_attempt_at", "<", dueBefore)
+      .orderBy("next_attempt_at")
+      .limit(500)
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   async getDelivery(id: string): Promise<DeliveryRecord | null> {
