@@ -99,6 +99,8 @@ export class PgBus extends BaseBus {
   private readonly channel: string;
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The notifications read so far, in the order they came (see receiveInOrder). */
+  private received: Promise<void> = Promise.resolve();
   /** Messages published and not yet sent: sent together, packed into as few NOTIFYs as fit. */
   private pending: string[] = [];
   private flushQueued = false;
@@ -132,7 +134,7 @@ export class PgBus extends BaseBus {
     let listening = false;
     client.on("notification", (n) => {
       if (!n.payload) return;
-      if (listening) void this.receive(n.payload);
+      if (listening) this.receiveInOrder(n.payload);
       else early.push(n.payload);
     });
     let dropped = false;
@@ -169,7 +171,7 @@ export class PgBus extends BaseBus {
       for (const handler of this.reconnectHandlers) handler({ from: gapFrom });
     }
     listening = true;
-    for (const payload of early) void this.receive(payload);
+    for (const payload of early) this.receiveInOrder(payload);
   }
 
   /** Listen again after the current backoff, which doubles (up to {@link RECONNECT_MAX_MS}) until an attempt succeeds. */
@@ -190,6 +192,15 @@ export class PgBus extends BaseBus {
    */
   get listenerName(): string {
     return `${pgApplicationName(this.props.schema).slice(0, 63 - 1 - this.processId.length)}/${this.processId}`;
+  }
+
+  /**
+   * Read notifications one after another: an oversized message arrives as a
+   * reference (`@id`) read from `bus_messages`, and the messages published
+   * after it must wait for that read, or they would overtake it.
+   */
+  private receiveInOrder(raw: string): void {
+    this.received = this.received.then(() => this.receive(raw));
   }
 
   private async receive(raw: string): Promise<void> {
