@@ -19,6 +19,16 @@ export async function buildIncidentBundle(): Promise<string> {
   return buildPlugin({ dir: path.join(root, "plugins", "incident"), outDir, minify: true });
 }
 
+/** Upload a plugin bundle as a system admin would in the System Console, and enable it. */
+export async function installPlugin(admin: TestClient, bundlePath: string, id = "incident"): Promise<void> {
+  const form = new FormData();
+  form.append("plugin", new Blob([new Uint8Array(fs.readFileSync(bundlePath))], { type: "application/gzip" }), `${id}.tar.gz`);
+  const uploaded = await admin.request("POST", "/api/v4/plugins", form);
+  if (uploaded.status !== 201) throw new Error(`upload ${id}: ${uploaded.status} ${JSON.stringify(uploaded.body)}`);
+  const enabled = await admin.post(`/api/v4/plugins/${id}/enable`);
+  if (enabled.status !== 200) throw new Error(`enable ${id}: ${enabled.status} ${JSON.stringify(enabled.body)}`);
+}
+
 /**
  * A team with its Town Square (made by the server when it makes one, else
  * here) and `members` added to both.

@@ -5,12 +5,11 @@
  * (status, response code, attempts), and one to a loopback address the admin
  * did not list, failed with the host's reason.
  */
-import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Team } from "#common/wire.ts";
 import { eventually, type UserClient } from "#testing";
 import { startE2E, type E2E } from "./harness.ts";
-import { buildIncidentBundle } from "./incident-helpers.ts";
+import { buildIncidentBundle, installPlugin } from "./incident-helpers.ts";
 import {
   allowInternal,
   createWebhook,
@@ -30,10 +29,7 @@ beforeAll(async () => {
   [e2e, bundlePath] = await Promise.all([startE2E(), buildIncidentBundle()]);
   admin = await e2e.server.admin();
   team = await e2e.server.createTeam(admin, { name: "ops" });
-  const form = new FormData();
-  form.append("plugin", new Blob([new Uint8Array(fs.readFileSync(bundlePath))], { type: "application/gzip" }), "incident.tar.gz");
-  expect((await admin.request("POST", "/api/v4/plugins", form)).status).toBe(201);
-  expect((await admin.post("/api/v4/plugins/incident/enable")).status).toBe(200);
+  await installPlugin(admin, bundlePath);
 });
 afterAll(async () => {
   for (const receiver of receivers) await receiver.close();

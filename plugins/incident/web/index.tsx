@@ -25,6 +25,7 @@ import { registerPostMenuActions } from "./post-menu.ts";
 import { IncidentsPage } from "./pages/history-page.tsx";
 import { IncidentSidebar } from "./sidebar.ts";
 import { WebhooksAdminPage } from "./pages/webhooks-admin-page.tsx";
+import { AlertSourcesAdminPage } from "./pages/alert-sources-admin-page.tsx";
 
 /** The plugin's events, each carrying the whole incident in `data.incident` (docs/incident.md). */
 const EVENT_NAMES = Object.values(EVENTS).map((name) => `custom_${PLUGIN_ID}_${name}`);
@@ -96,6 +97,8 @@ export function register(registry: WebPluginRegistry, host: WebHost): void {
   });
   // Event subscriptions and their delivery log (DESIGN.md section 11), for system admins.
   registry.registerAdminConsolePage({ id: "webhooks", title: "Event subscriptions", component: WebhooksAdminPage });
+  // Alert sources (DESIGN.md section 11): where Alertmanager and Grafana post, for system admins.
+  registry.registerAdminConsolePage({ id: "alert-sources", title: "Alert sources", component: AlertSourcesAdminPage });
   // After a reconnect, events may have been missed: read the lists (and open timelines) again.
   registry.registerWebSocketEventHandler("hello", () => {
     reloadSidebar();
