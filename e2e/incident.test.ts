@@ -298,13 +298,17 @@ describe("incident plugin in the browser", () => {
     e2e.assertNoConsoleErrors();
   });
 
-  test("disabling the plugin removes the RHS and commands from Bob's page at once; enabling restores everything", async () => {
+  test("disabling the plugin (after the console's confirmation) replaces the RHS with a notice and removes commands from Bob's page at once; enabling restores everything", async () => {
     await openRhs(b.page);
     const row = adminPage.page.locator('li[data-plugin-id="incident"]');
     await row.getByRole("button", { name: "Disable Incident" }).click();
+    // Incidents are active: the console asks first (issue 12).
+    const confirm = adminPage.page.getByRole("dialog", { name: "Disable Incident?" });
+    await confirm.getByRole("button", { name: "Disable" }).click();
     await row.getByText("Disabled", { exact: true }).waitFor();
 
-    await rhs(b.page).waitFor({ state: "detached", timeout: 15_000 });
+    // Bob's open panel gives way to a notice saying why it is gone.
+    await rhs(b.page).getByRole("status").filter({ hasText: "an administrator disabled the plugin" }).waitFor({ timeout: 15_000 });
     await incidentsButton(b.page).waitFor({ state: "detached" });
     b.allow(/status of 404/);
     await send(b.page, "/incident list");

@@ -63,19 +63,21 @@ describe("plugin UI", () => {
     await viewer.page.locator(".post.ephemeral", { hasText: "Hello world!" }).waitFor();
     await viewer.page.locator(".post.ephemeral", { hasText: "(Only visible to you)" }).first().waitFor();
 
-    // Disabled: button and RHS go away, without a reload.
+    // Disabled: the button goes away and the open panel gives way to a notice saying why (issue 12), without a reload.
     await page.getByRole("button", { name: "Disable Hello" }).click();
     await page.getByRole("button", { name: "Enable Hello" }).waitFor();
     await helloButton.waitFor({ state: "detached", timeout: 15_000 });
-    await panel.waitFor({ state: "detached" });
+    await panel.getByRole("status").filter({ hasText: "an administrator disabled the plugin" }).waitFor();
+    await panel.getByText(`Hello, ${user.user.username}, from the Hello plugin.`).waitFor({ state: "detached" });
     await e2e.screenshot(page, "admin-console-plugins");
 
     // Re-enabled: they come back.
     await page.getByRole("button", { name: "Enable Hello" }).click();
     await helloButton.waitFor({ timeout: 15_000 });
     // The panel that was open when the plugin went away may come back open by itself (the RHS is remembered).
-    if (!(await panel.isVisible())) await helloButton.click();
-    await panel.waitFor();
+    const hello = panel.getByText(`Hello, ${user.user.username}, from the Hello plugin.`);
+    if (!(await hello.isVisible())) await helloButton.click();
+    await hello.waitFor();
     e2e.assertNoConsoleErrors();
   });
 
