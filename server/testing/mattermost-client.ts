@@ -5,6 +5,9 @@
  * compatibility tests of routes and events Mattermost clients use unchanged.
  */
 import mm from "@mattermost/client";
+import type { Draft } from "@mattermost/types/drafts";
+import type { Team } from "@mattermost/types/teams";
+import type { UserProfile } from "@mattermost/types/users";
 import { WebSocket as NodeWebSocket } from "ws";
 import { eventually } from "./eventually.ts";
 import type { TestClient } from "./harness.ts";
@@ -24,6 +27,83 @@ export interface OfficialEvent {
   data?: unknown;
   broadcast?: unknown;
   seq?: number;
+}
+
+/**
+ * Whole objects of the types Client4's `createUser`, `createTeam` and
+ * `upsertDraft` take, from the fields a client really sends (the server
+ * fills the rest, as Mattermost's does), so tests pass them without casts.
+ */
+export const officialShapes = {
+  user(props: Pick<UserProfile, "username" | "email" | "password">): UserProfile {
+    return {
+      id: "",
+      create_at: 0,
+      update_at: 0,
+      delete_at: 0,
+      auth_service: "",
+      nickname: "",
+      first_name: "",
+      last_name: "",
+      position: "",
+      roles: "",
+      props: {},
+      notify_props: {
+        desktop: "default",
+        desktop_sound: "default",
+        calls_desktop_sound: "true",
+        email: "true",
+        mark_unread: "all",
+        push: "default",
+        push_status: "online",
+        comments: "never",
+        first_name: "false",
+        channel: "true",
+        mention_keys: "",
+        highlight_keys: "",
+      },
+      last_password_update: 0,
+      last_picture_update: 0,
+      locale: "en",
+      mfa_active: false,
+      last_activity_at: 0,
+      is_bot: false,
+      bot_description: "",
+      terms_of_service_id: "",
+      terms_of_service_create_at: 0,
+      ...props,
+    };
+  },
+  team(props: Pick<Team, "name" | "display_name" | "type">): Team {
+    return {
+      id: "",
+      create_at: 0,
+      update_at: 0,
+      delete_at: 0,
+      description: "",
+      email: "",
+      company_name: "",
+      allowed_domains: "",
+      invite_id: "",
+      allow_open_invite: props.type === "O",
+      scheme_id: "",
+      group_constrained: false,
+      ...props,
+    };
+  },
+  draft(props: Pick<Draft, "channel_id" | "message"> & Partial<Pick<Draft, "root_id" | "user_id">>): Draft {
+    return { create_at: 0, update_at: 0, delete_at: 0, user_id: "", root_id: "", props: {}, ...props };
+  },
+};
+
+/**
+ * A socket for the official WebSocketClient's `newWebSocketFn`: `ws`, which
+ * speaks the browser WebSocket API the client uses (`onopen`, `onmessage`,
+ * `send`, `close`, `readyState`) but is typed apart from the DOM's — the one
+ * place the two types meet.
+ */
+export function officialWebSocket(url: string): WebSocket {
+  return new NodeWebSocket(url) as unknown as WebSocket;
 }
 
 /** A Client4 of the server at `baseUrl`, signed in with `user`'s token. */
@@ -65,7 +145,7 @@ export async function officialSocket(
   const ws = new WebSocketClient({
     newWebSocketFn: (url: string) => {
       urls.push(url);
-      return new NodeWebSocket(props.url ? props.url(url) : url) as unknown as WebSocket;
+      return officialWebSocket(props.url ? props.url(url) : url);
     },
   });
   const events: OfficialEvent[] = [];

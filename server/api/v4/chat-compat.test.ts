@@ -79,12 +79,12 @@ describe("an incident through @mattermost/client Client4 and WebSocketClient", (
     ]);
 
     // A thread, with a mention: createPost with root_id, getPostThread, mention counts.
-    const root = await ac.createPost({ channel_id: war.id, message: "checkout 500s since 14:02" } as never);
+    const root = await ac.createPost({ channel_id: war.id, message: "checkout 500s since 14:02" });
     const reply = await bc.createPost({
       channel_id: war.id,
       root_id: root.id,
       message: `@${carol.user.username} can you check the db?`,
-    } as never);
+    });
     expect(reply).toMatchObject({ root_id: root.id, reply_count: 1 });
     const heard = await carolWs.waitFor("posted", (e) => postedEventDataSchema.safeParse(e.data).data?.post.id === reply.id);
     expect(postedEventDataSchema.parse(heard.data)).toMatchObject({ post: { root_id: root.id }, mentions: [carol.user.id] });
@@ -95,7 +95,7 @@ describe("an incident through @mattermost/client Client4 and WebSocketClient", (
     expect(carolInWar).toMatchObject({ mention_count: 1 });
 
     // Edit and reactions: patchPost, addReaction, getReactionsForPost.
-    const edited = await ac.patchPost({ id: root.id, message: "checkout 500s since 14:02 (eu only)" } as never);
+    const edited = await ac.patchPost({ id: root.id, message: "checkout 500s since 14:02 (eu only)" });
     expect(edited.edit_at).toBeGreaterThan(0);
     await bobWs.waitFor("post_edited", (e) => postEditedEventDataSchema.safeParse(e.data).data?.post.id === root.id);
     const reaction = await cc.addReaction(carol.user.id, reply.id, "eyes");
@@ -110,7 +110,7 @@ describe("an incident through @mattermost/client Client4 and WebSocketClient", (
     form.append("files", new Blob([new Uint8Array(PNG)], { type: "image/png" }), "error-rate.png");
     const upload = expectBody({ status: 201, body: await cc.uploadFile(form) }, fileUploadResponseSchema);
     const file = itemAt(upload.file_infos, 0, "the upload");
-    const graph = await cc.createPost({ channel_id: war.id, message: "error rate", file_ids: [file.id] } as never);
+    const graph = await cc.createPost({ channel_id: war.id, message: "error rate", file_ids: [file.id] });
     expect((await bc.getFileInfosForPost(graph.id)).map((f) => [f.id, f.mime_type])).toEqual([[file.id, "image/png"]]);
 
     // Search: searchPosts finds the thread's words for members.

@@ -6,7 +6,7 @@ import mm from "@mattermost/client";
 import { WebSocket as NodeWebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Post } from "#common/wire.ts";
-import { eventually, startTestServer, TestSocket, uniqueName, type TestServer } from "#testing";
+import { eventually, officialShapes, officialWebSocket, startTestServer, TestSocket, uniqueName, type TestServer } from "#testing";
 
 const { Client4, WebSocketClient } = mm;
 
@@ -34,7 +34,11 @@ async function signedInClient(): Promise<{ client: InstanceType<typeof Client4>;
   const client = new Client4();
   client.setUrl(server.url);
   const username = uniqueName("mm").replace(/-/g, "");
-  const created = await client.createUser({ username, email: `${username}@example.com`, password: "password-123" } as never, "", "");
+  const created = await client.createUser(
+    officialShapes.user({ username, email: `${username}@example.com`, password: "password-123" }),
+    "",
+    "",
+  );
   expect(created.username).toBe(username);
   const me = await client.login(username, "password-123");
   expect(me.id).toBe(created.id);
@@ -45,16 +49,16 @@ async function signedInClient(): Promise<{ client: InstanceType<typeof Client4>;
 describe("@mattermost/client Client4", () => {
   it("creates a user, logs in, creates a team, a channel and a post, and reads it back", async () => {
     const { client, userId } = await signedInClient();
-    const team = await client.createTeam({ name: uniqueName("compat"), display_name: "Compat", type: "O" } as never);
+    const team = await client.createTeam(officialShapes.team({ name: uniqueName("compat"), display_name: "Compat", type: "O" }));
     expect(team.id).toMatch(/^[a-z0-9]{26}$/);
-    const channel = await client.createChannel({ team_id: team.id, name: uniqueName("town"), display_name: "Town", type: "O" } as never);
+    const channel = await client.createChannel({ team_id: team.id, name: uniqueName("town"), display_name: "Town", type: "O" });
     expect(channel.team_id).toBe(team.id);
     const post = await client.createPost({
       channel_id: channel.id,
       message: "hello from Client4",
       pending_post_id: `${userId}:${Date.now()}`,
       create_at: 0,
-    } as never);
+    });
     expect(post).toMatchObject({ channel_id: channel.id, user_id: userId, message: "hello from Client4" });
     const list = await client.getPosts(channel.id, 0, 30);
     expect(list.order).toEqual([post.id]);
@@ -75,12 +79,12 @@ describe("@mattermost/client Client4", () => {
     });
     try {
       const { client } = await signedInClient();
-      const team = await client.createTeam({ name: uniqueName("cmd"), display_name: "Cmd", type: "O" } as never);
-      const channel = await client.createChannel({ team_id: team.id, name: uniqueName("c"), display_name: "C", type: "O" } as never);
-      const response = await client.executeCommand('/compat one "two words"', { channel_id: channel.id, team_id: team.id } as never);
+      const team = await client.createTeam(officialShapes.team({ name: uniqueName("cmd"), display_name: "Cmd", type: "O" }));
+      const channel = await client.createChannel({ team_id: team.id, name: uniqueName("c"), display_name: "C", type: "O" });
+      const response = await client.executeCommand('/compat one "two words"', { channel_id: channel.id, team_id: team.id });
       expect(response).toMatchObject({ response_type: "ephemeral", text: "args: one,two words" });
       // Errors reach the client as a ClientError with the server's message and status.
-      await expect(client.executeCommand("/nope", { channel_id: channel.id, team_id: team.id } as never)).rejects.toMatchObject({
+      await expect(client.executeCommand("/nope", { channel_id: channel.id, team_id: team.id })).rejects.toMatchObject({
         message: "Command with a trigger of '/nope' not found.",
         status_code: 404,
         server_error_id: "api.command.execute_command.not_found.app_error",
@@ -92,8 +96,8 @@ describe("@mattermost/client Client4", () => {
 
   it("receives hello and then posted (data.post a JSON string) over the WebSocket", async () => {
     const { client, userId } = await signedInClient();
-    const team = await client.createTeam({ name: uniqueName("ws"), display_name: "WS", type: "O" } as never);
-    const channel = await client.createChannel({ team_id: team.id, name: uniqueName("live"), display_name: "Live", type: "O" } as never);
+    const team = await client.createTeam(officialShapes.team({ name: uniqueName("ws"), display_name: "WS", type: "O" }));
+    const channel = await client.createChannel({ team_id: team.id, name: uniqueName("live"), display_name: "Live", type: "O" });
 
     // The test kit's socket, speaking the protocol by hand: authentication_challenge (seq 1), then hello.
     const raw = await TestSocket.open(server.url, { token: client.getToken() });
@@ -102,7 +106,7 @@ describe("@mattermost/client Client4", () => {
     expect(rawMessages[1]).toMatchObject({ event: "hello", seq: 0, broadcast: { user_id: userId } });
 
     // The official WebSocketClient, which checks the seq of every event.
-    const wsClient = new WebSocketClient({ newWebSocketFn: (url: string) => new NodeWebSocket(url) as unknown as WebSocket });
+    const wsClient = new WebSocketClient({ newWebSocketFn: officialWebSocket });
     const official: WsMessage[] = [];
     wsClient.addMessageListener((msg) => void official.push(msg as WsMessage));
     const quiet = console.log;
@@ -111,7 +115,7 @@ describe("@mattermost/client Client4", () => {
       wsClient.initialize(`${server.url.replace("http", "ws")}/api/v4/websocket`, client.getToken());
       await eventually(() => official.some((m) => m.event === "hello"), { ms: 5000, what: "hello on the official client" });
 
-      const post = await client.createPost({ channel_id: channel.id, message: "live!" } as never);
+      const post = await client.createPost({ channel_id: channel.id, message: "live!" });
       await eventually(() => rawMessages.some((m) => m.event === "posted") && official.some((m) => m.event === "posted"), {
         ms: 5000,
         what: "posted on both sockets",

@@ -37,7 +37,7 @@ async function postMany(author: UserClient, channelId: string, messages: string[
   const client = officialClient(author);
   const posts: Array<Awaited<ReturnType<typeof client.createPost>>> = [];
   for (const message of messages) {
-    posts.push(await client.createPost({ channel_id: channelId, message } as never));
+    posts.push(await client.createPost({ channel_id: channelId, message }));
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   return posts;
@@ -51,7 +51,7 @@ describe("post fields", () => {
       channel_id: seed.pub.id,
       message: "db down #incident #db-01 and #incident again, not #1 nor x#y",
       pending_post_id: pending,
-    } as never);
+    });
     expect(created).toMatchObject({
       pending_post_id: pending,
       is_pinned: false,
@@ -65,7 +65,7 @@ describe("post fields", () => {
     // Only the create answer (and its event) echoes the client's id; a read post has it empty, as in Mattermost.
     expect(read.pending_post_id).toBe("");
     // An edit works the hashtags out again, in its answer and when read.
-    const edited = await ac.patchPost({ id: created.id, message: "now #resolved" } as never);
+    const edited = await ac.patchPost({ id: created.id, message: "now #resolved" });
     expect(edited).toMatchObject({ hashtags: "#resolved", is_pinned: false });
     expect((await ac.getPost(created.id)).hashtags).toBe("#resolved");
   });
@@ -76,7 +76,7 @@ describe("post fields", () => {
       channel_id: seed.pub.id,
       message: "",
       props: { attachments: [{ text: "disk 95%" }] },
-    } as never);
+    });
     expect((await ac.getPost(post.id)).metadata).toEqual({ embeds: [{ type: "message_attachment" }] });
   });
 
@@ -113,7 +113,7 @@ describe("PostList cursors", () => {
 
     // since: by update_at (an edit counts), deleted posts listed (emptied), no cursors.
     const since = p5.create_at;
-    await ac.patchPost({ id: p2.id, message: "2 (edited)" } as never);
+    await ac.patchPost({ id: p2.id, message: "2 (edited)" });
     await ac.deletePost(p3.id);
     const changed = await ac.getPostsSince(channel.id, since);
     expect([...changed.order].sort()).toEqual([p2.id, p3.id].sort());
@@ -131,7 +131,7 @@ describe("PostList cursors", () => {
     const ac = officialClient(seed.alice);
     const [old, root] = await postMany(seed.alice, channel.id, ["old", "root"]);
     if (!old || !root) throw new Error("posts missing");
-    const reply = await ac.createPost({ channel_id: channel.id, root_id: root.id, message: "reply" } as never);
+    const reply = await ac.createPost({ channel_id: channel.id, root_id: root.id, message: "reply" });
 
     const collapsed = await ac.getPosts(channel.id, 0, 1, true, true);
     expect([collapsed.order, collapsed.prev_post_id]).toEqual([[root.id], old.id]);

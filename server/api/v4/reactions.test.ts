@@ -19,7 +19,7 @@ import {
   reactionEventDataSchema,
   reactionSchema,
 } from "#common/wire-schemas.ts";
-import { eventually, expectBody, startTestServer, TestSocket, type TestClient, type TestServer } from "#testing";
+import { eventually, expectBody, officialWebSocket, startTestServer, TestSocket, type TestClient, type TestServer } from "#testing";
 
 const { Client4, WebSocketClient } = mm;
 type Person = TestClient & { user: User };
@@ -68,7 +68,7 @@ afterAll(async () => {
 
 describe("reactions (Client4 and WebSocketClient)", () => {
   it("adds, lists and removes reactions, and every member's socket hears of it", async () => {
-    const wsClient = new WebSocketClient({ newWebSocketFn: (url: string) => new NodeWebSocket(url) as unknown as WebSocket });
+    const wsClient = new WebSocketClient({ newWebSocketFn: officialWebSocket });
     const official: Array<{ event?: string; data?: unknown }> = [];
     wsClient.addMessageListener((msg: { event?: string; data?: unknown }) => void official.push(msg));
     const carolSocket = await TestSocket.open(server.url, { token: carol.token });

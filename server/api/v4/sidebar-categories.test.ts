@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiErrorBodySchema, sidebarCategoriesSchema } from "#common/wire-schemas.ts";
-import { clientRefusal, expectBody, officialClient, startTestServer, type TeamSeed, type TestServer } from "#testing";
+import { clientRefusal, expectBody, officialClient, officialShapes, startTestServer, type TeamSeed, type TestServer } from "#testing";
 
 let server: TestServer;
 let seed: TeamSeed;
@@ -82,7 +82,7 @@ describe("channel members", () => {
     const [ac, bc] = [officialClient(seed.alice), officialClient(seed.bob)];
     const channel = await server.createChannel(seed.alice, { teamId: seed.team.id, name: "fields" });
     await server.addToChannel(seed.alice, { channel, user: seed.bob.user });
-    await ac.createPost({ channel_id: channel.id, message: `@${seed.bob.user.username} look` } as never);
+    await ac.createPost({ channel_id: channel.id, message: `@${seed.bob.user.username} look` });
     const member = await bc.getMyChannelMember(channel.id);
     expect(member).toMatchObject({
       mention_count: 1,
@@ -101,9 +101,7 @@ describe("channel members", () => {
     await bc.viewMyChannel(channel.id);
     expect(await bc.getMyChannelMember(channel.id)).toMatchObject({ mention_count: 0, mention_count_root: 0, msg_count_root: 2 });
 
-    expect(
-      await bc.updateChannelNotifyProps({ channel_id: channel.id, user_id: seed.bob.user.id, mark_unread: "mention" } as never),
-    ).toEqual({
+    expect(await bc.updateChannelNotifyProps({ channel_id: channel.id, user_id: seed.bob.user.id, mark_unread: "mention" })).toEqual({
       status: "OK",
     });
     expect((await bc.getMyChannelMember(channel.id)).notify_props).toMatchObject({ mark_unread: "mention", desktop: "default" });
@@ -152,7 +150,11 @@ describe("what Sitrep does not have", () => {
       [() => ac.autocompleteCustomEmoji("par"), 501, "api.emoji.disabled.app_error"],
       [() => ac.getDataRetentionCustomPolicies(), 501, "ent.data_retention.generic.license.error"],
       [() => ac.getGroupsByUserId(seed.alice.user.id), 501, "api.ldap_groups.license_error"],
-      [() => ac.upsertDraft({ channel_id: seed.pub.id, message: "draft" } as never, "conn"), 501, "api.drafts.disabled.app_error"],
+      [
+        () => ac.upsertDraft(officialShapes.draft({ channel_id: seed.pub.id, message: "draft" }), "conn"),
+        501,
+        "api.drafts.disabled.app_error",
+      ],
       [() => ac.deleteDraft(seed.pub.id, "", "conn"), 501, "api.drafts.disabled.app_error"],
       [() => ac.deleteDraft(seed.pub.id, "rootid", "conn"), 501, "api.drafts.disabled.app_error"],
     ] as const;

@@ -23,14 +23,14 @@ afterAll(async () => {
 describe("collapsed reply threads", () => {
   it("follows the replier, the root's author and the mentioned, and lists their threads with unread counts", async () => {
     const [ac, bc] = [officialClient(seed.alice), officialClient(seed.bob)];
-    const root = await ac.createPost({ channel_id: seed.pub.id, message: "checkout is down" } as never);
-    const lonely = await ac.createPost({ channel_id: seed.pub.id, message: "nobody answers this" } as never);
-    const reply = await bc.createPost({ channel_id: seed.pub.id, root_id: root.id, message: "looking" } as never);
+    const root = await ac.createPost({ channel_id: seed.pub.id, message: "checkout is down" });
+    const lonely = await ac.createPost({ channel_id: seed.pub.id, message: "nobody answers this" });
+    const reply = await bc.createPost({ channel_id: seed.pub.id, root_id: root.id, message: "looking" });
     const mention = await bc.createPost({
       channel_id: seed.pub.id,
       root_id: root.id,
       message: `@${seed.alice.user.username} it was the db`,
-    } as never);
+    });
 
     const alices = await ac.getUserThreads(seed.alice.user.id, seed.team.id, { extended: true });
     expect(alices).toMatchObject({ total: 1, total_unread_threads: 1, total_unread_mentions: 1, total_unread_urgent_mentions: 0 });
@@ -63,10 +63,10 @@ describe("collapsed reply threads", () => {
 
   it("marks one thread read up to a time, unread from a post, and all threads read", async () => {
     const [ac, bc] = [officialClient(seed.alice), officialClient(seed.bob)];
-    const root = await ac.createPost({ channel_id: seed.pub.id, message: "deploy froze" } as never);
-    const first = await bc.createPost({ channel_id: seed.pub.id, root_id: root.id, message: `@${seed.alice.user.username} one` } as never);
+    const root = await ac.createPost({ channel_id: seed.pub.id, message: "deploy froze" });
+    const first = await bc.createPost({ channel_id: seed.pub.id, root_id: root.id, message: `@${seed.alice.user.username} one` });
     await new Promise((resolve) => setTimeout(resolve, 2));
-    const second = await bc.createPost({ channel_id: seed.pub.id, root_id: root.id, message: `@${seed.alice.user.username} two` } as never);
+    const second = await bc.createPost({ channel_id: seed.pub.id, root_id: root.id, message: `@${seed.alice.user.username} two` });
 
     const halfRead = await ac.updateThreadReadForUser(seed.alice.user.id, seed.team.id, root.id, first.create_at);
     expect(halfRead).toMatchObject({ id: root.id, last_viewed_at: first.create_at, unread_replies: 1, unread_mentions: 1 });
@@ -82,8 +82,8 @@ describe("collapsed reply threads", () => {
 
   it("unfollows and follows again", async () => {
     const [ac, bc] = [officialClient(seed.alice), officialClient(seed.bob)];
-    const root = await ac.createPost({ channel_id: seed.pub.id, message: "cert expiry" } as never);
-    await bc.createPost({ channel_id: seed.pub.id, root_id: root.id, message: "renewing" } as never);
+    const root = await ac.createPost({ channel_id: seed.pub.id, message: "cert expiry" });
+    await bc.createPost({ channel_id: seed.pub.id, root_id: root.id, message: "renewing" });
     expect(await ac.updateThreadFollowForUser(seed.alice.user.id, seed.team.id, root.id, false)).toEqual({ status: "OK" });
     expect((await ac.getUserThreads(seed.alice.user.id, seed.team.id, {})).threads.map((t) => t.id)).not.toContain(root.id);
     expect(await ac.getUserThread(seed.alice.user.id, seed.team.id, root.id)).toMatchObject({ is_following: false, unread_replies: 0 });
@@ -91,14 +91,14 @@ describe("collapsed reply threads", () => {
     expect((await ac.getUserThreads(seed.alice.user.id, seed.team.id, {})).threads.map((t) => t.id)).toContain(root.id);
     // A reply by someone who had stopped following makes them follow again.
     await ac.updateThreadFollowForUser(seed.alice.user.id, seed.team.id, root.id, false);
-    await ac.createPost({ channel_id: seed.pub.id, root_id: root.id, message: "thanks" } as never);
+    await ac.createPost({ channel_id: seed.pub.id, root_id: root.id, message: "thanks" });
     expect(await ac.getUserThread(seed.alice.user.id, seed.team.id, root.id)).toMatchObject({ is_following: true });
   });
 
   it("keeps others' threads and private channels' threads out of reach", async () => {
     const [ac, bc, oc] = [officialClient(seed.alice), officialClient(seed.bob), officialClient(seed.olga)];
-    const secret = await ac.createPost({ channel_id: seed.priv.id, message: "secret root" } as never);
-    await ac.createPost({ channel_id: seed.priv.id, root_id: secret.id, message: "secret reply" } as never);
+    const secret = await ac.createPost({ channel_id: seed.priv.id, message: "secret root" });
+    await ac.createPost({ channel_id: seed.priv.id, root_id: secret.id, message: "secret reply" });
     expect(await clientRefusal(bc.getUserThreads(seed.alice.user.id, seed.team.id, {}))).toMatchObject({
       status_code: 403,
       message: "You may act only on your own threads.",
@@ -116,7 +116,7 @@ describe("collapsed reply threads", () => {
       message: "team not found, or you are not a member of it",
     });
     // Bob follows nothing he has not taken part in: a thread he never touched is not his.
-    const root = await ac.createPost({ channel_id: seed.pub.id, message: "quiet" } as never);
+    const root = await ac.createPost({ channel_id: seed.pub.id, message: "quiet" });
     expect(await clientRefusal(bc.getUserThread(seed.bob.user.id, seed.team.id, root.id))).toMatchObject({
       status_code: 404,
       message: "threadId: you are not a member of this thread",
