@@ -327,7 +327,7 @@ export const ROUTE_POLICIES = ["open", "signed-in", "admin", "team", "team-admin
  * authorization matrix can check each caller kind (anonymous, no team, team
  * non-member, channel non-member, channel member, system admin) against it:
  * - `open`: anyone, signed in or not (`auth: "none"`; a secret in the path guards it, or nothing needs to);
- * - `signed-in`: any signed-in user — also a list answered filtered to what the caller may see;
+ * - `signed-in`: every signed-in user — also a list answered filtered to what the caller may see;
  * - `admin`: system admins only (checked in the handler when `auth` is `user`, so the refusal can say what was refused);
  * - `team`: the members of the team that the path's resource (`:id`) belongs to, and system admins;
  * - `team-admin`: that team's admins, and system admins;

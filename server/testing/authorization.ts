@@ -17,7 +17,7 @@ export type Role = (typeof ROLES)[number];
 /**
  * What a policy lets through, as a kind: a plugin route's declared {@link RoutePolicy}, or a host
  * policy text's kind (`POLICY_KINDS` of the host matrix):
- * - `open`: anyone, signed in or not; `signed-in`: any signed-in user; `admin`: system admins;
+ * - `open`: anyone, signed in or not; `signed-in`: every signed-in user; `admin`: system admins;
  * - `team`: the team's members and system admins; `channel`: those who can read the private channel (its members) and system admins;
  * - `team-admin` and `channel-admin`: team or system admins (the fixture's member is no team admin);
  * - `self`: the user named by `:userId` (the member) and system admins; `post-author`: the post's author (the member) and system admins;
