@@ -7,12 +7,11 @@
  * before, which never archive. Fails on 4ac7e74 (the key was refused).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { newId } from "#common/ids.ts";
 import { apiErrorBodySchema, channelSchema } from "#common/wire-schemas.ts";
 import { expectBody, itemAt, startServerWithPlugins, TestSocket, workspaceBefore, type TestServer } from "#testing";
 import { incidentAnswerSchema } from "../common/types.ts";
-import { migrations, type IncidentsTable } from "./store.ts";
-import { API, applyPlaybook, startIncident, startIncidentServer, teamWithMembers } from "./test-server.ts";
+import { migrations } from "./store.ts";
+import { API, applyPlaybook, oldIncident, startIncident, startIncidentServer, teamWithMembers } from "./test-server.ts";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -66,76 +65,7 @@ describe("migration 0008_archive_on_end", () => {
   it("opens a store made before it: its incidents keep their rows and never archive", async () => {
     const old = await workspaceBefore("~", { pluginId: "incident", migrations, before: "0008" });
     const now = Date.UTC(2029, 5, 1);
-    const teamId = newId();
-    const channelId = newId();
-    await old.db
-      .insertInto("teams")
-      .values({
-        id: teamId,
-        name: `t-${teamId.slice(0, 8)}`,
-        display_name: "Ops",
-        type: "O",
-        description: "",
-        create_at: now,
-        update_at: now,
-        delete_at: 0,
-      })
-      .execute();
-    await old.db
-      .insertInto("channels")
-      .values({
-        id: channelId,
-        team_id: teamId,
-        name: "db-down",
-        display_name: "DB down",
-        type: "O",
-        header: "",
-        purpose: "",
-        creator_id: "",
-        create_at: now,
-        update_at: now,
-        delete_at: 0,
-        last_post_at: 0,
-        total_msg_count: 0,
-      })
-      .execute();
-    const incidentId = newId();
-    const row: Omit<IncidentsTable, "archive_on_end"> = {
-      id: incidentId,
-      team_id: teamId,
-      channel_id: channelId,
-      channel_name: "db-down",
-      name: "DB down",
-      seq: 1,
-      commander_user_id: newId(),
-      playbook_id: "",
-      playbook_version: 0,
-      playbook_name: "",
-      fields: "{}",
-      stages: JSON.stringify(["Triage", "Resolved"]),
-      current_stage: "Triage",
-      forwarding: "[]",
-      status: "active",
-      private: 0,
-      create_at: now,
-      update_at: now,
-      end_at: 0,
-      severity: "SEV3",
-      severities: JSON.stringify(["SEV1", "SEV2", "SEV3", "SEV4"]),
-      roles: "{}",
-      broadcast: "[]",
-      update_every_ms: 0,
-      last_status_update_at: 0,
-      reminded_due_at: 0,
-      drill: 0,
-      channel_created: 1,
-      item_seq: 0,
-    };
-    await old.db
-      .withTables<{ incident_incidents: Omit<IncidentsTable, "archive_on_end"> }>()
-      .insertInto("incident_incidents")
-      .values(row)
-      .execute();
+    const { channelId, incidentId } = await oldIncident(old, { now, status: "active" });
 
     server = await startServerWithPlugins(["incident"], await old.release());
     const admin = await server.admin();
