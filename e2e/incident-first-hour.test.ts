@@ -7,13 +7,12 @@
  * list shows how many active incidents there are; and the commander picker
  * offers no bots.
  */
-import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { incidentAnswerSchema } from "../plugins/incident/common/types.ts";
 import type { Team, User } from "#common/wire.ts";
 import { withIdSchema, type TestClient } from "#testing";
 import { startE2E, type E2E } from "./harness.ts";
-import { buildIncidentBundle, createTeamWithMembers, showList, waitConnected } from "./incident-helpers.ts";
+import { buildIncidentBundle, createTeamWithMembers, installPlugin, showList, waitConnected } from "./incident-helpers.ts";
 
 type SignedIn = TestClient & { user: User };
 
@@ -32,10 +31,7 @@ beforeAll(async () => {
   alice = await e2e.server.createUser({ username: "alice" });
   bob = await e2e.server.createUser({ username: "bob" });
   ({ team } = await createTeamWithMembers(e2e.server, admin, { name: "ops", members: [alice, bob] }));
-  const form = new FormData();
-  form.append("plugin", new Blob([new Uint8Array(fs.readFileSync(bundlePath))], { type: "application/gzip" }), "incident.tar.gz");
-  expect((await admin.request("POST", "/api/v4/plugins", form)).status).toBe(201);
-  expect((await admin.post("/api/v4/plugins/incident/enable")).status).toBe(200);
+  await installPlugin(admin, bundlePath);
 });
 afterAll(async () => {
   await e2e?.close();

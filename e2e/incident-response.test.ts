@@ -5,14 +5,13 @@
  * adds a message to the timeline from the post menu; Bob's RHS timeline
  * shows each of these live, without a reload.
  */
-import fs from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { incidentAnswerSchema } from "../plugins/incident/common/types.ts";
 import type { Team, User } from "#common/wire.ts";
 import { withIdSchema, type TestClient } from "#testing";
 import { startE2E, type E2E, type TestPage } from "./harness.ts";
-import { buildIncidentBundle, openRhs, post, rhs, send, showList, waitConnected } from "./incident-helpers.ts";
+import { buildIncidentBundle, installPlugin, openRhs, post, rhs, send, showList, waitConnected } from "./incident-helpers.ts";
 
 type SignedIn = TestClient & { user: User };
 
@@ -39,10 +38,7 @@ beforeAll(async () => {
   const status = await e2e.server.createChannel(admin, { teamId: team.id, name: "status" });
   for (const member of [alice, bob]) await e2e.server.addToChannel(admin, { channel: status, user: member.user });
 
-  const form = new FormData();
-  form.append("plugin", new Blob([new Uint8Array(fs.readFileSync(bundlePath))], { type: "application/gzip" }), "incident.tar.gz");
-  expect((await admin.request("POST", "/api/v4/plugins", form)).status).toBe(201);
-  expect((await admin.post("/api/v4/plugins/incident/enable")).status).toBe(200);
+  await installPlugin(admin, bundlePath);
 });
 afterAll(async () => {
   await e2e?.close();

@@ -7,13 +7,12 @@
  * sidebar; and starting from the RHS form takes you to the new channel.
  * Fails on 4ac7e74: no Undo, no section, the form stayed where it was.
  */
-import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { incidentAnswerSchema } from "../plugins/incident/common/types.ts";
 import type { Team, User } from "#common/wire.ts";
 import { withIdSchema, type TestClient } from "#testing";
 import { startE2E, type E2E } from "./harness.ts";
-import { buildIncidentBundle, createTeamWithMembers, showList, waitConnected } from "./incident-helpers.ts";
+import { buildIncidentBundle, createTeamWithMembers, installPlugin, showList, waitConnected } from "./incident-helpers.ts";
 
 type SignedIn = TestClient & { user: User };
 
@@ -30,10 +29,7 @@ beforeAll(async () => {
   admin = await e2e.server.admin();
   alice = await e2e.server.createUser({ username: "alice" });
   ({ team } = await createTeamWithMembers(e2e.server, admin, { name: "ops", members: [alice] }));
-  const form = new FormData();
-  form.append("plugin", new Blob([new Uint8Array(fs.readFileSync(bundlePath))], { type: "application/gzip" }), "incident.tar.gz");
-  expect((await admin.request("POST", "/api/v4/plugins", form)).status).toBe(201);
-  expect((await admin.post("/api/v4/plugins/incident/enable")).status).toBe(200);
+  await installPlugin(admin, bundlePath);
 });
 afterAll(async () => {
   await e2e?.close();

@@ -6,14 +6,13 @@
  * timeline chart; the metrics view draws its charts (uPlot, on canvases). Screenshots go to
  * e2e/screenshots/.
  */
-import fs from "node:fs";
 import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { incidentAnswerSchema } from "../plugins/incident/common/types.ts";
 import type { Team, User } from "#common/wire.ts";
 import { channelPosts, type TestClient } from "#testing";
 import { startE2E, type E2E } from "./harness.ts";
-import { buildIncidentBundle, showList, waitConnected } from "./incident-helpers.ts";
+import { buildIncidentBundle, installPlugin, showList, waitConnected } from "./incident-helpers.ts";
 
 type SignedIn = TestClient & { user: User };
 const API = "/plugins/incident/api/v1";
@@ -31,10 +30,7 @@ beforeAll(async () => {
   team = await e2e.server.createTeam(admin, { name: "ops" });
   const town = await e2e.server.createChannel(admin, { teamId: team.id, name: "lobby" });
   await e2e.server.addToChannel(admin, { channel: town, user: alice.user });
-  const form = new FormData();
-  form.append("plugin", new Blob([new Uint8Array(fs.readFileSync(bundlePath))], { type: "application/gzip" }), "incident.tar.gz");
-  expect((await admin.request("POST", "/api/v4/plugins", form)).status).toBe(201);
-  expect((await admin.post("/api/v4/plugins/incident/enable")).status).toBe(200);
+  await installPlugin(admin, bundlePath);
 });
 afterAll(async () => {
   await e2e?.close();
